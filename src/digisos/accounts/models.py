@@ -1,0 +1,14 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class User(AbstractUser):
+    """A person who logs in: a citizen through ID-porten or an employee through the employee OIDC."""
+
+    class Kind(models.TextChoices):
+        CITIZEN = "citizen", "Innbygger"
+        EMPLOYEE = "employee", "Ansatt"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.EMPLOYEE)
+    # The citizen's fødselsnummer/d-nummer from ID-porten's `pid`. Never in a URL, log or message.
+    pid = models.CharField(max_length=11, unique=True, null=True, blank=True)

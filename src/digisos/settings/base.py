@@ -1,0 +1,178 @@
+"""Settings shared by every environment. Values come from DIGISOS_* environment variables.
+
+The defaults are for the quick start (`make run`): a local SQLite file, a local ID-porten
+(oidc-provider-mock) on port 9400, synthetic identity numbers allowed. `production.py` refuses
+to start with any of the unsafe defaults.
+"""
+
+from pathlib import Path
+
+import dj_database_url
+
+from .env import env_bool, env_int, env_list, env_str
+
+SRC_DIR = Path(__file__).resolve().parent.parent  # src/digisos
+BASE_DIR = SRC_DIR.parent.parent  # the repository
+VAR_DIR = Path(env_str("DIGISOS_VAR_DIR", str(BASE_DIR / "var")))
+
+# A fixed, obviously unsafe key for the quick start; production.py refuses it.
+DEBUG_SECRET_KEY = "quick-start-only-not-secret-digisos-0000000000000000000000000000"
+SECRET_KEY = env_str("DIGISOS_SECRET_KEY", DEBUG_SECRET_KEY)
+DEBUG = env_bool("DIGISOS_DEBUG", False)
+ALLOWED_HOSTS = env_list("DIGISOS_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+CSRF_TRUSTED_ORIGINS = env_list("DIGISOS_CSRF_TRUSTED_ORIGINS", [])
+# The public base URL, used to build OIDC redirect URIs.
+PUBLIC_URL = env_str("DIGISOS_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_tasks",
+    "django_tasks_db",
+    "digisos.core",
+    "digisos.accounts",
+    "digisos.municipalities",
+    "digisos.registers",
+    "digisos.application",
+]
+
+MIDDLEWARE = [
+    "digisos.core.middleware.RequestIdMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "digisos.core.middleware.MetricsMiddleware",
+]
+
+ROOT_URLCONF = "digisos.urls"
+WSGI_APPLICATION = "digisos.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [SRC_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",
+            ],
+        },
+    }
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        env_str("DIGISOS_DATABASE_URL", f"sqlite:///{VAR_DIR / 'digisos.sqlite3'}"),
+        conn_max_age=env_int("DIGISOS_DB_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
+    )
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+LOGIN_URL = "accounts:citizen-login"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+
+# Language: bokmål is the source language.
+LANGUAGE_CODE = "nb"
+LANGUAGES = [("nb", "Norsk bokmål"), ("nn", "Norsk nynorsk"), ("en", "English")]
+LOCALE_PATHS = [SRC_DIR / "locale"]
+LANGUAGE_COOKIE_NAME = "digisos_language"
+LANGUAGE_COOKIE_SECURE = env_bool("DIGISOS_SECURE_COOKIES", False)
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+USE_I18N = True
+TIME_ZONE = "Europe/Oslo"
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [
+    SRC_DIR / "static",
+    ("aksel", BASE_DIR / "node_modules" / "@navikt" / "ds-css" / "dist"),
+]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+
+# Sessions end after 60 minutes idle: each request renews the expiry (ID-porten's own idle limit).
+SESSION_COOKIE_AGE = env_int("DIGISOS_SESSION_IDLE_SECONDS", 60 * 60)
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_NAME = "digisos_session"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"  # Lax, not Strict: the OIDC callback is a cross-site top-level GET.
+SESSION_COOKIE_SECURE = env_bool("DIGISOS_SECURE_COOKIES", False)
+CSRF_COOKIE_SECURE = env_bool("DIGISOS_SECURE_COOKIES", False)
+CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "digisos.core.views.csrf_failure"
+
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Strict CSP: no inline script, no inline style, nothing from other origins.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'", *env_list("DIGISOS_CSP_FORM_ACTION", [])],
+    }
+}
+
+# Background work: django-tasks with its database backend, run by `manage.py db_worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "ENQUEUE_ON_COMMIT": True}}
+
+# Identity numbers: accept Tenor (+80 month) and NAV/Dolly (+40 month) synthetic numbers.
+# Only for the quick start and test environments; production.py refuses it.
+ALLOW_SYNTHETIC_IDENTITY_NUMBERS = env_bool("DIGISOS_ALLOW_SYNTHETIC_IDS", True)
+
+# ID-porten (citizens): OIDC authorization code flow with PKCE.
+IDPORTEN = {
+    "ISSUER": env_str("DIGISOS_IDPORTEN_ISSUER", "http://127.0.0.1:9400"),
+    "CLIENT_ID": env_str("DIGISOS_IDPORTEN_CLIENT_ID", "digisos-local"),
+    "CLIENT_SECRET": env_str("DIGISOS_IDPORTEN_CLIENT_SECRET", "digisos-local-secret"),
+    "ACR_VALUES": env_str("DIGISOS_IDPORTEN_ACR", "idporten-loa-high"),
+    # Treat the legacy name as equal to the current one (as NAV does).
+    "ACCEPTED_ACR": env_list("DIGISOS_IDPORTEN_ACCEPTED_ACR", ["idporten-loa-high", "Level4"]),
+    "SCOPE": "openid profile",
+}
+# Employee login (NAV veiledere, kommunale saksbehandlere, operators, analysts): a second OIDC client.
+EMPLOYEE_OIDC = {
+    "ISSUER": env_str("DIGISOS_EMPLOYEE_OIDC_ISSUER", "http://127.0.0.1:9400"),
+    "CLIENT_ID": env_str("DIGISOS_EMPLOYEE_OIDC_CLIENT_ID", "digisos-employee-local"),
+    "CLIENT_SECRET": env_str("DIGISOS_EMPLOYEE_OIDC_CLIENT_SECRET", "digisos-employee-local-secret"),
+    "ROLES_CLAIM": env_str("DIGISOS_EMPLOYEE_ROLES_CLAIM", "roles"),
+    "SCOPE": "openid profile email",
+}
+OIDC_HTTP_TIMEOUT_SECONDS = env_int("DIGISOS_OIDC_HTTP_TIMEOUT", 10)
+
+LOG_LEVEL = env_str("DIGISOS_LOG_LEVEL", "INFO")
+LOGGING_CONFIG = None  # structlog is configured in digisos.core.logging at start-up.
+
+# Path of the synthetic demo population (personas) used by the local register adapters.
+DEMO_POPULATION_FILE = Path(env_str("DIGISOS_DEMO_POPULATION", str(SRC_DIR / "data" / "demo" / "population.json")))

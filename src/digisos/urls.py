@@ -1,0 +1,23 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from digisos.core import views as core_views
+from digisos.public_api import public_api
+
+handler400 = "digisos.core.views.bad_request"
+handler403 = "digisos.core.views.permission_denied"
+handler404 = "digisos.core.views.page_not_found"
+handler500 = "digisos.core.views.server_error"
+
+urlpatterns = [
+    path("internal/isalive", core_views.isalive, name="isalive"),
+    path("internal/isready", core_views.isready, name="isready"),
+    path("internal/metrics", core_views.metrics, name="metrics"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("api/public/v1/", public_api.urls),
+    path("admin/", admin.site.urls),
+    path("auth/", include("digisos.accounts.urls")),
+    path("kommuner/", include("digisos.municipalities.urls")),
+    path("", include("digisos.application.urls")),
+]

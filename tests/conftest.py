@@ -1,0 +1,33 @@
+"""Test-wide fixtures: every test runs on a throwaway PostgreSQL, never SQLite."""
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tools.pgcluster import ThrowawayPostgres  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[ThrowawayPostgres]:
+    cluster = ThrowawayPostgres(dbname="digisos").start()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(postgres_cluster: ThrowawayPostgres) -> None:
+    from django.db import connections
+
+    # Django has already read DATABASES into its connection handler; change the live copy.
+    db = connections.settings["default"]
+    db.update(postgres_cluster.django_settings())
+    db["CONN_MAX_AGE"] = 0
+    db["TEST"]["NAME"] = "test_digisos"
+    # Drop the connection object made from the quick-start SQLite settings; the next access
+    # builds a PostgreSQL one from the updated settings.
+    connections["default"].close()
+    del connections["default"]

@@ -10,6 +10,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tools.pgcluster import ThrowawayPostgres  # noqa: E402
 
+pytest_plugins = ["tests.fixtures.browser"]
+
 
 @pytest.fixture(scope="session")
 def postgres_cluster() -> Iterator[ThrowawayPostgres]:

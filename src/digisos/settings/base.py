@@ -104,7 +104,8 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [
     SRC_DIR / "static",
-    ("aksel", BASE_DIR / "node_modules" / "@navikt" / "ds-css" / "dist"),
+    # Built by tools/build_assets.py (make deps) from the npm packages.
+    ("aksel", BASE_DIR / "var" / "assets" / "aksel"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -176,3 +177,6 @@ LOGGING_CONFIG = None  # structlog is configured in digisos.core.logging at star
 
 # Path of the synthetic demo population (personas) used by the local register adapters.
 DEMO_POPULATION_FILE = Path(env_str("DIGISOS_DEMO_POPULATION", str(SRC_DIR / "data" / "demo" / "population.json")))
+
+# Committed OpenAPI documents (docs/api/<name>.yaml), checked against the code by `make test`.
+OPENAPI_DOCUMENTS = {"public-v1": ("digisos.public_api.public_api", "/api/public/v1")}

@@ -1,0 +1,55 @@
+# DigiSos — the commands (see README.md). Everything a fresh machine needs is installed by these targets.
+SHELL := /bin/bash
+UV_VERSION := 0.13.8
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+PY := $(VENV)/bin/python
+
+.PHONY: run test bench lint deps system-deps python-deps node-deps messages clean
+
+run: deps
+	scripts/run.sh
+
+test: deps
+	scripts/test.sh
+
+bench: deps
+	scripts/bench.sh
+
+lint: python-deps
+	$(VENV)/bin/ruff check src tests tools bench
+	$(VENV)/bin/ruff format --check src tests tools bench
+	$(VENV)/bin/lint-imports
+
+deps: system-deps python-deps node-deps
+
+# Debian packages the project runs on (PostgreSQL binaries, Chromium, gettext). Only installs what is missing.
+system-deps:
+	@scripts/install-system-deps.sh
+
+python-deps: $(VENV)/.synced
+
+$(UV):
+	python3 -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet "uv==$(UV_VERSION)"
+
+$(VENV)/.synced: pyproject.toml uv.lock | $(UV)
+	UV_PYTHON_DOWNLOADS=never $(UV) sync --frozen --python python3.11
+	@touch $@
+
+node-deps: var/assets/aksel/index.css
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+var/assets/aksel/index.css: node_modules/.installed tools/build_assets.py
+	python3 tools/build_assets.py
+
+# Recompile the translations after editing a .po file (the .mo files are committed).
+messages: python-deps
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules
+
+clean:
+	rm -rf var

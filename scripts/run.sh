@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# `make run`: migrate, load reference and demo data, then serve DigiSos with its background worker and a
+# local ID-porten. Ctrl-C stops all three.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-digisos.settings.dev}"
+PORT="${DIGISOS_PORT:-8000}"
+IDP_PORT="${DIGISOS_IDPORTEN_PORT:-9400}"
+export DIGISOS_IDPORTEN_ISSUER="${DIGISOS_IDPORTEN_ISSUER:-http://127.0.0.1:${IDP_PORT}}"
+export DIGISOS_EMPLOYEE_OIDC_ISSUER="${DIGISOS_EMPLOYEE_OIDC_ISSUER:-http://127.0.0.1:${IDP_PORT}}"
+PY=.venv/bin/python
+mkdir -p var
+
+$PY manage.py migrate --noinput -v0
+$PY manage.py load_municipalities
+$PY manage.py load_demo_service_flags
+
+pids=()
+stop_all() {
+  trap - INT TERM EXIT
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  echo "DigiSos stopped."
+}
+trap stop_all INT TERM EXIT
+
+$PY -m digisos.accounts.local_idporten --host 127.0.0.1 --port "$IDP_PORT" &
+pids+=($!)
+$PY manage.py db_worker &
+pids+=($!)
+$PY manage.py runserver "127.0.0.1:${PORT}" --noreload &
+pids+=($!)
+
+cat <<MSG
+
+  DigiSos runs at       http://127.0.0.1:${PORT}/
+  Local ID-porten       ${DIGISOS_IDPORTEN_ISSUER}/   (pick a demo persona to log in)
+  Kan jeg søke digitalt? http://127.0.0.1:${PORT}/kommuner/
+  Admin (operators)     http://127.0.0.1:${PORT}/admin/  (log in as the demo operator)
+  Stop with Ctrl-C.
+
+MSG
+# Stop everything as soon as one of the three exits.
+wait -n "${pids[@]}"

@@ -8,7 +8,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tools.pgcluster import ThrowawayPostgres  # noqa: E402
+from tools.pgcluster import ThrowawayPostgres
 
 pytest_plugins = ["tests.fixtures.browser"]
 

@@ -1,5 +1,4 @@
 import pytest
-
 from tests.fixtures.browser import check_accessibility, visit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -16,7 +16,7 @@ BASE_DIR = SRC_DIR.parent.parent  # the repository
 VAR_DIR = Path(env_str("DIGISOS_VAR_DIR", str(BASE_DIR / "var")))
 
 # A fixed, obviously unsafe key for the quick start; production.py refuses it.
-DEBUG_SECRET_KEY = "quick-start-only-not-secret-digisos-0000000000000000000000000000"
+DEBUG_SECRET_KEY = "quick-start-only-not-secret-digisos-0000000000000000000000000000"  # noqa: S105 - deliberately public, refused in production
 SECRET_KEY = env_str("DIGISOS_SECRET_KEY", DEBUG_SECRET_KEY)
 DEBUG = env_bool("DIGISOS_DEBUG", False)
 ALLOWED_HOSTS = env_list("DIGISOS_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
@@ -176,7 +176,9 @@ LOG_LEVEL = env_str("DIGISOS_LOG_LEVEL", "INFO")
 LOGGING_CONFIG = None  # structlog is configured in digisos.core.logging at start-up.
 
 # Path of the synthetic demo population (personas) used by the local register adapters.
-DEMO_POPULATION_FILE = Path(env_str("DIGISOS_DEMO_POPULATION", str(SRC_DIR / "data" / "demo" / "population.json")))
+DEMO_POPULATION_FILE = Path(
+    env_str("DIGISOS_DEMO_POPULATION", str(SRC_DIR / "data" / "demo" / "population.json"))
+)
 
 # Committed OpenAPI documents (docs/api/<name>.yaml), checked against the code by `make test`.
 OPENAPI_DOCUMENTS = {"public-v1": ("digisos.public_api.public_api", "/api/public/v1")}

@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DEBUG_SECRET_KEY, IDPORTEN, EMPLOYEE_OIDC
+from .base import DEBUG_SECRET_KEY, EMPLOYEE_OIDC, IDPORTEN
 from .env import env_bool, env_int, env_str
 
 DEBUG = False
@@ -29,7 +29,9 @@ if _missing:
 SECRET_KEY = env_str("DIGISOS_SECRET_KEY")
 if SECRET_KEY == DEBUG_SECRET_KEY or len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
     raise ImproperlyConfigured("DIGISOS_SECRET_KEY must be a long random value, not the quick-start key.")
-if IDPORTEN["CLIENT_SECRET"].endswith("-local-secret") or EMPLOYEE_OIDC["CLIENT_SECRET"].endswith("-local-secret"):
+if IDPORTEN["CLIENT_SECRET"].endswith("-local-secret") or EMPLOYEE_OIDC["CLIENT_SECRET"].endswith(
+    "-local-secret"
+):
     raise ImproperlyConfigured("The OIDC client secrets must not be the quick-start values.")
 
 ALLOW_SYNTHETIC_IDENTITY_NUMBERS = env_bool("DIGISOS_ALLOW_SYNTHETIC_IDS", False)

@@ -36,7 +36,8 @@ class Command(BaseCommand):
             self.stdout.write(f"wrote {target.relative_to(settings.BASE_DIR)}")
         if drifted:
             raise CommandError(
-                "OpenAPI documents differ from the code: " + ", ".join(drifted)
+                "OpenAPI documents differ from the code: "
+                + ", ".join(drifted)
                 + ". Run `.venv/bin/python manage.py export_openapi` and commit the result."
             )
         if check:

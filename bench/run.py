@@ -1,0 +1,161 @@
+"""`make bench`: starts a throwaway PostgreSQL and gunicorn with the production settings, loads them with
+locust (20 concurrent clients), and prints throughput and latency for each target next to the bare-view
+ceiling measured in the same run."""
+
+import csv
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tools.pgcluster import ThrowawayPostgres, _free_port  # noqa: E402
+
+PY = str(ROOT / ".venv" / "bin" / "python")
+USERS = int(os.environ.get("DIGISOS_BENCH_USERS", "20"))
+SECONDS = int(os.environ.get("DIGISOS_BENCH_SECONDS", "20"))
+WORKERS = int(os.environ.get("DIGISOS_BENCH_WORKERS", str((os.cpu_count() or 2) * 2)))
+
+
+def production_env(database_url: str, port: int) -> dict[str, str]:
+    secret = secrets.token_urlsafe(64)
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="digisos.settings.bench",
+        DIGISOS_SECRET_KEY=secret,
+        DIGISOS_ALLOWED_HOSTS="127.0.0.1,localhost",
+        DIGISOS_DATABASE_URL=database_url,
+        DIGISOS_PUBLIC_URL=f"http://127.0.0.1:{port}",
+        DIGISOS_IDPORTEN_ISSUER="http://127.0.0.1:9",
+        DIGISOS_IDPORTEN_CLIENT_ID="bench",
+        DIGISOS_IDPORTEN_CLIENT_SECRET=secret,
+        DIGISOS_EMPLOYEE_OIDC_ISSUER="http://127.0.0.1:9",
+        DIGISOS_EMPLOYEE_OIDC_CLIENT_ID="bench",
+        DIGISOS_EMPLOYEE_OIDC_CLIENT_SECRET=secret,
+        DIGISOS_LOG_LEVEL="WARNING",
+    )
+    return env
+
+
+def wait_until_up(url: str, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 (loopback only)
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"server did not answer at {url}")
+
+
+def run_locust(target: str, host: str, workdir: Path) -> dict[str, float]:
+    prefix = workdir / target
+    env = dict(os.environ, DIGISOS_BENCH_TARGET=target)
+    subprocess.run(
+        [
+            str(ROOT / ".venv" / "bin" / "locust"),
+            "-f",
+            str(ROOT / "bench" / "locustfile.py"),
+            "--headless",
+            "--only-summary",
+            "--host",
+            host,
+            "-u",
+            str(USERS),
+            "-r",
+            str(USERS),
+            "-t",
+            f"{SECONDS}s",
+            "--csv",
+            str(prefix),
+            "--loglevel",
+            "WARNING",
+        ],
+        check=True,
+        env=env,
+        stdout=subprocess.DEVNULL,
+    )
+    with open(f"{prefix}_stats.csv", newline="") as handle:
+        rows = {row["Name"]: row for row in csv.DictReader(handle)}
+    total = rows["Aggregated"]
+    return {
+        "requests": float(total["Request Count"]),
+        "failures": float(total["Failure Count"]),
+        "rps": float(total["Requests/s"]),
+        "p50": float(total["50%"]),
+        "p95": float(total["95%"]),
+    }
+
+
+def main() -> int:
+    cluster = ThrowawayPostgres(dbname="digisos_bench").start()
+    port = _free_port()
+    env = production_env(cluster.url, port)
+    server = None
+    try:
+        for command in (
+            ["migrate", "--noinput", "-v0"],
+            ["load_municipalities"],
+            ["load_demo_service_flags"],
+        ):
+            subprocess.run(
+                [PY, "manage.py", *command], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL
+            )
+        subprocess.run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+        server = subprocess.Popen(
+            [
+                str(ROOT / ".venv" / "bin" / "gunicorn"),
+                "digisos.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                str(WORKERS),
+                "--worker-class",
+                "sync",
+                "--log-level",
+                "warning",
+                "--chdir",
+                str(ROOT / "src"),
+            ],
+            cwd=ROOT,
+            env=env,
+        )
+        host = f"http://127.0.0.1:{port}"
+        wait_until_up(f"{host}/internal/isready")
+        with tempfile.TemporaryDirectory() as tmp:
+            results = {name: run_locust(name, host, Path(tmp)) for name in ("bare", "public_api")}
+        print(
+            f"\n== Public API: GET /api/public/v1/kommuner/{{kommunenummer}} "
+            f"({USERS} concurrent clients, {SECONDS} s each, gunicorn {WORKERS} sync workers, "
+            f"production settings, PostgreSQL) =="
+        )
+        print(f"{'target':<40} {'req/s':>9} {'p50 ms':>8} {'p95 ms':>8} {'failures':>9}")
+        labels = {"bare": "bare Django view (ceiling)", "public_api": "Kan jeg søke digitalt? JSON"}
+        for name, figures in results.items():
+            print(
+                f"{labels[name]:<40} {figures['rps']:>9.0f} {figures['p50']:>8.0f} {figures['p95']:>8.0f} "
+                f"{figures['failures']:>9.0f}"
+            )
+        share = results["public_api"]["rps"] / results["bare"]["rps"] if results["bare"]["rps"] else 0
+        print(
+            f"throughput vs ceiling: {share:.0%} (target ≥ 50%); "
+            f"p95 {results['public_api']['p95']:.0f} ms (target < 50 ms)"
+        )
+        return 0
+    finally:
+        if server is not None:
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=30)
+        cluster.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,5 +1,6 @@
 from django.urls import path
-from django.views.generic import TemplateView
+
+from . import views
 
 app_name = "application"
-urlpatterns = [path("", TemplateView.as_view(template_name="base.html"), name="start")]
+urlpatterns = [path("", views.start, name="start")]

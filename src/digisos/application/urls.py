@@ -1,6 +1,6 @@
 from django.urls import path
-
-from . import views
+from django.views.generic import TemplateView
 
 app_name = "application"
-urlpatterns = [path("", views.start, name="start")]
+# Temporary until registers and municipalities selectors land (lead switches to views.start).
+urlpatterns = [path("", TemplateView.as_view(template_name="application/start_anonymous.html"), name="start")]

@@ -47,9 +47,11 @@ node_modules/.installed: package.json package-lock.json
 var/assets/aksel/index.css: node_modules/.installed tools/build_assets.py
 	python3 tools/build_assets.py
 
-# Recompile the translations after editing a .po file (the .mo files are committed).
+# After changing texts: update the nynorsk and English catalogues, translate the new entries, then run this
+# again to compile them (the .po and .mo files are committed; `make test` fails on a missing translation).
 messages: python-deps
-	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules
+	cd src/digisos && ../../$(PY) ../../manage.py makemessages -l nn -l en --no-obsolete
+	cd src/digisos && ../../$(PY) ../../manage.py compilemessages
 
 clean:
 	rm -rf var

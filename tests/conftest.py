@@ -33,3 +33,17 @@ def django_db_modify_db_settings(postgres_cluster: ThrowawayPostgres) -> None:
     # builds a PostgreSQL one from the updated settings.
     connections["default"].close()
     del connections["default"]
+
+
+@pytest.fixture(scope="session")
+def reference_data(django_db_setup, django_db_blocker) -> None:
+    """Municipalities, NAV offices and the demo service flags, loaded once into the test database.
+
+    Only for non-transactional tests: a transactional (browser) test empties the tables afterwards, so it
+    loads what it needs itself (pytest-django runs those last).
+    """
+    from django.core.management import call_command
+
+    with django_db_blocker.unblock():
+        call_command("load_municipalities", verbosity=0)
+        call_command("load_demo_service_flags", verbosity=0)

@@ -1,0 +1,93 @@
+"""The citizen's start page: who you are, which NAV office gets your application, whether you can apply."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from digisos.application.selectors import start_page_for_citizen
+from digisos.registers.selectors import list_demo_personas
+
+pytestmark = pytest.mark.django_db
+
+
+def _pid(key: str) -> str:
+    return next(persona.pid for persona in list_demo_personas() if persona.key == key)
+
+
+def _log_in(client, key: str):
+    user = get_user_model().objects.create(username=f"citizen-{key}", kind="citizen", pid=_pid(key))
+    client.force_login(user)
+    return user
+
+
+def test_a_renter_in_oslo_is_routed_by_district_and_can_apply_digitally(reference_data):
+    page = start_page_for_citizen(_pid("kari-leier-oslo"))
+
+    assert page.gate == "ok"
+    assert page.routing.outcome == "found"
+    assert "Grünerløkka" in page.routing.office.name
+    assert page.routing.municipality.kommunenummer == "0301"
+    assert page.status.outcome == "digital_with_innsyn"
+
+
+def test_a_student_in_trondheim_gets_status_by_letter(reference_data):
+    page = start_page_for_citizen(_pid("ola-student-trondheim"))
+
+    assert page.gate == "ok"
+    assert page.routing.municipality.kommunenummer == "5001"
+    assert page.status.outcome == "digital_status_by_letter"
+
+
+def test_no_registered_address_gets_a_clear_answer_not_a_guess(reference_data):
+    page = start_page_for_citizen(_pid("uten-adresse"))
+
+    assert page.gate == "ok"
+    assert page.routing.outcome == "no_address"
+    assert page.routing.office is None
+    assert page.status is None
+
+
+@pytest.mark.parametrize("key", ["fortrolig-adresse", "strengt-fortrolig"])
+def test_address_protection_stops_routing_and_hides_the_address(reference_data, client, key):
+    page = start_page_for_citizen(_pid(key))
+    assert page.gate == "address_protection"
+    assert page.routing is None
+
+    _log_in(client, key)
+    html = client.get("/").content.decode()
+    assert "Du har adressebeskyttelse" in html
+    assert 'data-testid="nav-office"' not in html
+    address = page.person.bostedsadresse
+    if address is not None:
+        assert address.street_name not in html
+        assert address.postnummer not in html
+
+
+def test_under_18_cannot_apply_digitally(reference_data):
+    assert start_page_for_citizen(_pid("under-18")).gate == "under_18"
+
+
+def test_a_pid_missing_from_the_folkeregister_is_told_so(reference_data, client):
+    assert start_page_for_citizen("01817099993").gate == "not_found"
+
+
+def test_logged_in_citizen_sees_name_office_and_municipality_status(reference_data, client):
+    _log_in(client, "kari-leier-oslo")
+
+    response = client.get("/")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Hei, Kari Nordmann" in html
+    assert "Grünerløkka" in html
+    assert 'data-outcome="digital_with_innsyn"' in html
+    assert _pid("kari-leier-oslo") not in html
+
+
+def test_anonymous_visitor_is_offered_login(client):
+    html = client.get("/").content.decode()
+    assert "Logg inn med ID-porten" in html
+
+
+def test_start_page_query_count_is_small(reference_data, client, django_assert_max_num_queries):
+    _log_in(client, "familie-bergen")
+    with django_assert_max_num_queries(8):
+        assert client.get("/").status_code == 200

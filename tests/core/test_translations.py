@@ -1,0 +1,73 @@
+"""Bokmål, nynorsk and English are complete: every text in the code has a translation, and the compiled
+catalogues the site uses match the .po files."""
+
+import gettext
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+SRC = Path(__file__).resolve().parents[2] / "src" / "digisos"
+LOCALE = SRC / "locale"
+TRANSLATED = ["nn", "en"]
+
+
+def _msgids(po_file: Path) -> set[str]:
+    """The message ids of a .po file (joined across continuation lines), without the header."""
+    ids, current, in_id = set(), [], False
+    for line in po_file.read_text(encoding="utf-8").splitlines():
+        if line.startswith(("msgid ", "msgid_plural ")):
+            if current:
+                ids.add("".join(current))
+            current, in_id = [re.sub(r'^msgid(_plural)? "(.*)"$', r"\2", line)], True
+        elif line.startswith('"') and in_id:
+            current.append(line[1:-1])
+        else:
+            in_id = False if not line.startswith('"') else in_id
+    if current:
+        ids.add("".join(current))
+    ids.discard("")
+    return ids
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_every_message_is_translated(language):
+    po_file = LOCALE / language / "LC_MESSAGES" / "django.po"
+    result = subprocess.run(
+        ["msgfmt", "--check", "--statistics", "-o", "/dev/null", str(po_file)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "untranslated" not in result.stderr, result.stderr
+    assert "fuzzy" not in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_catalogue_covers_every_text_in_the_code(language, tmp_path, settings, monkeypatch):
+    fresh = tmp_path / language / "LC_MESSAGES"
+    fresh.mkdir(parents=True)
+    shutil.copy(LOCALE / language / "LC_MESSAGES" / "django.po", fresh / "django.po")
+    settings.LOCALE_PATHS = [tmp_path]
+    monkeypatch.chdir(SRC)
+    call_command("makemessages", locale=[language], no_obsolete=True, verbosity=0)
+
+    committed = _msgids(LOCALE / language / "LC_MESSAGES" / "django.po")
+    in_code = _msgids(fresh / "django.po")
+    missing = sorted(in_code - committed)
+    assert not missing, f"texts without a {language} translation (run makemessages): {missing[:10]}"
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_compiled_catalogue_matches_the_po_file(language, tmp_path):
+    po_file = LOCALE / language / "LC_MESSAGES" / "django.po"
+    compiled = tmp_path / "django.mo"
+    subprocess.run(["msgfmt", "-o", str(compiled), str(po_file)], check=True)
+    with compiled.open("rb") as fresh, (po_file.with_suffix(".mo")).open("rb") as committed:
+        assert gettext.GNUTranslations(fresh)._catalog == gettext.GNUTranslations(committed)._catalog, (
+            "the committed .mo is stale: run `make messages`"
+        )

@@ -180,5 +180,12 @@ DEMO_POPULATION_FILE = Path(
     env_str("DIGISOS_DEMO_POPULATION", str(SRC_DIR / "data" / "demo" / "population.json"))
 )
 
+# Register ports and the adapter that answers each (local ones read the synthetic population above).
+REGISTER_ADAPTERS = {
+    "folkeregister": env_str(
+        "DIGISOS_FOLKEREGISTER_ADAPTER", "digisos.registers.adapters.local.LocalFolkeregister"
+    ),
+}
+
 # Committed OpenAPI documents (docs/api/<name>.yaml), checked against the code by `make test`.
 OPENAPI_DOCUMENTS = {"public-v1": ("digisos.public_api.public_api", "/api/public/v1")}

@@ -1,0 +1,26 @@
+"""Plugin registry: which adapter answers for each register port (settings.REGISTER_ADAPTERS)."""
+
+from functools import cache
+from typing import Any
+
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.utils.module_loading import import_string
+
+from .ports import Folkeregister
+
+
+@cache
+def adapter(port: str) -> Any:
+    return import_string(settings.REGISTER_ADAPTERS[port])()
+
+
+def folkeregister() -> Folkeregister:
+    return adapter("folkeregister")
+
+
+@receiver(setting_changed)
+def _forget_adapters(*, setting: str, **kwargs: Any) -> None:
+    if setting in ("REGISTER_ADAPTERS", "DEMO_POPULATION_FILE"):
+        adapter.cache_clear()

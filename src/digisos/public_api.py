@@ -1,6 +1,8 @@
 """The public JSON API (no login): /api/public/v1/."""
 
+from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.errors import ValidationError
 
 from digisos.municipalities.api import router as municipalities_router
 
@@ -11,3 +13,21 @@ public_api = NinjaAPI(
     docs_url="/docs",
 )
 public_api.add_router("/kommuner", municipalities_router)
+
+# Plain-Norwegian messages for the fields a caller can get wrong; every error names its field.
+FIELD_MESSAGES = {"kommunenummer": "Kommunenummer må være fire siffer, for eksempel 0301."}
+
+
+@public_api.exception_handler(ValidationError)
+def invalid_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = []
+    for error in exc.errors:
+        field = str(error["loc"][-1]) if error.get("loc") else ""
+        errors.append(
+            {
+                "loc": list(error.get("loc", [])),
+                "field": field,
+                "msg": FIELD_MESSAGES.get(field, f"Ugyldig verdi i feltet «{field}»."),
+            }
+        )
+    return public_api.create_response(request, {"detail": errors}, status=400)

@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth import get_user_model
+
 from digisos.application.selectors import start_page_for_citizen
 from digisos.registers.selectors import list_demo_personas
 

@@ -73,8 +73,9 @@ def test_each_persona_is_consistent_across_registers(persona):
     if record["address_protection"] == "strengt_fortrolig":
         assert address is None
     for relative in [*record["children"], *([record["spouse"]] if record["spouse"] else [])]:
-        assert parse_identity_number(relative["pid"], allow_synthetic=True).birth_date.isoformat() == (
-            relative["birth_date"]
+        assert (
+            parse_identity_number(relative["pid"], allow_synthetic=True).birth_date.isoformat()
+            == (relative["birth_date"])
         )
     for child in record["children"]:
         assert child["birth_date"] > record["birth_date"]

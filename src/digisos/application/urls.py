@@ -1,6 +1,6 @@
 from django.urls import path
-from django.views.generic import TemplateView
+
+from . import views
 
 app_name = "application"
-# Temporary until registers and municipalities selectors land (lead switches to views.start).
-urlpatterns = [path("", TemplateView.as_view(template_name="application/start_anonymous.html"), name="start")]
+urlpatterns = [path("", views.start, name="start")]

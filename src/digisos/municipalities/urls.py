@@ -1,5 +1,9 @@
 from django.urls import path
-from django.views.generic import TemplateView
+
+from . import views
 
 app_name = "municipalities"
-urlpatterns = [path("", TemplateView.as_view(template_name="base.html"), name="search")]
+urlpatterns = [
+    path("", views.search, name="search"),
+    path("<str:kommunenummer>/", views.detail, name="detail"),
+]

@@ -1,0 +1,144 @@
+"""Municipalities, NAV offices, routing areas and KS Fiks KommuneInfo-style service flags."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class County(models.Model):
+    number = models.CharField(primary_key=True, max_length=2)
+    name = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("fylke")
+        verbose_name_plural = _("fylker")
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.name}"
+
+
+class Municipality(models.Model):
+    kommunenummer = models.CharField(primary_key=True, max_length=4)
+    name = models.CharField(max_length=100)
+    official_name = models.CharField(max_length=150, blank=True)
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="municipalities")
+    population = models.PositiveIntegerField(null=True, blank=True)
+    valid_from = models.DateField()
+    # A municipality missing from a newer data file is kept (applications point to it) but marked inactive.
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name", "kommunenummer"]
+        verbose_name = _("kommune")
+        verbose_name_plural = _("kommuner")
+
+    def __str__(self) -> str:
+        return f"{self.kommunenummer} {self.name}"
+
+
+class NavOffice(models.Model):
+    enhetsnummer = models.CharField(primary_key=True, max_length=4)
+    name = models.CharField(max_length=150)
+    # False where the source says the unit was probably closed or merged after 2020.
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("NAV-kontor")
+        verbose_name_plural = _("NAV-kontor")
+
+    def __str__(self) -> str:
+        return f"{self.enhetsnummer} {self.name}"
+
+
+class GeographicArea(models.Model):
+    """A geografisk tilknytning: a municipality (4 digits) or a district (bydel, 6 digits) and its office."""
+
+    code = models.CharField(primary_key=True, max_length=6)
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="areas")
+    is_district = models.BooleanField(default=False)
+    office = models.ForeignKey(NavOffice, on_delete=models.PROTECT, related_name="areas", null=True)
+    # True only where the source maps this area to an office that still exists.
+    verified = models.BooleanField(default=False)
+    source = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class MarkaStreetRule(models.Model):
+    """Oslo Marka (bydel 030117) has no office; NAV moves its addresses to a district street by street."""
+
+    street_code = models.CharField(max_length=5, db_index=True)
+    street_name = models.CharField(max_length=100)
+    from_number = models.PositiveIntegerField()
+    to_number = models.PositiveIntegerField()
+    parity = models.CharField(max_length=4, choices=[("ODD", "ODD"), ("EVEN", "EVEN"), ("ALL", "ALL")])
+    district_code = models.CharField(max_length=6)
+
+    def __str__(self) -> str:
+        return f"{self.street_name} {self.from_number}-{self.to_number} {self.parity} → {self.district_code}"
+
+
+class PostalCode(models.Model):
+    postnummer = models.CharField(primary_key=True, max_length=4)
+    poststed = models.CharField(max_length=100)
+    kommunenummer = models.CharField(max_length=4)
+
+    def __str__(self) -> str:
+        return f"{self.postnummer} {self.poststed}"
+
+
+class ServiceConfiguration(models.Model):
+    """What a municipality offers digitally, as KS Fiks KommuneInfo has it, plus where paper goes."""
+
+    municipality = models.OneToOneField(
+        Municipality, on_delete=models.CASCADE, primary_key=True, related_name="service"
+    )
+    can_receive_applications = models.BooleanField(_("kan motta søknader"), default=True)
+    can_update_status = models.BooleanField(_("kan oppdatere status (innsyn)"), default=True)
+    receiving_temporarily_disabled = models.BooleanField(_("mottak midlertidig deaktivert"), default=False)
+    updates_temporarily_disabled = models.BooleanField(
+        _("oppdateringer midlertidig deaktivert"), default=False
+    )
+    paper_address = models.TextField(_("adresse for papirsøknad"), blank=True)
+    paper_contact_phone = models.CharField(_("telefon"), max_length=30, blank=True)
+    paper_contact_email = models.EmailField(_("e-post"), blank=True)
+    contact_note = models.TextField(_("merknad til innbyggerne"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    FLAG_FIELDS = (
+        "can_receive_applications",
+        "can_update_status",
+        "receiving_temporarily_disabled",
+        "updates_temporarily_disabled",
+        "paper_address",
+        "paper_contact_phone",
+        "paper_contact_email",
+        "contact_note",
+    )
+
+    class Meta:
+        verbose_name = _("tjenesteoppsett")
+        verbose_name_plural = _("tjenesteoppsett")
+
+    def __str__(self) -> str:
+        return str(self.municipality)
+
+
+class DataLoad(models.Model):
+    kind = models.CharField(max_length=40)
+    source = models.CharField(max_length=300)
+    checksum = models.CharField(max_length=64)
+    counts = models.JSONField(default=dict)
+    loaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-loaded_at"]
+        get_latest_by = "loaded_at"
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.loaded_at:%Y-%m-%d %H:%M}"

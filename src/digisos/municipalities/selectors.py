@@ -1,0 +1,199 @@
+"""Reads: routing an address to its NAV office, a municipality's digital status, and municipality search."""
+
+from dataclasses import dataclass
+from typing import Literal
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from .models import GeographicArea, MarkaStreetRule, Municipality, NavOffice, ServiceConfiguration
+
+OSLO = "0301"
+OSLO_MARKA = "030117"
+
+RoutingOutcome = Literal["found", "no_address", "unknown_municipality", "no_office"]
+StatusOutcome = Literal["digital_with_innsyn", "digital_status_by_letter", "paper_only", "temporarily_closed"]
+
+
+@dataclass(frozen=True)
+class MunicipalityRef:
+    kommunenummer: str
+    name: str
+    county_name: str
+
+
+@dataclass(frozen=True)
+class OfficeRef:
+    enhetsnummer: str
+    name: str
+    verified: bool
+
+
+@dataclass(frozen=True)
+class OfficeRouting:
+    outcome: RoutingOutcome
+    office: OfficeRef | None = None
+    municipality: MunicipalityRef | None = None
+    geographic_area: str | None = None
+
+
+@dataclass(frozen=True)
+class PaperContact:
+    address: str
+    phone: str
+    email: str
+    note: str
+
+
+@dataclass(frozen=True)
+class DigitalStatus:
+    outcome: StatusOutcome
+    municipality: MunicipalityRef
+    can_receive_applications: bool
+    can_update_status: bool
+    receiving_temporarily_disabled: bool
+    updates_temporarily_disabled: bool
+    paper_contact: PaperContact
+
+    @property
+    def message(self) -> str:
+        """The one sentence a citizen needs, in the active language."""
+        name = self.municipality.name
+        messages = {
+            "digital_with_innsyn": _("Du kan søke digitalt og følge saken din på nett."),
+            "digital_status_by_letter": _(
+                "Du kan søke digitalt. Svar og endringer i saken får du i posten, ikke på nett."
+            ),
+            "paper_only": _("%(name)s tar ikke imot digitale søknader ennå. Send søknaden på papir.")
+            % {"name": name},
+            "temporarily_closed": _(
+                "Digital søknad er midlertidig stengt i %(name)s. Trenger du hjelp i dag, kontakt "
+                "NAV-kontoret ditt eller ring 55 55 33 33."
+            )
+            % {"name": name},
+        }
+        return messages[self.outcome]
+
+
+def _municipality_ref(municipality: Municipality) -> MunicipalityRef:
+    return MunicipalityRef(
+        kommunenummer=municipality.kommunenummer, name=municipality.name, county_name=municipality.county.name
+    )
+
+
+def route_to_office(
+    *,
+    kommunenummer: str | None,
+    bydelsnummer: str | None = None,
+    street_code: str | None = None,
+    house_number: str | None = None,
+) -> OfficeRouting:
+    """The NAV office for an address (NORG2's geografisk tilknytning). Never guesses: unknown says so."""
+    if not kommunenummer:
+        return OfficeRouting(outcome="no_address")
+    if kommunenummer == OSLO and bydelsnummer in (None, OSLO_MARKA) and street_code and house_number:
+        bydelsnummer = _marka_district(street_code, house_number) or bydelsnummer
+    codes = [kommunenummer] + ([bydelsnummer] if bydelsnummer else [])
+    # Cities with offices per district have only district areas; elsewhere the municipality is the area.
+    areas = {
+        area.code: area
+        for area in GeographicArea.objects.filter(
+            code__in=codes, municipality_id=kommunenummer
+        ).select_related("office", "municipality__county")
+    }
+    area = areas.get(bydelsnummer or "") or areas.get(kommunenummer)
+    if area is None or area.office is None:
+        municipality = (
+            Municipality.objects.select_related("county").filter(pk=kommunenummer, active=True).first()
+        )
+        if municipality is None:
+            return OfficeRouting(outcome="unknown_municipality")
+        # A city with districts and no district we can trust: say so rather than guess.
+        return OfficeRouting(outcome="no_office", municipality=_municipality_ref(municipality))
+    municipality = _municipality_ref(area.municipality)
+    return OfficeRouting(
+        outcome="found",
+        office=OfficeRef(
+            enhetsnummer=area.office.enhetsnummer, name=area.office.name, verified=area.verified
+        ),
+        municipality=municipality,
+        geographic_area=area.code,
+    )
+
+
+def _marka_district(street_code: str, house_number: str) -> str | None:
+    digits = "".join(ch for ch in house_number if ch.isdigit())
+    if not digits:
+        return None
+    number = int(digits)
+    parity = "EVEN" if number % 2 == 0 else "ODD"
+    rule = (
+        MarkaStreetRule.objects.filter(
+            street_code=street_code,
+            from_number__lte=number,
+            to_number__gte=number,
+            parity__in=[parity, "ALL"],
+        )
+        .values_list("district_code", flat=True)
+        .first()
+    )
+    return rule
+
+
+def digital_status(kommunenummer: str) -> DigitalStatus | None:
+    configuration = (
+        ServiceConfiguration.objects.select_related("municipality__county")
+        .filter(municipality_id=kommunenummer, municipality__active=True)
+        .first()
+    )
+    return _status(configuration) if configuration else None
+
+
+def _status(configuration: ServiceConfiguration) -> DigitalStatus:
+    if configuration.receiving_temporarily_disabled:
+        outcome: StatusOutcome = "temporarily_closed"
+    elif not configuration.can_receive_applications:
+        outcome = "paper_only"
+    elif configuration.can_update_status and not configuration.updates_temporarily_disabled:
+        outcome = "digital_with_innsyn"
+    else:
+        outcome = "digital_status_by_letter"
+    return DigitalStatus(
+        outcome=outcome,
+        municipality=_municipality_ref(configuration.municipality),
+        can_receive_applications=configuration.can_receive_applications,
+        can_update_status=configuration.can_update_status,
+        receiving_temporarily_disabled=configuration.receiving_temporarily_disabled,
+        updates_temporarily_disabled=configuration.updates_temporarily_disabled,
+        paper_contact=PaperContact(
+            address=configuration.paper_address,
+            phone=configuration.paper_contact_phone,
+            email=configuration.paper_contact_email,
+            note=configuration.contact_note,
+        ),
+    )
+
+
+def offices_of(kommunenummer: str) -> list[OfficeRef]:
+    """The NAV offices serving a municipality (several for cities with districts), in one query."""
+    offices = (
+        NavOffice.objects.filter(areas__municipality_id=kommunenummer)
+        .distinct()
+        .order_by("name")
+        .values_list("enhetsnummer", "name", "active")
+    )
+    return [OfficeRef(enhetsnummer=number, name=name, verified=active) for number, name, active in offices]
+
+
+def find_municipalities(query: str) -> list[MunicipalityRef]:
+    """By number or name: exact names first, then names that start with the text (Herøy gives two)."""
+    text = " ".join(query.split())
+    if not text:
+        return []
+    base = Municipality.objects.filter(active=True).select_related("county")
+    if text.isdigit():
+        return [_municipality_ref(m) for m in base.filter(kommunenummer=text.zfill(4))]
+    exact = list(base.filter(Q(name__iexact=text) | Q(official_name__iexact=text)))
+    if exact:
+        return [_municipality_ref(m) for m in exact]
+    return [_municipality_ref(m) for m in base.filter(name__istartswith=text)[:20]]

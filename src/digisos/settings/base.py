@@ -6,6 +6,7 @@ to start with any of the unsafe defaults.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 
@@ -171,6 +172,13 @@ EMPLOYEE_OIDC = {
     "SCOPE": "openid profile email",
 }
 OIDC_HTTP_TIMEOUT_SECONDS = env_int("DIGISOS_OIDC_HTTP_TIMEOUT", 10)
+# The login and logout buttons are forms whose answer redirects to the provider; browsers apply
+# form-action to that redirect, so the providers' origins are allowed there.
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] += sorted(
+    {"{0.scheme}://{0.netloc}".format(urlsplit(c["ISSUER"])) for c in (IDPORTEN, EMPLOYEE_OIDC)}
+)
+# Apps whose models operators manage in the admin (view/change/add; never delete).
+OPERATOR_ADMIN_APPS = env_list("DIGISOS_OPERATOR_ADMIN_APPS", ["municipalities", "core"])
 
 LOG_LEVEL = env_str("DIGISOS_LOG_LEVEL", "INFO")
 LOGGING_CONFIG = None  # structlog is configured in digisos.core.logging at start-up.

@@ -1,0 +1,93 @@
+"""Writes for login: the user behind an ID token, their groups, the audit entry."""
+
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+from digisos.core.identifiers import InvalidIdentityNumber, parse_identity_number
+from digisos.core.services import record_audit
+
+from .models import User
+
+ROLES = ("veileder", "kommune_saksbehandler", "operator", "analyst")
+
+
+class LoginRefused(Exception):
+    """The provider said yes but we cannot let the person in; `reason` is the metric label."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def citizen_from_claims(claims: dict[str, Any]) -> User:
+    """Checks the level of assurance and the pid, then finds or creates the citizen."""
+    if claims.get("acr") not in settings.IDPORTEN["ACCEPTED_ACR"]:
+        raise LoginRefused("low_acr")
+    try:
+        pid = parse_identity_number(str(claims.get("pid", ""))).value
+    except InvalidIdentityNumber:
+        raise LoginRefused("invalid_pid") from None
+    with transaction.atomic():
+        user = User.objects.filter(pid=pid).first()
+        if user is None:
+            # The username is opaque: it shows up in the admin and the audit log, the pid must not.
+            user = User(username=f"citizen-{uuid.uuid4().hex}", kind=User.Kind.CITIZEN, pid=pid)
+            user.set_unusable_password()
+        user.first_name = str(claims.get("given_name", ""))[:150]
+        user.last_name = str(claims.get("family_name", ""))[:150]
+        user.save()
+        record_audit(actor=user, action="citizen.login", object_type="accounts.User", object_id=user.pk)
+    return user
+
+
+def employee_from_claims(claims: dict[str, Any]) -> User:
+    """Finds or creates the employee; their groups follow the roles in the token at every login."""
+    roles = _roles(claims.get(settings.EMPLOYEE_OIDC["ROLES_CLAIM"]))
+    if not roles:
+        raise LoginRefused("no_role")
+    subject = str(claims.get("sub", ""))
+    if not subject:
+        raise LoginRefused("no_subject")
+    with transaction.atomic():
+        user, _ = User.objects.get_or_create(
+            username=f"employee-{subject}"[:150], defaults={"kind": User.Kind.EMPLOYEE}
+        )
+        name = str(claims.get("name", "")).split(" ", 1)
+        user.first_name = name[0][:150]
+        user.last_name = (name[1] if len(name) > 1 else "")[:150]
+        user.email = str(claims.get("email", ""))[:254]
+        user.is_staff = "operator" in roles
+        user.set_unusable_password()
+        user.save()
+        before = sorted(user.groups.values_list("name", flat=True))
+        user.groups.set([Group.objects.get_or_create(name=role)[0] for role in roles])
+        if "operator" in roles:
+            _grant_operator_permissions()
+        record_audit(
+            actor=user,
+            action="employee.login",
+            object_type="accounts.User",
+            object_id=user.pk,
+            before={"roles": before},
+            after={"roles": sorted(roles)},
+        )
+    return user
+
+
+def _roles(value: Any) -> list[str]:
+    values: Iterable[Any] = value if isinstance(value, list) else [value] if value else []
+    return sorted({str(role) for role in values if str(role) in ROLES})
+
+
+def _grant_operator_permissions() -> None:
+    # At login rather than in a migration: apps added later bring models whose permissions must be included.
+    group = Group.objects.get(name="operator")
+    permissions = Permission.objects.filter(content_type__app_label__in=settings.OPERATOR_ADMIN_APPS).exclude(
+        codename__startswith="delete_"
+    )
+    group.permissions.set(permissions)

@@ -92,3 +92,20 @@ def test_start_page_query_count_is_small(reference_data, client, django_assert_m
     _log_in(client, "familie-bergen")
     with django_assert_max_num_queries(8):
         assert client.get("/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("language", "heading"),
+    [
+        ("nb", "Søk om økonomisk sosialhjelp"),
+        ("nn", "Søk om økonomisk sosialhjelp"),
+        ("en", "Apply for financial assistance"),
+    ],
+)
+def test_start_page_in_three_languages(client, language, heading):
+    client.post("/i18n/setlang/", {"language": language, "next": "/"})
+    html = client.get("/").content.decode()
+    assert heading in html
+    assert f'<html lang="{language}">' in html
+    if language == "nn":
+        assert "Hopp til hovudinnhald" in html

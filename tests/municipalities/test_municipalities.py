@@ -137,7 +137,9 @@ def test_herøy_is_ambiguous_and_both_are_offered(reference_data, client):
     assert "Herøy i Nordland" in html
 
 
-@pytest.mark.parametrize(("query", "message"), [("", "Skriv navnet eller nummeret"), ("Atlantis", "Atlantis")])
+@pytest.mark.parametrize(
+    ("query", "message"), [("", "Skriv navnet eller nummeret"), ("Atlantis", "Atlantis")]
+)
 def test_search_errors_say_what_to_do(reference_data, client, query, message):
     response = client.get("/kommuner/", {"q": query})
     html = response.content.decode()

@@ -4,7 +4,6 @@ your NAV office and your municipality's status, log out. axe checks every page o
 import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
-
 from tests.fixtures.browser import check_accessibility, tab_to, visit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

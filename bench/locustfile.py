@@ -1,6 +1,5 @@
-"""Load for `make bench`: one user class per target, chosen with --class-picker-less `-u` runs (see run.py)."""
+"""Load for `make bench`: one user class per target; run.py names the class to run on the command line."""
 
-import os
 import random
 
 from locust import FastHttpUser, constant, task
@@ -36,11 +35,3 @@ class BareDjangoView(FastHttpUser):
     @task
     def bare(self) -> None:
         self.client.get("/bench/bare", name="/bench/bare")
-
-
-USER_CLASSES = {"public_api": PublicMunicipalityApi, "bare": BareDjangoView}
-SELECTED = os.environ.get("DIGISOS_BENCH_TARGET")
-if SELECTED:  # locust picks up every User class in the module; keep only the selected one
-    for _name, _cls in USER_CLASSES.items():
-        if _name != SELECTED:
-            _cls.abstract = True

@@ -56,9 +56,12 @@ def wait_until_up(url: str, timeout: float = 30) -> None:
     raise RuntimeError(f"server did not answer at {url}")
 
 
+USER_CLASSES = {"bare": "BareDjangoView", "public_api": "PublicMunicipalityApi"}
+
+
 def run_locust(target: str, host: str, workdir: Path) -> dict[str, float]:
     prefix = workdir / target
-    env = dict(os.environ, DIGISOS_BENCH_TARGET=target)
+    env = dict(os.environ)
     subprocess.run(
         [
             str(ROOT / ".venv" / "bin" / "locust"),
@@ -78,6 +81,7 @@ def run_locust(target: str, host: str, workdir: Path) -> dict[str, float]:
             str(prefix),
             "--loglevel",
             "WARNING",
+            USER_CLASSES[target],
         ],
         check=True,
         env=env,
@@ -96,7 +100,7 @@ def run_locust(target: str, host: str, workdir: Path) -> dict[str, float]:
 
 
 def main() -> int:
-    cluster = ThrowawayPostgres(dbname="digisos_bench").start()
+    cluster = ThrowawayPostgres(dbname="digisos_bench").start().create_database()
     port = _free_port()
     env = production_env(cluster.url, port)
     server = None

@@ -50,6 +50,16 @@ class ThrowawayPostgres:
         self.executor.wait_for_postgres()
         return self
 
+    def create_database(self) -> "ThrowawayPostgres":
+        """Creates `dbname` (the tests let pytest-django create theirs; the benchmark needs its own)."""
+        import psycopg
+
+        with psycopg.connect(
+            host="127.0.0.1", port=self.port, user="postgres", dbname="postgres", autocommit=True
+        ) as connection:
+            connection.execute(f'CREATE DATABASE "{self.dbname}"')
+        return self
+
     def stop(self) -> None:
         try:
             self.executor.stop()

@@ -96,8 +96,10 @@ def test_paper_only_page_says_where_to_send_and_what_to_do_today(reference_data,
 
 
 def test_api_uses_kommuneinfo_field_names(reference_data, client, django_assert_max_num_queries):
-    with django_assert_max_num_queries(2):
+    with django_assert_max_num_queries(3):
         body = client.get("/api/public/v1/kommuner/0301").json()
+    with django_assert_max_num_queries(1):  # the answer is cached until the municipality changes
+        assert client.get("/api/public/v1/kommuner/0301").json() == body
     assert body["kommunenavn"] == "Oslo"
     assert body["kanMottaSoknader"] is True
     assert body["harMidlertidigDeaktivertMottak"] is False
@@ -149,6 +151,7 @@ def test_search_errors_say_what_to_do(reference_data, client, query, message):
 
 
 def test_operator_change_in_admin_is_audited_with_before_and_after(reference_data, client):
+    assert client.get("/api/public/v1/kommuner/1804").json()["utfall"] == "digital_status_by_letter"
     admin = get_user_model().objects.create_superuser("ole", kind="employee")
     client.force_login(admin)
     configuration = ServiceConfiguration.objects.get(pk="1804")
@@ -160,6 +163,8 @@ def test_operator_change_in_admin_is_audited_with_before_and_after(reference_dat
 
     assert response.status_code == 302
     assert digital_status("1804").outcome == "temporarily_closed"
+    # The public API's cached answer follows the change at once.
+    assert client.get("/api/public/v1/kommuner/1804").json()["utfall"] == "temporarily_closed"
     entry = AuditEntry.objects.filter(object_id="1804").latest("pk")
     assert entry.actor == "ole"
     assert entry.before == {"receiving_temporarily_disabled": False}

@@ -1,11 +1,17 @@
 """GET /api/public/v1/kommuner/{kommunenummer}: KS Fiks KommuneInfo's flags and what they mean for a citizen."""
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import get_language
 from ninja import Path, Router, Schema
 from ninja.errors import HttpError
 from pydantic import Field
 
-from .selectors import digital_status, offices_of
+from .selectors import digital_status, offices_of, service_version
+
+# Answers by (kommunenummer, version, language). A version is the configuration's updated_at, which every
+# flag change and every data load moves on, so a cached answer is never stale; one cheap query checks it.
+_answers: dict[tuple[str, object, str], bytes] = {}
+MAX_CACHED_ANSWERS = 4000
 
 router = Router(tags=["kommuner"])
 
@@ -53,9 +59,24 @@ class Feilmelding(Schema):
     "/{kommunenummer}", response={200: KommuneInfo, 404: Feilmelding}, summary="Kan jeg søke digitalt?"
 )
 def kommune(request: HttpRequest, path: Path[KommunenummerPath]):
-    status = digital_status(path.kommunenummer)
+    version = service_version(path.kommunenummer)
+    key = (path.kommunenummer, version, get_language() or "")
+    body = _answers.get(key) if version is not None else None
+    if body is None:
+        answer = _answer(path.kommunenummer)
+        if answer is None:
+            raise HttpError(404, f"Fant ingen kommune med kommunenummer {path.kommunenummer}.")
+        body = answer.model_dump_json().encode()
+        if len(_answers) >= MAX_CACHED_ANSWERS:
+            _answers.clear()
+        _answers[key] = body
+    return HttpResponse(body, content_type="application/json")
+
+
+def _answer(kommunenummer: str) -> KommuneInfo | None:
+    status = digital_status(kommunenummer)
     if status is None:
-        raise HttpError(404, f"Fant ingen kommune med kommunenummer {path.kommunenummer}.")
+        return None
     paper = status.paper_contact
     return KommuneInfo(
         kommunenummer=status.municipality.kommunenummer,
@@ -72,7 +93,5 @@ def kommune(request: HttpRequest, path: Path[KommunenummerPath]):
             if status.outcome == "paper_only"
             else None
         ),
-        navKontorer=[
-            NavKontor(enhetsnummer=o.enhetsnummer, navn=o.name) for o in offices_of(path.kommunenummer)
-        ],
+        navKontorer=[NavKontor(enhetsnummer=o.enhetsnummer, navn=o.name) for o in offices_of(kommunenummer)],
     )

@@ -1,8 +1,10 @@
 """Reads: routing an address to its NAV office, a municipality's digital status, and municipality search."""
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Literal
 
+from django.db import connection
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
@@ -138,6 +140,21 @@ def _marka_district(street_code: str, house_number: str) -> str | None:
         .first()
     )
     return rule
+
+
+def service_version(kommunenummer: str) -> datetime | None:
+    """When the municipality's answer last changed (flags or reference data); None if unknown.
+
+    Raw SQL on purpose: the public API asks this on every request to decide whether its cached answer is
+    still right, and one indexed primary-key lookup should not pay for the ORM's query compilation.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT updated_at FROM municipalities_serviceconfiguration WHERE municipality_id = %s",
+            [kommunenummer],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def digital_status(kommunenummer: str) -> DigitalStatus | None:

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
+from django.utils import timezone
 
 from digisos.core.services import record_audit
 
@@ -72,6 +73,8 @@ def load_municipalities(data_dir: Path = DATA_DIR) -> LoadResult:
             ],
             ignore_conflicts=True,
         )
+        # New reference data changes every municipality's public answer: mark them all as changed.
+        ServiceConfiguration.objects.update(updated_at=timezone.now())
         DataLoad.objects.create(kind=LOAD_KIND, source=str(data_dir), checksum=checksum, counts=counts)
     return LoadResult(up_to_date=False, counts=counts)
 

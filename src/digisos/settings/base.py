@@ -80,7 +80,10 @@ DATABASES = {
     "default": dj_database_url.parse(
         env_str("DIGISOS_DATABASE_URL", f"sqlite:///{VAR_DIR / 'digisos.sqlite3'}"),
         conn_max_age=env_int("DIGISOS_DB_CONN_MAX_AGE", 60),
-        conn_health_checks=True,
+        # Off by default (Django's default): a health check costs a SELECT 1 round trip on every request.
+        # After a database restart one request per worker fails and the worker reconnects; set it to true
+        # where the database restarts often.
+        conn_health_checks=env_bool("DIGISOS_DB_CONN_HEALTH_CHECKS", False),
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

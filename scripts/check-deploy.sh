@@ -17,6 +17,9 @@ prod_env=(
   DIGISOS_EMPLOYEE_OIDC_ISSUER=https://login.example.no
   DIGISOS_EMPLOYEE_OIDC_CLIENT_ID=digisos-employee
   DIGISOS_EMPLOYEE_OIDC_CLIENT_SECRET="$secret"
+  DIGISOS_DOCUMENT_KEY_CERTIFICATE=/run/secrets/document-key.crt
+  DIGISOS_DOCUMENT_KEY_PRIVATE=/run/secrets/document-key.pem
+  DIGISOS_CLAMD_ADDRESS=tcp://clamav:3310
 )
 env "${prod_env[@]}" $PY manage.py check --deploy --fail-level WARNING
 if env "${prod_env[@]}" DIGISOS_SECRET_KEY= $PY manage.py check >/dev/null 2>&1; then

@@ -8,6 +8,9 @@ ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || need+=(postgresql)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v msgfmt >/dev/null 2>&1 || need+=(gettext)
 command -v runuser >/dev/null 2>&1 || need+=(util-linux)
+command -v clamd >/dev/null 2>&1 || need+=(clamav-daemon)
+command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui libreoffice-calc-nogui)
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
 fc-list 2>/dev/null | grep -qi "dejavu" || need+=(fonts-dejavu-core)
 
 if [ ${#need[@]} -eq 0 ]; then
@@ -19,4 +22,5 @@ sudo=""
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-# The Debian package starts a cluster of its own; DigiSos starts throwaway clusters and does not need it.
+# The Debian packages start services of their own (a PostgreSQL cluster, clamd, freshclam); DigiSos starts
+# its own throwaway instances and does not need them.

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make run`: migrate, load reference and demo data, then serve DigiSos with its background worker and a
-# local ID-porten. Ctrl-C stops all three.
+# local ID-porten, clamd (virus scanning) and the periodic-job scheduler. Ctrl-C stops them all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,7 +27,11 @@ trap stop_all INT TERM EXIT
 
 $PY -m digisos.accounts.local_idporten --host 127.0.0.1 --port "$IDP_PORT" &
 pids+=($!)
+scripts/clamd.sh var/clamd >/dev/null &
+pids+=($!)
 $PY manage.py db_worker &
+pids+=($!)
+$PY manage.py run_scheduler &
 pids+=($!)
 $PY manage.py runserver "127.0.0.1:${PORT}" --noreload &
 pids+=($!)
@@ -37,9 +41,10 @@ cat <<MSG
   DigiSos runs at       http://127.0.0.1:${PORT}/
   Local ID-porten       ${DIGISOS_IDPORTEN_ISSUER}/   (pick a demo persona to log in)
   Kan jeg søke digitalt? http://127.0.0.1:${PORT}/kommuner/
+  Try document upload   http://127.0.0.1:${PORT}/dokumenter/prov-opplasting/  (after logging in)
   Admin (operators)     http://127.0.0.1:${PORT}/admin/  (log in as the demo operator)
   Stop with Ctrl-C.
 
 MSG
-# Stop everything as soon as one of the three exits.
+# Stop everything as soon as one of them exits.
 wait -n "${pids[@]}"

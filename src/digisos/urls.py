@@ -19,5 +19,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("auth/", include("digisos.accounts.urls")),
     path("kommuner/", include("digisos.municipalities.urls")),
+    path("dokumenter/", include("digisos.documents.urls")),
     path("", include("digisos.application.urls")),
 ]

@@ -12,3 +12,5 @@ class User(AbstractUser):
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.EMPLOYEE)
     # The citizen's fødselsnummer/d-nummer from ID-porten's `pid`. Never in a URL, log or message.
     pid = models.CharField(max_length=11, unique=True, null=True, blank=True)
+    # For municipal employees: the kommunenummer they work for (from the employee token's `municipality`).
+    municipality = models.CharField(max_length=4, blank=True, default="")

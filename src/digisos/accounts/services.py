@@ -61,6 +61,8 @@ def employee_from_claims(claims: dict[str, Any]) -> User:
         user.first_name = name[0][:150]
         user.last_name = (name[1] if len(name) > 1 else "")[:150]
         user.email = str(claims.get("email", ""))[:254]
+        municipality = str(claims.get("municipality", ""))
+        user.municipality = municipality if municipality.isdigit() and len(municipality) == 4 else ""
         user.is_staff = "operator" in roles
         user.set_unusable_password()
         user.save()

@@ -15,3 +15,15 @@ LOGIN_FAILURES = Counter("digisos_login_failures_total", "Failed logins by reaso
 def observe_request(method: str, route: str, status: int, seconds: float) -> None:
     REQUESTS.labels(method=method, route=route, status=str(status)).inc()
     REQUEST_SECONDS.labels(method=method, route=route).observe(seconds)
+
+
+DOCUMENT_UPLOADS = Counter("digisos_document_uploads_total", "Document uploads by outcome", ["outcome"])
+SCANNER_UNAVAILABLE = Counter(
+    "digisos_virus_scanner_unavailable_total", "Uploads refused: scanner unreachable"
+)
+DOCUMENT_UPLOAD_SECONDS = Histogram(
+    "digisos_document_upload_seconds",
+    "Time to accept one upload (sniff, scan, convert, encrypt, store)",
+    ["content_type"],
+    buckets=(0.1, 0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0, 60.0),
+)

@@ -27,3 +27,14 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.object_type}:{self.object_id}"
+
+
+class PeriodicRun(models.Model):
+    """When each periodic job (settings.PERIODIC_TASKS) was last enqueued. A row lock makes sure two
+    scheduler processes never enqueue the same run twice."""
+
+    name = models.CharField(max_length=100, primary_key=True)
+    last_enqueued_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.name

@@ -25,6 +25,27 @@ CSRF_TRUSTED_ORIGINS = env_list("DIGISOS_CSRF_TRUSTED_ORIGINS", [])
 # The public base URL, used to build OIDC redirect URIs.
 PUBLIC_URL = env_str("DIGISOS_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 
+
+def _document_storage() -> dict:
+    if env_str("DIGISOS_DOCUMENT_STORAGE", "filesystem") == "s3":
+        return {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": env_str("DIGISOS_S3_BUCKET"),
+                "endpoint_url": env_str("DIGISOS_S3_ENDPOINT_URL") or None,
+                "region_name": env_str("DIGISOS_S3_REGION") or None,
+                "access_key": env_str("DIGISOS_S3_ACCESS_KEY_ID") or None,
+                "secret_key": env_str("DIGISOS_S3_SECRET_ACCESS_KEY") or None,
+                "file_overwrite": False,
+                "default_acl": None,
+            },
+        }
+    return {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": env_str("DIGISOS_DOCUMENT_DIR", str(VAR_DIR / "documents"))},
+    }
+
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -38,6 +59,7 @@ INSTALLED_APPS = [
     "digisos.accounts",
     "digisos.municipalities",
     "digisos.registers",
+    "digisos.documents",
     "digisos.application",
 ]
 
@@ -114,6 +136,9 @@ STATICFILES_DIRS = [
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # Encrypted documents (CMS files). Local disk by default; S3-compatible storage by setting
+    # DIGISOS_DOCUMENT_STORAGE=s3 and the DIGISOS_S3_* variables (django-storages).
+    "documents": _document_storage(),
 }
 
 # Sessions end after 60 minutes idle: each request renews the expiry (ID-porten's own idle limit).
@@ -151,6 +176,11 @@ CONTENT_SECURITY_POLICY = {
 
 # Background work: django-tasks with its database backend, run by `manage.py db_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "ENQUEUE_ON_COMMIT": True}}
+
+# Periodic jobs, enqueued by `manage.py run_scheduler` and run by the db_worker.
+PERIODIC_TASKS = {
+    "documents.retention": {"task": "digisos.documents.tasks.remove_expired_documents", "every_minutes": 60},
+}
 
 # Identity numbers: accept Tenor (+80 month) and NAV/Dolly (+40 month) synthetic numbers.
 # Only for the quick start and test environments; production.py refuses it.
@@ -197,6 +227,39 @@ REGISTER_ADAPTERS = {
         "DIGISOS_FOLKEREGISTER_ADAPTER", "digisos.registers.adapters.local.LocalFolkeregister"
     ),
 }
+
+# Documents: the upload pipeline's limits (NAV's: 10 MB per file, 30 files and 150 MB per submission).
+DOCUMENTS = {
+    "MAX_FILE_BYTES": env_int("DIGISOS_DOCUMENT_MAX_FILE_BYTES", 10 * 1024 * 1024),
+    "MAX_FILES": env_int("DIGISOS_DOCUMENT_MAX_FILES", 30),
+    "MAX_TOTAL_BYTES": env_int("DIGISOS_DOCUMENT_MAX_TOTAL_BYTES", 150 * 1024 * 1024),
+    # Decompression limits: an image above this many pixels or an Office file that expands beyond this many
+    # bytes is refused before it is decoded.
+    "MAX_IMAGE_PIXELS": env_int("DIGISOS_DOCUMENT_MAX_IMAGE_PIXELS", 100_000_000),
+    "MAX_EXPANDED_OFFICE_BYTES": env_int("DIGISOS_DOCUMENT_MAX_EXPANDED_BYTES", 200 * 1024 * 1024),
+    # Photos are scaled to fit an A4 page at 300 dpi: sharp when printed, a fraction of the size.
+    "MAX_IMAGE_SIDE": env_int("DIGISOS_DOCUMENT_MAX_IMAGE_SIDE", 3508),
+    "CONVERSION_TIMEOUT_SECONDS": env_int("DIGISOS_DOCUMENT_CONVERSION_TIMEOUT", 60),
+    "CONVERSION_WORK_DIR": env_str("DIGISOS_DOCUMENT_WORK_DIR", str(VAR_DIR / "convert")),
+    # Drafts' and demo uploads' folders that nothing refers to any more are removed after this many hours.
+    "ORPHAN_GRACE_HOURS": env_int("DIGISOS_DOCUMENT_ORPHAN_GRACE_HOURS", 24),
+}
+# Uploads are not held in memory above 2.5 MB (Django's default spools them to a temporary file).
+DATA_UPLOAD_MAX_NUMBER_FILES = DOCUMENTS["MAX_FILES"]
+
+# clamd: a Unix socket path or tcp://host:port. `make run` and `make test` start one (scripts/clamd.sh).
+CLAMD_ADDRESS = env_str("DIGISOS_CLAMD_ADDRESS", str(VAR_DIR / "clamd" / "clamd.sock"))
+CLAMD_TIMEOUT_SECONDS = env_int("DIGISOS_CLAMD_TIMEOUT", 30)
+
+# The document key: documents are encrypted at rest to this certificate (CMS, RSA-OAEP + AES-256-CBC).
+# The quick start generates a key pair on first use; production must supply both files.
+DOCUMENT_KEY_CERTIFICATE = Path(
+    env_str("DIGISOS_DOCUMENT_KEY_CERTIFICATE", str(VAR_DIR / "keys" / "document-key.crt"))
+)
+DOCUMENT_KEY_PRIVATE = Path(
+    env_str("DIGISOS_DOCUMENT_KEY_PRIVATE", str(VAR_DIR / "keys" / "document-key.pem"))
+)
+DOCUMENT_KEY_GENERATE = env_bool("DIGISOS_DOCUMENT_KEY_GENERATE", True)
 
 # Committed OpenAPI documents (docs/api/<name>.yaml), checked against the code by `make test`.
 OPENAPI_DOCUMENTS = {"public-v1": ("digisos.public_api.public_api", "/api/public/v1")}

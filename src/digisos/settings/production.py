@@ -21,6 +21,9 @@ _REQUIRED = [
     "DIGISOS_EMPLOYEE_OIDC_ISSUER",
     "DIGISOS_EMPLOYEE_OIDC_CLIENT_ID",
     "DIGISOS_EMPLOYEE_OIDC_CLIENT_SECRET",
+    "DIGISOS_DOCUMENT_KEY_CERTIFICATE",
+    "DIGISOS_DOCUMENT_KEY_PRIVATE",
+    "DIGISOS_CLAMD_ADDRESS",
 ]
 _missing = [name for name in _REQUIRED if not env_str(name)]
 if _missing:
@@ -35,6 +38,8 @@ if IDPORTEN["CLIENT_SECRET"].endswith("-local-secret") or EMPLOYEE_OIDC["CLIENT_
     raise ImproperlyConfigured("The OIDC client secrets must not be the quick-start values.")
 
 ALLOW_SYNTHETIC_IDENTITY_NUMBERS = env_bool("DIGISOS_ALLOW_SYNTHETIC_IDS", False)
+# Production never invents a document key: a lost key means documents nobody can read.
+DOCUMENT_KEY_GENERATE = False
 
 SECURE_SSL_REDIRECT = env_bool("DIGISOS_SSL_REDIRECT", True)
 SECURE_REDIRECT_EXEMPT = [r"^internal/"]  # NAIS probes call plain HTTP inside the cluster.

@@ -1,5 +1,6 @@
 """Thin views around the upload pipeline. Every document URL answers 404 to anyone who may not see it."""
 
+import io
 import uuid
 from datetime import timedelta
 
@@ -120,7 +121,7 @@ def download(request: HttpRequest, document_id: uuid.UUID) -> HttpResponse:
         services.record_employee_read(actor=user, document=document)
     name = document.original_name.rsplit(".", 1)[0] + ".pdf"
     response = FileResponse(
-        selectors.decrypted_pdf(document), content_type="application/pdf", as_attachment=True, filename=name
+        io.BytesIO(selectors.decrypted_pdf(document)), content_type="application/pdf", as_attachment=True, filename=name
     )
     response["Cache-Control"] = "private, no-store"
     return response

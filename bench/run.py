@@ -40,6 +40,9 @@ def production_env(database_url: str, port: int) -> dict[str, str]:
         DIGISOS_EMPLOYEE_OIDC_CLIENT_ID="bench",
         DIGISOS_EMPLOYEE_OIDC_CLIENT_SECRET=secret,
         DIGISOS_LOG_LEVEL="WARNING",
+        DIGISOS_DOCUMENT_KEY_CERTIFICATE="/nonexistent/document-key.crt",
+        DIGISOS_DOCUMENT_KEY_PRIVATE="/nonexistent/document-key.pem",
+        DIGISOS_CLAMD_ADDRESS="/nonexistent/clamd.sock",
     )
     return env
 
@@ -99,6 +102,46 @@ def run_locust(target: str, host: str, workdir: Path) -> dict[str, float]:
     }
 
 
+def run_document_bench(env: dict[str, str]) -> None:
+    """bench/documents.py with its own clamd and document key, on the same throwaway database."""
+    with tempfile.TemporaryDirectory() as tmp:
+        clamd = subprocess.Popen(
+            [str(ROOT / "scripts" / "clamd.sh"), f"{tmp}/clamd"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            deadline = time.monotonic() + 60
+            while not Path(f"{tmp}/clamd/clamd.sock").exists():
+                if time.monotonic() > deadline or clamd.poll() is not None:
+                    raise RuntimeError("clamd did not start")
+                time.sleep(0.05)
+            document_env = {
+                **env,
+                "DIGISOS_CLAMD_ADDRESS": f"{tmp}/clamd/clamd.sock",
+                "DIGISOS_DOCUMENT_KEY_CERTIFICATE": f"{tmp}/keys/document-key.crt",
+                "DIGISOS_DOCUMENT_KEY_PRIVATE": f"{tmp}/keys/document-key.pem",
+                "DIGISOS_DOCUMENT_DIR": f"{tmp}/documents",
+                "DIGISOS_DOCUMENT_WORK_DIR": f"{tmp}/convert",
+                "DIGISOS_ALLOWED_HOSTS": "testserver",
+            }
+            Path(f"{tmp}/convert").mkdir()
+            subprocess.run(
+                [
+                    PY,
+                    "-c",
+                    "from digisos.documents.encryption import generate_key_pair as g; from pathlib import Path as P;"
+                    f" g(P('{tmp}/keys/document-key.crt'), P('{tmp}/keys/document-key.pem'))",
+                ],
+                cwd=ROOT / "src",
+                check=True,
+            )
+            subprocess.run([PY, str(ROOT / "bench" / "documents.py")], cwd=ROOT, env=document_env, check=True)
+        finally:
+            clamd.terminate()
+            clamd.wait(timeout=10)
+
+
 def main() -> int:
     cluster = ThrowawayPostgres(dbname="digisos_bench").start().create_database()
     port = _free_port()
@@ -153,6 +196,10 @@ def main() -> int:
             f"throughput vs ceiling: {share:.0%} (target ≥ 50%); "
             f"p95 {results['public_api']['p95']:.0f} ms (target < 50 ms)"
         )
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+        server = None
+        run_document_bench(env)
         return 0
     finally:
         if server is not None:

@@ -121,7 +121,10 @@ def download(request: HttpRequest, document_id: uuid.UUID) -> HttpResponse:
         services.record_employee_read(actor=user, document=document)
     name = document.original_name.rsplit(".", 1)[0] + ".pdf"
     response = FileResponse(
-        io.BytesIO(selectors.decrypted_pdf(document)), content_type="application/pdf", as_attachment=True, filename=name
+        io.BytesIO(selectors.decrypted_pdf(document)),
+        content_type="application/pdf",
+        as_attachment=True,
+        filename=name,
     )
     response["Cache-Control"] = "private, no-store"
     return response

@@ -6,6 +6,8 @@ import pytest
 import requests
 from django.contrib.auth import get_user_model
 
+from digisos.accounts.models import User
+
 pytestmark = pytest.mark.django_db
 
 
@@ -50,6 +52,8 @@ def test_admin_sends_anonymous_visitors_to_the_employee_login(client):
 def test_groups_follow_the_roles_at_every_login(client, idporten_settings, local_idporten):
     _log_in_as(client, "sara-saksbehandler")
     assert _groups("sara-saksbehandler") == ["kommune_saksbehandler"]
+    # Her municipality comes from the token: it decides whose documents she may read.
+    assert User.objects.get(username="employee-sara-saksbehandler").municipality == "0301"
     # The provider now says Sara is an analyst only (the mock's user API changes her claims).
     requests.put(
         f"{local_idporten}/users/sara-saksbehandler",

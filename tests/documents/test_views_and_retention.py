@@ -240,3 +240,46 @@ def _upload(name: str, data: bytes):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, data, content_type="application/octet-stream")
+
+
+def test_the_upload_page_runs_the_same_number_of_queries_for_one_or_twenty_files(
+    client, document_settings, kari
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(kari)
+    url = reverse("documents:demo")
+    folder = client.get(url).context["folder"]
+    services.upload_document(actor=kari, folder=folder, name="1.pdf", data=corpus.pdf(text="1"))
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    for number in range(2, 21):
+        services.upload_document(
+            actor=kari, folder=folder, name=f"{number}.pdf", data=corpus.pdf(text=str(number))
+        )
+    with CaptureQueriesContext(connection) as twenty:
+        html = client.get(url).content.decode()
+    assert html.count("data-document=") == 20
+    assert len(twenty) == len(one)
+
+
+@pytest.mark.parametrize(
+    ("raw", "shown", "stored_prefix"),
+    [
+        ("C:\\Users\\kari\\Bilder\\IMG_0001.JPG", "IMG_0001.JPG", "IMG_0001-"),
+        ("../../etc/passwd", "passwd", "passwd-"),
+        ("lønnsslipp\u202e.pdf", "lønnsslipp.pdf", "lonnsslipp-"),
+        ("<script>*?|:.pdf", "<script>*?|:.pdf", "script-"),
+        ("", "dokument", "dokument-"),
+        ("a" * 300 + ".pdf", "a" * 200, "a" * 50 + "-"),
+    ],
+)
+def test_file_names_are_cleaned_for_display_and_for_case_systems(raw, shown, stored_prefix):
+    import uuid
+
+    from digisos.documents.filenames import display_name, stored_name
+
+    assert display_name(raw) == shown
+    name = stored_name(display_name(raw), uuid.UUID("12345678-0000-0000-0000-000000000000"))
+    assert name == f"{stored_prefix}12345678.pdf"

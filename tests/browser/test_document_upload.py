@@ -2,7 +2,8 @@
 One journey with JavaScript (progress, no reload), one by keyboard alone, one without JavaScript."""
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import FileChooser, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from tests.documents import corpus
 from tests.fixtures.browser import check_accessibility, tab_to, visit
 
@@ -17,6 +18,18 @@ def log_in_as_kari(page: Page) -> None:
     page.get_by_role("button", name="Logg inn").click()
     expect(page.get_by_role("heading", name="Prøv å laste opp dokumenter")).to_be_visible()
     check_accessibility(page)
+
+
+def open_file_chooser_by_keyboard(page: Page) -> FileChooser:
+    # Chromium occasionally drops the first key press on a file input under load; a person would press again.
+    for _ in range(3):
+        try:
+            with page.expect_file_chooser(timeout=5_000) as chooser:
+                page.keyboard.press("Space")
+            return chooser.value
+        except PlaywrightTimeoutError:
+            continue
+    raise AssertionError("Space on the file input never opened the file chooser")
 
 
 def files() -> list[dict]:
@@ -59,9 +72,8 @@ def test_upload_two_files_see_them_listed_delete_one(page, idporten_settings, do
 def test_upload_and_delete_by_keyboard_alone(page, idporten_settings, document_settings):
     log_in_as_kari(page)
     tab_to(page, "Velg filer")
-    with page.expect_file_chooser() as chooser:
-        page.keyboard.press("Space")
-    chooser.value.set_files(files())
+    expect(page.get_by_label("Velg filer")).to_be_focused()
+    open_file_chooser_by_keyboard(page).set_files(files())
     tab_to(page, "^Last opp$")
     page.keyboard.press("Enter")
     documents = page.get_by_role("list", name="Lastet opp")

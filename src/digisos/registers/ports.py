@@ -71,3 +71,97 @@ class Person:
 class Folkeregister(Protocol):
     def get_person(self, pid: str) -> Person | None:
         """The person, or None if the register has no such person. Raises RegisterUnavailable."""
+
+
+@dataclass(frozen=True)
+class ContactInfo:
+    """KRR (Kontakt- og reservasjonsregisteret)."""
+
+    mobile: str | None
+    reserved: bool = False
+
+
+@dataclass(frozen=True)
+class Employment:
+    """Aa-registeret: one arbeidsforhold."""
+
+    orgnr: str
+    employer_name: str
+    start_date: date
+    end_date: date | None
+    percent: int
+
+
+@dataclass(frozen=True)
+class PaymentComponent:
+    type: str
+    amount_nok: int
+
+
+@dataclass(frozen=True)
+class NavPayment:
+    """NAV utbetalinger: one payment to the person."""
+
+    date: date
+    amount_nok: int
+    benefit: str
+    components: tuple[PaymentComponent, ...] = ()
+
+
+@dataclass(frozen=True)
+class TaxableIncome:
+    """Skatteetaten (a-ordningen): taxable income from one payer for one month."""
+
+    orgnr: str
+    employer_name: str
+    period_start: date
+    period_end: date
+    gross_nok: int
+    tax_withheld_nok: int
+
+
+@dataclass(frozen=True)
+class HousingAllowanceCase:
+    case_id: str
+    status: str
+    monthly_nok: int
+
+
+@dataclass(frozen=True)
+class HousingAllowancePayment:
+    date: date
+    amount_nok: int
+
+
+@dataclass(frozen=True)
+class HousingAllowance:
+    """Husbanken: bostøtte cases and payments of the last two months."""
+
+    cases: tuple[HousingAllowanceCase, ...] = ()
+    payments: tuple[HousingAllowancePayment, ...] = ()
+
+
+class Krr(Protocol):
+    def get_contact(self, pid: str) -> ContactInfo | None: ...
+
+
+class Kontoregister(Protocol):
+    def get_account(self, pid: str) -> str | None:
+        """The person's active Norwegian account number (11 digits), or None."""
+
+
+class Aaregister(Protocol):
+    def get_employments(self, pid: str) -> list[Employment]: ...
+
+
+class NavUtbetalinger(Protocol):
+    def get_payments(self, pid: str, *, since: date) -> list[NavPayment]: ...
+
+
+class Skatteetaten(Protocol):
+    def get_taxable_income(self, pid: str, *, on: date) -> list[TaxableIncome]:
+        """The latest reported month: last month, or the month before when today is the 10th or earlier."""
+
+
+class Husbanken(Protocol):
+    def get_housing_allowance(self, pid: str, *, on: date) -> HousingAllowance: ...

@@ -8,7 +8,7 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.utils.module_loading import import_string
 
-from .ports import Folkeregister
+from .ports import Aaregister, Folkeregister, Husbanken, Kontoregister, Krr, NavUtbetalinger, Skatteetaten
 
 
 @cache
@@ -18,6 +18,30 @@ def adapter(port: str) -> Any:
 
 def folkeregister() -> Folkeregister:
     return adapter("folkeregister")
+
+
+def krr() -> Krr:
+    return adapter("krr")
+
+
+def kontoregister() -> Kontoregister:
+    return adapter("kontoregister")
+
+
+def aaregister() -> Aaregister:
+    return adapter("aaregister")
+
+
+def nav_utbetalinger() -> NavUtbetalinger:
+    return adapter("nav_utbetalinger")
+
+
+def skatteetaten() -> Skatteetaten:
+    return adapter("skatteetaten")
+
+
+def husbanken() -> Husbanken:
+    return adapter("husbanken")
 
 
 @receiver(setting_changed)

@@ -223,9 +223,16 @@ DEMO_POPULATION_FILE = Path(
 
 # Register ports and the adapter that answers each (local ones read the synthetic population above).
 REGISTER_ADAPTERS = {
-    "folkeregister": env_str(
-        "DIGISOS_FOLKEREGISTER_ADAPTER", "digisos.registers.adapters.local.LocalFolkeregister"
-    ),
+    port: env_str(f"DIGISOS_{port.upper()}_ADAPTER", f"digisos.registers.adapters.local.{local}")
+    for port, local in {
+        "folkeregister": "LocalFolkeregister",
+        "krr": "LocalKrr",
+        "kontoregister": "LocalKontoregister",
+        "aaregister": "LocalAaregister",
+        "nav_utbetalinger": "LocalNavUtbetalinger",
+        "skatteetaten": "LocalSkatteetaten",
+        "husbanken": "LocalHusbanken",
+    }.items()
 }
 
 # Documents: the upload pipeline's limits (NAV's: 10 MB per file, 30 files and 150 MB per submission).

@@ -1,14 +1,32 @@
 """Local adapters on the synthetic demo population (settings.DEMO_POPULATION_FILE): for the quick start and
 the tests, never for real people."""
 
+import calendar
 import json
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 
-from ..ports import Address, Person, Relative
+from ..ports import (
+    Address,
+    ContactInfo,
+    Employment,
+    HousingAllowance,
+    HousingAllowanceCase,
+    HousingAllowancePayment,
+    NavPayment,
+    PaymentComponent,
+    Person,
+    Relative,
+    RegisterUnavailable,
+    TaxableIncome,
+)
+
+# The demo population's payment dates are written as of this day; the local adapters move them so they keep
+# the same distance from today (a payment "3 days ago" stays 3 days ago, whenever the demo runs).
+POPULATION_AS_OF = date(2026, 11, 23)
 
 _cache: dict[Path, tuple[float, dict[str, dict[str, Any]]]] = {}
 
@@ -57,3 +75,132 @@ def _relative(record: dict[str, Any]) -> Relative:
         birth_date=date.fromisoformat(record["birth_date"]),
         lives_with_applicant=record.get("lives_with_applicant", True),
     )
+
+
+def _persona(pid: str) -> dict[str, Any] | None:
+    return load_population().get(pid)
+
+
+def _moved(value: str, today: date) -> date:
+    return date.fromisoformat(value) + (today - POPULATION_AS_OF)
+
+
+def _failing(record: dict[str, Any], register: str) -> None:
+    if record.get("status") == "fails":
+        raise RegisterUnavailable(f"{register} (demo persona set to fail)")
+
+
+class LocalKrr:
+    def get_contact(self, pid: str) -> ContactInfo | None:
+        persona = _persona(pid)
+        if persona is None or "krr" not in persona:
+            return None
+        record = persona["krr"]
+        _failing(record, "KRR")
+        return ContactInfo(mobile=record.get("mobile"), reserved=bool(record.get("reserved")))
+
+
+class LocalKontoregister:
+    def get_account(self, pid: str) -> str | None:
+        persona = _persona(pid)
+        if persona is None:
+            return None
+        record = persona.get("kontoregister", {})
+        _failing(record, "Kontoregister")
+        return record.get("account_number")
+
+
+class LocalAaregister:
+    def get_employments(self, pid: str) -> list[Employment]:
+        persona = _persona(pid)
+        if persona is None:
+            return []
+        record = persona.get("aaregister", {})
+        _failing(record, "Aa-registeret")
+        return [
+            Employment(
+                orgnr=item["orgnr"],
+                employer_name=item["employer_name"],
+                start_date=date.fromisoformat(item["start_date"]),
+                end_date=date.fromisoformat(item["end_date"]) if item.get("end_date") else None,
+                percent=int(item["percent"]),
+            )
+            for item in record.get("employments", [])
+        ]
+
+
+class LocalNavUtbetalinger:
+    def get_payments(self, pid: str, *, since: date) -> list[NavPayment]:
+        persona = _persona(pid)
+        if persona is None:
+            return []
+        record = persona.get("nav_utbetalinger", {})
+        _failing(record, "NAV utbetalinger")
+        today = date.today()
+        payments = [
+            NavPayment(
+                date=_moved(item["date"], today),
+                amount_nok=int(item["amount_nok"]),
+                benefit=item["benefit"],
+                components=tuple(
+                    PaymentComponent(type=c["type"], amount_nok=int(c["amount_nok"])) for c in item.get("components", [])
+                ),
+            )
+            for item in record.get("payments", [])
+        ]
+        return [payment for payment in payments if payment.date >= since]
+
+
+def reported_month(on: date) -> tuple[date, date]:
+    """Skatteetaten's latest complete month: last month, or two months back on the 10th or earlier."""
+    back = 2 if on.day <= 10 else 1
+    year, month = on.year, on.month - back
+    while month < 1:
+        year, month = year - 1, month + 12
+    return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+
+
+class LocalSkatteetaten:
+    def get_taxable_income(self, pid: str, *, on: date) -> list[TaxableIncome]:
+        persona = _persona(pid)
+        if persona is None:
+            return []
+        record = persona.get("skatteetaten", {})
+        _failing(record, "Skatteetaten")
+        start, end = reported_month(on)
+        return [
+            TaxableIncome(
+                orgnr=item["orgnr"],
+                employer_name=item["employer_name"],
+                period_start=start,
+                period_end=end,
+                gross_nok=int(item["gross_nok"]),
+                tax_withheld_nok=int(item["tax_withheld_nok"]),
+            )
+            for item in record.get("incomes", [])
+        ]
+
+
+class LocalHusbanken:
+    def get_housing_allowance(self, pid: str, *, on: date) -> HousingAllowance:
+        persona = _persona(pid)
+        if persona is None:
+            return HousingAllowance()
+        record = persona.get("husbanken", {})
+        _failing(record, "Husbanken")
+        today = date.today()
+        since = on - timedelta(days=60)
+        return HousingAllowance(
+            cases=tuple(
+                HousingAllowanceCase(case_id=c["case_id"], status=c["status"], monthly_nok=int(c["monthly_nok"]))
+                for c in record.get("cases", [])
+            ),
+            payments=tuple(
+                payment
+                for payment in (
+                    HousingAllowancePayment(date=_moved(p["date"], today), amount_nok=int(p["amount_nok"]))
+                    for p in record.get("payments", [])
+                )
+                if payment.date >= since
+            ),
+        )

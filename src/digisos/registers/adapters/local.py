@@ -19,8 +19,8 @@ from ..ports import (
     NavPayment,
     PaymentComponent,
     Person,
-    Relative,
     RegisterUnavailable,
+    Relative,
     TaxableIncome,
 )
 
@@ -143,7 +143,8 @@ class LocalNavUtbetalinger:
                 amount_nok=int(item["amount_nok"]),
                 benefit=item["benefit"],
                 components=tuple(
-                    PaymentComponent(type=c["type"], amount_nok=int(c["amount_nok"])) for c in item.get("components", [])
+                    PaymentComponent(type=c["type"], amount_nok=int(c["amount_nok"]))
+                    for c in item.get("components", [])
                 ),
             )
             for item in record.get("payments", [])
@@ -192,7 +193,9 @@ class LocalHusbanken:
         since = on - timedelta(days=60)
         return HousingAllowance(
             cases=tuple(
-                HousingAllowanceCase(case_id=c["case_id"], status=c["status"], monthly_nok=int(c["monthly_nok"]))
+                HousingAllowanceCase(
+                    case_id=c["case_id"], status=c["status"], monthly_nok=int(c["monthly_nok"])
+                )
                 for c in record.get("cases", [])
             ),
             payments=tuple(

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from django.utils.translation import gettext_noop as N_
+
 NORDIC = {"NOR", "SWE", "FRO", "ISL", "DNK", "FIN", "ALA", "GRL"}
 
 
@@ -29,51 +31,61 @@ def _r(type_: str, info: str, title: str, amount: str = "belop", optional: bool 
     return Requirement(type_, info, title, amount, optional)
 
 
-SKATTEMELDING = _r("skattemelding", "skattemelding", "Skattemelding og skatteoppgjør (siste år)", amount="")
-ANNET = _r("annet", "annet", "Andre opplysninger", amount="", optional=True)
+SKATTEMELDING = _r(
+    "skattemelding", "skattemelding", N_("Skattemelding og skatteoppgjør (siste år)"), amount=""
+)
+ANNET = _r("annet", "annet", N_("Andre opplysninger"), amount="", optional=True)
 OPPHOLDSTILLATELSE = _r(
     "oppholdstillatel", "oppholdstillatel", "Registreringsbevis eller oppholdstillatelse", ""
 )
-HUSLEIEKONTRAKT = _r("husleiekontrakt", "husleiekontrakt", "Husleiekontrakt", amount="")
-HUSLEIEKONTRAKT_KOMMUNAL = _r("husleiekontrakt", "kommunal", "Husleiekontrakt (kommunal bolig)", amount="")
-LONNSLIPP = _r("lonnslipp", "arbeid", "Lønnsslipp (siste måned)", amount="brutto_netto")
-SLUTTOPPGJOR = _r("sluttoppgjor", "arbeid", "Sluttoppgjør", amount="brutto_netto")
-BARNEBIDRAG_BETALER = _r("barnebidrag", "betaler", "Opplysninger om barnebidrag du betaler")
-BARNEBIDRAG_MOTTAR = _r("barnebidrag", "mottar", "Opplysninger om barnebidrag du mottar")
-STUDENT = _r("student", "vedtak", "Vedtak fra Lånekassen")
-HUSBANKEN = _r("husbanken", "vedtak", "Vedtak om bostøtte for de siste to månedene")
-SAMVAERSAVTALE = _r("samvarsavtale", "barn", "Samværsavtale eller avtale om delt bosted", amount="")
+HUSLEIEKONTRAKT = _r("husleiekontrakt", "husleiekontrakt", N_("Husleiekontrakt"), amount="")
+HUSLEIEKONTRAKT_KOMMUNAL = _r(
+    "husleiekontrakt", "kommunal", N_("Husleiekontrakt (kommunal bolig)"), amount=""
+)
+LONNSLIPP = _r("lonnslipp", "arbeid", N_("Lønnsslipp (siste måned)"), amount="brutto_netto")
+SLUTTOPPGJOR = _r("sluttoppgjor", "arbeid", N_("Sluttoppgjør"), amount="brutto_netto")
+BARNEBIDRAG_BETALER = _r("barnebidrag", "betaler", N_("Opplysninger om barnebidrag du betaler"))
+BARNEBIDRAG_MOTTAR = _r("barnebidrag", "mottar", N_("Opplysninger om barnebidrag du mottar"))
+STUDENT = _r("student", "vedtak", N_("Vedtak fra Lånekassen"))
+HUSBANKEN = _r("husbanken", "vedtak", N_("Vedtak om bostøtte for de siste to månedene"))
+SAMVAERSAVTALE = _r("samvarsavtale", "barn", N_("Samværsavtale eller avtale om delt bosted"), amount="")
 
 INCOME = {
-    "utbytte": _r("dokumentasjon", "utbytte", "Opplysninger om utbytte"),
-    "salg": _r("salgsoppgjor", "eiendom", "Opplysninger om salgsoppgjør"),
-    "forsikring": _r("dokumentasjon", "forsikringsutbetaling", "Opplysninger om forsikringsutbetaling"),
-    "annet": _r("dokumentasjon", "annetinntekter", "Opplysninger om andre utbetalinger"),
+    "utbytte": _r("dokumentasjon", "utbytte", N_("Opplysninger om utbytte")),
+    "salg": _r("salgsoppgjor", "eiendom", N_("Opplysninger om salgsoppgjør")),
+    "forsikring": _r("dokumentasjon", "forsikringsutbetaling", N_("Opplysninger om forsikringsutbetaling")),
+    "annet": _r("dokumentasjon", "annetinntekter", N_("Opplysninger om andre utbetalinger")),
 }
 SAVINGS = {
-    "brukskonto": _r("kontooversikt", "brukskonto", "Saldoutskrift for brukskonto (på søknadstidspunktet)"),
-    "bsu": _r("kontooversikt", "bsu", "Saldoutskrift for BSU (på søknadstidspunktet)"),
-    "sparekonto": _r("kontooversikt", "sparekonto", "Saldoutskrift for sparekonto (på søknadstidspunktet)"),
-    "livsforsikring": _r("kontooversikt", "livsforsikring", "Oversikt over livsforsikring med sparedel"),
-    "verdipapirer": _r("kontooversikt", "aksjer", "Oversikt over aksjer, obligasjoner og fond (VPS)"),
-    "annet": _r("kontooversikt", "annet", "Saldoutskrift for annen sparing"),
+    "brukskonto": _r(
+        "kontooversikt", "brukskonto", N_("Saldoutskrift for brukskonto (på søknadstidspunktet)")
+    ),
+    "bsu": _r("kontooversikt", "bsu", N_("Saldoutskrift for BSU (på søknadstidspunktet)")),
+    "sparekonto": _r(
+        "kontooversikt", "sparekonto", N_("Saldoutskrift for sparekonto (på søknadstidspunktet)")
+    ),
+    "livsforsikring": _r("kontooversikt", "livsforsikring", N_("Oversikt over livsforsikring med sparedel")),
+    "verdipapirer": _r("kontooversikt", "aksjer", N_("Oversikt over aksjer, obligasjoner og fond (VPS)")),
+    "annet": _r("kontooversikt", "annet", N_("Saldoutskrift for annen sparing")),
 }
 HOUSING_COSTS = {
-    "husleie": _r("faktura", "husleie", "Kvittering eller faktura for husleie"),
-    "strom": _r("faktura", "strom", "Siste faktura for strøm"),
-    "kommunaleavgifter": _r("faktura", "kommunaleavgifter", "Siste faktura for kommunale avgifter"),
-    "oppvarming": _r("faktura", "oppvarming", "Siste faktura for ved, gass eller fjernvarme"),
-    "boliglan": _r("nedbetalingsplan", "avdraglaan", "Nedbetalingsplan for boliglån", amount="avdrag_renter"),
-    "annet": _r("dokumentasjon", "annetboutgift", "Opplysninger om andre boutgifter"),
+    "husleie": _r("faktura", "husleie", N_("Kvittering eller faktura for husleie")),
+    "strom": _r("faktura", "strom", N_("Siste faktura for strøm")),
+    "kommunaleavgifter": _r("faktura", "kommunaleavgifter", N_("Siste faktura for kommunale avgifter")),
+    "oppvarming": _r("faktura", "oppvarming", N_("Siste faktura for ved, gass eller fjernvarme")),
+    "boliglan": _r(
+        "nedbetalingsplan", "avdraglaan", N_("Nedbetalingsplan for boliglån"), amount="avdrag_renter"
+    ),
+    "annet": _r("dokumentasjon", "annetboutgift", N_("Opplysninger om andre boutgifter")),
 }
 CHILD_COSTS = {
     "fritidsaktiviteter": _r(
         "faktura", "fritidsaktivitet", "Kvittering eller faktura for fritidsaktiviteter"
     ),
-    "barnehage": _r("faktura", "barnehage", "Faktura for barnehage"),
-    "sfo": _r("faktura", "sfo", "Faktura for SFO eller AKS"),
-    "tannregulering": _r("faktura", "tannbehandling", "Faktura for tannregulering"),
-    "annet": _r("faktura", "annetbarnutgift", "Opplysninger om andre utgifter til barn"),
+    "barnehage": _r("faktura", "barnehage", N_("Faktura for barnehage")),
+    "sfo": _r("faktura", "sfo", N_("Faktura for SFO eller AKS")),
+    "tannregulering": _r("faktura", "tannbehandling", N_("Faktura for tannregulering")),
+    "annet": _r("faktura", "annetbarnutgift", N_("Opplysninger om andre utgifter til barn")),
 }
 
 

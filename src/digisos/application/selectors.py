@@ -1,14 +1,17 @@
 """Reads for the citizen's start page: who you are, where your application goes, and whether you can apply."""
 
 from dataclasses import dataclass
-from datetime import date
-from typing import Literal
+from datetime import date, timedelta
+from typing import Any, Literal
 
 from django.utils import timezone
 
+from digisos.documents.models import Document
 from digisos.municipalities.selectors import DigitalStatus, OfficeRouting, digital_status, route_to_office
 from digisos.registers.ports import Person
 from digisos.registers.selectors import get_person
+
+from .models import Application, RequirementDocument
 
 ADULT_AGE = 18
 
@@ -42,3 +45,56 @@ def start_page_for_citizen(pid: str, *, today: date | None = None) -> StartPage:
     )
     status = digital_status(routing.municipality.kommunenummer) if routing.municipality else None
     return StartPage(gate="ok", person=person, routing=routing, status=status)
+
+
+def sent_last_24h(user: Any) -> int:
+    since = timezone.now() - timedelta(hours=24)
+    return Application.objects.filter(owner=user, sent_at__gte=since).count()
+
+
+def drafts_of(user: Any) -> list[Application]:
+    return list(
+        Application.objects.filter(owner=user, status=Application.Status.DRAFT)
+        .only("id", "created_at", "updated_at", "owner_id", "status")
+        .order_by("-updated_at")
+    )
+
+
+def sent_of(user: Any) -> list[Application]:
+    return list(
+        Application.objects.filter(owner=user, status=Application.Status.READY)
+        .only("id", "sent_at", "reference", "office_name", "owner_id", "status")
+        .order_by("-sent_at")[:10]
+    )
+
+
+def application_of_owner(user: Any, application_id: Any) -> Application | None:
+    """The application if `user` owns it; everyone else gets None (shown as 404)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    try:
+        return Application.objects.select_related("folder").get(pk=application_id, owner=user)
+    except (Application.DoesNotExist, ValueError):
+        return None
+
+
+def amounts_of(application: Application) -> dict[str, dict[str, int]]:
+    documentation = application.answers.get("dokumentasjon", {})
+    return {key: value.get("belop", {}) for key, value in documentation.items() if value.get("belop")}
+
+
+def delivered_earlier_of(application: Application) -> set[str]:
+    documentation = application.answers.get("dokumentasjon", {})
+    return {key for key, value in documentation.items() if value.get("levert_tidligere")}
+
+
+def files_by_requirement(application: Application) -> dict[str, list[Document]]:
+    files: dict[str, list[Document]] = {}
+    links = (
+        RequirementDocument.objects.filter(application=application)
+        .select_related("document")
+        .order_by("document__created_at")
+    )
+    for link in links:
+        files.setdefault(link.requirement, []).append(link.document)
+    return files

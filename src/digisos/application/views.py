@@ -1,11 +1,270 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+"""Thin views for the application: each step is GET (show) and POST (save, then go on)."""
 
-from .selectors import start_page_for_citizen
+import uuid
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from digisos.documents.views import SESSION_REFUSALS
+from digisos.municipalities.selectors import digital_status, offices_of
+
+from . import services, steps
+from .models import Application
+from .requirements import documentation_requirements
+from .selectors import (
+    application_of_owner,
+    drafts_of,
+    files_by_requirement,
+    sent_last_24h,
+    sent_of,
+    start_page_for_citizen,
+)
+from .summary import sections
 
 
 def start(request: HttpRequest) -> HttpResponse:
     user = request.user
     if user.is_authenticated and getattr(user, "pid", None):
-        return render(request, "application/start_citizen.html", {"page": start_page_for_citizen(user.pid)})
+        context = {
+            "page": start_page_for_citizen(user.pid),
+            "drafts": drafts_of(user),
+            "sent": sent_of(user),
+            "rate_limited": sent_last_24h(user) >= services.MAX_SENT_PER_24H,
+        }
+        return render(request, "application/start_citizen.html", context)
     return render(request, "application/start_anonymous.html")
+
+
+@login_required
+@require_POST
+def new(request: HttpRequest) -> HttpResponse:
+    try:
+        application = services.start_application(user=request.user)  # type: ignore[arg-type]
+    except services.ApplicationRefused as refused:
+        return _gate(request, refused.reason, None)
+    return redirect("application:step", application.id, steps.STEPS[0].slug)
+
+
+def _gate(request: HttpRequest, reason: str, application: Application | None) -> HttpResponse:
+    status = digital_status(application.kommunenummer) if application and application.kommunenummer else None
+    return render(
+        request,
+        "application/gate.html",
+        {"reason": reason, "application": application, "status": status},
+        status=200,
+    )
+
+
+def _own(request: HttpRequest, application_id: uuid.UUID) -> Application:
+    application = application_of_owner(request.user, application_id)
+    if application is None:
+        raise Http404
+    return application
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def step(request: HttpRequest, application_id: uuid.UUID, slug: str) -> HttpResponse:
+    application = _own(request, application_id)
+    if application.status != Application.Status.DRAFT:
+        return redirect("application:receipt", application.id)
+    current = steps.BY_SLUG.get(slug)
+    if current is None:
+        raise Http404
+    if current.key == "dokumentasjon":
+        return _documentation_step(request, application, current)
+    if current.key == "oppsummering":
+        return _summary_step(request, application, current)
+    form_kwargs: dict[str, Any] = {
+        "answers": application.answers.get(current.key, {}),
+        "registers": application.registers,
+    }
+    if current.key == "personalia":
+        form_kwargs["offices"] = _office_choices(application)
+    assert current.form is not None
+    if request.method == "POST":
+        form = current.form(request.POST, **form_kwargs)
+        if form.is_valid():
+            application = services.save_step(
+                application=application, step=current.key, answers=form.to_answers()
+            )
+            return _go_on(request, application, current)
+    else:
+        form = current.form(**form_kwargs)
+    return render(request, "application/step.html", _step_context(application, current, form))
+
+
+def _office_choices(application: Application) -> list[tuple[str, str]]:
+    return (
+        [(office.enhetsnummer, office.name) for office in offices_of(application.kommunenummer)]
+        if application.kommunenummer
+        else []
+    )
+
+
+def _go_on(request: HttpRequest, application: Application, current: steps.Step) -> HttpResponse:
+    if "previous" in request.POST:
+        target = steps.neighbour(current, -1)
+    elif "later" in request.POST:
+        return redirect("application:start")
+    else:
+        target = steps.neighbour(current, +1)
+    return redirect("application:step", application.id, (target or current).slug)
+
+
+def _step_context(application: Application, current: steps.Step, form: Any, **extra: Any) -> dict[str, Any]:
+    return {
+        "application": application,
+        "step": current,
+        "number": steps.number_of(current),
+        "total": len(steps.STEPS),
+        "steps": steps.STEPS,
+        "form": form,
+        "registers": application.registers,
+        "person": application.registers.get("person") or {},
+        "previous": steps.neighbour(current, -1),
+        **extra,
+    }
+
+
+def _documentation_step(request: HttpRequest, application: Application, current: steps.Step) -> HttpResponse:
+    requirements = documentation_requirements(
+        application.answers, application.registers, today=timezone.localdate()
+    )
+    if request.method == "POST":
+        form = steps.DokumentasjonForm(request.POST, requirements=requirements, answers=application.answers)
+        if form.is_valid():
+            application = services.save_step(
+                application=application, step="dokumentasjon", answers=form.to_answers()
+            )
+            return _go_on(request, application, current)
+    else:
+        form = steps.DokumentasjonForm(requirements=requirements, answers=application.answers)
+    files = files_by_requirement(application)
+    refusals = request.session.pop(f"{SESSION_REFUSALS}.{application.folder_id}", [])
+    cards = [
+        {
+            "index": index,
+            "requirement": requirement,
+            "fields": form.fields_of(index),
+            "files": files.get(requirement.key, []),
+            "refusals": [r for r in refusals if r.get("requirement") == requirement.key],
+        }
+        for index, requirement in enumerate(requirements)
+    ]
+    return render(
+        request, "application/step_documentation.html", _step_context(application, current, form, cards=cards)
+    )
+
+
+@login_required
+@require_POST
+def upload(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
+    application = _own(request, application_id)
+    if application.status != Application.Status.DRAFT:
+        raise Http404
+    requirement = request.POST.get("requirement", "")
+    known = {
+        r.key
+        for r in documentation_requirements(
+            application.answers, application.registers, today=timezone.localdate()
+        )
+    }
+    if requirement not in known:
+        raise Http404
+    files = [(f.name or "", f.read()) for f in request.FILES.getlist("files")]
+    anchor = f"#krav-{requirement.replace('|', '-')}"
+    if not files:
+        refusal = services.documents.UploadRefused("no_file", "")
+        request.session[f"{SESSION_REFUSALS}.{application.folder_id}"] = [
+            {"name": "", "message": refusal.message, "requirement": requirement}
+        ]
+        return redirect(reverse("application:step", args=[application.id, "dokumentasjon"]) + anchor)
+    outcome = services.upload_to_requirement(
+        actor=request.user, application=application, requirement=requirement, files=files
+    )  # type: ignore[arg-type]
+    if outcome.refused:
+        request.session[f"{SESSION_REFUSALS}.{application.folder_id}"] = [
+            {"name": r.name, "message": r.message, "requirement": requirement} for r in outcome.refused
+        ]
+    return redirect(reverse("application:step", args=[application.id, "dokumentasjon"]) + anchor)
+
+
+def _summary_step(request: HttpRequest, application: Application, current: steps.Step) -> HttpResponse:
+    requirements = documentation_requirements(
+        application.answers, application.registers, today=timezone.localdate()
+    )
+    files = files_by_requirement(application)
+    earlier = {
+        k for k, v in application.answers.get("dokumentasjon", {}).items() if v.get("levert_tidligere")
+    }
+    status = digital_status(application.kommunenummer) if application.kommunenummer else None
+    context = _step_context(
+        application,
+        current,
+        None,
+        sections=sections(application.answers, application.registers, office=application.office_name),
+        requirements=[
+            {"requirement": r, "files": files.get(r.key, []), "earlier": r.key in earlier}
+            for r in requirements
+        ],
+        status=status,
+        can_send=bool(application.enhetsnummer)
+        and status is not None
+        and status.can_receive_applications
+        and not status.receiving_temporarily_disabled,
+        rate_limited=sent_last_24h(request.user) >= services.MAX_SENT_PER_24H,
+    )
+    return render(request, "application/step_summary.html", context)
+
+
+@login_required
+@require_POST
+def send(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
+    application = _own(request, application_id)
+    try:
+        services.send_application(actor=request.user, application_id=application.id)  # type: ignore[arg-type]
+    except services.ApplicationRefused as refused:
+        return _gate(request, refused.reason, application_of_owner(request.user, application_id))
+    return redirect("application:receipt", application.id)
+
+
+@login_required
+def receipt(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
+    application = _own(request, application_id)
+    if application.status == Application.Status.DRAFT:
+        return redirect("application:step", application.id, steps.STEPS[-1].slug)
+    vedlegg = application.vedlegg_json or {"vedlegg": []}
+    missing = [v for v in vedlegg["vedlegg"] if v["status"] == "VedleggKreves"]
+    titles = {
+        r.key: r
+        for r in documentation_requirements(
+            application.answers, application.registers, today=timezone.localdate()
+        )
+    }
+    return render(
+        request,
+        "application/receipt.html",
+        {
+            "application": application,
+            "missing": [titles.get(f"{v['type']}|{v['tilleggsinfo']}") for v in missing],
+            "status": digital_status(application.kommunenummer),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delete(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
+    application = _own(request, application_id)
+    if application.status != Application.Status.DRAFT:
+        raise Http404
+    if request.method == "POST":
+        services.delete_draft(actor=request.user, application=application)  # type: ignore[arg-type]
+        return redirect("application:start")
+    return render(request, "application/delete.html", {"application": application})

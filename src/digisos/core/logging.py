@@ -70,3 +70,6 @@ def configure_logging() -> None:
     # Django logs each 4xx/5xx with the full path; paths carry no fnr by design, but keep it terse.
     logging.getLogger("django.request").setLevel(logging.ERROR)
     logging.getLogger("django.server").setLevel(logging.WARNING)
+    # WeasyPrint and fontTools narrate every PDF at INFO; only their warnings matter to operations.
+    for noisy in ("weasyprint", "weasyprint.progress", "fontTools"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)

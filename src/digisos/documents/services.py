@@ -162,6 +162,15 @@ def _store(
     return document
 
 
+def store_generated_pdf(*, actor: User, folder: Folder, name: str, data: bytes) -> Document:
+    """A PDF DigiSos made itself (the application PDF): checked to open, then encrypted and stored like any
+    upload. Not scanned: it never came from outside."""
+    converted = conversion.to_pdf(data, conversion.PDF)
+    return _store(
+        actor, folder, display_name(name), data, hashlib.sha256(data).hexdigest(), conversion.PDF, converted
+    )
+
+
 def delete_document(*, actor: User, document: Document) -> None:
     with transaction.atomic():
         record_audit(

@@ -180,6 +180,10 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "ENQUEUE_ON_C
 # Periodic jobs, enqueued by `manage.py run_scheduler` and run by the db_worker.
 PERIODIC_TASKS = {
     "documents.retention": {"task": "digisos.documents.tasks.remove_expired_documents", "every_minutes": 60},
+    "application.draft_retention": {
+        "task": "digisos.application.tasks.remove_expired_drafts",
+        "every_minutes": 60,
+    },
 }
 
 # Identity numbers: accept Tenor (+80 month) and NAV/Dolly (+40 month) synthetic numbers.

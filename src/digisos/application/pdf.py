@@ -1,0 +1,40 @@
+"""The application as PDF/A for the caseworker, in bokmål whatever language the person used."""
+
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.utils import translation
+from weasyprint import HTML
+
+from .models import Application
+from .requirements import Requirement
+from .summary import sections
+
+
+def render_application(
+    application: Application, *, requirements: list[Requirement], files: dict[str, list[Any]]
+) -> bytes:
+    with translation.override("nb"):
+        person = application.registers.get("person") or {}
+        documented = set(application.answers.get("dokumentasjon", {}))
+        html = render_to_string(
+            "application/pdf/soknad.html",
+            {
+                "application": application,
+                "person": person,
+                "sections": sections(
+                    application.answers, application.registers, office=application.office_name
+                ),
+                "requirements": [
+                    {
+                        "requirement": requirement,
+                        "files": files.get(requirement.key, []),
+                        "earlier": requirement.key in documented
+                        and application.answers["dokumentasjon"][requirement.key].get("levert_tidligere"),
+                    }
+                    for requirement in requirements
+                ],
+                "soknad": application.soknad_json,
+            },
+        )
+        return HTML(string=html).write_pdf(pdf_variant="pdf/a-2b", srgb=True)

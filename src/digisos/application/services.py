@@ -1,0 +1,257 @@
+"""Writes for the application: start, save a step, upload to a requirement, delete, send, retention."""
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import structlog
+from django.db import transaction
+from django.utils import timezone
+
+from digisos.accounts.models import User
+from digisos.core.identifiers import age_on
+from digisos.core.services import record_audit
+from digisos.documents import services as documents
+from digisos.documents.models import Folder
+from digisos.municipalities.selectors import digital_status, offices_of, route_to_office
+from digisos.registers import selectors as registers
+
+from . import filformat, pdf
+from .filformat_validation import soknad_errors, vedlegg_errors
+from .models import Application, RequirementDocument
+from .requirements import documentation_requirements
+from .selectors import ADULT_AGE, amounts_of, delivered_earlier_of, files_by_requirement, sent_last_24h
+
+log = structlog.get_logger(__name__)
+
+DRAFT_DAYS = 14
+MAX_SENT_PER_24H = 2
+
+
+class ApplicationRefused(Exception):
+    """The application cannot go on; `reason` picks the page that explains what to do instead."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def start_application(*, user: User) -> Application:
+    """A new draft with what the registers know. Refuses (with a reason) where NAV's gates apply."""
+    today = timezone.localdate()
+    prefill = registers.fetch_prefill(user.pid or "", today=today)
+    person = prefill["person"]
+    if person is None:
+        raise ApplicationRefused("not_found")
+    if person["address_protection"] != "ugradert":
+        raise ApplicationRefused("address_protection")
+    if age_on(datetime.fromisoformat(person["birth_date"]).date(), today) < ADULT_AGE:
+        raise ApplicationRefused("under_18")
+    if sent_last_24h(user) >= MAX_SENT_PER_24H:
+        raise ApplicationRefused("rate_limited")
+    with transaction.atomic():
+        folder = documents.create_folder(owner=user, kind=Folder.Kind.APPLICATION)
+        application = Application.objects.create(owner=user, folder=folder, registers=prefill)
+        _route(application, person.get("bostedsadresse"))
+        application.save()
+        record_audit(
+            actor=user,
+            action="application.start",
+            object_type="application.Application",
+            object_id=str(application.id),
+        )
+    return application
+
+
+def _route(application: Application, address: dict[str, Any] | None, *, chosen_office: str = "") -> None:
+    routing = route_to_office(
+        kommunenummer=(address or {}).get("kommunenummer"),
+        bydelsnummer=(address or {}).get("bydelsnummer"),
+        street_code=(address or {}).get("street_code"),
+        house_number=(address or {}).get("house_number"),
+    )
+    application.kommunenummer = routing.municipality.kommunenummer if routing.municipality else ""
+    if routing.office:
+        application.enhetsnummer, application.office_name = routing.office.enhetsnummer, routing.office.name
+    elif chosen_office:
+        match = [o for o in offices_of(application.kommunenummer) if o.enhetsnummer == chosen_office]
+        application.enhetsnummer, application.office_name = (
+            (match[0].enhetsnummer, match[0].name) if match else ("", "")
+        )
+    else:
+        application.enhetsnummer, application.office_name = "", ""
+
+
+def save_step(*, application: Application, step: str, answers: dict[str, Any]) -> Application:
+    """Stores one step's answers (every step is saved; there is no save button)."""
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().get(pk=application.pk)
+        if locked.status != Application.Status.DRAFT:
+            return locked
+        locked.answers = {**locked.answers, step: answers}
+        if step == "personalia":
+            address = (
+                answers.get("annen_adresse")
+                if answers.get("adresse_valg") == "soknad"
+                else (locked.registers.get("person") or {}).get("bostedsadresse")
+            )
+            _route(locked, address, chosen_office=answers.get("nav_kontor", ""))
+        if step == "inntekt":
+            _fetch_consented(locked, answers)
+        locked.save()
+    return locked
+
+
+def _fetch_consented(application: Application, answers: dict[str, Any]) -> None:
+    # Skatteetaten and Husbanken are asked only after an explicit yes, and asked again on a new yes.
+    pid = application.owner.pid or ""
+    today = timezone.localdate()
+    data = dict(application.registers)
+    if answers.get("skatt_samtykke") is True:
+        data["skatt"] = registers.fetch_taxable_income(pid, today=today)
+    else:
+        data.pop("skatt", None)
+    if answers.get("bostotte") is True and answers.get("bostotte_samtykke") is True:
+        data["husbanken"] = registers.fetch_housing_allowance(pid, today=today)
+    else:
+        data.pop("husbanken", None)
+    application.registers = data
+
+
+def upload_to_requirement(
+    *, actor: User, application: Application, requirement: str, files: list[tuple[str, bytes]]
+) -> documents.UploadOutcome:
+    outcome = documents.upload_documents(actor=actor, folder=application.folder, files=files)
+    RequirementDocument.objects.bulk_create(
+        [
+            RequirementDocument(application=application, requirement=requirement, document=d)
+            for d in outcome.accepted
+        ]
+    )
+    return outcome
+
+
+def delete_draft(*, actor: User | None, application: Application) -> None:
+    """The draft, its answers and its documents. A sent application is never deleted here."""
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().get(pk=application.pk)
+        if locked.status != Application.Status.DRAFT:
+            return
+        folder = locked.folder
+        record_audit(
+            actor=actor,
+            action="application.delete_draft",
+            object_type="application.Application",
+            object_id=str(locked.id),
+        )
+        locked.delete()
+        documents.delete_folder(actor=actor, folder=folder)
+
+
+def remove_expired_drafts(*, now: datetime | None = None) -> int:
+    """Drafts are deleted 14 days after they were started (counted from creation, as NAV does)."""
+    cutoff = (now or timezone.now()) - timedelta(days=DRAFT_DAYS)
+    removed = 0
+    for application in Application.objects.filter(status=Application.Status.DRAFT, created_at__lt=cutoff):
+        delete_draft(actor=None, application=application)
+        removed += 1
+    if removed:
+        log.info("application.drafts_removed", count=removed)
+    return removed
+
+
+@dataclass(frozen=True)
+class SendResult:
+    application: Application
+    already_sent: bool
+
+
+def send_application(*, actor: User, application_id: Any) -> SendResult:
+    """Build soknad.json, vedlegg.json and the PDF, store them and mark the application ready to deliver.
+
+    Idempotent: the row is locked, so a double click, a retry or two concurrent POSTs give one application;
+    the second caller gets the first one's result.
+    """
+    with transaction.atomic():
+        application = (
+            Application.objects.select_for_update()
+            .select_related("folder")
+            .get(pk=application_id, owner=actor)
+        )
+        if application.status != Application.Status.DRAFT:
+            return SendResult(application=application, already_sent=True)
+        _check_can_send(actor, application)
+        now = timezone.now()
+        today = timezone.localdate()
+        requirements = documentation_requirements(application.answers, application.registers, today=today)
+        soknad = filformat.build_soknad(
+            answers=application.answers,
+            registers=application.registers,
+            mottaker={
+                "kommunenummer": application.kommunenummer,
+                "enhetsnummer": application.enhetsnummer,
+                "navEnhetsnavn": f"{application.office_name}, {_municipality_name(application.kommunenummer)} kommune",
+            },
+            amounts=amounts_of(application),
+            sent_at=now,
+        )
+        files = files_by_requirement(application)
+        vedlegg = filformat.build_vedlegg(
+            requirements,
+            files={key: [(d.stored_name, d.sha512) for d in docs] for key, docs in files.items()},
+            delivered_earlier=delivered_earlier_of(application),
+        )
+        problems = soknad_errors(soknad) + vedlegg_errors(vedlegg)
+        if problems:
+            # Our own bug, never the user's: refuse to send something the case system would reject.
+            log.error("application.invalid_filformat", problems=problems[:10])
+            raise ApplicationRefused("internal_format_error")
+        application.reference = _reference()
+        application.sent_at = now
+        application.status = Application.Status.READY
+        application.soknad_json = soknad
+        application.vedlegg_json = vedlegg
+        rendered = pdf.render_application(application, requirements=requirements, files=files)
+        application.pdf = documents.store_generated_pdf(
+            actor=actor, folder=application.folder, name=f"Soknad-{application.reference}.pdf", data=rendered
+        )
+        application.save()
+        documents.release_to_municipality(folder=application.folder, kommunenummer=application.kommunenummer)
+        record_audit(
+            actor=actor,
+            action="application.send",
+            object_type="application.Application",
+            object_id=str(application.id),
+            after={"reference": application.reference, "kommunenummer": application.kommunenummer},
+        )
+    return SendResult(application=application, already_sent=False)
+
+
+def _check_can_send(actor: User, application: Application) -> None:
+    # Address protection is checked again without any cache: it may have been set since the start.
+    person = registers.get_person(actor.pid or "")
+    if person is None:
+        raise ApplicationRefused("not_found")
+    if person.address_is_confidential:
+        delete_draft(actor=actor, application=application)
+        raise ApplicationRefused("address_protection")
+    if not application.kommunenummer or not application.enhetsnummer:
+        raise ApplicationRefused("no_office")
+    status = digital_status(application.kommunenummer)
+    if status is None or not status.can_receive_applications or status.receiving_temporarily_disabled:
+        raise ApplicationRefused("municipality_closed")
+    if sent_last_24h(actor) >= MAX_SENT_PER_24H:
+        raise ApplicationRefused("rate_limited")
+
+
+def _municipality_name(kommunenummer: str) -> str:
+    status = digital_status(kommunenummer)
+    return status.municipality.name if status else kommunenummer
+
+
+def _reference() -> str:
+    # Short enough to read over the phone; no letters that look alike.
+    alphabet = "ACDEFHJKLMNPRTUVWXY34679"
+    code = "".join(secrets.choice(alphabet) for _ in range(8))
+    return f"DS-{code[:4]}-{code[4:]}"

@@ -1,0 +1,95 @@
+"""The standard application's nine steps, in order."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from . import forms as step_forms
+from .requirements import Requirement
+
+
+@dataclass(frozen=True)
+class Step:
+    key: str
+    slug: str
+    title: Any
+    form: type[step_forms.StepForm] | None
+
+
+STEPS = [
+    Step("personalia", "personalia", _("Personopplysninger"), step_forms.PersonaliaForm),
+    Step("behov", "behov", _("Hva søker du om?"), step_forms.BehovForm),
+    Step("arbeid", "arbeid-og-utdanning", _("Arbeid og utdanning"), step_forms.ArbeidForm),
+    Step("familie", "familie", _("Familiesituasjon"), step_forms.FamilieForm),
+    Step("bosituasjon", "bosituasjon", _("Bosituasjon"), step_forms.BosituasjonForm),
+    Step("inntekt", "inntekt-og-formue", _("Inntekt og formue"), step_forms.InntektForm),
+    Step("utgifter", "utgifter", _("Utgifter"), step_forms.UtgifterForm),
+    Step("dokumentasjon", "dokumentasjon", _("Dokumentasjon"), None),
+    Step("oppsummering", "oppsummering", _("Oppsummering"), None),
+]
+BY_SLUG = {step.slug: step for step in STEPS}
+
+
+def number_of(step: Step) -> int:
+    return STEPS.index(step) + 1
+
+
+def neighbour(step: Step, offset: int) -> Step | None:
+    index = STEPS.index(step) + offset
+    return STEPS[index] if 0 <= index < len(STEPS) else None
+
+
+class DokumentasjonForm(forms.Form):
+    """Amounts and "levert tidligere" per documentation requirement; fields named by the requirement's index."""
+
+    def __init__(
+        self, *args: Any, requirements: list[Requirement], answers: dict[str, Any], **kwargs: Any
+    ) -> None:
+        self.requirements = requirements
+        stored = answers.get("dokumentasjon", {})
+        initial: dict[str, Any] = {}
+        for index, requirement in enumerate(requirements):
+            saved = stored.get(requirement.key, {})
+            initial[f"r{index}_levert"] = saved.get("levert_tidligere", False)
+            for name, value in saved.get("belop", {}).items():
+                initial[f"r{index}_{name}"] = value
+        super().__init__(*args, initial=initial, **kwargs)
+        for index, requirement in enumerate(requirements):
+            for name, label in AMOUNT_FIELDS.get(requirement.amount, []):
+                self.fields[f"r{index}_{name}"] = step_forms.amount_field(label)
+            if not requirement.optional:
+                self.fields[f"r{index}_levert"] = forms.BooleanField(
+                    label=_("Jeg har levert dette dokumentet til NAV tidligere"), required=False
+                )
+
+    def fields_of(self, index: int) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields if name.startswith(f"r{index}_")]
+
+    def to_answers(self) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for index, requirement in enumerate(self.requirements):
+            amounts = {
+                name: self.cleaned_data[f"r{index}_{name}"]
+                for name, _label in AMOUNT_FIELDS.get(requirement.amount, [])
+                if self.cleaned_data.get(f"r{index}_{name}") is not None
+            }
+            result[requirement.key] = {
+                "belop": amounts,
+                "levert_tidligere": bool(self.cleaned_data.get(f"r{index}_levert")),
+            }
+        return result
+
+
+AMOUNT_FIELDS = {
+    "belop": [("belop", _("Beløp i kroner"))],
+    "brutto_netto": [
+        ("brutto", _("Brutto (før skatt), i kroner")),
+        ("netto", _("Netto (utbetalt), i kroner")),
+    ],
+    "avdrag_renter": [
+        ("avdrag", _("Avdrag per måned, i kroner")),
+        ("renter", _("Renter per måned, i kroner")),
+    ],
+}

@@ -1,0 +1,104 @@
+"""The whole application over HTTP for every persona in the demo population: start, nine steps, an upload,
+send; what is sent validates against NAV's soknad and vedlegg schemas."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from digisos.application.filformat_validation import soknad_errors, vedlegg_errors
+from digisos.application.models import Application
+from digisos.registers.adapters.local import load_population
+from tests.documents import corpus
+
+pytestmark = pytest.mark.django_db
+
+CAN_APPLY = [
+    p["key"]
+    for p in load_population().values()
+    if p["key"] not in ("fortrolig-adresse", "strengt-fortrolig", "under-18")
+]
+
+ANSWERS = {
+    "personalia": {"adresse_valg": "folkeregistrert", "telefon": "912 34 567"},
+    "behov": {"hva": "Penger til mat og husleie", "hvorfor": "Jeg mistet jobben", "nodhjelp": ["mat"]},
+    "arbeid-og-utdanning": {"er_student": "nei"},
+    "familie": {"sivilstatus": "ugift", "barnebidrag": "mottar"},
+    "bosituasjon": {"botype": "leier", "antall_personer": "1"},
+    "inntekt-og-formue": {
+        "skatt_samtykke": "ja",
+        "bostotte": "ja",
+        "bostotte_samtykke": "ja",
+        "bank": ["brukskonto"],
+    },
+    "utgifter": {"boutgifter": ["husleie", "strom"]},
+}
+
+
+def walk_through(client, application: Application, answers=ANSWERS, *, address: dict | None = None) -> None:
+    for slug, data in answers.items():
+        if slug == "personalia" and address:
+            data = {**data, **address}
+        response = client.post(reverse("application:step", args=[application.id, slug]), data)
+        assert response.status_code == 302, (slug, response.content.decode()[:3000])
+
+
+def upload_rental_contract(client, application: Application) -> None:
+    response = client.post(
+        reverse("application:upload", args=[application.id]),
+        {
+            "requirement": "husleiekontrakt|husleiekontrakt",
+            "files": [SimpleUploadedFile("kontrakt.pdf", corpus.pdf())],
+        },
+    )
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize("key", CAN_APPLY)
+def test_every_persona_can_apply_and_what_is_sent_validates(
+    client, citizen_of, key, reference_data, document_settings, django_capture_on_commit_callbacks
+):
+    user = citizen_of(key)
+    client.force_login(user)
+    response = client.post(reverse("application:new"))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    application = Application.objects.get(owner=user)
+    person = application.registers["person"]
+    address = None
+    if person["bostedsadresse"] is None or not application.enhetsnummer:
+        # No address, or a municipality we cannot route by address: the person writes where they live.
+        address = {"adresse_valg": "soknad", "gatenavn": "Storgata 5B", "postnummer": "0155"}
+    walk_through(client, application, address=address)
+    application.refresh_from_db()
+    if not application.enhetsnummer:
+        office = (
+            client.get(reverse("application:step", args=[application.id, "personalia"]))
+            .context["form"]
+            .fields["nav_kontor"]
+            .choices[1][0]
+        )
+        client.post(
+            reverse("application:step", args=[application.id, "personalia"]),
+            {**ANSWERS["personalia"], **(address or {}), "nav_kontor": office},
+        )
+    upload_rental_contract(client, application)
+    assert client.get(reverse("application:step", args=[application.id, "oppsummering"])).status_code == 200
+
+    response = client.post(reverse("application:send", args=[application.id]))
+    application.refresh_from_db()
+    closed = application.kommunenummer in ("1103", "3301")  # Stavanger temporarily closed, Drammen paper only
+    if closed:
+        assert application.status == Application.Status.DRAFT
+        assert "Søknaden kan ikke sendes digitalt" in response.content.decode()
+        return
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "application:receipt", args=[application.id]
+    )
+    assert application.status == Application.Status.READY
+    assert soknad_errors(application.soknad_json) == []
+    assert vedlegg_errors(application.vedlegg_json) == []
+    assert application.soknad_json["data"]["personalia"]["personIdentifikator"]["verdi"] == user.pid
+    assert application.soknad_json["mottaker"]["enhetsnummer"] == application.enhetsnummer
+    uploaded = [v for v in application.vedlegg_json["vedlegg"] if v["status"] == "LastetOpp"]
+    assert uploaded[0]["type"] == "husleiekontrakt" and len(uploaded[0]["filer"][0]["sha512"]) == 128
+    receipt = client.get(reverse("application:receipt", args=[application.id])).content.decode()
+    assert application.reference in receipt and application.office_name in receipt

@@ -173,6 +173,7 @@ def send_application(*, actor: User, application_id: Any) -> SendResult:
     Idempotent: the row is locked, so a double click, a retry or two concurrent POSTs give one application;
     the second caller gets the first one's result.
     """
+    _check_not_protected(actor)
     with transaction.atomic():
         application = (
             Application.objects.select_for_update()
@@ -228,14 +229,19 @@ def send_application(*, actor: User, application_id: Any) -> SendResult:
     return SendResult(application=application, already_sent=False)
 
 
-def _check_can_send(actor: User, application: Application) -> None:
-    # Address protection is checked again without any cache: it may have been set since the start.
+def _check_not_protected(actor: User) -> None:
+    """Address protection is checked again at send, from the register itself: it may have been set since
+    the start. A protected person's drafts are deleted, as NAV does; nothing of theirs stays here."""
     person = registers.get_person(actor.pid or "")
     if person is None:
         raise ApplicationRefused("not_found")
     if person.address_is_confidential:
-        delete_draft(actor=actor, application=application)
+        for draft in Application.objects.filter(owner=actor, status=Application.Status.DRAFT):
+            delete_draft(actor=actor, application=draft)
         raise ApplicationRefused("address_protection")
+
+
+def _check_can_send(actor: User, application: Application) -> None:
     if not application.kommunenummer or not application.enhetsnummer:
         raise ApplicationRefused("no_office")
     status = digital_status(application.kommunenummer)

@@ -88,10 +88,21 @@ def test_anonymous_visitor_is_offered_login(client):
     assert "Logg inn med ID-porten" in html
 
 
-def test_start_page_query_count_is_small(reference_data, client, django_assert_max_num_queries):
+def test_start_page_query_count_is_small_and_does_not_grow_with_applications(
+    reference_data, client, django_assert_max_num_queries, document_settings
+):
+    from digisos.accounts.models import User
+    from digisos.application import services
+
     _log_in(client, "familie-bergen")
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         assert client.get("/").status_code == 200
+    user = User.objects.get(pid__isnull=False)
+    for _ in range(5):
+        services.start_application(user=user)
+    with django_assert_max_num_queries(9):
+        html = client.get("/").content.decode()
+    assert html.count("Søknad påbegynt") >= 5
 
 
 @pytest.mark.parametrize(

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Literal
 
+from django.db import models
 from django.utils import timezone
 
 from digisos.documents.models import Document
@@ -50,6 +51,28 @@ def start_page_for_citizen(pid: str, *, today: date | None = None) -> StartPage:
 def sent_last_24h(user: Any) -> int:
     since = timezone.now() - timedelta(hours=24)
     return Application.objects.filter(owner=user, sent_at__gte=since).count()
+
+
+@dataclass(frozen=True)
+class Overview:
+    drafts: list[Application]
+    sent: list[Application]
+    sent_last_24h: int
+
+
+def overview_of(user: Any, *, now: Any = None) -> Overview:
+    """Drafts and recently sent applications for the start page, in one query whatever their number."""
+    now = now or timezone.now()
+    rows = list(
+        Application.objects.filter(owner=user)
+        .filter(models.Q(status=Application.Status.DRAFT) | models.Q(sent_at__gte=now - timedelta(days=90)))
+        .only("id", "status", "created_at", "updated_at", "sent_at", "reference", "office_name", "owner_id")
+        .order_by("-updated_at")
+    )
+    drafts = [a for a in rows if a.status == Application.Status.DRAFT]
+    sent = sorted((a for a in rows if a.sent_at), key=lambda a: a.sent_at, reverse=True)
+    recent = sum(1 for a in sent if a.sent_at >= now - timedelta(hours=24))
+    return Overview(drafts=drafts, sent=sent[:10], sent_last_24h=recent)
 
 
 def drafts_of(user: Any) -> list[Application]:

@@ -18,10 +18,9 @@ from .models import Application
 from .requirements import documentation_requirements
 from .selectors import (
     application_of_owner,
-    drafts_of,
     files_by_requirement,
+    overview_of,
     sent_last_24h,
-    sent_of,
     start_page_for_citizen,
 )
 from .summary import sections
@@ -30,11 +29,12 @@ from .summary import sections
 def start(request: HttpRequest) -> HttpResponse:
     user = request.user
     if user.is_authenticated and getattr(user, "pid", None):
+        overview = overview_of(user)
         context = {
             "page": start_page_for_citizen(user.pid),
-            "drafts": drafts_of(user),
-            "sent": sent_of(user),
-            "rate_limited": sent_last_24h(user) >= services.MAX_SENT_PER_24H,
+            "drafts": overview.drafts,
+            "sent": overview.sent,
+            "rate_limited": overview.sent_last_24h >= services.MAX_SENT_PER_24H,
         }
         return render(request, "application/start_citizen.html", context)
     return render(request, "application/start_anonymous.html")

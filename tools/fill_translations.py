@@ -52,19 +52,29 @@ def fill(language: str, translations: dict) -> int:
                 strs.append((lines[after].split(" ", 1)[0], value))
                 after = nxt
             entry = translations.get(msgid)
-            if msgid and entry is not None and all(value == "" for _, value in strs):
+            start = len(out)
+            while start > 0 and out[start - 1].startswith("#"):
+                start -= 1
+            comments = out[start:]
+            fuzzy = any(line.startswith("#,") and "fuzzy" in line for line in comments)
+            if msgid and entry is not None and (all(value == "" for _, value in strs) or fuzzy):
                 target = entry[column]
                 if plural is None:
                     strs = [("msgstr", target)]
                 else:
                     strs = [("msgstr[0]", target[0]), ("msgstr[1]", target[1])]
                 filled += 1
-                if out and out[-1].startswith("#,"):
-                    flags = [flag.strip() for flag in out[-1][2:].split(",") if flag.strip() != "fuzzy"]
-                    if flags:
-                        out[-1] = "#, " + ", ".join(flags)
-                    else:
-                        out.pop()
+                kept = []
+                for line in comments:
+                    if line.startswith("#|"):
+                        continue  # the previous msgid of a fuzzy entry no longer applies
+                    if line.startswith("#,"):
+                        flags = [flag.strip() for flag in line[2:].split(",") if flag.strip() != "fuzzy"]
+                        if not flags:
+                            continue
+                        line = "#, " + ", ".join(flags)
+                    kept.append(line)
+                out[start:] = kept
             out.extend(block)
             out.extend(f"{key} {_quote(value)}" for key, value in strs)
             index = after

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 NORDIC = {"NOR", "SWE", "FRO", "ISL", "DNK", "FIN", "ALA", "GRL"}
 
@@ -32,60 +32,73 @@ def _r(type_: str, info: str, title: str, amount: str = "belop", optional: bool 
 
 
 SKATTEMELDING = _r(
-    "skattemelding", "skattemelding", N_("Skattemelding og skatteoppgjør (siste år)"), amount=""
+    "skattemelding", "skattemelding", gettext_noop("Skattemelding og skatteoppgjør (siste år)"), amount=""
 )
-ANNET = _r("annet", "annet", N_("Andre opplysninger"), amount="", optional=True)
+ANNET = _r("annet", "annet", gettext_noop("Andre opplysninger"), amount="", optional=True)
 OPPHOLDSTILLATELSE = _r(
     "oppholdstillatel", "oppholdstillatel", "Registreringsbevis eller oppholdstillatelse", ""
 )
-HUSLEIEKONTRAKT = _r("husleiekontrakt", "husleiekontrakt", N_("Husleiekontrakt"), amount="")
+HUSLEIEKONTRAKT = _r("husleiekontrakt", "husleiekontrakt", gettext_noop("Husleiekontrakt"), amount="")
 HUSLEIEKONTRAKT_KOMMUNAL = _r(
-    "husleiekontrakt", "kommunal", N_("Husleiekontrakt (kommunal bolig)"), amount=""
+    "husleiekontrakt", "kommunal", gettext_noop("Husleiekontrakt (kommunal bolig)"), amount=""
 )
-LONNSLIPP = _r("lonnslipp", "arbeid", N_("Lønnsslipp (siste måned)"), amount="brutto_netto")
-SLUTTOPPGJOR = _r("sluttoppgjor", "arbeid", N_("Sluttoppgjør"), amount="brutto_netto")
-BARNEBIDRAG_BETALER = _r("barnebidrag", "betaler", N_("Opplysninger om barnebidrag du betaler"))
-BARNEBIDRAG_MOTTAR = _r("barnebidrag", "mottar", N_("Opplysninger om barnebidrag du mottar"))
-STUDENT = _r("student", "vedtak", N_("Vedtak fra Lånekassen"))
-HUSBANKEN = _r("husbanken", "vedtak", N_("Vedtak om bostøtte for de siste to månedene"))
-SAMVAERSAVTALE = _r("samvarsavtale", "barn", N_("Samværsavtale eller avtale om delt bosted"), amount="")
+LONNSLIPP = _r("lonnslipp", "arbeid", gettext_noop("Lønnsslipp (siste måned)"), amount="brutto_netto")
+SLUTTOPPGJOR = _r("sluttoppgjor", "arbeid", gettext_noop("Sluttoppgjør"), amount="brutto_netto")
+BARNEBIDRAG_BETALER = _r("barnebidrag", "betaler", gettext_noop("Opplysninger om barnebidrag du betaler"))
+BARNEBIDRAG_MOTTAR = _r("barnebidrag", "mottar", gettext_noop("Opplysninger om barnebidrag du mottar"))
+STUDENT = _r("student", "vedtak", gettext_noop("Vedtak fra Lånekassen"))
+HUSBANKEN = _r("husbanken", "vedtak", gettext_noop("Vedtak om bostøtte for de siste to månedene"))
+SAMVAERSAVTALE = _r(
+    "samvarsavtale", "barn", gettext_noop("Samværsavtale eller avtale om delt bosted"), amount=""
+)
 
 INCOME = {
-    "utbytte": _r("dokumentasjon", "utbytte", N_("Opplysninger om utbytte")),
-    "salg": _r("salgsoppgjor", "eiendom", N_("Opplysninger om salgsoppgjør")),
-    "forsikring": _r("dokumentasjon", "forsikringsutbetaling", N_("Opplysninger om forsikringsutbetaling")),
-    "annet": _r("dokumentasjon", "annetinntekter", N_("Opplysninger om andre utbetalinger")),
+    "utbytte": _r("dokumentasjon", "utbytte", gettext_noop("Opplysninger om utbytte")),
+    "salg": _r("salgsoppgjor", "eiendom", gettext_noop("Opplysninger om salgsoppgjør")),
+    "forsikring": _r(
+        "dokumentasjon", "forsikringsutbetaling", gettext_noop("Opplysninger om forsikringsutbetaling")
+    ),
+    "annet": _r("dokumentasjon", "annetinntekter", gettext_noop("Opplysninger om andre utbetalinger")),
 }
 SAVINGS = {
     "brukskonto": _r(
-        "kontooversikt", "brukskonto", N_("Saldoutskrift for brukskonto (på søknadstidspunktet)")
+        "kontooversikt", "brukskonto", gettext_noop("Saldoutskrift for brukskonto (på søknadstidspunktet)")
     ),
-    "bsu": _r("kontooversikt", "bsu", N_("Saldoutskrift for BSU (på søknadstidspunktet)")),
+    "bsu": _r("kontooversikt", "bsu", gettext_noop("Saldoutskrift for BSU (på søknadstidspunktet)")),
     "sparekonto": _r(
-        "kontooversikt", "sparekonto", N_("Saldoutskrift for sparekonto (på søknadstidspunktet)")
+        "kontooversikt", "sparekonto", gettext_noop("Saldoutskrift for sparekonto (på søknadstidspunktet)")
     ),
-    "livsforsikring": _r("kontooversikt", "livsforsikring", N_("Oversikt over livsforsikring med sparedel")),
-    "verdipapirer": _r("kontooversikt", "aksjer", N_("Oversikt over aksjer, obligasjoner og fond (VPS)")),
-    "annet": _r("kontooversikt", "annet", N_("Saldoutskrift for annen sparing")),
+    "livsforsikring": _r(
+        "kontooversikt", "livsforsikring", gettext_noop("Oversikt over livsforsikring med sparedel")
+    ),
+    "verdipapirer": _r(
+        "kontooversikt", "aksjer", gettext_noop("Oversikt over aksjer, obligasjoner og fond (VPS)")
+    ),
+    "annet": _r("kontooversikt", "annet", gettext_noop("Saldoutskrift for annen sparing")),
 }
 HOUSING_COSTS = {
-    "husleie": _r("faktura", "husleie", N_("Kvittering eller faktura for husleie")),
-    "strom": _r("faktura", "strom", N_("Siste faktura for strøm")),
-    "kommunaleavgifter": _r("faktura", "kommunaleavgifter", N_("Siste faktura for kommunale avgifter")),
-    "oppvarming": _r("faktura", "oppvarming", N_("Siste faktura for ved, gass eller fjernvarme")),
-    "boliglan": _r(
-        "nedbetalingsplan", "avdraglaan", N_("Nedbetalingsplan for boliglån"), amount="avdrag_renter"
+    "husleie": _r("faktura", "husleie", gettext_noop("Kvittering eller faktura for husleie")),
+    "strom": _r("faktura", "strom", gettext_noop("Siste faktura for strøm")),
+    "kommunaleavgifter": _r(
+        "faktura", "kommunaleavgifter", gettext_noop("Siste faktura for kommunale avgifter")
     ),
-    "annet": _r("dokumentasjon", "annetboutgift", N_("Opplysninger om andre boutgifter")),
+    "oppvarming": _r("faktura", "oppvarming", gettext_noop("Siste faktura for ved, gass eller fjernvarme")),
+    "boliglan": _r(
+        "nedbetalingsplan",
+        "avdraglaan",
+        gettext_noop("Nedbetalingsplan for boliglån"),
+        amount="avdrag_renter",
+    ),
+    "annet": _r("dokumentasjon", "annetboutgift", gettext_noop("Opplysninger om andre boutgifter")),
 }
 CHILD_COSTS = {
     "fritidsaktiviteter": _r(
         "faktura", "fritidsaktivitet", "Kvittering eller faktura for fritidsaktiviteter"
     ),
-    "barnehage": _r("faktura", "barnehage", N_("Faktura for barnehage")),
-    "sfo": _r("faktura", "sfo", N_("Faktura for SFO eller AKS")),
-    "tannregulering": _r("faktura", "tannbehandling", N_("Faktura for tannregulering")),
-    "annet": _r("faktura", "annetbarnutgift", N_("Opplysninger om andre utgifter til barn")),
+    "barnehage": _r("faktura", "barnehage", gettext_noop("Faktura for barnehage")),
+    "sfo": _r("faktura", "sfo", gettext_noop("Faktura for SFO eller AKS")),
+    "tannregulering": _r("faktura", "tannbehandling", gettext_noop("Faktura for tannregulering")),
+    "annet": _r("faktura", "annetbarnutgift", gettext_noop("Opplysninger om andre utgifter til barn")),
 }
 
 

@@ -1,0 +1,175 @@
+"""The application in Chromium, axe on every page: a renter who consents to Skatteetaten and uploads a rental
+contract; a family that saves a draft and resumes it; a person in a temporarily closed municipality (by
+keyboard alone); a person with address protection."""
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import Page, expect
+
+from tests.documents import corpus
+from tests.fixtures.browser import check_accessibility, tab_to, visit
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def municipalities_loaded() -> None:
+    call_command("load_municipalities", verbosity=0)
+    call_command("load_demo_service_flags", verbosity=0)
+
+
+def log_in(page: Page, key: str) -> None:
+    visit(page, "/")
+    page.get_by_role("link", name="Logg inn", exact=True).click()
+    expect(page.get_by_role("heading", name="Velg testperson")).to_be_visible()
+    check_accessibility(page)
+    page.locator(f"#sub-{key}").check()
+    page.get_by_role("button", name="Logg inn").click()
+    expect(page.get_by_role("heading", name="Søk om økonomisk sosialhjelp")).to_be_visible()
+    check_accessibility(page)
+
+
+def next_step(page: Page, heading: str) -> None:
+    page.get_by_role("button", name="Neste steg").click()
+    expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible()
+    check_accessibility(page)
+
+
+def start(page: Page) -> None:
+    page.get_by_role("button", name="Start ny søknad").click()
+    expect(page.get_by_role("heading", name="Personopplysninger")).to_be_visible()
+    check_accessibility(page)
+
+
+def test_renter_with_a_job_consents_to_skatteetaten_and_uploads_a_rental_contract(
+    page, idporten_settings, document_settings, municipalities_loaded, tmp_path
+):
+    log_in(page, "kari-leier-oslo")
+    start(page)
+    expect(page.get_by_test_id("office")).to_contain_text("Nav Grünerløkka")
+    next_step(page, "Hva søker du om?")
+    page.get_by_role("button", name="Neste steg").click()  # nothing written: the one required answer
+    expect(page.get_by_role("heading", name="Du må rette dette før du går videre:")).to_be_visible()
+    check_accessibility(page)
+    page.get_by_label("Hva søker du om?").fill("Penger til husleie og mat")
+    next_step(page, "Arbeid og utdanning")
+    expect(page.get_by_text("Demo Kafé AS")).to_be_visible()
+    next_step(page, "Familiesituasjon")
+    next_step(page, "Bosituasjon")
+    page.get_by_label("Jeg leier privat").check()
+    next_step(page, "Inntekt og formue")
+    page.get_by_role("group", name="Vil du at vi henter inntekten din fra Skatteetaten?").get_by_label("Ja").check()
+    next_step(page, "Utgifter")
+    page.get_by_label("Husleie").check()
+    next_step(page, "Dokumentasjon")
+    card = page.locator('[data-requirement="husleiekontrakt|husleiekontrakt"]')
+    expect(page.locator('[data-requirement="lonnslipp|arbeid"]')).to_have_count(0)  # Skatteetaten answered
+    contract = tmp_path / "husleiekontrakt.pdf"
+    contract.write_bytes(corpus.pdf(pages=3))
+    card.get_by_label("Velg filer").set_input_files(str(contract))
+    card.get_by_role("button", name="Last opp").click()
+    expect(card.get_by_role("link", name="husleiekontrakt.pdf")).to_be_visible()
+    check_accessibility(page)
+    next_step(page, "Se over søknaden før du sender")
+    expect(page.get_by_text("1 fil lastet opp")).to_be_visible()
+    page.get_by_role("button", name="Send søknaden").click()
+    expect(page.get_by_role("heading", name="Søknaden er sendt")).to_be_visible()
+    check_accessibility(page)
+    expect(page.get_by_test_id("receipt-office")).to_contain_text("Nav Grünerløkka")
+    expect(page.get_by_test_id("reference")).to_have_text(__import__("re").compile(r"^DS-[A-Z0-9]{4}-[A-Z0-9]{4}$"))
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Last ned søknaden (PDF)").click()
+    assert download.value.path().read_bytes().startswith(b"%PDF")
+
+
+def test_family_saves_a_draft_and_resumes_it(page, idporten_settings, document_settings, municipalities_loaded):
+    log_in(page, "familie-bergen")
+    start(page)
+    next_step(page, "Hva søker du om?")
+    page.get_by_label("Hva søker du om?").fill("Mat til familien")
+    next_step(page, "Arbeid og utdanning")
+    next_step(page, "Familiesituasjon")
+    expect(page.get_by_text("Ektefelle:")).to_be_visible()
+    page.get_by_role("button", name="Lagre og fortsett senere").click()
+    expect(page.get_by_role("heading", name="Søk om økonomisk sosialhjelp")).to_be_visible()
+    check_accessibility(page)
+
+    page.get_by_role("button", name="Logg ut").click()
+    expect(page.get_by_role("heading", name="Du er logget ut")).to_be_visible()
+    check_accessibility(page)
+    log_in(page, "familie-bergen")
+    drafts = page.get_by_test_id("drafts")
+    drafts.get_by_role("link", name=__import__("re").compile("^Søknad påbegynt")).click()
+    expect(page.get_by_role("heading", name="Personopplysninger")).to_be_visible()
+    check_accessibility(page)
+    page.get_by_role("link", name="Hva søker du om?").click()
+    expect(page.get_by_label("Hva søker du om?")).to_have_value("Mat til familien")
+    check_accessibility(page)
+    page.get_by_role("link", name="Familiesituasjon").click()
+    check_accessibility(page)
+    for group in page.get_by_role("group", name=__import__("re").compile("delt bosted")).all():
+        group.get_by_label("Nei").check()
+    page.get_by_role("group", name="Betaler eller mottar du barnebidrag?").get_by_label("Nei").check()
+    next_step(page, "Bosituasjon")
+    page.get_by_label("Jeg eier boligen").check()
+    next_step(page, "Inntekt og formue")
+    next_step(page, "Utgifter")
+    page.get_by_label("Barnehage").check()
+    next_step(page, "Dokumentasjon")
+    expect(page.locator('[data-requirement="faktura|barnehage"]')).to_be_visible()
+    next_step(page, "Se over søknaden før du sender")
+    page.get_by_role("button", name="Send søknaden").click()
+    expect(page.get_by_role("heading", name="Søknaden er sendt")).to_be_visible()
+    check_accessibility(page)
+    expect(page.get_by_test_id("missing")).to_contain_text("Faktura for barnehage")
+
+
+def test_temporarily_closed_municipality_by_keyboard_alone(page, idporten_settings, document_settings, municipalities_loaded):
+    visit(page, "/")
+    tab_to(page, "^Logg inn$")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Velg testperson")).to_be_visible()
+    check_accessibility(page)
+    page.locator("#sub-uten-konto-stavanger").focus()
+    page.keyboard.press("Space")
+    tab_to(page, "^Logg inn$")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Søk om økonomisk sosialhjelp")).to_be_visible()
+    check_accessibility(page)
+    tab_to(page, "^Start ny søknad$")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Personopplysninger")).to_be_visible()
+    check_accessibility(page)
+    tab_to(page, "Jeg har ikke en bankkonto")
+    page.keyboard.press("Space")
+    tab_to(page, "^Neste steg$")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Hva søker du om?", exact=True)).to_be_visible()
+    check_accessibility(page)
+    tab_to(page, "Hva søker du om")
+    page.keyboard.type("Penger til mat")
+    tab_to(page, "^Neste steg$")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Arbeid og utdanning")).to_be_visible()
+    check_accessibility(page)
+    tab_to(page, "^Oppsummering$")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Se over søknaden før du sender")).to_be_visible()
+    check_accessibility(page)
+    notice = page.get_by_test_id("cannot-send")
+    expect(notice).to_contain_text("midlertidig stengt")
+    expect(notice).to_contain_text("Send søknaden på papir")
+    expect(page.get_by_role("button", name="Send søknaden")).to_have_count(0)
+
+
+def test_address_protection_gets_a_safe_way_forward(page, idporten_settings, municipalities_loaded):
+    log_in_protected = "fortrolig-adresse"
+    visit(page, "/")
+    page.get_by_role("link", name="Logg inn", exact=True).click()
+    check_accessibility(page)
+    page.locator(f"#sub-{log_in_protected}").check()
+    page.get_by_role("button", name="Logg inn").click()
+    expect(page.get_by_test_id("gate")).to_contain_text("Du har adressebeskyttelse")
+    check_accessibility(page)
+    expect(page.get_by_role("button", name="Start ny søknad")).to_have_count(0)
+    expect(page.get_by_text("55 55 33 33").first).to_be_visible()

@@ -57,7 +57,7 @@ def main() -> int:
     from digisos.documents.models import Folder
 
     user, _ = User.objects.get_or_create(
-        username="bench-citizen", defaults={"kind": User.Kind.CITIZEN, "pid": "14839110090"}
+        username="bench-citizen", defaults={"kind": User.Kind.CITIZEN, "pid": None}
     )
     client = Client()
     client.force_login(user)

@@ -59,12 +59,14 @@ def wait_until_up(url: str, timeout: float = 30) -> None:
     raise RuntimeError(f"server did not answer at {url}")
 
 
-USER_CLASSES = {"bare": "BareDjangoView", "public_api": "PublicMunicipalityApi"}
+USER_CLASSES = {"bare": "BareDjangoView", "public_api": "PublicMunicipalityApi", "steps": "ApplicationSteps"}
 
 
-def run_locust(target: str, host: str, workdir: Path) -> dict[str, float]:
+def run_locust(
+    target: str, host: str, workdir: Path, extra_env: dict[str, str] | None = None
+) -> dict[str, dict]:
     prefix = workdir / target
-    env = dict(os.environ)
+    env = {**os.environ, **(extra_env or {})}
     subprocess.run(
         [
             str(ROOT / ".venv" / "bin" / "locust"),
@@ -92,60 +94,74 @@ def run_locust(target: str, host: str, workdir: Path) -> dict[str, float]:
     )
     with open(f"{prefix}_stats.csv", newline="") as handle:
         rows = {row["Name"]: row for row in csv.DictReader(handle)}
-    total = rows["Aggregated"]
     return {
-        "requests": float(total["Request Count"]),
-        "failures": float(total["Failure Count"]),
-        "rps": float(total["Requests/s"]),
-        "p50": float(total["50%"]),
-        "p95": float(total["95%"]),
+        name: {
+            "requests": float(row["Request Count"]),
+            "failures": float(row["Failure Count"]),
+            "rps": float(row["Requests/s"]),
+            "p50": float(row["50%"]),
+            "p95": float(row["95%"]),
+        }
+        for name, row in rows.items()
     }
 
 
-def run_document_bench(env: dict[str, str]) -> None:
-    """bench/documents.py with its own clamd and document key, on the same throwaway database."""
-    with tempfile.TemporaryDirectory() as tmp:
-        clamd = subprocess.Popen(
-            [str(ROOT / "scripts" / "clamd.sh"), f"{tmp}/clamd"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            deadline = time.monotonic() + 60
-            while not Path(f"{tmp}/clamd/clamd.sock").exists():
-                if time.monotonic() > deadline or clamd.poll() is not None:
-                    raise RuntimeError("clamd did not start")
-                time.sleep(0.05)
-            document_env = {
-                **env,
-                "DIGISOS_CLAMD_ADDRESS": f"{tmp}/clamd/clamd.sock",
-                "DIGISOS_DOCUMENT_KEY_CERTIFICATE": f"{tmp}/keys/document-key.crt",
-                "DIGISOS_DOCUMENT_KEY_PRIVATE": f"{tmp}/keys/document-key.pem",
-                "DIGISOS_DOCUMENT_DIR": f"{tmp}/documents",
-                "DIGISOS_DOCUMENT_WORK_DIR": f"{tmp}/convert",
-                "DIGISOS_ALLOWED_HOSTS": "testserver",
-            }
-            Path(f"{tmp}/convert").mkdir()
-            subprocess.run(
-                [
-                    PY,
-                    "-c",
-                    "from digisos.documents.encryption import generate_key_pair as g; from pathlib import Path as P;"
-                    f" g(P('{tmp}/keys/document-key.crt'), P('{tmp}/keys/document-key.pem'))",
-                ],
-                cwd=ROOT / "src",
-                check=True,
+def start_clamd_and_key(tmp: str) -> tuple[subprocess.Popen, dict[str, str]]:
+    """A clamd and a document key of the benchmark's own; returns the process and the settings for them."""
+    clamd = subprocess.Popen(
+        [str(ROOT / "scripts" / "clamd.sh"), f"{tmp}/clamd"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while not Path(f"{tmp}/clamd/clamd.sock").exists():
+        if time.monotonic() > deadline or clamd.poll() is not None:
+            raise RuntimeError("clamd did not start")
+        time.sleep(0.05)
+    Path(f"{tmp}/convert").mkdir()
+    certificate, private = f"{tmp}/keys/document-key.crt", f"{tmp}/keys/document-key.pem"
+    subprocess.run(
+        [
+            PY,
+            "-c",
+            "import sys; from pathlib import Path; from digisos.documents.encryption import generate_key_pair;"
+            " generate_key_pair(Path(sys.argv[1]), Path(sys.argv[2]))",
+            certificate,
+            private,
+        ],
+        cwd=ROOT / "src",
+        check=True,
+    )
+    return clamd, {
+        "DIGISOS_CLAMD_ADDRESS": f"{tmp}/clamd/clamd.sock",
+        "DIGISOS_DOCUMENT_KEY_CERTIFICATE": certificate,
+        "DIGISOS_DOCUMENT_KEY_PRIVATE": private,
+        "DIGISOS_DOCUMENT_DIR": f"{tmp}/documents",
+        "DIGISOS_DOCUMENT_WORK_DIR": f"{tmp}/convert",
+    }
+
+
+def print_steps(figures: dict[str, dict]) -> None:
+    print(
+        f"\n== Application steps: logged-in drafts ({USERS} concurrent clients, {SECONDS} s, gunicorn {WORKERS} "
+        f"sync workers, production settings, PostgreSQL) =="
+    )
+    print(f"{'request':<40} {'req/s':>9} {'p50 ms':>8} {'p95 ms':>8} {'failures':>9}")
+    for name in ("GET step", "POST step"):
+        row = figures.get(name)
+        if row:
+            print(
+                f"{name:<40} {row['rps']:>9.0f} {row['p50']:>8.0f} {row['p95']:>8.0f} {row['failures']:>9.0f}"
             )
-            subprocess.run([PY, str(ROOT / "bench" / "documents.py")], cwd=ROOT, env=document_env, check=True)
-        finally:
-            clamd.terminate()
-            clamd.wait(timeout=10)
+    print("target: steps p95 < 100 ms")
 
 
 def main() -> int:
     cluster = ThrowawayPostgres(dbname="digisos_bench").start().create_database()
     port = _free_port()
-    env = production_env(cluster.url, port)
+    workdir = tempfile.TemporaryDirectory()
+    clamd, document_env = start_clamd_and_key(workdir.name)
+    env = {**production_env(cluster.url, port), **document_env}
     server = None
     try:
         for command in (
@@ -178,7 +194,9 @@ def main() -> int:
         host = f"http://127.0.0.1:{port}"
         wait_until_up(f"{host}/internal/isready")
         with tempfile.TemporaryDirectory() as tmp:
-            results = {name: run_locust(name, host, Path(tmp)) for name in ("bare", "public_api")}
+            results = {
+                name: run_locust(name, host, Path(tmp))["Aggregated"] for name in ("bare", "public_api")
+            }
         print(
             f"\n== Public API: GET /api/public/v1/kommuner/{{kommunenummer}} "
             f"({USERS} concurrent clients, {SECONDS} s each, gunicorn {WORKERS} sync workers, "
@@ -196,15 +214,25 @@ def main() -> int:
             f"throughput vs ceiling: {share:.0%} (target ≥ 50%); "
             f"p95 {results['public_api']['p95']:.0f} ms (target < 50 ms)"
         )
+        sessions = Path(workdir.name) / "sessions.json"
+        bench_py = [PY, str(ROOT / "bench" / "application.py")]
+        subprocess.run([*bench_py, "sessions", str(USERS), str(sessions)], cwd=ROOT, env=env, check=True)
+        print_steps(run_locust("steps", host, Path(workdir.name), {"DIGISOS_BENCH_SESSIONS": str(sessions)}))
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
         server = None
-        run_document_bench(env)
+        print("\n== Application: send ==")
+        subprocess.run([*bench_py, "send", "20"], cwd=ROOT, env=env, check=True)
+        local_env = {**env, "DIGISOS_ALLOWED_HOSTS": "testserver"}
+        subprocess.run([PY, str(ROOT / "bench" / "documents.py")], cwd=ROOT, env=local_env, check=True)
         return 0
     finally:
         if server is not None:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=30)
+        clamd.terminate()
+        clamd.wait(timeout=10)
+        workdir.cleanup()
         cluster.stop()
 
 

@@ -5,7 +5,6 @@ keyboard alone); a person with address protection."""
 import pytest
 from django.core.management import call_command
 from playwright.sync_api import Page, expect
-
 from tests.documents import corpus
 from tests.fixtures.browser import check_accessibility, tab_to, visit
 
@@ -58,7 +57,9 @@ def test_renter_with_a_job_consents_to_skatteetaten_and_uploads_a_rental_contrac
     next_step(page, "Bosituasjon")
     page.get_by_label("Jeg leier privat").check()
     next_step(page, "Inntekt og formue")
-    page.get_by_role("group", name="Vil du at vi henter inntekten din fra Skatteetaten?").get_by_label("Ja").check()
+    page.get_by_role("group", name="Vil du at vi henter inntekten din fra Skatteetaten?").get_by_label(
+        "Ja"
+    ).check()
     next_step(page, "Utgifter")
     page.get_by_label("Husleie").check()
     next_step(page, "Dokumentasjon")
@@ -76,13 +77,17 @@ def test_renter_with_a_job_consents_to_skatteetaten_and_uploads_a_rental_contrac
     expect(page.get_by_role("heading", name="Søknaden er sendt")).to_be_visible()
     check_accessibility(page)
     expect(page.get_by_test_id("receipt-office")).to_contain_text("Nav Grünerløkka")
-    expect(page.get_by_test_id("reference")).to_have_text(__import__("re").compile(r"^DS-[A-Z0-9]{4}-[A-Z0-9]{4}$"))
+    expect(page.get_by_test_id("reference")).to_have_text(
+        __import__("re").compile(r"^DS-[A-Z0-9]{4}-[A-Z0-9]{4}$")
+    )
     with page.expect_download() as download:
         page.get_by_role("link", name="Last ned søknaden (PDF)").click()
     assert download.value.path().read_bytes().startswith(b"%PDF")
 
 
-def test_family_saves_a_draft_and_resumes_it(page, idporten_settings, document_settings, municipalities_loaded):
+def test_family_saves_a_draft_and_resumes_it(
+    page, idporten_settings, document_settings, municipalities_loaded
+):
     log_in(page, "familie-bergen")
     start(page)
     next_step(page, "Hva søker du om?")
@@ -124,7 +129,9 @@ def test_family_saves_a_draft_and_resumes_it(page, idporten_settings, document_s
     expect(page.get_by_test_id("missing")).to_contain_text("Faktura for barnehage")
 
 
-def test_temporarily_closed_municipality_by_keyboard_alone(page, idporten_settings, document_settings, municipalities_loaded):
+def test_temporarily_closed_municipality_by_keyboard_alone(
+    page, idporten_settings, document_settings, municipalities_loaded
+):
     visit(page, "/")
     tab_to(page, "^Logg inn$")
     page.keyboard.press("Enter")

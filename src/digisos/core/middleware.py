@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Callable
 
 import structlog
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from . import metrics
@@ -45,3 +46,22 @@ class MetricsMiddleware:
             request.method or "", route, response.status_code, time.perf_counter() - started
         )
         return response
+
+
+class SessionIdleRefreshMiddleware:
+    """Keeps the 60-minute idle limit without writing the session on every request.
+
+    Django's SESSION_SAVE_EVERY_REQUEST costs an UPDATE on each page view; here the session's expiry is
+    moved forward at most once per SESSION_REFRESH_SECONDS, so the idle limit is exact to within that margin.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        session = getattr(request, "session", None)
+        if session is not None and session.session_key:
+            now = int(time.time())
+            if now - int(session.get("_refreshed_at", 0)) >= settings.SESSION_REFRESH_SECONDS:
+                session["_refreshed_at"] = now  # marks the session modified: it is saved with a new expiry
+        return self.get_response(request)

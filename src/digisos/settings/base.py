@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "digisos.core.middleware.SessionIdleRefreshMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -143,7 +144,8 @@ STORAGES = {
 
 # Sessions end after 60 minutes idle: each request renews the expiry (ID-porten's own idle limit).
 SESSION_COOKIE_AGE = env_int("DIGISOS_SESSION_IDLE_SECONDS", 60 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False  # see core.middleware.SessionIdleRefreshMiddleware
+SESSION_REFRESH_SECONDS = env_int("DIGISOS_SESSION_REFRESH_SECONDS", 300)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_NAME = "digisos_session"
 SESSION_COOKIE_HTTPONLY = True

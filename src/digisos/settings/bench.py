@@ -4,3 +4,6 @@ from .production import *  # noqa: F403
 
 SECURE_SSL_REDIRECT = False
 ROOT_URLCONF = "digisos.bench_urls"
+# Plain HTTP on loopback: the load generator must be able to send the session and CSRF cookies back.
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False

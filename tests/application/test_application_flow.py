@@ -102,3 +102,37 @@ def test_every_persona_can_apply_and_what_is_sent_validates(
     assert uploaded[0]["type"] == "husleiekontrakt" and len(uploaded[0]["filer"][0]["sha512"]) == 128
     receipt = client.get(reverse("application:receipt", args=[application.id])).content.decode()
     assert application.reference in receipt and application.office_name in receipt
+
+
+def test_the_application_pdf_is_pdf_a_in_bokmal_and_stored_encrypted(
+    client, citizen_of, reference_data, document_settings
+):
+    import io
+
+    import pikepdf
+
+    from digisos.documents.selectors import decrypted_pdf
+
+    user = citizen_of("familie-bergen")
+    client.force_login(user)
+    client.cookies["digisos_language"] = "en"  # the person used English; the caseworker reads bokmål
+    client.post(reverse("application:new"))
+    application = Application.objects.get(owner=user)
+    walk_through(client, application)
+    client.post(reverse("application:send", args=[application.id]))
+    application.refresh_from_db()
+    pdf_bytes = decrypted_pdf(application.pdf)
+    with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
+        assert pdf.open_metadata().pdfa_status == "2B"
+        assert len(pdf.pages) >= 2
+        fonts = {
+            str(font.get("/BaseFont"))
+            for page in pdf.pages
+            for font in (page.Resources.get("/Font") or {}).values()
+        }
+        assert fonts and all("+" in name for name in fonts)  # every font embedded as a subset
+    assert application.pdf.folder_id == application.folder_id
+    assert application.pdf.original_name == f"Soknad-{application.reference}.pdf"
+    # The text is bokmål whatever language the person used (titles are in the document info too).
+    with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
+        assert "Søknad om økonomisk sosialhjelp" in str(pdf.docinfo.get("/Title"))

@@ -267,3 +267,17 @@ def test_two_concurrent_sends_make_exactly_one_application(document_settings, ci
     # A reload or a retry of the POST lands on the same receipt.
     response = client.post(reverse("application:send", args=[application.id]))
     assert response["Location"] == reverse("application:receipt", args=[application.id])
+
+
+@pytest.mark.django_db
+def test_uploads_for_a_document_no_longer_asked_for_are_removed(
+    client, kari, reference_data, document_settings
+):
+    application = started(client, kari)
+    walk_through(client, application)
+    upload_rental_contract(client, application)
+    assert RequirementDocument.objects.count() == 1
+    # Kari now says she owns her home: no rental contract is needed, and the uploaded one goes.
+    client.post(reverse("application:step", args=[application.id, "bosituasjon"]), {"botype": "eier"})
+    assert not RequirementDocument.objects.exists()
+    assert not Document.objects.filter(folder=application.folder).exists()

@@ -100,7 +100,26 @@ def save_step(*, application: Application, step: str, answers: dict[str, Any]) -
         if step == "inntekt":
             _fetch_consented(locked, answers)
         locked.save()
+        _drop_unneeded_documents(locked)
     return locked
+
+
+def _drop_unneeded_documents(application: Application) -> None:
+    # When an answer changes so that a document is no longer asked for, its uploads go too (as NAV does):
+    # nothing is sent to the municipality that the application does not need.
+    needed = {
+        r.key
+        for r in documentation_requirements(
+            application.answers, application.registers, today=timezone.localdate()
+        )
+    }
+    stale = (
+        RequirementDocument.objects.filter(application=application)
+        .exclude(requirement__in=needed)
+        .select_related("document")
+    )
+    for link in stale:
+        documents.delete_document(actor=application.owner, document=link.document)
 
 
 def _fetch_consented(application: Application, answers: dict[str, Any]) -> None:

@@ -108,30 +108,14 @@ def run_locust(
 
 def start_clamd_and_key(tmp: str) -> tuple[subprocess.Popen, dict[str, str]]:
     """A clamd and a document key of the benchmark's own; returns the process and the settings for them."""
-    clamd = subprocess.Popen(
-        [str(ROOT / "scripts" / "clamd.sh"), f"{tmp}/clamd"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 60
-    while not Path(f"{tmp}/clamd/clamd.sock").exists():
-        if time.monotonic() > deadline or clamd.poll() is not None:
-            raise RuntimeError("clamd did not start")
-        time.sleep(0.05)
+    from tests.fixtures.documents import start_clamd
+
+    from digisos.documents.encryption import generate_key_pair
+
+    clamd = start_clamd(Path(tmp) / "clamd")
     Path(f"{tmp}/convert").mkdir()
     certificate, private = f"{tmp}/keys/document-key.crt", f"{tmp}/keys/document-key.pem"
-    subprocess.run(
-        [
-            PY,
-            "-c",
-            "import sys; from pathlib import Path; from digisos.documents.encryption import generate_key_pair;"
-            " generate_key_pair(Path(sys.argv[1]), Path(sys.argv[2]))",
-            certificate,
-            private,
-        ],
-        cwd=ROOT / "src",
-        check=True,
-    )
+    generate_key_pair(Path(certificate), Path(private))
     return clamd, {
         "DIGISOS_CLAMD_ADDRESS": f"{tmp}/clamd/clamd.sock",
         "DIGISOS_DOCUMENT_KEY_CERTIFICATE": certificate,

@@ -2,6 +2,8 @@
 contract; a family that saves a draft and resumes it; a person in a temporarily closed municipality (by
 keyboard alone); a person with address protection."""
 
+import re
+
 import pytest
 from django.core.management import call_command
 from playwright.sync_api import Page, expect
@@ -77,9 +79,7 @@ def test_renter_with_a_job_consents_to_skatteetaten_and_uploads_a_rental_contrac
     expect(page.get_by_role("heading", name="Søknaden er sendt")).to_be_visible()
     check_accessibility(page)
     expect(page.get_by_test_id("receipt-office")).to_contain_text("Nav Grünerløkka")
-    expect(page.get_by_test_id("reference")).to_have_text(
-        __import__("re").compile(r"^DS-[A-Z0-9]{4}-[A-Z0-9]{4}$")
-    )
+    expect(page.get_by_test_id("reference")).to_have_text(re.compile(r"^DS-[A-Z0-9]{4}-[A-Z0-9]{4}$"))
     with page.expect_download() as download:
         page.get_by_role("link", name="Last ned søknaden (PDF)").click()
     assert download.value.path().read_bytes().startswith(b"%PDF")
@@ -104,7 +104,7 @@ def test_family_saves_a_draft_and_resumes_it(
     check_accessibility(page)
     log_in(page, "familie-bergen")
     drafts = page.get_by_test_id("drafts")
-    drafts.get_by_role("link", name=__import__("re").compile("^Søknad påbegynt")).click()
+    drafts.get_by_role("link", name=re.compile("^Søknad påbegynt")).click()
     expect(page.get_by_role("heading", name="Personopplysninger")).to_be_visible()
     check_accessibility(page)
     page.get_by_role("link", name="Hva søker du om?").click()
@@ -112,7 +112,7 @@ def test_family_saves_a_draft_and_resumes_it(
     check_accessibility(page)
     page.get_by_role("link", name="Familiesituasjon").click()
     check_accessibility(page)
-    for group in page.get_by_role("group", name=__import__("re").compile("delt bosted")).all():
+    for group in page.get_by_role("group", name=re.compile("delt bosted")).all():
         group.get_by_label("Nei").check()
     page.get_by_role("group", name="Betaler eller mottar du barnebidrag?").get_by_label("Nei").check()
     next_step(page, "Bosituasjon")

@@ -420,9 +420,7 @@ def _okonomi(
             _bekreftelse("verdi", "Eier noe med økonomisk verdi", bool(chosen_values), sent_at)
         )
     for key in chosen_values:
-        oversikt["formue"].append(
-            _row("bruker", key if key != "campingvogn" else "campingvogn", VALUE_TYPES[key])
-        )
+        oversikt["formue"].append(_row("bruker", key, VALUE_TYPES[key]))
 
     chosen_housing = utgifter.get("boutgifter", [])
     if "boutgifter" in utgifter:

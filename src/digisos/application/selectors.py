@@ -75,22 +75,6 @@ def overview_of(user: Any, *, now: Any = None) -> Overview:
     return Overview(drafts=drafts, sent=sent[:10], sent_last_24h=recent)
 
 
-def drafts_of(user: Any) -> list[Application]:
-    return list(
-        Application.objects.filter(owner=user, status=Application.Status.DRAFT)
-        .only("id", "created_at", "updated_at", "owner_id", "status")
-        .order_by("-updated_at")
-    )
-
-
-def sent_of(user: Any) -> list[Application]:
-    return list(
-        Application.objects.filter(owner=user, status=Application.Status.READY)
-        .only("id", "sent_at", "reference", "office_name", "owner_id", "status")
-        .order_by("-sent_at")[:10]
-    )
-
-
 def application_of_owner(user: Any, application_id: Any) -> Application | None:
     """The application if `user` owns it; everyone else gets None (shown as 404)."""
     if not getattr(user, "is_authenticated", False):

@@ -14,7 +14,7 @@ from digisos.core.identifiers import age_on
 from digisos.core.services import record_audit
 from digisos.documents import services as documents
 from digisos.documents.models import Folder
-from digisos.municipalities.selectors import digital_status, offices_of, route_to_office
+from digisos.municipalities.selectors import DigitalStatus, digital_status, offices_of, route_to_office
 from digisos.registers import selectors as registers
 
 from . import filformat, pdf
@@ -52,9 +52,9 @@ def start_application(*, user: User) -> Application:
         raise ApplicationRefused("rate_limited")
     with transaction.atomic():
         folder = documents.create_folder(owner=user, kind=Folder.Kind.APPLICATION)
-        application = Application.objects.create(owner=user, folder=folder, registers=prefill)
+        application = Application(owner=user, folder=folder, registers=prefill)
         _route(application, person.get("bostedsadresse"))
-        application.save()
+        application.save(force_insert=True)
         record_audit(
             actor=user,
             action="application.start",
@@ -201,7 +201,7 @@ def send_application(*, actor: User, application_id: Any) -> SendResult:
         )
         if application.status != Application.Status.DRAFT:
             return SendResult(application=application, already_sent=True)
-        _check_can_send(actor, application)
+        status = _check_can_send(actor, application)
         now = timezone.now()
         today = timezone.localdate()
         requirements = documentation_requirements(application.answers, application.registers, today=today)
@@ -211,7 +211,7 @@ def send_application(*, actor: User, application_id: Any) -> SendResult:
             mottaker={
                 "kommunenummer": application.kommunenummer,
                 "enhetsnummer": application.enhetsnummer,
-                "navEnhetsnavn": f"{application.office_name}, {_municipality_name(application.kommunenummer)} kommune",
+                "navEnhetsnavn": f"{application.office_name}, {status.municipality.name} kommune",
             },
             amounts=amounts_of(application),
             sent_at=now,
@@ -260,7 +260,8 @@ def _check_not_protected(actor: User) -> None:
         raise ApplicationRefused("address_protection")
 
 
-def _check_can_send(actor: User, application: Application) -> None:
+def _check_can_send(actor: User, application: Application) -> DigitalStatus:
+    """The receiving municipality's status, if the application may be sent to it now."""
     if not application.kommunenummer or not application.enhetsnummer:
         raise ApplicationRefused("no_office")
     status = digital_status(application.kommunenummer)
@@ -268,11 +269,7 @@ def _check_can_send(actor: User, application: Application) -> None:
         raise ApplicationRefused("municipality_closed")
     if sent_last_24h(actor) >= MAX_SENT_PER_24H:
         raise ApplicationRefused("rate_limited")
-
-
-def _municipality_name(kommunenummer: str) -> str:
-    status = digital_status(kommunenummer)
-    return status.municipality.name if status else kommunenummer
+    return status
 
 
 def _reference() -> str:

@@ -10,7 +10,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tools.pgcluster import ThrowawayPostgres
 
-pytest_plugins = ["tests.fixtures.browser", "tests.fixtures.idporten", "tests.fixtures.documents"]
+pytest_plugins = [
+    "tests.fixtures.browser",
+    "tests.fixtures.idporten",
+    "tests.fixtures.documents",
+    "tests.fixtures.exchange",
+]
 
 
 @pytest.fixture(scope="session")

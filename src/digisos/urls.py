@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from digisos.core import views as core_views
+from digisos.exchange.api import api as exchange_api
 from digisos.public_api import public_api
 
 handler400 = "digisos.core.views.bad_request"
@@ -16,6 +17,8 @@ urlpatterns = [
     path("internal/metrics", core_views.metrics, name="metrics"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/public/v1/", public_api.urls),
+    path("api/exchange/v1/", exchange_api.urls),
+    path("innboks/", include("digisos.exchange.urls")),
     path("admin/", admin.site.urls),
     path("auth/", include("digisos.accounts.urls")),
     path("kommuner/", include("digisos.municipalities.urls")),

@@ -8,6 +8,8 @@ class User(AbstractUser):
     class Kind(models.TextChoices):
         CITIZEN = "citizen", "Innbygger"
         EMPLOYEE = "employee", "Ansatt"
+        # A municipality's case system calling the exchange API; never logs in interactively.
+        SYSTEM = "system", "Fagsystem"
 
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.EMPLOYEE)
     # The citizen's fødselsnummer/d-nummer from ID-porten's `pid`. Never in a URL, log or message.

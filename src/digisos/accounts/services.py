@@ -33,15 +33,22 @@ def citizen_from_claims(claims: dict[str, Any]) -> User:
     except InvalidIdentityNumber:
         raise LoginRefused("invalid_pid") from None
     with transaction.atomic():
-        user = User.objects.filter(pid=pid).first()
-        if user is None:
-            # The username is opaque: it shows up in the admin and the audit log, the pid must not.
-            user = User(username=f"citizen-{uuid.uuid4().hex}", kind=User.Kind.CITIZEN, pid=pid)
-            user.set_unusable_password()
+        user = citizen_for_pid(pid)
         user.first_name = str(claims.get("given_name", ""))[:150]
         user.last_name = str(claims.get("family_name", ""))[:150]
         user.save()
         record_audit(actor=user, action="citizen.login", object_type="accounts.User", object_id=user.pk)
+    return user
+
+
+def citizen_for_pid(pid: str) -> User:
+    """The citizen with this fødselsnummer/d-nummer, created on first sight (a login, or a paper case)."""
+    user = User.objects.filter(pid=pid).first()
+    if user is None:
+        # The username is opaque: it shows up in the admin and the audit log, the pid must not.
+        user = User(username=f"citizen-{uuid.uuid4().hex}", kind=User.Kind.CITIZEN, pid=pid)
+        user.set_unusable_password()
+        user.save()
     return user
 
 

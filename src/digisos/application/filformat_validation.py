@@ -28,13 +28,16 @@ def _validator(relative: str) -> Draft6Validator:
     return Draft6Validator({"$ref": path.as_uri()}, registry=registry)
 
 
+def violations(document: Any, schema: str) -> list[tuple[str, str]]:
+    """Every violation as (path, message), the path slash-separated ("hendelser/2/status"); "" is the root."""
+    validator = _validator(schema)
+    found = sorted(validator.iter_errors(document), key=lambda e: [str(p) for p in e.absolute_path])
+    return [("/".join(str(p) for p in error.absolute_path), error.message) for error in found]
+
+
 def errors(document: dict[str, Any], schema: str) -> list[str]:
     """Every violation as "path: message"; empty when the document is valid."""
-    validator = _validator(schema)
-    return [
-        f"{'/'.join(str(p) for p in error.absolute_path) or '(root)'}: {error.message}"
-        for error in sorted(validator.iter_errors(document), key=lambda e: list(e.absolute_path))
-    ]
+    return [f"{path or '(root)'}: {message}" for path, message in violations(document, schema)]
 
 
 def soknad_errors(document: dict[str, Any]) -> list[str]:

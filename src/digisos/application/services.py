@@ -22,6 +22,7 @@ from .filformat_validation import soknad_errors, vedlegg_errors
 from .models import Application, RequirementDocument
 from .requirements import documentation_requirements
 from .selectors import ADULT_AGE, amounts_of, delivered_earlier_of, files_by_requirement, sent_last_24h
+from .signals import application_sent
 
 log = structlog.get_logger(__name__)
 
@@ -238,6 +239,8 @@ def send_application(*, actor: User, application_id: Any) -> SendResult:
         )
         application.save()
         documents.release_to_municipality(folder=application.folder, kommunenummer=application.kommunenummer)
+        # The exchange makes it a case and enqueues its delivery, in this same transaction.
+        application_sent.send(sender=Application, application=application)
         record_audit(
             actor=actor,
             action="application.send",

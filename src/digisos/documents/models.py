@@ -16,6 +16,8 @@ class Folder(models.Model):
         APPLICATION = "application", "Søknad"
         ETTERSENDELSE = "ettersendelse", "Ettersendelse"
         CONCERN = "concern", "Bekymringsmelding"
+        # Letters a municipality's case system sends the applicant (vedtak, requests, foreløpig svar).
+        LETTERS = "letters", "Brev fra kommunen"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     kind = models.CharField(max_length=20, choices=Kind.choices)

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "digisos.registers",
     "digisos.documents",
     "digisos.application",
+    "digisos.exchange",
 ]
 
 MIDDLEWARE = [
@@ -177,7 +178,9 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # Background work: django-tasks with its database backend, run by `manage.py db_worker`.
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "ENQUEUE_ON_COMMIT": True}}
+# The database backend: a task enqueued inside a transaction is written in it, so it exists exactly when
+# the change that asked for it was committed.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Periodic jobs, enqueued by `manage.py run_scheduler` and run by the db_worker.
 PERIODIC_TASKS = {
@@ -186,7 +189,35 @@ PERIODIC_TASKS = {
         "task": "digisos.application.tasks.remove_expired_drafts",
         "every_minutes": 60,
     },
+    "exchange.resume_deliveries": {"task": "digisos.exchange.tasks.resume_deliveries", "every_minutes": 1},
+    "exchange.spent_assertions": {
+        "task": "digisos.exchange.tasks.remove_spent_assertions",
+        "every_minutes": 60,
+    },
+    "exchange.inbox_mail": {"task": "digisos.exchange.tasks.notify_inboxes", "every_minutes": 15},
 }
+
+# The exchange API for case systems (/api/exchange/v1/). AUDIENCE is what a client's signed assertion must
+# name as `aud`; access tokens live ACCESS_TOKEN_SECONDS (Maskinporten's default is 120).
+EXCHANGE = {
+    "AUDIENCE": env_str("DIGISOS_EXCHANGE_AUDIENCE", "digisos-exchange"),
+    "ACCESS_TOKEN_SECONDS": env_int("DIGISOS_EXCHANGE_ACCESS_TOKEN_SECONDS", 120),
+    # Links in e-mails (the inbox notice) point here.
+    "PUBLIC_BASE_URL": env_str("DIGISOS_PUBLIC_BASE_URL", "http://127.0.0.1:8000"),
+}
+
+# E-mail: printed to the console in the quick start; SMTP when DIGISOS_EMAIL_HOST is set.
+EMAIL_HOST = env_str("DIGISOS_EMAIL_HOST", "")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = env_int("DIGISOS_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("DIGISOS_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env_str("DIGISOS_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DIGISOS_EMAIL_STARTTLS", False)
+DEFAULT_FROM_EMAIL = env_str("DIGISOS_EMAIL_FROM", "DigiSos <ikke-svar@digisos.example>")
 
 # Identity numbers: accept Tenor (+80 month) and NAV/Dolly (+40 month) synthetic numbers.
 # Only for the quick start and test environments; production.py refuses it.
@@ -217,7 +248,7 @@ CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] += sorted(
     {"{0.scheme}://{0.netloc}".format(urlsplit(c["ISSUER"])) for c in (IDPORTEN, EMPLOYEE_OIDC)}
 )
 # Apps whose models operators manage in the admin (view/change/add; never delete).
-OPERATOR_ADMIN_APPS = env_list("DIGISOS_OPERATOR_ADMIN_APPS", ["municipalities", "core"])
+OPERATOR_ADMIN_APPS = env_list("DIGISOS_OPERATOR_ADMIN_APPS", ["municipalities", "core", "exchange"])
 
 LOG_LEVEL = env_str("DIGISOS_LOG_LEVEL", "INFO")
 LOGGING_CONFIG = None  # structlog is configured in digisos.core.logging at start-up.
@@ -275,4 +306,7 @@ DOCUMENT_KEY_PRIVATE = Path(
 DOCUMENT_KEY_GENERATE = env_bool("DIGISOS_DOCUMENT_KEY_GENERATE", True)
 
 # Committed OpenAPI documents (docs/api/<name>.yaml), checked against the code by `make test`.
-OPENAPI_DOCUMENTS = {"public-v1": ("digisos.public_api.public_api", "/api/public/v1")}
+OPENAPI_DOCUMENTS = {
+    "public-v1": ("digisos.public_api.public_api", "/api/public/v1"),
+    "exchange-v1": ("digisos.exchange.api.api", "/api/exchange/v1"),
+}

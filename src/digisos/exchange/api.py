@@ -1,0 +1,476 @@
+"""The exchange API for municipal case systems: /api/exchange/v1/ (OpenAPI in docs/api/exchange-v1.yaml).
+
+Modelled on KS Fiks Digisos: collect deliveries (søknad, ettersendelse) with their encrypted files and
+acknowledge them; report the case with the whole digisos-soker.json each time and the letters it refers to;
+register paper applications; read the municipality's service flags. Every error is a 4xx whose body names
+the field or rule (`detail`, `code`, `errors[].path`).
+"""
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from django.core.files.storage import storages
+from django.http import HttpRequest, HttpResponse
+from ninja import Body, File, Form, NinjaAPI, Query, Schema
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.files import UploadedFile
+from ninja.security import HttpBearer
+from pydantic import Field
+
+from digisos.accounts.models import User
+from digisos.municipalities.selectors import digital_status
+
+from . import selectors, services
+from .models import Case, Delivery
+from .services import ExchangeRefused
+from .tokens import SCOPES, Grant, GrantRefused, grant_of_access_token, issue_access_token
+
+PREFIX = "/api/exchange/v1"
+
+
+class Scoped(HttpBearer):
+    """Bearer access token from /token, carrying the given scope."""
+
+    def __init__(self, scope: str) -> None:
+        super().__init__()
+        self.scope = scope
+
+    def authenticate(self, request: HttpRequest, token: str) -> Grant | None:
+        grant = grant_of_access_token(token)
+        if grant is None:
+            return None
+        if self.scope not in grant.scopes:
+            raise HttpError(403, f"Tilgangen mangler scope {self.scope}.")
+        return grant
+
+
+COLLECT = Scoped("exchange:collect")
+REPORT = Scoped("exchange:report")
+
+api = NinjaAPI(
+    title="DigiSos exchange API",
+    version="1",
+    description=(
+        "For kommunale fagsystemer: hent søknader og ettersendelser, kvitter for mottak, send "
+        "saksoppdateringer (digisos-soker.json) og brev. Autentisering: signert JWT-grant mot /token "
+        "(Maskinporten-mønster). Scopes: "
+        + "; ".join(f"{name}: {text}" for name, text in SCOPES.items())
+        + "."
+    ),
+    urls_namespace="exchange-api",
+    docs_url="/docs",
+)
+
+
+class Feil(Schema):
+    detail: str = Field(..., description="Hva som er galt, på norsk.")
+    code: str = Field("", description="Stabil kode for regelen som slo til.")
+    errors: list[dict[str, str]] = Field(
+        default_factory=list,
+        description="Hvert brudd med path (skråstrekdelt JSON-sti eller feltnavn) og message.",
+    )
+
+
+class TokenFeil(Schema):
+    error: str
+    error_description: str
+
+
+ERRORS = {400: Feil, 401: Feil, 403: Feil, 404: Feil}
+
+
+def _user(request: HttpRequest) -> User:
+    return User.objects.get(pk=request.auth.user_id)  # type: ignore[attr-defined]
+
+
+def _kommune(request: HttpRequest) -> str:
+    return request.auth.kommunenummer  # type: ignore[attr-defined]
+
+
+# --- Token ------------------------------------------------------------------------------------------------
+
+
+class Token(Schema):
+    access_token: str
+    token_type: str = "Bearer"  # noqa: S105 (the OAuth token type, not a secret)
+    expires_in: int
+    scope: str
+
+
+@api.post(
+    "/token",
+    response={200: Token, 400: TokenFeil},
+    auth=None,
+    tags=["autentisering"],
+    summary="Bytt en signert JWT-grant i et tilgangstoken",
+)
+def token(request: HttpRequest, grant_type: Form[str], assertion: Form[str]):
+    try:
+        access, grant, lifetime = issue_access_token(grant_type=grant_type, assertion=assertion)
+    except GrantRefused as refused:
+        return 400, {"error": refused.error, "error_description": refused.description}
+    return 200, Token(access_token=access, expires_in=lifetime, scope=" ".join(sorted(grant.scopes)))
+
+
+# --- Municipality -----------------------------------------------------------------------------------------
+
+
+class KommuneInfo(Schema):
+    kommunenummer: str
+    kommunenavn: str
+    kanMottaSoknader: bool
+    kanOppdatereStatus: bool
+    harMidlertidigDeaktivertMottak: bool
+    harMidlertidigDeaktivertOppdateringer: bool
+
+
+@api.get(
+    "/kommune",
+    response={200: KommuneInfo, **ERRORS},
+    auth=[COLLECT, REPORT],
+    tags=["kommune"],
+    summary="Kommunens egne tjenesteflagg",
+)
+def kommune(request: HttpRequest):
+    status = digital_status(_kommune(request))
+    if status is None:
+        raise HttpError(404, "Kommunen finnes ikke eller er ikke aktiv.")
+    return 200, KommuneInfo(
+        kommunenummer=status.municipality.kommunenummer,
+        kommunenavn=status.municipality.name,
+        kanMottaSoknader=status.can_receive_applications,
+        kanOppdatereStatus=status.can_update_status,
+        harMidlertidigDeaktivertMottak=status.receiving_temporarily_disabled,
+        harMidlertidigDeaktivertOppdateringer=status.updates_temporarily_disabled,
+    )
+
+
+# --- Collect ----------------------------------------------------------------------------------------------
+
+
+class Fil(Schema):
+    id: uuid.UUID
+    filnavn: str
+    rolle: str = Field(
+        ..., description="soknad.json | vedlegg.json | soknad.pdf | ettersendelse.pdf | vedlegg"
+    )
+    mimetype: str = Field(..., description="Typen til det dekrypterte innholdet.")
+    storrelse: int = Field(..., description="Bytes i den krypterte filen (CMS), det nedlastingen gir.")
+
+
+class Leveranse(Schema):
+    id: uuid.UUID
+    type: str = Field(..., description="soknad | ettersendelse")
+    fiksDigisosId: uuid.UUID
+    navEksternRefId: str
+    kommunenummer: str
+    status: str = Field(..., description="available | collected")
+    tilgjengelig: datetime | None
+    mottatt: datetime | None
+    filer: list[Fil]
+
+
+class LeveranseSide(Schema):
+    leveranser: list[Leveranse]
+    neste: str | None = Field(
+        None, description="Send som «etter» for neste side; null når det ikke er flere."
+    )
+
+
+class SideQuery(Schema):
+    etter: str | None = Field(None, pattern=r"^\d{1,18}$", description="Markøren fra forrige side.")
+    antall: int = Field(50, ge=1, le=200)
+
+
+def _leveranse(delivery: Delivery) -> Leveranse:
+    return Leveranse(
+        id=delivery.public_id,
+        type=delivery.kind,
+        fiksDigisosId=delivery.case_id,
+        navEksternRefId=delivery.nav_ekstern_ref_id,
+        kommunenummer=delivery.kommunenummer,
+        status=delivery.status,
+        tilgjengelig=delivery.available_at,
+        mottatt=delivery.collected_at,
+        filer=[
+            Fil(id=f.id, filnavn=f.filename, rolle=f.role, mimetype=f.content_type, storrelse=f.size)
+            for f in delivery.files.all()
+        ],
+    )
+
+
+@api.get(
+    "/leveranser",
+    response={200: LeveranseSide, **ERRORS},
+    auth=COLLECT,
+    tags=["hent"],
+    summary="Nye leveranser (søknader og ettersendelser) som ikke er kvittert for",
+)
+def leveranser(request: HttpRequest, side: Query[SideQuery]):
+    deliveries = selectors.new_deliveries(
+        _kommune(request), after=int(side.etter or 0), limit=side.antall + 1
+    )
+    more = len(deliveries) > side.antall
+    deliveries = deliveries[: side.antall]
+    return 200, LeveranseSide(
+        leveranser=[_leveranse(d) for d in deliveries], neste=str(deliveries[-1].pk) if more else None
+    )
+
+
+def _delivery(request: HttpRequest, leveranse_id: uuid.UUID) -> Delivery:
+    delivery = selectors.delivery_of(_kommune(request), leveranse_id)
+    if delivery is None or delivery.status not in (Delivery.Status.AVAILABLE, Delivery.Status.COLLECTED):
+        raise HttpError(404, f"Fant ingen leveranse {leveranse_id} for kommunen.")
+    return delivery
+
+
+@api.get(
+    "/leveranser/{leveranse_id}",
+    response={200: Leveranse, **ERRORS},
+    auth=COLLECT,
+    tags=["hent"],
+    summary="Én leveranse med filene sine",
+)
+def leveranse(request: HttpRequest, leveranse_id: uuid.UUID):
+    return 200, _leveranse(_delivery(request, leveranse_id))
+
+
+@api.get(
+    "/leveranser/{leveranse_id}/filer/{fil_id}",
+    response={**ERRORS},
+    auth=COLLECT,
+    tags=["hent"],
+    summary="Last ned én fil, kryptert (CMS) til kommunens sertifikat",
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "CMS EnvelopedData (DER). Åpnes med `openssl cms -decrypt -inform DER`.",
+                "content": {"application/pkcs7-mime": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
+def fil(request: HttpRequest, leveranse_id: uuid.UUID, fil_id: uuid.UUID):
+    file = selectors.delivered_file_of(_kommune(request), leveranse_id, fil_id)
+    if file is None:
+        raise HttpError(404, f"Fant ingen fil {fil_id} i leveransen.")
+    with storages["documents"].open(file.storage_name, "rb") as handle:
+        body = handle.read()
+    response = HttpResponse(body, content_type="application/pkcs7-mime")
+    response["Content-Disposition"] = f'attachment; filename="{file.position}.p7m"'
+    return response
+
+
+class Kvittering(Schema):
+    id: uuid.UUID
+    status: str
+    mottatt: datetime | None
+
+
+@api.post(
+    "/leveranser/{leveranse_id}/kvittering",
+    response={200: Kvittering, 409: Feil, **ERRORS},
+    auth=COLLECT,
+    tags=["hent"],
+    summary="Kvitter for mottak (trygt å gjenta)",
+)
+def kvittering(request: HttpRequest, leveranse_id: uuid.UUID):
+    delivery = services.acknowledge(actor=_user(request), delivery=_delivery(request, leveranse_id))
+    return 200, Kvittering(id=delivery.public_id, status=delivery.status, mottatt=delivery.collected_at)
+
+
+# --- Cases and reporting ----------------------------------------------------------------------------------
+
+
+class Dokument(Schema):
+    filnavn: str
+    dokumentlagerDokumentId: uuid.UUID
+    storrelse: int
+
+
+class Sak(Schema):
+    fiksDigisosId: uuid.UUID
+    kommunenummer: str
+    papirsoknad: bool
+    enhetsnummer: str
+    opprettet: datetime
+    sistEndret: datetime
+    leveranser: list[uuid.UUID]
+    digisosSokerSistOppdatert: datetime | None
+    dokumenter: list[Dokument] = Field(..., description="Brevene på saken, som hendelser kan vise til.")
+
+
+def _case(request: HttpRequest, digisos_id: uuid.UUID) -> Case:
+    case = selectors.case_of(_kommune(request), digisos_id)
+    if case is None:
+        raise HttpError(404, f"Fant ingen sak {digisos_id} for kommunen.")
+    return case
+
+
+def _sak(case: Case) -> Sak:
+    return Sak(
+        fiksDigisosId=case.id,
+        kommunenummer=case.kommunenummer,
+        papirsoknad=case.is_paper,
+        enhetsnummer=case.enhetsnummer,
+        opprettet=case.created_at,
+        sistEndret=case.updated_at,
+        leveranser=[d.public_id for d in selectors.deliveries_of_case(case)],
+        digisosSokerSistOppdatert=case.soker_updated_at,
+        dokumenter=[_dokument(d) for d in selectors.letters_of(case)],
+    )
+
+
+def _dokument(document) -> Dokument:
+    return Dokument(
+        filnavn=document.stored_name, dokumentlagerDokumentId=document.id, storrelse=document.size
+    )
+
+
+@api.get(
+    "/saker/{digisos_id}",
+    response={200: Sak, **ERRORS},
+    auth=[COLLECT, REPORT],
+    tags=["sak"],
+    summary="Én sak (DigisosSak)",
+)
+def sak(request: HttpRequest, digisos_id: uuid.UUID):
+    return 200, _sak(_case(request, digisos_id))
+
+
+class NyPapirsak(Schema):
+    fodselsnummer: str = Field(
+        ..., min_length=11, max_length=11, description="Søkerens fødselsnummer eller d-nummer."
+    )
+    enhetsnummer: str = Field("", pattern=r"^(\d{4})?$", description="NAV-kontoret som behandler saken.")
+
+
+@api.post(
+    "/saker",
+    response={201: Sak, **ERRORS},
+    auth=REPORT,
+    tags=["sak"],
+    summary="Registrer en sak for en søknad som kom på papir",
+)
+def ny_papirsak(request: HttpRequest, body: NyPapirsak):
+    case = services.create_paper_case(
+        actor=_user(request),
+        kommunenummer=_kommune(request),
+        fodselsnummer=body.fodselsnummer,
+        enhetsnummer=body.enhetsnummer,
+    )
+    return 201, _sak(case)
+
+
+class Lagret(Schema):
+    fiksDigisosId: uuid.UUID
+    endret: bool = Field(..., description="false når dokumentet var likt det som allerede var lagret.")
+    antallHendelser: int
+    sistOppdatert: datetime | None
+
+
+@api.post(
+    "/saker/{digisos_id}/digisos-soker",
+    response={200: Lagret, 409: Feil, **ERRORS},
+    auth=REPORT,
+    tags=["sak"],
+    summary="Erstatt sakens digisos-soker.json med hele, oppdaterte dokumentet",
+    description=(
+        "Hele historikken sendes hver gang og erstatter den lagrede (som i KS Fiks). Dokumentet valideres mot "
+        "NAVs skjema; hendelser av ukjent type beholdes og logges. Filer hendelsene viser til må være lastet "
+        "opp først. Et dokument med eldre siste hendelse enn det lagrede avvises med 409."
+    ),
+)
+def digisos_soker(request: HttpRequest, digisos_id: uuid.UUID, document: Body[dict[str, Any]]):
+    result = services.report_case_events(
+        actor=_user(request), case=_case(request, digisos_id), document=document
+    )
+    case = result.case
+    return 200, Lagret(
+        fiksDigisosId=case.id,
+        endret=result.changed,
+        antallHendelser=len(case.soker["hendelser"]),
+        sistOppdatert=case.soker_updated_at,
+    )
+
+
+@api.get(
+    "/saker/{digisos_id}/digisos-soker",
+    response={200: dict[str, Any], **ERRORS},
+    auth=[COLLECT, REPORT],
+    tags=["sak"],
+    summary="Den lagrede digisos-soker.json",
+)
+def hent_digisos_soker(request: HttpRequest, digisos_id: uuid.UUID):
+    case = _case(request, digisos_id)
+    if case.soker is None:
+        raise HttpError(404, "Saken har ingen digisos-soker.json ennå.")
+    return 200, case.soker
+
+
+@api.post(
+    "/saker/{digisos_id}/filer",
+    response={200: list[Dokument], 415: Feil, **ERRORS},
+    auth=REPORT,
+    tags=["sak"],
+    summary="Last opp brev (PDF) som hendelser kan vise til",
+)
+def last_opp_brev(request: HttpRequest, digisos_id: uuid.UUID, filer: File[list[UploadedFile]]):
+    case = _case(request, digisos_id)
+    user = _user(request)
+    stored = []
+    for upload in filer:
+        data = upload.read()
+        stored.append(services.store_letter(actor=user, case=case, name=upload.name or "brev.pdf", data=data))
+    return 200, [_dokument(d) for d in stored]
+
+
+@api.get(
+    "/saker/{digisos_id}/filer",
+    response={200: list[Dokument], **ERRORS},
+    auth=[COLLECT, REPORT],
+    tags=["sak"],
+    summary="Brevene på saken",
+)
+def brev(request: HttpRequest, digisos_id: uuid.UUID):
+    return 200, [_dokument(d) for d in selectors.letters_of(_case(request, digisos_id))]
+
+
+# --- Errors -----------------------------------------------------------------------------------------------
+
+
+@api.exception_handler(ExchangeRefused)
+def refused(request: HttpRequest, exc: ExchangeRefused) -> HttpResponse:
+    body = {"detail": exc.message, "code": exc.code, "errors": [v.as_dict() for v in exc.violations]}
+    return api.create_response(request, body, status=exc.status)
+
+
+@api.exception_handler(ValidationError)
+def invalid_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = []
+    for error in exc.errors:
+        location = [str(part) for part in error.get("loc", [])]
+        # ("body", "document", ...) / ("query", "antall"): the caller's field is what follows the source.
+        field = "/".join(location[2:] if len(location) > 2 and location[0] == "body" else location[1:])
+        errors.append({"path": field, "message": f"Ugyldig verdi i «{field}»: {error.get('msg', '')}"})
+    detail = "; ".join(e["message"] for e in errors) or "Ugyldig forespørsel."
+    return api.create_response(
+        request, {"detail": detail, "code": "invalid_request", "errors": errors}, status=400
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    body = {
+        "detail": "Mangler eller ugyldig tilgangstoken. Hent et nytt fra /token.",
+        "code": "unauthorized",
+        "errors": [],
+    }
+    return api.create_response(request, body, status=401)
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    body = {"detail": str(exc), "code": f"http_{exc.status_code}", "errors": []}
+    return api.create_response(request, body, status=exc.status_code)

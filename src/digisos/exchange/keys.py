@@ -1,0 +1,35 @@
+"""Key material for connecting a municipality: its receiving certificate and its case system's signing key.
+
+Production: the municipality sends its certificate (X.509, PEM) and its case system's public key; nothing
+private ever reaches us. The quick start and the tests generate both pairs locally with these helpers.
+"""
+
+from pathlib import Path
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from digisos.documents.encryption import generate_key_pair
+
+
+def generate_municipality_keys(folder: Path) -> tuple[Path, Path]:
+    """mottak.crt/mottak.pem (deliveries are encrypted to it) and klient.pem/klient.pub.pem (signs grants)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    certificate, receiver_private = folder / "mottak.crt", folder / "mottak.pem"
+    if not certificate.exists():
+        generate_key_pair(certificate, receiver_private)
+    client_private, client_public = folder / "klient.pem", folder / "klient.pub.pem"
+    if not client_private.exists():
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        client_private.write_bytes(
+            key.private_bytes(
+                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+            )
+        )
+        client_private.chmod(0o600)
+        client_public.write_bytes(
+            key.public_key().public_bytes(
+                serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+            )
+        )
+    return certificate, client_public

@@ -1,0 +1,15 @@
+import argparse
+
+from django.core.management.base import BaseCommand
+
+from digisos.exchange import simulator
+
+
+class Command(BaseCommand):
+    help = "Play a municipal case system against a running DigiSos (see digisos.exchange.simulator)."
+
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None:
+        simulator.add_arguments(parser)
+
+    def handle(self, *args, **options) -> None:
+        raise SystemExit(simulator.run(argparse.Namespace(**options)))

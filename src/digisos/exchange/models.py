@@ -1,0 +1,165 @@
+"""The standardised interface: cases (DigisosSak), deliveries to case systems, and their credentials."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from digisos.application.models import Application
+from digisos.documents.models import Document, Folder
+
+
+class Receiver(models.Model):
+    """How a municipality receives: through its case system over the API, or in the manual inbox.
+
+    A municipality without a row uses the manual inbox; connecting a case system is adding a certificate
+    and a client, no deployment.
+    """
+
+    class Channel(models.TextChoices):
+        API = "api", _("Fagsystem via API")
+        INBOX = "inbox", _("Manuell innboks")
+
+    kommunenummer = models.CharField(primary_key=True, max_length=4)
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.INBOX)
+    # X.509 (PEM) the municipality's deliveries are encrypted to; its case system holds the private key.
+    certificate_pem = models.TextField(blank=True)
+    # Where "something new in the inbox" is mailed (a shared address, never personal data in the mail).
+    inbox_email = models.EmailField(blank=True)
+    inbox_notified_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.kommunenummer} ({self.get_channel_display()})"
+
+
+class ApiClient(models.Model):
+    """A case system's machine credentials for one municipality (Maskinporten-style JWT grant)."""
+
+    client_id = models.CharField(max_length=100, unique=True)
+    kommunenummer = models.CharField(max_length=4, db_index=True)
+    name = models.CharField(max_length=200)
+    # Verifies the client's signed assertions (RS256/ES256, PEM public key).
+    public_key_pem = models.TextField()
+    scopes = models.CharField(max_length=300, default="exchange:collect exchange:report")
+    active = models.BooleanField(default=True)
+    # Acts as this user in audit entries and as uploader of its letters.
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="api_client")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.kommunenummer})"
+
+
+class UsedAssertion(models.Model):
+    """A client assertion's jti, kept until it expires so the same signed JWT cannot be replayed."""
+
+    key = models.CharField(primary_key=True, max_length=300)  # client_id + jti
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class Case(models.Model):
+    """One DigisosSak: an application (or a paper one the case system registered) and its case events."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)  # fiksDigisosId
+    kommunenummer = models.CharField(max_length=4)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="cases")
+    application = models.OneToOneField(
+        Application, null=True, blank=True, on_delete=models.PROTECT, related_name="case"
+    )
+    enhetsnummer = models.CharField(max_length=8, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # The current digisos-soker.json, replaced whole by each post, and what identifies it.
+    soker = models.JSONField(null=True, blank=True)
+    soker_sha256 = models.CharField(max_length=64, blank=True, default="")
+    soker_latest_event_at = models.CharField(max_length=40, blank=True, default="")
+    soker_updated_at = models.DateTimeField(null=True, blank=True)
+    # Letters the case system uploads (vedtak, requests, foreløpig svar), readable by the applicant.
+    letters = models.OneToOneField(
+        Folder, null=True, blank=True, on_delete=models.PROTECT, related_name="case"
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["kommunenummer", "created_at"]), models.Index(fields=["owner"])]
+
+    def __str__(self) -> str:
+        return str(self.id)
+
+    @property
+    def is_paper(self) -> bool:
+        return self.application_id is None
+
+
+class Delivery(models.Model):
+    """One hand-over to the municipality: the application, or an ettersendelse, with its files."""
+
+    class Kind(models.TextChoices):
+        SOKNAD = "soknad", _("Søknad")
+        ETTERSENDELSE = "ettersendelse", _("Ettersendelse")
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("Venter")
+        AVAILABLE = "available", _("Klar til henting")
+        COLLECTED = "collected", _("Mottatt")
+        FAILED = "failed", _("Feilet")
+
+    # The auto id orders deliveries and is the listing cursor; the uuid is what clients see.
+    public_id = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="deliveries")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    kommunenummer = models.CharField(max_length=4)
+    channel = models.CharField(max_length=10, choices=Receiver.Channel.choices)
+    nav_ekstern_ref_id = models.CharField(max_length=60, unique=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.WAITING)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True, default="")
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    available_at = models.DateTimeField(null=True, blank=True)
+    collected_at = models.DateTimeField(null=True, blank=True)
+    # The documents delivered (the application's folder, or the ettersendelse's) and the vedlegg.json.
+    folder = models.ForeignKey(Folder, on_delete=models.PROTECT, related_name="deliveries")
+    vedlegg_json = models.JSONField()
+    cover = models.ForeignKey(Document, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["kommunenummer", "status", "id"]),
+            models.Index(fields=["status", "next_attempt_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.public_id}"
+
+
+class DeliveredFile(models.Model):
+    """One file of a delivery, encrypted (CMS) to the receiving municipality's certificate."""
+
+    class Role(models.TextChoices):
+        SOKNAD_JSON = "soknad.json", "soknad.json"
+        VEDLEGG_JSON = "vedlegg.json", "vedlegg.json"
+        SOKNAD_PDF = "soknad.pdf", "soknad.pdf"
+        ETTERSENDELSE_PDF = "ettersendelse.pdf", "ettersendelse.pdf"
+        VEDLEGG = "vedlegg", "vedlegg"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="files")
+    position = models.PositiveIntegerField()
+    role = models.CharField(max_length=20, choices=Role.choices)
+    filename = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()  # of the encrypted file, what a download sends
+    storage_name = models.CharField(max_length=200, unique=True)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["delivery", "position"], name="file_once_per_position")
+        ]
+
+    def __str__(self) -> str:
+        return self.filename

@@ -1,0 +1,92 @@
+"""Reads of the standardised interface. A client or an employee sees only its own municipality's cases."""
+
+import uuid
+from datetime import date, datetime, timedelta
+from functools import cache
+
+import holidays
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from digisos.documents.models import Document
+
+from .models import Case, DeliveredFile, Delivery
+
+WORKING_DAYS_TO_COLLECT = 2
+
+
+def new_deliveries(kommunenummer: str, *, after: int, limit: int) -> list[Delivery]:
+    """Deliveries ready to collect, oldest first, after the cursor (the previous page's last id)."""
+    return list(
+        Delivery.objects.filter(kommunenummer=kommunenummer, status=Delivery.Status.AVAILABLE, pk__gt=after)
+        .select_related("case")
+        .prefetch_related("files")
+        .order_by("pk")[:limit]
+    )
+
+
+def delivery_of(kommunenummer: str, public_id: uuid.UUID) -> Delivery | None:
+    return (
+        Delivery.objects.filter(kommunenummer=kommunenummer, public_id=public_id)
+        .select_related("case")
+        .prefetch_related("files")
+        .first()
+    )
+
+
+def delivered_file_of(kommunenummer: str, public_id: uuid.UUID, file_id: uuid.UUID) -> DeliveredFile | None:
+    return (
+        DeliveredFile.objects.filter(
+            pk=file_id,
+            delivery__public_id=public_id,
+            delivery__kommunenummer=kommunenummer,
+            delivery__status__in=[Delivery.Status.AVAILABLE, Delivery.Status.COLLECTED],
+        )
+        .select_related("delivery")
+        .first()
+    )
+
+
+def case_of(kommunenummer: str, case_id: uuid.UUID) -> Case | None:
+    return Case.objects.filter(kommunenummer=kommunenummer, pk=case_id).select_related("application").first()
+
+
+def letters_of(case: Case) -> QuerySet[Document]:
+    return Document.objects.filter(folder_id=case.letters_id).order_by("created_at", "id")
+
+
+def deliveries_of_case(case: Case) -> list[Delivery]:
+    return list(case.deliveries.order_by("pk"))
+
+
+# --- Working days and overdue deliveries ------------------------------------------------------------------
+
+
+@cache
+def _norwegian_holidays(year: int) -> frozenset[date]:
+    return frozenset(holidays.country_holidays("NO", years=year, include_sundays=False))
+
+
+def is_working_day(day: date) -> bool:
+    return day.weekday() < 5 and day not in _norwegian_holidays(day.year)
+
+
+def collect_deadline(available_at: datetime) -> datetime:
+    """The moment two working days have passed since the delivery became available (same time of day)."""
+    local = timezone.localtime(available_at)
+    moment, counted = local, 0
+    while counted < WORKING_DAYS_TO_COLLECT:
+        moment += timedelta(days=1)
+        if is_working_day(moment.date()):
+            counted += 1
+    return moment
+
+
+def overdue_deliveries(*, now: datetime | None = None) -> list[Delivery]:
+    """Available but not collected within two working days: the case system may be down or misconfigured."""
+    now = now or timezone.now()
+    # Two working days are at least two calendar days: the database narrows, the calendar decides.
+    candidates = Delivery.objects.filter(
+        status=Delivery.Status.AVAILABLE, available_at__lt=now - timedelta(days=WORKING_DAYS_TO_COLLECT)
+    ).order_by("available_at")
+    return [d for d in candidates if collect_deadline(d.available_at) <= now]

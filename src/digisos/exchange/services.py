@@ -1,0 +1,572 @@
+"""Every write of the standardised interface: cases, deliveries, receipts, case events, letters, clients.
+
+Each action owns its transaction and audit entry. Delivery is background work: the delivery row and its
+task are written in the submission's transaction, and a sweep resumes any delivery whose worker died.
+"""
+
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import structlog
+from cryptography import x509
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
+from django.db import transaction
+from django.utils import timezone
+
+from digisos.accounts.models import User
+from digisos.accounts.services import citizen_for_pid
+from digisos.application.models import Application
+from digisos.core.identifiers import InvalidIdentityNumber, parse_identity_number
+from digisos.core.services import record_audit
+from digisos.documents import services as documents
+from digisos.documents.encryption import DocumentKey, encrypt
+from digisos.documents.models import Document, Folder
+from digisos.documents.selectors import decrypted_pdf
+from digisos.municipalities.models import ServiceConfiguration
+
+from . import metrics, pdf
+from .models import ApiClient, Case, DeliveredFile, Delivery, Receiver, UsedAssertion
+from .validation import Violation, log_unknown_event_types, soker_violations
+
+log = structlog.get_logger(__name__)
+
+# An attempt that has not finished after this long is taken to be dead (its worker was killed).
+STUCK_AFTER = timedelta(minutes=5)
+MAX_ATTEMPTS = 12
+
+
+class ExchangeRefused(Exception):
+    """A request the exchange will not carry out; `status` is the HTTP status the API answers with."""
+
+    def __init__(
+        self, status: int, code: str, message: str, violations: list[Violation] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.violations = violations or []
+
+
+# --- Cases and deliveries ---------------------------------------------------------------------------------
+
+
+def on_application_sent(sender: Any, application: Application, **kwargs: Any) -> None:
+    """Listens to application_sent, inside send_application's transaction."""
+    case = _create_case(
+        owner=application.owner, kommunenummer=application.kommunenummer, application=application
+    )
+    _create_delivery(
+        case=case,
+        kind=Delivery.Kind.SOKNAD,
+        nav_ekstern_ref_id=str(application.id),
+        folder=application.folder,
+        vedlegg_json=application.vedlegg_json or {"vedlegg": []},
+    )
+
+
+def _create_case(
+    *, owner: User, kommunenummer: str, application: Application | None, enhetsnummer: str = ""
+) -> Case:
+    letters = documents.create_folder(owner=owner, kind=Folder.Kind.LETTERS)
+    documents.release_to_municipality(folder=letters, kommunenummer=kommunenummer)
+    return Case.objects.create(
+        owner=owner,
+        kommunenummer=kommunenummer,
+        application=application,
+        enhetsnummer=enhetsnummer or (application.enhetsnummer if application else ""),
+        letters=letters,
+    )
+
+
+def _create_delivery(
+    *,
+    case: Case,
+    kind: str,
+    nav_ekstern_ref_id: str,
+    folder: Folder,
+    vedlegg_json: dict[str, Any],
+    cover: Document | None = None,
+) -> Delivery:
+    receiver = Receiver.objects.filter(pk=case.kommunenummer).first()
+    delivery = Delivery.objects.create(
+        case=case,
+        kind=kind,
+        kommunenummer=case.kommunenummer,
+        channel=receiver.channel if receiver else Receiver.Channel.INBOX,
+        nav_ekstern_ref_id=nav_ekstern_ref_id,
+        folder=folder,
+        vedlegg_json=vedlegg_json,
+        cover=cover,
+        next_attempt_at=timezone.now(),
+    )
+    # Written in this transaction (django-tasks' database backend): it runs only if the submission commits,
+    # and a commit without a task cannot happen.
+    from .tasks import deliver
+
+    deliver.enqueue(delivery.pk)
+    return delivery
+
+
+def deliver(*, delivery_id: int, now: datetime | None = None) -> str:
+    """Encrypt the delivery's files to the municipality's certificate and make it collectable.
+
+    The attempt is counted and committed first, then the files are written under that attempt's own
+    prefix, then one short transaction publishes them. A killed worker leaves the delivery waiting with a
+    next attempt five minutes on; a later attempt that finds itself overtaken throws its files away. So
+    however often it runs, one set of files is published, once.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        delivery = (
+            Delivery.objects.select_for_update(skip_locked=True)
+            .filter(pk=delivery_id, status=Delivery.Status.WAITING)
+            .first()
+        )
+        if delivery is None:
+            return "skipped"
+        delivery.attempts += 1
+        delivery.next_attempt_at = now + STUCK_AFTER
+        delivery.save(update_fields=["attempts", "next_attempt_at"])
+    attempt = delivery.attempts
+    try:
+        prepared = _prepare_files(delivery, attempt) if delivery.channel == Receiver.Channel.API else []
+    except Exception as error:  # any failure is recorded on the delivery and retried with backoff
+        _record_failure(delivery.pk, attempt, error, now)
+        return "failed"
+    with transaction.atomic():
+        delivery = Delivery.objects.select_for_update().get(pk=delivery_id)
+        if delivery.status != Delivery.Status.WAITING or delivery.attempts != attempt:
+            transaction.on_commit(lambda: _remove_files([f.storage_name for f in prepared]))
+            return "overtaken"
+        for file in prepared:
+            file.delivery = delivery
+        DeliveredFile.objects.bulk_create(prepared)
+        delivery.status = Delivery.Status.AVAILABLE
+        delivery.available_at = timezone.now()
+        delivery.next_attempt_at = None
+        delivery.last_error = ""
+        delivery.save(update_fields=["status", "available_at", "next_attempt_at", "last_error"])
+        record_audit(
+            actor=None,
+            action="exchange.delivery_available",
+            object_type="exchange.Delivery",
+            object_id=str(delivery.public_id),
+            after={"kommunenummer": delivery.kommunenummer, "attempt": attempt, "files": len(prepared)},
+        )
+        public_id = delivery.public_id
+        transaction.on_commit(lambda: _remove_other_attempts(public_id, attempt))
+    metrics.DELIVERIES.labels(outcome="available", kind=delivery.kind).inc()
+    metrics.SEND_TO_AVAILABLE_SECONDS.observe((delivery.available_at - delivery.created_at).total_seconds())
+    log.info("exchange.delivery_available", delivery=str(public_id), attempt=attempt, files=len(prepared))
+    return "available"
+
+
+def _prepare_files(delivery: Delivery, attempt: int) -> list[DeliveredFile]:
+    receiver = Receiver.objects.get(pk=delivery.kommunenummer)
+    if not receiver.certificate_pem.strip():
+        raise RuntimeError(f"Kommune {delivery.kommunenummer} har ikke registrert sertifikat for kryptering.")
+    key = DocumentKey(x509.load_pem_x509_certificate(receiver.certificate_pem.encode()), None)
+    storage = storages["documents"]
+    prepared = []
+    for position, (role, filename, content_type, data) in enumerate(_plain_files(delivery)):
+        name = f"exchange/{delivery.public_id}/{attempt}/{position}.p7m"
+        blob = encrypt(data, key)
+        if storage.exists(name):
+            storage.delete(name)
+        storage.save(name, ContentFile(blob))
+        prepared.append(
+            DeliveredFile(
+                position=position,
+                role=role,
+                filename=filename,
+                content_type=content_type,
+                size=len(blob),
+                storage_name=name,
+            )
+        )
+    return prepared
+
+
+def _plain_files(delivery: Delivery) -> list[tuple[str, str, str, bytes]]:
+    """(role, filename, content type, bytes) in delivery order: JSON first, then the PDF, then attachments."""
+    files: list[tuple[str, str, str, bytes]] = []
+    application = delivery.case.application
+    main: Document | None
+    if delivery.kind == Delivery.Kind.SOKNAD:
+        assert application is not None
+        files.append(("soknad.json", "soknad.json", "application/json", _json_bytes(application.soknad_json)))
+        main = application.pdf
+    else:
+        main = delivery.cover
+    files.append(("vedlegg.json", "vedlegg.json", "application/json", _json_bytes(delivery.vedlegg_json)))
+    if main is not None:
+        role = "soknad.pdf" if delivery.kind == Delivery.Kind.SOKNAD else "ettersendelse.pdf"
+        files.append((role, role, "application/pdf", decrypted_pdf(main)))
+    for document in Document.objects.filter(folder=delivery.folder).order_by("created_at", "id"):
+        if main is not None and document.pk == main.pk:
+            continue
+        files.append(("vedlegg", document.stored_name, "application/pdf", decrypted_pdf(document)))
+    return files
+
+
+def _json_bytes(document: Any) -> bytes:
+    return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
+
+
+def _record_failure(delivery_id: int, attempt: int, error: Exception, now: datetime) -> None:
+    with transaction.atomic():
+        delivery = Delivery.objects.select_for_update().get(pk=delivery_id)
+        if delivery.attempts != attempt or delivery.status != Delivery.Status.WAITING:
+            return
+        delivery.last_error = f"{type(error).__name__}: {error}"[:1000]
+        if attempt >= MAX_ATTEMPTS:
+            delivery.status = Delivery.Status.FAILED
+            delivery.next_attempt_at = None
+        else:
+            delivery.next_attempt_at = now + timedelta(minutes=min(2**attempt, 60))
+        delivery.save(update_fields=["last_error", "status", "next_attempt_at"])
+    metrics.DELIVERIES.labels(outcome="failed_attempt", kind=delivery.kind).inc()
+    log.warning(
+        "exchange.delivery_failed",
+        delivery=str(delivery.public_id),
+        attempt=attempt,
+        error=delivery.last_error,
+    )
+
+
+def _remove_files(names: list[str]) -> None:
+    storage = storages["documents"]
+    for name in names:
+        storage.delete(name)
+
+
+def _remove_other_attempts(public_id: uuid.UUID, attempt: int) -> None:
+    """Files a killed or overtaken attempt left behind."""
+    storage = storages["documents"]
+    root = f"exchange/{public_id}"
+    try:
+        directories, _ = storage.listdir(root)
+    except FileNotFoundError:
+        return
+    for directory in directories:
+        if directory != str(attempt):
+            _remove_files(
+                [f"{root}/{directory}/{name}" for name in storage.listdir(f"{root}/{directory}")[1]]
+            )
+
+
+def resume_deliveries(*, now: datetime | None = None) -> int:
+    """The sweep: enqueue every waiting delivery whose next attempt is due (retries, and killed workers)."""
+    from .tasks import deliver as deliver_task
+
+    now = now or timezone.now()
+    due = list(
+        Delivery.objects.filter(status=Delivery.Status.WAITING, next_attempt_at__lte=now).values_list(
+            "pk", flat=True
+        )[:500]
+    )
+    for pk in due:
+        deliver_task.enqueue(pk)
+    if due:
+        log.info("exchange.deliveries_resumed", count=len(due))
+    return len(due)
+
+
+def acknowledge(*, actor: User, delivery: Delivery) -> Delivery:
+    """The case system (or the inbox) has the delivery. Acknowledging again changes nothing."""
+    with transaction.atomic():
+        delivery = Delivery.objects.select_for_update().get(pk=delivery.pk)
+        if delivery.status == Delivery.Status.COLLECTED:
+            return delivery
+        if delivery.status != Delivery.Status.AVAILABLE:
+            raise ExchangeRefused(409, "not_available", "Leveransen er ikke klar til henting ennå.")
+        delivery.status = Delivery.Status.COLLECTED
+        delivery.collected_at = timezone.now()
+        delivery.save(update_fields=["status", "collected_at"])
+        record_audit(
+            actor=actor,
+            action="exchange.delivery_collected",
+            object_type="exchange.Delivery",
+            object_id=str(delivery.public_id),
+        )
+    metrics.DELIVERIES.labels(outcome="collected", kind=delivery.kind).inc()
+    return delivery
+
+
+def send_ettersendelse(*, actor: User, case: Case, folder: Folder, vedlegg: list[dict[str, Any]]) -> Delivery:
+    """Documents sent after the application, as their own delivery with vedlegg.json and a cover PDF.
+
+    `vedlegg` are vedleggSpesifikasjon entries (type, tilleggsinfo, status, filer, hendelseType,
+    hendelseReferanse). The navEksternRefId follows NAV's rule: the application's id with a four-digit
+    counter.
+    """
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        _check_can_receive(case.kommunenummer)
+        count = case.deliveries.filter(kind=Delivery.Kind.ETTERSENDELSE).count()
+        base = str(case.application_id or case.id)
+        ref = f"{base}{count + 1:04d}"
+        vedlegg_json = {"vedlegg": vedlegg}
+        files = list(Document.objects.filter(folder=folder).order_by("created_at", "id"))
+        cover_bytes = pdf.render_ettersendelse(case=case, reference=ref, vedlegg=vedlegg, files=files)
+        cover = documents.store_generated_pdf(
+            actor=actor, folder=folder, name=f"Ettersendelse-{count + 1}.pdf", data=cover_bytes
+        )
+        documents.release_to_municipality(folder=folder, kommunenummer=case.kommunenummer)
+        delivery = _create_delivery(
+            case=case,
+            kind=Delivery.Kind.ETTERSENDELSE,
+            nav_ekstern_ref_id=ref,
+            folder=folder,
+            vedlegg_json=vedlegg_json,
+            cover=cover,
+        )
+        record_audit(
+            actor=actor,
+            action="exchange.ettersendelse",
+            object_type="exchange.Case",
+            object_id=str(case.id),
+            after={"delivery": str(delivery.public_id), "files": len(files)},
+        )
+    return delivery
+
+
+def _check_can_receive(kommunenummer: str) -> None:
+    service = ServiceConfiguration.objects.filter(pk=kommunenummer).first()
+    if service is None or not service.can_receive_applications or service.receiving_temporarily_disabled:
+        raise ExchangeRefused(409, "receiving_disabled", "Kommunen tar ikke imot dokumenter digitalt nå.")
+
+
+# --- Case events (digisos-soker.json) ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    case: Case
+    changed: bool
+
+
+def report_case_events(*, actor: User, case: Case, document: Any) -> ReportResult:
+    """Replace the case's digisos-soker.json with `document` (KS Fiks semantics: the whole history each time).
+
+    The same document again is a no-op; one older than the stored one (its newest event is earlier) is
+    refused with 409, so a delayed retry cannot roll the case back. Two posts racing are serialised by the
+    row lock: the second sees the first's result.
+    """
+    violations = soker_violations(document)
+    if violations:
+        raise ExchangeRefused(400, "invalid_document", "digisos-soker.json er ikke gyldig.", violations)
+    digest = hashlib.sha256(json.dumps(document, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    latest = max(_instant(event["hendelsestidspunkt"]) for event in document["hendelser"])
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        _check_can_update(case.kommunenummer)
+        if digest == case.soker_sha256:
+            return ReportResult(case, changed=False)
+        file_ids = {
+            str(pk) for pk in Document.objects.filter(folder_id=case.letters_id).values_list("pk", flat=True)
+        }
+        violations = soker_violations(document, file_ids=file_ids)
+        if violations:
+            raise ExchangeRefused(400, "invalid_document", "digisos-soker.json er ikke gyldig.", violations)
+        if case.soker_latest_event_at and latest < case.soker_latest_event_at:
+            raise ExchangeRefused(
+                409,
+                "older_document",
+                "Dokumentet er eldre enn det som er lagret: siste hendelse er "
+                f"{latest}, lagret dokument har {case.soker_latest_event_at}. Send hele, oppdaterte historikken.",
+            )
+        before = {"sha256": case.soker_sha256, "events": len((case.soker or {}).get("hendelser", []))}
+        case.soker = document
+        case.soker_sha256 = digest
+        case.soker_latest_event_at = latest
+        case.soker_updated_at = timezone.now()
+        case.save(
+            update_fields=["soker", "soker_sha256", "soker_latest_event_at", "soker_updated_at", "updated_at"]
+        )
+        record_audit(
+            actor=actor,
+            action="exchange.case_events",
+            object_type="exchange.Case",
+            object_id=str(case.id),
+            before=before,
+            after={"sha256": digest, "events": len(document["hendelser"])},
+        )
+    log_unknown_event_types(document, case_id=str(case.id))
+    metrics.CASE_UPDATES.inc()
+    return ReportResult(case, changed=True)
+
+
+def append_case_event(
+    *, actor: User, case: Case, event: dict[str, Any], avsender: dict[str, str]
+) -> ReportResult:
+    """The manual inbox's way in: one more event on the stored document, through report_case_events."""
+    current = case.soker or {"version": "1.0.0", "avsender": avsender, "hendelser": []}
+    document = {**current, "avsender": avsender, "hendelser": [*current["hendelser"], event]}
+    return report_case_events(actor=actor, case=case, document=document)
+
+
+def _instant(timestamp: str) -> str:
+    """A tidspunkt as a sortable string with microseconds (the schema allows any number of decimals)."""
+    seconds, _, rest = timestamp.rstrip("Z").partition(".")
+    fraction = "".join(ch for ch in rest if ch.isdigit())
+    return f"{seconds}.{(fraction + '000000')[:6]}Z"
+
+
+def _check_can_update(kommunenummer: str) -> None:
+    service = ServiceConfiguration.objects.filter(pk=kommunenummer).first()
+    if service is None or not service.can_update_status:
+        raise ExchangeRefused(
+            403, "updates_not_enabled", "Kommunen har ikke slått på innsyn (kanOppdatereStatus er false)."
+        )
+    if service.updates_temporarily_disabled:
+        raise ExchangeRefused(
+            409,
+            "updates_temporarily_disabled",
+            "Oppdateringer er midlertidig deaktivert for kommunen (harMidlertidigDeaktivertOppdateringer). "
+            "Prøv igjen når de er slått på.",
+        )
+
+
+# --- Letters and paper applications -----------------------------------------------------------------------
+
+
+def store_letter(*, actor: User, case: Case, name: str, data: bytes) -> Document:
+    """A letter for the applicant (PDF), scanned and encrypted at rest like every document."""
+    if not data.startswith(b"%PDF-"):
+        raise ExchangeRefused(415, "not_pdf", f"«{name}» er ikke en PDF. Brev må sendes som PDF.")
+    assert case.letters is not None
+    try:
+        document = documents.upload_document(actor=actor, folder=case.letters, name=name, data=data)
+    except documents.UploadRefused as refusal:
+        raise ExchangeRefused(400, refusal.code, refusal.message) from None
+    return document
+
+
+def create_paper_case(*, actor: User, kommunenummer: str, fodselsnummer: str, enhetsnummer: str = "") -> Case:
+    """A case for an application that came on paper, so the applicant and the statistics see it."""
+    try:
+        pid = parse_identity_number(fodselsnummer).value
+    except InvalidIdentityNumber:
+        raise ExchangeRefused(
+            400, "invalid_fodselsnummer", "fodselsnummer er ikke et gyldig fødselsnummer eller d-nummer."
+        ) from None
+    with transaction.atomic():
+        owner = citizen_for_pid(pid)
+        case = _create_case(
+            owner=owner, kommunenummer=kommunenummer, application=None, enhetsnummer=enhetsnummer
+        )
+        record_audit(
+            actor=actor,
+            action="exchange.paper_case",
+            object_type="exchange.Case",
+            object_id=str(case.id),
+            subject_pid=pid,
+        )
+    return case
+
+
+# --- Clients, receivers and housekeeping ------------------------------------------------------------------
+
+
+def register_client(
+    *,
+    kommunenummer: str,
+    name: str,
+    public_key_pem: str,
+    client_id: str | None = None,
+    scopes: str = "exchange:collect exchange:report",
+) -> ApiClient:
+    client_id = client_id or str(uuid.uuid4())
+    with transaction.atomic():
+        user, _ = User.objects.get_or_create(
+            username=f"fagsystem-{client_id}"[:150],
+            defaults={"kind": User.Kind.SYSTEM, "first_name": name[:150]},
+        )
+        client, _ = ApiClient.objects.update_or_create(
+            client_id=client_id,
+            defaults={
+                "kommunenummer": kommunenummer,
+                "name": name,
+                "public_key_pem": public_key_pem,
+                "scopes": scopes,
+                "active": True,
+                "user": user,
+            },
+        )
+        record_audit(
+            actor=None,
+            action="exchange.client_registered",
+            object_type="exchange.ApiClient",
+            object_id=client_id,
+        )
+    return client
+
+
+def register_receiver(
+    *, kommunenummer: str, channel: str, certificate_pem: str = "", inbox_email: str = ""
+) -> Receiver:
+    if certificate_pem:
+        x509.load_pem_x509_certificate(certificate_pem.encode())  # refuse what we could not encrypt to
+    with transaction.atomic():
+        receiver, _ = Receiver.objects.update_or_create(
+            kommunenummer=kommunenummer,
+            defaults={"channel": channel, "certificate_pem": certificate_pem, "inbox_email": inbox_email},
+        )
+        record_audit(
+            actor=None,
+            action="exchange.receiver_registered",
+            object_type="exchange.Receiver",
+            object_id=kommunenummer,
+        )
+    return receiver
+
+
+def remove_spent_assertions(*, now: datetime | None = None) -> int:
+    deleted, _ = UsedAssertion.objects.filter(expires_at__lt=now or timezone.now()).delete()
+    return deleted
+
+
+INBOX_AVSENDER = {"systemnavn": "DigiSos manuell innboks", "systemversjon": "1.0"}
+
+
+INBOX_MAIL_INTERVAL = timedelta(hours=8)  # at most three mails a day
+
+
+def notify_inboxes(*, now: datetime | None = None) -> int:
+    """Mail each manual inbox that has something new, at most every eight hours; no personal data in it."""
+    from django.core.mail import send_mail
+    from django.urls import reverse
+
+    now = now or timezone.now()
+    sent = 0
+    for receiver in Receiver.objects.filter(channel=Receiver.Channel.INBOX).exclude(inbox_email=""):
+        if receiver.inbox_notified_at and now - receiver.inbox_notified_at < INBOX_MAIL_INTERVAL:
+            continue
+        new = Delivery.objects.filter(kommunenummer=receiver.kommunenummer, status=Delivery.Status.AVAILABLE)
+        if receiver.inbox_notified_at:
+            new = new.filter(available_at__gt=receiver.inbox_notified_at)
+        count = new.count()
+        if not count:
+            continue
+        link = settings.EXCHANGE["PUBLIC_BASE_URL"].rstrip("/") + reverse("exchange:inbox")
+        send_mail(
+            subject="Nytt i DigiSos-innboksen",
+            message=(
+                f"Det har kommet {count} nye søknader eller ettersendelser til kommunens innboks i DigiSos.\n\n"
+                f"Logg inn for å se dem: {link}\n\nDenne e-posten er sendt automatisk og inneholder ingen "
+                "personopplysninger."
+            ),
+            from_email=None,
+            recipient_list=[receiver.inbox_email],
+        )
+        Receiver.objects.filter(pk=receiver.pk).update(inbox_notified_at=now)
+        sent += 1
+    return sent

@@ -1,0 +1,402 @@
+"""A case system (fagsystem) over HTTP: the reference client for vendors, the quick-start demo and tests.
+
+It does what an integrated case system does against /api/exchange/v1/: signs a JWT grant with its own key
+and gets an access token; lists new deliveries, downloads and decrypts their files (CMS, with the
+municipality's private key) and acknowledges them; then reports a realistic case: uploads letters first and
+posts the whole digisos-soker.json after every step, with all ten event types.
+
+    python -m digisos.exchange.simulator --base-url http://127.0.0.1:8000 --kommunenummer 4601 \
+        --client-id demo-fagsystem-4601 --client-key var/fagsystem/4601/klient.pem \
+        --receiver-key var/fagsystem/4601/mottak.pem --once
+
+Only the standard library, requests, joserfc and cryptography: nothing from DigiSos' database.
+"""
+
+import argparse
+import io
+import json
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import requests
+from asn1crypto import cms
+from cryptography.hazmat.primitives import hashes, padding, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric.padding import MGF1, OAEP
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from joserfc import jwt
+from joserfc.jwk import RSAKey
+
+GRANT_TYPE = "urn:ietf:params:oauth:grant-type:jwt-bearer"
+SYSTEM = {"systemnavn": "DigiSos fagsystem-simulator", "systemversjon": "1.0.0"}
+
+
+class ExchangeError(Exception):
+    def __init__(self, response: requests.Response) -> None:
+        super().__init__(
+            f"{response.request.method} {response.url} → {response.status_code}: {response.text[:500]}"
+        )
+        self.status_code = response.status_code
+        try:
+            self.body = response.json()
+        except ValueError:
+            self.body = {}
+
+
+@dataclass
+class FagsystemClient:
+    base_url: str
+    client_id: str
+    client_key_pem: bytes
+    audience: str = "digisos-exchange"
+    scope: str = "exchange:collect exchange:report"
+    session: requests.Session = field(default_factory=requests.Session)
+    _token: str = ""
+    _token_expires: float = 0.0
+
+    @property
+    def api(self) -> str:
+        return self.base_url.rstrip("/") + "/api/exchange/v1"
+
+    def assertion(self) -> str:
+        now = int(time.time())
+        claims = {
+            "iss": self.client_id,
+            "aud": self.audience,
+            "iat": now,
+            "exp": now + 60,
+            "jti": str(uuid.uuid4()),
+            "scope": self.scope,
+        }
+        return jwt.encode(
+            {"alg": "RS256", "kid": self.client_id}, claims, RSAKey.import_key(self.client_key_pem)
+        )
+
+    def token(self) -> str:
+        if not self._token or time.time() > self._token_expires - 10:
+            response = self.session.post(
+                f"{self.api}/token",
+                data={"grant_type": GRANT_TYPE, "assertion": self.assertion()},
+                timeout=30,
+            )
+            self._check(response)
+            body = response.json()
+            self._token, self._token_expires = body["access_token"], time.time() + body["expires_in"]
+        return self._token
+
+    def request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+        headers = {"Authorization": f"Bearer {self.token()}", **kwargs.pop("headers", {})}
+        response = self.session.request(method, f"{self.api}{path}", headers=headers, timeout=60, **kwargs)
+        self._check(response)
+        return response
+
+    @staticmethod
+    def _check(response: requests.Response) -> None:
+        if response.status_code >= 400:
+            raise ExchangeError(response)
+
+    # Collect
+    def new_deliveries(self) -> list[dict[str, Any]]:
+        found, cursor = [], None
+        while True:
+            params = {"antall": 50, **({"etter": cursor} if cursor else {})}
+            page = self.request("GET", "/leveranser", params=params).json()
+            found += page["leveranser"]
+            cursor = page["neste"]
+            if not cursor:
+                return found
+
+    def download(self, delivery: dict[str, Any], file: dict[str, Any]) -> bytes:
+        return self.request("GET", f"/leveranser/{delivery['id']}/filer/{file['id']}").content
+
+    def acknowledge(self, delivery: dict[str, Any]) -> dict[str, Any]:
+        return self.request("POST", f"/leveranser/{delivery['id']}/kvittering").json()
+
+    # Report
+    def upload_letter(self, case_id: str, filename: str, pdf: bytes) -> str:
+        files = [("filer", (filename, pdf, "application/pdf"))]
+        return self.request("POST", f"/saker/{case_id}/filer", files=files).json()[0][
+            "dokumentlagerDokumentId"
+        ]
+
+    def post_case_events(self, case_id: str, document: dict[str, Any]) -> dict[str, Any]:
+        return self.request("POST", f"/saker/{case_id}/digisos-soker", json=document).json()
+
+    def create_paper_case(self, fodselsnummer: str, enhetsnummer: str = "") -> dict[str, Any]:
+        body = {"fodselsnummer": fodselsnummer, "enhetsnummer": enhetsnummer}
+        return self.request("POST", "/saker", json=body).json()
+
+    def municipality(self) -> dict[str, Any]:
+        return self.request("GET", "/kommune").json()
+
+
+def decrypt(blob: bytes, private_key_pem: bytes) -> bytes:
+    """Open CMS EnvelopedData (RSA-OAEP-SHA256 key transport, AES-CBC content) with the receiver's key."""
+    key = serialization.load_pem_private_key(private_key_pem, password=None)
+    assert isinstance(key, rsa.RSAPrivateKey)
+    enveloped = cms.ContentInfo.load(blob)["content"]
+    recipient = enveloped["recipient_infos"][0].chosen
+    oaep = OAEP(mgf=MGF1(algorithm=hashes.SHA256()), algorithm=hashes.SHA256(), label=None)
+    content_key = key.decrypt(recipient["encrypted_key"].native, oaep)
+    encrypted = enveloped["encrypted_content_info"]
+    iv = encrypted["content_encryption_algorithm"]["parameters"].native
+    decryptor = Cipher(algorithms.AES(content_key), modes.CBC(iv)).decryptor()
+    padded = decryptor.update(encrypted["encrypted_content"].native) + decryptor.finalize()
+    unpadder = padding.PKCS7(128).unpadder()
+    return unpadder.update(padded) + unpadder.finalize()
+
+
+@dataclass
+class CollectedDelivery:
+    delivery: dict[str, Any]
+    files: dict[str, bytes]  # filename → decrypted bytes
+
+    @property
+    def soknad(self) -> dict[str, Any] | None:
+        return json.loads(self.files["soknad.json"]) if "soknad.json" in self.files else None
+
+    @property
+    def vedlegg(self) -> dict[str, Any]:
+        return json.loads(self.files["vedlegg.json"])
+
+
+def collect(client: FagsystemClient, receiver_key_pem: bytes) -> list[CollectedDelivery]:
+    """Every new delivery, downloaded, decrypted and acknowledged (acknowledging again is harmless)."""
+    collected = []
+    for delivery in client.new_deliveries():
+        files = {
+            f["filnavn"]: decrypt(client.download(delivery, f), receiver_key_pem) for f in delivery["filer"]
+        }
+        client.acknowledge(delivery)
+        collected.append(CollectedDelivery(delivery, files))
+    return collected
+
+
+# --- A case from start to payment -------------------------------------------------------------------------
+
+
+def letter_pdf(title: str, lines: list[str]) -> bytes:
+    """A one-page letter; small, valid PDF made with pikepdf-free plain PDF syntax."""
+    text = [title, "", *lines]
+    content = "BT /F1 12 Tf 60 780 Td 16 TL " + " ".join(f"({_pdf_escape(t)}) '" for t in text) + " ET"
+    objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> "
+        "/Contents 4 0 R >>",
+        f"<< /Length {len(content.encode('latin-1'))} >>\nstream\n{content}\nendstream",
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+    ]
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(f"{number} 0 obj\n{body}\nendobj\n".encode("latin-1"))
+    xref = out.tell()
+    out.write(f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode())
+    for offset in offsets:
+        out.write(f"{offset:010d} 00000 n \n".encode())
+    out.write(f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode())
+    return out.getvalue()
+
+
+def _pdf_escape(text: str) -> str:
+    return (
+        text.replace("\\", "\\\\")
+        .replace("(", "\\(")
+        .replace(")", "\\)")
+        .encode("latin-1", "replace")
+        .decode("latin-1")
+    )
+
+
+def timestamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+@dataclass
+class CaseStory:
+    """Keeps the full event list of one case and re-posts it whole after each step, as KS Fiks expects."""
+
+    client: FagsystemClient
+    case_id: str
+    events: list[dict[str, Any]] = field(default_factory=list)
+    clock: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    def add(self, event: dict[str, Any]) -> dict[str, Any]:
+        self.clock += timedelta(seconds=1)
+        self.events.append({"hendelsestidspunkt": timestamp(self.clock), **event})
+        return self.client.post_case_events(self.case_id, self.document())
+
+    def document(self) -> dict[str, Any]:
+        return {"version": "1.0.0", "avsender": SYSTEM, "hendelser": list(self.events)}
+
+    def letter(self, filename: str, title: str, lines: list[str]) -> dict[str, str]:
+        file_id = self.client.upload_letter(self.case_id, filename, letter_pdf(title, lines))
+        return {"type": "dokumentlager", "id": file_id}
+
+
+def play_full_case(
+    client: FagsystemClient, case_id: str, *, office: str = "1201", today: date | None = None
+) -> CaseStory:
+    """Every event type in the schema, in the order a real case goes: received, assigned, under
+    processing, extended processing time, documents requested, a decision with conditions and a
+    documentation requirement, payments planned and paid, and a rammevedtak."""
+    today = today or date.today()
+    story = CaseStory(client, case_id)
+    story.add({"type": "soknadsStatus", "status": "MOTTATT"})
+    story.add({"type": "tildeltNavKontor", "navKontor": office})
+    story.add({"type": "soknadsStatus", "status": "UNDER_BEHANDLING"})
+    story.add(
+        {"type": "saksStatus", "referanse": "sak-1", "tittel": "Livsopphold", "status": "UNDER_BEHANDLING"}
+    )
+    brev = story.letter("saksbehandlingstid.pdf", "Foreløpig svar", ["Saken din tar lengre tid enn vanlig."])
+    story.add({"type": "forelopigSvar", "forvaltningsbrev": {"referanse": brev}})
+    deadline = datetime.combine(today + timedelta(days=7), datetime.min.time(), tzinfo=UTC) + timedelta(
+        hours=22
+    )
+    brev = story.letter(
+        "etterspurt-dokumentasjon.pdf", "Vi trenger flere opplysninger", ["Send kontoutskrift."]
+    )
+    story.add(
+        {
+            "type": "dokumentasjonEtterspurt",
+            "forvaltningsbrev": {"referanse": brev},
+            "dokumenter": [
+                {
+                    "dokumenttype": "kontooversikt",
+                    "tilleggsinformasjon": "brukskonto",
+                    "innsendelsesfrist": timestamp(deadline),
+                    "dokumentreferanse": "dok-1",
+                }
+            ],
+        }
+    )
+    vedtak = story.letter("vedtak.pdf", "Vedtak om økonomisk sosialhjelp", ["Du får støtte til livsopphold."])
+    story.add(
+        {
+            "type": "vedtakFattet",
+            "saksreferanse": "sak-1",
+            "utfall": "INNVILGET",
+            "vedtaksfil": {"referanse": vedtak},
+        }
+    )
+    story.add(
+        {
+            "type": "rammevedtak",
+            "rammevedtaksreferanse": "ramme-1",
+            "saksreferanse": "sak-1",
+            "beskrivelse": "Livsopphold i tre måneder",
+            "belop": 15000,
+            "fom": str(today),
+            "tom": str(today + timedelta(days=90)),
+        }
+    )
+    payment = {
+        "type": "utbetaling",
+        "utbetalingsreferanse": "utb-1",
+        "saksreferanse": "sak-1",
+        "rammevedtaksreferanse": "ramme-1",
+        "status": "PLANLAGT_UTBETALING",
+        "belop": 5000,
+        "beskrivelse": "Livsopphold",
+        "forfallsdato": str(today + timedelta(days=3)),
+        "fom": str(today),
+        "tom": str(today + timedelta(days=30)),
+        "annenMottaker": False,
+        "kontonummer": "12345678903",
+        "utbetalingsmetode": "bankoverføring",
+    }
+    story.add(payment)
+    story.add(
+        {
+            "type": "vilkar",
+            "vilkarreferanse": "vilkar-1",
+            "saksreferanse": "sak-1",
+            "utbetalingsreferanse": ["utb-1"],
+            "tittel": "Registrer deg som arbeidssøker",
+            "beskrivelse": "Innen to uker.",
+            "status": "RELEVANT",
+        }
+    )
+    story.add(
+        {
+            "type": "dokumentasjonkrav",
+            "dokumentasjonkravreferanse": "krav-1",
+            "saksreferanse": "sak-1",
+            "utbetalingsreferanse": ["utb-1"],
+            "tittel": "Husleiekvittering",
+            "beskrivelse": "For desember.",
+            "frist": timestamp(deadline),
+            "status": "RELEVANT",
+        }
+    )
+    story.add({**payment, "status": "UTBETALT", "utbetalingsdato": str(today + timedelta(days=3))})
+    story.add({"type": "soknadsStatus", "status": "FERDIGBEHANDLET"})
+    return story
+
+
+def run_once(
+    client: FagsystemClient, receiver_key_pem: bytes, *, log: Any = print
+) -> list[CollectedDelivery]:
+    collected = collect(client, receiver_key_pem)
+    for item in collected:
+        delivery = item.delivery
+        log(
+            f"collected {delivery['type']} {delivery['id']} for case {delivery['fiksDigisosId']} ({len(item.files)} files)"
+        )
+        if delivery["type"] == "soknad":
+            story = play_full_case(client, delivery["fiksDigisosId"])
+            log(f"  posted {len(story.events)} events to case {delivery['fiksDigisosId']}")
+    return collected
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--base-url", default="http://127.0.0.1:8000")
+    parser.add_argument("--kommunenummer", default="4601")
+    parser.add_argument("--client-id", default=None, help="default: demo-fagsystem-<kommunenummer>")
+    parser.add_argument(
+        "--client-key", type=Path, default=None, help="default: var/fagsystem/<nr>/klient.pem"
+    )
+    parser.add_argument(
+        "--receiver-key", type=Path, default=None, help="default: var/fagsystem/<nr>/mottak.pem"
+    )
+    parser.add_argument("--audience", default="digisos-exchange")
+    parser.add_argument("--once", action="store_true", help="collect and report once, then stop")
+    parser.add_argument("--interval", type=float, default=5.0, help="seconds between polls")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    add_arguments(parser)
+    return run(parser.parse_args(argv))
+
+
+def run(args: argparse.Namespace) -> int:
+    folder = Path("var/fagsystem") / args.kommunenummer
+    client = FagsystemClient(
+        base_url=args.base_url,
+        client_id=args.client_id or f"demo-fagsystem-{args.kommunenummer}",
+        client_key_pem=(args.client_key or folder / "klient.pem").read_bytes(),
+        audience=args.audience,
+    )
+    receiver_key = (args.receiver_key or folder / "mottak.pem").read_bytes()
+    while True:
+        try:
+            run_once(client, receiver_key)
+        except (ExchangeError, requests.ConnectionError) as error:
+            print(f"fagsystem-simulator: {error}")
+            if args.once:
+                return 1
+        if args.once:
+            return 0
+        time.sleep(args.interval)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

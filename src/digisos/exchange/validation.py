@@ -1,0 +1,167 @@
+"""Checks for the documents a case system exchanges with us: NAV's schemas plus the exchange's own rules.
+
+The same functions serve the API (which refuses with 4xx naming the path) and `manage.py exchange_validate`
+(the conformance check vendors run before they connect).
+
+digisos-soker.json is checked event by event against the schema of its own type rather than through the
+schema's `oneOf`, for two reasons: an error then names the exact field ("hendelser/3/status") instead of
+"not valid under any of the given schemas", and an event type we do not know yet (NAV may add types; the
+schema says enums only grow) is kept and logged instead of refusing the whole document.
+"""
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import structlog
+
+from digisos.application.filformat_validation import violations
+
+log = structlog.get_logger(__name__)
+
+EVENT_TYPES = (
+    "tildeltNavKontor",
+    "soknadsStatus",
+    "vedtakFattet",
+    "dokumentasjonEtterspurt",
+    "forelopigSvar",
+    "saksStatus",
+    "utbetaling",
+    "vilkar",
+    "dokumentasjonkrav",
+    "rammevedtak",
+)
+SOKER = "digisos/soker/parts"
+DocumentKind = Literal["digisos-soker", "soknad", "vedlegg", "unknown"]
+
+
+@dataclass(frozen=True)
+class Violation:
+    path: str  # slash-separated, "" for the whole document
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path or '(rot)'}: {self.message}"
+
+    def as_dict(self) -> dict[str, str]:
+        return {"path": self.path, "message": self.message}
+
+
+def detect_kind(document: Any) -> DocumentKind:
+    if not isinstance(document, dict):
+        return "unknown"
+    if "hendelser" in document:
+        return "digisos-soker"
+    if "soknad" in document:
+        return "soknad"
+    if "vedlegg" in document:
+        return "vedlegg"
+    return "unknown"
+
+
+def document_violations(document: Any, *, file_ids: set[str] | None = None) -> list[Violation]:
+    """Any of the three documents, its kind detected from the content."""
+    kind = detect_kind(document)
+    if kind == "digisos-soker":
+        return soker_violations(document, file_ids=file_ids)
+    if kind == "soknad":
+        return _schema("soknad/soknad.json", document)
+    if kind == "vedlegg":
+        return _schema("vedlegg/vedleggSpesifikasjon.json", document)
+    return [
+        Violation(
+            "", "Kjenner ikke igjen dokumentet: ventet soknad.json, vedlegg.json eller digisos-soker.json."
+        )
+    ]
+
+
+def soker_violations(document: Any, *, file_ids: set[str] | None = None) -> list[Violation]:
+    """Schema and exchange rules for a digisos-soker.json. `file_ids`: the case's files, when known."""
+    if not isinstance(document, dict):
+        return [Violation("", "Dokumentet må være et JSON-objekt.")]
+    found = [
+        Violation(key, f"Feltet «{key}» mangler.")
+        for key in ("version", "avsender", "hendelser")
+        if key not in document
+    ]
+    if "version" in document:
+        found += _schema(f"{SOKER}/version.json", document["version"], prefix="version")
+    if "avsender" in document:
+        found += _schema(f"{SOKER}/avsender.json", document["avsender"], prefix="avsender")
+    events = document.get("hendelser")
+    if "hendelser" in document and (not isinstance(events, list) or not events):
+        found.append(Violation("hendelser", "«hendelser» må være en liste med minst én hendelse."))
+        return found
+    for index, event in enumerate(events or []):
+        found += _event_violations(index, event)
+    if not found:
+        found += _rule_violations(document, file_ids)
+    return found
+
+
+def unknown_event_types(document: dict[str, Any]) -> list[str]:
+    return sorted({e["type"] for e in document.get("hendelser", []) if e.get("type") not in EVENT_TYPES})
+
+
+def _event_violations(index: int, event: Any) -> list[Violation]:
+    path = f"hendelser/{index}"
+    if not isinstance(event, dict):
+        return [Violation(path, "En hendelse må være et JSON-objekt.")]
+    found = []
+    kind = event.get("type")
+    if not isinstance(kind, str) or not kind:
+        found.append(Violation(f"{path}/type", "Hver hendelse må ha en «type»."))
+    if "hendelsestidspunkt" not in event:
+        found.append(Violation(f"{path}/hendelsestidspunkt", "Hver hendelse må ha et «hendelsestidspunkt»."))
+    else:
+        found += _schema(
+            "types/tidspunkt.json", event["hendelsestidspunkt"], prefix=f"{path}/hendelsestidspunkt"
+        )
+    if kind in EVENT_TYPES:
+        found += _schema(f"{SOKER}/hendelse/{kind}.json", event, prefix=path)
+    return found
+
+
+def _rule_violations(document: dict[str, Any], file_ids: set[str] | None) -> list[Violation]:
+    events = document["hendelser"]
+    found = []
+    if not any(e.get("type") == "soknadsStatus" and e.get("status") == "MOTTATT" for e in events):
+        found.append(
+            Violation(
+                "hendelser", "Dokumentet må ha en hendelse soknadsStatus med status MOTTATT (NAVs regel)."
+            )
+        )
+    if file_ids is not None:
+        for path, file_id in _dokumentlager_references(events, "hendelser"):
+            if file_id not in file_ids:
+                found.append(
+                    Violation(path, f"Filen {file_id} finnes ikke på saken. Last opp brevet før hendelsen.")
+                )
+    return found
+
+
+def _dokumentlager_references(value: Any, path: str) -> list[tuple[str, str]]:
+    """Every {"type": "dokumentlager", "id": ...} in the events, with its path."""
+    found = []
+    if isinstance(value, dict):
+        if value.get("type") == "dokumentlager" and isinstance(value.get("id"), str):
+            found.append((f"{path}/id", value["id"]))
+        for key, inner in value.items():
+            found += _dokumentlager_references(inner, f"{path}/{key}")
+    elif isinstance(value, list):
+        for index, inner in enumerate(value):
+            found += _dokumentlager_references(inner, f"{path}/{index}")
+    return found
+
+
+def _schema(schema: str, value: Any, *, prefix: str = "") -> list[Violation]:
+    result = []
+    for path, message in violations(value, schema):
+        full = "/".join(part for part in (prefix, path) if part)
+        result.append(Violation(full, message))
+    return result
+
+
+def log_unknown_event_types(document: dict[str, Any], *, case_id: str) -> None:
+    unknown = unknown_event_types(document)
+    if unknown:
+        log.warning("exchange.unknown_event_types", case=case_id, types=unknown)

@@ -1,0 +1,382 @@
+"""The standardised interface end to end over HTTP (Django test client): a sent application becomes a
+delivery encrypted to the municipality, a case system collects it with its own token, reports events and
+letters; another municipality sees nothing."""
+
+import json
+import subprocess
+import threading
+import uuid
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from digisos.accounts.models import User
+from digisos.application.filformat_validation import soknad_errors
+from digisos.core.models import AuditEntry
+from digisos.exchange.models import Case, Delivery
+from digisos.exchange.simulator import decrypt, letter_pdf
+from digisos.municipalities.models import ServiceConfiguration
+from digisos.registers.adapters.local import load_population
+from tests.fixtures.exchange import apply, token_for
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data", "document_settings")]
+
+
+def persona(key: str) -> User:
+    pid = next(p["pid"] for p in load_population().values() if p["key"] == key)
+    user, _ = User.objects.get_or_create(username=f"citizen-{key}", defaults={"kind": "citizen", "pid": pid})
+    return user
+
+
+def soker(*events: dict, version: str = "1.0.0") -> dict:
+    base = [{"type": "soknadsStatus", "status": "MOTTATT", "hendelsestidspunkt": "2026-11-23T10:00:00.000Z"}]
+    return {
+        "version": version,
+        "avsender": {"systemnavn": "Test", "systemversjon": "1"},
+        "hendelser": base + list(events),
+    }
+
+
+@pytest.fixture
+def sent(client, connected, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        application = apply(client, persona("familie-bergen"))
+    return application
+
+
+def test_sent_application_is_collected_decrypted_and_acknowledged_by_its_own_municipality_only(
+    sent, exchange_api, connected
+):
+    case = Case.objects.get(application=sent)
+    delivery = Delivery.objects.get(case=case)
+    assert (delivery.status, delivery.channel, delivery.attempts) == ("available", "api", 1)
+
+    bergen = exchange_api("4601")
+    page = bergen.get("/leveranser").json()
+    assert [d["id"] for d in page["leveranser"]] == [str(delivery.public_id)] and page["neste"] is None
+    listed = page["leveranser"][0]
+    assert listed["fiksDigisosId"] == str(case.id) and listed["navEksternRefId"] == str(sent.id)
+    roles = [f["rolle"] for f in listed["filer"]]
+    assert roles[:3] == ["soknad.json", "vedlegg.json", "soknad.pdf"] and roles[3:] == ["vedlegg"]
+
+    key = (connected["4601"] / "mottak.pem").read_bytes()
+    files = {}
+    for file in listed["filer"]:
+        response = bergen.get(f"/leveranser/{listed['id']}/filer/{file['id']}")
+        assert response.status_code == 200 and response["Content-Type"] == "application/pkcs7-mime"
+        assert len(response.content) == file["storrelse"]
+        files[file["filnavn"]] = decrypt(response.content, key)
+    soknad = json.loads(files["soknad.json"])
+    assert soknad == sent.soknad_json and soknad_errors(soknad) == []
+    assert json.loads(files["vedlegg.json"]) == sent.vedlegg_json
+    assert files["soknad.pdf"].startswith(b"%PDF-")
+
+    # Tromsø's case system sees none of it: not in its list, 404 on the delivery, its files and the case.
+    tromso = exchange_api("5501")
+    assert tromso.get("/leveranser").json()["leveranser"] == []
+    assert tromso.get(f"/leveranser/{listed['id']}").status_code == 404
+    assert tromso.get(f"/leveranser/{listed['id']}/filer/{listed['filer'][0]['id']}").status_code == 404
+    assert tromso.get(f"/saker/{case.id}").status_code == 404
+    assert tromso.post(f"/saker/{case.id}/digisos-soker", soker()).status_code == 404
+    assert tromso.post(f"/leveranser/{listed['id']}/kvittering").status_code == 404
+
+    # Acknowledging twice is safe; a collected delivery leaves the list of new ones but can still be read.
+    first = bergen.post(f"/leveranser/{listed['id']}/kvittering").json()
+    second = bergen.post(f"/leveranser/{listed['id']}/kvittering").json()
+    assert first["status"] == second["status"] == "collected" and first["mottatt"] == second["mottatt"]
+    assert bergen.get("/leveranser").json()["leveranser"] == []
+    assert bergen.get(f"/leveranser/{listed['id']}").json()["status"] == "collected"
+    assert AuditEntry.objects.filter(action="exchange.delivery_collected").count() == 1
+
+
+def test_every_delivered_file_opens_with_openssl_cms_decrypt(sent, connected, exchange_api, tmp_path):
+    bergen = exchange_api("4601")
+    listed = bergen.get("/leveranser").json()["leveranser"][0]
+    for file in listed["filer"]:
+        encrypted = tmp_path / f"{file['id']}.p7m"
+        encrypted.write_bytes(bergen.get(f"/leveranser/{listed['id']}/filer/{file['id']}").content)
+        opened = subprocess.run(
+            [
+                "openssl",
+                "cms",
+                "-decrypt",
+                "-inform",
+                "DER",
+                "-in",
+                str(encrypted),
+                "-inkey",
+                str(connected["4601"] / "mottak.pem"),
+                "-recip",
+                str(connected["4601"] / "mottak.crt"),
+            ],
+            capture_output=True,
+            check=True,
+        ).stdout
+        assert opened == decrypt(encrypted.read_bytes(), (connected["4601"] / "mottak.pem").read_bytes())
+
+
+def test_letters_and_events_are_stored_and_the_same_document_twice_is_one_version(sent, exchange_api):
+    bergen = exchange_api("4601")
+    case = Case.objects.get(application=sent)
+    uploaded = bergen.post(
+        f"/saker/{case.id}/filer",
+        {"filer": [_file("vedtak.pdf", letter_pdf("Vedtak", ["Innvilget."]))]},
+        content_type=None,
+    )
+    assert uploaded.status_code == 200, uploaded.content
+    letter_id = uploaded.json()[0]["dokumentlagerDokumentId"]
+    document = soker(
+        {
+            "type": "saksStatus",
+            "referanse": "s1",
+            "tittel": "Livsopphold",
+            "hendelsestidspunkt": "2026-11-23T10:01:00.000Z",
+        },
+        {
+            "type": "vedtakFattet",
+            "saksreferanse": "s1",
+            "utfall": "INNVILGET",
+            "hendelsestidspunkt": "2026-11-23T10:02:00.000Z",
+            "vedtaksfil": {"referanse": {"type": "dokumentlager", "id": letter_id}},
+        },
+    )
+    first = bergen.post(f"/saker/{case.id}/digisos-soker", document)
+    assert (
+        first.status_code == 200 and first.json()["endret"] is True and first.json()["antallHendelser"] == 3
+    )
+    second = bergen.post(f"/saker/{case.id}/digisos-soker", document)
+    assert second.status_code == 200 and second.json()["endret"] is False
+    assert AuditEntry.objects.filter(action="exchange.case_events", object_id=str(case.id)).count() == 1
+    assert bergen.get(f"/saker/{case.id}/digisos-soker").json() == document
+    assert [d["dokumentlagerDokumentId"] for d in bergen.get(f"/saker/{case.id}").json()["dokumenter"]] == [
+        letter_id
+    ]
+
+    # A delayed retry of an older version (its newest event is earlier) cannot roll the case back.
+    older = bergen.post(f"/saker/{case.id}/digisos-soker", soker())
+    assert older.status_code == 409 and older.json()["code"] == "older_document"
+    case.refresh_from_db()
+    assert len(case.soker["hendelser"]) == 3
+
+
+@pytest.mark.parametrize(
+    ("document", "path"),
+    [
+        (
+            soker(
+                {"type": "utbetaling", "hendelsestidspunkt": "2026-11-23T11:00:00.000Z", "status": "BETALT"}
+            ),
+            "hendelser/1",
+        ),
+        (
+            soker(
+                {
+                    "type": "utbetaling",
+                    "hendelsestidspunkt": "2026-11-23T11:00:00.000Z",
+                    "utbetalingsreferanse": "u",
+                    "status": "BETALT",
+                }
+            ),
+            "hendelser/1/status",
+        ),
+        (
+            soker({"type": "soknadsStatus", "hendelsestidspunkt": "i går", "status": "MOTTATT"}),
+            "hendelser/1/hendelsestidspunkt",
+        ),
+        (
+            {"version": "1.0.0", "avsender": {"systemnavn": "x", "systemversjon": "1"}, "hendelser": []},
+            "hendelser",
+        ),
+        (
+            {"avsender": {"systemnavn": "x", "systemversjon": "1"}, "hendelser": soker()["hendelser"]},
+            "version",
+        ),
+        (
+            {
+                **soker(),
+                "hendelser": [
+                    {
+                        "type": "soknadsStatus",
+                        "status": "UNDER_BEHANDLING",
+                        "hendelsestidspunkt": "2026-11-23T10:00:00.000Z",
+                    }
+                ],
+            },
+            "hendelser",
+        ),
+        (
+            soker(
+                {
+                    "type": "vedtakFattet",
+                    "saksreferanse": "s",
+                    "hendelsestidspunkt": "2026-11-23T11:00:00.000Z",
+                    "vedtaksfil": {
+                        "referanse": {"type": "dokumentlager", "id": "5d0c3a0e-8c1e-4c3e-9d7e-0a0b0c0d0e0f"}
+                    },
+                }
+            ),
+            "hendelser/1/vedtaksfil/referanse/id",
+        ),
+    ],
+)
+def test_invalid_event_documents_get_400_naming_the_path(sent, exchange_api, document, path):
+    case = Case.objects.get(application=sent)
+    response = exchange_api("4601").post(f"/saker/{case.id}/digisos-soker", document)
+    assert response.status_code == 400, response.content
+    assert path in [e["path"] for e in response.json()["errors"]], response.json()
+    case.refresh_from_db()
+    assert case.soker is None
+
+
+def test_unknown_event_types_are_kept_and_logged_not_refused(sent, exchange_api):
+    case = Case.objects.get(application=sent)
+    document = soker(
+        {"type": "klageStatus", "hendelsestidspunkt": "2026-11-23T11:00:00.000Z", "status": "MOTTATT"}
+    )
+    response = exchange_api("4601").post(f"/saker/{case.id}/digisos-soker", document)
+    assert response.status_code == 200
+    case.refresh_from_db()
+    assert case.soker["hendelser"][1]["type"] == "klageStatus"
+
+
+@pytest.mark.parametrize(
+    ("flags", "status", "code"),
+    [
+        ({"updates_temporarily_disabled": True}, 409, "updates_temporarily_disabled"),
+        ({"can_update_status": False}, 403, "updates_not_enabled"),
+    ],
+)
+def test_posting_while_updates_are_off_is_refused_with_a_clear_4xx(sent, exchange_api, flags, status, code):
+    ServiceConfiguration.objects.filter(pk="4601").update(**flags)
+    bergen = exchange_api("4601")
+    assert bergen.get("/kommune").json()["harMidlertidigDeaktivertOppdateringer"] is flags.get(
+        "updates_temporarily_disabled", False
+    )
+    response = bergen.post(f"/saker/{Case.objects.get(application=sent).id}/digisos-soker", soker())
+    assert response.status_code == status and response.json()["code"] == code
+
+
+def test_grants_are_checked_signature_audience_scope_and_replay(connected):
+    client = Client()
+    from tests.fixtures.exchange import signer
+
+    bergen = signer(connected, "4601")
+    assertion = bergen.assertion()
+    ok = client.post(
+        "/api/exchange/v1/token",
+        {"grant_type": "urn:ietf:params:oauth:grant-type:jwt-bearer", "assertion": assertion},
+    )
+    assert ok.status_code == 200 and ok.json()["scope"] == "exchange:collect exchange:report"
+    replay = client.post(
+        "/api/exchange/v1/token",
+        {"grant_type": "urn:ietf:params:oauth:grant-type:jwt-bearer", "assertion": assertion},
+    )
+    assert replay.status_code == 400 and replay.json()["error"] == "invalid_grant"
+
+    # Tromsø's key cannot sign for Bergen's client.
+    forged = signer(connected, "5501")
+    forged.client_id = "test-fagsystem-4601"
+    refused = client.post(
+        "/api/exchange/v1/token",
+        {"grant_type": "urn:ietf:params:oauth:grant-type:jwt-bearer", "assertion": forged.assertion()},
+    )
+    assert refused.status_code == 400 and refused.json()["error"] == "invalid_grant"
+
+    wrong_audience = signer(connected, "4601", audience="someone-else").assertion()
+    assert (
+        client.post(
+            "/api/exchange/v1/token",
+            {"grant_type": "urn:ietf:params:oauth:grant-type:jwt-bearer", "assertion": wrong_audience},
+        ).status_code
+        == 400
+    )
+    assert (
+        client.post("/api/exchange/v1/token", {"grant_type": "password", "assertion": "x"}).json()["error"]
+        == "unsupported_grant_type"
+    )
+
+    # A token with only the collect scope cannot report.
+    collect_only = token_for(client, connected, "4601", scope="exchange:collect")
+    response = client.post(
+        f"/api/exchange/v1/saker/{uuid.uuid4()}/digisos-soker",
+        {},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {collect_only}",
+    )
+    assert response.status_code == 403
+    assert (
+        client.get("/api/exchange/v1/leveranser", HTTP_AUTHORIZATION="Bearer not-a-token").status_code == 401
+    )
+
+
+def test_paper_application_becomes_a_case_of_its_owner_without_the_number_in_the_url(connected, exchange_api):
+    pid = next(p["pid"] for p in load_population().values() if p["key"] == "familie-bergen")
+    bergen = exchange_api("4601")
+    response = bergen.post("/saker", {"fodselsnummer": pid, "enhetsnummer": "1201"})
+    assert response.status_code == 201 and response.json()["papirsoknad"] is True
+    case = Case.objects.get(pk=response.json()["fiksDigisosId"])
+    assert case.owner.pid == pid and case.kommunenummer == "4601" and case.application is None
+    bad = bergen.post("/saker", {"fodselsnummer": "12345678901"})
+    assert bad.status_code == 400 and bad.json()["code"] == "invalid_fodselsnummer"
+    assert pid not in json.dumps(list(AuditEntry.objects.values("object_id", "after", "before")))
+
+
+def test_letters_must_be_pdf(sent, exchange_api):
+    case = Case.objects.get(application=sent)
+    response = exchange_api("4601").post(
+        f"/saker/{case.id}/filer", {"filer": [_file("brev.txt", b"hei")]}, content_type=None
+    )
+    assert response.status_code == 415 and "PDF" in response.json()["detail"]
+
+
+def test_listing_is_cursor_paged(sent, exchange_api):
+    first_delivery = Delivery.objects.get(case__application=sent)
+    for number in (1, 2):
+        Delivery.objects.create(
+            case=first_delivery.case,
+            kind="ettersendelse",
+            kommunenummer="4601",
+            channel="api",
+            nav_ekstern_ref_id=f"{sent.id}{number:04d}",
+            status="available",
+            folder=first_delivery.folder,
+            vedlegg_json={"vedlegg": []},
+        )
+    bergen = exchange_api("4601")
+    first = bergen.get("/leveranser", {"antall": 2}).json()
+    assert len(first["leveranser"]) == 2 and first["neste"]
+    rest = bergen.get("/leveranser", {"antall": 2, "etter": first["neste"]}).json()
+    assert len(rest["leveranser"]) == 1 and rest["neste"] is None
+    assert bergen.get("/leveranser", {"antall": 0}).status_code == 400
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_identical_posts_racing_store_one_version(client, connected, exchange_api):
+    from django.core.management import call_command
+
+    call_command("load_municipalities", verbosity=0)
+    call_command("load_demo_service_flags", verbosity=0)
+    application = apply(client, persona("familie-bergen"), upload=False)
+    case = Case.objects.get(application=application)
+    document = soker()
+    results = []
+
+    def post() -> None:
+        results.append(exchange_api("4601").post(f"/saker/{case.id}/digisos-soker", document))
+        connection.close()
+
+    threads = [threading.Thread(target=post) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(r.status_code for r in results) == [200, 200]
+    assert sorted(r.json()["endret"] for r in results) == [False, True]
+    assert AuditEntry.objects.filter(action="exchange.case_events", object_id=str(case.id)).count() == 1
+
+
+def _file(name: str, data: bytes):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, data, content_type="application/octet-stream")

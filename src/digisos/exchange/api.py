@@ -105,7 +105,8 @@ class Token(Schema):
     tags=["autentisering"],
     summary="Bytt en signert JWT-grant i et tilgangstoken",
 )
-def token(request: HttpRequest, grant_type: Form[str], assertion: Form[str]):
+def token(request: HttpRequest, grant_type: Form[str] = "", assertion: Form[str] = ""):
+    # Missing fields are answered in OAuth's error format like every other refusal here.
     try:
         access, grant, lifetime = issue_access_token(grant_type=grant_type, assertion=assertion)
     except GrantRefused as refused:

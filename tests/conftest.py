@@ -52,3 +52,12 @@ def reference_data(django_db_setup, django_db_blocker) -> None:
     with django_db_blocker.unblock():
         call_command("load_municipalities", verbosity=0)
         call_command("load_demo_service_flags", verbosity=0)
+
+
+@pytest.fixture
+def municipalities_loaded() -> None:
+    """For transactional (browser) tests: municipalities and demo flags in the live database."""
+    from django.core.management import call_command
+
+    call_command("load_municipalities", verbosity=0)
+    call_command("load_demo_service_flags", verbosity=0)

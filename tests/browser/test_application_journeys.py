@@ -5,18 +5,11 @@ keyboard alone); a person with address protection."""
 import re
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import Page, expect
 from tests.documents import corpus
 from tests.fixtures.browser import check_accessibility, tab_to, visit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def municipalities_loaded() -> None:
-    call_command("load_municipalities", verbosity=0)
-    call_command("load_demo_service_flags", verbosity=0)
 
 
 def log_in(page: Page, key: str) -> None:

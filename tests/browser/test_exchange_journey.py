@@ -7,7 +7,7 @@ import json
 import pytest
 import requests
 from playwright.sync_api import expect
-from tests.browser.test_application_journeys import log_in, municipalities_loaded, next_step, start  # noqa: F401
+from tests.browser.test_application_journeys import log_in, next_step, start
 from tests.fixtures.browser import check_accessibility
 from tests.fixtures.exchange import connect
 

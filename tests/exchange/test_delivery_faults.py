@@ -81,7 +81,9 @@ def test_worker_killed_mid_delivery_then_restarted_delivers_exactly_once(
     application = apply(Client(), persona("familie-bergen"))
     delivery = Delivery.objects.get(case__application=application)
     assert (delivery.status, delivery.attempts) == ("waiting", 1) and "sertifikat" in delivery.last_error
-    Receiver.objects.filter(pk="4601").update(certificate_pem=(municipality_keys["4601"] / "mottak.crt").read_text())
+    Receiver.objects.filter(pk="4601").update(
+        certificate_pem=(municipality_keys["4601"] / "mottak.crt").read_text()
+    )
     Delivery.objects.filter(pk=delivery.pk).update(next_attempt_at=datetime.now(UTC) - timedelta(seconds=1))
 
     env = worker_env(postgres_cluster, settings, document_settings)
@@ -108,9 +110,16 @@ def test_worker_killed_mid_delivery_then_restarted_delivers_exactly_once(
     files = list(delivery.files.all())
     assert [f.role for f in files] == ["soknad.json", "vedlegg.json", "soknad.pdf", "vedlegg"]
     assert all(f.storage_name.startswith(f"exchange/{delivery.public_id}/3/") for f in files)
-    stored = sorted(p.relative_to(document_settings).as_posix() for p in (document_settings / "exchange").rglob("*.p7m"))
+    stored = sorted(
+        p.relative_to(document_settings).as_posix() for p in (document_settings / "exchange").rglob("*.p7m")
+    )
     assert stored == sorted(f.storage_name for f in files)  # the killed attempt's file was removed
-    assert AuditEntry.objects.filter(action="exchange.delivery_available", object_id=str(delivery.public_id)).count() == 1
+    assert (
+        AuditEntry.objects.filter(
+            action="exchange.delivery_available", object_id=str(delivery.public_id)
+        ).count()
+        == 1
+    )
 
     # A second sweep (or a late duplicate task) changes nothing.
     subprocess.run([sys.executable, "-c", WORKER], cwd=ROOT, env=env, check=True, timeout=120)
@@ -128,10 +137,16 @@ def test_failures_back_off_then_give_up_and_overdue_deliveries_are_raised(
     assert delivery.status == "waiting" and delivery.next_attempt_at > datetime.now(UTC)
     assert services.resume_deliveries() == 0  # not due yet
     for _ in range(services.MAX_ATTEMPTS - 1):
-        Delivery.objects.filter(pk=delivery.pk).update(next_attempt_at=datetime.now(UTC) - timedelta(seconds=1))
+        Delivery.objects.filter(pk=delivery.pk).update(
+            next_attempt_at=datetime.now(UTC) - timedelta(seconds=1)
+        )
         assert services.resume_deliveries() == 1
     delivery.refresh_from_db()
-    assert (delivery.status, delivery.attempts, delivery.next_attempt_at) == ("failed", services.MAX_ATTEMPTS, None)
+    assert (delivery.status, delivery.attempts, delivery.next_attempt_at) == (
+        "failed",
+        services.MAX_ATTEMPTS,
+        None,
+    )
 
     # Available on a Friday afternoon: due Tuesday afternoon (two working days), not Sunday.
     friday = datetime(2026, 11, 20, 14, 0, tzinfo=UTC)

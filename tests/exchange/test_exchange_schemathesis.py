@@ -31,13 +31,20 @@ def bergen(live_server, municipality_keys):
     call_command("load_demo_service_flags", verbosity=0)
     connect(municipality_keys)
     system = services.register_client(
-        kommunenummer="4601", name="fuzz", public_key_pem=(municipality_keys["4601"] / "klient.pub.pem").read_text(),
+        kommunenummer="4601",
+        name="fuzz",
+        public_key_pem=(municipality_keys["4601"] / "klient.pub.pem").read_text(),
         client_id="test-fagsystem-4601",
     ).user
-    case = services.create_paper_case(actor=system, kommunenummer="4601", fodselsnummer=persona_pid("familie-bergen"))
+    case = services.create_paper_case(
+        actor=system, kommunenummer="4601", fodselsnummer=persona_pid("familie-bergen")
+    )
     response = requests.post(
         f"{live_server.url}/api/exchange/v1/token",
-        data={"grant_type": "urn:ietf:params:oauth:grant-type:jwt-bearer", "assertion": signer(municipality_keys, "4601").assertion()},
+        data={
+            "grant_type": "urn:ietf:params:oauth:grant-type:jwt-bearer",
+            "assertion": signer(municipality_keys, "4601").assertion(),
+        },
         timeout=10,
     )
     response.raise_for_status()
@@ -51,4 +58,6 @@ def test_exchange_api_never_errors_and_matches_its_spec(case, bergen):
     # Aim the generated requests at a case that exists, so bodies reach validation instead of a 404.
     if "digisos_id" in (case.path_parameters or {}):
         case.path_parameters["digisos_id"] = bergen["case"]
-    case.call_and_validate(base_url=bergen["url"], headers={"Authorization": f"Bearer {bergen['token']}"}, checks=CHECKS)
+    case.call_and_validate(
+        base_url=bergen["url"], headers={"Authorization": f"Bearer {bergen['token']}"}, checks=CHECKS
+    )

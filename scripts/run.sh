@@ -15,6 +15,7 @@ mkdir -p var
 $PY manage.py migrate --noinput -v0
 $PY manage.py load_municipalities
 $PY manage.py load_demo_service_flags
+$PY manage.py exchange_demo_setup
 
 pids=()
 stop_all() {
@@ -35,6 +36,11 @@ $PY manage.py run_scheduler &
 pids+=($!)
 $PY manage.py runserver "127.0.0.1:${PORT}" --noreload &
 pids+=($!)
+# Bergen's and Tromsø's case systems, played by the simulator over the exchange API.
+for kommune in 4601 5501; do
+  $PY manage.py fagsystem_simulator --base-url "http://127.0.0.1:${PORT}" --kommunenummer "$kommune" &
+  pids+=($!)
+done
 
 cat <<MSG
 
@@ -42,7 +48,11 @@ cat <<MSG
   Local ID-porten       ${DIGISOS_IDPORTEN_ISSUER}/   (pick a demo persona to log in)
   Kan jeg søke digitalt? http://127.0.0.1:${PORT}/kommuner/
   Try document upload   http://127.0.0.1:${PORT}/dokumenter/prov-opplasting/  (after logging in)
-  Admin (operators)     http://127.0.0.1:${PORT}/admin/  (log in as the demo operator)
+  Admin (operators)     http://127.0.0.1:${PORT}/admin/  (log in as the demo operator; deliveries are there)
+  Manual inbox (Oslo)   http://127.0.0.1:${PORT}/innboks/  (log in as Sara Saksbehandler)
+  Case systems          Bergen and Tromsø applications are collected by the fagsystem simulator,
+                        which posts a whole case back (received … decision … payment).
+  Exchange API          http://127.0.0.1:${PORT}/api/exchange/v1/docs
   Stop with Ctrl-C.
 
 MSG

@@ -556,7 +556,7 @@ def notify_inboxes(*, now: datetime | None = None) -> int:
         count = new.count()
         if not count:
             continue
-        link = settings.EXCHANGE["PUBLIC_BASE_URL"].rstrip("/") + reverse("exchange:inbox")
+        link = settings.PUBLIC_URL + reverse("exchange:inbox")
         send_mail(
             subject="Nytt i DigiSos-innboksen",
             message=(

@@ -202,8 +202,6 @@ PERIODIC_TASKS = {
 EXCHANGE = {
     "AUDIENCE": env_str("DIGISOS_EXCHANGE_AUDIENCE", "digisos-exchange"),
     "ACCESS_TOKEN_SECONDS": env_int("DIGISOS_EXCHANGE_ACCESS_TOKEN_SECONDS", 120),
-    # Links in e-mails (the inbox notice) point here.
-    "PUBLIC_BASE_URL": env_str("DIGISOS_PUBLIC_BASE_URL", "http://127.0.0.1:8000"),
 }
 
 # E-mail: printed to the console in the quick start; SMTP when DIGISOS_EMAIL_HOST is set.

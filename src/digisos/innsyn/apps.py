@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class InnsynConfig(AppConfig):
+    name = "digisos.innsyn"
+    label = "innsyn"

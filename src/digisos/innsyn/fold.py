@@ -1,0 +1,448 @@
+"""The fold: a case's digisos-soker.json (plus the application's own vedlegg.json) → what the applicant sees.
+
+Pure: no database, no clock, no I/O; the caller passes `now`. It follows NAV's fold in innsyn-api (see
+docs/innsyn.md for where and why we differ): events sorted by time with a fixed order for equal times,
+upserts by reference, each dokumentasjonEtterspurt replacing the list of requested documents, the account
+number hidden when someone else is paid, the application's missing documents shown as tasks for 30 days,
+and a case shown as still in progress while one of its saker is open. It never raises on a schema-valid
+document; an event type it does not know is skipped and reported in `skipped`.
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+SENT = "SENDT"
+RECEIVED = "MOTTATT"
+IN_PROGRESS = "UNDER_BEHANDLING"
+DONE = "FERDIGBEHANDLET"
+NOT_PROCESSED = "BEHANDLES_IKKE"
+PLANNED = "PLANLAGT_UTBETALING"
+
+APPLICATION_TASK_DAYS = 30
+# Equal timestamps: payments before the conditions and requirements that refer to them (NAV's rule), the
+# application's status in the order a case goes (NAV's rule for MOTTATT/UNDER_BEHANDLING, extended to all).
+TYPE_RANK = {
+    "soknadsStatus": 0,
+    "tildeltNavKontor": 1,
+    "saksStatus": 2,
+    "utbetaling": 3,
+    "rammevedtak": 4,
+    "vedtakFattet": 5,
+    "vilkar": 6,
+    "dokumentasjonkrav": 7,
+    "dokumentasjonEtterspurt": 8,
+    "forelopigSvar": 9,
+}
+STATUS_RANK = {RECEIVED: 0, IN_PROGRESS: 1, DONE: 2, NOT_PROCESSED: 3}
+KNOWN = set(TYPE_RANK)
+# The schema says the deprecated OPPFYLT / IKKE_OPPFYLT "are to be interpreted as RELEVANT".
+SHOWN_REQUIREMENT_STATUSES = {"RELEVANT", "OPPFYLT", "IKKE_OPPFYLT"}
+
+
+@dataclass(frozen=True)
+class Letter:
+    kind: str  # vedtak | etterspurt | forelopig_svar | vedlegg
+    reference: dict[str, Any]  # a filreferanse: {"type": "dokumentlager", "id": …} or svarut
+    at: datetime
+    title: str = ""
+
+    @property
+    def document_id(self) -> str | None:
+        return self.reference.get("id") if self.reference.get("type") == "dokumentlager" else None
+
+
+@dataclass(frozen=True)
+class Decision:
+    outcome: str  # INNVILGET | DELVIS_INNVILGET | AVSLATT | AVVIST | "" (not given)
+    letter: Letter
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Sak:
+    reference: str
+    title: str
+    status: str  # UNDER_BEHANDLING | IKKE_INNSYN | BEHANDLES_IKKE | FEILREGISTRERT
+    decisions: tuple[Decision, ...] = ()
+
+    @property
+    def shown_status(self) -> str:
+        return "FERDIGBEHANDLET" if self.decisions else self.status
+
+
+@dataclass(frozen=True)
+class Task:
+    """A document the applicant is asked for: by the caseworker (with a deadline) or by the application."""
+
+    id: str
+    document_type: str
+    extra_info: str
+    deadline: datetime | None
+    reference: str  # dokumentreferanse, sent back as hendelseReferanse
+    from_caseworker: bool
+    requested_at: datetime | None
+    letter: Letter | None = None
+
+    @property
+    def event_type(self) -> str:
+        return "dokumentasjonEtterspurt" if self.from_caseworker else "soknad"
+
+
+@dataclass(frozen=True)
+class Payment:
+    reference: str
+    sak_reference: str
+    status: str
+    amount: float
+    description: str
+    due_date: date | None
+    paid_date: date | None
+    period_from: date | None
+    period_to: date | None
+    other_recipient: bool
+    recipient: str
+    account: str | None  # None when someone else is paid
+    method: str
+    stopped_at: datetime | None
+    updated_at: datetime
+
+    @property
+    def month(self) -> date | None:
+        shown = self.paid_date or self.due_date
+        return shown.replace(day=1) if shown else None
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """A vilkår or a dokumentasjonkrav attached to a decision."""
+
+    kind: str  # vilkar | dokumentasjonkrav
+    reference: str
+    title: str
+    description: str
+    status: str
+    deadline: datetime | None
+    payment_references: tuple[str, ...]
+    sak_reference: str
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    kind: str
+    at: datetime
+    letter: Letter | None = None
+    detail: str = ""  # an office number, a sak title, a count
+
+
+@dataclass(frozen=True)
+class CaseView:
+    status: str
+    sent_at: datetime | None
+    office: str  # the enhetsnummer handling it now
+    saker: tuple[Sak, ...]
+    tasks: tuple[Task, ...]
+    payments: tuple[Payment, ...]
+    conditions: tuple[Requirement, ...]
+    documentation_requirements: tuple[Requirement, ...]
+    preliminary_answer: Letter | None
+    letters: tuple[Letter, ...]
+    timeline: tuple[TimelineEntry, ...]
+    skipped: tuple[str, ...]
+    updated_at: datetime | None
+
+    @property
+    def next_deadline(self) -> datetime | None:
+        deadlines = [t.deadline for t in self.tasks if t.deadline] + [
+            r.deadline for r in self.documentation_requirements if r.deadline
+        ]
+        return min(deadlines) if deadlines else None
+
+
+@dataclass
+class _State:
+    status: str = SENT
+    office: str = ""
+    saker: dict[str, Sak] = field(default_factory=dict)
+    requested: list[Task] = field(default_factory=list)
+    any_request: bool = False
+    payments: dict[str, Payment] = field(default_factory=dict)
+    conditions: dict[str, Requirement] = field(default_factory=dict)
+    requirements: dict[str, Requirement] = field(default_factory=dict)
+    preliminary: Letter | None = None
+    letters: list[Letter] = field(default_factory=list)
+    timeline: list[TimelineEntry] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+
+def fold(
+    soker: dict[str, Any] | None,
+    *,
+    now: datetime,
+    sent_at: datetime | None = None,
+    office: str = "",
+    vedlegg: dict[str, Any] | None = None,
+) -> CaseView:
+    state = _State(office=office)
+    if sent_at is not None:
+        state.timeline.append(TimelineEntry("sent", sent_at, detail=office))
+    for event in sorted_events((soker or {}).get("hendelser", [])):
+        handler = HANDLERS.get(event.get("type", ""))
+        if handler is None:
+            state.skipped.append(str(event.get("type")))
+            continue
+        handler(state, event, _instant(event["hendelsestidspunkt"]))
+    status = state.status
+    if status == DONE and any(s.status == IN_PROGRESS and not s.decisions for s in state.saker.values()):
+        status = IN_PROGRESS  # NAV's rule: a sak still open keeps the application in progress
+    tasks = list(state.requested)
+    if (
+        not state.any_request
+        and sent_at is not None
+        and now - sent_at < timedelta(days=APPLICATION_TASK_DAYS)
+    ):
+        tasks = _application_tasks(vedlegg or {}, sent_at)
+    if status in (DONE, NOT_PROCESSED):
+        tasks = []
+    events = (soker or {}).get("hendelser", [])
+    updated = max(
+        (_instant(e["hendelsestidspunkt"]) for e in events if "hendelsestidspunkt" in e), default=None
+    )
+    return CaseView(
+        status=status,
+        sent_at=sent_at,
+        office=state.office,
+        saker=tuple(s for s in state.saker.values() if s.status != "FEILREGISTRERT"),
+        tasks=tuple(sorted(tasks, key=lambda t: (t.deadline is None, t.deadline or now, t.id))),
+        payments=tuple(sorted(state.payments.values(), key=_payment_order)),
+        conditions=tuple(r for r in state.conditions.values() if r.status in SHOWN_REQUIREMENT_STATUSES),
+        documentation_requirements=tuple(
+            r for r in state.requirements.values() if r.status in SHOWN_REQUIREMENT_STATUSES
+        ),
+        preliminary_answer=state.preliminary,
+        letters=tuple(sorted(state.letters, key=lambda letter: letter.at)),
+        timeline=tuple(state.timeline),
+        skipped=tuple(state.skipped),
+        updated_at=updated,
+    )
+
+
+def sorted_events(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A total order: time, then type and status rank, then the event's content, so that events with the
+    same timestamp fold the same whatever order the case system wrote them in."""
+
+    def key(event: dict[str, Any]) -> tuple[Any, ...]:
+        return (
+            _instant(event.get("hendelsestidspunkt", "")),
+            TYPE_RANK.get(event.get("type", ""), 99),
+            STATUS_RANK.get(event.get("status", ""), 9),
+            json.dumps(event, sort_keys=True, ensure_ascii=False),
+        )
+
+    return sorted((e for e in events if isinstance(e, dict)), key=key)
+
+
+# --- Per event type ---------------------------------------------------------------------------------------
+
+
+def _soknads_status(state: _State, event: dict[str, Any], at: datetime) -> None:
+    status = event.get("status", "")
+    if status == state.status:
+        return
+    state.status = status
+    state.timeline.append(TimelineEntry(f"status_{status.lower()}", at))
+
+
+def _tildelt_nav_kontor(state: _State, event: dict[str, Any], at: datetime) -> None:
+    office = str(event.get("navKontor", ""))
+    if office and office != state.office:
+        state.office = office
+        state.timeline.append(TimelineEntry("forwarded", at, detail=office))
+
+
+def _saks_status(state: _State, event: dict[str, Any], at: datetime) -> None:
+    reference = str(event["referanse"])
+    status = event.get("status") or IN_PROGRESS
+    existing = state.saker.get(reference)
+    title = event.get("tittel") or (existing.title if existing else "")
+    state.saker[reference] = Sak(reference, title, status, existing.decisions if existing else ())
+    if status == "FEILREGISTRERT":
+        return
+    if existing is None:
+        kind = "sak_in_progress" if status == IN_PROGRESS else "sak_status_hidden"
+        state.timeline.append(TimelineEntry(kind, at, detail=title))
+    elif existing.status != status and status in ("IKKE_INNSYN", NOT_PROCESSED):
+        state.timeline.append(TimelineEntry("sak_status_hidden", at, detail=title))
+
+
+def _vedtak_fattet(state: _State, event: dict[str, Any], at: datetime) -> None:
+    reference = str(event.get("saksreferanse") or "default")
+    letter = Letter("vedtak", event["vedtaksfil"]["referanse"], at)
+    sak = state.saker.get(reference) or Sak(reference, "", IN_PROGRESS)
+    state.saker[reference] = replace(
+        sak, decisions=(*sak.decisions, Decision(event.get("utfall", ""), letter, at))
+    )
+    state.letters.append(letter)
+    state.letters += [
+        Letter("vedlegg", v["referanse"], at, v.get("tittel", "")) for v in event.get("vedlegg", [])
+    ]
+    state.timeline.append(TimelineEntry("decision", at, letter, detail=sak.title))
+
+
+def _dokumentasjon_etterspurt(state: _State, event: dict[str, Any], at: datetime) -> None:
+    letter = None
+    if event.get("forvaltningsbrev"):
+        letter = Letter("etterspurt", event["forvaltningsbrev"]["referanse"], at)
+        state.letters.append(letter)
+    had_tasks = bool(state.requested)
+    state.any_request = True
+    state.requested = [
+        Task(
+            id=_task_id(d),
+            document_type=d.get("dokumenttype", ""),
+            extra_info=d.get("tilleggsinformasjon", ""),
+            deadline=_instant(d["innsendelsesfrist"]) if d.get("innsendelsesfrist") else None,
+            reference=d.get("dokumentreferanse", ""),
+            from_caseworker=True,
+            requested_at=at,
+            letter=letter,
+        )
+        for d in event.get("dokumenter", [])
+    ]
+    if state.requested:
+        state.timeline.append(
+            TimelineEntry("documents_requested", at, letter, detail=str(len(state.requested)))
+        )
+    elif had_tasks and state.status != NOT_PROCESSED:
+        state.timeline.append(TimelineEntry("documents_no_longer_requested", at))
+
+
+def _forelopig_svar(state: _State, event: dict[str, Any], at: datetime) -> None:
+    letter = Letter("forelopig_svar", event["forvaltningsbrev"]["referanse"], at)
+    state.preliminary = letter
+    state.letters.append(letter)
+    state.timeline.append(TimelineEntry("preliminary_answer", at, letter))
+
+
+def _utbetaling(state: _State, event: dict[str, Any], at: datetime) -> None:
+    status = event.get("status") or PLANNED
+    # NAV: a missing annenMottaker counts as someone else, so an account number is never shown by mistake.
+    other = event.get("annenMottaker") is not False
+    previous = state.payments.get(str(event["utbetalingsreferanse"]))
+    state.payments[str(event["utbetalingsreferanse"])] = Payment(
+        reference=str(event["utbetalingsreferanse"]),
+        sak_reference=str(event.get("saksreferanse") or "default"),
+        status=status,
+        amount=float(event.get("belop") or 0),
+        description=event.get("beskrivelse") or "",
+        due_date=_date(event.get("forfallsdato")),
+        paid_date=_date(event.get("utbetalingsdato")),
+        period_from=_date(event.get("fom")),
+        period_to=_date(event.get("tom")),
+        other_recipient=other,
+        recipient=event.get("mottaker") or "",
+        account=None if other else (event.get("kontonummer") or None),
+        method=event.get("utbetalingsmetode") or "",
+        stopped_at=at if status == "STOPPET" else (previous.stopped_at if previous else None),
+        updated_at=at,
+    )
+
+
+def _requirement(kind: str, reference_field: str, target: str):
+    def handle(state: _State, event: dict[str, Any], at: datetime) -> None:
+        reference = str(event[reference_field])
+        registry: dict[str, Requirement] = getattr(state, target)
+        payments = tuple(str(r) for r in event.get("utbetalingsreferanse") or ())
+        registry[reference] = Requirement(
+            kind=kind,
+            reference=reference,
+            title=event.get("tittel") or "",
+            description=event.get("beskrivelse") or "",
+            status=event.get("status") or "RELEVANT",
+            deadline=_instant(event["frist"]) if event.get("frist") else None,
+            payment_references=payments,
+            sak_reference=str(event.get("saksreferanse") or ""),
+        )
+        if kind == "dokumentasjonkrav" and payments:
+            state.timeline.append(
+                TimelineEntry("documentation_requirement", at, detail=event.get("tittel") or "")
+            )
+
+    return handle
+
+
+def _rammevedtak(state: _State, event: dict[str, Any], at: datetime) -> None:
+    """A framework decision: its payments arrive as utbetaling events; nothing of its own to show."""
+
+
+HANDLERS = {
+    "soknadsStatus": _soknads_status,
+    "tildeltNavKontor": _tildelt_nav_kontor,
+    "saksStatus": _saks_status,
+    "vedtakFattet": _vedtak_fattet,
+    "dokumentasjonEtterspurt": _dokumentasjon_etterspurt,
+    "forelopigSvar": _forelopig_svar,
+    "utbetaling": _utbetaling,
+    "vilkar": _requirement("vilkar", "vilkarreferanse", "conditions"),
+    "dokumentasjonkrav": _requirement("dokumentasjonkrav", "dokumentasjonkravreferanse", "requirements"),
+    "rammevedtak": _rammevedtak,
+}
+
+
+# --- Helpers ----------------------------------------------------------------------------------------------
+
+
+def _application_tasks(vedlegg: dict[str, Any], sent_at: datetime) -> list[Task]:
+    tasks = []
+    for entry in vedlegg.get("vedlegg", []):
+        if entry.get("status") != "VedleggKreves":
+            continue
+        if entry.get("type") == "annet" and entry.get("tilleggsinfo") == "annet":
+            continue
+        tasks.append(
+            Task(
+                id=_task_id(
+                    {"dokumenttype": entry.get("type"), "tilleggsinformasjon": entry.get("tilleggsinfo")}
+                ),
+                document_type=entry.get("type", ""),
+                extra_info=entry.get("tilleggsinfo", ""),
+                deadline=None,
+                reference="",
+                from_caseworker=False,
+                requested_at=sent_at,
+            )
+        )
+    return tasks
+
+
+def _task_id(document: dict[str, Any]) -> str:
+    # NAV hashes only the deadline, so two documents asked for by the same date share an id; we hash all of it.
+    parts = [
+        str(document.get(k) or "")
+        for k in ("dokumenttype", "tilleggsinformasjon", "dokumentreferanse", "innsendelsesfrist")
+    ]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
+
+
+def _payment_order(payment: Payment) -> tuple[Any, ...]:
+    shown = payment.paid_date or payment.due_date
+    return (shown is None, shown or date.min, payment.reference)
+
+
+def _instant(timestamp: str) -> datetime:
+    """A schema tidspunkt (UTC, Z, any number of decimals) as an aware datetime; the epoch if unreadable."""
+    try:
+        seconds, _, rest = timestamp.rstrip("Z").partition(".")
+        fraction = "".join(ch for ch in rest if ch.isdigit())[:6].ljust(6, "0")
+        return datetime.fromisoformat(f"{seconds}.{fraction}").replace(tzinfo=UTC)
+    except (ValueError, AttributeError):
+        return datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _date(value: Any) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except (TypeError, ValueError):
+        return None

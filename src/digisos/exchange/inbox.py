@@ -7,7 +7,7 @@ stored, so the history's order is stable even when the clock (or a case system) 
 """
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -298,10 +298,10 @@ def payment_event(
 
 
 def _locked(case: Case) -> Case:
-    return Case.objects.select_for_update().select_related("letters").get(pk=case.pk)
+    return Case.objects.select_for_update(of=("self",)).select_related("letters").get(pk=case.pk)
 
 
-def _append(actor: User, case: Case, build: Any) -> Case:
+def _append(actor: User, case: Case, build: Callable[[str], dict[str, Any]]) -> Case:
     """Stamp and append one event built by `build(at)`; returns the case with the stored document."""
     event = build(next_timestamp(case.soker, timezone.now()))
     result = services.append_case_event(actor=actor, case=case, event=event, avsender=services.INBOX_AVSENDER)
@@ -333,7 +333,7 @@ def _store_letter(actor: User, case: Case, letter: tuple[str, bytes]) -> Documen
 
 def _check_updates_allowed(case: Case) -> None:
     # Checked before a letter is written, so a refusal leaves no stored file behind the rolled-back row.
-    services._check_can_update(case.kommunenummer)
+    services.check_can_update(case.kommunenummer)
 
 
 @dataclass(frozen=True)

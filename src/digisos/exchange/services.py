@@ -367,7 +367,7 @@ def report_case_events(*, actor: User, case: Case, document: Any) -> ReportResul
     latest = max(_instant(event["hendelsestidspunkt"]) for event in document["hendelser"])
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
-        _check_can_update(case.kommunenummer)
+        check_can_update(case.kommunenummer)
         if digest == case.soker_sha256:
             return ReportResult(case, changed=False)
         file_ids = {
@@ -420,7 +420,7 @@ def _instant(timestamp: str) -> str:
     return f"{seconds}.{(fraction + '000000')[:6]}Z"
 
 
-def _check_can_update(kommunenummer: str) -> None:
+def check_can_update(kommunenummer: str) -> None:
     service = ServiceConfiguration.objects.filter(pk=kommunenummer).first()
     if service is None or not service.can_update_status:
         raise ExchangeRefused(

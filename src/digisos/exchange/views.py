@@ -1,5 +1,197 @@
-from django.http import HttpRequest, HttpResponse
+"""The manual inbox in the browser, for municipal caseworkers without a case system. Thin: every read goes
+through `inbox` selectors and every write through one `inbox` action."""
+
+import uuid
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from digisos.accounts.models import User
+from digisos.municipalities.models import Municipality
+from digisos.municipalities.selectors import digital_status
+
+from . import inbox as actions
+from .forms import DecisionForm, DocumentRequestForm, InboxForm, PaymentForm, ReceiveForm, StatusForm
+from .models import Case
+from .services import ExchangeRefused
+
+PAGE_SIZE = 50
+FORMS: dict[str, type[InboxForm]] = {
+    form.prefix: form for form in (ReceiveForm, StatusForm, DocumentRequestForm, DecisionForm, PaymentForm)
+}
+
+View = Callable[..., HttpResponse]
 
 
+def caseworker_required(view: View) -> View:
+    """Logged out: to the employee login. Logged in without the municipal caseworker role: 403."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), reverse("accounts:employee-login"))
+        if not actions.is_inbox_user(request.user):  # type: ignore[arg-type]
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+@caseworker_required
+@require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
-    raise NotImplementedError
+    user: User = request.user  # type: ignore[assignment]
+    page = Paginator(actions.inbox_deliveries(user.municipality), PAGE_SIZE).get_page(request.GET.get("side"))
+    municipality = Municipality.objects.filter(pk=user.municipality).values_list("name", flat=True).first()
+    return render(
+        request,
+        "exchange/inbox.html",
+        {"page_obj": page, "municipality_name": municipality or user.municipality},
+    )
+
+
+def _case(request: HttpRequest, case_id: uuid.UUID) -> Case:
+    case = actions.case_for(request.user, case_id)  # type: ignore[arg-type]
+    if case is None:
+        raise Http404
+    return case
+
+
+def _render_case(request: HttpRequest, case: Case, failed: InboxForm | None = None) -> HttpResponse:
+    forms = {prefix: form_class() for prefix, form_class in FORMS.items()}
+    if failed is not None:
+        forms[failed.prefix] = failed
+    actions.record_case_read(actor=request.user, case=case)  # type: ignore[arg-type]
+    context = {
+        "case": case,
+        "application": case.application,
+        "page": actions.case_page(case),
+        "status": digital_status(case.kommunenummer),
+        "forms": forms,
+        "failed": failed,
+    }
+    return render(request, "exchange/case.html", context)
+
+
+@caseworker_required
+@require_GET
+def case(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    return _render_case(request, _case(request, case_id))
+
+
+def _act(
+    request: HttpRequest, case_id: uuid.UUID, prefix: str, run: Callable[[User, Case, dict[str, Any]], str]
+) -> HttpResponse:
+    """Validate the form, run the action, redirect with its message; or show the page again with the error."""
+    found = _case(request, case_id)
+    form = FORMS[prefix](request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            message = run(request.user, found, form.cleaned_data)  # type: ignore[arg-type]
+        except actions.LetterRefused as refused:
+            form.add_error(form.letter_field or None, refused.message)
+        except ExchangeRefused as refused:
+            form.add_error(None, _refusal_text(refused))
+        else:
+            messages.success(request, message)
+            return redirect("exchange:case", found.id)
+    return _render_case(request, found, failed=form)
+
+
+def _refusal_text(refused: ExchangeRefused) -> str:
+    if not refused.violations:
+        return refused.message
+    return " ".join([refused.message, *(str(v) for v in refused.violations[:3])])
+
+
+def _mark_received(actor: User, case: Case, data: dict[str, Any]) -> str:
+    outcome = actions.mark_received(actor=actor, case=case)
+    if not outcome.status_stored and not actions.has_received(case.soker):
+        return _(
+            "Søknaden er markert som mottatt. Kommunen viser ikke status på nett nå, så søkeren får ikke "
+            "beskjed om dette på nett."
+        )
+    return _("Søknaden er markert som mottatt.")
+
+
+def _set_status(actor: User, case: Case, data: dict[str, Any]) -> str:
+    actions.set_status(actor=actor, case=case, status=data["status"])
+    return _("Statusen er lagret. Søkeren ser den på nett.")
+
+
+def _request_documents(actor: User, case: Case, data: dict[str, Any]) -> str:
+    actions.request_documents(
+        actor=actor,
+        case=case,
+        dokumenttype=data["dokumenttype"],
+        tilleggsinformasjon=data["tilleggsinformasjon"],
+        frist=data["frist"],
+        letter=data["brev"],
+    )
+    return _("Søkeren er bedt om dokumentasjon med frist %(frist)s.") % {
+        "frist": data["frist"].strftime("%d.%m.%Y")
+    }
+
+
+def _record_decision(actor: User, case: Case, data: dict[str, Any]) -> str:
+    actions.record_decision(
+        actor=actor,
+        case=case,
+        utfall=data["utfall"],
+        letter=data["vedtaksbrev"],
+        saksreferanse=data["saksreferanse"],
+    )
+    return _("Vedtaket er lagret. Søkeren ser vedtaksbrevet på nett.")
+
+
+def _record_payment(actor: User, case: Case, data: dict[str, Any]) -> str:
+    actions.record_payment(
+        actor=actor,
+        case=case,
+        belop=data["belop"],
+        beskrivelse=data["beskrivelse"],
+        forfallsdato=data["forfallsdato"],
+        status=data["status"],
+        saksreferanse=data["saksreferanse"],
+    )
+    return _("Utbetalingen er lagret.")
+
+
+@caseworker_required
+@require_POST
+def mark_received(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    return _act(request, case_id, ReceiveForm.prefix, _mark_received)
+
+
+@caseworker_required
+@require_POST
+def set_status(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    return _act(request, case_id, StatusForm.prefix, _set_status)
+
+
+@caseworker_required
+@require_POST
+def request_documents(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    return _act(request, case_id, DocumentRequestForm.prefix, _request_documents)
+
+
+@caseworker_required
+@require_POST
+def record_decision(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    return _act(request, case_id, DecisionForm.prefix, _record_decision)
+
+
+@caseworker_required
+@require_POST
+def record_payment(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    return _act(request, case_id, PaymentForm.prefix, _record_payment)

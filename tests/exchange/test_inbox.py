@@ -1,0 +1,354 @@
+"""The manual inbox over HTTP: a caseworker sees her municipality's deliveries (never another's), opens the
+case, marks it received, asks for documents, records a decision and a payment; what she stores is valid
+digisos-soker.json in order. Wrong input gives a plain error and stores nothing."""
+
+import uuid
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from digisos.accounts.models import User
+from digisos.application.models import Application
+from digisos.core.models import AuditEntry
+from digisos.documents.models import Folder
+from digisos.exchange import inbox
+from digisos.exchange.models import Case, Delivery
+from digisos.exchange.validation import soker_violations
+from digisos.municipalities.models import ServiceConfiguration
+from tests.documents import corpus
+from tests.exchange.conftest import caseworker, citizen
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data", "document_settings")]
+
+
+@pytest.fixture
+def kari(sent_application) -> Application:
+    return sent_application("kari-leier-oslo")
+
+
+@pytest.fixture
+def sara(client) -> User:
+    user = caseworker("0301")
+    client.force_login(user)
+    return user
+
+
+def case_of(application: Application) -> Case:
+    return Case.objects.get(application=application)
+
+
+def case_url(application: Application, name: str = "case") -> str:
+    return reverse(f"exchange:{name}", args=[case_of(application).id])
+
+
+def events(application: Application) -> list[dict]:
+    return case_of(application).soker["hendelser"]
+
+
+def in_a_week() -> date:
+    return timezone.localdate() + timedelta(days=7)
+
+
+# --- Who sees what ----------------------------------------------------------------------------------------
+
+
+def test_inbox_lists_the_municipalitys_new_delivery_by_reference_and_not_another_municipalitys(
+    client, sara, kari, sent_application
+):
+    bergen = sent_application("familie-bergen", upload=False)
+    delivery = Delivery.objects.get(case__application=kari)
+    assert (delivery.status, delivery.channel) == ("available", "inbox")
+
+    response = client.get(reverse("exchange:inbox"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert kari.reference in html and case_url(kari) in html
+    assert bergen.reference not in html and case_url(bergen) not in html
+    assert kari.owner.pid not in html  # never the fødselsnummer
+    assert "Ny" in html and "Søknad" in html
+
+
+def test_logged_out_goes_to_the_employee_login_and_others_are_refused(client, kari):
+    response = client.get(reverse("exchange:inbox"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:employee-login") + "?next=")
+    assert client.get(case_url(kari))["Location"].startswith(reverse("accounts:employee-login"))
+
+    client.force_login(kari.owner)  # a citizen
+    assert client.get(reverse("exchange:inbox")).status_code == 403
+    veileder = User.objects.create(username="vera", kind=User.Kind.EMPLOYEE, municipality="0301")
+    veileder.groups.add(Group.objects.get_or_create(name="veileder")[0])
+    client.force_login(veileder)  # an employee without the municipal caseworker role
+    assert client.get(reverse("exchange:inbox")).status_code == 403
+    assert client.post(case_url(kari, "mark-received")).status_code == 403
+
+
+def test_another_municipalitys_caseworker_gets_404_for_the_case_and_its_actions(client, kari):
+    client.force_login(caseworker("4601", username="berit"))
+    assert client.get(case_url(kari)).status_code == 404
+    assert client.post(case_url(kari, "mark-received")).status_code == 404
+    assert client.get(reverse("exchange:inbox")).status_code == 200
+    assert kari.reference not in client.get(reverse("exchange:inbox")).content.decode()
+    assert Delivery.objects.get(case__application=kari).status == "available"
+
+
+def test_case_page_links_the_application_pdf_and_every_delivered_document_and_audits_the_read(
+    client, sara, kari
+):
+    response = client.get(case_url(kari))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert kari.owner.pid not in html
+    assert reverse("documents:download", args=[kari.pdf_id]) in html
+    for document in kari.folder.documents.all():
+        assert reverse("documents:download", args=[document.id]) in html
+    assert kari.folder.documents.count() == 2  # the PDF and the rental contract
+    assert client.get(reverse("documents:download", args=[kari.pdf_id])).status_code == 200
+    assert AuditEntry.objects.filter(
+        action="exchange.inbox_case_read", object_id=str(case_of(kari).id), subject_pid=kari.owner.pid
+    ).exists()
+
+
+# --- Actions ----------------------------------------------------------------------------------------------
+
+
+def test_mark_received_collects_the_delivery_and_stores_mottatt_once(client, sara, kari):
+    response = client.post(case_url(kari, "mark-received"), follow=True)
+    assert response.redirect_chain[-1][0] == case_url(kari)
+    assert "Søknaden er markert som mottatt." in response.content.decode()
+    delivery = Delivery.objects.get(case__application=kari)
+    assert delivery.status == "collected" and delivery.collected_at is not None
+    assert [(e["type"], e["status"]) for e in events(kari)] == [("soknadsStatus", "MOTTATT")]
+    assert case_of(kari).soker["avsender"]["systemnavn"] == "DigiSos manuell innboks"
+
+    client.post(case_url(kari, "mark-received"))  # again: nothing new
+    assert len(events(kari)) == 1
+    html = client.get(reverse("exchange:inbox")).content.decode()
+    assert kari.reference in html and "Mottatt" in html
+
+
+def test_request_documents_stores_dokumentasjon_etterspurt_with_the_deadline_end_of_day_in_oslo(
+    client, sara, kari
+):
+    deadline = in_a_week()
+    response = client.post(
+        case_url(kari, "request-documents"),
+        {
+            "dokumentasjon-dokumenttype": "Kontoutskrift",
+            "dokumentasjon-tilleggsinformasjon": "For de siste tre månedene",
+            "dokumentasjon-frist": deadline.isoformat(),
+            "dokumentasjon-brev": SimpleUploadedFile("forespørsel.pdf", corpus.pdf(text="Forespørsel")),
+        },
+    )
+    assert response.status_code == 302 and response["Location"] == case_url(kari)
+    stored = events(kari)
+    assert [e["type"] for e in stored] == ["soknadsStatus", "dokumentasjonEtterspurt"]  # received first
+    request = stored[1]
+    dokument = request["dokumenter"][0]
+    assert dokument["dokumenttype"] == "Kontoutskrift"
+    assert dokument["tilleggsinformasjon"] == "For de siste tre månedene"
+    assert dokument["innsendelsesfrist"] == inbox.deadline_timestamp(deadline)
+    local = inbox.parse_timestamp(dokument["innsendelsesfrist"]).astimezone(inbox.OSLO)
+    assert (local.date(), local.hour, local.minute) == (deadline, 23, 59)
+    letter_id = request["forvaltningsbrev"]["referanse"]["id"]
+    assert case_of(kari).letters.documents.filter(pk=letter_id).exists()
+    assert Delivery.objects.get(case__application=kari).status == "collected"
+    html = client.get(case_url(kari)).content.decode()
+    assert "Kontoutskrift" in html and deadline.strftime("%d.%m.%Y") in html
+    assert reverse("documents:download", args=[letter_id]) in html
+
+
+def test_decision_with_a_letter_stores_a_sak_then_vedtak_fattet_referring_to_the_letter(client, sara, kari):
+    response = client.post(
+        case_url(kari, "decision"),
+        {
+            "vedtak-utfall": "INNVILGET",
+            "vedtak-saksreferanse": "sak-1",
+            "vedtak-vedtaksbrev": SimpleUploadedFile("vedtak.pdf", corpus.pdf(text="Vedtak")),
+        },
+    )
+    assert response.status_code == 302
+    stored = events(kari)
+    assert [e["type"] for e in stored] == ["soknadsStatus", "saksStatus", "vedtakFattet"]
+    assert stored[1] | {"hendelsestidspunkt": ""} == {
+        "type": "saksStatus",
+        "hendelsestidspunkt": "",
+        "referanse": "sak-1",
+        "tittel": "Økonomisk sosialhjelp",
+        "status": "UNDER_BEHANDLING",
+    }
+    vedtak = stored[2]
+    assert vedtak["utfall"] == "INNVILGET" and vedtak["saksreferanse"] == "sak-1"
+    reference = vedtak["vedtaksfil"]["referanse"]
+    assert reference["type"] == "dokumentlager"
+    letter = case_of(kari).letters.documents.get(pk=reference["id"])
+    assert letter.original_name == "vedtak.pdf"
+    assert client.get(reverse("documents:download", args=[letter.id])).status_code == 200
+
+    # A second decision on the same sak does not add another saksStatus.
+    client.post(
+        case_url(kari, "decision"),
+        {
+            "vedtak-utfall": "DELVIS_INNVILGET",
+            "vedtak-saksreferanse": "sak-1",
+            "vedtak-vedtaksbrev": SimpleUploadedFile("vedtak2.pdf", corpus.pdf(text="Nytt vedtak")),
+        },
+    )
+    assert [e["type"] for e in events(kari)].count("saksStatus") == 1
+
+
+def test_status_and_payment_are_stored_in_order_and_the_document_stays_valid(client, sara, kari):
+    client.post(case_url(kari, "mark-received"))
+    assert client.post(case_url(kari, "status"), {"status-status": "UNDER_BEHANDLING"}).status_code == 302
+    today = timezone.localdate()
+    response = client.post(
+        case_url(kari, "payment"),
+        {
+            "utbetaling-belop": "4500",
+            "utbetaling-beskrivelse": "Livsopphold",
+            "utbetaling-forfallsdato": today.isoformat(),
+            "utbetaling-status": "UTBETALT",
+            "utbetaling-saksreferanse": "sak-1",
+        },
+    )
+    assert response.status_code == 302
+    stored = events(kari)
+    assert [e["type"] for e in stored] == ["soknadsStatus", "soknadsStatus", "saksStatus", "utbetaling"]
+    assert stored[1]["status"] == "UNDER_BEHANDLING"
+    payment = stored[3]
+    assert payment["belop"] == 4500 and payment["beskrivelse"] == "Livsopphold"
+    assert payment["forfallsdato"] == payment["utbetalingsdato"] == today.isoformat()
+    assert payment["status"] == "UTBETALT" and payment["annenMottaker"] is False
+    assert payment["saksreferanse"] == "sak-1" and payment["utbetalingsreferanse"]
+    stamps = [e["hendelsestidspunkt"] for e in stored]
+    assert stamps == sorted(stamps) and len(set(stamps)) == len(stamps)
+    assert soker_violations(case_of(kari).soker) == []
+    html = client.get(case_url(kari)).content.decode()
+    assert "Under behandling" in html and "4500 kroner" in html
+
+
+# --- Wrong input ------------------------------------------------------------------------------------------
+
+
+def test_a_past_deadline_is_a_form_error_and_stores_nothing(client, sara, kari):
+    response = client.post(
+        case_url(kari, "request-documents"),
+        {
+            "dokumentasjon-dokumenttype": "Kontoutskrift",
+            "dokumentasjon-frist": (timezone.localdate() - timedelta(days=1)).isoformat(),
+        },
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Velg en frist som er i dag eller senere." in html
+    assert 'href="#id_dokumentasjon-frist"' in html and 'aria-invalid="true"' in html
+    assert case_of(kari).soker is None
+    assert Delivery.objects.get(case__application=kari).status == "available"
+
+
+def test_a_decision_without_a_letter_or_with_a_non_pdf_is_a_form_error_and_stores_nothing(client, sara, kari):
+    response = client.post(
+        case_url(kari, "decision"), {"vedtak-utfall": "AVSLATT", "vedtak-saksreferanse": "sak-1"}
+    )
+    assert response.status_code == 200
+    assert "Velg brevet som PDF-fil." in response.content.decode()
+    response = client.post(
+        case_url(kari, "decision"),
+        {
+            "vedtak-utfall": "AVSLATT",
+            "vedtak-saksreferanse": "sak-1",
+            "vedtak-vedtaksbrev": SimpleUploadedFile("vedtak.txt", b"Dette er ikke en PDF"),
+        },
+    )
+    assert response.status_code == 200
+    assert "Filen er ikke en PDF." in response.content.decode()
+    assert case_of(kari).soker is None and not case_of(kari).letters.documents.exists()
+
+
+def test_a_refusal_from_the_exchange_is_shown_as_a_form_error_not_a_500(client, sara, kari):
+    ServiceConfiguration.objects.filter(pk="0301").update(can_update_status=False)
+    response = client.post(case_url(kari, "status"), {"status-status": "FERDIGBEHANDLET"})
+    assert response.status_code == 200
+    assert "kanOppdatereStatus" in response.content.decode()
+    response = client.post(
+        case_url(kari, "decision"),
+        {
+            "vedtak-utfall": "AVSLATT",
+            "vedtak-saksreferanse": "sak-1",
+            "vedtak-vedtaksbrev": SimpleUploadedFile("vedtak.pdf", corpus.pdf(text="Vedtak")),
+        },
+    )
+    assert response.status_code == 200 and not case_of(kari).letters.documents.exists()
+    # Receiving still works: the delivery is collected, the status waits until the municipality shows it.
+    response = client.post(case_url(kari, "mark-received"), follow=True)
+    assert "søkeren får ikke beskjed om dette på nett" in response.content.decode()
+    assert Delivery.objects.get(case__application=kari).status == "collected"
+    assert case_of(kari).soker is None
+
+
+# --- Query count and pure helpers -------------------------------------------------------------------------
+
+
+def _delivery(owner: User, kommunenummer: str = "0301") -> Delivery:
+    folder = Folder.objects.create(owner=owner, kind=Folder.Kind.APPLICATION, kommunenummer=kommunenummer)
+    application = Application.objects.create(
+        owner=owner,
+        folder=folder,
+        status=Application.Status.READY,
+        kommunenummer=kommunenummer,
+        reference=f"DS-{uuid.uuid4().hex[:4].upper()}-TEST",
+    )
+    case = Case.objects.create(owner=owner, kommunenummer=kommunenummer, application=application)
+    return Delivery.objects.create(
+        case=case,
+        kind=Delivery.Kind.SOKNAD,
+        kommunenummer=kommunenummer,
+        channel="inbox",
+        nav_ekstern_ref_id=str(application.id),
+        status=Delivery.Status.AVAILABLE,
+        available_at=timezone.now(),
+        folder=folder,
+        vedlegg_json={"vedlegg": []},
+    )
+
+
+def test_the_inbox_makes_the_same_number_of_queries_for_one_and_five_deliveries(client, sara):
+    owner = citizen("kari-leier-oslo")
+    _delivery(owner)
+    client.get(reverse("exchange:inbox"))  # the first request after login also writes the session
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(reverse("exchange:inbox")).status_code == 200
+    for _ in range(4):
+        _delivery(owner)
+    with CaptureQueriesContext(connection) as five:
+        response = client.get(reverse("exchange:inbox"))
+    assert response.content.decode().count("/innboks/sak/") == 5
+    assert len(five) == len(one), "\n".join(q["sql"][:200] for q in five.captured_queries)
+
+
+def test_new_deliveries_come_first_then_received_newest_first(client, sara):
+    owner = citizen("kari-leier-oslo")
+    old_new, received, new_new = _delivery(owner), _delivery(owner), _delivery(owner)
+    Delivery.objects.filter(pk=old_new.pk).update(available_at=timezone.now() - timedelta(days=2))
+    Delivery.objects.filter(pk=received.pk).update(status="collected")
+    order = [d.pk for d in inbox.inbox_deliveries("0301")]
+    assert order == [new_new.pk, old_new.pk, received.pk]
+
+
+def test_timestamps_are_utc_milliseconds_and_strictly_after_the_latest_stored():
+    now = datetime(2026, 11, 23, 13, 37, 0, 134_999, tzinfo=UTC)
+    assert inbox.next_timestamp(None, now) == "2026-11-23T13:37:00.134Z"
+    ahead = {"hendelser": [{"hendelsestidspunkt": "2026-11-23T13:37:00.5Z"}]}
+    assert inbox.next_timestamp(ahead, now) == "2026-11-23T13:37:00.501Z"
+    same = {"hendelser": [{"hendelsestidspunkt": "2026-11-23T13:37:00.134Z"}]}
+    assert inbox.next_timestamp(same, now) == "2026-11-23T13:37:00.135Z"
+    older = {"hendelser": [{"hendelsestidspunkt": "2026-11-23T13:36:59.999Z"}]}
+    assert inbox.next_timestamp(older, now) == "2026-11-23T13:37:00.134Z"
+    assert inbox.deadline_timestamp(date(2026, 12, 24)) == "2026-12-24T22:59:00.000Z"  # winter, UTC+1
+    assert inbox.deadline_timestamp(date(2026, 6, 24)) == "2026-06-24T21:59:00.000Z"  # summer, UTC+2

@@ -95,3 +95,145 @@ class ApplicationSteps(FastHttpUser):
             name="POST step",
             allow_redirects=False,
         )
+
+
+class _ExchangeClient(FastHttpUser):
+    """Bergen's case system on /api/exchange/v1/: one access token per user, through the JWT grant.
+
+    bench/exchange.py writes the setup (client key, cases, delivered files) to $DIGISOS_BENCH_EXCHANGE.
+    """
+
+    abstract = True
+    wait_time = constant(0)
+    _setup: dict = {}
+    _started = 0
+
+    def on_start(self) -> None:
+        import json
+        import os
+        import sys
+        from pathlib import Path
+
+        from locust.exception import StopUser
+
+        if not _ExchangeClient._setup:
+            with open(os.environ["DIGISOS_BENCH_EXCHANGE"]) as handle:
+                _ExchangeClient._setup = json.load(handle)
+        self.setup = _ExchangeClient._setup
+        self.number = _ExchangeClient._started
+        _ExchangeClient._started += 1
+        sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+        from digisos.exchange.simulator import GRANT_TYPE, FagsystemClient
+
+        signer = FagsystemClient(
+            base_url=self.host,
+            client_id=self.setup["client_id"],
+            client_key_pem=Path(self.setup["client_key"]).read_bytes(),
+        )
+        response = self.client.post(
+            "/api/exchange/v1/token",
+            data={"grant_type": GRANT_TYPE, "assertion": signer.assertion()},
+            name="POST /api/exchange/v1/token",
+        )
+        if response.status_code != 200:
+            raise StopUser()
+        self.headers = {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+class ExchangeList(_ExchangeClient):
+    @task
+    def list_deliveries(self) -> None:
+        self.client.get("/api/exchange/v1/leveranser", headers=self.headers, name="GET /leveranser")
+
+
+class ExchangeDownload(_ExchangeClient):
+    @task
+    def download(self) -> None:
+        delivery, file, _ = random.choice(self.setup["files"])
+        self.client.get(
+            f"/api/exchange/v1/leveranser/{delivery}/filer/{file}",
+            headers=self.headers,
+            name="GET /leveranser/{id}/filer/{fil_id}",
+        )
+
+
+def _events(today: str) -> list[dict]:
+    """One case's events in order, none referring to a letter: the story bench documents grow through."""
+    payment = {
+        "type": "utbetaling",
+        "utbetalingsreferanse": "utb-1",
+        "saksreferanse": "sak-1",
+        "rammevedtaksreferanse": "ramme-1",
+        "status": "PLANLAGT_UTBETALING",
+        "belop": 5000,
+        "beskrivelse": "Livsopphold",
+        "forfallsdato": today,
+        "fom": today,
+        "tom": today,
+        "annenMottaker": False,
+        "kontonummer": "12345678903",
+        "utbetalingsmetode": "bankoverføring",
+    }
+    return [
+        {"type": "soknadsStatus", "status": "MOTTATT"},
+        {"type": "tildeltNavKontor", "navKontor": "1201"},
+        {"type": "soknadsStatus", "status": "UNDER_BEHANDLING"},
+        {"type": "saksStatus", "referanse": "sak-1", "tittel": "Livsopphold", "status": "UNDER_BEHANDLING"},
+        {
+            "type": "rammevedtak",
+            "rammevedtaksreferanse": "ramme-1",
+            "saksreferanse": "sak-1",
+            "beskrivelse": "Livsopphold i tre måneder",
+            "belop": 15000,
+            "fom": today,
+            "tom": today,
+        },
+        payment,
+        {
+            "type": "vilkar",
+            "vilkarreferanse": "vilkar-1",
+            "saksreferanse": "sak-1",
+            "utbetalingsreferanse": ["utb-1"],
+            "tittel": "Registrer deg som arbeidssøker",
+            "beskrivelse": "Innen to uker.",
+            "status": "RELEVANT",
+        },
+        {**payment, "status": "UTBETALT", "utbetalingsdato": today},
+        {"type": "soknadsStatus", "status": "FERDIGBEHANDLET"},
+    ]
+
+
+class ExchangeEvents(_ExchangeClient):
+    """Each user reports its own case: the whole digisos-soker.json, one event longer each time (1 to 9
+    events, then a new story), so every post is a real write with a newer last event."""
+
+    def on_start(self) -> None:
+        from datetime import UTC, datetime
+
+        super().on_start()
+        cases = self.setup["cases"]
+        self.case = cases[self.number % len(cases)]
+        self.story = _events(datetime.now(UTC).date().isoformat())
+        self.clock = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+        self.events: list[dict] = []
+
+    @task
+    def post_events(self) -> None:
+        from datetime import timedelta
+
+        self.clock += timedelta(seconds=1)
+        if len(self.events) == len(self.story):
+            self.events = []
+        stamp = self.clock.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+        self.events.append({**self.story[len(self.events)], "hendelsestidspunkt": stamp})
+        document = {
+            "version": "1.0.0",
+            "avsender": {"systemnavn": "bench", "systemversjon": "1"},
+            "hendelser": self.events,
+        }
+        self.client.post(
+            f"/api/exchange/v1/saker/{self.case}/digisos-soker",
+            json=document,
+            headers=self.headers,
+            name="POST /saker/{digisos_id}/digisos-soker",
+        )

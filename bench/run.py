@@ -3,6 +3,7 @@ locust (20 concurrent clients), and prints throughput and latency for each targe
 ceiling measured in the same run."""
 
 import csv
+import json
 import os
 import secrets
 import signal
@@ -22,6 +23,7 @@ PY = str(ROOT / ".venv" / "bin" / "python")
 USERS = int(os.environ.get("DIGISOS_BENCH_USERS", "20"))
 SECONDS = int(os.environ.get("DIGISOS_BENCH_SECONDS", "20"))
 WORKERS = int(os.environ.get("DIGISOS_BENCH_WORKERS", str((os.cpu_count() or 2) * 2)))
+EXCHANGE_SENDS = int(os.environ.get("DIGISOS_BENCH_EXCHANGE_SENDS", "20"))
 
 
 def production_env(database_url: str, port: int) -> dict[str, str]:
@@ -59,12 +61,20 @@ def wait_until_up(url: str, timeout: float = 30) -> None:
     raise RuntimeError(f"server did not answer at {url}")
 
 
-USER_CLASSES = {"bare": "BareDjangoView", "public_api": "PublicMunicipalityApi", "steps": "ApplicationSteps"}
+USER_CLASSES = {
+    "bare": "BareDjangoView",
+    "public_api": "PublicMunicipalityApi",
+    "steps": "ApplicationSteps",
+    "exchange_list": "ExchangeList",
+    "exchange_download": "ExchangeDownload",
+    "exchange_events": "ExchangeEvents",
+}
 
 
 def run_locust(
-    target: str, host: str, workdir: Path, extra_env: dict[str, str] | None = None
+    target: str, host: str, workdir: Path, extra_env: dict[str, str] | None = None, *, check: bool = True
 ) -> dict[str, dict]:
+    """Runs one user class; with check=False a run with failed requests still returns its figures."""
     prefix = workdir / target
     env = {**os.environ, **(extra_env or {})}
     subprocess.run(
@@ -88,13 +98,13 @@ def run_locust(
             "WARNING",
             USER_CLASSES[target],
         ],
-        check=True,
+        check=check,
         env=env,
         stdout=subprocess.DEVNULL,
     )
     with open(f"{prefix}_stats.csv", newline="") as handle:
         rows = {row["Name"]: row for row in csv.DictReader(handle)}
-    return {
+    figures: dict[str, dict] = {
         name: {
             "requests": float(row["Request Count"]),
             "failures": float(row["Failure Count"]),
@@ -104,6 +114,15 @@ def run_locust(
         }
         for name, row in rows.items()
     }
+    exceptions = Path(f"{prefix}_exceptions.csv")
+    if exceptions.exists():
+        with open(exceptions, newline="") as handle:
+            raised = list(csv.DictReader(handle))
+        if raised:
+            figures["exceptions"] = {"count": sum(int(r["Count"]) for r in raised)}
+            for r in raised:
+                print(f"locust {target}: {r['Count']} × {r['Message']}", file=sys.stderr)
+    return figures
 
 
 def start_clamd_and_key(tmp: str) -> tuple[subprocess.Popen, dict[str, str]]:
@@ -123,6 +142,112 @@ def start_clamd_and_key(tmp: str) -> tuple[subprocess.Popen, dict[str, str]]:
         "DIGISOS_DOCUMENT_DIR": f"{tmp}/documents",
         "DIGISOS_DOCUMENT_WORK_DIR": f"{tmp}/convert",
     }
+
+
+def start_gunicorn(env: dict[str, str], port: int) -> subprocess.Popen:
+    return subprocess.Popen(
+        [
+            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            "digisos.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(WORKERS),
+            "--worker-class",
+            "sync",
+            "--log-level",
+            "warning",
+            "--chdir",
+            str(ROOT / "src"),
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+
+
+def stop(process: subprocess.Popen | None) -> None:
+    if process is not None and process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+EXCHANGE_TARGETS = {
+    "exchange_list": ("GET /leveranser", "GET /api/exchange/v1/leveranser (list)"),
+    "exchange_download": ("GET /leveranser/{id}/filer/{fil_id}", "GET .../filer/{fil_id} (download)"),
+    "exchange_events": ("POST /saker/{digisos_id}/digisos-soker", "POST .../digisos-soker (events)"),
+}
+
+
+def exchange_bench(env: dict[str, str], port: int, workdir: Path) -> int:
+    """The exchange: send → collectable with the db_worker running, then the case-system API under load.
+
+    Returns the number of failed requests (and exceptions) in the locust runs."""
+    var = workdir / "var"
+    keys = var / "fagsystem" / "4601"
+    # Tokens outlive the run; the worker gets exactly gunicorn's environment.
+    env = {**env, "DIGISOS_EXCHANGE_ACCESS_TOKEN_SECONDS": "3600"}
+    subprocess.run(
+        [PY, "manage.py", "exchange_demo_setup"],
+        cwd=ROOT,
+        env={**env, "DIGISOS_VAR_DIR": str(var)},
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    server = start_gunicorn(env, port)
+    worker = subprocess.Popen(
+        [PY, "manage.py", "db_worker", "--interval", "0.1", "--no-startup-delay", "-v0"], cwd=ROOT, env=env
+    )
+    try:
+        host = f"http://127.0.0.1:{port}"
+        wait_until_up(f"{host}/internal/isready")
+        setup = workdir / "exchange.json"
+        arguments = ["send", str(EXCHANGE_SENDS), host, str(keys), str(USERS), str(setup)]
+        subprocess.run(
+            [PY, str(ROOT / "bench" / "exchange.py"), *arguments],
+            cwd=ROOT,
+            env=env,
+            check=True,
+        )
+        if worker.poll() is not None:
+            raise RuntimeError("the db_worker stopped")
+        stop(worker)
+        worker = None
+        details = json.loads(setup.read_text())
+        results = {
+            name: run_locust(name, host, workdir, {"DIGISOS_BENCH_EXCHANGE": str(setup)}, check=False)
+            for name in EXCHANGE_TARGETS
+        }
+    finally:
+        stop(worker)
+        stop(server)
+    print(
+        f"\n== Exchange API as Bergen's case system ({USERS} concurrent clients, {SECONDS} s each, "
+        f"gunicorn {WORKERS} sync workers, production settings, PostgreSQL) =="
+    )
+    print(f"{'request':<40} {'req/s':>9} {'p50 ms':>8} {'p95 ms':>8} {'failures':>9}")
+    failed = 0
+    for name, (row_name, label) in EXCHANGE_TARGETS.items():
+        figures = results[name]
+        row = figures.get(row_name, {"rps": 0.0, "p50": 0.0, "p95": 0.0, "failures": 0.0, "requests": 0.0})
+        failed += int(
+            sum(r["failures"] for key, r in figures.items() if key not in ("Aggregated", "exceptions"))
+        )
+        failed += int(figures.get("exceptions", {}).get("count", 0))
+        if not row["requests"]:
+            failed += 1
+        print(f"{label:<40} {row['rps']:>9.0f} {row['p50']:>8.0f} {row['p95']:>8.0f} {row['failures']:>9.0f}")
+    sizes = [size for _, _, size in details["files"]]
+    print(
+        f"list: {details['deliveries']} collectable deliveries, {len(sizes)} files; download: a random one of "
+        f"them (mean {sum(sizes) / len(sizes) / 1024:.0f} KiB encrypted); events: one case per client, "
+        "1–9 events per document, every post a write"
+    )
+    print("target: list and events ≥ 300 req/s")
+    return failed
 
 
 def print_steps(figures: dict[str, dict]) -> None:
@@ -157,24 +282,7 @@ def main() -> int:
                 [PY, "manage.py", *command], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL
             )
         subprocess.run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
-        server = subprocess.Popen(
-            [
-                str(ROOT / ".venv" / "bin" / "gunicorn"),
-                "digisos.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                str(WORKERS),
-                "--worker-class",
-                "sync",
-                "--log-level",
-                "warning",
-                "--chdir",
-                str(ROOT / "src"),
-            ],
-            cwd=ROOT,
-            env=env,
-        )
+        server = start_gunicorn(env, port)
         host = f"http://127.0.0.1:{port}"
         wait_until_up(f"{host}/internal/isready")
         with tempfile.TemporaryDirectory() as tmp:
@@ -209,6 +317,10 @@ def main() -> int:
         subprocess.run([*bench_py, "send", "20"], cwd=ROOT, env=env, check=True)
         local_env = {**env, "DIGISOS_ALLOWED_HOSTS": "testserver"}
         subprocess.run([PY, str(ROOT / "bench" / "documents.py")], cwd=ROOT, env=local_env, check=True)
+        failed = exchange_bench(env, port, Path(workdir.name))
+        if failed:
+            print(f"\nFAILED: {failed} exchange requests failed (see locust's output above)", file=sys.stderr)
+            return 1
         return 0
     finally:
         if server is not None:

@@ -380,3 +380,17 @@ def _file(name: str, data: bytes):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, data, content_type="application/octet-stream")
+
+
+def test_a_letter_reference_in_an_unknown_event_type_is_checked_too(sent, exchange_api):
+    case = Case.objects.get(application=sent)
+    document = soker(
+        {
+            "type": "nyType",
+            "hendelsestidspunkt": "2026-11-23T11:00:00.000Z",
+            "brev": {"type": "dokumentlager", "id": "ikke-en-uuid"},
+        }
+    )
+    response = exchange_api("4601").post(f"/saker/{case.id}/digisos-soker", document)
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["path"] == "hendelser/1/brev/id"

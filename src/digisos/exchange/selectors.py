@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta
 from functools import cache
 
 import holidays
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from digisos.documents.models import Document
@@ -13,14 +13,27 @@ from digisos.documents.models import Document
 from .models import Case, DeliveredFile, Delivery
 
 WORKING_DAYS_TO_COLLECT = 2
+# What a listing shows; the JSON columns (vedlegg.json, the case's events) stay in the database.
+LISTED_FIELDS = (
+    "id",
+    "public_id",
+    "kind",
+    "case_id",
+    "nav_ekstern_ref_id",
+    "kommunenummer",
+    "status",
+    "available_at",
+    "collected_at",
+)
+FILE_FIELDS = ("id", "delivery_id", "position", "role", "filename", "content_type", "size")
 
 
 def new_deliveries(kommunenummer: str, *, after: int, limit: int) -> list[Delivery]:
     """Deliveries ready to collect, oldest first, after the cursor (the previous page's last id)."""
     return list(
         Delivery.objects.filter(kommunenummer=kommunenummer, status=Delivery.Status.AVAILABLE, pk__gt=after)
-        .select_related("case")
-        .prefetch_related("files")
+        .only(*LISTED_FIELDS)
+        .prefetch_related(Prefetch("files", queryset=DeliveredFile.objects.only(*FILE_FIELDS)))
         .order_by("pk")[:limit]
     )
 
@@ -28,8 +41,8 @@ def new_deliveries(kommunenummer: str, *, after: int, limit: int) -> list[Delive
 def delivery_of(kommunenummer: str, public_id: uuid.UUID) -> Delivery | None:
     return (
         Delivery.objects.filter(kommunenummer=kommunenummer, public_id=public_id)
-        .select_related("case")
-        .prefetch_related("files")
+        .only(*LISTED_FIELDS)
+        .prefetch_related(Prefetch("files", queryset=DeliveredFile.objects.only(*FILE_FIELDS)))
         .first()
     )
 
@@ -48,7 +61,8 @@ def delivered_file_of(kommunenummer: str, public_id: uuid.UUID, file_id: uuid.UU
 
 
 def case_of(kommunenummer: str, case_id: uuid.UUID) -> Case | None:
-    return Case.objects.filter(kommunenummer=kommunenummer, pk=case_id).select_related("application").first()
+    # Without the event document: most calls do not need it, and it grows with the case.
+    return Case.objects.filter(kommunenummer=kommunenummer, pk=case_id).defer("soker").first()
 
 
 def letters_of(case: Case) -> QuerySet[Document]:

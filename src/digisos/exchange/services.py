@@ -32,7 +32,14 @@ from digisos.municipalities.models import ServiceConfiguration
 
 from . import metrics, pdf
 from .models import ApiClient, Case, DeliveredFile, Delivery, Receiver, UsedAssertion
-from .validation import Violation, log_unknown_event_types, soker_violations
+from .tokens import system_username
+from .validation import (
+    Violation,
+    log_unknown_event_types,
+    missing_file_violations,
+    referenced_file_ids,
+    soker_violations,
+)
 
 log = structlog.get_logger(__name__)
 
@@ -366,14 +373,25 @@ def report_case_events(*, actor: User, case: Case, document: Any) -> ReportResul
     digest = hashlib.sha256(json.dumps(document, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
     latest = max(_instant(event["hendelsestidspunkt"]) for event in document["hendelser"])
     with transaction.atomic():
-        case = Case.objects.select_for_update().get(pk=case.pk)
+        found = (
+            Case.objects.select_for_update()
+            .defer("soker")
+            .filter(pk=case.pk, kommunenummer=case.kommunenummer)
+            .first()
+        )
+        if found is None:
+            raise ExchangeRefused(404, "not_found", f"Fant ingen sak {case.pk} for kommunen.")
+        case = found
         check_can_update(case.kommunenummer)
         if digest == case.soker_sha256:
             return ReportResult(case, changed=False)
-        file_ids = {
-            str(pk) for pk in Document.objects.filter(folder_id=case.letters_id).values_list("pk", flat=True)
-        }
-        violations = soker_violations(document, file_ids=file_ids)
+        # An unknown event type is not schema-checked, so its references may not even be UUIDs.
+        referenced = {ref for ref in referenced_file_ids(document) if _is_uuid(ref)}
+        on_case = set()
+        if referenced:
+            letters = Document.objects.filter(folder_id=case.letters_id, pk__in=referenced)
+            on_case = {str(pk) for pk in letters.values_list("pk", flat=True)}
+        violations = missing_file_violations(document, on_case)
         if violations:
             raise ExchangeRefused(400, "invalid_document", "digisos-soker.json er ikke gyldig.", violations)
         if case.soker_latest_event_at and latest < case.soker_latest_event_at:
@@ -383,7 +401,7 @@ def report_case_events(*, actor: User, case: Case, document: Any) -> ReportResul
                 "Dokumentet er eldre enn det som er lagret: siste hendelse er "
                 f"{latest}, lagret dokument har {case.soker_latest_event_at}. Send hele, oppdaterte historikken.",
             )
-        before = {"sha256": case.soker_sha256, "events": len((case.soker or {}).get("hendelser", []))}
+        before = {"sha256": case.soker_sha256}
         case.soker = document
         case.soker_sha256 = digest
         case.soker_latest_event_at = latest
@@ -411,6 +429,14 @@ def append_case_event(
     current = case.soker or {"version": "1.0.0", "avsender": avsender, "hendelser": []}
     document = {**current, "avsender": avsender, "hendelser": [*current["hendelser"], event]}
     return report_case_events(actor=actor, case=case, document=document)
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _instant(timestamp: str) -> str:
@@ -487,7 +513,7 @@ def register_client(
     client_id = client_id or str(uuid.uuid4())
     with transaction.atomic():
         user, _ = User.objects.get_or_create(
-            username=f"fagsystem-{client_id}"[:150],
+            username=system_username(client_id),
             defaults={"kind": User.Kind.SYSTEM, "first_name": name[:150]},
         )
         client, _ = ApiClient.objects.update_or_create(

@@ -112,6 +112,11 @@ def grant_of_access_token(token: str) -> Grant | None:
     )
 
 
+def system_username(client_id: str) -> str:
+    """The username of a case system's service user (it acts as this user in audit entries)."""
+    return f"fagsystem-{client_id}"[:150]
+
+
 def _unverified_issuer(assertion: str) -> str:
     try:
         payload = assertion.split(".")[1]

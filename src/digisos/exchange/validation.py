@@ -131,12 +131,21 @@ def _rule_violations(document: dict[str, Any], file_ids: set[str] | None) -> lis
             )
         )
     if file_ids is not None:
-        for path, file_id in _dokumentlager_references(events, "hendelser"):
-            if file_id not in file_ids:
-                found.append(
-                    Violation(path, f"Filen {file_id} finnes ikke på saken. Last opp brevet før hendelsen.")
-                )
+        found += missing_file_violations(document, file_ids)
     return found
+
+
+def referenced_file_ids(document: dict[str, Any]) -> set[str]:
+    return {file_id for _, file_id in _dokumentlager_references(document["hendelser"], "hendelser")}
+
+
+def missing_file_violations(document: dict[str, Any], file_ids: set[str]) -> list[Violation]:
+    """Every letter the events refer to must be on the case (KS Fiks checks the same)."""
+    return [
+        Violation(path, f"Filen {file_id} finnes ikke på saken. Last opp brevet før hendelsen.")
+        for path, file_id in _dokumentlager_references(document["hendelser"], "hendelser")
+        if file_id not in file_ids
+    ]
 
 
 def _dokumentlager_references(value: Any, path: str) -> list[tuple[str, str]]:

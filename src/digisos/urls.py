@@ -19,6 +19,7 @@ urlpatterns = [
     path("api/public/v1/", public_api.urls),
     path("api/exchange/v1/", exchange_api.urls),
     path("innboks/", include("digisos.exchange.urls")),
+    path("innsyn/", include("digisos.innsyn.urls")),
     path("admin/", admin.site.urls),
     path("auth/", include("digisos.accounts.urls")),
     path("kommuner/", include("digisos.municipalities.urls")),

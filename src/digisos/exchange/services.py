@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from digisos.accounts.models import User
@@ -373,16 +374,22 @@ def report_case_events(*, actor: User, case: Case, document: Any) -> ReportResul
     digest = hashlib.sha256(json.dumps(document, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
     latest = max(_instant(event["hendelsestidspunkt"]) for event in document["hendelser"])
     with transaction.atomic():
+        # One round trip: the row lock and the municipality's flags together.
+        flags = ServiceConfiguration.objects.filter(pk=OuterRef("kommunenummer"))
         found = (
-            Case.objects.select_for_update()
+            Case.objects.select_for_update(of=("self",))
             .defer("soker")
+            .annotate(
+                can_update=Subquery(flags.values("can_update_status")[:1]),
+                updates_paused=Subquery(flags.values("updates_temporarily_disabled")[:1]),
+            )
             .filter(pk=case.pk, kommunenummer=case.kommunenummer)
             .first()
         )
         if found is None:
             raise ExchangeRefused(404, "not_found", f"Fant ingen sak {case.pk} for kommunen.")
         case = found
-        check_can_update(case.kommunenummer)
+        _check_update_flags(found.can_update, found.updates_paused)
         if digest == case.soker_sha256:
             return ReportResult(case, changed=False)
         # An unknown event type is not schema-checked, so its references may not even be UUIDs.
@@ -448,11 +455,18 @@ def _instant(timestamp: str) -> str:
 
 def check_can_update(kommunenummer: str) -> None:
     service = ServiceConfiguration.objects.filter(pk=kommunenummer).first()
-    if service is None or not service.can_update_status:
+    _check_update_flags(
+        service is not None and service.can_update_status,
+        service is not None and service.updates_temporarily_disabled,
+    )
+
+
+def _check_update_flags(can_update_status: bool | None, updates_paused: bool | None) -> None:
+    if not can_update_status:
         raise ExchangeRefused(
             403, "updates_not_enabled", "Kommunen har ikke slått på innsyn (kanOppdatereStatus er false)."
         )
-    if service.updates_temporarily_disabled:
+    if updates_paused:
         raise ExchangeRefused(
             409,
             "updates_temporarily_disabled",

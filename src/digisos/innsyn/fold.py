@@ -215,7 +215,8 @@ def fold(
         sent_at=sent_at,
         office=state.office,
         saker=tuple(s for s in state.saker.values() if s.status != "FEILREGISTRERT"),
-        tasks=tuple(sorted(tasks, key=lambda t: (t.deadline is None, t.deadline or now, t.id))),
+        # Stable: equal deadlines keep the caseworker's order.
+        tasks=tuple(sorted(tasks, key=lambda t: (t.deadline is None, t.deadline or now))),
         payments=tuple(sorted(state.payments.values(), key=_payment_order)),
         conditions=tuple(r for r in state.conditions.values() if r.status in SHOWN_REQUIREMENT_STATUSES),
         documentation_requirements=tuple(

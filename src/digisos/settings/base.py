@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "digisos.documents",
     "digisos.application",
     "digisos.exchange",
+    "digisos.innsyn",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,223 @@
+"""Reads for innsyn: every application and case of a person, and one case folded for its page.
+
+Each page costs a fixed number of queries whatever the number of cases or events: the lists are fetched in
+one query each and the fold runs in memory.
+"""
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import structlog
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from digisos.accounts.models import User
+from digisos.application.models import Application
+from digisos.documents.models import Document
+from digisos.exchange.models import Case, Delivery
+from digisos.municipalities.models import Municipality, NavOffice, ServiceConfiguration
+
+from .fold import DONE, NOT_PROCESSED, CaseView, Task, fold
+
+log = structlog.get_logger(__name__)
+
+# NAV's rules for "active" (§3): updated within two months, and not finished more than 21 days ago
+# (unless a documentation deadline is still ahead).
+INACTIVE_AFTER = timedelta(days=61)
+FINISHED_ACTIVE_FOR = timedelta(days=21)
+
+
+@dataclass(frozen=True)
+class Visibility:
+    """What the municipality lets the applicant see online."""
+
+    innsyn: bool  # kanOppdatereStatus
+    updates_paused: bool  # harMidlertidigDeaktivertOppdateringer
+    can_send_documents: bool  # mottak on and not paused
+
+    @property
+    def shows_case(self) -> bool:
+        return self.innsyn and not self.updates_paused
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    case: Case
+    view: CaseView
+    visibility: Visibility
+    municipality_name: str
+    office_name: str
+    active: bool
+    last_change: datetime
+
+    @property
+    def open_tasks(self) -> int:
+        return len(self.view.tasks) if self.visibility.shows_case else 0
+
+
+@dataclass(frozen=True)
+class MyApplications:
+    drafts: list[Application]
+    active: list[CaseSummary]
+    earlier: list[CaseSummary]
+
+
+def my_applications(user: User, *, now: datetime | None = None) -> MyApplications:
+    now = now or timezone.now()
+    drafts = list(
+        Application.objects.filter(owner=user, status=Application.Status.DRAFT)
+        .only("id", "created_at", "updated_at", "owner_id", "status")
+        .order_by("-updated_at")
+    )
+    cases = list(
+        Case.objects.filter(owner=user)
+        .select_related("application")
+        .only(
+            "id",
+            "kommunenummer",
+            "enhetsnummer",
+            "created_at",
+            "updated_at",
+            "soker",
+            "soker_updated_at",
+            "owner_id",
+            "application__id",
+            "application__reference",
+            "application__sent_at",
+            "application__vedlegg_json",
+            "application__office_name",
+            "application__enhetsnummer",
+        )
+        .prefetch_related(Prefetch("deliveries", queryset=_ettersendelser()))
+        .order_by("-created_at")
+    )
+    context = _context([c.kommunenummer for c in cases], [_office_of(c) for c in cases])
+    summaries = [_summary(case, context, now) for case in cases]
+    active = sorted((s for s in summaries if s.active), key=lambda s: _active_order(s, now))
+    earlier = sorted((s for s in summaries if not s.active), key=lambda s: s.last_change, reverse=True)
+    return MyApplications(drafts=drafts, active=active, earlier=earlier)
+
+
+@dataclass(frozen=True)
+class CasePage:
+    summary: CaseSummary
+    letters: dict[str, Document]  # dokumentlager id → the letter
+    sent_documents: list[Delivery]  # ettersendelser, newest first
+    tasks_sent: dict[str, datetime]  # task id → when documents answering it were sent
+    offices: dict[str, str]  # enhetsnummer → office name, for the timeline
+
+
+def case_page(user: User, case_id: uuid.UUID | str, *, now: datetime | None = None) -> CasePage | None:
+    now = now or timezone.now()
+    case = (
+        Case.objects.filter(owner=user, pk=case_id)
+        .select_related("application", "application__pdf")
+        .prefetch_related(Prefetch("deliveries", queryset=_ettersendelser()))
+        .first()
+    )
+    if case is None:
+        return None
+    summary = _summary(case, _context([case.kommunenummer], [_office_of(case)]), now)
+    view = summary.view
+    if view.skipped:
+        log.warning("innsyn.unknown_event_types", case=str(case.id), types=sorted(set(view.skipped)))
+    letters = {
+        str(d.id): d for d in Document.objects.filter(folder_id=case.letters_id).order_by("created_at")
+    }
+    office_numbers = {e.detail for e in view.timeline if e.kind in ("forwarded", "sent") and e.detail}
+    offices = dict(NavOffice.objects.filter(pk__in=office_numbers).values_list("enhetsnummer", "name"))
+    sent = list(case.deliveries.all())
+    return CasePage(
+        summary=summary,
+        letters=letters,
+        sent_documents=sorted(sent, key=lambda d: d.created_at, reverse=True),
+        tasks_sent=_tasks_answered(view.tasks, sent),
+        offices=offices,
+    )
+
+
+def _ettersendelser():
+    return Delivery.objects.filter(kind=Delivery.Kind.ETTERSENDELSE).only(
+        "id", "case_id", "created_at", "vedlegg_json", "status", "kind"
+    )
+
+
+def _office_of(case: Case) -> str:
+    return case.enhetsnummer or (case.application.enhetsnummer if case.application else "")
+
+
+@dataclass(frozen=True)
+class _Context:
+    visibility: dict[str, Visibility]
+    municipality_names: dict[str, str]
+    office_names: dict[str, str]
+
+
+def _context(kommunenummer: list[str], offices: list[str]) -> _Context:
+    configurations = ServiceConfiguration.objects.filter(pk__in=set(kommunenummer))
+    visibility = {
+        c.municipality_id: Visibility(
+            innsyn=c.can_update_status,
+            updates_paused=c.updates_temporarily_disabled,
+            can_send_documents=c.can_receive_applications and not c.receiving_temporarily_disabled,
+        )
+        for c in configurations
+    }
+    names = dict(Municipality.objects.filter(pk__in=set(kommunenummer)).values_list("kommunenummer", "name"))
+    office_names = dict(NavOffice.objects.filter(pk__in=set(offices)).values_list("enhetsnummer", "name"))
+    return _Context(visibility, names, office_names)
+
+
+def _summary(case: Case, context: _Context, now: datetime) -> CaseSummary:
+    application = case.application
+    visibility = context.visibility.get(case.kommunenummer, Visibility(False, False, False))
+    view = fold(
+        case.soker if visibility.shows_case else None,
+        now=now,
+        sent_at=application.sent_at if application else None,
+        office=_office_of(case),
+        vedlegg=application.vedlegg_json if application else None,
+    )
+    last_change = max(filter(None, [case.created_at, case.soker_updated_at, view.updated_at]))
+    return CaseSummary(
+        case=case,
+        view=view,
+        visibility=visibility,
+        municipality_name=context.municipality_names.get(case.kommunenummer, case.kommunenummer),
+        office_name=context.office_names.get(view.office, ""),
+        active=_is_active(view, last_change, now),
+        last_change=last_change,
+    )
+
+
+def _is_active(view: CaseView, last_change: datetime, now: datetime) -> bool:
+    if now - last_change >= INACTIVE_AFTER:
+        return False
+    if view.status in (DONE, NOT_PROCESSED) and now - last_change > FINISHED_ACTIVE_FOR:
+        return any(r.deadline and r.deadline > now for r in view.documentation_requirements)
+    return True
+
+
+def _active_order(summary: CaseSummary, now: datetime) -> tuple[Any, ...]:
+    deadline = summary.view.next_deadline if summary.visibility.shows_case else None
+    return (deadline is None, deadline or now, summary.open_tasks == 0, -summary.last_change.timestamp())
+
+
+def _tasks_answered(tasks: tuple[Task, ...], ettersendelser: list[Delivery]) -> dict[str, datetime]:
+    """A task counts as answered when an ettersendelse after it was asked for carries its type and extra
+    info (NAV's rule), or names it by reference."""
+    answered: dict[str, datetime] = {}
+    for task in tasks:
+        for delivery in ettersendelser:
+            if task.requested_at and delivery.created_at < task.requested_at:
+                continue
+            for entry in delivery.vedlegg_json.get("vedlegg", []):
+                same_reference = task.reference and entry.get("hendelseReferanse") == task.reference
+                same_kind = entry.get("type") == task.document_type and (entry.get("tilleggsinfo") or "") == (
+                    task.extra_info or ""
+                )
+                if same_reference or same_kind:
+                    answered[task.id] = max(answered.get(task.id, delivery.created_at), delivery.created_at)
+    return answered

@@ -1,0 +1,112 @@
+"""Thin views for innsyn: "Mine søknader", one case, and sending documents from a task."""
+
+import uuid
+from collections import OrderedDict
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from digisos.application.requirements import documentation_requirements
+
+from . import selectors, services
+from .fold import CaseView
+
+
+def _citizen(request: HttpRequest):
+    user = request.user
+    if not getattr(user, "pid", None):
+        raise Http404
+    return user
+
+
+@login_required
+def my_applications(request: HttpRequest) -> HttpResponse:
+    overview = selectors.my_applications(_citizen(request))
+    return render(request, "innsyn/mine.html", {"overview": overview})
+
+
+@login_required
+def case(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    return _render_case(request, case_id)
+
+
+def _render_case(
+    request: HttpRequest, case_id: uuid.UUID, *, errors: list[str] | None = None, task_id: str = ""
+) -> HttpResponse:
+    page = selectors.case_page(_citizen(request), case_id)
+    if page is None:
+        raise Http404
+    view = page.summary.view
+    context = {
+        "page": page,
+        "summary": page.summary,
+        "view": view,
+        "case": page.summary.case,
+        "titles": _requirement_titles(page.summary.case),
+        "payments_by_month": _payments_by_month(view),
+        "errors": errors or [],
+        "error_task": task_id,
+    }
+    return render(request, "innsyn/case.html", context, status=400 if errors else 200)
+
+
+@login_required
+@require_POST
+def send_documents(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    user = _citizen(request)
+    page = selectors.case_page(user, case_id)
+    if page is None:
+        raise Http404
+    task_id = request.POST.get("oppgave", "")
+    task = next((t for t in page.summary.view.tasks if t.id == task_id), None)
+    if task_id and task is None:
+        return _render_case(request, case_id, errors=[_("Oppgaven finnes ikke lenger. Last siden på nytt.")])
+    files = [(f.name, f.read()) for f in request.FILES.getlist("filer")]
+    try:
+        result = services.send_documents(actor=user, case=page.summary.case, task=task, files=files)
+    except services.SendRefused as refused:
+        message = (
+            _("Velg minst én fil å sende.")
+            if refused.reason == "no_files"
+            else _(
+                "Kommunen tar ikke imot dokumenter digitalt akkurat nå. Send dem i posten eller lever dem på NAV-kontoret."
+            )
+        )
+        return _render_case(request, case_id, errors=[message], task_id=task_id)
+    problems = [f"{r.name}: {r.message}" for r in result.refused]
+    if result.delivery is None:
+        return _render_case(request, case_id, errors=problems, task_id=task_id)
+    sent = len(result.delivery.vedlegg_json["vedlegg"][0]["filer"])
+    messages.success(
+        request,
+        _("%(count)s dokument er sendt til NAV-kontoret.") % {"count": sent}
+        if sent == 1
+        else _("%(count)s dokumenter er sendt til NAV-kontoret.") % {"count": sent},
+    )
+    for problem in problems:
+        messages.warning(request, problem)
+    return redirect("innsyn:case", case_id)
+
+
+def _requirement_titles(case: Any) -> dict[str, str]:
+    application = case.application
+    if application is None or application.sent_at is None:
+        return {}
+    requirements = documentation_requirements(
+        application.answers, application.registers, today=application.sent_at.date()
+    )
+    return {r.key: r.title for r in requirements}
+
+
+def _payments_by_month(view: CaseView) -> list[tuple[Any, list[Any]]]:
+    months: OrderedDict[Any, list[Any]] = OrderedDict()
+    for payment in view.payments:
+        if payment.status == "ANNULLERT":
+            continue
+        months.setdefault(payment.month, []).append(payment)
+    return list(months.items())

@@ -3,20 +3,12 @@
 import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
-from django.urls import reverse
 
 from digisos.accounts.models import User
 from digisos.application.models import Application
 from digisos.documents.selectors import MUNICIPAL_CASEWORKER_ROLE
-from digisos.registers.adapters.local import load_population
-
-
-def citizen(key: str) -> User:
-    pid = next(p["pid"] for p in load_population().values() if p["key"] == key)
-    user, _ = User.objects.get_or_create(
-        username=f"citizen-{key}", defaults={"kind": User.Kind.CITIZEN, "pid": pid}
-    )
-    return user
+from tests.fixtures.exchange import apply
+from tests.fixtures.personas import citizen
 
 
 def caseworker(kommunenummer: str, username: str = "sara") -> User:
@@ -30,20 +22,7 @@ def caseworker(kommunenummer: str, username: str = "sara") -> User:
 
 def send_application(key: str, *, upload: bool = True) -> Application:
     """The persona applies over HTTP (its own test client) with the standard answers, and sends."""
-    from tests.application.test_application_flow import upload_rental_contract, walk_through
-
-    client = Client()
-    user = citizen(key)
-    client.force_login(user)
-    assert client.post(reverse("application:new")).status_code == 302
-    application = Application.objects.filter(owner=user).latest("created_at")
-    walk_through(client, application)
-    if upload:
-        upload_rental_contract(client, application)
-    response = client.post(reverse("application:send", args=[application.id]))
-    assert response.status_code == 302, response.content.decode()[:2000]
-    application.refresh_from_db()
-    return application
+    return apply(Client(), citizen(key), upload=upload)
 
 
 @pytest.fixture

@@ -19,8 +19,8 @@ from digisos.core.models import AuditEntry
 from digisos.exchange import services
 from digisos.exchange.models import Delivery, Receiver
 from digisos.exchange.selectors import collect_deadline, overdue_deliveries
-from tests.exchange.test_exchange_api import persona
 from tests.fixtures.exchange import apply, connect
+from tests.fixtures.personas import citizen
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -78,7 +78,7 @@ def test_worker_killed_mid_delivery_then_restarted_delivers_exactly_once(
     connect(municipality_keys)
     # Bergen's certificate is not registered yet: the first attempt (in the request) fails and waits.
     Receiver.objects.filter(pk="4601").update(certificate_pem="")
-    application = apply(Client(), persona("familie-bergen"))
+    application = apply(Client(), citizen("familie-bergen"))
     delivery = Delivery.objects.get(case__application=application)
     assert (delivery.status, delivery.attempts) == ("waiting", 1) and "sertifikat" in delivery.last_error
     Receiver.objects.filter(pk="4601").update(
@@ -132,7 +132,7 @@ def test_failures_back_off_then_give_up_and_overdue_deliveries_are_raised(
 ):
     Receiver.objects.filter(pk="4601").update(certificate_pem="")
     with django_capture_on_commit_callbacks(execute=True):
-        application = apply(client, persona("familie-bergen"), upload=False)
+        application = apply(client, citizen("familie-bergen"), upload=False)
     delivery = Delivery.objects.get(case__application=application)
     assert delivery.status == "waiting" and delivery.next_attempt_at > datetime.now(UTC)
     assert services.resume_deliveries() == 0  # not due yet

@@ -13,8 +13,8 @@ from digisos.exchange import services
 from digisos.exchange.models import Case, Delivery, Receiver
 from digisos.exchange.simulator import decrypt
 from tests.documents import corpus
-from tests.exchange.test_exchange_api import persona
 from tests.fixtures.exchange import apply
+from tests.fixtures.personas import citizen
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data", "document_settings")]
 
@@ -23,7 +23,7 @@ def test_ettersendelse_is_delivered_with_its_vedlegg_json_and_cover_pdf(
     client, connected, exchange_api, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        application = apply(client, persona("familie-bergen"), upload=False)
+        application = apply(client, citizen("familie-bergen"), upload=False)
     case = Case.objects.get(application=application)
     folder = documents.create_folder(owner=case.owner, kind=Folder.Kind.ETTERSENDELSE)
     document = documents.upload_document(
@@ -63,7 +63,7 @@ def test_inbox_mail_at_most_every_eight_hours_without_personal_data(
     client, django_capture_on_commit_callbacks
 ):
     Receiver.objects.create(kommunenummer="0301", channel="inbox", inbox_email="innboks@oslo.kommune.example")
-    kari = persona("kari-leier-oslo")
+    kari = citizen("kari-leier-oslo")
     with django_capture_on_commit_callbacks(execute=True):
         application = apply(client, kari, upload=False)
     assert Delivery.objects.get(case__application=application).status == "available"

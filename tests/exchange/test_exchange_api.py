@@ -11,7 +11,6 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from digisos.accounts.models import User
 from digisos.application.filformat_validation import soknad_errors
 from digisos.core.models import AuditEntry
 from digisos.exchange.models import Case, Delivery
@@ -19,14 +18,9 @@ from digisos.exchange.simulator import decrypt, letter_pdf
 from digisos.municipalities.models import ServiceConfiguration
 from digisos.registers.adapters.local import load_population
 from tests.fixtures.exchange import apply, token_for
+from tests.fixtures.personas import citizen
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data", "document_settings")]
-
-
-def persona(key: str) -> User:
-    pid = next(p["pid"] for p in load_population().values() if p["key"] == key)
-    user, _ = User.objects.get_or_create(username=f"citizen-{key}", defaults={"kind": "citizen", "pid": pid})
-    return user
 
 
 def soker(*events: dict, version: str = "1.0.0") -> dict:
@@ -41,7 +35,7 @@ def soker(*events: dict, version: str = "1.0.0") -> dict:
 @pytest.fixture
 def sent(client, connected, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        application = apply(client, persona("familie-bergen"))
+        application = apply(client, citizen("familie-bergen"))
     return application
 
 
@@ -357,7 +351,7 @@ def test_two_identical_posts_racing_store_one_version(client, connected, exchang
 
     call_command("load_municipalities", verbosity=0)
     call_command("load_demo_service_flags", verbosity=0)
-    application = apply(client, persona("familie-bergen"), upload=False)
+    application = apply(client, citizen("familie-bergen"), upload=False)
     case = Case.objects.get(application=application)
     document = soker()
     results = []

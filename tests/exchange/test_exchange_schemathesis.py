@@ -16,8 +16,8 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from digisos.exchange import services
-from tests.application.conftest import persona_pid
 from tests.fixtures.exchange import connect, signer
+from tests.fixtures.personas import persona_pid
 
 ROOT = Path(__file__).resolve().parents[2]
 schema = schemathesis.openapi.from_path(ROOT / "docs" / "api" / "exchange-v1.yaml")

@@ -22,7 +22,8 @@ from digisos.exchange.models import Case, Delivery
 from digisos.exchange.validation import soker_violations
 from digisos.municipalities.models import ServiceConfiguration
 from tests.documents import corpus
-from tests.exchange.conftest import caseworker, citizen
+from tests.exchange.conftest import caseworker
+from tests.fixtures.personas import citizen
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data", "document_settings")]
 

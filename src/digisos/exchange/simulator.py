@@ -229,7 +229,8 @@ class CaseStory:
     clock: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     def add(self, event: dict[str, Any]) -> dict[str, Any]:
-        self.clock += timedelta(seconds=1)
+        # Real time, but always after the previous event (equal timestamps would need tie rules).
+        self.clock = max(self.clock + timedelta(milliseconds=1), datetime.now(UTC))
         self.events.append({"hendelsestidspunkt": timestamp(self.clock), **event})
         return self.client.post_case_events(self.case_id, self.document())
 

@@ -27,6 +27,8 @@ log = structlog.get_logger(__name__)
 # (unless a documentation deadline is still ahead).
 INACTIVE_AFTER = timedelta(days=61)
 FINISHED_ACTIVE_FOR = timedelta(days=21)
+# The case system's clock and ours differ a little; an upload moments "before" a request still answers it.
+CLOCK_SKEW = timedelta(minutes=2)
 
 
 @dataclass(frozen=True)
@@ -211,7 +213,7 @@ def _tasks_answered(tasks: tuple[Task, ...], ettersendelser: list[Delivery]) -> 
     answered: dict[str, datetime] = {}
     for task in tasks:
         for delivery in ettersendelser:
-            if task.requested_at and delivery.created_at < task.requested_at:
+            if task.requested_at and delivery.created_at < task.requested_at - CLOCK_SKEW:
                 continue
             for entry in delivery.vedlegg_json.get("vedlegg", []):
                 same_reference = task.reference and entry.get("hendelseReferanse") == task.reference

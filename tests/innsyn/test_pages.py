@@ -1,0 +1,217 @@
+"""Innsyn over HTTP: Mine søknader across municipalities, the case page (status, tasks with upload, letters,
+decisions, payments), innsyn off, another person's case, and constant query counts."""
+
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from digisos.exchange import services as exchange
+from digisos.exchange.models import Case, Delivery
+from digisos.exchange.simulator import letter_pdf
+from digisos.municipalities.models import ServiceConfiguration
+from tests.documents import corpus
+from tests.fixtures.exchange import apply
+from tests.fixtures.personas import citizen, persona_pid
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data", "document_settings")]
+
+
+def at(minute: int) -> str:
+    return f"2026-11-23T1{minute // 60}:{minute % 60:02d}:00.000Z"
+
+
+@pytest.fixture
+def sofie_case(client, connected, exchange_api, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        application = apply(client, citizen("familie-bergen"), upload=False)
+    case = Case.objects.get(application=application)
+    bergen = exchange_api("4601")
+    letters = [
+        bergen.post(
+            f"/saker/{case.id}/filer",
+            {"filer": [SimpleUploadedFile(name, letter_pdf(name, ["x"]))]},
+            content_type=None,
+        ).json()[0]["dokumentlagerDokumentId"]
+        for name in ("etterspurt.pdf", "vedtak.pdf")
+    ]
+    events = [
+        {"type": "soknadsStatus", "status": "MOTTATT", "hendelsestidspunkt": at(0)},
+        {"type": "soknadsStatus", "status": "UNDER_BEHANDLING", "hendelsestidspunkt": at(1)},
+        {
+            "type": "dokumentasjonEtterspurt",
+            "hendelsestidspunkt": at(2),
+            "forvaltningsbrev": {"referanse": {"type": "dokumentlager", "id": letters[0]}},
+            "dokumenter": [
+                {
+                    "dokumenttype": "Kontoutskrift",
+                    "tilleggsinformasjon": "Brukskonto, siste tre måneder",
+                    "innsendelsesfrist": "2026-12-01T22:59:00.000Z",
+                    "dokumentreferanse": "dok-1",
+                }
+            ],
+        },
+        {"type": "saksStatus", "referanse": "sak-1", "tittel": "Livsopphold", "hendelsestidspunkt": at(3)},
+        {
+            "type": "vedtakFattet",
+            "saksreferanse": "sak-1",
+            "utfall": "INNVILGET",
+            "hendelsestidspunkt": at(4),
+            "vedtaksfil": {"referanse": {"type": "dokumentlager", "id": letters[1]}},
+        },
+        {
+            "type": "utbetaling",
+            "utbetalingsreferanse": "u1",
+            "saksreferanse": "sak-1",
+            "status": "PLANLAGT_UTBETALING",
+            "belop": 5250,
+            "beskrivelse": "Livsopphold",
+            "forfallsdato": "2026-11-27",
+            "annenMottaker": False,
+            "kontonummer": "12345678903",
+            "hendelsestidspunkt": at(5),
+        },
+        {
+            "type": "utbetaling",
+            "utbetalingsreferanse": "u2",
+            "saksreferanse": "sak-1",
+            "belop": 8000,
+            "beskrivelse": "Husleie",
+            "forfallsdato": "2026-12-01",
+            "annenMottaker": True,
+            "mottaker": "Utleier AS",
+            "kontonummer": "98765432106",
+            "hendelsestidspunkt": at(5),
+        },
+    ]
+    document = {
+        "version": "1.0.0",
+        "avsender": {"systemnavn": "t", "systemversjon": "1"},
+        "hendelser": events,
+    }
+    assert bergen.post(f"/saker/{case.id}/digisos-soker", document).status_code == 200
+    client.force_login(case.owner)
+    return case
+
+
+def test_the_case_page_shows_status_the_request_the_decision_and_payments(client, sofie_case):
+    response = client.get(reverse("innsyn:case", args=[sofie_case.id]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert re.search(r"Status:\s*Under behandling\s*</h2>", html)
+    assert "Kontoutskrift" in html and "Brukskonto, siste tre måneder" in html and "1. desember 2026" in html
+    assert "Innvilget" in html and "Livsopphold" in html
+    assert re.search(r"5(\xa0|&nbsp;| )250 kr", html)
+    assert "Kontoen din 12345678903" in html
+    assert "98765432106" not in html and "Utleier AS" in html  # someone else is paid: no account shown
+    letters = list(sofie_case.letters.documents.all())
+    for letter in letters:
+        assert reverse("documents:download", args=[letter.id]) in html
+        assert client.get(reverse("documents:download", args=[letter.id])).status_code == 200
+
+
+def test_uploading_from_the_task_sends_an_ettersendelse_and_marks_the_task_sent(
+    client, sofie_case, exchange_api
+):
+    page = client.get(reverse("innsyn:case", args=[sofie_case.id]))
+    task_id = page.content.decode().split('name="oppgave" value="')[1].split('"')[0]
+    response = client.post(
+        reverse("innsyn:send", args=[sofie_case.id]),
+        {"oppgave": task_id, "filer": [SimpleUploadedFile("kontoutskrift.pdf", corpus.pdf())]},
+    )
+    assert response.status_code == 302
+    delivery = Delivery.objects.get(case=sofie_case, kind="ettersendelse")
+    (entry,) = delivery.vedlegg_json["vedlegg"]
+    assert (entry["type"], entry["hendelseType"], entry["hendelseReferanse"]) == (
+        "Kontoutskrift",
+        "dokumentasjonEtterspurt",
+        "dok-1",
+    )
+    assert delivery.status == "available"
+    listed = exchange_api("4601").get("/leveranser").json()["leveranser"]
+    assert any(d["type"] == "ettersendelse" and d["fiksDigisosId"] == str(sofie_case.id) for d in listed)
+    html = client.get(reverse("innsyn:case", args=[sofie_case.id])).content.decode()
+    assert 'data-testid="task-sent"' in html and "er sendt til NAV-kontoret" in html
+
+
+def test_sending_nothing_or_a_refused_file_says_what_to_do_and_sends_nothing(client, sofie_case):
+    empty = client.post(reverse("innsyn:send", args=[sofie_case.id]), {})
+    assert empty.status_code == 400 and "Velg minst én fil" in empty.content.decode()
+    virus = client.post(
+        reverse("innsyn:send", args=[sofie_case.id]), {"filer": [SimpleUploadedFile("x.txt", corpus.EICAR)]}
+    )
+    assert virus.status_code == 400 and "x.txt" in virus.content.decode()
+    assert not Delivery.objects.filter(case=sofie_case, kind="ettersendelse").exists()
+
+
+def test_mine_soknader_lists_every_case_across_municipalities_with_paper_ones(client, sofie_case):
+    system = exchange.register_client(
+        kommunenummer="5501", name="t", public_key_pem="x", client_id="paper"
+    ).user
+    exchange.create_paper_case(
+        actor=system, kommunenummer="5501", fodselsnummer=persona_pid("familie-bergen")
+    )
+    html = client.get(reverse("innsyn:mine")).content.decode()
+    assert (
+        sofie_case.application.reference in html
+        and "Papirsøknad" in html
+        and "Tromsø" in html
+        and "Bergen" in html
+    )
+    assert "Du må sende 1 dokument." in html
+
+
+def test_a_municipality_with_innsyn_off_shows_the_application_and_why_not_more(client, sofie_case):
+    ServiceConfiguration.objects.filter(pk="4601").update(can_update_status=False)
+    html = client.get(reverse("innsyn:case", args=[sofie_case.id])).content.decode()
+    assert "Kommunen viser ikke status på nett" in html and "Kontoutskrift" not in html
+    assert reverse("documents:download", args=[sofie_case.application.pdf_id]) in html
+    ServiceConfiguration.objects.filter(pk="4601").update(
+        can_update_status=True, updates_temporarily_disabled=True
+    )
+    html = client.get(reverse("innsyn:case", args=[sofie_case.id])).content.decode()
+    assert "midlertidig stengt for oppdateringer" in html and "Innvilget" not in html
+
+
+def test_another_persons_case_is_404(client, sofie_case):
+    client.force_login(citizen("kari-leier-oslo"))
+    assert client.get(reverse("innsyn:case", args=[sofie_case.id])).status_code == 404
+    assert client.post(reverse("innsyn:send", args=[sofie_case.id]), {}).status_code == 404
+
+
+def _queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_query_counts_do_not_grow_with_events_or_cases(client, sofie_case):
+    url = reverse("innsyn:case", args=[sofie_case.id])
+    few = _queries(client, url)
+    document = dict(Case.objects.get(pk=sofie_case.id).soker)
+    document["hendelser"] = document["hendelser"] + [
+        {
+            "type": "utbetaling",
+            "utbetalingsreferanse": f"x{n}",
+            "belop": n,
+            "forfallsdato": "2026-12-05",
+            "hendelsestidspunkt": f"2026-11-24T10:{n // 60:02d}:{n % 60:02d}.000Z",
+        }
+        for n in range(200)
+    ]
+    Case.objects.filter(pk=sofie_case.id).update(soker=document)
+    assert _queries(client, url) == few
+
+    mine = reverse("innsyn:mine")
+    one = _queries(client, mine)
+    system = exchange.register_client(
+        kommunenummer="5501", name="t", public_key_pem="x", client_id="paper"
+    ).user
+    for _ in range(5):
+        exchange.create_paper_case(
+            actor=system, kommunenummer="5501", fodselsnummer=persona_pid("familie-bergen")
+        )
+    assert _queries(client, mine) == one

@@ -33,6 +33,7 @@ from digisos.municipalities.models import ServiceConfiguration
 
 from . import metrics, pdf
 from .models import ApiClient, Case, DeliveredFile, Delivery, Receiver, UsedAssertion
+from .signals import case_events_stored
 from .tokens import system_username
 from .validation import (
     Violation,
@@ -416,6 +417,8 @@ def report_case_events(*, actor: User, case: Case, document: Any) -> ReportResul
         case.save(
             update_fields=["soker", "soker_sha256", "soker_latest_event_at", "soker_updated_at", "updated_at"]
         )
+        case_id = case.id
+        transaction.on_commit(lambda: case_events_stored.send(sender=Case, case_id=case_id))
         record_audit(
             actor=actor,
             action="exchange.case_events",

@@ -20,6 +20,7 @@ from digisos.exchange.models import Case, Delivery
 from digisos.municipalities.models import Municipality, NavOffice, ServiceConfiguration
 
 from .fold import DONE, NOT_PROCESSED, CaseView, Task, fold
+from .models import Notification
 
 log = structlog.get_logger(__name__)
 
@@ -205,6 +206,14 @@ def _is_active(view: CaseView, last_change: datetime, now: datetime) -> bool:
 def _active_order(summary: CaseSummary, now: datetime) -> tuple[Any, ...]:
     deadline = summary.view.next_deadline if summary.visibility.shows_case else None
     return (deadline is None, deadline or now, summary.open_tasks == 0, -summary.last_change.timestamp())
+
+
+def answered_tasks(case: Case, view: CaseView) -> set[str]:
+    return set(_tasks_answered(view.tasks, list(_ettersendelser().filter(case=case))))
+
+
+def my_notifications(user: User) -> list[Notification]:
+    return list(Notification.objects.filter(user=user).select_related("case__application")[:100])
 
 
 def _tasks_answered(tasks: tuple[Task, ...], ettersendelser: list[Delivery]) -> dict[str, datetime]:

@@ -31,6 +31,11 @@ def my_applications(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    return render(request, "innsyn/varsler.html", {"notifications": selectors.my_notifications(_citizen(request))})
+
+
+@login_required
 def case(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     return _render_case(request, case_id)
 

@@ -78,7 +78,8 @@ class ContactInfo:
     """KRR (Kontakt- og reservasjonsregisteret)."""
 
     mobile: str | None
-    reserved: bool = False
+    reserved: bool = False  # reserved against digital contact: no SMS or e-mail
+    email: str | None = None
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ import structlog
 
 from . import registry
 from .adapters.local import load_population
-from .ports import Person, RegisterUnavailable
+from .ports import ContactInfo, Person, RegisterUnavailable
 from .registry import folkeregister
 
 log = structlog.get_logger(__name__)
@@ -116,3 +116,16 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, date):
         return value.isoformat()
     return value
+
+
+def notification_contact(pid: str) -> ContactInfo | None:
+    """Where to notify the person (KRR): None when KRR does not answer, has no record, or the person has
+    reserved themselves against digital contact."""
+    try:
+        contact = registry.krr().get_contact(pid)
+    except RegisterUnavailable:
+        log.warning("register.unavailable", register="krr", purpose="notification")
+        return None
+    if contact is None or contact.reserved:
+        return None
+    return contact

@@ -196,7 +196,12 @@ PERIODIC_TASKS = {
         "every_minutes": 60,
     },
     "exchange.inbox_mail": {"task": "digisos.exchange.tasks.notify_inboxes", "every_minutes": 15},
+    "innsyn.deadline_reminders": {"task": "digisos.innsyn.tasks.remind_deadlines", "every_minutes": 60},
 }
+
+# SMS to applicants goes through this gateway (a port: digisos.innsyn.adapters.sms.SmsGateway). The logging
+# adapter sends nothing; production sets its gateway's adapter.
+SMS_GATEWAY = env_str("DIGISOS_SMS_GATEWAY", "digisos.innsyn.adapters.sms.LoggingSmsGateway")
 
 # The exchange API for case systems (/api/exchange/v1/). AUDIENCE is what a client's signed assertion must
 # name as `aud`; access tokens live ACCESS_TOKEN_SECONDS (Maskinporten's default is 120).

@@ -97,7 +97,9 @@ class LocalKrr:
             return None
         record = persona["krr"]
         _failing(record, "KRR")
-        return ContactInfo(mobile=record.get("mobile"), reserved=bool(record.get("reserved")))
+        return ContactInfo(
+            mobile=record.get("mobile"), reserved=bool(record.get("reserved")), email=record.get("email")
+        )
 
 
 class LocalKontoregister:

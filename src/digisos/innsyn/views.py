@@ -32,7 +32,9 @@ def my_applications(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def notifications(request: HttpRequest) -> HttpResponse:
-    return render(request, "innsyn/varsler.html", {"notifications": selectors.my_notifications(_citizen(request))})
+    return render(
+        request, "innsyn/varsler.html", {"notifications": selectors.my_notifications(_citizen(request))}
+    )
 
 
 @login_required

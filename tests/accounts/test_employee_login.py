@@ -55,14 +55,17 @@ def test_groups_follow_the_roles_at_every_login(client, idporten_settings, local
     # Her municipality comes from the token: it decides whose documents she may read.
     assert User.objects.get(username="employee-sara-saksbehandler").municipality == "0301"
     # The provider now says Sara is an analyst only (the mock's user API changes her claims).
+    sara = {"name": "Sara Saksbehandler", "roles": ["kommune_saksbehandler"], "municipality": "0301"}
     requests.put(
-        f"{local_idporten}/users/sara-saksbehandler",
-        json={"name": "Sara Saksbehandler", "roles": ["analyst"]},
-        timeout=10,
+        f"{local_idporten}/users/sara-saksbehandler", json={**sara, "roles": ["analyst"]}, timeout=10
     ).raise_for_status()
-    client.logout()
-    _log_in_as(client, "sara-saksbehandler")
-    assert _groups("sara-saksbehandler") == ["analyst"]
+    try:
+        client.logout()
+        _log_in_as(client, "sara-saksbehandler")
+        assert _groups("sara-saksbehandler") == ["analyst"]
+    finally:
+        # The provider lives for the whole session; later tests log in as the real Sara.
+        requests.put(f"{local_idporten}/users/sara-saksbehandler", json=sara, timeout=10).raise_for_status()
 
 
 def test_an_employee_without_a_known_role_is_refused(client, idporten_settings, local_idporten):

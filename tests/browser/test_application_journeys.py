@@ -35,6 +35,26 @@ def start(page: Page) -> None:
     check_accessibility(page)
 
 
+def send_as_family(page: Page) -> None:
+    """Sofie (Bergen, married, two children) sends an application with the fewest answers."""
+    log_in(page, "familie-bergen")
+    start(page)
+    next_step(page, "Hva søker du om?")
+    page.get_by_label("Hva søker du om?").fill("Mat til familien")
+    for heading in ("Arbeid og utdanning", "Familiesituasjon"):
+        next_step(page, heading)
+    for group in page.get_by_role("group", name="Har dere delt bosted for barnet?").all():
+        group.get_by_label("Nei").check()
+    page.get_by_role("group", name="Betaler eller mottar du barnebidrag?").get_by_label("Nei").check()
+    next_step(page, "Bosituasjon")
+    page.get_by_label("Jeg eier boligen").check()
+    for heading in ("Inntekt og formue", "Utgifter", "Dokumentasjon", "Se over søknaden før du sender"):
+        next_step(page, heading)
+    page.get_by_role("button", name="Send søknaden").click()
+    expect(page.get_by_role("heading", name="Søknaden er sendt")).to_be_visible()
+    check_accessibility(page)
+
+
 def test_renter_with_a_job_consents_to_skatteetaten_and_uploads_a_rental_contract(
     page, idporten_settings, document_settings, municipalities_loaded, tmp_path
 ):

@@ -6,9 +6,7 @@ import json
 
 import pytest
 import requests
-from playwright.sync_api import expect
-from tests.browser.test_application_journeys import log_in, next_step, start
-from tests.fixtures.browser import check_accessibility
+from tests.browser.test_application_journeys import send_as_family
 from tests.fixtures.exchange import connect
 
 from digisos.application.filformat_validation import soknad_errors
@@ -32,22 +30,7 @@ def test_application_collected_by_the_simulator_which_reports_every_event_type(
     page, live_server, idporten_settings, document_settings, municipalities_loaded, municipality_keys
 ):
     connect(municipality_keys)
-    log_in(page, "familie-bergen")
-    start(page)
-    next_step(page, "Hva søker du om?")
-    page.get_by_label("Hva søker du om?").fill("Mat til familien")
-    for heading in ("Arbeid og utdanning", "Familiesituasjon"):
-        next_step(page, heading)
-    for group in page.get_by_role("group", name="Har dere delt bosted for barnet?").all():
-        group.get_by_label("Nei").check()
-    page.get_by_role("group", name="Betaler eller mottar du barnebidrag?").get_by_label("Nei").check()
-    next_step(page, "Bosituasjon")
-    page.get_by_label("Jeg eier boligen").check()
-    for heading in ("Inntekt og formue", "Utgifter", "Dokumentasjon", "Se over søknaden før du sender"):
-        next_step(page, heading)
-    page.get_by_role("button", name="Send søknaden").click()
-    expect(page.get_by_role("heading", name="Søknaden er sendt")).to_be_visible()
-    check_accessibility(page)
+    send_as_family(page)
 
     application = Application.objects.get(status=Application.Status.READY)
     bergen = case_system(live_server, municipality_keys, "4601")

@@ -6,7 +6,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 from tests.documents import corpus
@@ -16,12 +15,6 @@ from tests.fixtures.browser import check_accessibility, tab_to
 from digisos.exchange.models import Case, Delivery
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def municipalities_loaded() -> None:
-    call_command("load_municipalities", verbosity=0)
-    call_command("load_demo_service_flags", verbosity=0)
 
 
 def log_in_as_caseworker(page: Page) -> None:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from playwright.sync_api import Page, expect
-from tests.browser.test_application_journeys import log_in, next_step, start
+from tests.browser.test_application_journeys import send_as_family
 from tests.documents import corpus
 from tests.fixtures.browser import check_accessibility, tab_to, visit
 from tests.fixtures.exchange import connect
@@ -16,25 +16,6 @@ from digisos.exchange.models import Case
 from digisos.exchange.simulator import CaseStory, FagsystemClient, collect, timestamp
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def apply_as_sofie(page: Page) -> None:
-    log_in(page, "familie-bergen")
-    start(page)
-    next_step(page, "Hva søker du om?")
-    page.get_by_label("Hva søker du om?").fill("Mat til familien")
-    for heading in ("Arbeid og utdanning", "Familiesituasjon"):
-        next_step(page, heading)
-    for group in page.get_by_role("group", name="Har dere delt bosted for barnet?").all():
-        group.get_by_label("Nei").check()
-    page.get_by_role("group", name="Betaler eller mottar du barnebidrag?").get_by_label("Nei").check()
-    next_step(page, "Bosituasjon")
-    page.get_by_label("Jeg eier boligen").check()
-    for heading in ("Inntekt og formue", "Utgifter", "Dokumentasjon", "Se over søknaden før du sender"):
-        next_step(page, heading)
-    page.get_by_role("button", name="Send søknaden").click()
-    expect(page.get_by_role("heading", name="Søknaden er sendt")).to_be_visible()
-    check_accessibility(page)
 
 
 def reload_case(page: Page) -> None:
@@ -46,7 +27,7 @@ def test_applicant_follows_the_case_and_answers_a_request_from_the_task(
     page, live_server, idporten_settings, document_settings, municipalities_loaded, municipality_keys
 ):
     connect(municipality_keys)
-    apply_as_sofie(page)
+    send_as_family(page)
     bergen = FagsystemClient(
         base_url=live_server.url,
         client_id="test-fagsystem-4601",

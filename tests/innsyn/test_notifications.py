@@ -7,15 +7,13 @@ from email import message_from_bytes
 
 import pytest
 from aiosmtpd.controller import Controller
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from tools.pgcluster import _free_port
 
 from digisos.exchange.models import Case
-from digisos.exchange.simulator import letter_pdf
 from digisos.innsyn import notifications
 from digisos.innsyn.models import Notification
-from tests.fixtures.exchange import apply
+from tests.fixtures.exchange import apply, upload_letter
 from tests.fixtures.personas import citizen
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data", "document_settings")]
@@ -82,14 +80,8 @@ def test_a_request_sends_one_sms_and_one_email_without_personal_data_once(
         application = apply(client, sofie, upload=False)
     case = Case.objects.get(application=application)
     bergen = exchange_api("4601")
-    letter = bergen.post(
-        f"/saker/{case.id}/filer",
-        {"filer": [SimpleUploadedFile("brev.pdf", letter_pdf("Brev", ["x"]))]},
-        content_type=None,
-    ).json()[0]
-    document = request_document(
-        case, letter["dokumentlagerDokumentId"], datetime.now(UTC) + timedelta(days=10)
-    )
+    letter = upload_letter(bergen, case.id)
+    document = request_document(case, letter, datetime.now(UTC) + timedelta(days=10))
     for _ in range(2):  # the same document posted twice
         with django_capture_on_commit_callbacks(execute=True):
             assert bergen.post(f"/saker/{case.id}/digisos-soker", document).status_code == 200
@@ -116,17 +108,13 @@ def test_a_request_sends_one_sms_and_one_email_without_personal_data_once(
     assert Notification.objects.filter(sms_sent=True, email_sent=True).count() == 1
 
     # A decision posted later is news again: one more SMS and e-mail.
-    decision = bergen.post(
-        f"/saker/{case.id}/filer",
-        {"filer": [SimpleUploadedFile("vedtak.pdf", letter_pdf("Vedtak", ["x"]))]},
-        content_type=None,
-    ).json()[0]
+    decision = upload_letter(bergen, case.id, "vedtak.pdf")
     document["hendelser"].append(
         {
             "type": "vedtakFattet",
             "hendelsestidspunkt": "2026-11-23T11:00:00.000Z",
             "saksreferanse": "s1",
-            "vedtaksfil": {"referanse": {"type": "dokumentlager", "id": decision["dokumentlagerDokumentId"]}},
+            "vedtaksfil": {"referanse": {"type": "dokumentlager", "id": decision}},
         }
     )
     with django_capture_on_commit_callbacks(execute=True):
@@ -135,7 +123,7 @@ def test_a_request_sends_one_sms_and_one_email_without_personal_data_once(
 
     # Three days before the deadline: one reminder, once.
     Case.objects.filter(pk=case.pk).update(
-        soker=request_document(case, letter["dokumentlagerDokumentId"], datetime.now(UTC) + timedelta(days=2))
+        soker=request_document(case, letter, datetime.now(UTC) + timedelta(days=2))
     )
     assert notifications.remind_deadlines() == 1
     assert notifications.remind_deadlines() == 0
@@ -154,15 +142,11 @@ def test_no_sms_or_email_to_a_person_without_contact_details_but_the_site_shows_
         application = apply(client, per, upload=False)
     case = Case.objects.get(application=application)
     bergen = exchange_api("4601")
-    letter = bergen.post(
-        f"/saker/{case.id}/filer",
-        {"filer": [SimpleUploadedFile("brev.pdf", letter_pdf("Brev", ["x"]))]},
-        content_type=None,
-    ).json()[0]
+    letter = upload_letter(bergen, case.id)
     with django_capture_on_commit_callbacks(execute=True):
         bergen.post(
             f"/saker/{case.id}/digisos-soker",
-            request_document(case, letter["dokumentlagerDokumentId"], datetime.now(UTC) + timedelta(days=9)),
+            request_document(case, letter, datetime.now(UTC) + timedelta(days=9)),
         )
     assert smtp.messages == [] and len(RecordingSmsGateway.sent) == 1
     assert Notification.objects.get(user=per).email_sent is False

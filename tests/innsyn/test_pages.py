@@ -11,10 +11,9 @@ from django.urls import reverse
 
 from digisos.exchange import services as exchange
 from digisos.exchange.models import Case, Delivery
-from digisos.exchange.simulator import letter_pdf
 from digisos.municipalities.models import ServiceConfiguration
 from tests.documents import corpus
-from tests.fixtures.exchange import apply
+from tests.fixtures.exchange import apply, upload_letter
 from tests.fixtures.personas import citizen, persona_pid
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data", "document_settings")]
@@ -30,14 +29,7 @@ def sofie_case(client, connected, exchange_api, django_capture_on_commit_callbac
         application = apply(client, citizen("familie-bergen"), upload=False)
     case = Case.objects.get(application=application)
     bergen = exchange_api("4601")
-    letters = [
-        bergen.post(
-            f"/saker/{case.id}/filer",
-            {"filer": [SimpleUploadedFile(name, letter_pdf(name, ["x"]))]},
-            content_type=None,
-        ).json()[0]["dokumentlagerDokumentId"]
-        for name in ("etterspurt.pdf", "vedtak.pdf")
-    ]
+    letters = [upload_letter(bergen, case.id, name) for name in ("etterspurt.pdf", "vedtak.pdf")]
     events = [
         {"type": "soknadsStatus", "status": "MOTTATT", "hendelsestidspunkt": at(0)},
         {"type": "soknadsStatus", "status": "UNDER_BEHANDLING", "hendelsestidspunkt": at(1)},

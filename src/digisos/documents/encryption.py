@@ -89,11 +89,16 @@ def encrypt(plaintext: bytes, key: DocumentKey) -> bytes:
 def decrypt(blob: bytes, key: DocumentKey) -> bytes:
     if key.private_key is None:
         raise DecryptionError("no private key for this document key")
+    return decrypt_with(blob, key.private_key)
+
+
+def decrypt_with(blob: bytes, private_key: rsa.RSAPrivateKey) -> bytes:
+    """Open CMS EnvelopedData (RSA-OAEP-SHA256 key transport, AES-CBC content) with the recipient's key."""
     try:
         info = cms.ContentInfo.load(blob)
         enveloped = info["content"]
         recipient = enveloped["recipient_infos"][0].chosen
-        content_key = key.private_key.decrypt(recipient["encrypted_key"].native, _oaep())
+        content_key = private_key.decrypt(recipient["encrypted_key"].native, _oaep())
         encrypted = enveloped["encrypted_content_info"]
         iv = encrypted["content_encryption_algorithm"]["parameters"].native
         decryptor = Cipher(algorithms.AES(content_key), modes.CBC(iv)).decryptor()

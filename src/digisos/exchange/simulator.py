@@ -9,7 +9,7 @@ posts the whole digisos-soker.json after every step, with all ten event types.
         --client-id demo-fagsystem-4601 --client-key var/fagsystem/4601/klient.pem \
         --receiver-key var/fagsystem/4601/mottak.pem --once
 
-Only the standard library, requests, joserfc and cryptography: nothing from DigiSos' database.
+It speaks only HTTP to DigiSos; the one piece it shares with the code is the CMS decryption.
 """
 
 import argparse
@@ -23,13 +23,12 @@ from pathlib import Path
 from typing import Any
 
 import requests
-from asn1crypto import cms
-from cryptography.hazmat.primitives import hashes, padding, serialization
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.hazmat.primitives.asymmetric.padding import MGF1, OAEP
-from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from joserfc import jwt
 from joserfc.jwk import RSAKey
+
+from digisos.documents.encryption import decrypt_with
 
 GRANT_TYPE = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 SYSTEM = {"systemnavn": "DigiSos fagsystem-simulator", "systemversjon": "1.0.0"}
@@ -135,19 +134,11 @@ class FagsystemClient:
 
 
 def decrypt(blob: bytes, private_key_pem: bytes) -> bytes:
-    """Open CMS EnvelopedData (RSA-OAEP-SHA256 key transport, AES-CBC content) with the receiver's key."""
+    """Open a delivered file with the municipality's private key (CMS EnvelopedData; see
+    digisos.documents.encryption.decrypt_with for the ten lines it takes)."""
     key = serialization.load_pem_private_key(private_key_pem, password=None)
     assert isinstance(key, rsa.RSAPrivateKey)
-    enveloped = cms.ContentInfo.load(blob)["content"]
-    recipient = enveloped["recipient_infos"][0].chosen
-    oaep = OAEP(mgf=MGF1(algorithm=hashes.SHA256()), algorithm=hashes.SHA256(), label=None)
-    content_key = key.decrypt(recipient["encrypted_key"].native, oaep)
-    encrypted = enveloped["encrypted_content_info"]
-    iv = encrypted["content_encryption_algorithm"]["parameters"].native
-    decryptor = Cipher(algorithms.AES(content_key), modes.CBC(iv)).decryptor()
-    padded = decryptor.update(encrypted["encrypted_content"].native) + decryptor.finalize()
-    unpadder = padding.PKCS7(128).unpadder()
-    return unpadder.update(padded) + unpadder.finalize()
+    return decrypt_with(blob, key)
 
 
 @dataclass

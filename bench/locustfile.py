@@ -237,3 +237,68 @@ class ExchangeEvents(_ExchangeClient):
             headers=self.headers,
             name="POST /saker/{digisos_id}/digisos-soker",
         )
+
+
+class _Citizen(FastHttpUser):
+    """A logged-in person on innsyn's pages; bench/innsyn.py writes the sessions and cases to
+    $DIGISOS_BENCH_INNSYN. A redirect (to the login) or a page without its content counts as a failure."""
+
+    abstract = True
+    wait_time = constant(0)
+    _setup: dict = {}
+    _started = 0
+
+    def on_start(self) -> None:
+        import json
+        import os
+
+        if not _Citizen._setup:
+            with open(os.environ["DIGISOS_BENCH_INNSYN"]) as handle:
+                _Citizen._setup = json.load(handle)
+        self.setup = _Citizen._setup
+        self.number = _Citizen._started
+        _Citizen._started += 1
+
+    def _get(self, path: str, session: str, name: str, marker: str) -> None:
+        with self.client.get(
+            path,
+            headers={"Cookie": f"{self.setup['cookie']}={session}"},
+            name=name,
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            if response.status_code != 200:
+                response.failure(f"status {response.status_code}")
+            elif marker not in (response.text or ""):
+                response.failure(f"no {marker} on the page")
+
+
+class InnsynCasePage(_Citizen):
+    """The case page of a case with 500 events (one case and session per user)."""
+
+    def on_start(self) -> None:
+        super().on_start()
+        entries = self.setup["case_page"]
+        self.entry = entries[self.number % len(entries)]
+
+    @task
+    def case_page(self) -> None:
+        self._get(
+            f"/innsyn/{self.entry['case']}/",
+            self.entry["session"],
+            "GET /innsyn/{case_id}/",
+            'data-testid="letters"',
+        )
+
+
+class MyApplicationsPage(_Citizen):
+    """ "Mine søknader" of a person with 50 cases (one session per user)."""
+
+    def on_start(self) -> None:
+        super().on_start()
+        entries = self.setup["mine"]
+        self.session = entries[self.number % len(entries)]["session"]
+
+    @task
+    def my_applications(self) -> None:
+        self._get("/innsyn/", self.session, "GET /innsyn/", 'data-testid="earlier"')

@@ -68,6 +68,8 @@ USER_CLASSES = {
     "exchange_list": "ExchangeList",
     "exchange_download": "ExchangeDownload",
     "exchange_events": "ExchangeEvents",
+    "innsyn_case": "InnsynCasePage",
+    "innsyn_mine": "MyApplicationsPage",
 }
 
 
@@ -228,9 +230,24 @@ def exchange_bench(env: dict[str, str], port: int, workdir: Path) -> int:
         f"\n== Exchange API as Bergen's case system ({USERS} concurrent clients, {SECONDS} s each, "
         f"gunicorn {WORKERS} sync workers, production settings, PostgreSQL) =="
     )
-    print(f"{'request':<40} {'req/s':>9} {'p50 ms':>8} {'p95 ms':>8} {'failures':>9}")
+    failed = print_table(EXCHANGE_TARGETS, results)
+    sizes = [size for _, _, size in details["files"]]
+    print(
+        f"list: {details['deliveries']} collectable deliveries, {len(sizes)} files; download: a random one of "
+        f"them (mean {sum(sizes) / len(sizes) / 1024:.0f} KiB encrypted); events: one case per client, "
+        "1–9 events per document, every post a write"
+    )
+    print("target: list and events ≥ 300 req/s")
+    return failed
+
+
+def print_table(targets: dict[str, tuple[str, str]], results: dict[str, dict[str, dict]]) -> int:
+    """One row per target (locust's row `row_name`, printed as `label`); returns the failed requests and
+    exceptions in those runs, counting a run without a single request as one failure."""
+    width = max(40, *(len(label) for _, label in targets.values()))
+    print(f"{'request':<{width}} {'req/s':>9} {'p50 ms':>8} {'p95 ms':>8} {'failures':>9}")
     failed = 0
-    for name, (row_name, label) in EXCHANGE_TARGETS.items():
+    for name, (row_name, label) in targets.items():
         figures = results[name]
         row = figures.get(row_name, {"rps": 0.0, "p50": 0.0, "p95": 0.0, "failures": 0.0, "requests": 0.0})
         failed += int(
@@ -239,14 +256,53 @@ def exchange_bench(env: dict[str, str], port: int, workdir: Path) -> int:
         failed += int(figures.get("exceptions", {}).get("count", 0))
         if not row["requests"]:
             failed += 1
-        print(f"{label:<40} {row['rps']:>9.0f} {row['p50']:>8.0f} {row['p95']:>8.0f} {row['failures']:>9.0f}")
-    sizes = [size for _, _, size in details["files"]]
-    print(
-        f"list: {details['deliveries']} collectable deliveries, {len(sizes)} files; download: a random one of "
-        f"them (mean {sum(sizes) / len(sizes) / 1024:.0f} KiB encrypted); events: one case per client, "
-        "1–9 events per document, every post a write"
+        print(
+            f"{label:<{width}} {row['rps']:>9.0f} {row['p50']:>8.0f} {row['p95']:>8.0f} {row['failures']:>9.0f}"
+        )
+    return failed
+
+
+INNSYN_TARGETS = {
+    "innsyn_case": ("GET /innsyn/{case_id}/", "GET /innsyn/{case_id}/ (case, 500 events)"),
+    "innsyn_mine": ("GET /innsyn/", "GET /innsyn/ (Mine søknader, 50 cases)"),
+}
+
+
+def innsyn_bench(env: dict[str, str], port: int, workdir: Path) -> int:
+    """Innsyn's citizen pages under load: a case with 500 events, and "Mine søknader" with 50 cases.
+
+    Runs after the exchange bench (Sofie's sent applications become some of her 50 cases; Bergen's case system
+    client reports the events). Returns the number of failed requests (and exceptions) in the locust runs."""
+    setup = workdir / "innsyn.json"
+    subprocess.run(
+        [PY, str(ROOT / "bench" / "innsyn.py"), "setup", str(USERS), str(setup)],
+        cwd=ROOT,
+        env=env,
+        check=True,
     )
-    print("target: list and events ≥ 300 req/s")
+    details = json.loads(setup.read_text())
+    server = start_gunicorn(env, port)
+    try:
+        host = f"http://127.0.0.1:{port}"
+        wait_until_up(f"{host}/internal/isready")
+        results = {
+            name: run_locust(name, host, workdir, {"DIGISOS_BENCH_INNSYN": str(setup)}, check=False)
+            for name in INNSYN_TARGETS
+        }
+    finally:
+        stop(server)
+    print(
+        f"\n== Innsyn: logged-in citizens' pages ({USERS} concurrent clients, {SECONDS} s each, "
+        f"gunicorn {WORKERS} sync workers, production settings, PostgreSQL) =="
+    )
+    failed = print_table(INNSYN_TARGETS, results)
+    low, high = details["my_events"]
+    print(
+        f"case: one Bergen case per client, 500 events each (a year of payments, conditions, requirements, "
+        f"requests and decisions); Mine søknader: Sofie's {details['my_cases']} cases "
+        f"({details['my_sent_applications']} sent applications, the rest paper cases), {low}–{high} events each"
+    )
+    print("target: p95 < 100 ms")
     return failed
 
 
@@ -318,10 +374,15 @@ def main() -> int:
         local_env = {**env, "DIGISOS_ALLOWED_HOSTS": "testserver"}
         subprocess.run([PY, str(ROOT / "bench" / "documents.py")], cwd=ROOT, env=local_env, check=True)
         failed = exchange_bench(env, port, Path(workdir.name))
+        innsyn_failed = innsyn_bench(env, port, Path(workdir.name))
         if failed:
             print(f"\nFAILED: {failed} exchange requests failed (see locust's output above)", file=sys.stderr)
-            return 1
-        return 0
+        if innsyn_failed:
+            print(
+                f"\nFAILED: {innsyn_failed} innsyn requests failed (see locust's output above)",
+                file=sys.stderr,
+            )
+        return 1 if failed or innsyn_failed else 0
     finally:
         if server is not None:
             server.send_signal(signal.SIGTERM)

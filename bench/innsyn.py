@@ -1,0 +1,307 @@
+"""Innsyn benchmark setup, run by bench/run.py with the bench settings and its throwaway PostgreSQL.
+
+`python bench/innsyn.py setup USERS FILE` prepares, in process and through the exchange services Bergen's
+case system uses (so every document is schema-checked and stored like one from the API):
+
+- the case page: USERS Bergen paper cases of one person (persona tromso-enslig-forsorger), each with a
+  digisos-soker.json of 500 events (a year of a long case: monthly payments planned and then paid, conditions,
+  documentation requirements, requests for documents with deadlines, decisions with letters in the case's
+  letters folder and by post through SvarUt), and one logged-in session per case;
+- "Mine søknader": persona Sofie (familie-bergen) with 50 Bergen cases: the applications she sent in the
+  exchange bench (with their vedlegg.json) topped up with paper cases, each with a document of 10–30 events,
+  and USERS logged-in sessions.
+
+Writes {"cookie": name, "case_page": [{"session", "case"}], "mine": [{"session"}], ...} to FILE for the
+locust users InnsynCasePage and MyApplicationsPage.
+"""
+
+import json
+import random
+import sys
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "src")]
+
+from bench.exchange import CLIENT_ID, KOMMUNENUMMER, SOFIE, persona_pid  # noqa: E402
+
+CASE_PAGE_PERSON = "tromso-enslig-forsorger"
+CASE_PAGE_EVENTS = 500
+CASE_PAGE_LETTERS = 6  # stored PDFs in each case's letters folder; later letters go by post (SvarUt)
+MY_CASES = 50
+OFFICES = ["1201", "1202", "1203"]
+
+
+def stamp(at: datetime) -> str:
+    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{at.microsecond // 1000:03d}Z"
+
+
+class Story:
+    """One case's history as a case system would report it: events in time order, references reused so
+    that later events update earlier ones (a payment planned, then paid; a condition met)."""
+
+    def __init__(self, rng: random.Random, start: datetime, step: timedelta, letters: list[str]) -> None:
+        self.rng = rng
+        self.at = start
+        self.step = step
+        self.letters = list(letters)  # dokumentlager ids not yet referred to
+        self.svarut = 0
+        self.events: list[dict] = []
+
+    def add(self, kind: str, **fields) -> None:
+        self.at += self.step * self.rng.uniform(0.6, 1.0)  # never past the end
+        self.events.append({"type": kind, "hendelsestidspunkt": stamp(self.at), **fields})
+
+    def letter(self) -> dict:
+        if self.letters:
+            return {"type": "dokumentlager", "id": self.letters.pop(0)}
+        self.svarut += 1
+        return {"type": "svarut", "id": str(uuid.UUID(int=self.rng.getrandbits(128), version=4)), "nr": 1}
+
+    def day(self, offset: int = 0) -> str:
+        return (self.at + timedelta(days=offset)).date().isoformat()
+
+    def deadline(self, days: int) -> str:
+        return stamp(self.at.replace(hour=12, minute=0, second=0, microsecond=0) + timedelta(days=days))
+
+
+def story(rng: random.Random, count: int, start: datetime, end: datetime, letters: list[str]) -> list[dict]:
+    """`count` events between start and end: received, assigned, in progress, then a stream of what a long
+    case brings, month by month."""
+    s = Story(rng, start, (end - start) / count, letters)
+    s.add("soknadsStatus", status="MOTTATT")
+    s.add("tildeltNavKontor", navKontor=OFFICES[0])
+    s.add("soknadsStatus", status="UNDER_BEHANDLING")
+    saker: list[str] = []
+    payments: dict[str, str] = {}  # utbetalingsreferanse → status
+    month = 0
+    while len(s.events) < count:
+        roll = rng.random()
+        if not saker or roll < 0.04:
+            if len(saker) < 6:
+                reference = f"sak-{len(saker) + 1}"
+                saker.append(reference)
+                title = rng.choice(["Livsopphold", "Husleie", "Strøm", "Tannlege", "Barnehage", "Depositum"])
+                s.add("saksStatus", referanse=reference, tittel=title, status="UNDER_BEHANDLING")
+            else:
+                s.add("saksStatus", referanse=rng.choice(saker), status="UNDER_BEHANDLING")
+        elif roll < 0.08:
+            s.add(
+                "vedtakFattet",
+                saksreferanse=rng.choice(saker),
+                utfall=rng.choice(["INNVILGET", "INNVILGET", "DELVIS_INNVILGET", "AVSLATT"]),
+                vedtaksfil={"referanse": s.letter()},
+            )
+        elif roll < 0.11:
+            documents = [
+                {
+                    "dokumenttype": kind,
+                    "tilleggsinformasjon": info,
+                    "innsendelsesfrist": s.deadline(rng.randint(7, 21)),
+                    "dokumentreferanse": f"dok-{len(s.events)}-{i}",
+                }
+                for i, (kind, info) in enumerate(
+                    rng.sample(
+                        [
+                            ("kontooversikt", "brukskonto"),
+                            ("husleiekontrakt", "husleiekontrakt"),
+                            ("faktura", "strom"),
+                            ("lonnslipp", "arbeid"),
+                            ("skattemelding", "skattemelding"),
+                        ],
+                        rng.randint(0, 3),
+                    )
+                )
+            ]
+            extra = {"forvaltningsbrev": {"referanse": s.letter()}} if documents else {}
+            s.add("dokumentasjonEtterspurt", dokumenter=documents, **extra)
+        elif roll < 0.12:
+            s.add("forelopigSvar", forvaltningsbrev={"referanse": s.letter()})
+        elif roll < 0.13:
+            s.add("tildeltNavKontor", navKontor=rng.choice(OFFICES))
+        elif roll < 0.15:
+            s.add(
+                "rammevedtak",
+                rammevedtaksreferanse=f"ramme-{month}",
+                saksreferanse=rng.choice(saker),
+                beskrivelse="Livsopphold i tre måneder",
+                belop=rng.randint(5, 30) * 1000,
+                fom=s.day(),
+                tom=s.day(90),
+            )
+        elif roll < 0.25:
+            s.add(
+                "vilkar",
+                vilkarreferanse=f"vilkar-{rng.randint(1, 8)}",
+                saksreferanse=rng.choice(saker),
+                utbetalingsreferanse=rng.sample(sorted(payments), min(len(payments), 2)),
+                tittel=rng.choice(["Registrer deg som arbeidssøker", "Søk bostøtte", "Møt til samtale"]),
+                beskrivelse="Innen to uker.",
+                status=rng.choice(["RELEVANT", "RELEVANT", "OPPFYLT", "ANNULLERT"]),
+            )
+        elif roll < 0.33:
+            s.add(
+                "dokumentasjonkrav",
+                dokumentasjonkravreferanse=f"krav-{rng.randint(1, 6)}",
+                saksreferanse=rng.choice(saker),
+                utbetalingsreferanse=rng.sample(sorted(payments), min(len(payments), 1)),
+                tittel=rng.choice(["Kvittering for husleie", "Strømregning", "Kontoutskrift"]),
+                beskrivelse="Lever kvittering.",
+                frist=s.deadline(rng.randint(10, 30)),
+                status=rng.choice(["RELEVANT", "RELEVANT", "LEVERT_TIDLIGERE", "OPPFYLT"]),
+            )
+        elif roll < 0.36:
+            s.add("saksStatus", referanse=rng.choice(saker), status="UNDER_BEHANDLING")
+        else:
+            planned = [r for r, status in payments.items() if status == "PLANLAGT_UTBETALING"]
+            if planned and rng.random() < 0.55:
+                reference = rng.choice(planned)  # an update: the planned payment is paid (or stopped)
+                status = rng.choice(["UTBETALT"] * 8 + ["STOPPET", "ANNULLERT"])
+            else:
+                month += 1
+                reference = f"utb-{month}"
+                status = "PLANLAGT_UTBETALING"
+            payments[reference] = status
+            number = int(reference.split("-")[1])
+            s.add(
+                "utbetaling",
+                utbetalingsreferanse=reference,
+                saksreferanse=saker[number % len(saker)],
+                rammevedtaksreferanse=f"ramme-{number // 3}",
+                status=status,
+                belop=rng.randint(20, 150) * 100,
+                beskrivelse=rng.choice(["Livsopphold", "Husleie", "Strøm"]),
+                forfallsdato=s.day(3),
+                **({"utbetalingsdato": s.day(3)} if status == "UTBETALT" else {}),
+                fom=s.day(-27),
+                tom=s.day(3),
+                annenMottaker=number % 4 == 0,
+                mottaker="Utleier AS" if number % 4 == 0 else "Kari Nordmann",
+                kontonummer="12345678903",
+                utbetalingsmetode="bankoverføring",
+            )
+    return s.events[:count]
+
+
+def document(events: list[dict]) -> dict:
+    return {
+        "version": "1.0.0",
+        "avsender": {"systemnavn": "bench", "systemversjon": "1"},
+        "hendelser": events,
+    }
+
+
+def session_for(user) -> str:
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.set_expiry(24 * 3600)
+    store.create()
+    return store.session_key
+
+
+def setup(users: int, target: Path) -> None:
+    from django.conf import settings
+    from django.test import override_settings
+    from django.utils import timezone
+
+    from digisos.exchange import services
+    from digisos.exchange.models import ApiClient, Case
+    from digisos.exchange.simulator import letter_pdf
+
+    started = time.perf_counter()
+    rng = random.Random(23)
+    actor = ApiClient.objects.get(client_id=CLIENT_ID).user
+    now = timezone.now()
+
+    def paper_case(pid: str) -> Case:
+        # The demo population's numbers are synthetic; production settings refuse them at the API.
+        with override_settings(ALLOW_SYNTHETIC_IDENTITY_NUMBERS=True):
+            return services.create_paper_case(actor=actor, kommunenummer=KOMMUNENUMMER, fodselsnummer=pid)
+
+    case_page = []
+    for _ in range(users):
+        case = paper_case(persona_pid(CASE_PAGE_PERSON))
+        letters = [
+            str(
+                services.store_letter(
+                    actor=actor,
+                    case=case,
+                    name=f"brev-{i + 1}.pdf",
+                    data=letter_pdf(f"Brev {i + 1}", ["NAV Bergenhus", f"Sak {case.id}"]),
+                ).id
+            )
+            for i in range(CASE_PAGE_LETTERS)
+        ]
+        events = story(rng, CASE_PAGE_EVENTS, now - timedelta(days=365), now - timedelta(hours=1), letters)
+        services.report_case_events(actor=actor, case=case, document=document(events))
+        Case.objects.filter(pk=case.pk).update(created_at=now - timedelta(days=366))
+        case_page.append({"session": session_for(case.owner), "case": str(case.id)})
+
+    sofie_pid = persona_pid(SOFIE)
+    cases = list(
+        Case.objects.filter(owner__pid=sofie_pid, kommunenummer=KOMMUNENUMMER).order_by("created_at")
+    )
+    sent = sum(1 for c in cases if c.application_id)
+    cases += [paper_case(sofie_pid) for _ in range(MY_CASES - len(cases))]
+    sizes = []
+    for case in cases:
+        count = rng.randint(10, 30)
+        if case.application_id:
+            # Sent in the exchange bench today: its history runs from then until now, after the document the
+            # exchange bench's event posts stored (a case system never sends an older one).
+            stored = (
+                [datetime.fromisoformat(case.soker_latest_event_at)] if case.soker_latest_event_at else []
+            )
+            start = max([case.created_at, *stored]) + timedelta(seconds=1)
+            end = max(now, start + timedelta(minutes=count))
+            events = story(rng, count, start, end, [])
+            services.report_case_events(actor=actor, case=case, document=document(events))
+        else:
+            # Paper cases spread over the last half year, registered when their first event came and updated
+            # with their last (the bench moves the timestamps back), so some are active and some earlier.
+            end = now - timedelta(days=rng.uniform(0, 180))
+            start = end - timedelta(days=30)
+            events = story(rng, count, start, end, [])
+            services.report_case_events(actor=actor, case=case, document=document(events))
+            last = datetime.fromisoformat(events[-1]["hendelsestidspunkt"])
+            Case.objects.filter(pk=case.pk).update(created_at=start, soker_updated_at=last, updated_at=last)
+        sizes.append(count)
+    owner = cases[0].owner if cases else None
+    mine = [{"session": session_for(owner)} for _ in range(users)]
+    target.write_text(
+        json.dumps(
+            {
+                "cookie": settings.SESSION_COOKIE_NAME,
+                "case_page": case_page,
+                "mine": mine,
+                "my_cases": len(cases),
+                "my_sent_applications": sent,
+                "my_events": [min(sizes), max(sizes)],
+            }
+        )
+    )
+    print(
+        f"innsyn setup: {users} cases of {CASE_PAGE_EVENTS} events ({CASE_PAGE_LETTERS} stored letters each), "
+        f"{len(cases)} cases for Sofie ({sent} sent applications), in {time.perf_counter() - started:.1f} s",
+        file=sys.stderr,
+    )
+
+
+if __name__ == "__main__":
+    import django
+
+    django.setup()
+    command = sys.argv[1]
+    if command == "setup":
+        setup(int(sys.argv[2]), Path(sys.argv[3]))
+    else:
+        raise SystemExit(f"unknown command {command!r}")

@@ -4,6 +4,7 @@ decisions, payments), innsyn off, another person's case, and constant query coun
 import re
 
 import pytest
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -175,6 +176,7 @@ def test_another_persons_case_is_404(client, sofie_case):
 
 
 def _queries(client, url: str) -> int:
+    cache.clear()  # the worst case: no fold cached
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url).status_code == 200
     return len(captured)
@@ -207,3 +209,22 @@ def test_query_counts_do_not_grow_with_events_or_cases(client, sofie_case):
             actor=system, kommunenummer="5501", fodselsnummer=persona_pid("familie-bergen")
         )
     assert _queries(client, mine) == one
+
+
+def test_a_cached_fold_is_used_until_the_document_changes(client, sofie_case, exchange_api):
+    url = reverse("innsyn:case", args=[sofie_case.id])
+    cold = _queries(client, url)
+    with CaptureQueriesContext(connection) as warm:
+        client.get(url)
+    assert len(warm) == cold - 1  # the event document is not even loaded
+    document = dict(Case.objects.get(pk=sofie_case.id).soker)
+    document["hendelser"] = [
+        *document["hendelser"],
+        {
+            "type": "soknadsStatus",
+            "status": "FERDIGBEHANDLET",
+            "hendelsestidspunkt": "2026-11-24T09:00:00.000Z",
+        },
+    ]
+    assert exchange_api("4601").post(f"/saker/{sofie_case.id}/digisos-soker", document).status_code == 200
+    assert re.search(r"Status:\s*Ferdig behandlet\s*</h2>", client.get(url).content.decode())

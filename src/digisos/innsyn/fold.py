@@ -188,12 +188,13 @@ def fold(
     state = _State(office=office)
     if sent_at is not None:
         state.timeline.append(TimelineEntry("sent", sent_at, detail=office))
-    for event in sorted_events((soker or {}).get("hendelser", [])):
+    timed = _timed_events((soker or {}).get("hendelser", []))
+    for at, event in timed:
         handler = HANDLERS.get(event.get("type", ""))
         if handler is None:
             state.skipped.append(str(event.get("type")))
             continue
-        handler(state, event, _instant(event["hendelsestidspunkt"]))
+        handler(state, event, at)
     status = state.status
     if status == DONE and any(s.status == IN_PROGRESS and not s.decisions for s in state.saker.values()):
         status = IN_PROGRESS  # NAV's rule: a sak still open keeps the application in progress
@@ -206,10 +207,7 @@ def fold(
         tasks = _application_tasks(vedlegg or {}, sent_at)
     if status in (DONE, NOT_PROCESSED):
         tasks = []
-    events = (soker or {}).get("hendelser", [])
-    updated = max(
-        (_instant(e["hendelsestidspunkt"]) for e in events if "hendelsestidspunkt" in e), default=None
-    )
+    updated = timed[-1][0] if timed else None
     return CaseView(
         status=status,
         sent_at=sent_at,
@@ -233,16 +231,34 @@ def fold(
 def sorted_events(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """A total order: time, then type and status rank, then the event's content, so that events with the
     same timestamp fold the same whatever order the case system wrote them in."""
+    return [event for _, event in _timed_events(events)]
 
-    def key(event: dict[str, Any]) -> tuple[Any, ...]:
-        return (
-            _instant(event.get("hendelsestidspunkt", "")),
-            TYPE_RANK.get(event.get("type", ""), 99),
-            STATUS_RANK.get(event.get("status", ""), 9),
-            json.dumps(event, sort_keys=True, ensure_ascii=False),
+
+def _timed_events(events: list[dict[str, Any]]) -> list[tuple[datetime, dict[str, Any]]]:
+    keyed = [
+        (
+            (
+                _instant(e.get("hendelsestidspunkt", "")),
+                TYPE_RANK.get(e.get("type", ""), 99),
+                STATUS_RANK.get(e.get("status", ""), 9),
+            ),
+            e,
         )
+        for e in events
+        if isinstance(e, dict)
+    ]
+    counts: dict[tuple[Any, ...], int] = {}
+    for key, _ in keyed:
+        counts[key] = counts.get(key, 0) + 1
 
-    return sorted((e for e in events if isinstance(e, dict)), key=key)
+    # The content decides only between events that tie on everything else; serialising is costly, so only
+    # those are serialised.
+    def order(pair: tuple[tuple[Any, ...], dict[str, Any]]) -> tuple[Any, ...]:
+        key, event = pair
+        return key, (json.dumps(event, sort_keys=True, ensure_ascii=False) if counts[key] > 1 else "")
+
+    keyed.sort(key=order)
+    return [(key[0], event) for key, event in keyed]
 
 
 # --- Per event type ---------------------------------------------------------------------------------------

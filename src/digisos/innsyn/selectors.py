@@ -10,16 +10,18 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import structlog
+from django.core.cache import cache
 from django.db.models import Prefetch
 from django.utils import timezone
 
 from digisos.accounts.models import User
 from digisos.application.models import Application
+from digisos.application.requirements import documentation_requirements
 from digisos.documents.models import Document
 from digisos.exchange.models import Case, Delivery
 from digisos.municipalities.models import Municipality, NavOffice, ServiceConfiguration
 
-from .fold import DONE, NOT_PROCESSED, CaseView, Task, fold
+from .fold import APPLICATION_TASK_DAYS, DONE, NOT_PROCESSED, CaseView, Task, fold
 from .models import Notification
 
 log = structlog.get_logger(__name__)
@@ -28,6 +30,19 @@ log = structlog.get_logger(__name__)
 # (unless a documentation deadline is still ahead).
 INACTIVE_AFTER = timedelta(days=61)
 FINISHED_ACTIVE_FOR = timedelta(days=21)
+# Only what the lists show; the event document is loaded when a fold is not cached.
+CASE_FIELDS = (
+    "id",
+    "kommunenummer",
+    "enhetsnummer",
+    "created_at",
+    "updated_at",
+    "soker_sha256",
+    "soker_updated_at",
+    "owner_id",
+)
+APPLICATION_FIELDS = ("id", "reference", "sent_at", "office_name", "enhetsnummer")
+FOLD_CACHE_SECONDS = 24 * 3600
 # The case system's clock and ours differ a little; an upload moments "before" a request still answers it.
 CLOCK_SKEW = timedelta(minutes=2)
 
@@ -77,27 +92,12 @@ def my_applications(user: User, *, now: datetime | None = None) -> MyApplication
     cases = list(
         Case.objects.filter(owner=user)
         .select_related("application")
-        .only(
-            "id",
-            "kommunenummer",
-            "enhetsnummer",
-            "created_at",
-            "updated_at",
-            "soker",
-            "soker_updated_at",
-            "owner_id",
-            "application__id",
-            "application__reference",
-            "application__sent_at",
-            "application__vedlegg_json",
-            "application__office_name",
-            "application__enhetsnummer",
-        )
-        .prefetch_related(Prefetch("deliveries", queryset=_ettersendelser()))
+        .only(*CASE_FIELDS, *(f"application__{name}" for name in APPLICATION_FIELDS))
         .order_by("-created_at")
     )
     context = _context([c.kommunenummer for c in cases], [_office_of(c) for c in cases])
-    summaries = [_summary(case, context, now) for case in cases]
+    views = _folded(cases, context, now)
+    summaries = [_summary(case, views[case.id], context, now) for case in cases]
     active = sorted((s for s in summaries if s.active), key=lambda s: _active_order(s, now))
     earlier = sorted((s for s in summaries if not s.active), key=lambda s: s.last_change, reverse=True)
     return MyApplications(drafts=drafts, active=active, earlier=earlier)
@@ -116,13 +116,20 @@ def case_page(user: User, case_id: uuid.UUID | str, *, now: datetime | None = No
     now = now or timezone.now()
     case = (
         Case.objects.filter(owner=user, pk=case_id)
-        .select_related("application", "application__pdf")
+        .select_related("application")
+        .only(
+            *CASE_FIELDS,
+            "letters_id",
+            *(f"application__{name}" for name in APPLICATION_FIELDS),
+            "application__pdf_id",
+        )
         .prefetch_related(Prefetch("deliveries", queryset=_ettersendelser()))
         .first()
     )
     if case is None:
         return None
-    summary = _summary(case, _context([case.kommunenummer], [_office_of(case)]), now)
+    context = _context([case.kommunenummer], [_office_of(case)])
+    summary = _summary(case, _folded([case], context, now)[case.id], context, now)
     view = summary.view
     if view.skipped:
         log.warning("innsyn.unknown_event_types", case=str(case.id), types=sorted(set(view.skipped)))
@@ -173,16 +180,52 @@ def _context(kommunenummer: list[str], offices: list[str]) -> _Context:
     return _Context(visibility, names, office_names)
 
 
-def _summary(case: Case, context: _Context, now: datetime) -> CaseSummary:
-    application = case.application
-    visibility = context.visibility.get(case.kommunenummer, Visibility(False, False, False))
-    view = fold(
-        case.soker if visibility.shows_case else None,
-        now=now,
-        sent_at=application.sent_at if application else None,
-        office=_office_of(case),
-        vedlegg=application.vedlegg_json if application else None,
-    )
+def _folded(cases: list[Case], context: _Context, now: datetime) -> dict[uuid.UUID, CaseView]:
+    """Each case folded, from the cache when its document has not changed.
+
+    The fold depends on the stored document (its hash), the office, whether the municipality shows the case,
+    and on the clock only through one question: is the application younger than 30 days (its missing
+    documents are tasks until then). Those make the cache key, so a cached fold is exactly what folding
+    again would give. A miss loads the documents it needs in one query.
+    """
+    keys = {case.id: _fold_key(case, context, now) for case in cases}
+    cached = cache.get_many(list(keys.values()))
+    missing = [case for case in cases if keys[case.id] not in cached]
+    documents: dict[uuid.UUID, tuple[Any, Any]] = {}
+    if missing:
+        rows = Case.objects.filter(pk__in=[c.id for c in missing]).values_list(
+            "pk", "soker", "application__vedlegg_json"
+        )
+        documents = {pk: (soker, vedlegg) for pk, soker, vedlegg in rows}
+    fresh = {}
+    for case in missing:
+        soker, vedlegg = documents.get(case.id, (None, None))
+        application = case.application
+        fresh[keys[case.id]] = fold(
+            soker if _visibility(case, context).shows_case else None,
+            now=now,
+            sent_at=application.sent_at if application else None,
+            office=_office_of(case),
+            vedlegg=vedlegg,
+        )
+    if fresh:
+        cache.set_many(fresh, timeout=FOLD_CACHE_SECONDS)
+    return {case.id: cached.get(keys[case.id]) or fresh[keys[case.id]] for case in cases}
+
+
+def _fold_key(case: Case, context: _Context, now: datetime) -> str:
+    sent_at = case.application.sent_at if case.application else None
+    young = bool(sent_at and now - sent_at < timedelta(days=APPLICATION_TASK_DAYS))
+    shown = case.soker_sha256 if _visibility(case, context).shows_case else "hidden"
+    return f"innsyn:fold:1:{case.id}:{shown}:{young}:{_office_of(case)}"
+
+
+def _visibility(case: Case, context: _Context) -> Visibility:
+    return context.visibility.get(case.kommunenummer, Visibility(False, False, False))
+
+
+def _summary(case: Case, view: CaseView, context: _Context, now: datetime) -> CaseSummary:
+    visibility = _visibility(case, context)
     last_change = max(filter(None, [case.created_at, case.soker_updated_at, view.updated_at]))
     return CaseSummary(
         case=case,
@@ -206,6 +249,18 @@ def _is_active(view: CaseView, last_change: datetime, now: datetime) -> bool:
 def _active_order(summary: CaseSummary, now: datetime) -> tuple[Any, ...]:
     deadline = summary.view.next_deadline if summary.visibility.shows_case else None
     return (deadline is None, deadline or now, summary.open_tasks == 0, -summary.last_change.timestamp())
+
+
+def requirement_titles(case: Case, view: CaseView) -> dict[str, str]:
+    """Titles of the application's own documentation requirements, for the tasks made from them (their
+    vedlegg.json entries carry only type and extra info). Loaded only when there are such tasks."""
+    if case.application_id is None or all(task.from_caseworker for task in view.tasks):
+        return {}
+    application = Application.objects.only("answers", "registers", "sent_at").get(pk=case.application_id)
+    requirements = documentation_requirements(
+        application.answers, application.registers, today=application.sent_at.date()
+    )
+    return {r.key: r.title for r in requirements}
 
 
 def answered_tasks(case: Case, view: CaseView) -> set[str]:

@@ -2,19 +2,21 @@
 
 import uuid
 from collections import OrderedDict
+from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from digisos.application.requirements import documentation_requirements
-
 from . import selectors, services
 from .fold import CaseView
+
+TIMELINE_SHOWN = 20
 
 
 def _citizen(request: HttpRequest):
@@ -49,13 +51,21 @@ def _render_case(
     if page is None:
         raise Http404
     view = page.summary.view
+    # A year of payments and history is long: the page shows the recent part, with a link to the rest.
+    all_payments = request.GET.get("utbetalinger") == "alle"
+    all_history = request.GET.get("historikk") == "alle"
+    timeline = list(reversed(view.timeline))
     context = {
         "page": page,
         "summary": page.summary,
         "view": view,
         "case": page.summary.case,
-        "titles": _requirement_titles(page.summary.case),
-        "payments_by_month": _payments_by_month(view),
+        "titles": selectors.requirement_titles(page.summary.case, view),
+        "payments_by_month": _payments_by_month(view, everything=all_payments),
+        "all_payments": all_payments,
+        "timeline": timeline if all_history else timeline[:TIMELINE_SHOWN],
+        "all_history": all_history or len(timeline) <= TIMELINE_SHOWN,
+        "history_count": len(timeline),
         "errors": errors or [],
         "error_task": task_id,
     }
@@ -100,20 +110,14 @@ def send_documents(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     return redirect("innsyn:case", case_id)
 
 
-def _requirement_titles(case: Any) -> dict[str, str]:
-    application = case.application
-    if application is None or application.sent_at is None:
-        return {}
-    requirements = documentation_requirements(
-        application.answers, application.registers, today=application.sent_at.date()
-    )
-    return {r.key: r.title for r in requirements}
-
-
-def _payments_by_month(view: CaseView) -> list[tuple[Any, list[Any]]]:
+def _payments_by_month(view: CaseView, *, everything: bool) -> list[tuple[Any, list[Any]]]:
+    """Payments by month; unless `everything`, only upcoming ones and those of the last three months."""
+    from_month = (timezone.localdate().replace(day=1) - timedelta(days=62)).replace(day=1)
     months: OrderedDict[Any, list[Any]] = OrderedDict()
     for payment in view.payments:
         if payment.status == "ANNULLERT":
+            continue
+        if not everything and payment.month is not None and payment.month < from_month:
             continue
         months.setdefault(payment.month, []).append(payment)
     return list(months.items())

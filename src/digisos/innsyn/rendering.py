@@ -1,0 +1,244 @@
+"""HTML for the parts of innsyn pages that repeat many times (a case in the list, a payment row, a history
+entry). Written in Python with format_html rather than template includes: a person with fifty cases or a
+case with a year of payments would otherwise spend most of the request in the template engine. The texts are
+the same gettext messages the templates use, so the three languages stay complete."""
+
+from datetime import date, datetime
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dates import MONTHS
+from django.utils.formats import date_format, number_format
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext as _
+
+from .fold import Letter, Payment, TimelineEntry
+
+
+def day(value: date | datetime | None) -> str:
+    """ "24. desember 2026" in the active language (the template filter's "j. F Y", without its parser)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = timezone.localtime(value)
+    return f"{value.day}. {_month_names()[value.month]} {value.year}"
+
+
+_MONTH_NAMES: dict[str, dict[int, str]] = {}
+
+
+def _month_names() -> dict[int, str]:
+    # Month names per language, translated once rather than at every date on the page.
+    language = get_language() or ""
+    names = _MONTH_NAMES.get(language)
+    if names is None:
+        names = _MONTH_NAMES[language] = {number: str(name) for number, name in MONTHS.items()}
+    return names
+
+
+def status_text(status: str) -> str:
+    return {
+        "SENDT": _("Sendt"),
+        "MOTTATT": _("Mottatt"),
+        "UNDER_BEHANDLING": _("Under behandling"),
+        "FERDIGBEHANDLET": _("Ferdig behandlet"),
+        "BEHANDLES_IKKE": _("Behandles ikke"),
+    }.get(status, status)
+
+
+def kroner(amount: float | int | None) -> str:
+    value = amount or 0
+    whole = float(value).is_integer()
+    return number_format(
+        int(value) if whole else value, decimal_pos=None if whole else 2, force_grouping=True
+    )
+
+
+def letter_link(letters: dict[str, Any], letter: Letter | None, label: str) -> SafeString:
+    """A link to a letter stored with us, or its name and "sent by post" (a SvarUt letter we do not hold)."""
+    return _LetterLinks(letters).link(letter, label)
+
+
+class _LetterLinks:
+    """Letter links for one page: the texts and the URL pattern looked up once, not per letter."""
+
+    def __init__(self, letters: dict[str, Any]) -> None:
+        self.letters = letters
+        self.by_post, self.pdf = _("sendes i posten"), _("PDF")
+        self.url = reverse("documents:download", args=["00000000-0000-0000-0000-000000000000"])
+
+    def link(self, letter: Letter | None, label: str) -> SafeString:
+        document = self.letters.get(letter.document_id) if letter is not None and letter.document_id else None
+        if document is None:
+            return format_html('<span>{}</span> <span class="navds-detail">({})</span>', label, self.by_post)
+        return format_html(
+            '<a class="navds-link" href="{}">{}<span class="visually-hidden"> ({})</span></a>',
+            self.url.replace("00000000-0000-0000-0000-000000000000", str(document.id)),
+            label,
+            self.pdf,
+        )
+
+
+def letter_list(shown: tuple[Letter, ...], letters: dict[str, Any]) -> SafeString:
+    """Every letter of the case, newest last, each a link (or "sent by post")."""
+    labels = {
+        "vedtak": _("Vedtak"),
+        "etterspurt": _("Vi trenger flere dokumenter"),
+        "forelopig_svar": _("Brev om saksbehandlingstid"),
+    }
+    attachment = _("Vedlegg")
+    return format_html_join(
+        "",
+        '<li class="document-item">{} <span class="navds-detail">{}</span></li>',
+        (
+            (
+                letter_link(letters, letter, labels.get(letter.kind) or letter.title or attachment),
+                day(letter.at),
+            )
+            for letter in shown
+        ),
+    )
+
+
+def case_items(summaries: list[Any]) -> SafeString:
+    """The cases of "Mine søknader", each a card; the texts and URL pattern looked up once for all."""
+    texts = {
+        "paper": _("Papirsøknad"),
+        "status": _("Status:"),
+        "hidden": _("Kommunen viser ikke status på nett. Du får svar i posten."),
+        "application": _("Søknad %(reference)s"),
+        "sent": _("sendt %(sent)s"),
+        "deadline": _("Første frist: %(deadline)s."),
+    }
+    statuses = {
+        status: status_text(status)
+        for status in ("SENDT", "MOTTATT", "UNDER_BEHANDLING", "FERDIGBEHANDLET", "BEHANDLES_IKKE")
+    }
+    url = reverse("innsyn:case", args=["00000000-0000-0000-0000-000000000000"])
+    return SafeString("".join(_case_item(s, texts, statuses, url) for s in summaries))
+
+
+def _case_item(summary: Any, texts: dict[str, str], statuses: dict[str, str], url: str) -> str:
+    case = summary.case
+    application = case.application
+    title = texts["application"] % {"reference": application.reference} if application else texts["paper"]
+    where = summary.municipality_name
+    if summary.office_name:
+        where += f" · {summary.office_name}"
+    if application and application.sent_at:
+        where += " · " + texts["sent"] % {"sent": day(application.sent_at)}
+    if summary.visibility.shows_case:
+        status = summary.view.status
+        body = format_html(
+            '<p class="navds-body-short"><strong>{}</strong> {}</p>',
+            texts["status"],
+            statuses.get(status, status),
+        )
+        if summary.open_tasks:
+            tasks = ngettext(
+                "Du må sende %(count)s dokument.", "Du må sende %(count)s dokumenter.", summary.open_tasks
+            ) % {"count": summary.open_tasks}
+            if summary.view.next_deadline:
+                tasks += " " + texts["deadline"] % {"deadline": day(summary.view.next_deadline)}
+            body += format_html('<p class="navds-body-short" data-testid="open-tasks">{}</p>', tasks)
+    else:
+        body = format_html('<p class="navds-body-short">{}</p>', texts["hidden"])
+    return format_html(
+        '<li class="card stack case-item"><h3 class="navds-heading navds-heading--small">'
+        '<a class="navds-link" href="{}">{}</a></h3><p class="navds-body-short">{}</p>{}</li>',
+        url.replace("00000000-0000-0000-0000-000000000000", str(case.id)),
+        title,
+        where,
+        body,
+    )
+
+
+def payment_rows(payments: list[Payment]) -> SafeString:
+    other, mine, paid, stopped, planned = (
+        _("En annen mottaker"),
+        _("Deg"),
+        _("Utbetalt"),
+        _("Stoppet"),
+        _("Planlagt"),
+    )
+    account_text, amount_text = _("Kontoen din %(account)s"), _("%(amount)s kr")
+
+    def recipient(p: Payment) -> str:
+        if p.other_recipient:
+            return p.recipient or other
+        return account_text % {"account": p.account} if p.account else mine
+
+    return format_html_join(
+        "",
+        '<tr class="navds-table__row" data-testid="payment"><td class="navds-table__data-cell">{}</td>'
+        '<td class="navds-table__data-cell">{}</td><td class="navds-table__data-cell">{}</td>'
+        '<td class="navds-table__data-cell">{}</td><td class="navds-table__data-cell">{}</td></tr>',
+        (
+            (
+                p.description or "–",
+                amount_text % {"amount": kroner(p.amount)},
+                {"UTBETALT": paid, "STOPPET": stopped}.get(p.status, planned),
+                day(p.paid_date or p.due_date) or "–",
+                recipient(p),
+            )
+            for p in payments
+        ),
+    )
+
+
+def timeline_entry(entry: TimelineEntry, letters: dict[str, Any], offices: dict[str, str]) -> SafeString:
+    office = offices.get(entry.detail, "")
+    kind = entry.kind
+    if kind == "sent":
+        return _text(
+            _("Søknaden ble sendt til %(office)s.") % {"office": office}
+            if office
+            else _("Søknaden ble sendt.")
+        )
+    if kind == "forwarded":
+        if office:
+            return _text(_("Søknaden er sendt videre til %(office)s.") % {"office": office})
+        return _text(_("Søknaden er sendt videre til et annet NAV-kontor."))
+    if kind == "sak_in_progress":
+        if entry.detail:
+            return _text(_("Saken «%(title)s» er under behandling.") % {"title": entry.detail})
+        return _text(_("En sak er under behandling."))
+    if kind == "decision":
+        return format_html(
+            "{} {}", _("Vedtak er fattet."), letter_link(letters, entry.letter, _("Se vedtaket"))
+        )
+    if kind == "documents_requested":
+        text = _("NAV-kontoret ber deg sende dokumenter.")
+        if entry.letter:
+            return format_html("{} {}", text, letter_link(letters, entry.letter, _("Se brevet")))
+        return _text(text)
+    if kind == "documentation_requirement":
+        return _text(_("Vedtaket stiller krav om dokumentasjon: %(title)s.") % {"title": entry.detail})
+    fixed = {
+        "status_mottatt": _("Søknaden er mottatt."),
+        "status_under_behandling": _("Søknaden er under behandling."),
+        "status_ferdigbehandlet": _("Søknaden er ferdig behandlet."),
+        "status_behandles_ikke": _("Søknaden blir ikke behandlet."),
+        "sak_status_hidden": _("Vi kan ikke vise status for en av sakene."),
+        "documents_no_longer_requested": _("NAV-kontoret trenger ikke flere dokumenter fra deg."),
+        "preliminary_answer": _("Du har fått brev om at saksbehandlingen tar lengre tid."),
+    }
+    return _text(fixed.get(kind, ""))
+
+
+def timeline(entries: list[TimelineEntry], letters: dict[str, Any], offices: dict[str, str]) -> SafeString:
+    return format_html_join(
+        "\n",
+        '<li><span class="navds-detail">{}</span> {}</li>',
+        (
+            (date_format(timezone.localtime(e.at), "j. F Y H.i"), timeline_entry(e, letters, offices))
+            for e in entries
+        ),
+    )
+
+
+def _text(text: str) -> SafeString:
+    return format_html("{}", text)

@@ -34,12 +34,14 @@ def build_soknad(
     mottaker: dict[str, str],
     amounts: dict[str, dict[str, int]],
     sent_at: datetime,
+    short: bool = False,
 ) -> dict[str, Any]:
-    """`sent_at` must be UTC. `amounts` are the documentation step's numbers per requirement key."""
+    """`sent_at` must be UTC. `amounts` are the documentation step's numbers per requirement key. `short`:
+    kort søknad (soknadstype "kort", with what changed since the last application)."""
     person = registers.get("person") or {}
     failed = set(registers.get("failed", []))
     data: dict[str, Any] = {
-        "soknadstype": "standard",
+        "soknadstype": "kort" if short else "standard",
         "personalia": _personalia(answers, registers, person),
         "begrunnelse": _begrunnelse(answers),
         "arbeid": _arbeid(answers, registers),
@@ -47,6 +49,11 @@ def build_soknad(
         "familie": _familie(answers, person),
         "okonomi": _okonomi(answers, registers, amounts, sent_at),
     }
+    if short:
+        behov = answers.get("behov", {})
+        data["situasjonendring"] = {"kilde": "bruker", "harNoeEndretSeg": behov.get("endret") is True}
+        if behov.get("hva_endret"):
+            data["situasjonendring"]["hvaHarEndretSeg"] = behov["hva_endret"]
     bosituasjon = answers.get("bosituasjon", {})
     if bosituasjon.get("botype") or bosituasjon.get("antall_personer") is not None:
         data["bosituasjon"] = {"kilde": "bruker"}
@@ -169,7 +176,7 @@ def _arbeid(answers: dict[str, Any], registers: dict[str, Any]) -> dict[str, Any
             for employment in registers.get("employments", [])
         ]
     }
-    comment = answers.get("arbeid", {}).get("kommentar")
+    comment = answers.get("arbeid", {}).get("kommentar") or answers.get("arbeid_familie", {}).get("kommentar")
     if comment:
         arbeid["kommentarTilArbeidsforhold"] = {"kilde": "bruker", "verdi": comment}
     return arbeid

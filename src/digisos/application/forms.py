@@ -208,6 +208,49 @@ class BehovForm(StepForm):
     )
 
 
+class KortBehovForm(BehovForm):
+    """Kort søknad: what is applied for, and whether anything changed since the last application."""
+
+    endret = forms.TypedChoiceField(
+        label=_("Har noe endret seg i situasjonen din siden sist du søkte?"),
+        choices=[("ja", _("Ja")), ("nei", _("Nei"))],
+        coerce=lambda value: value == "ja",
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Svar ja eller nei på om noe har endret seg siden sist.")},
+    )
+    hva_endret = forms.CharField(
+        label=_("Hva har endret seg?"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": _("Skriv høyst 500 tegn om hva som har endret seg.")},
+    )
+
+    def initial_from(self, answers: dict[str, Any]) -> dict[str, Any]:
+        initial = dict(answers)
+        if isinstance(initial.get("endret"), bool):
+            initial["endret"] = "ja" if initial["endret"] else "nei"
+        return initial
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("endret") is True and not data.get("hva_endret"):
+            self.add_error("hva_endret", _("Skriv kort hva som har endret seg."))
+        return data
+
+
+class KortArbeidFamilieForm(StepForm):
+    """Kort søknad: the registers' work and family facts, read-only, with room for a correction."""
+
+    kommentar = forms.CharField(
+        label=_("Hvis opplysningene om arbeid eller familie ikke stemmer, skriv en kort forklaring"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": _("Skriv høyst 500 tegn.")},
+    )
+
+
 class ArbeidForm(StepForm):
     kommentar = forms.CharField(
         label=_("Hvis opplysningene om arbeid ikke stemmer, skriv en kort forklaring"),

@@ -20,6 +20,10 @@ class Application(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)  # navEksternRefId
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="applications")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    # "kort" for a person with recent help from the same municipality (decided when the address is known).
+    variant = models.CharField(
+        max_length=10, choices=[("standard", "Standard"), ("kort", "Kort")], default="standard"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     answers = models.JSONField(default=dict)
@@ -41,6 +45,10 @@ class Application(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_status_display()} {self.reference or self.id}"
+
+    @property
+    def is_short(self) -> bool:
+        return self.variant == "kort"
 
 
 class RequirementDocument(models.Model):

@@ -23,7 +23,10 @@ def render_application(
                 "application": application,
                 "person": person,
                 "sections": sections(
-                    application.answers, application.registers, office=application.office_name
+                    application.answers,
+                    application.registers,
+                    office=application.office_name,
+                    short=application.is_short,
                 ),
                 "requirements": [
                     {

@@ -113,9 +113,30 @@ def skatt_ok(answers: dict[str, Any], registers: dict[str, Any]) -> bool:
     )
 
 
+# Kort søknad: NAV's fixed set of upload categories (DokumentasjonService), all optional; only those with
+# files go into vedlegg.json.
+SHORT = [
+    _r("kontooversikt", "brukskonto", gettext_noop("Kontoutskrift for brukskonto"), "", True),
+    _r("kort", "behov", gettext_noop("Dokumentasjon av det du søker om"), "", True),
+    _r("faktura", "husleie", gettext_noop("Kvittering eller faktura for husleie"), "", True),
+    _r("faktura", "strom", gettext_noop("Siste faktura for strøm"), "", True),
+    _r("faktura", "barnehage", gettext_noop("Faktura for barnehage"), "", True),
+    _r("faktura", "sfo", gettext_noop("Faktura for SFO eller AKS"), "", True),
+    _r("husbanken", "vedtak", gettext_noop("Vedtak om bostøtte fra Husbanken"), "", True),
+    _r("lonnslipp", "arbeid", gettext_noop("Lønnsslipp (siste måned)"), "", True),
+    _r("student", "vedtak", gettext_noop("Vedtak om stipend og lån fra Lånekassen"), "", True),
+    _r("barnebidrag", "mottar", gettext_noop("Dokumentasjon av barnebidrag du mottar"), "", True),
+    _r("barnebidrag", "betaler", gettext_noop("Dokumentasjon av barnebidrag du betaler"), "", True),
+    _r("kontooversikt", "annet", gettext_noop("Saldoutskrift for annen sparing"), "", True),
+    _r("annet", "annet", gettext_noop("Andre opplysninger"), "", True),
+]
+
+
 def documentation_requirements(
-    answers: dict[str, Any], registers: dict[str, Any], *, today: date
+    answers: dict[str, Any], registers: dict[str, Any], *, today: date, short: bool = False
 ) -> list[Requirement]:
+    if short:
+        return list(SHORT)
     found: list[Requirement] = [SKATTEMELDING]
     person = registers.get("person") or {}
     if not is_nordic(person.get("citizenship")):

@@ -17,7 +17,7 @@ from digisos.documents.models import Folder
 from digisos.municipalities.selectors import DigitalStatus, digital_status, offices_of, route_to_office
 from digisos.registers import selectors as registers
 
-from . import filformat, pdf
+from . import eligibility, filformat, pdf
 from .filformat_validation import soknad_errors, vedlegg_errors
 from .models import Application, RequirementDocument
 from .requirements import documentation_requirements
@@ -98,6 +98,7 @@ def save_step(*, application: Application, step: str, answers: dict[str, Any]) -
                 else (locked.registers.get("person") or {}).get("bostedsadresse")
             )
             _route(locked, address, chosen_office=answers.get("nav_kontor", ""))
+            _choose_variant(locked)
         if step == "inntekt":
             _fetch_consented(locked, answers)
         locked.save()
@@ -111,7 +112,7 @@ def _drop_unneeded_documents(application: Application) -> None:
     needed = {
         r.key
         for r in documentation_requirements(
-            application.answers, application.registers, today=timezone.localdate()
+            application.answers, application.registers, today=timezone.localdate(), short=application.is_short
         )
     }
     stale = (
@@ -121,6 +122,19 @@ def _drop_unneeded_documents(application: Application) -> None:
     )
     for link in stale:
         documents.delete_document(actor=application.owner, document=link.document)
+
+
+def _choose_variant(application: Application) -> None:
+    """Kort søknad for a person with recent help from this municipality, decided once the address (and so the
+    municipality) is known. Switching drops the other variant's documentation answers and uploads, as NAV's
+    KortSoknadService does."""
+    short = bool(application.kommunenummer) and eligibility.qualifies_for_short(
+        application.owner, application.kommunenummer, timezone.localdate()
+    )
+    variant = "kort" if short else "standard"
+    if variant != application.variant:
+        application.variant = variant
+        application.answers.pop("dokumentasjon", None)
 
 
 def _fetch_consented(application: Application, answers: dict[str, Any]) -> None:
@@ -205,7 +219,9 @@ def send_application(*, actor: User, application_id: Any) -> SendResult:
         status = _check_can_send(actor, application)
         now = timezone.now()
         today = timezone.localdate()
-        requirements = documentation_requirements(application.answers, application.registers, today=today)
+        requirements = documentation_requirements(
+            application.answers, application.registers, today=today, short=application.is_short
+        )
         soknad = filformat.build_soknad(
             answers=application.answers,
             registers=application.registers,
@@ -216,8 +232,12 @@ def send_application(*, actor: User, application_id: Any) -> SendResult:
             },
             amounts=amounts_of(application),
             sent_at=now,
+            short=application.is_short,
         )
         files = files_by_requirement(application)
+        if application.is_short:
+            # Kort søknad's categories are offers, not demands: only those with files are sent (as NAV does).
+            requirements = [r for r in requirements if files.get(r.key)]
         vedlegg = filformat.build_vedlegg(
             requirements,
             files={key: [(d.stored_name, d.sha512) for d in docs] for key, docs in files.items()},

@@ -1,4 +1,5 @@
-"""The standard application's nine steps, in order."""
+"""The application's steps, in order: the standard nine, or kort søknad's five for a person who had help
+from the same municipality recently (`Application.variant`)."""
 
 from dataclasses import dataclass
 from typing import Any
@@ -29,16 +30,31 @@ STEPS = [
     Step("dokumentasjon", "dokumentasjon", _("Dokumentasjon"), None),
     Step("oppsummering", "oppsummering", _("Oppsummering"), None),
 ]
-BY_SLUG = {step.slug: step for step in STEPS}
+SHORT_STEPS = [
+    STEPS[0],
+    Step("behov", "behov", _("Hva søker du om?"), step_forms.KortBehovForm),
+    Step("arbeid_familie", "arbeid-og-familie", _("Arbeid og familie"), step_forms.KortArbeidFamilieForm),
+    Step("dokumentasjon", "dokumentasjon", _("Inntekter og dokumenter"), None),
+    STEPS[-1],
+]
 
 
-def number_of(step: Step) -> int:
-    return STEPS.index(step) + 1
+def steps_of(short: bool) -> list[Step]:
+    return SHORT_STEPS if short else STEPS
 
 
-def neighbour(step: Step, offset: int) -> Step | None:
-    index = STEPS.index(step) + offset
-    return STEPS[index] if 0 <= index < len(STEPS) else None
+def by_slug(slug: str, *, short: bool) -> Step | None:
+    return next((step for step in steps_of(short) if step.slug == slug), None)
+
+
+def number_of(step: Step, *, short: bool = False) -> int:
+    return steps_of(short).index(step) + 1
+
+
+def neighbour(step: Step, offset: int, *, short: bool = False) -> Step | None:
+    steps = steps_of(short)
+    index = steps.index(step) + offset
+    return steps[index] if 0 <= index < len(steps) else None
 
 
 class DokumentasjonForm(forms.Form):

@@ -6,7 +6,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from . import forms as step_forms
-from .steps import STEPS
+from .steps import steps_of
 
 
 @dataclass
@@ -23,9 +23,11 @@ class Section:
     rows: list[Row] = field(default_factory=list)
 
 
-def sections(answers: dict[str, Any], registers: dict[str, Any], *, office: str) -> list[Section]:
+def sections(
+    answers: dict[str, Any], registers: dict[str, Any], *, office: str, short: bool = False
+) -> list[Section]:
     result = []
-    for step in STEPS:
+    for step in steps_of(short):
         if step.form is None:
             continue
         section = Section(title=str(step.title), slug=step.slug)
@@ -80,7 +82,7 @@ def _register_rows(step: str, registers: dict[str, Any], office: str) -> list[Ro
         if registers.get("account"):
             rows.append(Row(_("Kontonummer"), registers["account"], _("Kontoregisteret")))
         rows.append(Row(_("Søknaden sendes til"), office or _("Ikke valgt ennå")))
-    elif step == "arbeid":
+    if step in ("arbeid", "arbeid_familie"):
         for employment in registers.get("employments", []):
             period = employment["start_date"] + " – " + (employment.get("end_date") or "")
             rows.append(
@@ -90,7 +92,7 @@ def _register_rows(step: str, registers: dict[str, Any], office: str) -> list[Ro
             rows.append(
                 Row(_("Arbeidsforhold"), _("Vi fikk ikke hentet arbeidsforholdene dine."), _("Aa-registeret"))
             )
-    elif step == "familie":
+    if step in ("familie", "arbeid_familie"):
         spouse = person.get("spouse")
         if spouse:
             rows.append(

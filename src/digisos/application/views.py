@@ -73,7 +73,7 @@ def step(request: HttpRequest, application_id: uuid.UUID, slug: str) -> HttpResp
     application = _own(request, application_id)
     if application.status != Application.Status.DRAFT:
         return redirect("application:receipt", application.id)
-    current = steps.BY_SLUG.get(slug)
+    current = steps.by_slug(slug, short=application.is_short)
     if current is None:
         raise Http404
     if current.key == "dokumentasjon":
@@ -109,11 +109,11 @@ def _office_choices(application: Application) -> list[tuple[str, str]]:
 
 def _go_on(request: HttpRequest, application: Application, current: steps.Step) -> HttpResponse:
     if "previous" in request.POST:
-        target = steps.neighbour(current, -1)
+        target = steps.neighbour(current, -1, short=application.is_short)
     elif "later" in request.POST:
         return redirect("application:start")
     else:
-        target = steps.neighbour(current, +1)
+        target = steps.neighbour(current, +1, short=application.is_short)
     return redirect("application:step", application.id, (target or current).slug)
 
 
@@ -121,20 +121,20 @@ def _step_context(application: Application, current: steps.Step, form: Any, **ex
     return {
         "application": application,
         "step": current,
-        "number": steps.number_of(current),
-        "total": len(steps.STEPS),
-        "steps": steps.STEPS,
+        "number": steps.number_of(current, short=application.is_short),
+        "total": len(steps.steps_of(application.is_short)),
+        "steps": steps.steps_of(application.is_short),
         "form": form,
         "registers": application.registers,
         "person": application.registers.get("person") or {},
-        "previous": steps.neighbour(current, -1),
+        "previous": steps.neighbour(current, -1, short=application.is_short),
         **extra,
     }
 
 
 def _documentation_step(request: HttpRequest, application: Application, current: steps.Step) -> HttpResponse:
     requirements = documentation_requirements(
-        application.answers, application.registers, today=timezone.localdate()
+        application.answers, application.registers, today=timezone.localdate(), short=application.is_short
     )
     if request.method == "POST":
         form = steps.DokumentasjonForm(request.POST, requirements=requirements, answers=application.answers)
@@ -172,7 +172,7 @@ def upload(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
     known = {
         r.key
         for r in documentation_requirements(
-            application.answers, application.registers, today=timezone.localdate()
+            application.answers, application.registers, today=timezone.localdate(), short=application.is_short
         )
     }
     if requirement not in known:
@@ -197,7 +197,7 @@ def upload(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
 
 def _summary_step(request: HttpRequest, application: Application, current: steps.Step) -> HttpResponse:
     requirements = documentation_requirements(
-        application.answers, application.registers, today=timezone.localdate()
+        application.answers, application.registers, today=timezone.localdate(), short=application.is_short
     )
     files = files_by_requirement(application)
     earlier = {
@@ -208,7 +208,12 @@ def _summary_step(request: HttpRequest, application: Application, current: steps
         application,
         current,
         None,
-        sections=sections(application.answers, application.registers, office=application.office_name),
+        sections=sections(
+            application.answers,
+            application.registers,
+            office=application.office_name,
+            short=application.is_short,
+        ),
         requirements=[
             {"requirement": r, "files": files.get(r.key, []), "earlier": r.key in earlier}
             for r in requirements
@@ -238,13 +243,13 @@ def send(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
 def receipt(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
     application = _own(request, application_id)
     if application.status == Application.Status.DRAFT:
-        return redirect("application:step", application.id, steps.STEPS[-1].slug)
+        return redirect("application:step", application.id, steps.steps_of(application.is_short)[-1].slug)
     vedlegg = application.vedlegg_json or {"vedlegg": []}
     missing = [v for v in vedlegg["vedlegg"] if v["status"] == "VedleggKreves"]
     titles = {
         r.key: r
         for r in documentation_requirements(
-            application.answers, application.registers, today=timezone.localdate()
+            application.answers, application.registers, today=timezone.localdate(), short=application.is_short
         )
     }
     return render(

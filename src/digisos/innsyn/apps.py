@@ -10,6 +10,12 @@ class InnsynConfig(AppConfig):
 
         case_events_stored.connect(_enqueue_notification, dispatch_uid="innsyn.notify_case")
 
+        from digisos.application import eligibility
+
+        from .selectors import had_recent_payment
+
+        eligibility.register(had_recent_payment)
+
 
 def _enqueue_notification(sender, case_id, **kwargs) -> None:
     from .tasks import notify_case

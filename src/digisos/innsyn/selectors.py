@@ -6,7 +6,7 @@ one query each and the fold runs in memory.
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import structlog
@@ -287,3 +287,36 @@ def _tasks_answered(tasks: tuple[Task, ...], ettersendelser: list[Delivery]) -> 
                 if same_reference or same_kind:
                     answered[task.id] = max(answered.get(task.id, delivery.created_at), delivery.created_at)
     return answered
+
+
+SHORT_PAID_WITHIN = timedelta(days=50)
+SHORT_PLANNED_WITHIN = timedelta(days=14)
+
+
+def had_recent_payment(user: User, kommunenummer: str, today: date) -> bool:
+    """Kort søknad: a payment in this municipality paid in the last 50 days or planned within 14 (NAV's rule,
+    KortSoknadUseCaseHandler), read from the person's folded cases there."""
+    cases = list(
+        Case.objects.filter(owner=user, kommunenummer=kommunenummer)
+        .exclude(soker_sha256="")
+        .select_related("application")
+        .only(*CASE_FIELDS, *(f"application__{name}" for name in APPLICATION_FIELDS))
+    )
+    if not cases:
+        return False
+    context = _context([kommunenummer], [_office_of(c) for c in cases])
+    for view in _folded(cases, context, timezone.now()).values():
+        for payment in view.payments:
+            if (
+                payment.status == "UTBETALT"
+                and payment.paid_date
+                and today - payment.paid_date <= SHORT_PAID_WITHIN
+            ):
+                return True
+            if (
+                payment.status == "PLANLAGT_UTBETALING"
+                and payment.due_date
+                and today <= payment.due_date <= today + SHORT_PLANNED_WITHIN
+            ):
+                return True
+    return False

@@ -1,0 +1,117 @@
+"""Kort søknad: a person with a payment from the same municipality in the last 50 days (or one planned within
+14) gets the short application, decided from their folded cases; one without gets the standard one."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from digisos.application.filformat_validation import soknad_errors, vedlegg_errors
+from digisos.application.models import Application
+from digisos.exchange import services as exchange
+from tests.application.test_application_flow import ANSWERS
+from tests.documents import corpus
+from tests.fixtures.personas import citizen, persona_pid
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data", "document_settings")]
+
+
+def earlier_case_with_payment(key: str, kommunenummer: str, *, status: str, days: int) -> None:
+    system = exchange.register_client(
+        kommunenummer=kommunenummer, name="t", public_key_pem="x", client_id=f"c{kommunenummer}"
+    ).user
+    case = exchange.create_paper_case(
+        actor=system, kommunenummer=kommunenummer, fodselsnummer=persona_pid(key)
+    )
+    when = timezone.localdate() + timedelta(days=days)
+    payment = {
+        "type": "utbetaling",
+        "utbetalingsreferanse": "u1",
+        "status": status,
+        "belop": 3000,
+        "annenMottaker": False,
+        "hendelsestidspunkt": "2026-10-01T10:00:00.000Z",
+        **({"utbetalingsdato": str(when)} if status == "UTBETALT" else {"forfallsdato": str(when)}),
+    }
+    document = {
+        "version": "1.0.0",
+        "avsender": {"systemnavn": "t", "systemversjon": "1"},
+        "hendelser": [
+            {"type": "soknadsStatus", "status": "MOTTATT", "hendelsestidspunkt": "2026-10-01T09:00:00.000Z"},
+            payment,
+        ],
+    }
+    exchange.report_case_events(actor=system, case=case, document=document)
+
+
+def start(client, key: str) -> Application:
+    client.force_login(citizen(key))
+    assert client.post(reverse("application:new")).status_code == 302
+    application = Application.objects.filter(owner__pid=persona_pid(key)).latest("created_at")
+    response = client.post(
+        reverse("application:step", args=[application.id, "personalia"]), ANSWERS["personalia"]
+    )
+    assert response.status_code == 302
+    application.refresh_from_db()
+    return application
+
+
+@pytest.mark.parametrize(("status", "days"), [("UTBETALT", -10), ("PLANLAGT_UTBETALING", 5)])
+def test_recent_help_in_the_same_municipality_gives_the_short_application(client, status, days):
+    earlier_case_with_payment("familie-bergen", "4601", status=status, days=days)
+    application = start(client, "familie-bergen")
+    assert application.variant == "kort"
+    page = client.get(reverse("application:step", args=[application.id, "behov"])).content.decode()
+    assert "Steg 2 av 5" in page and "Har noe endret seg i situasjonen din siden sist du søkte?" in page
+
+    behov = {"hva": "Mat og strøm", "endret": "ja"}
+    refused = client.post(reverse("application:step", args=[application.id, "behov"]), behov)
+    assert refused.status_code == 200 and "Skriv kort hva som har endret seg." in refused.content.decode()
+    response = client.post(
+        reverse("application:step", args=[application.id, "behov"]), {**behov, "hva_endret": "Mistet jobben"}
+    )
+    assert response["Location"].endswith("/steg/arbeid-og-familie/")
+    response = client.post(
+        reverse("application:step", args=[application.id, "arbeid-og-familie"]), {"kommentar": ""}
+    )
+    assert response["Location"].endswith("/steg/dokumentasjon/")
+    upload = client.post(
+        reverse("application:upload", args=[application.id]),
+        {"requirement": "kontooversikt|brukskonto", "files": [SimpleUploadedFile("konto.pdf", corpus.pdf())]},
+    )
+    assert upload.status_code == 302
+    assert client.post(reverse("application:send", args=[application.id])).status_code == 302
+    application.refresh_from_db()
+    assert application.status == "ready"
+    soknad, vedlegg = application.soknad_json, application.vedlegg_json
+    assert soknad_errors(soknad) == [] and vedlegg_errors(vedlegg) == []
+    assert soknad["data"]["soknadstype"] == "kort"
+    assert soknad["data"]["situasjonendring"] == {
+        "kilde": "bruker",
+        "harNoeEndretSeg": True,
+        "hvaHarEndretSeg": "Mistet jobben",
+    }
+    # Only the categories with files go to the municipality.
+    assert [(v["type"], v["tilleggsinfo"], v["status"]) for v in vedlegg["vedlegg"]] == [
+        ("kontooversikt", "brukskonto", "LastetOpp")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("key", "kommunenummer", "status", "days"),
+    [
+        ("familie-bergen", None, None, None),  # no earlier case
+        ("familie-bergen", "4601", "UTBETALT", -60),  # paid too long ago
+        ("familie-bergen", "4601", "PLANLAGT_UTBETALING", 30),  # planned too far ahead
+        ("familie-bergen", "5501", "UTBETALT", -5),  # another municipality
+    ],
+)
+def test_without_recent_help_here_the_standard_application(client, key, kommunenummer, status, days):
+    if kommunenummer:
+        earlier_case_with_payment(key, kommunenummer, status=status, days=days)
+    application = start(client, key)
+    assert application.variant == "standard"
+    page = client.get(reverse("application:step", args=[application.id, "behov"])).content.decode()
+    assert "Steg 2 av 9" in page

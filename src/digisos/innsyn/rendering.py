@@ -9,7 +9,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS
-from django.utils.formats import date_format, number_format
+from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language, ngettext
@@ -90,16 +90,72 @@ def letter_list(shown: tuple[Letter, ...], letters: dict[str, Any]) -> SafeStrin
         "forelopig_svar": _("Brev om saksbehandlingstid"),
     }
     attachment = _("Vedlegg")
+    links = _LetterLinks(letters)
     return format_html_join(
         "",
         '<li class="document-item">{} <span class="navds-detail">{}</span></li>',
         (
-            (
-                letter_link(letters, letter, labels.get(letter.kind) or letter.title or attachment),
-                day(letter.at),
-            )
+            (links.link(letter, labels.get(letter.kind) or letter.title or attachment), day(letter.at))
             for letter in shown
         ),
+    )
+
+
+def saker_list(saker: tuple[Any, ...], letters: dict[str, Any]) -> SafeString:
+    """Each sak with its decisions and their letters, or why no status is shown."""
+    links = _LetterLinks(letters)
+    outcomes = {
+        "INNVILGET": _("Innvilget"),
+        "DELVIS_INNVILGET": _("Delvis innvilget"),
+        "AVSLATT": _("Avslått"),
+        "AVVIST": _("Avvist"),
+    }
+    made, letter_label, default_title = _("Vedtak fattet"), _("Vedtaksbrev"), _("Økonomisk sosialhjelp")
+    appeal = _(
+        "Er du uenig i vedtaket? Du kan klage innen tre uker etter at du fikk det. Hvordan står i vedtaksbrevet."
+    )
+    in_progress = _("Under behandling")
+    hidden = _("Vi kan ikke vise status for denne saken. Kontakt NAV-kontoret hvis du lurer på noe.")
+    items = []
+    for sak in saker:
+        if sak.decisions:
+            body = format_html_join(
+                "",
+                '<p class="navds-body-short" data-testid="decision"><strong>{}</strong> · {} · {}</p>',
+                (
+                    (outcomes.get(d.outcome, made), day(d.at), links.link(d.letter, letter_label))
+                    for d in sak.decisions
+                ),
+            ) + format_html('<p class="navds-body-short">{}</p>', appeal)
+        else:
+            body = format_html(
+                '<p class="navds-body-short">{}</p>',
+                in_progress if sak.status == "UNDER_BEHANDLING" else hidden,
+            )
+        items.append(
+            format_html(
+                '<li class="card stack"><h3 class="navds-heading navds-heading--small">{}</h3>{}</li>',
+                sak.title or default_title,
+                body,
+            )
+        )
+    return SafeString("".join(items))
+
+
+def requirement_items(conditions: tuple[Any, ...], requirements: tuple[Any, ...]) -> SafeString:
+    condition, documentation, deadline = _("Vilkår"), _("Dokumentasjon"), _("frist %(deadline)s")
+    rows = [(c.title or condition, c.description, "") for c in conditions] + [
+        (
+            r.title or documentation,
+            r.description,
+            deadline % {"deadline": day(r.deadline)} if r.deadline else "",
+        )
+        for r in requirements
+    ]
+    return format_html_join(
+        "",
+        '<li class="document-item"><strong>{}</strong>{}{}</li>',
+        ((title, f": {text}" if text else "", f" · {due}" if due else "") for title, text, due in rows),
     )
 
 
@@ -189,7 +245,7 @@ def payment_rows(payments: list[Payment]) -> SafeString:
     )
 
 
-def timeline_entry(entry: TimelineEntry, letters: dict[str, Any], offices: dict[str, str]) -> SafeString:
+def timeline_entry(entry: TimelineEntry, links: "_LetterLinks", offices: dict[str, str]) -> SafeString:
     office = offices.get(entry.detail, "")
     kind = entry.kind
     if kind == "sent":
@@ -207,13 +263,11 @@ def timeline_entry(entry: TimelineEntry, letters: dict[str, Any], offices: dict[
             return _text(_("Saken «%(title)s» er under behandling.") % {"title": entry.detail})
         return _text(_("En sak er under behandling."))
     if kind == "decision":
-        return format_html(
-            "{} {}", _("Vedtak er fattet."), letter_link(letters, entry.letter, _("Se vedtaket"))
-        )
+        return format_html("{} {}", _("Vedtak er fattet."), links.link(entry.letter, _("Se vedtaket")))
     if kind == "documents_requested":
         text = _("NAV-kontoret ber deg sende dokumenter.")
         if entry.letter:
-            return format_html("{} {}", text, letter_link(letters, entry.letter, _("Se brevet")))
+            return format_html("{} {}", text, links.link(entry.letter, _("Se brevet")))
         return _text(text)
     if kind == "documentation_requirement":
         return _text(_("Vedtaket stiller krav om dokumentasjon: %(title)s.") % {"title": entry.detail})
@@ -230,14 +284,17 @@ def timeline_entry(entry: TimelineEntry, letters: dict[str, Any], offices: dict[
 
 
 def timeline(entries: list[TimelineEntry], letters: dict[str, Any], offices: dict[str, str]) -> SafeString:
+    links = _LetterLinks(letters)
     return format_html_join(
         "\n",
         '<li><span class="navds-detail">{}</span> {}</li>',
-        (
-            (date_format(timezone.localtime(e.at), "j. F Y H.i"), timeline_entry(e, letters, offices))
-            for e in entries
-        ),
+        ((_moment(e.at), timeline_entry(e, links, offices)) for e in entries),
     )
+
+
+def _moment(value: datetime) -> str:
+    local = timezone.localtime(value)
+    return f"{day(local)} {local:%H.%M}"
 
 
 def _text(text: str) -> SafeString:

@@ -57,9 +57,9 @@ def test_valid_files_pass_and_each_error_is_printed_with_its_path(tmp_path):
     result = validate(good, bad, broken)
     assert result.returncode == 1
     assert f"{good}: OK (digisos-soker)" in result.stdout
-    assert (
-        "hendelser/1/utfall" in result.stdout
-        and "hendelser/1: 'saksreferanse' is a required property" in result.stdout
+    assert "hendelser/1/utfall" in result.stdout and any(
+        line.strip().startswith("hendelser/1:") and "saksreferanse" in line and "required" in line
+        for line in result.stdout.splitlines()
     )
     assert f"{broken}: FEIL" in result.stdout
 

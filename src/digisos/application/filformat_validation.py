@@ -5,34 +5,27 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft6Validator
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT6
+import jsonschema_rs
 
 ROOT = Path(__file__).resolve().parent / "filformat"
 
 
-@cache
-def _validator(relative: str) -> Draft6Validator:
-    def retrieve(uri: str) -> Resource:
-        path = Path(uri.removeprefix("file://"))
-        return Resource.from_contents(
-            json.loads(path.read_text(encoding="utf-8")), default_specification=DRAFT6
-        )
+def _retrieve(uri: str) -> Any:
+    return json.loads(Path(uri.removeprefix("file://")).read_text(encoding="utf-8"))
 
-    path = ROOT / relative
-    schema = json.loads(path.read_text(encoding="utf-8"))
-    registry: Registry = Registry(retrieve=retrieve)  # type: ignore[call-arg]
-    resource = Resource.from_contents(schema, default_specification=DRAFT6)
-    registry = registry.with_resource(path.as_uri(), resource)
-    return Draft6Validator({"$ref": path.as_uri()}, registry=registry)
+
+@cache
+def _validator(relative: str) -> jsonschema_rs.Draft6Validator:
+    # jsonschema-rs (Rust) rather than the pure-Python jsonschema: the exchange validates every event of
+    # every posted document, and this is some twenty times faster. Formats are not checked, as before.
+    path = (ROOT / relative).resolve()
+    return jsonschema_rs.Draft6Validator({"$ref": path.as_uri()}, retriever=_retrieve, validate_formats=False)
 
 
 def violations(document: Any, schema: str) -> list[tuple[str, str]]:
     """Every violation as (path, message), the path slash-separated ("hendelser/2/status"); "" is the root."""
-    validator = _validator(schema)
-    found = sorted(validator.iter_errors(document), key=lambda e: [str(p) for p in e.absolute_path])
-    return [("/".join(str(p) for p in error.absolute_path), error.message) for error in found]
+    found = sorted(_validator(schema).iter_errors(document), key=lambda e: [str(p) for p in e.instance_path])
+    return [("/".join(str(p) for p in error.instance_path), error.message) for error in found]
 
 
 def errors(document: dict[str, Any], schema: str) -> list[str]:

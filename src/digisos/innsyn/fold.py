@@ -228,13 +228,9 @@ def fold(
     )
 
 
-def sorted_events(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """A total order: time, then type and status rank, then the event's content, so that events with the
-    same timestamp fold the same whatever order the case system wrote them in."""
-    return [event for _, event in _timed_events(events)]
-
-
 def _timed_events(events: list[dict[str, Any]]) -> list[tuple[datetime, dict[str, Any]]]:
+    """The events with their instants in a total order: time, then type and status rank, then the event's
+    content, so that events with the same timestamp fold the same whatever order they were written in."""
     keyed = [
         (
             (

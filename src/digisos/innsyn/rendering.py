@@ -187,7 +187,7 @@ def _case_item(summary: Any, texts: dict[str, str], statuses: dict[str, str], ur
     if application and application.sent_at:
         where += " · " + texts["sent"] % {"sent": day(application.sent_at)}
     if summary.visibility.shows_case:
-        status = summary.view.status
+        status = summary.digest.status
         body = format_html(
             '<p class="navds-body-short"><strong>{}</strong> {}</p>',
             texts["status"],
@@ -197,8 +197,8 @@ def _case_item(summary: Any, texts: dict[str, str], statuses: dict[str, str], ur
             tasks = ngettext(
                 "Du må sende %(count)s dokument.", "Du må sende %(count)s dokumenter.", summary.open_tasks
             ) % {"count": summary.open_tasks}
-            if summary.view.next_deadline:
-                tasks += " " + texts["deadline"] % {"deadline": day(summary.view.next_deadline)}
+            if summary.digest.next_deadline:
+                tasks += " " + texts["deadline"] % {"deadline": day(summary.digest.next_deadline)}
             body += format_html('<p class="navds-body-short" data-testid="open-tasks">{}</p>', tasks)
     else:
         body = format_html('<p class="navds-body-short">{}</p>', texts["hidden"])

@@ -50,7 +50,7 @@ def _render_case(
     page = selectors.case_page(_citizen(request), case_id)
     if page is None:
         raise Http404
-    view = page.summary.view
+    view = page.view
     # A year of payments and history is long: the page shows the recent part, with a link to the rest.
     all_payments = request.GET.get("utbetalinger") == "alle"
     all_history = request.GET.get("historikk") == "alle"
@@ -80,7 +80,7 @@ def send_documents(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     if page is None:
         raise Http404
     task_id = request.POST.get("oppgave", "")
-    task = next((t for t in page.summary.view.tasks if t.id == task_id), None)
+    task = next((t for t in page.view.tasks if t.id == task_id), None)
     if task_id and task is None:
         return _render_case(request, case_id, errors=[_("Oppgaven finnes ikke lenger. Last siden på nytt.")])
     files = [(f.name, f.read()) for f in request.FILES.getlist("filer")]

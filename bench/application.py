@@ -46,24 +46,29 @@ def kari():
     return user
 
 
-def sessions(count: int, target: Path) -> None:
+def session_for(user) -> str:
+    """A logged-in session for `user`, written as Django's login would; returns the session key."""
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
 
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.set_expiry(24 * 3600)
+    store.create()
+    return store.session_key
+
+
+def sessions(count: int, target: Path) -> None:
     from digisos.application import services
 
     user = kari()
     result = []
     for _ in range(count):
         application = services.start_application(user=user)
-        session = SessionStore()
-        session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        session.set_expiry(24 * 3600)
-        session.create()
-        result.append({"session": session.session_key, "application": str(application.id)})
+        result.append({"session": session_for(user), "application": str(application.id)})
     target.write_text(json.dumps(result))
 
 

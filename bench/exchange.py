@@ -19,7 +19,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "src")]
 
-from bench.application import ANSWERS, percentile  # noqa: E402
+from bench.application import ANSWERS, percentile, session_for  # noqa: E402
 
 KOMMUNENUMMER = "4601"
 CLIENT_ID = f"demo-fagsystem-{KOMMUNENUMMER}"
@@ -46,19 +46,11 @@ def sofie():
 def logged_in(host: str, user) -> tuple[requests.Session, str]:
     """An HTTP session logged in as `user` (session row written here) and its CSRF form token."""
     from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
 
     from digisos.application import services
 
-    store = SessionStore()
-    store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    store.set_expiry(24 * 3600)
-    store.create()
     http = requests.Session()
-    http.cookies.set(settings.SESSION_COOKIE_NAME, store.session_key)
+    http.cookies.set(settings.SESSION_COOKIE_NAME, session_for(user))
     draft = services.start_application(user=user)
     response = http.get(f"{host}/soknad/{draft.id}/steg/behov/", timeout=30)
     response.raise_for_status()

@@ -26,6 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "src")]
 
+from bench.application import session_for  # noqa: E402
 from bench.exchange import CLIENT_ID, KOMMUNENUMMER, SOFIE, persona_pid  # noqa: E402
 
 CASE_PAGE_PERSON = "tromso-enslig-forsorger"
@@ -192,20 +193,6 @@ def document(events: list[dict]) -> dict:
         "avsender": {"systemnavn": "bench", "systemversjon": "1"},
         "hendelser": events,
     }
-
-
-def session_for(user) -> str:
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
-
-    store = SessionStore()
-    store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    store.set_expiry(24 * 3600)
-    store.create()
-    return store.session_key
 
 
 def setup(users: int, target: Path) -> None:

@@ -157,23 +157,12 @@ class ExchangeDownload(_ExchangeClient):
         )
 
 
-def _events(today: str) -> list[dict]:
+def _events(today) -> list[dict]:
     """One case's events in order, none referring to a letter: the story bench documents grow through."""
-    payment = {
-        "type": "utbetaling",
-        "utbetalingsreferanse": "utb-1",
-        "saksreferanse": "sak-1",
-        "rammevedtaksreferanse": "ramme-1",
-        "status": "PLANLAGT_UTBETALING",
-        "belop": 5000,
-        "beskrivelse": "Livsopphold",
-        "forfallsdato": today,
-        "fom": today,
-        "tom": today,
-        "annenMottaker": False,
-        "kontonummer": "12345678903",
-        "utbetalingsmetode": "bankoverføring",
-    }
+    from digisos.exchange.simulator import planned_payment  # src is on the path (_ExchangeClient.on_start)
+
+    payment = planned_payment(today)
+    day = str(today)
     return [
         {"type": "soknadsStatus", "status": "MOTTATT"},
         {"type": "tildeltNavKontor", "navKontor": "1201"},
@@ -185,8 +174,8 @@ def _events(today: str) -> list[dict]:
             "saksreferanse": "sak-1",
             "beskrivelse": "Livsopphold i tre måneder",
             "belop": 15000,
-            "fom": today,
-            "tom": today,
+            "fom": day,
+            "tom": day,
         },
         payment,
         {
@@ -198,7 +187,7 @@ def _events(today: str) -> list[dict]:
             "beskrivelse": "Innen to uker.",
             "status": "RELEVANT",
         },
-        {**payment, "status": "UTBETALT", "utbetalingsdato": today},
+        {**payment, "status": "UTBETALT", "utbetalingsdato": day},
         {"type": "soknadsStatus", "status": "FERDIGBEHANDLET"},
     ]
 
@@ -213,7 +202,7 @@ class ExchangeEvents(_ExchangeClient):
         super().on_start()
         cases = self.setup["cases"]
         self.case = cases[self.number % len(cases)]
-        self.story = _events(datetime.now(UTC).date().isoformat())
+        self.story = _events(datetime.now(UTC).date())
         self.clock = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
         self.events: list[dict] = []
 

@@ -14,6 +14,7 @@ from digisos.core.metrics import SCANNER_UNAVAILABLE
 from digisos.documents import encryption, selectors, services
 from digisos.documents.models import Document, Folder
 from digisos.documents.services import UploadRefused
+from tests.fixtures.documents import openssl_decrypt
 
 from . import corpus
 
@@ -235,27 +236,7 @@ def test_openssl_cms_decrypt_reproduces_the_stored_pdf_byte_for_byte(
     encrypted = tmp_path / "document.p7m"
     encrypted.write_bytes(storages["documents"].open(document.storage_name).read())
     certificate, private = document_key
-    result = subprocess.run(
-        [
-            "openssl",
-            "cms",
-            "-decrypt",
-            "-inform",
-            "DER",
-            "-in",
-            str(encrypted),
-            "-inkey",
-            str(private),
-            "-recip",
-            str(certificate),
-            "-out",
-            str(tmp_path / "out.pdf"),
-        ],
-        capture_output=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr.decode()
-    decrypted = (tmp_path / "out.pdf").read_bytes()
+    decrypted = openssl_decrypt(encrypted, private, certificate)
     assert decrypted == selectors.decrypted_pdf(document)
     import hashlib
 

@@ -3,7 +3,6 @@ delivery encrypted to the municipality, a case system collects it with its own t
 letters; another municipality sees nothing."""
 
 import json
-import subprocess
 import threading
 import uuid
 
@@ -17,6 +16,7 @@ from digisos.exchange.models import Case, Delivery
 from digisos.exchange.simulator import decrypt, letter_pdf
 from digisos.municipalities.models import ServiceConfiguration
 from digisos.registers.adapters.local import load_population
+from tests.fixtures.documents import openssl_decrypt
 from tests.fixtures.exchange import apply, token_for
 from tests.fixtures.personas import citizen
 
@@ -90,23 +90,9 @@ def test_every_delivered_file_opens_with_openssl_cms_decrypt(sent, connected, ex
     for file in listed["filer"]:
         encrypted = tmp_path / f"{file['id']}.p7m"
         encrypted.write_bytes(bergen.get(f"/leveranser/{listed['id']}/filer/{file['id']}").content)
-        opened = subprocess.run(
-            [
-                "openssl",
-                "cms",
-                "-decrypt",
-                "-inform",
-                "DER",
-                "-in",
-                str(encrypted),
-                "-inkey",
-                str(connected["4601"] / "mottak.pem"),
-                "-recip",
-                str(connected["4601"] / "mottak.crt"),
-            ],
-            capture_output=True,
-            check=True,
-        ).stdout
+        opened = openssl_decrypt(
+            encrypted, connected["4601"] / "mottak.pem", connected["4601"] / "mottak.crt"
+        )
         assert opened == decrypt(encrypted.read_bytes(), (connected["4601"] / "mottak.pem").read_bytes())
 
 

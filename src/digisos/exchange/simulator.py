@@ -233,6 +233,25 @@ class CaseStory:
         return {"type": "dokumentlager", "id": file_id}
 
 
+def planned_payment(today: date) -> dict[str, Any]:
+    """A living-costs payment planned three days ahead, to the applicant's own account."""
+    return {
+        "type": "utbetaling",
+        "utbetalingsreferanse": "utb-1",
+        "saksreferanse": "sak-1",
+        "rammevedtaksreferanse": "ramme-1",
+        "status": "PLANLAGT_UTBETALING",
+        "belop": 5000,
+        "beskrivelse": "Livsopphold",
+        "forfallsdato": str(today + timedelta(days=3)),
+        "fom": str(today),
+        "tom": str(today + timedelta(days=30)),
+        "annenMottaker": False,
+        "kontonummer": "12345678903",
+        "utbetalingsmetode": "bankoverføring",
+    }
+
+
 def play_full_case(
     client: FagsystemClient, case_id: str, *, office: str = "1201", today: date | None = None
 ) -> CaseStory:
@@ -289,21 +308,7 @@ def play_full_case(
             "tom": str(today + timedelta(days=90)),
         }
     )
-    payment = {
-        "type": "utbetaling",
-        "utbetalingsreferanse": "utb-1",
-        "saksreferanse": "sak-1",
-        "rammevedtaksreferanse": "ramme-1",
-        "status": "PLANLAGT_UTBETALING",
-        "belop": 5000,
-        "beskrivelse": "Livsopphold",
-        "forfallsdato": str(today + timedelta(days=3)),
-        "fom": str(today),
-        "tom": str(today + timedelta(days=30)),
-        "annenMottaker": False,
-        "kontonummer": "12345678903",
-        "utbetalingsmetode": "bankoverføring",
-    }
+    payment = planned_payment(today)
     story.add(payment)
     story.add(
         {

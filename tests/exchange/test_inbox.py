@@ -19,6 +19,7 @@ from digisos.core.models import AuditEntry
 from digisos.documents.models import Folder
 from digisos.exchange import inbox
 from digisos.exchange.models import Case, Delivery
+from digisos.exchange.tidspunkt import parse_tidspunkt
 from digisos.exchange.validation import soker_violations
 from digisos.municipalities.models import ServiceConfiguration
 from tests.documents import corpus
@@ -155,7 +156,7 @@ def test_request_documents_stores_dokumentasjon_etterspurt_with_the_deadline_end
     assert dokument["dokumenttype"] == "Kontoutskrift"
     assert dokument["tilleggsinformasjon"] == "For de siste tre månedene"
     assert dokument["innsendelsesfrist"] == inbox.deadline_timestamp(deadline)
-    local = inbox.parse_timestamp(dokument["innsendelsesfrist"]).astimezone(inbox.OSLO)
+    local = parse_tidspunkt(dokument["innsendelsesfrist"]).astimezone(inbox.OSLO)
     assert (local.date(), local.hour, local.minute) == (deadline, 23, 59)
     letter_id = request["forvaltningsbrev"]["referanse"]["id"]
     assert case_of(kari).letters.documents.filter(pk=letter_id).exists()

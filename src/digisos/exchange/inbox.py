@@ -26,6 +26,7 @@ from digisos.documents.selectors import MUNICIPAL_CASEWORKER_ROLE
 from . import services
 from .models import Case, Delivery, Receiver
 from .services import ExchangeRefused
+from .tidspunkt import format_tidspunkt, parse_tidspunkt
 
 OSLO = ZoneInfo("Europe/Oslo")
 DEFAULT_SAKSREFERANSE = "sak-1"
@@ -151,20 +152,6 @@ def record_case_read(*, actor: User, case: Case) -> None:
 # --- Timestamps -------------------------------------------------------------------------------------------
 
 
-def format_timestamp(moment: datetime) -> str:
-    """A tidspunkt as NAV's schema has it: UTC, milliseconds, Z (2026-11-23T13:37:00.134Z)."""
-    utc = moment.astimezone(UTC)
-    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
-
-
-def parse_timestamp(value: str) -> datetime:
-    """Any tidspunkt the schema allows (any number of decimals) as an aware UTC datetime."""
-    seconds, _sep, rest = value.rstrip("Z").partition(".")
-    fraction = "".join(ch for ch in rest if ch.isdigit())
-    micro = int((fraction + "000000")[:6])
-    return datetime.strptime(seconds, "%Y-%m-%dT%H:%M:%S").replace(tzinfo=UTC, microsecond=micro)
-
-
 def _to_millisecond(moment: datetime) -> datetime:
     return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
 
@@ -173,7 +160,7 @@ def next_timestamp(soker: dict[str, Any] | None, now: datetime) -> str:
     """Now, or one millisecond after the newest stored event when now is not later than it."""
     candidate = _to_millisecond(now.astimezone(UTC))
     stamps = [
-        parse_timestamp(e["hendelsestidspunkt"])
+        parse_tidspunkt(e["hendelsestidspunkt"])
         for e in (soker or {}).get("hendelser", [])
         if isinstance(e, dict) and isinstance(e.get("hendelsestidspunkt"), str)
     ]
@@ -181,12 +168,12 @@ def next_timestamp(soker: dict[str, Any] | None, now: datetime) -> str:
         latest = max(stamps)
         if candidate <= latest:
             candidate = _to_millisecond(latest) + timedelta(milliseconds=1)
-    return format_timestamp(candidate)
+    return format_tidspunkt(candidate)
 
 
 def deadline_timestamp(day: date) -> str:
     """A deadline date as the moment it ends for the applicant: 23:59 in Norway, as a UTC tidspunkt."""
-    return format_timestamp(datetime.combine(day, time(23, 59), tzinfo=OSLO))
+    return format_tidspunkt(datetime.combine(day, time(23, 59), tzinfo=OSLO))
 
 
 # --- Reading the stored document --------------------------------------------------------------------------
@@ -470,7 +457,7 @@ def _local_date(value: Any) -> str:
         return ""
     try:
         if "T" in value:
-            return timezone.localtime(parse_timestamp(value), OSLO).strftime("%d.%m.%Y")
+            return timezone.localtime(parse_tidspunkt(value), OSLO).strftime("%d.%m.%Y")
         return date.fromisoformat(value).strftime("%d.%m.%Y")
     except ValueError:
         return value
@@ -533,7 +520,7 @@ def describe_event(event: dict[str, Any], letters: dict[str, Document]) -> Event
         title = _("Hendelse: %(type)s") % {"type": kind or _("ukjent")}
     stamp = event.get("hendelsestidspunkt")
     try:
-        at = parse_timestamp(stamp) if isinstance(stamp, str) else None
+        at = parse_tidspunkt(stamp) if isinstance(stamp, str) else None
     except ValueError:
         at = None
     found = [letters[i] for i in dict.fromkeys(_letter_ids(event)) if i in letters]

@@ -34,6 +34,7 @@ from digisos.municipalities.models import ServiceConfiguration
 from . import metrics, pdf
 from .models import ApiClient, Case, DeliveredFile, Delivery, Receiver, UsedAssertion
 from .signals import case_events_stored
+from .tidspunkt import parse_tidspunkt
 from .tokens import system_username
 from .validation import (
     Violation,
@@ -451,9 +452,8 @@ def _is_uuid(value: str) -> bool:
 
 def _instant(timestamp: str) -> str:
     """A tidspunkt as a sortable string with microseconds (the schema allows any number of decimals)."""
-    seconds, _, rest = timestamp.rstrip("Z").partition(".")
-    fraction = "".join(ch for ch in rest if ch.isdigit())
-    return f"{seconds}.{(fraction + '000000')[:6]}Z"
+    moment = parse_tidspunkt(timestamp)
+    return f"{moment:%Y-%m-%dT%H:%M:%S}.{moment.microsecond:06d}Z"
 
 
 def check_can_update(kommunenummer: str) -> None:

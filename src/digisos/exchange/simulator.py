@@ -29,6 +29,7 @@ from joserfc import jwt
 from joserfc.jwk import RSAKey
 
 from digisos.documents.encryption import decrypt_with
+from digisos.exchange.tidspunkt import format_tidspunkt as timestamp
 
 GRANT_TYPE = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 SYSTEM = {"systemnavn": "DigiSos fagsystem-simulator", "systemversjon": "1.0.0"}
@@ -204,10 +205,6 @@ def _pdf_escape(text: str) -> str:
         .encode("latin-1", "replace")
         .decode("latin-1")
     )
-
-
-def timestamp(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
 @dataclass

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from digisos.exchange.tidspunkt import parse_tidspunkt
+
 SENT = "SENDT"
 RECEIVED = "MOTTATT"
 IN_PROGRESS = "UNDER_BEHANDLING"
@@ -445,11 +447,9 @@ def _payment_order(payment: Payment) -> tuple[Any, ...]:
 
 
 def _instant(timestamp: str) -> datetime:
-    """A schema tidspunkt (UTC, Z, any number of decimals) as an aware datetime; the epoch if unreadable."""
+    """A schema tidspunkt as an aware datetime; the epoch if unreadable (only schema-valid events reach here)."""
     try:
-        seconds, _, rest = timestamp.rstrip("Z").partition(".")
-        fraction = "".join(ch for ch in rest if ch.isdigit())[:6].ljust(6, "0")
-        return datetime.fromisoformat(f"{seconds}.{fraction}").replace(tzinfo=UTC)
+        return parse_tidspunkt(timestamp)
     except (ValueError, AttributeError):
         return datetime(1970, 1, 1, tzinfo=UTC)
 

@@ -3,9 +3,10 @@
 import uuid
 from datetime import date, datetime, timedelta
 from functools import cache
+from typing import Any
 
 import holidays
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from digisos.documents.models import Document
@@ -25,26 +26,46 @@ LISTED_FIELDS = (
     "available_at",
     "collected_at",
 )
-FILE_FIELDS = ("id", "delivery_id", "position", "role", "filename", "content_type", "size")
+FILE_FIELDS = ("id", "delivery_id", "role", "filename", "content_type", "size")
 
 
-def new_deliveries(kommunenummer: str, *, after: int, limit: int) -> list[Delivery]:
-    """Deliveries ready to collect, oldest first, after the cursor (the previous page's last id)."""
-    return list(
-        Delivery.objects.filter(kommunenummer=kommunenummer, status=Delivery.Status.AVAILABLE, pk__gt=after)
-        .only(*LISTED_FIELDS)
-        .prefetch_related(Prefetch("files", queryset=DeliveredFile.objects.only(*FILE_FIELDS)))
-        .order_by("pk")[:limit]
+def new_deliveries(kommunenummer: str, *, after: int, limit: int) -> list[dict[str, Any]]:
+    """Deliveries ready to collect, oldest first, after the cursor (the previous page's last id), each a row
+    with its files. Plain rows, not model instances: this is the case systems' most frequent call."""
+    rows = Delivery.objects.filter(
+        kommunenummer=kommunenummer, status=Delivery.Status.AVAILABLE, pk__gt=after
+    ).order_by("pk")
+    return _with_files(rows.values(*LISTED_FIELDS)[:limit])
+
+
+def delivery_listing(kommunenummer: str, public_id: uuid.UUID) -> dict[str, Any] | None:
+    """One delivery as `new_deliveries` lists it, if it is the municipality's and was ever collectable."""
+    rows = Delivery.objects.filter(
+        kommunenummer=kommunenummer,
+        public_id=public_id,
+        status__in=[Delivery.Status.AVAILABLE, Delivery.Status.COLLECTED],
     )
+    found = _with_files(rows.values(*LISTED_FIELDS)[:1])
+    return found[0] if found else None
 
 
 def delivery_of(kommunenummer: str, public_id: uuid.UUID) -> Delivery | None:
     return (
-        Delivery.objects.filter(kommunenummer=kommunenummer, public_id=public_id)
-        .only(*LISTED_FIELDS)
-        .prefetch_related(Prefetch("files", queryset=DeliveredFile.objects.only(*FILE_FIELDS)))
-        .first()
+        Delivery.objects.filter(kommunenummer=kommunenummer, public_id=public_id).only(*LISTED_FIELDS).first()
     )
+
+
+def _with_files(rows: Any) -> list[dict[str, Any]]:
+    listed = list(rows)
+    files: dict[int, list[dict[str, Any]]] = {row["id"]: [] for row in listed}
+    if listed:
+        for file in (
+            DeliveredFile.objects.filter(delivery_id__in=files).order_by("position").values(*FILE_FIELDS)
+        ):
+            files[file["delivery_id"]].append(file)
+    for row in listed:
+        row["files"] = files[row["id"]]
+    return listed
 
 
 def delivered_file_of(kommunenummer: str, public_id: uuid.UUID, file_id: uuid.UUID) -> DeliveredFile | None:

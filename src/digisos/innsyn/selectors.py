@@ -4,6 +4,7 @@ Each page costs a fixed number of queries whatever the number of cases or events
 one query each and the fold runs in memory.
 """
 
+import json
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -11,7 +12,8 @@ from typing import Any
 
 import structlog
 from django.core.cache import cache
-from django.db.models import Prefetch
+from django.db import connection
+from django.db.models import DEFERRED
 from django.utils import timezone
 
 from digisos.accounts.models import User
@@ -30,18 +32,6 @@ log = structlog.get_logger(__name__)
 # (unless a documentation deadline is still ahead).
 INACTIVE_AFTER = timedelta(days=61)
 FINISHED_ACTIVE_FOR = timedelta(days=21)
-# Only what the lists show; the event document is loaded when a fold is not cached.
-CASE_FIELDS = (
-    "id",
-    "kommunenummer",
-    "enhetsnummer",
-    "created_at",
-    "updated_at",
-    "soker_sha256",
-    "soker_updated_at",
-    "owner_id",
-)
-APPLICATION_FIELDS = ("id", "reference", "sent_at", "office_name", "enhetsnummer")
 FOLD_CACHE_SECONDS = 24 * 3600
 # The case system's clock and ours differ a little; an upload moments "before" a request still answers it.
 CLOCK_SKEW = timedelta(minutes=2)
@@ -113,100 +103,156 @@ def my_applications(user: User, *, now: datetime | None = None) -> MyApplication
         .only("id", "created_at", "updated_at", "owner_id", "status")
         .order_by("-updated_at")
     )
-    cases = list(
-        Case.objects.filter(owner=user)
-        .select_related("application")
-        .only(*CASE_FIELDS, *(f"application__{name}" for name in APPLICATION_FIELDS))
-        .order_by("-created_at")
-    )
-    context = _context([c.kommunenummer for c in cases], [_office_of(c) for c in cases])
-    digests = _digests(cases, context, now)
-    summaries = [_summary(case, digests[case.id], context, now) for case in cases]
+    rows = _case_rows("c.owner_id = %(owner)s ORDER BY c.created_at DESC", {"owner": user.pk})
+    digests = _digests(rows, now)
+    offices = _office_names({digest.office for digest in digests.values()})
+    summaries = [_summary(row, digests[row.case.id], offices, now) for row in rows]
     active = sorted((s for s in summaries if s.active), key=lambda s: _active_order(s, now))
     earlier = sorted((s for s in summaries if not s.active), key=lambda s: s.last_change, reverse=True)
     return MyApplications(drafts=drafts, active=active, earlier=earlier)
 
 
 @dataclass(frozen=True)
+class SentDocuments:
+    """An ettersendelse as the case page needs it: when, and what its vedlegg.json says it answers."""
+
+    created_at: datetime
+    vedlegg_json: dict[str, Any]
+
+
+@dataclass(frozen=True)
 class CasePage:
     summary: CaseSummary
     view: CaseView
-    letters: dict[str, Document]  # dokumentlager id → the letter
-    sent_documents: list[Delivery]  # ettersendelser, newest first
+    letters: frozenset[str]  # dokumentlager ids of the letters stored with us
+    sent_documents: list[SentDocuments]  # ettersendelser, newest first
     tasks_sent: dict[str, datetime]  # task id → when documents answering it were sent
     offices: dict[str, str]  # enhetsnummer → office name, for the timeline
 
 
 def case_page(user: User, case_id: uuid.UUID | str, *, now: datetime | None = None) -> CasePage | None:
     now = now or timezone.now()
-    case = (
-        Case.objects.filter(owner=user, pk=case_id)
-        .select_related("application")
-        .only(
-            *CASE_FIELDS,
-            "letters_id",
-            *(f"application__{name}" for name in APPLICATION_FIELDS),
-            "application__pdf_id",
-        )
-        .prefetch_related(Prefetch("deliveries", queryset=_ettersendelser()))
-        .first()
+    rows = _case_rows(
+        "c.owner_id = %(owner)s AND c.id = %(case)s", {"owner": user.pk, "case": str(case_id)}, page=True
     )
-    if case is None:
+    if not rows:
         return None
-    context = _context([case.kommunenummer], [_office_of(case)])
-    view = _folded([case], context, now)[case.id]
-    summary = _summary(case, Digest.of(view), context, now)
-    if view.skipped:
-        log.warning("innsyn.unknown_event_types", case=str(case.id), types=sorted(set(view.skipped)))
-    letters = {
-        str(d.id): d for d in Document.objects.filter(folder_id=case.letters_id).order_by("created_at")
-    }
+    row = rows[0]
+    view = _folded(rows, now)[row.case.id]
     office_numbers = {e.detail for e in view.timeline if e.kind in ("forwarded", "sent") and e.detail}
-    offices = dict(NavOffice.objects.filter(pk__in=office_numbers).values_list("enhetsnummer", "name"))
-    sent = list(case.deliveries.all())
+    offices = _office_names(office_numbers | {view.office})
+    summary = _summary(row, Digest.of(view), offices, now)
+    if view.skipped:
+        log.warning("innsyn.unknown_event_types", case=str(row.case.id), types=sorted(set(view.skipped)))
+    sent = [
+        SentDocuments(at, vedlegg or {}) for at, vedlegg in zip(row.sent_at, row.sent_vedlegg, strict=True)
+    ]
     return CasePage(
         summary=summary,
         view=view,
-        letters=letters,
-        sent_documents=sorted(sent, key=lambda d: d.created_at, reverse=True),
+        letters=frozenset(row.letters),
+        sent_documents=sent,
         tasks_sent=_tasks_answered(view.tasks, sent),
         offices=offices,
     )
 
 
-def _ettersendelser():
-    return Delivery.objects.filter(kind=Delivery.Kind.ETTERSENDELSE).only(
-        "id", "case_id", "created_at", "vedlegg_json", "status", "kind"
-    )
+@dataclass(frozen=True)
+class _Row:
+    """A case with what its pages need from other tables, read in one query."""
+
+    case: Case
+    visibility: Visibility
+    municipality_name: str
+    letters: tuple[str, ...] = ()
+    sent_at: tuple[datetime, ...] = ()
+    sent_vedlegg: tuple[Any, ...] = ()
+
+
+_CASE_COLUMNS = ("id", "kommunenummer", "enhetsnummer", "created_at", "updated_at", "soker_sha256")
+_CASE_COLUMNS += ("soker_updated_at", "owner_id", "letters_id", "application_id")
+_APPLICATION_COLUMNS = ("id", "reference", "sent_at", "office_name", "enhetsnummer", "pdf_id")
+# Only table and column names from the models are put into the SQL; every value is a query parameter.
+_CASES_SQL = f"""
+SELECT {", ".join(f"c.{name}" for name in _CASE_COLUMNS)},
+       {", ".join(f"a.{name}" for name in _APPLICATION_COLUMNS)},
+       s.can_update_status, s.updates_temporarily_disabled,
+       s.can_receive_applications, s.receiving_temporarily_disabled,
+       m.name {{page_columns}}
+FROM {Case._meta.db_table} c
+LEFT JOIN {Application._meta.db_table} a ON a.id = c.application_id
+LEFT JOIN {ServiceConfiguration._meta.db_table} s ON s.municipality_id = c.kommunenummer
+LEFT JOIN {Municipality._meta.db_table} m ON m.kommunenummer = c.kommunenummer
+WHERE {{condition}}
+"""  # noqa: S608
+# The case page also needs the ids of the letters stored with us and the ettersendelser sent from it.
+_PAGE_COLUMNS = f""",
+       ARRAY(SELECT d.id::text FROM {Document._meta.db_table} d WHERE d.folder_id = c.letters_id),
+       ARRAY(SELECT e.created_at FROM {Delivery._meta.db_table} e
+             WHERE e.case_id = c.id AND e.kind = %(ettersendelse)s ORDER BY e.created_at DESC, e.id),
+       ARRAY(SELECT e.vedlegg_json FROM {Delivery._meta.db_table} e
+             WHERE e.case_id = c.id AND e.kind = %(ettersendelse)s ORDER BY e.created_at DESC, e.id)
+"""  # noqa: S608
+
+
+def _case_rows(condition: str, params: dict[str, Any], *, page: bool = False) -> list[_Row]:
+    """Cases with their application, the municipality's flags and its name.
+
+    Raw SQL on purpose: these pages are the ones a person reloads while waiting, and building the same read
+    from five ORM queries cost more in query compilation than the database spent answering them. The
+    instances are real (deferred) models, so the rest of the code cannot tell the difference.
+    """
+    sql = _CASES_SQL.format(page_columns=_PAGE_COLUMNS if page else "", condition=condition)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {**params, "ettersendelse": Delivery.Kind.ETTERSENDELSE.value})
+        records = cursor.fetchall()
+    width, extra = len(_CASE_COLUMNS), len(_APPLICATION_COLUMNS)
+    rows = []
+    for record in records:
+        case = _instance(Case, dict(zip(_CASE_COLUMNS, record[:width], strict=True)))
+        application_values = dict(zip(_APPLICATION_COLUMNS, record[width : width + extra], strict=True))
+        case.application = _instance(Application, application_values) if case.application_id else None
+        innsyn, paused, receiving, receiving_paused, name = record[width + extra : width + extra + 5]
+        rows.append(
+            _Row(
+                case=case,
+                visibility=Visibility(
+                    innsyn=bool(innsyn),
+                    updates_paused=bool(paused),
+                    can_send_documents=bool(receiving) and not receiving_paused,
+                ),
+                municipality_name=name or case.kommunenummer,
+                **(_page_fields(record[width + extra + 5 :]) if page else {}),
+            )
+        )
+    return rows
+
+
+def _page_fields(values: tuple[Any, ...]) -> dict[str, Any]:
+    letters, sent_at, sent_vedlegg = values
+    # Django's PostgreSQL backend leaves jsonb as text for JSONField to parse; these bypass the field.
+    vedlegg = tuple(json.loads(v) if isinstance(v, str) else v for v in sent_vedlegg)
+    return {"letters": tuple(letters), "sent_at": tuple(sent_at), "sent_vedlegg": vedlegg}
+
+
+def _instance(model: type[Any], values: dict[str, Any]) -> Any:
+    """A model instance as the ORM would build it from a row with only these columns (the rest deferred)."""
+    fields = model._meta.concrete_fields
+    return model.from_db("default", list(values), [values.get(f.attname, DEFERRED) for f in fields])
+
+
+def _office_names(numbers: set[str]) -> dict[str, str]:
+    numbers.discard("")
+    if not numbers:
+        return {}
+    return dict(NavOffice.objects.filter(pk__in=numbers).values_list("enhetsnummer", "name"))
 
 
 def _office_of(case: Case) -> str:
     return case.enhetsnummer or (case.application.enhetsnummer if case.application else "")
 
 
-@dataclass(frozen=True)
-class _Context:
-    visibility: dict[str, Visibility]
-    municipality_names: dict[str, str]
-    office_names: dict[str, str]
-
-
-def _context(kommunenummer: list[str], offices: list[str]) -> _Context:
-    configurations = ServiceConfiguration.objects.filter(pk__in=set(kommunenummer))
-    visibility = {
-        c.municipality_id: Visibility(
-            innsyn=c.can_update_status,
-            updates_paused=c.updates_temporarily_disabled,
-            can_send_documents=c.can_receive_applications and not c.receiving_temporarily_disabled,
-        )
-        for c in configurations
-    }
-    names = dict(Municipality.objects.filter(pk__in=set(kommunenummer)).values_list("kommunenummer", "name"))
-    office_names = dict(NavOffice.objects.filter(pk__in=set(offices)).values_list("enhetsnummer", "name"))
-    return _Context(visibility, names, office_names)
-
-
-def _folded(cases: list[Case], context: _Context, now: datetime) -> dict[uuid.UUID, CaseView]:
+def _folded(rows: list[_Row], now: datetime) -> dict[uuid.UUID, CaseView]:
     """Each case folded, from the cache when its document has not changed.
 
     The fold depends on the stored document (its hash), the office, whether the municipality shows the case,
@@ -214,64 +260,60 @@ def _folded(cases: list[Case], context: _Context, now: datetime) -> dict[uuid.UU
     documents are tasks until then). Those make the cache key, so a cached fold is exactly what folding
     again would give. A miss loads the documents it needs in one query.
     """
-    keys = {case.id: _fold_key(case, context, now) for case in cases}
+    keys = {row.case.id: _fold_key(row, now) for row in rows}
     cached = cache.get_many(list(keys.values()))
-    missing = [case for case in cases if keys[case.id] not in cached]
+    missing = [row for row in rows if keys[row.case.id] not in cached]
     documents: dict[uuid.UUID, tuple[Any, Any]] = {}
     if missing:
-        rows = Case.objects.filter(pk__in=[c.id for c in missing]).values_list(
+        found = Case.objects.filter(pk__in=[row.case.id for row in missing]).values_list(
             "pk", "soker", "application__vedlegg_json"
         )
-        documents = {pk: (soker, vedlegg) for pk, soker, vedlegg in rows}
+        documents = {pk: (soker, vedlegg) for pk, soker, vedlegg in found}
     fresh = {}
-    for case in missing:
-        soker, vedlegg = documents.get(case.id, (None, None))
-        application = case.application
-        fresh[keys[case.id]] = fold(
-            soker if _visibility(case, context).shows_case else None,
+    for row in missing:
+        soker, vedlegg = documents.get(row.case.id, (None, None))
+        application = row.case.application
+        fresh[keys[row.case.id]] = fold(
+            soker if row.visibility.shows_case else None,
             now=now,
             sent_at=application.sent_at if application else None,
-            office=_office_of(case),
+            office=_office_of(row.case),
             vedlegg=vedlegg,
         )
     if fresh:
         cache.set_many(fresh, timeout=FOLD_CACHE_SECONDS)
-    return {case.id: cached.get(keys[case.id]) or fresh[keys[case.id]] for case in cases}
+    return {row.case.id: cached.get(keys[row.case.id]) or fresh[keys[row.case.id]] for row in rows}
 
 
-def _fold_key(case: Case, context: _Context, now: datetime) -> str:
+def _fold_key(row: _Row, now: datetime) -> str:
+    case = row.case
     sent_at = case.application.sent_at if case.application else None
     young = bool(sent_at and now - sent_at < timedelta(days=APPLICATION_TASK_DAYS))
-    shown = case.soker_sha256 if _visibility(case, context).shows_case else "hidden"
+    shown = case.soker_sha256 if row.visibility.shows_case else "hidden"
     return f"innsyn:fold:1:{case.id}:{shown}:{young}:{_office_of(case)}"
 
 
-def _visibility(case: Case, context: _Context) -> Visibility:
-    return context.visibility.get(case.kommunenummer, Visibility(False, False, False))
-
-
-def _digests(cases: list[Case], context: _Context, now: datetime) -> dict[uuid.UUID, Digest]:
+def _digests(rows: list[_Row], now: datetime) -> dict[uuid.UUID, Digest]:
     """Each case's digest, from the cache, or from its fold (itself cached) on a miss."""
-    keys = {case.id: "innsyn:digest:" + _fold_key(case, context, now) for case in cases}
+    keys = {row.case.id: "innsyn:digest:" + _fold_key(row, now) for row in rows}
     cached = cache.get_many(list(keys.values()))
-    missing = [case for case in cases if keys[case.id] not in cached]
-    fresh = (
-        {keys[pk]: Digest.of(view) for pk, view in _folded(missing, context, now).items()} if missing else {}
-    )
+    missing = [row for row in rows if keys[row.case.id] not in cached]
+    fresh = {keys[pk]: Digest.of(view) for pk, view in _folded(missing, now).items()} if missing else {}
     if fresh:
         cache.set_many(fresh, timeout=FOLD_CACHE_SECONDS)
-    return {case.id: cached.get(keys[case.id]) or fresh[keys[case.id]] for case in cases}
+    return {row.case.id: cached.get(keys[row.case.id]) or fresh[keys[row.case.id]] for row in rows}
 
 
-def _summary(case: Case, digest: Digest, context: _Context, now: datetime) -> CaseSummary:
-    visibility = _visibility(case, context)
+def _summary(row: _Row, digest: Digest, offices: dict[str, str], now: datetime) -> CaseSummary:
+    case = row.case
     last_change = max(filter(None, [case.created_at, case.soker_updated_at, digest.updated_at]))
     return CaseSummary(
         case=case,
         digest=digest,
-        visibility=visibility,
-        municipality_name=context.municipality_names.get(case.kommunenummer, case.kommunenummer),
-        office_name=context.office_names.get(digest.office, ""),
+        visibility=row.visibility,
+        municipality_name=row.municipality_name,
+        # The office handling it now: the case system may have moved it since it was sent.
+        office_name=offices.get(digest.office, ""),
         active=_is_active(digest, last_change, now),
         last_change=last_change,
     )
@@ -303,14 +345,17 @@ def requirement_titles(case: Case, view: CaseView) -> dict[str, str]:
 
 
 def answered_tasks(case: Case, view: CaseView) -> set[str]:
-    return set(_tasks_answered(view.tasks, list(_ettersendelser().filter(case=case))))
+    sent = Delivery.objects.filter(case=case, kind=Delivery.Kind.ETTERSENDELSE).values_list(
+        "created_at", "vedlegg_json"
+    )
+    return set(_tasks_answered(view.tasks, [SentDocuments(at, vedlegg or {}) for at, vedlegg in sent]))
 
 
 def my_notifications(user: User) -> list[Notification]:
     return list(Notification.objects.filter(user=user).select_related("case__application")[:100])
 
 
-def _tasks_answered(tasks: tuple[Task, ...], ettersendelser: list[Delivery]) -> dict[str, datetime]:
+def _tasks_answered(tasks: tuple[Task, ...], ettersendelser: list[SentDocuments]) -> dict[str, datetime]:
     """A task counts as answered when an ettersendelse after it was asked for carries its type and extra
     info (NAV's rule), or names it by reference."""
     answered: dict[str, datetime] = {}
@@ -335,16 +380,11 @@ SHORT_PLANNED_WITHIN = timedelta(days=14)
 def had_recent_payment(user: User, kommunenummer: str, today: date) -> bool:
     """Kort søknad: a payment in this municipality paid in the last 50 days or planned within 14 (NAV's rule,
     KortSoknadUseCaseHandler), read from the person's folded cases there."""
-    cases = list(
-        Case.objects.filter(owner=user, kommunenummer=kommunenummer)
-        .exclude(soker_sha256="")
-        .select_related("application")
-        .only(*CASE_FIELDS, *(f"application__{name}" for name in APPLICATION_FIELDS))
+    rows = _case_rows(
+        "c.owner_id = %(owner)s AND c.kommunenummer = %(kommunenummer)s AND c.soker_sha256 <> ''",
+        {"owner": user.pk, "kommunenummer": kommunenummer},
     )
-    if not cases:
-        return False
-    context = _context([kommunenummer], [_office_of(c) for c in cases])
-    for view in _folded(cases, context, timezone.now()).values():
+    for view in _folded(rows, timezone.now()).values():
         for payment in view.payments:
             if (
                 payment.status == "UTBETALT"

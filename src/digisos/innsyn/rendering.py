@@ -20,7 +20,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
-from .fold import Letter, Payment, TimelineEntry
+from .fold import Letter, Payment, Task, TimelineEntry
 
 
 def _escape(value: Any) -> str:
@@ -231,37 +231,140 @@ def _case_item(summary: Any, texts: dict[str, str], statuses: dict[str, str], ur
     )
 
 
-def payment_rows(payments: list[Payment]) -> SafeString:
-    other, mine, paid, stopped, planned = (
-        _("En annen mottaker"),
-        _("Deg"),
-        _("Utbetalt"),
-        _("Stoppet"),
-        _("Planlagt"),
-    )
-    account_text, amount_text = _("Kontoen din %(account)s"), _("%(amount)s kr")
-
-    def recipient(p: Payment) -> str:
-        if p.other_recipient:
-            return p.recipient or other
-        return account_text % {"account": p.account} if p.account else mine
-
-    return _join(
-        "",
-        '<tr class="navds-table__row" data-testid="payment"><td class="navds-table__data-cell">{}</td>'
-        '<td class="navds-table__data-cell">{}</td><td class="navds-table__data-cell">{}</td>'
-        '<td class="navds-table__data-cell">{}</td><td class="navds-table__data-cell">{}</td></tr>',
-        (
-            (
-                p.description or "–",
-                amount_text % {"amount": kroner(p.amount)},
-                {"UTBETALT": paid, "STOPPET": stopped}.get(p.status, planned),
-                day(p.paid_date or p.due_date) or "–",
-                recipient(p),
-            )
-            for p in payments
+def payment_months(months: list[tuple[date | None, list[Payment]]]) -> SafeString:
+    """A heading and a table per month: what was paid or is planned, how much, when and to whom."""
+    texts = {
+        "no_date": _("Uten dato"),
+        "head": "".join(
+            f'<th scope="col" class="navds-table__header-cell">{html.escape(label)}</th>'
+            for label in (_("Gjelder"), _("Beløp"), _("Status"), _("Dato"), _("Til"))
         ),
-    )
+    }
+    rows = _PaymentRows()
+    parts = []
+    for month, payments in months:
+        label = f"{_month_names()[month.month]} {month.year}" if month else texts["no_date"]
+        parts.append(
+            _html(
+                '<h3 class="navds-heading navds-heading--small">{}</h3>'
+                '<table class="navds-table navds-table--medium"><caption class="visually-hidden">{}</caption>'
+                '<thead class="navds-table__header"><tr class="navds-table__row">{}</tr></thead>'
+                '<tbody class="navds-table__body">{}</tbody></table>',
+                label[:1].upper() + label[1:],
+                label,
+                SafeString(texts["head"]),
+                rows.render(payments),
+            )
+        )
+    return SafeString("\n".join(parts))
+
+
+class _PaymentRows:
+    """Payment rows for one page: the texts translated once."""
+
+    def __init__(self) -> None:
+        self.other, self.mine = _("En annen mottaker"), _("Deg")
+        self.statuses = {"UTBETALT": _("Utbetalt"), "STOPPET": _("Stoppet")}
+        self.planned = _("Planlagt")
+        self.account, self.amount = _("Kontoen din %(account)s"), _("%(amount)s kr")
+
+    def recipient(self, payment: Payment) -> str:
+        if payment.other_recipient:
+            return payment.recipient or self.other
+        return self.account % {"account": payment.account} if payment.account else self.mine
+
+    def render(self, payments: list[Payment]) -> SafeString:
+        return _join(
+            "",
+            '<tr class="navds-table__row" data-testid="payment"><td class="navds-table__data-cell">{}</td>'
+            '<td class="navds-table__data-cell">{}</td><td class="navds-table__data-cell">{}</td>'
+            '<td class="navds-table__data-cell">{}</td><td class="navds-table__data-cell">{}</td></tr>',
+            (
+                (
+                    p.description or "–",
+                    self.amount % {"amount": kroner(p.amount)},
+                    self.statuses.get(p.status, self.planned),
+                    day(p.paid_date or p.due_date) or "–",
+                    self.recipient(p),
+                )
+                for p in payments
+            ),
+        )
+
+
+def task_items(
+    tasks: tuple[Task, ...],
+    *,
+    titles: dict[str, str],
+    letters: Collection[str],
+    sent: dict[str, datetime],
+    send_url: str,
+    csrf_token: str,
+) -> SafeString:
+    """Each document asked for: what, by when, the letter asking, whether it is sent, and an upload form
+    (send_url empty when the municipality does not take documents now)."""
+    texts = {
+        "deadline": _("Frist:"),
+        "later": _("Du sa i søknaden at du ville sende dette senere."),
+        "letter": _("Brev om dokumentasjon"),
+        "sent": _("Sendt %(sent)s"),
+        "choose": _("Velg filer"),
+        "send": _("Send dokumentene"),
+    }
+    links = _LetterLinks(letters)
+    items = []
+    for task in tasks:
+        if task.from_caseworker:
+            title = task.document_type
+        else:
+            key = f"{task.document_type}|{task.extra_info}"
+            title = _(titles[key]) if titles.get(key) else task.document_type
+        parts = [_html('<h3 class="navds-heading navds-heading--small" id="task-{}">{}</h3>', task.id, title)]
+        if task.from_caseworker and task.extra_info:
+            parts.append(_html('<p class="navds-body-long">{}</p>', task.extra_info))
+        if task.deadline:
+            parts.append(
+                _html(
+                    '<p class="navds-body-short"><strong>{}</strong> {}</p>',
+                    texts["deadline"],
+                    day(task.deadline),
+                )
+            )
+        elif not task.from_caseworker:
+            parts.append(_html('<p class="navds-body-short">{}</p>', texts["later"]))
+        if task.letter:
+            parts.append(
+                _html('<p class="navds-body-short">{}</p>', links.link(task.letter, texts["letter"]))
+            )
+        if task.id in sent:
+            parts.append(
+                _html(
+                    '<p class="navds-body-short" data-testid="task-sent"><strong>{}</strong></p>',
+                    texts["sent"] % {"sent": day(sent[task.id])},
+                )
+            )
+        if send_url:
+            parts.append(
+                _html(
+                    '<form method="post" action="{0}" enctype="multipart/form-data" class="stack">'
+                    '<input type="hidden" name="csrfmiddlewaretoken" value="{1}">'
+                    '<input type="hidden" name="oppgave" value="{2}">'
+                    '<div class="navds-form-field"><label class="navds-form-field__label navds-label" '
+                    'for="filer-{2}">{3}</label><input class="navds-text-field__input" type="file" '
+                    'id="filer-{2}" name="filer" multiple aria-describedby="task-{2}"></div>'
+                    '<button type="submit" class="navds-button navds-button--primary navds-button--medium">'
+                    '<span class="navds-label">{4}</span></button></form>',
+                    send_url,
+                    csrf_token,
+                    task.id,
+                    texts["choose"],
+                    texts["send"],
+                )
+            )
+        items.append(
+            _html('<li class="card stack" data-task="{}">{}</li>', task.id, SafeString("".join(parts)))
+        )
+    return SafeString("\n".join(items))
 
 
 class _Timeline:

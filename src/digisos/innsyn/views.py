@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -66,6 +67,10 @@ def _render_case(
         "timeline": timeline if all_history else timeline[:TIMELINE_SHOWN],
         "all_history": all_history or len(timeline) <= TIMELINE_SHOWN,
         "history_count": len(timeline),
+        # One URL for every upload form on the page; none when the municipality does not take documents now.
+        "send_url": reverse("innsyn:send", args=[case_id])
+        if page.summary.visibility.can_send_documents
+        else "",
         "errors": errors or [],
         "error_task": task_id,
     }

@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from digisos.application.services import start_application
 from digisos.exchange import services as exchange
 from digisos.exchange.models import Case, Delivery
 from digisos.innsyn import selectors
@@ -105,6 +106,24 @@ def test_the_case_page_shows_status_the_request_the_decision_and_payments(client
     for letter in letters:
         assert reverse("documents:download", args=[letter.id]) in html
         assert client.get(reverse("documents:download", args=[letter.id])).status_code == 200
+
+
+def test_the_office_shown_is_the_one_handling_the_case_now_and_drafts_are_listed(
+    client, sofie_case, exchange_api
+):
+    document = dict(Case.objects.get(pk=sofie_case.id).soker)
+    moved = {"type": "tildeltNavKontor", "navKontor": "1203", "hendelsestidspunkt": at(10)}
+    document["hendelser"] = [*document["hendelser"], moved]
+    assert exchange_api("4601").post(f"/saker/{sofie_case.id}/digisos-soker", document).status_code == 200
+    draft = start_application(user=sofie_case.owner)
+
+    header = client.get(reverse("innsyn:case", args=[sofie_case.id])).content.decode().split("<h1")[1]
+    assert "Bergen · Nav Bergen nord" in header.split("</p>")[0]
+    mine = client.get(reverse("innsyn:mine")).content.decode()
+    card = mine.split(str(sofie_case.id))[1].split("</li>")[0]
+    assert "Bergen · Nav Bergen nord" in card
+    drafts = mine.split('data-testid="drafts"')[1].split("</ul>")[0]
+    assert reverse("application:step", args=[draft.id, "personalia"]) in drafts
 
 
 def test_uploading_from_the_task_sends_an_ettersendelse_and_marks_the_task_sent(

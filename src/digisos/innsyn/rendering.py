@@ -8,7 +8,7 @@ Django's per-argument wrappers cost more than the escaping itself. It escapes ex
 (anything with __html__ is kept, everything else goes through html.escape)."""
 
 import html
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from datetime import date, datetime
 from typing import Any
 
@@ -37,13 +37,19 @@ def _join(separator: str, template: str, rows: Iterable[tuple[Any, ...]]) -> Saf
     return SafeString(separator.join(template.format(*map(_escape, row)) for row in rows))
 
 
-def day(value: date | datetime | None) -> str:
-    """ "24. desember 2026" in the active language (the template filter's "j. F Y", without its parser)."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        value = timezone.localtime(value)
-    return f"{value.day}. {_month_names()[value.month]} {value.year}"
+def _days() -> Callable[[date | datetime | None], str]:
+    """A formatter of "24. desember 2026" in the active language (the template filter's "j. F Y", without its
+    parser), with the month names and the time zone looked up once per page, not per date."""
+    names, zone = _month_names(), timezone.get_current_timezone()
+
+    def day(value: date | datetime | None) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, datetime):
+            value = value.astimezone(zone)
+        return f"{value.day}. {names[value.month]} {value.year}"
+
+    return day
 
 
 _MONTH_NAMES: dict[str, dict[int, str]] = {}
@@ -109,7 +115,7 @@ def letter_list(shown: tuple[Letter, ...], letters: Collection[str]) -> SafeStri
         "forelopig_svar": _("Brev om saksbehandlingstid"),
     }
     attachment = _("Vedlegg")
-    links = _LetterLinks(letters)
+    links, day = _LetterLinks(letters), _days()
     return _join(
         "",
         '<li class="document-item">{} <span class="navds-detail">{}</span></li>',
@@ -122,7 +128,7 @@ def letter_list(shown: tuple[Letter, ...], letters: Collection[str]) -> SafeStri
 
 def saker_list(saker: tuple[Any, ...], letters: Collection[str]) -> SafeString:
     """Each sak with its decisions and their letters, or why no status is shown."""
-    links = _LetterLinks(letters)
+    links, day = _LetterLinks(letters), _days()
     outcomes = {
         "INNVILGET": _("Innvilget"),
         "DELVIS_INNVILGET": _("Delvis innvilget"),
@@ -163,6 +169,7 @@ def saker_list(saker: tuple[Any, ...], letters: Collection[str]) -> SafeString:
 
 def requirement_items(conditions: tuple[Any, ...], requirements: tuple[Any, ...]) -> SafeString:
     condition, documentation, deadline = _("Vilkår"), _("Dokumentasjon"), _("frist %(deadline)s")
+    day = _days()
     rows = [(c.title or condition, c.description, "") for c in conditions] + [
         (
             r.title or documentation,
@@ -193,10 +200,13 @@ def case_items(summaries: list[Any]) -> SafeString:
         for status in ("SENDT", "MOTTATT", "UNDER_BEHANDLING", "FERDIGBEHANDLET", "BEHANDLES_IKKE")
     }
     url = reverse("innsyn:case", args=["00000000-0000-0000-0000-000000000000"])
-    return SafeString("".join(_case_item(s, texts, statuses, url) for s in summaries))
+    day = _days()
+    return SafeString("".join(_case_item(s, texts, statuses, url, day) for s in summaries))
 
 
-def _case_item(summary: Any, texts: dict[str, str], statuses: dict[str, str], url: str) -> str:
+def _case_item(
+    summary: Any, texts: dict[str, str], statuses: dict[str, str], url: str, day: Callable[[Any], str]
+) -> str:
     case = summary.case
     application = case.application
     title = texts["application"] % {"reference": application.reference} if application else texts["paper"]
@@ -240,10 +250,10 @@ def payment_months(months: list[tuple[date | None, list[Payment]]]) -> SafeStrin
             for label in (_("Gjelder"), _("Beløp"), _("Status"), _("Dato"), _("Til"))
         ),
     }
-    rows = _PaymentRows()
+    rows, names = _PaymentRows(), _month_names()
     parts = []
     for month, payments in months:
-        label = f"{_month_names()[month.month]} {month.year}" if month else texts["no_date"]
+        label = f"{names[month.month]} {month.year}" if month else texts["no_date"]
         parts.append(
             _html(
                 '<h3 class="navds-heading navds-heading--small">{}</h3>'
@@ -267,6 +277,7 @@ class _PaymentRows:
         self.statuses = {"UTBETALT": _("Utbetalt"), "STOPPET": _("Stoppet")}
         self.planned = _("Planlagt")
         self.account, self.amount = _("Kontoen din %(account)s"), _("%(amount)s kr")
+        self.day = _days()
 
     def recipient(self, payment: Payment) -> str:
         if payment.other_recipient:
@@ -284,7 +295,7 @@ class _PaymentRows:
                     p.description or "–",
                     self.amount % {"amount": kroner(p.amount)},
                     self.statuses.get(p.status, self.planned),
-                    day(p.paid_date or p.due_date) or "–",
+                    self.day(p.paid_date or p.due_date) or "–",
                     self.recipient(p),
                 )
                 for p in payments
@@ -311,7 +322,7 @@ def task_items(
         "choose": _("Velg filer"),
         "send": _("Send dokumentene"),
     }
-    links = _LetterLinks(letters)
+    links, day = _LetterLinks(letters), _days()
     items = []
     for task in tasks:
         if task.from_caseworker:
@@ -373,6 +384,7 @@ class _Timeline:
     def __init__(self, letters: Collection[str], offices: dict[str, str]) -> None:
         self.links = _LetterLinks(letters)
         self.offices = offices
+        self.day, self.zone = _days(), timezone.get_current_timezone()
         self.texts = {
             "sent_to": _("Søknaden ble sendt til %(office)s."),
             "sent": _("Søknaden ble sendt."),
@@ -393,6 +405,10 @@ class _Timeline:
             "documents_no_longer_requested": _("NAV-kontoret trenger ikke flere dokumenter fra deg."),
             "preliminary_answer": _("Du har fått brev om at saksbehandlingen tar lengre tid."),
         }
+
+    def moment(self, value: datetime) -> str:
+        local = value.astimezone(self.zone)
+        return f"{self.day(local)} {local:%H.%M}"
 
     def entry(self, entry: TimelineEntry) -> SafeString | str:
         """The entry's text: plain text (escaped by the caller) or, with a letter link, safe HTML."""
@@ -417,10 +433,5 @@ def timeline(entries: list[TimelineEntry], letters: Collection[str], offices: di
     return _join(
         "\n",
         '<li><span class="navds-detail">{}</span> {}</li>',
-        ((_moment(e.at), texts.entry(e)) for e in entries),
+        ((texts.moment(e.at), texts.entry(e)) for e in entries),
     )
-
-
-def _moment(value: datetime) -> str:
-    local = timezone.localtime(value)
-    return f"{day(local)} {local:%H.%M}"

@@ -29,9 +29,12 @@ def postgres_cluster() -> Iterator[ThrowawayPostgres]:
 def django_db_modify_db_settings(postgres_cluster: ThrowawayPostgres) -> None:
     from django.db import connections
 
+    from digisos.settings.base import database_options
+
     # Django has already read DATABASES into its connection handler; change the live copy.
     db = connections.settings["default"]
     db.update(postgres_cluster.django_settings())
+    db["OPTIONS"] = database_options(db["ENGINE"])  # as in production: prepared statements
     db["CONN_MAX_AGE"] = 0
     db["TEST"]["NAME"] = "test_digisos"
     # Drop the connection object made from the quick-start SQLite settings; the next access

@@ -111,6 +111,22 @@ DATABASES = {
         conn_health_checks=env_bool("DIGISOS_DB_CONN_HEALTH_CHECKS", False),
     )
 }
+
+
+def database_options(engine: str) -> dict[str, object]:
+    """Prepared statements on PostgreSQL: each distinct query is planned once per connection instead of on every
+    request. For the lookups behind every logged-in page (session, user, the case) planning took longer than
+    running them. Set DIGISOS_DB_PREPARED_STATEMENTS=false behind a transaction-pooling PgBouncer older than 1.21.
+    """
+    if not engine.endswith("postgresql") or not env_bool("DIGISOS_DB_PREPARED_STATEMENTS", True):
+        return {}
+    return {"server_side_binding": True, "prepare_threshold": 5}
+
+
+DATABASES["default"]["OPTIONS"] = {
+    **DATABASES["default"].get("OPTIONS", {}),
+    **database_options(DATABASES["default"]["ENGINE"]),
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -186,59 +186,69 @@ def requirement_items(conditions: tuple[Any, ...], requirements: tuple[Any, ...]
 
 
 def case_items(summaries: list[Any]) -> SafeString:
-    """The cases of "Mine søknader", each a card; the texts and URL pattern looked up once for all."""
-    texts = {
-        "paper": _("Papirsøknad"),
-        "status": _("Status:"),
-        "hidden": _("Kommunen viser ikke status på nett. Du får svar i posten."),
-        "application": _("Søknad %(reference)s"),
-        "sent": _("sendt %(sent)s"),
-        "deadline": _("Første frist: %(deadline)s."),
-    }
-    statuses = {
-        status: status_text(status)
-        for status in ("SENDT", "MOTTATT", "UNDER_BEHANDLING", "FERDIGBEHANDLET", "BEHANDLES_IKKE")
-    }
-    url = reverse("innsyn:case", args=["00000000-0000-0000-0000-000000000000"])
-    day = _days()
-    return SafeString("".join(_case_item(s, texts, statuses, url, day) for s in summaries))
+    """The cases of "Mine søknader", each a card."""
+    cards = _CaseCards()
+    return SafeString("".join(cards.card(summary) for summary in summaries))
 
 
-def _case_item(
-    summary: Any, texts: dict[str, str], statuses: dict[str, str], url: str, day: Callable[[Any], str]
-) -> str:
-    case = summary.case
-    application = case.application
-    title = texts["application"] % {"reference": application.reference} if application else texts["paper"]
-    where = summary.municipality_name
-    if summary.office_name:
-        where += f" · {summary.office_name}"
-    if application and application.sent_at:
-        where += " · " + texts["sent"] % {"sent": day(application.sent_at)}
-    if summary.visibility.shows_case:
-        status = summary.digest.status
-        body = _html(
-            '<p class="navds-body-short"><strong>{}</strong> {}</p>',
-            texts["status"],
-            statuses.get(status, status),
+class _CaseCards:
+    """Case cards for one page: the texts, the URL pattern and the date formatter looked up once for all."""
+
+    def __init__(self) -> None:
+        self.texts = {
+            "paper": _("Papirsøknad"),
+            "status": _("Status:"),
+            "hidden": _("Kommunen viser ikke status på nett. Du får svar i posten."),
+            "application": _("Søknad %(reference)s"),
+            "sent": _("sendt %(sent)s"),
+            "deadline": _("Første frist: %(deadline)s."),
+        }
+        self.statuses = {
+            status: status_text(status)
+            for status in ("SENDT", "MOTTATT", "UNDER_BEHANDLING", "FERDIGBEHANDLET", "BEHANDLES_IKKE")
+        }
+        self.url = reverse("innsyn:case", args=["00000000-0000-0000-0000-000000000000"])
+        self.day = _days()
+        self.to_send: dict[int, str] = {}
+
+    def documents_to_send(self, count: int) -> str:
+        if count not in self.to_send:
+            self.to_send[count] = ngettext(
+                "Du må sende %(count)s dokument.", "Du må sende %(count)s dokumenter.", count
+            ) % {"count": count}
+        return self.to_send[count]
+
+    def card(self, summary: Any) -> str:
+        texts, case = self.texts, summary.case
+        application = case.application
+        title = texts["application"] % {"reference": application.reference} if application else texts["paper"]
+        where = summary.municipality_name
+        if summary.office_name:
+            where += f" · {summary.office_name}"
+        if application and application.sent_at:
+            where += " · " + texts["sent"] % {"sent": self.day(application.sent_at)}
+        if summary.visibility.shows_case:
+            status = summary.digest.status
+            body = _html(
+                '<p class="navds-body-short"><strong>{}</strong> {}</p>',
+                texts["status"],
+                self.statuses.get(status, status),
+            )
+            if summary.open_tasks:
+                tasks = self.documents_to_send(summary.open_tasks)
+                if summary.digest.next_deadline:
+                    tasks += " " + texts["deadline"] % {"deadline": self.day(summary.digest.next_deadline)}
+                body += _html('<p class="navds-body-short" data-testid="open-tasks">{}</p>', tasks)
+        else:
+            body = _html('<p class="navds-body-short">{}</p>', texts["hidden"])
+        return _html(
+            '<li class="card stack case-item"><h3 class="navds-heading navds-heading--small">'
+            '<a class="navds-link" href="{}">{}</a></h3><p class="navds-body-short">{}</p>{}</li>',
+            self.url.replace("00000000-0000-0000-0000-000000000000", str(case.id)),
+            title,
+            where,
+            body,
         )
-        if summary.open_tasks:
-            tasks = ngettext(
-                "Du må sende %(count)s dokument.", "Du må sende %(count)s dokumenter.", summary.open_tasks
-            ) % {"count": summary.open_tasks}
-            if summary.digest.next_deadline:
-                tasks += " " + texts["deadline"] % {"deadline": day(summary.digest.next_deadline)}
-            body += _html('<p class="navds-body-short" data-testid="open-tasks">{}</p>', tasks)
-    else:
-        body = _html('<p class="navds-body-short">{}</p>', texts["hidden"])
-    return _html(
-        '<li class="card stack case-item"><h3 class="navds-heading navds-heading--small">'
-        '<a class="navds-link" href="{}">{}</a></h3><p class="navds-body-short">{}</p>{}</li>',
-        url.replace("00000000-0000-0000-0000-000000000000", str(case.id)),
-        title,
-        where,
-        body,
-    )
 
 
 def payment_months(months: list[tuple[date | None, list[Payment]]]) -> SafeString:

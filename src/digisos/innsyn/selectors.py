@@ -174,9 +174,10 @@ class _Row:
     sent_vedlegg: tuple[Any, ...] = ()
 
 
-_CASE_COLUMNS = ("id", "kommunenummer", "enhetsnummer", "created_at", "updated_at", "soker_sha256")
-_CASE_COLUMNS += ("soker_updated_at", "owner_id", "letters_id", "application_id")
-_APPLICATION_COLUMNS = ("id", "reference", "sent_at", "office_name", "enhetsnummer", "pdf_id")
+# Only what the pages show; the rest of each model is deferred.
+_CASE_COLUMNS = ("id", "kommunenummer", "enhetsnummer", "created_at", "soker_sha256", "soker_updated_at")
+_CASE_COLUMNS += ("owner_id", "application_id")
+_APPLICATION_COLUMNS = ("id", "reference", "sent_at", "enhetsnummer", "pdf_id")
 # Only table and column names from the models are put into the SQL; every value is a query parameter.
 _CASES_SQL = f"""
 SELECT {", ".join(f"c.{name}" for name in _CASE_COLUMNS)},

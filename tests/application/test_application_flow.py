@@ -124,6 +124,8 @@ def test_the_application_pdf_is_pdf_a_in_bokmal_and_stored_encrypted(
     pdf_bytes = decrypted_pdf(application.pdf)
     with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
         assert pdf.open_metadata().pdfa_status == "2B"
+        (intent,) = pdf.Root.OutputIntents  # PDF/A needs the colour space it was made for: sRGB
+        assert intent.S == "/GTS_PDFA1" and "/DestOutputProfile" in intent
         assert len(pdf.pages) >= 2
         fonts = {
             str(font.get("/BaseFont"))

@@ -40,4 +40,4 @@ def render_application(
                 "soknad": application.soknad_json,
             },
         )
-        return HTML(string=html).write_pdf(pdf_variant="pdf/a-2b", srgb=True)
+        return HTML(string=html).write_pdf(pdf_variant="pdf/a-2b")  # PDF/A variants carry the sRGB output intent

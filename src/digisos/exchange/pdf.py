@@ -24,4 +24,4 @@ def render_ettersendelse(
                 "sent_at": timezone.now(),
             },
         )
-        return HTML(string=html).write_pdf(pdf_variant="pdf/a-2b", srgb=True)
+        return HTML(string=html).write_pdf(pdf_variant="pdf/a-2b")  # PDF/A variants carry the sRGB output intent

@@ -180,7 +180,7 @@ def requirement_items(conditions: tuple[Any, ...], requirements: tuple[Any, ...]
     ]
     return _join(
         "",
-        '<li class="document-item"><strong>{}</strong>{}{}</li>',
+        '<li class="document-item"><span><strong>{}</strong>{}{}</span></li>',
         ((title, f": {text}" if text else "", f" · {due}" if due else "") for title, text, due in rows),
     )
 

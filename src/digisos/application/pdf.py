@@ -40,4 +40,5 @@ def render_application(
                 "soknad": application.soknad_json,
             },
         )
-        return HTML(string=html).write_pdf(pdf_variant="pdf/a-2b")  # PDF/A variants carry the sRGB output intent
+        # A PDF/A variant carries the sRGB output intent PDF/A requires.
+        return HTML(string=html).write_pdf(pdf_variant="pdf/a-2b")

@@ -264,10 +264,14 @@ def leveranse(request: HttpRequest, leveranse_id: uuid.UUID):
 
 @api.get(
     "/leveranser/{leveranse_id}/filer/{fil_id}",
-    response={**ERRORS},
+    response={410: Feil, **ERRORS},
     auth=COLLECT,
     tags=["hent"],
     summary="Last ned én fil, kryptert (CMS) til kommunens sertifikat",
+    description=(
+        "Filene i en hentet leveranse slettes her etter en tid (standard 30 dager etter kvitteringen); "
+        "da svarer nedlastingen 410."
+    ),
     openapi_extra={
         "responses": {
             "200": {
@@ -281,6 +285,12 @@ def fil(request: HttpRequest, leveranse_id: uuid.UUID, fil_id: uuid.UUID):
     file = selectors.delivered_file_of(_kommune(request), leveranse_id, fil_id)
     if file is None:
         raise HttpError(404, f"Fant ingen fil {fil_id} i leveransen.")
+    if file.deleted_at is not None:
+        raise ExchangeRefused(
+            410,
+            "file_deleted",
+            f"Filen {fil_id} ble slettet {file.deleted_at:%Y-%m-%d}, etter at leveransen var hentet og kvittert.",
+        )
     with storages["documents"].open(file.storage_name, "rb") as handle:
         body = handle.read()
     response = HttpResponse(body, content_type="application/pkcs7-mime")

@@ -154,6 +154,8 @@ class DeliveredFile(models.Model):
     content_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField()  # of the encrypted file, what a download sends
     storage_name = models.CharField(max_length=200, unique=True)
+    # Retention: the encrypted copy is deleted a while after the case system collected it (the row stays).
+    deleted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["position"]

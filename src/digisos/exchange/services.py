@@ -289,6 +289,33 @@ def resume_deliveries(*, now: datetime | None = None) -> int:
     return len(due)
 
 
+COLLECTED_FILES_BATCH = 500
+
+
+def remove_collected_files(*, now: datetime | None = None) -> int:
+    """Retention: deletes the encrypted copies of deliveries the case system collected more than
+    COLLECTED_FILES_KEEP_DAYS ago. They are transport copies: the case system has its own, and the originals
+    the applicant sees (the application PDF, the uploads, letters) live in the documents store under its own
+    rules. The rows stay, so the delivery's history still shows what was sent; a download then answers 410.
+
+    Storage first, then the rows: a crash in between only means the next run deletes nothing twice over.
+    """
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.EXCHANGE["COLLECTED_FILES_KEEP_DAYS"])
+    due = DeliveredFile.objects.filter(
+        delivery__status=Delivery.Status.COLLECTED, delivery__collected_at__lt=cutoff, deleted_at__isnull=True
+    ).order_by("pk")
+    storage = storages["documents"]
+    removed = 0
+    while batch := list(due.values_list("pk", "storage_name")[:COLLECTED_FILES_BATCH]):
+        for _, name in batch:
+            storage.delete(name)
+        removed += DeliveredFile.objects.filter(pk__in=[pk for pk, _ in batch]).update(deleted_at=now)
+    if removed:
+        log.info("exchange.collected_files_removed", files=removed)
+    return removed
+
+
 def acknowledge(*, actor: User, delivery: Delivery) -> Delivery:
     """The case system (or the inbox) has the delivery. Acknowledging again changes nothing."""
     with transaction.atomic():

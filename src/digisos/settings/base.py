@@ -212,6 +212,10 @@ PERIODIC_TASKS = {
         "every_minutes": 60,
     },
     "exchange.inbox_mail": {"task": "digisos.exchange.tasks.notify_inboxes", "every_minutes": 15},
+    "exchange.collected_files": {
+        "task": "digisos.exchange.tasks.remove_collected_files",
+        "every_minutes": 60,
+    },
     "innsyn.deadline_reminders": {"task": "digisos.innsyn.tasks.remind_deadlines", "every_minutes": 60},
 }
 
@@ -224,6 +228,8 @@ SMS_GATEWAY = env_str("DIGISOS_SMS_GATEWAY", "digisos.innsyn.adapters.sms.Loggin
 EXCHANGE = {
     "AUDIENCE": env_str("DIGISOS_EXCHANGE_AUDIENCE", "digisos-exchange"),
     "ACCESS_TOKEN_SECONDS": env_int("DIGISOS_EXCHANGE_ACCESS_TOKEN_SECONDS", 120),
+    # Days the encrypted copies of a collected delivery are kept for a case system that must fetch again.
+    "COLLECTED_FILES_KEEP_DAYS": env_int("DIGISOS_EXCHANGE_COLLECTED_FILES_KEEP_DAYS", 30),
 }
 
 # E-mail: printed to the console in the quick start; SMTP when DIGISOS_EMAIL_HOST is set.

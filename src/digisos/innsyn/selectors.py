@@ -4,7 +4,6 @@ Each page costs a fixed number of queries whatever the number of cases or events
 one query each and the fold runs in memory.
 """
 
-import json
 import threading
 import uuid
 from dataclasses import dataclass
@@ -106,7 +105,11 @@ def my_applications(user: User, *, now: datetime | None = None) -> MyApplication
     now = now or timezone.now()
     drafts = [
         _instance(Application, {"id": pk, "created_at": created_at, "owner_id": user.pk})
-        for pk, created_at in _fetch(_DRAFTS_SQL, {"owner": user.pk, "draft": Application.Status.DRAFT.value})
+        for pk, created_at in _fetch(
+            _DRAFTS_SQL,
+            {"owner": user.pk, "draft": Application.Status.DRAFT.value},
+            _fields(Application, ("id", "created_at")),
+        )
     ]
     rows = _case_rows("c.owner_id = %(owner)s ORDER BY c.created_at DESC", {"owner": user.pk})
     digests = _digests(rows, now)
@@ -138,7 +141,8 @@ class CasePage:
 def case_page(user: User, case_id: uuid.UUID | str, *, now: datetime | None = None) -> CasePage | None:
     now = now or timezone.now()
     rows = _case_rows(
-        "c.owner_id = %(owner)s AND c.id = %(case)s", {"owner": user.pk, "case": str(case_id)}, page=True
+        "c.owner_id = %(owner)s AND c.id = %(case)s",
+        {"owner": user.pk, "case": _db_value(Case._meta.pk, case_id)},
     )
     if not rows:
         return None
@@ -149,13 +153,11 @@ def case_page(user: User, case_id: uuid.UUID | str, *, now: datetime | None = No
     summary = _summary(row, Digest.of(view), offices, now)
     if view.skipped:
         log.warning("innsyn.unknown_event_types", case=str(row.case.id), types=sorted(set(view.skipped)))
-    sent = [
-        SentDocuments(at, vedlegg or {}) for at, vedlegg in zip(row.sent_at, row.sent_vedlegg, strict=True)
-    ]
+    letters, sent = _letters_and_sent(row.case)
     return CasePage(
         summary=summary,
         view=view,
-        letters=frozenset(row.letters),
+        letters=letters,
         sent_documents=sent,
         tasks_sent=_tasks_answered(view.tasks, sent),
         offices=offices,
@@ -169,22 +171,20 @@ class _Row:
     case: Case
     visibility: Visibility
     municipality_name: str
-    letters: tuple[str, ...] = ()
-    sent_at: tuple[datetime, ...] = ()
-    sent_vedlegg: tuple[Any, ...] = ()
 
 
 # Only what the pages show; the rest of each model is deferred.
 _CASE_COLUMNS = ("id", "kommunenummer", "enhetsnummer", "created_at", "soker_sha256", "soker_updated_at")
-_CASE_COLUMNS += ("owner_id", "application_id")
+_CASE_COLUMNS += ("owner_id", "application_id", "letters_id")
 _APPLICATION_COLUMNS = ("id", "reference", "sent_at", "enhetsnummer", "pdf_id")
-# Only table and column names from the models are put into the SQL; every value is a query parameter.
+_FLAG_COLUMNS = ("can_update_status", "updates_temporarily_disabled")
+_FLAG_COLUMNS += ("can_receive_applications", "receiving_temporarily_disabled")
+# Only table and column names from the models are put into the SQL; every value is a query parameter. Plain
+# SQL that PostgreSQL (production, tests) and SQLite (the quick start) both read.
 _CASES_SQL = f"""
 SELECT {", ".join(f"c.{name}" for name in _CASE_COLUMNS)},
        {", ".join(f"a.{name}" for name in _APPLICATION_COLUMNS)},
-       s.can_update_status, s.updates_temporarily_disabled,
-       s.can_receive_applications, s.receiving_temporarily_disabled,
-       m.name {{page_columns}}
+       {", ".join(f"s.{name}" for name in _FLAG_COLUMNS)}, m.name
 FROM {Case._meta.db_table} c
 LEFT JOIN {Application._meta.db_table} a ON a.id = c.application_id
 LEFT JOIN {ServiceConfiguration._meta.db_table} s ON s.municipality_id = c.kommunenummer
@@ -192,60 +192,80 @@ LEFT JOIN {Municipality._meta.db_table} m ON m.kommunenummer = c.kommunenummer
 WHERE {{condition}}
 """  # noqa: S608
 # The case page also needs the ids of the letters stored with us and the ettersendelser sent from it.
-_PAGE_COLUMNS = f""",
-       ARRAY(SELECT d.id::text FROM {Document._meta.db_table} d WHERE d.folder_id = c.letters_id),
-       ARRAY(SELECT e.created_at FROM {Delivery._meta.db_table} e
-             WHERE e.case_id = c.id AND e.kind = %(ettersendelse)s ORDER BY e.created_at DESC, e.id),
-       ARRAY(SELECT e.vedlegg_json FROM {Delivery._meta.db_table} e
-             WHERE e.case_id = c.id AND e.kind = %(ettersendelse)s ORDER BY e.created_at DESC, e.id)
+_PAGE_SQL = f"""
+SELECT 'letter', d.id, NULL, NULL FROM {Document._meta.db_table} d WHERE d.folder_id = %(letters)s
+UNION ALL
+SELECT 'sent', NULL, e.created_at, e.vedlegg_json FROM {Delivery._meta.db_table} e
+WHERE e.case_id = %(case)s AND e.kind = %(ettersendelse)s
 """  # noqa: S608
-
 _DRAFTS_SQL = f"""
 SELECT id, created_at FROM {Application._meta.db_table}
 WHERE owner_id = %(owner)s AND status = %(draft)s ORDER BY updated_at DESC
 """  # noqa: S608
-_OFFICES_SQL = f"""
-SELECT enhetsnummer, name FROM {NavOffice._meta.db_table} WHERE enhetsnummer = ANY(%(numbers)s)
-"""  # noqa: S608
+_OFFICES_SQL = (
+    f"SELECT enhetsnummer, name FROM {NavOffice._meta.db_table} WHERE enhetsnummer IN ({{numbers}})"  # noqa: S608
+)
 
 
-def _case_rows(condition: str, params: dict[str, Any], *, page: bool = False) -> list[_Row]:
+def _fields(model: type[Any], names: tuple[str, ...]) -> list[Any]:
+    return [model._meta.get_field(name.removesuffix("_id")) for name in names]
+
+
+_CASE_ROW_FIELDS = [
+    *_fields(Case, _CASE_COLUMNS),
+    *_fields(Application, _APPLICATION_COLUMNS),
+    *_fields(ServiceConfiguration, _FLAG_COLUMNS),
+    None,
+]
+
+
+def _case_rows(condition: str, params: dict[str, Any]) -> list[_Row]:
     """Cases with their application, the municipality's flags and its name.
 
-    Raw SQL on purpose, here and for the drafts and office names: these pages are the ones a person reloads
-    while waiting, and building the same reads from seven ORM queries cost more in query compilation than the
-    database spent answering them. The instances are real (deferred) models, so the rest of the code cannot
-    tell the difference.
+    Raw SQL on purpose, here and for the drafts, letters and office names: these pages are the ones a person
+    reloads while waiting, and building the same reads from seven ORM queries cost more in query compilation
+    than the database spent answering them. Values are converted as the ORM converts them and the instances
+    are real (deferred) models, so the rest of the code cannot tell the difference.
     """
-    sql = _CASES_SQL.format(page_columns=_PAGE_COLUMNS if page else "", condition=condition)
-    records = _fetch(sql, {**params, "ettersendelse": Delivery.Kind.ETTERSENDELSE.value})
+    records = _fetch(_CASES_SQL.format(condition=condition), params, _CASE_ROW_FIELDS)
     width, extra = len(_CASE_COLUMNS), len(_APPLICATION_COLUMNS)
     rows = []
     for record in records:
         case = _instance(Case, dict(zip(_CASE_COLUMNS, record[:width], strict=True)))
         application_values = dict(zip(_APPLICATION_COLUMNS, record[width : width + extra], strict=True))
         case.application = _instance(Application, application_values) if case.application_id else None
-        innsyn, paused, receiving, receiving_paused, name = record[width + extra : width + extra + 5]
-        rows.append(
-            _Row(
-                case=case,
-                visibility=Visibility(
-                    innsyn=bool(innsyn),
-                    updates_paused=bool(paused),
-                    can_send_documents=bool(receiving) and not receiving_paused,
-                ),
-                municipality_name=name or case.kommunenummer,
-                **(_page_fields(record[width + extra + 5 :]) if page else {}),
-            )
+        innsyn, paused, receiving, receiving_paused, name = record[width + extra :]
+        visibility = Visibility(
+            innsyn=bool(innsyn),
+            updates_paused=bool(paused),
+            can_send_documents=bool(receiving) and not receiving_paused,
         )
+        rows.append(_Row(case=case, visibility=visibility, municipality_name=name or case.kommunenummer))
     return rows
 
 
-def _page_fields(values: tuple[Any, ...]) -> dict[str, Any]:
-    letters, sent_at, sent_vedlegg = values
-    # Django's PostgreSQL backend leaves jsonb as text for JSONField to parse; these bypass the field.
-    vedlegg = tuple(json.loads(v) if isinstance(v, str) else v for v in sent_vedlegg)
-    return {"letters": tuple(letters), "sent_at": tuple(sent_at), "sent_vedlegg": vedlegg}
+_PAGE_FIELDS = [
+    None,
+    Document._meta.pk,
+    Delivery._meta.get_field("created_at"),
+    Delivery._meta.get_field("vedlegg_json"),
+]
+
+
+def _letters_and_sent(case: Case) -> tuple[frozenset[str], list["SentDocuments"]]:
+    """The ids of the case's stored letters, and its ettersendelser newest first, in one query."""
+    params = {
+        "letters": _db_value(Case._meta.get_field("letters").target_field, case.letters_id),
+        "case": _db_value(Case._meta.pk, case.id),
+        "ettersendelse": Delivery.Kind.ETTERSENDELSE.value,
+    }
+    letters, sent = set(), []
+    for kind, document_id, created_at, vedlegg in _fetch(_PAGE_SQL, params, _PAGE_FIELDS):
+        if kind == "letter":
+            letters.add(str(document_id))
+        else:
+            sent.append(SentDocuments(created_at, vedlegg or {}))
+    return frozenset(letters), sorted(sent, key=lambda s: s.created_at, reverse=True)
 
 
 def _instance(model: type[Any], values: dict[str, Any]) -> Any:
@@ -255,14 +275,39 @@ def _instance(model: type[Any], values: dict[str, Any]) -> Any:
 
 
 def _office_names(numbers: set[str]) -> dict[str, str]:
-    numbers.discard("")
-    return dict(_fetch(_OFFICES_SQL, {"numbers": sorted(numbers)})) if numbers else {}
+    ordered = sorted(numbers - {""})
+    if not ordered:
+        return {}
+    placeholders = ", ".join(f"%(o{i})s" for i in range(len(ordered)))
+    params = {f"o{i}": number for i, number in enumerate(ordered)}
+    return dict(_fetch(_OFFICES_SQL.format(numbers=placeholders), params))
 
 
-def _fetch(sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+def _db_value(field: Any, value: Any) -> Any:
+    return field.get_db_prep_value(value, connection) if value is not None else None
+
+
+def _fetch(sql: str, params: dict[str, Any], fields: list[Any] | None = None) -> list[list[Any]]:
+    """Rows of a plain query, each value converted as the ORM would for the model field in its position (None:
+    as it comes). SQLite hands back text for times, UUIDs and booleans; both leave JSON as text for the field."""
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchall()
+        records = cursor.fetchall()
+    steps = []
+    for position, field in enumerate(fields or []):
+        if field is not None:
+            column = field.get_col(field.model._meta.db_table)
+            converters = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+            if converters:
+                steps.append((position, converters, column))
+    rows = []
+    for record in records:
+        row = list(record)
+        for position, converters, column in steps:
+            for converter in converters:
+                row[position] = converter(row[position], column, connection)
+        rows.append(row)
+    return rows
 
 
 def _office_of(case: Case) -> str:

@@ -1,0 +1,74 @@
+"""`make run` uses SQLite (DESIGN.md); every other test uses PostgreSQL. This one runs the quick start's settings
+in a subprocess on a fresh SQLite file and opens the innsyn pages, whose reads are plain SQL, so SQL only
+PostgreSQL understands cannot reach the quick start unnoticed."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+SCRIPT = """
+import django
+django.setup()
+from django.core.management import call_command
+call_command("migrate", verbosity=0)
+call_command("load_municipalities", verbosity=0)
+call_command("load_demo_service_flags", verbosity=0)
+from datetime import timedelta
+from django.test import Client, override_settings
+from django.utils import timezone
+from digisos.exchange import services
+from digisos.innsyn import notifications
+from tests.fixtures.personas import persona_pid
+
+def stamp(moment):
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+now = timezone.now()
+system = services.register_client(kommunenummer="4601", name="t", public_key_pem="x", client_id="qs").user
+with override_settings(ALLOW_SYNTHETIC_IDENTITY_NUMBERS=True):
+    case = services.create_paper_case(actor=system, kommunenummer="4601", fodselsnummer=persona_pid("familie-bergen"))
+events = [
+    {"type": "soknadsStatus", "status": "MOTTATT", "hendelsestidspunkt": stamp(now - timedelta(hours=3))},
+    {"type": "tildeltNavKontor", "navKontor": "1203", "hendelsestidspunkt": stamp(now - timedelta(hours=2))},
+    {"type": "dokumentasjonEtterspurt", "hendelsestidspunkt": stamp(now - timedelta(hours=1)), "dokumenter": [
+        {"dokumenttype": "Kontoutskrift", "tilleggsinformasjon": "Brukskonto",
+         "innsendelsesfrist": stamp(now + timedelta(days=2)), "dokumentreferanse": "dok-1"}]},
+    {"type": "utbetaling", "utbetalingsreferanse": "u1", "status": "PLANLAGT_UTBETALING", "belop": 5250,
+     "beskrivelse": "Livsopphold", "forfallsdato": (now + timedelta(days=3)).date().isoformat(),
+     "hendelsestidspunkt": stamp(now - timedelta(minutes=30))},
+]
+document = {"version": "1.0.0", "avsender": {"systemnavn": "t", "systemversjon": "1"}, "hendelser": events}
+services.report_case_events(actor=system, case=case, document=document)
+client = Client()
+client.force_login(case.owner)
+mine = client.get("/innsyn/")
+page = client.get(f"/innsyn/{case.id}/")
+print("STATUS", mine.status_code, page.status_code, client.get("/innsyn/varsler/").status_code)
+print("OFFICE", "Nav Bergen nord" in mine.content.decode() and "Nav Bergen nord" in page.content.decode())
+print("TASK", 'data-task="' in page.content.decode(), "PAYMENT", 'data-testid="payment"' in page.content.decode())
+print("REMINDED", notifications.remind_deadlines())
+"""
+
+
+def test_the_innsyn_pages_and_the_deadline_reminder_work_on_the_quick_start_sqlite(tmp_path):
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "digisos.settings.dev",
+        "DIGISOS_VAR_DIR": str(tmp_path),
+        "DIGISOS_ALLOWED_HOSTS": "testserver",
+        "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "src")]),
+    }
+    env.pop("DIGISOS_DATABASE_URL", None)
+    result = subprocess.run(
+        [sys.executable, "-c", SCRIPT], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert (tmp_path / "digisos.sqlite3").exists()
+    lines = dict(line.split(" ", 1) for line in result.stdout.splitlines() if line[:1].isupper())
+    assert lines["STATUS"] == "200 200 200"
+    assert lines["OFFICE"] == "True"
+    assert lines["TASK"] == "True PAYMENT True"
+    assert lines["REMINDED"] == "1"  # the deadline in two days

@@ -42,6 +42,7 @@ events = [
 ]
 document = {"version": "1.0.0", "avsender": {"systemnavn": "t", "systemversjon": "1"}, "hendelser": events}
 services.report_case_events(actor=system, case=case, document=document)
+print("NOTIFIED", notifications.notify_case(case.id))  # what the worker does after a report
 client = Client()
 client.force_login(case.owner)
 mine = client.get("/innsyn/")
@@ -71,4 +72,5 @@ def test_the_innsyn_pages_and_the_deadline_reminder_work_on_the_quick_start_sqli
     assert lines["STATUS"] == "200 200 200"
     assert lines["OFFICE"] == "True"
     assert lines["TASK"] == "True PAYMENT True"
+    assert lines["NOTIFIED"] == "1"  # the request
     assert lines["REMINDED"] == "1"  # the deadline in two days

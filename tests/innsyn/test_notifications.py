@@ -121,10 +121,13 @@ def test_a_request_sends_one_sms_and_one_email_without_personal_data_once(
         assert bergen.post(f"/saker/{case.id}/digisos-soker", document).status_code == 200
     assert len(smtp.messages) == 2 and len(RecordingSmsGateway.sent) == 2
 
-    # Three days before the deadline: one reminder, once.
-    Case.objects.filter(pk=case.pk).update(
-        soker=request_document(case, letter, datetime.now(UTC) + timedelta(days=2))
-    )
+    # The office asks again, by the same letter, with a deadline in two days: no news of its own, but three
+    # days before the deadline one reminder, once.
+    again = request_document(case, letter, datetime.now(UTC) + timedelta(days=2))["hendelser"][1]
+    document["hendelser"].append({**again, "hendelsestidspunkt": "2026-11-23T12:00:00.000Z"})
+    with django_capture_on_commit_callbacks(execute=True):
+        assert bergen.post(f"/saker/{case.id}/digisos-soker", document).status_code == 200
+    assert len(smtp.messages) == 2
     assert notifications.remind_deadlines() == 1
     assert notifications.remind_deadlines() == 0
     assert len(smtp.messages) == 3

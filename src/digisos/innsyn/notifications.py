@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 import structlog
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,7 +21,7 @@ from digisos.registers.selectors import notification_contact
 
 from .adapters.sms import gateway
 from .fold import CaseView, fold
-from .models import Notification
+from .models import Deadline, Notification
 
 log = structlog.get_logger(__name__)
 
@@ -100,27 +100,40 @@ def notify(case: Case, items: list[Item]) -> int:
 
 
 def notify_case(case_id: uuid.UUID | str, *, now: datetime | None = None) -> int:
+    """After the case system reported: tell the applicant what is new, and note the case's deadlines."""
     now = now or timezone.now()
     case = Case.objects.select_related("owner", "application").filter(pk=case_id).first()
     if case is None or case.soker is None:
         return 0
     view = fold(case.soker, now=now, sent_at=case.application.sent_at if case.application else None)
+    index_deadlines(case, view)
     return notify(case, news_in(case, view))
 
 
+def index_deadlines(case: Case, view: CaseView) -> None:
+    """The case's current deadlines replace those noted before (each request for documents replaces the last)."""
+    deadlines = [
+        Deadline(case=case, task_id=task.id, deadline=task.deadline)
+        for task in view.tasks
+        if task.from_caseworker and task.deadline
+    ]
+    with transaction.atomic():
+        Deadline.objects.filter(case=case).delete()
+        Deadline.objects.bulk_create(deadlines, ignore_conflicts=True)
+
+
 def remind_deadlines(*, now: datetime | None = None) -> int:
-    """Daily: a reminder three days before each deadline the applicant has not answered yet."""
+    """Hourly: a reminder three days before each deadline the applicant has not answered yet. Only the cases
+    with a deadline in that window are read and folded."""
     from .selectors import answered_tasks
 
     now = now or timezone.now()
-    cases = Case.objects.filter(soker_updated_at__gte=now - timedelta(days=90)).select_related(
-        "owner", "application"
-    )
-    if connection.features.supports_json_field_contains:
-        # Only cases that ever asked for documents; SQLite (the quick start) cannot filter JSON this way.
-        cases = cases.filter(soker__hendelser__contains=[{"type": "dokumentasjonEtterspurt"}])
+    soon = Deadline.objects.filter(deadline__gt=now, deadline__lte=now + DEADLINE_REMINDER)
+    cases = Case.objects.filter(pk__in=soon.values("case_id")).select_related("owner", "application")
     reminded = 0
     for case in cases.iterator(chunk_size=200):
+        if case.soker is None:
+            continue
         view = fold(case.soker, now=now, sent_at=case.application.sent_at if case.application else None)
         reminded += notify(case, deadlines_soon(case, view, now, answered_tasks(case, view)))
     return reminded

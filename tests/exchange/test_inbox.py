@@ -17,7 +17,7 @@ from digisos.accounts.models import User
 from digisos.application.models import Application
 from digisos.core.models import AuditEntry
 from digisos.documents.models import Folder
-from digisos.exchange import inbox
+from digisos.exchange import inbox, selectors
 from digisos.exchange.models import Case, Delivery
 from digisos.exchange.tidspunkt import parse_tidspunkt
 from digisos.exchange.validation import soker_violations
@@ -156,7 +156,7 @@ def test_request_documents_stores_dokumentasjon_etterspurt_with_the_deadline_end
     assert dokument["dokumenttype"] == "Kontoutskrift"
     assert dokument["tilleggsinformasjon"] == "For de siste tre månedene"
     assert dokument["innsendelsesfrist"] == inbox.deadline_timestamp(deadline)
-    local = parse_tidspunkt(dokument["innsendelsesfrist"]).astimezone(inbox.OSLO)
+    local = parse_tidspunkt(dokument["innsendelsesfrist"]).astimezone(selectors.OSLO)
     assert (local.date(), local.hour, local.minute) == (deadline, 23, 59)
     letter_id = request["forvaltningsbrev"]["referanse"]["id"]
     assert case_of(kari).letters.documents.filter(pk=letter_id).exists()
@@ -339,7 +339,7 @@ def test_new_deliveries_come_first_then_received_newest_first(client, sara):
     old_new, received, new_new = _delivery(owner), _delivery(owner), _delivery(owner)
     Delivery.objects.filter(pk=old_new.pk).update(available_at=timezone.now() - timedelta(days=2))
     Delivery.objects.filter(pk=received.pk).update(status="collected")
-    order = [d.pk for d in inbox.inbox_deliveries("0301")]
+    order = [d.pk for d in selectors.inbox_deliveries("0301")]
     assert order == [new_new.pk, old_new.pk, received.pk]
 
 

@@ -1,4 +1,5 @@
-"""The manual inbox: what a municipal caseworker without a case system sees and does in the browser.
+"""The manual inbox: what a municipal caseworker without a case system does in the browser (what they see
+is read through `selectors`).
 
 Pure functions build the digisos-soker events; one function per action stores them through
 `services.append_case_event` (and `services.store_letter` for letters) inside one transaction, so an action
@@ -7,31 +8,26 @@ stored, so the history's order is stable even when the clock (or a case system) 
 """
 
 import uuid
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from django.db import models, transaction
-from django.db.models import Prefetch, QuerySet
+from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from digisos.accounts.models import User
 from digisos.core.services import record_audit
 from digisos.documents.models import Document
-from digisos.documents.selectors import MUNICIPAL_CASEWORKER_ROLE
 
 from . import services
-from .models import Case, Delivery, Receiver
+from .models import Case, Delivery
+from .selectors import OSLO, has_received, has_sak
 from .services import ExchangeRefused
 from .tidspunkt import format_tidspunkt, parse_tidspunkt
 
-OSLO = ZoneInfo("Europe/Oslo")
 DEFAULT_SAKSREFERANSE = "sak-1"
 DEFAULT_SAK_TITTEL = "Økonomisk sosialhjelp"
-SHOWN_STATUSES = (Delivery.Status.AVAILABLE, Delivery.Status.COLLECTED)
 
 
 class LetterRefused(Exception):
@@ -40,102 +36,6 @@ class LetterRefused(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
-
-
-# --- Who may use the inbox, and what they see -------------------------------------------------------------
-
-
-def is_inbox_user(user: User) -> bool:
-    """A municipal caseworker (the same rule documents use to let them read their municipality's files)."""
-    return (
-        user.is_authenticated
-        and user.kind == User.Kind.EMPLOYEE
-        and bool(user.municipality)
-        and user.groups.filter(name=MUNICIPAL_CASEWORKER_ROLE).exists()
-    )
-
-
-def inbox_deliveries(kommunenummer: str) -> QuerySet[Delivery]:
-    """The municipality's inbox: new deliveries first, then received, newest first within each."""
-    return (
-        Delivery.objects.filter(
-            kommunenummer=kommunenummer, channel=Receiver.Channel.INBOX, status__in=SHOWN_STATUSES
-        )
-        .select_related("case__application")
-        .only(
-            "id",
-            "public_id",
-            "kind",
-            "status",
-            "available_at",
-            "collected_at",
-            "case__id",
-            "case__application__id",
-            "case__application__reference",
-        )
-        .annotate(
-            is_new=models.Case(
-                models.When(status=Delivery.Status.AVAILABLE, then=models.Value(0)),
-                default=models.Value(1),
-                output_field=models.IntegerField(),
-            )
-        )
-        .order_by("is_new", "-available_at", "-id")
-    )
-
-
-def case_for(user: User, case_id: uuid.UUID) -> Case | None:
-    """The case if it belongs to the caseworker's municipality; None (shown as 404) otherwise."""
-    return (
-        Case.objects.filter(pk=case_id, kommunenummer=user.municipality)
-        .select_related("application", "owner")
-        .first()
-    )
-
-
-@dataclass(frozen=True)
-class EventRow:
-    at: datetime | None
-    title: str
-    details: list[str] = field(default_factory=list)
-    letters: list[Document] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class CasePage:
-    deliveries: list[Delivery]
-    letters: list[Document]
-    events: list[EventRow]
-    received: bool
-    waiting_deliveries: list[Delivery]
-    current_status: str
-
-
-def case_page(case: Case) -> CasePage:
-    """What the case page shows: deliveries with their documents, letters, the events in plain words."""
-    documents = Document.objects.only(
-        "id", "folder_id", "original_name", "page_count", "size", "created_at"
-    ).order_by("created_at", "id")
-    deliveries = list(
-        case.deliveries.filter(status__in=SHOWN_STATUSES)
-        .select_related("folder")
-        .prefetch_related(Prefetch("folder__documents", queryset=documents, to_attr="shown_documents"))
-        .order_by("pk")
-    )
-    letters = list(
-        Document.objects.filter(folder_id=case.letters_id)
-        .only("id", "folder_id", "original_name", "page_count", "size", "created_at")
-        .order_by("created_at", "id")
-    )
-    hendelser = (case.soker or {}).get("hendelser", [])
-    return CasePage(
-        deliveries=deliveries,
-        letters=letters,
-        events=describe_events(hendelser, letters),
-        received=has_received(case.soker),
-        waiting_deliveries=[d for d in deliveries if d.status == Delivery.Status.AVAILABLE],
-        current_status=current_soknads_status(case.soker),
-    )
 
 
 def record_case_read(*, actor: User, case: Case) -> None:
@@ -174,26 +74,6 @@ def next_timestamp(soker: dict[str, Any] | None, now: datetime) -> str:
 def deadline_timestamp(day: date) -> str:
     """A deadline date as the moment it ends for the applicant: 23:59 in Norway, as a UTC tidspunkt."""
     return format_tidspunkt(datetime.combine(day, time(23, 59), tzinfo=OSLO))
-
-
-# --- Reading the stored document --------------------------------------------------------------------------
-
-
-def _events(soker: dict[str, Any] | None) -> list[dict[str, Any]]:
-    return [e for e in (soker or {}).get("hendelser", []) if isinstance(e, dict)]
-
-
-def has_received(soker: dict[str, Any] | None) -> bool:
-    return any(e.get("type") == "soknadsStatus" and e.get("status") == "MOTTATT" for e in _events(soker))
-
-
-def has_sak(soker: dict[str, Any] | None, referanse: str) -> bool:
-    return any(e.get("type") == "saksStatus" and e.get("referanse") == referanse for e in _events(soker))
-
-
-def current_soknads_status(soker: dict[str, Any] | None) -> str:
-    statuses = [e.get("status", "") for e in _events(soker) if e.get("type") == "soknadsStatus"]
-    return statuses[-1] if statuses else ""
 
 
 # --- Events (pure) ----------------------------------------------------------------------------------------
@@ -428,105 +308,3 @@ def record_payment(
                 at=at,
             ),
         )
-
-
-# --- The events in plain words ----------------------------------------------------------------------------
-
-
-def _status_label(status: str) -> str:
-    return {
-        "MOTTATT": _("Mottatt"),
-        "UNDER_BEHANDLING": _("Under behandling"),
-        "FERDIGBEHANDLET": _("Ferdig behandlet"),
-        "BEHANDLES_IKKE": _("Behandles ikke"),
-        "IKKE_INNSYN": _("Ikke innsyn"),
-        "FEILREGISTRERT": _("Feilregistrert"),
-        "PLANLAGT_UTBETALING": _("Planlagt utbetaling"),
-        "UTBETALT": _("Utbetalt"),
-        "STOPPET": _("Stoppet"),
-        "ANNULLERT": _("Annullert"),
-        "INNVILGET": _("Innvilget"),
-        "DELVIS_INNVILGET": _("Delvis innvilget"),
-        "AVSLATT": _("Avslått"),
-        "AVVIST": _("Avvist"),
-    }.get(status, status)
-
-
-def _local_date(value: Any) -> str:
-    if not isinstance(value, str):
-        return ""
-    try:
-        if "T" in value:
-            return timezone.localtime(parse_tidspunkt(value), OSLO).strftime("%d.%m.%Y")
-        return date.fromisoformat(value).strftime("%d.%m.%Y")
-    except ValueError:
-        return value
-
-
-def _letter_ids(value: Any) -> Iterable[str]:
-    if isinstance(value, dict):
-        if value.get("type") == "dokumentlager" and isinstance(value.get("id"), str):
-            yield value["id"]
-        for inner in value.values():
-            yield from _letter_ids(inner)
-    elif isinstance(value, list):
-        for inner in value:
-            yield from _letter_ids(inner)
-
-
-def describe_event(event: dict[str, Any], letters: dict[str, Document]) -> EventRow:
-    kind = event.get("type", "")
-    details: list[str] = []
-    if kind == "soknadsStatus":
-        title = _("Status på søknaden: %(status)s") % {"status": _status_label(event.get("status", ""))}
-    elif kind == "tildeltNavKontor":
-        title = _("Sendt til NAV-kontor %(kontor)s") % {"kontor": event.get("navKontor", "")}
-    elif kind == "dokumentasjonEtterspurt":
-        title = _("Ba om dokumentasjon")
-        for dokument in event.get("dokumenter", []):
-            line = _("%(type)s, frist %(frist)s") % {
-                "type": dokument.get("dokumenttype", ""),
-                "frist": _local_date(dokument.get("innsendelsesfrist")),
-            }
-            if dokument.get("tilleggsinformasjon"):
-                line += f" ({dokument['tilleggsinformasjon']})"
-            details.append(line)
-    elif kind == "vedtakFattet":
-        title = _("Vedtak: %(utfall)s") % {
-            "utfall": _status_label(event.get("utfall", "")) or _("uten utfall")
-        }
-        details.append(_("Sak: %(sak)s") % {"sak": event.get("saksreferanse", "")})
-    elif kind == "saksStatus":
-        title = _("Sak «%(tittel)s»: %(status)s") % {
-            "tittel": event.get("tittel") or event.get("referanse", ""),
-            "status": _status_label(event.get("status", "")) or _("uten status"),
-        }
-        details.append(_("Referanse: %(referanse)s") % {"referanse": event.get("referanse", "")})
-    elif kind == "utbetaling":
-        title = _("Utbetaling: %(status)s") % {
-            "status": _status_label(event.get("status", "")) or _("uten status")
-        }
-        if "belop" in event:
-            details.append(_("%(belop)s kroner") % {"belop": event["belop"]})
-        if event.get("beskrivelse"):
-            details.append(event["beskrivelse"])
-        if event.get("forfallsdato"):
-            details.append(_("Forfall %(dato)s") % {"dato": _local_date(event["forfallsdato"])})
-        if event.get("utbetalingsdato"):
-            details.append(_("Utbetalt %(dato)s") % {"dato": _local_date(event["utbetalingsdato"])})
-    elif kind == "forelopigSvar":
-        title = _("Foreløpig svar")
-    else:
-        title = _("Hendelse: %(type)s") % {"type": kind or _("ukjent")}
-    stamp = event.get("hendelsestidspunkt")
-    try:
-        at = parse_tidspunkt(stamp) if isinstance(stamp, str) else None
-    except ValueError:
-        at = None
-    found = [letters[i] for i in dict.fromkeys(_letter_ids(event)) if i in letters]
-    return EventRow(at=at, title=title, details=details, letters=found)
-
-
-def describe_events(events: list[Any], letters: list[Document]) -> list[EventRow]:
-    by_id = {str(letter.id): letter for letter in letters}
-    return [describe_event(e, by_id) for e in events if isinstance(e, dict)]

@@ -1,17 +1,29 @@
-"""Reads of the standardised interface. A client or an employee sees only its own municipality's cases."""
+"""Reads of the standardised interface and of the manual inbox. A client or an employee sees only its own
+municipality's cases."""
 
 import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cache
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import holidays
-from django.db.models import QuerySet
+from django.db import models
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from digisos.accounts.models import User
 from digisos.documents.models import Document
+from digisos.documents.selectors import MUNICIPAL_CASEWORKER_ROLE
 
-from .models import Case, DeliveredFile, Delivery
+from .models import Case, DeliveredFile, Delivery, Receiver
+from .tidspunkt import parse_tidspunkt
+
+OSLO = ZoneInfo("Europe/Oslo")
+SHOWN_STATUSES = (Delivery.Status.AVAILABLE, Delivery.Status.COLLECTED)
 
 WORKING_DAYS_TO_COLLECT = 2
 # What a listing shows; the JSON columns (vedlegg.json, the case's events) stay in the database.
@@ -125,3 +137,221 @@ def overdue_deliveries(*, now: datetime | None = None) -> list[Delivery]:
         status=Delivery.Status.AVAILABLE, available_at__lt=now - timedelta(days=WORKING_DAYS_TO_COLLECT)
     ).order_by("available_at")
     return [d for d in candidates if collect_deadline(d.available_at) <= now]
+
+
+# --- The manual inbox: who may use it, and what they see -------------------------------------------------------------
+
+
+def is_inbox_user(user: User) -> bool:
+    """A municipal caseworker (the same rule documents use to let them read their municipality's files)."""
+    return (
+        user.is_authenticated
+        and user.kind == User.Kind.EMPLOYEE
+        and bool(user.municipality)
+        and user.groups.filter(name=MUNICIPAL_CASEWORKER_ROLE).exists()
+    )
+
+
+def inbox_deliveries(kommunenummer: str) -> QuerySet[Delivery]:
+    """The municipality's inbox: new deliveries first, then received, newest first within each."""
+    return (
+        Delivery.objects.filter(
+            kommunenummer=kommunenummer, channel=Receiver.Channel.INBOX, status__in=SHOWN_STATUSES
+        )
+        .select_related("case__application")
+        .only(
+            "id",
+            "public_id",
+            "kind",
+            "status",
+            "available_at",
+            "collected_at",
+            "case__id",
+            "case__application__id",
+            "case__application__reference",
+        )
+        .annotate(
+            is_new=models.Case(
+                models.When(status=Delivery.Status.AVAILABLE, then=models.Value(0)),
+                default=models.Value(1),
+                output_field=models.IntegerField(),
+            )
+        )
+        .order_by("is_new", "-available_at", "-id")
+    )
+
+
+def case_for(user: User, case_id: uuid.UUID) -> Case | None:
+    """The case if it belongs to the caseworker's municipality; None (shown as 404) otherwise."""
+    return (
+        Case.objects.filter(pk=case_id, kommunenummer=user.municipality)
+        .select_related("application", "owner")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class EventRow:
+    at: datetime | None
+    title: str
+    details: list[str] = field(default_factory=list)
+    letters: list[Document] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class CasePage:
+    deliveries: list[Delivery]
+    letters: list[Document]
+    events: list[EventRow]
+    received: bool
+    waiting_deliveries: list[Delivery]
+    current_status: str
+
+
+def case_page(case: Case) -> CasePage:
+    """What the case page shows: deliveries with their documents, letters, the events in plain words."""
+    documents = Document.objects.only(
+        "id", "folder_id", "original_name", "page_count", "size", "created_at"
+    ).order_by("created_at", "id")
+    deliveries = list(
+        case.deliveries.filter(status__in=SHOWN_STATUSES)
+        .select_related("folder")
+        .prefetch_related(Prefetch("folder__documents", queryset=documents, to_attr="shown_documents"))
+        .order_by("pk")
+    )
+    letters = list(
+        Document.objects.filter(folder_id=case.letters_id)
+        .only("id", "folder_id", "original_name", "page_count", "size", "created_at")
+        .order_by("created_at", "id")
+    )
+    hendelser = (case.soker or {}).get("hendelser", [])
+    return CasePage(
+        deliveries=deliveries,
+        letters=letters,
+        events=describe_events(hendelser, letters),
+        received=has_received(case.soker),
+        waiting_deliveries=[d for d in deliveries if d.status == Delivery.Status.AVAILABLE],
+        current_status=current_soknads_status(case.soker),
+    )
+
+
+# --- Reading the stored document --------------------------------------------------------------------------
+
+
+def _events(soker: dict[str, Any] | None) -> list[dict[str, Any]]:
+    return [e for e in (soker or {}).get("hendelser", []) if isinstance(e, dict)]
+
+
+def has_received(soker: dict[str, Any] | None) -> bool:
+    return any(e.get("type") == "soknadsStatus" and e.get("status") == "MOTTATT" for e in _events(soker))
+
+
+def has_sak(soker: dict[str, Any] | None, referanse: str) -> bool:
+    return any(e.get("type") == "saksStatus" and e.get("referanse") == referanse for e in _events(soker))
+
+
+def current_soknads_status(soker: dict[str, Any] | None) -> str:
+    statuses = [e.get("status", "") for e in _events(soker) if e.get("type") == "soknadsStatus"]
+    return statuses[-1] if statuses else ""
+
+
+# --- The events in plain words ----------------------------------------------------------------------------
+
+
+def _status_label(status: str) -> str:
+    return {
+        "MOTTATT": _("Mottatt"),
+        "UNDER_BEHANDLING": _("Under behandling"),
+        "FERDIGBEHANDLET": _("Ferdig behandlet"),
+        "BEHANDLES_IKKE": _("Behandles ikke"),
+        "IKKE_INNSYN": _("Ikke innsyn"),
+        "FEILREGISTRERT": _("Feilregistrert"),
+        "PLANLAGT_UTBETALING": _("Planlagt utbetaling"),
+        "UTBETALT": _("Utbetalt"),
+        "STOPPET": _("Stoppet"),
+        "ANNULLERT": _("Annullert"),
+        "INNVILGET": _("Innvilget"),
+        "DELVIS_INNVILGET": _("Delvis innvilget"),
+        "AVSLATT": _("Avslått"),
+        "AVVIST": _("Avvist"),
+    }.get(status, status)
+
+
+def _local_date(value: Any) -> str:
+    if not isinstance(value, str):
+        return ""
+    try:
+        if "T" in value:
+            return timezone.localtime(parse_tidspunkt(value), OSLO).strftime("%d.%m.%Y")
+        return date.fromisoformat(value).strftime("%d.%m.%Y")
+    except ValueError:
+        return value
+
+
+def _letter_ids(value: Any) -> Iterable[str]:
+    if isinstance(value, dict):
+        if value.get("type") == "dokumentlager" and isinstance(value.get("id"), str):
+            yield value["id"]
+        for inner in value.values():
+            yield from _letter_ids(inner)
+    elif isinstance(value, list):
+        for inner in value:
+            yield from _letter_ids(inner)
+
+
+def describe_event(event: dict[str, Any], letters: dict[str, Document]) -> EventRow:
+    kind = event.get("type", "")
+    details: list[str] = []
+    if kind == "soknadsStatus":
+        title = _("Status på søknaden: %(status)s") % {"status": _status_label(event.get("status", ""))}
+    elif kind == "tildeltNavKontor":
+        title = _("Sendt til NAV-kontor %(kontor)s") % {"kontor": event.get("navKontor", "")}
+    elif kind == "dokumentasjonEtterspurt":
+        title = _("Ba om dokumentasjon")
+        for dokument in event.get("dokumenter", []):
+            line = _("%(type)s, frist %(frist)s") % {
+                "type": dokument.get("dokumenttype", ""),
+                "frist": _local_date(dokument.get("innsendelsesfrist")),
+            }
+            if dokument.get("tilleggsinformasjon"):
+                line += f" ({dokument['tilleggsinformasjon']})"
+            details.append(line)
+    elif kind == "vedtakFattet":
+        title = _("Vedtak: %(utfall)s") % {
+            "utfall": _status_label(event.get("utfall", "")) or _("uten utfall")
+        }
+        details.append(_("Sak: %(sak)s") % {"sak": event.get("saksreferanse", "")})
+    elif kind == "saksStatus":
+        title = _("Sak «%(tittel)s»: %(status)s") % {
+            "tittel": event.get("tittel") or event.get("referanse", ""),
+            "status": _status_label(event.get("status", "")) or _("uten status"),
+        }
+        details.append(_("Referanse: %(referanse)s") % {"referanse": event.get("referanse", "")})
+    elif kind == "utbetaling":
+        title = _("Utbetaling: %(status)s") % {
+            "status": _status_label(event.get("status", "")) or _("uten status")
+        }
+        if "belop" in event:
+            details.append(_("%(belop)s kroner") % {"belop": event["belop"]})
+        if event.get("beskrivelse"):
+            details.append(event["beskrivelse"])
+        if event.get("forfallsdato"):
+            details.append(_("Forfall %(dato)s") % {"dato": _local_date(event["forfallsdato"])})
+        if event.get("utbetalingsdato"):
+            details.append(_("Utbetalt %(dato)s") % {"dato": _local_date(event["utbetalingsdato"])})
+    elif kind == "forelopigSvar":
+        title = _("Foreløpig svar")
+    else:
+        title = _("Hendelse: %(type)s") % {"type": kind or _("ukjent")}
+    stamp = event.get("hendelsestidspunkt")
+    try:
+        at = parse_tidspunkt(stamp) if isinstance(stamp, str) else None
+    except ValueError:
+        at = None
+    found = [letters[i] for i in dict.fromkeys(_letter_ids(event)) if i in letters]
+    return EventRow(at=at, title=title, details=details, letters=found)
+
+
+def describe_events(events: list[Any], letters: list[Document]) -> list[EventRow]:
+    by_id = {str(letter.id): letter for letter in letters}
+    return [describe_event(e, by_id) for e in events if isinstance(e, dict)]

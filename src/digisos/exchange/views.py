@@ -1,5 +1,5 @@
 """The manual inbox in the browser, for municipal caseworkers without a case system. Thin: every read goes
-through `inbox` selectors and every write through one `inbox` action."""
+through `selectors` and every write through one `inbox` action."""
 
 import uuid
 from collections.abc import Callable
@@ -21,6 +21,7 @@ from digisos.municipalities.models import Municipality
 from digisos.municipalities.selectors import digital_status
 
 from . import inbox as actions
+from . import selectors
 from .forms import DecisionForm, DocumentRequestForm, InboxForm, PaymentForm, ReceiveForm, StatusForm
 from .models import Case
 from .services import ExchangeRefused
@@ -40,7 +41,7 @@ def caseworker_required(view: View) -> View:
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path(), reverse("accounts:employee-login"))
-        if not actions.is_inbox_user(request.user):  # type: ignore[arg-type]
+        if not selectors.is_inbox_user(request.user):  # type: ignore[arg-type]
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
@@ -51,7 +52,9 @@ def caseworker_required(view: View) -> View:
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    page = Paginator(actions.inbox_deliveries(user.municipality), PAGE_SIZE).get_page(request.GET.get("side"))
+    page = Paginator(selectors.inbox_deliveries(user.municipality), PAGE_SIZE).get_page(
+        request.GET.get("side")
+    )
     municipality = Municipality.objects.filter(pk=user.municipality).values_list("name", flat=True).first()
     return render(
         request,
@@ -61,7 +64,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 
 def _case(request: HttpRequest, case_id: uuid.UUID) -> Case:
-    case = actions.case_for(request.user, case_id)  # type: ignore[arg-type]
+    case = selectors.case_for(request.user, case_id)  # type: ignore[arg-type]
     if case is None:
         raise Http404
     return case
@@ -75,7 +78,7 @@ def _render_case(request: HttpRequest, case: Case, failed: InboxForm | None = No
     context = {
         "case": case,
         "application": case.application,
-        "page": actions.case_page(case),
+        "page": selectors.case_page(case),
         "status": digital_status(case.kommunenummer),
         "forms": forms,
         "failed": failed,
@@ -116,7 +119,7 @@ def _refusal_text(refused: ExchangeRefused) -> str:
 
 def _mark_received(actor: User, case: Case, data: dict[str, Any]) -> str:
     outcome = actions.mark_received(actor=actor, case=case)
-    if not outcome.status_stored and not actions.has_received(case.soker):
+    if not outcome.status_stored and not selectors.has_received(case.soker):
         return _(
             "Søknaden er markert som mottatt. Kommunen viser ikke status på nett nå, så søkeren får ikke "
             "beskjed om dette på nett."

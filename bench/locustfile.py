@@ -159,7 +159,8 @@ class ExchangeDownload(_ExchangeClient):
 
 def _events(today) -> list[dict]:
     """One case's events in order, none referring to a letter: the story bench documents grow through."""
-    from digisos.exchange.simulator import planned_payment  # src is on the path (_ExchangeClient.on_start)
+    # src is on the path (_ExchangeClient.on_start)
+    from digisos.exchange.simulator import condition, framework_decision, planned_payment
 
     payment = planned_payment(today)
     day = str(today)
@@ -168,25 +169,9 @@ def _events(today) -> list[dict]:
         {"type": "tildeltNavKontor", "navKontor": "1201"},
         {"type": "soknadsStatus", "status": "UNDER_BEHANDLING"},
         {"type": "saksStatus", "referanse": "sak-1", "tittel": "Livsopphold", "status": "UNDER_BEHANDLING"},
-        {
-            "type": "rammevedtak",
-            "rammevedtaksreferanse": "ramme-1",
-            "saksreferanse": "sak-1",
-            "beskrivelse": "Livsopphold i tre måneder",
-            "belop": 15000,
-            "fom": day,
-            "tom": day,
-        },
+        framework_decision(today),
         payment,
-        {
-            "type": "vilkar",
-            "vilkarreferanse": "vilkar-1",
-            "saksreferanse": "sak-1",
-            "utbetalingsreferanse": ["utb-1"],
-            "tittel": "Registrer deg som arbeidssøker",
-            "beskrivelse": "Innen to uker.",
-            "status": "RELEVANT",
-        },
+        condition(),
         {**payment, "status": "UTBETALT", "utbetalingsdato": day},
         {"type": "soknadsStatus", "status": "FERDIGBEHANDLET"},
     ]

@@ -139,7 +139,7 @@ def overdue_deliveries(*, now: datetime | None = None) -> list[Delivery]:
     return [d for d in candidates if collect_deadline(d.available_at) <= now]
 
 
-# --- The manual inbox: who may use it, and what they see -------------------------------------------------------------
+# --- The manual inbox: who may use it, and what they see --------------------------------------------------
 
 
 def is_inbox_user(user: User) -> bool:
@@ -199,7 +199,7 @@ class EventRow:
 
 
 @dataclass(frozen=True)
-class CasePage:
+class InboxCasePage:
     deliveries: list[Delivery]
     letters: list[Document]
     events: list[EventRow]
@@ -208,7 +208,7 @@ class CasePage:
     current_status: str
 
 
-def case_page(case: Case) -> CasePage:
+def inbox_case_page(case: Case) -> InboxCasePage:
     """What the case page shows: deliveries with their documents, letters, the events in plain words."""
     documents = Document.objects.only(
         "id", "folder_id", "original_name", "page_count", "size", "created_at"
@@ -225,7 +225,7 @@ def case_page(case: Case) -> CasePage:
         .order_by("created_at", "id")
     )
     hendelser = (case.soker or {}).get("hendelser", [])
-    return CasePage(
+    return InboxCasePage(
         deliveries=deliveries,
         letters=letters,
         events=describe_events(hendelser, letters),

@@ -249,6 +249,32 @@ def planned_payment(today: date) -> dict[str, Any]:
     }
 
 
+def framework_decision(today: date) -> dict[str, Any]:
+    """A rammevedtak: living costs for three months from today, the frame the planned payment belongs to."""
+    return {
+        "type": "rammevedtak",
+        "rammevedtaksreferanse": "ramme-1",
+        "saksreferanse": "sak-1",
+        "beskrivelse": "Livsopphold i tre måneder",
+        "belop": 15000,
+        "fom": str(today),
+        "tom": str(today + timedelta(days=90)),
+    }
+
+
+def condition() -> dict[str, Any]:
+    """A condition of the decision, tied to the planned payment."""
+    return {
+        "type": "vilkar",
+        "vilkarreferanse": "vilkar-1",
+        "saksreferanse": "sak-1",
+        "utbetalingsreferanse": ["utb-1"],
+        "tittel": "Registrer deg som arbeidssøker",
+        "beskrivelse": "Innen to uker.",
+        "status": "RELEVANT",
+    }
+
+
 def play_full_case(
     client: FagsystemClient, case_id: str, *, office: str = "1201", today: date | None = None
 ) -> CaseStory:
@@ -294,30 +320,10 @@ def play_full_case(
             "vedtaksfil": {"referanse": vedtak},
         }
     )
-    story.add(
-        {
-            "type": "rammevedtak",
-            "rammevedtaksreferanse": "ramme-1",
-            "saksreferanse": "sak-1",
-            "beskrivelse": "Livsopphold i tre måneder",
-            "belop": 15000,
-            "fom": str(today),
-            "tom": str(today + timedelta(days=90)),
-        }
-    )
+    story.add(framework_decision(today))
     payment = planned_payment(today)
     story.add(payment)
-    story.add(
-        {
-            "type": "vilkar",
-            "vilkarreferanse": "vilkar-1",
-            "saksreferanse": "sak-1",
-            "utbetalingsreferanse": ["utb-1"],
-            "tittel": "Registrer deg som arbeidssøker",
-            "beskrivelse": "Innen to uker.",
-            "status": "RELEVANT",
-        }
-    )
+    story.add(condition())
     story.add(
         {
             "type": "dokumentasjonkrav",

@@ -4,6 +4,7 @@ Each page costs a fixed number of queries whatever the number of cases or events
 one query each and the fold runs in memory.
 """
 
+import functools
 import threading
 import uuid
 from dataclasses import dataclass
@@ -108,7 +109,7 @@ def my_applications(user: User, *, now: datetime | None = None) -> MyApplication
         for pk, created_at in _fetch(
             _DRAFTS_SQL,
             {"owner": user.pk, "draft": Application.Status.DRAFT.value},
-            _fields(Application, ("id", "created_at")),
+            _DRAFT_FIELDS,
         )
     ]
     rows = _case_rows("c.owner_id = %(owner)s ORDER BY c.created_at DESC", {"owner": user.pk})
@@ -211,12 +212,13 @@ def _fields(model: type[Any], names: tuple[str, ...]) -> list[Any]:
     return [model._meta.get_field(name.removesuffix("_id")) for name in names]
 
 
-_CASE_ROW_FIELDS = [
+_CASE_ROW_FIELDS = (
     *_fields(Case, _CASE_COLUMNS),
     *_fields(Application, _APPLICATION_COLUMNS),
     *_fields(ServiceConfiguration, _FLAG_COLUMNS),
     None,
-]
+)
+_DRAFT_FIELDS = tuple(_fields(Application, ("id", "created_at")))
 
 
 def _case_rows(condition: str, params: dict[str, Any]) -> list[_Row]:
@@ -244,12 +246,12 @@ def _case_rows(condition: str, params: dict[str, Any]) -> list[_Row]:
     return rows
 
 
-_PAGE_FIELDS = [
+_PAGE_FIELDS = (
     None,
     Document._meta.pk,
     Delivery._meta.get_field("created_at"),
     Delivery._meta.get_field("vedlegg_json"),
-]
+)
 
 
 def _letters_and_sent(case: Case) -> tuple[frozenset[str], list["SentDocuments"]]:
@@ -287,19 +289,26 @@ def _db_value(field: Any, value: Any) -> Any:
     return field.get_db_prep_value(value, connection) if value is not None else None
 
 
-def _fetch(sql: str, params: dict[str, Any], fields: list[Any] | None = None) -> list[list[Any]]:
-    """Rows of a plain query, each value converted as the ORM would for the model field in its position (None:
-    as it comes). SQLite hands back text for times, UUIDs and booleans; both leave JSON as text for the field."""
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        records = cursor.fetchall()
+@functools.cache
+def _conversions(fields: tuple[Any, ...], vendor: str) -> tuple[tuple[int, list[Any], Any], ...]:
+    """(position, converters, column) for the positions that need converting; worked out once per backend."""
     steps = []
-    for position, field in enumerate(fields or []):
+    for position, field in enumerate(fields):
         if field is not None:
             column = field.get_col(field.model._meta.db_table)
             converters = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
             if converters:
                 steps.append((position, converters, column))
+    return tuple(steps)
+
+
+def _fetch(sql: str, params: dict[str, Any], fields: tuple[Any, ...] = ()) -> list[list[Any]]:
+    """Rows of a plain query, each value converted as the ORM would for the model field in its position (None:
+    as it comes). SQLite hands back text for times, UUIDs and booleans; both leave JSON as text for the field."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        records = cursor.fetchall()
+    steps = _conversions(fields, connection.vendor) if fields else ()
     rows = []
     for record in records:
         row = list(record)

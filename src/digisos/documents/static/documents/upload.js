@@ -124,10 +124,12 @@
         xhr.send(data);
         return;
       }
+      // Clear the choice now, not when the uploads finish: files chosen while these are still on their
+      // way belong to the next press of the button and must not be wiped by this one.
+      input.value = "";
       files.reduce(function (chain, file) {
         return chain.then(function () { return uploadOne(file); });
       }, Promise.resolve()).then(function () {
-        input.value = "";
         if (!summary.classList.contains("is-hidden")) { summary.focus(); }
       });
     });

@@ -28,6 +28,7 @@ from digisos.core.services import record_audit
 from digisos.documents import services as documents
 from digisos.documents.encryption import DocumentKey, encrypt
 from digisos.documents.models import Document, Folder
+from digisos.documents.permissions import NotAllowed
 from digisos.documents.selectors import decrypted_pdf
 from digisos.municipalities.models import ServiceConfiguration
 
@@ -84,8 +85,7 @@ def on_application_sent(sender: Any, application: Application, **kwargs: Any) ->
 def _create_case(
     *, owner: User, kommunenummer: str, application: Application | None, enhetsnummer: str = ""
 ) -> Case:
-    letters = documents.create_folder(owner=owner, kind=Folder.Kind.LETTERS)
-    documents.release_to_municipality(folder=letters, kommunenummer=kommunenummer)
+    letters = documents.create_letters_folder(owner=owner, kommunenummer=kommunenummer)
     return Case.objects.create(
         owner=owner,
         kommunenummer=kommunenummer,
@@ -516,8 +516,26 @@ def store_letter(*, actor: User, case: Case, name: str, data: bytes) -> Document
     try:
         document = documents.upload_document(actor=actor, folder=case.letters, name=name, data=data)
     except documents.UploadRefused as refusal:
-        raise ExchangeRefused(400, refusal.code, refusal.message) from None
+        message = _letter_refusal(refusal)
+        raise ExchangeRefused(400, refusal.code, message, [Violation("filer", message)]) from None
+    except NotAllowed:
+        message = "Bare kommunen saken er sendt til kan legge brev på den."
+        raise ExchangeRefused(403, "not_allowed", message, [Violation("filer", message)]) from None
     return document
+
+
+def _letter_refusal(refusal: documents.UploadRefused) -> str:
+    # The pipeline's limit messages speak to a citizen ("delete a file"); nobody deletes a letter.
+    limits = settings.DOCUMENTS
+    if refusal.code == "too_many_files":
+        return f"Saken har allerede så mange brev som er tillatt ({limits['MAX_FILES']}). Kontakt driften."
+    if refusal.code == "total_too_large":
+        return (
+            "Brevene på saken blir til sammen større enn tillatt "
+            f"({limits['MAX_TOTAL_BYTES'] // (1024 * 1024)} MB). Send brevet som en mindre PDF, eller kontakt "
+            "driften."
+        )
+    return refusal.message
 
 
 def create_paper_case(*, actor: User, kommunenummer: str, fodselsnummer: str, enhetsnummer: str = "") -> Case:

@@ -381,3 +381,70 @@ def test_letters_keep_the_total_size_limit(settings, paper_case):
     )
     assert response.status_code == 400 and response.json()["code"] == "total_too_large"
     assert response.json()["errors"][0]["path"] == "filer"
+
+
+# --- Sending seals: the application and the ettersendelse as the citizen sends them -------------------------
+
+
+def test_sending_seals_the_application_and_the_ettersendelse_and_only_a_new_ettersendelse_adds(
+    client, reference_data, document_settings, connected, django_capture_on_commit_callbacks
+):
+    from digisos.application import services as application_services
+    from tests.fixtures.exchange import apply
+    from tests.fixtures.personas import citizen
+
+    with django_capture_on_commit_callbacks(execute=True):
+        application = apply(client, citizen("familie-bergen"))
+    folder = Folder.objects.get(pk=application.folder_id)
+    assert folder.sealed_at is not None and folder.kommunenummer == RECEIVING
+    attachment = folder.documents.exclude(pk=application.pdf_id).first()
+    assert attachment is not None
+
+    # The attachment sent with the application stays, whichever way the citizen tries.
+    assert client.post(reverse("documents:delete", args=[attachment.id])).status_code == 403
+    assert client.post(reverse("documents:delete", args=[application.pdf_id])).status_code == 403
+    assert (
+        client.post(
+            reverse("application:upload", args=[application.id]),
+            {"requirement": "husleiekontrakt|husleiekontrakt", "files": [_upload("ny.pdf", corpus.pdf())]},
+        ).status_code
+        == 404
+    )
+    with pytest.raises(permissions.NotAllowed):
+        application_services.upload_to_requirement(
+            actor=application.owner,
+            application=application,
+            requirement="husleiekontrakt|husleiekontrakt",
+            files=[("ny.pdf", corpus.pdf(text="ny"))],
+        )
+    assert folder.documents.count() == 2
+
+    # Adding to the sent case is an ettersendelse: its own folder, sealed once it is sent.
+    case = Case.objects.get(application=application)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("innsyn:send", args=[case.id]), {"filer": [_upload("kontoutskrift.pdf", corpus.pdf())]}
+        )
+    assert response.status_code == 302
+    sent = Folder.objects.get(kind=Folder.Kind.ETTERSENDELSE, owner=application.owner)
+    assert sent.sealed_at is not None and sent.kommunenummer == RECEIVING
+    for document in sent.documents.all():
+        assert client.post(reverse("documents:delete", args=[document.id])).status_code == 403
+    assert client.get(reverse("documents:download", args=[sent.documents.first().id])).status_code == 200
+
+
+def test_a_file_the_applicant_put_among_the_letters_before_the_fix_is_not_shown_as_a_letter(
+    client, paper_case
+):
+    case, bergen = paper_case
+    letter_id = upload_letter(bergen, case.id, "vedtak.pdf")
+    planted = stored_document(case.letters, case.owner, name="falsk-vedtak.pdf")
+
+    listed = [d["dokumentlagerDokumentId"] for d in bergen.get(f"/saker/{case.id}/filer").json()]
+    assert listed == [letter_id]
+    client.force_login(make_actor("caseworker", case.owner))
+    page = client.get(reverse("exchange:case", args=[case.id]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert reverse("documents:download", args=[letter_id]) in html
+    assert str(planted.id) not in html and "falsk-vedtak" not in html

@@ -574,9 +574,10 @@ def register_client(
 ) -> ApiClient:
     client_id = client_id or str(uuid.uuid4())
     with transaction.atomic():
-        user, _ = User.objects.get_or_create(
+        # The service user carries its municipality, as the documents' permissions expect of a case system.
+        user, _ = User.objects.update_or_create(
             username=system_username(client_id),
-            defaults={"kind": User.Kind.SYSTEM, "first_name": name[:150]},
+            defaults={"kind": User.Kind.SYSTEM, "first_name": name[:150], "municipality": kommunenummer},
         )
         client, _ = ApiClient.objects.update_or_create(
             client_id=client_id,

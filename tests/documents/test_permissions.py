@@ -244,7 +244,7 @@ def test_the_owner_cannot_upload_into_a_sent_folder_or_a_letters_folder(
 
     html = client.post(url, {"files": [_upload("x.pdf", corpus.pdf())], "next": "/innsyn/"})
     assert html.status_code == 403
-    assert "Send dokumenter" in html.content.decode()
+    assert "Send andre dokumenter" in html.content.decode()
     as_json = client.post(url, {"files": [_upload("y.pdf", corpus.pdf())]}, HTTP_ACCEPT="application/json")
     assert as_json.status_code == 403
     assert as_json.json()["field"] == "files" and as_json.json()["code"] == "not_allowed"

@@ -164,20 +164,20 @@ def refusal_text(refused: permissions.NotAllowed) -> str:
     State = permissions.FolderState
     if refused.state == State.LETTERS:
         if refused.action == permissions.Action.DELETE:
-            return _("Brev fra kommunen kan ikke slettes. De er en del av saken din.")
+            return _("Brev fra NAV-kontoret kan ikke slettes. De hører til saken din.")
         return _(
-            "Du kan ikke legge filer blant brevene fra kommunen. Vil du sende dokumenter til kommunen, bruk "
-            "«Send dokumenter» på saken din."
+            "Du kan ikke legge filer blant brevene fra NAV-kontoret. Vil du sende dokumenter, bruk «Send andre "
+            "dokumenter» på siden om saken din."
         )
     if refused.state in (State.SENT, State.ETTERSENDELSE_SENT):
         if refused.action == permissions.Action.DELETE:
             return _(
-                "Dokumentet er sendt til kommunen og kan ikke slettes. Har du sendt feil dokument, kontakt "
+                "Dokumentet er sendt til NAV-kontoret og kan ikke slettes. Har du sendt feil dokument, kontakt "
                 "NAV-kontoret ditt."
             )
         return _(
-            "Dette er allerede sendt til kommunen og kan ikke endres. Vil du sende flere dokumenter, bruk "
-            "«Send dokumenter» på saken din."
+            "Dette er allerede sendt til NAV-kontoret og kan ikke endres. Vil du sende flere dokumenter, bruk "
+            "«Send andre dokumenter» på siden om saken din."
         )
     return _("Du kan ikke endre filene her.")
 

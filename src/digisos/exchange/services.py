@@ -346,6 +346,9 @@ def send_ettersendelse(*, actor: User, case: Case, folder: Folder, vedlegg: list
     """
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
+        # The folder too: an upload racing this send waits, then finds it sealed (documents/permissions.py),
+        # so every file in the folder is one the cover and vedlegg.json list.
+        list(Folder.objects.select_for_update().filter(pk=folder.pk).values_list("pk", flat=True))
         _check_can_receive(case.kommunenummer)
         count = case.deliveries.filter(kind=Delivery.Kind.ETTERSENDELSE).count()
         base = str(case.application_id or case.id)

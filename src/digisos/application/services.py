@@ -209,6 +209,8 @@ def send_application(*, actor: User, application_id: Any) -> SendResult:
     """
     _check_not_protected(actor)
     with transaction.atomic():
+        # Locks the folder row too (FOR UPDATE covers the joined row): an upload racing this send waits, then
+        # finds the folder sealed (documents/permissions.py), so what is in it is what vedlegg.json lists.
         application = (
             Application.objects.select_for_update()
             .select_related("folder")

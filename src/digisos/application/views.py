@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from digisos.documents.views import SESSION_REFUSALS
+from digisos.documents.permissions import NotAllowed
+from digisos.documents.views import SESSION_REFUSALS, not_allowed
 from digisos.municipalities.selectors import digital_status, offices_of
 
 from . import services, steps
@@ -185,9 +186,12 @@ def upload(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
             {"name": "", "message": refusal.message, "requirement": requirement}
         ]
         return redirect(reverse("application:step", args=[application.id, "dokumentasjon"]) + anchor)
-    outcome = services.upload_to_requirement(
-        actor=request.user, application=application, requirement=requirement, files=files
-    )  # type: ignore[arg-type]
+    try:
+        outcome = services.upload_to_requirement(
+            actor=request.user, application=application, requirement=requirement, files=files
+        )  # type: ignore[arg-type]
+    except NotAllowed as refused:  # sent in another tab while the files were being converted
+        return not_allowed(request, refused)
     if outcome.refused:
         request.session[f"{SESSION_REFUSALS}.{application.folder_id}"] = [
             {"name": r.name, "message": r.message, "requirement": requirement} for r in outcome.refused

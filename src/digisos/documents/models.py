@@ -29,6 +29,8 @@ class Folder(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     # Folders that no other record holds (the demo page's) carry their own end date.
     expires_at = models.DateTimeField(null=True, blank=True)
+    # When the application or ettersendelse was sent: from then on nobody adds or deletes (permissions.py).
+    sealed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["owner", "kind"]), models.Index(fields=["expires_at"])]

@@ -1,4 +1,4 @@
-"""Reads for documents, with the access rule in one place: who may see a document."""
+"""Reads for documents. Who may read, add and delete is decided in permissions.py; these ask it."""
 
 import uuid
 from dataclasses import dataclass
@@ -8,10 +8,11 @@ from django.db.models import Count, QuerySet, Sum
 
 from digisos.accounts.models import User
 
-from . import encryption
+from . import encryption, permissions
 from .models import Document, Folder
+from .permissions import MUNICIPAL_CASEWORKER_ROLE
 
-MUNICIPAL_CASEWORKER_ROLE = "kommune_saksbehandler"
+__all__ = ["MUNICIPAL_CASEWORKER_ROLE"]  # other apps name the role through here
 
 
 @dataclass(frozen=True)
@@ -20,14 +21,23 @@ class FolderSummary:
     total_bytes: int
 
 
-def folder_of_owner(user: User, folder_id: uuid.UUID | str) -> Folder | None:
-    """The folder if `user` owns it. Anyone else gets None, shown as 404, so ids reveal nothing."""
+def folder_for(user: User, folder_id: uuid.UUID | str, action: permissions.Action) -> Folder | None:
+    """The folder if `user` may do `action` in it. None when they may not even read it (shown as 404, so
+    ids reveal nothing); permissions.NotAllowed when they may read it but not do `action` (shown as 403 with
+    what to do instead)."""
     if not user.is_authenticated:
         return None
     try:
-        return Folder.objects.get(pk=folder_id, owner=user)
+        folder = Folder.objects.get(pk=folder_id)
     except (Folder.DoesNotExist, ValueError):
         return None
+    try:
+        permissions.check(user, folder, action)
+    except permissions.NotAllowed as refused:
+        if not refused.visible:
+            return None
+        raise
+    return folder
 
 
 def documents_in(folder: Folder) -> QuerySet[Document]:
@@ -42,28 +52,18 @@ def summary_of(folder: Folder) -> FolderSummary:
 
 
 def document_for_reader(user: User, document_id: uuid.UUID | str) -> Document | None:
-    """The document if `user` may read it: the person who uploaded it, or a case worker of the municipality
-    the folder was sent to. Everyone else (anonymous, other citizens, other municipalities) gets None."""
+    """The document if `user` may read its folder (permissions.py): the citizen it belongs to, or the
+    municipality it was sent to. Everyone else (anonymous, other citizens, other municipalities, operators)
+    gets None."""
     if not user.is_authenticated:
         return None
     try:
         document = Document.objects.select_related("folder", "folder__owner").get(pk=document_id)
     except (Document.DoesNotExist, ValueError):
         return None
-    if document.folder.owner_id == user.pk:
-        return document
-    if is_municipal_reader(user, document.folder):
-        return document
-    return None
-
-
-def is_municipal_reader(user: User, folder: Folder) -> bool:
-    return (
-        user.kind == User.Kind.EMPLOYEE
-        and bool(folder.kommunenummer)
-        and user.municipality == folder.kommunenummer
-        and user.groups.filter(name=MUNICIPAL_CASEWORKER_ROLE).exists()
-    )
+    if not permissions.allows(user, document.folder, permissions.Action.READ):
+        return None
+    return document
 
 
 def decrypted_pdf(document: Document) -> bytes:

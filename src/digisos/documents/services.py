@@ -18,7 +18,7 @@ from digisos.accounts.models import User
 from digisos.core.metrics import DOCUMENT_UPLOAD_SECONDS, DOCUMENT_UPLOADS, SCANNER_UNAVAILABLE
 from digisos.core.services import record_audit
 
-from . import conversion, encryption, scanner
+from . import conversion, encryption, permissions, scanner
 from .filenames import display_name, stored_name
 from .messages import refusal_message
 from .models import Document, Folder
@@ -46,8 +46,17 @@ def create_folder(*, owner: User, kind: str, expires_at: datetime | None = None)
     return Folder.objects.create(owner=owner, kind=kind, expires_at=expires_at)
 
 
+def create_letters_folder(*, owner: User, kommunenummer: str) -> Folder:
+    """A case's letters: `owner` (the applicant) reads them, the municipality `kommunenummer` writes them."""
+    return Folder.objects.create(owner=owner, kind=Folder.Kind.LETTERS, kommunenummer=kommunenummer)
+
+
 def upload_documents(*, actor: User, folder: Folder, files: list[tuple[str, bytes]]) -> UploadOutcome:
-    """Runs each file through the pipeline; one refused file does not stop the others."""
+    """Runs each file through the pipeline; one refused file does not stop the others.
+
+    Raises permissions.NotAllowed, before any file is looked at, when `actor` may not add to `folder`.
+    """
+    permissions.check(actor, folder, permissions.Action.ADD)
     accepted: list[Document] = []
     refused: list[UploadRefused] = []
     for name, data in files:
@@ -62,7 +71,10 @@ def upload_document(*, actor: User, folder: Folder, name: str, data: bytes) -> D
     """Sniff, limit, scan, convert to PDF, encrypt and store one file, or raise UploadRefused.
 
     Nothing is stored unless every step passed. The scan comes before any parser touches the bytes.
+    Raises permissions.NotAllowed when `actor` may not add to `folder` (checked first, and again under the
+    folder's lock in case it was sent meanwhile).
     """
+    permissions.check(actor, folder, permissions.Action.ADD)
     started = time.perf_counter()
     shown_name = display_name(name)
     limits = settings.DOCUMENTS
@@ -90,8 +102,7 @@ def upload_document(*, actor: User, folder: Folder, name: str, data: bytes) -> D
 
 
 def _check_folder_limits(folder: Folder, incoming: int) -> None:
-    if folder.kind == Folder.Kind.LETTERS:
-        return  # a long case gathers many letters; the limits protect citizens' uploads, not the municipality's
+    # Every folder kind, letters included: a case system is as able as anyone to fill the disk.
     limits = settings.DOCUMENTS
     totals = folder.documents.aggregate(count=Count("id"), total=Sum("original_size"))
     if totals["count"] + 1 > limits["MAX_FILES"]:
@@ -132,6 +143,8 @@ def _store(
         with transaction.atomic():
             # Lock the folder so two uploads at once cannot both pass the limits.
             locked = Folder.objects.select_for_update().get(pk=folder.pk)
+            # Again under the lock: the application may have been sent while this file was converted.
+            permissions.check(actor, locked, permissions.Action.ADD)
             _check_folder_limits(locked, len(original))
             document = Document.objects.create(
                 id=document_id,
@@ -174,7 +187,12 @@ def store_generated_pdf(*, actor: User, folder: Folder, name: str, data: bytes) 
 
 
 def delete_document(*, actor: User, document: Document) -> None:
+    """Raises permissions.NotAllowed when `actor` may not delete from the document's folder (a sent
+    application, a sent ettersendelse, a letter)."""
     with transaction.atomic():
+        # The folder's row lock orders this after a send that is sealing it right now.
+        folder = Folder.objects.select_for_update().get(pk=document.folder_id)
+        permissions.check(actor, folder, permissions.Action.DELETE)
         record_audit(
             actor=actor,
             action="document.delete",
@@ -209,9 +227,12 @@ def delete_folder(*, actor: User | None, folder: Folder) -> None:
 
 
 def release_to_municipality(*, folder: Folder, kommunenummer: str) -> None:
-    """Called when the folder's application or ettersendelse is sent: the receiving municipality may read it,
-    and it is no longer an orphan candidate."""
-    Folder.objects.filter(pk=folder.pk).update(kommunenummer=kommunenummer, expires_at=None)
+    """Called when the folder's application or ettersendelse is sent, in the send's transaction: the
+    receiving municipality may read it, it is no longer an orphan candidate, and it is sealed: from now on
+    nobody adds to it or deletes from it (permissions.py)."""
+    Folder.objects.filter(pk=folder.pk).update(
+        kommunenummer=kommunenummer, expires_at=None, sealed_at=timezone.now()
+    )
 
 
 def remove_expired_and_orphaned_folders(*, now: datetime | None = None) -> int:

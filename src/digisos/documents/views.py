@@ -12,12 +12,13 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from digisos.accounts.models import User
 
-from . import selectors, services
-from .models import Document, Folder
+from . import permissions, selectors, services
+from .models import Folder
 
 SESSION_REFUSALS = "documents.refusals"
 
@@ -54,21 +55,27 @@ def demo(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def upload(request: HttpRequest, folder_id: uuid.UUID) -> HttpResponse:
-    folder = selectors.folder_of_owner(request.user, folder_id)
+    user: User = request.user  # type: ignore[assignment]
+    wants_json = "application/json" in request.headers.get("Accept", "")
+    try:
+        folder = selectors.folder_for(user, folder_id, permissions.Action.ADD)
+    except permissions.NotAllowed as refused:
+        return not_allowed(request, refused)
     if folder is None:
         raise Http404
     files = request.FILES.getlist("files")
-    wants_json = "application/json" in request.headers.get("Accept", "")
-    user: User = request.user  # type: ignore[assignment]
     if not files:
         refusal = services.UploadRefused("no_file", "")
         if wants_json:
             return JsonResponse({"field": "files", "code": "no_file", "message": refusal.message}, status=400)
         request.session[f"{SESSION_REFUSALS}.{folder.id}"] = [{"name": "", "message": refusal.message}]
         return redirect(_next_url(request))
-    outcome = services.upload_documents(
-        actor=user, folder=folder, files=[(upload.name or "", upload.read()) for upload in files]
-    )
+    try:
+        outcome = services.upload_documents(
+            actor=user, folder=folder, files=[(upload.name or "", upload.read()) for upload in files]
+        )
+    except permissions.NotAllowed as refused:  # sent while the files were being converted
+        return not_allowed(request, refused)
     if wants_json:
         return _json_outcome(request, outcome)
     if outcome.refused:
@@ -104,8 +111,14 @@ def _json_outcome(request: HttpRequest, outcome: services.UploadOutcome) -> Json
 @login_required
 @require_POST
 def delete(request: HttpRequest, document_id: uuid.UUID) -> HttpResponse:
-    document = _own_document(request, document_id)
-    services.delete_document(actor=request.user, document=document)  # type: ignore[arg-type]
+    # Whoever may not read the document gets 404; whoever may read but not delete it gets 403 and why.
+    document = selectors.document_for_reader(request.user, document_id)  # type: ignore[arg-type]
+    if document is None:
+        raise Http404
+    try:
+        services.delete_document(actor=request.user, document=document)  # type: ignore[arg-type]
+    except permissions.NotAllowed as refused:
+        return not_allowed(request, refused)
     if "application/json" in request.headers.get("Accept", ""):
         return HttpResponse(status=204)
     return redirect(_next_url(request))
@@ -130,11 +143,43 @@ def download(request: HttpRequest, document_id: uuid.UUID) -> HttpResponse:
     return response
 
 
-def _own_document(request: HttpRequest, document_id: uuid.UUID) -> Document:
-    document = selectors.document_for_reader(request.user, document_id)  # type: ignore[arg-type]
-    if document is None or document.folder.owner_id != request.user.pk:
+def not_allowed(request: HttpRequest, refused: permissions.NotAllowed) -> HttpResponse:
+    """403 with what to do instead, as a page or (for the upload script) as JSON; 404 for someone who may
+    not even read the folder, so ids reveal nothing."""
+    if not refused.visible:
         raise Http404
-    return document
+    message = refusal_text(refused)
+    if "application/json" in request.headers.get("Accept", ""):
+        return JsonResponse({"field": "files", "code": "not_allowed", "message": message}, status=403)
+    return render(
+        request,
+        "documents/not_allowed.html",
+        {"message": message, "next_url": _next_url(request)},
+        status=403,
+    )
+
+
+def refusal_text(refused: permissions.NotAllowed) -> str:
+    """In plain words: what cannot be changed, and what to do instead."""
+    State = permissions.FolderState
+    if refused.state == State.LETTERS:
+        if refused.action == permissions.Action.DELETE:
+            return _("Brev fra NAV-kontoret kan ikke slettes. De hører til saken din.")
+        return _(
+            "Du kan ikke legge filer blant brevene fra NAV-kontoret. Vil du sende dokumenter, bruk «Send andre "
+            "dokumenter» på siden om saken din."
+        )
+    if refused.state in (State.SENT, State.ETTERSENDELSE_SENT):
+        if refused.action == permissions.Action.DELETE:
+            return _(
+                "Dokumentet er sendt til NAV-kontoret og kan ikke slettes. Har du sendt feil dokument, kontakt "
+                "NAV-kontoret ditt."
+            )
+        return _(
+            "Dette er allerede sendt til NAV-kontoret og kan ikke endres. Vil du sende flere dokumenter, bruk "
+            "«Send andre dokumenter» på siden om saken din."
+        )
+    return _("Du kan ikke endre filene her.")
 
 
 def _next_url(request: HttpRequest) -> str:

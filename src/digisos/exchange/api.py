@@ -83,9 +83,16 @@ ERRORS = {400: Feil, 401: Feil, 403: Feil, 404: Feil}
 
 def _user(request: HttpRequest) -> User:
     """The case system's service user, from the token alone (no query): the access token was issued to it
-    at most two minutes ago, and audit entries and uploads need only its id and name."""
+    at most two minutes ago, and audit entries and uploads need only its id, name and municipality."""
     grant: Grant = request.auth  # type: ignore[attr-defined]
-    return User(id=grant.user_id, username=system_username(grant.client_id), kind=User.Kind.SYSTEM)
+    # The municipality comes from the token too: the documents' permissions let a case system write only the
+    # letters of its own municipality's cases.
+    return User(
+        id=grant.user_id,
+        username=system_username(grant.client_id),
+        kind=User.Kind.SYSTEM,
+        municipality=grant.kommunenummer,
+    )
 
 
 def _kommune(request: HttpRequest) -> str:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from digisos.accounts.models import User
+from digisos.documents import permissions
 from digisos.documents.models import Document
 from digisos.documents.selectors import MUNICIPAL_CASEWORKER_ROLE
 
@@ -99,7 +100,13 @@ def case_of(kommunenummer: str, case_id: uuid.UUID) -> Case | None:
 
 
 def letters_of(case: Case) -> QuerySet[Document]:
-    return Document.objects.filter(folder_id=case.letters_id).order_by("created_at", "id")
+    """The municipality's letters on the case. A file the applicant put among them before that was refused
+    (documents/permissions.py) is not a letter and is not shown as one."""
+    return (
+        Document.objects.filter(folder_id=case.letters_id)
+        .exclude(uploaded_by_id=case.owner_id)
+        .order_by("created_at", "id")
+    )
 
 
 def deliveries_of_case(case: Case) -> list[Delivery]:
@@ -185,7 +192,7 @@ def case_for(user: User, case_id: uuid.UUID) -> Case | None:
     """The case if it belongs to the caseworker's municipality; None (shown as 404) otherwise."""
     return (
         Case.objects.filter(pk=case_id, kommunenummer=user.municipality)
-        .select_related("application", "owner")
+        .select_related("application", "owner", "letters")
         .first()
     )
 
@@ -208,8 +215,9 @@ class InboxCasePage:
     current_status: str
 
 
-def inbox_case_page(case: Case) -> InboxCasePage:
-    """What the case page shows: deliveries with their documents, letters, the events in plain words."""
+def inbox_case_page(case: Case, reader: User) -> InboxCasePage:
+    """What the case page shows `reader`: deliveries with their documents, letters, the events in plain
+    words. Documents are listed only from folders the documents' permissions let `reader` read."""
     documents = Document.objects.only(
         "id", "folder_id", "original_name", "page_count", "size", "created_at"
     ).order_by("created_at", "id")
@@ -219,10 +227,13 @@ def inbox_case_page(case: Case) -> InboxCasePage:
         .prefetch_related(Prefetch("folder__documents", queryset=documents, to_attr="shown_documents"))
         .order_by("pk")
     )
-    letters = list(
-        Document.objects.filter(folder_id=case.letters_id)
-        .only("id", "folder_id", "original_name", "page_count", "size", "created_at")
-        .order_by("created_at", "id")
+    for delivery in deliveries:
+        if not permissions.allows(reader, delivery.folder, permissions.Action.READ):
+            delivery.folder.shown_documents = []
+    letters = (
+        list(letters_of(case).only("id", "folder_id", "original_name", "page_count", "size", "created_at"))
+        if case.letters is not None and permissions.allows(reader, case.letters, permissions.Action.READ)
+        else []
     )
     hendelser = (case.soker or {}).get("hendelser", [])
     return InboxCasePage(

@@ -28,6 +28,7 @@ from digisos.core.services import record_audit
 from digisos.documents import services as documents
 from digisos.documents.encryption import DocumentKey, encrypt
 from digisos.documents.models import Document, Folder
+from digisos.documents.permissions import NotAllowed
 from digisos.documents.selectors import decrypted_pdf
 from digisos.municipalities.models import ServiceConfiguration
 
@@ -84,8 +85,7 @@ def on_application_sent(sender: Any, application: Application, **kwargs: Any) ->
 def _create_case(
     *, owner: User, kommunenummer: str, application: Application | None, enhetsnummer: str = ""
 ) -> Case:
-    letters = documents.create_folder(owner=owner, kind=Folder.Kind.LETTERS)
-    documents.release_to_municipality(folder=letters, kommunenummer=kommunenummer)
+    letters = documents.create_letters_folder(owner=owner, kommunenummer=kommunenummer)
     return Case.objects.create(
         owner=owner,
         kommunenummer=kommunenummer,
@@ -346,6 +346,9 @@ def send_ettersendelse(*, actor: User, case: Case, folder: Folder, vedlegg: list
     """
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
+        # The folder too: an upload racing this send waits, then finds it sealed (documents/permissions.py),
+        # so every file in the folder is one the cover and vedlegg.json list.
+        list(Folder.objects.select_for_update().filter(pk=folder.pk).values_list("pk", flat=True))
         _check_can_receive(case.kommunenummer)
         count = case.deliveries.filter(kind=Delivery.Kind.ETTERSENDELSE).count()
         base = str(case.application_id or case.id)
@@ -516,8 +519,26 @@ def store_letter(*, actor: User, case: Case, name: str, data: bytes) -> Document
     try:
         document = documents.upload_document(actor=actor, folder=case.letters, name=name, data=data)
     except documents.UploadRefused as refusal:
-        raise ExchangeRefused(400, refusal.code, refusal.message) from None
+        message = _letter_refusal(refusal)
+        raise ExchangeRefused(400, refusal.code, message, [Violation("filer", message)]) from None
+    except NotAllowed:
+        message = "Bare kommunen saken er sendt til kan legge brev på den."
+        raise ExchangeRefused(403, "not_allowed", message, [Violation("filer", message)]) from None
     return document
+
+
+def _letter_refusal(refusal: documents.UploadRefused) -> str:
+    # The pipeline's limit messages speak to a citizen ("delete a file"); nobody deletes a letter.
+    limits = settings.DOCUMENTS
+    if refusal.code == "too_many_files":
+        return f"Saken har allerede så mange brev som er tillatt ({limits['MAX_FILES']}). Kontakt driften."
+    if refusal.code == "total_too_large":
+        return (
+            "Brevene på saken blir til sammen større enn tillatt "
+            f"({limits['MAX_TOTAL_BYTES'] // (1024 * 1024)} MB). Send brevet som en mindre PDF, eller kontakt "
+            "driften."
+        )
+    return refusal.message
 
 
 def create_paper_case(*, actor: User, kommunenummer: str, fodselsnummer: str, enhetsnummer: str = "") -> Case:
@@ -556,9 +577,10 @@ def register_client(
 ) -> ApiClient:
     client_id = client_id or str(uuid.uuid4())
     with transaction.atomic():
-        user, _ = User.objects.get_or_create(
+        # The service user carries its municipality, as the documents' permissions expect of a case system.
+        user, _ = User.objects.update_or_create(
             username=system_username(client_id),
-            defaults={"kind": User.Kind.SYSTEM, "first_name": name[:150]},
+            defaults={"kind": User.Kind.SYSTEM, "first_name": name[:150], "municipality": kommunenummer},
         )
         client, _ = ApiClient.objects.update_or_create(
             client_id=client_id,

@@ -11,11 +11,14 @@ import uuid
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.core.files.storage import storages
 from django.http import HttpRequest, HttpResponse
 from ninja import Body, File, Form, NinjaAPI, Query, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.files import UploadedFile
+from ninja.parser import Parser
 from ninja.security import HttpBearer
 from pydantic import Field
 
@@ -49,6 +52,68 @@ class Scoped(HttpBearer):
 COLLECT = Scoped("exchange:collect")
 REPORT = Scoped("exchange:report")
 
+# An error body lists at most this many violations, then one entry saying how many more there were: a
+# document with 30,000 broken events must not answer with megabytes of errors.
+MAX_ERRORS = 100
+
+
+class BodyRefused(ValueError):
+    """A JSON body we will not parse; `errors` name where."""
+
+    def __init__(self, message: str, errors: list[dict[str, str]]) -> None:
+        super().__init__(message)
+        self.message = message
+        self.errors = errors
+
+
+class _NonFinite:
+    """Stands in for NaN, Infinity or -Infinity while parsing, so that their paths can be named after."""
+
+    def __init__(self, constant: str) -> None:
+        self.constant = constant
+
+
+def _non_finite_paths(value: Any, path: str = "") -> list[tuple[str, str]]:
+    if isinstance(value, _NonFinite):
+        return [(path, value.constant)]
+    if isinstance(value, dict):
+        items = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return []
+    found = []
+    for key, inner in items:
+        found += _non_finite_paths(inner, f"{path}/{key}" if path else str(key))
+    return found
+
+
+def parse_json_body(body: bytes) -> Any:
+    """Strict JSON: Python's json reads NaN and Infinity, which JSON does not have and PostgreSQL's jsonb
+    refuses; they are refused here with their paths. A syntax error says where it is."""
+    try:
+        data = json.loads(body, parse_constant=_NonFinite)
+    except json.JSONDecodeError as error:
+        message = f"Ugyldig JSON på linje {error.lineno}, kolonne {error.colno}: {error.msg}."
+        raise BodyRefused(message, [{"path": "", "message": message}]) from None
+    except UnicodeDecodeError:
+        message = "Forespørselen må være JSON i UTF-8."
+        raise BodyRefused(message, [{"path": "", "message": message}]) from None
+    found = _non_finite_paths(data)
+    if found:
+        errors = [
+            {"path": path, "message": f"«{constant}» er ikke et tall i JSON. Send et tall eller null."}
+            for path, constant in found
+        ]
+        raise BodyRefused("Forespørselen har tall som JSON ikke tillater (NaN eller Infinity).", errors)
+    return data
+
+
+class StrictJsonParser(Parser):
+    def parse_body(self, request: HttpRequest) -> Any:
+        return parse_json_body(request.body)
+
+
 api = NinjaAPI(
     title="DigiSos exchange API",
     version="1",
@@ -61,6 +126,7 @@ api = NinjaAPI(
     ),
     urls_namespace="exchange-api",
     docs_url="/docs",
+    parser=StrictJsonParser(),
 )
 
 
@@ -69,7 +135,10 @@ class Feil(Schema):
     code: str = Field("", description="Stabil kode for regelen som slo til.")
     errors: list[dict[str, str]] = Field(
         default_factory=list,
-        description="Hvert brudd med path (skråstrekdelt JSON-sti eller feltnavn) og message.",
+        description=(
+            "Hvert brudd med path (skråstrekdelt JSON-sti eller feltnavn) og message. Høyst 100 brudd; er "
+            "det flere, sier en siste oppføring med tom path hvor mange til."
+        ),
     )
 
 
@@ -78,7 +147,7 @@ class TokenFeil(Schema):
     error_description: str
 
 
-ERRORS = {400: Feil, 401: Feil, 403: Feil, 404: Feil}
+ERRORS = {400: Feil, 401: Feil, 403: Feil, 404: Feil, 413: Feil}
 
 
 def _user(request: HttpRequest) -> User:
@@ -476,10 +545,51 @@ def brev(request: HttpRequest, digisos_id: uuid.UUID):
 # --- Errors -----------------------------------------------------------------------------------------------
 
 
+def _number(count: int) -> str:
+    return f"{count:,}".replace(",", " ")
+
+
+def _error_response(
+    request: HttpRequest, *, status: int, code: str, detail: str, errors: list[dict[str, str]]
+) -> HttpResponse:
+    """`{detail, code, errors}` with at most MAX_ERRORS errors and, after them, one saying how many more."""
+    if len(errors) > MAX_ERRORS:
+        more = len(errors) - MAX_ERRORS
+        detail = f"{detail} {_number(len(errors))} feil; de første {MAX_ERRORS} vises."
+        errors = [
+            *errors[:MAX_ERRORS],
+            {
+                "path": "",
+                "message": f"… og {_number(more)} feil til. Rett disse og send på nytt for å se resten.",
+            },
+        ]
+    return api.create_response(request, {"detail": detail, "code": code, "errors": errors}, status=status)
+
+
 @api.exception_handler(ExchangeRefused)
 def refused(request: HttpRequest, exc: ExchangeRefused) -> HttpResponse:
-    body = {"detail": exc.message, "code": exc.code, "errors": [v.as_dict() for v in exc.violations]}
-    return api.create_response(request, body, status=exc.status)
+    return _error_response(
+        request,
+        status=exc.status,
+        code=exc.code,
+        detail=exc.message,
+        errors=[v.as_dict() for v in exc.violations],
+    )
+
+
+@api.exception_handler(RequestDataTooBig)
+def too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    # Django refuses to read a body over DATA_UPLOAD_MAX_MEMORY_SIZE; uncaught that is a 500 (or, in debug
+    # mode, a traceback). The caller needs to know it is the size, and the limit.
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    message = f"Forespørselen er for stor. Største tillatte størrelse er {_number(limit)} bytes."
+    return _error_response(
+        request,
+        status=413,
+        code="payload_too_large",
+        detail=message,
+        errors=[{"path": "", "message": message}],
+    )
 
 
 @api.exception_handler(ValidationError)
@@ -490,10 +600,8 @@ def invalid_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         # ("body", "document", ...) / ("query", "antall"): the caller's field is what follows the source.
         field = "/".join(location[2:] if len(location) > 2 and location[0] == "body" else location[1:])
         errors.append({"path": field, "message": f"Ugyldig verdi i «{field}»: {error.get('msg', '')}"})
-    detail = "; ".join(e["message"] for e in errors) or "Ugyldig forespørsel."
-    return api.create_response(
-        request, {"detail": detail, "code": "invalid_request", "errors": errors}, status=400
-    )
+    detail = "; ".join(e["message"] for e in errors[:MAX_ERRORS]) or "Ugyldig forespørsel."
+    return _error_response(request, status=400, code="invalid_request", detail=detail, errors=errors)
 
 
 @api.exception_handler(AuthenticationError)
@@ -508,5 +616,10 @@ def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRespo
 
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if isinstance(exc.__cause__, BodyRefused):  # ninja wraps every parser error in a bare 400
+        cause = exc.__cause__
+        return _error_response(
+            request, status=400, code="invalid_json", detail=cause.message, errors=cause.errors
+        )
     body = {"detail": str(exc), "code": f"http_{exc.status_code}", "errors": []}
     return api.create_response(request, body, status=exc.status_code)

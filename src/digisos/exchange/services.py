@@ -446,7 +446,10 @@ def report_case_events(*, actor: User, case: Case, document: Any) -> ReportResul
             update_fields=["soker", "soker_sha256", "soker_latest_event_at", "soker_updated_at", "updated_at"]
         )
         case_id = case.id
-        transaction.on_commit(lambda: case_events_stored.send(sender=Case, case_id=case_id))
+        # Inside the transaction, not on commit: the receivers queue their work (notifications, deadlines)
+        # as django-tasks rows in this same transaction, so the work exists exactly when the report does. A
+        # crash between commit and an on-commit hook would lose it.
+        case_events_stored.send(sender=Case, case_id=case_id)
         record_audit(
             actor=actor,
             action="exchange.case_events",

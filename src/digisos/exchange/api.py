@@ -29,6 +29,7 @@ from . import selectors, services
 from .models import Case, Delivery
 from .services import ExchangeRefused
 from .tokens import SCOPES, Grant, GrantRefused, grant_of_access_token, issue_access_token, system_username
+from .validation import InvalidJson, parse_json
 
 PREFIX = "/api/exchange/v1"
 
@@ -57,61 +58,11 @@ REPORT = Scoped("exchange:report")
 MAX_ERRORS = 100
 
 
-class BodyRefused(ValueError):
-    """A JSON body we will not parse; `errors` name where."""
-
-    def __init__(self, message: str, errors: list[dict[str, str]]) -> None:
-        super().__init__(message)
-        self.message = message
-        self.errors = errors
-
-
-class _NonFinite:
-    """Stands in for NaN, Infinity or -Infinity while parsing, so that their paths can be named after."""
-
-    def __init__(self, constant: str) -> None:
-        self.constant = constant
-
-
-def _non_finite_paths(value: Any, path: str = "") -> list[tuple[str, str]]:
-    if isinstance(value, _NonFinite):
-        return [(path, value.constant)]
-    if isinstance(value, dict):
-        items = value.items()
-    elif isinstance(value, list):
-        items = enumerate(value)
-    else:
-        return []
-    found = []
-    for key, inner in items:
-        found += _non_finite_paths(inner, f"{path}/{key}" if path else str(key))
-    return found
-
-
-def parse_json_body(body: bytes) -> Any:
-    """Strict JSON: Python's json reads NaN and Infinity, which JSON does not have and PostgreSQL's jsonb
-    refuses; they are refused here with their paths. A syntax error says where it is."""
-    try:
-        data = json.loads(body, parse_constant=_NonFinite)
-    except json.JSONDecodeError as error:
-        message = f"Ugyldig JSON på linje {error.lineno}, kolonne {error.colno}: {error.msg}."
-        raise BodyRefused(message, [{"path": "", "message": message}]) from None
-    except UnicodeDecodeError:
-        message = "Forespørselen må være JSON i UTF-8."
-        raise BodyRefused(message, [{"path": "", "message": message}]) from None
-    found = _non_finite_paths(data)
-    if found:
-        errors = [
-            {"path": path, "message": f"«{constant}» er ikke et tall i JSON. Send et tall eller null."}
-            for path, constant in found
-        ]
-        raise BodyRefused("Forespørselen har tall som JSON ikke tillater (NaN eller Infinity).", errors)
-    return data
-
-
 class StrictJsonParser(Parser):
+    """JSON without NaN and Infinity (see validation.parse_json); its errors name the path and the place."""
+
     def parse_body(self, request: HttpRequest) -> Any:
-        return parse_json_body(request.body)
+        return parse_json(request.body)
 
 
 api = NinjaAPI(
@@ -616,10 +567,9 @@ def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRespo
 
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    if isinstance(exc.__cause__, BodyRefused):  # ninja wraps every parser error in a bare 400
+    if isinstance(exc.__cause__, InvalidJson):  # ninja wraps every parser error in a bare 400
         cause = exc.__cause__
-        return _error_response(
-            request, status=400, code="invalid_json", detail=cause.message, errors=cause.errors
-        )
+        errors = [v.as_dict() for v in cause.violations]
+        return _error_response(request, status=400, code="invalid_json", detail=cause.message, errors=errors)
     body = {"detail": str(exc), "code": f"http_{exc.status_code}", "errors": []}
     return api.create_response(request, body, status=exc.status_code)

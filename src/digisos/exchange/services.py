@@ -1,7 +1,9 @@
 """Every write of the standardised interface: cases, deliveries, receipts, case events, letters, clients.
 
 Each action owns its transaction and audit entry. Delivery is background work: the delivery row and its
-task are written in the submission's transaction, and a sweep resumes any delivery whose worker died.
+task are written in the submission's transaction, and a sweep resumes any delivery whose worker died. The
+work that follows a stored report (innsyn's notification and deadlines) is queued in the report's transaction
+the same way.
 """
 
 import hashlib

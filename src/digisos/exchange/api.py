@@ -530,8 +530,9 @@ def refused(request: HttpRequest, exc: ExchangeRefused) -> HttpResponse:
 
 @api.exception_handler(RequestDataTooBig)
 def too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
-    # Django refuses to read a body over DATA_UPLOAD_MAX_MEMORY_SIZE; uncaught that is a 500 (or, in debug
-    # mode, a traceback). The caller needs to know it is the size, and the limit.
+    # Django refuses to read a body over DATA_UPLOAD_MAX_MEMORY_SIZE. Uncaught, ninja re-raises it: a
+    # traceback page in debug mode, Django's HTML 400 otherwise. The caller needs to know it is the size, and
+    # the limit.
     limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
     message = f"Forespørselen er for stor. Største tillatte størrelse er {_number(limit)} bytes."
     return _error_response(

@@ -354,3 +354,56 @@ def test_timestamps_are_utc_milliseconds_and_strictly_after_the_latest_stored():
     assert inbox.next_timestamp(older, now) == "2026-11-23T13:37:00.134Z"
     assert inbox.deadline_timestamp(date(2026, 12, 24)) == "2026-12-24T22:59:00.000Z"  # winter, UTC+1
     assert inbox.deadline_timestamp(date(2026, 6, 24)) == "2026-06-24T21:59:00.000Z"  # summer, UTC+2
+
+
+# --- A long history ---------------------------------------------------------------------------------------
+
+
+def _history(count: int) -> dict:
+    """A digisos-soker.json with `count` events: received, then one case status per event, a second apart."""
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    stamp = lambda i: (start + timedelta(seconds=i)).strftime("%Y-%m-%dT%H:%M:%S.000Z")  # noqa: E731
+    events = [{"type": "soknadsStatus", "status": "MOTTATT", "hendelsestidspunkt": stamp(0)}]
+    events += [
+        {
+            "type": "saksStatus",
+            "referanse": f"s{i}",
+            "tittel": f"Sak nr {i}",
+            "status": "UNDER_BEHANDLING",
+            "hendelsestidspunkt": stamp(i),
+        }
+        for i in range(2, count + 1)
+    ]
+    return {"version": "1.0.0", "avsender": {"systemnavn": "t", "systemversjon": "1"}, "hendelser": events}
+
+
+def test_a_case_with_twenty_thousand_events_shows_fifty_a_page_newest_first(client, sara):
+    case = _delivery(citizen("kari-leier-oslo")).case
+    Case.objects.filter(pk=case.pk).update(soker=_history(2))
+    url = reverse("exchange:case", args=[case.id])
+    client.get(url)  # the first request after login also writes the session
+    with CaptureQueriesContext(connection) as short:
+        assert client.get(url).status_code == 200
+
+    Case.objects.filter(pk=case.pk).update(soker=_history(20_000))
+    with CaptureQueriesContext(connection) as long:
+        first = client.get(url)
+    assert len(long) == len(short), "\n".join(q["sql"][:200] for q in long.captured_queries)
+    assert len(first.content) < 150_000
+    page = first.content.decode()
+    assert page.count("«Sak nr ") == 50
+    assert page.index("«Sak nr 20000»") < page.index("«Sak nr 19951»")  # newest first
+    assert "«Sak nr 19950»" not in page
+    assert '<ol class="navds-body-long" data-testid="events" reversed start="20000">' in page
+    assert 'href="?side=2#events-heading"' in page and "Side 1 av 400" in page
+    assert 'aria-label="Sider i hendelsene"' in page
+
+    older = client.get(url, {"side": 2}).content.decode()
+    assert "«Sak nr 19950»" in older and "«Sak nr 19901»" in older and "«Sak nr 19951»" not in older
+    assert 'href="?side=1#events-heading"' in older and "Side 2 av 400" in older
+
+    oldest = client.get(url, {"side": 400}).content.decode()
+    assert "Status på søknaden: Mottatt" in oldest and oldest.count("«Sak nr ") == 49
+    # A page number out of range or not a number shows the nearest page, never an error.
+    assert "Side 400 av 400" in client.get(url, {"side": 9999}).content.decode()
+    assert "Side 1 av 400" in client.get(url, {"side": "x"}).content.decode()

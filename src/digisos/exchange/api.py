@@ -11,11 +11,14 @@ import uuid
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.core.files.storage import storages
 from django.http import HttpRequest, HttpResponse
 from ninja import Body, File, Form, NinjaAPI, Query, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.files import UploadedFile
+from ninja.parser import Parser
 from ninja.security import HttpBearer
 from pydantic import Field
 
@@ -26,6 +29,7 @@ from . import selectors, services
 from .models import Case, Delivery
 from .services import ExchangeRefused
 from .tokens import SCOPES, Grant, GrantRefused, grant_of_access_token, issue_access_token, system_username
+from .validation import InvalidJson, parse_json
 
 PREFIX = "/api/exchange/v1"
 
@@ -49,6 +53,18 @@ class Scoped(HttpBearer):
 COLLECT = Scoped("exchange:collect")
 REPORT = Scoped("exchange:report")
 
+# An error body lists at most this many violations, then one entry saying how many more there were: a
+# document with 30,000 broken events must not answer with megabytes of errors.
+MAX_ERRORS = 100
+
+
+class StrictJsonParser(Parser):
+    """JSON without NaN and Infinity (see validation.parse_json); its errors name the path and the place."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        return parse_json(request.body)
+
+
 api = NinjaAPI(
     title="DigiSos exchange API",
     version="1",
@@ -61,6 +77,7 @@ api = NinjaAPI(
     ),
     urls_namespace="exchange-api",
     docs_url="/docs",
+    parser=StrictJsonParser(),
 )
 
 
@@ -69,7 +86,10 @@ class Feil(Schema):
     code: str = Field("", description="Stabil kode for regelen som slo til.")
     errors: list[dict[str, str]] = Field(
         default_factory=list,
-        description="Hvert brudd med path (skråstrekdelt JSON-sti eller feltnavn) og message.",
+        description=(
+            "Hvert brudd med path (skråstrekdelt JSON-sti eller feltnavn) og message. Høyst 100 brudd; er "
+            "det flere, sier en siste oppføring med tom path hvor mange til."
+        ),
     )
 
 
@@ -78,7 +98,7 @@ class TokenFeil(Schema):
     error_description: str
 
 
-ERRORS = {400: Feil, 401: Feil, 403: Feil, 404: Feil}
+ERRORS = {400: Feil, 401: Feil, 403: Feil, 404: Feil, 413: Feil}
 
 
 def _user(request: HttpRequest) -> User:
@@ -483,10 +503,52 @@ def brev(request: HttpRequest, digisos_id: uuid.UUID):
 # --- Errors -----------------------------------------------------------------------------------------------
 
 
+def _number(count: int) -> str:
+    return f"{count:,}".replace(",", " ")
+
+
+def _error_response(
+    request: HttpRequest, *, status: int, code: str, detail: str, errors: list[dict[str, str]]
+) -> HttpResponse:
+    """`{detail, code, errors}` with at most MAX_ERRORS errors and, after them, one saying how many more."""
+    if len(errors) > MAX_ERRORS:
+        more = len(errors) - MAX_ERRORS
+        detail = f"{detail} {_number(len(errors))} feil; de første {MAX_ERRORS} vises."
+        errors = [
+            *errors[:MAX_ERRORS],
+            {
+                "path": "",
+                "message": f"… og {_number(more)} feil til. Rett disse og send på nytt for å se resten.",
+            },
+        ]
+    return api.create_response(request, {"detail": detail, "code": code, "errors": errors}, status=status)
+
+
 @api.exception_handler(ExchangeRefused)
 def refused(request: HttpRequest, exc: ExchangeRefused) -> HttpResponse:
-    body = {"detail": exc.message, "code": exc.code, "errors": [v.as_dict() for v in exc.violations]}
-    return api.create_response(request, body, status=exc.status)
+    return _error_response(
+        request,
+        status=exc.status,
+        code=exc.code,
+        detail=exc.message,
+        errors=[v.as_dict() for v in exc.violations],
+    )
+
+
+@api.exception_handler(RequestDataTooBig)
+def too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    # Django refuses to read a body over DATA_UPLOAD_MAX_MEMORY_SIZE. Uncaught, ninja re-raises it: a
+    # traceback page in debug mode, Django's HTML 400 otherwise. The caller needs to know it is the size, and
+    # the limit.
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    message = f"Forespørselen er for stor. Største tillatte størrelse er {_number(limit)} bytes."
+    return _error_response(
+        request,
+        status=413,
+        code="payload_too_large",
+        detail=message,
+        errors=[{"path": "", "message": message}],
+    )
 
 
 @api.exception_handler(ValidationError)
@@ -497,10 +559,8 @@ def invalid_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         # ("body", "document", ...) / ("query", "antall"): the caller's field is what follows the source.
         field = "/".join(location[2:] if len(location) > 2 and location[0] == "body" else location[1:])
         errors.append({"path": field, "message": f"Ugyldig verdi i «{field}»: {error.get('msg', '')}"})
-    detail = "; ".join(e["message"] for e in errors) or "Ugyldig forespørsel."
-    return api.create_response(
-        request, {"detail": detail, "code": "invalid_request", "errors": errors}, status=400
-    )
+    detail = "; ".join(e["message"] for e in errors[:MAX_ERRORS]) or "Ugyldig forespørsel."
+    return _error_response(request, status=400, code="invalid_request", detail=detail, errors=errors)
 
 
 @api.exception_handler(AuthenticationError)
@@ -515,5 +575,9 @@ def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRespo
 
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if isinstance(exc.__cause__, InvalidJson):  # ninja wraps every parser error in a bare 400
+        cause = exc.__cause__
+        errors = [v.as_dict() for v in cause.violations]
+        return _error_response(request, status=400, code="invalid_json", detail=cause.message, errors=errors)
     body = {"detail": str(exc), "code": f"http_{exc.status_code}", "errors": []}
     return api.create_response(request, body, status=exc.status_code)

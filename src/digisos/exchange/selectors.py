@@ -205,19 +205,41 @@ class EventRow:
     letters: list[Document] = field(default_factory=list)
 
 
+# The case page shows the history this many events at a time, newest first: a case system may have posted
+# tens of thousands, and the whole history made a page of megabytes that took seconds.
+EVENTS_PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class EventPage:
+    rows: list[EventRow]  # newest first
+    number: int
+    pages: int
+    newest_position: int  # the first row's place in the history, counted from 1 (for <ol reversed start>)
+
+    @property
+    def newer(self) -> int | None:
+        return self.number - 1 if self.number > 1 else None
+
+    @property
+    def older(self) -> int | None:
+        return self.number + 1 if self.number < self.pages else None
+
+
 @dataclass(frozen=True)
 class InboxCasePage:
     deliveries: list[Delivery]
     letters: list[Document]
-    events: list[EventRow]
+    events: EventPage
     received: bool
     waiting_deliveries: list[Delivery]
     current_status: str
 
 
-def inbox_case_page(case: Case, reader: User) -> InboxCasePage:
-    """What the case page shows `reader`: deliveries with their documents, letters, the events in plain
-    words. Documents are listed only from folders the documents' permissions let `reader` read."""
+def inbox_case_page(case: Case, reader: User, *, events_page: str | None = None) -> InboxCasePage:
+    """What the case page shows `reader`: deliveries with their documents, letters, one page of the events
+    in plain words (`events_page`, from the query string: 1 is the newest). Documents are listed only from
+    folders the documents' permissions let `reader` read."""
     documents = Document.objects.only(
         "id", "folder_id", "original_name", "page_count", "size", "created_at"
     ).order_by("created_at", "id")
@@ -239,7 +261,7 @@ def inbox_case_page(case: Case, reader: User) -> InboxCasePage:
     return InboxCasePage(
         deliveries=deliveries,
         letters=letters,
-        events=describe_events(hendelser, letters),
+        events=event_page(hendelser, letters, events_page),
         received=has_received(case.soker),
         waiting_deliveries=[d for d in deliveries if d.status == Delivery.Status.AVAILABLE],
         current_status=current_soknads_status(case.soker),
@@ -361,6 +383,22 @@ def describe_event(event: dict[str, Any], letters: dict[str, Document]) -> Event
         at = None
     found = [letters[i] for i in dict.fromkeys(_letter_ids(event)) if i in letters]
     return EventRow(at=at, title=title, details=details, letters=found)
+
+
+def event_page(hendelser: list[Any], letters: list[Document], requested: str | None) -> EventPage:
+    """One page of the history, newest first; only its events are described. A page number that is not a
+    number or out of range gives the nearest page."""
+    events = [e for e in hendelser if isinstance(e, dict)]
+    pages = max(1, -(-len(events) // EVENTS_PER_PAGE))
+    try:
+        number = min(max(int(requested or 1), 1), pages)
+    except ValueError:
+        number = 1
+    end = len(events) - (number - 1) * EVENTS_PER_PAGE
+    shown = events[max(0, end - EVENTS_PER_PAGE) : end]
+    return EventPage(
+        rows=describe_events(shown[::-1], letters), number=number, pages=pages, newest_position=end
+    )
 
 
 def describe_events(events: list[Any], letters: list[Document]) -> list[EventRow]:

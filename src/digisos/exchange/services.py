@@ -1,7 +1,9 @@
 """Every write of the standardised interface: cases, deliveries, receipts, case events, letters, clients.
 
 Each action owns its transaction and audit entry. Delivery is background work: the delivery row and its
-task are written in the submission's transaction, and a sweep resumes any delivery whose worker died.
+task are written in the submission's transaction, and a sweep resumes any delivery whose worker died. The
+work that follows a stored report (innsyn's notification and deadlines) is queued in the report's transaction
+the same way.
 """
 
 import hashlib
@@ -449,7 +451,10 @@ def report_case_events(*, actor: User, case: Case, document: Any) -> ReportResul
             update_fields=["soker", "soker_sha256", "soker_latest_event_at", "soker_updated_at", "updated_at"]
         )
         case_id = case.id
-        transaction.on_commit(lambda: case_events_stored.send(sender=Case, case_id=case_id))
+        # Inside the transaction, not on commit: the receivers queue their work (notifications, deadlines)
+        # as django-tasks rows in this same transaction, so the work exists exactly when the report does. A
+        # crash between commit and an on-commit hook would lose it.
+        case_events_stored.send(sender=Case, case_id=case_id)
         record_audit(
             actor=actor,
             action="exchange.case_events",

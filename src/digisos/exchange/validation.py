@@ -9,8 +9,9 @@ schema's `oneOf`, for two reasons: an error then names the exact field ("hendels
 schema says enums only grow) is kept and logged instead of refusing the whole document.
 """
 
+import json
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import structlog
 
@@ -32,6 +33,12 @@ EVENT_TYPES = (
 )
 SOKER = "digisos/soker/parts"
 DocumentKind = Literal["digisos-soker", "soknad", "vedlegg", "unknown"]
+Kind = Literal["soknad", "vedlegg", "digisos-soker"]
+KINDS: tuple[str, ...] = get_args(Kind)
+# NAV's soknad.json (soknad/soknad.json) requires version, data, mottaker, driftsinformasjon and
+# kompatibilitet, and may have innsendingstidspunkt. `version` alone says nothing: digisos-soker has one too.
+SOKNAD_FIELDS = frozenset({"data", "mottaker", "driftsinformasjon", "kompatibilitet", "innsendingstidspunkt"})
+SOKER_FIELDS = frozenset({"hendelser", "avsender"})
 
 
 @dataclass(frozen=True)
@@ -47,20 +54,25 @@ class Violation:
 
 
 def detect_kind(document: Any) -> DocumentKind:
+    """The kind of document by the top-level fields NAV's schemas give each: digisos-soker.json has
+    `hendelser` and `avsender`; soknad.json `data`, `mottaker`, `driftsinformasjon`, `kompatibilitet`; and
+    vedlegg.json `vedlegg`, or nothing at all (its schema requires no field, so `{}` is a valid vedlegg.json)."""
     if not isinstance(document, dict):
         return "unknown"
-    if "hendelser" in document:
+    if SOKER_FIELDS & document.keys():
         return "digisos-soker"
-    if "soknad" in document:
+    if SOKNAD_FIELDS & document.keys():
         return "soknad"
-    if "vedlegg" in document:
+    if "vedlegg" in document or not document:
         return "vedlegg"
     return "unknown"
 
 
-def document_violations(document: Any, *, file_ids: set[str] | None = None) -> list[Violation]:
-    """Any of the three documents, its kind detected from the content."""
-    kind = detect_kind(document)
+def document_violations(
+    document: Any, *, kind: Kind | None = None, file_ids: set[str] | None = None
+) -> list[Violation]:
+    """Any of the three documents, of the given kind or the kind detected from the content."""
+    kind = kind or detect_kind(document)
     if kind == "digisos-soker":
         return soker_violations(document, file_ids=file_ids)
     if kind == "soknad":
@@ -69,9 +81,64 @@ def document_violations(document: Any, *, file_ids: set[str] | None = None) -> l
         return _schema("vedlegg/vedleggSpesifikasjon.json", document)
     return [
         Violation(
-            "", "Kjenner ikke igjen dokumentet: ventet soknad.json, vedlegg.json eller digisos-soker.json."
+            "",
+            "Kjenner ikke igjen dokumentet: ventet soknad.json (med data, mottaker, driftsinformasjon og "
+            "kompatibilitet), vedlegg.json (med vedlegg) eller digisos-soker.json (med avsender og hendelser).",
         )
     ]
+
+
+class InvalidJson(ValueError):
+    """Text that is not strict JSON; `violations` say where."""
+
+    def __init__(self, message: str, violations: list[Violation]) -> None:
+        super().__init__(message)
+        self.message = message
+        self.violations = violations
+
+
+class _NonFinite:
+    """Stands in for NaN, Infinity or -Infinity while parsing, so that their paths can be named after."""
+
+    def __init__(self, constant: str) -> None:
+        self.constant = constant
+
+
+def parse_json(text: bytes | str) -> Any:
+    """Strict JSON. Python's json reads NaN, Infinity and -Infinity, which JSON does not have and
+    PostgreSQL's jsonb refuses (a 500 once stored); they are refused here, each with its path. A syntax error
+    says its line and column."""
+    try:
+        document = json.loads(text, parse_constant=_NonFinite)
+    except json.JSONDecodeError as error:
+        message = f"Ugyldig JSON på linje {error.lineno}, kolonne {error.colno}: {error.msg}."
+        raise InvalidJson(message, [Violation("", message)]) from None
+    except UnicodeDecodeError:
+        message = "JSON må være kodet som UTF-8."
+        raise InvalidJson(message, [Violation("", message)]) from None
+    found = _non_finite(document, "")
+    if found:
+        violations = [
+            Violation(path, f"«{constant}» er ikke et tall i JSON. Send et tall eller null.")
+            for path, constant in found
+        ]
+        raise InvalidJson("JSON-en har tall som JSON ikke tillater (NaN eller Infinity).", violations)
+    return document
+
+
+def _non_finite(value: Any, path: str) -> list[tuple[str, str]]:
+    if isinstance(value, _NonFinite):
+        return [(path, value.constant)]
+    if isinstance(value, dict):
+        items: Any = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return []
+    found = []
+    for key, inner in items:
+        found += _non_finite(inner, f"{path}/{key}" if path else str(key))
+    return found
 
 
 def soker_violations(document: Any, *, file_ids: set[str] | None = None) -> list[Violation]:

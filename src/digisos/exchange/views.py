@@ -78,7 +78,11 @@ def _render_case(request: HttpRequest, case: Case, failed: InboxForm | None = No
     context = {
         "case": case,
         "application": case.application,
-        "page": selectors.inbox_case_page(case, request.user),  # type: ignore[arg-type]
+        "page": selectors.inbox_case_page(
+            case,
+            request.user,  # type: ignore[arg-type]
+            events_page=request.GET.get("side"),
+        ),
         "status": digital_status(case.kommunenummer),
         "forms": forms,
         "failed": failed,

@@ -18,6 +18,8 @@ class InnsynConfig(AppConfig):
 
 
 def _enqueue_notification(sender, case_id, **kwargs) -> None:
+    """Inside the report's transaction: the task row commits with the report. notify_case is idempotent
+    (each notification has a unique key, the deadlines are replaced), so running it twice tells nothing twice."""
     from .tasks import notify_case
 
     notify_case.enqueue(str(case_id))

@@ -1,0 +1,93 @@
+"""The exchange API at its edges: a body over the size limit, numbers JSON does not have (NaN, Infinity) and a
+document with thousands of errors all get a small 4xx JSON answer that names what is wrong, never a 500."""
+
+import json
+
+import pytest
+
+from digisos.exchange.models import Case
+from digisos.registers.adapters.local import load_population
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data", "document_settings")]
+
+MOTTATT = {"type": "soknadsStatus", "status": "MOTTATT", "hendelsestidspunkt": "2026-11-23T10:00:00.000Z"}
+
+
+def soker(*events: dict) -> dict:
+    return {
+        "version": "1.0.0",
+        "avsender": {"systemnavn": "Test", "systemversjon": "1"},
+        "hendelser": [*events],
+    }
+
+
+@pytest.fixture
+def paper_case(exchange_api) -> Case:
+    """A case registered by the case system (no application to walk through)."""
+    pid = next(p["pid"] for p in load_population().values() if p["key"] == "familie-bergen")
+    response = exchange_api("4601").post("/saker", {"fodselsnummer": pid})
+    assert response.status_code == 201, response.content
+    return Case.objects.get(pk=response.json()["fiksDigisosId"])
+
+
+def test_a_body_over_the_size_limit_is_413_json_naming_the_limit(paper_case, exchange_api, settings):
+    settings.DEBUG = True  # in debug mode too: no traceback page
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    events = [MOTTATT] * 200
+    response = exchange_api("4601").post(f"/saker/{paper_case.id}/digisos-soker", soker(*events))
+    assert response.status_code == 413, response.content[:500]
+    body = response.json()
+    assert body["code"] == "payload_too_large"
+    assert "10000" in body["detail"].replace(" ", "").replace("\xa0", "")
+    assert body["errors"] and body["errors"][0]["path"] == ""
+    paper_case.refresh_from_db()
+    assert paper_case.soker is None
+
+
+@pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
+def test_nan_or_infinity_in_an_event_is_400_naming_the_path(paper_case, exchange_api, settings, constant):
+    settings.DEBUG = True
+    raw = json.dumps(
+        soker(
+            MOTTATT,
+            # An event type NAV may add later is kept unchecked, so only the parser stands between a NaN
+            # and the database (PostgreSQL's jsonb has no NaN).
+            {"type": "klageStatus", "hendelsestidspunkt": "2026-11-23T11:00:00.000Z", "belop": 0},
+        )
+    ).replace('"belop": 0', f'"belop": {constant}')
+    response = exchange_api("4601").post(
+        f"/saker/{paper_case.id}/digisos-soker", raw, content_type="application/json"
+    )
+    assert response.status_code == 400, response.content[:500]
+    body = response.json()
+    assert body["code"] == "invalid_json"
+    assert [e["path"] for e in body["errors"]] == ["hendelser/1/belop"]
+    assert constant in body["errors"][0]["message"]
+    paper_case.refresh_from_db()
+    assert paper_case.soker is None
+
+
+def test_malformed_json_is_400_saying_where(paper_case, exchange_api):
+    response = exchange_api("4601").post(
+        f"/saker/{paper_case.id}/digisos-soker",
+        '{"version": "1.0.0",\n "hendelser": [}',
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "invalid_json" and "linje 2" in body["detail"]
+
+
+def test_thousands_of_invalid_events_give_the_first_hundred_errors_and_how_many_more(
+    paper_case, exchange_api
+):
+    bad = {"type": "soknadsStatus", "status": "MOTTATT", "hendelsestidspunkt": "i går"}
+    response = exchange_api("4601").post(f"/saker/{paper_case.id}/digisos-soker", soker(*[bad] * 30_000))
+    assert response.status_code == 400
+    assert len(response.content) < 30_000
+    body = response.json()
+    errors = body["errors"]
+    assert len(errors) == 101
+    assert errors[0]["path"] == "hendelser/0/hendelsestidspunkt"
+    assert errors[-1]["path"] == "" and "29 900" in errors[-1]["message"].replace("\xa0", " ")
+    assert "30 000" in body["detail"].replace("\xa0", " ")

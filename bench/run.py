@@ -26,7 +26,7 @@ WORKERS = int(os.environ.get("DIGISOS_BENCH_WORKERS", str((os.cpu_count() or 2) 
 EXCHANGE_SENDS = int(os.environ.get("DIGISOS_BENCH_EXCHANGE_SENDS", "20"))
 
 
-def production_env(database_url: str, port: int) -> dict[str, str]:
+def production_env(database_url: str) -> dict[str, str]:
     secret = secrets.token_urlsafe(64)
     env = dict(os.environ)
     env.update(
@@ -34,11 +34,14 @@ def production_env(database_url: str, port: int) -> dict[str, str]:
         DIGISOS_SECRET_KEY=secret,
         DIGISOS_ALLOWED_HOSTS="127.0.0.1,localhost",
         DIGISOS_DATABASE_URL=database_url,
-        DIGISOS_PUBLIC_URL=f"http://127.0.0.1:{port}",
-        DIGISOS_IDPORTEN_ISSUER="http://127.0.0.1:9",
+        # Production refuses plain http and local login providers. The bench serves plain HTTP on loopback
+        # (settings/bench.py) and never logs in through a provider nor sends mail with links, so these are
+        # https stand-ins under .invalid that nothing resolves.
+        DIGISOS_PUBLIC_URL="https://digisos.bench.invalid",
+        DIGISOS_IDPORTEN_ISSUER="https://idporten.bench.invalid",
         DIGISOS_IDPORTEN_CLIENT_ID="bench",
         DIGISOS_IDPORTEN_CLIENT_SECRET=secret,
-        DIGISOS_EMPLOYEE_OIDC_ISSUER="http://127.0.0.1:9",
+        DIGISOS_EMPLOYEE_OIDC_ISSUER="https://login.bench.invalid",
         DIGISOS_EMPLOYEE_OIDC_CLIENT_ID="bench",
         DIGISOS_EMPLOYEE_OIDC_CLIENT_SECRET=secret,
         DIGISOS_LOG_LEVEL="WARNING",
@@ -326,7 +329,7 @@ def main() -> int:
     port = _free_port()
     workdir = tempfile.TemporaryDirectory()
     clamd, document_env = start_clamd_and_key(workdir.name)
-    env = {**production_env(cluster.url, port), **document_env}
+    env = {**production_env(cluster.url), **document_env}
     server = None
     try:
         for command in (

@@ -28,4 +28,21 @@ fi
 if env "${prod_env[@]}" DIGISOS_DEBUG=1 $PY manage.py check >/dev/null 2>&1; then
   echo "production settings started with debug on" >&2; exit 1
 fi
+# Each unsafe value alone must stop the start, with a message naming its variable.
+unsafe=(
+  DIGISOS_PUBLIC_URL=http://digisos.example.no
+  DIGISOS_IDPORTEN_ISSUER=http://127.0.0.1:9400
+  DIGISOS_EMPLOYEE_OIDC_ISSUER=http://localhost:9400
+  "DIGISOS_ALLOWED_HOSTS=*"
+  DIGISOS_DATABASE_URL=sqlite:///var/digisos.sqlite3
+  DIGISOS_SECRET_KEY=abcdeabcdeabcdeabcdeabcdeabcdeabcdeabcdeabcdeabcde
+)
+for setting in "${unsafe[@]}"; do
+  if output=$(env "${prod_env[@]}" "$setting" $PY manage.py check 2>&1); then
+    echo "production settings started with $setting" >&2; exit 1
+  fi
+  if ! grep -q "ImproperlyConfigured: .*${setting%%=*}" <<<"$output"; then
+    echo "refusing $setting did not name ${setting%%=*}" >&2; exit 1
+  fi
+done
 echo "production settings: deploy checks clean, unsafe values refused"

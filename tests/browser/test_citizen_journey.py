@@ -4,7 +4,7 @@ your NAV office and your municipality's status, log out. axe checks every page o
 import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
-from tests.fixtures.browser import check_accessibility, tab_to, visit
+from tests.fixtures.browser import check_accessibility, hold_logout_page, tab_to, visit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -32,7 +32,12 @@ def test_log_in_see_office_and_status_log_out_by_keyboard(page, idporten_setting
     expect(page.get_by_test_id("nav-office")).to_contain_text("Nav Grünerløkka")
     expect(page.locator('[data-outcome="digital_with_innsyn"]')).to_contain_text("følge saken din på nett")
 
+    hold_logout_page(page)  # as without JavaScript: the provider's logout is a form the person sends
     tab_to(page, "^Logg ut$")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Logger ut")).to_be_visible()
+    check_accessibility(page)
+    tab_to(page, "^Fortsett utlogging$")
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Du er logget ut")).to_be_visible()
     check_accessibility(page)

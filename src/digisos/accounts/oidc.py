@@ -13,12 +13,12 @@ from django.conf import settings
 Client = Literal["citizen", "employee"]
 
 
-def _settings(client: Client) -> dict:
+def oidc_settings(client: Client) -> dict:
     return settings.IDPORTEN if client == "citizen" else settings.EMPLOYEE_OIDC
 
 
 def oidc_client(client: Client):
-    config = _settings(client)
+    config = oidc_settings(client)
     return _build(
         client, config["ISSUER"].rstrip("/"), config["CLIENT_ID"], config["CLIENT_SECRET"], config["SCOPE"]
     )

@@ -11,11 +11,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from digisos.core.metrics import LOGIN_FAILURES
 
-from .oidc import Client, oidc_client
+from .oidc import Client, oidc_client, oidc_settings
 from .services import LoginRefused, citizen_from_claims, employee_from_claims
 
 log = structlog.get_logger(__name__)
@@ -101,21 +102,33 @@ def employee_callback(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+@never_cache
 def logout_view(request: HttpRequest) -> HttpResponse:
-    """Ends our session, then the provider's (RP-initiated logout with id_token_hint)."""
+    """Ends our session, then the provider's: RP-initiated logout with the parameters in a form POST.
+
+    The ID token carries the fødselsnummer (`pid`). A GET redirect would put it in a URL, where the
+    provider's access log, the browser's history and proxies keep it; OpenID Connect RP-Initiated Logout 1.0
+    (section 2) lets the RP POST the same parameters, and every provider must accept that. The page's form is
+    sent by a small script at once; without JavaScript the person presses «Fortsett utlogging». No `state`:
+    the logged-out page is the same for everyone, so there is nothing to carry across.
+    """
     id_token = request.session.get(ID_TOKEN_KEY)
     client: Client = request.session.get(CLIENT_KEY, "citizen")
-    logout(request)
+    logout(request)  # flushes the session: the token is gone from here whatever happens next
     logged_out = request.build_absolute_uri(reverse("accounts:logged-out"))
     if not id_token:
         return redirect(logged_out)
     try:
-        return oidc_client(client).logout_redirect(
-            request, post_logout_redirect_uri=logged_out, id_token_hint=id_token
-        )
+        end_session = oidc_client(client).load_server_metadata()["end_session_endpoint"]
     except (requests.RequestException, RuntimeError, KeyError, ValueError):
         log.warning("provider_logout_unavailable", client=client)
         return redirect(logged_out)
+    fields = {
+        "id_token_hint": id_token,
+        "post_logout_redirect_uri": logged_out,
+        "client_id": oidc_settings(client)["CLIENT_ID"],
+    }
+    return render(request, "accounts/logout.html", {"end_session": end_session, "fields": fields})
 
 
 @require_GET

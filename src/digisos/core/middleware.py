@@ -1,4 +1,4 @@
-"""Request id and Prometheus metrics for every request."""
+"""Request id, Prometheus metrics, the session's idle limit and no-store for logged-in pages."""
 
 import re
 import time
@@ -8,6 +8,7 @@ from collections.abc import Callable
 import structlog
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import add_never_cache_headers
 
 from . import metrics
 
@@ -65,3 +66,31 @@ class SessionIdleRefreshMiddleware:
             if now - int(session.get("_refreshed_at", 0)) >= settings.SESSION_REFRESH_SECONDS:
                 session["_refreshed_at"] = now  # marks the session modified: it is saved with a new expiry
         return self.get_response(request)
+
+
+class NoStoreForLoggedInMiddleware:
+    """Every answer to a logged-in person (or to a bearer-token API call) says `Cache-Control: no-store`.
+
+    Those answers carry personal data: a shared computer's browser cache, its back button or a proxy must not
+    keep them. A view that chose its own Cache-Control (django.views.decorators.cache) keeps it. Anonymous
+    answers are left alone, and deciding that touches no session (no `Vary: Cookie` on public pages).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not response.has_header("Cache-Control") and self._personal(request):
+            add_never_cache_headers(response)  # no-store, no-cache, must-revalidate, private, max-age=0
+        return response
+
+    @staticmethod
+    def _personal(request: HttpRequest) -> bool:
+        if "Authorization" in request.headers:
+            return True
+        session = getattr(request, "session", None)
+        if session is None or not session.session_key:
+            return False  # no session cookie: nobody is logged in, and the session stays untouched
+        user = getattr(request, "user", None)
+        return user is not None and user.is_authenticated

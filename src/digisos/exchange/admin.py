@@ -1,9 +1,17 @@
+from typing import Any
+
+from django import forms
 from django.contrib import admin
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import services
+from .keys import UnreadableKey, certificate_fingerprint, public_key_fingerprint
 from .models import ApiClient, Case, Delivery, Receiver
 from .selectors import collect_deadline, overdue_deliveries
+from .services import CLIENT_FIELDS, RECEIVER_FIELDS
+from .tokens import SCOPES
 
 
 class OverdueFilter(admin.SimpleListFilter):
@@ -52,15 +60,105 @@ class DeliveryAdmin(admin.ModelAdmin):
         return False
 
 
+class ReceiverForm(forms.ModelForm):
+    class Meta:
+        model = Receiver
+        fields = ["kommunenummer", "channel", "certificate_pem", "inbox_email"]
+
+    def clean_certificate_pem(self) -> str:
+        pem = self.cleaned_data["certificate_pem"].replace("\r\n", "\n").strip()
+        try:
+            certificate_fingerprint(pem)
+        except UnreadableKey:
+            raise forms.ValidationError(
+                _(
+                    "Sertifikatet kan ikke leses. Lim inn kommunens X.509-sertifikat i PEM-format, fra "
+                    "-----BEGIN CERTIFICATE----- til -----END CERTIFICATE-----."
+                )
+            ) from None
+        return pem + "\n" if pem else ""
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("channel") == Receiver.Channel.API and cleaned.get("certificate_pem") == "":
+            self.add_error(
+                "certificate_pem",
+                _(
+                    "Et fagsystem (API) trenger et sertifikat å kryptere leveransene til. Lim inn kommunens sertifikat."
+                ),
+            )
+        return cleaned
+
+
 @admin.register(Receiver)
 class ReceiverAdmin(admin.ModelAdmin):
     list_display = ["kommunenummer", "channel", "inbox_email", "inbox_notified_at"]
+    form = ReceiverForm
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Receiver | None = None) -> list[str]:
+        # The municipality is the row's key: changing it in the form would copy the row, not move it.
+        return ["kommunenummer", "inbox_notified_at"] if obj else ["inbox_notified_at"]
+
+    def save_model(self, request: HttpRequest, obj: Receiver, form: ReceiverForm, change: bool) -> None:
+        # Through the services, so every change is audited with before and after (certificate fingerprints).
+        if change:
+            changes = {name: form.cleaned_data[name] for name in form.changed_data if name in RECEIVER_FIELDS}
+            services.change_receiver(actor=request.user, receiver=obj, **changes)
+        else:
+            services.register_receiver(
+                actor=request.user,
+                **{name: form.cleaned_data[name] for name in ("kommunenummer", *RECEIVER_FIELDS)},
+            )
+        obj._state.adding = False
+
+
+class ApiClientForm(forms.ModelForm):
+    class Meta:
+        model = ApiClient
+        fields = list(CLIENT_FIELDS)
+
+    def clean_public_key_pem(self) -> str:
+        pem = self.cleaned_data["public_key_pem"].replace("\r\n", "\n").strip()
+        try:
+            public_key_fingerprint(pem)
+        except UnreadableKey:
+            raise forms.ValidationError(
+                _(
+                    "Den offentlige nøkkelen kan ikke leses. Lim inn fagsystemets offentlige RSA- eller EC-nøkkel "
+                    "i PEM-format, fra -----BEGIN PUBLIC KEY----- til -----END PUBLIC KEY-----."
+                )
+            ) from None
+        return pem + "\n"
+
+    def clean_scopes(self) -> str:
+        scopes = self.cleaned_data["scopes"].split()
+        unknown = [scope for scope in scopes if scope not in SCOPES]
+        if unknown or not scopes:
+            raise forms.ValidationError(
+                _("Skriv tilgangene med mellomrom mellom, blant disse: %(known)s.")
+                % {"known": " ".join(SCOPES)}
+            )
+        return " ".join(scopes)
 
 
 @admin.register(ApiClient)
 class ApiClientAdmin(admin.ModelAdmin):
     list_display = ["name", "client_id", "kommunenummer", "scopes", "active"]
     readonly_fields = ["user", "created_at"]
+    form = ApiClientForm
+
+    def save_model(self, request: HttpRequest, obj: ApiClient, form: ApiClientForm, change: bool) -> None:
+        # Through the services, so every change is audited with before and after (key fingerprints); a new
+        # client gets its service user there.
+        if change:
+            changes = {name: form.cleaned_data[name] for name in form.changed_data if name in CLIENT_FIELDS}
+            services.change_client(actor=request.user, client=obj, **changes)
+        else:
+            created = services.register_client(
+                actor=request.user, **{name: form.cleaned_data[name] for name in CLIENT_FIELDS}
+            )
+            obj.pk, obj.user_id = created.pk, created.user_id
+            obj._state.adding = False
 
 
 @admin.register(Case)

@@ -136,7 +136,12 @@ class Token(Schema):
     tags=["autentisering"],
     summary="Bytt en signert JWT-grant i et tilgangstoken",
 )
-def token(request: HttpRequest, grant_type: Form[str] = "", assertion: Form[str] = ""):
+def token(
+    request: HttpRequest, response: HttpResponse, grant_type: Form[str] = "", assertion: Form[str] = ""
+):
+    # RFC 6749 5.1: an answer carrying a token is never stored.
+    response["Cache-Control"] = "no-store"
+    response["Pragma"] = "no-cache"
     # Missing fields are answered in OAuth's error format like every other refusal here.
     try:
         access, grant, lifetime = issue_access_token(grant_type=grant_type, assertion=assertion)

@@ -4,8 +4,10 @@ Production: the municipality sends its certificate (X.509, PEM) and its case sys
 private ever reaches us. The quick start and the tests generate both pairs locally with these helpers.
 """
 
+import hashlib
 from pathlib import Path
 
+from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
@@ -33,3 +35,31 @@ def generate_municipality_keys(folder: Path) -> tuple[Path, Path]:
             )
         )
     return certificate, client_public
+
+
+class UnreadableKey(ValueError):
+    """A PEM text that is not the certificate or public key it should be."""
+
+
+def certificate_fingerprint(pem: str) -> str:
+    """SHA-256 of the certificate (DER), as `openssl x509 -outform DER | sha256sum` shows it; '' for none."""
+    if not pem.strip():
+        return ""
+    try:
+        certificate = x509.load_pem_x509_certificate(pem.encode())
+    except ValueError as error:
+        raise UnreadableKey(str(error)) from None
+    return hashlib.sha256(certificate.public_bytes(serialization.Encoding.DER)).hexdigest()
+
+
+def public_key_fingerprint(pem: str) -> str:
+    """SHA-256 of the public key (DER SubjectPublicKeyInfo), as
+    `openssl pkey -pubin -outform DER | sha256sum` shows it; '' for none."""
+    if not pem.strip():
+        return ""
+    try:
+        key = serialization.load_pem_public_key(pem.encode())
+    except (ValueError, TypeError) as error:
+        raise UnreadableKey(str(error)) from None
+    der = key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    return hashlib.sha256(der).hexdigest()

@@ -9,6 +9,7 @@ the same way.
 import hashlib
 import json
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -35,6 +36,7 @@ from digisos.documents.selectors import decrypted_pdf
 from digisos.municipalities.models import ServiceConfiguration
 
 from . import metrics, pdf
+from .keys import UnreadableKey, certificate_fingerprint, public_key_fingerprint
 from .models import ApiClient, Case, DeliveredFile, Delivery, Receiver, UsedAssertion
 from .signals import case_events_stored
 from .tidspunkt import parse_tidspunkt
@@ -572,6 +574,54 @@ def create_paper_case(*, actor: User, kommunenummer: str, fodselsnummer: str, en
 # --- Clients, receivers and housekeeping ------------------------------------------------------------------
 
 
+# Operators and `exchange_connect` change who may collect a municipality's deliveries and to which certificate
+# they are encrypted. Each change is audited with before and after (only what changed; keys as SHA-256
+# fingerprints, never the PEM), in the change's transaction, as the service flags are.
+CLIENT_FIELDS = ("client_id", "kommunenummer", "name", "public_key_pem", "scopes", "active")
+RECEIVER_FIELDS = ("channel", "certificate_pem", "inbox_email")
+
+
+def _stored_fingerprint(fingerprint: Callable[[str], str], pem: str) -> str:
+    # A row stored before keys were checked may hold text that is no key; its change is audited all the same.
+    try:
+        return fingerprint(pem)
+    except UnreadableKey:
+        return "unreadable:" + hashlib.sha256(pem.encode()).hexdigest()
+
+
+def _client_view(client: ApiClient) -> dict[str, Any]:
+    return {
+        "client_id": client.client_id,
+        "kommunenummer": client.kommunenummer,
+        "name": client.name,
+        "scopes": client.scopes,
+        "active": client.active,
+        "public_key_sha256": _stored_fingerprint(public_key_fingerprint, client.public_key_pem),
+    }
+
+
+def _receiver_view(receiver: Receiver) -> dict[str, Any]:
+    return {
+        "channel": receiver.channel,
+        "inbox_email": receiver.inbox_email,
+        "certificate_sha256": _stored_fingerprint(certificate_fingerprint, receiver.certificate_pem),
+    }
+
+
+def _audit_change(
+    *, actor: User | None, action: str, object_type: str, object_id: str, before: dict | None, after: dict
+) -> None:
+    """Records what changed (all of it when the object is new); nothing changed, no entry."""
+    if before is not None:
+        changed = [name for name in after if before.get(name) != after[name]]
+        if not changed:
+            return
+        before, after = {n: before.get(n) for n in changed}, {n: after[n] for n in changed}
+    record_audit(
+        actor=actor, action=action, object_type=object_type, object_id=object_id, before=before, after=after
+    )
+
+
 def register_client(
     *,
     kommunenummer: str,
@@ -579,7 +629,11 @@ def register_client(
     public_key_pem: str,
     client_id: str | None = None,
     scopes: str = "exchange:collect exchange:report",
+    active: bool = True,
+    actor: User | None = None,
 ) -> ApiClient:
+    """Connects a case system (or replaces the credentials of the one with this client_id). An unreadable key
+    is stored as given (the tests' paper-case clients have none): no grant verifies against it."""
     client_id = client_id or str(uuid.uuid4())
     with transaction.atomic():
         # The service user carries its municipality, as the documents' permissions expect of a case system.
@@ -587,43 +641,100 @@ def register_client(
             username=system_username(client_id),
             defaults={"kind": User.Kind.SYSTEM, "first_name": name[:150], "municipality": kommunenummer},
         )
-        client, _ = ApiClient.objects.update_or_create(
+        existing = ApiClient.objects.select_for_update().filter(client_id=client_id).first()
+        client, created = ApiClient.objects.update_or_create(
             client_id=client_id,
             defaults={
                 "kommunenummer": kommunenummer,
                 "name": name,
                 "public_key_pem": public_key_pem,
                 "scopes": scopes,
-                "active": True,
+                "active": active,
                 "user": user,
             },
         )
-        record_audit(
-            actor=None,
-            action="exchange.client_registered",
+        _audit_change(
+            actor=actor,
+            action="exchange.client_registered" if created else "exchange.client_changed",
             object_type="exchange.ApiClient",
             object_id=client_id,
+            before=_client_view(existing) if existing else None,
+            after=_client_view(client),
         )
     return client
 
 
-def register_receiver(
-    *, kommunenummer: str, channel: str, certificate_pem: str = "", inbox_email: str = ""
-) -> Receiver:
-    if certificate_pem:
-        x509.load_pem_x509_certificate(certificate_pem.encode())  # refuse what we could not encrypt to
+def change_client(*, actor: User | None, client: ApiClient, **changes: Any) -> ApiClient:
+    """An operator changes a case system's credentials: key, municipality, scopes, name, active."""
+    unknown = set(changes) - set(CLIENT_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown API client fields: {sorted(unknown)}")
     with transaction.atomic():
-        receiver, _ = Receiver.objects.update_or_create(
+        current = ApiClient.objects.select_for_update().get(pk=client.pk)
+        before = _client_view(current)
+        for name, value in changes.items():
+            setattr(current, name, value)
+        current.save()
+        _audit_change(
+            actor=actor,
+            action="exchange.client_changed",
+            object_type="exchange.ApiClient",
+            object_id=current.client_id,
+            before=before,
+            after=_client_view(current),
+        )
+    return current
+
+
+def register_receiver(
+    *,
+    kommunenummer: str,
+    channel: str,
+    certificate_pem: str = "",
+    inbox_email: str = "",
+    actor: User | None = None,
+) -> Receiver:
+    """How a municipality receives (new, or a change of the existing row)."""
+    certificate_fingerprint(certificate_pem)  # refuse what we could not encrypt to
+    with transaction.atomic():
+        existing = Receiver.objects.select_for_update().filter(pk=kommunenummer).first()
+        receiver, created = Receiver.objects.update_or_create(
             kommunenummer=kommunenummer,
             defaults={"channel": channel, "certificate_pem": certificate_pem, "inbox_email": inbox_email},
         )
-        record_audit(
-            actor=None,
-            action="exchange.receiver_registered",
+        _audit_change(
+            actor=actor,
+            action="exchange.receiver_registered" if created else "exchange.receiver_changed",
             object_type="exchange.Receiver",
             object_id=kommunenummer,
+            before=_receiver_view(existing) if existing else None,
+            after=_receiver_view(receiver),
         )
     return receiver
+
+
+def change_receiver(*, actor: User | None, receiver: Receiver, **changes: Any) -> Receiver:
+    """An operator changes how a municipality receives; a new certificate redirects its encrypted deliveries."""
+    unknown = set(changes) - set(RECEIVER_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown receiver fields: {sorted(unknown)}")
+    if "certificate_pem" in changes:
+        certificate_fingerprint(changes["certificate_pem"])
+    with transaction.atomic():
+        current = Receiver.objects.select_for_update().get(pk=receiver.pk)
+        before = _receiver_view(current)
+        for name, value in changes.items():
+            setattr(current, name, value)
+        current.save()
+        _audit_change(
+            actor=actor,
+            action="exchange.receiver_changed",
+            object_type="exchange.Receiver",
+            object_id=current.kommunenummer,
+            before=before,
+            after=_receiver_view(current),
+        )
+    return current
 
 
 def remove_spent_assertions(*, now: datetime | None = None) -> int:

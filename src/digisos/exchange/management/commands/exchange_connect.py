@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from digisos.exchange import services
+from digisos.exchange.keys import UnreadableKey, certificate_fingerprint, public_key_fingerprint
 from digisos.exchange.models import Receiver
 
 
@@ -34,6 +35,13 @@ class Command(BaseCommand):
         if bool(certificate) != bool(client_public_key):
             raise CommandError("A case system needs both --certificate and --client-public-key.")
         if certificate:
+            try:
+                certificate_fingerprint(certificate.read_text())
+                public_key_fingerprint(client_public_key.read_text())
+            except UnreadableKey as unreadable:
+                raise CommandError(
+                    f"Unreadable certificate or public key (PEM expected): {unreadable}"
+                ) from None
             services.register_receiver(
                 kommunenummer=kommunenummer,
                 channel=Receiver.Channel.API,

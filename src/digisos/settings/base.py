@@ -304,8 +304,9 @@ DOCUMENTS = {
     "MAX_FILES": env_int("DIGISOS_DOCUMENT_MAX_FILES", 30),
     "MAX_TOTAL_BYTES": env_int("DIGISOS_DOCUMENT_MAX_TOTAL_BYTES", 150 * 1024 * 1024),
     # Decompression limits: an image above this many pixels or an Office file that expands beyond this many
-    # bytes is refused before it is decoded.
-    "MAX_IMAGE_PIXELS": env_int("DIGISOS_DOCUMENT_MAX_IMAGE_PIXELS", 100_000_000),
+    # bytes is refused before it is decoded. A decoded pixel takes 4 bytes, so 50 megapixels cost at most
+    # ~200 MB while the photo is scaled down; a 48-megapixel phone photo (8000 × 6000) still fits.
+    "MAX_IMAGE_PIXELS": env_int("DIGISOS_DOCUMENT_MAX_IMAGE_PIXELS", 50_000_000),
     "MAX_EXPANDED_OFFICE_BYTES": env_int("DIGISOS_DOCUMENT_MAX_EXPANDED_BYTES", 200 * 1024 * 1024),
     # Photos are scaled to fit an A4 page at 300 dpi: sharp when printed, a fraction of the size.
     "MAX_IMAGE_SIDE": env_int("DIGISOS_DOCUMENT_MAX_IMAGE_SIDE", 3508),

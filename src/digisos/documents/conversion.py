@@ -163,16 +163,117 @@ def _normalise_pdf(data: bytes) -> Converted:
         raise Refused("invalid_pdf", str(error)[:200]) from error
 
 
+# Actions that only move the reader: to a place in this file, or to a web page. Every other kind runs
+# script, opens a program or another file, sends or loads form data, or plays media, and is removed.
+SAFE_ACTIONS = frozenset({"/GoTo", "/URI"})
+SAFE_URI_SCHEMES = ("http://", "https://", "mailto:")
+# Annotations that carry a file or play media; they are removed whole.
+ACTIVE_ANNOTATIONS = frozenset({"/FileAttachment", "/RichMedia", "/Screen", "/Movie", "/Sound", "/3D"})
+
+
 def _strip_active_content(pdf: pikepdf.Pdf) -> None:
-    # Case workers open these files: no JavaScript, automatic actions or embedded files travel on.
+    """Case workers open these files and case systems receive them: nothing that runs, launches, submits,
+    imports or carries a file travels on. Ordinary links, bookmarks and form fields with their appearance do.
+
+    Objects that nothing refers to any more are not written when the file is saved, so an attached file's
+    bytes go with the entry that pointed at them.
+    """
     root = pdf.Root
-    for key in ("/OpenAction", "/AA"):
+    for key in ("/AA", "/NeedsRendering", "/Collection"):
         if key in root:
             del root[key]
+    if "/OpenAction" in root and not _is_destination(root.OpenAction):
+        _keep_safe_action(root, "/OpenAction")
     if "/Names" in root:
-        for key in ("/JavaScript", "/EmbeddedFiles"):
+        for key in ("/JavaScript", "/EmbeddedFiles", "/AlternatePresentations"):
             if key in root.Names:
                 del root.Names[key]
+    if "/AcroForm" in root:
+        form = root.AcroForm
+        if "/XFA" in form:
+            del form["/XFA"]  # the form's ordinary fields (AcroForm) remain and show as they were filled in
+        for field in form.get("/Fields", pikepdf.Array()):
+            _clean_field(field, set())
+    for page in pdf.pages:
+        _clean_page(page)
+    if "/Outlines" in root:
+        _clean_outline(root.Outlines.get("/First"), set())
+
+
+def _clean_page(page: pikepdf.Page) -> None:
+    if "/AA" in page.obj:
+        del page.obj["/AA"]
+    if "/Annots" not in page.obj:
+        return
+    kept = pikepdf.Array()
+    for annotation in page.obj.Annots:
+        if not isinstance(annotation, pikepdf.Dictionary):
+            continue
+        if str(annotation.get("/Subtype", "")) in ACTIVE_ANNOTATIONS:
+            continue
+        _clean_actions_of(annotation)
+        kept.append(annotation)
+    page.obj.Annots = kept
+
+
+def _clean_field(field: pikepdf.Object, seen: set[tuple[int, int]]) -> None:
+    """Form fields (and their kids) lose their script triggers and actions; values and appearance stay."""
+    if not isinstance(field, pikepdf.Dictionary) or (field.is_indirect and field.objgen in seen):
+        return
+    if field.is_indirect:
+        seen.add(field.objgen)
+    _clean_actions_of(field)
+    for kid in field.get("/Kids", pikepdf.Array()):
+        _clean_field(kid, seen)
+
+
+def _clean_outline(item: pikepdf.Object | None, seen: set[tuple[int, int]]) -> None:
+    while isinstance(item, pikepdf.Dictionary) and not (item.is_indirect and item.objgen in seen):
+        if item.is_indirect:
+            seen.add(item.objgen)
+        _clean_actions_of(item)
+        _clean_outline(item.get("/First"), seen)
+        item = item.get("/Next")
+
+
+def _clean_actions_of(holder: pikepdf.Dictionary) -> None:
+    if "/AA" in holder:
+        del holder["/AA"]  # triggers (open, close, keystroke, focus, ...) exist only to run actions
+    if "/A" in holder:
+        _keep_safe_action(holder, "/A")
+
+
+def _keep_safe_action(holder: pikepdf.Dictionary, key: str) -> None:
+    action = _safe_action(holder[key], set())
+    if action is None:
+        del holder[key]
+
+
+def _safe_action(action: pikepdf.Object, seen: set[tuple[int, int]]) -> pikepdf.Object | None:
+    """The action if it only moves the reader, with its follow-up actions (/Next) cleaned the same way."""
+    if not isinstance(action, pikepdf.Dictionary) or (action.is_indirect and action.objgen in seen):
+        return None
+    if action.is_indirect:
+        seen.add(action.objgen)
+    kind = str(action.get("/S", ""))
+    if kind not in SAFE_ACTIONS:
+        return None
+    if kind == "/URI" and not str(action.get("/URI", "")).lower().startswith(SAFE_URI_SCHEMES):
+        return None
+    if "/Next" in action:
+        following = action.Next
+        steps = list(following) if isinstance(following, pikepdf.Array) else [following]
+        safe = [step for step in (_safe_action(step, seen) for step in steps) if step is not None]
+        if safe:
+            action.Next = pikepdf.Array(safe)
+        else:
+            del action["/Next"]
+    return action
+
+
+def _is_destination(value: pikepdf.Object) -> bool:
+    """An /OpenAction that is a plain destination (an array) or a named one just opens at a page."""
+    return isinstance(value, (pikepdf.Array, pikepdf.Name, pikepdf.String))
 
 
 def _image_to_pdf(data: bytes) -> Converted:

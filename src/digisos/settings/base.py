@@ -331,6 +331,9 @@ DOCUMENT_KEY_PRIVATE = Path(
     env_str("DIGISOS_DOCUMENT_KEY_PRIVATE", str(VAR_DIR / "keys" / "document-key.pem"))
 )
 DOCUMENT_KEY_GENERATE = env_bool("DIGISOS_DOCUMENT_KEY_GENERATE", True)
+# Keys replaced by a rotation, kept to read the documents encrypted to them: NAME.crt with NAME.pem, any
+# number of pairs. `manage.py rotate_document_key` puts the current pair here and makes a new one current.
+DOCUMENT_KEYRING_DIR = Path(env_str("DIGISOS_DOCUMENT_KEYRING_DIR", str(VAR_DIR / "keys" / "previous")))
 
 # Committed OpenAPI documents (docs/api/<name>.yaml), checked against the code by `make test`.
 OPENAPI_DOCUMENTS = {

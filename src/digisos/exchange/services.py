@@ -508,15 +508,20 @@ def _check_update_flags(can_update_status: bool | None, updates_paused: bool | N
 # --- Letters and paper applications -----------------------------------------------------------------------
 
 
-def store_letter(*, actor: User, case: Case, name: str, data: bytes) -> Document:
-    """A letter for the applicant (PDF), scanned and encrypted at rest like every document."""
+def store_letter(*, actor: User, case: Case, name: str, data: bytes, field: str = "filer") -> Document:
+    """A letter for the applicant (PDF), scanned and encrypted at rest like every document. `field` names
+    the upload in a refusal."""
     if not data.startswith(b"%PDF-"):
         raise ExchangeRefused(415, "not_pdf", f"«{name}» er ikke en PDF. Brev må sendes som PDF.")
     assert case.letters is not None
     try:
         document = documents.upload_document(actor=actor, folder=case.letters, name=name, data=data)
     except documents.UploadRefused as refusal:
-        raise ExchangeRefused(400, refusal.code, refusal.message) from None
+        # Too large is 413, as for any request body over its limit; the file was cut off as it streamed in.
+        status = 413 if refusal.code == "too_large" else 400
+        raise ExchangeRefused(
+            status, refusal.code, refusal.message, [Violation(path=field, message=refusal.message)]
+        ) from None
     return document
 
 

@@ -315,8 +315,14 @@ DOCUMENTS = {
     # Drafts' and demo uploads' folders that nothing refers to any more are removed after this many hours.
     "ORPHAN_GRACE_HOURS": env_int("DIGISOS_DOCUMENT_ORPHAN_GRACE_HOURS", 24),
 }
-# Uploads are not held in memory above 2.5 MB (Django's default spools them to a temporary file).
+# Uploads are not held in memory above 2.5 MB (Django's default spools them to a temporary file), and no
+# file is kept beyond MAX_FILE_BYTES + 1 while it streams in: the rest is dropped as it arrives.
 DATA_UPLOAD_MAX_NUMBER_FILES = DOCUMENTS["MAX_FILES"]
+FILE_UPLOAD_HANDLERS = [
+    "digisos.documents.uploads.FileSizeLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # clamd: a Unix socket path or tcp://host:port. `make run` and `make test` start one (scripts/clamd.sh).
 CLAMD_ADDRESS = env_str("DIGISOS_CLAMD_ADDRESS", str(VAR_DIR / "clamd" / "clamd.sock"))

@@ -93,6 +93,10 @@ def pdf_with_active_content() -> bytes:
             S=Name.URI, URI=pikepdf.String("https://www.nav.no/sosialhjelp"), Next=javascript("app.alert(1)")
         ),
     )
+    attachment = annotation("/FileAttachment", [300, 700, 320, 720], FS=filespec, Name=Name.Paperclip)
+    # A kept annotation that still points at the attachment: removing the attachment from the page alone
+    # would leave its file reachable, and written.
+    popup = annotation("/Popup", [320, 700, 420, 760], Parent=attachment)
     page_link = annotation(
         "/Link", [72, 370, 272, 390], A=Dictionary(S=Name.GoTo, D=Array([document.pages[1].obj, Name.Fit]))
     )
@@ -127,7 +131,8 @@ def pdf_with_active_content() -> bytes:
                         D=Array([0, Name.Fit]),
                     ),
                 ),
-                annotation("/FileAttachment", [300, 700, 320, 720], FS=filespec, Name=Name.Paperclip),
+                attachment,
+                popup,
                 annotation("/RichMedia", [300, 600, 400, 680]),
                 annotation(
                     "/Screen",

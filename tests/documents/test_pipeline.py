@@ -167,13 +167,13 @@ def test_active_content_in_a_pdf_does_not_travel_on_but_links_and_form_appearanc
         assert "/A" not in root.Outlines.First  # the bookmark stays, its script goes
         assert "/AA" not in page
         annotations = list(page.Annots)
-        assert [str(a.Subtype) for a in annotations] == ["/Link"] * 6 + ["/Widget"] * 2
+        assert [str(a.Subtype) for a in annotations] == ["/Link"] * 6 + ["/Popup"] + ["/Widget"] * 2
         web_link, page_link = annotations[0], annotations[1]
         assert str(web_link.A.URI) == "https://www.nav.no/sosialhjelp" and "/Next" not in web_link.A
         assert web_link.A.S == "/URI"
         assert page_link.A.S == "/GoTo" and page_link.A.D[0].objgen == pdf.pages[1].obj.objgen
         assert all("/A" not in link for link in annotations[2:6])  # script, program, javascript: URI, GoToR
-        field = annotations[6]
+        field = annotations[7]
         assert str(field.V) == "Kari Nordmann" and "/AA" not in field
         assert b"Kari Nordmann" in field.AP.N.read_bytes()
         assert [str(f.T) for f in root.AcroForm.Fields] == ["navn", "send"]

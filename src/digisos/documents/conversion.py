@@ -198,6 +198,61 @@ def _strip_active_content(pdf: pikepdf.Pdf) -> None:
         _clean_page(page)
     if "/Outlines" in root:
         _clean_outline(root.Outlines.get("/First"), set())
+    _sweep(pdf)
+
+
+# Action types no reader may be left with, wherever the action is found (see _sweep).
+ACTIVE_ACTIONS = frozenset(
+    {
+        "/JavaScript",
+        "/Launch",
+        "/SubmitForm",
+        "/ImportData",
+        "/ResetForm",
+        "/Rendition",
+        "/RichMediaExecute",
+        "/GoToE",
+        "/GoToR",
+        "/Movie",
+        "/Sound",
+        "/Hide",
+        "/SetOCGState",
+        "/GoTo3DView",
+    }
+)
+
+
+def _sweep(pdf: pikepdf.Pdf) -> None:
+    """The last line: every object in the file, however it is reached (a pop-up's /Parent can still point
+    at a removed attachment annotation), loses script, embedded files and active actions, and a removed kind
+    of annotation becomes an empty, invisible one. The walk above keeps the structure tidy; this makes sure."""
+    for obj in pdf.objects:
+        if isinstance(obj, (pikepdf.Dictionary, pikepdf.Stream, pikepdf.Array)):
+            _sweep_object(obj)
+
+
+def _sweep_object(obj: pikepdf.Object) -> None:
+    if isinstance(obj, pikepdf.Array):
+        for item in obj:
+            if isinstance(item, (pikepdf.Dictionary, pikepdf.Array)) and not item.is_indirect:
+                _sweep_object(item)
+        return
+    for key in ("/JS", "/EF", "/RF", "/XFA"):
+        if key in obj:
+            del obj[key]
+    if str(obj.get("/S", "")) in ACTIVE_ACTIONS:
+        for key in list(obj.keys()):
+            del obj[key]  # an action without a type does nothing
+        return
+    if str(obj.get("/Subtype", "")) in ACTIVE_ANNOTATIONS and str(obj.get("/Type", "/Annot")) == "/Annot":
+        for key in list(obj.keys()):
+            if key not in ("/Type", "/Rect"):
+                del obj[key]
+        obj.Subtype, obj.F = pikepdf.Name.Text, 2  # hidden
+        return
+    for key, value in obj.items():
+        if isinstance(value, (pikepdf.Dictionary, pikepdf.Array)) and not value.is_indirect and key != "/Parent":
+            _sweep_object(value)
 
 
 def _clean_page(page: pikepdf.Page) -> None:

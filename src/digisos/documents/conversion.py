@@ -251,7 +251,11 @@ def _sweep_object(obj: pikepdf.Object) -> None:
         obj.Subtype, obj.F = pikepdf.Name.Text, 2  # hidden
         return
     for key, value in obj.items():
-        if isinstance(value, (pikepdf.Dictionary, pikepdf.Array)) and not value.is_indirect and key != "/Parent":
+        if (
+            isinstance(value, (pikepdf.Dictionary, pikepdf.Array))
+            and not value.is_indirect
+            and key != "/Parent"
+        ):
             _sweep_object(value)
 
 

@@ -57,6 +57,7 @@ def worst_images(max_pixels: int) -> list[tuple[str, bytes]]:
         ("rgb-7015x7015.png", png("RGB", 7015, min(7015, max_pixels // 7015))),
         (f"rgba-{half}x{half}.png", png("RGBA", half, half)),
         (f"grey-{side}x{side}.png", png("L", side, side)),
+        (f"grey16-{side}x{side}.png", png("I;16", side, side)),
         ("phone-8000x6000.jpg", jpeg(8000, 6000)),
         (f"jpeg-{side}x{side}.jpg", jpeg(side, side)),
     ]

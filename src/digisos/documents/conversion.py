@@ -346,9 +346,9 @@ def _image_to_pdf(data: bytes) -> Converted:
             small = _scale_down(image, side)
             # Turned upright only once small: turning the full-size image would copy every pixel again.
             flat = _flatten(_turn_upright(small, orientation))
-        # Re-encoding without `exif=` drops all metadata, GPS position included.
-        jpeg = io.BytesIO()
-        flat.save(jpeg, format="JPEG", quality=85, optimize=False)
+            # Re-encoding without `exif=` drops all metadata, GPS position included.
+            jpeg = io.BytesIO()
+            flat.save(jpeg, format="JPEG", quality=85, optimize=False)
     except Refused:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
@@ -392,8 +392,9 @@ def _scale_down(image: Image.Image, side: int) -> Image.Image:
     large = _pixel_cost(image) > settings.DOCUMENTS["MAX_IMAGE_PIXELS"] // 2
     if factor < 2 and large:
         factor = 2
-    if factor < 2 or image.mode in ("1", "P"):
-        # Palette and bilevel images scale by nearest neighbour, which needs no intermediate pass.
+    if factor < 2 or image.mode in ("1", "P", "I;16", "I;16B", "I;16L"):
+        # Palette and bilevel images scale by nearest neighbour, which needs no intermediate pass; 16-bit
+        # greyscale cannot be box-reduced but takes only 2 bytes a pixel.
         image.thumbnail((side, side), reducing_gap=None)
         return image
     small = image.reduce(factor)

@@ -249,9 +249,9 @@ def png_bomb() -> bytes:
     return out.getvalue()
 
 
-def png_of(width: int, height: int) -> bytes:
-    """A plain RGB PNG of the given size; it compresses to almost nothing however many pixels it has."""
-    image = Image.new("RGB", (width, height), "white")
+def png_of(width: int, height: int, mode: str = "RGB") -> bytes:
+    """A plain PNG of the given size; it compresses to almost nothing however many pixels it has."""
+    image = Image.new(mode, (width, height), "white")
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=False, compress_level=9)
     return out.getvalue()

@@ -339,3 +339,14 @@ def test_a_tiny_png_of_a_hundred_megapixels_is_refused_before_it_is_decoded(
         upload(citizen, folder, "skjerm.png", corpus.png_of(10_000, 10_000))
     assert refused.value.code == "bomb"
     assert not Document.objects.exists()
+
+
+def test_an_image_with_transparency_counts_double_against_the_pixel_limit(
+    document_settings, settings, citizen, folder
+):
+    # Scaling an image with an alpha channel makes a second full-size copy, so it may have half the pixels.
+    settings.DOCUMENTS = {**settings.DOCUMENTS, "MAX_IMAGE_PIXELS": 1_000_000}
+    assert upload(citizen, folder, "opak.png", corpus.png_of(800, 800)).page_count == 1
+    with pytest.raises(UploadRefused) as refused:
+        upload(citizen, folder, "gjennomsiktig.png", corpus.png_of(800, 800, mode="RGBA"))
+    assert refused.value.code == "bomb"

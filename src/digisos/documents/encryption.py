@@ -125,14 +125,15 @@ def current_key() -> DocumentKey:
 def key_for(key_id: str) -> DocumentKey:
     """The key a document was encrypted to, by the key id stored with it: the current key or one in the
     keyring folder (DOCUMENT_KEYRING_DIR), where a rotation keeps the keys it replaced."""
+    # The keyring first: its pairs never change once written, while the current pair is replaced by a rotation.
+    keyring_dir = Path(settings.DOCUMENT_KEYRING_DIR)
+    key = _keyring(str(keyring_dir), _changed_at(keyring_dir)).get(key_id)
+    if key is not None:
+        return key
     current = current_key()
     if current.key_id == key_id:
         return current
-    keyring_dir = Path(settings.DOCUMENT_KEYRING_DIR)
-    key = _keyring(str(keyring_dir), _changed_at(keyring_dir)).get(key_id)
-    if key is None:
-        raise DecryptionError(f"no document key with id {key_id} (current key or {keyring_dir})")
-    return key
+    raise DecryptionError(f"no document key with id {key_id} (current key or {keyring_dir})")
 
 
 def decrypt_document(blob: bytes, key_id: str) -> bytes:

@@ -182,8 +182,8 @@ def _strip_active_content(pdf: pikepdf.Pdf) -> None:
     for key in ("/AA", "/NeedsRendering", "/Collection"):
         if key in root:
             del root[key]
-    if "/OpenAction" in root and not _is_destination(root.OpenAction):
-        _keep_safe_action(root, "/OpenAction")
+    if "/OpenAction" in root and not _opens_at_a_page(root.OpenAction):
+        del root["/OpenAction"]  # not even a web link may open by itself
     if "/Names" in root:
         for key in ("/JavaScript", "/EmbeddedFiles", "/AlternatePresentations"):
             if key in root.Names:
@@ -244,7 +244,8 @@ def _sweep_object(obj: pikepdf.Object) -> None:
         for key in list(obj.keys()):
             del obj[key]  # an action without a type does nothing
         return
-    if str(obj.get("/Subtype", "")) in ACTIVE_ANNOTATIONS and str(obj.get("/Type", "/Annot")) == "/Annot":
+    is_annotation = not isinstance(obj, pikepdf.Stream) and str(obj.get("/Type", "/Annot")) == "/Annot"
+    if is_annotation and str(obj.get("/Subtype", "")) in ACTIVE_ANNOTATIONS:
         for key in list(obj.keys()):
             if key not in ("/Type", "/Rect"):
                 del obj[key]
@@ -330,9 +331,11 @@ def _safe_action(action: pikepdf.Object, seen: set[tuple[int, int]]) -> pikepdf.
     return action
 
 
-def _is_destination(value: pikepdf.Object) -> bool:
-    """An /OpenAction that is a plain destination (an array) or a named one just opens at a page."""
-    return isinstance(value, (pikepdf.Array, pikepdf.Name, pikepdf.String))
+def _opens_at_a_page(value: pikepdf.Object) -> bool:
+    """An /OpenAction that is a destination (an array or a name) or a plain GoTo just opens at a page."""
+    if isinstance(value, (pikepdf.Array, pikepdf.Name, pikepdf.String)):
+        return True
+    return isinstance(value, pikepdf.Dictionary) and value.get("/S") == "/GoTo" and "/Next" not in value
 
 
 def _image_to_pdf(data: bytes) -> Converted:

@@ -377,6 +377,7 @@ def main() -> int:
         local_env = {**env, "DIGISOS_ALLOWED_HOSTS": "testserver"}
         subprocess.run([PY, str(ROOT / "bench" / "documents.py")], cwd=ROOT, env=local_env, check=True)
         subprocess.run([PY, str(ROOT / "bench" / "inbox.py")], cwd=ROOT, env=local_env, check=True)
+        subprocess.run([PY, str(ROOT / "bench" / "uploads.py"), "measure"], cwd=ROOT, env=env, check=True)
         failed = exchange_bench(env, port, Path(workdir.name))
         innsyn_failed = innsyn_bench(env, port, Path(workdir.name))
         if failed:

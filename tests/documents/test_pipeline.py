@@ -118,6 +118,68 @@ def test_javascript_in_a_pdf_does_not_travel_on(document_settings, citizen, fold
         assert "/OpenAction" not in pdf.Root
 
 
+ACTIVE_ACTIONS = {
+    "/JavaScript",
+    "/Launch",
+    "/SubmitForm",
+    "/ImportData",
+    "/ResetForm",
+    "/Rendition",
+    "/GoToR",
+}
+
+
+def active_content_left(pdf: pikepdf.Pdf) -> list[str]:
+    """Everything in any object of the file that would run code, open a program, send data or carry a file."""
+    found = []
+    for obj in pdf.objects:
+        if not isinstance(obj, (pikepdf.Dictionary, pikepdf.Stream)):
+            continue
+        kind = obj.get("/S")
+        if kind is not None and str(kind) in ACTIVE_ACTIONS:
+            found.append(f"action {kind}")
+        if "/JS" in obj:
+            found.append("/JS")
+        if str(obj.get("/Type", "")) == "/EmbeddedFile" or "/EF" in obj:
+            found.append("embedded file")
+        if str(obj.get("/Subtype", "")) in {"/FileAttachment", "/RichMedia", "/Screen", "/Sound", "/Movie"}:
+            found.append(f"annotation {obj.Subtype}")
+        if "/XFA" in obj:
+            found.append("XFA")
+        if str(obj.get("/URI", "")).startswith("javascript:"):
+            found.append("javascript: link")
+    return found
+
+
+def test_active_content_in_a_pdf_does_not_travel_on_but_links_and_form_appearance_do(
+    document_settings, citizen, folder
+):
+    document = upload(citizen, folder, "skjema.pdf", corpus.pdf_with_active_content())
+
+    plaintext = selectors.decrypted_pdf(document)
+    assert corpus.ATTACHED_FILE not in plaintext and b"cmd.exe" not in plaintext
+    with pikepdf.open(io.BytesIO(plaintext)) as pdf:
+        assert active_content_left(pdf) == []
+        root, page = pdf.Root, pdf.pages[0]
+        for key in ("/OpenAction", "/AA", "/NeedsRendering"):
+            assert key not in root
+        assert "/JavaScript" not in root.Names and "/EmbeddedFiles" not in root.Names
+        assert "/A" not in root.Outlines.First  # the bookmark stays, its script goes
+        assert "/AA" not in page
+        annotations = list(page.Annots)
+        assert [str(a.Subtype) for a in annotations] == ["/Link"] * 6 + ["/Popup"] + ["/Widget"] * 2
+        web_link, page_link = annotations[0], annotations[1]
+        assert str(web_link.A.URI) == "https://www.nav.no/sosialhjelp" and "/Next" not in web_link.A
+        assert web_link.A.S == "/URI"
+        assert page_link.A.S == "/GoTo" and page_link.A.D[0].objgen == pdf.pages[1].obj.objgen
+        assert all("/A" not in link for link in annotations[2:6])  # script, program, javascript: URI, GoToR
+        field = annotations[7]
+        assert str(field.V) == "Kari Nordmann" and "/AA" not in field
+        assert b"Kari Nordmann" in field.AP.N.read_bytes()
+        assert [str(f.T) for f in root.AcroForm.Fields] == ["navn", "send"]
+        assert "/A" not in root.AcroForm.Fields[1]
+
+
 REFUSALS = [
     ("empty", "tom.pdf", lambda: b"", "Filen er tom."),
     ("too_large", "stor.pdf", corpus.too_large, "Filen er større enn 10 MB."),
@@ -247,3 +309,44 @@ def test_openssl_cms_decrypt_reproduces_the_stored_pdf_byte_for_byte(
         check=True,
     ).stdout.decode()
     assert "rsaesOaep" in info and "aes-256-cbc" in info and "sha256" in info
+
+
+def test_office_upload_creates_the_conversion_work_folder_it_needs(
+    document_settings, settings, citizen, folder, tmp_path
+):
+    # A fresh clone has no var/convert: the pipeline makes the folder (and its parents) on first use.
+    missing = tmp_path / "fresh-clone" / "var" / "convert"
+    settings.DOCUMENTS = {**settings.DOCUMENTS, "CONVERSION_WORK_DIR": str(missing)}
+
+    document = upload(citizen, folder, "notat.txt", corpus.text())
+
+    assert document.page_count == 1
+    assert missing.is_dir()
+
+
+def test_a_48_megapixel_phone_photo_is_accepted(document_settings, citizen, folder):
+    document = upload(citizen, folder, "IMG_48MP.jpg", corpus.photo(size=(8000, 6000), gps=False))
+    with stored_pdf(document) as pdf:
+        (image,) = pdf.pages[0].get_images().values()
+        assert max(image.Width, image.Height) <= 3508
+
+
+def test_a_tiny_png_of_a_hundred_megapixels_is_refused_before_it_is_decoded(
+    document_settings, citizen, folder
+):
+    # 10 000 × 10 000 pixels in a few hundred kilobytes: decoding it would take the web process past 1 GB.
+    with pytest.raises(UploadRefused) as refused:
+        upload(citizen, folder, "skjerm.png", corpus.png_of(10_000, 10_000))
+    assert refused.value.code == "bomb"
+    assert not Document.objects.exists()
+
+
+def test_an_image_with_transparency_counts_double_against_the_pixel_limit(
+    document_settings, settings, citizen, folder
+):
+    # Scaling an image with an alpha channel makes a second full-size copy, so it may have half the pixels.
+    settings.DOCUMENTS = {**settings.DOCUMENTS, "MAX_IMAGE_PIXELS": 1_000_000}
+    assert upload(citizen, folder, "opak.png", corpus.png_of(800, 800)).page_count == 1
+    with pytest.raises(UploadRefused) as refused:
+        upload(citizen, folder, "gjennomsiktig.png", corpus.png_of(800, 800, mode="RGBA"))
+    assert refused.value.code == "bomb"

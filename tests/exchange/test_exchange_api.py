@@ -310,6 +310,20 @@ def test_letters_must_be_pdf(sent, exchange_api):
     assert response.status_code == 415 and "PDF" in response.json()["detail"]
 
 
+def test_a_letter_over_the_size_limit_is_refused_with_413_naming_the_field(sent, exchange_api, settings):
+    settings.DOCUMENTS = {**settings.DOCUMENTS, "MAX_FILE_BYTES": 1024 * 1024}
+    case = Case.objects.get(application=sent)
+    big = letter_pdf("Vedtak", ["Innvilget"]) + b"%" + b"0" * (3 * 1024 * 1024)
+    response = exchange_api("4601").post(
+        f"/saker/{case.id}/filer", {"filer": [_file("vedtak.pdf", big)]}, content_type=None
+    )
+    assert response.status_code == 413
+    body = response.json()
+    assert body["code"] == "too_large" and body["detail"].startswith("Filen er større enn 1 MB.")
+    assert body["errors"] == [{"path": "filer/0", "message": body["detail"]}]
+    assert not case.letters.documents.exists()
+
+
 def test_listing_is_cursor_paged(sent, exchange_api):
     first_delivery = Delivery.objects.get(case__application=sent)
     for number in (1, 2):

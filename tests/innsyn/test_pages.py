@@ -160,6 +160,14 @@ def test_sending_nothing_or_a_refused_file_says_what_to_do_and_sends_nothing(cli
     assert not Delivery.objects.filter(case=sofie_case, kind="ettersendelse").exists()
 
 
+def test_a_file_over_the_size_limit_gets_the_plain_size_message(client, sofie_case, settings):
+    settings.DOCUMENTS = {**settings.DOCUMENTS, "MAX_FILE_BYTES": 1024 * 1024}
+    big = SimpleUploadedFile("film.mp4", corpus.too_large(3 * 1024 * 1024))
+    response = client.post(reverse("innsyn:send", args=[sofie_case.id]), {"filer": [big]})
+    assert response.status_code == 400 and "film.mp4: Filen er større enn 1 MB." in response.content.decode()
+    assert not Delivery.objects.filter(case=sofie_case, kind="ettersendelse").exists()
+
+
 def test_mine_soknader_lists_every_case_across_municipalities_with_paper_ones(client, sofie_case):
     system = exchange.register_client(
         kommunenummer="5501", name="t", public_key_pem="x", client_id="paper"

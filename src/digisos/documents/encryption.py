@@ -2,8 +2,9 @@
 
 Key transport RSA-OAEP with SHA-256 (RFC 8017, MGF1-SHA-256), content AES-256-CBC. Built with cryptography
 for the primitives and asn1crypto for the structure, so `openssl cms -decrypt -inform DER` opens what we
-write. The recipient is named by issuer and serial number of the key's certificate; that pair is also the
-key id we store per document, so keys can be rotated without re-encrypting old files.
+write. The recipient is named by issuer and serial number of the key's certificate; a hash of that
+certificate is the key id stored with each document, and a document is opened with the key of its own id
+(the current key or one kept in the keyring folder), so keys can be rotated without re-encrypting old files.
 """
 
 import hashlib
@@ -115,14 +116,41 @@ def _oaep() -> OAEP:
 
 def current_key() -> DocumentKey:
     """The key new documents are encrypted to (settings DOCUMENT_KEY_CERTIFICATE / DOCUMENT_KEY_PRIVATE)."""
-    return _load_key(str(settings.DOCUMENT_KEY_CERTIFICATE), str(settings.DOCUMENT_KEY_PRIVATE))
+    certificate, private = Path(settings.DOCUMENT_KEY_CERTIFICATE), Path(settings.DOCUMENT_KEY_PRIVATE)
+    if not certificate.exists() and settings.DOCUMENT_KEY_GENERATE:
+        generate_key_pair(certificate, private)
+    return _load_key(str(certificate), str(private), _changed_at(certificate))
+
+
+def key_for(key_id: str) -> DocumentKey:
+    """The key a document was encrypted to, by the key id stored with it: the current key or one in the
+    keyring folder (DOCUMENT_KEYRING_DIR), where a rotation keeps the keys it replaced."""
+    # The keyring first: its pairs never change once written, while the current pair is replaced by a rotation.
+    keyring_dir = Path(settings.DOCUMENT_KEYRING_DIR)
+    key = _keyring(str(keyring_dir), _changed_at(keyring_dir)).get(key_id)
+    if key is not None:
+        return key
+    current = current_key()
+    if current.key_id == key_id:
+        return current
+    raise DecryptionError(f"no document key with id {key_id} (current key or {keyring_dir})")
+
+
+def decrypt_document(blob: bytes, key_id: str) -> bytes:
+    return decrypt(blob, key_for(key_id))
+
+
+def _changed_at(path: Path) -> int:
+    """Part of the cache key, so a rotation made by another process is seen without a restart."""
+    try:
+        return path.stat().st_mtime_ns
+    except FileNotFoundError:
+        return 0
 
 
 @lru_cache(maxsize=4)
-def _load_key(certificate_path: str, private_path: str) -> DocumentKey:
+def _load_key(certificate_path: str, private_path: str, changed_at: int = 0) -> DocumentKey:
     cert_file, key_file = Path(certificate_path), Path(private_path)
-    if not cert_file.exists() and settings.DOCUMENT_KEY_GENERATE:
-        generate_key_pair(cert_file, key_file)
     certificate = x509.load_pem_x509_certificate(cert_file.read_bytes())
     private_key = None
     if key_file.exists():
@@ -130,6 +158,48 @@ def _load_key(certificate_path: str, private_path: str) -> DocumentKey:
         assert isinstance(loaded, rsa.RSAPrivateKey)
         private_key = loaded
     return DocumentKey(certificate=certificate, private_key=private_key)
+
+
+@lru_cache(maxsize=4)
+def _keyring(directory: str, changed_at: int = 0) -> dict[str, DocumentKey]:
+    """Every NAME.crt in the folder with its private key NAME.pem, by key id."""
+    keys = {}
+    for certificate in sorted(Path(directory).glob("*.crt")):
+        key = _load_key(str(certificate), str(certificate.with_suffix(".pem")), _changed_at(certificate))
+        keys[key.key_id] = key
+    return keys
+
+
+def rotate() -> tuple[DocumentKey, DocumentKey]:
+    """Keep the current key pair in the keyring folder and put a new pair in its place.
+
+    Returns (old, new). Documents already stored keep their key id and are read with the old key; new
+    documents are encrypted to the new one. The old pair is copied before the new one is written, so a
+    failure half-way never loses a key.
+    """
+    old = current_key()
+    certificate, private = Path(settings.DOCUMENT_KEY_CERTIFICATE), Path(settings.DOCUMENT_KEY_PRIVATE)
+    if old.private_key is None:
+        raise DecryptionError(f"the current key has no private key at {private}; nothing to keep")
+    keyring_dir = Path(settings.DOCUMENT_KEYRING_DIR)
+    keyring_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    kept = keyring_dir / f"document-key-{old.key_id}"
+    _write_private(kept.with_suffix(".pem"), private.read_bytes())
+    kept.with_suffix(".crt").write_bytes(certificate.read_bytes())
+    staged_certificate = certificate.with_name(certificate.name + ".new")
+    staged_private = private.with_name(private.name + ".new")
+    generate_key_pair(staged_certificate, staged_private)
+    # The private key first: a reader that sees the new certificate must find its private key too.
+    staged_private.replace(private)
+    staged_certificate.replace(certificate)
+    clear_key_cache()
+    return old, current_key()
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
 
 
 def generate_key_pair(certificate_path: Path, private_path: Path) -> None:
@@ -153,15 +223,15 @@ def generate_key_pair(certificate_path: Path, private_path: Path) -> None:
     )
     private_path.parent.mkdir(parents=True, exist_ok=True)
     certificate_path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(private_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(
-            private_key.private_bytes(
-                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-            )
-        )
+    _write_private(
+        private_path,
+        private_key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        ),
+    )
     certificate_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
 
 
 def clear_key_cache() -> None:
     _load_key.cache_clear()
+    _keyring.cache_clear()

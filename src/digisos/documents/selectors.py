@@ -69,4 +69,4 @@ def document_for_reader(user: User, document_id: uuid.UUID | str) -> Document | 
 def decrypted_pdf(document: Document) -> bytes:
     with storages["documents"].open(document.storage_name, "rb") as handle:
         blob = handle.read()
-    return encryption.decrypt(blob, encryption.current_key())
+    return encryption.decrypt_document(blob, document.key_id)

@@ -479,7 +479,7 @@ def hent_digisos_soker(request: HttpRequest, digisos_id: uuid.UUID):
 
 @api.post(
     "/saker/{digisos_id}/filer",
-    response={200: list[Dokument], 415: Feil, **ERRORS},
+    response={200: list[Dokument], 413: Feil, 415: Feil, **ERRORS},
     auth=REPORT,
     tags=["sak"],
     summary="Last opp brev (PDF) som hendelser kan vise til",
@@ -488,9 +488,13 @@ def last_opp_brev(request: HttpRequest, digisos_id: uuid.UUID, filer: File[list[
     case = _case(request, digisos_id)
     user = _user(request)
     stored = []
-    for upload in filer:
+    for index, upload in enumerate(filer):
         data = upload.read()
-        stored.append(services.store_letter(actor=user, case=case, name=upload.name or "brev.pdf", data=data))
+        stored.append(
+            services.store_letter(
+                actor=user, case=case, name=upload.name or "brev.pdf", data=data, field=f"filer/{index}"
+            )
+        )
     return 200, [_dokument(d) for d in stored]
 
 

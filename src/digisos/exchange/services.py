@@ -518,8 +518,9 @@ def _check_update_flags(can_update_status: bool | None, updates_paused: bool | N
 # --- Letters and paper applications -----------------------------------------------------------------------
 
 
-def store_letter(*, actor: User, case: Case, name: str, data: bytes) -> Document:
-    """A letter for the applicant (PDF), scanned and encrypted at rest like every document."""
+def store_letter(*, actor: User, case: Case, name: str, data: bytes, field: str = "filer") -> Document:
+    """A letter for the applicant (PDF), scanned and encrypted at rest like every document. `field` names
+    the upload in a refusal."""
     if not data.startswith(b"%PDF-"):
         raise ExchangeRefused(415, "not_pdf", f"«{name}» er ikke en PDF. Brev må sendes som PDF.")
     assert case.letters is not None
@@ -527,10 +528,14 @@ def store_letter(*, actor: User, case: Case, name: str, data: bytes) -> Document
         document = documents.upload_document(actor=actor, folder=case.letters, name=name, data=data)
     except documents.UploadRefused as refusal:
         message = _letter_refusal(refusal)
-        raise ExchangeRefused(400, refusal.code, message, [Violation("filer", message)]) from None
+        # Too large is 413, as for any request body over its limit; the file was cut off as it streamed in.
+        status = 413 if refusal.code == "too_large" else 400
+        raise ExchangeRefused(
+            status, refusal.code, message, [Violation(path=field, message=message)]
+        ) from None
     except NotAllowed:
         message = "Bare kommunen saken er sendt til kan legge brev på den."
-        raise ExchangeRefused(403, "not_allowed", message, [Violation("filer", message)]) from None
+        raise ExchangeRefused(403, "not_allowed", message, [Violation(path=field, message=message)]) from None
     return document
 
 

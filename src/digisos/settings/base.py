@@ -305,8 +305,9 @@ DOCUMENTS = {
     "MAX_FILES": env_int("DIGISOS_DOCUMENT_MAX_FILES", 30),
     "MAX_TOTAL_BYTES": env_int("DIGISOS_DOCUMENT_MAX_TOTAL_BYTES", 150 * 1024 * 1024),
     # Decompression limits: an image above this many pixels or an Office file that expands beyond this many
-    # bytes is refused before it is decoded.
-    "MAX_IMAGE_PIXELS": env_int("DIGISOS_DOCUMENT_MAX_IMAGE_PIXELS", 100_000_000),
+    # bytes is refused before it is decoded. A decoded pixel takes 4 bytes, so 50 megapixels cost at most
+    # ~200 MB while the photo is scaled down; a 48-megapixel phone photo (8000 × 6000) still fits.
+    "MAX_IMAGE_PIXELS": env_int("DIGISOS_DOCUMENT_MAX_IMAGE_PIXELS", 50_000_000),
     "MAX_EXPANDED_OFFICE_BYTES": env_int("DIGISOS_DOCUMENT_MAX_EXPANDED_BYTES", 200 * 1024 * 1024),
     # Photos are scaled to fit an A4 page at 300 dpi: sharp when printed, a fraction of the size.
     "MAX_IMAGE_SIDE": env_int("DIGISOS_DOCUMENT_MAX_IMAGE_SIDE", 3508),
@@ -315,8 +316,14 @@ DOCUMENTS = {
     # Drafts' and demo uploads' folders that nothing refers to any more are removed after this many hours.
     "ORPHAN_GRACE_HOURS": env_int("DIGISOS_DOCUMENT_ORPHAN_GRACE_HOURS", 24),
 }
-# Uploads are not held in memory above 2.5 MB (Django's default spools them to a temporary file).
+# Uploads are not held in memory above 2.5 MB (Django's default spools them to a temporary file), and no
+# file is kept beyond MAX_FILE_BYTES + 1 while it streams in: the rest is dropped as it arrives.
 DATA_UPLOAD_MAX_NUMBER_FILES = DOCUMENTS["MAX_FILES"]
+FILE_UPLOAD_HANDLERS = [
+    "digisos.documents.uploads.FileSizeLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # clamd: a Unix socket path or tcp://host:port. `make run` and `make test` start one (scripts/clamd.sh).
 CLAMD_ADDRESS = env_str("DIGISOS_CLAMD_ADDRESS", str(VAR_DIR / "clamd" / "clamd.sock"))
@@ -331,6 +338,9 @@ DOCUMENT_KEY_PRIVATE = Path(
     env_str("DIGISOS_DOCUMENT_KEY_PRIVATE", str(VAR_DIR / "keys" / "document-key.pem"))
 )
 DOCUMENT_KEY_GENERATE = env_bool("DIGISOS_DOCUMENT_KEY_GENERATE", True)
+# Keys replaced by a rotation, kept to read the documents encrypted to them: NAME.crt with NAME.pem, any
+# number of pairs. `manage.py rotate_document_key` puts the current pair here and makes a new one current.
+DOCUMENT_KEYRING_DIR = Path(env_str("DIGISOS_DOCUMENT_KEYRING_DIR", str(VAR_DIR / "keys" / "previous")))
 
 # Committed OpenAPI documents (docs/api/<name>.yaml), checked against the code by `make test`.
 OPENAPI_DOCUMENTS = {

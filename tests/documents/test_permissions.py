@@ -365,7 +365,7 @@ def test_letters_keep_the_file_count_limit_and_the_refusal_names_the_field(setti
     assert response.status_code == 400, response.content
     body = response.json()
     assert body["code"] == "too_many_files"
-    assert body["errors"][0]["path"] == "filer" and "2" in body["errors"][0]["message"]
+    assert body["errors"][0]["path"] == "filer/0" and "2" in body["errors"][0]["message"]
     assert case.letters.documents.count() == 2
 
 
@@ -380,7 +380,7 @@ def test_letters_keep_the_total_size_limit(settings, paper_case):
         content_type=None,
     )
     assert response.status_code == 400 and response.json()["code"] == "total_too_large"
-    assert response.json()["errors"][0]["path"] == "filer"
+    assert response.json()["errors"][0]["path"] == "filer/0"
 
 
 # --- Sending seals: the application and the ettersendelse as the citizen sends them -------------------------

@@ -207,7 +207,7 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Background work: django-tasks with its database backend, run by `manage.py db_worker`.
+# Background work: django-tasks with its database backend, run by `manage.py run_worker` (django-tasks-db's db_worker).
 # The database backend: a task enqueued inside a transaction is written in it, so it exists exactly when
 # the change that asked for it was committed.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -16,11 +16,15 @@ import threading
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import img2pdf
-import pikepdf
 from django.conf import settings
-from PIL import Image, ImageOps
+
+# Pillow, pikepdf and img2pdf are imported where a file is converted, not when Django starts: every command,
+# worker and test process would otherwise load them (manage.py start-up, see bench/startup.py).
+if TYPE_CHECKING:
+    import pikepdf
+    from PIL import Image
 
 PDF = "application/pdf"
 JPEG = "image/jpeg"
@@ -32,7 +36,7 @@ ODS = "application/vnd.oasis.opendocument.spreadsheet"
 TEXT = "text/plain"
 
 OFFICE_EXTENSIONS = {DOCX: "docx", XLSX: "xlsx", ODT: "odt", ODS: "ods", TEXT: "txt"}
-A4 = (img2pdf.mm_to_pt(210), img2pdf.mm_to_pt(297))
+A4 = (210 * 72 / 25.4, 297 * 72 / 25.4)  # points, as img2pdf.mm_to_pt
 
 
 class Refused(Exception):
@@ -110,6 +114,8 @@ def check_dimensions(data: bytes, content_type: str) -> None:
     """Header-only checks that must come before anything decodes the file (the scanner included)."""
     if content_type not in (JPEG, PNG):
         return
+    from PIL import Image
+
     try:
         with Image.open(io.BytesIO(data)) as image:  # reads the header only
             width, height = image.size
@@ -130,6 +136,8 @@ def to_pdf(data: bytes, content_type: str) -> Converted:
 
 
 def _normalise_pdf(data: bytes) -> Converted:
+    import pikepdf
+
     try:
         with pikepdf.open(io.BytesIO(data)) as pdf:
             if pdf.is_encrypted:
@@ -146,7 +154,7 @@ def _normalise_pdf(data: bytes) -> Converted:
         raise Refused("invalid_pdf", str(error)[:200]) from error
 
 
-def _strip_active_content(pdf: pikepdf.Pdf) -> None:
+def _strip_active_content(pdf: "pikepdf.Pdf") -> None:
     # Case workers open these files: no JavaScript, automatic actions or embedded files travel on.
     root = pdf.Root
     for key in ("/OpenAction", "/AA"):
@@ -159,6 +167,9 @@ def _strip_active_content(pdf: pikepdf.Pdf) -> None:
 
 
 def _image_to_pdf(data: bytes) -> Converted:
+    import img2pdf
+    from PIL import Image, ImageOps
+
     limits = settings.DOCUMENTS
     try:
         with Image.open(io.BytesIO(data)) as image:
@@ -183,7 +194,9 @@ def _image_to_pdf(data: bytes) -> Converted:
     return Converted(pdf=pdf, page_count=1)
 
 
-def _flatten(image: Image.Image) -> Image.Image:
+def _flatten(image: "Image.Image") -> "Image.Image":
+    from PIL import Image
+
     if image.mode in ("RGBA", "LA", "P"):
         rgba = image.convert("RGBA")
         background = Image.new("RGB", rgba.size, "white")

@@ -38,10 +38,19 @@ def main() -> int:
     median_seconds([PY, "manage.py", "help"], env, 1)  # warm the file cache
     ours = median_seconds([PY, "manage.py", "help"], env, runs)
     bare = median_seconds([PY, "-m", "django", "help"], bare_env, runs)
+    floor_env = {
+        **bare_env,
+        "DJANGO_SETTINGS_MODULE": "startup_floor_settings",
+        "PYTHONPATH": str(ROOT / "bench"),
+    }
+    floor = median_seconds([PY, "-m", "django", "help"], floor_env, runs)
     ratio = ours / bare
     print(f"\n== Command start-up (median of {runs}) ==")
     print(f"manage.py help          {ours * 1000:>7.0f} ms")
     print(f"python -m django help   {bare * 1000:>7.0f} ms (no settings)")
+    print(
+        f"  with Django's apps    {floor * 1000:>7.0f} ms ({floor / bare:.1f} x: admin, auth, tasks and no app of ours)"
+    )
     print(
         f"BENCH command_startup_ratio {ratio:.1f} x target < {TARGET:g} {'ok' if ratio < TARGET else 'MISS'}"
     )

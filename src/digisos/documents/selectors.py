@@ -8,7 +8,6 @@ from django.db.models import Count, QuerySet, Sum
 
 from digisos.accounts.models import User
 
-from . import encryption
 from .models import Document, Folder
 
 MUNICIPAL_CASEWORKER_ROLE = "kommune_saksbehandler"
@@ -69,4 +68,6 @@ def is_municipal_reader(user: User, folder: Folder) -> bool:
 def decrypted_pdf(document: Document) -> bytes:
     with storages["documents"].open(document.storage_name, "rb") as handle:
         blob = handle.read()
+    from . import encryption  # cryptography loads on the first decryption, not when Django starts (admin)
+
     return encryption.decrypt(blob, encryption.current_key())

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make run`: migrate, load reference and demo data, then serve DigiSos with its background worker and a
-# local ID-porten, clamd (virus scanning) and the periodic-job scheduler. Ctrl-C stops them all.
+# local ID-porten, clamd (virus scanning) and the periodic-job scheduler, each restarted if it exits.
+# Ctrl-C stops them all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,29 +18,27 @@ $PY manage.py load_municipalities
 $PY manage.py load_demo_service_flags
 $PY manage.py exchange_demo_setup
 
+# Every long-running piece runs under `supervise` (scripts/supervise.sh): one that exits is logged and started
+# again, the others go on. Ctrl-C stops them all.
 pids=()
 stop_all() {
   trap - INT TERM EXIT
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
   echo "DigiSos stopped."
 }
 trap stop_all INT TERM EXIT
+# shellcheck source=scripts/supervise.sh
+source scripts/supervise.sh
 
-$PY -m digisos.accounts.local_idporten --host 127.0.0.1 --port "$IDP_PORT" &
-pids+=($!)
-scripts/clamd.sh var/clamd >/dev/null &
-pids+=($!)
-$PY manage.py db_worker &
-pids+=($!)
-$PY manage.py run_scheduler &
-pids+=($!)
-$PY manage.py runserver "127.0.0.1:${PORT}" --noreload &
-pids+=($!)
+supervise idporten $PY -m digisos.accounts.local_idporten --host 127.0.0.1 --port "$IDP_PORT"
+supervise clamd scripts/clamd.sh var/clamd >/dev/null
+supervise worker $PY manage.py run_worker --no-reload
+supervise scheduler $PY manage.py run_scheduler
+supervise web $PY manage.py runserver "127.0.0.1:${PORT}" --noreload
 # Bergen's and Tromsø's case systems, played by the simulator over the exchange API.
 for kommune in 4601 5501; do
-  $PY manage.py fagsystem_simulator --base-url "http://127.0.0.1:${PORT}" --kommunenummer "$kommune" &
-  pids+=($!)
+  supervise "simulator-${kommune}" $PY manage.py fagsystem_simulator --base-url "http://127.0.0.1:${PORT}" --kommunenummer "$kommune"
 done
 
 cat <<MSG
@@ -56,5 +55,5 @@ cat <<MSG
   Stop with Ctrl-C.
 
 MSG
-# Stop everything as soon as one of them exits.
-wait -n "${pids[@]}"
+# Runs until Ctrl-C: a process that exits is started again by its supervisor.
+wait

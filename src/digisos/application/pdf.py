@@ -4,7 +4,6 @@ from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import translation
-from weasyprint import HTML
 
 from .models import Application
 from .requirements import Requirement
@@ -40,5 +39,8 @@ def render_application(
                 "soknad": application.soknad_json,
             },
         )
+        # WeasyPrint (and its fonts) loads on the first PDF, not when Django starts.
+        from weasyprint import HTML
+
         # A PDF/A variant carries the sRGB output intent PDF/A requires.
         return HTML(string=html).write_pdf(pdf_variant="pdf/a-2b")

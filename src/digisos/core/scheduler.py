@@ -4,6 +4,8 @@ django-tasks has no periodic scheduling of its own. Jobs are listed in settings.
 {name: {"task": dotted path of a @task, "every_minutes": n}}.
 """
 
+import time
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import structlog
@@ -13,6 +15,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from .models import PeriodicRun
+from .resilience import retry_on_database_error
 
 log = structlog.get_logger(__name__)
 
@@ -33,3 +36,21 @@ def enqueue_due_jobs(*, now: datetime | None = None) -> list[str]:
     if enqueued:
         log.info("scheduler.enqueued", jobs=enqueued)
     return enqueued
+
+
+def run_forever(
+    *,
+    interval: float,
+    once: bool = False,
+    sleep: Callable[[float], None] = time.sleep,
+    on_enqueued: Callable[[str], None] = lambda name: None,
+) -> None:
+    """A pass every `interval` seconds. A pass that meets a database error (SQLite busy past its timeout, a
+    PostgreSQL restart) is logged and tried again after a growing pause: the scheduler never dies of it, or
+    every periodic job would stop until someone noticed."""
+    while True:
+        for name in retry_on_database_error(enqueue_due_jobs, process="scheduler", sleep=sleep):
+            on_enqueued(name)
+        if once:
+            return
+        sleep(interval)

@@ -8,7 +8,7 @@ from django.db.models import Count, QuerySet, Sum
 
 from digisos.accounts.models import User
 
-from . import encryption, permissions
+from . import permissions
 from .models import Document, Folder
 from .permissions import MUNICIPAL_CASEWORKER_ROLE
 
@@ -69,4 +69,6 @@ def document_for_reader(user: User, document_id: uuid.UUID | str) -> Document | 
 def decrypted_pdf(document: Document) -> bytes:
     with storages["documents"].open(document.storage_name, "rb") as handle:
         blob = handle.read()
+    from . import encryption  # cryptography loads on the first decryption, not when Django starts (admin)
+
     return encryption.decrypt_document(blob, document.key_id)

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 
 
@@ -10,6 +12,12 @@ class ExchangeConfig(AppConfig):
         # would point the wrong way on the module map, so application announces and exchange listens).
         from digisos.application.signals import application_sent
 
-        from . import services
+        application_sent.connect(_case_for_application, dispatch_uid="exchange.case_for_application")
 
-        application_sent.connect(services.on_application_sent, dispatch_uid="exchange.case_for_application")
+
+def _case_for_application(sender: Any, **kwargs: Any) -> None:
+    # services (with the PDF, encryption and token libraries behind it) loads on the first sent application, not
+    # in every process that starts Django (manage.py commands, the worker, tests).
+    from . import services
+
+    services.on_application_sent(sender, **kwargs)

@@ -2,7 +2,6 @@ from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from weasyprint import HTML
 
 from digisos.documents.models import Document
 
@@ -24,5 +23,8 @@ def render_ettersendelse(
                 "sent_at": timezone.now(),
             },
         )
+        # WeasyPrint (and its fonts) loads on the first PDF, not when Django starts.
+        from weasyprint import HTML
+
         # A PDF/A variant carries the sRGB output intent PDF/A requires.
         return HTML(string=html).write_pdf(pdf_variant="pdf/a-2b")

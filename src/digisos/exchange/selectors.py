@@ -9,7 +9,6 @@ from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import holidays
 from django.db import models
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
@@ -118,6 +117,8 @@ def deliveries_of_case(case: Case) -> list[Delivery]:
 
 @cache
 def _norwegian_holidays(year: int) -> frozenset[date]:
+    import holidays  # its calendars take a second to import; only the deadline sums need them
+
     return frozenset(holidays.country_holidays("NO", years=year, include_sundays=False))
 
 

@@ -17,6 +17,7 @@ import io
 import json
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -55,6 +56,15 @@ class FagsystemClient:
     audience: str = "digisos-exchange"
     scope: str = "exchange:collect exchange:report"
     session: requests.Session = field(default_factory=requests.Session)
+    # A report that meets a 5xx or a network error is sent again after 1, 2, 4 … seconds (at most
+    # `retry_cap`), `attempts` times in all, as a real case system must: a report lost to one busy moment
+    # would leave the citizen's case at "Mottatt" for good. Every document is posted whole, so sending it
+    # again is safe.
+    attempts: int = 8
+    retry_first: float = 1.0
+    retry_cap: float = 30.0
+    sleep: Callable[[float], None] = time.sleep
+    log: Callable[[str], None] = print
     _token: str = ""
     _token_expires: float = 0.0
 
@@ -78,10 +88,14 @@ class FagsystemClient:
 
     def token(self) -> str:
         if not self._token or time.time() > self._token_expires - 10:
-            response = self.session.post(
-                f"{self.api}/token",
-                data={"grant_type": GRANT_TYPE, "assertion": self.assertion()},
-                timeout=30,
+            # A fresh assertion on every attempt: each one's jti may be used once.
+            response = self._with_retries(
+                "POST /token",
+                lambda: self.session.post(
+                    f"{self.api}/token",
+                    data={"grant_type": GRANT_TYPE, "assertion": self.assertion()},
+                    timeout=30,
+                ),
             )
             self._check(response)
             body = response.json()
@@ -89,10 +103,37 @@ class FagsystemClient:
         return self._token
 
     def request(self, method: str, path: str, **kwargs: Any) -> requests.Response:
-        headers = {"Authorization": f"Bearer {self.token()}", **kwargs.pop("headers", {})}
-        response = self.session.request(method, f"{self.api}{path}", headers=headers, timeout=60, **kwargs)
+        extra_headers = kwargs.pop("headers", {})
+
+        def send() -> requests.Response:
+            headers = {"Authorization": f"Bearer {self.token()}", **extra_headers}
+            return self.session.request(method, f"{self.api}{path}", headers=headers, timeout=60, **kwargs)
+
+        response = self._with_retries(f"{method} {path}", send)
         self._check(response)
         return response
+
+    def _with_retries(self, what: str, send: Callable[[], requests.Response]) -> requests.Response:
+        """`send()` again after a 5xx or a network error, with growing pauses; the last answer or error stands."""
+        delay = self.retry_first
+        for attempt in range(1, self.attempts + 1):
+            try:
+                response = send()
+            except (requests.ConnectionError, requests.Timeout) as error:
+                if attempt == self.attempts:
+                    raise
+                problem = type(error).__name__
+            else:
+                if response.status_code < 500 or attempt == self.attempts:
+                    return response
+                problem = f"HTTP {response.status_code}"
+            self.log(
+                f"fagsystem-simulator: {what} failed ({problem}), attempt {attempt} of {self.attempts}; "
+                f"trying again in {delay:g} s"
+            )
+            self.sleep(delay)
+            delay = min(delay * 2, self.retry_cap)
+        raise AssertionError("unreachable")  # the last attempt returns or raises
 
     @staticmethod
     def _check(response: requests.Response) -> None:
@@ -389,7 +430,7 @@ def run(args: argparse.Namespace) -> int:
     while True:
         try:
             run_once(client, receiver_key)
-        except (ExchangeError, requests.ConnectionError) as error:
+        except (ExchangeError, requests.ConnectionError, requests.Timeout) as error:
             print(f"fagsystem-simulator: {error}")
             if args.once:
                 return 1

@@ -1,4 +1,10 @@
+from datetime import date
+from typing import TYPE_CHECKING
+
 from django.apps import AppConfig
+
+if TYPE_CHECKING:
+    from digisos.accounts.models import User
 
 
 class InnsynConfig(AppConfig):
@@ -12,9 +18,13 @@ class InnsynConfig(AppConfig):
 
         from digisos.application import eligibility
 
-        from .selectors import had_recent_payment
+        eligibility.register(_had_recent_payment)
 
-        eligibility.register(had_recent_payment)
+
+def _had_recent_payment(user: "User", kommunenummer: str, today: date) -> bool:
+    from .selectors import had_recent_payment  # loaded on first use, not when Django starts
+
+    return had_recent_payment(user, kommunenummer, today)
 
 
 def _enqueue_notification(sender, case_id, **kwargs) -> None:

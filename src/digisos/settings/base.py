@@ -118,7 +118,20 @@ def database_options(engine: str) -> dict[str, object]:
     """Prepared statements on PostgreSQL: each distinct query is planned once per connection instead of on every
     request. For the lookups behind every logged-in page (session, user, the case) planning took longer than
     running them. Set DIGISOS_DB_PREPARED_STATEMENTS=false behind a transaction-pooling PgBouncer older than 1.21.
+
+    SQLite (the quick start) is shared by the web server's threads, the worker, the scheduler and the simulators:
+    - WAL lets readers go on while one process writes (the default rollback journal blocks them);
+    - a write transaction takes the write lock when it begins (IMMEDIATE), so it waits its turn in the busy
+      timeout. A deferred one that reads first and writes later cannot wait: SQLite answers "database is locked"
+      at once when another connection wrote in between, which was a 500 for most of 20 parallel draft saves;
+    - timeout: seconds a connection waits for the write lock before giving up.
     """
+    if engine.endswith("sqlite3"):
+        return {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": env_int("DIGISOS_SQLITE_TIMEOUT_SECONDS", 20),
+        }
     if not engine.endswith("postgresql") or not env_bool("DIGISOS_DB_PREPARED_STATEMENTS", True):
         return {}
     return {"server_side_binding": True, "prepare_threshold": 5}
@@ -195,7 +208,7 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Background work: django-tasks with its database backend, run by `manage.py db_worker`.
+# Background work: django-tasks with its database backend, run by `manage.py run_worker` (django-tasks-db's db_worker).
 # The database backend: a task enqueued inside a transaction is written in it, so it exists exactly when
 # the change that asked for it was committed.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -1,8 +1,6 @@
-import time
-
 from django.core.management.base import BaseCommand
 
-from digisos.core.scheduler import enqueue_due_jobs
+from digisos.core.scheduler import run_forever
 
 
 class Command(BaseCommand):
@@ -15,9 +13,6 @@ class Command(BaseCommand):
         parser.add_argument("--interval", type=int, default=30, help="seconds between passes")
 
     def handle(self, *args: object, once: bool, interval: int, **options: object) -> None:
-        while True:
-            for name in enqueue_due_jobs():
-                self.stdout.write(f"enqueued {name}")
-            if once:
-                return
-            time.sleep(interval)
+        run_forever(
+            interval=interval, once=once, on_enqueued=lambda name: self.stdout.write(f"enqueued {name}")
+        )

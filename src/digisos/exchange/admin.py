@@ -6,12 +6,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import services
-from .keys import UnreadableKey, certificate_fingerprint, public_key_fingerprint
-from .models import ApiClient, Case, Delivery, Receiver
+from .models import CLIENT_FIELDS, RECEIVER_FIELDS, SCOPES, ApiClient, Case, Delivery, Receiver
 from .selectors import collect_deadline, overdue_deliveries
-from .services import CLIENT_FIELDS, RECEIVER_FIELDS
-from .tokens import SCOPES
 
 
 class OverdueFilter(admin.SimpleListFilter):
@@ -66,6 +62,8 @@ class ReceiverForm(forms.ModelForm):
         fields = ["kommunenummer", "channel", "certificate_pem", "inbox_email"]
 
     def clean_certificate_pem(self) -> str:
+        from .keys import UnreadableKey, certificate_fingerprint  # cryptography: not at start-up
+
         pem = self.cleaned_data["certificate_pem"].replace("\r\n", "\n").strip()
         try:
             certificate_fingerprint(pem)
@@ -100,6 +98,8 @@ class ReceiverAdmin(admin.ModelAdmin):
         return ["kommunenummer", "inbox_notified_at"] if obj else ["inbox_notified_at"]
 
     def save_model(self, request: HttpRequest, obj: Receiver, form: ReceiverForm, change: bool) -> None:
+        from . import services  # loaded when an operator saves, not when Django starts (bench/startup.py)
+
         # Through the services, so every change is audited with before and after (certificate fingerprints).
         if change:
             changes = {name: form.cleaned_data[name] for name in form.changed_data if name in RECEIVER_FIELDS}
@@ -118,6 +118,8 @@ class ApiClientForm(forms.ModelForm):
         fields = list(CLIENT_FIELDS)
 
     def clean_public_key_pem(self) -> str:
+        from .keys import UnreadableKey, public_key_fingerprint  # cryptography: not at start-up
+
         pem = self.cleaned_data["public_key_pem"].replace("\r\n", "\n").strip()
         try:
             public_key_fingerprint(pem)
@@ -148,6 +150,8 @@ class ApiClientAdmin(admin.ModelAdmin):
     form = ApiClientForm
 
     def save_model(self, request: HttpRequest, obj: ApiClient, form: ApiClientForm, change: bool) -> None:
+        from . import services  # loaded when an operator saves, not when Django starts (bench/startup.py)
+
         # Through the services, so every change is audited with before and after (key fingerprints); a new
         # client gets its service user there.
         if change:

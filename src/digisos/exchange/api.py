@@ -26,9 +26,9 @@ from digisos.accounts.models import User
 from digisos.municipalities.selectors import digital_status
 
 from . import selectors, services
-from .models import Case, Delivery
+from .models import SCOPES, Case, Delivery
 from .services import ExchangeRefused
-from .tokens import SCOPES, Grant, GrantRefused, grant_of_access_token, issue_access_token, system_username
+from .tokens import Grant, GrantRefused, grant_of_access_token, issue_access_token, system_username
 from .validation import InvalidJson, parse_json
 
 PREFIX = "/api/exchange/v1"

@@ -165,3 +165,15 @@ class DeliveredFile(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+
+# What an operator may change on a case system's client and on a municipality's receiver (audited with
+# before and after by services.change_client / change_receiver).
+CLIENT_FIELDS = ("client_id", "kommunenummer", "name", "public_key_pem", "scopes", "active")
+RECEIVER_FIELDS = ("channel", "certificate_pem", "inbox_email")
+
+# The scopes a case system can be given, and what each lets it do.
+SCOPES = {
+    "exchange:collect": "hente søknader og ettersendelser, kvittere for mottak",
+    "exchange:report": "sende saksoppdateringer (digisos-soker.json) og brev, registrere papirsøknader",
+}

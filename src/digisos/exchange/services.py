@@ -37,7 +37,16 @@ from digisos.municipalities.models import ServiceConfiguration
 
 from . import metrics, pdf
 from .keys import UnreadableKey, certificate_fingerprint, public_key_fingerprint
-from .models import ApiClient, Case, DeliveredFile, Delivery, Receiver, UsedAssertion
+from .models import (
+    CLIENT_FIELDS,
+    RECEIVER_FIELDS,
+    ApiClient,
+    Case,
+    DeliveredFile,
+    Delivery,
+    Receiver,
+    UsedAssertion,
+)
 from .signals import case_events_stored
 from .tidspunkt import parse_tidspunkt
 from .tokens import system_username
@@ -582,8 +591,6 @@ def create_paper_case(*, actor: User, kommunenummer: str, fodselsnummer: str, en
 # Operators and `exchange_connect` change who may collect a municipality's deliveries and to which certificate
 # they are encrypted. Each change is audited with before and after (only what changed; keys as SHA-256
 # fingerprints, never the PEM), in the change's transaction, as the service flags are.
-CLIENT_FIELDS = ("client_id", "kommunenummer", "name", "public_key_pem", "scopes", "active")
-RECEIVER_FIELDS = ("channel", "certificate_pem", "inbox_email")
 
 
 def _stored_fingerprint(fingerprint: Callable[[str], str], pem: str) -> str:

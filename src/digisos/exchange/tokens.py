@@ -23,10 +23,6 @@ from joserfc.jwk import ECKey, OctKey, RSAKey
 from .models import ApiClient, UsedAssertion
 
 GRANT_TYPE = "urn:ietf:params:oauth:grant-type:jwt-bearer"
-SCOPES = {
-    "exchange:collect": "hente søknader og ettersendelser, kvittere for mottak",
-    "exchange:report": "sende saksoppdateringer (digisos-soker.json) og brev, registrere papirsøknader",
-}
 ASSERTION_ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "ES256"]
 MAX_ASSERTION_SECONDS = 120
 

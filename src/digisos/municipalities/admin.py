@@ -2,7 +2,6 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from .models import Municipality, NavOffice, ServiceConfiguration
-from .services import update_service_configuration
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -60,6 +59,8 @@ class ServiceConfigurationAdmin(admin.ModelAdmin):
         return False
 
     def save_model(self, request: HttpRequest, obj: ServiceConfiguration, form, change: bool) -> None:
+        from .services import update_service_configuration  # loaded on save, not when Django starts
+
         # Through the service, so every change is audited with before and after.
         changes = {name: form.cleaned_data[name] for name in form.changed_data if name in obj.FLAG_FIELDS}
         update_service_configuration(actor=request.user, configuration=obj, **changes)

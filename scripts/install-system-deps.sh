@@ -11,6 +11,7 @@ command -v runuser >/dev/null 2>&1 || need+=(util-linux)
 command -v clamd >/dev/null 2>&1 || need+=(clamav-daemon)
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui libreoffice-calc-nogui)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
+command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)  # the tests read the text of the PDFs we make
 fc-list 2>/dev/null | grep -qi "dejavu" || need+=(fonts-dejavu-core)
 
 if [ ${#need[@]} -eq 0 ]; then

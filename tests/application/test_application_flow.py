@@ -1,12 +1,16 @@
 """The whole application over HTTP for every persona in the demo population: start, nine steps, an upload,
 send; what is sent validates against NAV's soknad and vedlegg schemas."""
 
+import subprocess
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from digisos.application.filformat_validation import soknad_errors, vedlegg_errors
 from digisos.application.models import Application
+from digisos.application.steps import steps_of
 from digisos.registers.adapters.local import load_population
 from tests.documents import corpus
 
@@ -125,7 +129,7 @@ def test_a_file_over_the_size_limit_gets_the_plain_size_message(
 
 
 def test_the_application_pdf_is_pdf_a_in_bokmal_and_stored_encrypted(
-    client, citizen_of, reference_data, document_settings
+    client, citizen_of, reference_data, document_settings, tmp_path
 ):
     import io
 
@@ -155,6 +159,26 @@ def test_the_application_pdf_is_pdf_a_in_bokmal_and_stored_encrypted(
         assert fonts and all("+" in name for name in fonts)  # every font embedded as a subset
     assert application.pdf.folder_id == application.folder_id
     assert application.pdf.original_name == f"Soknad-{application.reference}.pdf"
-    # The text is bokmål whatever language the person used (titles are in the document info too).
+    # The text is bokmål whatever language the person used: every step's heading in bokmål, none in
+    # English (the title in the document info is fixed in the template and proves nothing on its own).
     with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
         assert "Søknad om økonomisk sosialhjelp" in str(pdf.docinfo.get("/Title"))
+    text = _pdf_text(pdf_bytes, tmp_path)
+    headings = [step.title for step in steps_of(short=False) if step.form is not None]
+    with translation.override("nb"):
+        in_bokmal = [str(title) for title in headings]
+    with translation.override("en"):
+        in_english = [str(title) for title in headings]
+    assert in_bokmal != in_english, "the English catalogue has no step headings to tell the languages apart"
+    for bokmal, english in zip(in_bokmal, in_english, strict=True):
+        assert bokmal in text, f"bokmål heading {bokmal!r} missing from the PDF"
+        if english != bokmal:
+            assert english not in text, f"English heading {english!r} in the PDF"
+
+
+def _pdf_text(pdf_bytes: bytes, tmp_path) -> str:
+    """The PDF's text as a reader sees it (pdftotext, from poppler-utils)."""
+    path = tmp_path / "soknad.pdf"
+    path.write_bytes(pdf_bytes)
+    result = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True)
+    return " ".join(result.stdout.decode().split())  # a heading may wrap over two lines

@@ -1,9 +1,10 @@
-"""Property-based: any combination of answers, for any persona and any register outcome, gives a soknad.json
-and a vedlegg.json that validate against NAV's schemas."""
+"""Property-based: any combination of answers, for any persona and any register outcome (each register may
+fail), for the standard and the short application, gives a soknad.json and a vedlegg.json that validate
+against NAV's schemas."""
 
 from datetime import UTC, date, datetime
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from digisos.application import filformat
@@ -20,17 +21,21 @@ text = st.text(max_size=60)
 subset = lambda options: st.lists(st.sampled_from(options), unique=True)  # noqa: E731
 
 
-def registers_for(persona: dict, skatt: str | None, husbanken: str | None) -> dict:
+# The registers asked when the application starts that may fail (registers.selectors.fetch_prefill): one that
+# failed is listed in "failed" and gives nothing.
+FALLIBLE = ["krr", "kontoregister", "aaregister", "nav_utbetalinger"]
+
+
+def registers_for(persona: dict, skatt: str | None, husbanken: str | None, failed: list[str]) -> dict:
     person = local.LocalFolkeregister().get_person(persona["pid"])
+    payments = [{**p, "components": p.get("components", [])} for p in persona["nav_utbetalinger"]["payments"]]
     registers = {
         "person": _jsonable(person),
-        "mobile": persona["krr"]["mobile"],
-        "account": persona["kontoregister"]["account_number"],
-        "employments": persona["aaregister"]["employments"],
-        "nav_payments": [
-            {**p, "components": p.get("components", [])} for p in persona["nav_utbetalinger"]["payments"]
-        ],
-        "failed": [],
+        "mobile": None if "krr" in failed else persona["krr"]["mobile"],
+        "account": None if "kontoregister" in failed else persona["kontoregister"]["account_number"],
+        "employments": [] if "aaregister" in failed else persona["aaregister"]["employments"],
+        "nav_payments": [] if "nav_utbetalinger" in failed else payments,
+        "failed": list(failed),
     }
     if skatt:
         incomes = persona["skatteetaten"]["incomes"] if skatt == "ok" else []
@@ -50,28 +55,29 @@ def registers_for(persona: dict, skatt: str | None, husbanken: str | None) -> di
     return registers
 
 
-answers_strategy = st.fixed_dictionaries(
+personalia_strategy = st.fixed_dictionaries(
     {
-        "personalia": st.fixed_dictionaries(
+        "adresse_valg": st.sampled_from(["folkeregistrert", "soknad"]),
+        "annen_adresse": st.just(
             {
-                "adresse_valg": st.sampled_from(["folkeregistrert", "soknad"]),
-                "annen_adresse": st.just(
-                    {
-                        "street_name": "Storgata",
-                        "house_number": "5",
-                        "house_letter": "B",
-                        "street_code": None,
-                        "postnummer": "0155",
-                        "poststed": "OSLO",
-                        "kommunenummer": "0301",
-                        "bydelsnummer": None,
-                    }
-                ),
-                "telefon": st.one_of(st.none(), st.from_regex(r"\+47[49][0-9]{7}", fullmatch=True)),
-                "kontonummer": st.one_of(st.none(), st.just("12345678903")),
-                "har_ikke_konto": st.booleans(),
+                "street_name": "Storgata",
+                "house_number": "5",
+                "house_letter": "B",
+                "street_code": None,
+                "postnummer": "0155",
+                "poststed": "OSLO",
+                "kommunenummer": "0301",
+                "bydelsnummer": None,
             }
         ),
+        "telefon": st.one_of(st.none(), st.from_regex(r"\+47[49][0-9]{7}", fullmatch=True)),
+        "kontonummer": st.one_of(st.none(), st.just("12345678903")),
+        "har_ikke_konto": st.booleans(),
+    }
+)
+answers_strategy = st.fixed_dictionaries(
+    {
+        "personalia": personalia_strategy,
         "behov": st.fixed_dictionaries(
             {"hva": text, "hvorfor": text, "nodhjelp": subset(["mat", "bolig", "strom"])}
         ),
@@ -134,19 +140,58 @@ answers_strategy = st.fixed_dictionaries(
 )
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Kort søknad (application.steps.SHORT_STEPS): personalia as in the standard one, what is applied for and
+# whether anything changed, and a comment on the registers' work and family facts.
+short_answers_strategy = st.fixed_dictionaries(
+    {
+        "personalia": personalia_strategy,
+        "behov": st.fixed_dictionaries(
+            {
+                "hva": text,
+                "nodhjelp": subset(["mat", "bolig", "strom"]),
+                "endret": st.booleans(),
+                "hva_endret": text,
+            }
+        ),
+        "arbeid_familie": st.fixed_dictionaries({"kommentar": text}),
+    }
+)
+# (short, answers): the standard application or the short one.
+variant_strategy = st.one_of(
+    st.tuples(st.just(False), answers_strategy), st.tuples(st.just(True), short_answers_strategy)
+)
+SHORT_ANSWERS = {
+    "personalia": {
+        "adresse_valg": "folkeregistrert",
+        "telefon": None,
+        "kontonummer": None,
+        "har_ikke_konto": False,
+    },
+    "behov": {"hva": "Mat", "nodhjelp": [], "endret": True, "hva_endret": "Mistet jobben"},
+    "arbeid_familie": {"kommentar": "Sluttet i oktober"},
+}
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     persona=st.sampled_from(PERSONAS),
-    answers=answers_strategy,
+    variant=variant_strategy,
     skatt=st.sampled_from([None, "ok", "failed"]),
     husbanken=st.sampled_from([None, "ok", "failed"]),
+    failed=subset(FALLIBLE),
     amount=st.one_of(st.none(), st.integers(0, 10_000_000)),
     uploaded=st.booleans(),
     earlier=st.booleans(),
 )
-def test_every_answer_combination_validates(persona, answers, skatt, husbanken, amount, uploaded, earlier):
-    registers = registers_for(persona, skatt, husbanken)
-    requirements = documentation_requirements(answers, registers, today=TODAY)
+# Run whatever hypothesis draws: the short application with every register failed, and with none.
+@example(PERSONAS[0], (True, SHORT_ANSWERS), "failed", "failed", FALLIBLE, 1000, True, False)
+@example(PERSONAS[0], (True, SHORT_ANSWERS), "ok", "ok", [], None, False, True)
+def test_every_answer_combination_validates(
+    persona, variant, skatt, husbanken, failed, amount, uploaded, earlier
+):
+    short, answers = variant
+    registers = registers_for(persona, skatt, husbanken, failed)
+    requirements = documentation_requirements(answers, registers, today=TODAY, short=short)
     amounts = {
         r.key: {"belop": amount, "brutto": amount, "netto": amount, "avdrag": amount, "renter": amount}
         for r in requirements
@@ -162,8 +207,11 @@ def test_every_answer_combination_validates(persona, answers, skatt, husbanken, 
         },
         amounts=amounts,
         sent_at=datetime(2026, 11, 23, 12, 0, tzinfo=UTC),
+        short=short,
     )
     assert soknad_errors(soknad) == []
+    assert soknad["data"]["soknadstype"] == ("kort" if short else "standard")
+    assert soknad["driftsinformasjon"]["utbetalingerFraNavFeilet"] == ("nav_utbetalinger" in failed)
     files = {requirements[0].key: [("fil-12345678.pdf", "a" * 128)]} if uploaded else {}
     vedlegg = filformat.build_vedlegg(
         requirements, files=files, delivered_earlier={r.key for r in requirements} if earlier else set()

@@ -7,7 +7,13 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 from tests.documents import corpus
-from tests.fixtures.browser import check_accessibility, let_logout_page_pass, tab_to, visit
+from tests.fixtures.browser import (
+    check_accessibility,
+    choose_radio_by_keyboard,
+    let_logout_page_pass,
+    tab_to,
+    visit,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -151,8 +157,8 @@ def test_temporarily_closed_municipality_by_keyboard_alone(
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Velg testperson")).to_be_visible()
     check_accessibility(page)
-    page.locator("#sub-uten-konto-stavanger").focus()
-    page.keyboard.press("Space")
+    choose_radio_by_keyboard(page, "sub-uten-konto-stavanger")
+    expect(page.locator("#sub-uten-konto-stavanger")).to_be_checked()
     tab_to(page, "^Logg inn$")
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Søk om økonomisk sosialhjelp")).to_be_visible()

@@ -87,12 +87,11 @@ def test_upload_and_delete_by_keyboard_alone(page, idporten_settings, document_s
     expect(documents).to_contain_text("kontoutskrift.png")
 
 
-def test_without_javascript_the_form_still_works(browser, live_server, idporten_settings, document_settings):
-    context = browser.new_context(locale="nb-NO", base_url=live_server.url, java_script_enabled=False)
-    page = context.new_page()
-    page.goto("/dokumenter/prov-opplasting/")
-    page.locator("#sub-kari-leier-oslo").check()
-    page.get_by_role("button", name="Logg inn").click()
+def test_without_javascript_the_form_still_works(
+    page_without_javascript, idporten_settings, document_settings
+):
+    page = page_without_javascript
+    log_in_as_kari(page)
     page.get_by_label("Velg filer").set_input_files(
         [*files(), {"name": "tom.pdf", "mimeType": "application/pdf", "buffer": b""}]
     )
@@ -100,6 +99,7 @@ def test_without_javascript_the_form_still_works(browser, live_server, idporten_
     documents = page.get_by_role("list", name="Lastet opp")
     expect(documents.get_by_role("listitem")).to_have_count(2)
     expect(page.locator("[data-error-summary]")).to_contain_text("tom.pdf: Filen er tom.")
+    check_accessibility(page)
     page.get_by_role("button", name="Slett husleiekontrakt.pdf").click()
     expect(documents.get_by_role("listitem")).to_have_count(1)
-    context.close()
+    check_accessibility(page)

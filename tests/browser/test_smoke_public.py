@@ -11,4 +11,14 @@ def test_front_page_is_accessible_and_has_a_skip_link(page):
     assert "Hopp til hovedinnhold" in focused
     page.keyboard.press("Enter")
     assert page.url.endswith("#main")
+    # The link must lead somewhere: its target exists and takes the focus, so the next Tab starts there.
+    target = page.evaluate(
+        """() => {
+            const id = document.querySelector('a.skip-link').getAttribute('href').slice(1);
+            const target = document.getElementById(id);
+            const focused = document.activeElement;
+            return {exists: !!target, focused: !!target && (focused === target || target.contains(focused))};
+        }"""
+    )
+    assert target == {"exists": True, "focused": True}, target
     check_accessibility(page)

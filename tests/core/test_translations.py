@@ -47,19 +47,37 @@ def test_every_message_is_translated(language):
     assert "fuzzy" not in result.stderr, result.stderr
 
 
+def _extract_into_copy(tmp_path: Path, language: str, settings, monkeypatch) -> Path:
+    """Run makemessages over a temporary copy of the source and return the .po it writes.
+
+    makemessages writes to the `locale` directory beside the code it scans, so it runs in a copy whose
+    `locale` starts empty: the result holds exactly the texts in the code, and the committed catalogue is
+    never touched.
+    """
+    copy = tmp_path / "digisos"
+    shutil.copytree(SRC, copy, ignore=shutil.ignore_patterns("locale", "__pycache__"))
+    (copy / "locale").mkdir()
+    settings.LOCALE_PATHS = []
+    monkeypatch.chdir(copy)
+    call_command("makemessages", locale=[language], no_obsolete=True, verbosity=0)
+    return copy / "locale" / language / "LC_MESSAGES" / "django.po"
+
+
+def _catalogue_bytes() -> dict[str, bytes]:
+    return {str(path): path.read_bytes() for path in sorted(LOCALE.rglob("django.*"))}
+
+
 @pytest.mark.parametrize("language", TRANSLATED)
 def test_catalogue_covers_every_text_in_the_code(language, tmp_path, settings, monkeypatch):
-    fresh = tmp_path / language / "LC_MESSAGES"
-    fresh.mkdir(parents=True)
-    shutil.copy(LOCALE / language / "LC_MESSAGES" / "django.po", fresh / "django.po")
-    settings.LOCALE_PATHS = [tmp_path]
-    monkeypatch.chdir(SRC)
-    call_command("makemessages", locale=[language], no_obsolete=True, verbosity=0)
+    before = _catalogue_bytes()
+    fresh = _extract_into_copy(tmp_path, language, settings, monkeypatch)
 
+    assert _catalogue_bytes() == before, "the test must not write to the committed catalogues"
+    in_code = _msgids(fresh)
+    assert len(in_code) > 100, "extraction found almost no texts: is it scanning the code?"
     committed = _msgids(LOCALE / language / "LC_MESSAGES" / "django.po")
-    in_code = _msgids(fresh / "django.po")
     missing = sorted(in_code - committed)
-    assert not missing, f"texts without a {language} translation (run makemessages): {missing[:10]}"
+    assert not missing, f"texts without a {language} translation (run `make messages`): {missing[:10]}"
 
 
 @pytest.mark.parametrize("language", TRANSLATED)

@@ -131,16 +131,31 @@ def test_failures_back_off_then_give_up_and_overdue_deliveries_are_raised(
     client, connected, reference_data, document_settings, django_capture_on_commit_callbacks
 ):
     Receiver.objects.filter(pk="4601").update(certificate_pem="")
+    before = datetime.now(UTC)
     with django_capture_on_commit_callbacks(execute=True):
         application = apply(client, citizen("familie-bergen"), upload=False)
+    after = datetime.now(UTC)
     delivery = Delivery.objects.get(case__application=application)
-    assert delivery.status == "waiting" and delivery.next_attempt_at > datetime.now(UTC)
+    assert delivery.status == "waiting" and delivery.attempts == 1
+    delays = [_delay(delivery.next_attempt_at, before, after)]
     assert services.resume_deliveries() == 0  # not due yet
     for _ in range(services.MAX_ATTEMPTS - 1):
         Delivery.objects.filter(pk=delivery.pk).update(
             next_attempt_at=datetime.now(UTC) - timedelta(seconds=1)
         )
+        before = datetime.now(UTC)
         assert services.resume_deliveries() == 1
+        after = datetime.now(UTC)
+        delivery.refresh_from_db()
+        if delivery.next_attempt_at is not None:
+            delays.append(_delay(delivery.next_attempt_at, before, after))
+    # Each failed attempt waits twice as long as the one before, from two minutes up to an hour.
+    expected = [2, 4, 8, 16, 32] + [60] * (services.MAX_ATTEMPTS - 6)
+    assert len(delays) == len(expected)
+    for attempt, ((shortest, longest), minutes) in enumerate(zip(delays, expected, strict=True), start=1):
+        assert shortest <= timedelta(minutes=minutes) <= longest, (
+            f"attempt {attempt} waits between {shortest} and {longest}, not {minutes} minutes"
+        )
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts, delivery.next_attempt_at) == (
         "failed",
@@ -156,3 +171,8 @@ def test_failures_back_off_then_give_up_and_overdue_deliveries_are_raised(
     Delivery.objects.filter(pk=delivery.pk).update(status="available", available_at=friday)
     assert overdue_deliveries(now=datetime(2026, 11, 24, 12, 0, tzinfo=UTC)) == []
     assert [d.pk for d in overdue_deliveries(now=datetime(2026, 11, 24, 16, 0, tzinfo=UTC))] == [delivery.pk]
+
+
+def _delay(next_attempt_at: datetime, before: datetime, after: datetime) -> tuple[timedelta, timedelta]:
+    """The shortest and longest the wait can be, the failed attempt having run between before and after."""
+    return next_attempt_at - after, next_attempt_at - before

@@ -115,3 +115,20 @@ def test_without_recent_help_here_the_standard_application(client, key, kommunen
     assert application.variant == "standard"
     page = client.get(reverse("application:step", args=[application.id, "behov"])).content.decode()
     assert "Steg 2 av 9" in page
+
+
+@pytest.mark.parametrize(
+    ("status", "days", "short"),
+    [
+        ("UTBETALT", -50, True),  # paid 50 days ago: still within the window
+        ("UTBETALT", -51, False),  # 51 days ago: too long
+        ("PLANLAGT_UTBETALING", 14, True),  # planned 14 days ahead: within the window
+        ("PLANLAGT_UTBETALING", 15, False),  # 15 days ahead: too far
+    ],
+)
+def test_the_edges_of_the_kort_soknad_windows(status, days, short):
+    from digisos.application.eligibility import qualifies_for_short
+
+    earlier_case_with_payment("familie-bergen", "4601", status=status, days=days)
+    user = citizen("familie-bergen")
+    assert qualifies_for_short(user, "4601", timezone.localdate()) is short

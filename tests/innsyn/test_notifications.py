@@ -14,7 +14,7 @@ from digisos.exchange.models import Case
 from digisos.innsyn import notifications
 from digisos.innsyn.models import Notification
 from tests.fixtures.exchange import apply, upload_letter
-from tests.fixtures.personas import citizen
+from tests.fixtures.personas import citizen, persona_pid
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data", "document_settings")]
 
@@ -153,3 +153,29 @@ def test_no_sms_or_email_to_a_person_without_contact_details_but_the_site_shows_
         )
     assert smtp.messages == [] and len(RecordingSmsGateway.sent) == 1
     assert Notification.objects.get(user=per).email_sent is False
+
+
+@pytest.mark.parametrize(
+    ("before_deadline", "reminders"),
+    [
+        (timedelta(days=3, minutes=1), 0),  # not yet in the window
+        (timedelta(days=3), 1),  # the window opens three days before
+        (timedelta(minutes=1), 1),  # still open just before the deadline
+        (timedelta(0), 0),  # the deadline has passed: too late to remind
+    ],
+)
+def test_the_reminder_window_is_the_three_days_before_the_deadline(
+    exchange_api, django_capture_on_commit_callbacks, before_deadline, reminders
+):
+    bergen = exchange_api("4601")
+    paper = bergen.post("/saker", {"fodselsnummer": persona_pid("familie-bergen")})
+    assert paper.status_code == 201, paper.content
+    case = Case.objects.get(pk=paper.json()["fiksDigisosId"])
+    deadline = datetime(2026, 12, 10, 12, 0, tzinfo=UTC)
+    document = request_document(case, upload_letter(bergen, case.id), deadline)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert bergen.post(f"/saker/{case.id}/digisos-soker", document).status_code == 200
+    assert Notification.objects.filter(case=case, kind="deadline").count() == 0
+
+    assert notifications.remind_deadlines(now=deadline - before_deadline) == reminders
+    assert Notification.objects.filter(case=case, kind="deadline").count() == reminders

@@ -43,8 +43,8 @@ def test_loading_again_is_a_no_op_and_a_changed_file_reloads(reference_data, tmp
     assert load_municipalities(data).up_to_date
 
 
-def test_routing_by_municipality(reference_data, django_assert_max_num_queries):
-    with django_assert_max_num_queries(1):
+def test_routing_by_municipality(reference_data, django_assert_num_queries):
+    with django_assert_num_queries(1):
         routing = route_to_office(kommunenummer="1804")
     assert routing.outcome == "found"
     assert (routing.office.enhetsnummer, routing.office.name) == ("1804", "Nav Bodø")
@@ -58,9 +58,9 @@ def test_routing_by_oslo_district(reference_data):
     assert routing.geographic_area == "030102"
 
 
-def test_oslo_marka_address_is_moved_to_a_real_district(reference_data, django_assert_max_num_queries):
+def test_oslo_marka_address_is_moved_to_a_real_district(reference_data, django_assert_num_queries):
     # ALUNSJØVEIEN (gatekode 10119): odd numbers from 69 belong to Grorud.
-    with django_assert_max_num_queries(3):
+    with django_assert_num_queries(2):
         routing = route_to_office(
             kommunenummer="0301", bydelsnummer="030117", street_code="10119", house_number="71"
         )
@@ -95,10 +95,13 @@ def test_paper_only_page_says_where_to_send_and_what_to_do_today(reference_data,
     assert "nødhjelp samme dag" in html
 
 
-def test_api_uses_kommuneinfo_field_names(reference_data, client, django_assert_max_num_queries):
-    with django_assert_max_num_queries(3):
+def test_api_uses_kommuneinfo_field_names(reference_data, client, django_assert_num_queries, monkeypatch):
+    from digisos.municipalities import api
+
+    monkeypatch.setattr(api, "_answers", {})  # cold, whichever test asked for Oslo before
+    with django_assert_num_queries(3):
         body = client.get("/api/public/v1/kommuner/0301").json()
-    with django_assert_max_num_queries(1):  # the answer is cached until the municipality changes
+    with django_assert_num_queries(1):  # the answer is cached until the municipality changes
         assert client.get("/api/public/v1/kommuner/0301").json() == body
     assert body["kommunenavn"] == "Oslo"
     assert body["kanMottaSoknader"] is True

@@ -19,7 +19,7 @@ from digisos.core.models import AuditEntry
 from digisos.documents.models import Folder
 from digisos.exchange import inbox, selectors
 from digisos.exchange.models import Case, Delivery
-from digisos.exchange.tidspunkt import parse_tidspunkt
+from digisos.exchange.soker.tidspunkt import parse_tidspunkt
 from digisos.exchange.validation import soker_violations
 from digisos.municipalities.models import ServiceConfiguration
 from tests.documents import corpus

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from digisos.innsyn.fold import fold
+from digisos.exchange.soker.fold import fold
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 SENT = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)

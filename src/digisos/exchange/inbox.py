@@ -24,7 +24,7 @@ from . import services
 from .models import Case, Delivery
 from .selectors import OSLO, has_received, has_sak
 from .services import ExchangeRefused
-from .tidspunkt import format_tidspunkt, parse_tidspunkt
+from .soker.tidspunkt import format_tidspunkt, parse_tidspunkt
 
 DEFAULT_SAKSREFERANSE = "sak-1"
 DEFAULT_SAK_TITTEL = "Økonomisk sosialhjelp"

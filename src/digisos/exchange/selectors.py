@@ -21,7 +21,7 @@ from digisos.documents.models import Document
 from digisos.documents.selectors import MUNICIPAL_CASEWORKER_ROLE
 
 from .models import Case, DeliveredFile, Delivery, Receiver
-from .tidspunkt import parse_tidspunkt
+from .soker.tidspunkt import parse_tidspunkt
 
 OSLO = ZoneInfo("Europe/Oslo")
 SHOWN_STATUSES = (Delivery.Status.AVAILABLE, Delivery.Status.COLLECTED)

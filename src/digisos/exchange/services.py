@@ -39,7 +39,7 @@ from . import metrics, pdf
 from .keys import UnreadableKey, certificate_fingerprint, public_key_fingerprint
 from .models import ApiClient, Case, DeliveredFile, Delivery, Receiver, UsedAssertion
 from .signals import case_events_stored
-from .tidspunkt import parse_tidspunkt
+from .soker.tidspunkt import parse_tidspunkt
 from .tokens import system_username
 from .validation import (
     Violation,

@@ -29,7 +29,7 @@ from joserfc import jwt
 from joserfc.jwk import RSAKey
 
 from digisos.documents.encryption import decrypt_with
-from digisos.exchange.tidspunkt import format_tidspunkt as timestamp
+from digisos.exchange.soker.tidspunkt import format_tidspunkt as timestamp
 
 GRANT_TYPE = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 SYSTEM = {"systemnavn": "DigiSos fagsystem-simulator", "systemversjon": "1.0.0"}

@@ -20,7 +20,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
-from .fold import Letter, Payment, Task, TimelineEntry
+from digisos.exchange.soker.fold import Letter, Payment, Task, TimelineEntry
 
 
 def _escape(value: Any) -> str:

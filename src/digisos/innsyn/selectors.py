@@ -23,9 +23,9 @@ from digisos.application.models import Application
 from digisos.application.requirements import documentation_requirements
 from digisos.documents.models import Document
 from digisos.exchange.models import Case, Delivery
+from digisos.exchange.soker.fold import APPLICATION_TASK_DAYS, DONE, NOT_PROCESSED, CaseView, Task, fold
 from digisos.municipalities.models import Municipality, NavOffice, ServiceConfiguration
 
-from .fold import APPLICATION_TASK_DAYS, DONE, NOT_PROCESSED, CaseView, Task, fold
 from .models import Notification
 
 log = structlog.get_logger(__name__)

@@ -14,8 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from digisos.exchange.soker.fold import CaseView
+
 from . import selectors, services
-from .fold import CaseView
 
 TIMELINE_SHOWN = 20
 

@@ -20,7 +20,7 @@ import random
 import sys
 import time
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,15 +29,21 @@ sys.path[:0] = [str(ROOT), str(ROOT / "src")]
 from bench.application import session_for  # noqa: E402
 from bench.exchange import CLIENT_ID, KOMMUNENUMMER, SOFIE, persona_pid  # noqa: E402
 
+from digisos.exchange.soker import builders  # noqa: E402
+from digisos.exchange.soker.constants import (  # noqa: E402
+    EventType,
+    KravStatus,
+    SaksStatus,
+    SoknadsStatus,
+    UtbetalingStatus,
+    Utfall,
+)
+
 CASE_PAGE_PERSON = "tromso-enslig-forsorger"
 CASE_PAGE_EVENTS = 500
 CASE_PAGE_LETTERS = 6  # stored PDFs in each case's letters folder; later letters go by post (SvarUt)
 MY_CASES = 50
 OFFICES = ["1201", "1202", "1203"]
-
-
-def stamp(at: datetime) -> str:
-    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{at.microsecond // 1000:03d}Z"
 
 
 class Story:
@@ -54,28 +60,30 @@ class Story:
 
     def add(self, kind: str, **fields) -> None:
         self.at += self.step * self.rng.uniform(0.6, 1.0)  # never past the end
-        self.events.append({"type": kind, "hendelsestidspunkt": stamp(self.at), **fields})
+        self.events.append(builders.event(kind, at=self.at, **fields))
 
     def letter(self) -> dict:
         if self.letters:
-            return {"type": "dokumentlager", "id": self.letters.pop(0)}
+            return builders.dokumentlager(self.letters.pop(0))
         self.svarut += 1
-        return {"type": "svarut", "id": str(uuid.UUID(int=self.rng.getrandbits(128), version=4)), "nr": 1}
+        return builders.svarut(str(uuid.UUID(int=self.rng.getrandbits(128), version=4)), 1)
 
     def day(self, offset: int = 0) -> str:
         return (self.at + timedelta(days=offset)).date().isoformat()
 
     def deadline(self, days: int) -> str:
-        return stamp(self.at.replace(hour=12, minute=0, second=0, microsecond=0) + timedelta(days=days))
+        return builders.tidspunkt(
+            self.at.replace(hour=12, minute=0, second=0, microsecond=0) + timedelta(days=days)
+        )
 
 
 def story(rng: random.Random, count: int, start: datetime, end: datetime, letters: list[str]) -> list[dict]:
     """`count` events between start and end: received, assigned, in progress, then a stream of what a long
     case brings, month by month."""
     s = Story(rng, start, (end - start) / count, letters)
-    s.add("soknadsStatus", status="MOTTATT")
-    s.add("tildeltNavKontor", navKontor=OFFICES[0])
-    s.add("soknadsStatus", status="UNDER_BEHANDLING")
+    s.add(EventType.SOKNADS_STATUS, status=SoknadsStatus.MOTTATT)
+    s.add(EventType.TILDELT_NAV_KONTOR, navKontor=OFFICES[0])
+    s.add(EventType.SOKNADS_STATUS, status=SoknadsStatus.UNDER_BEHANDLING)
     saker: list[str] = []
     payments: dict[str, str] = {}  # utbetalingsreferanse → status
     month = 0
@@ -86,14 +94,21 @@ def story(rng: random.Random, count: int, start: datetime, end: datetime, letter
                 reference = f"sak-{len(saker) + 1}"
                 saker.append(reference)
                 title = rng.choice(["Livsopphold", "Husleie", "Strøm", "Tannlege", "Barnehage", "Depositum"])
-                s.add("saksStatus", referanse=reference, tittel=title, status="UNDER_BEHANDLING")
+                s.add(
+                    EventType.SAKS_STATUS,
+                    referanse=reference,
+                    tittel=title,
+                    status=SaksStatus.UNDER_BEHANDLING,
+                )
             else:
-                s.add("saksStatus", referanse=rng.choice(saker), status="UNDER_BEHANDLING")
+                s.add(EventType.SAKS_STATUS, referanse=rng.choice(saker), status=SaksStatus.UNDER_BEHANDLING)
         elif roll < 0.08:
             s.add(
-                "vedtakFattet",
+                EventType.VEDTAK_FATTET,
                 saksreferanse=rng.choice(saker),
-                utfall=rng.choice(["INNVILGET", "INNVILGET", "DELVIS_INNVILGET", "AVSLATT"]),
+                utfall=rng.choice(
+                    [Utfall.INNVILGET, Utfall.INNVILGET, Utfall.DELVIS_INNVILGET, Utfall.AVSLATT]
+                ),
                 vedtaksfil={"referanse": s.letter()},
             )
         elif roll < 0.11:
@@ -118,14 +133,14 @@ def story(rng: random.Random, count: int, start: datetime, end: datetime, letter
                 )
             ]
             extra = {"forvaltningsbrev": {"referanse": s.letter()}} if documents else {}
-            s.add("dokumentasjonEtterspurt", dokumenter=documents, **extra)
+            s.add(EventType.DOKUMENTASJON_ETTERSPURT, dokumenter=documents, **extra)
         elif roll < 0.12:
-            s.add("forelopigSvar", forvaltningsbrev={"referanse": s.letter()})
+            s.add(EventType.FORELOPIG_SVAR, forvaltningsbrev={"referanse": s.letter()})
         elif roll < 0.13:
-            s.add("tildeltNavKontor", navKontor=rng.choice(OFFICES))
+            s.add(EventType.TILDELT_NAV_KONTOR, navKontor=rng.choice(OFFICES))
         elif roll < 0.15:
             s.add(
-                "rammevedtak",
+                EventType.RAMMEVEDTAK,
                 rammevedtaksreferanse=f"ramme-{month}",
                 saksreferanse=rng.choice(saker),
                 beskrivelse="Livsopphold i tre måneder",
@@ -135,40 +150,51 @@ def story(rng: random.Random, count: int, start: datetime, end: datetime, letter
             )
         elif roll < 0.25:
             s.add(
-                "vilkar",
+                EventType.VILKAR,
                 vilkarreferanse=f"vilkar-{rng.randint(1, 8)}",
                 saksreferanse=rng.choice(saker),
                 utbetalingsreferanse=rng.sample(sorted(payments), min(len(payments), 2)),
                 tittel=rng.choice(["Registrer deg som arbeidssøker", "Søk bostøtte", "Møt til samtale"]),
                 beskrivelse="Innen to uker.",
-                status=rng.choice(["RELEVANT", "RELEVANT", "OPPFYLT", "ANNULLERT"]),
+                status=rng.choice(
+                    [KravStatus.RELEVANT, KravStatus.RELEVANT, KravStatus.OPPFYLT, KravStatus.ANNULLERT]
+                ),
             )
         elif roll < 0.33:
             s.add(
-                "dokumentasjonkrav",
+                EventType.DOKUMENTASJONKRAV,
                 dokumentasjonkravreferanse=f"krav-{rng.randint(1, 6)}",
                 saksreferanse=rng.choice(saker),
                 utbetalingsreferanse=rng.sample(sorted(payments), min(len(payments), 1)),
                 tittel=rng.choice(["Kvittering for husleie", "Strømregning", "Kontoutskrift"]),
                 beskrivelse="Lever kvittering.",
                 frist=s.deadline(rng.randint(10, 30)),
-                status=rng.choice(["RELEVANT", "RELEVANT", "LEVERT_TIDLIGERE", "OPPFYLT"]),
+                status=rng.choice(
+                    [
+                        KravStatus.RELEVANT,
+                        KravStatus.RELEVANT,
+                        KravStatus.LEVERT_TIDLIGERE,
+                        KravStatus.OPPFYLT,
+                    ]
+                ),
             )
         elif roll < 0.36:
-            s.add("saksStatus", referanse=rng.choice(saker), status="UNDER_BEHANDLING")
+            s.add(EventType.SAKS_STATUS, referanse=rng.choice(saker), status=SaksStatus.UNDER_BEHANDLING)
         else:
-            planned = [r for r, status in payments.items() if status == "PLANLAGT_UTBETALING"]
+            planned = [r for r, status in payments.items() if status == UtbetalingStatus.PLANLAGT_UTBETALING]
             if planned and rng.random() < 0.55:
                 reference = rng.choice(planned)  # an update: the planned payment is paid (or stopped)
-                status = rng.choice(["UTBETALT"] * 8 + ["STOPPET", "ANNULLERT"])
+                status = rng.choice(
+                    [UtbetalingStatus.UTBETALT] * 8 + [UtbetalingStatus.STOPPET, UtbetalingStatus.ANNULLERT]
+                )
             else:
                 month += 1
                 reference = f"utb-{month}"
-                status = "PLANLAGT_UTBETALING"
+                status = UtbetalingStatus.PLANLAGT_UTBETALING
             payments[reference] = status
             number = int(reference.split("-")[1])
             s.add(
-                "utbetaling",
+                EventType.UTBETALING,
                 utbetalingsreferanse=reference,
                 saksreferanse=saker[number % len(saker)],
                 rammevedtaksreferanse=f"ramme-{number // 3}",
@@ -176,7 +202,7 @@ def story(rng: random.Random, count: int, start: datetime, end: datetime, letter
                 belop=rng.randint(20, 150) * 100,
                 beskrivelse=rng.choice(["Livsopphold", "Husleie", "Strøm"]),
                 forfallsdato=s.day(3),
-                **({"utbetalingsdato": s.day(3)} if status == "UTBETALT" else {}),
+                **({"utbetalingsdato": s.day(3)} if status == UtbetalingStatus.UTBETALT else {}),
                 fom=s.day(-27),
                 tom=s.day(3),
                 annenMottaker=number % 4 == 0,
@@ -188,11 +214,7 @@ def story(rng: random.Random, count: int, start: datetime, end: datetime, letter
 
 
 def document(events: list[dict]) -> dict:
-    return {
-        "version": "1.0.0",
-        "avsender": {"systemnavn": "bench", "systemversjon": "1"},
-        "hendelser": events,
-    }
+    return dict(builders.document(*events, avsender={"systemnavn": "bench", "systemversjon": "1"}))
 
 
 def setup(users: int, target: Path) -> None:

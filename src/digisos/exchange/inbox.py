@@ -24,6 +24,8 @@ from . import services
 from .models import Case, Delivery
 from .selectors import OSLO, has_received, has_sak
 from .services import ExchangeRefused
+from .soker import builders
+from .soker.constants import SoknadsStatus, UtbetalingStatus
 from .soker.tidspunkt import format_tidspunkt, parse_tidspunkt
 
 DEFAULT_SAKSREFERANSE = "sak-1"
@@ -79,26 +81,6 @@ def deadline_timestamp(day: date) -> str:
 # --- Events (pure) ----------------------------------------------------------------------------------------
 
 
-def _letter_reference(document_id: str) -> dict[str, str]:
-    return {"type": "dokumentlager", "id": document_id}
-
-
-def soknads_status_event(status: str, *, at: str) -> dict[str, Any]:
-    return {"type": "soknadsStatus", "hendelsestidspunkt": at, "status": status}
-
-
-def saks_status_event(
-    referanse: str, *, at: str, tittel: str = DEFAULT_SAK_TITTEL, status: str = "UNDER_BEHANDLING"
-) -> dict[str, Any]:
-    return {
-        "type": "saksStatus",
-        "hendelsestidspunkt": at,
-        "referanse": referanse,
-        "tittel": tittel,
-        "status": status,
-    }
-
-
 def document_request_event(
     *,
     dokumenttype: str,
@@ -108,31 +90,13 @@ def document_request_event(
     letter_id: str | None = None,
     dokumentreferanse: str | None = None,
 ) -> dict[str, Any]:
-    dokument: dict[str, Any] = {
-        "dokumenttype": dokumenttype,
-        "innsendelsesfrist": deadline_timestamp(frist),
-        "dokumentreferanse": dokumentreferanse or str(uuid.uuid4()),
-    }
-    if tilleggsinformasjon:
-        dokument["tilleggsinformasjon"] = tilleggsinformasjon
-    event: dict[str, Any] = {
-        "type": "dokumentasjonEtterspurt",
-        "hendelsestidspunkt": at,
-        "dokumenter": [dokument],
-    }
-    if letter_id:
-        event["forvaltningsbrev"] = {"referanse": _letter_reference(letter_id)}
-    return event
-
-
-def decision_event(*, saksreferanse: str, utfall: str, letter_id: str, at: str) -> dict[str, Any]:
-    return {
-        "type": "vedtakFattet",
-        "hendelsestidspunkt": at,
-        "saksreferanse": saksreferanse,
-        "utfall": utfall,
-        "vedtaksfil": {"referanse": _letter_reference(letter_id)},
-    }
+    dokument = builders.dokument(
+        dokumenttype,
+        tilleggsinformasjon=tilleggsinformasjon or None,
+        innsendelsesfrist=deadline_timestamp(frist),
+        dokumentreferanse=dokumentreferanse or str(uuid.uuid4()),
+    )
+    return builders.dokumentasjon_etterspurt([dokument], forvaltningsbrev=letter_id, at=at)
 
 
 def payment_event(
@@ -145,20 +109,17 @@ def payment_event(
     at: str,
     utbetalingsreferanse: str | None = None,
 ) -> dict[str, Any]:
-    event: dict[str, Any] = {
-        "type": "utbetaling",
-        "hendelsestidspunkt": at,
-        "utbetalingsreferanse": utbetalingsreferanse or f"utbetaling-{uuid.uuid4()}",
-        "saksreferanse": saksreferanse,
-        "status": status,
-        "belop": belop,
-        "beskrivelse": beskrivelse,
-        "forfallsdato": forfallsdato.isoformat(),
-        "annenMottaker": False,
-    }
-    if status == "UTBETALT":
-        event["utbetalingsdato"] = forfallsdato.isoformat()
-    return event
+    return builders.utbetaling(
+        utbetalingsreferanse or f"utbetaling-{uuid.uuid4()}",
+        at=at,
+        saksreferanse=saksreferanse,
+        status=status,
+        belop=belop,
+        beskrivelse=beskrivelse,
+        forfallsdato=forfallsdato,
+        annenMottaker=False,
+        utbetalingsdato=forfallsdato if status == UtbetalingStatus.UTBETALT else None,
+    )
 
 
 # --- Actions (each one transaction) -----------------------------------------------------------------------
@@ -180,13 +141,15 @@ def _receive(actor: User, case: Case) -> Case:
     for delivery in case.deliveries.filter(status=Delivery.Status.AVAILABLE).order_by("pk"):
         services.acknowledge(actor=actor, delivery=delivery)
     if not has_received(case.soker):
-        case = _append(actor, case, lambda at: soknads_status_event("MOTTATT", at=at))
+        case = _append(actor, case, lambda at: builders.soknads_status(SoknadsStatus.MOTTATT, at=at))
     return case
 
 
 def _ensure_sak(actor: User, case: Case, referanse: str) -> Case:
     if not has_sak(case.soker, referanse):
-        case = _append(actor, case, lambda at: saks_status_event(referanse, at=at))
+        case = _append(
+            actor, case, lambda at: builders.saks_status(referanse, tittel=DEFAULT_SAK_TITTEL, at=at)
+        )
     return case
 
 
@@ -223,7 +186,7 @@ def mark_received(*, actor: User, case: Case) -> Received:
         stored = False
         if not has_received(case.soker):
             try:
-                _append(actor, case, lambda at: soknads_status_event("MOTTATT", at=at))
+                _append(actor, case, lambda at: builders.soknads_status(SoknadsStatus.MOTTATT, at=at))
                 stored = True
             except ExchangeRefused as refused:
                 if refused.code not in ("updates_not_enabled", "updates_temporarily_disabled"):
@@ -234,7 +197,7 @@ def mark_received(*, actor: User, case: Case) -> Received:
 def set_status(*, actor: User, case: Case, status: str) -> Case:
     with transaction.atomic():
         case = _receive(actor, _locked(case))
-        return _append(actor, case, lambda at: soknads_status_event(status, at=at))
+        return _append(actor, case, lambda at: builders.soknads_status(status, at=at))
 
 
 def request_documents(
@@ -280,7 +243,9 @@ def record_decision(
         return _append(
             actor,
             case,
-            lambda at: decision_event(saksreferanse=saksreferanse, utfall=utfall, letter_id=letter_id, at=at),
+            lambda at: builders.vedtak_fattet(
+                saksreferanse=saksreferanse, utfall=utfall, vedtaksfil=letter_id, at=at
+            ),
         )
 
 

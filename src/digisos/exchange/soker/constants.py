@@ -32,6 +32,8 @@ class SoknadsStatus(StrEnum):
     BEHANDLES_IKKE = "BEHANDLES_IKKE"
 
 
+SOKNADS_STATUSES = frozenset(SoknadsStatus)  # `in` on a StrEnum refuses a plain string before Python 3.12
+
 # Not in the schema: what an application is before the case system has said MOTTATT (NAV's innsyn says SENDT).
 SENDT = "SENDT"
 

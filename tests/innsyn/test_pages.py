@@ -253,4 +253,3 @@ def test_a_cached_fold_is_used_until_the_document_changes(client, sofie_case, ex
     ]
     assert exchange_api("4601").post(f"/saker/{sofie_case.id}/digisos-soker", document).status_code == 200
     assert re.search(r"Status:\s*Ferdig behandlet\s*</h2>", client.get(url).content.decode())
-

@@ -30,14 +30,7 @@ from bench.application import session_for  # noqa: E402
 from bench.exchange import CLIENT_ID, KOMMUNENUMMER, SOFIE, persona_pid  # noqa: E402
 
 from digisos.exchange.soker import builders  # noqa: E402
-from digisos.exchange.soker.constants import (  # noqa: E402
-    EventType,
-    KravStatus,
-    SaksStatus,
-    SoknadsStatus,
-    UtbetalingStatus,
-    Utfall,
-)
+from digisos.exchange.soker import constants as soker  # noqa: E402
 
 CASE_PAGE_PERSON = "tromso-enslig-forsorger"
 CASE_PAGE_EVENTS = 500
@@ -81,9 +74,9 @@ def story(rng: random.Random, count: int, start: datetime, end: datetime, letter
     """`count` events between start and end: received, assigned, in progress, then a stream of what a long
     case brings, month by month."""
     s = Story(rng, start, (end - start) / count, letters)
-    s.add(EventType.SOKNADS_STATUS, status=SoknadsStatus.MOTTATT)
-    s.add(EventType.TILDELT_NAV_KONTOR, navKontor=OFFICES[0])
-    s.add(EventType.SOKNADS_STATUS, status=SoknadsStatus.UNDER_BEHANDLING)
+    s.add(soker.EventType.SOKNADS_STATUS, status=soker.SoknadsStatus.MOTTATT)
+    s.add(soker.EventType.TILDELT_NAV_KONTOR, navKontor=OFFICES[0])
+    s.add(soker.EventType.SOKNADS_STATUS, status=soker.SoknadsStatus.UNDER_BEHANDLING)
     saker: list[str] = []
     payments: dict[str, str] = {}  # utbetalingsreferanse → status
     month = 0
@@ -95,19 +88,28 @@ def story(rng: random.Random, count: int, start: datetime, end: datetime, letter
                 saker.append(reference)
                 title = rng.choice(["Livsopphold", "Husleie", "Strøm", "Tannlege", "Barnehage", "Depositum"])
                 s.add(
-                    EventType.SAKS_STATUS,
+                    soker.EventType.SAKS_STATUS,
                     referanse=reference,
                     tittel=title,
-                    status=SaksStatus.UNDER_BEHANDLING,
+                    status=soker.SaksStatus.UNDER_BEHANDLING,
                 )
             else:
-                s.add(EventType.SAKS_STATUS, referanse=rng.choice(saker), status=SaksStatus.UNDER_BEHANDLING)
+                s.add(
+                    soker.EventType.SAKS_STATUS,
+                    referanse=rng.choice(saker),
+                    status=soker.SaksStatus.UNDER_BEHANDLING,
+                )
         elif roll < 0.08:
             s.add(
-                EventType.VEDTAK_FATTET,
+                soker.EventType.VEDTAK_FATTET,
                 saksreferanse=rng.choice(saker),
                 utfall=rng.choice(
-                    [Utfall.INNVILGET, Utfall.INNVILGET, Utfall.DELVIS_INNVILGET, Utfall.AVSLATT]
+                    [
+                        soker.Utfall.INNVILGET,
+                        soker.Utfall.INNVILGET,
+                        soker.Utfall.DELVIS_INNVILGET,
+                        soker.Utfall.AVSLATT,
+                    ]
                 ),
                 vedtaksfil={"referanse": s.letter()},
             )
@@ -133,14 +135,14 @@ def story(rng: random.Random, count: int, start: datetime, end: datetime, letter
                 )
             ]
             extra = {"forvaltningsbrev": {"referanse": s.letter()}} if documents else {}
-            s.add(EventType.DOKUMENTASJON_ETTERSPURT, dokumenter=documents, **extra)
+            s.add(soker.EventType.DOKUMENTASJON_ETTERSPURT, dokumenter=documents, **extra)
         elif roll < 0.12:
-            s.add(EventType.FORELOPIG_SVAR, forvaltningsbrev={"referanse": s.letter()})
+            s.add(soker.EventType.FORELOPIG_SVAR, forvaltningsbrev={"referanse": s.letter()})
         elif roll < 0.13:
-            s.add(EventType.TILDELT_NAV_KONTOR, navKontor=rng.choice(OFFICES))
+            s.add(soker.EventType.TILDELT_NAV_KONTOR, navKontor=rng.choice(OFFICES))
         elif roll < 0.15:
             s.add(
-                EventType.RAMMEVEDTAK,
+                soker.EventType.RAMMEVEDTAK,
                 rammevedtaksreferanse=f"ramme-{month}",
                 saksreferanse=rng.choice(saker),
                 beskrivelse="Livsopphold i tre måneder",
@@ -150,19 +152,24 @@ def story(rng: random.Random, count: int, start: datetime, end: datetime, letter
             )
         elif roll < 0.25:
             s.add(
-                EventType.VILKAR,
+                soker.EventType.VILKAR,
                 vilkarreferanse=f"vilkar-{rng.randint(1, 8)}",
                 saksreferanse=rng.choice(saker),
                 utbetalingsreferanse=rng.sample(sorted(payments), min(len(payments), 2)),
                 tittel=rng.choice(["Registrer deg som arbeidssøker", "Søk bostøtte", "Møt til samtale"]),
                 beskrivelse="Innen to uker.",
                 status=rng.choice(
-                    [KravStatus.RELEVANT, KravStatus.RELEVANT, KravStatus.OPPFYLT, KravStatus.ANNULLERT]
+                    [
+                        soker.KravStatus.RELEVANT,
+                        soker.KravStatus.RELEVANT,
+                        soker.KravStatus.OPPFYLT,
+                        soker.KravStatus.ANNULLERT,
+                    ]
                 ),
             )
         elif roll < 0.33:
             s.add(
-                EventType.DOKUMENTASJONKRAV,
+                soker.EventType.DOKUMENTASJONKRAV,
                 dokumentasjonkravreferanse=f"krav-{rng.randint(1, 6)}",
                 saksreferanse=rng.choice(saker),
                 utbetalingsreferanse=rng.sample(sorted(payments), min(len(payments), 1)),
@@ -171,30 +178,37 @@ def story(rng: random.Random, count: int, start: datetime, end: datetime, letter
                 frist=s.deadline(rng.randint(10, 30)),
                 status=rng.choice(
                     [
-                        KravStatus.RELEVANT,
-                        KravStatus.RELEVANT,
-                        KravStatus.LEVERT_TIDLIGERE,
-                        KravStatus.OPPFYLT,
+                        soker.KravStatus.RELEVANT,
+                        soker.KravStatus.RELEVANT,
+                        soker.KravStatus.LEVERT_TIDLIGERE,
+                        soker.KravStatus.OPPFYLT,
                     ]
                 ),
             )
         elif roll < 0.36:
-            s.add(EventType.SAKS_STATUS, referanse=rng.choice(saker), status=SaksStatus.UNDER_BEHANDLING)
+            s.add(
+                soker.EventType.SAKS_STATUS,
+                referanse=rng.choice(saker),
+                status=soker.SaksStatus.UNDER_BEHANDLING,
+            )
         else:
-            planned = [r for r, status in payments.items() if status == UtbetalingStatus.PLANLAGT_UTBETALING]
+            planned = [
+                r for r, status in payments.items() if status == soker.UtbetalingStatus.PLANLAGT_UTBETALING
+            ]
             if planned and rng.random() < 0.55:
                 reference = rng.choice(planned)  # an update: the planned payment is paid (or stopped)
                 status = rng.choice(
-                    [UtbetalingStatus.UTBETALT] * 8 + [UtbetalingStatus.STOPPET, UtbetalingStatus.ANNULLERT]
+                    [soker.UtbetalingStatus.UTBETALT] * 8
+                    + [soker.UtbetalingStatus.STOPPET, soker.UtbetalingStatus.ANNULLERT]
                 )
             else:
                 month += 1
                 reference = f"utb-{month}"
-                status = UtbetalingStatus.PLANLAGT_UTBETALING
+                status = soker.UtbetalingStatus.PLANLAGT_UTBETALING
             payments[reference] = status
             number = int(reference.split("-")[1])
             s.add(
-                EventType.UTBETALING,
+                soker.EventType.UTBETALING,
                 utbetalingsreferanse=reference,
                 saksreferanse=saker[number % len(saker)],
                 rammevedtaksreferanse=f"ramme-{number // 3}",
@@ -202,7 +216,7 @@ def story(rng: random.Random, count: int, start: datetime, end: datetime, letter
                 belop=rng.randint(20, 150) * 100,
                 beskrivelse=rng.choice(["Livsopphold", "Husleie", "Strøm"]),
                 forfallsdato=s.day(3),
-                **({"utbetalingsdato": s.day(3)} if status == UtbetalingStatus.UTBETALT else {}),
+                **({"utbetalingsdato": s.day(3)} if status == soker.UtbetalingStatus.UTBETALT else {}),
                 fom=s.day(-27),
                 tom=s.day(3),
                 annenMottaker=number % 4 == 0,

@@ -5,14 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 from hypothesis import strategies as st
 
 from digisos.exchange.soker import builders
-from digisos.exchange.soker.constants import (
-    EventType,
-    KravStatus,
-    SaksStatus,
-    SoknadsStatus,
-    UtbetalingStatus,
-    Utfall,
-)
+from digisos.exchange.soker import constants as soker
 
 BASE = datetime(2026, 11, 1, 8, 0, tzinfo=UTC)
 REFS = st.sampled_from(["sak-1", "sak-2", "default"])
@@ -43,27 +36,29 @@ def optional(**fields):
 
 
 EVENT_BODIES = {
-    EventType.SOKNADS_STATUS: st.fixed_dictionaries({"status": st.sampled_from(list(SoknadsStatus))}),
-    EventType.TILDELT_NAV_KONTOR: st.fixed_dictionaries(
+    soker.EventType.SOKNADS_STATUS: st.fixed_dictionaries(
+        {"status": st.sampled_from(list(soker.SoknadsStatus))}
+    ),
+    soker.EventType.TILDELT_NAV_KONTOR: st.fixed_dictionaries(
         {"navKontor": st.sampled_from(["1201", "1202", "0315"])}
     ),
-    EventType.SAKS_STATUS: st.tuples(
+    soker.EventType.SAKS_STATUS: st.tuples(
         st.fixed_dictionaries({"referanse": REFS}),
         optional(
             tittel=TEXT,
-            status=st.sampled_from(list(SaksStatus)),
+            status=st.sampled_from(list(soker.SaksStatus)),
         ),
     ),
-    EventType.VEDTAK_FATTET: st.tuples(
+    soker.EventType.VEDTAK_FATTET: st.tuples(
         st.fixed_dictionaries(
             {"saksreferanse": REFS, "vedtaksfil": st.fixed_dictionaries({"referanse": FILE})}
         ),
         optional(
-            utfall=st.sampled_from(list(Utfall)),
+            utfall=st.sampled_from(list(soker.Utfall)),
             vedlegg=st.lists(st.fixed_dictionaries({"tittel": TEXT, "referanse": FILE}), max_size=2),
         ),
     ),
-    EventType.DOKUMENTASJON_ETTERSPURT: st.tuples(
+    soker.EventType.DOKUMENTASJON_ETTERSPURT: st.tuples(
         st.fixed_dictionaries(
             {
                 "dokumenter": st.lists(
@@ -82,14 +77,14 @@ EVENT_BODIES = {
         ),
         optional(forvaltningsbrev=st.fixed_dictionaries({"referanse": FILE})),
     ),
-    EventType.FORELOPIG_SVAR: st.fixed_dictionaries(
+    soker.EventType.FORELOPIG_SVAR: st.fixed_dictionaries(
         {"forvaltningsbrev": st.fixed_dictionaries({"referanse": FILE})}
     ),
-    EventType.UTBETALING: st.tuples(
+    soker.EventType.UTBETALING: st.tuples(
         st.fixed_dictionaries({"utbetalingsreferanse": PAYMENT_REFS}),
         optional(
             saksreferanse=REFS,
-            status=st.sampled_from(list(UtbetalingStatus)),
+            status=st.sampled_from(list(soker.UtbetalingStatus)),
             belop=st.integers(0, 50_000) | st.floats(0, 50_000, allow_nan=False),
             beskrivelse=TEXT,
             forfallsdato=st.integers(0, 60).map(day),
@@ -102,7 +97,7 @@ EVENT_BODIES = {
             utbetalingsmetode=TEXT,
         ),
     ),
-    EventType.VILKAR: st.tuples(
+    soker.EventType.VILKAR: st.tuples(
         st.fixed_dictionaries({"vilkarreferanse": st.sampled_from(["v-1", "v-2"])}),
         optional(
             saksreferanse=REFS,
@@ -110,11 +105,16 @@ EVENT_BODIES = {
             tittel=TEXT,
             beskrivelse=TEXT,
             status=st.sampled_from(
-                [KravStatus.RELEVANT, KravStatus.ANNULLERT, KravStatus.OPPFYLT, KravStatus.IKKE_OPPFYLT]
+                [
+                    soker.KravStatus.RELEVANT,
+                    soker.KravStatus.ANNULLERT,
+                    soker.KravStatus.OPPFYLT,
+                    soker.KravStatus.IKKE_OPPFYLT,
+                ]
             ),
         ),
     ),
-    EventType.DOKUMENTASJONKRAV: st.tuples(
+    soker.EventType.DOKUMENTASJONKRAV: st.tuples(
         st.fixed_dictionaries({"dokumentasjonkravreferanse": st.sampled_from(["k-1", "k-2"])}),
         optional(
             saksreferanse=REFS,
@@ -122,10 +122,10 @@ EVENT_BODIES = {
             tittel=TEXT,
             beskrivelse=TEXT,
             frist=st.integers(0, 60 * 24 * 30).map(timestamp),
-            status=st.sampled_from(list(KravStatus)),
+            status=st.sampled_from(list(soker.KravStatus)),
         ),
     ),
-    EventType.RAMMEVEDTAK: st.tuples(
+    soker.EventType.RAMMEVEDTAK: st.tuples(
         st.fixed_dictionaries({"rammevedtaksreferanse": st.just("r-1")}),
         optional(
             saksreferanse=REFS, beskrivelse=TEXT, belop=st.integers(0, 9999), fom=st.integers(0, 9).map(day)
@@ -150,6 +150,6 @@ def events(draw):
 
 @st.composite
 def documents(draw, max_events: int = 25):
-    received = builders.soknads_status(SoknadsStatus.MOTTATT, at=timestamp(0))
+    received = builders.soknads_status(soker.SoknadsStatus.MOTTATT, at=timestamp(0))
     rest = draw(st.lists(events(), max_size=max_events))
     return builders.document(received, *rest, avsender={"systemnavn": "prop", "systemversjon": "1"})

@@ -177,12 +177,8 @@ def reported_events(
             builders.dokumentasjon_etterspurt([dokument], forvaltningsbrev=letters["etterspurt"], at=next(at))
         )
     if reached >= STATES.index("decided"):
-        events.append(builders.saks_status(SAK, tittel="Livsopphold", at=next(at)))
-        events.append(
-            builders.vedtak_fattet(
-                saksreferanse=SAK, utfall=Utfall.INNVILGET, vedtaksfil=letters["vedtak"], at=next(at)
-            )
-        )
+        events += decision_events(letters["vedtak"], start=next(at))
+        next(at)
     if reached >= STATES.index("paid"):
         payment = {
             "saksreferanse": SAK,
@@ -206,6 +202,23 @@ def reported_events(
         )
         events.append(builders.soknads_status(SoknadsStatus.FERDIGBEHANDLET, at=next(at)))
     return events
+
+
+def decision_events(
+    letter_id: str,
+    *,
+    start: datetime,
+    saksreferanse: str = SAK,
+    tittel: str = "Livsopphold",
+    utfall: str = Utfall.INNVILGET,
+) -> list[dict[str, Any]]:
+    """A sak and the decision in it with its letter, a minute apart from `start`."""
+    return [
+        builders.saks_status(saksreferanse, tittel=tittel, status=None, at=start),
+        builders.vedtak_fattet(
+            saksreferanse=saksreferanse, utfall=utfall, vedtaksfil=letter_id, at=start + timedelta(minutes=1)
+        ),
+    ]
 
 
 def report(case: Case, events: list[dict[str, Any]]) -> Case:

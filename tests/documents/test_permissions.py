@@ -7,7 +7,7 @@ sent case only through a new ettersendelse.
 
 import uuid
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.contrib.auth.models import Group
@@ -21,7 +21,8 @@ from digisos.documents.models import Document, Folder
 from digisos.exchange.models import Case
 from digisos.exchange.simulator import letter_pdf
 from digisos.exchange.soker import builders
-from digisos.exchange.soker.constants import EventType, SoknadsStatus, Utfall
+from digisos.exchange.soker.constants import SoknadsStatus
+from tests.factories import decision_events
 from tests.fixtures.exchange import upload_letter
 from tests.fixtures.personas import persona_pid
 
@@ -300,18 +301,7 @@ def _soker(*events: dict) -> dict:
 
 
 def _decision(letter_id: str) -> list[dict]:
-    return [
-        builders.event(
-            EventType.SAKS_STATUS, at="2026-11-23T10:01:00.000Z", referanse="s1", tittel="Livsopphold"
-        ),
-        builders.event(
-            EventType.VEDTAK_FATTET,
-            at="2026-11-23T10:02:00.000Z",
-            saksreferanse="s1",
-            utfall=Utfall.INNVILGET,
-            vedtaksfil=builders.letter(letter_id),
-        ),
-    ]
+    return decision_events(letter_id, start=datetime(2026, 11, 23, 10, 1, tzinfo=UTC), saksreferanse="s1")
 
 
 def test_the_citizen_cannot_delete_the_decision_letter_and_the_case_system_can_still_report(

@@ -5,6 +5,7 @@ letters; another municipality sees nothing."""
 import json
 import threading
 import uuid
+from datetime import UTC, datetime
 
 import pytest
 from django.db import connection
@@ -15,9 +16,10 @@ from digisos.core.models import AuditEntry
 from digisos.exchange.models import Case, Delivery
 from digisos.exchange.simulator import decrypt, letter_pdf
 from digisos.exchange.soker import builders
-from digisos.exchange.soker.constants import EventType, SoknadsStatus, Utfall
+from digisos.exchange.soker.constants import EventType, SoknadsStatus
 from digisos.municipalities.models import ServiceConfiguration
 from digisos.registers.adapters.local import load_population
+from tests.factories import decision_events
 from tests.fixtures.documents import openssl_decrypt
 from tests.fixtures.exchange import apply, token_for
 from tests.fixtures.personas import citizen
@@ -109,16 +111,7 @@ def test_letters_and_events_are_stored_and_the_same_document_twice_is_one_versio
     assert uploaded.status_code == 200, uploaded.content
     letter_id = uploaded.json()[0]["dokumentlagerDokumentId"]
     document = soker(
-        builders.event(
-            EventType.SAKS_STATUS, at="2026-11-23T10:01:00.000Z", referanse="s1", tittel="Livsopphold"
-        ),
-        builders.event(
-            EventType.VEDTAK_FATTET,
-            at="2026-11-23T10:02:00.000Z",
-            saksreferanse="s1",
-            utfall=Utfall.INNVILGET,
-            vedtaksfil=builders.letter(letter_id),
-        ),
+        *decision_events(letter_id, start=datetime(2026, 11, 23, 10, 1, tzinfo=UTC), saksreferanse="s1")
     )
     first = bergen.post(f"/saker/{case.id}/digisos-soker", document)
     assert (

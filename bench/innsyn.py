@@ -37,6 +37,12 @@ CASE_PAGE_EVENTS = 500
 CASE_PAGE_LETTERS = 6  # stored PDFs in each case's letters folder; later letters go by post (SvarUt)
 MY_CASES = 50
 OFFICES = ["1201", "1202", "1203"]
+# Weighted: most conditions and requirements are still relevant.
+CONDITION_STATUSES = [soker.KravStatus.RELEVANT] * 2 + [soker.KravStatus.OPPFYLT, soker.KravStatus.ANNULLERT]
+REQUIREMENT_STATUSES = [soker.KravStatus.RELEVANT] * 2 + [
+    soker.KravStatus.LEVERT_TIDLIGERE,
+    soker.KravStatus.OPPFYLT,
+]
 
 
 class Story:
@@ -158,14 +164,7 @@ def story(rng: random.Random, count: int, start: datetime, end: datetime, letter
                 utbetalingsreferanse=rng.sample(sorted(payments), min(len(payments), 2)),
                 tittel=rng.choice(["Registrer deg som arbeidssøker", "Søk bostøtte", "Møt til samtale"]),
                 beskrivelse="Innen to uker.",
-                status=rng.choice(
-                    [
-                        soker.KravStatus.RELEVANT,
-                        soker.KravStatus.RELEVANT,
-                        soker.KravStatus.OPPFYLT,
-                        soker.KravStatus.ANNULLERT,
-                    ]
-                ),
+                status=rng.choice(CONDITION_STATUSES),
             )
         elif roll < 0.33:
             s.add(
@@ -176,14 +175,7 @@ def story(rng: random.Random, count: int, start: datetime, end: datetime, letter
                 tittel=rng.choice(["Kvittering for husleie", "Strømregning", "Kontoutskrift"]),
                 beskrivelse="Lever kvittering.",
                 frist=s.deadline(rng.randint(10, 30)),
-                status=rng.choice(
-                    [
-                        soker.KravStatus.RELEVANT,
-                        soker.KravStatus.RELEVANT,
-                        soker.KravStatus.LEVERT_TIDLIGERE,
-                        soker.KravStatus.OPPFYLT,
-                    ]
-                ),
+                status=rng.choice(REQUIREMENT_STATUSES),
             )
         elif roll < 0.36:
             s.add(

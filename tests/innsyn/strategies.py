@@ -104,14 +104,7 @@ EVENT_BODIES = {
             utbetalingsreferanse=st.lists(PAYMENT_REFS, max_size=2),
             tittel=TEXT,
             beskrivelse=TEXT,
-            status=st.sampled_from(
-                [
-                    soker.KravStatus.RELEVANT,
-                    soker.KravStatus.ANNULLERT,
-                    soker.KravStatus.OPPFYLT,
-                    soker.KravStatus.IKKE_OPPFYLT,
-                ]
-            ),
+            status=st.sampled_from(soker.VILKAR_STATUSES),
         ),
     ),
     soker.EventType.DOKUMENTASJONKRAV: st.tuples(

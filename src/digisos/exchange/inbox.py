@@ -1,7 +1,7 @@
 """The manual inbox: what a municipal caseworker without a case system does in the browser (what they see
 is read through `selectors`).
 
-Pure functions build the digisos-soker events; one function per action stores them through
+The digisos-soker builders (`soker.builders`) make the events; one function per action stores them through
 `services.append_case_event` (and `services.store_letter` for letters) inside one transaction, so an action
 either lands whole or not at all. Every event is stamped strictly later than the newest event already
 stored, so the history's order is stable even when the clock (or a case system) is ahead of us.
@@ -76,50 +76,6 @@ def next_timestamp(soker: dict[str, Any] | None, now: datetime) -> str:
 def deadline_timestamp(day: date) -> str:
     """A deadline date as the moment it ends for the applicant: 23:59 in Norway, as a UTC tidspunkt."""
     return format_tidspunkt(datetime.combine(day, time(23, 59), tzinfo=OSLO))
-
-
-# --- Events (pure) ----------------------------------------------------------------------------------------
-
-
-def document_request_event(
-    *,
-    dokumenttype: str,
-    tilleggsinformasjon: str,
-    frist: date,
-    at: str,
-    letter_id: str | None = None,
-    dokumentreferanse: str | None = None,
-) -> dict[str, Any]:
-    dokument = builders.dokument(
-        dokumenttype,
-        tilleggsinformasjon=tilleggsinformasjon or None,
-        innsendelsesfrist=deadline_timestamp(frist),
-        dokumentreferanse=dokumentreferanse or str(uuid.uuid4()),
-    )
-    return builders.dokumentasjon_etterspurt([dokument], forvaltningsbrev=letter_id, at=at)
-
-
-def payment_event(
-    *,
-    saksreferanse: str,
-    belop: int,
-    beskrivelse: str,
-    forfallsdato: date,
-    status: str,
-    at: str,
-    utbetalingsreferanse: str | None = None,
-) -> dict[str, Any]:
-    return builders.utbetaling(
-        utbetalingsreferanse or f"utbetaling-{uuid.uuid4()}",
-        at=at,
-        saksreferanse=saksreferanse,
-        status=status,
-        belop=belop,
-        beskrivelse=beskrivelse,
-        forfallsdato=forfallsdato,
-        annenMottaker=False,
-        utbetalingsdato=forfallsdato if status == UtbetalingStatus.UTBETALT else None,
-    )
 
 
 # --- Actions (each one transaction) -----------------------------------------------------------------------
@@ -214,16 +170,16 @@ def request_documents(
         _check_updates_allowed(case)
         case = _receive(actor, case)
         letter_id = str(_store_letter(actor, case, letter).id) if letter else None
+        dokument = builders.dokument(
+            dokumenttype,
+            tilleggsinformasjon=tilleggsinformasjon or None,
+            innsendelsesfrist=deadline_timestamp(frist),
+            dokumentreferanse=str(uuid.uuid4()),
+        )
         return _append(
             actor,
             case,
-            lambda at: document_request_event(
-                dokumenttype=dokumenttype,
-                tilleggsinformasjon=tilleggsinformasjon,
-                frist=frist,
-                at=at,
-                letter_id=letter_id,
-            ),
+            lambda at: builders.dokumentasjon_etterspurt([dokument], forvaltningsbrev=letter_id, at=at),
         )
 
 
@@ -261,15 +217,20 @@ def record_payment(
 ) -> Case:
     with transaction.atomic():
         case = _ensure_sak(actor, _receive(actor, _locked(case)), saksreferanse)
+        paid = forfallsdato if status == UtbetalingStatus.UTBETALT else None
+        reference = f"utbetaling-{uuid.uuid4()}"
         return _append(
             actor,
             case,
-            lambda at: payment_event(
+            lambda at: builders.utbetaling(
+                reference,
+                at=at,
                 saksreferanse=saksreferanse,
+                status=status,
                 belop=belop,
                 beskrivelse=beskrivelse,
                 forfallsdato=forfallsdato,
-                status=status,
-                at=at,
+                annenMottaker=False,
+                utbetalingsdato=paid,
             ),
         )

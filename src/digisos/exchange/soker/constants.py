@@ -75,6 +75,10 @@ class KravStatus(StrEnum):
     IKKE_OPPFYLT = "IKKE_OPPFYLT"
 
 
+# A vilkår's statuses: those of a dokumentasjonkrav but LEVERT_TIDLIGERE (hendelse/vilkar.json).
+VILKAR_STATUSES = tuple(status for status in KravStatus if status != KravStatus.LEVERT_TIDLIGERE)
+
+
 class Filreferanse(StrEnum):
     """Where a letter is: our document store (dokumentlager, by id) or SvarUt (by id and number)."""
 

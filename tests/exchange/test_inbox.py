@@ -20,7 +20,7 @@ from digisos.documents.models import Folder
 from digisos.exchange import inbox, selectors
 from digisos.exchange.models import Case, Delivery
 from digisos.exchange.soker import builders
-from digisos.exchange.soker.constants import EventType, SoknadsStatus, UtbetalingStatus, Utfall
+from digisos.exchange.soker.constants import EventType, Filreferanse, SoknadsStatus, UtbetalingStatus, Utfall
 from digisos.exchange.soker.tidspunkt import parse_tidspunkt
 from digisos.exchange.validation import soker_violations
 from digisos.municipalities.models import ServiceConfiguration
@@ -128,7 +128,9 @@ def test_mark_received_collects_the_delivery_and_stores_mottatt_once(client, sar
     assert "Søknaden er markert som mottatt." in response.content.decode()
     delivery = Delivery.objects.get(case__application=kari)
     assert delivery.status == "collected" and delivery.collected_at is not None
-    assert [(e["type"], e["status"]) for e in events(kari)] == [("soknadsStatus", SoknadsStatus.MOTTATT)]
+    assert [(e["type"], e["status"]) for e in events(kari)] == [
+        (EventType.SOKNADS_STATUS, SoknadsStatus.MOTTATT)
+    ]
     assert case_of(kari).soker["avsender"]["systemnavn"] == "DigiSos manuell innboks"
 
     client.post(case_url(kari, "mark-received"))  # again: nothing new
@@ -152,7 +154,10 @@ def test_request_documents_stores_dokumentasjon_etterspurt_with_the_deadline_end
     )
     assert response.status_code == 302 and response["Location"] == case_url(kari)
     stored = events(kari)
-    assert [e["type"] for e in stored] == ["soknadsStatus", "dokumentasjonEtterspurt"]  # received first
+    assert [e["type"] for e in stored] == [
+        EventType.SOKNADS_STATUS,
+        EventType.DOKUMENTASJON_ETTERSPURT,
+    ]  # received first
     request = stored[1]
     dokument = request["dokumenter"][0]
     assert dokument["dokumenttype"] == "Kontoutskrift"
@@ -179,7 +184,11 @@ def test_decision_with_a_letter_stores_a_sak_then_vedtak_fattet_referring_to_the
     )
     assert response.status_code == 302
     stored = events(kari)
-    assert [e["type"] for e in stored] == ["soknadsStatus", "saksStatus", "vedtakFattet"]
+    assert [e["type"] for e in stored] == [
+        EventType.SOKNADS_STATUS,
+        EventType.SAKS_STATUS,
+        EventType.VEDTAK_FATTET,
+    ]
     assert stored[1] | {"hendelsestidspunkt": ""} == builders.event(
         EventType.SAKS_STATUS,
         at="",
@@ -190,7 +199,7 @@ def test_decision_with_a_letter_stores_a_sak_then_vedtak_fattet_referring_to_the
     vedtak = stored[2]
     assert vedtak["utfall"] == Utfall.INNVILGET and vedtak["saksreferanse"] == "sak-1"
     reference = vedtak["vedtaksfil"]["referanse"]
-    assert reference["type"] == "dokumentlager"
+    assert reference["type"] == Filreferanse.DOKUMENTLAGER
     letter = case_of(kari).letters.documents.get(pk=reference["id"])
     assert letter.original_name == "vedtak.pdf"
     assert client.get(reverse("documents:download", args=[letter.id])).status_code == 200
@@ -204,7 +213,7 @@ def test_decision_with_a_letter_stores_a_sak_then_vedtak_fattet_referring_to_the
             "vedtak-vedtaksbrev": SimpleUploadedFile("vedtak2.pdf", corpus.pdf(text="Nytt vedtak")),
         },
     )
-    assert [e["type"] for e in events(kari)].count("saksStatus") == 1
+    assert [e["type"] for e in events(kari)].count(EventType.SAKS_STATUS) == 1
 
 
 def test_status_and_payment_are_stored_in_order_and_the_document_stays_valid(client, sara, kari):
@@ -226,7 +235,12 @@ def test_status_and_payment_are_stored_in_order_and_the_document_stays_valid(cli
     )
     assert response.status_code == 302
     stored = events(kari)
-    assert [e["type"] for e in stored] == ["soknadsStatus", "soknadsStatus", "saksStatus", "utbetaling"]
+    assert [e["type"] for e in stored] == [
+        EventType.SOKNADS_STATUS,
+        EventType.SOKNADS_STATUS,
+        EventType.SAKS_STATUS,
+        EventType.UTBETALING,
+    ]
     assert stored[1]["status"] == SoknadsStatus.UNDER_BEHANDLING
     payment = stored[3]
     assert payment["belop"] == 4500 and payment["beskrivelse"] == "Livsopphold"

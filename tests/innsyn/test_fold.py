@@ -8,6 +8,7 @@ import pytest
 
 from digisos.exchange.soker import builders
 from digisos.exchange.soker.constants import (
+    SENDT,
     EventType,
     KravStatus,
     SaksStatus,
@@ -49,7 +50,7 @@ def test_soknads_status_sets_the_status_and_a_timeline_entry(status):
 
 def test_without_events_the_application_is_sent():
     view = fold(None, now=NOW, sent_at=SENT, office="1201")
-    assert view.status == "SENDT" and view.office == "1201" and view.timeline[0].kind == "sent"
+    assert view.status == SENDT and view.office == "1201" and view.timeline[0].kind == "sent"
 
 
 def test_equal_timestamps_put_received_before_under_processing_whatever_the_order():

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from digisos.exchange.soker.constants import SoknadsStatus
+from digisos.exchange.soker.constants import SENDT, SoknadsStatus
 from digisos.exchange.soker.fold import fold
 from digisos.exchange.validation import soker_violations
 from tests.innsyn.strategies import documents
@@ -24,7 +24,7 @@ def test_the_fold_never_fails_on_a_schema_valid_document(document):
     assert soker_violations(document) == []  # the strategy makes only valid documents
     view = fold(document, now=NOW, sent_at=SENT, office="1201", vedlegg=VEDLEGG)
     assert view.status in {
-        "SENDT",
+        SENDT,
         SoknadsStatus.MOTTATT,
         SoknadsStatus.UNDER_BEHANDLING,
         SoknadsStatus.FERDIGBEHANDLET,

@@ -140,7 +140,7 @@ def test_uploading_from_the_task_sends_an_ettersendelse_and_marks_the_task_sent(
     (entry,) = delivery.vedlegg_json["vedlegg"]
     assert (entry["type"], entry["hendelseType"], entry["hendelseReferanse"]) == (
         "Kontoutskrift",
-        "dokumentasjonEtterspurt",
+        EventType.DOKUMENTASJON_ETTERSPURT,
         "dok-1",
     )
     assert delivery.status == "available"

@@ -43,6 +43,28 @@ REQUIREMENT_STATUSES = [soker.KravStatus.RELEVANT] * 2 + [
     soker.KravStatus.LEVERT_TIDLIGERE,
     soker.KravStatus.OPPFYLT,
 ]
+# A vilkår and a dokumentasjonkrav have the same fields but their reference's name (and a deadline): the
+# reference's name and prefix, how many references, how many payments each ties to, titles, text, statuses.
+REQUIREMENTS = {
+    soker.EventType.VILKAR: (
+        "vilkarreferanse",
+        "vilkar",
+        8,
+        2,
+        ["Registrer deg som arbeidssøker", "Søk bostøtte", "Møt til samtale"],
+        "Innen to uker.",
+        CONDITION_STATUSES,
+    ),
+    soker.EventType.DOKUMENTASJONKRAV: (
+        "dokumentasjonkravreferanse",
+        "krav",
+        6,
+        1,
+        ["Kvittering for husleie", "Strømregning", "Kontoutskrift"],
+        "Lever kvittering.",
+        REQUIREMENT_STATUSES,
+    ),
+}
 
 
 class Story:
@@ -117,7 +139,7 @@ def story(rng: random.Random, count: int, start: datetime, end: datetime, letter
                         soker.Utfall.AVSLATT,
                     ]
                 ),
-                vedtaksfil={"referanse": s.letter()},
+                vedtaksfil=builders.letter(s.letter()),
             )
         elif roll < 0.11:
             documents = [
@@ -140,10 +162,10 @@ def story(rng: random.Random, count: int, start: datetime, end: datetime, letter
                     )
                 )
             ]
-            extra = {"forvaltningsbrev": {"referanse": s.letter()}} if documents else {}
+            extra = {"forvaltningsbrev": builders.letter(s.letter())} if documents else {}
             s.add(soker.EventType.DOKUMENTASJON_ETTERSPURT, dokumenter=documents, **extra)
         elif roll < 0.12:
-            s.add(soker.EventType.FORELOPIG_SVAR, forvaltningsbrev={"referanse": s.letter()})
+            s.add(soker.EventType.FORELOPIG_SVAR, forvaltningsbrev=builders.letter(s.letter()))
         elif roll < 0.13:
             s.add(soker.EventType.TILDELT_NAV_KONTOR, navKontor=rng.choice(OFFICES))
         elif roll < 0.15:
@@ -156,27 +178,19 @@ def story(rng: random.Random, count: int, start: datetime, end: datetime, letter
                 fom=s.day(),
                 tom=s.day(90),
             )
-        elif roll < 0.25:
-            s.add(
-                soker.EventType.VILKAR,
-                vilkarreferanse=f"vilkar-{rng.randint(1, 8)}",
-                saksreferanse=rng.choice(saker),
-                utbetalingsreferanse=rng.sample(sorted(payments), min(len(payments), 2)),
-                tittel=rng.choice(["Registrer deg som arbeidssøker", "Søk bostøtte", "Møt til samtale"]),
-                beskrivelse="Innen to uker.",
-                status=rng.choice(CONDITION_STATUSES),
-            )
         elif roll < 0.33:
-            s.add(
-                soker.EventType.DOKUMENTASJONKRAV,
-                dokumentasjonkravreferanse=f"krav-{rng.randint(1, 6)}",
-                saksreferanse=rng.choice(saker),
-                utbetalingsreferanse=rng.sample(sorted(payments), min(len(payments), 1)),
-                tittel=rng.choice(["Kvittering for husleie", "Strømregning", "Kontoutskrift"]),
-                beskrivelse="Lever kvittering.",
-                frist=s.deadline(rng.randint(10, 30)),
-                status=rng.choice(REQUIREMENT_STATUSES),
-            )
+            kind = soker.EventType.VILKAR if roll < 0.25 else soker.EventType.DOKUMENTASJONKRAV
+            field, prefix, references, linked, titles, description, statuses = REQUIREMENTS[kind]
+            fields = {
+                field: f"{prefix}-{rng.randint(1, references)}",
+                "saksreferanse": rng.choice(saker),
+                "utbetalingsreferanse": rng.sample(sorted(payments), min(len(payments), linked)),
+                "tittel": rng.choice(titles),
+                "beskrivelse": description,
+            }
+            if kind == soker.EventType.DOKUMENTASJONKRAV:
+                fields["frist"] = s.deadline(rng.randint(10, 30))
+            s.add(kind, **fields, status=rng.choice(statuses))
         elif roll < 0.36:
             s.add(
                 soker.EventType.SAKS_STATUS,

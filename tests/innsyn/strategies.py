@@ -35,6 +35,21 @@ def optional(**fields):
     return st.fixed_dictionaries({}, optional=fields)
 
 
+def requirement(reference: str, references: list[str], statuses, **more):
+    """A vilkår or a dokumentasjonkrav: the same fields but the reference's name (and a deadline)."""
+    return st.tuples(
+        st.fixed_dictionaries({reference: st.sampled_from(references)}),
+        optional(
+            saksreferanse=REFS,
+            utbetalingsreferanse=st.lists(PAYMENT_REFS, max_size=2),
+            tittel=TEXT,
+            beskrivelse=TEXT,
+            status=st.sampled_from(statuses),
+            **more,
+        ),
+    )
+
+
 EVENT_BODIES = {
     soker.EventType.SOKNADS_STATUS: st.fixed_dictionaries(
         {"status": st.sampled_from(list(soker.SoknadsStatus))}
@@ -97,26 +112,12 @@ EVENT_BODIES = {
             utbetalingsmetode=TEXT,
         ),
     ),
-    soker.EventType.VILKAR: st.tuples(
-        st.fixed_dictionaries({"vilkarreferanse": st.sampled_from(["v-1", "v-2"])}),
-        optional(
-            saksreferanse=REFS,
-            utbetalingsreferanse=st.lists(PAYMENT_REFS, max_size=2),
-            tittel=TEXT,
-            beskrivelse=TEXT,
-            status=st.sampled_from(soker.VILKAR_STATUSES),
-        ),
-    ),
-    soker.EventType.DOKUMENTASJONKRAV: st.tuples(
-        st.fixed_dictionaries({"dokumentasjonkravreferanse": st.sampled_from(["k-1", "k-2"])}),
-        optional(
-            saksreferanse=REFS,
-            utbetalingsreferanse=st.lists(PAYMENT_REFS, max_size=2),
-            tittel=TEXT,
-            beskrivelse=TEXT,
-            frist=st.integers(0, 60 * 24 * 30).map(timestamp),
-            status=st.sampled_from(list(soker.KravStatus)),
-        ),
+    soker.EventType.VILKAR: requirement("vilkarreferanse", ["v-1", "v-2"], soker.VILKAR_STATUSES),
+    soker.EventType.DOKUMENTASJONKRAV: requirement(
+        "dokumentasjonkravreferanse",
+        ["k-1", "k-2"],
+        list(soker.KravStatus),
+        frist=st.integers(0, 60 * 24 * 30).map(timestamp),
     ),
     soker.EventType.RAMMEVEDTAK: st.tuples(
         st.fixed_dictionaries({"rammevedtaksreferanse": st.just("r-1")}),

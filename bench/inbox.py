@@ -24,27 +24,16 @@ TARGET_KB = 100
 
 
 def history(count: int) -> dict:
+    from digisos.exchange.soker import builders
+    from digisos.exchange.soker.constants import SoknadsStatus
+
     start = datetime(2026, 1, 1, tzinfo=UTC)
-
-    def stamp(i: int) -> str:
-        return (start + timedelta(seconds=i)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
-
-    events = [{"type": "soknadsStatus", "status": "MOTTATT", "hendelsestidspunkt": stamp(0)}]
+    events = [builders.soknads_status(SoknadsStatus.MOTTATT, at=start)]
     events += [
-        {
-            "type": "saksStatus",
-            "referanse": f"s{i}",
-            "tittel": f"Sak nr {i}",
-            "status": "UNDER_BEHANDLING",
-            "hendelsestidspunkt": stamp(i),
-        }
+        builders.saks_status(f"s{i}", tittel=f"Sak nr {i}", at=start + timedelta(seconds=i))
         for i in range(1, count)
     ]
-    return {
-        "version": "1.0.0",
-        "avsender": {"systemnavn": "bench", "systemversjon": "1"},
-        "hendelser": events,
-    }
+    return dict(builders.document(*events, avsender={"systemnavn": "bench", "systemversjon": "1"}))
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -67,6 +56,7 @@ def main() -> int:
     from digisos.accounts.models import User
     from digisos.documents.selectors import MUNICIPAL_CASEWORKER_ROLE
     from digisos.exchange.models import Case
+    from digisos.exchange.services import document_digest
 
     owner, _ = User.objects.get_or_create(
         username="bench-inbox-citizen", defaults={"kind": User.Kind.CITIZEN}
@@ -75,7 +65,10 @@ def main() -> int:
         username="bench-inbox-caseworker", defaults={"kind": User.Kind.EMPLOYEE, "municipality": "0301"}
     )
     caseworker.groups.add(Group.objects.get_or_create(name=MUNICIPAL_CASEWORKER_ROLE)[0])
-    case = Case.objects.create(owner=owner, kommunenummer="0301", soker=history(EVENTS))
+    document = history(EVENTS)
+    case = Case.objects.create(
+        owner=owner, kommunenummer="0301", soker=document, soker_sha256=document_digest(document)
+    )
     client = Client()
     client.force_login(caseworker)
     url = reverse("exchange:case", args=[case.id])

@@ -20,7 +20,7 @@ import random
 import sys
 import time
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,15 +29,42 @@ sys.path[:0] = [str(ROOT), str(ROOT / "src")]
 from bench.application import session_for  # noqa: E402
 from bench.exchange import CLIENT_ID, KOMMUNENUMMER, SOFIE, persona_pid  # noqa: E402
 
+from digisos.exchange.soker import builders  # noqa: E402
+from digisos.exchange.soker import constants as soker  # noqa: E402
+
 CASE_PAGE_PERSON = "tromso-enslig-forsorger"
 CASE_PAGE_EVENTS = 500
 CASE_PAGE_LETTERS = 6  # stored PDFs in each case's letters folder; later letters go by post (SvarUt)
 MY_CASES = 50
 OFFICES = ["1201", "1202", "1203"]
-
-
-def stamp(at: datetime) -> str:
-    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{at.microsecond // 1000:03d}Z"
+# Weighted: most conditions and requirements are still relevant.
+CONDITION_STATUSES = [soker.KravStatus.RELEVANT] * 2 + [soker.KravStatus.OPPFYLT, soker.KravStatus.ANNULLERT]
+REQUIREMENT_STATUSES = [soker.KravStatus.RELEVANT] * 2 + [
+    soker.KravStatus.LEVERT_TIDLIGERE,
+    soker.KravStatus.OPPFYLT,
+]
+# A vilkår and a dokumentasjonkrav have the same fields but their reference's name (and a deadline): the
+# reference's name and prefix, how many references, how many payments each ties to, titles, text, statuses.
+REQUIREMENTS = {
+    soker.EventType.VILKAR: (
+        "vilkarreferanse",
+        "vilkar",
+        8,
+        2,
+        ["Registrer deg som arbeidssøker", "Søk bostøtte", "Møt til samtale"],
+        "Innen to uker.",
+        CONDITION_STATUSES,
+    ),
+    soker.EventType.DOKUMENTASJONKRAV: (
+        "dokumentasjonkravreferanse",
+        "krav",
+        6,
+        1,
+        ["Kvittering for husleie", "Strømregning", "Kontoutskrift"],
+        "Lever kvittering.",
+        REQUIREMENT_STATUSES,
+    ),
+}
 
 
 class Story:
@@ -54,28 +81,30 @@ class Story:
 
     def add(self, kind: str, **fields) -> None:
         self.at += self.step * self.rng.uniform(0.6, 1.0)  # never past the end
-        self.events.append({"type": kind, "hendelsestidspunkt": stamp(self.at), **fields})
+        self.events.append(builders.event(kind, at=self.at, **fields))
 
     def letter(self) -> dict:
         if self.letters:
-            return {"type": "dokumentlager", "id": self.letters.pop(0)}
+            return builders.dokumentlager(self.letters.pop(0))
         self.svarut += 1
-        return {"type": "svarut", "id": str(uuid.UUID(int=self.rng.getrandbits(128), version=4)), "nr": 1}
+        return builders.svarut(str(uuid.UUID(int=self.rng.getrandbits(128), version=4)), 1)
 
     def day(self, offset: int = 0) -> str:
         return (self.at + timedelta(days=offset)).date().isoformat()
 
     def deadline(self, days: int) -> str:
-        return stamp(self.at.replace(hour=12, minute=0, second=0, microsecond=0) + timedelta(days=days))
+        return builders.tidspunkt(
+            self.at.replace(hour=12, minute=0, second=0, microsecond=0) + timedelta(days=days)
+        )
 
 
 def story(rng: random.Random, count: int, start: datetime, end: datetime, letters: list[str]) -> list[dict]:
     """`count` events between start and end: received, assigned, in progress, then a stream of what a long
     case brings, month by month."""
     s = Story(rng, start, (end - start) / count, letters)
-    s.add("soknadsStatus", status="MOTTATT")
-    s.add("tildeltNavKontor", navKontor=OFFICES[0])
-    s.add("soknadsStatus", status="UNDER_BEHANDLING")
+    s.add(soker.EventType.SOKNADS_STATUS, status=soker.SoknadsStatus.MOTTATT)
+    s.add(soker.EventType.TILDELT_NAV_KONTOR, navKontor=OFFICES[0])
+    s.add(soker.EventType.SOKNADS_STATUS, status=soker.SoknadsStatus.UNDER_BEHANDLING)
     saker: list[str] = []
     payments: dict[str, str] = {}  # utbetalingsreferanse → status
     month = 0
@@ -86,15 +115,31 @@ def story(rng: random.Random, count: int, start: datetime, end: datetime, letter
                 reference = f"sak-{len(saker) + 1}"
                 saker.append(reference)
                 title = rng.choice(["Livsopphold", "Husleie", "Strøm", "Tannlege", "Barnehage", "Depositum"])
-                s.add("saksStatus", referanse=reference, tittel=title, status="UNDER_BEHANDLING")
+                s.add(
+                    soker.EventType.SAKS_STATUS,
+                    referanse=reference,
+                    tittel=title,
+                    status=soker.SaksStatus.UNDER_BEHANDLING,
+                )
             else:
-                s.add("saksStatus", referanse=rng.choice(saker), status="UNDER_BEHANDLING")
+                s.add(
+                    soker.EventType.SAKS_STATUS,
+                    referanse=rng.choice(saker),
+                    status=soker.SaksStatus.UNDER_BEHANDLING,
+                )
         elif roll < 0.08:
             s.add(
-                "vedtakFattet",
+                soker.EventType.VEDTAK_FATTET,
                 saksreferanse=rng.choice(saker),
-                utfall=rng.choice(["INNVILGET", "INNVILGET", "DELVIS_INNVILGET", "AVSLATT"]),
-                vedtaksfil={"referanse": s.letter()},
+                utfall=rng.choice(
+                    [
+                        soker.Utfall.INNVILGET,
+                        soker.Utfall.INNVILGET,
+                        soker.Utfall.DELVIS_INNVILGET,
+                        soker.Utfall.AVSLATT,
+                    ]
+                ),
+                vedtaksfil=builders.letter(s.letter()),
             )
         elif roll < 0.11:
             documents = [
@@ -117,15 +162,15 @@ def story(rng: random.Random, count: int, start: datetime, end: datetime, letter
                     )
                 )
             ]
-            extra = {"forvaltningsbrev": {"referanse": s.letter()}} if documents else {}
-            s.add("dokumentasjonEtterspurt", dokumenter=documents, **extra)
+            extra = {"forvaltningsbrev": builders.letter(s.letter())} if documents else {}
+            s.add(soker.EventType.DOKUMENTASJON_ETTERSPURT, dokumenter=documents, **extra)
         elif roll < 0.12:
-            s.add("forelopigSvar", forvaltningsbrev={"referanse": s.letter()})
+            s.add(soker.EventType.FORELOPIG_SVAR, forvaltningsbrev=builders.letter(s.letter()))
         elif roll < 0.13:
-            s.add("tildeltNavKontor", navKontor=rng.choice(OFFICES))
+            s.add(soker.EventType.TILDELT_NAV_KONTOR, navKontor=rng.choice(OFFICES))
         elif roll < 0.15:
             s.add(
-                "rammevedtak",
+                soker.EventType.RAMMEVEDTAK,
                 rammevedtaksreferanse=f"ramme-{month}",
                 saksreferanse=rng.choice(saker),
                 beskrivelse="Livsopphold i tre måneder",
@@ -133,42 +178,43 @@ def story(rng: random.Random, count: int, start: datetime, end: datetime, letter
                 fom=s.day(),
                 tom=s.day(90),
             )
-        elif roll < 0.25:
-            s.add(
-                "vilkar",
-                vilkarreferanse=f"vilkar-{rng.randint(1, 8)}",
-                saksreferanse=rng.choice(saker),
-                utbetalingsreferanse=rng.sample(sorted(payments), min(len(payments), 2)),
-                tittel=rng.choice(["Registrer deg som arbeidssøker", "Søk bostøtte", "Møt til samtale"]),
-                beskrivelse="Innen to uker.",
-                status=rng.choice(["RELEVANT", "RELEVANT", "OPPFYLT", "ANNULLERT"]),
-            )
         elif roll < 0.33:
-            s.add(
-                "dokumentasjonkrav",
-                dokumentasjonkravreferanse=f"krav-{rng.randint(1, 6)}",
-                saksreferanse=rng.choice(saker),
-                utbetalingsreferanse=rng.sample(sorted(payments), min(len(payments), 1)),
-                tittel=rng.choice(["Kvittering for husleie", "Strømregning", "Kontoutskrift"]),
-                beskrivelse="Lever kvittering.",
-                frist=s.deadline(rng.randint(10, 30)),
-                status=rng.choice(["RELEVANT", "RELEVANT", "LEVERT_TIDLIGERE", "OPPFYLT"]),
-            )
+            kind = soker.EventType.VILKAR if roll < 0.25 else soker.EventType.DOKUMENTASJONKRAV
+            field, prefix, references, linked, titles, description, statuses = REQUIREMENTS[kind]
+            fields = {
+                field: f"{prefix}-{rng.randint(1, references)}",
+                "saksreferanse": rng.choice(saker),
+                "utbetalingsreferanse": rng.sample(sorted(payments), min(len(payments), linked)),
+                "tittel": rng.choice(titles),
+                "beskrivelse": description,
+            }
+            if kind == soker.EventType.DOKUMENTASJONKRAV:
+                fields["frist"] = s.deadline(rng.randint(10, 30))
+            s.add(kind, **fields, status=rng.choice(statuses))
         elif roll < 0.36:
-            s.add("saksStatus", referanse=rng.choice(saker), status="UNDER_BEHANDLING")
+            s.add(
+                soker.EventType.SAKS_STATUS,
+                referanse=rng.choice(saker),
+                status=soker.SaksStatus.UNDER_BEHANDLING,
+            )
         else:
-            planned = [r for r, status in payments.items() if status == "PLANLAGT_UTBETALING"]
+            planned = [
+                r for r, status in payments.items() if status == soker.UtbetalingStatus.PLANLAGT_UTBETALING
+            ]
             if planned and rng.random() < 0.55:
                 reference = rng.choice(planned)  # an update: the planned payment is paid (or stopped)
-                status = rng.choice(["UTBETALT"] * 8 + ["STOPPET", "ANNULLERT"])
+                status = rng.choice(
+                    [soker.UtbetalingStatus.UTBETALT] * 8
+                    + [soker.UtbetalingStatus.STOPPET, soker.UtbetalingStatus.ANNULLERT]
+                )
             else:
                 month += 1
                 reference = f"utb-{month}"
-                status = "PLANLAGT_UTBETALING"
+                status = soker.UtbetalingStatus.PLANLAGT_UTBETALING
             payments[reference] = status
             number = int(reference.split("-")[1])
             s.add(
-                "utbetaling",
+                soker.EventType.UTBETALING,
                 utbetalingsreferanse=reference,
                 saksreferanse=saker[number % len(saker)],
                 rammevedtaksreferanse=f"ramme-{number // 3}",
@@ -176,7 +222,7 @@ def story(rng: random.Random, count: int, start: datetime, end: datetime, letter
                 belop=rng.randint(20, 150) * 100,
                 beskrivelse=rng.choice(["Livsopphold", "Husleie", "Strøm"]),
                 forfallsdato=s.day(3),
-                **({"utbetalingsdato": s.day(3)} if status == "UTBETALT" else {}),
+                **({"utbetalingsdato": s.day(3)} if status == soker.UtbetalingStatus.UTBETALT else {}),
                 fom=s.day(-27),
                 tom=s.day(3),
                 annenMottaker=number % 4 == 0,
@@ -188,11 +234,7 @@ def story(rng: random.Random, count: int, start: datetime, end: datetime, letter
 
 
 def document(events: list[dict]) -> dict:
-    return {
-        "version": "1.0.0",
-        "avsender": {"systemnavn": "bench", "systemversjon": "1"},
-        "hendelser": events,
-    }
+    return dict(builders.document(*events, avsender={"systemnavn": "bench", "systemversjon": "1"}))
 
 
 def setup(users: int, target: Path) -> None:

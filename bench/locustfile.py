@@ -161,19 +161,25 @@ def _events(today) -> list[dict]:
     """One case's events in order, none referring to a letter: the story bench documents grow through."""
     # src is on the path (_ExchangeClient.on_start)
     from digisos.exchange.simulator import condition, framework_decision, planned_payment
+    from digisos.exchange.soker import builders
+    from digisos.exchange.soker.constants import SoknadsStatus, UtbetalingStatus
 
     payment = planned_payment(today)
-    day = str(today)
     return [
-        {"type": "soknadsStatus", "status": "MOTTATT"},
-        {"type": "tildeltNavKontor", "navKontor": "1201"},
-        {"type": "soknadsStatus", "status": "UNDER_BEHANDLING"},
-        {"type": "saksStatus", "referanse": "sak-1", "tittel": "Livsopphold", "status": "UNDER_BEHANDLING"},
+        builders.soknads_status(SoknadsStatus.MOTTATT),
+        builders.tildelt_nav_kontor("1201"),
+        builders.soknads_status(SoknadsStatus.UNDER_BEHANDLING),
+        builders.saks_status("sak-1", tittel="Livsopphold"),
         framework_decision(today),
         payment,
         condition(),
-        {**payment, "status": "UTBETALT", "utbetalingsdato": day},
-        {"type": "soknadsStatus", "status": "FERDIGBEHANDLET"},
+        {
+            **payment,
+            **builders.utbetaling(
+                payment["utbetalingsreferanse"], status=UtbetalingStatus.UTBETALT, utbetalingsdato=today
+            ),
+        },
+        builders.soknads_status(SoknadsStatus.FERDIGBEHANDLET),
     ]
 
 

@@ -13,6 +13,7 @@ from digisos.application.models import Application
 from digisos.application.steps import steps_of
 from digisos.registers.adapters.local import load_population
 from tests.documents import corpus
+from tests.factories import ANSWERS
 
 pytestmark = pytest.mark.django_db
 
@@ -21,21 +22,6 @@ CAN_APPLY = [
     for p in load_population().values()
     if p["key"] not in ("fortrolig-adresse", "strengt-fortrolig", "under-18")
 ]
-
-ANSWERS = {
-    "personalia": {"adresse_valg": "folkeregistrert", "telefon": "912 34 567"},
-    "behov": {"hva": "Penger til mat og husleie", "hvorfor": "Jeg mistet jobben", "nodhjelp": ["mat"]},
-    "arbeid-og-utdanning": {"er_student": "nei"},
-    "familie": {"sivilstatus": "ugift", "barnebidrag": "mottar"},
-    "bosituasjon": {"botype": "leier", "antall_personer": "1"},
-    "inntekt-og-formue": {
-        "skatt_samtykke": "ja",
-        "bostotte": "ja",
-        "bostotte_samtykke": "ja",
-        "bank": ["brukskonto"],
-    },
-    "utgifter": {"boutgifter": ["husleie", "strom"]},
-}
 
 
 def walk_through(client, application: Application, answers=ANSWERS, *, address: dict | None = None) -> None:

@@ -13,6 +13,7 @@ from tests.exchange.conftest import send_application
 from tests.fixtures.browser import check_accessibility, tab_to
 
 from digisos.exchange.models import Case, Delivery
+from digisos.exchange.soker.constants import EventType
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -89,10 +90,10 @@ def test_caseworker_receives_asks_for_a_document_and_decides(
 
     case.refresh_from_db()
     assert [e["type"] for e in case.soker["hendelser"]] == [
-        "soknadsStatus",
-        "dokumentasjonEtterspurt",
-        "saksStatus",
-        "vedtakFattet",
+        EventType.SOKNADS_STATUS,
+        EventType.DOKUMENTASJON_ETTERSPURT,
+        EventType.SAKS_STATUS,
+        EventType.VEDTAK_FATTET,
     ]
     assert Delivery.objects.get(case=case).status == "collected"
 

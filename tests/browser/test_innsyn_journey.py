@@ -13,7 +13,9 @@ from tests.fixtures.browser import check_accessibility, tab_to, visit
 from tests.fixtures.exchange import connect
 
 from digisos.exchange.models import Case
-from digisos.exchange.simulator import CaseStory, FagsystemClient, collect, timestamp
+from digisos.exchange.simulator import CaseStory, FagsystemClient, collect
+from digisos.exchange.soker import builders
+from digisos.exchange.soker.constants import EventType, SoknadsStatus, UtbetalingStatus, Utfall
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -46,28 +48,27 @@ def test_applicant_follows_the_case_and_answers_a_request_from_the_task(
     check_accessibility(page)
 
     story = CaseStory(bergen, case_id)
-    story.add({"type": "soknadsStatus", "status": "MOTTATT"})
+    story.add(builders.soknads_status(SoknadsStatus.MOTTATT))
     reload_case(page)
     expect(page.get_by_test_id("status")).to_contain_text("Mottatt")
-    story.add({"type": "soknadsStatus", "status": "UNDER_BEHANDLING"})
+    story.add(builders.soknads_status(SoknadsStatus.UNDER_BEHANDLING))
     reload_case(page)
     expect(page.get_by_test_id("status")).to_contain_text("Under behandling")
 
     deadline = datetime.now(UTC) + timedelta(days=7)
     letter = story.letter("etterspurt.pdf", "Vi trenger flere opplysninger", ["Send kontoutskrift."])
     story.add(
-        {
-            "type": "dokumentasjonEtterspurt",
-            "forvaltningsbrev": {"referanse": letter},
-            "dokumenter": [
-                {
-                    "dokumenttype": "Kontoutskrift",
-                    "tilleggsinformasjon": "Brukskonto",
-                    "innsendelsesfrist": timestamp(deadline),
-                    "dokumentreferanse": "dok-1",
-                }
+        builders.dokumentasjon_etterspurt(
+            [
+                builders.dokument(
+                    "Kontoutskrift",
+                    tilleggsinformasjon="Brukskonto",
+                    innsendelsesfrist=deadline,
+                    dokumentreferanse="dok-1",
+                )
             ],
-        }
+            forvaltningsbrev=letter,
+        )
     )
     reload_case(page)
     tasks = page.get_by_test_id("tasks")
@@ -90,33 +91,26 @@ def test_applicant_follows_the_case_and_answers_a_request_from_the_task(
     (ettersendelse,) = collect(bergen, receiver_key)
     assert ettersendelse.delivery["type"] == "ettersendelse"
     (entry,) = ettersendelse.vedlegg["vedlegg"]
-    assert (entry["hendelseType"], entry["hendelseReferanse"]) == ("dokumentasjonEtterspurt", "dok-1")
+    assert (entry["hendelseType"], entry["hendelseReferanse"]) == (
+        EventType.DOKUMENTASJON_ETTERSPURT,
+        "dok-1",
+    )
     assert ettersendelse.files["ettersendelse.pdf"].startswith(b"%PDF-")
 
-    story.add(
-        {"type": "saksStatus", "referanse": "sak-1", "tittel": "Livsopphold", "status": "UNDER_BEHANDLING"}
-    )
+    story.add(builders.saks_status("sak-1", tittel="Livsopphold"))
     decision = story.letter("vedtak.pdf", "Vedtak", ["Innvilget."])
+    story.add(builders.vedtak_fattet(saksreferanse="sak-1", utfall=Utfall.INNVILGET, vedtaksfil=decision))
     story.add(
-        {
-            "type": "vedtakFattet",
-            "saksreferanse": "sak-1",
-            "utfall": "INNVILGET",
-            "vedtaksfil": {"referanse": decision},
-        }
-    )
-    story.add(
-        {
-            "type": "utbetaling",
-            "utbetalingsreferanse": "u1",
-            "saksreferanse": "sak-1",
-            "status": "PLANLAGT_UTBETALING",
-            "belop": 4200,
-            "beskrivelse": "Livsopphold",
-            "forfallsdato": str((datetime.now(UTC) + timedelta(days=2)).date()),
-            "annenMottaker": False,
-            "kontonummer": "12345678903",
-        }
+        builders.utbetaling(
+            "u1",
+            saksreferanse="sak-1",
+            status=UtbetalingStatus.PLANLAGT_UTBETALING,
+            belop=4200,
+            beskrivelse="Livsopphold",
+            forfallsdato=(datetime.now(UTC) + timedelta(days=2)).date(),
+            annenMottaker=False,
+            kontonummer="12345678903",
+        )
     )
     reload_case(page)
     expect(page.get_by_test_id("decision")).to_contain_text("Innvilget")

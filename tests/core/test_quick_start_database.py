@@ -20,27 +20,24 @@ from datetime import timedelta
 from django.test import Client, override_settings
 from django.utils import timezone
 from digisos.exchange import services
+from digisos.exchange.soker import builders
+from digisos.exchange.soker.constants import SoknadsStatus, UtbetalingStatus
 from digisos.innsyn import notifications
 from tests.fixtures.personas import persona_pid
-
-def stamp(moment):
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.000Z")
 
 now = timezone.now()
 system = services.register_client(kommunenummer="4601", name="t", public_key_pem="x", client_id="qs").user
 with override_settings(ALLOW_SYNTHETIC_IDENTITY_NUMBERS=True):
     case = services.create_paper_case(actor=system, kommunenummer="4601", fodselsnummer=persona_pid("familie-bergen"))
-events = [
-    {"type": "soknadsStatus", "status": "MOTTATT", "hendelsestidspunkt": stamp(now - timedelta(hours=3))},
-    {"type": "tildeltNavKontor", "navKontor": "1203", "hendelsestidspunkt": stamp(now - timedelta(hours=2))},
-    {"type": "dokumentasjonEtterspurt", "hendelsestidspunkt": stamp(now - timedelta(hours=1)), "dokumenter": [
-        {"dokumenttype": "Kontoutskrift", "tilleggsinformasjon": "Brukskonto",
-         "innsendelsesfrist": stamp(now + timedelta(days=2)), "dokumentreferanse": "dok-1"}]},
-    {"type": "utbetaling", "utbetalingsreferanse": "u1", "status": "PLANLAGT_UTBETALING", "belop": 5250,
-     "beskrivelse": "Livsopphold", "forfallsdato": (now + timedelta(days=3)).date().isoformat(),
-     "hendelsestidspunkt": stamp(now - timedelta(minutes=30))},
-]
-document = {"version": "1.0.0", "avsender": {"systemnavn": "t", "systemversjon": "1"}, "hendelser": events}
+kontoutskrift = builders.dokument("Kontoutskrift", tilleggsinformasjon="Brukskonto",
+    innsendelsesfrist=now + timedelta(days=2), dokumentreferanse="dok-1")
+document = builders.document(
+    builders.soknads_status(SoknadsStatus.MOTTATT, at=now - timedelta(hours=3)),
+    builders.tildelt_nav_kontor("1203", at=now - timedelta(hours=2)),
+    builders.dokumentasjon_etterspurt([kontoutskrift], at=now - timedelta(hours=1)),
+    builders.utbetaling("u1", status=UtbetalingStatus.PLANLAGT_UTBETALING, belop=5250, beskrivelse="Livsopphold",
+        forfallsdato=(now + timedelta(days=3)).date(), at=now - timedelta(minutes=30)),
+)
 services.report_case_events(actor=system, case=case, document=document)
 print("NOTIFIED", notifications.notify_case(case.id))  # what the worker does after a report
 client = Client()

@@ -7,7 +7,7 @@ sent case only through a new ettersendelse.
 
 import uuid
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.contrib.auth.models import Group
@@ -20,6 +20,9 @@ from digisos.documents import conversion, permissions, services
 from digisos.documents.models import Document, Folder
 from digisos.exchange.models import Case
 from digisos.exchange.simulator import letter_pdf
+from digisos.exchange.soker import builders
+from digisos.exchange.soker.constants import SoknadsStatus
+from tests.factories import decision_events
 from tests.fixtures.exchange import upload_letter
 from tests.fixtures.personas import persona_pid
 
@@ -290,32 +293,15 @@ def paper_case(reference_data, document_settings, exchange_api) -> tuple[Case, o
 
 
 def _soker(*events: dict) -> dict:
-    return {
-        "version": "1.0.0",
-        "avsender": {"systemnavn": "Test", "systemversjon": "1"},
-        "hendelser": [
-            {"type": "soknadsStatus", "status": "MOTTATT", "hendelsestidspunkt": "2026-11-23T10:00:00.000Z"},
-            *events,
-        ],
-    }
+    return builders.document(
+        builders.soknads_status(SoknadsStatus.MOTTATT, at="2026-11-23T10:00:00.000Z"),
+        *events,
+        avsender={"systemnavn": "Test", "systemversjon": "1"},
+    )
 
 
 def _decision(letter_id: str) -> list[dict]:
-    return [
-        {
-            "type": "saksStatus",
-            "referanse": "s1",
-            "tittel": "Livsopphold",
-            "hendelsestidspunkt": "2026-11-23T10:01:00.000Z",
-        },
-        {
-            "type": "vedtakFattet",
-            "saksreferanse": "s1",
-            "utfall": "INNVILGET",
-            "hendelsestidspunkt": "2026-11-23T10:02:00.000Z",
-            "vedtaksfil": {"referanse": {"type": "dokumentlager", "id": letter_id}},
-        },
-    ]
+    return decision_events(letter_id, start=datetime(2026, 11, 23, 10, 1, tzinfo=UTC), saksreferanse="s1")
 
 
 def test_the_citizen_cannot_delete_the_decision_letter_and_the_case_system_can_still_report(
@@ -343,11 +329,7 @@ def test_the_citizen_cannot_delete_the_decision_letter_and_the_case_system_can_s
 
     later = _soker(
         *_decision(letter_id),
-        {
-            "type": "soknadsStatus",
-            "status": "FERDIGBEHANDLET",
-            "hendelsestidspunkt": "2026-11-23T10:03:00.000Z",
-        },
+        builders.soknads_status(SoknadsStatus.FERDIGBEHANDLET, at="2026-11-23T10:03:00.000Z"),
     )
     assert bergen.post(f"/saker/{case.id}/digisos-soker", later).status_code == 200
 

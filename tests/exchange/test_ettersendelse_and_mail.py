@@ -12,6 +12,7 @@ from digisos.documents.models import Folder
 from digisos.exchange import services
 from digisos.exchange.models import Case, Delivery, Receiver
 from digisos.exchange.simulator import decrypt
+from digisos.exchange.soker.constants import EventType
 from tests.documents import corpus
 from tests.fixtures.exchange import apply
 from tests.fixtures.personas import citizen
@@ -35,7 +36,7 @@ def test_ettersendelse_is_delivered_with_its_vedlegg_json_and_cover_pdf(
             "tilleggsinfo": "brukskonto",
             "status": "LastetOpp",
             "filer": [{"filnavn": document.stored_name, "sha512": document.sha512}],
-            "hendelseType": "dokumentasjonEtterspurt",
+            "hendelseType": EventType.DOKUMENTASJON_ETTERSPURT,
             "hendelseReferanse": "dok-1",
         }
     ]

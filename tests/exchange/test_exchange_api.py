@@ -5,6 +5,7 @@ letters; another municipality sees nothing."""
 import json
 import threading
 import uuid
+from datetime import UTC, datetime
 
 import pytest
 from django.db import connection
@@ -14,8 +15,11 @@ from digisos.application.filformat_validation import soknad_errors
 from digisos.core.models import AuditEntry
 from digisos.exchange.models import Case, Delivery
 from digisos.exchange.simulator import decrypt, letter_pdf
+from digisos.exchange.soker import builders
+from digisos.exchange.soker.constants import EventType, SoknadsStatus
 from digisos.municipalities.models import ServiceConfiguration
 from digisos.registers.adapters.local import load_population
+from tests.factories import decision_events
 from tests.fixtures.documents import openssl_decrypt
 from tests.fixtures.exchange import apply, token_for
 from tests.fixtures.personas import citizen
@@ -24,7 +28,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data", "
 
 
 def soker(*events: dict, version: str = "1.0.0") -> dict:
-    base = [{"type": "soknadsStatus", "status": "MOTTATT", "hendelsestidspunkt": "2026-11-23T10:00:00.000Z"}]
+    base = [builders.soknads_status(SoknadsStatus.MOTTATT, at="2026-11-23T10:00:00.000Z")]
     return {
         "version": version,
         "avsender": {"systemnavn": "Test", "systemversjon": "1"},
@@ -107,19 +111,7 @@ def test_letters_and_events_are_stored_and_the_same_document_twice_is_one_versio
     assert uploaded.status_code == 200, uploaded.content
     letter_id = uploaded.json()[0]["dokumentlagerDokumentId"]
     document = soker(
-        {
-            "type": "saksStatus",
-            "referanse": "s1",
-            "tittel": "Livsopphold",
-            "hendelsestidspunkt": "2026-11-23T10:01:00.000Z",
-        },
-        {
-            "type": "vedtakFattet",
-            "saksreferanse": "s1",
-            "utfall": "INNVILGET",
-            "hendelsestidspunkt": "2026-11-23T10:02:00.000Z",
-            "vedtaksfil": {"referanse": {"type": "dokumentlager", "id": letter_id}},
-        },
+        *decision_events(letter_id, start=datetime(2026, 11, 23, 10, 1, tzinfo=UTC), saksreferanse="s1")
     )
     first = bergen.post(f"/saker/{case.id}/digisos-soker", document)
     assert (
@@ -144,24 +136,22 @@ def test_letters_and_events_are_stored_and_the_same_document_twice_is_one_versio
     ("document", "path"),
     [
         (
-            soker(
-                {"type": "utbetaling", "hendelsestidspunkt": "2026-11-23T11:00:00.000Z", "status": "BETALT"}
-            ),
+            soker(builders.event(EventType.UTBETALING, at="2026-11-23T11:00:00.000Z", status="BETALT")),
             "hendelser/1",
         ),
         (
             soker(
-                {
-                    "type": "utbetaling",
-                    "hendelsestidspunkt": "2026-11-23T11:00:00.000Z",
-                    "utbetalingsreferanse": "u",
-                    "status": "BETALT",
-                }
+                builders.event(
+                    EventType.UTBETALING,
+                    at="2026-11-23T11:00:00.000Z",
+                    utbetalingsreferanse="u",
+                    status="BETALT",
+                )
             ),
             "hendelser/1/status",
         ),
         (
-            soker({"type": "soknadsStatus", "hendelsestidspunkt": "i går", "status": "MOTTATT"}),
+            soker(builders.soknads_status(SoknadsStatus.MOTTATT, at="i går")),
             "hendelser/1/hendelsestidspunkt",
         ),
         (
@@ -176,25 +166,19 @@ def test_letters_and_events_are_stored_and_the_same_document_twice_is_one_versio
             {
                 **soker(),
                 "hendelser": [
-                    {
-                        "type": "soknadsStatus",
-                        "status": "UNDER_BEHANDLING",
-                        "hendelsestidspunkt": "2026-11-23T10:00:00.000Z",
-                    }
+                    builders.soknads_status(SoknadsStatus.UNDER_BEHANDLING, at="2026-11-23T10:00:00.000Z")
                 ],
             },
             "hendelser",
         ),
         (
             soker(
-                {
-                    "type": "vedtakFattet",
-                    "saksreferanse": "s",
-                    "hendelsestidspunkt": "2026-11-23T11:00:00.000Z",
-                    "vedtaksfil": {
-                        "referanse": {"type": "dokumentlager", "id": "5d0c3a0e-8c1e-4c3e-9d7e-0a0b0c0d0e0f"}
-                    },
-                }
+                builders.event(
+                    EventType.VEDTAK_FATTET,
+                    at="2026-11-23T11:00:00.000Z",
+                    saksreferanse="s",
+                    vedtaksfil=builders.letter("5d0c3a0e-8c1e-4c3e-9d7e-0a0b0c0d0e0f"),
+                )
             ),
             "hendelser/1/vedtaksfil/referanse/id",
         ),
@@ -212,7 +196,11 @@ def test_invalid_event_documents_get_400_naming_the_path(sent, exchange_api, doc
 def test_unknown_event_types_are_kept_and_logged_not_refused(sent, exchange_api):
     case = Case.objects.get(application=sent)
     document = soker(
-        {"type": "klageStatus", "hendelsestidspunkt": "2026-11-23T11:00:00.000Z", "status": "MOTTATT"}
+        {
+            "type": "klageStatus",
+            "hendelsestidspunkt": "2026-11-23T11:00:00.000Z",
+            "status": SoknadsStatus.MOTTATT,
+        }
     )
     response = exchange_api("4601").post(f"/saker/{case.id}/digisos-soker", document)
     assert response.status_code == 200
@@ -382,7 +370,7 @@ def test_a_letter_reference_in_an_unknown_event_type_is_checked_too(sent, exchan
         {
             "type": "nyType",
             "hendelsestidspunkt": "2026-11-23T11:00:00.000Z",
-            "brev": {"type": "dokumentlager", "id": "ikke-en-uuid"},
+            "brev": builders.dokumentlager("ikke-en-uuid"),
         }
     )
     response = exchange_api("4601").post(f"/saker/{case.id}/digisos-soker", document)

@@ -6,19 +6,17 @@ import json
 import pytest
 
 from digisos.exchange.models import Case
+from digisos.exchange.soker import builders
+from digisos.exchange.soker.constants import SoknadsStatus
 from digisos.registers.adapters.local import load_population
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data", "document_settings")]
 
-MOTTATT = {"type": "soknadsStatus", "status": "MOTTATT", "hendelsestidspunkt": "2026-11-23T10:00:00.000Z"}
+MOTTATT = builders.soknads_status(SoknadsStatus.MOTTATT, at="2026-11-23T10:00:00.000Z")
 
 
 def soker(*events: dict) -> dict:
-    return {
-        "version": "1.0.0",
-        "avsender": {"systemnavn": "Test", "systemversjon": "1"},
-        "hendelser": [*events],
-    }
+    return builders.document(*events, avsender={"systemnavn": "Test", "systemversjon": "1"})
 
 
 @pytest.fixture
@@ -81,7 +79,7 @@ def test_malformed_json_is_400_saying_where(paper_case, exchange_api):
 def test_thousands_of_invalid_events_give_the_first_hundred_errors_and_how_many_more(
     paper_case, exchange_api
 ):
-    bad = {"type": "soknadsStatus", "status": "MOTTATT", "hendelsestidspunkt": "i går"}
+    bad = builders.soknads_status(SoknadsStatus.MOTTATT, at="i går")
     response = exchange_api("4601").post(f"/saker/{paper_case.id}/digisos-soker", soker(*[bad] * 30_000))
     assert response.status_code == 400
     assert len(response.content) < 30_000

@@ -15,17 +15,15 @@ from django.core.management.base import CommandError
 from django.test import Client
 
 from digisos.exchange.simulator import SYSTEM
+from digisos.exchange.soker import builders
+from digisos.exchange.soker.constants import EventType, SoknadsStatus
 from tests.fixtures.exchange import apply
 from tests.fixtures.personas import citizen
 
 ROOT = Path(__file__).resolve().parents[2]
-VALID_SOKER = {
-    "version": "1.0.0",
-    "avsender": SYSTEM,
-    "hendelser": [
-        {"type": "soknadsStatus", "status": "MOTTATT", "hendelsestidspunkt": "2026-11-23T10:00:00.000Z"}
-    ],
-}
+VALID_SOKER = builders.document(
+    builders.soknads_status(SoknadsStatus.MOTTATT, at="2026-11-23T10:00:00.000Z"), avsender=SYSTEM
+)
 
 
 def validate(*paths: Path) -> subprocess.CompletedProcess[str]:
@@ -54,11 +52,7 @@ def test_valid_files_pass_and_each_error_is_printed_with_its_path(tmp_path):
                 **VALID_SOKER,
                 "hendelser": [
                     *VALID_SOKER["hendelser"],
-                    {
-                        "type": "vedtakFattet",
-                        "hendelsestidspunkt": "2026-11-23T11:00:00.000Z",
-                        "utfall": "JA",
-                    },
+                    builders.event(EventType.VEDTAK_FATTET, at="2026-11-23T11:00:00.000Z", utfall="JA"),
                 ],
             }
         )

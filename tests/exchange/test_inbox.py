@@ -19,7 +19,9 @@ from digisos.core.models import AuditEntry
 from digisos.documents.models import Folder
 from digisos.exchange import inbox, selectors
 from digisos.exchange.models import Case, Delivery
-from digisos.exchange.tidspunkt import parse_tidspunkt
+from digisos.exchange.soker import builders
+from digisos.exchange.soker.constants import EventType, Filreferanse, SoknadsStatus, UtbetalingStatus, Utfall
+from digisos.exchange.soker.tidspunkt import parse_tidspunkt
 from digisos.exchange.validation import soker_violations
 from digisos.municipalities.models import ServiceConfiguration
 from tests.documents import corpus
@@ -126,7 +128,9 @@ def test_mark_received_collects_the_delivery_and_stores_mottatt_once(client, sar
     assert "Søknaden er markert som mottatt." in response.content.decode()
     delivery = Delivery.objects.get(case__application=kari)
     assert delivery.status == "collected" and delivery.collected_at is not None
-    assert [(e["type"], e["status"]) for e in events(kari)] == [("soknadsStatus", "MOTTATT")]
+    assert [(e["type"], e["status"]) for e in events(kari)] == [
+        (EventType.SOKNADS_STATUS, SoknadsStatus.MOTTATT)
+    ]
     assert case_of(kari).soker["avsender"]["systemnavn"] == "DigiSos manuell innboks"
 
     client.post(case_url(kari, "mark-received"))  # again: nothing new
@@ -150,7 +154,10 @@ def test_request_documents_stores_dokumentasjon_etterspurt_with_the_deadline_end
     )
     assert response.status_code == 302 and response["Location"] == case_url(kari)
     stored = events(kari)
-    assert [e["type"] for e in stored] == ["soknadsStatus", "dokumentasjonEtterspurt"]  # received first
+    assert [e["type"] for e in stored] == [
+        EventType.SOKNADS_STATUS,
+        EventType.DOKUMENTASJON_ETTERSPURT,
+    ]  # received first
     request = stored[1]
     dokument = request["dokumenter"][0]
     assert dokument["dokumenttype"] == "Kontoutskrift"
@@ -170,25 +177,29 @@ def test_decision_with_a_letter_stores_a_sak_then_vedtak_fattet_referring_to_the
     response = client.post(
         case_url(kari, "decision"),
         {
-            "vedtak-utfall": "INNVILGET",
+            "vedtak-utfall": Utfall.INNVILGET,
             "vedtak-saksreferanse": "sak-1",
             "vedtak-vedtaksbrev": SimpleUploadedFile("vedtak.pdf", corpus.pdf(text="Vedtak")),
         },
     )
     assert response.status_code == 302
     stored = events(kari)
-    assert [e["type"] for e in stored] == ["soknadsStatus", "saksStatus", "vedtakFattet"]
-    assert stored[1] | {"hendelsestidspunkt": ""} == {
-        "type": "saksStatus",
-        "hendelsestidspunkt": "",
-        "referanse": "sak-1",
-        "tittel": "Økonomisk sosialhjelp",
-        "status": "UNDER_BEHANDLING",
-    }
+    assert [e["type"] for e in stored] == [
+        EventType.SOKNADS_STATUS,
+        EventType.SAKS_STATUS,
+        EventType.VEDTAK_FATTET,
+    ]
+    assert stored[1] | {"hendelsestidspunkt": ""} == builders.event(
+        EventType.SAKS_STATUS,
+        at="",
+        referanse="sak-1",
+        tittel="Økonomisk sosialhjelp",
+        status=SoknadsStatus.UNDER_BEHANDLING,
+    )
     vedtak = stored[2]
-    assert vedtak["utfall"] == "INNVILGET" and vedtak["saksreferanse"] == "sak-1"
+    assert vedtak["utfall"] == Utfall.INNVILGET and vedtak["saksreferanse"] == "sak-1"
     reference = vedtak["vedtaksfil"]["referanse"]
-    assert reference["type"] == "dokumentlager"
+    assert reference["type"] == Filreferanse.DOKUMENTLAGER
     letter = case_of(kari).letters.documents.get(pk=reference["id"])
     assert letter.original_name == "vedtak.pdf"
     assert client.get(reverse("documents:download", args=[letter.id])).status_code == 200
@@ -197,17 +208,20 @@ def test_decision_with_a_letter_stores_a_sak_then_vedtak_fattet_referring_to_the
     client.post(
         case_url(kari, "decision"),
         {
-            "vedtak-utfall": "DELVIS_INNVILGET",
+            "vedtak-utfall": Utfall.DELVIS_INNVILGET,
             "vedtak-saksreferanse": "sak-1",
             "vedtak-vedtaksbrev": SimpleUploadedFile("vedtak2.pdf", corpus.pdf(text="Nytt vedtak")),
         },
     )
-    assert [e["type"] for e in events(kari)].count("saksStatus") == 1
+    assert [e["type"] for e in events(kari)].count(EventType.SAKS_STATUS) == 1
 
 
 def test_status_and_payment_are_stored_in_order_and_the_document_stays_valid(client, sara, kari):
     client.post(case_url(kari, "mark-received"))
-    assert client.post(case_url(kari, "status"), {"status-status": "UNDER_BEHANDLING"}).status_code == 302
+    assert (
+        client.post(case_url(kari, "status"), {"status-status": SoknadsStatus.UNDER_BEHANDLING}).status_code
+        == 302
+    )
     today = timezone.localdate()
     response = client.post(
         case_url(kari, "payment"),
@@ -215,18 +229,23 @@ def test_status_and_payment_are_stored_in_order_and_the_document_stays_valid(cli
             "utbetaling-belop": "4500",
             "utbetaling-beskrivelse": "Livsopphold",
             "utbetaling-forfallsdato": today.isoformat(),
-            "utbetaling-status": "UTBETALT",
+            "utbetaling-status": UtbetalingStatus.UTBETALT,
             "utbetaling-saksreferanse": "sak-1",
         },
     )
     assert response.status_code == 302
     stored = events(kari)
-    assert [e["type"] for e in stored] == ["soknadsStatus", "soknadsStatus", "saksStatus", "utbetaling"]
-    assert stored[1]["status"] == "UNDER_BEHANDLING"
+    assert [e["type"] for e in stored] == [
+        EventType.SOKNADS_STATUS,
+        EventType.SOKNADS_STATUS,
+        EventType.SAKS_STATUS,
+        EventType.UTBETALING,
+    ]
+    assert stored[1]["status"] == SoknadsStatus.UNDER_BEHANDLING
     payment = stored[3]
     assert payment["belop"] == 4500 and payment["beskrivelse"] == "Livsopphold"
     assert payment["forfallsdato"] == payment["utbetalingsdato"] == today.isoformat()
-    assert payment["status"] == "UTBETALT" and payment["annenMottaker"] is False
+    assert payment["status"] == UtbetalingStatus.UTBETALT and payment["annenMottaker"] is False
     assert payment["saksreferanse"] == "sak-1" and payment["utbetalingsreferanse"]
     stamps = [e["hendelsestidspunkt"] for e in stored]
     assert stamps == sorted(stamps) and len(set(stamps)) == len(stamps)
@@ -256,14 +275,14 @@ def test_a_past_deadline_is_a_form_error_and_stores_nothing(client, sara, kari):
 
 def test_a_decision_without_a_letter_or_with_a_non_pdf_is_a_form_error_and_stores_nothing(client, sara, kari):
     response = client.post(
-        case_url(kari, "decision"), {"vedtak-utfall": "AVSLATT", "vedtak-saksreferanse": "sak-1"}
+        case_url(kari, "decision"), {"vedtak-utfall": Utfall.AVSLATT, "vedtak-saksreferanse": "sak-1"}
     )
     assert response.status_code == 200
     assert "Velg brevet som PDF-fil." in response.content.decode()
     response = client.post(
         case_url(kari, "decision"),
         {
-            "vedtak-utfall": "AVSLATT",
+            "vedtak-utfall": Utfall.AVSLATT,
             "vedtak-saksreferanse": "sak-1",
             "vedtak-vedtaksbrev": SimpleUploadedFile("vedtak.txt", b"Dette er ikke en PDF"),
         },
@@ -275,13 +294,13 @@ def test_a_decision_without_a_letter_or_with_a_non_pdf_is_a_form_error_and_store
 
 def test_a_refusal_from_the_exchange_is_shown_as_a_form_error_not_a_500(client, sara, kari):
     ServiceConfiguration.objects.filter(pk="0301").update(can_update_status=False)
-    response = client.post(case_url(kari, "status"), {"status-status": "FERDIGBEHANDLET"})
+    response = client.post(case_url(kari, "status"), {"status-status": SoknadsStatus.FERDIGBEHANDLET})
     assert response.status_code == 200
     assert "kanOppdatereStatus" in response.content.decode()
     response = client.post(
         case_url(kari, "decision"),
         {
-            "vedtak-utfall": "AVSLATT",
+            "vedtak-utfall": Utfall.AVSLATT,
             "vedtak-saksreferanse": "sak-1",
             "vedtak-vedtaksbrev": SimpleUploadedFile("vedtak.pdf", corpus.pdf(text="Vedtak")),
         },
@@ -363,18 +382,18 @@ def _history(count: int) -> dict:
     """A digisos-soker.json with `count` events: received, then one case status per event, a second apart."""
     start = datetime(2026, 1, 1, tzinfo=UTC)
     stamp = lambda i: (start + timedelta(seconds=i)).strftime("%Y-%m-%dT%H:%M:%S.000Z")  # noqa: E731
-    events = [{"type": "soknadsStatus", "status": "MOTTATT", "hendelsestidspunkt": stamp(0)}]
+    events = [builders.soknads_status(SoknadsStatus.MOTTATT, at=stamp(0))]
     events += [
-        {
-            "type": "saksStatus",
-            "referanse": f"s{i}",
-            "tittel": f"Sak nr {i}",
-            "status": "UNDER_BEHANDLING",
-            "hendelsestidspunkt": stamp(i),
-        }
+        builders.event(
+            EventType.SAKS_STATUS,
+            at=stamp(i),
+            referanse=f"s{i}",
+            tittel=f"Sak nr {i}",
+            status=SoknadsStatus.UNDER_BEHANDLING,
+        )
         for i in range(2, count + 1)
     ]
-    return {"version": "1.0.0", "avsender": {"systemnavn": "t", "systemversjon": "1"}, "hendelser": events}
+    return builders.document(*events, avsender={"systemnavn": "t", "systemversjon": "1"})
 
 
 def test_a_case_with_twenty_thousand_events_shows_fifty_a_page_newest_first(client, sara):

@@ -4,6 +4,9 @@ from datetime import UTC, date, datetime, timedelta
 
 from hypothesis import strategies as st
 
+from digisos.exchange.soker import builders
+from digisos.exchange.soker import constants as soker
+
 BASE = datetime(2026, 11, 1, 8, 0, tzinfo=UTC)
 REFS = st.sampled_from(["sak-1", "sak-2", "default"])
 PAYMENT_REFS = st.sampled_from(["utb-1", "utb-2", "utb-3"])
@@ -11,7 +14,7 @@ TEXT = st.text(alphabet="abcæøå ABC123-", max_size=12)
 
 
 def timestamp(minutes: int) -> str:
-    return (BASE + timedelta(minutes=minutes)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    return builders.tidspunkt(BASE + timedelta(minutes=minutes))
 
 
 def day(offset: int) -> str:
@@ -19,9 +22,9 @@ def day(offset: int) -> str:
 
 
 FILE = st.builds(
-    lambda n: {"type": "dokumentlager", "id": f"00000000-0000-4000-8000-{n:012d}"}, st.integers(0, 30)
+    lambda n: builders.dokumentlager(f"00000000-0000-4000-8000-{n:012d}"), st.integers(0, 30)
 ) | st.builds(
-    lambda n, nr: {"type": "svarut", "id": f"10000000-0000-4000-8000-{n:012d}", "nr": nr},
+    lambda n, nr: builders.svarut(f"10000000-0000-4000-8000-{n:012d}", nr),
     st.integers(0, 5),
     st.integers(1, 3),
 )
@@ -32,28 +35,45 @@ def optional(**fields):
     return st.fixed_dictionaries({}, optional=fields)
 
 
+def requirement(reference: str, references: list[str], statuses, **more):
+    """A vilkår or a dokumentasjonkrav: the same fields but the reference's name (and a deadline)."""
+    return st.tuples(
+        st.fixed_dictionaries({reference: st.sampled_from(references)}),
+        optional(
+            saksreferanse=REFS,
+            utbetalingsreferanse=st.lists(PAYMENT_REFS, max_size=2),
+            tittel=TEXT,
+            beskrivelse=TEXT,
+            status=st.sampled_from(statuses),
+            **more,
+        ),
+    )
+
+
 EVENT_BODIES = {
-    "soknadsStatus": st.fixed_dictionaries(
-        {"status": st.sampled_from(["MOTTATT", "UNDER_BEHANDLING", "FERDIGBEHANDLET", "BEHANDLES_IKKE"])}
+    soker.EventType.SOKNADS_STATUS: st.fixed_dictionaries(
+        {"status": st.sampled_from(list(soker.SoknadsStatus))}
     ),
-    "tildeltNavKontor": st.fixed_dictionaries({"navKontor": st.sampled_from(["1201", "1202", "0315"])}),
-    "saksStatus": st.tuples(
+    soker.EventType.TILDELT_NAV_KONTOR: st.fixed_dictionaries(
+        {"navKontor": st.sampled_from(["1201", "1202", "0315"])}
+    ),
+    soker.EventType.SAKS_STATUS: st.tuples(
         st.fixed_dictionaries({"referanse": REFS}),
         optional(
             tittel=TEXT,
-            status=st.sampled_from(["UNDER_BEHANDLING", "IKKE_INNSYN", "BEHANDLES_IKKE", "FEILREGISTRERT"]),
+            status=st.sampled_from(list(soker.SaksStatus)),
         ),
     ),
-    "vedtakFattet": st.tuples(
+    soker.EventType.VEDTAK_FATTET: st.tuples(
         st.fixed_dictionaries(
             {"saksreferanse": REFS, "vedtaksfil": st.fixed_dictionaries({"referanse": FILE})}
         ),
         optional(
-            utfall=st.sampled_from(["INNVILGET", "DELVIS_INNVILGET", "AVSLATT", "AVVIST"]),
+            utfall=st.sampled_from(list(soker.Utfall)),
             vedlegg=st.lists(st.fixed_dictionaries({"tittel": TEXT, "referanse": FILE}), max_size=2),
         ),
     ),
-    "dokumentasjonEtterspurt": st.tuples(
+    soker.EventType.DOKUMENTASJON_ETTERSPURT: st.tuples(
         st.fixed_dictionaries(
             {
                 "dokumenter": st.lists(
@@ -72,12 +92,14 @@ EVENT_BODIES = {
         ),
         optional(forvaltningsbrev=st.fixed_dictionaries({"referanse": FILE})),
     ),
-    "forelopigSvar": st.fixed_dictionaries({"forvaltningsbrev": st.fixed_dictionaries({"referanse": FILE})}),
-    "utbetaling": st.tuples(
+    soker.EventType.FORELOPIG_SVAR: st.fixed_dictionaries(
+        {"forvaltningsbrev": st.fixed_dictionaries({"referanse": FILE})}
+    ),
+    soker.EventType.UTBETALING: st.tuples(
         st.fixed_dictionaries({"utbetalingsreferanse": PAYMENT_REFS}),
         optional(
             saksreferanse=REFS,
-            status=st.sampled_from(["PLANLAGT_UTBETALING", "UTBETALT", "STOPPET", "ANNULLERT"]),
+            status=st.sampled_from(list(soker.UtbetalingStatus)),
             belop=st.integers(0, 50_000) | st.floats(0, 50_000, allow_nan=False),
             beskrivelse=TEXT,
             forfallsdato=st.integers(0, 60).map(day),
@@ -90,28 +112,14 @@ EVENT_BODIES = {
             utbetalingsmetode=TEXT,
         ),
     ),
-    "vilkar": st.tuples(
-        st.fixed_dictionaries({"vilkarreferanse": st.sampled_from(["v-1", "v-2"])}),
-        optional(
-            saksreferanse=REFS,
-            utbetalingsreferanse=st.lists(PAYMENT_REFS, max_size=2),
-            tittel=TEXT,
-            beskrivelse=TEXT,
-            status=st.sampled_from(["RELEVANT", "ANNULLERT", "OPPFYLT", "IKKE_OPPFYLT"]),
-        ),
+    soker.EventType.VILKAR: requirement("vilkarreferanse", ["v-1", "v-2"], soker.VILKAR_STATUSES),
+    soker.EventType.DOKUMENTASJONKRAV: requirement(
+        "dokumentasjonkravreferanse",
+        ["k-1", "k-2"],
+        list(soker.KravStatus),
+        frist=st.integers(0, 60 * 24 * 30).map(timestamp),
     ),
-    "dokumentasjonkrav": st.tuples(
-        st.fixed_dictionaries({"dokumentasjonkravreferanse": st.sampled_from(["k-1", "k-2"])}),
-        optional(
-            saksreferanse=REFS,
-            utbetalingsreferanse=st.lists(PAYMENT_REFS, max_size=2),
-            tittel=TEXT,
-            beskrivelse=TEXT,
-            frist=st.integers(0, 60 * 24 * 30).map(timestamp),
-            status=st.sampled_from(["RELEVANT", "LEVERT_TIDLIGERE", "ANNULLERT", "OPPFYLT", "IKKE_OPPFYLT"]),
-        ),
-    ),
-    "rammevedtak": st.tuples(
+    soker.EventType.RAMMEVEDTAK: st.tuples(
         st.fixed_dictionaries({"rammevedtaksreferanse": st.just("r-1")}),
         optional(
             saksreferanse=REFS, beskrivelse=TEXT, belop=st.integers(0, 9999), fom=st.integers(0, 9).map(day)
@@ -131,15 +139,11 @@ MINUTES = st.integers(0, 6)  # few distinct minutes, so equal timestamps are com
 def events(draw):
     kind = draw(st.sampled_from(sorted(EVENT_BODIES)))
     body = _merge(draw(EVENT_BODIES[kind]))
-    return {"type": kind, "hendelsestidspunkt": timestamp(draw(MINUTES)), **body}
+    return builders.event(kind, at=timestamp(draw(MINUTES)), **body)
 
 
 @st.composite
 def documents(draw, max_events: int = 25):
-    received = {"type": "soknadsStatus", "status": "MOTTATT", "hendelsestidspunkt": timestamp(0)}
+    received = builders.soknads_status(soker.SoknadsStatus.MOTTATT, at=timestamp(0))
     rest = draw(st.lists(events(), max_size=max_events))
-    return {
-        "version": "1.0.0",
-        "avsender": {"systemnavn": "prop", "systemversjon": "1"},
-        "hendelser": [received, *rest],
-    }
+    return builders.document(received, *rest, avsender={"systemnavn": "prop", "systemversjon": "1"})

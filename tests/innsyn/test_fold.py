@@ -6,62 +6,68 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from digisos.innsyn.fold import fold
+from digisos.exchange.soker import builders
+from digisos.exchange.soker.constants import (
+    SENDT,
+    EventType,
+    KravStatus,
+    SaksStatus,
+    SoknadsStatus,
+    UtbetalingStatus,
+    Utfall,
+)
+from digisos.exchange.soker.fold import fold
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 SENT = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
-LETTER = {"type": "dokumentlager", "id": "11111111-1111-4111-8111-111111111111"}
-LETTER_2 = {"type": "dokumentlager", "id": "22222222-2222-4222-8222-222222222222"}
+LETTER = builders.dokumentlager("11111111-1111-4111-8111-111111111111")
+LETTER_2 = builders.dokumentlager("22222222-2222-4222-8222-222222222222")
 
 
 def at(minute: int) -> str:
-    return (datetime(2026, 11, 21, 10, 0, tzinfo=UTC) + timedelta(minutes=minute)).strftime(
-        "%Y-%m-%dT%H:%M:%S.000Z"
-    )
+    return builders.tidspunkt(datetime(2026, 11, 21, 10, 0, tzinfo=UTC) + timedelta(minutes=minute))
 
 
-def doc(*events):
-    return {
-        "version": "1.0.0",
-        "avsender": {"systemnavn": "t", "systemversjon": "1"},
-        "hendelser": list(events),
-    }
+doc = builders.document
 
 
 def event(kind: str, minute: int, **fields):
-    return {"type": kind, "hendelsestidspunkt": at(minute), **fields}
+    return builders.event(kind, at=at(minute), **fields)
 
 
-RECEIVED = event("soknadsStatus", 0, status="MOTTATT")
+RECEIVED = event(EventType.SOKNADS_STATUS, 0, status=SoknadsStatus.MOTTATT)
 
 
-@pytest.mark.parametrize("status", ["MOTTATT", "UNDER_BEHANDLING", "FERDIGBEHANDLET", "BEHANDLES_IKKE"])
+@pytest.mark.parametrize(
+    "status",
+    list(SoknadsStatus),
+)
 def test_soknads_status_sets_the_status_and_a_timeline_entry(status):
-    view = fold(doc(event("soknadsStatus", 1, status=status)), now=NOW, sent_at=SENT)
+    view = fold(doc(event(EventType.SOKNADS_STATUS, 1, status=status)), now=NOW, sent_at=SENT)
     assert view.status == status
     assert [e.kind for e in view.timeline] == ["sent", f"status_{status.lower()}"]
 
 
 def test_without_events_the_application_is_sent():
     view = fold(None, now=NOW, sent_at=SENT, office="1201")
-    assert view.status == "SENDT" and view.office == "1201" and view.timeline[0].kind == "sent"
+    assert view.status == SENDT and view.office == "1201" and view.timeline[0].kind == "sent"
 
 
 def test_equal_timestamps_put_received_before_under_processing_whatever_the_order():
     events = [
-        event("soknadsStatus", 1, status="UNDER_BEHANDLING"),
-        event("soknadsStatus", 1, status="MOTTATT"),
+        event(EventType.SOKNADS_STATUS, 1, status=SoknadsStatus.UNDER_BEHANDLING),
+        event(EventType.SOKNADS_STATUS, 1, status=SoknadsStatus.MOTTATT),
     ]
-    assert fold(doc(*events), now=NOW).status == "UNDER_BEHANDLING"
-    assert fold(doc(*reversed(events)), now=NOW).status == "UNDER_BEHANDLING"
+    assert fold(doc(*events), now=NOW).status == SoknadsStatus.UNDER_BEHANDLING
+    assert fold(doc(*reversed(events)), now=NOW).status == SoknadsStatus.UNDER_BEHANDLING
 
 
 def test_a_new_office_is_a_forwarding_the_same_office_is_not():
     view = fold(
         doc(
             RECEIVED,
-            event("tildeltNavKontor", 1, navKontor="1201"),
-            event("tildeltNavKontor", 2, navKontor="0315"),
+            event(EventType.TILDELT_NAV_KONTOR, 1, navKontor="1201"),
+            event(EventType.TILDELT_NAV_KONTOR, 2, navKontor="0315"),
         ),
         now=NOW,
         sent_at=SENT,
@@ -74,14 +80,14 @@ def test_a_new_office_is_a_forwarding_the_same_office_is_not():
 @pytest.mark.parametrize(
     ("status", "shown", "timeline"),
     [
-        (None, "UNDER_BEHANDLING", "sak_in_progress"),
-        ("IKKE_INNSYN", "IKKE_INNSYN", "sak_status_hidden"),
-        ("BEHANDLES_IKKE", "BEHANDLES_IKKE", "sak_status_hidden"),
+        (None, SaksStatus.UNDER_BEHANDLING, "sak_in_progress"),
+        (SaksStatus.IKKE_INNSYN, SaksStatus.IKKE_INNSYN, "sak_status_hidden"),
+        (SaksStatus.BEHANDLES_IKKE, SaksStatus.BEHANDLES_IKKE, "sak_status_hidden"),
     ],
 )
 def test_saks_status_upserts_a_sak(status, shown, timeline):
     fields = {"referanse": "s1", "tittel": "Livsopphold", **({"status": status} if status else {})}
-    view = fold(doc(RECEIVED, event("saksStatus", 1, **fields)), now=NOW)
+    view = fold(doc(RECEIVED, event(EventType.SAKS_STATUS, 1, **fields)), now=NOW)
     assert [(s.reference, s.title, s.status) for s in view.saker] == [("s1", "Livsopphold", shown)]
     assert view.timeline[-1].kind == timeline
 
@@ -90,32 +96,41 @@ def test_a_feilregistrert_sak_is_hidden():
     view = fold(
         doc(
             RECEIVED,
-            event("saksStatus", 1, referanse="s1", tittel="x"),
-            event("saksStatus", 2, referanse="s1", status="FEILREGISTRERT"),
+            event(EventType.SAKS_STATUS, 1, referanse="s1", tittel="x"),
+            event(EventType.SAKS_STATUS, 2, referanse="s1", status=SaksStatus.FEILREGISTRERT),
         ),
         now=NOW,
     )
     assert view.saker == ()
 
 
-@pytest.mark.parametrize("outcome", ["INNVILGET", "DELVIS_INNVILGET", "AVSLATT", "AVVIST"])
+@pytest.mark.parametrize("outcome", list(Utfall))
 def test_vedtak_fattet_adds_a_decision_and_its_letter(outcome):
     view = fold(
         doc(
             RECEIVED,
-            event("saksStatus", 1, referanse="s1", tittel="Husleie"),
-            event("vedtakFattet", 2, saksreferanse="s1", utfall=outcome, vedtaksfil={"referanse": LETTER}),
+            event(EventType.SAKS_STATUS, 1, referanse="s1", tittel="Husleie"),
+            event(
+                EventType.VEDTAK_FATTET,
+                2,
+                saksreferanse="s1",
+                utfall=outcome,
+                vedtaksfil={"referanse": LETTER},
+            ),
         ),
         now=NOW,
     )
     (sak,) = view.saker
-    assert sak.decisions[0].outcome == outcome and sak.shown_status == "FERDIGBEHANDLET"
+    assert sak.decisions[0].outcome == outcome and sak.shown_status == SoknadsStatus.FERDIGBEHANDLET
     assert view.letters[0].document_id == LETTER["id"] and view.timeline[-1].kind == "decision"
 
 
 def test_a_decision_without_a_known_sak_goes_to_a_default_sak():
     view = fold(
-        doc(RECEIVED, event("vedtakFattet", 1, saksreferanse="ukjent", vedtaksfil={"referanse": LETTER})),
+        doc(
+            RECEIVED,
+            event(EventType.VEDTAK_FATTET, 1, saksreferanse="ukjent", vedtaksfil={"referanse": LETTER}),
+        ),
         now=NOW,
     )
     assert [s.reference for s in view.saker] == ["ukjent"]
@@ -123,7 +138,7 @@ def test_a_decision_without_a_known_sak_goes_to_a_default_sak():
 
 def test_each_documentation_request_replaces_the_list():
     first = event(
-        "dokumentasjonEtterspurt",
+        EventType.DOKUMENTASJON_ETTERSPURT,
         1,
         forvaltningsbrev={"referanse": LETTER},
         dokumenter=[
@@ -132,7 +147,7 @@ def test_each_documentation_request_replaces_the_list():
         ],
     )
     second = event(
-        "dokumentasjonEtterspurt",
+        EventType.DOKUMENTASJON_ETTERSPURT,
         2,
         dokumenter=[
             {
@@ -150,7 +165,9 @@ def test_each_documentation_request_replaces_the_list():
         ("Husleiekontrakt", "d9", True)
     ]
     emptied = fold(
-        doc(RECEIVED, first, event("dokumentasjonEtterspurt", 3, dokumenter=[])), now=NOW, sent_at=SENT
+        doc(RECEIVED, first, event(EventType.DOKUMENTASJON_ETTERSPURT, 3, dokumenter=[])),
+        now=NOW,
+        sent_at=SENT,
     )
     assert emptied.tasks == () and emptied.timeline[-1].kind == "documents_no_longer_requested"
 
@@ -169,7 +186,7 @@ def test_missing_application_documents_are_tasks_for_30_days_until_a_caseworker_
     ]
     assert fold(doc(RECEIVED), now=SENT + timedelta(days=31), sent_at=SENT, vedlegg=vedlegg).tasks == ()
     asked = event(
-        "dokumentasjonEtterspurt",
+        EventType.DOKUMENTASJON_ETTERSPURT,
         1,
         dokumenter=[{"dokumenttype": "Kontoutskrift", "innsendelsesfrist": at(99)}],
     )
@@ -180,26 +197,35 @@ def test_missing_application_documents_are_tasks_for_30_days_until_a_caseworker_
 
 def test_tasks_are_hidden_once_the_application_is_processed():
     asked = event(
-        "dokumentasjonEtterspurt",
+        EventType.DOKUMENTASJON_ETTERSPURT,
         1,
         dokumenter=[{"dokumenttype": "Kontoutskrift", "innsendelsesfrist": at(99)}],
     )
     assert (
-        fold(doc(RECEIVED, asked, event("soknadsStatus", 2, status="FERDIGBEHANDLET")), now=NOW).tasks == ()
+        fold(
+            doc(RECEIVED, asked, event(EventType.SOKNADS_STATUS, 2, status=SoknadsStatus.FERDIGBEHANDLET)),
+            now=NOW,
+        ).tasks
+        == ()
     )
 
 
 def test_forelopig_svar_is_an_extended_processing_time_notice():
-    view = fold(doc(RECEIVED, event("forelopigSvar", 1, forvaltningsbrev={"referanse": LETTER})), now=NOW)
+    view = fold(
+        doc(RECEIVED, event(EventType.FORELOPIG_SVAR, 1, forvaltningsbrev={"referanse": LETTER})), now=NOW
+    )
     assert (
         view.preliminary_answer.document_id == LETTER["id"] and view.timeline[-1].kind == "preliminary_answer"
     )
 
 
-@pytest.mark.parametrize("status", ["PLANLAGT_UTBETALING", "UTBETALT", "STOPPET", "ANNULLERT"])
+@pytest.mark.parametrize(
+    "status",
+    list(UtbetalingStatus),
+)
 def test_a_payment_is_upserted_by_reference(status):
     planned = event(
-        "utbetaling",
+        EventType.UTBETALING,
         1,
         utbetalingsreferanse="u1",
         belop=5000,
@@ -208,7 +234,7 @@ def test_a_payment_is_upserted_by_reference(status):
         kontonummer="12345678903",
     )
     later = event(
-        "utbetaling",
+        EventType.UTBETALING,
         2,
         utbetalingsreferanse="u1",
         status=status,
@@ -220,7 +246,7 @@ def test_a_payment_is_upserted_by_reference(status):
     view = fold(doc(RECEIVED, planned, later), now=NOW)
     (payment,) = view.payments
     assert (payment.status, payment.amount, payment.account) == (status, 4500, "12345678903")
-    assert (payment.stopped_at is not None) == (status == "STOPPET")
+    assert (payment.stopped_at is not None) == (status == UtbetalingStatus.STOPPET)
 
 
 def test_a_payment_without_status_is_planned_and_the_account_is_hidden_when_someone_else_is_paid():
@@ -228,20 +254,20 @@ def test_a_payment_without_status_is_planned_and_the_account_is_hidden_when_some
         doc(
             RECEIVED,
             event(
-                "utbetaling",
+                EventType.UTBETALING,
                 1,
                 utbetalingsreferanse="u1",
                 annenMottaker=True,
                 mottaker="Utleier AS",
                 kontonummer="12345678903",
             ),
-            event("utbetaling", 1, utbetalingsreferanse="u2", kontonummer="12345678903"),
+            event(EventType.UTBETALING, 1, utbetalingsreferanse="u2", kontonummer="12345678903"),
         ),
         now=NOW,
     )
     by_ref = {p.reference: p for p in view.payments}
     assert (
-        by_ref["u1"].status == "PLANLAGT_UTBETALING"
+        by_ref["u1"].status == UtbetalingStatus.PLANLAGT_UTBETALING
         and by_ref["u1"].account is None
         and by_ref["u1"].recipient == "Utleier AS"
     )
@@ -250,13 +276,21 @@ def test_a_payment_without_status_is_planned_and_the_account_is_hidden_when_some
 
 
 @pytest.mark.parametrize(
-    ("status", "shown"), [("RELEVANT", True), ("OPPFYLT", True), ("IKKE_OPPFYLT", True), ("ANNULLERT", False)]
+    ("status", "shown"),
+    [
+        (KravStatus.RELEVANT, True),
+        (KravStatus.OPPFYLT, True),
+        (KravStatus.IKKE_OPPFYLT, True),
+        (UtbetalingStatus.ANNULLERT, False),
+    ],
 )
 def test_vilkar_shown_while_relevant(status, shown):
     view = fold(
         doc(
             RECEIVED,
-            event("vilkar", 1, vilkarreferanse="v1", tittel="Meld deg som arbeidssøker", status=status),
+            event(
+                EventType.VILKAR, 1, vilkarreferanse="v1", tittel="Meld deg som arbeidssøker", status=status
+            ),
         ),
         now=NOW,
     )
@@ -264,15 +298,16 @@ def test_vilkar_shown_while_relevant(status, shown):
 
 
 @pytest.mark.parametrize(
-    ("status", "shown"), [("RELEVANT", True), ("LEVERT_TIDLIGERE", False), ("ANNULLERT", False)]
+    ("status", "shown"),
+    [(KravStatus.RELEVANT, True), (KravStatus.LEVERT_TIDLIGERE, False), (KravStatus.ANNULLERT, False)],
 )
 def test_dokumentasjonkrav_shown_while_relevant_with_timeline_only_when_tied_to_a_payment(status, shown):
     view = fold(
         doc(
             RECEIVED,
-            event("utbetaling", 1, utbetalingsreferanse="u1"),
+            event(EventType.UTBETALING, 1, utbetalingsreferanse="u1"),
             event(
-                "dokumentasjonkrav",
+                EventType.DOKUMENTASJONKRAV,
                 1,
                 dokumentasjonkravreferanse="k1",
                 tittel="Husleiekvittering",
@@ -286,13 +321,14 @@ def test_dokumentasjonkrav_shown_while_relevant_with_timeline_only_when_tied_to_
     assert bool(view.documentation_requirements) is shown
     assert view.timeline[-1].kind == "documentation_requirement"
     untied = fold(
-        doc(RECEIVED, event("dokumentasjonkrav", 1, dokumentasjonkravreferanse="k1", tittel="x")), now=NOW
+        doc(RECEIVED, event(EventType.DOKUMENTASJONKRAV, 1, dokumentasjonkravreferanse="k1", tittel="x")),
+        now=NOW,
     )
     assert untied.timeline[-1].kind != "documentation_requirement"
 
 
 def test_rammevedtak_shows_nothing_of_its_own():
-    with_frame = fold(doc(RECEIVED, event("rammevedtak", 1, rammevedtaksreferanse="r1")), now=NOW)
+    with_frame = fold(doc(RECEIVED, event(EventType.RAMMEVEDTAK, 1, rammevedtaksreferanse="r1")), now=NOW)
     assert replace(with_frame, updated_at=None) == replace(fold(doc(RECEIVED), now=NOW), updated_at=None)
 
 
@@ -300,33 +336,35 @@ def test_a_processed_application_with_an_open_sak_is_shown_as_in_progress():
     view = fold(
         doc(
             RECEIVED,
-            event("saksStatus", 1, referanse="s1", tittel="Livsopphold"),
-            event("saksStatus", 1, referanse="s2", tittel="Strøm"),
-            event("vedtakFattet", 2, saksreferanse="s1", vedtaksfil={"referanse": LETTER}),
-            event("soknadsStatus", 3, status="FERDIGBEHANDLET"),
+            event(EventType.SAKS_STATUS, 1, referanse="s1", tittel="Livsopphold"),
+            event(EventType.SAKS_STATUS, 1, referanse="s2", tittel="Strøm"),
+            event(EventType.VEDTAK_FATTET, 2, saksreferanse="s1", vedtaksfil={"referanse": LETTER}),
+            event(EventType.SOKNADS_STATUS, 3, status=SoknadsStatus.FERDIGBEHANDLET),
         ),
         now=NOW,
     )
-    assert view.status == "UNDER_BEHANDLING"
+    assert view.status == SoknadsStatus.UNDER_BEHANDLING
     view = fold(
         doc(
             RECEIVED,
-            event("saksStatus", 1, referanse="s1", tittel="Livsopphold"),
-            event("vedtakFattet", 2, saksreferanse="s1", vedtaksfil={"referanse": LETTER}),
-            event("soknadsStatus", 3, status="FERDIGBEHANDLET"),
+            event(EventType.SAKS_STATUS, 1, referanse="s1", tittel="Livsopphold"),
+            event(EventType.VEDTAK_FATTET, 2, saksreferanse="s1", vedtaksfil={"referanse": LETTER}),
+            event(EventType.SOKNADS_STATUS, 3, status=SoknadsStatus.FERDIGBEHANDLET),
         ),
         now=NOW,
     )
-    assert view.status == "FERDIGBEHANDLET"
+    assert view.status == SoknadsStatus.FERDIGBEHANDLET
 
 
 def test_unknown_event_types_are_skipped_not_an_error():
     view = fold(
         doc(
             RECEIVED,
-            event("klageStatus", 1, status="MOTTATT"),
-            event("vedtakFattet", 2, vedtaksfil={"referanse": LETTER_2}),
+            event("klageStatus", 1, status=SoknadsStatus.MOTTATT),
+            event(EventType.VEDTAK_FATTET, 2, vedtaksfil={"referanse": LETTER_2}),
         ),
         now=NOW,
     )
-    assert view.skipped == ("klageStatus",) and view.status == "MOTTATT" and len(view.letters) == 1
+    assert (
+        view.skipped == ("klageStatus",) and view.status == SoknadsStatus.MOTTATT and len(view.letters) == 1
+    )

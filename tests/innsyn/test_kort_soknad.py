@@ -11,6 +11,8 @@ from django.utils import timezone
 from digisos.application.filformat_validation import soknad_errors, vedlegg_errors
 from digisos.application.models import Application
 from digisos.exchange import services as exchange
+from digisos.exchange.soker import builders
+from digisos.exchange.soker.constants import EventType, SoknadsStatus, UtbetalingStatus
 from tests.application.test_application_flow import ANSWERS
 from tests.documents import corpus
 from tests.fixtures.personas import citizen, persona_pid
@@ -27,22 +29,23 @@ def earlier_case_with_payment(key: str, kommunenummer: str, *, status: str, days
     )
     when = timezone.localdate() + timedelta(days=days)
     payment = {
-        "type": "utbetaling",
+        "type": EventType.UTBETALING,
         "utbetalingsreferanse": "u1",
         "status": status,
         "belop": 3000,
         "annenMottaker": False,
         "hendelsestidspunkt": "2026-10-01T10:00:00.000Z",
-        **({"utbetalingsdato": str(when)} if status == "UTBETALT" else {"forfallsdato": str(when)}),
+        **(
+            {"utbetalingsdato": str(when)}
+            if status == UtbetalingStatus.UTBETALT
+            else {"forfallsdato": str(when)}
+        ),
     }
-    document = {
-        "version": "1.0.0",
-        "avsender": {"systemnavn": "t", "systemversjon": "1"},
-        "hendelser": [
-            {"type": "soknadsStatus", "status": "MOTTATT", "hendelsestidspunkt": "2026-10-01T09:00:00.000Z"},
-            payment,
-        ],
-    }
+    document = builders.document(
+        builders.soknads_status(SoknadsStatus.MOTTATT, at="2026-10-01T09:00:00.000Z"),
+        payment,
+        avsender={"systemnavn": "t", "systemversjon": "1"},
+    )
     exchange.report_case_events(actor=system, case=case, document=document)
 
 
@@ -58,7 +61,9 @@ def start(client, key: str) -> Application:
     return application
 
 
-@pytest.mark.parametrize(("status", "days"), [("UTBETALT", -10), ("PLANLAGT_UTBETALING", 5)])
+@pytest.mark.parametrize(
+    ("status", "days"), [(UtbetalingStatus.UTBETALT, -10), (UtbetalingStatus.PLANLAGT_UTBETALING, 5)]
+)
 def test_recent_help_in_the_same_municipality_gives_the_short_application(client, status, days):
     earlier_case_with_payment("familie-bergen", "4601", status=status, days=days)
     application = start(client, "familie-bergen")
@@ -103,9 +108,9 @@ def test_recent_help_in_the_same_municipality_gives_the_short_application(client
     ("key", "kommunenummer", "status", "days"),
     [
         ("familie-bergen", None, None, None),  # no earlier case
-        ("familie-bergen", "4601", "UTBETALT", -60),  # paid too long ago
-        ("familie-bergen", "4601", "PLANLAGT_UTBETALING", 30),  # planned too far ahead
-        ("familie-bergen", "5501", "UTBETALT", -5),  # another municipality
+        ("familie-bergen", "4601", UtbetalingStatus.UTBETALT, -60),  # paid too long ago
+        ("familie-bergen", "4601", UtbetalingStatus.PLANLAGT_UTBETALING, 30),  # planned too far ahead
+        ("familie-bergen", "5501", UtbetalingStatus.UTBETALT, -5),  # another municipality
     ],
 )
 def test_without_recent_help_here_the_standard_application(client, key, kommunenummer, status, days):

@@ -13,6 +13,8 @@ from django.core.management import call_command
 
 from digisos.accounts.models import User
 from digisos.exchange import services
+from digisos.exchange.soker import builders
+from digisos.exchange.soker.constants import EventType, SoknadsStatus
 from digisos.innsyn.models import Deadline, Notification
 from digisos.registers.adapters.local import load_population
 from tests.exchange.test_delivery_faults import ROOT, worker_env
@@ -47,24 +49,21 @@ WORKER = "import django; django.setup()\n" + textwrap.dedent(
 
 
 def request_without_letter(deadline: datetime) -> dict:
-    return {
-        "version": "1.0.0",
-        "avsender": {"systemnavn": "t", "systemversjon": "1"},
-        "hendelser": [
-            {"type": "soknadsStatus", "status": "MOTTATT", "hendelsestidspunkt": "2026-11-23T10:00:00.000Z"},
-            {
-                "type": "dokumentasjonEtterspurt",
-                "hendelsestidspunkt": "2026-11-23T10:05:00.000Z",
-                "dokumenter": [
-                    {
-                        "dokumenttype": "Kontoutskrift",
-                        "innsendelsesfrist": deadline.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
-                        "dokumentreferanse": "dok-1",
-                    }
-                ],
-            },
-        ],
-    }
+    return builders.document(
+        builders.soknads_status(SoknadsStatus.MOTTATT, at="2026-11-23T10:00:00.000Z"),
+        builders.event(
+            EventType.DOKUMENTASJON_ETTERSPURT,
+            at="2026-11-23T10:05:00.000Z",
+            dokumenter=[
+                {
+                    "dokumenttype": "Kontoutskrift",
+                    "innsendelsesfrist": deadline.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+                    "dokumentreferanse": "dok-1",
+                }
+            ],
+        ),
+        avsender={"systemnavn": "t", "systemversjon": "1"},
+    )
 
 
 @pytest.mark.django_db(transaction=True)

@@ -11,6 +11,8 @@ from django.urls import reverse
 from tools.pgcluster import _free_port
 
 from digisos.exchange.models import Case
+from digisos.exchange.soker import builders
+from digisos.exchange.soker.constants import EventType, SoknadsStatus
 from digisos.innsyn import notifications
 from digisos.innsyn.models import Notification
 from tests.fixtures.exchange import apply, upload_letter
@@ -51,25 +53,22 @@ def smtp(settings):
 
 
 def request_document(case: Case, letter_id: str, deadline: datetime) -> dict:
-    return {
-        "version": "1.0.0",
-        "avsender": {"systemnavn": "t", "systemversjon": "1"},
-        "hendelser": [
-            {"type": "soknadsStatus", "status": "MOTTATT", "hendelsestidspunkt": "2026-11-23T10:00:00.000Z"},
-            {
-                "type": "dokumentasjonEtterspurt",
-                "hendelsestidspunkt": "2026-11-23T10:05:00.000Z",
-                "forvaltningsbrev": {"referanse": {"type": "dokumentlager", "id": letter_id}},
-                "dokumenter": [
-                    {
-                        "dokumenttype": "Kontoutskrift",
-                        "innsendelsesfrist": deadline.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
-                        "dokumentreferanse": "dok-1",
-                    }
-                ],
-            },
-        ],
-    }
+    return builders.document(
+        builders.soknads_status(SoknadsStatus.MOTTATT, at="2026-11-23T10:00:00.000Z"),
+        builders.event(
+            EventType.DOKUMENTASJON_ETTERSPURT,
+            at="2026-11-23T10:05:00.000Z",
+            forvaltningsbrev=builders.letter(letter_id),
+            dokumenter=[
+                {
+                    "dokumenttype": "Kontoutskrift",
+                    "innsendelsesfrist": deadline.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+                    "dokumentreferanse": "dok-1",
+                }
+            ],
+        ),
+        avsender={"systemnavn": "t", "systemversjon": "1"},
+    )
 
 
 def test_a_request_sends_one_sms_and_one_email_without_personal_data_once(
@@ -110,12 +109,12 @@ def test_a_request_sends_one_sms_and_one_email_without_personal_data_once(
     # A decision posted later is news again: one more SMS and e-mail.
     decision = upload_letter(bergen, case.id, "vedtak.pdf")
     document["hendelser"].append(
-        {
-            "type": "vedtakFattet",
-            "hendelsestidspunkt": "2026-11-23T11:00:00.000Z",
-            "saksreferanse": "s1",
-            "vedtaksfil": {"referanse": {"type": "dokumentlager", "id": decision}},
-        }
+        builders.event(
+            EventType.VEDTAK_FATTET,
+            at="2026-11-23T11:00:00.000Z",
+            saksreferanse="s1",
+            vedtaksfil=builders.letter(decision),
+        )
     )
     with django_capture_on_commit_callbacks(execute=True):
         assert bergen.post(f"/saker/{case.id}/digisos-soker", document).status_code == 200

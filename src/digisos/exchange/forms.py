@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .inbox import DEFAULT_SAKSREFERANSE
+from .soker.constants import SoknadsStatus, UtbetalingStatus, Utfall
+from .soker.labels import choices as status_choices
 
 DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y"]
 
@@ -84,11 +86,9 @@ class StatusForm(InboxForm):
 
     status = forms.ChoiceField(
         label=_("Ny status på søknaden"),
-        choices=[
-            ("UNDER_BEHANDLING", _("Under behandling")),
-            ("FERDIGBEHANDLET", _("Ferdig behandlet")),
-            ("BEHANDLES_IKKE", _("Behandles ikke")),
-        ],
+        choices=status_choices(
+            SoknadsStatus.UNDER_BEHANDLING, SoknadsStatus.FERDIGBEHANDLET, SoknadsStatus.BEHANDLES_IKKE
+        ),
         widget=forms.RadioSelect,
         error_messages={"required": _("Velg hvilken status søknaden har nå.")},
     )
@@ -132,12 +132,7 @@ class DecisionForm(InboxForm):
 
     utfall = forms.ChoiceField(
         label=_("Utfall"),
-        choices=[
-            ("INNVILGET", _("Innvilget")),
-            ("DELVIS_INNVILGET", _("Delvis innvilget")),
-            ("AVSLATT", _("Avslått")),
-            ("AVVIST", _("Avvist")),
-        ],
+        choices=status_choices(*Utfall),
         widget=forms.RadioSelect,
         error_messages={"required": _("Velg utfallet av vedtaket.")},
     )
@@ -178,7 +173,7 @@ class PaymentForm(InboxForm):
     forfallsdato = _date_field(_("Forfallsdato"), _("Velg datoen pengene skal betales ut."))
     status = forms.ChoiceField(
         label=_("Status for utbetalingen"),
-        choices=[("PLANLAGT_UTBETALING", _("Planlagt utbetaling")), ("UTBETALT", _("Utbetalt"))],
+        choices=status_choices(UtbetalingStatus.PLANLAGT_UTBETALING, UtbetalingStatus.UTBETALT),
         widget=forms.RadioSelect,
         error_messages={"required": _("Velg om utbetalingen er planlagt eller utbetalt.")},
     )
@@ -192,7 +187,7 @@ class PaymentForm(InboxForm):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         due = cleaned.get("forfallsdato")
-        if cleaned.get("status") == "UTBETALT" and due and due > timezone.localdate():
+        if cleaned.get("status") == UtbetalingStatus.UTBETALT and due and due > timezone.localdate():
             self.add_error(
                 "forfallsdato",
                 _(

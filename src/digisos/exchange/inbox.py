@@ -1,7 +1,7 @@
 """The manual inbox: what a municipal caseworker without a case system does in the browser (what they see
 is read through `selectors`).
 
-Pure functions build the digisos-soker events; one function per action stores them through
+The digisos-soker builders (`soker.builders`) make the events; one function per action stores them through
 `services.append_case_event` (and `services.store_letter` for letters) inside one transaction, so an action
 either lands whole or not at all. Every event is stamped strictly later than the newest event already
 stored, so the history's order is stable even when the clock (or a case system) is ahead of us.
@@ -24,7 +24,9 @@ from . import services
 from .models import Case, Delivery
 from .selectors import OSLO, has_received, has_sak
 from .services import ExchangeRefused
-from .tidspunkt import format_tidspunkt, parse_tidspunkt
+from .soker import builders
+from .soker.constants import SoknadsStatus, UtbetalingStatus
+from .soker.tidspunkt import format_tidspunkt, parse_tidspunkt
 
 DEFAULT_SAKSREFERANSE = "sak-1"
 DEFAULT_SAK_TITTEL = "Økonomisk sosialhjelp"
@@ -76,91 +78,6 @@ def deadline_timestamp(day: date) -> str:
     return format_tidspunkt(datetime.combine(day, time(23, 59), tzinfo=OSLO))
 
 
-# --- Events (pure) ----------------------------------------------------------------------------------------
-
-
-def _letter_reference(document_id: str) -> dict[str, str]:
-    return {"type": "dokumentlager", "id": document_id}
-
-
-def soknads_status_event(status: str, *, at: str) -> dict[str, Any]:
-    return {"type": "soknadsStatus", "hendelsestidspunkt": at, "status": status}
-
-
-def saks_status_event(
-    referanse: str, *, at: str, tittel: str = DEFAULT_SAK_TITTEL, status: str = "UNDER_BEHANDLING"
-) -> dict[str, Any]:
-    return {
-        "type": "saksStatus",
-        "hendelsestidspunkt": at,
-        "referanse": referanse,
-        "tittel": tittel,
-        "status": status,
-    }
-
-
-def document_request_event(
-    *,
-    dokumenttype: str,
-    tilleggsinformasjon: str,
-    frist: date,
-    at: str,
-    letter_id: str | None = None,
-    dokumentreferanse: str | None = None,
-) -> dict[str, Any]:
-    dokument: dict[str, Any] = {
-        "dokumenttype": dokumenttype,
-        "innsendelsesfrist": deadline_timestamp(frist),
-        "dokumentreferanse": dokumentreferanse or str(uuid.uuid4()),
-    }
-    if tilleggsinformasjon:
-        dokument["tilleggsinformasjon"] = tilleggsinformasjon
-    event: dict[str, Any] = {
-        "type": "dokumentasjonEtterspurt",
-        "hendelsestidspunkt": at,
-        "dokumenter": [dokument],
-    }
-    if letter_id:
-        event["forvaltningsbrev"] = {"referanse": _letter_reference(letter_id)}
-    return event
-
-
-def decision_event(*, saksreferanse: str, utfall: str, letter_id: str, at: str) -> dict[str, Any]:
-    return {
-        "type": "vedtakFattet",
-        "hendelsestidspunkt": at,
-        "saksreferanse": saksreferanse,
-        "utfall": utfall,
-        "vedtaksfil": {"referanse": _letter_reference(letter_id)},
-    }
-
-
-def payment_event(
-    *,
-    saksreferanse: str,
-    belop: int,
-    beskrivelse: str,
-    forfallsdato: date,
-    status: str,
-    at: str,
-    utbetalingsreferanse: str | None = None,
-) -> dict[str, Any]:
-    event: dict[str, Any] = {
-        "type": "utbetaling",
-        "hendelsestidspunkt": at,
-        "utbetalingsreferanse": utbetalingsreferanse or f"utbetaling-{uuid.uuid4()}",
-        "saksreferanse": saksreferanse,
-        "status": status,
-        "belop": belop,
-        "beskrivelse": beskrivelse,
-        "forfallsdato": forfallsdato.isoformat(),
-        "annenMottaker": False,
-    }
-    if status == "UTBETALT":
-        event["utbetalingsdato"] = forfallsdato.isoformat()
-    return event
-
-
 # --- Actions (each one transaction) -----------------------------------------------------------------------
 
 
@@ -180,13 +97,15 @@ def _receive(actor: User, case: Case) -> Case:
     for delivery in case.deliveries.filter(status=Delivery.Status.AVAILABLE).order_by("pk"):
         services.acknowledge(actor=actor, delivery=delivery)
     if not has_received(case.soker):
-        case = _append(actor, case, lambda at: soknads_status_event("MOTTATT", at=at))
+        case = _append(actor, case, lambda at: builders.soknads_status(SoknadsStatus.MOTTATT, at=at))
     return case
 
 
 def _ensure_sak(actor: User, case: Case, referanse: str) -> Case:
     if not has_sak(case.soker, referanse):
-        case = _append(actor, case, lambda at: saks_status_event(referanse, at=at))
+        case = _append(
+            actor, case, lambda at: builders.saks_status(referanse, tittel=DEFAULT_SAK_TITTEL, at=at)
+        )
     return case
 
 
@@ -223,7 +142,7 @@ def mark_received(*, actor: User, case: Case) -> Received:
         stored = False
         if not has_received(case.soker):
             try:
-                _append(actor, case, lambda at: soknads_status_event("MOTTATT", at=at))
+                _append(actor, case, lambda at: builders.soknads_status(SoknadsStatus.MOTTATT, at=at))
                 stored = True
             except ExchangeRefused as refused:
                 if refused.code not in ("updates_not_enabled", "updates_temporarily_disabled"):
@@ -234,7 +153,7 @@ def mark_received(*, actor: User, case: Case) -> Received:
 def set_status(*, actor: User, case: Case, status: str) -> Case:
     with transaction.atomic():
         case = _receive(actor, _locked(case))
-        return _append(actor, case, lambda at: soknads_status_event(status, at=at))
+        return _append(actor, case, lambda at: builders.soknads_status(status, at=at))
 
 
 def request_documents(
@@ -251,16 +170,16 @@ def request_documents(
         _check_updates_allowed(case)
         case = _receive(actor, case)
         letter_id = str(_store_letter(actor, case, letter).id) if letter else None
+        dokument = builders.dokument(
+            dokumenttype,
+            tilleggsinformasjon=tilleggsinformasjon or None,
+            innsendelsesfrist=deadline_timestamp(frist),
+            dokumentreferanse=str(uuid.uuid4()),
+        )
         return _append(
             actor,
             case,
-            lambda at: document_request_event(
-                dokumenttype=dokumenttype,
-                tilleggsinformasjon=tilleggsinformasjon,
-                frist=frist,
-                at=at,
-                letter_id=letter_id,
-            ),
+            lambda at: builders.dokumentasjon_etterspurt([dokument], forvaltningsbrev=letter_id, at=at),
         )
 
 
@@ -280,7 +199,9 @@ def record_decision(
         return _append(
             actor,
             case,
-            lambda at: decision_event(saksreferanse=saksreferanse, utfall=utfall, letter_id=letter_id, at=at),
+            lambda at: builders.vedtak_fattet(
+                saksreferanse=saksreferanse, utfall=utfall, vedtaksfil=letter_id, at=at
+            ),
         )
 
 
@@ -296,15 +217,20 @@ def record_payment(
 ) -> Case:
     with transaction.atomic():
         case = _ensure_sak(actor, _receive(actor, _locked(case)), saksreferanse)
+        paid = forfallsdato if status == UtbetalingStatus.UTBETALT else None
+        reference = f"utbetaling-{uuid.uuid4()}"
         return _append(
             actor,
             case,
-            lambda at: payment_event(
+            lambda at: builders.utbetaling(
+                reference,
+                at=at,
                 saksreferanse=saksreferanse,
+                status=status,
                 belop=belop,
                 beskrivelse=beskrivelse,
                 forfallsdato=forfallsdato,
-                status=status,
-                at=at,
+                annenMottaker=False,
+                utbetalingsdato=paid,
             ),
         )

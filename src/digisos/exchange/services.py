@@ -48,7 +48,7 @@ from .models import (
     UsedAssertion,
 )
 from .signals import case_events_stored
-from .tidspunkt import parse_tidspunkt
+from .soker.tidspunkt import parse_tidspunkt
 from .tokens import system_username
 from .validation import (
     Violation,
@@ -406,6 +406,11 @@ class ReportResult:
     changed: bool
 
 
+def document_digest(document: Any) -> str:
+    """What identifies a stored digisos-soker.json (Case.soker_sha256): the same content, the same digest."""
+    return hashlib.sha256(json.dumps(document, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
 def report_case_events(*, actor: User, case: Case, document: Any) -> ReportResult:
     """Replace the case's digisos-soker.json with `document` (KS Fiks semantics: the whole history each time).
 
@@ -416,7 +421,7 @@ def report_case_events(*, actor: User, case: Case, document: Any) -> ReportResul
     violations = soker_violations(document)
     if violations:
         raise ExchangeRefused(400, "invalid_document", "digisos-soker.json er ikke gyldig.", violations)
-    digest = hashlib.sha256(json.dumps(document, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    digest = document_digest(document)
     latest = max(_instant(event["hendelsestidspunkt"]) for event in document["hendelser"])
     with transaction.atomic():
         # One round trip: the row lock and the municipality's flags together.

@@ -9,7 +9,8 @@ posts the whole digisos-soker.json after every step, with all ten event types.
         --client-id demo-fagsystem-4601 --client-key var/fagsystem/4601/klient.pem \
         --receiver-key var/fagsystem/4601/mottak.pem --once
 
-It speaks only HTTP to DigiSos; the one piece it shares with the code is the CMS decryption.
+It speaks only HTTP to DigiSos; what it shares with the code is the CMS decryption and the digisos-soker
+builders (digisos.exchange.soker), so that its events are the format itself.
 """
 
 import argparse
@@ -30,7 +31,9 @@ from joserfc import jwt
 from joserfc.jwk import RSAKey
 
 from digisos.documents.encryption import decrypt_with
-from digisos.exchange.tidspunkt import format_tidspunkt as timestamp
+from digisos.exchange.soker import builders
+from digisos.exchange.soker.constants import KravStatus, SoknadsStatus, UtbetalingStatus, Utfall
+from digisos.exchange.soker.tidspunkt import format_tidspunkt as timestamp
 
 GRANT_TYPE = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 SYSTEM = {"systemnavn": "DigiSos fagsystem-simulator", "systemversjon": "1.0.0"}
@@ -264,56 +267,53 @@ class CaseStory:
         return self.client.post_case_events(self.case_id, self.document())
 
     def document(self) -> dict[str, Any]:
-        return {"version": "1.0.0", "avsender": SYSTEM, "hendelser": list(self.events)}
+        return builders.document(*self.events, avsender=SYSTEM)
 
     def letter(self, filename: str, title: str, lines: list[str]) -> dict[str, str]:
         file_id = self.client.upload_letter(self.case_id, filename, letter_pdf(title, lines))
-        return {"type": "dokumentlager", "id": file_id}
+        return builders.dokumentlager(file_id)
 
 
 def planned_payment(today: date) -> dict[str, Any]:
     """A living-costs payment planned three days ahead, to the applicant's own account."""
-    return {
-        "type": "utbetaling",
-        "utbetalingsreferanse": "utb-1",
-        "saksreferanse": "sak-1",
-        "rammevedtaksreferanse": "ramme-1",
-        "status": "PLANLAGT_UTBETALING",
-        "belop": 5000,
-        "beskrivelse": "Livsopphold",
-        "forfallsdato": str(today + timedelta(days=3)),
-        "fom": str(today),
-        "tom": str(today + timedelta(days=30)),
-        "annenMottaker": False,
-        "kontonummer": "12345678903",
-        "utbetalingsmetode": "bankoverføring",
-    }
+    return builders.utbetaling(
+        "utb-1",
+        saksreferanse="sak-1",
+        rammevedtaksreferanse="ramme-1",
+        status=UtbetalingStatus.PLANLAGT_UTBETALING,
+        belop=5000,
+        beskrivelse="Livsopphold",
+        forfallsdato=today + timedelta(days=3),
+        fom=today,
+        tom=today + timedelta(days=30),
+        annenMottaker=False,
+        kontonummer="12345678903",
+        utbetalingsmetode="bankoverføring",
+    )
 
 
 def framework_decision(today: date) -> dict[str, Any]:
     """A rammevedtak: living costs for three months from today, the frame the planned payment belongs to."""
-    return {
-        "type": "rammevedtak",
-        "rammevedtaksreferanse": "ramme-1",
-        "saksreferanse": "sak-1",
-        "beskrivelse": "Livsopphold i tre måneder",
-        "belop": 15000,
-        "fom": str(today),
-        "tom": str(today + timedelta(days=90)),
-    }
+    return builders.rammevedtak(
+        "ramme-1",
+        saksreferanse="sak-1",
+        beskrivelse="Livsopphold i tre måneder",
+        belop=15000,
+        fom=today,
+        tom=today + timedelta(days=90),
+    )
 
 
 def condition() -> dict[str, Any]:
     """A condition of the decision, tied to the planned payment."""
-    return {
-        "type": "vilkar",
-        "vilkarreferanse": "vilkar-1",
-        "saksreferanse": "sak-1",
-        "utbetalingsreferanse": ["utb-1"],
-        "tittel": "Registrer deg som arbeidssøker",
-        "beskrivelse": "Innen to uker.",
-        "status": "RELEVANT",
-    }
+    return builders.vilkar(
+        "vilkar-1",
+        saksreferanse="sak-1",
+        utbetalingsreferanse=["utb-1"],
+        tittel="Registrer deg som arbeidssøker",
+        beskrivelse="Innen to uker.",
+        status=KravStatus.RELEVANT,
+    )
 
 
 def play_full_case(
@@ -324,14 +324,12 @@ def play_full_case(
     documentation requirement, payments planned and paid, and a rammevedtak."""
     today = today or date.today()
     story = CaseStory(client, case_id)
-    story.add({"type": "soknadsStatus", "status": "MOTTATT"})
-    story.add({"type": "tildeltNavKontor", "navKontor": office})
-    story.add({"type": "soknadsStatus", "status": "UNDER_BEHANDLING"})
-    story.add(
-        {"type": "saksStatus", "referanse": "sak-1", "tittel": "Livsopphold", "status": "UNDER_BEHANDLING"}
-    )
+    story.add(builders.soknads_status(SoknadsStatus.MOTTATT))
+    story.add(builders.tildelt_nav_kontor(office))
+    story.add(builders.soknads_status(SoknadsStatus.UNDER_BEHANDLING))
+    story.add(builders.saks_status("sak-1", tittel="Livsopphold"))
     brev = story.letter("saksbehandlingstid.pdf", "Foreløpig svar", ["Saken din tar lengre tid enn vanlig."])
-    story.add({"type": "forelopigSvar", "forvaltningsbrev": {"referanse": brev}})
+    story.add(builders.forelopig_svar(brev))
     deadline = datetime.combine(today + timedelta(days=7), datetime.min.time(), tzinfo=UTC) + timedelta(
         hours=22
     )
@@ -339,46 +337,39 @@ def play_full_case(
         "etterspurt-dokumentasjon.pdf", "Vi trenger flere opplysninger", ["Send kontoutskrift."]
     )
     story.add(
-        {
-            "type": "dokumentasjonEtterspurt",
-            "forvaltningsbrev": {"referanse": brev},
-            "dokumenter": [
-                {
-                    "dokumenttype": "kontooversikt",
-                    "tilleggsinformasjon": "brukskonto",
-                    "innsendelsesfrist": timestamp(deadline),
-                    "dokumentreferanse": "dok-1",
-                }
+        builders.dokumentasjon_etterspurt(
+            [
+                builders.dokument(
+                    "kontooversikt",
+                    tilleggsinformasjon="brukskonto",
+                    innsendelsesfrist=deadline,
+                    dokumentreferanse="dok-1",
+                )
             ],
-        }
+            forvaltningsbrev=brev,
+        )
     )
     vedtak = story.letter("vedtak.pdf", "Vedtak om økonomisk sosialhjelp", ["Du får støtte til livsopphold."])
-    story.add(
-        {
-            "type": "vedtakFattet",
-            "saksreferanse": "sak-1",
-            "utfall": "INNVILGET",
-            "vedtaksfil": {"referanse": vedtak},
-        }
-    )
+    story.add(builders.vedtak_fattet(saksreferanse="sak-1", utfall=Utfall.INNVILGET, vedtaksfil=vedtak))
     story.add(framework_decision(today))
     payment = planned_payment(today)
     story.add(payment)
     story.add(condition())
     story.add(
-        {
-            "type": "dokumentasjonkrav",
-            "dokumentasjonkravreferanse": "krav-1",
-            "saksreferanse": "sak-1",
-            "utbetalingsreferanse": ["utb-1"],
-            "tittel": "Husleiekvittering",
-            "beskrivelse": "For desember.",
-            "frist": timestamp(deadline),
-            "status": "RELEVANT",
-        }
+        builders.dokumentasjonkrav(
+            "krav-1",
+            saksreferanse="sak-1",
+            utbetalingsreferanse=["utb-1"],
+            tittel="Husleiekvittering",
+            beskrivelse="For desember.",
+            frist=deadline,
+            status=KravStatus.RELEVANT,
+        )
     )
-    story.add({**payment, "status": "UTBETALT", "utbetalingsdato": str(today + timedelta(days=3))})
-    story.add({"type": "soknadsStatus", "status": "FERDIGBEHANDLET"})
+    story.add(
+        {**payment, "status": UtbetalingStatus.UTBETALT, "utbetalingsdato": str(today + timedelta(days=3))}
+    )
+    story.add(builders.soknads_status(SoknadsStatus.FERDIGBEHANDLET))
     return story
 
 

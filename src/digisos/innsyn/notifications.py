@@ -17,10 +17,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from digisos.exchange.models import Case
+from digisos.exchange.soker.fold import CaseView, fold
 from digisos.registers.selectors import notification_contact
 
 from .adapters.sms import gateway
-from .fold import CaseView, fold
 from .models import Deadline, Notification
 
 log = structlog.get_logger(__name__)

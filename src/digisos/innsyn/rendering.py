@@ -20,7 +20,16 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
-from .fold import Letter, Payment, Task, TimelineEntry
+from digisos.exchange.soker.constants import (
+    SENDT,
+    SOKNADS_STATUSES,
+    SaksStatus,
+    SoknadsStatus,
+    UtbetalingStatus,
+    Utfall,
+)
+from digisos.exchange.soker.fold import Letter, Payment, Task, TimelineEntry
+from digisos.exchange.soker.labels import STATUS_LABELS
 
 
 def _escape(value: Any) -> str:
@@ -65,13 +74,9 @@ def _month_names() -> dict[int, str]:
 
 
 def status_text(status: str) -> str:
-    return {
-        "SENDT": _("Sendt"),
-        "MOTTATT": _("Mottatt"),
-        "UNDER_BEHANDLING": _("Under behandling"),
-        "FERDIGBEHANDLET": _("Ferdig behandlet"),
-        "BEHANDLES_IKKE": _("Behandles ikke"),
-    }.get(status, status)
+    if status == SENDT:
+        return _("Sendt")
+    return str(STATUS_LABELS[status]) if status in SOKNADS_STATUSES else status
 
 
 def kroner(amount: float | int | None) -> str:
@@ -129,12 +134,7 @@ def letter_list(shown: tuple[Letter, ...], letters: Collection[str]) -> SafeStri
 def saker_list(saker: tuple[Any, ...], letters: Collection[str]) -> SafeString:
     """Each sak with its decisions and their letters, or why no status is shown."""
     links, day = _LetterLinks(letters), _days()
-    outcomes = {
-        "INNVILGET": _("Innvilget"),
-        "DELVIS_INNVILGET": _("Delvis innvilget"),
-        "AVSLATT": _("Avslått"),
-        "AVVIST": _("Avvist"),
-    }
+    outcomes = {outcome: str(STATUS_LABELS[outcome]) for outcome in Utfall}
     made, letter_label, default_title = _("Vedtak fattet"), _("Vedtaksbrev"), _("Økonomisk sosialhjelp")
     appeal = _(
         "Er du uenig i vedtaket? Du kan klage innen tre uker etter at du fikk det. Hvordan står i vedtaksbrevet."
@@ -155,7 +155,7 @@ def saker_list(saker: tuple[Any, ...], letters: Collection[str]) -> SafeString:
         else:
             body = _html(
                 '<p class="navds-body-short">{}</p>',
-                in_progress if sak.status == "UNDER_BEHANDLING" else hidden,
+                in_progress if sak.status == SaksStatus.UNDER_BEHANDLING else hidden,
             )
         items.append(
             _html(
@@ -203,10 +203,7 @@ class _CaseCards:
             "sent": _("sendt %(sent)s"),
             "deadline": _("Første frist: %(deadline)s."),
         }
-        self.statuses = {
-            status: status_text(status)
-            for status in ("SENDT", "MOTTATT", "UNDER_BEHANDLING", "FERDIGBEHANDLET", "BEHANDLES_IKKE")
-        }
+        self.statuses = {status: status_text(status) for status in (SENDT, *SoknadsStatus)}
         self.url = reverse("innsyn:case", args=["00000000-0000-0000-0000-000000000000"])
         self.day = _days()
         self.to_send: dict[int, str] = {}
@@ -284,7 +281,10 @@ class _PaymentRows:
 
     def __init__(self) -> None:
         self.other, self.mine = _("En annen mottaker"), _("Deg")
-        self.statuses = {"UTBETALT": _("Utbetalt"), "STOPPET": _("Stoppet")}
+        self.statuses = {
+            status: str(STATUS_LABELS[status])
+            for status in (UtbetalingStatus.UTBETALT, UtbetalingStatus.STOPPET)
+        }
         self.planned = _("Planlagt")
         self.account, self.amount = _("Kontoen din %(account)s"), _("%(amount)s kr")
         self.day = _days()

@@ -23,9 +23,10 @@ from digisos.application.models import Application
 from digisos.application.requirements import documentation_requirements
 from digisos.documents.models import Document
 from digisos.exchange.models import Case, Delivery
+from digisos.exchange.soker.constants import UtbetalingStatus
+from digisos.exchange.soker.fold import APPLICATION_TASK_DAYS, DONE, NOT_PROCESSED, CaseView, Task, fold
 from digisos.municipalities.models import Municipality, NavOffice, ServiceConfiguration
 
-from .fold import APPLICATION_TASK_DAYS, DONE, NOT_PROCESSED, CaseView, Task, fold
 from .models import Notification
 
 log = structlog.get_logger(__name__)
@@ -480,13 +481,13 @@ def had_recent_payment(user: User, kommunenummer: str, today: date) -> bool:
     for view in _folded(rows, timezone.now()).values():
         for payment in view.payments:
             if (
-                payment.status == "UTBETALT"
+                payment.status == UtbetalingStatus.UTBETALT
                 and payment.paid_date
                 and today - payment.paid_date <= SHORT_PAID_WITHIN
             ):
                 return True
             if (
-                payment.status == "PLANLAGT_UTBETALING"
+                payment.status == UtbetalingStatus.PLANLAGT_UTBETALING
                 and payment.due_date
                 and today <= payment.due_date <= today + SHORT_PLANNED_WITHIN
             ):

@@ -14,8 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from digisos.exchange.soker.constants import UtbetalingStatus
+from digisos.exchange.soker.fold import CaseView
+
 from . import selectors, services
-from .fold import CaseView
 
 TIMELINE_SHOWN = 20
 
@@ -120,7 +122,7 @@ def _payments_by_month(view: CaseView, *, everything: bool) -> list[tuple[Any, l
     from_month = (timezone.localdate().replace(day=1) - timedelta(days=62)).replace(day=1)
     months: OrderedDict[Any, list[Any]] = OrderedDict()
     for payment in view.payments:
-        if payment.status == "ANNULLERT":
+        if payment.status == UtbetalingStatus.ANNULLERT:
             continue
         if not everything and payment.month is not None and payment.month < from_month:
             continue

@@ -14,34 +14,36 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from digisos.exchange.tidspunkt import parse_tidspunkt
+from .builders import dokumentlager_id
+from .constants import SENDT, EventType, KravStatus, SaksStatus, SoknadsStatus, UtbetalingStatus
+from .tidspunkt import parse_tidspunkt
 
-SENT = "SENDT"
-RECEIVED = "MOTTATT"
-IN_PROGRESS = "UNDER_BEHANDLING"
-DONE = "FERDIGBEHANDLET"
-NOT_PROCESSED = "BEHANDLES_IKKE"
-PLANNED = "PLANLAGT_UTBETALING"
+SENT = SENDT
+RECEIVED = SoknadsStatus.MOTTATT
+IN_PROGRESS = SoknadsStatus.UNDER_BEHANDLING
+DONE = SoknadsStatus.FERDIGBEHANDLET
+NOT_PROCESSED = SoknadsStatus.BEHANDLES_IKKE
+PLANNED = UtbetalingStatus.PLANLAGT_UTBETALING
 
 APPLICATION_TASK_DAYS = 30
 # Equal timestamps: payments before the conditions and requirements that refer to them (NAV's rule), the
 # application's status in the order a case goes (NAV's rule for MOTTATT/UNDER_BEHANDLING, extended to all).
 TYPE_RANK = {
-    "soknadsStatus": 0,
-    "tildeltNavKontor": 1,
-    "saksStatus": 2,
-    "utbetaling": 3,
-    "rammevedtak": 4,
-    "vedtakFattet": 5,
-    "vilkar": 6,
-    "dokumentasjonkrav": 7,
-    "dokumentasjonEtterspurt": 8,
-    "forelopigSvar": 9,
+    EventType.SOKNADS_STATUS: 0,
+    EventType.TILDELT_NAV_KONTOR: 1,
+    EventType.SAKS_STATUS: 2,
+    EventType.UTBETALING: 3,
+    EventType.RAMMEVEDTAK: 4,
+    EventType.VEDTAK_FATTET: 5,
+    EventType.VILKAR: 6,
+    EventType.DOKUMENTASJONKRAV: 7,
+    EventType.DOKUMENTASJON_ETTERSPURT: 8,
+    EventType.FORELOPIG_SVAR: 9,
 }
 STATUS_RANK = {RECEIVED: 0, IN_PROGRESS: 1, DONE: 2, NOT_PROCESSED: 3}
 KNOWN = set(TYPE_RANK)
 # The schema says the deprecated OPPFYLT / IKKE_OPPFYLT "are to be interpreted as RELEVANT".
-SHOWN_REQUIREMENT_STATUSES = {"RELEVANT", "OPPFYLT", "IKKE_OPPFYLT"}
+SHOWN_REQUIREMENT_STATUSES = {KravStatus.RELEVANT, KravStatus.OPPFYLT, KravStatus.IKKE_OPPFYLT}
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,7 @@ class Letter:
 
     @property
     def document_id(self) -> str | None:
-        return self.reference.get("id") if self.reference.get("type") == "dokumentlager" else None
+        return dokumentlager_id(self.reference)
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,7 @@ class Sak:
 
     @property
     def shown_status(self) -> str:
-        return "FERDIGBEHANDLET" if self.decisions else self.status
+        return SoknadsStatus.FERDIGBEHANDLET if self.decisions else self.status
 
 
 @dataclass(frozen=True)
@@ -90,7 +92,7 @@ class Task:
 
     @property
     def event_type(self) -> str:
-        return "dokumentasjonEtterspurt" if self.from_caseworker else "soknad"
+        return EventType.DOKUMENTASJON_ETTERSPURT if self.from_caseworker else "soknad"
 
 
 @dataclass(frozen=True)
@@ -214,7 +216,7 @@ def fold(
         status=status,
         sent_at=sent_at,
         office=state.office,
-        saker=tuple(s for s in state.saker.values() if s.status != "FEILREGISTRERT"),
+        saker=tuple(s for s in state.saker.values() if s.status != SaksStatus.FEILREGISTRERT),
         # Stable: equal deadlines keep the caseworker's order.
         tasks=tuple(sorted(tasks, key=lambda t: (t.deadline is None, t.deadline or now))),
         payments=tuple(sorted(state.payments.values(), key=_payment_order)),
@@ -283,12 +285,12 @@ def _saks_status(state: _State, event: dict[str, Any], at: datetime) -> None:
     existing = state.saker.get(reference)
     title = event.get("tittel") or (existing.title if existing else "")
     state.saker[reference] = Sak(reference, title, status, existing.decisions if existing else ())
-    if status == "FEILREGISTRERT":
+    if status == SaksStatus.FEILREGISTRERT:
         return
     if existing is None:
         kind = "sak_in_progress" if status == IN_PROGRESS else "sak_status_hidden"
         state.timeline.append(TimelineEntry(kind, at, detail=title))
-    elif existing.status != status and status in ("IKKE_INNSYN", NOT_PROCESSED):
+    elif existing.status != status and status in (SaksStatus.IKKE_INNSYN, SaksStatus.BEHANDLES_IKKE):
         state.timeline.append(TimelineEntry("sak_status_hidden", at, detail=title))
 
 
@@ -360,7 +362,7 @@ def _utbetaling(state: _State, event: dict[str, Any], at: datetime) -> None:
         recipient=event.get("mottaker") or "",
         account=None if other else (event.get("kontonummer") or None),
         method=event.get("utbetalingsmetode") or "",
-        stopped_at=at if status == "STOPPET" else (previous.stopped_at if previous else None),
+        stopped_at=at if status == UtbetalingStatus.STOPPET else (previous.stopped_at if previous else None),
         updated_at=at,
     )
 
@@ -375,12 +377,12 @@ def _requirement(kind: str, reference_field: str, target: str):
             reference=reference,
             title=event.get("tittel") or "",
             description=event.get("beskrivelse") or "",
-            status=event.get("status") or "RELEVANT",
+            status=event.get("status") or KravStatus.RELEVANT,
             deadline=_instant(event["frist"]) if event.get("frist") else None,
             payment_references=payments,
             sak_reference=str(event.get("saksreferanse") or ""),
         )
-        if kind == "dokumentasjonkrav" and payments:
+        if kind == EventType.DOKUMENTASJONKRAV and payments:
             state.timeline.append(
                 TimelineEntry("documentation_requirement", at, detail=event.get("tittel") or "")
             )
@@ -393,16 +395,18 @@ def _rammevedtak(state: _State, event: dict[str, Any], at: datetime) -> None:
 
 
 HANDLERS = {
-    "soknadsStatus": _soknads_status,
-    "tildeltNavKontor": _tildelt_nav_kontor,
-    "saksStatus": _saks_status,
-    "vedtakFattet": _vedtak_fattet,
-    "dokumentasjonEtterspurt": _dokumentasjon_etterspurt,
-    "forelopigSvar": _forelopig_svar,
-    "utbetaling": _utbetaling,
-    "vilkar": _requirement("vilkar", "vilkarreferanse", "conditions"),
-    "dokumentasjonkrav": _requirement("dokumentasjonkrav", "dokumentasjonkravreferanse", "requirements"),
-    "rammevedtak": _rammevedtak,
+    EventType.SOKNADS_STATUS: _soknads_status,
+    EventType.TILDELT_NAV_KONTOR: _tildelt_nav_kontor,
+    EventType.SAKS_STATUS: _saks_status,
+    EventType.VEDTAK_FATTET: _vedtak_fattet,
+    EventType.DOKUMENTASJON_ETTERSPURT: _dokumentasjon_etterspurt,
+    EventType.FORELOPIG_SVAR: _forelopig_svar,
+    EventType.UTBETALING: _utbetaling,
+    EventType.VILKAR: _requirement(EventType.VILKAR, "vilkarreferanse", "conditions"),
+    EventType.DOKUMENTASJONKRAV: _requirement(
+        EventType.DOKUMENTASJONKRAV, "dokumentasjonkravreferanse", "requirements"
+    ),
+    EventType.RAMMEVEDTAK: _rammevedtak,
 }
 
 

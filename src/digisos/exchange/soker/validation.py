@@ -1,0 +1,143 @@
+"""Checks for a digisos-soker.json: NAV's schema plus the exchange's own rules.
+
+The document is checked event by event against the schema of its own type rather than through the
+schema's `oneOf`, for two reasons: an error then names the exact field ("hendelser/3/status") instead of
+"not valid under any of the given schemas", and an event type we do not know yet (NAV may add types; the
+schema says enums only grow) is kept and logged instead of refusing the whole document.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import structlog
+
+from digisos.application.filformat_validation import violations
+
+from .constants import EVENT_TYPES, EventType, Filreferanse, SoknadsStatus
+
+log = structlog.get_logger(__name__)
+
+SOKER = "digisos/soker/parts"
+SOKER_FIELDS = frozenset({"hendelser", "avsender"})
+
+
+@dataclass(frozen=True)
+class Violation:
+    path: str  # slash-separated, "" for the whole document
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path or '(rot)'}: {self.message}"
+
+    def as_dict(self) -> dict[str, str]:
+        return {"path": self.path, "message": self.message}
+
+
+def soker_violations(document: Any, *, file_ids: set[str] | None = None) -> list[Violation]:
+    """Schema and exchange rules for a digisos-soker.json. `file_ids`: the case's files, when known."""
+    if not isinstance(document, dict):
+        return [Violation("", "Dokumentet må være et JSON-objekt.")]
+    found = [
+        Violation(key, f"Feltet «{key}» mangler.")
+        for key in ("version", "avsender", "hendelser")
+        if key not in document
+    ]
+    if "version" in document:
+        found += schema_violations(f"{SOKER}/version.json", document["version"], prefix="version")
+    if "avsender" in document:
+        found += schema_violations(f"{SOKER}/avsender.json", document["avsender"], prefix="avsender")
+    events = document.get("hendelser")
+    if "hendelser" in document and (not isinstance(events, list) or not events):
+        found.append(Violation("hendelser", "«hendelser» må være en liste med minst én hendelse."))
+        return found
+    for index, event in enumerate(events or []):
+        found += _event_violations(index, event)
+    if not found:
+        found += _rule_violations(document, file_ids)
+    return found
+
+
+def unknown_event_types(document: dict[str, Any]) -> list[str]:
+    return sorted({e["type"] for e in document.get("hendelser", []) if e.get("type") not in EVENT_TYPES})
+
+
+def _event_violations(index: int, event: Any) -> list[Violation]:
+    path = f"hendelser/{index}"
+    if not isinstance(event, dict):
+        return [Violation(path, "En hendelse må være et JSON-objekt.")]
+    found = []
+    kind = event.get("type")
+    if not isinstance(kind, str) or not kind:
+        found.append(Violation(f"{path}/type", "Hver hendelse må ha en «type»."))
+    if "hendelsestidspunkt" not in event:
+        found.append(Violation(f"{path}/hendelsestidspunkt", "Hver hendelse må ha et «hendelsestidspunkt»."))
+    else:
+        found += schema_violations(
+            "types/tidspunkt.json", event["hendelsestidspunkt"], prefix=f"{path}/hendelsestidspunkt"
+        )
+    if kind in EVENT_TYPES:
+        found += schema_violations(f"{SOKER}/hendelse/{kind}.json", event, prefix=path)
+    return found
+
+
+def _rule_violations(document: dict[str, Any], file_ids: set[str] | None) -> list[Violation]:
+    found = []
+    if not is_received(document):
+        found.append(
+            Violation(
+                "hendelser", "Dokumentet må ha en hendelse soknadsStatus med status MOTTATT (NAVs regel)."
+            )
+        )
+    if file_ids is not None:
+        found += missing_file_violations(document, file_ids)
+    return found
+
+
+def is_received(document: dict[str, Any] | None) -> bool:
+    """The document says MOTTATT somewhere (NAV requires it of every posted document)."""
+    return any(
+        isinstance(e, dict)
+        and e.get("type") == EventType.SOKNADS_STATUS
+        and e.get("status") == SoknadsStatus.MOTTATT
+        for e in (document or {}).get("hendelser", [])
+    )
+
+
+def referenced_file_ids(document: dict[str, Any]) -> set[str]:
+    return {file_id for _, file_id in dokumentlager_references(document["hendelser"], "hendelser")}
+
+
+def missing_file_violations(document: dict[str, Any], file_ids: set[str]) -> list[Violation]:
+    """Every letter the events refer to must be on the case (KS Fiks checks the same)."""
+    return [
+        Violation(path, f"Filen {file_id} finnes ikke på saken. Last opp brevet før hendelsen.")
+        for path, file_id in dokumentlager_references(document["hendelser"], "hendelser")
+        if file_id not in file_ids
+    ]
+
+
+def dokumentlager_references(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
+    """Every {"type": "dokumentlager", "id": ...} in `value` (an event, the events), with its path."""
+    if isinstance(value, dict):
+        if value.get("type") == Filreferanse.DOKUMENTLAGER and isinstance(value.get("id"), str):
+            yield f"{path}/id", value["id"]
+        for key, inner in value.items():
+            yield from dokumentlager_references(inner, f"{path}/{key}")
+    elif isinstance(value, list):
+        for index, inner in enumerate(value):
+            yield from dokumentlager_references(inner, f"{path}/{index}")
+
+
+def schema_violations(schema: str, value: Any, *, prefix: str = "") -> list[Violation]:
+    result = []
+    for path, message in violations(value, schema):
+        full = "/".join(part for part in (prefix, path) if part)
+        result.append(Violation(full, message))
+    return result
+
+
+def log_unknown_event_types(document: dict[str, Any], *, case_id: str) -> None:
+    unknown = unknown_event_types(document)
+    if unknown:
+        log.warning("exchange.unknown_event_types", case=case_id, types=unknown)

@@ -6,12 +6,14 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
 from digisos.accounts.models import User
 from digisos.application.models import Application
 from digisos.documents.models import Document, Folder
+from digisos.exchange import selectors
 from digisos.exchange.models import Case, Delivery
 from tests.exchange.conftest import caseworker
 from tests.fixtures.personas import citizen
@@ -91,6 +93,14 @@ def test_the_inbox_list_runs_the_same_queries_for_three_and_ten_thousand_cases(
     assert page.count("/innboks/sak/") == 50 and "Side 1 av 200" in page
     with django_assert_num_queries(INBOX_LIST_QUERIES):
         assert "Side 200 av 200" in client.get(reverse("exchange:inbox"), {"side": 200}).content.decode()
+
+
+def test_the_inbox_list_reads_its_page_in_order_from_its_index_not_by_sorting_every_case(sara):
+    inbox_cases(10_000, citizen("kari-leier-oslo"))
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # as autovacuum would after such a load
+    plan = selectors.inbox_deliveries("0301")[:50].explain()
+    assert "exchange_delivery_inbox_order" in plan and "Sort" not in plan, plan
 
 
 def _document(folder: Folder, by: User, name: str) -> Document:

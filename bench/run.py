@@ -105,7 +105,8 @@ def production_env(database_url: str) -> dict[str, str]:
     return env
 
 
-def wait_until_up(url: str, timeout: float = 30) -> None:
+def wait_until_up(url: str, timeout: float = 120) -> None:
+    # Generous: on a machine busy with other work, four workers importing Django can take over 30 s.
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:

@@ -99,6 +99,9 @@ def send(count: int) -> None:
         f"p50 {percentile(timings, 0.5) * 1000:.0f} ms   p95 {percentile(timings, 0.95) * 1000:.0f} ms   "
         f"mean {statistics.mean(timings) * 1000:.0f} ms   (target p95 < 1500 ms)"
     )
+    from bench.summary import bench_line
+
+    print(bench_line("send_p95", percentile(timings, 0.95) * 1000, "ms", "<", 1500))
 
 
 if __name__ == "__main__":

@@ -193,6 +193,9 @@ def send(count: int, host: str, key_folder: Path, users: int, target: Path) -> N
             f"{max(values) * 1000:>8.0f}"
         )
     print("target: send → collectable p95 < 5000 ms")
+    from bench.summary import bench_line
+
+    print(bench_line("send_to_collectable_p95", percentile(to_collectable, 0.95) * 1000, "ms", "<", 5000))
 
     cases = [d["fiksDigisosId"] for d in deliveries]
     if len(cases) < users:

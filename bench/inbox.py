@@ -17,6 +17,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "src")]
 
+from bench.summary import bench_line  # noqa: E402
+
 EVENTS = int(os.environ.get("DIGISOS_BENCH_INBOX_EVENTS", "20000"))
 REQUESTS = int(os.environ.get("DIGISOS_BENCH_INBOX_REQUESTS", "20"))
 TARGET_P95_MS = 300
@@ -39,10 +41,6 @@ def history(count: int) -> dict:
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
-
-
-def verdict(ok: bool) -> str:
-    return "ok" if ok else "MISS"
 
 
 def main() -> int:
@@ -88,13 +86,8 @@ def main() -> int:
     kb = size / 1024
     print(f"\n== Manual inbox: case page with {EVENTS} events ({REQUESTS} requests, one client) ==")
     print(f"  p50 {p50:.0f} ms   p95 {p95:.0f} ms   page {kb:.0f} kB")
-    print(
-        f"BENCH inbox_case_page_{EVENTS}_events_p95 {p95:.0f} ms target < {TARGET_P95_MS} "
-        f"{verdict(p95 < TARGET_P95_MS)}"
-    )
-    print(
-        f"BENCH inbox_case_page_{EVENTS}_events_weight {kb:.0f} kB target < {TARGET_KB} {verdict(kb < TARGET_KB)}"
-    )
+    print(bench_line(f"inbox_case_page_{EVENTS}_events_p95", p95, "ms", "<", TARGET_P95_MS))
+    print(bench_line(f"inbox_case_page_{EVENTS}_events_weight", kb, "kB", "<", TARGET_KB))
     return 0
 
 

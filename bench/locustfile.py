@@ -282,3 +282,80 @@ class MyApplicationsPage(_Citizen):
     @task
     def my_applications(self) -> None:
         self._get("/innsyn/", self.session, "GET /innsyn/", 'data-testid="earlier"')
+
+
+class LoggedInBaseline(FastHttpUser):
+    """The baseline of every logged-in page: /bench/logged-in (bench_urls.py), the site's layout around one
+    line, reading only the session and the user. Kari's sessions from bench/application.py, one per user."""
+
+    wait_time = constant(0)
+    _sessions: list[dict] = []
+    _started = 0
+
+    def on_start(self) -> None:
+        import json
+        import os
+
+        if not LoggedInBaseline._sessions:
+            with open(os.environ["DIGISOS_BENCH_SESSIONS"]) as handle:
+                LoggedInBaseline._sessions = json.load(handle)
+        LoggedInBaseline._started += 1
+        entry = LoggedInBaseline._sessions[LoggedInBaseline._started % len(LoggedInBaseline._sessions)]
+        self.cookie = f"digisos_session={entry['session']}"
+
+    @task
+    def logged_in(self) -> None:
+        with self.client.get(
+            "/bench/logged-in",
+            headers={"Cookie": self.cookie},
+            name="GET /bench/logged-in",
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            if response.status_code != 200:
+                response.failure(f"status {response.status_code}")
+            elif 'data-testid="bench"' not in (response.text or ""):
+                response.failure("not the logged-in page")
+
+
+class ExchangeBaseline(_ExchangeClient):
+    """The baseline of the exchange API: a call that only checks the access token (bench_urls.py)."""
+
+    @task
+    def ping(self) -> None:
+        self.client.get("/bench/exchange/v1/ping", headers=self.headers, name="GET /bench/exchange/v1/ping")
+
+
+class InboxListPage(FastHttpUser):
+    """A municipal caseworker's inbox list (its first page) with the cases bench/inbox_list.py built;
+    $DIGISOS_BENCH_INBOX_LIST holds her sessions, one per user."""
+
+    wait_time = constant(0)
+    _setup: dict = {}
+    _started = 0
+
+    def on_start(self) -> None:
+        import json
+        import os
+
+        if not InboxListPage._setup:
+            with open(os.environ["DIGISOS_BENCH_INBOX_LIST"]) as handle:
+                InboxListPage._setup = json.load(handle)
+        setup = InboxListPage._setup
+        InboxListPage._started += 1
+        session = setup["sessions"][InboxListPage._started % len(setup["sessions"])]
+        self.cookie = f"{setup['cookie']}={session}"
+
+    @task
+    def inbox(self) -> None:
+        with self.client.get(
+            "/innboks/",
+            headers={"Cookie": self.cookie},
+            name="GET /innboks/",
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            if response.status_code != 200:
+                response.failure(f"status {response.status_code}")
+            elif 'data-testid="inbox"' not in (response.text or ""):
+                response.failure("no inbox table on the page")

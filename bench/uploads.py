@@ -210,31 +210,27 @@ def measure(env: dict[str, str]) -> int:
     finally:
         stop(server)
 
+    from bench.summary import bench_line
+
     print("\n== Uploads: peak memory growth of one web process (gunicorn sync worker, VmHWM) ==")
     print(f"{UPLOAD_MB} MB file streamed to the upload view, refused as too large: {growth:.0f} MB")
     for name, length, grown in figures:
         print(f"accepted {name:<24} {length / 1024:>8.0f} KB  {grown:>5.0f} MB")
     worst = max(grown for _, _, grown in figures)
-    print(
-        f"BENCH upload_{UPLOAD_MB}mb_peak_memory_growth {growth:.0f} MB target < {UPLOAD_TARGET_MB} "
-        f"{'ok' if growth < UPLOAD_TARGET_MB else 'MISS'}"
-    )
-    print(
-        f"BENCH worst_image_peak_memory {worst:.0f} MB target < {IMAGE_TARGET_MB} "
-        f"{'ok' if worst < IMAGE_TARGET_MB else 'MISS'}"
-    )
+    print(bench_line(f"upload_{UPLOAD_MB}mb_peak_memory_growth", growth, "MB", "<", UPLOAD_TARGET_MB))
+    print(bench_line("worst_image_peak_memory", worst, "MB", "<", IMAGE_TARGET_MB))
     return 0
 
 
 def standalone() -> int:
     """Its own PostgreSQL, clamd and key, as bench/run.py sets them up."""
     from run import production_env, start_clamd_and_key
-    from tools.pgcluster import ThrowawayPostgres, _free_port
+    from tools.pgcluster import ThrowawayPostgres
 
     cluster = ThrowawayPostgres(dbname="digisos_bench_uploads").start().create_database()
     workdir = tempfile.TemporaryDirectory()
     clamd, document_env = start_clamd_and_key(workdir.name)
-    env = {**production_env(cluster.url, _free_port()), **document_env}
+    env = {**production_env(cluster.url), **document_env}
     try:
         subprocess.run(
             [PY, "manage.py", "migrate", "--noinput", "-v0"],

@@ -9,7 +9,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.core.cache import cache as shared_cache
-from django.db import models
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +18,7 @@ from digisos.documents import permissions
 from digisos.documents.models import Document
 from digisos.documents.selectors import MUNICIPAL_CASEWORKER_ROLE
 
-from .models import Case, DeliveredFile, Delivery, Receiver
+from .models import INBOX_STATUSES, Case, DeliveredFile, Delivery, Receiver, inbox_rank
 from .soker.constants import SENDT, EventType
 from .soker.fold import CaseView, fold
 from .soker.labels import status_label
@@ -27,7 +26,7 @@ from .soker.tidspunkt import parse_tidspunkt
 from .soker.validation import dokumentlager_references
 
 OSLO = ZoneInfo("Europe/Oslo")
-SHOWN_STATUSES = (Delivery.Status.AVAILABLE, Delivery.Status.COLLECTED)
+SHOWN_STATUSES = INBOX_STATUSES  # new and received; the inbox's index covers exactly these
 
 WORKING_DAYS_TO_COLLECT = 2
 STATUS_CACHE_SECONDS = 24 * 3600
@@ -183,13 +182,8 @@ def inbox_deliveries(kommunenummer: str) -> QuerySet[Delivery]:
             "case__application__id",
             "case__application__reference",
         )
-        .annotate(
-            is_new=models.Case(
-                models.When(status=Delivery.Status.AVAILABLE, then=models.Value(0)),
-                default=models.Value(1),
-                output_field=models.IntegerField(),
-            )
-        )
+        # The order of the inbox's index (Delivery.Meta), so a page is read from it in order.
+        .annotate(is_new=inbox_rank())
         .order_by("is_new", "-available_at", "-id")
     )
 

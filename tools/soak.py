@@ -35,7 +35,7 @@ PERSONAS = ["kari-leier-oslo", "familie-bergen", "tromso-enslig-forsorger", "osl
 PROCESSES = {
     "web": "runserver",
     "login": "digisos.accounts.local_idporten",
-    "worker": "db_worker",
+    "worker": "run_worker",
     "scheduler": "run_scheduler",
     "clamd": "clamd",
     "simulator Bergen": "--kommunenummer 4601",

@@ -7,7 +7,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import CLIENT_FIELDS, RECEIVER_FIELDS, SCOPES, ApiClient, Case, Delivery, Receiver
-from .selectors import collect_deadline, overdue_deliveries
 
 
 class OverdueFilter(admin.SimpleListFilter):
@@ -19,6 +18,8 @@ class OverdueFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "ja":
+            from .selectors import overdue_deliveries  # the event-format code loads on use, not at start-up
+
             return queryset.filter(pk__in=[d.pk for d in overdue_deliveries()])
         return queryset
 
@@ -46,6 +47,8 @@ class DeliveryAdmin(admin.ModelAdmin):
 
     @admin.display(boolean=True, description=_("forsinket"))
     def overdue(self, delivery: Delivery) -> bool:
+        from .selectors import collect_deadline  # loaded on use, not when Django starts
+
         return (
             delivery.status == Delivery.Status.AVAILABLE
             and delivery.available_at is not None

@@ -516,6 +516,71 @@ def store_case_state(case: Case, *, soker: Any = None) -> CaseState:
     return state
 
 
+@dataclass(frozen=True)
+class RebuildResult:
+    cases: int
+    created: int
+    changed: int
+
+
+def case_state_values(case: Case) -> dict[str, Any]:
+    """A fresh fold of the case's stored document as CaseState columns (`case` with its application)."""
+    application = case.application if case.application_id else None
+    return case_state.state_values(
+        case.soker,
+        sha256=case.soker_sha256,
+        sent_at=application.sent_at if application else None,
+        office=case_state.office_of(case.enhetsnummer, application.enhetsnummer if application else None),
+        vedlegg=application.vedlegg_json if application else None,
+    )
+
+
+def rebuild_case_states(*, chunk_size: int = 200) -> RebuildResult:
+    """Fold every case's stored document again and write the rows that differ (or are missing); idempotent.
+
+    One short transaction per chunk, with the chunk's cases locked, so a report stored meanwhile is never
+    overwritten by an older fold."""
+    fields = [f.name for f in CaseState._meta.concrete_fields if f.name != "case"]
+    cases = created = changed = 0
+    last = None
+    while True:
+        with transaction.atomic():
+            found = Case.objects.select_for_update(of=("self",)).select_related("application").order_by("pk")
+            if last is not None:
+                found = found.filter(pk__gt=last)
+            chunk = list(found[:chunk_size])
+            if not chunk:
+                break
+            stored = CaseState.objects.in_bulk([case.pk for case in chunk])
+            new, different = [], []
+            for case in chunk:
+                values = case_state_values(case)
+                row = CaseState(case_id=case.pk, **values)
+                existing = stored.get(case.pk)
+                if existing is None:
+                    new.append(row)
+                elif _state_columns(existing, fields) != _state_columns(_reloaded(row), fields):
+                    different.append(row)
+            CaseState.objects.bulk_create(new)
+            CaseState.objects.bulk_update(different, fields)
+        cases += len(chunk)
+        created += len(new)
+        changed += len(different)
+        last = chunk[-1].pk
+    return RebuildResult(cases=cases, created=created, changed=changed)
+
+
+def _state_columns(state: CaseState, fields: list[str]) -> list[Any]:
+    return [getattr(state, name) for name in fields]
+
+
+def _reloaded(state: CaseState) -> CaseState:
+    """The row as it reads back from the database: the view as JSON types (no tuples), and the rest as is."""
+    state.view = json.loads(json.dumps(state.view))
+    state.decisions = json.loads(json.dumps(state.decisions))
+    return state
+
+
 def append_case_event(
     *, actor: User, case: Case, event: dict[str, Any], avsender: dict[str, str]
 ) -> ReportResult:

@@ -119,3 +119,20 @@ def test_rebuild_case_state_rewrites_what_differs_and_creates_what_is_missing():
     out = io.StringIO()
     call_command("rebuild_case_state", stdout=out)
     assert out.getvalue().strip() == "3 saker lest, 0 rader opprettet, 0 rader endret."
+
+
+def test_the_application_s_own_tasks_are_shown_for_its_first_30_days_only():
+    from digisos.exchange.case_state import current_view, state_values
+
+    sent = datetime(2026, 11, 1, 8, 0, tzinfo=UTC)
+    vedlegg = {
+        "vedlegg": [{"type": "husleiekontrakt", "tilleggsinfo": "husleiekontrakt", "status": "VedleggKreves"}]
+    }
+    values = state_values(None, sha256="", sent_at=sent, office="1201", vedlegg=vedlegg)
+    assert values["application_tasks"] == 1 and values["open_tasks"] == 0
+    for days, tasks in ((29, 1), (30, 0)):
+        now = sent + timedelta(days=days)
+        assert current_view(values["view"], now) == fold(
+            None, now=now, sent_at=sent, office="1201", vedlegg=vedlegg
+        )
+        assert len(current_view(values["view"], now).tasks) == tasks

@@ -54,7 +54,7 @@ def main() -> int:
     from digisos.accounts.models import User
     from digisos.documents.selectors import MUNICIPAL_CASEWORKER_ROLE
     from digisos.exchange.models import Case
-    from digisos.exchange.services import document_digest
+    from digisos.exchange.services import document_digest, store_case_state
 
     owner, _ = User.objects.get_or_create(
         username="bench-inbox-citizen", defaults={"kind": User.Kind.CITIZEN}
@@ -67,6 +67,7 @@ def main() -> int:
     case = Case.objects.create(
         owner=owner, kommunenummer="0301", soker=document, soker_sha256=document_digest(document)
     )
+    store_case_state(case)  # its read model, as a report through the exchange writes it
     client = Client()
     client.force_login(caseworker)
     url = reverse("exchange:case", args=[case.id])

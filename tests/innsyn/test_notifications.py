@@ -178,3 +178,29 @@ def test_the_reminder_window_is_the_three_days_before_the_deadline(
 
     assert notifications.remind_deadlines(now=deadline - before_deadline) == reminders
     assert Notification.objects.filter(case=case, kind="deadline").count() == reminders
+
+
+def test_each_task_is_reminded_in_its_own_window_when_one_request_has_several_deadlines(
+    exchange_api, django_capture_on_commit_callbacks
+):
+    bergen = exchange_api("4601")
+    paper = bergen.post("/saker", {"fodselsnummer": persona_pid("familie-bergen")})
+    case = Case.objects.get(pk=paper.json()["fiksDigisosId"])
+    first, second = datetime(2026, 12, 10, 12, 0, tzinfo=UTC), datetime(2026, 12, 20, 12, 0, tzinfo=UTC)
+    document = request_document(case, upload_letter(bergen, case.id), first)
+    request = document["hendelser"][1]
+    request["dokumenter"].append(
+        {
+            "dokumenttype": "Husleiekontrakt",
+            "innsendelsesfrist": second.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+            "dokumentreferanse": "dok-2",
+        }
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert bergen.post(f"/saker/{case.id}/digisos-soker", document).status_code == 200
+
+    assert notifications.remind_deadlines(now=first - timedelta(days=1)) == 1
+    # The first deadline has passed; the second one's window still finds the case.
+    assert notifications.remind_deadlines(now=second - timedelta(days=1)) == 1
+    assert notifications.remind_deadlines(now=second - timedelta(hours=1)) == 0
+    assert Notification.objects.filter(case=case, kind="deadline").count() == 2

@@ -96,13 +96,13 @@ def _receive(actor: User, case: Case) -> Case:
     """Collect every waiting delivery and store MOTTATT once: acting on a case means it has arrived."""
     for delivery in case.deliveries.filter(status=Delivery.Status.AVAILABLE).order_by("pk"):
         services.acknowledge(actor=actor, delivery=delivery)
-    if not has_received(case.soker):
+    if not has_received(case):
         case = _append(actor, case, lambda at: builders.soknads_status(SoknadsStatus.MOTTATT, at=at))
     return case
 
 
 def _ensure_sak(actor: User, case: Case, referanse: str) -> Case:
-    if not has_sak(case.soker, referanse):
+    if not has_sak(case, referanse):
         case = _append(
             actor, case, lambda at: builders.saks_status(referanse, tittel=DEFAULT_SAK_TITTEL, at=at)
         )
@@ -140,7 +140,7 @@ def mark_received(*, actor: User, case: Case) -> Received:
         for delivery in waiting:
             services.acknowledge(actor=actor, delivery=delivery)
         stored = False
-        if not has_received(case.soker):
+        if not has_received(case):
             try:
                 _append(actor, case, lambda at: builders.soknads_status(SoknadsStatus.MOTTATT, at=at))
                 stored = True

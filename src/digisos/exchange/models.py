@@ -94,6 +94,36 @@ class Case(models.Model):
         return self.application_id is None
 
 
+class CaseState(models.Model):
+    """The stored case read model: the case's digisos-soker.json folded, written in the transaction that
+    stores a report (see exchange/case_state.py). Innsyn, the inbox, kort søknad and the deadline reminder read
+    these columns instead of folding; `view` is the whole folded CaseView for the case page."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, primary_key=True, related_name="state")
+    status = models.CharField(max_length=30)  # soknadsStatus as the fold has it (SENDT before any report)
+    office = models.CharField(max_length=8, blank=True, default="")  # the office handling it now
+    last_event_at = models.DateTimeField(null=True, blank=True)
+    open_tasks = models.PositiveIntegerField(default=0)  # documents the caseworker asked for
+    application_tasks = models.PositiveIntegerField(
+        default=0
+    )  # the application's own, shown its first 30 days
+    next_deadline = models.DateTimeField(null=True, blank=True, db_index=True)
+    # The caseworker's task deadlines' first and last: a reminder window holds one only if it overlaps these.
+    first_task_deadline = models.DateTimeField(null=True, blank=True)
+    last_task_deadline = models.DateTimeField(null=True, blank=True, db_index=True)
+    requirement_deadline = models.DateTimeField(null=True, blank=True)  # the latest dokumentasjonkrav frist
+    decisions = models.JSONField(default=list)  # [{sak, title, outcome, at}]
+    last_payment_date = models.DateField(null=True, blank=True)  # the newest UTBETALT payment
+    last_payment_amount = models.FloatField(null=True, blank=True)
+    next_planned_payment_date = models.DateField(null=True, blank=True)  # the earliest planned payment
+    planned_payment_dates = models.JSONField(default=list)  # every planned payment's date, for kort søknad
+    view = models.JSONField(default=dict)
+    source_sha256 = models.CharField(max_length=64, blank=True, default="")  # the Case.soker_sha256 folded
+
+    def __str__(self) -> str:
+        return f"{self.case_id}:{self.status}"
+
+
 def inbox_rank() -> models.Case:
     """0 for a new delivery, 1 for one the caseworker has received: the manual inbox lists new ones first.
 

@@ -8,7 +8,6 @@ from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.core.cache import cache as shared_cache
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,9 +17,8 @@ from digisos.documents import permissions
 from digisos.documents.models import Document
 from digisos.documents.selectors import MUNICIPAL_CASEWORKER_ROLE
 
-from .models import INBOX_STATUSES, Case, DeliveredFile, Delivery, Receiver, inbox_rank
+from .models import INBOX_STATUSES, Case, CaseState, DeliveredFile, Delivery, Receiver, inbox_rank
 from .soker.constants import SENDT, EventType
-from .soker.fold import CaseView, fold
 from .soker.labels import status_label
 from .soker.tidspunkt import parse_tidspunkt
 from .soker.validation import dokumentlager_references
@@ -29,7 +27,6 @@ OSLO = ZoneInfo("Europe/Oslo")
 SHOWN_STATUSES = INBOX_STATUSES  # new and received; the inbox's index covers exactly these
 
 WORKING_DAYS_TO_COLLECT = 2
-STATUS_CACHE_SECONDS = 24 * 3600
 # What a listing shows; the JSON columns (vedlegg.json, the case's events) stay in the database.
 LISTED_FIELDS = (
     "id",
@@ -192,7 +189,8 @@ def case_for(user: User, case_id: uuid.UUID) -> Case | None:
     """The case if it belongs to the caseworker's municipality; None (shown as 404) otherwise."""
     return (
         Case.objects.filter(pk=case_id, kommunenummer=user.municipality)
-        .select_related("application", "owner", "letters")
+        .select_related("application", "owner", "letters", "state")
+        .defer("state__view")
         .first()
     )
 
@@ -269,34 +267,34 @@ def inbox_case_page(case: Case, reader: User, *, events_page: str | None = None)
     )
 
 
-# --- Reading the stored document --------------------------------------------------------------------------
-# Through the same fold as the applicant's pages, so that the inbox and innsyn never disagree about a case.
+# --- Reading the case read model ----------------------------------------------------------------------
+# The stored CaseState, folded by the same fold as the applicant's pages in the transaction that stored the
+# document, so that the inbox and innsyn never disagree about a case.
 
 
-def case_view(soker: dict[str, Any] | None) -> CaseView:
-    return fold(soker, now=timezone.now())
+def _state(case: Case) -> CaseState | None:
+    return CaseState.objects.filter(case_id=case.pk).only("case_id", "status", "view").first()
 
 
-def has_received(soker: dict[str, Any] | None) -> bool:
-    return case_view(soker).status != SENDT
+def has_received(case: Case) -> bool:
+    # Read afresh, never from a state loaded with the case: the inbox's actions ask after changing the case.
+    status = CaseState.objects.filter(case_id=case.pk).values_list("status", flat=True).first()
+    return (status or SENDT) != SENDT
 
 
-def has_sak(soker: dict[str, Any] | None, referanse: str) -> bool:
+def has_sak(case: Case, referanse: str) -> bool:
     """A sak the applicant sees (a FEILREGISTRERT one is not: a decision in it needs it shown again)."""
-    return any(sak.reference == referanse for sak in case_view(soker).saker)
+    state = _state(case)
+    return bool(state) and any(sak["reference"] == referanse for sak in state.view.get("saker", []))
 
 
 def folded_status(case: Case) -> str:
-    """The application's status as the fold has it, cached by the document's digest: folding a history of
-    tens of thousands of events takes a fifth of a second, and the document changes only when posted."""
-    if not case.soker_sha256:
-        return case_view(case.soker).status
-    key = f"exchange:status:{case.soker_sha256}"
-    status = shared_cache.get(key)
-    if status is None:
-        status = str(case_view(case.soker).status)
-        shared_cache.set(key, status, timeout=STATUS_CACHE_SECONDS)
-    return status
+    """The application's status as the stored read model has it (loaded with the case when it was)."""
+    if Case.state.is_cached(case):
+        state = getattr(case, "state", None)
+        return state.status if state else SENDT
+    status = CaseState.objects.filter(case_id=case.pk).values_list("status", flat=True).first()
+    return status or SENDT
 
 
 def current_soknads_status(status: str) -> str:

@@ -35,13 +35,14 @@ from digisos.documents.permissions import NotAllowed
 from digisos.documents.selectors import decrypted_pdf
 from digisos.municipalities.models import ServiceConfiguration
 
-from . import metrics, pdf
+from . import case_state, metrics, pdf
 from .keys import UnreadableKey, certificate_fingerprint, public_key_fingerprint
 from .models import (
     CLIENT_FIELDS,
     RECEIVER_FIELDS,
     ApiClient,
     Case,
+    CaseState,
     DeliveredFile,
     Delivery,
     Receiver,
@@ -99,13 +100,15 @@ def _create_case(
     *, owner: User, kommunenummer: str, application: Application | None, enhetsnummer: str = ""
 ) -> Case:
     letters = documents.create_letters_folder(owner=owner, kommunenummer=kommunenummer)
-    return Case.objects.create(
+    case = Case.objects.create(
         owner=owner,
         kommunenummer=kommunenummer,
         application=application,
         enhetsnummer=enhetsnummer or (application.enhetsnummer if application else ""),
         letters=letters,
     )
+    store_case_state(case)
+    return case
 
 
 def _create_delivery(
@@ -466,6 +469,7 @@ def report_case_events(*, actor: User, case: Case, document: Any) -> ReportResul
         case.save(
             update_fields=["soker", "soker_sha256", "soker_latest_event_at", "soker_updated_at", "updated_at"]
         )
+        store_case_state(case, soker=document)
         case_id = case.id
         # Inside the transaction, not on commit: the receivers queue their work (notifications, deadlines)
         # as django-tasks rows in this same transaction, so the work exists exactly when the report does. A
@@ -482,6 +486,99 @@ def report_case_events(*, actor: User, case: Case, document: Any) -> ReportResul
     log_unknown_event_types(document, case_id=str(case.id))
     metrics.CASE_UPDATES.inc()
     return ReportResult(case, changed=True)
+
+
+def store_case_state(case: Case, *, soker: Any = None) -> CaseState:
+    """Fold the case's stored document and write its read model row (in the caller's transaction).
+
+    `soker` saves reading back the document the caller has just stored; without it the stored one is read."""
+    if soker is None and case.soker_sha256:
+        soker = Case.objects.values_list("soker", flat=True).get(pk=case.pk)
+    application: dict[str, Any] = {}
+    if case.application_id and Case.application.is_cached(case):
+        sent = case.application
+        application = {
+            "sent_at": sent.sent_at,
+            "vedlegg_json": sent.vedlegg_json,
+            "enhetsnummer": sent.enhetsnummer,
+        }
+    elif case.application_id:
+        found = Application.objects.filter(pk=case.application_id)
+        application = found.values("sent_at", "vedlegg_json", "enhetsnummer").first() or {}
+    values = case_state.state_values(
+        soker,
+        sha256=case.soker_sha256,
+        sent_at=application.get("sent_at"),
+        office=case_state.office_of(case.enhetsnummer, application.get("enhetsnummer")),
+        vedlegg=application.get("vedlegg_json"),
+    )
+    state, _ = CaseState.objects.update_or_create(case_id=case.pk, defaults=values)
+    return state
+
+
+@dataclass(frozen=True)
+class RebuildResult:
+    cases: int
+    created: int
+    changed: int
+
+
+def case_state_values(case: Case) -> dict[str, Any]:
+    """A fresh fold of the case's stored document as CaseState columns (`case` with its application)."""
+    application = case.application if case.application_id else None
+    return case_state.state_values(
+        case.soker,
+        sha256=case.soker_sha256,
+        sent_at=application.sent_at if application else None,
+        office=case_state.office_of(case.enhetsnummer, application.enhetsnummer if application else None),
+        vedlegg=application.vedlegg_json if application else None,
+    )
+
+
+def rebuild_case_states(*, chunk_size: int = 200) -> RebuildResult:
+    """Fold every case's stored document again and write the rows that differ (or are missing); idempotent.
+
+    One short transaction per chunk, with the chunk's cases locked, so a report stored meanwhile is never
+    overwritten by an older fold."""
+    fields = [f.name for f in CaseState._meta.concrete_fields if f.name != "case"]
+    cases = created = changed = 0
+    last = None
+    while True:
+        with transaction.atomic():
+            found = Case.objects.select_for_update(of=("self",)).select_related("application").order_by("pk")
+            if last is not None:
+                found = found.filter(pk__gt=last)
+            chunk = list(found[:chunk_size])
+            if not chunk:
+                break
+            stored = CaseState.objects.in_bulk([case.pk for case in chunk])
+            new, different = [], []
+            for case in chunk:
+                values = case_state_values(case)
+                row = CaseState(case_id=case.pk, **values)
+                existing = stored.get(case.pk)
+                if existing is None:
+                    new.append(row)
+                elif _state_columns(existing, fields) != _state_columns(_reloaded(row), fields):
+                    different.append(row)
+            CaseState.objects.bulk_create(new)
+            CaseState.objects.bulk_update(different, fields)
+        cases += len(chunk)
+        created += len(new)
+        changed += len(different)
+        last = chunk[-1].pk
+    return RebuildResult(cases=cases, created=created, changed=changed)
+
+
+def _state_columns(state: CaseState, fields: list[str]) -> list[Any]:
+    return [getattr(state, name) for name in fields]
+
+
+def _reloaded(state: CaseState) -> CaseState:
+    """The row as it reads back from the database: the view as JSON types (no tuples), and the rest as is."""
+    state.view = json.loads(json.dumps(state.view))
+    state.decisions = json.loads(json.dumps(state.decisions))
+    return state
 
 
 def append_case_event(

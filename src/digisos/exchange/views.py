@@ -123,7 +123,7 @@ def _refusal_text(refused: ExchangeRefused) -> str:
 
 def _mark_received(actor: User, case: Case, data: dict[str, Any]) -> str:
     outcome = actions.mark_received(actor=actor, case=case)
-    if not outcome.status_stored and not selectors.has_received(case.soker):
+    if not outcome.status_stored and not selectors.has_received(case):
         return _(
             "Søknaden er markert som mottatt. Kommunen viser ikke status på nett nå, så søkeren får ikke "
             "beskjed om dette på nett."

@@ -36,19 +36,3 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.key
-
-
-class Deadline(models.Model):
-    """A deadline the case worker set for documents, copied out of the folded case each time the case system
-    reports, so the hourly reminder reads only the cases with a deadline coming up instead of folding every
-    case with a request."""
-
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="deadlines")
-    task_id = models.CharField(max_length=64)
-    deadline = models.DateTimeField(db_index=True)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["case", "task_id"], name="deadline_once_per_task")]
-
-    def __str__(self) -> str:
-        return f"{self.case_id}:{self.task_id}"

@@ -16,12 +16,13 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from digisos.exchange.case_state import current_view
 from digisos.exchange.models import Case
-from digisos.exchange.soker.fold import CaseView, fold
+from digisos.exchange.soker.fold import CaseView
 from digisos.registers.selectors import notification_contact
 
 from .adapters.sms import gateway
-from .models import Deadline, Notification
+from .models import Notification
 
 log = structlog.get_logger(__name__)
 
@@ -100,40 +101,26 @@ def notify(case: Case, items: list[Item]) -> int:
 
 
 def notify_case(case_id: uuid.UUID | str, *, now: datetime | None = None) -> int:
-    """After the case system reported: tell the applicant what is new, and note the case's deadlines."""
+    """After the case system reported: tell the applicant what is new, read from the case's stored read model
+    (written in the report's own transaction)."""
     now = now or timezone.now()
-    case = Case.objects.select_related("owner", "application").filter(pk=case_id).first()
-    if case is None or case.soker is None:
+    case = Case.objects.select_related("owner", "state").filter(pk=case_id).first()
+    if case is None or case.soker_sha256 == "" or not hasattr(case, "state"):
         return 0
-    view = fold(case.soker, now=now, sent_at=case.application.sent_at if case.application else None)
-    index_deadlines(case, view)
-    return notify(case, news_in(case, view))
-
-
-def index_deadlines(case: Case, view: CaseView) -> None:
-    """The case's current deadlines replace those noted before (each request for documents replaces the last)."""
-    deadlines = [
-        Deadline(case=case, task_id=task.id, deadline=task.deadline)
-        for task in view.tasks
-        if task.from_caseworker and task.deadline
-    ]
-    with transaction.atomic():
-        Deadline.objects.filter(case=case).delete()
-        Deadline.objects.bulk_create(deadlines, ignore_conflicts=True)
+    return notify(case, news_in(case, current_view(case.state.view, now)))
 
 
 def remind_deadlines(*, now: datetime | None = None) -> int:
     """Hourly: a reminder three days before each deadline the applicant has not answered yet. Only the cases
-    with a deadline in that window are read and folded."""
+    whose caseworker deadlines span the window are read (CaseState's first and last task deadline, indexed)."""
     from .selectors import answered_tasks
 
     now = now or timezone.now()
-    soon = Deadline.objects.filter(deadline__gt=now, deadline__lte=now + DEADLINE_REMINDER)
-    cases = Case.objects.filter(pk__in=soon.values("case_id")).select_related("owner", "application")
+    cases = Case.objects.filter(
+        state__last_task_deadline__gt=now, state__first_task_deadline__lte=now + DEADLINE_REMINDER
+    ).select_related("owner", "state")
     reminded = 0
     for case in cases.iterator(chunk_size=200):
-        if case.soker is None:
-            continue
-        view = fold(case.soker, now=now, sent_at=case.application.sent_at if case.application else None)
+        view = current_view(case.state.view, now)
         reminded += notify(case, deadlines_soon(case, view, now, answered_tasks(case, view)))
     return reminded

@@ -1,0 +1,102 @@
+"""The stored case read model (CaseState), computed from a case's inputs: pure, no models, no clock.
+
+A row is what folding the case's stored digisos-soker.json gives, kept in typed columns for the lists and the
+reminders to query, plus the whole folded view as JSON for the case page. It is written in the transaction
+that stores a report (services.report_case_events), and by the migration and `rebuild_case_state` through the
+same `state_values`, so the row always equals a fresh fold of the stored document.
+
+The fold depends on the clock in one place only: the application's own missing documents are tasks for its
+first 30 days. The stored view is folded as on the day the application was sent (those tasks included) and
+`current_view` drops them once the 30 days are over, at read time. Whether the municipality shows the case
+(its innsyn flags) is also decided at read time (`hidden_view`), since the flags change without a report.
+"""
+
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from .soker.constants import UtbetalingStatus
+from .soker.fold import APPLICATION_TASK_DAYS, CaseView, fold
+from .soker.serialise import view_from_json, view_to_json
+
+# Any instant serves when the case has no sent_at: the clock then changes nothing in the fold.
+_NO_CLOCK = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def office_of(enhetsnummer: str, application_enhetsnummer: str | None) -> str:
+    """The office the case started at: its own, or the one the application was routed to."""
+    return enhetsnummer or application_enhetsnummer or ""
+
+
+def stored_fold(
+    soker: dict[str, Any] | None, *, sent_at: datetime | None, office: str, vedlegg: dict[str, Any] | None
+) -> CaseView:
+    return fold(soker, now=sent_at or _NO_CLOCK, sent_at=sent_at, office=office, vedlegg=vedlegg)
+
+
+def state_values(
+    soker: dict[str, Any] | None,
+    *,
+    sha256: str,
+    sent_at: datetime | None,
+    office: str,
+    vedlegg: dict[str, Any] | None,
+) -> dict[str, Any]:
+    """The CaseState columns for a case (without its key)."""
+    view = stored_fold(soker, sent_at=sent_at, office=office, vedlegg=vedlegg)
+    task_deadlines = [t.deadline for t in view.tasks if t.from_caseworker and t.deadline]
+    requirement_deadlines = [r.deadline for r in view.documentation_requirements if r.deadline]
+    paid = [p for p in view.payments if p.status == UtbetalingStatus.UTBETALT and p.paid_date]
+    last_paid = max(paid, key=lambda p: (p.paid_date, p.reference)) if paid else None
+    planned = sorted(
+        {p.due_date for p in view.payments if p.status == UtbetalingStatus.PLANLAGT_UTBETALING and p.due_date}
+    )
+    return {
+        "status": str(view.status),
+        "office": view.office,
+        "last_event_at": view.updated_at,
+        "open_tasks": sum(1 for t in view.tasks if t.from_caseworker),
+        "application_tasks": sum(1 for t in view.tasks if not t.from_caseworker),
+        "next_deadline": view.next_deadline,
+        "first_task_deadline": min(task_deadlines) if task_deadlines else None,
+        "last_task_deadline": max(task_deadlines) if task_deadlines else None,
+        "requirement_deadline": max(requirement_deadlines) if requirement_deadlines else None,
+        "decisions": [
+            {"sak": sak.reference, "title": sak.title, "outcome": d.outcome, "at": d.at.isoformat()}
+            for sak in view.saker
+            for d in sak.decisions
+        ],
+        "last_payment_date": last_paid.paid_date if last_paid else None,
+        "last_payment_amount": last_paid.amount if last_paid else None,
+        "next_planned_payment_date": planned[0] if planned else None,
+        "planned_payment_dates": [day.isoformat() for day in planned],
+        "view": view_to_json(view),
+        "source_sha256": sha256,
+    }
+
+
+def application_is_young(sent_at: datetime | None, now: datetime) -> bool:
+    return bool(sent_at and now - sent_at < timedelta(days=APPLICATION_TASK_DAYS))
+
+
+def current_view(stored: dict[str, Any], now: datetime) -> CaseView:
+    """The stored view as folding at `now` would give it: the application's own tasks only while it is young."""
+    view = view_from_json(stored)
+    if application_is_young(view.sent_at, now):
+        return view
+    return _without_application_tasks(view)
+
+
+def _without_application_tasks(view: CaseView) -> CaseView:
+    return replace(view, tasks=tuple(t for t in view.tasks if t.from_caseworker))
+
+
+def hidden_view(
+    *, now: datetime, sent_at: datetime | None, office: str, vedlegg: dict[str, Any] | None
+) -> CaseView:
+    """What the applicant sees while the municipality does not show case updates: the application only."""
+    return fold(None, now=now, sent_at=sent_at, office=office, vedlegg=vedlegg)
+
+
+def planned_within(planned: list[str], start: date, end: date) -> bool:
+    return any(start <= date.fromisoformat(day) <= end for day in planned)

@@ -1,0 +1,138 @@
+"""The stored case read model (exchange.CaseState): written in the report's transaction, always equal to a
+fresh fold of the stored document whatever sequence of reports came, and rebuilt by `rebuild_case_state`."""
+
+import io
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from digisos.exchange import services as exchange
+from digisos.exchange.models import Case, CaseState
+from digisos.exchange.services import ExchangeRefused, case_state_values
+from digisos.exchange.soker import builders
+from digisos.exchange.soker.constants import SENDT, SoknadsStatus, UtbetalingStatus
+from digisos.exchange.soker.fold import fold
+from digisos.exchange.soker.serialise import view_from_json, view_to_json
+from tests.factories import CaseFactory, case_system
+from tests.fixtures.personas import persona_pid
+from tests.innsyn.strategies import documents
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data", "document_settings")]
+
+STATE_FIELDS = [f.name for f in CaseState._meta.concrete_fields if f.name != "case"]
+
+
+def stored(case: Case) -> dict[str, Any]:
+    row = CaseState.objects.get(case_id=case.pk)
+    return {name: getattr(row, name) for name in STATE_FIELDS}
+
+
+def fresh(case: Case) -> dict[str, Any]:
+    """A fresh fold of what is stored now, through a JSON round trip as the database makes it."""
+    case = Case.objects.select_related("application").get(pk=case.pk)
+    values = case_state_values(case)
+    return {**values, "view": view_to_json(view_from_json(values["view"]))}
+
+
+def svarut_only(value: Any) -> Any:
+    """The document with its dokumentlager references made SvarUt ones: the exchange refuses a reference
+    to a letter the case does not hold, and this test is about the fold, not the letters."""
+    if isinstance(value, dict):
+        if value.get("type") == "dokumentlager":
+            return builders.svarut(value["id"], 1)
+        return {key: svarut_only(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [svarut_only(item) for item in value]
+    return value
+
+
+def test_a_sent_application_and_a_paper_case_get_a_row_at_once():
+    case = CaseFactory()
+    assert stored(case) == fresh(case)
+    assert stored(case)["status"] == SENDT and stored(case)["source_sha256"] == ""
+    paper = exchange.create_paper_case(
+        actor=case_system("4601"), kommunenummer="4601", fodselsnummer=persona_pid("familie-bergen")
+    )
+    assert stored(paper)["status"] == SENDT and view_from_json(stored(paper)["view"]).sent_at is None
+
+
+def test_a_report_writes_the_row_in_its_transaction():
+    deadline = datetime.now(UTC).replace(microsecond=0) + timedelta(days=7)
+    case = CaseFactory(paid=True, deadline=deadline)
+    row = CaseState.objects.get(case=case)
+    assert row.source_sha256 == case.soker_sha256 != ""
+    assert row.status == SoknadsStatus.FERDIGBEHANDLET
+    assert row.last_payment_date == deadline.date() and row.last_payment_amount == 5250
+    assert [d["outcome"] for d in row.decisions] == ["INNVILGET"]
+    assert view_from_json(row.view) == fold(
+        case.soker,
+        now=case.application.sent_at,
+        sent_at=case.application.sent_at,
+        office=row.office,
+        vedlegg=case.application.vedlegg_json,
+    )
+
+
+def test_a_view_survives_its_json_round_trip():
+    case = CaseFactory(paid=True)
+    view = fold(case.soker, now=case.application.sent_at, sent_at=case.application.sent_at)
+    assert view_from_json(view_to_json(view)) == view
+    assert view.payments[0].status == UtbetalingStatus.UTBETALT
+
+
+@pytest.fixture
+def reported_case():
+    return CaseFactory()
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(documents(max_events=12), min_size=1, max_size=3))
+def test_the_stored_row_equals_a_fresh_fold_after_any_sequence_of_reports(reported_case, reports):
+    case = reported_case
+    # Each example starts from the sent application.
+    Case.objects.filter(pk=case.pk).update(soker=None, soker_sha256="", soker_latest_event_at="")
+    exchange.store_case_state(Case.objects.get(pk=case.pk))
+    system = case_system(case.kommunenummer)
+    for document in reports:
+        try:
+            exchange.report_case_events(actor=system, case=case, document=svarut_only(document))
+        except ExchangeRefused as refused:
+            assert refused.status == 409  # older than the one stored: refused, and nothing changes
+        assert stored(case) == fresh(case)
+
+
+def test_rebuild_case_state_rewrites_what_differs_and_creates_what_is_missing():
+    kept = CaseFactory(received=True)
+    broken = CaseFactory(paid=True, persona="kari-leier-oslo")
+    missing = CaseFactory(in_progress=True, persona="tromso-enslig-forsorger")
+    CaseState.objects.filter(case=broken).update(status="TULL", view={}, next_deadline=None)
+    CaseState.objects.filter(case=missing).delete()
+    out = io.StringIO()
+    call_command("rebuild_case_state", "--chunk-size", "2", stdout=out)
+    assert out.getvalue().strip() == "3 saker lest, 1 rader opprettet, 1 rader endret."
+    for case in (kept, broken, missing):
+        assert stored(case) == fresh(case)
+    out = io.StringIO()
+    call_command("rebuild_case_state", stdout=out)
+    assert out.getvalue().strip() == "3 saker lest, 0 rader opprettet, 0 rader endret."
+
+
+def test_the_application_s_own_tasks_are_shown_for_its_first_30_days_only():
+    from digisos.exchange.case_state import current_view, state_values
+
+    sent = datetime(2026, 11, 1, 8, 0, tzinfo=UTC)
+    vedlegg = {
+        "vedlegg": [{"type": "husleiekontrakt", "tilleggsinfo": "husleiekontrakt", "status": "VedleggKreves"}]
+    }
+    values = state_values(None, sha256="", sent_at=sent, office="1201", vedlegg=vedlegg)
+    assert values["application_tasks"] == 1 and values["open_tasks"] == 0
+    for days, tasks in ((29, 1), (30, 0)):
+        now = sent + timedelta(days=days)
+        assert current_view(values["view"], now) == fold(
+            None, now=now, sent_at=sent, office="1201", vedlegg=vedlegg
+        )
+        assert len(current_view(values["view"], now).tasks) == tasks

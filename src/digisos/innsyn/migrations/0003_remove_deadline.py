@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('exchange', '0004_i12_readmodel_case_state'),
+        ('exchange', '0004_case_state'),
         ('innsyn', '0002_deadline'),
     ]
 

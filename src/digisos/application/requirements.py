@@ -36,7 +36,7 @@ SKATTEMELDING = _r(
 )
 ANNET = _r("annet", "annet", gettext_noop("Andre opplysninger"), amount="", optional=True)
 OPPHOLDSTILLATELSE = _r(
-    "oppholdstillatel", "oppholdstillatel", "Registreringsbevis eller oppholdstillatelse", ""
+    "oppholdstillatel", "oppholdstillatel", gettext_noop("Registreringsbevis eller oppholdstillatelse"), ""
 )
 HUSLEIEKONTRAKT = _r("husleiekontrakt", "husleiekontrakt", gettext_noop("Husleiekontrakt"), amount="")
 HUSLEIEKONTRAKT_KOMMUNAL = _r(
@@ -93,7 +93,7 @@ HOUSING_COSTS = {
 }
 CHILD_COSTS = {
     "fritidsaktiviteter": _r(
-        "faktura", "fritidsaktivitet", "Kvittering eller faktura for fritidsaktiviteter"
+        "faktura", "fritidsaktivitet", gettext_noop("Kvittering eller faktura for fritidsaktiviteter")
     ),
     "barnehage": _r("faktura", "barnehage", gettext_noop("Faktura for barnehage")),
     "sfo": _r("faktura", "sfo", gettext_noop("Faktura for SFO eller AKS")),

@@ -99,7 +99,16 @@ TEMPLATES = [
                 "csp.context_processors.nonce",
             ],
         },
-    }
+    },
+    # Jinja2 for the hot fragments of the innsyn pages (`<app>/jinja2/`, digisos/core/jinja2.py). Pages
+    # stay Django templates; their tags render these fragments. No context processors: a fragment gets
+    # what its tag passes (and the request, csrf_input and csrf_token from the backend).
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "digisos.core.jinja2.environment"},
+    },
 ]
 
 DATABASES = {

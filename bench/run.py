@@ -498,6 +498,7 @@ def main() -> int:
         run_step([PY, str(ROOT / "bench" / "documents.py")], local_env)
         run_step([PY, str(ROOT / "bench" / "inbox.py")], local_env)
         run_step([PY, str(ROOT / "bench" / "uploads.py"), "measure"], env)
+        run_step([PY, str(ROOT / "bench" / "startup.py")], dict(os.environ))  # the quick start's own settings
         failed = exchange_bench(env, port, Path(workdir.name))
         logged_in_failed = logged_in_bench(env, port, Path(workdir.name), sessions)
         for count, what in (

@@ -3,4 +3,3 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 .venv/bin/python bench/run.py
-.venv/bin/python bench/startup.py

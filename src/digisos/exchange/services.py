@@ -780,24 +780,16 @@ def register_client(
 
 def change_client(*, actor: User | None, client: ApiClient, **changes: Any) -> ApiClient:
     """An operator changes a case system's credentials: key, municipality, scopes, name, active."""
-    unknown = set(changes) - set(CLIENT_FIELDS)
-    if unknown:
-        raise ValueError(f"unknown API client fields: {sorted(unknown)}")
-    with transaction.atomic():
-        current = ApiClient.objects.select_for_update().get(pk=client.pk)
-        before = _client_view(current)
-        for name, value in changes.items():
-            setattr(current, name, value)
-        current.save()
-        _audit_change(
-            actor=actor,
-            action="exchange.client_changed",
-            object_type="exchange.ApiClient",
-            object_id=current.client_id,
-            before=before,
-            after=_client_view(current),
-        )
-    return current
+    return _change_audited(
+        actor=actor,
+        row=client,
+        changes=changes,
+        allowed=CLIENT_FIELDS,
+        view=_client_view,
+        action="exchange.client_changed",
+        object_type="exchange.ApiClient",
+        object_id=lambda current: current.client_id,
+    )
 
 
 def register_receiver(
@@ -829,24 +821,48 @@ def register_receiver(
 
 def change_receiver(*, actor: User | None, receiver: Receiver, **changes: Any) -> Receiver:
     """An operator changes how a municipality receives; a new certificate redirects its encrypted deliveries."""
-    unknown = set(changes) - set(RECEIVER_FIELDS)
-    if unknown:
-        raise ValueError(f"unknown receiver fields: {sorted(unknown)}")
     if "certificate_pem" in changes:
         certificate_fingerprint(changes["certificate_pem"])
+    return _change_audited(
+        actor=actor,
+        row=receiver,
+        changes=changes,
+        allowed=RECEIVER_FIELDS,
+        view=_receiver_view,
+        action="exchange.receiver_changed",
+        object_type="exchange.Receiver",
+        object_id=lambda current: current.kommunenummer,
+    )
+
+
+def _change_audited(
+    *,
+    actor: User | None,
+    row: Any,
+    changes: dict[str, Any],
+    allowed: tuple[str, ...],
+    view: Callable[[Any], dict[str, Any]],
+    action: str,
+    object_type: str,
+    object_id: Callable[[Any], str],
+) -> Any:
+    """Applies an operator's changes to a locked row and audits them with before and after."""
+    unknown = set(changes) - set(allowed)
+    if unknown:
+        raise ValueError(f"unknown {object_type} fields: {sorted(unknown)}")
     with transaction.atomic():
-        current = Receiver.objects.select_for_update().get(pk=receiver.pk)
-        before = _receiver_view(current)
+        current = type(row).objects.select_for_update().get(pk=row.pk)
+        before = view(current)
         for name, value in changes.items():
             setattr(current, name, value)
         current.save()
         _audit_change(
             actor=actor,
-            action="exchange.receiver_changed",
-            object_type="exchange.Receiver",
-            object_id=current.kommunenummer,
+            action=action,
+            object_type=object_type,
+            object_id=object_id(current),
             before=before,
-            after=_receiver_view(current),
+            after=view(current),
         )
     return current
 

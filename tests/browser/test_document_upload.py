@@ -2,10 +2,9 @@
 One journey with JavaScript (progress, no reload), one by keyboard alone, one without JavaScript."""
 
 import pytest
-from playwright.sync_api import FileChooser, Page, expect
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+from playwright.sync_api import Page, expect
 from tests.documents import corpus
-from tests.fixtures.browser import check_accessibility, tab_to, visit
+from tests.fixtures.browser import check_accessibility, open_file_chooser_by_keyboard, tab_to, visit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -18,18 +17,6 @@ def log_in_as_kari(page: Page) -> None:
     page.get_by_role("button", name="Logg inn").click()
     expect(page.get_by_role("heading", name="Prøv å laste opp dokumenter")).to_be_visible()
     check_accessibility(page)
-
-
-def open_file_chooser_by_keyboard(page: Page) -> FileChooser:
-    # Chromium occasionally drops the first key press on a file input under load; a person would press again.
-    for _ in range(3):
-        try:
-            with page.expect_file_chooser(timeout=5_000) as chooser:
-                page.keyboard.press("Space")
-            return chooser.value
-        except PlaywrightTimeoutError:
-            continue
-    raise AssertionError("Space on the file input never opened the file chooser")
 
 
 def files() -> list[dict]:

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from tests.browser.test_application_journeys import send_as_family
 from tests.documents import corpus
-from tests.fixtures.browser import check_accessibility, tab_to, visit
+from tests.fixtures.browser import check_accessibility, open_file_chooser_by_keyboard, tab_to, visit
 from tests.fixtures.exchange import connect
 
 from digisos.exchange.models import Case
@@ -77,9 +77,7 @@ def test_applicant_follows_the_case_and_answers_a_request_from_the_task(
 
     # Answer the request by keyboard alone: Tab to the file input, choose a file, Tab to send, Enter.
     tab_to(page, "Velg filer")
-    with page.expect_file_chooser() as chooser:
-        page.keyboard.press("Space")
-    chooser.value.set_files(
+    open_file_chooser_by_keyboard(page).set_files(
         [{"name": "kontoutskrift.pdf", "mimeType": "application/pdf", "buffer": corpus.pdf()}]
     )
     tab_to(page, "Send dokumentene")

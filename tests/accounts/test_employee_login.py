@@ -53,7 +53,7 @@ def test_groups_follow_the_roles_at_every_login(client, idporten_settings, local
     _log_in_as(client, "sara-saksbehandler")
     assert _groups("sara-saksbehandler") == ["kommune_saksbehandler"]
     # Her municipality comes from the token: it decides whose documents she may read.
-    assert User.objects.get(username="employee-sara-saksbehandler").municipality == "0301"
+    assert User.objects.get(username="employee-sara-saksbehandler").municipality_id == "0301"
     # The provider now says Sara is an analyst only (the mock's user API changes her claims).
     sara = {"name": "Sara Saksbehandler", "roles": ["kommune_saksbehandler"], "municipality": "0301"}
     requests.put(

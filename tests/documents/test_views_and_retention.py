@@ -24,7 +24,7 @@ def citizen(username: str, pid: str) -> User:
 
 
 def employee(username: str, municipality: str, role: str = "kommune_saksbehandler") -> User:
-    user = User.objects.create(username=username, kind=User.Kind.EMPLOYEE, municipality=municipality)
+    user = User.objects.create(username=username, kind=User.Kind.EMPLOYEE, municipality_id=municipality)
     user.groups.add(Group.objects.get_or_create(name=role)[0])
     return user
 

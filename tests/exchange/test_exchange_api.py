@@ -284,7 +284,7 @@ def test_paper_application_becomes_a_case_of_its_owner_without_the_number_in_the
     response = bergen.post("/saker", {"fodselsnummer": pid, "enhetsnummer": "1201"})
     assert response.status_code == 201 and response.json()["papirsoknad"] is True
     case = Case.objects.get(pk=response.json()["fiksDigisosId"])
-    assert case.owner.pid == pid and case.kommunenummer == "4601" and case.application is None
+    assert case.owner.pid == pid and case.municipality_id == "4601" and case.application is None
     bad = bergen.post("/saker", {"fodselsnummer": "12345678901"})
     assert bad.status_code == 400 and bad.json()["code"] == "invalid_fodselsnummer"
     assert pid not in json.dumps(list(AuditEntry.objects.values("object_id", "after", "before")))

@@ -260,7 +260,9 @@ def send_application(*, actor: User, application_id: Any) -> SendResult:
             actor=actor, folder=application.folder, name=f"Soknad-{application.reference}.pdf", data=rendered
         )
         application.save()
-        documents.release_to_municipality(folder=application.folder, kommunenummer=application.municipality_id)
+        documents.release_to_municipality(
+            folder=application.folder, kommunenummer=application.municipality_id
+        )
         # The exchange makes it a case and enqueues its delivery, in this same transaction.
         application_sent.send(sender=Application, application=application)
         record_audit(

@@ -52,7 +52,9 @@ def new(request: HttpRequest) -> HttpResponse:
 
 
 def _gate(request: HttpRequest, reason: str, application: Application | None) -> HttpResponse:
-    status = digital_status(application.municipality_id) if application and application.municipality_id else None
+    status = (
+        digital_status(application.municipality_id) if application and application.municipality_id else None
+    )
     return render(
         request,
         "application/gate.html",
@@ -223,9 +225,7 @@ def _summary_step(request: HttpRequest, application: Application, current: steps
             for r in requirements
         ],
         status=status,
-        can_send=bool(application.enhetsnummer)
-        and status is not None
-        and status.accepts_applications,
+        can_send=bool(application.enhetsnummer) and status is not None and status.accepts_applications,
         rate_limited=sent_last_24h(request.user) >= services.MAX_SENT_PER_24H,
     )
     return render(request, "application/step_summary.html", context)

@@ -10,7 +10,7 @@ from django.db import migrations
 
 
 def blank_to_null(app_label: str, model_name: str, field: str) -> migrations.RunPython:
-    """"" meant "none yet" in the text column; a foreign key says that with NULL."""
+    """ "" meant "none yet" in the text column; a foreign key says that with NULL."""
 
     def forwards(apps: Any, schema_editor: Any) -> None:
         model = apps.get_model(app_label, model_name)

@@ -174,7 +174,9 @@ class ApiClientAdmin(admin.ModelAdmin):
         if change:
             values = _client_values(form)
             changed = {CLIENT_FORM_FIELD.get(name, name) for name in CLIENT_FIELDS} & set(form.changed_data)
-            changes = {name: value for name, value in values.items() if CLIENT_FORM_FIELD.get(name, name) in changed}
+            changes = {
+                name: value for name, value in values.items() if CLIENT_FORM_FIELD.get(name, name) in changed
+            }
             services.change_client(actor=request.user, client=obj, **changes)
         else:
             values = _client_values(form)

@@ -64,7 +64,9 @@ def delivery_listing(kommunenummer: str, public_id: uuid.UUID) -> dict[str, Any]
 
 def delivery_of(kommunenummer: str, public_id: uuid.UUID) -> Delivery | None:
     return (
-        Delivery.objects.filter(municipality_id=kommunenummer, public_id=public_id).only(*LISTED_FIELDS).first()
+        Delivery.objects.filter(municipality_id=kommunenummer, public_id=public_id)
+        .only(*LISTED_FIELDS)
+        .first()
     )
 
 

@@ -196,7 +196,9 @@ def deliver(*, delivery_id: int, now: datetime | None = None) -> str:
 def _prepare_files(delivery: Delivery, attempt: int) -> list[DeliveredFile]:
     receiver = Receiver.objects.get(pk=delivery.municipality_id)
     if not receiver.certificate_pem.strip():
-        raise RuntimeError(f"Kommune {delivery.municipality_id} har ikke registrert sertifikat for kryptering.")
+        raise RuntimeError(
+            f"Kommune {delivery.municipality_id} har ikke registrert sertifikat for kryptering."
+        )
     key = DocumentKey(x509.load_pem_x509_certificate(receiver.certificate_pem.encode()), None)
     storage = storages["documents"]
     prepared = []
@@ -615,11 +617,11 @@ def _check_update_flags(municipality: Municipality | None) -> None:
             403, "updates_not_enabled", "Kommunen har ikke slått på innsyn (kanOppdatereStatus er false)."
         )
     raise ExchangeRefused(
-            409,
-            "updates_temporarily_disabled",
-            "Oppdateringer er midlertidig deaktivert for kommunen (harMidlertidigDeaktivertOppdateringer). "
-            "Prøv igjen når de er slått på.",
-        )
+        409,
+        "updates_temporarily_disabled",
+        "Oppdateringer er midlertidig deaktivert for kommunen (harMidlertidigDeaktivertOppdateringer). "
+        "Prøv igjen når de er slått på.",
+    )
 
 
 # --- Letters and paper applications -----------------------------------------------------------------------
@@ -674,7 +676,9 @@ def create_paper_case(*, actor: User, kommunenummer: str, fodselsnummer: str, en
             f"Fant ikke NAV-kontoret med enhetsnummer {enhetsnummer}. Send et enhetsnummer fra NORG, eller "
             "la feltet være tomt."
         )
-        raise ExchangeRefused(400, "unknown_office", message, [Violation(path="enhetsnummer", message=message)])
+        raise ExchangeRefused(
+            400, "unknown_office", message, [Violation(path="enhetsnummer", message=message)]
+        )
     with transaction.atomic():
         owner = citizen_for_pid(pid)
         case = _create_case(
@@ -891,7 +895,9 @@ def notify_inboxes(*, now: datetime | None = None) -> int:
     for receiver in Receiver.objects.filter(channel=Receiver.Channel.INBOX).exclude(inbox_email=""):
         if receiver.inbox_notified_at and now - receiver.inbox_notified_at < INBOX_MAIL_INTERVAL:
             continue
-        new = Delivery.objects.filter(municipality_id=receiver.municipality_id, status=Delivery.Status.AVAILABLE)
+        new = Delivery.objects.filter(
+            municipality_id=receiver.municipality_id, status=Delivery.Status.AVAILABLE
+        )
         if receiver.inbox_notified_at:
             new = new.filter(available_at__gt=receiver.inbox_notified_at)
         count = new.count()

@@ -184,14 +184,12 @@ _CASE_COLUMNS += ("owner_id", "application_id", "letters_id")
 _APPLICATION_COLUMNS = ("application__reference", "application__sent_at", "application__enhetsnummer")
 _APPLICATION_COLUMNS += ("application__pdf_id",)
 # The municipality's name and its service flags, joined.
-_MUNICIPALITY_COLUMNS = ("municipality__name",) + tuple(
-    f"municipality__service__{name}"
-    for name in (
-        "can_receive_applications",
-        "can_update_status",
-        "receiving_temporarily_disabled",
-        "updates_temporarily_disabled",
-    )
+_MUNICIPALITY_COLUMNS = (
+    "municipality__name",
+    "municipality__service__can_receive_applications",
+    "municipality__service__can_update_status",
+    "municipality__service__receiving_temporarily_disabled",
+    "municipality__service__updates_temporarily_disabled",
 )
 _STATE_COLUMNS = tuple(
     f"state__{f.name}" for f in CaseState._meta.concrete_fields if f.name not in ("case", "view")

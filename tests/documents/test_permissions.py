@@ -28,7 +28,8 @@ from tests.fixtures.personas import persona_pid
 
 from . import corpus
 
-pytestmark = pytest.mark.django_db
+# Employees and released folders name a municipality from the register.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data")]
 
 RECEIVING = "4601"
 READ, ADD, DELETE = "read", "add", "delete"
@@ -81,7 +82,7 @@ def _citizen(username: str, pid: str) -> User:
 
 
 def _employee(username: str, municipality: str, role: str) -> User:
-    user = User.objects.create(username=username, kind=User.Kind.EMPLOYEE, municipality_id=municipality)
+    user = User.objects.create(username=username, kind=User.Kind.EMPLOYEE, municipality_id=municipality or None)
     user.groups.add(Group.objects.get_or_create(name=role)[0])
     return user
 
@@ -287,7 +288,7 @@ def test_the_owner_still_manages_the_draft_and_the_demo(client, document_setting
 @pytest.fixture
 def paper_case(reference_data, document_settings, exchange_api) -> tuple[Case, object]:
     bergen = exchange_api(RECEIVING)
-    response = bergen.post("/saker", {"fodselsnummer": persona_pid("familie-bergen"), "enhetsnummer": "1201"})
+    response = bergen.post("/saker", {"fodselsnummer": persona_pid("familie-bergen"), "enhetsnummer": "1203"})
     assert response.status_code == 201, response.content
     return Case.objects.get(pk=response.json()["fiksDigisosId"]), bergen
 

@@ -343,7 +343,7 @@ def test_listing_is_cursor_paged(sent, exchange_api):
         Delivery.objects.create(
             case=first_delivery.case,
             kind="ettersendelse",
-            kommunenummer="4601",
+            municipality_id="4601",
             channel="api",
             nav_ekstern_ref_id=f"{sent.id}{number:04d}",
             status="available",

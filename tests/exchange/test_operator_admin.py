@@ -14,7 +14,8 @@ from digisos.core.models import AuditEntry
 from digisos.exchange.keys import generate_municipality_keys
 from digisos.exchange.models import ApiClient, Receiver
 
-pytestmark = pytest.mark.django_db
+# Receivers and clients name a municipality of the register.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data")]
 
 
 @pytest.fixture

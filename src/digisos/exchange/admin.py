@@ -31,7 +31,7 @@ class DeliveryAdmin(admin.ModelAdmin):
     list_display = [
         "public_id",
         "kind",
-        "municipality_id",
+        "municipality",
         "channel",
         "status",
         "attempts",
@@ -40,7 +40,14 @@ class DeliveryAdmin(admin.ModelAdmin):
         "overdue",
         "last_error",
     ]
-    list_filter = [OverdueFilter, "status", "kind", "channel", "municipality"]
+    list_select_related = ["municipality"]
+    list_filter = [
+        OverdueFilter,
+        "status",
+        "kind",
+        "channel",
+        ("municipality", admin.RelatedOnlyFieldListFilter),
+    ]
     search_fields = ["public_id", "nav_ekstern_ref_id", "=municipality__kommunenummer"]
     readonly_fields = [f.name for f in Delivery._meta.fields]
     ordering = ["-id"]
@@ -188,7 +195,8 @@ class ApiClientAdmin(admin.ModelAdmin):
 
 @admin.register(Case)
 class CaseAdmin(admin.ModelAdmin):
-    list_display = ["id", "municipality_id", "created_at", "soker_updated_at"]
+    list_display = ["id", "municipality", "created_at", "soker_updated_at"]
+    list_select_related = ["municipality"]
     # The case itself (the applicant, the events) is not an operator's business; only its shape is.
     fields = [
         "id",

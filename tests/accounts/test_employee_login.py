@@ -80,7 +80,9 @@ def test_an_employee_without_a_known_role_is_refused(client, idporten_settings, 
     assert "ingen rolle" in response.content.decode()
 
 
-@pytest.mark.parametrize(("claimed", "stored"), [("0301", "0301"), ("9999", None), ("oslo", None), ("", None)])
+@pytest.mark.parametrize(
+    ("claimed", "stored"), [("0301", "0301"), ("9999", None), ("oslo", None), ("", None)]
+)
 def test_the_token_municipality_is_kept_only_if_the_register_has_it(reference_data, claimed, stored):
     # User.municipality is a foreign key: a number the register lacks would break the login, so it is
     # treated as no municipality, as a malformed one always was.

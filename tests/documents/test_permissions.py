@@ -82,7 +82,9 @@ def _citizen(username: str, pid: str) -> User:
 
 
 def _employee(username: str, municipality: str, role: str) -> User:
-    user = User.objects.create(username=username, kind=User.Kind.EMPLOYEE, municipality_id=municipality or None)
+    user = User.objects.create(
+        username=username, kind=User.Kind.EMPLOYEE, municipality_id=municipality or None
+    )
     user.groups.add(Group.objects.get_or_create(name=role)[0])
     return user
 

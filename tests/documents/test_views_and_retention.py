@@ -25,7 +25,9 @@ def citizen(username: str, pid: str) -> User:
 
 
 def employee(username: str, municipality: str, role: str = "kommune_saksbehandler") -> User:
-    user = User.objects.create(username=username, kind=User.Kind.EMPLOYEE, municipality_id=municipality or None)
+    user = User.objects.create(
+        username=username, kind=User.Kind.EMPLOYEE, municipality_id=municipality or None
+    )
     user.groups.add(Group.objects.get_or_create(name=role)[0])
     return user
 

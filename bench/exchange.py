@@ -79,8 +79,10 @@ def draft_ready_to_send(user):
     application = services.start_application(user=user)
     for step, answers in ANSWERS.items():
         application = services.save_step(application=application, step=step, answers=answers)
-    if application.kommunenummer != KOMMUNENUMMER or not application.enhetsnummer:
-        raise SystemExit(f"Sofie's draft routes to {application.kommunenummer!r}, not Bergen {KOMMUNENUMMER}")
+    if application.municipality_id != KOMMUNENUMMER or not application.enhetsnummer:
+        raise SystemExit(
+            f"Sofie's draft routes to {application.municipality_id!r}, not Bergen {KOMMUNENUMMER}"
+        )
     outcome = services.upload_to_requirement(
         actor=user,
         application=application,

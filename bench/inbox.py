@@ -60,12 +60,12 @@ def main() -> int:
         username="bench-inbox-citizen", defaults={"kind": User.Kind.CITIZEN}
     )
     caseworker, _ = User.objects.get_or_create(
-        username="bench-inbox-caseworker", defaults={"kind": User.Kind.EMPLOYEE, "municipality": "0301"}
+        username="bench-inbox-caseworker", defaults={"kind": User.Kind.EMPLOYEE, "municipality_id": "0301"}
     )
     caseworker.groups.add(Group.objects.get_or_create(name=MUNICIPAL_CASEWORKER_ROLE)[0])
     document = history(EVENTS)
     case = Case.objects.create(
-        owner=owner, kommunenummer="0301", soker=document, soker_sha256=document_digest(document)
+        owner=owner, municipality_id="0301", soker=document, soker_sha256=document_digest(document)
     )
     store_case_state(case)  # its read model, as a report through the exchange writes it
     client = Client()

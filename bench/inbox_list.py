@@ -45,7 +45,7 @@ def build(count: int) -> None:
                 Folder(
                     owner=owners[i % APPLICANTS],
                     kind=Folder.Kind.APPLICATION,
-                    kommunenummer=KOMMUNENUMMER,
+                    municipality_id=KOMMUNENUMMER,
                     sealed_at=now,
                 )
                 for i in numbers
@@ -55,19 +55,19 @@ def build(count: int) -> None:
                     owner=folder.owner,
                     folder=folder,
                     status=Application.Status.READY,
-                    kommunenummer=KOMMUNENUMMER,
+                    municipality_id=KOMMUNENUMMER,
                     reference=f"DS-{uuid.uuid4().hex[:8].upper()}",
                 )
                 for folder in folders
             )
             cases = Case.objects.bulk_create(
-                Case(owner=a.owner, kommunenummer=KOMMUNENUMMER, application=a) for a in applications
+                Case(owner=a.owner, municipality_id=KOMMUNENUMMER, application=a) for a in applications
             )
             Delivery.objects.bulk_create(
                 Delivery(
                     case=case,
                     kind=Delivery.Kind.SOKNAD,
-                    kommunenummer=KOMMUNENUMMER,
+                    municipality_id=KOMMUNENUMMER,
                     channel="inbox",
                     nav_ekstern_ref_id=str(case.application_id),
                     status=Delivery.Status.AVAILABLE if i % 10 == 0 else Delivery.Status.COLLECTED,
@@ -94,7 +94,7 @@ def setup(count: int, users: int, target: Path) -> None:
         cursor.execute("ANALYZE")  # as autovacuum would soon after such a load
     caseworker, _ = User.objects.get_or_create(
         username="bench-inbox-list-caseworker",
-        defaults={"kind": User.Kind.EMPLOYEE, "municipality": KOMMUNENUMMER},
+        defaults={"kind": User.Kind.EMPLOYEE, "municipality_id": KOMMUNENUMMER},
     )
     caseworker.groups.add(Group.objects.get_or_create(name=MUNICIPAL_CASEWORKER_ROLE)[0])
     sessions = [session_for(caseworker) for _ in range(users)]

@@ -277,7 +277,7 @@ def setup(users: int, target: Path) -> None:
 
     sofie_pid = persona_pid(SOFIE)
     cases = list(
-        Case.objects.filter(owner__pid=sofie_pid, kommunenummer=KOMMUNENUMMER).order_by("created_at")
+        Case.objects.filter(owner__pid=sofie_pid, municipality_id=KOMMUNENUMMER).order_by("created_at")
     )
     sent = sum(1 for c in cases if c.application_id)
     cases += [paper_case(sofie_pid) for _ in range(MY_CASES - len(cases))]

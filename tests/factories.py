@@ -84,7 +84,7 @@ def fill_steps(application: Application, answers: dict[str, dict[str, Any]] | No
             "registers": application.registers,
         }
         if step.key == "personalia":
-            kwargs["offices"] = [(o.enhetsnummer, o.name) for o in offices_of(application.kommunenummer)]
+            kwargs["offices"] = [(o.enhetsnummer, o.name) for o in offices_of(application.municipality_id)]
         form = step.form(data, **kwargs)
         assert form.is_valid(), (slug, form.errors)
         application = applications.save_step(
@@ -148,7 +148,7 @@ class LetterFactory(factory.Factory):
     @classmethod
     def _create(cls, model_class: type, *, case: Case, name: str, title: str) -> Document:
         return exchange.store_letter(
-            actor=case_system(case.kommunenummer), case=case, name=name, data=letter_pdf(title, [name])
+            actor=case_system(case.municipality_id), case=case, name=name, data=letter_pdf(title, [name])
         )
 
 
@@ -224,7 +224,7 @@ def decision_events(
 def report(case: Case, events: list[dict[str, Any]]) -> Case:
     """Stores the events as the case's whole digisos-soker.json, as its case system would post it."""
     result = exchange.report_case_events(
-        actor=case_system(case.kommunenummer), case=case, document=builders.document(*events)
+        actor=case_system(case.municipality_id), case=case, document=builders.document(*events)
     )
     return Case.objects.get(pk=result.case.pk)
 

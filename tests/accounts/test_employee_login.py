@@ -53,7 +53,7 @@ def test_groups_follow_the_roles_at_every_login(client, idporten_settings, local
     _log_in_as(client, "sara-saksbehandler")
     assert _groups("sara-saksbehandler") == ["kommune_saksbehandler"]
     # Her municipality comes from the token: it decides whose documents she may read.
-    assert User.objects.get(username="employee-sara-saksbehandler").municipality == "0301"
+    assert User.objects.get(username="employee-sara-saksbehandler").municipality_id == "0301"
     # The provider now says Sara is an analyst only (the mock's user API changes her claims).
     sara = {"name": "Sara Saksbehandler", "roles": ["kommune_saksbehandler"], "municipality": "0301"}
     requests.put(
@@ -78,3 +78,16 @@ def test_an_employee_without_a_known_role_is_refused(client, idporten_settings, 
     response = client.get(f"{callback.path}?{callback.query}")
     assert response.status_code == 403
     assert "ingen rolle" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("claimed", "stored"), [("0301", "0301"), ("9999", None), ("oslo", None), ("", None)]
+)
+def test_the_token_municipality_is_kept_only_if_the_register_has_it(reference_data, claimed, stored):
+    # User.municipality is a foreign key: a number the register lacks would break the login, so it is
+    # treated as no municipality, as a malformed one always was.
+    from digisos.accounts.services import employee_from_claims
+
+    user = employee_from_claims({"sub": "kari", "roles": ["kommune_saksbehandler"], "municipality": claimed})
+
+    assert User.objects.get(pk=user.pk).municipality_id == stored

@@ -28,7 +28,8 @@ from tests.fixtures.personas import persona_pid
 
 from . import corpus
 
-pytestmark = pytest.mark.django_db
+# Employees and released folders name a municipality from the register.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data")]
 
 RECEIVING = "4601"
 READ, ADD, DELETE = "read", "add", "delete"
@@ -81,7 +82,9 @@ def _citizen(username: str, pid: str) -> User:
 
 
 def _employee(username: str, municipality: str, role: str) -> User:
-    user = User.objects.create(username=username, kind=User.Kind.EMPLOYEE, municipality=municipality)
+    user = User.objects.create(
+        username=username, kind=User.Kind.EMPLOYEE, municipality_id=municipality or None
+    )
     user.groups.add(Group.objects.get_or_create(name=role)[0])
     return user
 
@@ -96,10 +99,10 @@ def make_actor(actor: str, owner: User) -> User:
         "other_caseworker": lambda: _employee("tor-tromso", "5501", "kommune_saksbehandler"),
         # A case system's service user, as the exchange API builds it from the token: kind and municipality.
         "case_system": lambda: User.objects.create(
-            username="fagsystem-bergen", kind=User.Kind.SYSTEM, municipality=RECEIVING
+            username="fagsystem-bergen", kind=User.Kind.SYSTEM, municipality_id=RECEIVING
         ),
         "other_case_system": lambda: User.objects.create(
-            username="fagsystem-tromso", kind=User.Kind.SYSTEM, municipality="5501"
+            username="fagsystem-tromso", kind=User.Kind.SYSTEM, municipality_id="5501"
         ),
         "operator": lambda: _operator(),
         "anonymous": lambda: AnonymousUser(),  # type: ignore[return-value]
@@ -287,7 +290,7 @@ def test_the_owner_still_manages_the_draft_and_the_demo(client, document_setting
 @pytest.fixture
 def paper_case(reference_data, document_settings, exchange_api) -> tuple[Case, object]:
     bergen = exchange_api(RECEIVING)
-    response = bergen.post("/saker", {"fodselsnummer": persona_pid("familie-bergen"), "enhetsnummer": "1201"})
+    response = bergen.post("/saker", {"fodselsnummer": persona_pid("familie-bergen"), "enhetsnummer": "1203"})
     assert response.status_code == 201, response.content
     return Case.objects.get(pk=response.json()["fiksDigisosId"]), bergen
 
@@ -378,7 +381,7 @@ def test_sending_seals_the_application_and_the_ettersendelse_and_only_a_new_ette
     with django_capture_on_commit_callbacks(execute=True):
         application = apply(client, citizen("familie-bergen"))
     folder = Folder.objects.get(pk=application.folder_id)
-    assert folder.sealed_at is not None and folder.kommunenummer == RECEIVING
+    assert folder.sealed_at is not None and folder.municipality_id == RECEIVING
     attachment = folder.documents.exclude(pk=application.pdf_id).first()
     assert attachment is not None
 
@@ -409,7 +412,7 @@ def test_sending_seals_the_application_and_the_ettersendelse_and_only_a_new_ette
         )
     assert response.status_code == 302
     sent = Folder.objects.get(kind=Folder.Kind.ETTERSENDELSE, owner=application.owner)
-    assert sent.sealed_at is not None and sent.kommunenummer == RECEIVING
+    assert sent.sealed_at is not None and sent.municipality_id == RECEIVING
     for document in sent.documents.all():
         assert client.post(reverse("documents:delete", args=[document.id])).status_code == 403
     assert client.get(reverse("documents:download", args=[sent.documents.first().id])).status_code == 200

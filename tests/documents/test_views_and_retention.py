@@ -16,7 +16,8 @@ from digisos.documents.models import Document, Folder
 
 from . import corpus
 
-pytestmark = pytest.mark.django_db
+# Employees and released folders name a municipality from the register.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data")]
 
 
 def citizen(username: str, pid: str) -> User:
@@ -24,7 +25,9 @@ def citizen(username: str, pid: str) -> User:
 
 
 def employee(username: str, municipality: str, role: str = "kommune_saksbehandler") -> User:
-    user = User.objects.create(username=username, kind=User.Kind.EMPLOYEE, municipality=municipality)
+    user = User.objects.create(
+        username=username, kind=User.Kind.EMPLOYEE, municipality_id=municipality or None
+    )
     user.groups.add(Group.objects.get_or_create(name=role)[0])
     return user
 

@@ -14,7 +14,7 @@ from tests.fixtures.personas import citizen
 def caseworker(kommunenummer: str, username: str = "sara") -> User:
     """A municipal caseworker as the employee login makes one: kind, municipality and role group."""
     user, _ = User.objects.get_or_create(
-        username=username, defaults={"kind": User.Kind.EMPLOYEE, "municipality": kommunenummer}
+        username=username, defaults={"kind": User.Kind.EMPLOYEE, "municipality_id": kommunenummer}
     )
     user.groups.add(Group.objects.get_or_create(name=MUNICIPAL_CASEWORKER_ROLE)[0])
     return user

@@ -96,7 +96,7 @@ def test_the_stored_row_equals_a_fresh_fold_after_any_sequence_of_reports(report
     # Each example starts from the sent application.
     Case.objects.filter(pk=case.pk).update(soker=None, soker_sha256="", soker_latest_event_at="")
     exchange.store_case_state(Case.objects.get(pk=case.pk))
-    system = case_system(case.kommunenummer)
+    system = case_system(case.municipality_id)
     for document in reports:
         try:
             exchange.report_case_events(actor=system, case=case, document=svarut_only(document))

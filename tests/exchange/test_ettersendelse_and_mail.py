@@ -63,7 +63,9 @@ def test_ettersendelse_is_delivered_with_its_vedlegg_json_and_cover_pdf(
 def test_inbox_mail_at_most_every_eight_hours_without_personal_data(
     client, django_capture_on_commit_callbacks
 ):
-    Receiver.objects.create(kommunenummer="0301", channel="inbox", inbox_email="innboks@oslo.kommune.example")
+    Receiver.objects.create(
+        municipality_id="0301", channel="inbox", inbox_email="innboks@oslo.kommune.example"
+    )
     kari = citizen("kari-leier-oslo")
     with django_capture_on_commit_callbacks(execute=True):
         application = apply(client, kari, upload=False)

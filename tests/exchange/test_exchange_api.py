@@ -281,13 +281,38 @@ def test_grants_are_checked_signature_audience_scope_and_replay(connected):
 def test_paper_application_becomes_a_case_of_its_owner_without_the_number_in_the_url(connected, exchange_api):
     pid = next(p["pid"] for p in load_population().values() if p["key"] == "familie-bergen")
     bergen = exchange_api("4601")
-    response = bergen.post("/saker", {"fodselsnummer": pid, "enhetsnummer": "1201"})
+    response = bergen.post("/saker", {"fodselsnummer": pid, "enhetsnummer": "1203"})
     assert response.status_code == 201 and response.json()["papirsoknad"] is True
+    assert response.json()["enhetsnummer"] == "1203"
     case = Case.objects.get(pk=response.json()["fiksDigisosId"])
-    assert case.owner.pid == pid and case.kommunenummer == "4601" and case.application is None
+    assert case.owner.pid == pid and case.municipality_id == "4601" and case.application is None
+    assert case.office_id == "1203"
     bad = bergen.post("/saker", {"fodselsnummer": "12345678901"})
     assert bad.status_code == 400 and bad.json()["code"] == "invalid_fodselsnummer"
     assert pid not in json.dumps(list(AuditEntry.objects.values("object_id", "after", "before")))
+
+
+def test_a_paper_case_at_an_office_the_register_lacks_is_refused_naming_the_field(connected, exchange_api):
+    pid = next(p["pid"] for p in load_population().values() if p["key"] == "familie-bergen")
+    cases = Case.objects.count()
+
+    response = exchange_api("4601").post("/saker", {"fodselsnummer": pid, "enhetsnummer": "9999"})
+
+    assert response.status_code == 400, response.content
+    body = response.json()
+    assert body["code"] == "unknown_office"
+    assert [error["path"] for error in body["errors"]] == ["enhetsnummer"]
+    assert "9999" in body["detail"]
+    assert Case.objects.count() == cases
+
+
+def test_a_paper_case_without_an_office_has_none(connected, exchange_api):
+    pid = next(p["pid"] for p in load_population().values() if p["key"] == "familie-bergen")
+
+    response = exchange_api("4601").post("/saker", {"fodselsnummer": pid})
+
+    assert response.status_code == 201 and response.json()["enhetsnummer"] == ""
+    assert Case.objects.get(pk=response.json()["fiksDigisosId"]).office_id is None
 
 
 def test_letters_must_be_pdf(sent, exchange_api):
@@ -318,7 +343,7 @@ def test_listing_is_cursor_paged(sent, exchange_api):
         Delivery.objects.create(
             case=first_delivery.case,
             kind="ettersendelse",
-            kommunenummer="4601",
+            municipality_id="4601",
             channel="api",
             nav_ekstern_ref_id=f"{sent.id}{number:04d}",
             status="available",

@@ -86,7 +86,7 @@ def test_logged_out_goes_to_the_employee_login_and_others_are_refused(client, ka
 
     client.force_login(kari.owner)  # a citizen
     assert client.get(reverse("exchange:inbox")).status_code == 403
-    veileder = User.objects.create(username="vera", kind=User.Kind.EMPLOYEE, municipality="0301")
+    veileder = User.objects.create(username="vera", kind=User.Kind.EMPLOYEE, municipality_id="0301")
     veileder.groups.add(Group.objects.get_or_create(name="veileder")[0])
     client.force_login(veileder)  # an employee without the municipal caseworker role
     assert client.get(reverse("exchange:inbox")).status_code == 403
@@ -317,19 +317,19 @@ def test_a_refusal_from_the_exchange_is_shown_as_a_form_error_not_a_500(client, 
 
 
 def _delivery(owner: User, kommunenummer: str = "0301") -> Delivery:
-    folder = Folder.objects.create(owner=owner, kind=Folder.Kind.APPLICATION, kommunenummer=kommunenummer)
+    folder = Folder.objects.create(owner=owner, kind=Folder.Kind.APPLICATION, municipality_id=kommunenummer)
     application = Application.objects.create(
         owner=owner,
         folder=folder,
         status=Application.Status.READY,
-        kommunenummer=kommunenummer,
+        municipality_id=kommunenummer,
         reference=f"DS-{uuid.uuid4().hex[:4].upper()}-TEST",
     )
-    case = Case.objects.create(owner=owner, kommunenummer=kommunenummer, application=application)
+    case = Case.objects.create(owner=owner, municipality_id=kommunenummer, application=application)
     return Delivery.objects.create(
         case=case,
         kind=Delivery.Kind.SOKNAD,
-        kommunenummer=kommunenummer,
+        municipality_id=kommunenummer,
         channel="inbox",
         nav_ekstern_ref_id=str(application.id),
         status=Delivery.Status.AVAILABLE,

@@ -42,7 +42,7 @@ def inbox_cases(count: int, owner: User, kommunenummer: str = "0301") -> list[Ca
     new, the rest received, as an inbox looks after a while."""
     now = timezone.now()
     folders = Folder.objects.bulk_create(
-        Folder(owner=owner, kind=Folder.Kind.APPLICATION, kommunenummer=kommunenummer, sealed_at=now)
+        Folder(owner=owner, kind=Folder.Kind.APPLICATION, municipality_id=kommunenummer, sealed_at=now)
         for _ in range(count)
     )
     applications = Application.objects.bulk_create(
@@ -50,20 +50,20 @@ def inbox_cases(count: int, owner: User, kommunenummer: str = "0301") -> list[Ca
             owner=owner,
             folder=folder,
             status=Application.Status.READY,
-            kommunenummer=kommunenummer,
+            municipality_id=kommunenummer,
             reference=f"DS-{uuid.uuid4().hex[:8].upper()}",
         )
         for folder in folders
     )
     cases = Case.objects.bulk_create(
-        Case(owner=owner, kommunenummer=kommunenummer, application=application)
+        Case(owner=owner, municipality_id=kommunenummer, application=application)
         for application in applications
     )
     Delivery.objects.bulk_create(
         Delivery(
             case=case,
             kind=Delivery.Kind.SOKNAD,
-            kommunenummer=kommunenummer,
+            municipality_id=kommunenummer,
             channel="inbox",
             nav_ekstern_ref_id=str(application.id),
             status=Delivery.Status.AVAILABLE if i % 10 == 0 else Delivery.Status.COLLECTED,
@@ -142,14 +142,14 @@ def _grow(case: Case, *, deliveries: int, documents: int, letters: int, events: 
     now = timezone.now()
     for _ in range(deliveries):
         folder = Folder.objects.create(
-            owner=owner, kind=Folder.Kind.ETTERSENDELSE, kommunenummer=case.kommunenummer, sealed_at=now
+            owner=owner, kind=Folder.Kind.ETTERSENDELSE, municipality_id=case.municipality_id, sealed_at=now
         )
         for n in range(documents):
             _document(folder, owner, f"kvittering-{n}.pdf")
         Delivery.objects.create(
             case=case,
             kind=Delivery.Kind.ETTERSENDELSE,
-            kommunenummer=case.kommunenummer,
+            municipality_id=case.municipality_id,
             channel="inbox",
             nav_ekstern_ref_id=uuid.uuid4().hex,
             status=Delivery.Status.COLLECTED,
@@ -160,7 +160,7 @@ def _grow(case: Case, *, deliveries: int, documents: int, letters: int, events: 
         )
     if case.letters is None:
         case.letters = Folder.objects.create(
-            owner=owner, kind=Folder.Kind.LETTERS, kommunenummer=case.kommunenummer
+            owner=owner, kind=Folder.Kind.LETTERS, municipality_id=case.municipality_id
         )
     for n in range(letters):
         _document(case.letters, system, f"vedtak-{n}.pdf")

@@ -14,7 +14,8 @@ from digisos.core.models import AuditEntry
 from digisos.exchange.keys import generate_municipality_keys
 from digisos.exchange.models import ApiClient, Receiver
 
-pytestmark = pytest.mark.django_db
+# Receivers and clients name a municipality of the register.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data")]
 
 
 @pytest.fixture
@@ -46,7 +47,7 @@ def key_fingerprint(pem: str) -> str:
 def client_form(client: ApiClient, **changes) -> dict:
     form = {
         "client_id": client.client_id,
-        "kommunenummer": client.kommunenummer,
+        "municipality": client.municipality_id,
         "name": client.name,
         "public_key_pem": client.public_key_pem,
         "scopes": client.scopes,
@@ -58,7 +59,7 @@ def client_form(client: ApiClient, **changes) -> dict:
 
 def receiver_form(receiver: Receiver, **changes) -> dict:
     form = {
-        "kommunenummer": receiver.kommunenummer,
+        "municipality": receiver.municipality_id,
         "channel": receiver.channel,
         "certificate_pem": receiver.certificate_pem,
         "inbox_email": receiver.inbox_email,
@@ -73,14 +74,14 @@ def test_a_case_systems_key_municipality_and_scopes_changed_in_admin_are_audited
     api_client = ApiClient.objects.get(client_id="test-fagsystem-4601")
     old_key = api_client.public_key_pem
     form = client_form(
-        api_client, public_key_pem=other_keys[1], kommunenummer="5501", scopes="exchange:collect"
+        api_client, public_key_pem=other_keys[1], municipality="5501", scopes="exchange:collect"
     )
 
     response = client.post(f"/admin/exchange/apiclient/{api_client.pk}/change/", form)
 
     assert response.status_code == 302, response.content.decode()[:3000]
     api_client.refresh_from_db()
-    assert (api_client.kommunenummer, api_client.scopes) == ("5501", "exchange:collect")
+    assert (api_client.municipality_id, api_client.scopes) == ("5501", "exchange:collect")
     entry = AuditEntry.objects.filter(action="exchange.client_changed").latest("pk")
     assert (entry.actor, entry.object_type, entry.object_id) == (
         "ole",
@@ -128,7 +129,7 @@ def test_a_receiving_certificate_changed_in_admin_is_audited(client, operator, c
 def test_a_receiver_added_in_admin_is_audited(client, operator, other_keys):
     response = client.post(
         "/admin/exchange/receiver/add/",
-        {"kommunenummer": "1103", "channel": "api", "certificate_pem": other_keys[0], "inbox_email": ""},
+        {"municipality": "1103", "channel": "api", "certificate_pem": other_keys[0], "inbox_email": ""},
     )
 
     assert response.status_code == 302, response.content.decode()[:3000]
@@ -147,7 +148,7 @@ def test_a_case_system_added_in_admin_gets_its_user_and_is_audited(client, opera
         "/admin/exchange/apiclient/add/",
         {
             "client_id": "nytt-fagsystem",
-            "kommunenummer": "1103",
+            "municipality": "1103",
             "name": "Nytt fagsystem",
             "public_key_pem": other_keys[1],
             "scopes": "exchange:collect exchange:report",
@@ -193,7 +194,7 @@ def test_what_cannot_be_read_is_refused_with_a_plain_error(client, operator, con
 def test_a_case_system_receiver_needs_a_certificate(client, operator):
     response = client.post(
         "/admin/exchange/receiver/add/",
-        {"kommunenummer": "1103", "channel": "api", "certificate_pem": "", "inbox_email": ""},
+        {"municipality": "1103", "channel": "api", "certificate_pem": "", "inbox_email": ""},
     )
     assert response.status_code == 200
     assert "trenger et sertifikat" in response.content.decode()

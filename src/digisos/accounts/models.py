@@ -14,5 +14,14 @@ class User(AbstractUser):
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.EMPLOYEE)
     # The citizen's fødselsnummer/d-nummer from ID-porten's `pid`. Never in a URL, log or message.
     pid = models.CharField(max_length=11, unique=True, null=True, blank=True)
-    # For municipal employees: the kommunenummer they work for (from the employee token's `municipality`).
-    municipality = models.CharField(max_length=4, blank=True, default="")
+    # For municipal employees: the municipality they work for (from the employee token's `municipality`).
+    # The column keeps its name and its values (kommunenummer); NULL for everyone else.
+    municipality = models.ForeignKey(
+        "municipalities.Municipality",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        db_column="municipality",
+        db_index=False,  # read per employee, never listed by municipality
+        related_name="+",
+    )

@@ -52,6 +52,15 @@ def citizen_for_pid(pid: str) -> User:
     return user
 
 
+def _known_municipality(kommunenummer: str) -> str | None:
+    """The token's municipality if the register has it; an employee of none is given none (not an error)."""
+    if not (kommunenummer.isdigit() and len(kommunenummer) == 4):
+        return None
+    # Through the relation, not an import: accounts sits below municipalities in the module map.
+    municipalities = User._meta.get_field("municipality").related_model._default_manager
+    return kommunenummer if municipalities.filter(pk=kommunenummer).exists() else None
+
+
 def employee_from_claims(claims: dict[str, Any]) -> User:
     """Finds or creates the employee; their groups follow the roles in the token at every login."""
     roles = _roles(claims.get(settings.EMPLOYEE_OIDC["ROLES_CLAIM"]))
@@ -68,8 +77,7 @@ def employee_from_claims(claims: dict[str, Any]) -> User:
         user.first_name = name[0][:150]
         user.last_name = (name[1] if len(name) > 1 else "")[:150]
         user.email = str(claims.get("email", ""))[:254]
-        municipality = str(claims.get("municipality", ""))
-        user.municipality = municipality if municipality.isdigit() and len(municipality) == 4 else ""
+        user.municipality_id = _known_municipality(str(claims.get("municipality", "")))
         user.is_staff = "operator" in roles
         user.set_unusable_password()
         user.save()

@@ -30,7 +30,16 @@ class Application(models.Model):
     registers = models.JSONField(default=dict)
     folder = models.OneToOneField(Folder, on_delete=models.PROTECT, related_name="application")
     # The receiver, decided by the address chosen in step 1.
-    kommunenummer = models.CharField(max_length=4, blank=True, default="")
+    # NULL until an address is chosen; the column keeps its name (kommunenummer).
+    municipality = models.ForeignKey(
+        "municipalities.Municipality",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        db_column="kommunenummer",
+        db_index=False,  # nothing lists applications by municipality (cases and deliveries carry it)
+        related_name="applications",
+    )
     enhetsnummer = models.CharField(max_length=8, blank=True, default="")
     office_name = models.CharField(max_length=200, blank=True, default="")
     # At send.

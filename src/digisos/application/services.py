@@ -72,11 +72,11 @@ def _route(application: Application, address: dict[str, Any] | None, *, chosen_o
         street_code=(address or {}).get("street_code"),
         house_number=(address or {}).get("house_number"),
     )
-    application.kommunenummer = routing.municipality.kommunenummer if routing.municipality else ""
+    application.municipality_id = routing.municipality.kommunenummer if routing.municipality else None
     if routing.office:
         application.enhetsnummer, application.office_name = routing.office.enhetsnummer, routing.office.name
     elif chosen_office:
-        match = [o for o in offices_of(application.kommunenummer) if o.enhetsnummer == chosen_office]
+        match = [o for o in offices_of(application.municipality_id) if o.enhetsnummer == chosen_office]
         application.enhetsnummer, application.office_name = (
             (match[0].enhetsnummer, match[0].name) if match else ("", "")
         )
@@ -128,8 +128,8 @@ def _choose_variant(application: Application) -> None:
     """Kort søknad for a person with recent help from this municipality, decided once the address (and so the
     municipality) is known. Switching drops the other variant's documentation answers and uploads, as NAV's
     KortSoknadService does."""
-    short = bool(application.kommunenummer) and eligibility.qualifies_for_short(
-        application.owner, application.kommunenummer, timezone.localdate()
+    short = bool(application.municipality_id) and eligibility.qualifies_for_short(
+        application.owner, application.municipality_id, timezone.localdate()
     )
     variant = "kort" if short else "standard"
     if variant != application.variant:
@@ -228,7 +228,7 @@ def send_application(*, actor: User, application_id: Any) -> SendResult:
             answers=application.answers,
             registers=application.registers,
             mottaker={
-                "kommunenummer": application.kommunenummer,
+                "kommunenummer": application.municipality_id,
                 "enhetsnummer": application.enhetsnummer,
                 "navEnhetsnavn": f"{application.office_name}, {status.municipality.name} kommune",
             },
@@ -260,7 +260,9 @@ def send_application(*, actor: User, application_id: Any) -> SendResult:
             actor=actor, folder=application.folder, name=f"Soknad-{application.reference}.pdf", data=rendered
         )
         application.save()
-        documents.release_to_municipality(folder=application.folder, kommunenummer=application.kommunenummer)
+        documents.release_to_municipality(
+            folder=application.folder, kommunenummer=application.municipality_id
+        )
         # The exchange makes it a case and enqueues its delivery, in this same transaction.
         application_sent.send(sender=Application, application=application)
         record_audit(
@@ -268,7 +270,7 @@ def send_application(*, actor: User, application_id: Any) -> SendResult:
             action="application.send",
             object_type="application.Application",
             object_id=str(application.id),
-            after={"reference": application.reference, "kommunenummer": application.kommunenummer},
+            after={"reference": application.reference, "kommunenummer": application.municipality_id},
         )
     return SendResult(application=application, already_sent=False)
 
@@ -287,10 +289,10 @@ def _check_not_protected(actor: User) -> None:
 
 def _check_can_send(actor: User, application: Application) -> DigitalStatus:
     """The receiving municipality's status, if the application may be sent to it now."""
-    if not application.kommunenummer or not application.enhetsnummer:
+    if not application.municipality_id or not application.enhetsnummer:
         raise ApplicationRefused("no_office")
-    status = digital_status(application.kommunenummer)
-    if status is None or not status.can_receive_applications or status.receiving_temporarily_disabled:
+    status = digital_status(application.municipality_id)
+    if status is None or not status.accepts_applications:
         raise ApplicationRefused("municipality_closed")
     if sent_last_24h(actor) >= MAX_SENT_PER_24H:
         raise ApplicationRefused("rate_limited")

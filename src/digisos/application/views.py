@@ -52,7 +52,9 @@ def new(request: HttpRequest) -> HttpResponse:
 
 
 def _gate(request: HttpRequest, reason: str, application: Application | None) -> HttpResponse:
-    status = digital_status(application.kommunenummer) if application and application.kommunenummer else None
+    status = (
+        digital_status(application.municipality_id) if application and application.municipality_id else None
+    )
     return render(
         request,
         "application/gate.html",
@@ -102,8 +104,8 @@ def step(request: HttpRequest, application_id: uuid.UUID, slug: str) -> HttpResp
 
 def _office_choices(application: Application) -> list[tuple[str, str]]:
     return (
-        [(office.enhetsnummer, office.name) for office in offices_of(application.kommunenummer)]
-        if application.kommunenummer
+        [(office.enhetsnummer, office.name) for office in offices_of(application.municipality_id)]
+        if application.municipality_id
         else []
     )
 
@@ -207,7 +209,7 @@ def _summary_step(request: HttpRequest, application: Application, current: steps
     earlier = {
         k for k, v in application.answers.get("dokumentasjon", {}).items() if v.get("levert_tidligere")
     }
-    status = digital_status(application.kommunenummer) if application.kommunenummer else None
+    status = digital_status(application.municipality_id) if application.municipality_id else None
     context = _step_context(
         application,
         current,
@@ -223,10 +225,7 @@ def _summary_step(request: HttpRequest, application: Application, current: steps
             for r in requirements
         ],
         status=status,
-        can_send=bool(application.enhetsnummer)
-        and status is not None
-        and status.can_receive_applications
-        and not status.receiving_temporarily_disabled,
+        can_send=bool(application.enhetsnummer) and status is not None and status.accepts_applications,
         rate_limited=sent_last_24h(request.user) >= services.MAX_SENT_PER_24H,
     )
     return render(request, "application/step_summary.html", context)
@@ -262,7 +261,7 @@ def receipt(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
         {
             "application": application,
             "missing": [titles.get(f"{v['type']}|{v['tilleggsinfo']}") for v in missing],
-            "status": digital_status(application.kommunenummer),
+            "status": digital_status(application.municipality_id),
         },
     )
 

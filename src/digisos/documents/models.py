@@ -25,7 +25,16 @@ class Folder(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="document_folders"
     )
     # The receiving municipality, set when the folder's application is sent. Its case workers may then read it.
-    kommunenummer = models.CharField(max_length=4, blank=True, default="")
+    # NULL until then; the column keeps its name (kommunenummer).
+    municipality = models.ForeignKey(
+        "municipalities.Municipality",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        db_column="kommunenummer",
+        db_index=False,  # read per folder, never listed by municipality
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     # Folders that no other record holds (the demo page's) carry their own end date.
     expires_at = models.DateTimeField(null=True, blank=True)

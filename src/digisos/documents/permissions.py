@@ -102,7 +102,7 @@ def actor_of(user: User, folder: Folder) -> Actor:
         return Actor.ANONYMOUS
     if user.kind == User.Kind.CITIZEN:
         return Actor.OWNER if folder.owner_id == user.pk else Actor.OTHER_CITIZEN
-    receiving = bool(folder.kommunenummer) and user.municipality == folder.kommunenummer
+    receiving = folder.municipality_id is not None and user.municipality_id == folder.municipality_id
     if user.kind == User.Kind.SYSTEM:
         # The exchange API sets the service user's municipality from its token.
         return Actor.CASE_SYSTEM if receiving else Actor.OTHER_CASE_SYSTEM

@@ -48,7 +48,7 @@ def create_folder(*, owner: User, kind: str, expires_at: datetime | None = None)
 
 def create_letters_folder(*, owner: User, kommunenummer: str) -> Folder:
     """A case's letters: `owner` (the applicant) reads them, the municipality `kommunenummer` writes them."""
-    return Folder.objects.create(owner=owner, kind=Folder.Kind.LETTERS, kommunenummer=kommunenummer)
+    return Folder.objects.create(owner=owner, kind=Folder.Kind.LETTERS, municipality_id=kommunenummer)
 
 
 def upload_documents(*, actor: User, folder: Folder, files: list[tuple[str, bytes]]) -> UploadOutcome:
@@ -231,7 +231,7 @@ def release_to_municipality(*, folder: Folder, kommunenummer: str) -> None:
     receiving municipality may read it, it is no longer an orphan candidate, and it is sealed: from now on
     nobody adds to it or deletes from it (permissions.py)."""
     Folder.objects.filter(pk=folder.pk).update(
-        kommunenummer=kommunenummer, expires_at=None, sealed_at=timezone.now()
+        municipality_id=kommunenummer, expires_at=None, sealed_at=timezone.now()
     )
 
 
@@ -253,7 +253,7 @@ def remove_expired_and_orphaned_folders(*, now: datetime | None = None) -> int:
     orphaned = (
         Folder.objects.filter(unreferenced, expires_at__isnull=True, created_at__lt=now - grace)
         .exclude(kind=Folder.Kind.DEMO)
-        .filter(kommunenummer="")
+        .filter(municipality__isnull=True)
     )
     removed = 0
     for folder in (expired | orphaned).distinct():

@@ -31,7 +31,7 @@ class DeliveryAdmin(admin.ModelAdmin):
     list_display = [
         "public_id",
         "kind",
-        "kommunenummer",
+        "municipality",
         "channel",
         "status",
         "attempts",
@@ -40,8 +40,15 @@ class DeliveryAdmin(admin.ModelAdmin):
         "overdue",
         "last_error",
     ]
-    list_filter = [OverdueFilter, "status", "kind", "channel", "kommunenummer"]
-    search_fields = ["public_id", "nav_ekstern_ref_id", "kommunenummer"]
+    list_select_related = ["municipality"]
+    list_filter = [
+        OverdueFilter,
+        "status",
+        "kind",
+        "channel",
+        ("municipality", admin.RelatedOnlyFieldListFilter),
+    ]
+    search_fields = ["public_id", "nav_ekstern_ref_id", "=municipality__kommunenummer"]
     readonly_fields = [f.name for f in Delivery._meta.fields]
     ordering = ["-id"]
 
@@ -62,7 +69,7 @@ class DeliveryAdmin(admin.ModelAdmin):
 class ReceiverForm(forms.ModelForm):
     class Meta:
         model = Receiver
-        fields = ["kommunenummer", "channel", "certificate_pem", "inbox_email"]
+        fields = ["municipality", "channel", "certificate_pem", "inbox_email"]
 
     def clean_certificate_pem(self) -> str:
         from .keys import UnreadableKey, certificate_fingerprint  # cryptography: not at start-up
@@ -93,12 +100,13 @@ class ReceiverForm(forms.ModelForm):
 
 @admin.register(Receiver)
 class ReceiverAdmin(admin.ModelAdmin):
-    list_display = ["kommunenummer", "channel", "inbox_email", "inbox_notified_at"]
+    list_display = ["municipality", "channel", "inbox_email", "inbox_notified_at"]
+    list_select_related = ["municipality"]
     form = ReceiverForm
 
     def get_readonly_fields(self, request: HttpRequest, obj: Receiver | None = None) -> list[str]:
         # The municipality is the row's key: changing it in the form would copy the row, not move it.
-        return ["kommunenummer", "inbox_notified_at"] if obj else ["inbox_notified_at"]
+        return ["municipality", "inbox_notified_at"] if obj else ["inbox_notified_at"]
 
     def save_model(self, request: HttpRequest, obj: Receiver, form: ReceiverForm, change: bool) -> None:
         from . import services  # loaded when an operator saves, not when Django starts (bench/startup.py)
@@ -110,15 +118,27 @@ class ReceiverAdmin(admin.ModelAdmin):
         else:
             services.register_receiver(
                 actor=request.user,
-                **{name: form.cleaned_data[name] for name in ("kommunenummer", *RECEIVER_FIELDS)},
+                kommunenummer=form.cleaned_data["municipality"].pk,
+                **{name: form.cleaned_data[name] for name in RECEIVER_FIELDS},
             )
         obj._state.adding = False
+
+
+# The services name the municipality by its number (municipality_id); the form offers the municipality.
+CLIENT_FORM_FIELD = {"municipality_id": "municipality"}
+
+
+def _client_values(form: "ApiClientForm") -> dict[str, Any]:
+    """The form's values under the names the services take."""
+    values = {name: form.cleaned_data[CLIENT_FORM_FIELD.get(name, name)] for name in CLIENT_FIELDS}
+    values["municipality_id"] = values["municipality_id"].pk
+    return values
 
 
 class ApiClientForm(forms.ModelForm):
     class Meta:
         model = ApiClient
-        fields = list(CLIENT_FIELDS)
+        fields = [CLIENT_FORM_FIELD.get(name, name) for name in CLIENT_FIELDS]
 
     def clean_public_key_pem(self) -> str:
         from .keys import UnreadableKey, public_key_fingerprint  # cryptography: not at start-up
@@ -148,7 +168,8 @@ class ApiClientForm(forms.ModelForm):
 
 @admin.register(ApiClient)
 class ApiClientAdmin(admin.ModelAdmin):
-    list_display = ["name", "client_id", "kommunenummer", "scopes", "active"]
+    list_display = ["name", "client_id", "municipality", "scopes", "active"]
+    list_select_related = ["municipality"]
     readonly_fields = ["user", "created_at"]
     form = ApiClientForm
 
@@ -158,24 +179,29 @@ class ApiClientAdmin(admin.ModelAdmin):
         # Through the services, so every change is audited with before and after (key fingerprints); a new
         # client gets its service user there.
         if change:
-            changes = {name: form.cleaned_data[name] for name in form.changed_data if name in CLIENT_FIELDS}
+            values = _client_values(form)
+            changed = {CLIENT_FORM_FIELD.get(name, name) for name in CLIENT_FIELDS} & set(form.changed_data)
+            changes = {
+                name: value for name, value in values.items() if CLIENT_FORM_FIELD.get(name, name) in changed
+            }
             services.change_client(actor=request.user, client=obj, **changes)
         else:
-            created = services.register_client(
-                actor=request.user, **{name: form.cleaned_data[name] for name in CLIENT_FIELDS}
-            )
+            values = _client_values(form)
+            values["kommunenummer"] = values.pop("municipality_id")
+            created = services.register_client(actor=request.user, **values)
             obj.pk, obj.user_id = created.pk, created.user_id
             obj._state.adding = False
 
 
 @admin.register(Case)
 class CaseAdmin(admin.ModelAdmin):
-    list_display = ["id", "kommunenummer", "created_at", "soker_updated_at"]
+    list_display = ["id", "municipality", "created_at", "soker_updated_at"]
+    list_select_related = ["municipality"]
     # The case itself (the applicant, the events) is not an operator's business; only its shape is.
     fields = [
         "id",
-        "kommunenummer",
-        "enhetsnummer",
+        "municipality",
+        "office",
         "created_at",
         "soker_updated_at",
         "soker_latest_event_at",

@@ -111,7 +111,7 @@ def _user(request: HttpRequest) -> User:
         id=grant.user_id,
         username=system_username(grant.client_id),
         kind=User.Kind.SYSTEM,
-        municipality=grant.kommunenummer,
+        municipality_id=grant.kommunenummer,
     )
 
 
@@ -228,7 +228,7 @@ def _leveranse(row: dict[str, Any]) -> dict[str, Any]:
         "type": row["kind"],
         "fiksDigisosId": str(row["case_id"]),
         "navEksternRefId": row["nav_ekstern_ref_id"],
-        "kommunenummer": row["kommunenummer"],
+        "kommunenummer": row["municipality_id"],
         "status": row["status"],
         "tilgjengelig": _iso(row["available_at"]),
         "mottatt": _iso(row["collected_at"]),
@@ -379,9 +379,9 @@ def _case(request: HttpRequest, digisos_id: uuid.UUID) -> Case:
 def _sak(case: Case) -> Sak:
     return Sak(
         fiksDigisosId=case.id,
-        kommunenummer=case.kommunenummer,
+        kommunenummer=case.municipality_id,
         papirsoknad=case.is_paper,
-        enhetsnummer=case.enhetsnummer,
+        enhetsnummer=case.office_id or "",
         opprettet=case.created_at,
         sistEndret=case.updated_at,
         leveranser=[d.public_id for d in selectors.deliveries_of_case(case)],
@@ -452,7 +452,7 @@ class Lagret(Schema):
 )
 def digisos_soker(request: HttpRequest, digisos_id: uuid.UUID, document: Body[dict[str, Any]]):
     # The service locks the case by id and municipality in one query; another municipality's case is 404.
-    case = Case(id=digisos_id, kommunenummer=_kommune(request))
+    case = Case(id=digisos_id, municipality_id=_kommune(request))
     result = services.report_case_events(actor=_user(request), case=case, document=document)
     case = result.case
     return 200, Lagret(

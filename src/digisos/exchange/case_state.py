@@ -23,7 +23,7 @@ from .soker.serialise import view_from_json, view_to_json
 _NO_CLOCK = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def office_of(enhetsnummer: str, application_enhetsnummer: str | None) -> str:
+def office_of(enhetsnummer: str | None, application_enhetsnummer: str | None) -> str:
     """The office the case started at: its own, or the one the application was routed to."""
     return enhetsnummer or application_enhetsnummer or ""
 

@@ -119,7 +119,7 @@ def _store_letter(actor: User, case: Case, letter: tuple[str, bytes]) -> Documen
 
 def _check_updates_allowed(case: Case) -> None:
     # Checked before a letter is written, so a refusal leaves no stored file behind the rolled-back row.
-    services.check_can_update(case.kommunenummer)
+    services.check_can_update(case.municipality_id)
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,7 @@ class DeliveryStateCollector(Collector):
         try:
             counts: dict[str, int] = {}
             for delivery in overdue_deliveries():
-                counts[delivery.kommunenummer] = counts.get(delivery.kommunenummer, 0) + 1
+                counts[delivery.municipality_id] = counts.get(delivery.municipality_id, 0) + 1
             failed_count = Delivery.objects.filter(status=Delivery.Status.FAILED).count()
         except DatabaseError:
             return

@@ -21,7 +21,15 @@ class Receiver(models.Model):
         API = "api", _("Fagsystem via API")
         INBOX = "inbox", _("Manuell innboks")
 
-    kommunenummer = models.CharField(primary_key=True, max_length=4)
+    # The column keeps its name (kommunenummer). The receiver is the municipality's setting, as its
+    # ServiceConfiguration is: it goes with the municipality.
+    municipality = models.OneToOneField(
+        "municipalities.Municipality",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        db_column="kommunenummer",
+        related_name="receiver",
+    )
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.INBOX)
     # X.509 (PEM) the municipality's deliveries are encrypted to; its case system holds the private key.
     certificate_pem = models.TextField(blank=True)
@@ -30,14 +38,20 @@ class Receiver(models.Model):
     inbox_notified_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
-        return f"{self.kommunenummer} ({self.get_channel_display()})"
+        return f"{self.municipality_id} ({self.get_channel_display()})"
 
 
 class ApiClient(models.Model):
     """A case system's machine credentials for one municipality (Maskinporten-style JWT grant)."""
 
     client_id = models.CharField(max_length=100, unique=True)
-    kommunenummer = models.CharField(max_length=4, db_index=True)
+    # The column keeps its name (kommunenummer). Credentials are removed on purpose, never with a municipality.
+    municipality = models.ForeignKey(
+        "municipalities.Municipality",
+        on_delete=models.PROTECT,
+        db_column="kommunenummer",
+        related_name="api_clients",
+    )
     name = models.CharField(max_length=200)
     # Verifies the client's signed assertions (RS256/ES256, PEM public key).
     public_key_pem = models.TextField()
@@ -48,7 +62,7 @@ class ApiClient(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.kommunenummer})"
+        return f"{self.name} ({self.municipality_id})"
 
 
 class UsedAssertion(models.Model):
@@ -65,12 +79,31 @@ class Case(models.Model):
     """One DigisosSak: an application (or a paper one the case system registered) and its case events."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)  # fiksDigisosId
-    kommunenummer = models.CharField(max_length=4)
+    # Columns keep their names (kommunenummer, enhetsnummer) and values. A case is a record of what happened:
+    # its municipality and office can never be deleted from under it. The index below leads with the
+    # municipality, so the foreign key needs no index of its own.
+    municipality = models.ForeignKey(
+        "municipalities.Municipality",
+        on_delete=models.PROTECT,
+        db_column="kommunenummer",
+        db_index=False,
+        related_name="cases",
+    )
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="cases")
     application = models.OneToOneField(
         Application, null=True, blank=True, on_delete=models.PROTECT, related_name="case"
     )
-    enhetsnummer = models.CharField(max_length=8, blank=True, default="")
+    # The office handling it, from the application's routing or the case system's paper case; NULL before an
+    # office is assigned. Offices are only read through it (never listed), so no index.
+    office = models.ForeignKey(
+        "municipalities.NavOffice",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        db_column="enhetsnummer",
+        db_index=False,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # The current digisos-soker.json, replaced whole by each post, and what identifies it.
@@ -84,7 +117,10 @@ class Case(models.Model):
     )
 
     class Meta:
-        indexes = [models.Index(fields=["kommunenummer", "created_at"]), models.Index(fields=["owner"])]
+        indexes = [
+            models.Index(fields=["municipality", "created_at"], name="exchange_ca_kommune_1742f5_idx"),
+            models.Index(fields=["owner"]),
+        ]
 
     def __str__(self) -> str:
         return str(self.id)
@@ -101,7 +137,11 @@ class CaseState(models.Model):
 
     case = models.OneToOneField(Case, on_delete=models.CASCADE, primary_key=True, related_name="state")
     status = models.CharField(max_length=30)  # soknadsStatus as the fold has it (SENDT before any report)
-    office = models.CharField(max_length=8, blank=True, default="")  # the office handling it now
+    # The office handling it now, as the case system reported it (tildeltNavKontor), or the case's own. Text,
+    # not a foreign key to NavOffice, on purpose: the office register is a dated snapshot (NORG 2020 with the
+    # source's guesses for 2025), and refusing a whole report because it names an office the snapshot lacks
+    # would hide every later change from the applicant. A name is shown where the register knows the office.
+    office = models.CharField(max_length=8, blank=True, default="")
     last_event_at = models.DateTimeField(null=True, blank=True)
     open_tasks = models.PositiveIntegerField(default=0)  # documents the caseworker asked for
     application_tasks = models.PositiveIntegerField(
@@ -157,7 +197,14 @@ class Delivery(models.Model):
     public_id = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="deliveries")
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    kommunenummer = models.CharField(max_length=4)
+    # The column keeps its name (kommunenummer); the indexes below lead with it.
+    municipality = models.ForeignKey(
+        "municipalities.Municipality",
+        on_delete=models.PROTECT,
+        db_column="kommunenummer",
+        db_index=False,
+        related_name="deliveries",
+    )
     channel = models.CharField(max_length=10, choices=Receiver.Channel.choices)
     nav_ekstern_ref_id = models.CharField(max_length=60, unique=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.WAITING)
@@ -174,12 +221,12 @@ class Delivery(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["kommunenummer", "status", "id"]),
+            models.Index(fields=["municipality", "status", "id"], name="exchange_de_kommune_48e983_idx"),
             models.Index(fields=["status", "next_attempt_at"]),
             # The manual inbox's list in its order (selectors.inbox_deliveries): a page costs the same with
             # 10 deliveries as with 10,000.
             models.Index(
-                models.F("kommunenummer"),
+                models.F("municipality"),
                 models.F("channel"),
                 inbox_rank(),
                 models.F("available_at").desc(),
@@ -226,7 +273,7 @@ class DeliveredFile(models.Model):
 
 # What an operator may change on a case system's client and on a municipality's receiver (audited with
 # before and after by services.change_client / change_receiver).
-CLIENT_FIELDS = ("client_id", "kommunenummer", "name", "public_key_pem", "scopes", "active")
+CLIENT_FIELDS = ("client_id", "municipality_id", "name", "public_key_pem", "scopes", "active")
 RECEIVER_FIELDS = ("channel", "certificate_pem", "inbox_email")
 
 # The scopes a case system can be given, and what each lets it do.

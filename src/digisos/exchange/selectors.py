@@ -34,7 +34,7 @@ LISTED_FIELDS = (
     "kind",
     "case_id",
     "nav_ekstern_ref_id",
-    "kommunenummer",
+    "municipality_id",
     "status",
     "available_at",
     "collected_at",
@@ -46,7 +46,7 @@ def new_deliveries(kommunenummer: str, *, after: int, limit: int) -> list[dict[s
     """Deliveries ready to collect, oldest first, after the cursor (the previous page's last id), each a row
     with its files. Plain rows, not model instances: this is the case systems' most frequent call."""
     rows = Delivery.objects.filter(
-        kommunenummer=kommunenummer, status=Delivery.Status.AVAILABLE, pk__gt=after
+        municipality_id=kommunenummer, status=Delivery.Status.AVAILABLE, pk__gt=after
     ).order_by("pk")
     return _with_files(rows.values(*LISTED_FIELDS)[:limit])
 
@@ -54,7 +54,7 @@ def new_deliveries(kommunenummer: str, *, after: int, limit: int) -> list[dict[s
 def delivery_listing(kommunenummer: str, public_id: uuid.UUID) -> dict[str, Any] | None:
     """One delivery as `new_deliveries` lists it, if it is the municipality's and was ever collectable."""
     rows = Delivery.objects.filter(
-        kommunenummer=kommunenummer,
+        municipality_id=kommunenummer,
         public_id=public_id,
         status__in=[Delivery.Status.AVAILABLE, Delivery.Status.COLLECTED],
     )
@@ -64,7 +64,9 @@ def delivery_listing(kommunenummer: str, public_id: uuid.UUID) -> dict[str, Any]
 
 def delivery_of(kommunenummer: str, public_id: uuid.UUID) -> Delivery | None:
     return (
-        Delivery.objects.filter(kommunenummer=kommunenummer, public_id=public_id).only(*LISTED_FIELDS).first()
+        Delivery.objects.filter(municipality_id=kommunenummer, public_id=public_id)
+        .only(*LISTED_FIELDS)
+        .first()
     )
 
 
@@ -86,7 +88,7 @@ def delivered_file_of(kommunenummer: str, public_id: uuid.UUID, file_id: uuid.UU
         DeliveredFile.objects.filter(
             pk=file_id,
             delivery__public_id=public_id,
-            delivery__kommunenummer=kommunenummer,
+            delivery__municipality_id=kommunenummer,
             delivery__status__in=[Delivery.Status.AVAILABLE, Delivery.Status.COLLECTED],
         )
         .select_related("delivery")
@@ -96,7 +98,7 @@ def delivered_file_of(kommunenummer: str, public_id: uuid.UUID, file_id: uuid.UU
 
 def case_of(kommunenummer: str, case_id: uuid.UUID) -> Case | None:
     # Without the event document: most calls do not need it, and it grows with the case.
-    return Case.objects.filter(kommunenummer=kommunenummer, pk=case_id).defer("soker").first()
+    return Case.objects.filter(municipality_id=kommunenummer, pk=case_id).defer("soker").first()
 
 
 def letters_of(case: Case) -> QuerySet[Document]:
@@ -156,7 +158,7 @@ def is_inbox_user(user: User) -> bool:
     return (
         user.is_authenticated
         and user.kind == User.Kind.EMPLOYEE
-        and bool(user.municipality)
+        and user.municipality_id is not None
         and user.groups.filter(name=MUNICIPAL_CASEWORKER_ROLE).exists()
     )
 
@@ -165,7 +167,7 @@ def inbox_deliveries(kommunenummer: str) -> QuerySet[Delivery]:
     """The municipality's inbox: new deliveries first, then received, newest first within each."""
     return (
         Delivery.objects.filter(
-            kommunenummer=kommunenummer, channel=Receiver.Channel.INBOX, status__in=SHOWN_STATUSES
+            municipality_id=kommunenummer, channel=Receiver.Channel.INBOX, status__in=SHOWN_STATUSES
         )
         .select_related("case__application")
         .only(
@@ -188,7 +190,7 @@ def inbox_deliveries(kommunenummer: str) -> QuerySet[Delivery]:
 def case_for(user: User, case_id: uuid.UUID) -> Case | None:
     """The case if it belongs to the caseworker's municipality; None (shown as 404) otherwise."""
     return (
-        Case.objects.filter(pk=case_id, kommunenummer=user.municipality)
+        Case.objects.filter(pk=case_id, municipality_id=user.municipality_id)
         .select_related("application", "owner", "letters", "state")
         .defer("state__view")
         .first()

@@ -20,7 +20,6 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from digisos.accounts.models import User
@@ -33,7 +32,7 @@ from digisos.documents.encryption import DocumentKey, encrypt
 from digisos.documents.models import Document, Folder
 from digisos.documents.permissions import NotAllowed
 from digisos.documents.selectors import decrypted_pdf
-from digisos.municipalities.models import ServiceConfiguration
+from digisos.municipalities.models import Municipality, NavOffice
 
 from . import case_state, metrics, pdf
 from .keys import UnreadableKey, certificate_fingerprint, public_key_fingerprint
@@ -85,7 +84,7 @@ class ExchangeRefused(Exception):
 def on_application_sent(sender: Any, application: Application, **kwargs: Any) -> None:
     """Listens to application_sent, inside send_application's transaction."""
     case = _create_case(
-        owner=application.owner, kommunenummer=application.kommunenummer, application=application
+        owner=application.owner, kommunenummer=application.municipality_id, application=application
     )
     _create_delivery(
         case=case,
@@ -102,9 +101,9 @@ def _create_case(
     letters = documents.create_letters_folder(owner=owner, kommunenummer=kommunenummer)
     case = Case.objects.create(
         owner=owner,
-        kommunenummer=kommunenummer,
+        municipality_id=kommunenummer,
         application=application,
-        enhetsnummer=enhetsnummer or (application.enhetsnummer if application else ""),
+        office_id=enhetsnummer or (application.enhetsnummer if application else "") or None,
         letters=letters,
     )
     store_case_state(case)
@@ -120,11 +119,11 @@ def _create_delivery(
     vedlegg_json: dict[str, Any],
     cover: Document | None = None,
 ) -> Delivery:
-    receiver = Receiver.objects.filter(pk=case.kommunenummer).first()
+    receiver = Receiver.objects.filter(pk=case.municipality_id).first()
     delivery = Delivery.objects.create(
         case=case,
         kind=kind,
-        kommunenummer=case.kommunenummer,
+        municipality_id=case.municipality_id,
         channel=receiver.channel if receiver else Receiver.Channel.INBOX,
         nav_ekstern_ref_id=nav_ekstern_ref_id,
         folder=folder,
@@ -184,7 +183,7 @@ def deliver(*, delivery_id: int, now: datetime | None = None) -> str:
             action="exchange.delivery_available",
             object_type="exchange.Delivery",
             object_id=str(delivery.public_id),
-            after={"kommunenummer": delivery.kommunenummer, "attempt": attempt, "files": len(prepared)},
+            after={"kommunenummer": delivery.municipality_id, "attempt": attempt, "files": len(prepared)},
         )
         public_id = delivery.public_id
         transaction.on_commit(lambda: _remove_other_attempts(public_id, attempt))
@@ -195,9 +194,11 @@ def deliver(*, delivery_id: int, now: datetime | None = None) -> str:
 
 
 def _prepare_files(delivery: Delivery, attempt: int) -> list[DeliveredFile]:
-    receiver = Receiver.objects.get(pk=delivery.kommunenummer)
+    receiver = Receiver.objects.get(pk=delivery.municipality_id)
     if not receiver.certificate_pem.strip():
-        raise RuntimeError(f"Kommune {delivery.kommunenummer} har ikke registrert sertifikat for kryptering.")
+        raise RuntimeError(
+            f"Kommune {delivery.municipality_id} har ikke registrert sertifikat for kryptering."
+        )
     key = DocumentKey(x509.load_pem_x509_certificate(receiver.certificate_pem.encode()), None)
     storage = storages["documents"]
     prepared = []
@@ -365,7 +366,7 @@ def send_ettersendelse(*, actor: User, case: Case, folder: Folder, vedlegg: list
         # The folder too: an upload racing this send waits, then finds it sealed (documents/permissions.py),
         # so every file in the folder is one the cover and vedlegg.json list.
         list(Folder.objects.select_for_update().filter(pk=folder.pk).values_list("pk", flat=True))
-        _check_can_receive(case.kommunenummer)
+        _check_can_receive(case.municipality_id)
         count = case.deliveries.filter(kind=Delivery.Kind.ETTERSENDELSE).count()
         base = str(case.application_id or case.id)
         ref = f"{base}{count + 1:04d}"
@@ -375,7 +376,7 @@ def send_ettersendelse(*, actor: User, case: Case, folder: Folder, vedlegg: list
         cover = documents.store_generated_pdf(
             actor=actor, folder=folder, name=f"Ettersendelse-{count + 1}.pdf", data=cover_bytes
         )
-        documents.release_to_municipality(folder=folder, kommunenummer=case.kommunenummer)
+        documents.release_to_municipality(folder=folder, kommunenummer=case.municipality_id)
         delivery = _create_delivery(
             case=case,
             kind=Delivery.Kind.ETTERSENDELSE,
@@ -395,8 +396,8 @@ def send_ettersendelse(*, actor: User, case: Case, folder: Folder, vedlegg: list
 
 
 def _check_can_receive(kommunenummer: str) -> None:
-    service = ServiceConfiguration.objects.filter(pk=kommunenummer).first()
-    if service is None or not service.can_receive_applications or service.receiving_temporarily_disabled:
+    municipality = Municipality.objects.select_related("service").filter(pk=kommunenummer).first()
+    if municipality is None or not municipality.accepts_applications:
         raise ExchangeRefused(409, "receiving_disabled", "Kommunen tar ikke imot dokumenter digitalt nå.")
 
 
@@ -427,22 +428,18 @@ def report_case_events(*, actor: User, case: Case, document: Any) -> ReportResul
     digest = document_digest(document)
     latest = max(_instant(event["hendelsestidspunkt"]) for event in document["hendelser"])
     with transaction.atomic():
-        # One round trip: the row lock and the municipality's flags together.
-        flags = ServiceConfiguration.objects.filter(pk=OuterRef("kommunenummer"))
+        # One round trip: the row lock and the municipality's flags together (joined, not locked).
         found = (
             Case.objects.select_for_update(of=("self",))
+            .select_related("municipality__service")
             .defer("soker")
-            .annotate(
-                can_update=Subquery(flags.values("can_update_status")[:1]),
-                updates_paused=Subquery(flags.values("updates_temporarily_disabled")[:1]),
-            )
-            .filter(pk=case.pk, kommunenummer=case.kommunenummer)
+            .filter(pk=case.pk, municipality_id=case.municipality_id)
             .first()
         )
         if found is None:
             raise ExchangeRefused(404, "not_found", f"Fant ingen sak {case.pk} for kommunen.")
         case = found
-        _check_update_flags(found.can_update, found.updates_paused)
+        _check_update_flags(found.municipality)
         if digest == case.soker_sha256:
             return ReportResult(case, changed=False)
         # An unknown event type is not schema-checked, so its references may not even be UUIDs.
@@ -509,7 +506,7 @@ def store_case_state(case: Case, *, soker: Any = None) -> CaseState:
         soker,
         sha256=case.soker_sha256,
         sent_at=application.get("sent_at"),
-        office=case_state.office_of(case.enhetsnummer, application.get("enhetsnummer")),
+        office=case_state.office_of(case.office_id, application.get("enhetsnummer")),
         vedlegg=application.get("vedlegg_json"),
     )
     state, _ = CaseState.objects.update_or_create(case_id=case.pk, defaults=values)
@@ -530,7 +527,7 @@ def case_state_values(case: Case) -> dict[str, Any]:
         case.soker,
         sha256=case.soker_sha256,
         sent_at=application.sent_at if application else None,
-        office=case_state.office_of(case.enhetsnummer, application.enhetsnummer if application else None),
+        office=case_state.office_of(case.office_id, application.enhetsnummer if application else None),
         vedlegg=application.vedlegg_json if application else None,
     )
 
@@ -605,25 +602,26 @@ def _instant(timestamp: str) -> str:
 
 
 def check_can_update(kommunenummer: str) -> None:
-    service = ServiceConfiguration.objects.filter(pk=kommunenummer).first()
-    _check_update_flags(
-        service is not None and service.can_update_status,
-        service is not None and service.updates_temporarily_disabled,
-    )
+    municipality = Municipality.objects.select_related("service").filter(pk=kommunenummer).first()
+    _check_update_flags(municipality)
 
 
-def _check_update_flags(can_update_status: bool | None, updates_paused: bool | None) -> None:
-    if not can_update_status:
+def _check_update_flags(municipality: Municipality | None) -> None:
+    """Refuses a report unless the municipality shows status (the rule's home is ServiceConfiguration); the
+    flags only pick which refusal: innsyn never turned on (403), or paused for now (409)."""
+    if municipality is not None and municipality.shows_status:
+        return
+    service = getattr(municipality, "service", None)
+    if service is None or not service.can_update_status:
         raise ExchangeRefused(
             403, "updates_not_enabled", "Kommunen har ikke slått på innsyn (kanOppdatereStatus er false)."
         )
-    if updates_paused:
-        raise ExchangeRefused(
-            409,
-            "updates_temporarily_disabled",
-            "Oppdateringer er midlertidig deaktivert for kommunen (harMidlertidigDeaktivertOppdateringer). "
-            "Prøv igjen når de er slått på.",
-        )
+    raise ExchangeRefused(
+        409,
+        "updates_temporarily_disabled",
+        "Oppdateringer er midlertidig deaktivert for kommunen (harMidlertidigDeaktivertOppdateringer). "
+        "Prøv igjen når de er slått på.",
+    )
 
 
 # --- Letters and paper applications -----------------------------------------------------------------------
@@ -672,6 +670,15 @@ def create_paper_case(*, actor: User, kommunenummer: str, fodselsnummer: str, en
         raise ExchangeRefused(
             400, "invalid_fodselsnummer", "fodselsnummer er ikke et gyldig fødselsnummer eller d-nummer."
         ) from None
+    if enhetsnummer and not NavOffice.objects.filter(pk=enhetsnummer).exists():
+        # Case.office is a foreign key to the office register: say which field, rather than fail on the key.
+        message = (
+            f"Fant ikke NAV-kontoret med enhetsnummer {enhetsnummer}. Send et enhetsnummer fra NORG, eller "
+            "la feltet være tomt."
+        )
+        raise ExchangeRefused(
+            400, "unknown_office", message, [Violation(path="enhetsnummer", message=message)]
+        )
     with transaction.atomic():
         owner = citizen_for_pid(pid)
         case = _create_case(
@@ -706,7 +713,7 @@ def _stored_fingerprint(fingerprint: Callable[[str], str], pem: str) -> str:
 def _client_view(client: ApiClient) -> dict[str, Any]:
     return {
         "client_id": client.client_id,
-        "kommunenummer": client.kommunenummer,
+        "kommunenummer": client.municipality_id,
         "name": client.name,
         "scopes": client.scopes,
         "active": client.active,
@@ -753,13 +760,13 @@ def register_client(
         # The service user carries its municipality, as the documents' permissions expect of a case system.
         user, _ = User.objects.update_or_create(
             username=system_username(client_id),
-            defaults={"kind": User.Kind.SYSTEM, "first_name": name[:150], "municipality": kommunenummer},
+            defaults={"kind": User.Kind.SYSTEM, "first_name": name[:150], "municipality_id": kommunenummer},
         )
         existing = ApiClient.objects.select_for_update().filter(client_id=client_id).first()
         client, created = ApiClient.objects.update_or_create(
             client_id=client_id,
             defaults={
-                "kommunenummer": kommunenummer,
+                "municipality_id": kommunenummer,
                 "name": name,
                 "public_key_pem": public_key_pem,
                 "scopes": scopes,
@@ -805,7 +812,7 @@ def register_receiver(
     with transaction.atomic():
         existing = Receiver.objects.select_for_update().filter(pk=kommunenummer).first()
         receiver, created = Receiver.objects.update_or_create(
-            kommunenummer=kommunenummer,
+            municipality_id=kommunenummer,
             defaults={"channel": channel, "certificate_pem": certificate_pem, "inbox_email": inbox_email},
         )
         _audit_change(
@@ -831,7 +838,7 @@ def change_receiver(*, actor: User | None, receiver: Receiver, **changes: Any) -
         view=_receiver_view,
         action="exchange.receiver_changed",
         object_type="exchange.Receiver",
-        object_id=lambda current: current.kommunenummer,
+        object_id=lambda current: current.municipality_id,
     )
 
 
@@ -888,7 +895,9 @@ def notify_inboxes(*, now: datetime | None = None) -> int:
     for receiver in Receiver.objects.filter(channel=Receiver.Channel.INBOX).exclude(inbox_email=""):
         if receiver.inbox_notified_at and now - receiver.inbox_notified_at < INBOX_MAIL_INTERVAL:
             continue
-        new = Delivery.objects.filter(kommunenummer=receiver.kommunenummer, status=Delivery.Status.AVAILABLE)
+        new = Delivery.objects.filter(
+            municipality_id=receiver.municipality_id, status=Delivery.Status.AVAILABLE
+        )
         if receiver.inbox_notified_at:
             new = new.filter(available_at__gt=receiver.inbox_notified_at)
         count = new.count()

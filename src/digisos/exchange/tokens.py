@@ -76,7 +76,7 @@ def issue_access_token(
     if not requested or not requested <= allowed:
         raise GrantRefused("invalid_scope", f"Klienten kan få disse scopes: {' '.join(sorted(allowed))}.")
     _spend_jti(client.client_id, str(claims["jti"]), int(claims["exp"]))
-    grant = Grant(client.client_id, client.kommunenummer, frozenset(requested), client.user_id)
+    grant = Grant(client.client_id, client.municipality_id, frozenset(requested), client.user_id)
     lifetime = settings.EXCHANGE["ACCESS_TOKEN_SECONDS"]
     access = jwt.encode(
         {"alg": "HS256"},

@@ -52,14 +52,14 @@ def caseworker_required(view: View) -> View:
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    page = Paginator(selectors.inbox_deliveries(user.municipality), PAGE_SIZE).get_page(
+    page = Paginator(selectors.inbox_deliveries(user.municipality_id), PAGE_SIZE).get_page(
         request.GET.get("side")
     )
-    municipality = Municipality.objects.filter(pk=user.municipality).values_list("name", flat=True).first()
+    municipality = Municipality.objects.filter(pk=user.municipality_id).values_list("name", flat=True).first()
     return render(
         request,
         "exchange/inbox.html",
-        {"page_obj": page, "municipality_name": municipality or user.municipality},
+        {"page_obj": page, "municipality_name": municipality or user.municipality_id},
     )
 
 
@@ -83,7 +83,7 @@ def _render_case(request: HttpRequest, case: Case, failed: InboxForm | None = No
             request.user,  # type: ignore[arg-type]
             events_page=request.GET.get("side"),
         ),
-        "status": digital_status(case.kommunenummer),
+        "status": digital_status(case.municipality_id),
         "forms": forms,
         "failed": failed,
     }

@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import structlog
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from digisos.accounts.models import User
@@ -24,7 +24,7 @@ from digisos.exchange import case_state
 from digisos.exchange.models import Case, CaseState, Delivery
 from digisos.exchange.soker.constants import SENDT
 from digisos.exchange.soker.fold import DONE, NOT_PROCESSED, CaseView, Task
-from digisos.municipalities.models import Municipality, NavOffice, ServiceConfiguration
+from digisos.municipalities.models import Municipality, NavOffice, shows_status_q
 
 from .models import Notification
 
@@ -40,15 +40,20 @@ CLOCK_SKEW = timedelta(minutes=2)
 
 @dataclass(frozen=True)
 class Visibility:
-    """What the municipality lets the applicant see online."""
+    """What the municipality lets the applicant see online (the rules: ServiceConfiguration)."""
 
-    innsyn: bool  # kanOppdatereStatus
-    updates_paused: bool  # harMidlertidigDeaktivertOppdateringer
-    can_send_documents: bool  # mottak on and not paused
+    innsyn: bool  # kanOppdatereStatus: on, though perhaps paused (the page says which)
+    shows_case: bool  # ServiceConfiguration.shows_status
+    can_send_documents: bool  # ServiceConfiguration.accepts_applications
 
-    @property
-    def shows_case(self) -> bool:
-        return self.innsyn and not self.updates_paused
+    @classmethod
+    def of(cls, municipality: Municipality) -> "Visibility":
+        service = getattr(municipality, "service", None)
+        return cls(
+            innsyn=service is not None and service.can_update_status,
+            shows_case=municipality.shows_status,
+            can_send_documents=municipality.accepts_applications,
+        )
 
 
 @dataclass(frozen=True)
@@ -174,10 +179,18 @@ def case_page(user: User, case_id: uuid.UUID | str, *, now: datetime | None = No
 
 
 # Only what the pages show; the case's event document and the rest of each model are never loaded.
-_CASE_COLUMNS = ("id", "kommunenummer", "enhetsnummer", "created_at", "soker_sha256", "soker_updated_at")
+_CASE_COLUMNS = ("id", "municipality", "office", "created_at", "soker_sha256", "soker_updated_at")
 _CASE_COLUMNS += ("owner_id", "application_id", "letters_id")
 _APPLICATION_COLUMNS = ("application__reference", "application__sent_at", "application__enhetsnummer")
 _APPLICATION_COLUMNS += ("application__pdf_id",)
+# The municipality's name and its service flags, joined.
+_MUNICIPALITY_COLUMNS = (
+    "municipality__name",
+    "municipality__service__can_receive_applications",
+    "municipality__service__can_update_status",
+    "municipality__service__receiving_temporarily_disabled",
+    "municipality__service__updates_temporarily_disabled",
+)
 _STATE_COLUMNS = tuple(
     f"state__{f.name}" for f in CaseState._meta.concrete_fields if f.name not in ("case", "view")
 )
@@ -188,29 +201,16 @@ def _cases(*, owner: User, page: bool = False, **filters: Any) -> QuerySet[Case]
 
     The case page also loads the stored view, and the application's vedlegg.json for the application's own
     tasks while the municipality does not show case updates."""
-    flags = ServiceConfiguration.objects.filter(municipality_id=OuterRef("kommunenummer"))
-    names = Municipality.objects.filter(pk=OuterRef("kommunenummer"))
     extra = ("state__view", "application__vedlegg_json") if page else ()
     return (
         Case.objects.filter(owner=owner, **filters)
-        .select_related("application", "state")
-        .only(*_CASE_COLUMNS, *_APPLICATION_COLUMNS, *_STATE_COLUMNS, *extra)
-        .annotate(
-            can_update_status=Subquery(flags.values("can_update_status")[:1]),
-            updates_paused=Subquery(flags.values("updates_temporarily_disabled")[:1]),
-            can_receive=Subquery(flags.values("can_receive_applications")[:1]),
-            receiving_paused=Subquery(flags.values("receiving_temporarily_disabled")[:1]),
-            municipality_name=Subquery(names.values("name")[:1]),
-        )
+        .select_related("application", "state", "municipality__service")
+        .only(*_CASE_COLUMNS, *_APPLICATION_COLUMNS, *_STATE_COLUMNS, *_MUNICIPALITY_COLUMNS, *extra)
     )
 
 
 def _visibility(case: Case) -> Visibility:
-    return Visibility(
-        innsyn=bool(case.can_update_status),
-        updates_paused=bool(case.updates_paused),
-        can_send_documents=bool(case.can_receive) and not case.receiving_paused,
-    )
+    return Visibility.of(case.municipality)
 
 
 def _sent_at(case: Case) -> datetime | None:
@@ -219,7 +219,7 @@ def _sent_at(case: Case) -> datetime | None:
 
 def _office_of(case: Case) -> str:
     return case_state.office_of(
-        case.enhetsnummer, case.application.enhetsnummer if case.application_id else None
+        case.office_id, case.application.enhetsnummer if case.application_id else None
     )
 
 
@@ -269,7 +269,7 @@ def _summary(case: Case, digest: Digest, offices: dict[str, str], now: datetime)
         case=case,
         digest=digest,
         visibility=_visibility(case),
-        municipality_name=case.municipality_name or case.kommunenummer,
+        municipality_name=case.municipality.name,
         # The office handling it now: the case system may have moved it since it was sent.
         office_name=offices.get(digest.office, ""),
         active=_is_active(digest, last_change, now),
@@ -338,9 +338,11 @@ SHORT_PLANNED_WITHIN = timedelta(days=14)
 def had_recent_payment(user: User, kommunenummer: str, today: date) -> bool:
     """Kort søknad: a payment in this municipality paid in the last 50 days or planned within 14 (NAV's rule,
     KortSoknadUseCaseHandler), read from the stored read model of the person's cases there."""
-    for case in _cases(owner=user, kommunenummer=kommunenummer).exclude(soker_sha256=""):
+    # Only what the municipality shows the applicant counts (the reports of one that does not are hidden).
+    cases = _cases(owner=user, municipality_id=kommunenummer).filter(shows_status_q("municipality__service"))
+    for case in cases.exclude(soker_sha256=""):
         state = getattr(case, "state", None)
-        if state is None or not _visibility(case).shows_case:
+        if state is None:
             continue
         if state.last_payment_date and today - state.last_payment_date <= SHORT_PAID_WITHIN:
             return True

@@ -1,6 +1,7 @@
 """Municipalities, NAV offices, routing areas and KS Fiks KommuneInfo-style service flags."""
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -34,6 +35,17 @@ class Municipality(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kommunenummer} {self.name}"
+
+    # A municipality without a service configuration offers nothing digitally.
+    @property
+    def accepts_applications(self) -> bool:
+        service = getattr(self, "service", None)
+        return service is not None and service.accepts_applications
+
+    @property
+    def shows_status(self) -> bool:
+        service = getattr(self, "service", None)
+        return service is not None and service.shows_status
 
 
 class NavOffice(models.Model):
@@ -92,6 +104,28 @@ class PostalCode(models.Model):
         return f"{self.postnummer} {self.poststed}"
 
 
+def accepts_applications_q(path: str = "") -> Q:
+    """The rule of ServiceConfiguration.accepts_applications as a filter; `path` leads from the queried
+    model to the configuration ("" on ServiceConfiguration, "service" on Municipality, "municipality__service"
+    on a model with a municipality)."""
+    prefix = f"{path}__" if path else ""
+    return Q(**{f"{prefix}can_receive_applications": True, f"{prefix}receiving_temporarily_disabled": False})
+
+
+def shows_status_q(path: str = "") -> Q:
+    """The rule of ServiceConfiguration.shows_status as a filter (see accepts_applications_q for `path`)."""
+    prefix = f"{path}__" if path else ""
+    return Q(**{f"{prefix}can_update_status": True, f"{prefix}updates_temporarily_disabled": False})
+
+
+class ServiceConfigurationQuerySet(models.QuerySet):
+    def accepting_applications(self) -> "ServiceConfigurationQuerySet":
+        return self.filter(accepts_applications_q())
+
+    def showing_status(self) -> "ServiceConfigurationQuerySet":
+        return self.filter(shows_status_q())
+
+
 class ServiceConfiguration(models.Model):
     """What a municipality offers digitally, as KS Fiks KommuneInfo has it, plus where paper goes."""
 
@@ -110,6 +144,8 @@ class ServiceConfiguration(models.Model):
     contact_note = models.TextField(_("merknad til innbyggerne"), blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = ServiceConfigurationQuerySet.as_manager()
+
     FLAG_FIELDS = (
         "can_receive_applications",
         "can_update_status",
@@ -127,6 +163,17 @@ class ServiceConfiguration(models.Model):
 
     def __str__(self) -> str:
         return str(self.municipality)
+
+    # The one home of the two rules (KS Fiks KommuneInfo): a municipality takes applications and documents
+    # digitally, and the applicant follows the case online, only while the service is on and not paused.
+    # accepts_applications_q / shows_status_q are the same rules for queries; keep the two in step.
+    @property
+    def accepts_applications(self) -> bool:
+        return self.can_receive_applications and not self.receiving_temporarily_disabled
+
+    @property
+    def shows_status(self) -> bool:
+        return self.can_update_status and not self.updates_temporarily_disabled
 
 
 class DataLoad(models.Model):

@@ -56,6 +56,9 @@ class DigitalStatus:
     receiving_temporarily_disabled: bool
     updates_temporarily_disabled: bool
     paper_contact: PaperContact
+    # The two rules, as ServiceConfiguration has them (their one home): read these, not the flags.
+    accepts_applications: bool
+    shows_status: bool
 
     @property
     def message(self) -> str:
@@ -171,7 +174,7 @@ def _status(configuration: ServiceConfiguration) -> DigitalStatus:
         outcome: StatusOutcome = "temporarily_closed"
     elif not configuration.can_receive_applications:
         outcome = "paper_only"
-    elif configuration.can_update_status and not configuration.updates_temporarily_disabled:
+    elif configuration.shows_status:
         outcome = "digital_with_innsyn"
     else:
         outcome = "digital_status_by_letter"
@@ -188,6 +191,8 @@ def _status(configuration: ServiceConfiguration) -> DigitalStatus:
             email=configuration.paper_contact_email,
             note=configuration.contact_note,
         ),
+        accepts_applications=configuration.accepts_applications,
+        shows_status=configuration.shows_status,
     )
 
 

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from digisos.exchange import services
 from digisos.exchange.keys import UnreadableKey, certificate_fingerprint, public_key_fingerprint
 from digisos.exchange.models import Receiver
+from digisos.municipalities.models import Municipality
 
 
 class Command(BaseCommand):
@@ -32,6 +33,11 @@ class Command(BaseCommand):
         inbox_email,
         **options,
     ):
+        if not Municipality.objects.filter(pk=kommunenummer).exists():
+            raise CommandError(
+                f"No municipality {kommunenummer}: give a kommunenummer from the register "
+                "(manage.py load_municipalities loads it)."
+            )
         if bool(certificate) != bool(client_public_key):
             raise CommandError("A case system needs both --certificate and --client-public-key.")
         if certificate:

@@ -26,8 +26,8 @@ TARGET_KB = 100
 
 
 def history(count: int) -> dict:
-    from digisos.exchange.soker import builders
-    from digisos.exchange.soker.constants import SoknadsStatus
+    from digisos.soker import builders
+    from digisos.soker.constants import SoknadsStatus
 
     start = datetime(2026, 1, 1, tzinfo=UTC)
     events = [builders.soknads_status(SoknadsStatus.MOTTATT, at=start)]

@@ -29,8 +29,8 @@ sys.path[:0] = [str(ROOT), str(ROOT / "src")]
 from bench.application import session_for  # noqa: E402
 from bench.exchange import CLIENT_ID, KOMMUNENUMMER, SOFIE, persona_pid  # noqa: E402
 
-from digisos.exchange.soker import builders  # noqa: E402
-from digisos.exchange.soker import constants as soker  # noqa: E402
+from digisos.soker import builders  # noqa: E402
+from digisos.soker import constants as soker  # noqa: E402
 
 CASE_PAGE_PERSON = "tromso-enslig-forsorger"
 CASE_PAGE_EVENTS = 500

@@ -161,8 +161,8 @@ def _events(today) -> list[dict]:
     """One case's events in order, none referring to a letter: the story bench documents grow through."""
     # src is on the path (_ExchangeClient.on_start)
     from digisos.exchange.simulator import condition, framework_decision, planned_payment
-    from digisos.exchange.soker import builders
-    from digisos.exchange.soker.constants import SoknadsStatus, UtbetalingStatus
+    from digisos.soker import builders
+    from digisos.soker.constants import SoknadsStatus, UtbetalingStatus
 
     payment = planned_payment(today)
     return [

@@ -28,9 +28,9 @@ from digisos.documents.models import Document
 from digisos.exchange import services as exchange
 from digisos.exchange.models import Case, Delivery
 from digisos.exchange.simulator import letter_pdf
-from digisos.exchange.soker import builders
-from digisos.exchange.soker.constants import SoknadsStatus, UtbetalingStatus, Utfall
 from digisos.municipalities.selectors import offices_of
+from digisos.soker import builders
+from digisos.soker.constants import SoknadsStatus, UtbetalingStatus, Utfall
 from tests.documents import corpus
 from tests.fixtures.personas import persona_pid
 

@@ -13,7 +13,7 @@ from tests.exchange.conftest import send_application
 from tests.fixtures.browser import check_accessibility, tab_to
 
 from digisos.exchange.models import Case, Delivery
-from digisos.exchange.soker.constants import EventType
+from digisos.soker.constants import EventType
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -20,8 +20,8 @@ from datetime import timedelta
 from django.test import Client, override_settings
 from django.utils import timezone
 from digisos.exchange import services
-from digisos.exchange.soker import builders
-from digisos.exchange.soker.constants import SoknadsStatus, UtbetalingStatus
+from digisos.soker import builders
+from digisos.soker.constants import SoknadsStatus, UtbetalingStatus
 from digisos.innsyn import notifications
 from tests.fixtures.personas import persona_pid
 

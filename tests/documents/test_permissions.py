@@ -20,8 +20,8 @@ from digisos.documents import conversion, permissions, services
 from digisos.documents.models import Document, Folder
 from digisos.exchange.models import Case
 from digisos.exchange.simulator import letter_pdf
-from digisos.exchange.soker import builders
-from digisos.exchange.soker.constants import SoknadsStatus
+from digisos.soker import builders
+from digisos.soker.constants import SoknadsStatus
 from tests.factories import decision_events
 from tests.fixtures.exchange import upload_letter
 from tests.fixtures.personas import persona_pid

@@ -13,10 +13,10 @@ from hypothesis import strategies as st
 from digisos.exchange import services as exchange
 from digisos.exchange.models import Case, CaseState
 from digisos.exchange.services import ExchangeRefused, case_state_values
-from digisos.exchange.soker import builders
-from digisos.exchange.soker.constants import SENDT, SoknadsStatus, UtbetalingStatus
-from digisos.exchange.soker.fold import fold
-from digisos.exchange.soker.serialise import view_from_json, view_to_json
+from digisos.soker import builders
+from digisos.soker.constants import SENDT, SoknadsStatus, UtbetalingStatus
+from digisos.soker.fold import fold
+from digisos.soker.serialise import view_from_json, view_to_json
 from tests.factories import CaseFactory, case_system
 from tests.fixtures.personas import persona_pid
 from tests.innsyn.strategies import documents

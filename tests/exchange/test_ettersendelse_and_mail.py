@@ -12,7 +12,7 @@ from digisos.documents.models import Folder
 from digisos.exchange import services
 from digisos.exchange.models import Case, Delivery, Receiver
 from digisos.exchange.simulator import decrypt
-from digisos.exchange.soker.constants import EventType
+from digisos.soker.constants import EventType
 from tests.documents import corpus
 from tests.fixtures.exchange import apply
 from tests.fixtures.personas import citizen

@@ -15,8 +15,8 @@ from django.core.management.base import CommandError
 from django.test import Client
 
 from digisos.exchange.simulator import SYSTEM
-from digisos.exchange.soker import builders
-from digisos.exchange.soker.constants import EventType, SoknadsStatus
+from digisos.soker import builders
+from digisos.soker.constants import EventType, SoknadsStatus
 from tests.fixtures.exchange import apply
 from tests.fixtures.personas import citizen
 

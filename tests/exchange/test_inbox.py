@@ -19,11 +19,11 @@ from digisos.core.models import AuditEntry
 from digisos.documents.models import Folder
 from digisos.exchange import inbox, selectors
 from digisos.exchange.models import Case, Delivery
-from digisos.exchange.soker import builders
-from digisos.exchange.soker.constants import EventType, Filreferanse, SoknadsStatus, UtbetalingStatus, Utfall
-from digisos.exchange.soker.tidspunkt import parse_tidspunkt
 from digisos.exchange.validation import soker_violations
 from digisos.municipalities.models import ServiceConfiguration
+from digisos.soker import builders
+from digisos.soker.constants import EventType, Filreferanse, SoknadsStatus, UtbetalingStatus, Utfall
+from digisos.soker.tidspunkt import parse_tidspunkt
 from tests.documents import corpus
 from tests.exchange.conftest import caseworker
 from tests.fixtures.personas import citizen

@@ -11,8 +11,8 @@ from django.utils import timezone
 from digisos.application.filformat_validation import soknad_errors, vedlegg_errors
 from digisos.application.models import Application
 from digisos.exchange import services as exchange
-from digisos.exchange.soker import builders
-from digisos.exchange.soker.constants import EventType, SoknadsStatus, UtbetalingStatus
+from digisos.soker import builders
+from digisos.soker.constants import EventType, SoknadsStatus, UtbetalingStatus
 from tests.application.test_application_flow import ANSWERS
 from tests.documents import corpus
 from tests.fixtures.personas import citizen, persona_pid

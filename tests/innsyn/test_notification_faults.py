@@ -14,10 +14,10 @@ from django.core.management import call_command
 from digisos.accounts.models import User
 from digisos.exchange import services
 from digisos.exchange.models import CaseState
-from digisos.exchange.soker import builders
-from digisos.exchange.soker.constants import EventType, SoknadsStatus
 from digisos.innsyn.models import Notification
 from digisos.registers.adapters.local import load_population
+from digisos.soker import builders
+from digisos.soker.constants import EventType, SoknadsStatus
 from tests.exchange.test_delivery_faults import ROOT, worker_env
 
 # Stores the report given on the command line, and dies by SIGKILL as soon as the report's transaction has

@@ -13,9 +13,9 @@ from django.urls import reverse
 from digisos.application.services import start_application
 from digisos.exchange import services as exchange
 from digisos.exchange.models import Case, Delivery
-from digisos.exchange.soker import builders
-from digisos.exchange.soker.constants import EventType, SoknadsStatus, UtbetalingStatus, Utfall
 from digisos.municipalities.models import ServiceConfiguration
+from digisos.soker import builders
+from digisos.soker.constants import EventType, SoknadsStatus, UtbetalingStatus, Utfall
 from tests.documents import corpus
 from tests.fixtures.exchange import apply, upload_letter
 from tests.fixtures.personas import citizen, persona_pid

@@ -19,14 +19,14 @@ from django.utils import timezone
 from digisos.accounts.models import User
 from digisos.core.services import record_audit
 from digisos.documents.models import Document
+from digisos.soker import builders
+from digisos.soker.constants import SoknadsStatus, UtbetalingStatus
+from digisos.soker.tidspunkt import format_tidspunkt, parse_tidspunkt
 
 from . import services
 from .models import Case, Delivery
 from .selectors import OSLO, has_received, has_sak
 from .services import ExchangeRefused
-from .soker import builders
-from .soker.constants import SoknadsStatus, UtbetalingStatus
-from .soker.tidspunkt import format_tidspunkt, parse_tidspunkt
 
 DEFAULT_SAKSREFERANSE = "sak-1"
 DEFAULT_SAK_TITTEL = "Økonomisk sosialhjelp"

@@ -16,12 +16,12 @@ from digisos.accounts.models import User
 from digisos.documents import permissions
 from digisos.documents.models import Document
 from digisos.documents.selectors import MUNICIPAL_CASEWORKER_ROLE
+from digisos.soker.constants import SENDT, EventType
+from digisos.soker.labels import status_label
+from digisos.soker.tidspunkt import parse_tidspunkt
+from digisos.soker.validation import dokumentlager_references
 
 from .models import INBOX_STATUSES, Case, CaseState, DeliveredFile, Delivery, Receiver, inbox_rank
-from .soker.constants import SENDT, EventType
-from .soker.labels import status_label
-from .soker.tidspunkt import parse_tidspunkt
-from .soker.validation import dokumentlager_references
 
 OSLO = ZoneInfo("Europe/Oslo")
 SHOWN_STATUSES = INBOX_STATUSES  # new and received; the inbox's index covers exactly these

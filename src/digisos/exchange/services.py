@@ -34,6 +34,7 @@ from digisos.documents.models import Document, Folder
 from digisos.documents.permissions import NotAllowed
 from digisos.documents.selectors import decrypted_pdf
 from digisos.municipalities.models import ServiceConfiguration
+from digisos.soker.tidspunkt import parse_tidspunkt
 
 from . import case_state, metrics, pdf
 from .keys import UnreadableKey, certificate_fingerprint, public_key_fingerprint
@@ -49,7 +50,6 @@ from .models import (
     UsedAssertion,
 )
 from .signals import case_events_stored
-from .soker.tidspunkt import parse_tidspunkt
 from .tokens import system_username
 from .validation import (
     Violation,

@@ -10,7 +10,7 @@ posts the whole digisos-soker.json after every step, with all ten event types.
         --receiver-key var/fagsystem/4601/mottak.pem --once
 
 It speaks only HTTP to DigiSos; what it shares with the code is the CMS decryption and the digisos-soker
-builders (digisos.exchange.soker), so that its events are the format itself.
+builders (digisos.soker), so that its events are the format itself.
 """
 
 import argparse
@@ -31,9 +31,9 @@ from joserfc import jwt
 from joserfc.jwk import RSAKey
 
 from digisos.documents.encryption import decrypt_with
-from digisos.exchange.soker import builders
-from digisos.exchange.soker.constants import KravStatus, SoknadsStatus, UtbetalingStatus, Utfall
-from digisos.exchange.soker.tidspunkt import format_tidspunkt as timestamp
+from digisos.soker import builders
+from digisos.soker.constants import KravStatus, SoknadsStatus, UtbetalingStatus, Utfall
+from digisos.soker.tidspunkt import format_tidspunkt as timestamp
 
 GRANT_TYPE = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 SYSTEM = {"systemnavn": "DigiSos fagsystem-simulator", "systemversjon": "1.0.0"}

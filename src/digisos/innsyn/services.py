@@ -7,7 +7,7 @@ from digisos.documents import services as documents
 from digisos.documents.models import Document, Folder
 from digisos.exchange import services as exchange
 from digisos.exchange.models import Case, Delivery
-from digisos.exchange.soker.fold import Task
+from digisos.soker.fold import Task
 
 # Documents sent on the applicant's own initiative, not answering a request.
 OWN_INITIATIVE = ("annet", "annet")

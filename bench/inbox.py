@@ -70,7 +70,7 @@ def main() -> int:
     store_case_state(case)  # its read model, as a report through the exchange writes it
     client = Client()
     client.force_login(caseworker)
-    url = reverse("exchange:case", args=[case.id])
+    url = reverse("inbox:case", args=[case.id])
     client.get(url)  # warm-up: the first request also writes the session
 
     timings = []

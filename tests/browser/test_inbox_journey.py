@@ -9,8 +9,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 from tests.documents import corpus
-from tests.exchange.conftest import send_application
 from tests.fixtures.browser import check_accessibility, tab_to
+from tests.inbox.conftest import send_application
 
 from digisos.exchange.models import Case, Delivery
 from digisos.soker.constants import EventType

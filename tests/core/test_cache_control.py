@@ -5,8 +5,8 @@ import pytest
 from django.http import HttpResponse
 from django.test import RequestFactory
 from django.urls import reverse
-from tests.exchange.conftest import caseworker, send_application
 from tests.fixtures.personas import citizen
+from tests.inbox.conftest import caseworker, send_application
 
 from digisos.core.middleware import NoStoreForLoggedInMiddleware
 from digisos.exchange.models import Case
@@ -47,7 +47,7 @@ def test_the_inbox_pages_are_not_stored(client, kari_sent):
     application = kari_sent
     case = Case.objects.get(application=application)
     client.force_login(caseworker("0301"))
-    for url in (reverse("exchange:inbox"), reverse("exchange:case", args=[case.id])):
+    for url in (reverse("inbox:inbox"), reverse("inbox:case", args=[case.id])):
         response = client.get(url)
         assert response.status_code == 200, url
         assert _no_store(response), url

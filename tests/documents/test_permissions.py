@@ -425,7 +425,7 @@ def test_a_file_the_applicant_put_among_the_letters_before_the_fix_is_not_shown_
     listed = [d["dokumentlagerDokumentId"] for d in bergen.get(f"/saker/{case.id}/filer").json()]
     assert listed == [letter_id]
     client.force_login(make_actor("caseworker", case.owner))
-    page = client.get(reverse("exchange:case", args=[case.id]))
+    page = client.get(reverse("inbox:case", args=[case.id]))
     assert page.status_code == 200
     html = page.content.decode()
     assert reverse("documents:download", args=[letter_id]) in html

@@ -20,11 +20,6 @@ def remove_spent_assertions() -> int:
 
 
 @task()
-def notify_inboxes() -> int:
-    return services.notify_inboxes()
-
-
-@task()
 def remove_collected_files() -> int:
     """Retention: encrypted copies of deliveries collected long enough ago."""
     return services.remove_collected_files()

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from digisos.soker.constants import SoknadsStatus, UtbetalingStatus, Utfall
 from digisos.soker.labels import choices as status_choices
 
-from .inbox import DEFAULT_SAKSREFERANSE
+from .services import DEFAULT_SAKSREFERANSE
 
 DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y"]
 

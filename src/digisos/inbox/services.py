@@ -13,20 +13,27 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from django.conf import settings
+from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from digisos.accounts.models import User
 from digisos.core.services import record_audit
 from digisos.documents.models import Document
+from digisos.exchange import services
+from digisos.exchange.models import Case, Delivery, Receiver
+from digisos.exchange.selectors import OSLO
+from digisos.exchange.services import ExchangeRefused
 from digisos.soker import builders
 from digisos.soker.constants import SoknadsStatus, UtbetalingStatus
 from digisos.soker.tidspunkt import format_tidspunkt, parse_tidspunkt
 
-from . import services
-from .models import Case, Delivery
-from .selectors import OSLO, has_received, has_sak
-from .services import ExchangeRefused
+from .selectors import has_received, has_sak
+
+# Who the inbox's events say sent them (the avsender of digisos-soker.json), as a case system names itself.
+INBOX_AVSENDER = {"systemnavn": "DigiSos manuell innboks", "systemversjon": "1.0"}
 
 DEFAULT_SAKSREFERANSE = "sak-1"
 DEFAULT_SAK_TITTEL = "Økonomisk sosialhjelp"
@@ -88,7 +95,7 @@ def _locked(case: Case) -> Case:
 def _append(actor: User, case: Case, build: Callable[[str], dict[str, Any]]) -> Case:
     """Stamp and append one event built by `build(at)`; returns the case with the stored document."""
     event = build(next_timestamp(case.soker, timezone.now()))
-    result = services.append_case_event(actor=actor, case=case, event=event, avsender=services.INBOX_AVSENDER)
+    result = services.append_case_event(actor=actor, case=case, event=event, avsender=INBOX_AVSENDER)
     return result.case
 
 
@@ -234,3 +241,38 @@ def record_payment(
                 utbetalingsdato=paid,
             ),
         )
+
+
+# --- Mail to the inboxes ---------------------------------------------------------------------------------
+
+
+INBOX_MAIL_INTERVAL = timedelta(hours=8)  # at most three mails a day
+
+
+def notify_inboxes(*, now: datetime | None = None) -> int:
+    """Mail each manual inbox that has something new, at most every eight hours; no personal data in it."""
+    now = now or timezone.now()
+    sent = 0
+    for receiver in Receiver.objects.filter(channel=Receiver.Channel.INBOX).exclude(inbox_email=""):
+        if receiver.inbox_notified_at and now - receiver.inbox_notified_at < INBOX_MAIL_INTERVAL:
+            continue
+        new = Delivery.objects.filter(kommunenummer=receiver.kommunenummer, status=Delivery.Status.AVAILABLE)
+        if receiver.inbox_notified_at:
+            new = new.filter(available_at__gt=receiver.inbox_notified_at)
+        count = new.count()
+        if not count:
+            continue
+        link = settings.PUBLIC_URL + reverse("inbox:inbox")
+        send_mail(
+            subject="Nytt i DigiSos-innboksen",
+            message=(
+                f"Det har kommet {count} nye søknader eller ettersendelser til kommunens innboks i DigiSos.\n\n"
+                f"Logg inn for å se dem: {link}\n\nDenne e-posten er sendt automatisk og inneholder ingen "
+                "personopplysninger."
+            ),
+            from_email=None,
+            recipient_list=[receiver.inbox_email],
+        )
+        Receiver.objects.filter(pk=receiver.pk).update(inbox_notified_at=now)
+        sent += 1
+    return sent

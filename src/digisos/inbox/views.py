@@ -1,5 +1,5 @@
 """The manual inbox in the browser, for municipal caseworkers without a case system. Thin: every read goes
-through `selectors` and every write through one `inbox` action."""
+through `selectors` and every write through one action in `services`."""
 
 import uuid
 from collections.abc import Callable
@@ -17,14 +17,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from digisos.accounts.models import User
+from digisos.exchange.models import Case
+from digisos.exchange.services import ExchangeRefused
 from digisos.municipalities.models import Municipality
 from digisos.municipalities.selectors import digital_status
 
-from . import inbox as actions
 from . import selectors
+from . import services as actions
 from .forms import DecisionForm, DocumentRequestForm, InboxForm, PaymentForm, ReceiveForm, StatusForm
-from .models import Case
-from .services import ExchangeRefused
 
 PAGE_SIZE = 50
 FORMS: dict[str, type[InboxForm]] = {
@@ -58,7 +58,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     municipality = Municipality.objects.filter(pk=user.municipality).values_list("name", flat=True).first()
     return render(
         request,
-        "exchange/inbox.html",
+        "inbox/inbox.html",
         {"page_obj": page, "municipality_name": municipality or user.municipality},
     )
 
@@ -87,7 +87,7 @@ def _render_case(request: HttpRequest, case: Case, failed: InboxForm | None = No
         "forms": forms,
         "failed": failed,
     }
-    return render(request, "exchange/case.html", context)
+    return render(request, "inbox/case.html", context)
 
 
 @caseworker_required
@@ -111,7 +111,7 @@ def _act(
             form.add_error(None, _refusal_text(refused))
         else:
             messages.success(request, message)
-            return redirect("exchange:case", found.id)
+            return redirect("inbox:case", found.id)
     return _render_case(request, found, failed=form)
 
 

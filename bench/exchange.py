@@ -60,7 +60,7 @@ def logged_in(host: str, user) -> tuple[requests.Session, str]:
 
 
 def access_token(host: str, client_key: Path) -> str:
-    from digisos.exchange.simulator import GRANT_TYPE, FagsystemClient
+    from digisos_simulator.simulator import GRANT_TYPE, FagsystemClient
 
     signer = FagsystemClient(base_url=host, client_id=CLIENT_ID, client_key_pem=client_key.read_bytes())
     response = requests.post(
@@ -74,7 +74,7 @@ def access_token(host: str, client_key: Path) -> str:
 
 def draft_ready_to_send(user):
     from digisos.application import services
-    from digisos.exchange.simulator import letter_pdf
+    from digisos_simulator.simulator import letter_pdf
 
     application = services.start_application(user=user)
     for step, answers in ANSWERS.items():

@@ -244,7 +244,7 @@ def setup(users: int, target: Path) -> None:
 
     from digisos.exchange import services
     from digisos.exchange.models import ApiClient, Case
-    from digisos.exchange.simulator import letter_pdf
+    from digisos_simulator.simulator import letter_pdf
 
     started = time.perf_counter()
     rng = random.Random(23)

@@ -27,10 +27,10 @@ from digisos.application.models import Application
 from digisos.documents.models import Document
 from digisos.exchange import services as exchange
 from digisos.exchange.models import Case, Delivery
-from digisos.exchange.simulator import letter_pdf
 from digisos.municipalities.selectors import offices_of
 from digisos.soker import builders
 from digisos.soker.constants import SoknadsStatus, UtbetalingStatus, Utfall
+from digisos_simulator.simulator import letter_pdf
 from tests.documents import corpus
 from tests.fixtures.personas import persona_pid
 

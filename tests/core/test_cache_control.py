@@ -82,7 +82,7 @@ def test_a_view_that_sets_its_own_cache_control_keeps_it():
 def test_the_exchange_api_token_answer_is_not_stored(client, connected):
     from tests.fixtures.exchange import signer
 
-    from digisos.exchange.simulator import GRANT_TYPE
+    from digisos_simulator.simulator import GRANT_TYPE
 
     assertion = signer(connected, "4601").assertion()
     response = client.post("/api/exchange/v1/token", {"grant_type": GRANT_TYPE, "assertion": assertion})

@@ -19,9 +19,9 @@ from digisos.accounts.models import User
 from digisos.documents import conversion, permissions, services
 from digisos.documents.models import Document, Folder
 from digisos.exchange.models import Case
-from digisos.exchange.simulator import letter_pdf
 from digisos.soker import builders
 from digisos.soker.constants import SoknadsStatus
+from digisos_simulator.simulator import letter_pdf
 from tests.factories import decision_events
 from tests.fixtures.exchange import upload_letter
 from tests.fixtures.personas import persona_pid

@@ -11,9 +11,9 @@ from digisos.documents import services as documents
 from digisos.documents.models import Folder
 from digisos.exchange import services
 from digisos.exchange.models import Case, Delivery, Receiver
-from digisos.exchange.simulator import decrypt
 from digisos.inbox.services import notify_inboxes
 from digisos.soker.constants import EventType
+from digisos_simulator.simulator import decrypt
 from tests.documents import corpus
 from tests.fixtures.exchange import apply
 from tests.fixtures.personas import citizen

@@ -13,6 +13,8 @@ INBOX_MUNICIPALITIES = {"0301": "innboks@oslo.kommune.example"}
 
 
 class Command(BaseCommand):
+    # Demo data for the quick start and the benchmarks (production connects municipalities with
+    # `exchange_connect`): keys the simulator signs and decrypts with, and an inbox for Oslo.
     help = "Quick start: demo keys in var/fagsystem/<nr>/ and the demo municipalities connected."
 
     def handle(self, *args, **options) -> None:

@@ -124,8 +124,8 @@ def paper_cases(count: int) -> list[str]:
     """Bergen paper cases for the demo population, through the service the API's POST /saker uses."""
     from django.test import override_settings
 
-    from digisos.exchange import services
     from digisos.exchange.models import ApiClient
+    from digisos.exchange.services.delivery import create_paper_case
 
     population = json.loads((ROOT / "src/digisos/data/demo/population.json").read_text())
     pids = [p["pid"] for p in population["personas"]]
@@ -134,7 +134,7 @@ def paper_cases(count: int) -> list[str]:
     with override_settings(ALLOW_SYNTHETIC_IDENTITY_NUMBERS=True):
         return [
             str(
-                services.create_paper_case(
+                create_paper_case(
                     actor=actor, kommunenummer=KOMMUNENUMMER, fodselsnummer=pids[i % len(pids)]
                 ).id
             )

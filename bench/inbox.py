@@ -54,7 +54,7 @@ def main() -> int:
     from digisos.accounts.models import User
     from digisos.documents.selectors import MUNICIPAL_CASEWORKER_ROLE
     from digisos.exchange.models import Case
-    from digisos.exchange.services import document_digest, store_case_state
+    from digisos.exchange.services.reporting import document_digest, store_case_state
 
     owner, _ = User.objects.get_or_create(
         username="bench-inbox-citizen", defaults={"kind": User.Kind.CITIZEN}

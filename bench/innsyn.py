@@ -242,8 +242,10 @@ def setup(users: int, target: Path) -> None:
     from django.test import override_settings
     from django.utils import timezone
 
-    from digisos.exchange import services
     from digisos.exchange.models import ApiClient, Case
+    from digisos.exchange.services.delivery import create_paper_case
+    from digisos.exchange.services.letters import store_letter
+    from digisos.exchange.services.reporting import report_case_events
     from digisos_simulator.simulator import letter_pdf
 
     started = time.perf_counter()
@@ -254,14 +256,14 @@ def setup(users: int, target: Path) -> None:
     def paper_case(pid: str) -> Case:
         # The demo population's numbers are synthetic; production settings refuse them at the API.
         with override_settings(ALLOW_SYNTHETIC_IDENTITY_NUMBERS=True):
-            return services.create_paper_case(actor=actor, kommunenummer=KOMMUNENUMMER, fodselsnummer=pid)
+            return create_paper_case(actor=actor, kommunenummer=KOMMUNENUMMER, fodselsnummer=pid)
 
     case_page = []
     for _ in range(users):
         case = paper_case(persona_pid(CASE_PAGE_PERSON))
         letters = [
             str(
-                services.store_letter(
+                store_letter(
                     actor=actor,
                     case=case,
                     name=f"brev-{i + 1}.pdf",
@@ -271,7 +273,7 @@ def setup(users: int, target: Path) -> None:
             for i in range(CASE_PAGE_LETTERS)
         ]
         events = story(rng, CASE_PAGE_EVENTS, now - timedelta(days=365), now - timedelta(hours=1), letters)
-        services.report_case_events(actor=actor, case=case, document=document(events))
+        report_case_events(actor=actor, case=case, document=document(events))
         Case.objects.filter(pk=case.pk).update(created_at=now - timedelta(days=366))
         case_page.append({"session": session_for(case.owner), "case": str(case.id)})
 
@@ -293,14 +295,14 @@ def setup(users: int, target: Path) -> None:
             start = max([case.created_at, *stored]) + timedelta(seconds=1)
             end = max(now, start + timedelta(minutes=count))
             events = story(rng, count, start, end, [])
-            services.report_case_events(actor=actor, case=case, document=document(events))
+            report_case_events(actor=actor, case=case, document=document(events))
         else:
             # Paper cases spread over the last half year, registered when their first event came and updated
             # with their last (the bench moves the timestamps back), so some are active and some earlier.
             end = now - timedelta(days=rng.uniform(0, 180))
             start = end - timedelta(days=30)
             events = story(rng, count, start, end, [])
-            services.report_case_events(actor=actor, case=case, document=document(events))
+            report_case_events(actor=actor, case=case, document=document(events))
             last = datetime.fromisoformat(events[-1]["hendelsestidspunkt"])
             Case.objects.filter(pk=case.pk).update(created_at=start, soker_updated_at=last, updated_at=last)
         sizes.append(count)

@@ -10,9 +10,10 @@ from django.core.management import call_command
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from digisos.exchange import services as exchange
+from digisos.exchange.errors import ExchangeRefused
 from digisos.exchange.models import Case, CaseState
-from digisos.exchange.services import ExchangeRefused, case_state_values
+from digisos.exchange.services.delivery import create_paper_case
+from digisos.exchange.services.reporting import case_state_values, report_case_events, store_case_state
 from digisos.soker import builders
 from digisos.soker.constants import SENDT, SoknadsStatus, UtbetalingStatus
 from digisos.soker.fold import fold
@@ -54,7 +55,7 @@ def test_a_sent_application_and_a_paper_case_get_a_row_at_once():
     case = CaseFactory()
     assert stored(case) == fresh(case)
     assert stored(case)["status"] == SENDT and stored(case)["source_sha256"] == ""
-    paper = exchange.create_paper_case(
+    paper = create_paper_case(
         actor=case_system("4601"), kommunenummer="4601", fodselsnummer=persona_pid("familie-bergen")
     )
     assert stored(paper)["status"] == SENDT and view_from_json(stored(paper)["view"]).sent_at is None
@@ -95,11 +96,11 @@ def test_the_stored_row_equals_a_fresh_fold_after_any_sequence_of_reports(report
     case = reported_case
     # Each example starts from the sent application.
     Case.objects.filter(pk=case.pk).update(soker=None, soker_sha256="", soker_latest_event_at="")
-    exchange.store_case_state(Case.objects.get(pk=case.pk))
+    store_case_state(Case.objects.get(pk=case.pk))
     system = case_system(case.kommunenummer)
     for document in reports:
         try:
-            exchange.report_case_events(actor=system, case=case, document=svarut_only(document))
+            report_case_events(actor=system, case=case, document=svarut_only(document))
         except ExchangeRefused as refused:
             assert refused.status == 409  # older than the one stored: refused, and nothing changes
         assert stored(case) == fresh(case)

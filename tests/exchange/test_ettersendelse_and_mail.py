@@ -9,8 +9,8 @@ from django.core import mail
 
 from digisos.documents import services as documents
 from digisos.documents.models import Folder
-from digisos.exchange import services
 from digisos.exchange.models import Case, Delivery, Receiver
+from digisos.exchange.services.delivery import send_ettersendelse
 from digisos.inbox.services import notify_inboxes
 from digisos.soker.constants import EventType
 from digisos_simulator.simulator import decrypt
@@ -42,7 +42,7 @@ def test_ettersendelse_is_delivered_with_its_vedlegg_json_and_cover_pdf(
         }
     ]
     with django_capture_on_commit_callbacks(execute=True):
-        delivery = services.send_ettersendelse(actor=case.owner, case=case, folder=folder, vedlegg=vedlegg)
+        delivery = send_ettersendelse(actor=case.owner, case=case, folder=folder, vedlegg=vedlegg)
     delivery.refresh_from_db()
     assert delivery.status == "available" and delivery.nav_ekstern_ref_id == f"{application.id}0001"
 

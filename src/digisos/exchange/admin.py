@@ -101,14 +101,16 @@ class ReceiverAdmin(admin.ModelAdmin):
         return ["kommunenummer", "inbox_notified_at"] if obj else ["inbox_notified_at"]
 
     def save_model(self, request: HttpRequest, obj: Receiver, form: ReceiverForm, change: bool) -> None:
-        from . import services  # loaded when an operator saves, not when Django starts (bench/startup.py)
+        from .services import (
+            clients,  # loaded when an operator saves, not when Django starts (bench/startup.py)
+        )
 
         # Through the services, so every change is audited with before and after (certificate fingerprints).
         if change:
             changes = {name: form.cleaned_data[name] for name in form.changed_data if name in RECEIVER_FIELDS}
-            services.change_receiver(actor=request.user, receiver=obj, **changes)
+            clients.change_receiver(actor=request.user, receiver=obj, **changes)
         else:
-            services.register_receiver(
+            clients.register_receiver(
                 actor=request.user,
                 **{name: form.cleaned_data[name] for name in ("kommunenummer", *RECEIVER_FIELDS)},
             )
@@ -153,15 +155,17 @@ class ApiClientAdmin(admin.ModelAdmin):
     form = ApiClientForm
 
     def save_model(self, request: HttpRequest, obj: ApiClient, form: ApiClientForm, change: bool) -> None:
-        from . import services  # loaded when an operator saves, not when Django starts (bench/startup.py)
+        from .services import (
+            clients,  # loaded when an operator saves, not when Django starts (bench/startup.py)
+        )
 
         # Through the services, so every change is audited with before and after (key fingerprints); a new
         # client gets its service user there.
         if change:
             changes = {name: form.cleaned_data[name] for name in form.changed_data if name in CLIENT_FIELDS}
-            services.change_client(actor=request.user, client=obj, **changes)
+            clients.change_client(actor=request.user, client=obj, **changes)
         else:
-            created = services.register_client(
+            created = clients.register_client(
                 actor=request.user, **{name: form.cleaned_data[name] for name in CLIENT_FIELDS}
             )
             obj.pk, obj.user_id = created.pk, created.user_id

@@ -25,9 +25,12 @@ from pydantic import Field
 from digisos.accounts.models import User
 from digisos.municipalities.selectors import digital_status
 
-from . import selectors, services
+from . import selectors
+from .errors import ExchangeRefused
 from .models import SCOPES, Case, Delivery
-from .services import ExchangeRefused
+from .services.delivery import acknowledge, create_paper_case
+from .services.letters import store_letter
+from .services.reporting import report_case_events
 from .tokens import Grant, GrantRefused, grant_of_access_token, issue_access_token, system_username
 from .validation import InvalidJson, parse_json
 
@@ -344,7 +347,7 @@ class Kvittering(Schema):
     summary="Kvitter for mottak (trygt å gjenta)",
 )
 def kvittering(request: HttpRequest, leveranse_id: uuid.UUID):
-    delivery = services.acknowledge(actor=_user(request), delivery=_delivery(request, leveranse_id))
+    delivery = acknowledge(actor=_user(request), delivery=_delivery(request, leveranse_id))
     return 200, Kvittering(id=delivery.public_id, status=delivery.status, mottatt=delivery.collected_at)
 
 
@@ -422,7 +425,7 @@ class NyPapirsak(Schema):
     summary="Registrer en sak for en søknad som kom på papir",
 )
 def ny_papirsak(request: HttpRequest, body: NyPapirsak):
-    case = services.create_paper_case(
+    case = create_paper_case(
         actor=_user(request),
         kommunenummer=_kommune(request),
         fodselsnummer=body.fodselsnummer,
@@ -453,7 +456,7 @@ class Lagret(Schema):
 def digisos_soker(request: HttpRequest, digisos_id: uuid.UUID, document: Body[dict[str, Any]]):
     # The service locks the case by id and municipality in one query; another municipality's case is 404.
     case = Case(id=digisos_id, kommunenummer=_kommune(request))
-    result = services.report_case_events(actor=_user(request), case=case, document=document)
+    result = report_case_events(actor=_user(request), case=case, document=document)
     case = result.case
     return 200, Lagret(
         fiksDigisosId=case.id,
@@ -491,7 +494,7 @@ def last_opp_brev(request: HttpRequest, digisos_id: uuid.UUID, filer: File[list[
     for index, upload in enumerate(filer):
         data = upload.read()
         stored.append(
-            services.store_letter(
+            store_letter(
                 actor=user, case=case, name=upload.name or "brev.pdf", data=data, field=f"filer/{index}"
             )
         )

@@ -18,6 +18,6 @@ class ExchangeConfig(AppConfig):
 def _case_for_application(sender: Any, **kwargs: Any) -> None:
     # services (with the PDF, encryption and token libraries behind it) loads on the first sent application, not
     # in every process that starts Django (manage.py commands, the worker, tests).
-    from . import services
+    from .services import delivery
 
-    services.on_application_sent(sender, **kwargs)
+    delivery.on_application_sent(sender, **kwargs)

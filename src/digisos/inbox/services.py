@@ -2,7 +2,7 @@
 is read through `selectors`).
 
 The digisos-soker builders (`soker.builders`) make the events; one function per action stores them through
-`services.append_case_event` (and `services.store_letter` for letters) inside one transaction, so an action
+exchange's `reporting.append_case_event` (and `letters.store_letter` for letters) inside one transaction, so an action
 either lands whole or not at all. Every event is stamped strictly later than the newest event already
 stored, so the history's order is stable even when the clock (or a case system) is ahead of us.
 """
@@ -22,10 +22,12 @@ from django.utils import timezone
 from digisos.accounts.models import User
 from digisos.core.services import record_audit
 from digisos.documents.models import Document
-from digisos.exchange import services
+from digisos.exchange.errors import ExchangeRefused
 from digisos.exchange.models import Case, Delivery, Receiver
 from digisos.exchange.selectors import OSLO
-from digisos.exchange.services import ExchangeRefused
+from digisos.exchange.services.delivery import acknowledge
+from digisos.exchange.services.letters import store_letter
+from digisos.exchange.services.reporting import append_case_event, check_can_update
 from digisos.soker import builders
 from digisos.soker.constants import SoknadsStatus, UtbetalingStatus
 from digisos.soker.tidspunkt import format_tidspunkt, parse_tidspunkt
@@ -95,14 +97,14 @@ def _locked(case: Case) -> Case:
 def _append(actor: User, case: Case, build: Callable[[str], dict[str, Any]]) -> Case:
     """Stamp and append one event built by `build(at)`; returns the case with the stored document."""
     event = build(next_timestamp(case.soker, timezone.now()))
-    result = services.append_case_event(actor=actor, case=case, event=event, avsender=INBOX_AVSENDER)
+    result = append_case_event(actor=actor, case=case, event=event, avsender=INBOX_AVSENDER)
     return result.case
 
 
 def _receive(actor: User, case: Case) -> Case:
     """Collect every waiting delivery and store MOTTATT once: acting on a case means it has arrived."""
     for delivery in case.deliveries.filter(status=Delivery.Status.AVAILABLE).order_by("pk"):
-        services.acknowledge(actor=actor, delivery=delivery)
+        acknowledge(actor=actor, delivery=delivery)
     if not has_received(case):
         case = _append(actor, case, lambda at: builders.soknads_status(SoknadsStatus.MOTTATT, at=at))
     return case
@@ -119,14 +121,14 @@ def _ensure_sak(actor: User, case: Case, referanse: str) -> Case:
 def _store_letter(actor: User, case: Case, letter: tuple[str, bytes]) -> Document:
     name, data = letter
     try:
-        return services.store_letter(actor=actor, case=case, name=name, data=data)
+        return store_letter(actor=actor, case=case, name=name, data=data)
     except ExchangeRefused as refused:
         raise LetterRefused(refused.message) from None
 
 
 def _check_updates_allowed(case: Case) -> None:
     # Checked before a letter is written, so a refusal leaves no stored file behind the rolled-back row.
-    services.check_can_update(case.kommunenummer)
+    check_can_update(case.kommunenummer)
 
 
 @dataclass(frozen=True)
@@ -145,7 +147,7 @@ def mark_received(*, actor: User, case: Case) -> Received:
         case = _locked(case)
         waiting = list(case.deliveries.filter(status=Delivery.Status.AVAILABLE).order_by("pk"))
         for delivery in waiting:
-            services.acknowledge(actor=actor, delivery=delivery)
+            acknowledge(actor=actor, delivery=delivery)
         stored = False
         if not has_received(case):
             try:

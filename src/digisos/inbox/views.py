@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from digisos.accounts.models import User
+from digisos.exchange.errors import ExchangeRefused
 from digisos.exchange.models import Case
-from digisos.exchange.services import ExchangeRefused
 from digisos.municipalities.models import Municipality
 from digisos.municipalities.selectors import digital_status
 

@@ -43,18 +43,27 @@ STUCK_AFTER = timedelta(minutes=5)
 MAX_ATTEMPTS = 12
 
 
-def on_application_sent(sender: Any, application: Application, **kwargs: Any) -> None:
-    """Listens to application_sent, inside send_application's transaction."""
-    case = _create_case(
-        owner=application.owner, kommunenummer=application.kommunenummer, application=application
-    )
-    _create_delivery(
-        case=case,
-        kind=Delivery.Kind.SOKNAD,
-        nav_ekstern_ref_id=str(application.id),
-        folder=application.folder,
-        vedlegg_json=application.vedlegg_json or {"vedlegg": []},
-    )
+def submit_application(*, application_id: uuid.UUID) -> Case:
+    """A sent application becomes a case with its delivery (queued), in the caller's transaction: the
+    submission backend exchange registers for application (digisos.application.submission), called by
+    send_application after it has marked the application sent, with the row still locked."""
+    with transaction.atomic():
+        application = (
+            Application.objects.select_for_update(of=("self",))
+            .select_related("owner", "folder")
+            .get(pk=application_id, status=Application.Status.READY)
+        )
+        case = _create_case(
+            owner=application.owner, kommunenummer=application.kommunenummer, application=application
+        )
+        _create_delivery(
+            case=case,
+            kind=Delivery.Kind.SOKNAD,
+            nav_ekstern_ref_id=str(application.id),
+            folder=application.folder,
+            vedlegg_json=application.vedlegg_json or {"vedlegg": []},
+        )
+    return case
 
 
 def _create_case(

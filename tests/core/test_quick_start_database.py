@@ -40,7 +40,7 @@ document = builders.document(
     builders.utbetaling("u1", status=UtbetalingStatus.PLANLAGT_UTBETALING, belop=5250, beskrivelse="Livsopphold",
         forfallsdato=(now + timedelta(days=3)).date(), at=now - timedelta(minutes=30)),
 )
-report_case_events(actor=system, case=case, document=document)
+report_case_events(actor=system, case_id=case.id, document=document)
 print("NOTIFIED", notifications.notify_case(case.id))  # what the worker does after a report
 client = Client()
 client.force_login(case.owner)

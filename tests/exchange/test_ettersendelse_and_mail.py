@@ -42,7 +42,7 @@ def test_ettersendelse_is_delivered_with_its_vedlegg_json_and_cover_pdf(
         }
     ]
     with django_capture_on_commit_callbacks(execute=True):
-        delivery = send_ettersendelse(actor=case.owner, case=case, folder=folder, vedlegg=vedlegg)
+        delivery = send_ettersendelse(actor=case.owner, case_id=case.id, folder_id=folder.id, vedlegg=vedlegg)
     delivery.refresh_from_db()
     assert delivery.status == "available" and delivery.nav_ekstern_ref_id == f"{application.id}0001"
 

@@ -46,7 +46,7 @@ def earlier_case_with_payment(key: str, kommunenummer: str, *, status: str, days
         payment,
         avsender={"systemnavn": "t", "systemversjon": "1"},
     )
-    report_case_events(actor=system, case=case, document=document)
+    report_case_events(actor=system, case_id=case.id, document=document)
 
 
 def start(client, key: str) -> Application:

@@ -38,7 +38,7 @@ REPORTER = "import django; django.setup()\n" + textwrap.dedent(
         os.kill(os.getpid(), signal.SIGKILL)
 
     BaseDatabaseWrapper.run_and_clear_commit_hooks = killed
-    report_case_events(actor=actor, case=case, document=document)
+    report_case_events(actor=actor, case_id=case.id, document=document)
     """
 )
 WORKER = "import django; django.setup()\n" + textwrap.dedent(

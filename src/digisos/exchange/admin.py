@@ -101,9 +101,8 @@ class ReceiverAdmin(admin.ModelAdmin):
         return ["kommunenummer", "inbox_notified_at"] if obj else ["inbox_notified_at"]
 
     def save_model(self, request: HttpRequest, obj: Receiver, form: ReceiverForm, change: bool) -> None:
-        from .services import (
-            clients,  # loaded when an operator saves, not when Django starts (bench/startup.py)
-        )
+        # Loaded when an operator saves, not when Django starts (bench/startup.py).
+        from .services import clients
 
         # Through the services, so every change is audited with before and after (certificate fingerprints).
         if change:
@@ -155,9 +154,8 @@ class ApiClientAdmin(admin.ModelAdmin):
     form = ApiClientForm
 
     def save_model(self, request: HttpRequest, obj: ApiClient, form: ApiClientForm, change: bool) -> None:
-        from .services import (
-            clients,  # loaded when an operator saves, not when Django starts (bench/startup.py)
-        )
+        # Loaded when an operator saves, not when Django starts (bench/startup.py).
+        from .services import clients
 
         # Through the services, so every change is audited with before and after (key fingerprints); a new
         # client gets its service user there.

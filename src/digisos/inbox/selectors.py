@@ -148,19 +148,19 @@ def inbox_case_page(case: Case, reader: User, *, events_page: str | None = None)
 # document, so that the inbox and innsyn never disagree about a case.
 
 
-def _state(case: Case) -> CaseState | None:
-    return CaseState.objects.filter(case_id=case.pk).only("case_id", "status", "view").first()
+def _state(case_id: uuid.UUID) -> CaseState | None:
+    return CaseState.objects.filter(case_id=case_id).only("case_id", "status", "view").first()
 
 
-def has_received(case: Case) -> bool:
+def has_received(case_id: uuid.UUID) -> bool:
     # Read afresh, never from a state loaded with the case: the inbox's actions ask after changing the case.
-    status = CaseState.objects.filter(case_id=case.pk).values_list("status", flat=True).first()
+    status = CaseState.objects.filter(case_id=case_id).values_list("status", flat=True).first()
     return (status or SENDT) != SENDT
 
 
-def has_sak(case: Case, referanse: str) -> bool:
+def has_sak(case_id: uuid.UUID, referanse: str) -> bool:
     """A sak the applicant sees (a FEILREGISTRERT one is not: a decision in it needs it shown again)."""
-    state = _state(case)
+    state = _state(case_id)
     return bool(state) and any(sak["reference"] == referanse for sak in state.view.get("saker", []))
 
 

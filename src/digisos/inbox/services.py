@@ -22,7 +22,7 @@ from django.utils import timezone
 from digisos.accounts.models import User
 from digisos.core.services import record_audit
 from digisos.documents.models import Document
-from digisos.exchange.errors import ExchangeRefused
+from digisos.exchange.errors import ExchangeRefused, UpdatesNotEnabled, UpdatesPaused
 from digisos.exchange.models import Case, Delivery, Receiver
 from digisos.exchange.selectors import OSLO
 from digisos.exchange.services.delivery import acknowledge
@@ -88,47 +88,47 @@ def deadline_timestamp(day: date) -> str:
 
 
 # --- Actions (each one transaction) -----------------------------------------------------------------------
+# Each takes the case's id (the view has checked it is the caseworker's municipality's) and locks the case
+# before it reads anything of it.
 
 
-def _locked(case: Case) -> Case:
-    return Case.objects.select_for_update(of=("self",)).select_related("letters").get(pk=case.pk)
+def _locked(case_id: uuid.UUID) -> Case:
+    return Case.objects.select_for_update(of=("self",)).only("id", "kommunenummer").get(pk=case_id)
 
 
-def _append(actor: User, case: Case, build: Callable[[str], dict[str, Any]]) -> Case:
-    """Stamp and append one event built by `build(at)`; returns the case with the stored document."""
-    event = build(next_timestamp(case.soker, timezone.now()))
-    result = append_case_event(actor=actor, case=case, event=event, avsender=INBOX_AVSENDER)
-    return result.case
+def _append(actor: User, case_id: uuid.UUID, build: Callable[[str], dict[str, Any]]) -> None:
+    """Stamp and append one event built by `build(at)`, later than every stored one."""
+    stored = Case.objects.filter(pk=case_id).values_list("soker", flat=True).get()
+    event = build(next_timestamp(stored, timezone.now()))
+    append_case_event(actor=actor, case_id=case_id, event=event, avsender=INBOX_AVSENDER)
 
 
-def _receive(actor: User, case: Case) -> Case:
+def _collect_waiting(actor: User, case_id: uuid.UUID) -> int:
+    waiting = Delivery.objects.filter(case_id=case_id, status=Delivery.Status.AVAILABLE).order_by("pk")
+    ids = list(waiting.values_list("pk", flat=True))
+    for delivery_id in ids:
+        acknowledge(actor=actor, delivery_id=delivery_id)
+    return len(ids)
+
+
+def _receive(actor: User, case_id: uuid.UUID) -> None:
     """Collect every waiting delivery and store MOTTATT once: acting on a case means it has arrived."""
-    for delivery in case.deliveries.filter(status=Delivery.Status.AVAILABLE).order_by("pk"):
-        acknowledge(actor=actor, delivery=delivery)
-    if not has_received(case):
-        case = _append(actor, case, lambda at: builders.soknads_status(SoknadsStatus.MOTTATT, at=at))
-    return case
+    _collect_waiting(actor, case_id)
+    if not has_received(case_id):
+        _append(actor, case_id, lambda at: builders.soknads_status(SoknadsStatus.MOTTATT, at=at))
 
 
-def _ensure_sak(actor: User, case: Case, referanse: str) -> Case:
-    if not has_sak(case, referanse):
-        case = _append(
-            actor, case, lambda at: builders.saks_status(referanse, tittel=DEFAULT_SAK_TITTEL, at=at)
-        )
-    return case
+def _ensure_sak(actor: User, case_id: uuid.UUID, referanse: str) -> None:
+    if not has_sak(case_id, referanse):
+        _append(actor, case_id, lambda at: builders.saks_status(referanse, tittel=DEFAULT_SAK_TITTEL, at=at))
 
 
-def _store_letter(actor: User, case: Case, letter: tuple[str, bytes]) -> Document:
+def _store_letter(actor: User, case_id: uuid.UUID, letter: tuple[str, bytes]) -> Document:
     name, data = letter
     try:
-        return store_letter(actor=actor, case=case, name=name, data=data)
+        return store_letter(actor=actor, case_id=case_id, name=name, data=data)
     except ExchangeRefused as refused:
         raise LetterRefused(refused.message) from None
-
-
-def _check_updates_allowed(case: Case) -> None:
-    # Checked before a letter is written, so a refusal leaves no stored file behind the rolled-back row.
-    check_can_update(case.kommunenummer)
 
 
 @dataclass(frozen=True)
@@ -137,57 +137,56 @@ class Received:
     status_stored: bool
 
 
-def mark_received(*, actor: User, case: Case) -> Received:
+def mark_received(*, actor: User, case_id: uuid.UUID) -> Received:
     """Collect the case's waiting deliveries and tell the applicant the application has arrived.
 
     A municipality that does not show status online (or has updates paused) still collects: the deliveries
     are marked collected and the MOTTATT event is left for when it can be stored.
     """
     with transaction.atomic():
-        case = _locked(case)
-        waiting = list(case.deliveries.filter(status=Delivery.Status.AVAILABLE).order_by("pk"))
-        for delivery in waiting:
-            acknowledge(actor=actor, delivery=delivery)
+        _locked(case_id)
+        collected = _collect_waiting(actor, case_id)
         stored = False
-        if not has_received(case):
+        if not has_received(case_id):
             try:
-                _append(actor, case, lambda at: builders.soknads_status(SoknadsStatus.MOTTATT, at=at))
+                _append(actor, case_id, lambda at: builders.soknads_status(SoknadsStatus.MOTTATT, at=at))
                 stored = True
-            except ExchangeRefused as refused:
-                if refused.code not in ("updates_not_enabled", "updates_temporarily_disabled"):
-                    raise
-    return Received(collected=len(waiting), status_stored=stored)
+            except (UpdatesNotEnabled, UpdatesPaused):
+                pass
+    return Received(collected=collected, status_stored=stored)
 
 
-def set_status(*, actor: User, case: Case, status: str) -> Case:
+def set_status(*, actor: User, case_id: uuid.UUID, status: str) -> None:
     with transaction.atomic():
-        case = _receive(actor, _locked(case))
-        return _append(actor, case, lambda at: builders.soknads_status(status, at=at))
+        _locked(case_id)
+        _receive(actor, case_id)
+        _append(actor, case_id, lambda at: builders.soknads_status(status, at=at))
 
 
 def request_documents(
     *,
     actor: User,
-    case: Case,
+    case_id: uuid.UUID,
     dokumenttype: str,
     tilleggsinformasjon: str,
     frist: date,
     letter: tuple[str, bytes] | None = None,
-) -> Case:
+) -> None:
     with transaction.atomic():
-        case = _locked(case)
-        _check_updates_allowed(case)
-        case = _receive(actor, case)
-        letter_id = str(_store_letter(actor, case, letter).id) if letter else None
+        case = _locked(case_id)
+        # Checked before a letter is written, so a refusal leaves no stored file behind the rolled-back row.
+        check_can_update(case.kommunenummer)
+        _receive(actor, case_id)
+        letter_id = str(_store_letter(actor, case_id, letter).id) if letter else None
         dokument = builders.dokument(
             dokumenttype,
             tilleggsinformasjon=tilleggsinformasjon or None,
             innsendelsesfrist=deadline_timestamp(frist),
             dokumentreferanse=str(uuid.uuid4()),
         )
-        return _append(
+        _append(
             actor,
-            case,
+            case_id,
             lambda at: builders.dokumentasjon_etterspurt([dokument], forvaltningsbrev=letter_id, at=at),
         )
 
@@ -195,19 +194,20 @@ def request_documents(
 def record_decision(
     *,
     actor: User,
-    case: Case,
+    case_id: uuid.UUID,
     utfall: str,
     letter: tuple[str, bytes],
     saksreferanse: str = DEFAULT_SAKSREFERANSE,
-) -> Case:
+) -> None:
     with transaction.atomic():
-        case = _locked(case)
-        _check_updates_allowed(case)
-        case = _ensure_sak(actor, _receive(actor, case), saksreferanse)
-        letter_id = str(_store_letter(actor, case, letter).id)
-        return _append(
+        case = _locked(case_id)
+        check_can_update(case.kommunenummer)  # before the letter is written, as above
+        _receive(actor, case_id)
+        _ensure_sak(actor, case_id, saksreferanse)
+        letter_id = str(_store_letter(actor, case_id, letter).id)
+        _append(
             actor,
-            case,
+            case_id,
             lambda at: builders.vedtak_fattet(
                 saksreferanse=saksreferanse, utfall=utfall, vedtaksfil=letter_id, at=at
             ),
@@ -217,20 +217,22 @@ def record_decision(
 def record_payment(
     *,
     actor: User,
-    case: Case,
+    case_id: uuid.UUID,
     belop: int,
     beskrivelse: str,
     forfallsdato: date,
     status: str,
     saksreferanse: str = DEFAULT_SAKSREFERANSE,
-) -> Case:
+) -> None:
     with transaction.atomic():
-        case = _ensure_sak(actor, _receive(actor, _locked(case)), saksreferanse)
+        _locked(case_id)
+        _receive(actor, case_id)
+        _ensure_sak(actor, case_id, saksreferanse)
         paid = forfallsdato if status == UtbetalingStatus.UTBETALT else None
         reference = f"utbetaling-{uuid.uuid4()}"
-        return _append(
+        _append(
             actor,
-            case,
+            case_id,
             lambda at: builders.utbetaling(
                 reference,
                 at=at,

@@ -122,8 +122,8 @@ def _refusal_text(refused: ExchangeRefused) -> str:
 
 
 def _mark_received(actor: User, case: Case, data: dict[str, Any]) -> str:
-    outcome = actions.mark_received(actor=actor, case=case)
-    if not outcome.status_stored and not selectors.has_received(case):
+    outcome = actions.mark_received(actor=actor, case_id=case.id)
+    if not outcome.status_stored and not selectors.has_received(case.id):
         return _(
             "Søknaden er markert som mottatt. Kommunen viser ikke status på nett nå, så søkeren får ikke "
             "beskjed om dette på nett."
@@ -132,14 +132,14 @@ def _mark_received(actor: User, case: Case, data: dict[str, Any]) -> str:
 
 
 def _set_status(actor: User, case: Case, data: dict[str, Any]) -> str:
-    actions.set_status(actor=actor, case=case, status=data["status"])
+    actions.set_status(actor=actor, case_id=case.id, status=data["status"])
     return _("Statusen er lagret. Søkeren ser den på nett.")
 
 
 def _request_documents(actor: User, case: Case, data: dict[str, Any]) -> str:
     actions.request_documents(
         actor=actor,
-        case=case,
+        case_id=case.id,
         dokumenttype=data["dokumenttype"],
         tilleggsinformasjon=data["tilleggsinformasjon"],
         frist=data["frist"],
@@ -153,7 +153,7 @@ def _request_documents(actor: User, case: Case, data: dict[str, Any]) -> str:
 def _record_decision(actor: User, case: Case, data: dict[str, Any]) -> str:
     actions.record_decision(
         actor=actor,
-        case=case,
+        case_id=case.id,
         utfall=data["utfall"],
         letter=data["vedtaksbrev"],
         saksreferanse=data["saksreferanse"],
@@ -164,7 +164,7 @@ def _record_decision(actor: User, case: Case, data: dict[str, Any]) -> str:
 def _record_payment(actor: User, case: Case, data: dict[str, Any]) -> str:
     actions.record_payment(
         actor=actor,
-        case=case,
+        case_id=case.id,
         belop=data["belop"],
         beskrivelse=data["beskrivelse"],
         forfallsdato=data["forfallsdato"],

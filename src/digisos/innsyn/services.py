@@ -40,7 +40,10 @@ def send_documents(
         return SendResult(delivery=None, refused=outcome.refused)
     try:
         delivery = send_ettersendelse(
-            actor=actor, case=case, folder=folder, vedlegg=[_vedlegg_entry(task, outcome.accepted)]
+            actor=actor,
+            case_id=case.id,
+            folder_id=folder.id,
+            vedlegg=[_vedlegg_entry(task, outcome.accepted)],
         )
     except ExchangeRefused as refused:
         documents.delete_folder(actor=actor, folder=folder)

@@ -31,7 +31,7 @@ from digisos.documents.selectors import decrypted_pdf
 from digisos.municipalities.models import ServiceConfiguration
 
 from .. import metrics, pdf
-from ..errors import ExchangeRefused
+from ..errors import DeliveryNotAvailable, InvalidFodselsnummer, ReceivingPaused
 from ..models import Case, DeliveredFile, Delivery, Receiver
 from .reporting import store_case_state
 
@@ -302,14 +302,14 @@ def remove_collected_files(*, now: datetime | None = None) -> int:
     return removed
 
 
-def acknowledge(*, actor: User, delivery: Delivery) -> Delivery:
+def acknowledge(*, actor: User, delivery_id: int) -> Delivery:
     """The case system (or the inbox) has the delivery. Acknowledging again changes nothing."""
     with transaction.atomic():
-        delivery = Delivery.objects.select_for_update().get(pk=delivery.pk)
+        delivery = Delivery.objects.select_for_update().get(pk=delivery_id)
         if delivery.status == Delivery.Status.COLLECTED:
             return delivery
         if delivery.status != Delivery.Status.AVAILABLE:
-            raise ExchangeRefused(409, "not_available", "Leveransen er ikke klar til henting ennå.")
+            raise DeliveryNotAvailable("Leveransen er ikke klar til henting ennå.")
         delivery.status = Delivery.Status.COLLECTED
         delivery.collected_at = timezone.now()
         delivery.save(update_fields=["status", "collected_at"])
@@ -323,7 +323,9 @@ def acknowledge(*, actor: User, delivery: Delivery) -> Delivery:
     return delivery
 
 
-def send_ettersendelse(*, actor: User, case: Case, folder: Folder, vedlegg: list[dict[str, Any]]) -> Delivery:
+def send_ettersendelse(
+    *, actor: User, case_id: uuid.UUID, folder_id: uuid.UUID, vedlegg: list[dict[str, Any]]
+) -> Delivery:
     """Documents sent after the application, as their own delivery with vedlegg.json and a cover PDF.
 
     `vedlegg` are vedleggSpesifikasjon entries (type, tilleggsinfo, status, filer, hendelseType,
@@ -331,10 +333,10 @@ def send_ettersendelse(*, actor: User, case: Case, folder: Folder, vedlegg: list
     counter.
     """
     with transaction.atomic():
-        case = Case.objects.select_for_update().get(pk=case.pk)
+        case = Case.objects.select_for_update().get(pk=case_id)
         # The folder too: an upload racing this send waits, then finds it sealed (documents/permissions.py),
         # so every file in the folder is one the cover and vedlegg.json list.
-        list(Folder.objects.select_for_update().filter(pk=folder.pk).values_list("pk", flat=True))
+        folder = Folder.objects.select_for_update().get(pk=folder_id)
         _check_can_receive(case.kommunenummer)
         count = case.deliveries.filter(kind=Delivery.Kind.ETTERSENDELSE).count()
         base = str(case.application_id or case.id)
@@ -367,7 +369,7 @@ def send_ettersendelse(*, actor: User, case: Case, folder: Folder, vedlegg: list
 def _check_can_receive(kommunenummer: str) -> None:
     service = ServiceConfiguration.objects.filter(pk=kommunenummer).first()
     if service is None or not service.can_receive_applications or service.receiving_temporarily_disabled:
-        raise ExchangeRefused(409, "receiving_disabled", "Kommunen tar ikke imot dokumenter digitalt nå.")
+        raise ReceivingPaused("Kommunen tar ikke imot dokumenter digitalt nå.")
 
 
 def create_paper_case(*, actor: User, kommunenummer: str, fodselsnummer: str, enhetsnummer: str = "") -> Case:
@@ -375,9 +377,7 @@ def create_paper_case(*, actor: User, kommunenummer: str, fodselsnummer: str, en
     try:
         pid = parse_identity_number(fodselsnummer).value
     except InvalidIdentityNumber:
-        raise ExchangeRefused(
-            400, "invalid_fodselsnummer", "fodselsnummer er ikke et gyldig fødselsnummer eller d-nummer."
-        ) from None
+        raise InvalidFodselsnummer("fodselsnummer er ikke et gyldig fødselsnummer eller d-nummer.") from None
     with transaction.atomic():
         owner = citizen_for_pid(pid)
         case = _create_case(

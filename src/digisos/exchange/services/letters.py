@@ -1,5 +1,7 @@
 """Letters for the applicant (PDF), stored in the case's letters folder through the documents pipeline."""
 
+import uuid
+
 from django.conf import settings
 
 from digisos.accounts.models import User
@@ -7,29 +9,33 @@ from digisos.documents import services as documents
 from digisos.documents.models import Document
 from digisos.documents.permissions import NotAllowed
 
-from ..errors import ExchangeRefused
+from ..errors import CaseNotFound, LetterNotAllowed, LetterRefused, LetterTooLarge, NotPdf
 from ..models import Case
 from ..validation import Violation
 
 
-def store_letter(*, actor: User, case: Case, name: str, data: bytes, field: str = "filer") -> Document:
-    """A letter for the applicant (PDF), scanned and encrypted at rest like every document. `field` names
-    the upload in a refusal."""
+def store_letter(
+    *, actor: User, case_id: uuid.UUID, name: str, data: bytes, field: str = "filer"
+) -> Document:
+    """A letter for the applicant (PDF), scanned and encrypted at rest like every document, in the case's
+    letters folder (the documents pipeline locks the folder it adds to). `field` names the upload in a
+    refusal."""
     if not data.startswith(b"%PDF-"):
-        raise ExchangeRefused(415, "not_pdf", f"«{name}» er ikke en PDF. Brev må sendes som PDF.")
-    assert case.letters is not None
+        raise NotPdf(f"«{name}» er ikke en PDF. Brev må sendes som PDF.")
+    case = Case.objects.select_related("letters").filter(pk=case_id).first()
+    if case is None or case.letters is None:
+        raise CaseNotFound(f"Fant ingen sak {case_id}.")
     try:
         document = documents.upload_document(actor=actor, folder=case.letters, name=name, data=data)
     except documents.UploadRefused as refusal:
         message = _letter_refusal(refusal)
-        # Too large is 413, as for any request body over its limit; the file was cut off as it streamed in.
-        status = 413 if refusal.code == "too_large" else 400
-        raise ExchangeRefused(
-            status, refusal.code, message, [Violation(path=field, message=message)]
-        ) from None
+        violations = [Violation(path=field, message=message)]
+        if refusal.code == "too_large":  # the file was cut off as it streamed in
+            raise LetterTooLarge(message, violations) from None
+        raise LetterRefused(message, violations, code=refusal.code) from None
     except NotAllowed:
         message = "Bare kommunen saken er sendt til kan legge brev på den."
-        raise ExchangeRefused(403, "not_allowed", message, [Violation(path=field, message=message)]) from None
+        raise LetterNotAllowed(message, [Violation(path=field, message=message)]) from None
     return document
 
 

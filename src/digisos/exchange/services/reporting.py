@@ -24,7 +24,7 @@ from digisos.municipalities.models import ServiceConfiguration
 from digisos.soker.tidspunkt import parse_tidspunkt
 
 from .. import case_state, metrics
-from ..errors import ExchangeRefused
+from ..errors import CaseNotFound, InvalidReport, OlderReport, UpdatesNotEnabled, UpdatesPaused
 from ..models import Case, CaseState
 from ..signals import case_events_stored
 from ..validation import (
@@ -48,33 +48,38 @@ def document_digest(document: Any) -> str:
     return hashlib.sha256(json.dumps(document, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
-def report_case_events(*, actor: User, case: Case, document: Any) -> ReportResult:
+def report_case_events(
+    *, actor: User, case_id: uuid.UUID, document: Any, kommunenummer: str | None = None
+) -> ReportResult:
     """Replace the case's digisos-soker.json with `document` (KS Fiks semantics: the whole history each time).
 
     The same document again is a no-op; one older than the stored one (its newest event is earlier) is
-    refused with 409, so a delayed retry cannot roll the case back. Two posts racing are serialised by the
-    row lock: the second sees the first's result.
+    refused (OlderReport), so a delayed retry cannot roll the case back. Two posts racing are serialised by
+    the row lock: the second sees the first's result. With `kommunenummer`, another municipality's case is
+    CaseNotFound, as an unknown one is.
     """
     violations = soker_violations(document)
     if violations:
-        raise ExchangeRefused(400, "invalid_document", "digisos-soker.json er ikke gyldig.", violations)
+        raise InvalidReport("digisos-soker.json er ikke gyldig.", violations)
     digest = document_digest(document)
     latest = max(_instant(event["hendelsestidspunkt"]) for event in document["hendelser"])
     with transaction.atomic():
         # One round trip: the row lock and the municipality's flags together.
         flags = ServiceConfiguration.objects.filter(pk=OuterRef("kommunenummer"))
-        found = (
+        cases = (
             Case.objects.select_for_update(of=("self",))
             .defer("soker")
             .annotate(
                 can_update=Subquery(flags.values("can_update_status")[:1]),
                 updates_paused=Subquery(flags.values("updates_temporarily_disabled")[:1]),
             )
-            .filter(pk=case.pk, kommunenummer=case.kommunenummer)
-            .first()
+            .filter(pk=case_id)
         )
+        if kommunenummer is not None:
+            cases = cases.filter(kommunenummer=kommunenummer)
+        found = cases.first()
         if found is None:
-            raise ExchangeRefused(404, "not_found", f"Fant ingen sak {case.pk} for kommunen.")
+            raise CaseNotFound(f"Fant ingen sak {case_id} for kommunen.")
         case = found
         _check_update_flags(found.can_update, found.updates_paused)
         if digest == case.soker_sha256:
@@ -87,11 +92,9 @@ def report_case_events(*, actor: User, case: Case, document: Any) -> ReportResul
             on_case = {str(pk) for pk in letters.values_list("pk", flat=True)}
         violations = missing_file_violations(document, on_case)
         if violations:
-            raise ExchangeRefused(400, "invalid_document", "digisos-soker.json er ikke gyldig.", violations)
+            raise InvalidReport("digisos-soker.json er ikke gyldig.", violations)
         if case.soker_latest_event_at and latest < case.soker_latest_event_at:
-            raise ExchangeRefused(
-                409,
-                "older_document",
+            raise OlderReport(
                 "Dokumentet er eldre enn det som er lagret: siste hendelse er "
                 f"{latest}, lagret dokument har {case.soker_latest_event_at}. Send hele, oppdaterte historikken.",
             )
@@ -216,12 +219,19 @@ def _reloaded(state: CaseState) -> CaseState:
 
 
 def append_case_event(
-    *, actor: User, case: Case, event: dict[str, Any], avsender: dict[str, str]
+    *, actor: User, case_id: uuid.UUID, event: dict[str, Any], avsender: dict[str, str]
 ) -> ReportResult:
-    """The manual inbox's way in: one more event on the stored document, through report_case_events."""
-    current = case.soker or {"version": "1.0.0", "avsender": avsender, "hendelser": []}
-    document = {**current, "avsender": avsender, "hendelser": [*current["hendelser"], event]}
-    return report_case_events(actor=actor, case=case, document=document)
+    """The manual inbox's way in: one more event on the stored document, through report_case_events. The
+    case is locked before its document is read, so two appends cannot both build on the same history."""
+    with transaction.atomic():
+        stored = list(
+            Case.objects.select_for_update(of=("self",)).filter(pk=case_id).values_list("soker", flat=True)
+        )
+        if not stored:
+            raise CaseNotFound(f"Fant ingen sak {case_id}.")
+        current = stored[0] or {"version": "1.0.0", "avsender": avsender, "hendelser": []}
+        document = {**current, "avsender": avsender, "hendelser": [*current["hendelser"], event]}
+        return report_case_events(actor=actor, case_id=case_id, document=document)
 
 
 def _is_uuid(value: str) -> bool:
@@ -248,13 +258,9 @@ def check_can_update(kommunenummer: str) -> None:
 
 def _check_update_flags(can_update_status: bool | None, updates_paused: bool | None) -> None:
     if not can_update_status:
-        raise ExchangeRefused(
-            403, "updates_not_enabled", "Kommunen har ikke slått på innsyn (kanOppdatereStatus er false)."
-        )
+        raise UpdatesNotEnabled("Kommunen har ikke slått på innsyn (kanOppdatereStatus er false).")
     if updates_paused:
-        raise ExchangeRefused(
-            409,
-            "updates_temporarily_disabled",
+        raise UpdatesPaused(
             "Oppdateringer er midlertidig deaktivert for kommunen (harMidlertidigDeaktivertOppdateringer). "
             "Prøv igjen når de er slått på.",
         )

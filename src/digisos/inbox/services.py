@@ -2,8 +2,8 @@
 is read through `selectors`).
 
 The digisos-soker builders (`soker.builders`) make the events; one function per action stores them through
-exchange's `reporting.append_case_event` (and `letters.store_letter` for letters) inside one transaction, so an action
-either lands whole or not at all. Every event is stamped strictly later than the newest event already
+exchange's `reporting.append_case_event` (and `letters.store_letter` for letters) inside one transaction, so
+an action either lands whole or not at all. Every event is stamped strictly later than the newest event already
 stored, so the history's order is stable even when the clock (or a case system) is ahead of us.
 """
 

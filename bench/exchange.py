@@ -60,7 +60,7 @@ def logged_in(host: str, user) -> tuple[requests.Session, str]:
 
 
 def access_token(host: str, client_key: Path) -> str:
-    from digisos.exchange.simulator import GRANT_TYPE, FagsystemClient
+    from digisos_simulator.simulator import GRANT_TYPE, FagsystemClient
 
     signer = FagsystemClient(base_url=host, client_id=CLIENT_ID, client_key_pem=client_key.read_bytes())
     response = requests.post(
@@ -74,7 +74,7 @@ def access_token(host: str, client_key: Path) -> str:
 
 def draft_ready_to_send(user):
     from digisos.application import services
-    from digisos.exchange.simulator import letter_pdf
+    from digisos_simulator.simulator import letter_pdf
 
     application = services.start_application(user=user)
     for step, answers in ANSWERS.items():
@@ -126,8 +126,8 @@ def paper_cases(count: int) -> list[str]:
     """Bergen paper cases for the demo population, through the service the API's POST /saker uses."""
     from django.test import override_settings
 
-    from digisos.exchange import services
     from digisos.exchange.models import ApiClient
+    from digisos.exchange.services.delivery import create_paper_case
 
     population = json.loads((ROOT / "src/digisos/data/demo/population.json").read_text())
     pids = [p["pid"] for p in population["personas"]]
@@ -136,7 +136,7 @@ def paper_cases(count: int) -> list[str]:
     with override_settings(ALLOW_SYNTHETIC_IDENTITY_NUMBERS=True):
         return [
             str(
-                services.create_paper_case(
+                create_paper_case(
                     actor=actor, kommunenummer=KOMMUNENUMMER, fodselsnummer=pids[i % len(pids)]
                 ).id
             )

@@ -26,8 +26,8 @@ TARGET_KB = 100
 
 
 def history(count: int) -> dict:
-    from digisos.exchange.soker import builders
-    from digisos.exchange.soker.constants import SoknadsStatus
+    from digisos.soker import builders
+    from digisos.soker.constants import SoknadsStatus
 
     start = datetime(2026, 1, 1, tzinfo=UTC)
     events = [builders.soknads_status(SoknadsStatus.MOTTATT, at=start)]
@@ -54,7 +54,7 @@ def main() -> int:
     from digisos.accounts.models import User
     from digisos.documents.selectors import MUNICIPAL_CASEWORKER_ROLE
     from digisos.exchange.models import Case
-    from digisos.exchange.services import document_digest, store_case_state
+    from digisos.exchange.services.reporting import document_digest, store_case_state
 
     owner, _ = User.objects.get_or_create(
         username="bench-inbox-citizen", defaults={"kind": User.Kind.CITIZEN}
@@ -70,7 +70,7 @@ def main() -> int:
     store_case_state(case)  # its read model, as a report through the exchange writes it
     client = Client()
     client.force_login(caseworker)
-    url = reverse("exchange:case", args=[case.id])
+    url = reverse("inbox:case", args=[case.id])
     client.get(url)  # warm-up: the first request also writes the session
 
     timings = []

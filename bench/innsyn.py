@@ -29,8 +29,8 @@ sys.path[:0] = [str(ROOT), str(ROOT / "src")]
 from bench.application import session_for  # noqa: E402
 from bench.exchange import CLIENT_ID, KOMMUNENUMMER, SOFIE, persona_pid  # noqa: E402
 
-from digisos.exchange.soker import builders  # noqa: E402
-from digisos.exchange.soker import constants as soker  # noqa: E402
+from digisos.soker import builders  # noqa: E402
+from digisos.soker import constants as soker  # noqa: E402
 
 CASE_PAGE_PERSON = "tromso-enslig-forsorger"
 CASE_PAGE_EVENTS = 500
@@ -242,9 +242,11 @@ def setup(users: int, target: Path) -> None:
     from django.test import override_settings
     from django.utils import timezone
 
-    from digisos.exchange import services
     from digisos.exchange.models import ApiClient, Case
-    from digisos.exchange.simulator import letter_pdf
+    from digisos.exchange.services.delivery import create_paper_case
+    from digisos.exchange.services.letters import store_letter
+    from digisos.exchange.services.reporting import report_case_events
+    from digisos_simulator.simulator import letter_pdf
 
     started = time.perf_counter()
     rng = random.Random(23)
@@ -254,16 +256,16 @@ def setup(users: int, target: Path) -> None:
     def paper_case(pid: str) -> Case:
         # The demo population's numbers are synthetic; production settings refuse them at the API.
         with override_settings(ALLOW_SYNTHETIC_IDENTITY_NUMBERS=True):
-            return services.create_paper_case(actor=actor, kommunenummer=KOMMUNENUMMER, fodselsnummer=pid)
+            return create_paper_case(actor=actor, kommunenummer=KOMMUNENUMMER, fodselsnummer=pid)
 
     case_page = []
     for _ in range(users):
         case = paper_case(persona_pid(CASE_PAGE_PERSON))
         letters = [
             str(
-                services.store_letter(
+                store_letter(
                     actor=actor,
-                    case=case,
+                    case_id=case.id,
                     name=f"brev-{i + 1}.pdf",
                     data=letter_pdf(f"Brev {i + 1}", ["NAV Bergenhus", f"Sak {case.id}"]),
                 ).id
@@ -271,7 +273,7 @@ def setup(users: int, target: Path) -> None:
             for i in range(CASE_PAGE_LETTERS)
         ]
         events = story(rng, CASE_PAGE_EVENTS, now - timedelta(days=365), now - timedelta(hours=1), letters)
-        services.report_case_events(actor=actor, case=case, document=document(events))
+        report_case_events(actor=actor, case_id=case.id, document=document(events))
         Case.objects.filter(pk=case.pk).update(created_at=now - timedelta(days=366))
         case_page.append({"session": session_for(case.owner), "case": str(case.id)})
 
@@ -293,14 +295,14 @@ def setup(users: int, target: Path) -> None:
             start = max([case.created_at, *stored]) + timedelta(seconds=1)
             end = max(now, start + timedelta(minutes=count))
             events = story(rng, count, start, end, [])
-            services.report_case_events(actor=actor, case=case, document=document(events))
+            report_case_events(actor=actor, case_id=case.id, document=document(events))
         else:
             # Paper cases spread over the last half year, registered when their first event came and updated
             # with their last (the bench moves the timestamps back), so some are active and some earlier.
             end = now - timedelta(days=rng.uniform(0, 180))
             start = end - timedelta(days=30)
             events = story(rng, count, start, end, [])
-            services.report_case_events(actor=actor, case=case, document=document(events))
+            report_case_events(actor=actor, case_id=case.id, document=document(events))
             last = datetime.fromisoformat(events[-1]["hendelsestidspunkt"])
             Case.objects.filter(pk=case.pk).update(created_at=start, soker_updated_at=last, updated_at=last)
         sizes.append(count)

@@ -123,7 +123,7 @@ class _ExchangeClient(FastHttpUser):
         self.number = _ExchangeClient._started
         _ExchangeClient._started += 1
         sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
-        from digisos.exchange.simulator import GRANT_TYPE, FagsystemClient
+        from digisos_simulator.simulator import GRANT_TYPE, FagsystemClient
 
         signer = FagsystemClient(
             base_url=self.host,
@@ -160,9 +160,9 @@ class ExchangeDownload(_ExchangeClient):
 def _events(today) -> list[dict]:
     """One case's events in order, none referring to a letter: the story bench documents grow through."""
     # src is on the path (_ExchangeClient.on_start)
-    from digisos.exchange.simulator import condition, framework_decision, planned_payment
-    from digisos.exchange.soker import builders
-    from digisos.exchange.soker.constants import SoknadsStatus, UtbetalingStatus
+    from digisos.soker import builders
+    from digisos.soker.constants import SoknadsStatus, UtbetalingStatus
+    from digisos_simulator.simulator import condition, framework_decision, planned_payment
 
     payment = planned_payment(today)
     return [

@@ -25,12 +25,15 @@ from digisos.application import services as applications
 from digisos.application import steps
 from digisos.application.models import Application
 from digisos.documents.models import Document
-from digisos.exchange import services as exchange
 from digisos.exchange.models import Case, Delivery
-from digisos.exchange.simulator import letter_pdf
-from digisos.exchange.soker import builders
-from digisos.exchange.soker.constants import SoknadsStatus, UtbetalingStatus, Utfall
+from digisos.exchange.services import delivery as deliveries
+from digisos.exchange.services.clients import register_client
+from digisos.exchange.services.letters import store_letter
+from digisos.exchange.services.reporting import report_case_events
 from digisos.municipalities.selectors import offices_of
+from digisos.soker import builders
+from digisos.soker.constants import SoknadsStatus, UtbetalingStatus, Utfall
+from digisos_simulator.simulator import letter_pdf
 from tests.documents import corpus
 from tests.fixtures.personas import persona_pid
 
@@ -125,7 +128,7 @@ class ApplicationFactory(factory.Factory):
 
 def case_system(kommunenummer: str) -> User:
     """The municipality's case system as a user (a client without a key: it never gets a token)."""
-    client = exchange.register_client(
+    client = register_client(
         kommunenummer=kommunenummer,
         name=f"Fabrikkfagsystem {kommunenummer}",
         public_key_pem="",
@@ -147,8 +150,11 @@ class LetterFactory(factory.Factory):
 
     @classmethod
     def _create(cls, model_class: type, *, case: Case, name: str, title: str) -> Document:
-        return exchange.store_letter(
-            actor=case_system(case.municipality_id), case=case, name=name, data=letter_pdf(title, [name])
+        return store_letter(
+            actor=case_system(case.municipality_id),
+            case_id=case.id,
+            name=name,
+            data=letter_pdf(title, [name]),
         )
 
 
@@ -223,8 +229,8 @@ def decision_events(
 
 def report(case: Case, events: list[dict[str, Any]]) -> Case:
     """Stores the events as the case's whole digisos-soker.json, as its case system would post it."""
-    result = exchange.report_case_events(
-        actor=case_system(case.municipality_id), case=case, document=builders.document(*events)
+    result = report_case_events(
+        actor=case_system(case.municipality_id), case_id=case.id, document=builders.document(*events)
     )
     return Case.objects.get(pk=result.case.pk)
 
@@ -293,6 +299,6 @@ class DeliveryFactory(factory.Factory):
     def _create(cls, model_class: type, *, application: Application, deliver: bool) -> Delivery:
         delivery = Delivery.objects.get(case__application=application, kind=Delivery.Kind.SOKNAD)
         if deliver:
-            exchange.deliver(delivery_id=delivery.pk)
+            deliveries.deliver(delivery_id=delivery.pk)
             delivery.refresh_from_db()
         return delivery

@@ -18,7 +18,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/public/v1/", public_api.urls),
     path("api/exchange/v1/", exchange_api.urls),
-    path("innboks/", include("digisos.exchange.urls")),
+    path("innboks/", include("digisos.inbox.urls")),
     path("innsyn/", include("digisos.innsyn.urls")),
     path("admin/", admin.site.urls),
     path("auth/", include("digisos.accounts.urls")),

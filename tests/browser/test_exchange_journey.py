@@ -12,8 +12,8 @@ from tests.fixtures.exchange import connect
 from digisos.application.filformat_validation import soknad_errors
 from digisos.application.models import Application
 from digisos.exchange.models import Case, Delivery
-from digisos.exchange.simulator import FagsystemClient, collect, play_full_case
 from digisos.exchange.validation import EVENT_TYPES, soker_violations
+from digisos_simulator.simulator import FagsystemClient, collect, play_full_case
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

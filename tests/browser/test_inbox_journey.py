@@ -9,11 +9,11 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 from tests.documents import corpus
-from tests.exchange.conftest import send_application
 from tests.fixtures.browser import check_accessibility, tab_to
+from tests.inbox.conftest import send_application
 
 from digisos.exchange.models import Case, Delivery
-from digisos.exchange.soker.constants import EventType
+from digisos.soker.constants import EventType
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -13,9 +13,9 @@ from tests.fixtures.browser import check_accessibility, open_file_chooser_by_key
 from tests.fixtures.exchange import connect
 
 from digisos.exchange.models import Case
-from digisos.exchange.simulator import CaseStory, FagsystemClient, collect
-from digisos.exchange.soker import builders
-from digisos.exchange.soker.constants import EventType, SoknadsStatus, UtbetalingStatus, Utfall
+from digisos.soker import builders
+from digisos.soker.constants import EventType, SoknadsStatus, UtbetalingStatus, Utfall
+from digisos_simulator.simulator import CaseStory, FagsystemClient, collect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

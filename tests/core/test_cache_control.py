@@ -5,8 +5,8 @@ import pytest
 from django.http import HttpResponse
 from django.test import RequestFactory
 from django.urls import reverse
-from tests.exchange.conftest import caseworker, send_application
 from tests.fixtures.personas import citizen
+from tests.inbox.conftest import caseworker, send_application
 
 from digisos.core.middleware import NoStoreForLoggedInMiddleware
 from digisos.exchange.models import Case
@@ -47,7 +47,7 @@ def test_the_inbox_pages_are_not_stored(client, kari_sent):
     application = kari_sent
     case = Case.objects.get(application=application)
     client.force_login(caseworker("0301"))
-    for url in (reverse("exchange:inbox"), reverse("exchange:case", args=[case.id])):
+    for url in (reverse("inbox:inbox"), reverse("inbox:case", args=[case.id])):
         response = client.get(url)
         assert response.status_code == 200, url
         assert _no_store(response), url
@@ -82,7 +82,7 @@ def test_a_view_that_sets_its_own_cache_control_keeps_it():
 def test_the_exchange_api_token_answer_is_not_stored(client, connected):
     from tests.fixtures.exchange import signer
 
-    from digisos.exchange.simulator import GRANT_TYPE
+    from digisos_simulator.simulator import GRANT_TYPE
 
     assertion = signer(connected, "4601").assertion()
     response = client.post("/api/exchange/v1/token", {"grant_type": GRANT_TYPE, "assertion": assertion})

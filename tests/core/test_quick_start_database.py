@@ -19,16 +19,18 @@ call_command("load_demo_service_flags", verbosity=0)
 from datetime import timedelta
 from django.test import Client, override_settings
 from django.utils import timezone
-from digisos.exchange import services
-from digisos.exchange.soker import builders
-from digisos.exchange.soker.constants import SoknadsStatus, UtbetalingStatus
+from digisos.exchange.services.clients import register_client
+from digisos.exchange.services.delivery import create_paper_case
+from digisos.exchange.services.reporting import report_case_events
+from digisos.soker import builders
+from digisos.soker.constants import SoknadsStatus, UtbetalingStatus
 from digisos.innsyn import notifications
 from tests.fixtures.personas import persona_pid
 
 now = timezone.now()
-system = services.register_client(kommunenummer="4601", name="t", public_key_pem="x", client_id="qs").user
+system = register_client(kommunenummer="4601", name="t", public_key_pem="x", client_id="qs").user
 with override_settings(ALLOW_SYNTHETIC_IDENTITY_NUMBERS=True):
-    case = services.create_paper_case(actor=system, kommunenummer="4601", fodselsnummer=persona_pid("familie-bergen"))
+    case = create_paper_case(actor=system, kommunenummer="4601", fodselsnummer=persona_pid("familie-bergen"))
 kontoutskrift = builders.dokument("Kontoutskrift", tilleggsinformasjon="Brukskonto",
     innsendelsesfrist=now + timedelta(days=2), dokumentreferanse="dok-1")
 document = builders.document(
@@ -38,7 +40,7 @@ document = builders.document(
     builders.utbetaling("u1", status=UtbetalingStatus.PLANLAGT_UTBETALING, belop=5250, beskrivelse="Livsopphold",
         forfallsdato=(now + timedelta(days=3)).date(), at=now - timedelta(minutes=30)),
 )
-services.report_case_events(actor=system, case=case, document=document)
+report_case_events(actor=system, case_id=case.id, document=document)
 print("NOTIFIED", notifications.notify_case(case.id))  # what the worker does after a report
 client = Client()
 client.force_login(case.owner)

@@ -19,9 +19,9 @@ from digisos.accounts.models import User
 from digisos.documents import conversion, permissions, services
 from digisos.documents.models import Document, Folder
 from digisos.exchange.models import Case
-from digisos.exchange.simulator import letter_pdf
-from digisos.exchange.soker import builders
-from digisos.exchange.soker.constants import SoknadsStatus
+from digisos.soker import builders
+from digisos.soker.constants import SoknadsStatus
+from digisos_simulator.simulator import letter_pdf
 from tests.factories import decision_events
 from tests.fixtures.exchange import upload_letter
 from tests.fixtures.personas import persona_pid
@@ -428,7 +428,7 @@ def test_a_file_the_applicant_put_among_the_letters_before_the_fix_is_not_shown_
     listed = [d["dokumentlagerDokumentId"] for d in bergen.get(f"/saker/{case.id}/filer").json()]
     assert listed == [letter_id]
     client.force_login(make_actor("caseworker", case.owner))
-    page = client.get(reverse("exchange:case", args=[case.id]))
+    page = client.get(reverse("inbox:case", args=[case.id]))
     assert page.status_code == 200
     html = page.content.decode()
     assert reverse("documents:download", args=[letter_id]) in html

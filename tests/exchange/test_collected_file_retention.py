@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 from django.core.files.storage import storages
 
-from digisos.exchange import services
 from digisos.exchange.models import Case, DeliveredFile, Delivery
+from digisos.exchange.services.delivery import remove_collected_files
 from tests.fixtures.exchange import apply
 from tests.fixtures.personas import citizen
 
@@ -37,12 +37,12 @@ def test_collected_files_are_kept_for_the_set_days_then_deleted_and_a_download_s
     settings.EXCHANGE = {**settings.EXCHANGE, "COLLECTED_FILES_KEEP_DAYS": 30}
 
     # Within the period nothing goes, and the case system can fetch again.
-    assert services.remove_collected_files(now=collected.collected_at + timedelta(days=29)) == 0
+    assert remove_collected_files(now=collected.collected_at + timedelta(days=29)) == 0
     assert bergen.get(f"/leveranser/{collected.public_id}/filer/{files[0].id}").status_code == 200
 
     # After it, every encrypted copy of the collected delivery is gone from storage; the rows stay.
     later = collected.collected_at + timedelta(days=31)
-    assert services.remove_collected_files(now=later) == len(files)
+    assert remove_collected_files(now=later) == len(files)
     assert not any(storage.exists(f.storage_name) for f in files)
     assert DeliveredFile.objects.filter(delivery=collected, deleted_at=later).count() == len(files)
     response = bergen.get(f"/leveranser/{collected.public_id}/filer/{files[0].id}")
@@ -51,5 +51,5 @@ def test_collected_files_are_kept_for_the_set_days_then_deleted_and_a_download_s
 
     # A delivery not yet collected keeps its files however old it is, and a second run deletes nothing.
     assert all(storage.exists(f.storage_name) for f in waiting_files)
-    assert services.remove_collected_files(now=later + timedelta(days=365)) == 0
+    assert remove_collected_files(now=later + timedelta(days=365)) == 0
     assert Case.objects.filter(pk=collected.case_id).exists()

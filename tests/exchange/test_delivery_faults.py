@@ -16,9 +16,9 @@ from django.core.management import call_command
 from django.test import Client
 
 from digisos.core.models import AuditEntry
-from digisos.exchange import services
 from digisos.exchange.models import Delivery, Receiver
 from digisos.exchange.selectors import collect_deadline, overdue_deliveries
+from digisos.exchange.services.delivery import MAX_ATTEMPTS, resume_deliveries
 from tests.fixtures.exchange import apply, connect
 from tests.fixtures.personas import citizen
 
@@ -29,8 +29,8 @@ STALLING_WORKER = textwrap.dedent(
     """
     import os, sys, time, django
     django.setup()
-    from digisos.exchange import services
-    real = services.encrypt
+    from digisos.exchange.services import delivery
+    real = delivery.encrypt
     calls = []
     def stalling(data, key):
         calls.append(1)
@@ -38,17 +38,17 @@ STALLING_WORKER = textwrap.dedent(
             open(sys.argv[1], "w").close()
             time.sleep(120)
         return real(data, key)
-    services.encrypt = stalling
+    delivery.encrypt = stalling
     from django.core.management import call_command
-    services.resume_deliveries()
+    delivery.resume_deliveries()
     call_command("db_worker", "--batch", "--interval", "0.1")
     """
 )
 WORKER = "import django; django.setup()\n" + textwrap.dedent(
     """
     from django.core.management import call_command
-    from digisos.exchange import services
-    services.resume_deliveries()
+    from digisos.exchange.services.delivery import resume_deliveries
+    resume_deliveries()
     call_command("db_worker", "--batch", "--interval", "0.1")
     """
 )
@@ -138,19 +138,19 @@ def test_failures_back_off_then_give_up_and_overdue_deliveries_are_raised(
     delivery = Delivery.objects.get(case__application=application)
     assert delivery.status == "waiting" and delivery.attempts == 1
     delays = [_delay(delivery.next_attempt_at, before, after)]
-    assert services.resume_deliveries() == 0  # not due yet
-    for _ in range(services.MAX_ATTEMPTS - 1):
+    assert resume_deliveries() == 0  # not due yet
+    for _ in range(MAX_ATTEMPTS - 1):
         Delivery.objects.filter(pk=delivery.pk).update(
             next_attempt_at=datetime.now(UTC) - timedelta(seconds=1)
         )
         before = datetime.now(UTC)
-        assert services.resume_deliveries() == 1
+        assert resume_deliveries() == 1
         after = datetime.now(UTC)
         delivery.refresh_from_db()
         if delivery.next_attempt_at is not None:
             delays.append(_delay(delivery.next_attempt_at, before, after))
     # Each failed attempt waits twice as long as the one before, from two minutes up to an hour.
-    expected = [2, 4, 8, 16, 32] + [60] * (services.MAX_ATTEMPTS - 6)
+    expected = [2, 4, 8, 16, 32] + [60] * (MAX_ATTEMPTS - 6)
     assert len(delays) == len(expected)
     for attempt, ((shortest, longest), minutes) in enumerate(zip(delays, expected, strict=True), start=1):
         assert shortest <= timedelta(minutes=minutes) <= longest, (
@@ -159,7 +159,7 @@ def test_failures_back_off_then_give_up_and_overdue_deliveries_are_raised(
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts, delivery.next_attempt_at) == (
         "failed",
-        services.MAX_ATTEMPTS,
+        MAX_ATTEMPTS,
         None,
     )
 

@@ -9,10 +9,11 @@ from django.core import mail
 
 from digisos.documents import services as documents
 from digisos.documents.models import Folder
-from digisos.exchange import services
 from digisos.exchange.models import Case, Delivery, Receiver
-from digisos.exchange.simulator import decrypt
-from digisos.exchange.soker.constants import EventType
+from digisos.exchange.services.delivery import send_ettersendelse
+from digisos.inbox.services import notify_inboxes
+from digisos.soker.constants import EventType
+from digisos_simulator.simulator import decrypt
 from tests.documents import corpus
 from tests.fixtures.exchange import apply
 from tests.fixtures.personas import citizen
@@ -41,7 +42,7 @@ def test_ettersendelse_is_delivered_with_its_vedlegg_json_and_cover_pdf(
         }
     ]
     with django_capture_on_commit_callbacks(execute=True):
-        delivery = services.send_ettersendelse(actor=case.owner, case=case, folder=folder, vedlegg=vedlegg)
+        delivery = send_ettersendelse(actor=case.owner, case_id=case.id, folder_id=folder.id, vedlegg=vedlegg)
     delivery.refresh_from_db()
     assert delivery.status == "available" and delivery.nav_ekstern_ref_id == f"{application.id}0001"
 
@@ -71,15 +72,15 @@ def test_inbox_mail_at_most_every_eight_hours_without_personal_data(
         application = apply(client, kari, upload=False)
     assert Delivery.objects.get(case__application=application).status == "available"
     now = datetime.now(UTC) + timedelta(minutes=1)
-    assert services.notify_inboxes(now=now) == 1
+    assert notify_inboxes(now=now) == 1
     message = mail.outbox[0]
     assert message.to == ["innboks@oslo.kommune.example"] and "/innboks/" in message.body
     text = message.subject + message.body
     for private in (kari.pid, application.reference, "Kari", str(application.id)):
         assert private not in text
     # Nothing new, or too soon after the last mail: no mail.
-    assert services.notify_inboxes(now=now + timedelta(hours=1)) == 0
+    assert notify_inboxes(now=now + timedelta(hours=1)) == 0
     Delivery.objects.update(available_at=now + timedelta(hours=2))
-    assert services.notify_inboxes(now=now + timedelta(hours=3)) == 0
-    assert services.notify_inboxes(now=now + timedelta(hours=8, minutes=1)) == 1
+    assert notify_inboxes(now=now + timedelta(hours=3)) == 0
+    assert notify_inboxes(now=now + timedelta(hours=8, minutes=1)) == 1
     assert len(mail.outbox) == 2

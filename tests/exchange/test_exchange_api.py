@@ -14,11 +14,11 @@ from django.test import Client
 from digisos.application.filformat_validation import soknad_errors
 from digisos.core.models import AuditEntry
 from digisos.exchange.models import Case, Delivery
-from digisos.exchange.simulator import decrypt, letter_pdf
-from digisos.exchange.soker import builders
-from digisos.exchange.soker.constants import EventType, SoknadsStatus
 from digisos.municipalities.models import ServiceConfiguration
 from digisos.registers.adapters.local import load_population
+from digisos.soker import builders
+from digisos.soker.constants import EventType, SoknadsStatus
+from digisos_simulator.simulator import decrypt, letter_pdf
 from tests.factories import decision_events
 from tests.fixtures.documents import openssl_decrypt
 from tests.fixtures.exchange import apply, token_for

@@ -6,9 +6,9 @@ import json
 import pytest
 
 from digisos.exchange.models import Case
-from digisos.exchange.soker import builders
-from digisos.exchange.soker.constants import SoknadsStatus
 from digisos.registers.adapters.local import load_population
+from digisos.soker import builders
+from digisos.soker.constants import SoknadsStatus
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data", "document_settings")]
 

@@ -26,7 +26,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from digisos.exchange.models import Case, Delivery
-from digisos.exchange.simulator import GRANT_TYPE, letter_pdf
+from digisos_simulator.simulator import GRANT_TYPE, letter_pdf
 from tests.fixtures.exchange import ExchangeApi, apply, connect, signer, token_for, upload_letter
 from tests.fixtures.personas import citizen, persona_pid
 

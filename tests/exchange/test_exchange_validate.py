@@ -14,9 +14,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
 
-from digisos.exchange.simulator import SYSTEM
-from digisos.exchange.soker import builders
-from digisos.exchange.soker.constants import EventType, SoknadsStatus
+from digisos.soker import builders
+from digisos.soker.constants import EventType, SoknadsStatus
+from digisos_simulator.simulator import SYSTEM
 from tests.fixtures.exchange import apply
 from tests.fixtures.personas import citizen
 

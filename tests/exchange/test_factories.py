@@ -7,8 +7,8 @@ import pytest
 
 from digisos.application.models import Application
 from digisos.exchange.models import Delivery
-from digisos.exchange.soker.constants import SENDT, SoknadsStatus, UtbetalingStatus
-from digisos.exchange.soker.fold import fold
+from digisos.soker.constants import SENDT, SoknadsStatus, UtbetalingStatus
+from digisos.soker.fold import fold
 from tests.factories import ApplicationFactory, CaseFactory, DeliveryFactory, LetterFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data", "document_settings")]

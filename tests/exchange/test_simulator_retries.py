@@ -10,7 +10,7 @@ import requests
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from digisos.exchange.simulator import ExchangeError, FagsystemClient
+from digisos_simulator.simulator import ExchangeError, FagsystemClient
 
 
 @pytest.fixture(scope="module")

@@ -4,8 +4,8 @@ from datetime import UTC, date, datetime, timedelta
 
 from hypothesis import strategies as st
 
-from digisos.exchange.soker import builders
-from digisos.exchange.soker import constants as soker
+from digisos.soker import builders
+from digisos.soker import constants as soker
 
 BASE = datetime(2026, 11, 1, 8, 0, tzinfo=UTC)
 REFS = st.sampled_from(["sak-1", "sak-2", "default"])

@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from digisos.exchange.soker import builders
-from digisos.exchange.soker.constants import (
+from digisos.soker import builders
+from digisos.soker.constants import (
     SENDT,
     EventType,
     KravStatus,
@@ -16,7 +16,7 @@ from digisos.exchange.soker.constants import (
     UtbetalingStatus,
     Utfall,
 )
-from digisos.exchange.soker.fold import fold
+from digisos.soker.fold import fold
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 SENT = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)

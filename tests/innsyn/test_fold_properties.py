@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from digisos.exchange.soker.constants import SENDT, SoknadsStatus
-from digisos.exchange.soker.fold import fold
 from digisos.exchange.validation import soker_violations
+from digisos.soker.constants import SENDT, SoknadsStatus
+from digisos.soker.fold import fold
 from tests.innsyn.strategies import documents
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)

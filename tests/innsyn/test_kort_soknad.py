@@ -10,9 +10,11 @@ from django.utils import timezone
 
 from digisos.application.filformat_validation import soknad_errors, vedlegg_errors
 from digisos.application.models import Application
-from digisos.exchange import services as exchange
-from digisos.exchange.soker import builders
-from digisos.exchange.soker.constants import EventType, SoknadsStatus, UtbetalingStatus
+from digisos.exchange.services.clients import register_client
+from digisos.exchange.services.delivery import create_paper_case
+from digisos.exchange.services.reporting import report_case_events
+from digisos.soker import builders
+from digisos.soker.constants import EventType, SoknadsStatus, UtbetalingStatus
 from tests.application.test_application_flow import ANSWERS
 from tests.documents import corpus
 from tests.fixtures.personas import citizen, persona_pid
@@ -21,12 +23,10 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data", "
 
 
 def earlier_case_with_payment(key: str, kommunenummer: str, *, status: str, days: int) -> None:
-    system = exchange.register_client(
+    system = register_client(
         kommunenummer=kommunenummer, name="t", public_key_pem="x", client_id=f"c{kommunenummer}"
     ).user
-    case = exchange.create_paper_case(
-        actor=system, kommunenummer=kommunenummer, fodselsnummer=persona_pid(key)
-    )
+    case = create_paper_case(actor=system, kommunenummer=kommunenummer, fodselsnummer=persona_pid(key))
     when = timezone.localdate() + timedelta(days=days)
     payment = {
         "type": EventType.UTBETALING,
@@ -46,7 +46,7 @@ def earlier_case_with_payment(key: str, kommunenummer: str, *, status: str, days
         payment,
         avsender={"systemnavn": "t", "systemversjon": "1"},
     )
-    exchange.report_case_events(actor=system, case=case, document=document)
+    report_case_events(actor=system, case_id=case.id, document=document)
 
 
 def start(client, key: str) -> Application:

@@ -12,12 +12,12 @@ import pytest
 from django.core.management import call_command
 
 from digisos.accounts.models import User
-from digisos.exchange import services
 from digisos.exchange.models import CaseState
-from digisos.exchange.soker import builders
-from digisos.exchange.soker.constants import EventType, SoknadsStatus
+from digisos.exchange.services.delivery import create_paper_case
 from digisos.innsyn.models import Notification
 from digisos.registers.adapters.local import load_population
+from digisos.soker import builders
+from digisos.soker.constants import EventType, SoknadsStatus
 from tests.exchange.test_delivery_faults import ROOT, worker_env
 
 # Stores the report given on the command line, and dies by SIGKILL as soon as the report's transaction has
@@ -27,7 +27,7 @@ REPORTER = "import django; django.setup()\n" + textwrap.dedent(
     import json, os, signal, sys
     from django.db.backends.base.base import BaseDatabaseWrapper
     from digisos.accounts.models import User
-    from digisos.exchange import services
+    from digisos.exchange.services.reporting import report_case_events
     from digisos.exchange.models import Case
 
     case = Case.objects.get(pk=sys.argv[1])
@@ -38,7 +38,7 @@ REPORTER = "import django; django.setup()\n" + textwrap.dedent(
         os.kill(os.getpid(), signal.SIGKILL)
 
     BaseDatabaseWrapper.run_and_clear_commit_hooks = killed
-    services.report_case_events(actor=actor, case=case, document=document)
+    report_case_events(actor=actor, case_id=case.id, document=document)
     """
 )
 WORKER = "import django; django.setup()\n" + textwrap.dedent(
@@ -75,7 +75,7 @@ def test_a_report_whose_process_dies_right_after_commit_still_notifies_and_notes
     call_command("load_demo_service_flags", verbosity=0)
     pid = next(p["pid"] for p in load_population().values() if p["key"] == "familie-bergen")
     system = User.objects.create(username="fagsystem-test", kind=User.Kind.SYSTEM)
-    case = services.create_paper_case(actor=system, kommunenummer="4601", fodselsnummer=pid)
+    case = create_paper_case(actor=system, kommunenummer="4601", fodselsnummer=pid)
     deadline = datetime.now(UTC).replace(microsecond=0) + timedelta(days=10)
     document = request_without_letter(deadline)
     env = worker_env(postgres_cluster, settings, document_settings)

@@ -11,10 +11,10 @@ from django.urls import reverse
 from tools.pgcluster import _free_port
 
 from digisos.exchange.models import Case
-from digisos.exchange.soker import builders
-from digisos.exchange.soker.constants import EventType, SoknadsStatus
 from digisos.innsyn import notifications
 from digisos.innsyn.models import Notification
+from digisos.soker import builders
+from digisos.soker.constants import EventType, SoknadsStatus
 from tests.fixtures.exchange import apply, upload_letter
 from tests.fixtures.personas import citizen, persona_pid
 

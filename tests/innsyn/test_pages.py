@@ -11,11 +11,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from digisos.application.services import start_application
-from digisos.exchange import services as exchange
 from digisos.exchange.models import Case, Delivery
-from digisos.exchange.soker import builders
-from digisos.exchange.soker.constants import EventType, SoknadsStatus, UtbetalingStatus, Utfall
+from digisos.exchange.services.clients import register_client
+from digisos.exchange.services.delivery import create_paper_case
 from digisos.municipalities.models import ServiceConfiguration
+from digisos.soker import builders
+from digisos.soker.constants import EventType, SoknadsStatus, UtbetalingStatus, Utfall
 from tests.documents import corpus
 from tests.fixtures.exchange import apply, upload_letter
 from tests.fixtures.personas import citizen, persona_pid
@@ -168,12 +169,8 @@ def test_a_file_over_the_size_limit_gets_the_plain_size_message(client, sofie_ca
 
 
 def test_mine_soknader_lists_every_case_across_municipalities_with_paper_ones(client, sofie_case):
-    system = exchange.register_client(
-        kommunenummer="5501", name="t", public_key_pem="x", client_id="paper"
-    ).user
-    exchange.create_paper_case(
-        actor=system, kommunenummer="5501", fodselsnummer=persona_pid("familie-bergen")
-    )
+    system = register_client(kommunenummer="5501", name="t", public_key_pem="x", client_id="paper").user
+    create_paper_case(actor=system, kommunenummer="5501", fodselsnummer=persona_pid("familie-bergen"))
     html = client.get(reverse("innsyn:mine")).content.decode()
     assert (
         sofie_case.application.reference in html
@@ -228,13 +225,9 @@ def test_query_counts_do_not_grow_with_events_or_cases(client, sofie_case):
 
     mine = reverse("innsyn:mine")
     one = _queries(client, mine)
-    system = exchange.register_client(
-        kommunenummer="5501", name="t", public_key_pem="x", client_id="paper"
-    ).user
+    system = register_client(kommunenummer="5501", name="t", public_key_pem="x", client_id="paper").user
     for _ in range(5):
-        exchange.create_paper_case(
-            actor=system, kommunenummer="5501", fodselsnummer=persona_pid("familie-bergen")
-        )
+        create_paper_case(actor=system, kommunenummer="5501", fodselsnummer=persona_pid("familie-bergen"))
     assert _queries(client, mine) == one
 
 

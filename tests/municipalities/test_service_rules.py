@@ -10,7 +10,9 @@ from itertools import product
 
 import pytest
 
-from digisos.exchange import services as exchange
+from digisos.exchange.errors import ExchangeRefused
+from digisos.exchange.services.delivery import _check_can_receive
+from digisos.exchange.services.reporting import check_can_update
 from digisos.innsyn.selectors import Visibility
 from digisos.municipalities.models import (
     Municipality,
@@ -71,12 +73,10 @@ def test_every_reader_follows_the_rules(reference_data, flags):
     assert (visibility.can_send_documents, visibility.shows_case) == (accepts, shows)
 
     # The exchange: documents are refused unless accepted, reports unless status is shown.
-    _assert_refused(
-        lambda: exchange._check_can_receive("0301"), refused=not accepts, code="receiving_disabled"
-    )
+    _assert_refused(lambda: _check_can_receive("0301"), refused=not accepts, code="receiving_disabled")
     paused = flags["can_update_status"] and flags["updates_temporarily_disabled"]
     _assert_refused(
-        lambda: exchange.check_can_update("0301"),
+        lambda: check_can_update("0301"),
         refused=not shows,
         code="updates_temporarily_disabled" if paused else "updates_not_enabled",
     )
@@ -89,14 +89,14 @@ def test_a_municipality_without_a_configuration_offers_nothing(reference_data):
 
     assert not municipality.accepts_applications and not municipality.shows_status
     assert not Municipality.objects.filter(pk="0301").filter(accepts_applications_q("service")).exists()
-    _assert_refused(lambda: exchange._check_can_receive("0301"), refused=True, code="receiving_disabled")
-    _assert_refused(lambda: exchange.check_can_update("0301"), refused=True, code="updates_not_enabled")
+    _assert_refused(lambda: _check_can_receive("0301"), refused=True, code="receiving_disabled")
+    _assert_refused(lambda: check_can_update("0301"), refused=True, code="updates_not_enabled")
 
 
 def _assert_refused(call, *, refused: bool, code: str) -> None:
     if not refused:
         call()
         return
-    with pytest.raises(exchange.ExchangeRefused) as raised:
+    with pytest.raises(ExchangeRefused) as raised:
         call()
     assert raised.value.code == code

@@ -17,12 +17,11 @@ from digisos.documents.models import Folder
 from digisos.municipalities.selectors import DigitalStatus, digital_status, offices_of, route_to_office
 from digisos.registers import selectors as registers
 
-from . import eligibility, filformat, pdf
+from . import eligibility, filformat, pdf, submission
 from .filformat_validation import soknad_errors, vedlegg_errors
 from .models import Application, RequirementDocument
 from .requirements import documentation_requirements
 from .selectors import ADULT_AGE, amounts_of, delivered_earlier_of, files_by_requirement, sent_last_24h
-from .signals import application_sent
 
 log = structlog.get_logger(__name__)
 
@@ -263,8 +262,9 @@ def send_application(*, actor: User, application_id: Any) -> SendResult:
         documents.release_to_municipality(
             folder=application.folder, kommunenummer=application.municipality_id
         )
-        # The exchange makes it a case and enqueues its delivery, in this same transaction.
-        application_sent.send(sender=Application, application=application)
+        # The exchange (the registered submission backend) makes it a case and enqueues its delivery, in this
+        # same transaction: marked sent and receivable by the municipality together, or neither.
+        submission.backend().submit(application_id=application.id)
         record_audit(
             actor=actor,
             action="application.send",

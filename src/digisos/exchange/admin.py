@@ -109,14 +109,15 @@ class ReceiverAdmin(admin.ModelAdmin):
         return ["municipality", "inbox_notified_at"] if obj else ["inbox_notified_at"]
 
     def save_model(self, request: HttpRequest, obj: Receiver, form: ReceiverForm, change: bool) -> None:
-        from . import services  # loaded when an operator saves, not when Django starts (bench/startup.py)
+        # Loaded when an operator saves, not when Django starts (bench/startup.py).
+        from .services import clients
 
         # Through the services, so every change is audited with before and after (certificate fingerprints).
         if change:
             changes = {name: form.cleaned_data[name] for name in form.changed_data if name in RECEIVER_FIELDS}
-            services.change_receiver(actor=request.user, receiver=obj, **changes)
+            clients.change_receiver(actor=request.user, receiver=obj, **changes)
         else:
-            services.register_receiver(
+            clients.register_receiver(
                 actor=request.user,
                 kommunenummer=form.cleaned_data["municipality"].pk,
                 **{name: form.cleaned_data[name] for name in RECEIVER_FIELDS},
@@ -174,7 +175,8 @@ class ApiClientAdmin(admin.ModelAdmin):
     form = ApiClientForm
 
     def save_model(self, request: HttpRequest, obj: ApiClient, form: ApiClientForm, change: bool) -> None:
-        from . import services  # loaded when an operator saves, not when Django starts (bench/startup.py)
+        # Loaded when an operator saves, not when Django starts (bench/startup.py).
+        from .services import clients
 
         # Through the services, so every change is audited with before and after (key fingerprints); a new
         # client gets its service user there.
@@ -184,11 +186,11 @@ class ApiClientAdmin(admin.ModelAdmin):
             changes = {
                 name: value for name, value in values.items() if CLIENT_FORM_FIELD.get(name, name) in changed
             }
-            services.change_client(actor=request.user, client=obj, **changes)
+            clients.change_client(actor=request.user, client=obj, **changes)
         else:
             values = _client_values(form)
             values["kommunenummer"] = values.pop("municipality_id")
-            created = services.register_client(actor=request.user, **values)
+            created = clients.register_client(actor=request.user, **values)
             obj.pk, obj.user_id = created.pk, created.user_id
             obj._state.adding = False
 

@@ -25,9 +25,12 @@ from pydantic import Field
 from digisos.accounts.models import User
 from digisos.municipalities.selectors import digital_status
 
-from . import selectors, services
+from . import errors, selectors
+from .errors import ExchangeRefused
 from .models import SCOPES, Case, Delivery
-from .services import ExchangeRefused
+from .services.delivery import acknowledge, create_paper_case
+from .services.letters import store_letter
+from .services.reporting import report_case_events
 from .tokens import Grant, GrantRefused, grant_of_access_token, issue_access_token, system_username
 from .validation import InvalidJson, parse_json
 
@@ -318,9 +321,7 @@ def fil(request: HttpRequest, leveranse_id: uuid.UUID, fil_id: uuid.UUID):
     if file is None:
         raise HttpError(404, f"Fant ingen fil {fil_id} i leveransen.")
     if file.deleted_at is not None:
-        raise ExchangeRefused(
-            410,
-            "file_deleted",
+        raise errors.DeliveredFileDeleted(
             f"Filen {fil_id} ble slettet {file.deleted_at:%Y-%m-%d}, etter at leveransen var hentet og kvittert.",
         )
     with storages["documents"].open(file.storage_name, "rb") as handle:
@@ -344,7 +345,7 @@ class Kvittering(Schema):
     summary="Kvitter for mottak (trygt å gjenta)",
 )
 def kvittering(request: HttpRequest, leveranse_id: uuid.UUID):
-    delivery = services.acknowledge(actor=_user(request), delivery=_delivery(request, leveranse_id))
+    delivery = acknowledge(actor=_user(request), delivery_id=_delivery(request, leveranse_id).pk)
     return 200, Kvittering(id=delivery.public_id, status=delivery.status, mottatt=delivery.collected_at)
 
 
@@ -422,7 +423,7 @@ class NyPapirsak(Schema):
     summary="Registrer en sak for en søknad som kom på papir",
 )
 def ny_papirsak(request: HttpRequest, body: NyPapirsak):
-    case = services.create_paper_case(
+    case = create_paper_case(
         actor=_user(request),
         kommunenummer=_kommune(request),
         fodselsnummer=body.fodselsnummer,
@@ -452,8 +453,9 @@ class Lagret(Schema):
 )
 def digisos_soker(request: HttpRequest, digisos_id: uuid.UUID, document: Body[dict[str, Any]]):
     # The service locks the case by id and municipality in one query; another municipality's case is 404.
-    case = Case(id=digisos_id, municipality_id=_kommune(request))
-    result = services.report_case_events(actor=_user(request), case=case, document=document)
+    result = report_case_events(
+        actor=_user(request), case_id=digisos_id, kommunenummer=_kommune(request), document=document
+    )
     case = result.case
     return 200, Lagret(
         fiksDigisosId=case.id,
@@ -491,8 +493,8 @@ def last_opp_brev(request: HttpRequest, digisos_id: uuid.UUID, filer: File[list[
     for index, upload in enumerate(filer):
         data = upload.read()
         stored.append(
-            services.store_letter(
-                actor=user, case=case, name=upload.name or "brev.pdf", data=data, field=f"filer/{index}"
+            store_letter(
+                actor=user, case_id=case.id, name=upload.name or "brev.pdf", data=data, field=f"filer/{index}"
             )
         )
     return 200, [_dokument(d) for d in stored]
@@ -533,11 +535,37 @@ def _error_response(
     return api.create_response(request, {"detail": detail, "code": code, "errors": errors}, status=status)
 
 
+# The HTTP edge of the exchange's domain errors (exchange/errors.py): the services refuse, this says how the
+# API answers. A refusal without its own entry answers as its nearest listed base class.
+STATUS_OF: dict[type[ExchangeRefused], int] = {
+    ExchangeRefused: 400,
+    errors.CaseNotFound: 404,
+    errors.InvalidReport: 400,
+    errors.OlderReport: 409,
+    errors.UpdatesNotEnabled: 403,
+    errors.UpdatesPaused: 409,
+    errors.InvalidFodselsnummer: 400,
+    errors.UnknownOffice: 400,
+    errors.ReceivingPaused: 409,
+    errors.DeliveryNotAvailable: 409,
+    errors.DeliveredFileDeleted: 410,
+    errors.NotPdf: 415,
+    errors.LetterRefused: 400,
+    # Too large is 413, as for any request body over its limit.
+    errors.LetterTooLarge: 413,
+    errors.LetterNotAllowed: 403,
+}
+
+
+def _status_of(exc: ExchangeRefused) -> int:
+    return next(STATUS_OF[kind] for kind in type(exc).__mro__ if kind in STATUS_OF)
+
+
 @api.exception_handler(ExchangeRefused)
 def refused(request: HttpRequest, exc: ExchangeRefused) -> HttpResponse:
     return _error_response(
         request,
-        status=exc.status,
+        status=_status_of(exc),
         code=exc.code,
         detail=exc.message,
         errors=[v.as_dict() for v in exc.violations],

@@ -1,4 +1,4 @@
-from typing import Any
+import uuid
 
 from django.apps import AppConfig
 
@@ -8,16 +8,20 @@ class ExchangeConfig(AppConfig):
     label = "exchange"
 
     def ready(self) -> None:
-        # A sent application becomes a case with a delivery in the same transaction (application → exchange
-        # would point the wrong way on the module map, so application announces and exchange listens).
-        from digisos.application.signals import application_sent
+        # A sent application becomes a case with a delivery in send_application's transaction. application is
+        # below exchange on the module map, so it declares the port and exchange fills it in here
+        # (digisos.application.submission explains why a port rather than a signal).
+        from digisos.application import submission
 
-        application_sent.connect(_case_for_application, dispatch_uid="exchange.case_for_application")
+        submission.register(ExchangeSubmission())
 
 
-def _case_for_application(sender: Any, **kwargs: Any) -> None:
-    # services (with the PDF, encryption and token libraries behind it) loads on the first sent application, not
-    # in every process that starts Django (manage.py commands, the worker, tests).
-    from . import services
+class ExchangeSubmission:
+    """application's submission backend: the case and its delivery (services.delivery.submit_application)."""
 
-    services.on_application_sent(sender, **kwargs)
+    def submit(self, *, application_id: uuid.UUID) -> None:
+        # services (with the PDF, encryption and token libraries behind it) loads on the first sent application,
+        # not in every process that starts Django (manage.py commands, the worker, tests).
+        from .services.delivery import submit_application
+
+        submit_application(application_id=application_id)

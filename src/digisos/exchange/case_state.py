@@ -15,9 +15,9 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from .soker.constants import UtbetalingStatus
-from .soker.fold import APPLICATION_TASK_DAYS, CaseView, fold
-from .soker.serialise import view_from_json, view_to_json
+from digisos.soker.constants import UtbetalingStatus
+from digisos.soker.fold import APPLICATION_TASK_DAYS, CaseView, fold
+from digisos.soker.serialise import view_from_json, view_to_json
 
 # Any instant serves when the case has no sent_at: the clock then changes nothing in the fold.
 _NO_CLOCK = datetime(1970, 1, 1, tzinfo=UTC)

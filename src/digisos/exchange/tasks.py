@@ -1,30 +1,25 @@
 from django_tasks import task
 
-from . import services
+from .services import clients, delivery
 
 
 @task()
 def deliver(delivery_id: int) -> str:
-    return services.deliver(delivery_id=delivery_id)
+    return delivery.deliver(delivery_id=delivery_id)
 
 
 @task()
 def resume_deliveries() -> int:
     """Retries due, and deliveries whose worker died mid-way."""
-    return services.resume_deliveries()
+    return delivery.resume_deliveries()
 
 
 @task()
 def remove_spent_assertions() -> int:
-    return services.remove_spent_assertions()
-
-
-@task()
-def notify_inboxes() -> int:
-    return services.notify_inboxes()
+    return clients.remove_spent_assertions()
 
 
 @task()
 def remove_collected_files() -> int:
     """Retention: encrypted copies of deliveries collected long enough ago."""
-    return services.remove_collected_files()
+    return delivery.remove_collected_files()

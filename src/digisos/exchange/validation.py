@@ -8,8 +8,8 @@ of that format in `soker.validation`; they are re-exported here for the callers 
 import json
 from typing import Any, Literal, get_args
 
-from .soker.constants import EVENT_TYPES
-from .soker.validation import (
+from digisos.soker.constants import EVENT_TYPES
+from digisos.soker.validation import (
     SOKER_FIELDS,
     Violation,
     log_unknown_event_types,

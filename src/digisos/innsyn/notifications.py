@@ -18,8 +18,8 @@ from django.utils import timezone
 
 from digisos.exchange.case_state import current_view
 from digisos.exchange.models import Case
-from digisos.exchange.soker.fold import CaseView
 from digisos.registers.selectors import notification_contact
+from digisos.soker.fold import CaseView
 
 from .adapters.sms import gateway
 from .models import Notification

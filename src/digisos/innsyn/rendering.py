@@ -19,7 +19,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
-from digisos.exchange.soker.constants import (
+from digisos.soker.constants import (
     SENDT,
     SOKNADS_STATUSES,
     SaksStatus,
@@ -27,8 +27,8 @@ from digisos.exchange.soker.constants import (
     UtbetalingStatus,
     Utfall,
 )
-from digisos.exchange.soker.fold import Letter, Payment, Task, TimelineEntry
-from digisos.exchange.soker.labels import STATUS_LABELS
+from digisos.soker.fold import Letter, Payment, Task, TimelineEntry
+from digisos.soker.labels import STATUS_LABELS
 
 
 def _render(request: HttpRequest | None, name: str, **context: Any) -> SafeString:

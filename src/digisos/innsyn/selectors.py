@@ -22,9 +22,9 @@ from digisos.application.requirements import documentation_requirements
 from digisos.documents.models import Document
 from digisos.exchange import case_state
 from digisos.exchange.models import Case, CaseState, Delivery
-from digisos.exchange.soker.constants import SENDT
-from digisos.exchange.soker.fold import DONE, NOT_PROCESSED, CaseView, Task
 from digisos.municipalities.models import Municipality, NavOffice, shows_status_q
+from digisos.soker.constants import SENDT
+from digisos.soker.fold import DONE, NOT_PROCESSED, CaseView, Task
 
 from .models import Notification
 

@@ -5,9 +5,10 @@ from dataclasses import dataclass
 from digisos.accounts.models import User
 from digisos.documents import services as documents
 from digisos.documents.models import Document, Folder
-from digisos.exchange import services as exchange
+from digisos.exchange.errors import ExchangeRefused
 from digisos.exchange.models import Case, Delivery
-from digisos.exchange.soker.fold import Task
+from digisos.exchange.services.delivery import send_ettersendelse
+from digisos.soker.fold import Task
 
 # Documents sent on the applicant's own initiative, not answering a request.
 OWN_INITIATIVE = ("annet", "annet")
@@ -38,10 +39,13 @@ def send_documents(
         documents.delete_folder(actor=actor, folder=folder)
         return SendResult(delivery=None, refused=outcome.refused)
     try:
-        delivery = exchange.send_ettersendelse(
-            actor=actor, case=case, folder=folder, vedlegg=[_vedlegg_entry(task, outcome.accepted)]
+        delivery = send_ettersendelse(
+            actor=actor,
+            case_id=case.id,
+            folder_id=folder.id,
+            vedlegg=[_vedlegg_entry(task, outcome.accepted)],
         )
-    except exchange.ExchangeRefused as refused:
+    except ExchangeRefused as refused:
         documents.delete_folder(actor=actor, folder=folder)
         raise SendRefused("receiving_disabled") from refused
     return SendResult(delivery=delivery, refused=outcome.refused)

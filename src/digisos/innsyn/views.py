@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from digisos.exchange.soker.constants import UtbetalingStatus
-from digisos.exchange.soker.fold import CaseView
+from digisos.soker.constants import UtbetalingStatus
+from digisos.soker.fold import CaseView
 
 from . import selectors, services
 

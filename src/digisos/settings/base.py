@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "digisos.documents",
     "digisos.application",
     "digisos.exchange",
+    "digisos.inbox",
     "digisos.innsyn",
 ]
 
@@ -234,7 +235,8 @@ PERIODIC_TASKS = {
         "task": "digisos.exchange.tasks.remove_spent_assertions",
         "every_minutes": 60,
     },
-    "exchange.inbox_mail": {"task": "digisos.exchange.tasks.notify_inboxes", "every_minutes": 15},
+    # The name stays "exchange.inbox_mail" (the scheduler keeps its last run under it) though the task moved.
+    "exchange.inbox_mail": {"task": "digisos.inbox.tasks.notify_inboxes", "every_minutes": 15},
     "exchange.collected_files": {
         "task": "digisos.exchange.tasks.remove_collected_files",
         "every_minutes": 60,

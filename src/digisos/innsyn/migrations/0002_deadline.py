@@ -13,7 +13,7 @@ def note_existing_deadlines(apps, schema_editor):
         return
     from django.utils import timezone
 
-    from digisos.exchange.soker.fold import fold
+    from digisos.soker.fold import fold
 
     now = timezone.now()
     for case in cases.iterator(chunk_size=200):

@@ -2,9 +2,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from digisos.exchange import services
 from digisos.exchange.keys import UnreadableKey, certificate_fingerprint, public_key_fingerprint
 from digisos.exchange.models import Receiver
+from digisos.exchange.services.clients import register_client, register_receiver
 from digisos.municipalities.models import Municipality
 
 
@@ -48,12 +48,12 @@ class Command(BaseCommand):
                 raise CommandError(
                     f"Unreadable certificate or public key (PEM expected): {unreadable}"
                 ) from None
-            services.register_receiver(
+            register_receiver(
                 kommunenummer=kommunenummer,
                 channel=Receiver.Channel.API,
                 certificate_pem=certificate.read_text(),
             )
-            client = services.register_client(
+            client = register_client(
                 kommunenummer=kommunenummer,
                 name=name,
                 public_key_pem=client_public_key.read_text(),
@@ -61,7 +61,7 @@ class Command(BaseCommand):
             )
             self.stdout.write(f"{kommunenummer}: case system connected, client_id {client.client_id}")
         else:
-            services.register_receiver(
+            register_receiver(
                 kommunenummer=kommunenummer, channel=Receiver.Channel.INBOX, inbox_email=inbox_email
             )
             self.stdout.write(f"{kommunenummer}: manual inbox")

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from digisos.exchange.services import rebuild_case_states
+from digisos.exchange.services.reporting import rebuild_case_states
 
 
 class Command(BaseCommand):

@@ -9,9 +9,10 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .inbox import DEFAULT_SAKSREFERANSE
-from .soker.constants import SoknadsStatus, UtbetalingStatus, Utfall
-from .soker.labels import choices as status_choices
+from digisos.soker.constants import SoknadsStatus, UtbetalingStatus, Utfall
+from digisos.soker.labels import choices as status_choices
+
+from .services import DEFAULT_SAKSREFERANSE
 
 DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y"]
 

@@ -2,7 +2,7 @@ from django.urls import path
 
 from . import views
 
-app_name = "exchange"
+app_name = "inbox"
 
 urlpatterns = [
     path("", views.inbox, name="inbox"),

@@ -1,5 +1,5 @@
 """The manual inbox in the browser, for municipal caseworkers without a case system. Thin: every read goes
-through `selectors` and every write through one `inbox` action."""
+through `selectors` and every write through one action in `services`."""
 
 import uuid
 from collections.abc import Callable
@@ -17,14 +17,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from digisos.accounts.models import User
+from digisos.exchange.errors import ExchangeRefused
+from digisos.exchange.models import Case
 from digisos.municipalities.models import Municipality
 from digisos.municipalities.selectors import digital_status
 
-from . import inbox as actions
 from . import selectors
+from . import services as actions
 from .forms import DecisionForm, DocumentRequestForm, InboxForm, PaymentForm, ReceiveForm, StatusForm
-from .models import Case
-from .services import ExchangeRefused
 
 PAGE_SIZE = 50
 FORMS: dict[str, type[InboxForm]] = {
@@ -58,7 +58,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     municipality = Municipality.objects.filter(pk=user.municipality_id).values_list("name", flat=True).first()
     return render(
         request,
-        "exchange/inbox.html",
+        "inbox/inbox.html",
         {"page_obj": page, "municipality_name": municipality or user.municipality_id},
     )
 
@@ -87,7 +87,7 @@ def _render_case(request: HttpRequest, case: Case, failed: InboxForm | None = No
         "forms": forms,
         "failed": failed,
     }
-    return render(request, "exchange/case.html", context)
+    return render(request, "inbox/case.html", context)
 
 
 @caseworker_required
@@ -111,7 +111,7 @@ def _act(
             form.add_error(None, _refusal_text(refused))
         else:
             messages.success(request, message)
-            return redirect("exchange:case", found.id)
+            return redirect("inbox:case", found.id)
     return _render_case(request, found, failed=form)
 
 
@@ -122,8 +122,8 @@ def _refusal_text(refused: ExchangeRefused) -> str:
 
 
 def _mark_received(actor: User, case: Case, data: dict[str, Any]) -> str:
-    outcome = actions.mark_received(actor=actor, case=case)
-    if not outcome.status_stored and not selectors.has_received(case):
+    outcome = actions.mark_received(actor=actor, case_id=case.id)
+    if not outcome.status_stored and not selectors.has_received(case.id):
         return _(
             "Søknaden er markert som mottatt. Kommunen viser ikke status på nett nå, så søkeren får ikke "
             "beskjed om dette på nett."
@@ -132,14 +132,14 @@ def _mark_received(actor: User, case: Case, data: dict[str, Any]) -> str:
 
 
 def _set_status(actor: User, case: Case, data: dict[str, Any]) -> str:
-    actions.set_status(actor=actor, case=case, status=data["status"])
+    actions.set_status(actor=actor, case_id=case.id, status=data["status"])
     return _("Statusen er lagret. Søkeren ser den på nett.")
 
 
 def _request_documents(actor: User, case: Case, data: dict[str, Any]) -> str:
     actions.request_documents(
         actor=actor,
-        case=case,
+        case_id=case.id,
         dokumenttype=data["dokumenttype"],
         tilleggsinformasjon=data["tilleggsinformasjon"],
         frist=data["frist"],
@@ -153,7 +153,7 @@ def _request_documents(actor: User, case: Case, data: dict[str, Any]) -> str:
 def _record_decision(actor: User, case: Case, data: dict[str, Any]) -> str:
     actions.record_decision(
         actor=actor,
-        case=case,
+        case_id=case.id,
         utfall=data["utfall"],
         letter=data["vedtaksbrev"],
         saksreferanse=data["saksreferanse"],
@@ -164,7 +164,7 @@ def _record_decision(actor: User, case: Case, data: dict[str, Any]) -> str:
 def _record_payment(actor: User, case: Case, data: dict[str, Any]) -> str:
     actions.record_payment(
         actor=actor,
-        case=case,
+        case_id=case.id,
         belop=data["belop"],
         beskrivelse=data["beskrivelse"],
         forfallsdato=data["forfallsdato"],

@@ -17,16 +17,17 @@ from digisos.accounts.models import User
 from digisos.application.models import Application
 from digisos.core.models import AuditEntry
 from digisos.documents.models import Folder
-from digisos.exchange import inbox, selectors
 from digisos.exchange.models import Case, Delivery
-from digisos.exchange.soker import builders
-from digisos.exchange.soker.constants import EventType, Filreferanse, SoknadsStatus, UtbetalingStatus, Utfall
-from digisos.exchange.soker.tidspunkt import parse_tidspunkt
 from digisos.exchange.validation import soker_violations
+from digisos.inbox import selectors
+from digisos.inbox import services as inbox
 from digisos.municipalities.models import ServiceConfiguration
+from digisos.soker import builders
+from digisos.soker.constants import EventType, Filreferanse, SoknadsStatus, UtbetalingStatus, Utfall
+from digisos.soker.tidspunkt import parse_tidspunkt
 from tests.documents import corpus
-from tests.exchange.conftest import caseworker
 from tests.fixtures.personas import citizen
+from tests.inbox.conftest import caseworker
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data", "document_settings")]
 
@@ -48,7 +49,7 @@ def case_of(application: Application) -> Case:
 
 
 def case_url(application: Application, name: str = "case") -> str:
-    return reverse(f"exchange:{name}", args=[case_of(application).id])
+    return reverse(f"inbox:{name}", args=[case_of(application).id])
 
 
 def events(application: Application) -> list[dict]:
@@ -69,7 +70,7 @@ def test_inbox_lists_the_municipalitys_new_delivery_by_reference_and_not_another
     delivery = Delivery.objects.get(case__application=kari)
     assert (delivery.status, delivery.channel) == ("available", "inbox")
 
-    response = client.get(reverse("exchange:inbox"))
+    response = client.get(reverse("inbox:inbox"))
     assert response.status_code == 200
     html = response.content.decode()
     assert kari.reference in html and case_url(kari) in html
@@ -79,17 +80,17 @@ def test_inbox_lists_the_municipalitys_new_delivery_by_reference_and_not_another
 
 
 def test_logged_out_goes_to_the_employee_login_and_others_are_refused(client, kari):
-    response = client.get(reverse("exchange:inbox"))
+    response = client.get(reverse("inbox:inbox"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:employee-login") + "?next=")
     assert client.get(case_url(kari))["Location"].startswith(reverse("accounts:employee-login"))
 
     client.force_login(kari.owner)  # a citizen
-    assert client.get(reverse("exchange:inbox")).status_code == 403
+    assert client.get(reverse("inbox:inbox")).status_code == 403
     veileder = User.objects.create(username="vera", kind=User.Kind.EMPLOYEE, municipality_id="0301")
     veileder.groups.add(Group.objects.get_or_create(name="veileder")[0])
     client.force_login(veileder)  # an employee without the municipal caseworker role
-    assert client.get(reverse("exchange:inbox")).status_code == 403
+    assert client.get(reverse("inbox:inbox")).status_code == 403
     assert client.post(case_url(kari, "mark-received")).status_code == 403
 
 
@@ -97,8 +98,8 @@ def test_another_municipalitys_caseworker_gets_404_for_the_case_and_its_actions(
     client.force_login(caseworker("4601", username="berit"))
     assert client.get(case_url(kari)).status_code == 404
     assert client.post(case_url(kari, "mark-received")).status_code == 404
-    assert client.get(reverse("exchange:inbox")).status_code == 200
-    assert kari.reference not in client.get(reverse("exchange:inbox")).content.decode()
+    assert client.get(reverse("inbox:inbox")).status_code == 200
+    assert kari.reference not in client.get(reverse("inbox:inbox")).content.decode()
     assert Delivery.objects.get(case__application=kari).status == "available"
 
 
@@ -135,7 +136,7 @@ def test_mark_received_collects_the_delivery_and_stores_mottatt_once(client, sar
 
     client.post(case_url(kari, "mark-received"))  # again: nothing new
     assert len(events(kari)) == 1
-    html = client.get(reverse("exchange:inbox")).content.decode()
+    html = client.get(reverse("inbox:inbox")).content.decode()
     assert kari.reference in html and "Mottatt" in html
 
 
@@ -342,13 +343,13 @@ def _delivery(owner: User, kommunenummer: str = "0301") -> Delivery:
 def test_the_inbox_makes_the_same_number_of_queries_for_one_and_five_deliveries(client, sara):
     owner = citizen("kari-leier-oslo")
     _delivery(owner)
-    client.get(reverse("exchange:inbox"))  # the first request after login also writes the session
+    client.get(reverse("inbox:inbox"))  # the first request after login also writes the session
     with CaptureQueriesContext(connection) as one:
-        assert client.get(reverse("exchange:inbox")).status_code == 200
+        assert client.get(reverse("inbox:inbox")).status_code == 200
     for _ in range(4):
         _delivery(owner)
     with CaptureQueriesContext(connection) as five:
-        response = client.get(reverse("exchange:inbox"))
+        response = client.get(reverse("inbox:inbox"))
     assert response.content.decode().count("/innboks/sak/") == 5
     assert len(five) == len(one), "\n".join(q["sql"][:200] for q in five.captured_queries)
 
@@ -399,7 +400,7 @@ def _history(count: int) -> dict:
 def test_a_case_with_twenty_thousand_events_shows_fifty_a_page_newest_first(client, sara):
     case = _delivery(citizen("kari-leier-oslo")).case
     Case.objects.filter(pk=case.pk).update(soker=_history(2))
-    url = reverse("exchange:case", args=[case.id])
+    url = reverse("inbox:case", args=[case.id])
     client.get(url)  # the first request after login also writes the session
     with CaptureQueriesContext(connection) as short:
         assert client.get(url).status_code == 200

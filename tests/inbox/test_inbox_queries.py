@@ -13,10 +13,10 @@ from django.utils import timezone
 from digisos.accounts.models import User
 from digisos.application.models import Application
 from digisos.documents.models import Document, Folder
-from digisos.exchange import selectors
 from digisos.exchange.models import Case, Delivery
-from tests.exchange.conftest import caseworker
+from digisos.inbox import selectors
 from tests.fixtures.personas import citizen
+from tests.inbox.conftest import caseworker
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data", "document_settings")]
 
@@ -33,7 +33,7 @@ INBOX_CASE_QUERIES = 10
 def sara(client) -> User:
     user = caseworker("0301")
     client.force_login(user)
-    client.get(reverse("exchange:inbox"))  # the first request after login also writes the session
+    client.get(reverse("inbox:inbox"))  # the first request after login also writes the session
     return user
 
 
@@ -83,16 +83,16 @@ def test_the_inbox_list_runs_the_same_queries_for_three_and_ten_thousand_cases(
     owner = citizen("kari-leier-oslo")
     inbox_cases(3, owner)
     with django_assert_num_queries(INBOX_LIST_QUERIES):
-        response = client.get(reverse("exchange:inbox"))
+        response = client.get(reverse("inbox:inbox"))
     assert response.content.decode().count("/innboks/sak/") == 3
 
     inbox_cases(10_000 - 3, owner)
     with django_assert_num_queries(INBOX_LIST_QUERIES):
-        response = client.get(reverse("exchange:inbox"))
+        response = client.get(reverse("inbox:inbox"))
     page = response.content.decode()
     assert page.count("/innboks/sak/") == 50 and "Side 1 av 200" in page
     with django_assert_num_queries(INBOX_LIST_QUERIES):
-        assert "Side 200 av 200" in client.get(reverse("exchange:inbox"), {"side": 200}).content.decode()
+        assert "Side 200 av 200" in client.get(reverse("inbox:inbox"), {"side": 200}).content.decode()
 
 
 def test_the_inbox_list_reads_its_page_in_order_from_its_index_not_by_sorting_every_case(sara):
@@ -173,7 +173,7 @@ def test_the_inbox_case_page_runs_the_same_queries_however_much_the_case_holds(
 ):
     (case,) = inbox_cases(1, citizen("kari-leier-oslo"))
     _grow(case, deliveries=0, documents=0, letters=1, events=1)
-    url = reverse("exchange:case", args=[case.id])
+    url = reverse("inbox:case", args=[case.id])
     with django_assert_num_queries(INBOX_CASE_QUERIES):
         assert client.get(url).status_code == 200
 

@@ -1,16 +1,19 @@
 """A case system (fagsystem) over HTTP: the reference client for vendors, the quick-start demo and tests.
 
+A fake at the edge, not product code: it plays a municipality's case system against DigiSos over HTTP, as
+a vendor's system does in production. Product code never imports it (import-linter contract).
+
 It does what an integrated case system does against /api/exchange/v1/: signs a JWT grant with its own key
 and gets an access token; lists new deliveries, downloads and decrypts their files (CMS, with the
 municipality's private key) and acknowledges them; then reports a realistic case: uploads letters first and
 posts the whole digisos-soker.json after every step, with all ten event types.
 
-    python -m digisos.exchange.simulator --base-url http://127.0.0.1:8000 --kommunenummer 4601 \
+    python -m digisos_simulator.simulator --base-url http://127.0.0.1:8000 --kommunenummer 4601 \
         --client-id demo-fagsystem-4601 --client-key var/fagsystem/4601/klient.pem \
         --receiver-key var/fagsystem/4601/mottak.pem --once
 
 It speaks only HTTP to DigiSos; what it shares with the code is the CMS decryption and the digisos-soker
-builders (digisos.exchange.soker), so that its events are the format itself.
+builders (digisos.soker), so that its events are the format itself.
 """
 
 import argparse
@@ -31,9 +34,9 @@ from joserfc import jwt
 from joserfc.jwk import RSAKey
 
 from digisos.documents.encryption import decrypt_with
-from digisos.exchange.soker import builders
-from digisos.exchange.soker.constants import KravStatus, SoknadsStatus, UtbetalingStatus, Utfall
-from digisos.exchange.soker.tidspunkt import format_tidspunkt as timestamp
+from digisos.soker import builders
+from digisos.soker.constants import KravStatus, SoknadsStatus, UtbetalingStatus, Utfall
+from digisos.soker.tidspunkt import format_tidspunkt as timestamp
 
 GRANT_TYPE = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 SYSTEM = {"systemnavn": "DigiSos fagsystem-simulator", "systemversjon": "1.0.0"}

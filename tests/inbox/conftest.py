@@ -1,4 +1,4 @@
-# --- Manual inbox (tests/exchange/test_inbox.py, tests/browser/test_inbox_journey.py) ---------------------
+# --- Manual inbox (tests/inbox/, tests/browser/test_inbox_journey.py, tests/core/test_cache_control.py) ----------
 
 import pytest
 from django.contrib.auth.models import Group

@@ -1,0 +1,262 @@
+"""What a case system (or the manual inbox) reports: the case's digisos-soker.json, replaced whole, and the
+case read model (CaseState) folded from it in the same transaction, rebuilt on demand.
+
+The work that follows a stored report (innsyn's notification and deadlines) is queued in the report's
+transaction.
+"""
+
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import structlog
+from django.db import transaction
+from django.utils import timezone
+
+from digisos.accounts.models import User
+from digisos.application.models import Application
+from digisos.core.services import record_audit
+from digisos.documents.models import Document
+from digisos.municipalities.models import Municipality
+from digisos.soker.tidspunkt import parse_tidspunkt
+
+from .. import case_state, metrics
+from ..errors import CaseNotFound, InvalidReport, OlderReport, UpdatesNotEnabled, UpdatesPaused
+from ..models import Case, CaseState
+from ..signals import case_events_stored
+from ..validation import (
+    log_unknown_event_types,
+    missing_file_violations,
+    referenced_file_ids,
+    soker_violations,
+)
+
+log = structlog.get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    case: Case
+    changed: bool
+
+
+def document_digest(document: Any) -> str:
+    """What identifies a stored digisos-soker.json (Case.soker_sha256): the same content, the same digest."""
+    return hashlib.sha256(json.dumps(document, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def report_case_events(
+    *, actor: User, case_id: uuid.UUID, document: Any, kommunenummer: str | None = None
+) -> ReportResult:
+    """Replace the case's digisos-soker.json with `document` (KS Fiks semantics: the whole history each time).
+
+    The same document again is a no-op; one older than the stored one (its newest event is earlier) is
+    refused (OlderReport), so a delayed retry cannot roll the case back. Two posts racing are serialised by
+    the row lock: the second sees the first's result. With `kommunenummer`, another municipality's case is
+    CaseNotFound, as an unknown one is.
+    """
+    violations = soker_violations(document)
+    if violations:
+        raise InvalidReport("digisos-soker.json er ikke gyldig.", violations)
+    digest = document_digest(document)
+    latest = max(_instant(event["hendelsestidspunkt"]) for event in document["hendelser"])
+    with transaction.atomic():
+        # One round trip: the row lock and the municipality's flags together (joined, not locked).
+        cases = (
+            Case.objects.select_for_update(of=("self",))
+            .select_related("municipality__service")
+            .defer("soker")
+            .filter(pk=case_id)
+        )
+        if kommunenummer is not None:
+            cases = cases.filter(municipality_id=kommunenummer)
+        found = cases.first()
+        if found is None:
+            raise CaseNotFound(f"Fant ingen sak {case_id} for kommunen.")
+        case = found
+        _check_update_flags(found.municipality)
+        if digest == case.soker_sha256:
+            return ReportResult(case, changed=False)
+        # An unknown event type is not schema-checked, so its references may not even be UUIDs.
+        referenced = {ref for ref in referenced_file_ids(document) if _is_uuid(ref)}
+        on_case = set()
+        if referenced:
+            letters = Document.objects.filter(folder_id=case.letters_id, pk__in=referenced)
+            on_case = {str(pk) for pk in letters.values_list("pk", flat=True)}
+        violations = missing_file_violations(document, on_case)
+        if violations:
+            raise InvalidReport("digisos-soker.json er ikke gyldig.", violations)
+        if case.soker_latest_event_at and latest < case.soker_latest_event_at:
+            raise OlderReport(
+                "Dokumentet er eldre enn det som er lagret: siste hendelse er "
+                f"{latest}, lagret dokument har {case.soker_latest_event_at}. Send hele, oppdaterte historikken.",
+            )
+        before = {"sha256": case.soker_sha256}
+        case.soker = document
+        case.soker_sha256 = digest
+        case.soker_latest_event_at = latest
+        case.soker_updated_at = timezone.now()
+        case.save(
+            update_fields=["soker", "soker_sha256", "soker_latest_event_at", "soker_updated_at", "updated_at"]
+        )
+        store_case_state(case, soker=document)
+        case_id = case.id
+        # Inside the transaction, not on commit: the receivers queue their work (notifications, deadlines)
+        # as django-tasks rows in this same transaction, so the work exists exactly when the report does. A
+        # crash between commit and an on-commit hook would lose it.
+        case_events_stored.send(sender=Case, case_id=case_id)
+        record_audit(
+            actor=actor,
+            action="exchange.case_events",
+            object_type="exchange.Case",
+            object_id=str(case.id),
+            before=before,
+            after={"sha256": digest, "events": len(document["hendelser"])},
+        )
+    log_unknown_event_types(document, case_id=str(case.id))
+    metrics.CASE_UPDATES.inc()
+    return ReportResult(case, changed=True)
+
+
+def store_case_state(case: Case, *, soker: Any = None) -> CaseState:
+    """Fold the case's stored document and write its read model row (in the caller's transaction).
+
+    `soker` saves reading back the document the caller has just stored; without it the stored one is read."""
+    if soker is None and case.soker_sha256:
+        soker = Case.objects.values_list("soker", flat=True).get(pk=case.pk)
+    application: dict[str, Any] = {}
+    if case.application_id and Case.application.is_cached(case):
+        sent = case.application
+        application = {
+            "sent_at": sent.sent_at,
+            "vedlegg_json": sent.vedlegg_json,
+            "enhetsnummer": sent.enhetsnummer,
+        }
+    elif case.application_id:
+        found = Application.objects.filter(pk=case.application_id)
+        application = found.values("sent_at", "vedlegg_json", "enhetsnummer").first() or {}
+    values = case_state.state_values(
+        soker,
+        sha256=case.soker_sha256,
+        sent_at=application.get("sent_at"),
+        office=case_state.office_of(case.office_id, application.get("enhetsnummer")),
+        vedlegg=application.get("vedlegg_json"),
+    )
+    state, _ = CaseState.objects.update_or_create(case_id=case.pk, defaults=values)
+    return state
+
+
+@dataclass(frozen=True)
+class RebuildResult:
+    cases: int
+    created: int
+    changed: int
+
+
+def case_state_values(case: Case) -> dict[str, Any]:
+    """A fresh fold of the case's stored document as CaseState columns (`case` with its application)."""
+    application = case.application if case.application_id else None
+    return case_state.state_values(
+        case.soker,
+        sha256=case.soker_sha256,
+        sent_at=application.sent_at if application else None,
+        office=case_state.office_of(case.office_id, application.enhetsnummer if application else None),
+        vedlegg=application.vedlegg_json if application else None,
+    )
+
+
+def rebuild_case_states(*, chunk_size: int = 200) -> RebuildResult:
+    """Fold every case's stored document again and write the rows that differ (or are missing); idempotent.
+
+    One short transaction per chunk, with the chunk's cases locked, so a report stored meanwhile is never
+    overwritten by an older fold."""
+    fields = [f.name for f in CaseState._meta.concrete_fields if f.name != "case"]
+    cases = created = changed = 0
+    last = None
+    while True:
+        with transaction.atomic():
+            found = Case.objects.select_for_update(of=("self",)).select_related("application").order_by("pk")
+            if last is not None:
+                found = found.filter(pk__gt=last)
+            chunk = list(found[:chunk_size])
+            if not chunk:
+                break
+            stored = CaseState.objects.in_bulk([case.pk for case in chunk])
+            new, different = [], []
+            for case in chunk:
+                values = case_state_values(case)
+                row = CaseState(case_id=case.pk, **values)
+                existing = stored.get(case.pk)
+                if existing is None:
+                    new.append(row)
+                elif _state_columns(existing, fields) != _state_columns(_reloaded(row), fields):
+                    different.append(row)
+            CaseState.objects.bulk_create(new)
+            CaseState.objects.bulk_update(different, fields)
+        cases += len(chunk)
+        created += len(new)
+        changed += len(different)
+        last = chunk[-1].pk
+    return RebuildResult(cases=cases, created=created, changed=changed)
+
+
+def _state_columns(state: CaseState, fields: list[str]) -> list[Any]:
+    return [getattr(state, name) for name in fields]
+
+
+def _reloaded(state: CaseState) -> CaseState:
+    """The row as it reads back from the database: the view as JSON types (no tuples), and the rest as is."""
+    state.view = json.loads(json.dumps(state.view))
+    state.decisions = json.loads(json.dumps(state.decisions))
+    return state
+
+
+def append_case_event(
+    *, actor: User, case_id: uuid.UUID, event: dict[str, Any], avsender: dict[str, str]
+) -> ReportResult:
+    """The manual inbox's way in: one more event on the stored document, through report_case_events. The
+    case is locked before its document is read, so two appends cannot both build on the same history."""
+    with transaction.atomic():
+        stored = list(
+            Case.objects.select_for_update(of=("self",)).filter(pk=case_id).values_list("soker", flat=True)
+        )
+        if not stored:
+            raise CaseNotFound(f"Fant ingen sak {case_id}.")
+        current = stored[0] or {"version": "1.0.0", "avsender": avsender, "hendelser": []}
+        document = {**current, "avsender": avsender, "hendelser": [*current["hendelser"], event]}
+        return report_case_events(actor=actor, case_id=case_id, document=document)
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _instant(timestamp: str) -> str:
+    """A tidspunkt as a sortable string with microseconds (the schema allows any number of decimals)."""
+    moment = parse_tidspunkt(timestamp)
+    return f"{moment:%Y-%m-%dT%H:%M:%S}.{moment.microsecond:06d}Z"
+
+
+def check_can_update(kommunenummer: str) -> None:
+    municipality = Municipality.objects.select_related("service").filter(pk=kommunenummer).first()
+    _check_update_flags(municipality)
+
+
+def _check_update_flags(municipality: Municipality | None) -> None:
+    """Refuses a report unless the municipality shows status (the rule's home is ServiceConfiguration); the
+    flags only pick which refusal: innsyn never turned on, or paused for now."""
+    if municipality is not None and municipality.shows_status:
+        return
+    service = getattr(municipality, "service", None)
+    if service is None or not service.can_update_status:
+        raise UpdatesNotEnabled("Kommunen har ikke slått på innsyn (kanOppdatereStatus er false).")
+    raise UpdatesPaused(
+        "Oppdateringer er midlertidig deaktivert for kommunen (harMidlertidigDeaktivertOppdateringer). "
+        "Prøv igjen når de er slått på.",
+    )

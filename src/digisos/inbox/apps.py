@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class InboxConfig(AppConfig):
+    """The manual inbox: municipal caseworkers without a case system collect applications and report back
+    in the browser. Above exchange on the module map (it stores its reports through exchange's services);
+    beside innsyn, which it never imports."""
+
+    name = "digisos.inbox"
+    label = "inbox"

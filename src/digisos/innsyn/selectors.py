@@ -189,7 +189,8 @@ def _cases(*, owner: User, page: bool = False, **filters: Any) -> QuerySet[Case]
     The case page also loads the stored view, and the application's vedlegg.json for the application's own
     tasks while the municipality does not show case updates."""
     flags = ServiceConfiguration.objects.filter(municipality_id=OuterRef("kommunenummer"))
-    names = Municipality.objects.filter(pk=OuterRef("kommunenummer"))
+    # Without the model's ordering by name: sorting in each row's subquery doubled the list's query time.
+    names = Municipality.objects.filter(pk=OuterRef("kommunenummer")).order_by()
     extra = ("state__view", "application__vedlegg_json") if page else ()
     return (
         Case.objects.filter(owner=owner, **filters)

@@ -14,8 +14,10 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import structlog
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import F, Func, IntegerField, JSONField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.fields.json import KeyTransform
+from django.db.models.functions import JSONObject
 from django.utils import timezone
 
 from digisos.accounts.models import User
@@ -169,7 +171,11 @@ def case_page(
     what the page shows in the database, so a case with a year of reports costs a page what it shows; the
     totals (`payment_count`, `history_count`) say what the links to the rest lead to."""
     now = now or timezone.now()
-    case = _cases(owner=user, pk=case_id, page=True).annotate(**_view_columns(shown or Shown())).first()
+    case = (
+        _cases(owner=user, pk=case_id, page=True)
+        .annotate(**_view_columns(shown or Shown()), **_letters_and_sent_columns())
+        .first()
+    )
     if case is None:
         return None
     view = _view(case, now)
@@ -180,7 +186,11 @@ def case_page(
     )
     if view.skipped:
         log.warning("innsyn.unknown_event_types", case=str(case.id), types=sorted(set(view.skipped)))
-    letters, sent = _letters_and_sent(case)
+    letters = frozenset(str(pk) for pk in case.letter_ids)
+    sent = [
+        SentDocuments(datetime.fromisoformat(entry["created_at"]), entry["vedlegg"] or {})
+        for entry in case.ettersendelser
+    ]
     counted = getattr(case, "state", None) is not None and case.payment_count is not None
     return CasePage(
         summary=summary,
@@ -327,18 +337,16 @@ def _stored_view(case: Case) -> dict[str, Any]:
     return {**case.view_rest, "payments": case.view_payments or [], "timeline": case.view_history or []}
 
 
-def _letters_and_sent(case: Case) -> tuple[frozenset[str], list["SentDocuments"]]:
-    """The ids of the case's stored letters, and its ettersendelser newest first."""
-    letters = frozenset(
-        str(pk) for pk in Document.objects.filter(folder_id=case.letters_id).values_list("pk", flat=True)
-    )
-    sent = [
-        SentDocuments(created_at, vedlegg or {})
-        for created_at, vedlegg in Delivery.objects.filter(case_id=case.id, kind=Delivery.Kind.ETTERSENDELSE)
+def _letters_and_sent_columns() -> dict[str, Any]:
+    """The ids of the case's stored letters, and its ettersendelser newest first, as arrays in the case's own
+    query: two round trips fewer for every view of the page."""
+    letters = Document.objects.filter(folder_id=OuterRef("letters_id")).values("pk")
+    sent = (
+        Delivery.objects.filter(case_id=OuterRef("pk"), kind=Delivery.Kind.ETTERSENDELSE)
         .order_by("-created_at")
-        .values_list("created_at", "vedlegg_json")
-    ]
-    return letters, sent
+        .values(entry=JSONObject(created_at="created_at", vedlegg="vedlegg_json"))
+    )
+    return {"letter_ids": ArraySubquery(letters), "ettersendelser": ArraySubquery(sent)}
 
 
 def _office_names(numbers: set[str]) -> dict[str, str]:

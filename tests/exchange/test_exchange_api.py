@@ -376,19 +376,3 @@ def test_a_letter_reference_in_an_unknown_event_type_is_checked_too(sent, exchan
     response = exchange_api("4601").post(f"/saker/{case.id}/digisos-soker", document)
     assert response.status_code == 400
     assert response.json()["errors"][0]["path"] == "hendelser/1/brev/id"
-
-
-def test_the_list_reads_the_deliveries_with_their_files_in_one_query(sent, exchange_api):
-    """The list is the case systems' most frequent call: its deliveries and their files come in one round trip
-    (the files as an array in each delivery's row), in the files' order."""
-    from django.test.utils import CaptureQueriesContext
-
-    bergen = exchange_api("4601")
-    bergen.get("/leveranser")  # the token's first use may write
-    with CaptureQueriesContext(connection) as captured:
-        page = bergen.get("/leveranser").json()
-    on_files = [q["sql"] for q in captured.captured_queries if "exchange_deliveredfile" in q["sql"]]
-    assert len(on_files) == 1 and 'FROM "exchange_delivery"' in on_files[0], on_files
-    (listed,) = page["leveranser"]
-    assert [f["rolle"] for f in listed["filer"]][:3] == ["soknad.json", "vedlegg.json", "soknad.pdf"]
-    assert all(uuid.UUID(f["id"]) and f["storrelse"] > 0 and f["mimetype"] for f in listed["filer"])

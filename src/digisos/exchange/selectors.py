@@ -8,9 +8,7 @@ from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import OuterRef, Prefetch, QuerySet
-from django.db.models.functions import JSONObject
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -41,6 +39,7 @@ LISTED_FIELDS = (
     "available_at",
     "collected_at",
 )
+FILE_FIELDS = ("id", "delivery_id", "role", "filename", "content_type", "size")
 
 
 def new_deliveries(kommunenummer: str, *, after: int, limit: int) -> list[dict[str, Any]]:
@@ -49,7 +48,7 @@ def new_deliveries(kommunenummer: str, *, after: int, limit: int) -> list[dict[s
     rows = Delivery.objects.filter(
         kommunenummer=kommunenummer, status=Delivery.Status.AVAILABLE, pk__gt=after
     ).order_by("pk")
-    return _with_files(rows, limit)
+    return _with_files(rows.values(*LISTED_FIELDS)[:limit])
 
 
 def delivery_listing(kommunenummer: str, public_id: uuid.UUID) -> dict[str, Any] | None:
@@ -59,7 +58,7 @@ def delivery_listing(kommunenummer: str, public_id: uuid.UUID) -> dict[str, Any]
         public_id=public_id,
         status__in=[Delivery.Status.AVAILABLE, Delivery.Status.COLLECTED],
     )
-    found = _with_files(rows, 1)
+    found = _with_files(rows.values(*LISTED_FIELDS)[:1])
     return found[0] if found else None
 
 
@@ -69,23 +68,16 @@ def delivery_of(kommunenummer: str, public_id: uuid.UUID) -> Delivery | None:
     )
 
 
-def _with_files(rows: QuerySet[Delivery], limit: int) -> list[dict[str, Any]]:
-    """The rows with their files in order, as an array in each delivery's own row: the list is the case
-    systems' most frequent call, and the files' own query was a second round trip on every one."""
-    files = (
-        DeliveredFile.objects.filter(delivery_id=OuterRef("pk"))
-        .order_by("position")
-        .values(
-            file=JSONObject(
-                id="id", role="role", filename="filename", content_type="content_type", size="size"
-            )
-        )
-    )
-    listed = list(
-        rows.annotate(listed_files=ArraySubquery(files)).values(*LISTED_FIELDS, "listed_files")[:limit]
-    )
+def _with_files(rows: Any) -> list[dict[str, Any]]:
+    listed = list(rows)
+    files: dict[int, list[dict[str, Any]]] = {row["id"]: [] for row in listed}
+    if listed:
+        for file in (
+            DeliveredFile.objects.filter(delivery_id__in=files).order_by("position").values(*FILE_FIELDS)
+        ):
+            files[file["delivery_id"]].append(file)
     for row in listed:
-        row["files"] = row.pop("listed_files")
+        row["files"] = files[row["id"]]
     return listed
 
 

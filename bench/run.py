@@ -445,7 +445,35 @@ def print_summary(complete: bool) -> None:
     sys.stdout.flush()
 
 
-def main() -> int:
+PARTS = ("public", "steps", "send", "exchange", "pages")
+
+
+def parse_parts(arguments: list[str]) -> set[str]:
+    """`--only steps,pages`: run only these parts (each with its own baseline, measured in the same run);
+    by default every part. The logged-in pages need the exchange's demo setup, which they then run alone."""
+    if not arguments:
+        return set(PARTS)
+    if len(arguments) != 2 or arguments[0] != "--only":
+        raise SystemExit(f"usage: run.py [--only {','.join(PARTS)}]")
+    chosen = set(arguments[1].split(","))
+    if unknown := chosen - set(PARTS):
+        raise SystemExit(f"unknown parts {sorted(unknown)}; choose from {', '.join(PARTS)}")
+    return chosen
+
+
+def exchange_setup_only(env: dict[str, str], workdir: Path) -> None:
+    """What the logged-in pages need of the exchange bench when it does not run: Bergen's case system."""
+    subprocess.run(
+        [PY, "manage.py", "exchange_demo_setup"],
+        cwd=ROOT,
+        env={**env, "DIGISOS_VAR_DIR": str(workdir / "var")},
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+
+
+def main(arguments: list[str]) -> int:
+    parts = parse_parts(arguments)
     cluster = ThrowawayPostgres(dbname="digisos_bench").start().create_database()
     port = _free_port()
     workdir = tempfile.TemporaryDirectory()
@@ -466,41 +494,23 @@ def main() -> int:
         server = start_gunicorn(env, port)
         host = f"http://127.0.0.1:{port}"
         wait_until_up(f"{host}/internal/isready")
-        with tempfile.TemporaryDirectory() as tmp:
-            results = {
-                name: run_locust(name, host, Path(tmp))["Aggregated"] for name in ("bare", "public_api")
-            }
-        print(
-            f"\n== Public API: GET /api/public/v1/kommuner/{{kommunenummer}} "
-            f"({USERS} concurrent clients, {SECONDS} s each, gunicorn {WORKERS} sync workers, "
-            f"production settings, PostgreSQL) =="
-        )
-        print(f"{'target':<40} {'req/s':>9} {'p50 ms':>8} {'p95 ms':>8} {'failures':>9}")
-        labels = {"bare": "bare Django view (ceiling)", "public_api": "Kan jeg søke digitalt? JSON"}
-        for name, figures in results.items():
-            print(
-                f"{labels[name]:<40} {figures['rps']:>9.0f} {figures['p50']:>8.0f} {figures['p95']:>8.0f} "
-                f"{figures['failures']:>9.0f}"
-            )
-        print(f"target: JSON ≥ {MIN_THROUGHPUT_RATIO:g} of the bare view's throughput")
-        record_baseline("bare_view", results["bare"])
-        record_against("public_json", results["public_api"], results["bare"], p95=False)
         sessions = Path(workdir.name) / "sessions.json"
         bench_py = [PY, str(ROOT / "bench" / "application.py")]
         subprocess.run([*bench_py, "sessions", str(USERS), str(sessions)], cwd=ROOT, env=env, check=True)
-        steps_failed = steps_bench(host, Path(workdir.name), sessions)
+        if "public" in parts:
+            public_bench(host)
+        steps_failed = steps_bench(host, Path(workdir.name), sessions) if "steps" in parts else 0
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
         server = None
-        print("\n== Application: send ==")
-        run_step([*bench_py, "send", "20"], env)
-        local_env = {**env, "DIGISOS_ALLOWED_HOSTS": "testserver"}
-        run_step([PY, str(ROOT / "bench" / "documents.py")], local_env)
-        run_step([PY, str(ROOT / "bench" / "inbox.py")], local_env)
-        run_step([PY, str(ROOT / "bench" / "uploads.py"), "measure"], env)
-        run_step([PY, str(ROOT / "bench" / "startup.py")], dict(os.environ))  # the quick start's own settings
-        failed = exchange_bench(env, port, Path(workdir.name))
-        logged_in_failed = logged_in_bench(env, port, Path(workdir.name), sessions)
+        if "send" in parts:
+            send_bench(env, bench_py)
+        failed = exchange_bench(env, port, Path(workdir.name)) if "exchange" in parts else 0
+        logged_in_failed = 0
+        if "pages" in parts:
+            if "exchange" not in parts:
+                exchange_setup_only(env, Path(workdir.name))
+            logged_in_failed = logged_in_bench(env, port, Path(workdir.name), sessions)
         for count, what in (
             (steps_failed, "application steps"),
             (failed, "exchange"),
@@ -523,5 +533,37 @@ def main() -> int:
         cluster.stop()
 
 
+def public_bench(host: str) -> None:
+    """The public JSON against the bare view, on the same server."""
+    with tempfile.TemporaryDirectory() as tmp:
+        results = {name: run_locust(name, host, Path(tmp))["Aggregated"] for name in ("bare", "public_api")}
+        print(
+            f"\n== Public API: GET /api/public/v1/kommuner/{{kommunenummer}} "
+            f"({USERS} concurrent clients, {SECONDS} s each, gunicorn {WORKERS} sync workers, "
+            f"production settings, PostgreSQL) =="
+        )
+        print(f"{'target':<40} {'req/s':>9} {'p50 ms':>8} {'p95 ms':>8} {'failures':>9}")
+        labels = {"bare": "bare Django view (ceiling)", "public_api": "Kan jeg søke digitalt? JSON"}
+        for name, figures in results.items():
+            print(
+                f"{labels[name]:<40} {figures['rps']:>9.0f} {figures['p50']:>8.0f} {figures['p95']:>8.0f} "
+                f"{figures['failures']:>9.0f}"
+            )
+    print(f"target: JSON ≥ {MIN_THROUGHPUT_RATIO:g} of the bare view's throughput")
+    record_baseline("bare_view", results["bare"])
+    record_against("public_json", results["public_api"], results["bare"], p95=False)
+
+
+def send_bench(env: dict[str, str], bench_py: list[str]) -> None:
+    """Send, documents, the inbox's actions, uploads and the start-up: the absolute targets."""
+    print("\n== Application: send ==")
+    run_step([*bench_py, "send", "20"], env)
+    local_env = {**env, "DIGISOS_ALLOWED_HOSTS": "testserver"}
+    run_step([PY, str(ROOT / "bench" / "documents.py")], local_env)
+    run_step([PY, str(ROOT / "bench" / "inbox.py")], local_env)
+    run_step([PY, str(ROOT / "bench" / "uploads.py"), "measure"], env)
+    run_step([PY, str(ROOT / "bench" / "startup.py")], dict(os.environ))  # the quick start's own settings
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

@@ -137,3 +137,25 @@ def test_the_application_s_own_tasks_are_shown_for_its_first_30_days_only():
             None, now=now, sent_at=sent, office="1201", vedlegg=vedlegg
         )
         assert len(current_view(values["view"], now).tasks) == tasks
+
+
+def test_a_report_writes_its_row_in_one_statement():
+    """The report holds the case's row lock, so its read model row is written with one UPDATE, not read with
+    SELECT … FOR UPDATE first (the event post is the case systems' most frequent write)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    case = CaseFactory()
+    document = builders.document(
+        builders.soknads_status(SoknadsStatus.MOTTATT, at=datetime(2026, 11, 23, 10, tzinfo=UTC))
+    )
+    with CaptureQueriesContext(connection) as captured:
+        report_case_events(actor=case_system(case.municipality_id), case_id=case.id, document=document)
+    on_state = [  # statements on the row itself (not the reads that join it to its case)
+        q["sql"]
+        for q in captured.captured_queries
+        if 'FROM "exchange_casestate"' in q["sql"]
+        or q["sql"].startswith(('UPDATE "exchange_casestate"', 'INSERT INTO "exchange_casestate"'))
+    ]
+    assert len(on_state) == 1 and on_state[0].startswith("UPDATE"), on_state
+    assert stored(case) == fresh(case)

@@ -2,6 +2,7 @@
 decisions, payments), innsyn off, another person's case, and constant query counts."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
@@ -9,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from digisos.application.services import start_application
 from digisos.exchange.models import Case, Delivery
@@ -243,3 +245,50 @@ def test_the_case_page_reads_the_stored_read_model_never_the_event_document(clie
     ]
     assert exchange_api("4601").post(f"/saker/{sofie_case.id}/digisos-soker", document).status_code == 200
     assert re.search(r"Status:\s*Ferdig behandlet\s*</h2>", client.get(url).content.decode())
+
+
+def test_a_long_case_page_reads_only_the_payments_and_history_it_shows(client, sofie_case, exchange_api):
+    """A year of reports: the page shows the recent payments and the newest history, with links to the rest,
+    and reads only those parts of the stored view from the database (not the whole view to cut it in Python)."""
+    today = timezone.localdate()
+    document = dict(Case.objects.get(pk=sofie_case.id).soker)
+    old_payments = [
+        builders.event(
+            EventType.UTBETALING,
+            at=f"2026-11-24T10:00:{n:02d}.000Z",
+            utbetalingsreferanse=f"gammel-{n}",
+            belop=100 + n,
+            beskrivelse=f"Gammel utbetaling {n}",
+            status=UtbetalingStatus.UTBETALT,
+            utbetalingsdato=(today - timedelta(days=200 + n)).isoformat(),
+        )
+        for n in range(30)
+    ]
+    saker = [
+        builders.event(
+            EventType.SAKS_STATUS,
+            at=f"2026-11-24T11:00:{n:02d}.000Z",
+            referanse=f"sak-{n + 2}",
+            tittel=f"Sak {n}",
+        )
+        for n in range(30)
+    ]
+    document["hendelser"] = document["hendelser"] + old_payments + saker
+    assert exchange_api("4601").post(f"/saker/{sofie_case.id}/digisos-soker", document).status_code == 200
+    url = reverse("innsyn:case", args=[sofie_case.id])
+    with CaptureQueriesContext(connection) as captured:
+        html = client.get(url).content.decode()
+    whole_view = re.compile(r'(?<!\()"exchange_casestate"\."view"\s*(,|FROM)')  # the column itself
+    assert not any(whole_view.search(q["sql"]) for q in captured.captured_queries)
+    assert "Gammel utbetaling" not in html and "Husleie" in html
+    assert "Se alle utbetalinger" in html
+    history = html.split('data-testid="timeline"')[1].split("</ol>")[0]
+    assert history.count("<li>") == 20 and "Sak 29" in history and "Sak 0." not in history
+    total = int(re.search(r"Se hele historikken \((\d+) hendelser\)", html).group(1))
+    assert total > 30
+
+    everything = client.get(url + "?utbetalinger=alle").content.decode()
+    assert all(f"Gammel utbetaling {n}<" in everything for n in range(30))
+    whole = client.get(url + "?historikk=alle").content.decode()
+    assert whole.split('data-testid="timeline"')[1].split("</ol>")[0].count("<li>") == total
+    assert "Se hele historikken" not in whole

@@ -11,6 +11,8 @@ so write every text as a literal `_("…")` there, one tag per line (a tag spann
 Plurals (ngettext) are not extracted from templates: pass a helper with the literal ngettext from Python.
 """
 
+import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django.urls import reverse
@@ -23,6 +25,24 @@ def url(name: str, *args: Any) -> str:
     return reverse(name, args=args)
 
 
+_SAMPLE = uuid.UUID(int=0)
+
+
+def uuid_url(name: str) -> Callable[[Any], str]:
+    """`{% set case_url = uuid_url("innsyn:case") %}` … `{{ case_url(case.id) }}`: the URL of a view taking one
+    UUID, reversed once per fragment rather than once per link (a list of fifty cases spent a tenth of its
+    time in reverse()). The URL of a sample UUID is split around it and each link puts its own in between; a
+    UUID needs no quoting, and a value that is not one is refused as reverse() would."""
+    prefix, found, suffix = reverse(name, args=[_SAMPLE]).partition(str(_SAMPLE))
+    if not found:
+        raise ValueError(f"{name} does not take one UUID")
+
+    def link(value: Any) -> str:
+        return f"{prefix}{value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))}{suffix}"
+
+    return link
+
+
 def environment(**options: Any) -> Environment:
     options.pop("autoescape", None)  # always on, whatever the settings say
     env = Environment(
@@ -30,4 +50,5 @@ def environment(**options: Any) -> Environment:
     )
     env.install_gettext_callables(gettext, ngettext, newstyle=False)
     env.globals["url"] = url
+    env.globals["uuid_url"] = uuid_url
     return env

@@ -2,7 +2,7 @@
 
 import uuid
 from collections import OrderedDict
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -50,13 +50,18 @@ def case(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 def _render_case(
     request: HttpRequest, case_id: uuid.UUID, *, errors: list[str] | None = None, task_id: str = ""
 ) -> HttpResponse:
-    page = selectors.case_page(_citizen(request), case_id)
+    # A year of payments and history is long: the page shows the recent part, with a link to the rest, and
+    # reads no more than it shows.
+    all_payments = request.GET.get("utbetalinger") == "alle"
+    all_history = request.GET.get("historikk") == "alle"
+    shown = selectors.Shown(
+        payments_from=None if all_payments else _recent_payments_from(),
+        history_last=None if all_history else TIMELINE_SHOWN,
+    )
+    page = selectors.case_page(_citizen(request), case_id, shown=shown)
     if page is None:
         raise Http404
     view = page.view
-    # A year of payments and history is long: the page shows the recent part, with a link to the rest.
-    all_payments = request.GET.get("utbetalinger") == "alle"
-    all_history = request.GET.get("historikk") == "alle"
     timeline = list(reversed(view.timeline))
     context = {
         "page": page,
@@ -66,9 +71,10 @@ def _render_case(
         "titles": selectors.requirement_titles(page.summary.case, view),
         "payments_by_month": _payments_by_month(view, everything=all_payments),
         "all_payments": all_payments,
+        "has_payments": page.payment_count > 0,
         "timeline": timeline if all_history else timeline[:TIMELINE_SHOWN],
-        "all_history": all_history or len(timeline) <= TIMELINE_SHOWN,
-        "history_count": len(timeline),
+        "all_history": all_history or page.history_count <= TIMELINE_SHOWN,
+        "history_count": page.history_count,
         # One URL for every upload form on the page; none when the municipality does not take documents now.
         "send_url": reverse("innsyn:send", args=[case_id])
         if page.summary.visibility.can_send_documents
@@ -117,9 +123,14 @@ def send_documents(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     return redirect("innsyn:case", case_id)
 
 
+def _recent_payments_from() -> date:
+    """The first day of the month three months back: the page shows payments from then on, and upcoming ones."""
+    return (timezone.localdate().replace(day=1) - timedelta(days=62)).replace(day=1)
+
+
 def _payments_by_month(view: CaseView, *, everything: bool) -> list[tuple[Any, list[Any]]]:
     """Payments by month; unless `everything`, only upcoming ones and those of the last three months."""
-    from_month = (timezone.localdate().replace(day=1) - timedelta(days=62)).replace(day=1)
+    from_month = _recent_payments_from()
     months: OrderedDict[Any, list[Any]] = OrderedDict()
     for payment in view.payments:
         if payment.status == UtbetalingStatus.ANNULLERT:

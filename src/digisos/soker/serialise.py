@@ -8,6 +8,7 @@ import dataclasses
 import functools
 import types
 import typing
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -39,28 +40,55 @@ def _dump(value: Any) -> Any:
     return value
 
 
-@functools.cache
-def _hints(cls: type) -> dict[str, Any]:
-    return typing.get_type_hints(cls)
-
-
 def _load(kind: Any, value: Any) -> Any:
-    if value is None:
-        return None
+    return _loader(kind)(value)
+
+
+def _same(value: Any) -> Any:
+    return value  # str, int, bool, dict[str, Any]
+
+
+@functools.cache
+def _loader(kind: Any) -> Callable[[Any], Any]:
+    """A function that loads a stored value of type `kind`, worked out once per type from its hints.
+
+    The case page loads a view of hundreds of payments and history entries on every request; inspecting the
+    type hints for every value spent more time than the rest of the page, so each type's loader is built once
+    and a field that needs no conversion (text, numbers, flags) is passed through as it is."""
     origin = typing.get_origin(kind)
     if origin in (typing.Union, types.UnionType):
         (inner,) = [arg for arg in typing.get_args(kind) if arg is not type(None)]
-        return _load(inner, value)
+        load_inner = _loader(inner)
+        return lambda value: None if value is None else load_inner(value)
     if origin is tuple:
         (inner, _ellipsis) = typing.get_args(kind)
-        return tuple(_load(inner, item) for item in value)
+        load_item = _loader(inner)
+        if load_item is _same:
+            return lambda value: None if value is None else tuple(value)
+        return lambda value: None if value is None else tuple(load_item(item) for item in value)
     if dataclasses.is_dataclass(kind):
-        hints = _hints(kind)
-        return kind(**{f.name: _load(hints[f.name], value[f.name]) for f in dataclasses.fields(kind)})
+        return _dataclass_loader(kind)
     if kind is datetime:
-        return datetime.fromisoformat(value)
+        return lambda value: None if value is None else datetime.fromisoformat(value)
     if kind is date:
-        return date.fromisoformat(value)
+        return lambda value: None if value is None else date.fromisoformat(value)
     if kind is float:
-        return float(value)
-    return value  # str, int, bool, dict[str, Any]
+        return lambda value: None if value is None else float(value)
+    return _same
+
+
+def _dataclass_loader(kind: type) -> Callable[[Any], Any]:
+    hints = typing.get_type_hints(kind)
+    names = [f.name for f in dataclasses.fields(kind)]
+    converted = [(name, _loader(hints[name])) for name in names if _loader(hints[name]) is not _same]
+    plain = [name for name in names if _loader(hints[name]) is _same]
+
+    def load(value: Any) -> Any:
+        if value is None:
+            return None
+        arguments = {name: value[name] for name in plain}
+        for name, load_field in converted:
+            arguments[name] = load_field(value[name])
+        return kind(**arguments)
+
+    return load

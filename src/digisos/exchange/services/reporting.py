@@ -120,7 +120,7 @@ def report_case_events(
     return ReportResult(case, changed=True)
 
 
-def store_case_state(case: Case, *, soker: Any = None) -> CaseState:
+def store_case_state(case: Case, *, soker: Any = None) -> None:
     """Fold the case's stored document and write its read model row (in the caller's transaction).
 
     `soker` saves reading back the document the caller has just stored; without it the stored one is read."""
@@ -144,8 +144,11 @@ def store_case_state(case: Case, *, soker: Any = None) -> CaseState:
         office=case_state.office_of(case.office_id, application.get("enhetsnummer")),
         vedlegg=application.get("vedlegg_json"),
     )
-    state, _ = CaseState.objects.update_or_create(case_id=case.pk, defaults=values)
-    return state
+    # One UPDATE: the callers hold the case's row lock (or have just created the case), so nothing else writes
+    # this row meanwhile; update_or_create's savepoint and SELECT … FOR UPDATE cost three more round trips on
+    # every report.
+    if not CaseState.objects.filter(case_id=case.pk).update(**values):
+        CaseState.objects.create(case_id=case.pk, **values)
 
 
 @dataclass(frozen=True)

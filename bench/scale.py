@@ -179,10 +179,13 @@ COLUMNS: dict[str, dict[str, str]] = {
         "created_at": "s.sent_at + interval '10 days'",
     },
 }
-FILES = "(VALUES (0, 'soknad.json', 'application/json', 9000), (1, 'vedlegg.json', 'application/json', 900), " \
+FILES = (
+    "(VALUES (0, 'soknad.json', 'application/json', 9000), (1, 'vedlegg.json', 'application/json', 900), "
     "(2, 'soknad.pdf', 'application/pdf', 60000)) AS f(position, role, content_type, size)"
+)
 
-# The plan: one row per case, with its owner, municipality, shape and the keys of everything it has.
+# The plan: one row per case, with its owner, municipality, shape and the keys of everything it has. (All SQL
+# here is built from this module's constants; the values are parameters.)
 PLAN = f"""
 CREATE UNLOGGED TABLE scale_plan AS
 SELECT n, o.id AS owner_id, m.kommunenummer, abs(hashint4(n + 7654321)) %% %(shapes)s AS shape,
@@ -201,14 +204,11 @@ LEFT JOIN scale_citizen AS c ON c.u = g.citizen
 JOIN accounts_user AS o ON o.id = coalesce(c.id, %(sofie)s)
 JOIN scale_slot AS sl ON sl.slot = abs(hashint4(n + 1234567)) %% {SLOTS}
 JOIN municipalities_municipality AS m ON m.kommunenummer = coalesce(g.sofie_municipality, sl.kommunenummer)
-"""
+"""  # noqa: S608
 
 
 def _insert(table: str, columns: dict[str, str], source: str) -> str:
-    return (
-        f"INSERT INTO {table} ({', '.join(columns)}) "
-        f"SELECT {', '.join(columns.values())} FROM {source}"
-    )
+    return f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(columns.values())} FROM {source}"  # noqa: S608
 
 
 def state_columns() -> list[str]:
@@ -222,16 +222,20 @@ def state_columns() -> list[str]:
 
 def shapes(count: int, now: datetime) -> list[dict]:
     """`count` cases' worth of inputs to the fold and their folded state: document, sent time, office, vedlegg."""
+    from bench.innsyn import document, story
+
     from digisos.exchange import case_state
     from digisos.exchange.services import document_digest
     from digisos.municipalities.models import NavOffice
 
-    from bench.innsyn import document, story
-
     offices = list(NavOffice.objects.filter(active=True).order_by("pk").values_list("pk", "name"))
     vedlegg_variants = [
         {"vedlegg": []},
-        {"vedlegg": [{"type": "husleiekontrakt", "tilleggsinfo": "husleiekontrakt", "status": "VedleggKreves"}]},
+        {
+            "vedlegg": [
+                {"type": "husleiekontrakt", "tilleggsinfo": "husleiekontrakt", "status": "VedleggKreves"}
+            ]
+        },
         {"vedlegg": [{"type": "kontooversikt", "tilleggsinfo": "brukskonto", "status": "LastetOpp"}]},
     ]
     result = []
@@ -314,11 +318,10 @@ def _sql_type(field) -> str:
 
 
 def seed(cases: int, shape_count: int) -> None:
-    from django.db import connection
-    from django.utils import timezone
-
     from bench.application import ANSWERS
     from bench.exchange import sofie
+    from django.db import connection
+    from django.utils import timezone
 
     from digisos.accounts.models import User
 
@@ -352,7 +355,7 @@ def seed(cases: int, shape_count: int) -> None:
         cursor.execute("SET session_replication_role = replica")
         copy_shapes(cursor, built)
         cursor.execute(
-            "CREATE UNLOGGED TABLE scale_slot AS "
+            "CREATE UNLOGGED TABLE scale_slot AS "  # noqa: S608
             "SELECT slot, kommunenummer FROM ("
             "  SELECT kommunenummer, "
             f"   floor({SLOTS} * (sum(w) OVER (ORDER BY kommunenummer) - w) / sum(w) OVER ())::int AS lo, "
@@ -362,7 +365,7 @@ def seed(cases: int, shape_count: int) -> None:
             ") AS ranges, generate_series(lo, hi - 1) AS slot"
         )
         cursor.execute(
-            "WITH made AS ("
+            "WITH made AS ("  # noqa: S608
             + _insert("accounts_user", COLUMNS["accounts_user"], "generate_series(0, %(citizens)s - 1) AS u")
             + " RETURNING id, username) "
             "SELECT split_part(username, '-', 3)::int AS u, id INTO UNLOGGED scale_citizen FROM made",
@@ -388,7 +391,9 @@ def seed(cases: int, shape_count: int) -> None:
         cursor.execute(_insert("exchange_delivery", COLUMNS["exchange_delivery"], with_shape), parameters)
         step("exchange_delivery")
         files = f"exchange_delivery AS d CROSS JOIN {FILES}"
-        cursor.execute(_insert("exchange_deliveredfile", COLUMNS["exchange_deliveredfile"], files), parameters)
+        cursor.execute(
+            _insert("exchange_deliveredfile", COLUMNS["exchange_deliveredfile"], files), parameters
+        )
         step("exchange_deliveredfile")
         letters = f"{with_shape} WHERE p.n %% {LETTER_EVERY} = 0"
         cursor.execute(_insert("documents_document", COLUMNS["documents_document"], letters), parameters)
@@ -458,7 +463,9 @@ def verify(sample: int) -> None:
 
 def prepare(env: dict[str, str]) -> None:
     for command in (["migrate", "--noinput", "-v0"], ["load_municipalities"], ["load_demo_service_flags"]):
-        subprocess.run([runner.PY, "manage.py", *command], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [runner.PY, "manage.py", *command], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL
+        )
 
 
 def page_figures(label: str, cases: int, shape_count: int) -> list[str]:
@@ -476,7 +483,9 @@ def page_figures(label: str, cases: int, shape_count: int) -> list[str]:
         print(f"\n===== {label} =====", flush=True)
         prepare(env)
         if cases:
-            runner.run_step([runner.PY, str(ROOT / "bench" / "scale.py"), "seed", str(cases), str(shape_count)], env)
+            runner.run_step(
+                [runner.PY, str(ROOT / "bench" / "scale.py"), "seed", str(cases), str(shape_count)], env
+            )
         subprocess.run(
             [runner.PY, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
         )
@@ -488,7 +497,9 @@ def page_figures(label: str, cases: int, shape_count: int) -> list[str]:
         runner.record_against("public_json", results["public_api"], results["bare"], p95=False)
         sessions = work / "sessions.json"
         bench_py = [runner.PY, str(ROOT / "bench" / "application.py")]
-        subprocess.run([*bench_py, "sessions", str(runner.USERS), str(sessions)], cwd=ROOT, env=env, check=True)
+        subprocess.run(
+            [*bench_py, "sessions", str(runner.USERS), str(sessions)], cwd=ROOT, env=env, check=True
+        )
         runner.steps_bench(host, work, sessions)
         runner.stop(server)
         server = None
@@ -496,9 +507,13 @@ def page_figures(label: str, cases: int, shape_count: int) -> list[str]:
         runner.logged_in_bench(env, port, work, sessions)
         if cases:
             local_env = {**env, "DIGISOS_ALLOWED_HOSTS": "testserver"}
-            explain_arguments = [str(work / name) for name in ("sessions.json", "exchange.json", "innsyn.json")]
+            explain_arguments = [
+                str(work / name) for name in ("sessions.json", "exchange.json", "innsyn.json")
+            ]
             explain_arguments.append(str(work / "inbox_list.json"))
-            runner.run_step([runner.PY, str(ROOT / "bench" / "scale.py"), "explain", *explain_arguments], local_env)
+            runner.run_step(
+                [runner.PY, str(ROOT / "bench" / "scale.py"), "explain", *explain_arguments], local_env
+            )
         return list(runner.SUMMARY)
     finally:
         runner.stop(server)
@@ -514,7 +529,9 @@ def seed_alone(cases: int, shape_count: int) -> int:
     try:
         env = runner.production_env(cluster.url)
         prepare(env)
-        runner.run_step([runner.PY, str(ROOT / "bench" / "scale.py"), "seed", str(cases), str(shape_count)], env)
+        runner.run_step(
+            [runner.PY, str(ROOT / "bench" / "scale.py"), "seed", str(cases), str(shape_count)], env
+        )
     finally:
         cluster.stop()
     return 0
@@ -549,7 +566,9 @@ def run(cases: int, shape_count: int) -> int:
     comparison = compare(small, scale)
     summary = [*comparison, *(f"{line} (small)" for line in small), *scale]
     missed = sum(1 for line in comparison + scale if line.endswith(" MISS"))
-    print(f"\n== Summary: scale vs small, then the small run's figures, then the scale run's; {missed} missed ==")
+    print(
+        f"\n== Summary: scale vs small, then the small run's figures, then the scale run's; {missed} missed =="
+    )
     for line in comparison + scale:
         print(line)
     del summary

@@ -53,8 +53,14 @@ API_MUNICIPALITIES = ("4601", "5501")  # exchange_demo_setup's case-system munic
 INBOX_AVAILABLE_EVERY = 100  # one inbox delivery in a hundred still waits to be received
 LETTER_EVERY = 2  # one case in two has a stored letter (a decision as PDF) in its letters folder
 # Documents end at least this long ago: nobody seeded is eligible for kort søknad (a payment in the last 50
-# days or planned within 14), so the bench's sends take the standard steps as in the small run.
-QUIET_DAYS = 70
+# days or planned within 14), so the bench's sends take the standard steps as in the small run; and the innsyn
+# setup's new documents for Sofie's cases (from half a year ago) are newer than the seeded ones.
+QUIET_DAYS = 200
+# Paper cases (registered by a case system, no application nor delivery): one for every PAPER_EVERY
+# applications, on top of them, folded from their own shapes (no sent time, no vedlegg.json). Sofie's seeded
+# cases are paper cases, as in the small run (the innsyn setup spreads them over the last half year).
+PAPER_EVERY = 20
+PAPER_SHAPE_SHARE = 10  # one shape in ten is a paper case's
 # What an unset municipality or office reference is stored as. Blank text today; NULL once these columns are
 # foreign keys (i12-fk): change it here.
 NO_REFERENCE = "''"
@@ -119,7 +125,7 @@ COLUMNS: dict[str, dict[str, str]] = {
         "id": "p.case_id",
         "kommunenummer": "p.kommunenummer",
         "owner_id": "p.owner_id",
-        "application_id": "p.application_id",
+        "application_id": "CASE WHEN p.paper THEN NULL ELSE p.application_id END",
         "enhetsnummer": "s.enhetsnummer",
         "created_at": "s.sent_at",
         "updated_at": "s.soker_updated_at",
@@ -188,7 +194,9 @@ FILES = (
 # here is built from this module's constants; the values are parameters.)
 PLAN = f"""
 CREATE UNLOGGED TABLE scale_plan AS
-SELECT n, o.id AS owner_id, m.kommunenummer, abs(hashint4(n + 7654321)) %% %(shapes)s AS shape,
+SELECT n, o.id AS owner_id, m.kommunenummer, n < %(paper)s AS paper,
+       CASE WHEN n < %(paper)s THEN abs(hashint4(n + 7654321)) %% %(paper_shapes)s
+            ELSE %(paper_shapes)s + abs(hashint4(n + 7654321)) %% (%(shapes)s - %(paper_shapes)s) END AS shape,
        gen_random_uuid() AS case_id, gen_random_uuid() AS application_id, gen_random_uuid() AS folder_id,
        gen_random_uuid() AS letters_id,
        CASE WHEN m.kommunenummer IN {API_MUNICIPALITIES!r} THEN 'api' ELSE 'inbox' END AS channel,
@@ -198,7 +206,7 @@ FROM (
     SELECT n,
            CASE WHEN n < %(sofie_cases)s THEN NULL ELSE abs(hashint4(n)) %% %(citizens)s END AS citizen,
            CASE WHEN n < %(sofie_cases)s THEN '4601' END AS sofie_municipality
-    FROM generate_series(0, %(cases)s - 1) AS n
+    FROM generate_series(0, %(cases)s + %(paper)s - 1) AS n
 ) AS g
 LEFT JOIN scale_citizen AS c ON c.u = g.citizen
 JOIN accounts_user AS o ON o.id = coalesce(c.id, %(sofie)s)
@@ -220,8 +228,9 @@ def state_columns() -> list[str]:
 # --- The shapes ------------------------------------------------------------------------------------------
 
 
-def shapes(count: int, now: datetime) -> list[dict]:
-    """`count` cases' worth of inputs to the fold and their folded state: document, sent time, office, vedlegg."""
+def shapes(count: int, paper: int, now: datetime) -> list[dict]:
+    """`count` cases' worth of inputs to the fold and their folded state: document, sent time, office, vedlegg;
+    the first `paper` of them paper cases' (folded without the application's sent time and vedlegg.json)."""
     from bench.innsyn import document, story
 
     from digisos.exchange import case_state
@@ -247,12 +256,12 @@ def shapes(count: int, now: datetime) -> list[dict]:
         soker = document(story(rng, events, start, end, []))
         sent_at = start - timedelta(hours=rng.uniform(1, 48))
         enhetsnummer, office_name = rng.choice(offices)
-        vedlegg = rng.choice(vedlegg_variants)
+        vedlegg = None if number < paper else rng.choice(vedlegg_variants)
         values = case_state.state_values(
             soker,
             sha256=document_digest(soker),
-            sent_at=sent_at,
-            office=case_state.office_of(enhetsnummer, enhetsnummer),
+            sent_at=None if number < paper else sent_at,
+            office=case_state.office_of(enhetsnummer, None if number < paper else enhetsnummer),
             vedlegg=vedlegg,
         )
         latest = max(datetime.fromisoformat(e["hendelsestidspunkt"]) for e in soker["hendelser"])
@@ -296,7 +305,7 @@ def copy_shapes(cursor, built: list[dict]) -> None:
     with cursor.copy(f"COPY scale_shape ({', '.join(names)}) FROM STDIN") as copy:
         for shape in built:
             row = [shape[name] for name in names[:9]]
-            row[1], row[8] = Jsonb(row[1]), Jsonb(row[8])
+            row[1], row[8] = Jsonb(row[1]), None if row[8] is None else Jsonb(row[8])
             for name, field in fields.items():
                 value = shape["state"][field.attname]
                 row.append(Jsonb(value) if types[name] == "jsonb" else value)
@@ -331,14 +340,18 @@ def seed(cases: int, shape_count: int) -> None:
     def step(label: str) -> None:
         steps.append((label, time.perf_counter()))
 
-    built = shapes(shape_count, timezone.now())
+    paper_shapes = max(1, shape_count // PAPER_SHAPE_SHARE)
+    built = shapes(shape_count, paper_shapes, timezone.now())
     step(f"{shape_count} shapes built and folded")
     case_system, _ = User.objects.get_or_create(
         username="scale-case-system", defaults={"kind": User.Kind.SYSTEM}
     )
     citizens = max(1, int(cases * CITIZENS_PER_CASE))
+    paper = max(SOFIE_CASES, cases // PAPER_EVERY)
     parameters = {
         "cases": cases,
+        "paper": paper,
+        "paper_shapes": paper_shapes,
         "shapes": shape_count,
         "citizens": citizens,
         "sofie": sofie().pk,
@@ -377,18 +390,19 @@ def seed(cases: int, shape_count: int) -> None:
         cursor.execute("ALTER TABLE scale_plan ADD PRIMARY KEY (n)")
         step("plan")
         with_shape = "scale_plan AS p JOIN scale_shape AS s USING (shape)"
-        for table, key in (
-            ("documents_folder", "documents_folder_application"),
-            ("documents_folder", "documents_folder_letters"),
-            ("application_application", "application_application"),
-            ("exchange_case", "exchange_case"),
+        digital = f"{with_shape} WHERE NOT p.paper"
+        for table, key, source in (
+            ("documents_folder", "documents_folder_application", digital),
+            ("documents_folder", "documents_folder_letters", with_shape),
+            ("application_application", "application_application", digital),
+            ("exchange_case", "exchange_case", with_shape),
         ):
-            cursor.execute(_insert(table, COLUMNS[key], with_shape), parameters)
+            cursor.execute(_insert(table, COLUMNS[key], source), parameters)
             step(table)
         state = {"case_id": "p.case_id", **{name: f"s.{name}" for name in state_columns()}}
         cursor.execute(_insert("exchange_casestate", state, with_shape), parameters)
         step("exchange_casestate")
-        cursor.execute(_insert("exchange_delivery", COLUMNS["exchange_delivery"], with_shape), parameters)
+        cursor.execute(_insert("exchange_delivery", COLUMNS["exchange_delivery"], digital), parameters)
         step("exchange_delivery")
         files = f"exchange_delivery AS d CROSS JOIN {FILES}"
         cursor.execute(
@@ -420,7 +434,10 @@ def seed(cases: int, shape_count: int) -> None:
     for label, ended in steps:
         print(f"  {label:<40} {ended - previous:>7.1f} s")
         previous = ended
-    print(f"seeded {cases} applications and cases ({shape_count} document shapes) in {seconds:.0f} s")
+    print(
+        f"seeded {cases} applications with their cases and deliveries, and {paper} paper cases "
+        f"({shape_count} document shapes, {paper_shapes} of them paper cases') in {seconds:.0f} s"
+    )
     print(f"database size {size / 2**20:.0f} MiB")
     print(bench_line("scale_seed_seconds", seconds, "s", "<", 1200))
     print(bench_line("scale_database_size", size / 2**20, "MiB", ">", 0))
@@ -447,7 +464,11 @@ def verify(sample: int) -> None:
     from digisos.exchange.models import Case, CaseState
 
     fields = [f.name for f in CaseState._meta.concrete_fields if f.name != "case"]
-    cases = Case.objects.select_related("application", "state").order_by("?")[:sample]
+    found = Case.objects.select_related("application", "state").order_by("?")
+    cases = [
+        *found.filter(application__isnull=True)[: sample // 2],
+        *found.filter(application__isnull=False)[: sample // 2],
+    ]
     differing = 0
     for case in cases:
         fresh = services._reloaded(CaseState(case_id=case.pk, **services.case_state_values(case)))

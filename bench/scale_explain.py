@@ -39,6 +39,7 @@ def pages(sessions: Path, exchange: Path, innsyn: Path, inbox: Path) -> dict[str
     from django.conf import settings
     from django.test import Client
 
+    from digisos.exchange.models import Case
     from digisos.exchange.simulator import GRANT_TYPE, FagsystemClient
 
     cookie = settings.SESSION_COOKIE_NAME
@@ -66,8 +67,13 @@ def pages(sessions: Path, exchange: Path, innsyn: Path, inbox: Path) -> dict[str
     bearer = {"HTTP_AUTHORIZATION": f"Bearer {token.json()['access_token']}"}
     api = Client()
     reported = exchange_setup["cases"][0]
-    now = datetime.now(UTC)
-    events = document(story(random.Random(5), 9, now - timedelta(minutes=10), now, []))
+    # Newer than the stored document (the innsyn setup may have reported into the next minutes), as a case
+    # system's next post is.
+    stored = Case.objects.values_list("soker_latest_event_at", flat=True).get(pk=reported)
+    start = max(datetime.now(UTC), *([datetime.fromisoformat(stored)] if stored else [])) + timedelta(
+        minutes=1
+    )
+    events = document(story(random.Random(5), 9, start, start + timedelta(minutes=10), []))
     return {
         "baseline: bare view": lambda: Client().get("/bench/bare"),
         "baseline: logged-in page": lambda: citizen.get("/bench/logged-in"),
@@ -104,6 +110,8 @@ def explain(sessions: Path, exchange: Path, innsyn: Path, inbox: Path) -> None:
         with connection.execute_wrapper(recorder):
             response = request()
         print(f"\n-- {page}: HTTP {response.status_code}, {len(recorder.statements)} queries")
+        if response.status_code >= 400:
+            print(f"   (refused: {response.content[:300]!r})")
         out.write(
             f"\n\n===== {page}: HTTP {response.status_code}, {len(recorder.statements)} queries =====\n"
         )
@@ -180,7 +188,8 @@ def describe(node: dict) -> str:
     index = f" using {node['Index Name']}" if "Index Name" in node else ""
     rows = int(node.get("Actual Rows", 0))
     loops = int(node.get("Actual Loops", 1))
-    return f"{node['Node Type']}{index} on {where} ({rows} rows × {loops})"
+    on = f" on {where}" if where else ""
+    return f"{node['Node Type']}{index}{on} ({rows} rows × {loops})"
 
 
 def first_words(sql: str) -> str:

@@ -489,6 +489,9 @@ def prepare(env: dict[str, str]) -> None:
         )
 
 
+FAILED: list[int] = []  # each locust step's failed requests, both runs
+
+
 def page_figures(label: str, cases: int, shape_count: int) -> list[str]:
     """One run on a fresh database (seeded with `cases` when not 0): the baselines and every page's ratio,
     as make bench measures them. Returns the run's BENCH lines."""
@@ -521,11 +524,11 @@ def page_figures(label: str, cases: int, shape_count: int) -> list[str]:
         subprocess.run(
             [*bench_py, "sessions", str(runner.USERS), str(sessions)], cwd=ROOT, env=env, check=True
         )
-        runner.steps_bench(host, work, sessions)
+        FAILED.append(runner.steps_bench(host, work, sessions))
         runner.stop(server)
         server = None
-        runner.exchange_bench(env, port, work)
-        runner.logged_in_bench(env, port, work, sessions)
+        FAILED.append(runner.exchange_bench(env, port, work))
+        FAILED.append(runner.logged_in_bench(env, port, work, sessions))
         if cases:
             local_env = {**env, "DIGISOS_ALLOWED_HOSTS": "testserver"}
             explain_arguments = [
@@ -586,15 +589,15 @@ def run(cases: int, shape_count: int) -> int:
     small = page_figures("small database (as make bench)", 0, shape_count)
     print("\n== Scale against small: each ratio's value in both runs ==")
     comparison = compare(small, scale)
-    summary = [*comparison, *(f"{line} (small)" for line in small), *scale]
     missed = sum(1 for line in comparison + scale if line.endswith(" MISS"))
     print(
-        f"\n== Summary: scale vs small, then the small run's figures, then the scale run's; {missed} missed =="
+        f"\n== Summary: each ratio at scale against small, then the scale run's figures; {missed} missed =="
     )
     for line in comparison + scale:
         print(line)
-    del summary
-    return 0
+    if any(FAILED):
+        print(f"\nFAILED: {sum(FAILED)} requests failed (see locust's output above)", file=sys.stderr)
+    return 1 if any(FAILED) else 0
 
 
 if __name__ == "__main__":

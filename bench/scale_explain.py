@@ -193,12 +193,19 @@ def describe(node: dict) -> str:
 
 
 def first_words(sql: str) -> str:
+    """The statement's verb and its main table (the first FROM outside any subquery)."""
     words = " ".join(sql.split())
-    table = words.split(' FROM "')[1].split('"')[0] if ' FROM "' in words else ""
     verb = words.split()[0]
+    quoted = words.split('"')
     if verb in ("UPDATE", "INSERT", "DELETE"):
-        table = words.split('"')[1] if '"' in words else ""
-    return f"{verb} {table}"[:60]
+        return f"{verb} {quoted[1] if len(quoted) > 1 else ''}"[:60]
+    depth = 0
+    for position, character in enumerate(words):
+        depth += {"(": 1, ")": -1}.get(character, 0)
+        if depth == 0 and words.startswith(' FROM "', position):
+            table = words[position + 7 :].split('"')[0]
+            return f"{verb} {table}"[:60]
+    return verb
 
 
 if __name__ == "__main__":

@@ -2,18 +2,18 @@
 
 `python bench/scale.py run [--cases N] [--shapes S]` runs, one after the other on the same machine:
 
-1. the small run: a fresh throwaway PostgreSQL with only what `make bench` sets up, and its page figures;
-2. the scale run: a fresh throwaway PostgreSQL seeded with N applications and cases across all municipalities
-   (`seed`, below), the same setup and the same page figures on top, then EXPLAIN (ANALYZE, BUFFERS) of every
-   query the measured pages run (`explain`, below);
+1. the scale run: a fresh throwaway PostgreSQL seeded with N applications and cases across all municipalities
+   (`seed`, below), `make bench`'s own setup and page figures on top (bench/run.py's functions), then
+   EXPLAIN (ANALYZE, BUFFERS) of every query the measured pages run (bench/scale_explain.py);
+2. the small run: a fresh throwaway PostgreSQL with only what `make bench` sets up, and the same figures;
 
-and prints each ratio's scale value against its small value as `BENCH <name>_scale_vs_small ...` (target
-≥ 0.8), then the summary lines of both runs.
+and prints each ratio's value in both runs and `BENCH <name>_scale_vs_small ...` (target ≥ 0.8), then the
+scale run's summary lines. `seed-alone` seeds a fresh cluster and stops (the seeding's time and size only).
 
-The measured people are part of the population: Sofie (bench/exchange.py) owns seeded Bergen cases, topped up
-to 50 by the exchange bench's sends; Oslo, the inbox list's municipality, has its share of the million (about
-an eighth, by population) on top of the inbox list's own 10,000; Bergen's case system lists and reports
-among Bergen's seeded cases.
+The measured people are part of the population: Sofie (bench/exchange.py) owns seeded Bergen paper cases,
+topped up to 50 by the exchange bench's sends; Oslo, the inbox list's municipality, has its share of the
+million (about an eighth, by population) on top of the inbox list's own 10,000; Bergen's case system lists and
+reports among Bergen's seeded cases. See docs/performance.md.
 
 Seeding (`python bench/scale.py seed N S`, run by `run` with the bench settings) is bulk SQL: S document
 shapes are built in Python with the event builders (bench/innsyn.py's `story`, 5–50 events each) and folded

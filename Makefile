@@ -6,7 +6,7 @@ UV := $(TOOLS)/bin/uv
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test bench lint deps system-deps python-deps node-deps messages clean
+.PHONY: run test bench bench-scale lint deps system-deps python-deps node-deps messages clean
 
 run: deps
 	scripts/run.sh
@@ -16,6 +16,10 @@ test: deps
 
 bench: deps
 	scripts/bench.sh
+
+# Not part of `make test` nor `make bench`: seeds a million applications and cases (see bench/scale.py).
+bench-scale: deps
+	scripts/bench-scale.sh
 
 lint: python-deps
 	$(VENV)/bin/ruff check src tests tools bench

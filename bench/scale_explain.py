@@ -1,0 +1,212 @@
+"""EXPLAIN (ANALYZE, BUFFERS) of every query the pages `make bench-scale` measures run, at scale.
+
+Run by bench/scale.py on the seeded database once the page figures are measured: requests each page once in
+process (Django's test client, the bench settings) as the people the bench measures, records every statement
+with `connection.execute_wrapper`, then explains each. Writes (the event post's UPDATE, INSERT) are explained
+inside a transaction that is rolled back. Prints one line per query: its time and each scan node (the index
+it used, or a sequential scan), flagging a sequential scan over a table of more than SMALL_TABLE rows; writes
+the full plans to bench/results/scale-explain.txt.
+"""
+
+import json
+import random
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+SMALL_TABLE = 10000  # a sequential scan over fewer rows is what an index would cost anyway
+PLANS = ROOT / "bench" / "results" / "scale-explain.txt"
+SKIPPED = ("SAVEPOINT", "RELEASE", "ROLLBACK", "BEGIN", "COMMIT", "SET ")
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.statements: list[tuple[str, Any]] = []
+
+    def __call__(self, execute: Callable, sql: str, params: Any, many: bool, context: dict) -> Any:
+        if not many and not sql.lstrip().upper().startswith(SKIPPED):
+            self.statements.append((sql, params))
+        return execute(sql, params, many, context)
+
+
+def pages(sessions: Path, exchange: Path, innsyn: Path, inbox: Path) -> dict[str, Callable[[], Any]]:
+    """Each measured request, as the bench's own people make it."""
+    from bench.exchange import CLIENT_ID
+    from bench.innsyn import document, story
+    from django.conf import settings
+    from django.test import Client
+
+    from digisos.exchange.models import Case
+    from digisos_simulator.simulator import GRANT_TYPE, FagsystemClient
+
+    cookie = settings.SESSION_COOKIE_NAME
+    drafts = json.loads(sessions.read_text())
+    innsyn_setup = json.loads(innsyn.read_text())
+    inbox_setup = json.loads(inbox.read_text())
+    exchange_setup = json.loads(exchange.read_text())
+
+    def client(session: str) -> Client:
+        http = Client()
+        http.cookies[cookie] = session
+        return http
+
+    citizen = client(drafts[0]["session"])
+    step = f"/soknad/{drafts[0]['application']}/steg/behov/"
+    case_page = innsyn_setup["case_page"][0]
+    signer = FagsystemClient(
+        base_url="http://testserver",
+        client_id=CLIENT_ID,
+        client_key_pem=Path(exchange_setup["client_key"]).read_bytes(),
+    )
+    token = Client().post(
+        "/api/exchange/v1/token", {"grant_type": GRANT_TYPE, "assertion": signer.assertion()}
+    )
+    bearer = {"HTTP_AUTHORIZATION": f"Bearer {token.json()['access_token']}"}
+    api = Client()
+    reported = exchange_setup["cases"][0]
+    # Newer than the stored document (the innsyn setup may have reported into the next minutes), as a case
+    # system's next post is.
+    stored = Case.objects.values_list("soker_latest_event_at", flat=True).get(pk=reported)
+    start = max(datetime.now(UTC), *([datetime.fromisoformat(stored)] if stored else [])) + timedelta(
+        minutes=1
+    )
+    events = document(story(random.Random(5), 9, start, start + timedelta(minutes=10), []))
+    return {
+        "baseline: bare view": lambda: Client().get("/bench/bare"),
+        "baseline: logged-in page": lambda: citizen.get("/bench/logged-in"),
+        "baseline: exchange call": lambda: api.get("/bench/exchange/v1/ping", **bearer),
+        "steps: GET behov": lambda: citizen.get(step),
+        "steps: POST behov": lambda: citizen.post(
+            step, {"hva": "Penger til mat", "hvorfor": "", "nodhjelp": "mat"}
+        ),
+        "innsyn case page (500 events)": lambda: client(case_page["session"]).get(
+            f"/innsyn/{case_page['case']}/"
+        ),
+        "Mine søknader (50 cases)": lambda: client(innsyn_setup["mine"][0]["session"]).get("/innsyn/"),
+        "inbox list (Oslo)": lambda: client(inbox_setup["sessions"][0]).get("/innboks/"),
+        "exchange list": lambda: api.get("/api/exchange/v1/leveranser", **bearer),
+        "event post": lambda: api.post(
+            f"/api/exchange/v1/saker/{reported}/digisos-soker",
+            events,
+            content_type="application/json",
+            **bearer,
+        ),
+    }
+
+
+def explain(sessions: Path, exchange: Path, innsyn: Path, inbox: Path) -> None:
+    from django.db import connection
+
+    counts = table_rows()
+    PLANS.parent.mkdir(parents=True, exist_ok=True)
+    out = PLANS.open("w")
+    print("\n== EXPLAIN (ANALYZE, BUFFERS) of every query of the measured pages, at scale ==")
+    big_scans = 0
+    for page, request in pages(sessions, exchange, innsyn, inbox).items():
+        recorder = Recorder()
+        with connection.execute_wrapper(recorder):
+            response = request()
+        print(f"\n-- {page}: HTTP {response.status_code}, {len(recorder.statements)} queries")
+        if response.status_code >= 400:
+            print(f"   (refused: {response.content[:300]!r})")
+        out.write(
+            f"\n\n===== {page}: HTTP {response.status_code}, {len(recorder.statements)} queries =====\n"
+        )
+        for number, (sql, params) in enumerate(recorder.statements, 1):
+            plan = explained(sql, params)
+            nodes = list(scan_nodes(plan["Plan"]))
+            flagged = [
+                n
+                for n in nodes
+                if n["Node Type"] == "Seq Scan" and counts.get(n["Relation Name"], 0) > SMALL_TABLE
+            ]
+            big_scans += len(flagged)
+            described = "; ".join(describe(n) for n in nodes) or "no table"
+            mark = "  SEQ SCAN OF A LARGE TABLE" if flagged else ""
+            print(
+                f"  {number:>2}. {plan['Execution Time']:>7.2f} ms  {first_words(sql)}  →  {described}{mark}"
+            )
+            out.write(f"\n--- {number}. {sql}\n{json.dumps(params, default=str)}\n")
+            out.write(text_plan(sql, params))
+    out.close()
+    print(f"\nfull plans: {PLANS.relative_to(ROOT)}; sequential scans of large tables: {big_scans}")
+
+
+def table_rows() -> dict[str, int]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT relname, reltuples::bigint FROM pg_class WHERE relkind = 'r'")
+        return dict(cursor.fetchall())
+
+
+def _run_explain(options: str, sql: str, params: Any) -> list:
+    from django.db import connection, transaction
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN ({options}) {sql}", params)
+        rows = cursor.fetchall()
+        transaction.set_rollback(True)  # a write's EXPLAIN ANALYZE really writes: undo it
+    return rows
+
+
+def explained(sql: str, params: Any) -> dict:
+    value = _run_explain(_options(sql, params) + ", FORMAT JSON", sql, params)[0][0]
+    plan = (json.loads(value) if isinstance(value, str) else value)[0]
+    plan.setdefault("Execution Time", 0.0)
+    return plan
+
+
+def text_plan(sql: str, params: Any) -> str:
+    return "\n".join(row[0] for row in _run_explain(_options(sql, params), sql, params)) + "\n"
+
+
+def _options(sql: str, params: Any) -> str:
+    """ANALYZE, BUFFERS; without running it when running it again fails (an INSERT of the row the request
+    already wrote conflicts with it): then the plan alone."""
+    from django.db import DatabaseError
+
+    try:
+        _run_explain("ANALYZE, BUFFERS", sql, params)
+    except DatabaseError:
+        return "COSTS"
+    return "ANALYZE, BUFFERS"
+
+
+def scan_nodes(node: dict):
+    if "Relation Name" in node or "Index Name" in node:
+        yield node
+    for child in node.get("Plans", []):
+        yield from scan_nodes(child)
+
+
+def describe(node: dict) -> str:
+    where = node.get("Relation Name", "")
+    index = f" using {node['Index Name']}" if "Index Name" in node else ""
+    rows = int(node.get("Actual Rows", 0))
+    loops = int(node.get("Actual Loops", 1))
+    on = f" on {where}" if where else ""
+    return f"{node['Node Type']}{index}{on} ({rows} rows × {loops})"
+
+
+def first_words(sql: str) -> str:
+    """The statement's verb and its main table (the first FROM outside any subquery)."""
+    words = " ".join(sql.split())
+    verb = words.split()[0]
+    quoted = words.split('"')
+    if verb in ("UPDATE", "INSERT", "DELETE"):
+        return f"{verb} {quoted[1] if len(quoted) > 1 else ''}"[:60]
+    depth = 0
+    for position, character in enumerate(words):
+        depth += {"(": 1, ")": -1}.get(character, 0)
+        if depth == 0 and words.startswith(' FROM "', position):
+            table = words[position + 7 :].split('"')[0]
+            return f"{verb} {table}"[:60]
+    return verb
+
+
+if __name__ == "__main__":
+    sys.exit("run through bench/scale.py explain")

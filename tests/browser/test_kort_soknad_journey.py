@@ -9,13 +9,15 @@ from tests.documents import corpus
 from tests.fixtures.browser import check_accessibility
 from tests.innsyn.test_kort_soknad import earlier_case_with_payment
 
+from digisos.soker.constants import UtbetalingStatus
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_person_with_recent_help_applies_with_the_short_form(
     page, idporten_settings, document_settings, municipalities_loaded, tmp_path
 ):
-    earlier_case_with_payment("familie-bergen", "4601", status="UTBETALT", days=-10)
+    earlier_case_with_payment("familie-bergen", "4601", status=UtbetalingStatus.UTBETALT, days=-10)
     log_in(page, "familie-bergen")
     start(page)
     next_step(page, "Hva søker du om?")

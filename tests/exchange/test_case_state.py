@@ -16,7 +16,7 @@ from digisos.exchange.models import Case, CaseState
 from digisos.exchange.services.delivery import create_paper_case
 from digisos.exchange.services.reporting import case_state_values, report_case_events, store_case_state
 from digisos.soker import builders
-from digisos.soker.constants import SENDT, SoknadsStatus, UtbetalingStatus
+from digisos.soker.constants import SENDT, Filreferanse, SoknadsStatus, UtbetalingStatus
 from digisos.soker.fold import fold
 from digisos.soker.serialise import view_from_json, view_to_json
 from tests.factories import CaseFactory, case_system
@@ -44,7 +44,7 @@ def svarut_only(value: Any) -> Any:
     """The document with its dokumentlager references made SvarUt ones: the exchange refuses a reference
     to a letter the case does not hold, and this test is about the fold, not the letters."""
     if isinstance(value, dict):
-        if value.get("type") == "dokumentlager":
+        if value.get("type") == Filreferanse.DOKUMENTLAGER:
             return builders.svarut(value["id"], 1)
         return {key: svarut_only(item) for key, item in value.items()}
     if isinstance(value, list):

@@ -26,6 +26,8 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from digisos.exchange.models import Case, Delivery
+from digisos.soker import builders
+from digisos.soker.constants import SoknadsStatus
 from digisos_simulator.simulator import GRANT_TYPE, letter_pdf
 from tests.fixtures.exchange import ExchangeApi, apply, connect, signer, token_for, upload_letter
 from tests.fixtures.personas import citizen, persona_pid
@@ -50,29 +52,22 @@ class Bergen:
 
 def events(letter: str, *, decided: bool = False) -> dict[str, Any]:
     hendelser = [
-        {"type": "soknadsStatus", "status": "MOTTATT", "hendelsestidspunkt": "2026-11-23T10:00:00.000Z"},
-        {
-            "type": "dokumentasjonEtterspurt",
-            "hendelsestidspunkt": "2026-11-23T10:05:00.000Z",
-            "forvaltningsbrev": {"referanse": {"type": "dokumentlager", "id": letter}},
-            "dokumenter": [
-                {
-                    "dokumenttype": "Kontoutskrift",
-                    "innsendelsesfrist": "2026-12-07T10:00:00.000Z",
-                    "dokumentreferanse": "dok-1",
-                }
+        builders.soknads_status(SoknadsStatus.MOTTATT, at="2026-11-23T10:00:00.000Z"),
+        builders.dokumentasjon_etterspurt(
+            [
+                builders.dokument(
+                    "Kontoutskrift", innsendelsesfrist="2026-12-07T10:00:00.000Z", dokumentreferanse="dok-1"
+                )
             ],
-        },
+            forvaltningsbrev=letter,
+            at="2026-11-23T10:05:00.000Z",
+        ),
     ]
     if decided:
         hendelser.append(
-            {
-                "type": "soknadsStatus",
-                "status": "UNDER_BEHANDLING",
-                "hendelsestidspunkt": "2026-11-24T09:00:00.000Z",
-            }
+            builders.soknads_status(SoknadsStatus.UNDER_BEHANDLING, at="2026-11-24T09:00:00.000Z")
         )
-    return {"version": "1.0.0", "avsender": {"systemnavn": "t", "systemversjon": "1"}, "hendelser": hendelser}
+    return builders.document(*hendelser, avsender={"systemnavn": "t", "systemversjon": "1"})
 
 
 @pytest.fixture

@@ -15,6 +15,8 @@ from digisos.application.models import Application
 from digisos.documents.models import Document, Folder
 from digisos.exchange.models import Case, Delivery
 from digisos.inbox import selectors
+from digisos.soker import builders
+from digisos.soker.constants import SaksStatus
 from tests.fixtures.personas import citizen
 from tests.inbox.conftest import caseworker
 
@@ -124,16 +126,12 @@ def _document(folder: Folder, by: User, name: str) -> Document:
 def _history(count: int) -> dict:
     start = datetime(2026, 1, 1, tzinfo=UTC)
     events = [
-        {
-            "type": "saksStatus",
-            "referanse": f"s{i}",
-            "tittel": f"Sak nr {i}",
-            "status": "UNDER_BEHANDLING",
-            "hendelsestidspunkt": (start + timedelta(seconds=i)).strftime("%Y-%m-%dT%H:%M:%S.000Z"),
-        }
+        builders.saks_status(
+            f"s{i}", tittel=f"Sak nr {i}", status=SaksStatus.UNDER_BEHANDLING, at=start + timedelta(seconds=i)
+        )
         for i in range(count)
     ]
-    return {"version": "1.0.0", "avsender": {"systemnavn": "t", "systemversjon": "1"}, "hendelser": events}
+    return builders.document(*events, avsender={"systemnavn": "t", "systemversjon": "1"})
 
 
 def _grow(case: Case, *, deliveries: int, documents: int, letters: int, events: int) -> None:

@@ -125,8 +125,8 @@ def test_without_recent_help_here_the_standard_application(client, key, kommunen
 @pytest.mark.parametrize(
     ("status", "days", "short"),
     [
-        ("UTBETALT", -50, True),  # paid 50 days ago: still within the window
-        ("UTBETALT", -51, False),  # 51 days ago: too long
+        (UtbetalingStatus.UTBETALT, -50, True),  # paid 50 days ago: still within the window
+        (UtbetalingStatus.UTBETALT, -51, False),  # 51 days ago: too long
         ("PLANLAGT_UTBETALING", 14, True),  # planned 14 days ahead: within the window
         ("PLANLAGT_UTBETALING", 15, False),  # 15 days ahead: too far
     ],

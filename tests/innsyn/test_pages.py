@@ -2,7 +2,7 @@
 decisions, payments), innsyn off, another person's case, and constant query counts."""
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core.cache import cache
@@ -16,6 +16,7 @@ from digisos.application.services import start_application
 from digisos.exchange.models import Case, Delivery
 from digisos.exchange.services.clients import register_client
 from digisos.exchange.services.delivery import create_paper_case
+from digisos.innsyn import selectors
 from digisos.municipalities.models import ServiceConfiguration
 from digisos.soker import builders
 from digisos.soker.constants import EventType, SoknadsStatus, UtbetalingStatus, Utfall
@@ -292,3 +293,43 @@ def test_a_long_case_page_reads_only_the_payments_and_history_it_shows(client, s
     whole = client.get(url + "?historikk=alle").content.decode()
     assert whole.split('data-testid="timeline"')[1].split("</ol>")[0].count("<li>") == total
     assert "Se hele historikken" not in whole
+
+
+@pytest.mark.parametrize(
+    "shown",
+    [
+        selectors.Shown(),
+        selectors.Shown(history_last=20),
+        selectors.Shown(payments_from=date(2026, 11, 1), history_last=5),
+        selectors.Shown(payments_from=date(2030, 1, 1), history_last=1),
+    ],
+)
+def test_the_quick_starts_case_page_cuts_the_stored_view_as_postgresql_does(
+    sofie_case, exchange_api, shown, monkeypatch
+):
+    """SQLite (the quick start) has no jsonb paths nor arrays, so the case page cuts the stored view in Python
+    there; it must show exactly what PostgreSQL's cut shows."""
+    today = timezone.localdate()
+    document = dict(Case.objects.get(pk=sofie_case.id).soker)
+    document["hendelser"] = document["hendelser"] + [
+        builders.event(
+            EventType.UTBETALING,
+            at=f"2026-11-24T10:00:{n:02d}.000Z",
+            utbetalingsreferanse=f"u-{n}",
+            belop=100 + n,
+            status=UtbetalingStatus.UTBETALT if n % 3 else UtbetalingStatus.PLANLAGT_UTBETALING,
+            **({"utbetalingsdato": (today - timedelta(days=20 * n)).isoformat()} if n % 3 else {}),
+            **({"forfallsdato": (today + timedelta(days=n)).isoformat()} if n % 4 == 0 else {}),
+        )
+        for n in range(12)
+    ]
+    assert exchange_api("4601").post(f"/saker/{sofie_case.id}/digisos-soker", document).status_code == 200
+    now = timezone.now()
+    on_postgresql = selectors.case_page(sofie_case.owner, sofie_case.id, now=now, shown=shown)
+    monkeypatch.setattr(selectors.connection, "vendor", "sqlite")
+    in_python = selectors.case_page(sofie_case.owner, sofie_case.id, now=now, shown=shown)
+    assert in_python == on_postgresql
+    assert (in_python.payment_count, in_python.history_count) == (
+        on_postgresql.payment_count,
+        on_postgresql.history_count,
+    )

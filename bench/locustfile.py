@@ -187,6 +187,8 @@ class ExchangeEvents(_ExchangeClient):
     """Each user reports its own case: the whole digisos-soker.json, one event longer each time (1 to 9
     events, then a new story), so every post is a real write with a newer last event."""
 
+    _clocks: dict = {}  # each case's last reported time, across the users that report it
+
     def on_start(self) -> None:
         from datetime import UTC, datetime
 
@@ -194,7 +196,9 @@ class ExchangeEvents(_ExchangeClient):
         cases = self.setup["cases"]
         self.case = cases[self.number % len(cases)]
         self.story = _events(datetime.now(UTC).date())
-        self.clock = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+        # Where the case's last report ended: bench/slices.py starts new users for the same cases in every
+        # slice, and a report older than the stored one would be refused.
+        self.clock = ExchangeEvents._clocks.get(self.case, datetime(2026, 11, 23, 10, 0, tzinfo=UTC))
         self.events: list[dict] = []
 
     @task
@@ -202,6 +206,7 @@ class ExchangeEvents(_ExchangeClient):
         from datetime import timedelta
 
         self.clock += timedelta(seconds=1)
+        ExchangeEvents._clocks[self.case] = self.clock
         if len(self.events) == len(self.story):
             self.events = []
         stamp = self.clock.strftime("%Y-%m-%dT%H:%M:%S.000Z")

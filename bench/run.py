@@ -6,13 +6,20 @@ load is stated against a baseline measured in the same run, on the same server: 
 Django view, every logged-in page against a trivial logged-in page (session and user only), the exchange API
 against a trivial authenticated exchange call (token check only); see src/digisos/bench_urls.py. Send, upload
 and send → collectable keep absolute targets. The run ends with a summary, one `BENCH` line per figure
-(bench/summary.py), collected from every step."""
+(bench/summary.py), collected from every step.
 
-import csv
+Each ratio compares measurements taken under the same load. On a shared machine the load shifts within
+seconds, so a baseline measured for 20 s and then a page for 20 s swung a ratio 2x from run to run on the same
+code. Instead the baseline and the pages run in short interleaved slices on the same server and concurrency
+(bench/slices.py): ROUNDS rounds of [baseline, page 1, page 2, ...] and the baseline once more, SLICE_SECONDS
+each. Every page slice is compared with the mean of the baseline slices just before and just after it, and
+the summary reports the median of those ROUNDS ratios (throughput and p95), printing their spread beside it."""
+
 import json
 import os
 import secrets
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -28,10 +35,14 @@ from tools.pgcluster import ThrowawayPostgres, _free_port  # noqa: E402
 
 PY = str(ROOT / ".venv" / "bin" / "python")
 USERS = int(os.environ.get("DIGISOS_BENCH_USERS", "20"))
-SECONDS = int(os.environ.get("DIGISOS_BENCH_SECONDS", "20"))
 WORKERS = int(os.environ.get("DIGISOS_BENCH_WORKERS", str((os.cpu_count() or 2) * 2)))
 EXCHANGE_SENDS = int(os.environ.get("DIGISOS_BENCH_EXCHANGE_SENDS", "20"))
 INBOX_LIST_CASES = int(os.environ.get("DIGISOS_BENCH_INBOX_LIST_CASES", "10000"))
+# The interleaved slices (see the module's docstring): about as long in all as the 20 s per target before.
+SLICE_SECONDS = float(os.environ.get("DIGISOS_BENCH_SLICE_SECONDS", "2.5"))
+# Each slice's first seconds are not measured (bench/slices.py): the queue filling, the users logging in.
+WARMUP_SECONDS = float(os.environ.get("DIGISOS_BENCH_WARMUP_SECONDS", "0.75"))
+ROUNDS = int(os.environ.get("DIGISOS_BENCH_ROUNDS", "6"))
 # The targets against the baselines (issue 12): throughput at least this share of the baseline's, and for
 # logged-in pages a p95 at most this multiple of the baseline's.
 MIN_THROUGHPUT_RATIO = 0.5
@@ -50,13 +61,6 @@ def record_baseline(name: str, figures: dict) -> None:
     """A baseline's own figures in the summary; its only target is that it answered at all."""
     record(f"baseline_{name}_rps", figures["rps"], "req/s", ">", 0)
     record(f"baseline_{name}_p95", figures["p95"], "ms", ">", 0)
-
-
-def record_against(name: str, figures: dict, baseline: dict, *, p95: bool) -> None:
-    """`name`'s throughput as a share of the baseline's, and (logged-in pages) its p95 as a multiple."""
-    record(f"{name}_rps_ratio", ratio(figures["rps"], baseline["rps"]), "ratio", ">=", MIN_THROUGHPUT_RATIO)
-    if p95:
-        record(f"{name}_p95_ratio", p95_multiple(figures, baseline), "ratio", "<=", MAX_P95_RATIO)
 
 
 def p95_multiple(figures: dict, baseline: dict) -> float:
@@ -133,58 +137,85 @@ USER_CLASSES = {
 }
 
 
-def run_locust(
-    target: str, host: str, workdir: Path, extra_env: dict[str, str] | None = None, *, check: bool = True
-) -> dict[str, dict]:
-    """Runs one user class; with check=False a run with failed requests still returns its figures."""
-    prefix = workdir / target
-    env = {**os.environ, **(extra_env or {})}
+def run_interleaved(
+    baseline: str, targets: list[str], host: str, workdir: Path, extra_env: dict[str, str] | None = None
+) -> dict[str, list[dict]]:
+    """The baseline and the targets in interleaved slices (ROUNDS rounds of [baseline, *targets], then the
+    baseline once more), one locust process for the schedule (bench/slices.py). Returns each name's slices in
+    the order run: the baseline's ROUNDS + 1, each target's ROUNDS; each slice's "rows": each locust row's
+    figures (requests, failures, rps, p50, p95)."""
+    schedule = [baseline, *targets] * ROUNDS + [baseline]
+    output = workdir / f"slices-{baseline}-{'-'.join(targets)}.json"
+    classes = [USER_CLASSES[name] for name in schedule]
     subprocess.run(
         [
-            str(ROOT / ".venv" / "bin" / "locust"),
-            "-f",
-            str(ROOT / "bench" / "locustfile.py"),
-            "--headless",
-            "--only-summary",
-            "--host",
+            PY,
+            str(ROOT / "bench" / "slices.py"),
             host,
-            "-u",
             str(USERS),
-            "-r",
-            str(USERS),
-            "-t",
-            f"{SECONDS}s",
-            "--csv",
-            str(prefix),
-            "--loglevel",
-            "WARNING",
-            USER_CLASSES[target],
+            str(SLICE_SECONDS),
+            str(WARMUP_SECONDS),
+            str(output),
+            *classes,
         ],
-        check=check,
-        env=env,
-        stdout=subprocess.DEVNULL,
+        cwd=ROOT,
+        env={**os.environ, **(extra_env or {})},
+        check=True,
     )
-    with open(f"{prefix}_stats.csv", newline="") as handle:
-        rows = {row["Name"]: row for row in csv.DictReader(handle)}
-    figures: dict[str, dict] = {
-        name: {
-            "requests": float(row["Request Count"]),
-            "failures": float(row["Failure Count"]),
-            "rps": float(row["Requests/s"]),
-            "p50": float(row["50%"]),
-            "p95": float(row["95%"]),
+    slices: dict[str, list[dict]] = {name: [] for name in [baseline, *targets]}
+    for name, measured in zip(schedule, json.loads(output.read_text()), strict=True):
+        slices[name].append(measured)
+        for raised in measured["exceptions"]:
+            print(f"locust {name}: {raised['count']} × {raised['msg']}", file=sys.stderr)
+    return slices
+
+
+def combined(slices: list[dict]) -> dict[str, dict]:
+    """One target's figures over its slices, by locust row (for print_table and the baselines' own lines): requests and failures summed, throughput and percentiles the median of the slices'."""
+    names = {name for measured in slices for name in measured["rows"]}
+    result: dict[str, dict] = {}
+    for name in names:
+        rows = [measured["rows"].get(name, NOTHING) for measured in slices]
+        result[name] = {
+            "requests": sum(row["requests"] for row in rows),
+            "failures": sum(row["failures"] for row in rows),
+            **{key: statistics.median(row[key] for row in rows) for key in ("rps", "p50", "p95")},
         }
-        for name, row in rows.items()
-    }
-    exceptions = Path(f"{prefix}_exceptions.csv")
-    if exceptions.exists():
-        with open(exceptions, newline="") as handle:
-            raised = list(csv.DictReader(handle))
-        if raised:
-            figures["exceptions"] = {"count": sum(int(r["Count"]) for r in raised)}
-            for r in raised:
-                print(f"locust {target}: {r['Count']} × {r['Message']}", file=sys.stderr)
-    return figures
+    raised = sum(error["count"] for measured in slices for error in measured["exceptions"])
+    if raised:
+        result["exceptions"] = {"count": raised}
+    return result
+
+
+def pair_ratios(
+    slices: dict[str, list[dict]], baseline: tuple[str, str], target: tuple[str, str]
+) -> tuple[list[float], list[float]]:
+    """Each of the target's slices against the mean of the baseline slices just before and after it: its
+    throughput as a share, its p95 as a multiple. `baseline` and `target`: (name, locust row)."""
+    (base_name, base_row), (name, row) = baseline, target
+    around = slices[base_name]
+    throughput, p95 = [], []
+    for i, measured in enumerate(slices[name]):
+        figures = measured["rows"].get(row, NOTHING)
+        before, after = (around[j]["rows"].get(base_row, NOTHING) for j in (i, i + 1))
+        base = {key: (before[key] + after[key]) / 2 for key in ("rps", "p95", "requests")}
+        throughput.append(ratio(figures["rps"], base["rps"]))
+        p95.append(p95_multiple(figures, base))
+    return throughput, p95
+
+
+def record_ratios(name: str, throughput: list[float], p95: list[float] | None) -> None:
+    """The median of the paired ratios in the summary (`name`_rps_ratio, `name`_p95_ratio), their spread
+    printed beside it."""
+    print(f"{name}: throughput ratio {spread(throughput)}" + (f"; p95 ratio {spread(p95)}" if p95 else ""))
+    record(f"{name}_rps_ratio", statistics.median(throughput), "ratio", ">=", MIN_THROUGHPUT_RATIO)
+    if p95:
+        record(f"{name}_p95_ratio", statistics.median(p95), "ratio", "<=", MAX_P95_RATIO)
+
+
+def spread(values: list[float]) -> str:
+    ordered = sorted(values)
+    return f"median {statistics.median(ordered):.2f} (min {ordered[0]:.2f}, max {ordered[-1]:.2f}, {len(ordered)} pairs)"
 
 
 def start_clamd_and_key(tmp: str) -> tuple[subprocess.Popen, dict[str, str]]:
@@ -275,15 +306,16 @@ def exchange_bench(env: dict[str, str], port: int, workdir: Path) -> int:
         stop(worker)
         worker = None
         details = json.loads(setup.read_text())
-        results = {
-            name: run_locust(name, host, workdir, {"DIGISOS_BENCH_EXCHANGE": str(setup)}, check=False)
-            for name in EXCHANGE_TARGETS
-        }
+        others = [name for name in EXCHANGE_TARGETS if name != "exchange_baseline"]
+        slices = run_interleaved(
+            "exchange_baseline", others, host, workdir, {"DIGISOS_BENCH_EXCHANGE": str(setup)}
+        )
+        results = {name: combined(measured) for name, measured in slices.items()}
     finally:
         stop(worker)
         stop(server)
     print(
-        f"\n== Exchange API as Bergen's case system ({USERS} concurrent clients, {SECONDS} s each, "
+        f"\n== Exchange API as Bergen's case system ({USERS} concurrent clients, {SLICES_TEXT}, "
         f"gunicorn {WORKERS} sync workers, production settings, PostgreSQL) =="
     )
     failed = print_table(EXCHANGE_TARGETS, results)
@@ -297,16 +329,21 @@ def exchange_bench(env: dict[str, str], port: int, workdir: Path) -> int:
         f"target: list and events ≥ {MIN_THROUGHPUT_RATIO:g} of the baseline's throughput (a call that only "
         "checks the token)"
     )
-    baseline = figures_of(results, "exchange_baseline", EXCHANGE_TARGETS)
-    record_baseline("exchange_call", baseline)
-    record_against(
-        "exchange_list", figures_of(results, "exchange_list", EXCHANGE_TARGETS), baseline, p95=False
-    )
-    events = figures_of(results, "exchange_events", EXCHANGE_TARGETS)
-    record_against("exchange_events", events, baseline, p95=False)
+    record_baseline("exchange_call", figures_of(results, "exchange_baseline", EXCHANGE_TARGETS))
+    for name in ("exchange_list", "exchange_events"):
+        throughput, _ = pair_ratios(
+            slices, _row(EXCHANGE_TARGETS, "exchange_baseline"), _row(EXCHANGE_TARGETS, name)
+        )
+        record_ratios(name, throughput, None)
     return failed
 
 
+def _row(targets: dict[str, tuple[str, str]], name: str) -> tuple[str, str]:
+    """(name, its locust row) of a target in a table's targets."""
+    return name, targets[name][0]
+
+
+SLICES_TEXT = f"{ROUNDS} interleaved slices of {SLICE_SECONDS:g} s (after {WARMUP_SECONDS:g} s) per target"
 NOTHING = {"rps": 0.0, "p50": 0.0, "p95": 0.0, "failures": 0.0, "requests": 0.0}
 
 
@@ -374,14 +411,13 @@ def logged_in_bench(env: dict[str, str], port: int, workdir: Path, sessions: Pat
     try:
         host = f"http://127.0.0.1:{port}"
         wait_until_up(f"{host}/internal/isready")
-        results = {
-            name: run_locust(name, host, workdir, locust_env, check=False) for name in LOGGED_IN_TARGETS
-        }
+        slices = run_interleaved("logged_in", list(LOGGED_IN_PAGES), host, workdir, locust_env)
+        results = {name: combined(measured) for name, measured in slices.items()}
     finally:
         stop(server)
     print(
         f"\n== Logged-in pages: innsyn's citizens and the manual inbox's caseworker ({USERS} concurrent clients, "
-        f"{SECONDS} s each, gunicorn {WORKERS} sync workers, production settings, PostgreSQL) =="
+        f"{SLICES_TEXT}, gunicorn {WORKERS} sync workers, production settings, PostgreSQL) =="
     )
     failed = print_table(LOGGED_IN_TARGETS, results)
     low, high = details["my_events"]
@@ -395,10 +431,12 @@ def logged_in_bench(env: dict[str, str], port: int, workdir: Path, sessions: Pat
         f"target: each page ≥ {MIN_THROUGHPUT_RATIO:g} of the baseline's throughput, p95 ≤ {MAX_P95_RATIO:g}× "
         "the baseline's"
     )
-    baseline = figures_of(results, "logged_in", LOGGED_IN_TARGETS)
-    record_baseline("logged_in_page_with_innsyn", baseline)
+    record_baseline("logged_in_page_with_innsyn", figures_of(results, "logged_in", LOGGED_IN_TARGETS))
     for name, summary_name in LOGGED_IN_PAGES.items():
-        record_against(summary_name, figures_of(results, name, LOGGED_IN_TARGETS), baseline, p95=True)
+        throughput, p95 = pair_ratios(
+            slices, _row(LOGGED_IN_TARGETS, "logged_in"), _row(LOGGED_IN_TARGETS, name)
+        )
+        record_ratios(summary_name, throughput, p95)
     return failed
 
 
@@ -414,24 +452,30 @@ def steps_bench(host: str, workdir: Path, sessions: Path) -> int:
     """The application's steps under load (a logged-in draft: GET a step, POST "behov"), against the trivial
     logged-in page on the same server. Returns the number of failed requests (and exceptions)."""
     locust_env = {"DIGISOS_BENCH_SESSIONS": str(sessions)}
-    baseline_run = run_locust("logged_in", host, workdir, locust_env, check=False)
-    steps = run_locust("steps", host, workdir, locust_env, check=False)
-    results = {"logged_in": baseline_run, "steps": steps, "steps_get": steps, "steps_post": steps}
+    slices = run_interleaved("logged_in", ["steps"], host, workdir, locust_env)
+    steps = combined(slices["steps"])
+    results = {
+        "logged_in": combined(slices["logged_in"]),
+        "steps": steps,
+        "steps_get": steps,
+        "steps_post": steps,
+    }
     print(
-        f"\n== Application steps: logged-in drafts ({USERS} concurrent clients, {SECONDS} s, gunicorn {WORKERS} "
-        f"sync workers, production settings, PostgreSQL) =="
+        f"\n== Application steps: logged-in drafts ({USERS} concurrent clients, {SLICES_TEXT}, gunicorn "
+        f"{WORKERS} sync workers, production settings, PostgreSQL) =="
     )
     failed = print_table(STEPS_TARGETS, results)
     print(
         f"target: steps ≥ {MIN_THROUGHPUT_RATIO:g} of the baseline's throughput, GET and POST p95 each "
         f"≤ {MAX_P95_RATIO:g}× the baseline's"
     )
-    baseline = figures_of(results, "logged_in", STEPS_TARGETS)
-    record_baseline("logged_in_page_with_steps", baseline)
-    record_against("steps", figures_of(results, "steps", STEPS_TARGETS), baseline, p95=False)
-    for name in ("steps_get", "steps_post"):
-        multiple = p95_multiple(figures_of(results, name, STEPS_TARGETS), baseline)
-        record(f"{name}_p95_ratio", multiple, "ratio", "<=", MAX_P95_RATIO)
+    record_baseline("logged_in_page_with_steps", figures_of(results, "logged_in", STEPS_TARGETS))
+    baseline = _row(STEPS_TARGETS, "logged_in")
+    record_ratios("steps", pair_ratios(slices, baseline, _row(STEPS_TARGETS, "steps"))[0], None)
+    for name, row in (("steps_get", "GET step"), ("steps_post", "POST step")):
+        _, p95 = pair_ratios(slices, baseline, ("steps", row))
+        print(f"{name}: p95 ratio {spread(p95)}")
+        record(f"{name}_p95_ratio", statistics.median(p95), "ratio", "<=", MAX_P95_RATIO)
     return failed
 
 
@@ -534,24 +578,26 @@ def main(arguments: list[str]) -> int:
 
 
 def public_bench(host: str) -> None:
-    """The public JSON against the bare view, on the same server."""
+    """The public JSON against the bare view, on the same server, in interleaved slices."""
     with tempfile.TemporaryDirectory() as tmp:
-        results = {name: run_locust(name, host, Path(tmp))["Aggregated"] for name in ("bare", "public_api")}
+        slices = run_interleaved("bare", ["public_api"], host, Path(tmp))
+    results = {name: combined(measured)["Aggregated"] for name, measured in slices.items()}
+    print(
+        f"\n== Public API: GET /api/public/v1/kommuner/{{kommunenummer}} "
+        f"({USERS} concurrent clients, {SLICES_TEXT}, gunicorn {WORKERS} sync workers, "
+        f"production settings, PostgreSQL) =="
+    )
+    print(f"{'target':<40} {'req/s':>9} {'p50 ms':>8} {'p95 ms':>8} {'failures':>9}")
+    labels = {"bare": "bare Django view (ceiling)", "public_api": "Kan jeg søke digitalt? JSON"}
+    for name, figures in results.items():
         print(
-            f"\n== Public API: GET /api/public/v1/kommuner/{{kommunenummer}} "
-            f"({USERS} concurrent clients, {SECONDS} s each, gunicorn {WORKERS} sync workers, "
-            f"production settings, PostgreSQL) =="
+            f"{labels[name]:<40} {figures['rps']:>9.0f} {figures['p50']:>8.0f} {figures['p95']:>8.0f} "
+            f"{figures['failures']:>9.0f}"
         )
-        print(f"{'target':<40} {'req/s':>9} {'p50 ms':>8} {'p95 ms':>8} {'failures':>9}")
-        labels = {"bare": "bare Django view (ceiling)", "public_api": "Kan jeg søke digitalt? JSON"}
-        for name, figures in results.items():
-            print(
-                f"{labels[name]:<40} {figures['rps']:>9.0f} {figures['p50']:>8.0f} {figures['p95']:>8.0f} "
-                f"{figures['failures']:>9.0f}"
-            )
     print(f"target: JSON ≥ {MIN_THROUGHPUT_RATIO:g} of the bare view's throughput")
     record_baseline("bare_view", results["bare"])
-    record_against("public_json", results["public_api"], results["bare"], p95=False)
+    throughput, _ = pair_ratios(slices, ("bare", "Aggregated"), ("public_api", "Aggregated"))
+    record_ratios("public_json", throughput, None)
 
 
 def send_bench(env: dict[str, str], bench_py: list[str]) -> None:

@@ -515,9 +515,7 @@ def page_figures(label: str, cases: int, shape_count: int) -> list[str]:
         server = runner.start_gunicorn(env, port)
         host = f"http://127.0.0.1:{port}"
         runner.wait_until_up(f"{host}/internal/isready")
-        results = {name: runner.run_locust(name, host, work)["Aggregated"] for name in ("bare", "public_api")}
-        runner.record_baseline("bare_view", results["bare"])
-        runner.record_against("public_json", results["public_api"], results["bare"], p95=False)
+        runner.public_bench(host)
         sessions = work / "sessions.json"
         bench_py = [runner.PY, str(ROOT / "bench" / "application.py")]
         subprocess.run(

@@ -40,6 +40,7 @@ def pages(sessions: Path, exchange: Path, innsyn: Path, inbox: Path) -> dict[str
     from django.test import Client
 
     from digisos.exchange.models import Case
+    from digisos.inbox import selectors as inbox_selectors
     from digisos_simulator.simulator import GRANT_TYPE, FagsystemClient
 
     cookie = settings.SESSION_COOKIE_NAME
@@ -74,6 +75,14 @@ def pages(sessions: Path, exchange: Path, innsyn: Path, inbox: Path) -> dict[str
         minutes=1
     )
     events = document(story(random.Random(5), 9, start, start + timedelta(minutes=10), []))
+    # Two positions for the inbox list's "Eldre" link: 5,000 rows down (among the received), and the last new
+    # delivery (the next page goes on into the received ones).
+    oslo = inbox_selectors.inbox_deliveries("0301")
+    deep = inbox_selectors.ListPosition.of(oslo[5000])
+    last_new = inbox_selectors.ListPosition.of(
+        oslo.filter(status="available").order_by("available_at", "id")[0]
+    )
+    inbox_client = client(inbox_setup["sessions"][0])
     return {
         "baseline: bare view": lambda: Client().get("/bench/bare"),
         "baseline: logged-in page": lambda: citizen.get("/bench/logged-in"),
@@ -86,7 +95,11 @@ def pages(sessions: Path, exchange: Path, innsyn: Path, inbox: Path) -> dict[str
             f"/innsyn/{case_page['case']}/"
         ),
         "Mine søknader (50 cases)": lambda: client(innsyn_setup["mine"][0]["session"]).get("/innsyn/"),
-        "inbox list (Oslo)": lambda: client(inbox_setup["sessions"][0]).get("/innboks/"),
+        "inbox list (Oslo)": lambda: inbox_client.get("/innboks/"),
+        "inbox list (Oslo), 5,000 rows down": lambda: inbox_client.get(f"/innboks/?eldre={deep.token()}"),
+        "inbox list (Oslo), from the new into the received": lambda: inbox_client.get(
+            f"/innboks/?eldre={last_new.token()}"
+        ),
         "exchange list": lambda: api.get("/api/exchange/v1/leveranser", **bearer),
         "event post": lambda: api.post(
             f"/api/exchange/v1/saker/{reported}/digisos-soker",

@@ -3,10 +3,11 @@ only their own municipality's cases."""
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
+from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -39,11 +40,13 @@ def is_inbox_user(user: User) -> bool:
 
 def inbox_deliveries(kommunenummer: str) -> QuerySet[Delivery]:
     """The municipality's inbox: new deliveries first, then received, newest first within each."""
+    return _shown(_inbox(kommunenummer)).order_by(*LIST_ORDER)
+
+
+def _shown(deliveries: QuerySet[Delivery]) -> QuerySet[Delivery]:
+    """What a row of the list shows: the delivery, its case and the application's reference (one join)."""
     return (
-        Delivery.objects.filter(
-            municipality_id=kommunenummer, channel=Receiver.Channel.INBOX, status__in=SHOWN_STATUSES
-        )
-        .select_related("case__application")
+        deliveries.select_related("case__application")
         .only(
             "id",
             "public_id",
@@ -55,10 +58,133 @@ def inbox_deliveries(kommunenummer: str) -> QuerySet[Delivery]:
             "case__application__id",
             "case__application__reference",
         )
-        # The order of the inbox's index (Delivery.Meta), so a page is read from it in order.
         .annotate(is_new=inbox_rank())
-        .order_by("is_new", "-available_at", "-id")
     )
+
+
+def _inbox(kommunenummer: str) -> QuerySet[Delivery]:
+    return Delivery.objects.filter(
+        municipality_id=kommunenummer, channel=Receiver.Channel.INBOX, status__in=SHOWN_STATUSES
+    ).annotate(is_new=inbox_rank())
+
+
+# The order of the inbox's index (Delivery.Meta), so a page is read from it in order, and its reverse (to read
+# the page above a position from the index backwards).
+LIST_ORDER = ("is_new", "-available_at", "-id")
+REVERSE_ORDER = ("-is_new", "available_at", "id")
+INBOX_PAGE_SIZE = 50
+# The new deliveries are counted up to this many: a count is read from the index entry by entry, and a
+# caseworker needs "many" rather than the exact number of a backlog.
+NEW_COUNT_CAP = 1000
+
+
+@dataclass(frozen=True)
+class ListPosition:
+    """A delivery's place in the inbox's order: its rank (0 new, 1 received), when it came in, its id. The
+    links to the pages above and below carry the position of the page's first or last row, so that a page
+    is read from the index where the previous one ended: the same cost on the 3,000th page as on the first
+    (Paginator counted every delivery and skipped all rows above the page with OFFSET)."""
+
+    rank: int
+    available_at: datetime
+    id: int
+
+    def token(self) -> str:
+        return f"{self.rank}.{_microseconds(self.available_at)}.{self.id}"
+
+    @classmethod
+    def parse(cls, token: str | None) -> "ListPosition | None":
+        """The position in a link; None for a missing or broken one (the list then shows its first page)."""
+        parts = (token or "").split(".")
+        if len(parts) != 3 or not all(part.isdigit() and len(part) <= 19 for part in parts):
+            return None
+        rank, moment, pk = (int(part) for part in parts)
+        if rank not in (0, 1):
+            return None
+        try:
+            at = EPOCH + timedelta(microseconds=moment)
+        except OverflowError:
+            return None
+        return cls(rank, at, pk)
+
+    @classmethod
+    def of(cls, delivery: Delivery) -> "ListPosition | None":
+        if delivery.available_at is None:  # set whenever a delivery becomes available; never in the list
+            return None
+        return cls(delivery.is_new, delivery.available_at, delivery.id)  # type: ignore[attr-defined]
+
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _microseconds(moment: datetime) -> int:
+    return (moment - EPOCH) // timedelta(microseconds=1)
+
+
+@dataclass(frozen=True)
+class InboxPage:
+    deliveries: list[Delivery]
+    new_count: int  # at most NEW_COUNT_CAP + 1 (shown as "over NEW_COUNT_CAP")
+    newer: ListPosition | None  # where the page above starts (its link: "nyere=")
+    older: ListPosition | None  # where the page below starts (its link: "eldre=")
+
+
+def inbox_page(
+    kommunenummer: str,
+    *,
+    older_than: ListPosition | None = None,
+    newer_than: ListPosition | None = None,
+    size: int = INBOX_PAGE_SIZE,
+) -> InboxPage:
+    """One page of the municipality's inbox: the first, the one below `older_than` or the one above
+    `newer_than`. Two queries whatever the position and the inbox's size: the rows (one past the page, to
+    know whether there is more in that direction) and the count of new deliveries up to a cap."""
+    if newer_than is not None:
+        rows = list(_beyond(kommunenummer, newer_than, size + 1, upwards=True))
+        more_above = len(rows) > size
+        deliveries = rows[:size][::-1]
+        more_below = True  # the page was reached from the one below it
+    else:
+        query = inbox_deliveries(kommunenummer)
+        if older_than is not None:
+            rows = list(_beyond(kommunenummer, older_than, size + 1, upwards=False))
+        else:
+            rows = list(query[: size + 1])
+        more_below = len(rows) > size
+        deliveries = rows[:size]
+        more_above = older_than is not None
+    return InboxPage(
+        deliveries=deliveries,
+        new_count=_new_count(kommunenummer),
+        newer=ListPosition.of(deliveries[0]) if deliveries and more_above else None,
+        older=ListPosition.of(deliveries[-1]) if deliveries and more_below else None,
+    )
+
+
+def _beyond(kommunenummer: str, position: ListPosition, limit: int, *, upwards: bool) -> QuerySet[Delivery]:
+    """Up to `limit` deliveries after `position` in the list's order (or before it, nearest first, upwards).
+
+    The ids are read from the inbox's index in one or two ranges, each limited: the rest of the position's own
+    rank, compared as a row (`(available_at, id) < (...)`, which PostgreSQL reads as an index condition), and,
+    when the list goes on into the other rank (from the new to the received, or back), that rank from its
+    edge. The page's rows are then joined to their cases by those ids: the planner cannot estimate the rank
+    expression (no statistics on a partial index's expression), and given the whole filter at once it chose
+    to join every delivery after the position and sort them."""
+    inbox = _inbox(kommunenummer)
+    order = REVERSE_ORDER if upwards else LIST_ORDER
+    row = Tuple(F("available_at"), F("id"))
+    edge = (position.available_at, position.id)
+    beyond = TupleGreaterThan(row, edge) if upwards else TupleLessThan(row, edge)
+    ids = inbox.filter(beyond, is_new=position.rank).order_by(*order).values("id")[:limit]
+    other_rank = 0 if upwards else 1
+    if position.rank != other_rank:  # the list goes on into the other rank, from its edge
+        ids = ids.union(inbox.filter(is_new=other_rank).order_by(*order).values("id")[:limit], all=True)
+    return _shown(Delivery.objects.filter(id__in=ids)).order_by(*order)[:limit]
+
+
+def _new_count(kommunenummer: str) -> int:
+    """How many new deliveries wait, counted to NEW_COUNT_CAP + 1: the first entries of the index."""
+    return _inbox(kommunenummer).filter(is_new=0).order_by()[: NEW_COUNT_CAP + 1].count()
 
 
 def case_for(user: User, case_id: uuid.UUID) -> Case | None:

@@ -10,7 +10,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template import engines
@@ -30,7 +29,6 @@ from . import selectors
 from . import services as actions
 from .forms import DecisionForm, DocumentRequestForm, InboxForm, PaymentForm, ReceiveForm, StatusForm
 
-PAGE_SIZE = 50
 FORMS: dict[str, type[InboxForm]] = {
     form.prefix: form for form in (ReceiveForm, StatusForm, DocumentRequestForm, DecisionForm, PaymentForm)
 }
@@ -56,16 +54,22 @@ def caseworker_required(view: View) -> View:
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    page = Paginator(selectors.inbox_deliveries(user.municipality_id), PAGE_SIZE).get_page(
-        request.GET.get("side")
-    )
+    # "eldre"/"nyere": the position of the last/first row of the page the caseworker came from (keyset
+    # paging, see selectors.ListPosition); a broken or old link (the former "side=") shows the first page.
+    older_than = selectors.ListPosition.parse(request.GET.get("eldre"))
+    newer_than = None if older_than else selectors.ListPosition.parse(request.GET.get("nyere"))
+    page = selectors.inbox_page(user.municipality_id, older_than=older_than, newer_than=newer_than)
     municipality = Municipality.objects.filter(pk=user.municipality_id).values_list("name", flat=True).first()
     return render(
         request,
         "inbox/inbox.html",
         {
-            "page_obj": page,
-            "rows": _inbox_rows(request, page.object_list),
+            "page": page,
+            "first_page": older_than is None and newer_than is None,
+            "new_count_capped": page.new_count > selectors.NEW_COUNT_CAP,
+            # "1 000": grouped as Norwegian writes numbers (a no-break space between the groups).
+            "new_count_cap": f"{selectors.NEW_COUNT_CAP:,}".replace(",", "\u00a0"),
+            "rows": _inbox_rows(request, page.deliveries),
             "municipality_name": municipality or user.municipality_id,
         },
     )

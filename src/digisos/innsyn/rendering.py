@@ -124,11 +124,11 @@ def requirement_items(
     return _render(request, "requirements", conditions=conditions, requirements=requirements, day=_days())
 
 
-def case_items(request: HttpRequest | None, summaries: list[Any]) -> SafeString:
+def case_items(request: HttpRequest | None, cases: list[Any]) -> SafeString:
     return _render(
         request,
         "case_items",
-        summaries=summaries,
+        cases=cases,
         day=_days(),
         statuses={status: status_text(status) for status in (SENDT, *SoknadsStatus)},
         documents_to_send=_documents_to_send(),

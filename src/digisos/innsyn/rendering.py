@@ -1,5 +1,6 @@
 """The parts of innsyn pages that repeat many times (a case in the list, a payment row, a history entry),
-rendered by the Jinja2 templates in innsyn/jinja2/innsyn/fragments/ (the pages' template tags call these).
+rendered by the Jinja2 templates in innsyn/jinja2/innsyn/fragments/. Each page's content is one fragment
+(case_page.html, mine_page.html) that includes the fragments of its lists, all sharing one context.
 
 A person with fifty cases or a case with a year of payments would spend most of the request in Django's
 template engine; Jinja2 compiles templates to Python. The per-page work is done once per fragment, not per
@@ -93,11 +94,13 @@ def _documents_to_send() -> Callable[[int], str]:
     return documents_to_send
 
 
-def case_items(request: HttpRequest | None, cases: list[Any]) -> SafeString:
+def mine_page(request: HttpRequest | None, overview: Any) -> SafeString:
+    """ "Mine søknader" as one Jinja2 fragment (mine_page.html), whose lists include case_items.html with the
+    helpers built here once for the page."""
     return _render(
         request,
-        "case_items",
-        cases=cases,
+        "mine_page",
+        overview=overview,
         day=_days(),
         statuses={status: status_text(status) for status in (SENDT, *SoknadsStatus)},
         documents_to_send=_documents_to_send(),

@@ -32,7 +32,7 @@ def _citizen(request: HttpRequest):
 @login_required
 def my_applications(request: HttpRequest) -> HttpResponse:
     overview = selectors.my_applications(_citizen(request))
-    return render(request, "innsyn/mine.html", {"overview": overview})
+    return render(request, "innsyn/mine.html", {"content": rendering.mine_page(request, overview)})
 
 
 @login_required

@@ -1,17 +1,19 @@
 """The parts of innsyn pages that repeat many times (a case in the list, a payment row, a history entry),
-rendered by the Jinja2 templates in innsyn/jinja2/innsyn/fragments/ (the pages' template tags call these).
+rendered by the Jinja2 templates in innsyn/jinja2/innsyn/fragments/. Each page's content is one fragment
+(case_page.html, mine_page.html) that includes the fragments of its lists, all sharing one context.
 
 A person with fifty cases or a case with a year of payments would spend most of the request in Django's
 template engine; Jinja2 compiles templates to Python. The per-page work is done once per fragment, not per
 row: each template translates its texts once at its top, and the helpers passed in here (the date formatter
 with its month names and time zone, the status labels) are built once per fragment."""
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
 from django.http import HttpRequest
 from django.template import engines
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.formats import number_format
@@ -27,7 +29,6 @@ from digisos.soker.constants import (
     UtbetalingStatus,
     Utfall,
 )
-from digisos.soker.fold import Letter, Payment, Task, TimelineEntry
 from digisos.soker.labels import STATUS_LABELS
 
 
@@ -93,98 +94,69 @@ def _documents_to_send() -> Callable[[int], str]:
     return documents_to_send
 
 
-def letter_link(
-    request: HttpRequest | None, letters: Collection[str], letter: Letter | None, label: str
-) -> SafeString:
-    """A link to a letter stored with us, or its name and "sent by post" (a SvarUt letter we do not hold)."""
-    return _render(request, "letter_link", letters=letters, letter=letter, label=label)
-
-
-def letter_list(
-    request: HttpRequest | None, shown: tuple[Letter, ...], letters: Collection[str]
-) -> SafeString:
-    return _render(request, "letters", shown=shown, letters=letters, day=_days())
-
-
-def saker_list(request: HttpRequest | None, saker: tuple[Any, ...], letters: Collection[str]) -> SafeString:
+def mine_page(request: HttpRequest | None, overview: Any) -> SafeString:
+    """ "Mine søknader" as one Jinja2 fragment (mine_page.html), whose lists include case_items.html with the
+    helpers built here once for the page."""
     return _render(
         request,
-        "saker",
-        saker=saker,
-        letters=letters,
-        day=_days(),
-        outcomes={outcome: str(STATUS_LABELS[outcome]) for outcome in Utfall},
-        under_behandling=SaksStatus.UNDER_BEHANDLING,
-    )
-
-
-def requirement_items(
-    request: HttpRequest | None, conditions: tuple[Any, ...], requirements: tuple[Any, ...]
-) -> SafeString:
-    return _render(request, "requirements", conditions=conditions, requirements=requirements, day=_days())
-
-
-def case_items(request: HttpRequest | None, summaries: list[Any]) -> SafeString:
-    return _render(
-        request,
-        "case_items",
-        summaries=summaries,
+        "mine_page",
+        overview=overview,
         day=_days(),
         statuses={status: status_text(status) for status in (SENDT, *SoknadsStatus)},
         documents_to_send=_documents_to_send(),
     )
 
 
-def payment_months(
-    request: HttpRequest | None, months: list[tuple[date | None, list[Payment]]]
-) -> SafeString:
-    return _render(
-        request,
-        "payments",
-        months=months,
-        day=_days(),
-        month_names=_month_names(),
-        kroner=kroner,
-        statuses={
-            status: str(STATUS_LABELS[status])
-            for status in (UtbetalingStatus.UTBETALT, UtbetalingStatus.STOPPET)
-        },
-    )
-
-
-def task_items(
-    request: HttpRequest | None,
-    tasks: tuple[Task, ...],
-    *,
-    titles: dict[str, str],
-    letters: Collection[str],
-    sent: dict[str, datetime],
-    send_url: str,
-) -> SafeString:
-    """`titles` are the bokmål titles of the application's own requirements (marked with gettext_noop where
-    they are defined, so they are in the catalogue), translated here once each."""
-    return _render(
-        request,
-        "tasks",
-        tasks=tasks,
-        titles={key: _(title) for key, title in titles.items() if title},
-        letters=letters,
-        sent=sent,
-        send_url=send_url,
-        day=_days(),
-    )
-
-
-def timeline(
-    request: HttpRequest | None,
-    entries: list[TimelineEntry],
-    letters: Collection[str],
-    offices: dict[str, str],
-) -> SafeString:
+def case_page(request: HttpRequest | None, context: dict[str, Any]) -> SafeString:
+    """The case page's content as one Jinja2 fragment (case_page.html), which includes the fragments of its
+    lists: the page's context with the helpers they share, each built once for the page."""
+    page, view = context["page"], context["view"]
     day, zone = _days(), timezone.get_current_timezone()
 
     def moment(value: datetime) -> str:
         local = value.astimezone(zone)
         return f"{day(local)} {local:%H.%M}"
 
-    return _render(request, "timeline", entries=entries, letters=letters, offices=offices, moment=moment)
+    def day_and_time(value: datetime) -> str:
+        local = value.astimezone(zone)
+        return f"{day(local)} kl. {local:%H.%M}"
+
+    history_count = context["history_count"]
+    helpers = dict(
+        mine_url=reverse("innsyn:mine"),
+        status_label=status_text(view.status),
+        see_all_history=ngettext(
+            "Se hele historikken (%(count)s hendelse)",
+            "Se hele historikken (%(count)s hendelser)",
+            history_count,
+        )
+        % {"count": history_count},
+        day=day,
+        moment=moment,
+        day_and_time=day_and_time,
+        letters=page.letters,
+        # tasks.html: `titles` are the bokmål titles of the application's own requirements (marked with
+        # gettext_noop where they are defined, so they are in the catalogue), translated here once each.
+        tasks=view.tasks,
+        titles={key: _(title) for key, title in context["titles"].items() if title},
+        sent=page.tasks_sent,
+        # saker.html
+        saker=view.saker,
+        outcomes={outcome: str(STATUS_LABELS[outcome]) for outcome in Utfall},
+        under_behandling=SaksStatus.UNDER_BEHANDLING,
+        # payments.html
+        months=context["payments_by_month"],
+        month_names=_month_names(),
+        kroner=kroner,
+        statuses={
+            status: str(STATUS_LABELS[status])
+            for status in (UtbetalingStatus.UTBETALT, UtbetalingStatus.STOPPET)
+        },
+        # requirements.html, letters.html, timeline.html
+        conditions=view.conditions,
+        requirements=view.documentation_requirements,
+        shown=view.letters,
+        entries=context["timeline"],
+        offices=page.offices,
+    )
+    return _render(request, "case_page", **{**context, **helpers})

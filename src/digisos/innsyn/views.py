@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from digisos.soker.constants import UtbetalingStatus
 from digisos.soker.fold import CaseView
 
-from . import selectors, services
+from . import rendering, selectors, services
 
 TIMELINE_SHOWN = 20
 
@@ -32,7 +32,7 @@ def _citizen(request: HttpRequest):
 @login_required
 def my_applications(request: HttpRequest) -> HttpResponse:
     overview = selectors.my_applications(_citizen(request))
-    return render(request, "innsyn/mine.html", {"overview": overview})
+    return render(request, "innsyn/mine.html", {"content": rendering.mine_page(request, overview)})
 
 
 @login_required
@@ -82,7 +82,13 @@ def _render_case(
         "errors": errors or [],
         "error_task": task_id,
     }
-    return render(request, "innsyn/case.html", context, status=400 if errors else 200)
+    content = rendering.case_page(request, context)
+    return render(
+        request,
+        "innsyn/case.html",
+        {"case": page.summary.case, "content": content},
+        status=400 if errors else 200,
+    )
 
 
 @login_required

@@ -1,0 +1,71 @@
+"""The step pages' inputs are written by the steps' own widget renderer, not through Django's widget templates
+(each template render cost more than the rest of a field), and they are the same HTML Django would write."""
+
+import pytest
+from django.forms.renderers import DjangoTemplates
+
+from digisos.application import forms as step_forms
+from digisos.application import services, steps
+from digisos.application.requirements import Requirement
+from tests.fixtures.personas import citizen
+
+pytestmark = pytest.mark.django_db
+
+WIDGET_TEMPLATES = "django/forms/widgets/"
+# Filled with values that need escaping, and with ones each field refuses, so that errors show too.
+AWKWARD = {
+    "hva": 'Mat & "husleie" <nå>',
+    "hvorfor": "Linje 1\nLinje 2 & <3>",
+    "telefon": "abc<",
+    "antall_personer": "-1",
+    "annen_adresse_postnummer": "12",
+    "barn_fodselsdato": "2020-13-45",
+}
+
+
+def test_the_step_pages_render_no_django_widget_template_for_their_inputs(client, reference_data):
+    user = citizen("kari-leier-oslo")
+    client.force_login(user)
+    application = services.start_application(user=user)
+    for step in steps.steps_of(application.is_short):
+        if step.form is None:
+            continue
+        response = client.get(f"/soknad/{application.id}/steg/{step.slug}/")
+        assert response.status_code == 200
+        used = [t.name for t in response.templates if t.name and t.name.startswith(WIDGET_TEMPLATES)]
+        assert used == [], (step.slug, used)
+
+
+def _forms(registers: dict) -> list:
+    made = []
+    for form_class in {s.form for s in [*steps.steps_of(False), *steps.steps_of(True)] if s.form}:
+        kwargs = {"answers": {}, "registers": registers}
+        if form_class is step_forms.PersonaliaForm:
+            kwargs["offices"] = [("0315", 'Grünerløkka & "Sofienberg"')]
+        made.append(form_class(**kwargs))
+        made.append(form_class(AWKWARD, **kwargs))
+    requirements = [
+        Requirement("husleie", "husleiekontrakt", "Husleie"),
+        Requirement("lonnslipp", "arbeid", "Lønnsslipp", amount="brutto_netto"),
+    ]
+    answers = {
+        "dokumentasjon": {"husleie|husleiekontrakt": {"belop": {"belop": 9000}, "levert_tidligere": True}}
+    }
+    made.append(steps.DokumentasjonForm(requirements=requirements, answers=answers))
+    data = {"r0_belop": "x<", "r1_brutto": "-5", "r0_levert": "on"}
+    made.append(steps.DokumentasjonForm(data, requirements=requirements, answers={}))
+    return made
+
+
+def test_every_step_field_is_the_html_django_would_write(reference_data):
+    user = citizen("kari-leier-oslo")
+    application = services.start_application(user=user)
+    django_renderer = DjangoTemplates()
+    for form in _forms(application.registers):
+        form.is_bound and form.is_valid()
+        for field in form:
+            ours = field.as_widget(attrs={"aria-describedby": "x-hint", "aria-invalid": "true"})
+            form.renderer = django_renderer
+            theirs = field.as_widget(attrs={"aria-describedby": "x-hint", "aria-invalid": "true"})
+            form.renderer = step_forms.STEP_RENDERER
+            assert ours == theirs, (type(form).__name__, field.name)

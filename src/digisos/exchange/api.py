@@ -235,7 +235,16 @@ def _leveranse(row: dict[str, Any]) -> dict[str, Any]:
         "status": row["status"],
         "tilgjengelig": _iso(row["available_at"]),
         "mottatt": _iso(row["collected_at"]),
-        "filer": row["filer"],  # already as Fil (selectors._with_files)
+        "filer": [
+            {
+                "id": str(f["id"]),
+                "filnavn": f["filename"],
+                "rolle": f["role"],
+                "mimetype": f["content_type"],
+                "storrelse": f["size"],
+            }
+            for f in row["files"]
+        ],
     }
 
 

@@ -7,9 +7,7 @@ from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import OuterRef, QuerySet
-from django.db.models.functions import JSONObject
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from digisos.documents.models import Document
@@ -31,6 +29,7 @@ LISTED_FIELDS = (
     "available_at",
     "collected_at",
 )
+FILE_FIELDS = ("id", "delivery_id", "role", "filename", "content_type", "size")
 
 
 def new_deliveries(kommunenummer: str, *, after: int, limit: int) -> list[dict[str, Any]]:
@@ -39,7 +38,7 @@ def new_deliveries(kommunenummer: str, *, after: int, limit: int) -> list[dict[s
     rows = Delivery.objects.filter(
         municipality_id=kommunenummer, status=Delivery.Status.AVAILABLE, pk__gt=after
     ).order_by("pk")
-    return list(_with_files(rows)[:limit])
+    return _with_files(rows.values(*LISTED_FIELDS)[:limit])
 
 
 def delivery_listing(kommunenummer: str, public_id: uuid.UUID) -> dict[str, Any] | None:
@@ -49,7 +48,8 @@ def delivery_listing(kommunenummer: str, public_id: uuid.UUID) -> dict[str, Any]
         public_id=public_id,
         status__in=[Delivery.Status.AVAILABLE, Delivery.Status.COLLECTED],
     )
-    return _with_files(rows).first()
+    found = _with_files(rows.values(*LISTED_FIELDS)[:1])
+    return found[0] if found else None
 
 
 def delivery_of(kommunenummer: str, public_id: uuid.UUID) -> Delivery | None:
@@ -60,19 +60,17 @@ def delivery_of(kommunenummer: str, public_id: uuid.UUID) -> Delivery | None:
     )
 
 
-def _with_files(rows: QuerySet[Delivery]) -> QuerySet[Delivery, dict[str, Any]]:
-    """The listed columns with the delivery's files as an array in the same query (one round trip for a page
-    of any size), each file already as the API lists it (Fil: id, filnavn, rolle, mimetype, storrelse)."""
-    files = (
-        DeliveredFile.objects.filter(delivery_id=OuterRef("pk"))
-        .order_by("position")
-        .values(
-            entry=JSONObject(
-                id="id", filnavn="filename", rolle="role", mimetype="content_type", storrelse="size"
-            )
-        )
-    )
-    return rows.values(*LISTED_FIELDS, filer=ArraySubquery(files))
+def _with_files(rows: Any) -> list[dict[str, Any]]:
+    listed = list(rows)
+    files: dict[int, list[dict[str, Any]]] = {row["id"]: [] for row in listed}
+    if listed:
+        for file in (
+            DeliveredFile.objects.filter(delivery_id__in=files).order_by("position").values(*FILE_FIELDS)
+        ):
+            files[file["delivery_id"]].append(file)
+    for row in listed:
+        row["files"] = files[row["id"]]
+    return listed
 
 
 def delivered_file_of(kommunenummer: str, public_id: uuid.UUID, file_id: uuid.UUID) -> DeliveredFile | None:

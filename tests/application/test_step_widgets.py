@@ -69,3 +69,40 @@ def test_every_step_field_is_the_html_django_would_write(reference_data):
             theirs = field.as_widget(attrs={"aria-describedby": "x-hint", "aria-invalid": "true"})
             form.renderer = step_forms.STEP_RENDERER
             assert ours == theirs, (type(form).__name__, field.name)
+
+
+@pytest.mark.parametrize(
+    ("step", "answers", "written"),
+    [
+        ("behov", {"hva": "Mat", "hvorfor": "", "nodhjelp": ["mat"]}, {"answers", "updated_at"}),
+        (
+            "personalia",
+            {"adresse_valg": "folkeregistrert", "telefon": "912 34 567"},
+            {"answers", "updated_at", "kommunenummer", "enhetsnummer", "office_name", "variant"},
+        ),
+        (
+            "inntekt",
+            {"skatt_samtykke": True, "bostotte": False, "bank": []},
+            {"answers", "updated_at", "registers"},
+        ),
+    ],
+)
+def test_saving_a_step_writes_only_what_the_step_can_change(reference_data, step, answers, written):
+    """Every step page posts a save: the register facts, soknad.json and the rest are not written back each
+    time (a large JSON column in an UPDATE is stored again even when it is unchanged)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from digisos.application.models import Application
+
+    application = services.start_application(user=citizen("kari-leier-oslo"))
+    with CaptureQueriesContext(connection) as captured:
+        services.save_step(application=application, step=step, answers=answers)
+    updates = [
+        q["sql"] for q in captured.captured_queries if q["sql"].startswith('UPDATE "application_application"')
+    ]
+    assert len(updates) == 1, updates
+    assigned = updates[0].split(" SET ", 1)[1].split(" WHERE ", 1)[0]
+    columns = {part.split('"')[1] for part in assigned.split(", ") if part.startswith('"') and '" = ' in part}
+    assert columns == written, columns
+    assert Application.objects.get(pk=application.pk).answers[step] == answers

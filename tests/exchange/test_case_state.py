@@ -159,3 +159,25 @@ def test_a_report_writes_its_row_in_one_statement():
     ]
     assert len(on_state) == 1 and on_state[0].startswith("UPDATE"), on_state
     assert stored(case) == fresh(case)
+
+
+def test_a_report_reads_the_case_its_flags_and_its_application_in_one_locking_query(settings):
+    """The event post is the case systems' most frequent write: one SELECT … FOR UPDATE brings the case, the
+    municipality's flags and what the fold needs of the application, rather than a second round trip for
+    the application while the lock is held."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    case = CaseFactory()
+    document = builders.document(
+        builders.soknads_status(SoknadsStatus.MOTTATT, at=datetime(2026, 11, 23, 10, tzinfo=UTC))
+    )
+    # Queued as in production (a row), not run here: the notification's own reads are not the report's.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    actor = case_system(case.municipality_id)
+    with CaptureQueriesContext(connection) as captured:
+        report_case_events(actor=actor, case_id=case.id, document=document)
+    reads = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("SELECT")]
+    assert len(reads) == 1 and "FOR UPDATE" in reads[0], reads
+    assert stored(case) == fresh(case)
+    assert CaseState.objects.get(case=case).status == SoknadsStatus.MOTTATT

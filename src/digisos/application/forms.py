@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from digisos.core.identifiers import InvalidIdentifier, validate_account_number
 from digisos.municipalities.models import PostalCode
 
+from .widgets import STEP_RENDERER
+
 YES_NO = [("ja", _("Ja")), ("nei", _("Nei"))]
 
 
@@ -34,6 +36,8 @@ def checkboxes(label: Any, choices: list[tuple[str, Any]], help_text: Any = "") 
 
 class StepForm(forms.Form):
     """Converts between the form's fields and the answers stored on the draft."""
+
+    default_renderer = STEP_RENDERER  # Django's form templates in their Jinja2 versions (widgets.py)
 
     def __init__(self, *args: Any, answers: dict[str, Any], registers: dict[str, Any], **kwargs: Any) -> None:
         self.registers = registers

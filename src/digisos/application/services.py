@@ -90,6 +90,9 @@ def save_step(*, application: Application, step: str, answers: dict[str, Any]) -
         if locked.status != Application.Status.DRAFT:
             return locked
         locked.answers = {**locked.answers, step: answers}
+        # Only what this step can change is written: an UPDATE stores every JSON column it names again, even
+        # unchanged, and the register facts and soknad.json are the large ones.
+        changed = ["answers", "updated_at"]
         if step == "personalia":
             address = (
                 answers.get("annen_adresse")
@@ -98,9 +101,11 @@ def save_step(*, application: Application, step: str, answers: dict[str, Any]) -
             )
             _route(locked, address, chosen_office=answers.get("nav_kontor", ""))
             _choose_variant(locked)
+            changed += ["municipality", "enhetsnummer", "office_name", "variant"]
         if step == "inntekt":
             _fetch_consented(locked, answers)
-        locked.save()
+            changed.append("registers")
+        locked.save(update_fields=changed)
         _drop_unneeded_documents(locked)
     return locked
 

@@ -60,6 +60,8 @@ def neighbour(step: Step, offset: int, *, short: bool = False) -> Step | None:
 class DokumentasjonForm(forms.Form):
     """Amounts and "levert tidligere" per documentation requirement; fields named by the requirement's index."""
 
+    default_renderer = step_forms.STEP_RENDERER
+
     def __init__(
         self, *args: Any, requirements: list[Requirement], answers: dict[str, Any], **kwargs: Any
     ) -> None:

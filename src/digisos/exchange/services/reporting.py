@@ -36,6 +36,10 @@ from ..validation import (
 log = structlog.get_logger(__name__)
 
 
+# What a report does not need of the case's application: its answers and register facts, and soknad.json.
+UNREAD_APPLICATION_COLUMNS = ("answers", "registers", "soknad_json")
+
+
 @dataclass(frozen=True)
 class ReportResult:
     case: Case
@@ -63,11 +67,12 @@ def report_case_events(
     digest = document_digest(document)
     latest = max(_instant(event["hendelsestidspunkt"]) for event in document["hendelser"])
     with transaction.atomic():
-        # One round trip: the row lock and the municipality's flags together (joined, not locked).
+        # One round trip: the row lock, the municipality's flags and what the fold needs of the application
+        # (joined, not locked; store_case_state reads them from here). The large JSON columns stay behind.
         cases = (
             Case.objects.select_for_update(of=("self",))
-            .select_related("municipality__service")
-            .defer("soker")
+            .select_related("municipality__service", "application")
+            .defer("soker", *(f"application__{name}" for name in UNREAD_APPLICATION_COLUMNS))
             .filter(pk=case_id)
         )
         if kommunenummer is not None:

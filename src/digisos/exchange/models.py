@@ -187,6 +187,10 @@ class Delivery(models.Model):
         SOKNAD = "soknad", _("Søknad")
         ETTERSENDELSE = "ettersendelse", _("Ettersendelse")
 
+    # The data flow each kind of delivery is (digisos.core.dataflows); a new kind without one fails
+    # tests/followup/test_dataflow_register.py.
+    FLOWS = {Kind.SOKNAD: "delivery.soknad", Kind.ETTERSENDELSE: "delivery.ettersendelse"}
+
     class Status(models.TextChoices):
         WAITING = "waiting", _("Venter")
         AVAILABLE = "available", _("Klar til henting")

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "digisos.exchange",
     "digisos.inbox",
     "digisos.innsyn",
+    "digisos.followup",
 ]
 
 MIDDLEWARE = [
@@ -248,6 +249,10 @@ PERIODIC_TASKS = {
 # adapter sends nothing; production sets its gateway's adapter.
 SMS_GATEWAY = env_str("DIGISOS_SMS_GATEWAY", "digisos.innsyn.adapters.sms.LoggingSmsGateway")
 
+# Employees' access decisions in ArcSight CEF (digisos.followup.audit): "tcp://host:port" (syslog, NAIS:
+# audit.nais:6514), a file path, or empty to keep them only in the database. Never the ordinary log.
+AUDIT_LOG_ADDRESS = env_str("DIGISOS_AUDIT_LOG_ADDRESS", "")
+
 # The exchange API for case systems (/api/exchange/v1/). AUDIENCE is what a client's signed assertion must
 # name as `aud`; access tokens live ACCESS_TOKEN_SECONDS (Maskinporten's default is 120).
 EXCHANGE = {
@@ -320,6 +325,8 @@ REGISTER_ADAPTERS = {
         "nav_utbetalinger": "LocalNavUtbetalinger",
         "skatteetaten": "LocalSkatteetaten",
         "husbanken": "LocalHusbanken",
+        "address_protection": "LocalAddressProtection",
+        "skjerming": "LocalSkjerming",
     }.items()
 }
 

@@ -1,9 +1,9 @@
 """The public privacy page (the data-flow register) passes axe, with and without JavaScript."""
 
 import pytest
+from tests.fixtures.browser import check_accessibility, visit
 
 from digisos.core.dataflows import FLOWS
-from tests.fixtures.browser import check_accessibility, visit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -221,3 +221,16 @@ def test_the_local_skjerming_adapter_reads_the_persona_and_fails_closed_on_an_ou
         assert registry.skjerming().is_skjermet(persona_pid(KARI)) is True
         assert ask(caseworker()).reason == Reason.SKJERMET
         assert ask(caseworker(), key="oslo-bydel-frogner").reason == Reason.REGISTER_UNAVAILABLE
+
+
+def test_a_grading_the_policy_does_not_know_is_denied(reference_data):
+    case_for(KARI)
+    with adapters(address_protection=f"{__name__}.NewGrading"):
+        assert ask(caseworker()).reason == Reason.FORTROLIG
+
+
+class NewGrading:
+    flow = "register.address_protection"
+
+    def get_address_protection(self, pid):
+        return "en_ny_gradering"

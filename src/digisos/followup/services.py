@@ -1,8 +1,9 @@
 """Every write of follow-up: the access decision and its audit, in one call."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import structlog
+from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -62,4 +63,16 @@ def check_access(
 
 
 def _request_id(request: HttpRequest | None) -> str:
-    return str(getattr(request, "request_id", "") or "") if request is not None else ""
+    if request is not None and getattr(request, "request_id", ""):
+        return str(request.request_id)  # type: ignore[attr-defined]
+    return str(structlog.contextvars.get_contextvars().get("request_id", ""))
+
+
+def delete_expired_access_decisions(*, now: datetime | None = None) -> int:
+    """The retention the data-flow register states for "audit.lookups" (settings.AUDIT_RETENTION_DAYS)."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.AUDIT_RETENTION_DAYS)
+    deleted, _ = AccessDecision.objects.filter(at__lt=cutoff).delete()
+    if deleted:
+        log.info("followup.access_decisions_deleted", count=deleted)
+    return deleted

@@ -6,4 +6,5 @@ app_name = "followup"
 
 urlpatterns = [
     path("", views.privacy, name="privacy"),
+    path("hvem-har-sett/", views.my_lookups_page, name="my-lookups"),
 ]

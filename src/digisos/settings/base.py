@@ -243,6 +243,10 @@ PERIODIC_TASKS = {
         "every_minutes": 60,
     },
     "innsyn.deadline_reminders": {"task": "digisos.innsyn.tasks.remind_deadlines", "every_minutes": 60},
+    "followup.audit_retention": {
+        "task": "digisos.followup.tasks.delete_expired_access_decisions",
+        "every_minutes": 24 * 60,
+    },
 }
 
 # SMS to applicants goes through this gateway (a port: digisos.innsyn.adapters.sms.SmsGateway). The logging
@@ -252,6 +256,9 @@ SMS_GATEWAY = env_str("DIGISOS_SMS_GATEWAY", "digisos.innsyn.adapters.sms.Loggin
 # Employees' access decisions in ArcSight CEF (digisos.followup.audit): "tcp://host:port" (syslog, NAIS:
 # audit.nais:6514), a file path, or empty to keep them only in the database. Never the ordinary log.
 AUDIT_LOG_ADDRESS = env_str("DIGISOS_AUDIT_LOG_ADDRESS", "")
+# How long the access decisions are kept in the database (the data-flow register's "audit.lookups"): two
+# years, DigiSos' proposal; the municipalities as controllers decide.
+AUDIT_RETENTION_DAYS = env_int("DIGISOS_AUDIT_RETENTION_DAYS", 730)
 
 # The exchange API for case systems (/api/exchange/v1/). AUDIENCE is what a client's signed assertion must
 # name as `aud`; access tokens live ACCESS_TOKEN_SECONDS (Maskinporten's default is 120).

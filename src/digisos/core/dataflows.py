@@ -110,7 +110,7 @@ _FLOWS: tuple[DataFlow, ...] = (
         kind=FlowKind.REGISTER,
         title=_("Kontakt- og reservasjonsregisteret: mobilnummer"),
         purpose=_(
-            "Fylle ut telefonnummer og varsle søkeren om nytt i saken, med mindre hun har reservert seg."
+            "Fylle ut telefonnummer og varsle søkeren om nytt i saken, med mindre søkeren har reservert seg mot digital kontakt."
         ),
         legal_basis=_APPLICATION_BASIS,
         controller=MUNICIPALITY,

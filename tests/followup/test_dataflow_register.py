@@ -23,7 +23,7 @@ from digisos.registers import ports, registry
 
 SRC = Path(digisos.__file__).parent
 # Modules that show employees other people's data: they must say so (EMPLOYEE_FACING = True).
-KNOWN_EMPLOYEE_FACING = {"digisos.inbox.selectors"}
+KNOWN_EMPLOYEE_FACING = {"digisos.inbox.selectors", "digisos.followup.selectors"}
 
 
 def _port_protocols() -> dict[str, type]:

@@ -5,6 +5,7 @@ from . import views
 app_name = "followup"
 
 urlpatterns = [
-    path("", views.privacy, name="privacy"),
-    path("hvem-har-sett/", views.my_lookups_page, name="my-lookups"),
+    path("personvern/", views.privacy, name="privacy"),
+    path("personvern/hvem-har-sett/", views.my_lookups_page, name="my-lookups"),
+    path("oppfolging/", views.person_lookup, name="person-lookup"),
 ]

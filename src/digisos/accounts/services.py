@@ -13,7 +13,7 @@ from digisos.core.services import record_audit
 
 from .models import User
 
-ROLES = ("veileder", "kommune_saksbehandler", "operator", "analyst")
+ROLES = ("veileder", "kommune_saksbehandler", "operator", "analyst", "nks")
 
 
 class LoginRefused(Exception):

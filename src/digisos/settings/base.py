@@ -311,7 +311,9 @@ CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] += sorted(
     {"{0.scheme}://{0.netloc}".format(urlsplit(c["ISSUER"])) for c in (IDPORTEN, EMPLOYEE_OIDC)}
 )
 # Apps whose models operators manage in the admin (view/change/add; never delete).
-OPERATOR_ADMIN_APPS = env_list("DIGISOS_OPERATOR_ADMIN_APPS", ["municipalities", "core", "exchange"])
+OPERATOR_ADMIN_APPS = env_list(
+    "DIGISOS_OPERATOR_ADMIN_APPS", ["municipalities", "core", "exchange", "followup"]
+)
 
 LOG_LEVEL = env_str("DIGISOS_LOG_LEVEL", "INFO")
 LOGGING_CONFIG = None  # structlog is configured in digisos.core.logging at start-up.

@@ -45,3 +45,30 @@ def test_the_page_renders_in_every_language(client, language):
     response = _page(client, language)
     assert response.status_code == 200
     assert f'lang="{language}"' in response.content.decode()
+
+
+def test_every_retention_rule_is_one_periodic_job_or_says_it_is_not_automated(settings):
+    from digisos.core.dataflows import RETENTION_RULES
+
+    for rule in RETENTION_RULES:
+        assert rule.periodic_task is None or rule.periodic_task in settings.PERIODIC_TASKS, rule.key
+    jobs = [rule.periodic_task for rule in RETENTION_RULES if rule.periodic_task]
+    assert len(jobs) == len(set(jobs)), "one job per rule"
+
+
+def test_the_page_lists_the_retention_rules_with_when_each_job_last_ran(client):
+    from datetime import UTC, datetime
+
+    from digisos.core.dataflows import RETENTION_RULES
+    from digisos.core.models import PeriodicRun
+
+    PeriodicRun.objects.create(
+        name="followup.audit_retention", last_enqueued_at=datetime(2026, 11, 2, 2, 0, tzinfo=UTC)
+    )
+    html = _page(client).content.decode()
+    for rule in RETENTION_RULES:
+        assert f'data-rule="{rule.key}"' in html
+    row = html.split('data-rule="access_log"')[1].split("</tr>")[0]
+    assert "2. november 2026 03.00" in row  # Oslo time
+    assert "Ikke kjørt ennå" in html.split('data-rule="drafts"')[1].split("</tr>")[0]
+    assert "Ikke automatisert ennå" in html.split('data-rule="application_metadata"')[1].split("</tr>")[0]

@@ -9,7 +9,16 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from digisos.accounts.models import User
-from digisos.core.dataflows import FLOWS, NO_PERSONAL_DATA, DataFlow, FlowKind, uses_flow
+from digisos.core.dataflows import (
+    FLOWS,
+    NO_PERSONAL_DATA,
+    RETENTION_RULES,
+    DataFlow,
+    FlowKind,
+    RetentionRule,
+    uses_flow,
+)
+from digisos.core.models import PeriodicRun
 from digisos.documents.selectors import MUNICIPAL_CASEWORKER_ROLE
 from digisos.exchange.models import Case
 from digisos.municipalities.models import Municipality, NavOffice
@@ -104,6 +113,23 @@ def _looked_by(decision: AccessDecision, municipalities: dict[str, str], offices
         return name if name else str(_("NAV-kontoret"))
     name = municipalities.get(decision.actor_kommunenummer)
     return str(_("%(name)s kommune") % {"name": name}) if name else str(_("Kommunen"))
+
+
+@dataclass(frozen=True)
+class RetentionRow:
+    rule: RetentionRule
+    last_run: datetime | None
+
+
+@uses_flow(NO_PERSONAL_DATA)  # the rules and when their jobs last ran
+def retention_rows() -> list[RetentionRow]:
+    """Every retention rule with when its job was last started (core.PeriodicRun), in one query."""
+    runs = dict(
+        PeriodicRun.objects.filter(
+            name__in=[rule.periodic_task for rule in RETENTION_RULES if rule.periodic_task]
+        ).values_list("name", "last_enqueued_at")
+    )
+    return [RetentionRow(rule, runs.get(rule.periodic_task or "")) for rule in RETENTION_RULES]
 
 
 # --- What an employee sees of one person, after the policy permitted it ------------------------------------

@@ -11,13 +11,14 @@ from digisos.core.admin import mask_identity_number
 
 from .forms import PersonLookupForm
 from .policy import NKS_ROLE, DataKind, Reason, employee_of
-from .selectors import my_lookups, nks_overview, office_overview, privacy_sections
+from .selectors import my_lookups, nks_overview, office_overview, privacy_sections, retention_rows
 from .services import check_access
 
 
 def privacy(request: HttpRequest) -> HttpResponse:
     """Personvern og behandlingsgrunnlag: the data-flow register, public, no login."""
-    return render(request, "followup/privacy.html", {"sections": privacy_sections()})
+    context = {"sections": privacy_sections(), "retention": retention_rows()}
+    return render(request, "followup/privacy.html", context)
 
 
 @login_required

@@ -110,8 +110,9 @@ class Decision:
 
 
 def employee_of(user: User, *, enhetsnummer: str | None = None) -> Employee:
-    """The employee's one access role (the first of ROLES they hold) and unit. A user with none of them, or
-    who is not an employee, gets role None, which every check denies."""
+    """The employee's one access role (the first of ROLES they hold) and unit (their NAV office from the
+    employee login, unless given). A user with none of the roles, or who is not an employee, gets role None,
+    which every check denies."""
     role = None
     if user.is_authenticated and user.kind == User.Kind.EMPLOYEE:
         held = set(user.groups.values_list("name", flat=True))
@@ -120,7 +121,7 @@ def employee_of(user: User, *, enhetsnummer: str | None = None) -> Employee:
         ident=user.get_username(),
         role=role,
         kommunenummer=user.municipality_id,
-        enhetsnummer=enhetsnummer,
+        enhetsnummer=enhetsnummer or getattr(user, "nav_office_id", None),
         user_id=user.pk,
     )
 

@@ -23,7 +23,8 @@ from digisos.registers import ports, registry
 
 SRC = Path(digisos.__file__).parent
 # Modules that show employees other people's data: they must say so (EMPLOYEE_FACING = True).
-KNOWN_EMPLOYEE_FACING = {"digisos.inbox.selectors", "digisos.followup.selectors"}
+KNOWN_EMPLOYEE_FACING = {"digisos.inbox.selectors", "digisos.followup.selectors", "digisos.followup.queues"}
+READER_MODULES = {"selectors", "queues"}  # where readers live (DESIGN.md: reads go through selectors)
 
 
 def _port_protocols() -> dict[str, type]:
@@ -134,7 +135,7 @@ def test_every_notification_sender_names_its_flow():
 def _employee_facing_modules() -> list[str]:
     modules = []
     for info in pkgutil.walk_packages(digisos.__path__, "digisos."):
-        if info.name.rsplit(".", 1)[-1] != "selectors":
+        if info.name.rsplit(".", 1)[-1] not in READER_MODULES:
             continue
         if getattr(importlib.import_module(info.name), "EMPLOYEE_FACING", False):
             modules.append(info.name)

@@ -8,9 +8,11 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
 from digisos.core.admin import mask_identity_number
+from digisos.inbox.selectors import is_inbox_user
 
 from .forms import PersonLookupForm
 from .policy import NKS_ROLE, DataKind, Reason, employee_of
+from .queues import work_queues
 from .selectors import my_lookups, nks_overview, office_overview, privacy_sections, retention_rows
 from .services import check_access
 
@@ -62,3 +64,14 @@ def person_lookup(request: HttpRequest) -> HttpResponse:
                 decision.reason, _("Du har ikke tilgang til opplysninger om denne personen.")
             )
     return render(request, "followup/person_lookup.html", context)
+
+
+def work_queues_page(request: HttpRequest) -> HttpResponse:
+    """The municipal caseworker's work queues (the inbox's users: the same rule decides)."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path(), reverse("accounts:employee-login"))
+    if not is_inbox_user(request.user):  # type: ignore[arg-type]
+        raise PermissionDenied
+    newest_first = request.GET.get("rekkefolge") == "nyeste"
+    queues = work_queues(request.user.municipality_id, newest_first=newest_first)  # type: ignore[union-attr]
+    return render(request, "followup/work_queues.html", {"queues": queues, "newest_first": newest_first})

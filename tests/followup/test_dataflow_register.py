@@ -52,6 +52,7 @@ def test_every_flow_is_fully_declared():
         assert key.split(".")[0] in {
             "register",
             "delivery",
+            "citizen",
             "employee",
             "notification",
             "statistics",
@@ -96,6 +97,13 @@ def test_every_delivery_kind_names_a_declared_delivery_flow():
         flow = Delivery.FLOWS.get(kind)
         assert flow in FLOWS, f"delivery kind {kind} names no flow (exchange.models.Delivery.FLOWS)"
         assert FLOWS[flow].kind == FlowKind.DELIVERY
+
+
+def test_what_the_case_system_reports_names_the_citizens_flow():
+    from digisos.exchange.models import Case
+
+    assert Case.FLOW in FLOWS
+    assert FLOWS[Case.FLOW].kind == FlowKind.CITIZEN_VIEW
 
 
 def test_the_sms_gateway_port_and_its_configured_adapter_name_the_notification_flow():

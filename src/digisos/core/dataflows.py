@@ -39,6 +39,7 @@ NO_PERSONAL_DATA = "none"
 class FlowKind(StrEnum):
     REGISTER = "register"  # a lookup in a public register
     DELIVERY = "delivery"  # personal data handed to the municipality
+    CITIZEN_VIEW = "citizen_view"  # the case system's reports, shown to the applicant
     EMPLOYEE_VIEW = "employee_view"  # an employee reads another person's data
     NOTIFICATION = "notification"  # SMS or e-mail to the citizen
     STATISTICS = "statistics"  # aggregates without persons
@@ -251,6 +252,31 @@ _FLOWS: tuple[DataFlow, ...] = (
             "Krypterte kopier hos oss slettes 30 dager etter at kommunen har hentet dem; deretter hos kommunen "
             "etter arkivloven."
         ),
+    ),
+    # What the municipality's case system reports back, for the applicant to read.
+    DataFlow(
+        key="citizen.innsyn",
+        kind=FlowKind.CITIZEN_VIEW,
+        title=_("Kommunen melder hvordan det går med saken"),
+        purpose=_("Du skal kunne følge saken din: status, brev, vedtak, frister og utbetalinger."),
+        legal_basis=_(
+            "Forvaltningsloven §§ 11 og 18 (veiledning og partsinnsyn); databehandleravtalen med kommunen"
+        ),
+        controller=MUNICIPALITY,
+        processor=NAV_DIRECTORATE,
+        data_categories=(
+            _("saksstatus"),
+            _("vedtak og brev"),
+            _("dokumentkrav og frister"),
+            _("utbetalinger"),
+            _("NAV-kontor og kommune"),
+        ),
+        triggered_by=_("Kommunens fagsystem eller saksbehandler i innboksen"),
+        retention=_(
+            "Lagres så lenge saken finnes hos oss; sletting etter databehandleravtalens 200 dager er ikke "
+            "automatisert ennå."
+        ),
+        source=_("Kommunens fagsystem"),
     ),
     # Employees' reads of another person's data.
     DataFlow(

@@ -32,6 +32,7 @@ from .policy import NAV_OFFICE_ROLE, NKS_ROLE, RELATION_WINDOW, DataKind, Employ
 SECTIONS: tuple[tuple[FlowKind, Promise], ...] = (
     (FlowKind.REGISTER, _("Opplysninger vi henter fra registre")),
     (FlowKind.DELIVERY, _("Det vi sender til kommunen")),
+    (FlowKind.CITIZEN_VIEW, _("Det kommunen sender tilbake til deg")),
     (FlowKind.EMPLOYEE_VIEW, _("Når ansatte ser opplysningene dine")),
     (FlowKind.NOTIFICATION, _("Varsler til deg")),
     (FlowKind.STATISTICS, _("Statistikk")),

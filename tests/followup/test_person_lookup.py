@@ -109,3 +109,11 @@ def test_the_number_is_never_taken_from_the_url(reference_data, client):
     assert 'data-testid="case"' not in html
     assert not AccessDecision.objects.exists()
     assert 'method="post"' in html
+
+
+def test_a_purpose_the_role_cannot_use_is_a_form_error_in_plain_norwegian(reference_data, client):
+    case_for(KARI, "0301")
+    login(client, "sara", MUNICIPAL_CASEWORKER_ROLE, "0301")
+    html = lookup(client, KARI, purpose="phone_call").content.decode()
+    assert "Velg et formål rollen din kan bruke." in html
+    assert 'data-testid="case"' not in html

@@ -16,7 +16,12 @@ class PersonLookupForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
     )
     # Not required here: a look without purpose is the policy's to refuse, so the refusal is audited.
-    purpose = forms.ChoiceField(label=_("Formål med oppslaget"), required=False, widget=forms.RadioSelect)
+    purpose = forms.ChoiceField(
+        label=_("Formål med oppslaget"),
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": _("Velg et formål rollen din kan bruke.")},
+    )
 
     def __init__(self, *args, role: str | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -16,6 +16,7 @@ mkdir -p var
 $PY manage.py migrate --noinput -v0
 $PY manage.py load_municipalities
 $PY manage.py load_demo_service_flags
+$PY manage.py load_demo_nks_agreements
 $PY manage.py exchange_demo_setup
 
 # Every long-running piece runs under `supervise` (scripts/supervise.sh): one that exits is logged and started

@@ -68,6 +68,7 @@ def employee_users(employees_file: Path) -> tuple[list[User], list[dict[str, Any
                 "NAVident": e["navident"],
                 "roles": e["roles"],
                 **({"municipality": e["municipality"]} if "municipality" in e else {}),
+                **({"nav_office": e["nav_office"]} if "nav_office" in e else {}),
             },
         )
         for e in employees

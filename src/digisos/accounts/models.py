@@ -25,3 +25,13 @@ class User(AbstractUser):
         db_index=False,  # read per employee, never listed by municipality
         related_name="+",
     )
+    # For NAV office staff: the office (enhet) they work at, from the employee token's `nav_office`; the access
+    # policy (digisos.followup.policy) lets them see only the persons with a case there. NULL for everyone else.
+    nav_office = models.ForeignKey(
+        "municipalities.NavOffice",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        db_index=False,  # read per employee, never listed by office
+        related_name="+",
+    )

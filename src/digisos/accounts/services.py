@@ -13,7 +13,7 @@ from digisos.core.services import record_audit
 
 from .models import User
 
-ROLES = ("veileder", "kommune_saksbehandler", "operator", "analyst")
+ROLES = ("veileder", "kommune_saksbehandler", "operator", "analyst", "nks")
 
 
 class LoginRefused(Exception):
@@ -78,6 +78,7 @@ def employee_from_claims(claims: dict[str, Any]) -> User:
         user.last_name = (name[1] if len(name) > 1 else "")[:150]
         user.email = str(claims.get("email", ""))[:254]
         user.municipality_id = _known_municipality(str(claims.get("municipality", "")))
+        user.nav_office_id = _known_office(str(claims.get("nav_office", "")))
         user.is_staff = "operator" in roles
         user.set_unusable_password()
         user.save()
@@ -94,6 +95,14 @@ def employee_from_claims(claims: dict[str, Any]) -> User:
             after={"roles": sorted(roles)},
         )
     return user
+
+
+def _known_office(enhetsnummer: str) -> str | None:
+    """The token's NAV office if the office register has it; otherwise none (not an error)."""
+    if not (enhetsnummer.isdigit() and len(enhetsnummer) == 4):
+        return None
+    offices = User._meta.get_field("nav_office").related_model._default_manager
+    return enhetsnummer if offices.filter(pk=enhetsnummer).exists() else None
 
 
 def _roles(value: Any) -> list[str]:

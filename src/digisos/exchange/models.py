@@ -78,6 +78,9 @@ class UsedAssertion(models.Model):
 class Case(models.Model):
     """One DigisosSak: an application (or a paper one the case system registered) and its case events."""
 
+    # The data flow of what the case system reports on the case, for the applicant (digisos.core.dataflows).
+    FLOW = "citizen.innsyn"
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)  # fiksDigisosId
     # Columns keep their names (kommunenummer, enhetsnummer) and values. A case is a record of what happened:
     # its municipality and office can never be deleted from under it. The index below leads with the
@@ -186,6 +189,10 @@ class Delivery(models.Model):
     class Kind(models.TextChoices):
         SOKNAD = "soknad", _("Søknad")
         ETTERSENDELSE = "ettersendelse", _("Ettersendelse")
+
+    # The data flow each kind of delivery is (digisos.core.dataflows); a new kind without one fails
+    # tests/followup/test_dataflow_register.py.
+    FLOWS = {Kind.SOKNAD: "delivery.soknad", Kind.ETTERSENDELSE: "delivery.ettersendelse"}
 
     class Status(models.TextChoices):
         WAITING = "waiting", _("Venter")

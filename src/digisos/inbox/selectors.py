@@ -393,3 +393,24 @@ def event_page(hendelser: list[Any], letters: list[Document], requested: str | N
 def describe_events(events: list[Any], letters: list[Document]) -> list[EventRow]:
     by_id = {str(letter.id): letter for letter in letters}
     return [describe_event(e, by_id) for e in events if isinstance(e, dict)]
+
+
+# --- Data flows (digisos.core.dataflows) -------------------------------------------------------------------
+# This module shows employees other people's data. Each public reader names its flow here ("none": it shows
+# no one's personal data), in one block so the readers above stay as they are; a public function missing
+# from this dict fails tests/followup/test_dataflow_register.py.
+EMPLOYEE_FACING = True
+DATAFLOWS = {
+    "is_inbox_user": "none",  # the employee's own role
+    "inbox_deliveries": "employee.inbox",
+    "inbox_page": "employee.inbox",
+    "case_for": "employee.inbox",
+    "inbox_case_page": "employee.inbox",
+    "has_received": "none",  # a yes/no about the case's status, for the caseworker's own action
+    "has_sak": "none",
+    "folded_status": "employee.inbox",
+    "current_soknads_status": "none",  # a label for a status code
+    "describe_event": "employee.inbox",
+    "event_page": "employee.inbox",
+    "describe_events": "employee.inbox",
+}

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from digisos.accounts.models import User
+from digisos.core.dataflows import NO_PERSONAL_DATA, uses_flow
 from digisos.core.services import record_audit
 from digisos.documents.models import Document
 from digisos.exchange.errors import ExchangeRefused, UpdatesNotEnabled, UpdatesPaused
@@ -253,6 +254,7 @@ def record_payment(
 INBOX_MAIL_INTERVAL = timedelta(hours=8)  # at most three mails a day
 
 
+@uses_flow(NO_PERSONAL_DATA)  # a count and a link, to the municipality's shared address
 def notify_inboxes(*, now: datetime | None = None) -> int:
     """Mail each manual inbox that has something new, at most every eight hours; no personal data in it."""
     now = now or timezone.now()

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from digisos.core.dataflows import uses_flow
 from digisos.exchange.case_state import current_view
 from digisos.exchange.models import Case
 from digisos.registers.selectors import notification_contact
@@ -66,6 +67,7 @@ def deadlines_soon(case: Case, view: CaseView, now: datetime, answered: set[str]
     ]
 
 
+@uses_flow("notification.case_news")
 def notify(case: Case, items: list[Item]) -> int:
     """Record the items not seen before and, if there are any, send one SMS and one e-mail about them."""
     message_id = uuid.uuid4()

@@ -1,12 +1,13 @@
 """The ports to public registers: what the rest of DigiSos may ask and the shape of the answers.
 
 One port per register; each has a local adapter on the synthetic population and, later, an HTTP adapter.
-Adapters are chosen in settings.REGISTER_ADAPTERS (see registry.py).
+Adapters are chosen in settings.REGISTER_ADAPTERS (see registry.py). Each port and each adapter names its
+data flow (`flow`, declared in digisos.core.dataflows); tests/followup/test_dataflow_register.py checks it.
 """
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal, Protocol
+from typing import ClassVar, Literal, Protocol
 
 from digisos.core.identifiers import age_on
 
@@ -69,6 +70,8 @@ class Person:
 
 
 class Folkeregister(Protocol):
+    flow: ClassVar[str] = "register.folkeregister"
+
     def get_person(self, pid: str) -> Person | None:
         """The person, or None if the register has no such person. Raises RegisterUnavailable."""
 
@@ -143,26 +146,57 @@ class HousingAllowance:
 
 
 class Krr(Protocol):
+    flow: ClassVar[str] = "register.krr"
+
     def get_contact(self, pid: str) -> ContactInfo | None: ...
 
 
 class Kontoregister(Protocol):
+    flow: ClassVar[str] = "register.kontoregister"
+
     def get_account(self, pid: str) -> str | None:
         """The person's active Norwegian account number (11 digits), or None."""
 
 
 class Aaregister(Protocol):
+    flow: ClassVar[str] = "register.aaregister"
+
     def get_employments(self, pid: str) -> list[Employment]: ...
 
 
 class NavUtbetalinger(Protocol):
+    flow: ClassVar[str] = "register.nav_utbetalinger"
+
     def get_payments(self, pid: str, *, since: date) -> list[NavPayment]: ...
 
 
 class Skatteetaten(Protocol):
+    flow: ClassVar[str] = "register.skatteetaten"
+
     def get_taxable_income(self, pid: str, *, on: date) -> list[TaxableIncome]:
         """The latest reported month: last month, or the month before when today is the 10th or earlier."""
 
 
 class Husbanken(Protocol):
+    flow: ClassVar[str] = "register.husbanken"
+
     def get_housing_allowance(self, pid: str, *, on: date) -> HousingAllowance: ...
+
+
+class AddressProtectionRegister(Protocol):
+    """Folkeregisteret's adressebeskyttelse, asked on its own before an employee sees anything (as Modia asks
+    PDL first): the access policy must not depend on a fuller person lookup succeeding."""
+
+    flow: ClassVar[str] = "register.address_protection"
+
+    def get_address_protection(self, pid: str) -> AddressProtection | None:
+        """The person's gradering, or None if the register has no such person. Raises RegisterUnavailable."""
+
+
+class Skjerming(Protocol):
+    """skjermede-personer-pip: is the person an employee of NAV (egen ansatt)?"""
+
+    flow: ClassVar[str] = "register.skjerming"
+
+    def is_skjermet(self, pid: str) -> bool:
+        """True if the person is skjermet. Raises RegisterUnavailable."""

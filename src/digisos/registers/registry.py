@@ -8,7 +8,17 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.utils.module_loading import import_string
 
-from .ports import Aaregister, Folkeregister, Husbanken, Kontoregister, Krr, NavUtbetalinger, Skatteetaten
+from .ports import (
+    Aaregister,
+    AddressProtectionRegister,
+    Folkeregister,
+    Husbanken,
+    Kontoregister,
+    Krr,
+    NavUtbetalinger,
+    Skatteetaten,
+    Skjerming,
+)
 
 
 @cache
@@ -42,6 +52,14 @@ def skatteetaten() -> Skatteetaten:
 
 def husbanken() -> Husbanken:
     return adapter("husbanken")
+
+
+def address_protection() -> AddressProtectionRegister:
+    return adapter("address_protection")
+
+
+def skjerming() -> Skjerming:
+    return adapter("skjerming")
 
 
 @receiver(setting_changed)

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "digisos.exchange",
     "digisos.inbox",
     "digisos.innsyn",
+    "digisos.followup",
 ]
 
 MIDDLEWARE = [
@@ -242,11 +243,22 @@ PERIODIC_TASKS = {
         "every_minutes": 60,
     },
     "innsyn.deadline_reminders": {"task": "digisos.innsyn.tasks.remind_deadlines", "every_minutes": 60},
+    "followup.audit_retention": {
+        "task": "digisos.followup.tasks.delete_expired_access_decisions",
+        "every_minutes": 24 * 60,
+    },
 }
 
 # SMS to applicants goes through this gateway (a port: digisos.innsyn.adapters.sms.SmsGateway). The logging
 # adapter sends nothing; production sets its gateway's adapter.
 SMS_GATEWAY = env_str("DIGISOS_SMS_GATEWAY", "digisos.innsyn.adapters.sms.LoggingSmsGateway")
+
+# Employees' access decisions in ArcSight CEF (digisos.followup.audit): "tcp://host:port" (syslog, NAIS:
+# audit.nais:6514), a file path, or empty to keep them only in the database. Never the ordinary log.
+AUDIT_LOG_ADDRESS = env_str("DIGISOS_AUDIT_LOG_ADDRESS", "")
+# How long the access decisions are kept in the database (the data-flow register's "audit.lookups"): two
+# years, DigiSos' proposal; the municipalities as controllers decide.
+AUDIT_RETENTION_DAYS = env_int("DIGISOS_AUDIT_RETENTION_DAYS", 730)
 
 # The exchange API for case systems (/api/exchange/v1/). AUDIENCE is what a client's signed assertion must
 # name as `aud`; access tokens live ACCESS_TOKEN_SECONDS (Maskinporten's default is 120).
@@ -299,7 +311,9 @@ CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] += sorted(
     {"{0.scheme}://{0.netloc}".format(urlsplit(c["ISSUER"])) for c in (IDPORTEN, EMPLOYEE_OIDC)}
 )
 # Apps whose models operators manage in the admin (view/change/add; never delete).
-OPERATOR_ADMIN_APPS = env_list("DIGISOS_OPERATOR_ADMIN_APPS", ["municipalities", "core", "exchange"])
+OPERATOR_ADMIN_APPS = env_list(
+    "DIGISOS_OPERATOR_ADMIN_APPS", ["municipalities", "core", "exchange", "followup"]
+)
 
 LOG_LEVEL = env_str("DIGISOS_LOG_LEVEL", "INFO")
 LOGGING_CONFIG = None  # structlog is configured in digisos.core.logging at start-up.
@@ -320,6 +334,8 @@ REGISTER_ADAPTERS = {
         "nav_utbetalinger": "LocalNavUtbetalinger",
         "skatteetaten": "LocalSkatteetaten",
         "husbanken": "LocalHusbanken",
+        "address_protection": "LocalAddressProtection",
+        "skjerming": "LocalSkjerming",
     }.items()
 }
 

@@ -11,6 +11,7 @@ from django.conf import settings
 
 from ..ports import (
     Address,
+    AddressProtection,
     ContactInfo,
     Employment,
     HousingAllowance,
@@ -43,6 +44,8 @@ def load_population(path: Path | None = None) -> dict[str, dict[str, Any]]:
 
 
 class LocalFolkeregister:
+    flow = "register.folkeregister"
+
     def get_person(self, pid: str) -> Person | None:
         persona = load_population().get(pid)
         return _person(persona) if persona else None
@@ -91,6 +94,8 @@ def _failing(record: dict[str, Any], register: str) -> None:
 
 
 class LocalKrr:
+    flow = "register.krr"
+
     def get_contact(self, pid: str) -> ContactInfo | None:
         persona = _persona(pid)
         if persona is None or "krr" not in persona:
@@ -103,6 +108,8 @@ class LocalKrr:
 
 
 class LocalKontoregister:
+    flow = "register.kontoregister"
+
     def get_account(self, pid: str) -> str | None:
         persona = _persona(pid)
         if persona is None:
@@ -113,6 +120,8 @@ class LocalKontoregister:
 
 
 class LocalAaregister:
+    flow = "register.aaregister"
+
     def get_employments(self, pid: str) -> list[Employment]:
         persona = _persona(pid)
         if persona is None:
@@ -132,6 +141,8 @@ class LocalAaregister:
 
 
 class LocalNavUtbetalinger:
+    flow = "register.nav_utbetalinger"
+
     def get_payments(self, pid: str, *, since: date) -> list[NavPayment]:
         persona = _persona(pid)
         if persona is None:
@@ -164,6 +175,8 @@ def reported_month(on: date) -> tuple[date, date]:
 
 
 class LocalSkatteetaten:
+    flow = "register.skatteetaten"
+
     def get_taxable_income(self, pid: str, *, on: date) -> list[TaxableIncome]:
         persona = _persona(pid)
         if persona is None:
@@ -185,6 +198,8 @@ class LocalSkatteetaten:
 
 
 class LocalHusbanken:
+    flow = "register.husbanken"
+
     def get_housing_allowance(self, pid: str, *, on: date) -> HousingAllowance:
         persona = _persona(pid)
         if persona is None:
@@ -209,3 +224,29 @@ class LocalHusbanken:
                 if payment.date >= since
             ),
         )
+
+
+class LocalAddressProtection:
+    """The gradering from the persona's folkeregister record; a persona may set
+    `"address_protection_register": {"status": "fails"}` to show what an outage does."""
+
+    flow = "register.address_protection"
+
+    def get_address_protection(self, pid: str) -> AddressProtection | None:
+        persona = _persona(pid)
+        if persona is None:
+            return None
+        _failing(persona.get("address_protection_register", {}), "Adressebeskyttelse")
+        return persona["folkeregister"]["address_protection"]
+
+
+class LocalSkjerming:
+    """`"skjerming": {"skjermet": true}` on a persona marks an employee of NAV; `"status": "fails"` an outage."""
+
+    flow = "register.skjerming"
+
+    def is_skjermet(self, pid: str) -> bool:
+        persona = _persona(pid)
+        record = (persona or {}).get("skjerming", {})
+        _failing(record, "Skjerming")
+        return bool(record.get("skjermet", False))

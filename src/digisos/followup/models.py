@@ -1,0 +1,62 @@
+"""Follow-up: every employee access decision (kept for the citizen and the supervisory authority) and the
+municipalities' NKS agreement."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AccessDecision(models.Model):
+    """One answer of the access policy (followup.policy.decide), PERMIT or DENY, as written to the CEF
+    audit log. Append-only: written by followup.services.check_access, never updated; deleted after the
+    retention the data-flow register states for "audit.lookups"."""
+
+    class Outcome(models.TextChoices):
+        PERMIT = "PERMIT", _("Tilgang gitt")
+        DENY = "DENY", _("Tilgang nektet")
+
+    at = models.DateTimeField(db_index=True)
+    # Who: the employee's ident (NAV-ident from the employee token, else the username), role and unit.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_ident = models.CharField(max_length=200)
+    actor_role = models.CharField(max_length=40, blank=True)
+    actor_kommunenummer = models.CharField(max_length=4, blank=True)
+    actor_enhetsnummer = models.CharField(max_length=4, blank=True)
+    # Whose: the person looked up. The audit is the one place a fødselsnummer is written besides the case.
+    subject_pid = models.CharField(max_length=11)
+    purpose = models.CharField(max_length=40, blank=True)
+    data_kind = models.CharField(max_length=40)
+    flow = models.CharField(max_length=60, blank=True)
+    outcome = models.CharField(max_length=6, choices=Outcome.choices)
+    reason = models.CharField(max_length=40)
+    request_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        # The citizen's page lists their own records, newest first.
+        indexes = [models.Index(fields=["subject_pid", "-at"], name="followup_access_subject_idx")]
+        verbose_name = _("tilgangsbeslutning")
+        verbose_name_plural = _("tilgangslogg")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_ident} {self.outcome} {self.reason}"
+
+
+class NksAgreement(models.Model):
+    """Whether the municipality has let NAV Kontaktsenter see its cases (KS Fiks KommuneInfo's
+    `harNksTilgang` under the samarbeidsavtale). No row is "no agreement": the NKS view is closed."""
+
+    municipality = models.OneToOneField(
+        "municipalities.Municipality", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    active = models.BooleanField(_("NKS-tilgang"), default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("NKS-avtale")
+        verbose_name_plural = _("NKS-avtaler")
+
+    def __str__(self) -> str:
+        return f"{self.municipality_id}: {'på' if self.active else 'av'}"

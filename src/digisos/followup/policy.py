@@ -1,0 +1,187 @@
+"""The access policy: may this employee, for this purpose, see this person's data of this kind?
+
+One function, `decide`, answers for every employee view. It fails closed: any missing fact, unknown role,
+unknown purpose, register error or absent relation is a DENY with its reason, and only a request that passes
+every check is a PERMIT. `decide` writes nothing; followup.services.check_access calls it and writes the
+answer to the audit (database and CEF), whatever it is. docs/privacy.md explains each rule and its law.
+
+The checks, in order (the first that fails is the reason):
+
+1. a purpose is given, and it is one this role may use (NKS: only "the citizen is on the phone");
+2. the role may see this kind of data (NKS: the narrow Modia slice only);
+3. the person has an active case with the employee's municipality or NAV office (NKS: a case within 15 months
+   in a municipality whose NKS agreement is on) — checked before the registers are asked, so a person with
+   no relation to the employee is not looked up in any register at all;
+4. address protection (Folkeregisteret): fortrolig and strengt fortrolig (kode 7 and 6) are denied, and so is
+   a person the register does not know;
+5. skjerming: a NAV employee's own data is denied.
+
+An error from either register (RegisterUnavailable or anything else) denies, as Modia does.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import TextChoices
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from digisos.accounts.models import User
+from digisos.documents.selectors import MUNICIPAL_CASEWORKER_ROLE
+from digisos.exchange.models import Case
+from digisos.registers import registry
+
+from .models import NksAgreement
+
+NAV_OFFICE_ROLE = "veileder"
+NKS_ROLE = "nks"
+# A case counts as a relation for this long after it was last updated; 15 months is the window Modia shows NKS.
+RELATION_WINDOW = timedelta(days=457)
+
+
+class Purpose(TextChoices):
+    CASEWORK = "casework", _("Oppfølging av personens sak")
+    PHONE_CALL = "phone_call", _("Innbyggeren er i telefonen")
+
+
+class DataKind(TextChoices):
+    CASES = "cases", _("Søknader, saker og vedtak")
+    PAYMENTS = "payments", _("Utbetalinger av sosialhjelp")
+    DOCUMENTS = "documents", _("Dokumenter")
+    ATTACHMENT_NAMES = "attachment_names", _("Navn på vedlegg")
+    STATE_REGISTERS = "state_registers", _("Opplysninger fra statlige registre")
+
+
+class Reason(TextChoices):
+    PERMITTED = "permitted", _("Tilgang gitt")
+    NO_PURPOSE = "no_purpose", _("Formål mangler")
+    PURPOSE_NOT_ALLOWED = "purpose_not_allowed", _("Formålet gjelder ikke denne rollen")
+    NOT_AN_EMPLOYEE = "not_an_employee", _("Ikke en ansatt med rolle for oppslag")
+    KIND_NOT_ALLOWED = "kind_not_allowed", _("Rollen kan ikke se denne typen opplysninger")
+    NO_RELATION = "no_relation", _("Personen har ingen aktiv sak hos kontoret eller kommunen")
+    NKS_AGREEMENT_OFF = "nks_agreement_off", _("Kommunen har ikke avtale om NKS-tilgang")
+    PERSON_NOT_FOUND = "person_not_found", _("Personen finnes ikke i Folkeregisteret")
+    FORTROLIG = "fortrolig", _("Personen har fortrolig adresse")
+    STRENGT_FORTROLIG = "strengt_fortrolig", _("Personen har strengt fortrolig adresse")
+    SKJERMET = "skjermet", _("Personen er skjermet (ansatt i NAV)")
+    REGISTER_UNAVAILABLE = "register_unavailable", _("Tilgangskontrollen fikk ikke svar fra registrene")
+
+
+# What each role may see, for which purpose, on which flow (digisos.core.dataflows).
+ROLE_FLOWS = {
+    NAV_OFFICE_ROLE: "employee.nav_office",
+    MUNICIPAL_CASEWORKER_ROLE: "employee.nav_office",
+    NKS_ROLE: "employee.nks",
+}
+ROLE_PURPOSES = {
+    NAV_OFFICE_ROLE: {Purpose.CASEWORK},
+    MUNICIPAL_CASEWORKER_ROLE: {Purpose.CASEWORK},
+    NKS_ROLE: {Purpose.PHONE_CALL},
+}
+ROLE_KINDS = {
+    NAV_OFFICE_ROLE: set(DataKind),
+    MUNICIPAL_CASEWORKER_ROLE: set(DataKind),
+    # Modia's slice: cases, payments and attachment names, never files or state registers.
+    NKS_ROLE: {DataKind.CASES, DataKind.PAYMENTS, DataKind.ATTACHMENT_NAMES},
+}
+ROLES = tuple(ROLE_FLOWS)
+
+
+@dataclass(frozen=True)
+class Employee:
+    """Who asks: built from the logged-in user by `employee_of`."""
+
+    ident: str  # NAV-ident or username: never a fødselsnummer
+    role: str | None
+    kommunenummer: str | None = None
+    enhetsnummer: str | None = None
+    user_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Decision:
+    permitted: bool
+    reason: Reason
+    flow: str = ""  # the flow the look is on, when the role has one
+
+    @property
+    def outcome(self) -> str:
+        return "PERMIT" if self.permitted else "DENY"
+
+
+def employee_of(user: User, *, enhetsnummer: str | None = None) -> Employee:
+    """The employee's one access role (the first of ROLES they hold) and unit (their NAV office from the
+    employee login, unless given). A user with none of the roles, or who is not an employee, gets role None,
+    which every check denies."""
+    role = None
+    if user.is_authenticated and user.kind == User.Kind.EMPLOYEE:
+        held = set(user.groups.values_list("name", flat=True))
+        role = next((name for name in ROLES if name in held), None)
+    return Employee(
+        ident=user.get_username(),
+        role=role,
+        kommunenummer=user.municipality_id,
+        enhetsnummer=enhetsnummer or getattr(user, "nav_office_id", None),
+        user_id=user.pk,
+    )
+
+
+def decide(
+    employee: Employee, *, pid: str, purpose: str | None, kind: str, now: datetime | None = None
+) -> Decision:
+    """PERMIT only when every check passes; otherwise DENY with the first reason (module docstring)."""
+    now = now or timezone.now()
+    flow = ROLE_FLOWS.get(employee.role or "", "")
+    if not purpose:
+        return Decision(False, Reason.NO_PURPOSE, flow)
+    if employee.role not in ROLE_FLOWS:
+        return Decision(False, Reason.NOT_AN_EMPLOYEE, flow)
+    if purpose not in ROLE_PURPOSES[employee.role]:
+        return Decision(False, Reason.PURPOSE_NOT_ALLOWED, flow)
+    if kind not in ROLE_KINDS[employee.role]:
+        return Decision(False, Reason.KIND_NOT_ALLOWED, flow)
+    relation = _relation(employee, pid, now)
+    if relation is not Reason.PERMITTED:
+        return Decision(False, relation, flow)
+    protection = _protection(pid)
+    if protection is not Reason.PERMITTED:
+        return Decision(False, protection, flow)
+    return Decision(True, Reason.PERMITTED, flow)
+
+
+def _relation(employee: Employee, pid: str, now: datetime) -> Reason:
+    cases = Case.objects.filter(owner__pid=pid, updated_at__gte=now - RELATION_WINDOW)
+    if employee.role == NKS_ROLE:
+        municipalities = set(cases.values_list("municipality_id", flat=True))
+        if not municipalities:
+            return Reason.NO_RELATION
+        agreed = NksAgreement.objects.filter(municipality_id__in=municipalities, active=True)
+        return Reason.PERMITTED if agreed.exists() else Reason.NKS_AGREEMENT_OFF
+    if employee.role == MUNICIPAL_CASEWORKER_ROLE:
+        if employee.kommunenummer and cases.filter(municipality_id=employee.kommunenummer).exists():
+            return Reason.PERMITTED
+        return Reason.NO_RELATION
+    # NAV office staff: a case at their office, by the case's office or the one the case system reported.
+    if employee.enhetsnummer and (
+        cases.filter(office_id=employee.enhetsnummer).exists()
+        or cases.filter(state__office=employee.enhetsnummer).exists()
+    ):
+        return Reason.PERMITTED
+    return Reason.NO_RELATION
+
+
+def _protection(pid: str) -> Reason:
+    # Any failure of either register denies (fail closed), not only RegisterUnavailable.
+    try:
+        grading = registry.address_protection().get_address_protection(pid)
+        if grading is None:
+            return Reason.PERSON_NOT_FOUND
+        if grading in ("strengt_fortrolig", "strengt_fortrolig_utland"):
+            return Reason.STRENGT_FORTROLIG
+        if grading != "ugradert":  # "fortrolig", and any grading we do not know
+            return Reason.FORTROLIG
+        if registry.skjerming().is_skjermet(pid) is not False:  # anything but a plain False is skjermet
+            return Reason.SKJERMET
+    except Exception:
+        return Reason.REGISTER_UNAVAILABLE
+    return Reason.PERMITTED

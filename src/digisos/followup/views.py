@@ -1,0 +1,77 @@
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+
+from digisos.core.admin import mask_identity_number
+from digisos.inbox.selectors import is_inbox_user
+
+from .forms import PersonLookupForm
+from .policy import NKS_ROLE, DataKind, Reason, employee_of
+from .queues import work_queues
+from .selectors import my_lookups, nks_overview, office_overview, privacy_sections, retention_rows
+from .services import check_access
+
+
+def privacy(request: HttpRequest) -> HttpResponse:
+    """Personvern og behandlingsgrunnlag: the data-flow register, public, no login."""
+    context = {"sections": privacy_sections(), "retention": retention_rows()}
+    return render(request, "followup/privacy.html", context)
+
+
+@login_required
+def my_lookups_page(request: HttpRequest) -> HttpResponse:
+    """Hvem har sett opplysningene mine: the citizen's own lookups (ID-porten login)."""
+    if not getattr(request.user, "pid", None):
+        raise Http404
+    return render(request, "followup/my_lookups.html", {"lookups": my_lookups(request.user)})
+
+
+# Reasons shown as they are: they concern the request, not the person. Every other refusal (no relation,
+# address protection, skjerming, unknown person, register down, NKS agreement) gets one text, so the answer never
+# tells the employee that a person is protected or has a case somewhere.
+_REQUEST_REASONS = {
+    Reason.NO_PURPOSE: _("Velg formålet med oppslaget."),
+    Reason.PURPOSE_NOT_ALLOWED: _("Velg et formål rollen din kan bruke."),
+}
+
+
+@never_cache
+def person_lookup(request: HttpRequest) -> HttpResponse:
+    """Opens a person for an employee: fødselsnummer and purpose in a POST body, the policy decides and is
+    audited, and only a permitted look shows the person's cases (NKS: Modia's slice)."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path(), reverse("accounts:employee-login"))
+    employee = employee_of(request.user)  # type: ignore[arg-type]
+    if employee.role is None:
+        raise PermissionDenied
+    form = PersonLookupForm(request.POST or None, role=employee.role)
+    context: dict = {"form": form, "employee": employee, "is_nks": employee.role == NKS_ROLE}
+    if request.method == "POST" and form.is_valid():
+        pid = form.cleaned_data["fnr"]
+        decision = check_access(
+            employee, pid=pid, purpose=form.cleaned_data["purpose"], kind=DataKind.CASES, request=request
+        )
+        if decision.permitted:
+            overview = nks_overview if employee.role == NKS_ROLE else office_overview
+            context.update(cases=overview(employee, pid), person=mask_identity_number(pid))
+        else:
+            context["denied"] = _REQUEST_REASONS.get(
+                decision.reason, _("Du har ikke tilgang til opplysninger om denne personen.")
+            )
+    return render(request, "followup/person_lookup.html", context)
+
+
+def work_queues_page(request: HttpRequest) -> HttpResponse:
+    """The municipal caseworker's work queues (the inbox's users: the same rule decides)."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path(), reverse("accounts:employee-login"))
+    if not is_inbox_user(request.user):  # type: ignore[arg-type]
+        raise PermissionDenied
+    newest_first = request.GET.get("rekkefolge") == "nyeste"
+    queues = work_queues(request.user.municipality_id, newest_first=newest_first)  # type: ignore[union-attr]
+    return render(request, "followup/work_queues.html", {"queues": queues, "newest_first": newest_first})

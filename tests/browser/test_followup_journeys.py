@@ -1,0 +1,75 @@
+"""Follow-up in Chromium with axe on every page: a municipal caseworker opens a person by keyboard (the
+fødselsnummer in the POST body, never the URL), and an NKS adviser answers a call for a municipality with the
+NKS agreement and is refused for one without."""
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from playwright.sync_api import Page, expect
+from tests.fixtures.browser import check_accessibility, tab_to, visit
+from tests.fixtures.personas import persona_pid
+from tests.followup.conftest import case_for, employee, nks_agreement
+
+from digisos.accounts.models import User
+from digisos.documents.selectors import MUNICIPAL_CASEWORKER_ROLE
+from digisos.followup.models import AccessDecision
+from digisos.followup.policy import NKS_ROLE
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+KARI = "kari-leier-oslo"
+
+
+def log_in(page: Page, live_server, username: str) -> None:
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
+    )
+
+
+def test_a_caseworker_opens_a_person_by_keyboard(page, live_server, municipalities_loaded):
+    case_for(KARI, "0301")
+    employee("sara", MUNICIPAL_CASEWORKER_ROLE, kommunenummer="0301")
+    log_in(page, live_server, "sara")
+
+    visit(page, "/oppfolging/")
+    tab_to(page, "Fødselsnummer")
+    page.keyboard.type(persona_pid(KARI))
+    tab_to(page, "Oppfølging av personens sak")
+    page.keyboard.press("Space")
+    tab_to(page, "Slå opp")
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_test_id("case")).to_have_count(1)
+    assert persona_pid(KARI) not in page.url
+    check_accessibility(page)
+    assert AccessDecision.objects.get().outcome == "PERMIT"
+
+
+def test_an_nks_adviser_answers_a_call(page, live_server, municipalities_loaded):
+    case_for(KARI, "0301")
+    case_for("familie-bergen", "4601")
+    nks_agreement("0301", active=True)
+    nks_agreement("4601", active=False)
+    employee("nina", NKS_ROLE)
+    log_in(page, live_server, "nina")
+
+    visit(page, "/oppfolging/")
+    page.get_by_label("Fødselsnummer eller d-nummer").fill(persona_pid(KARI))
+    page.get_by_label("Innbyggeren er i telefonen").check()
+    page.get_by_role("button", name="Slå opp").click()
+    expect(page.get_by_test_id("case")).to_have_count(1)
+    expect(page.get_by_test_id("case")).to_contain_text("Oslo")
+    check_accessibility(page)
+
+    page.get_by_label("Fødselsnummer eller d-nummer").fill(persona_pid("familie-bergen"))
+    page.get_by_label("Innbyggeren er i telefonen").check()
+    page.get_by_role("button", name="Slå opp").click()
+    expect(page.get_by_test_id("denied")).to_be_visible()
+    expect(page.get_by_test_id("case")).to_have_count(0)
+    check_accessibility(page)
+    assert list(AccessDecision.objects.order_by("id").values_list("reason", flat=True)) == [
+        "permitted",
+        "nks_agreement_off",
+    ]

@@ -1,0 +1,16 @@
+import pytest
+from django.core.management import call_command
+
+from digisos.followup.models import NksAgreement
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_nks_agreements_are_oslo_and_tromso_on_and_bergen_off(reference_data):
+    call_command("load_demo_nks_agreements", verbosity=0)
+    call_command("load_demo_nks_agreements", verbosity=0)  # twice: the quick start runs it at every start
+    assert dict(NksAgreement.objects.values_list("municipality_id", "active")) == {
+        "0301": True,
+        "5501": True,
+        "4601": False,
+    }

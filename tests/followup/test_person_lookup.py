@@ -1,0 +1,119 @@
+"""An employee opens a person: fødselsnummer and purpose in the POST body, the policy decides, every look is
+audited, and a denied look shows nothing about the person."""
+
+import pytest
+from django.urls import reverse
+
+from digisos.accounts.models import User
+from digisos.documents.selectors import MUNICIPAL_CASEWORKER_ROLE
+from digisos.followup.models import AccessDecision
+from digisos.followup.policy import NKS_ROLE
+from tests.fixtures.personas import persona_pid
+
+from .conftest import case_for, employee, nks_agreement
+
+pytestmark = pytest.mark.django_db
+URL = "/oppfolging/"
+KARI = "kari-leier-oslo"
+
+
+def login(client, username: str, role: str, kommunenummer: str | None = None):
+    employee(username, role, kommunenummer=kommunenummer)
+    client.force_login(User.objects.get(username=username))
+
+
+def lookup(client, key: str, purpose: str = "casework"):
+    return client.post(URL, {"fnr": persona_pid(key), "purpose": purpose})
+
+
+def test_the_url_is_the_one_named(reference_data):
+    assert reverse("followup:person-lookup") == URL
+
+
+def test_logged_out_goes_to_the_employee_login_and_a_citizen_or_operator_is_refused(reference_data, client):
+    assert client.get(URL).status_code == 302
+    login(client, "ole", "operator")
+    assert client.get(URL).status_code == 403
+
+
+def test_a_caseworker_sees_the_persons_cases_in_their_municipality(reference_data, client):
+    case_for(KARI, "0301")
+    case_for(KARI, "4601")  # Bergen's case is not Oslo's to see
+    login(client, "sara", MUNICIPAL_CASEWORKER_ROLE, "0301")
+
+    response = lookup(client, KARI)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.count('data-testid="case"') == 1
+    assert "Oslo" in html and "Bergen" not in html
+    # The number stays in the form the employee typed it into (a POST answer, never cached) and is masked in
+    # the overview's heading.
+    assert persona_pid(KARI) not in html.split('data-testid="overview"')[1]
+    assert response["Cache-Control"].startswith("max-age=0")
+    decision = AccessDecision.objects.get()
+    assert (decision.outcome, decision.reason, decision.purpose) == ("PERMIT", "permitted", "casework")
+
+
+def test_a_kode_6_person_is_invisible_and_the_refusal_does_not_say_why(reference_data, client):
+    case_for("strengt-fortrolig", "0301")
+    login(client, "sara", MUNICIPAL_CASEWORKER_ROLE, "0301")
+    protected = lookup(client, "strengt-fortrolig").content.decode()
+    unrelated = lookup(client, "familie-bergen").content.decode()  # no case in Oslo at all
+
+    assert 'data-testid="overview"' not in protected and 'data-testid="case"' not in protected
+    assert "Du har ikke tilgang til opplysninger om denne personen." in protected
+    assert "fortrolig" not in protected.lower()
+    # The same answer as for a person without a relation: the refusal never reveals the protection.
+    assert protected.split('data-testid="denied"')[1] == unrelated.split('data-testid="denied"')[1]
+    reasons = list(AccessDecision.objects.order_by("id").values_list("outcome", "reason"))
+    assert reasons == [("DENY", "strengt_fortrolig"), ("DENY", "no_relation")]
+
+
+def test_a_look_without_purpose_is_refused_and_audited(reference_data, client):
+    case_for(KARI, "0301")
+    login(client, "sara", MUNICIPAL_CASEWORKER_ROLE, "0301")
+    html = lookup(client, KARI, purpose="").content.decode()
+    assert "Velg formålet med oppslaget." in html
+    assert 'data-testid="case"' not in html
+    assert AccessDecision.objects.get().reason == "no_purpose"
+
+
+def test_nks_is_refused_for_a_municipality_without_the_agreement_and_sees_the_slice_with_it(
+    reference_data, client
+):
+    case_for(KARI, "0301")
+    login(client, "nils", NKS_ROLE)
+    refused = lookup(client, KARI, purpose="phone_call").content.decode()
+    assert 'data-testid="case"' not in refused
+    nks_agreement("0301", active=True)
+    allowed = lookup(client, KARI, purpose="phone_call").content.decode()
+    assert allowed.count('data-testid="case"') == 1
+    assert list(AccessDecision.objects.order_by("id").values_list("reason", flat=True)) == [
+        "nks_agreement_off",
+        "permitted",
+    ]
+
+
+def test_an_invalid_number_is_a_form_error_and_no_lookup(reference_data, client):
+    login(client, "sara", MUNICIPAL_CASEWORKER_ROLE, "0301")
+    html = client.post(URL, {"fnr": "123", "purpose": "casework"}).content.decode()
+    assert "Fødselsnummeret er ikke gyldig" in html
+    assert not AccessDecision.objects.exists()
+
+
+def test_the_number_is_never_taken_from_the_url(reference_data, client):
+    case_for(KARI, "0301")
+    login(client, "sara", MUNICIPAL_CASEWORKER_ROLE, "0301")
+    html = client.get(URL, {"fnr": persona_pid(KARI), "purpose": "casework"}).content.decode()
+    assert 'data-testid="case"' not in html
+    assert not AccessDecision.objects.exists()
+    assert 'method="post"' in html
+
+
+def test_a_purpose_the_role_cannot_use_is_a_form_error_in_plain_norwegian(reference_data, client):
+    case_for(KARI, "0301")
+    login(client, "sara", MUNICIPAL_CASEWORKER_ROLE, "0301")
+    html = lookup(client, KARI, purpose="phone_call").content.decode()
+    assert "Velg et formål rollen din kan bruke." in html
+    assert 'data-testid="case"' not in html

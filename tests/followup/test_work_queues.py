@@ -1,0 +1,123 @@
+"""Work queues for inbox municipalities: each queue counts and lists what waits too long, in its own
+municipality only, in a fixed number of queries."""
+
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from digisos.documents.models import Folder
+from digisos.documents.selectors import MUNICIPAL_CASEWORKER_ROLE
+from digisos.exchange.models import CaseState, Delivery
+from digisos.followup.queues import work_queues
+
+from .conftest import case_for, employee
+
+pytestmark = pytest.mark.django_db
+
+# A Wednesday: two working days back is Monday at the same time.
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+
+
+def delivery(case, kind: str, available_at: datetime, status: str = Delivery.Status.AVAILABLE) -> Delivery:
+    return Delivery.objects.create(
+        case=case,
+        kind=kind,
+        municipality_id=case.municipality_id,
+        channel="inbox",
+        nav_ekstern_ref_id=uuid.uuid4().hex,
+        status=status,
+        available_at=available_at,
+        folder=Folder.objects.create(kind=Folder.Kind.ETTERSENDELSE, owner=case.owner),
+        vedlegg_json={},
+    )
+
+
+def state(case, *, next_deadline: datetime | None, open_tasks: int) -> None:
+    CaseState.objects.create(
+        case=case, status="UNDER_BEHANDLING", next_deadline=next_deadline, open_tasks=open_tasks
+    )
+
+
+def counts(kommunenummer: str = "0301", **options) -> dict[str, int]:
+    return {queue.key: queue.count for queue in work_queues(kommunenummer, now=NOW, **options)}
+
+
+def test_an_application_waits_two_working_days_before_it_is_late(reference_data):
+    late = case_for("kari-leier-oslo")
+    delivery(late, "soknad", NOW - timedelta(days=2))  # Monday 12.00: due now
+    fresh = case_for("oslo-bydel-frogner")
+    delivery(fresh, "soknad", NOW - timedelta(days=2) + timedelta(minutes=1))
+    received = case_for("statslos-oslo")
+    delivery(received, "soknad", NOW - timedelta(days=20), status=Delivery.Status.COLLECTED)
+    old = case_for("under-18")
+    delivery(old, "soknad", NOW - timedelta(days=30))
+    assert counts()["not_received"] == 2
+
+
+def test_a_weekend_does_not_count_as_working_days(reference_data):
+    monday = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+    friday_morning = case_for("kari-leier-oslo")
+    delivery(friday_morning, "soknad", datetime(2026, 11, 20, 9, 0, tzinfo=UTC))
+    thursday = case_for("oslo-bydel-frogner")
+    delivery(thursday, "soknad", datetime(2026, 11, 19, 12, 0, tzinfo=UTC))
+    queues = {q.key: q for q in work_queues("0301", now=monday)}
+    assert queues["not_received"].count == 1
+    assert queues["not_received"].rows[0].case_id == str(thursday.id)
+
+
+def test_requests_past_their_deadline_and_unread_documents(reference_data):
+    overdue = case_for("kari-leier-oslo")
+    state(overdue, next_deadline=NOW - timedelta(hours=1), open_tasks=1)
+    upcoming = case_for("oslo-bydel-frogner")
+    state(upcoming, next_deadline=NOW + timedelta(days=3), open_tasks=1)
+    sent_later = case_for("statslos-oslo")
+    delivery(sent_later, "ettersendelse", NOW - timedelta(hours=3))
+    looked_at = case_for("under-18")
+    delivery(looked_at, "ettersendelse", NOW - timedelta(hours=5), status=Delivery.Status.COLLECTED)
+    assert counts() == {"not_received": 0, "overdue_requests": 1, "unread_documents": 1}
+
+
+def test_another_municipality_sees_none_of_it(reference_data):
+    case = case_for("kari-leier-oslo")
+    delivery(case, "soknad", NOW - timedelta(days=5))
+    assert counts("4601") == {"not_received": 0, "overdue_requests": 0, "unread_documents": 0}
+
+
+def test_the_queues_are_sorted_and_read_in_constant_queries(reference_data):
+    for index, key in enumerate(["kari-leier-oslo", "oslo-bydel-frogner", "statslos-oslo"]):
+        case = case_for(key)
+        delivery(case, "soknad", NOW - timedelta(days=12 + index))
+        delivery(case, "ettersendelse", NOW - timedelta(days=1 + index))
+        state(case, next_deadline=NOW - timedelta(days=1 + index), open_tasks=1)
+    with CaptureQueriesContext(connection) as few:
+        oldest_first = work_queues("0301", now=NOW)
+    more = case_for("under-18")
+    delivery(more, "soknad", NOW - timedelta(days=3))  # in the calendar band
+    state(more, next_deadline=NOW - timedelta(days=9), open_tasks=2)
+    with CaptureQueriesContext(connection) as many:
+        work_queues("0301", now=NOW)
+    assert len(few) == len(many) == 7
+    for queue in oldest_first:
+        assert [row.since for row in queue.rows] == sorted(row.since for row in queue.rows)
+    newest = work_queues("0301", now=NOW, newest_first=True)
+    for queue in newest:
+        assert [row.since for row in queue.rows] == sorted((row.since for row in queue.rows), reverse=True)
+
+
+def test_the_page_is_for_the_municipalitys_caseworkers(reference_data, client):
+    from digisos.accounts.models import User
+
+    case = case_for("kari-leier-oslo")
+    delivery(case, "ettersendelse", NOW)
+    assert client.get("/oppfolging/arbeidskoer/").status_code == 302
+    employee("ole", "operator")
+    client.force_login(User.objects.get(username="ole"))
+    assert client.get("/oppfolging/arbeidskoer/").status_code == 403
+    employee("sara", MUNICIPAL_CASEWORKER_ROLE, kommunenummer="0301")
+    client.force_login(User.objects.get(username="sara"))
+    html = client.get("/oppfolging/arbeidskoer/", {"rekkefolge": "nyeste"}).content.decode()
+    assert 'data-testid="count-unread_documents">1<' in html
+    assert html.count('data-testid="row"') == 1

@@ -8,7 +8,16 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.utils.module_loading import import_string
 
-from .ports import Aaregister, Folkeregister, Husbanken, Kontoregister, Krr, NavUtbetalinger, Skatteetaten
+from .ports import (
+    Aaregister,
+    AuthorisationRegister,
+    Folkeregister,
+    Husbanken,
+    Kontoregister,
+    Krr,
+    NavUtbetalinger,
+    Skatteetaten,
+)
 
 
 @cache
@@ -42,6 +51,10 @@ def skatteetaten() -> Skatteetaten:
 
 def husbanken() -> Husbanken:
     return adapter("husbanken")
+
+
+def altinn() -> AuthorisationRegister:
+    return adapter("altinn")
 
 
 @receiver(setting_changed)

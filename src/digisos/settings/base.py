@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "digisos.exchange",
     "digisos.inbox",
     "digisos.innsyn",
+    "digisos.onboarding",
 ]
 
 MIDDLEWARE = [
@@ -242,6 +243,11 @@ PERIODIC_TASKS = {
         "every_minutes": 60,
     },
     "innsyn.deadline_reminders": {"task": "digisos.innsyn.tasks.remind_deadlines", "every_minutes": 60},
+    # Municipalities whose approved go-live day has come start taking digital applications.
+    "onboarding.go_live": {
+        "task": "digisos.onboarding.tasks.switch_on_due_municipalities",
+        "every_minutes": 15,
+    },
 }
 
 # SMS to applicants goes through this gateway (a port: digisos.innsyn.adapters.sms.SmsGateway). The logging
@@ -320,6 +326,7 @@ REGISTER_ADAPTERS = {
         "nav_utbetalinger": "LocalNavUtbetalinger",
         "skatteetaten": "LocalSkatteetaten",
         "husbanken": "LocalHusbanken",
+        "altinn": "LocalAltinn",
     }.items()
 }
 

@@ -11,6 +11,7 @@ from django.conf import settings
 
 from ..ports import (
     Address,
+    Authorisation,
     ContactInfo,
     Employment,
     HousingAllowance,
@@ -209,3 +210,24 @@ class LocalHusbanken:
                 if payment.date >= since
             ),
         )
+
+
+class LocalAltinn:
+    """Altinn rights from the personas' `altinn` records (the municipal staff in the demo population)."""
+
+    def get_authorisations(self, pid: str) -> list[Authorisation]:
+        persona = _persona(pid)
+        if persona is None:
+            return []
+        record = persona.get("altinn", {})
+        _failing(record, "Altinn")
+        return [
+            Authorisation(
+                orgnr=item["orgnr"],
+                organisation_name=item["organisation_name"],
+                organisation_form=item["organisation_form"],
+                right=item["right"],
+                kommunenummer=item.get("kommunenummer"),
+            )
+            for item in record.get("rights", [])
+        ]

@@ -1,0 +1,87 @@
+"""The onboarding path as data: each stage's checklist, who owns each item, and who may invite whom.
+
+Items marked `automatic` are facts the system sees for itself (a role is filled, a date is booked); the rest
+are ticked by their owner. A stage is complete when every item is done.
+"""
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from .models import Role, Stage
+
+# NAV booked go-live dates at least three weeks ahead, because of the agreements (§B.2 step 6).
+GO_LIVE_NOTICE_DAYS = 21
+
+
+@dataclass(frozen=True)
+class Item:
+    key: str
+    label: Promise
+    owner: Role
+    automatic: bool = False
+
+
+CHECKLISTS: dict[str, tuple[Item, ...]] = {
+    Stage.DECISION: (
+        Item("decision", _("Kommunen har besluttet å ta i bruk digital søknad"), Role.KOMMUNEDIREKTOR),
+        Item("vendor_contacted", _("Leverandøren av fagsystemet er kontaktet"), Role.KOMMUNEDIREKTOR),
+        Item("administrator_named", _("En lokal administrator er utpekt"), Role.KOMMUNEDIREKTOR, True),
+        Item("contacts_named", _("Fagansvarlig og teknisk ansvarlig er utpekt"), Role.KOMMUNEDIREKTOR, True),
+    ),
+    Stage.AGREEMENTS: (
+        Item("ks_service_agreement", _("KS: tjenestevedlegg for Digisos er signert"), Role.KOMMUNEDIREKTOR),
+        Item(
+            "nav_cooperation_agreement",
+            _("NAV: samarbeidsavtale om digitale tjenester er signert"),
+            Role.KOMMUNEDIREKTOR,
+        ),
+        Item("nav_data_processing", _("NAV: databehandleravtale er signert"), Role.KOMMUNEDIREKTOR),
+        Item("nks_access", _("NAV: avtale om innsynsflate for NKS er signert"), Role.KOMMUNEDIREKTOR),
+    ),
+    Stage.CONFIGURATION: (
+        Item("configuration_saved", _("Oppsettet for Digisos er fylt ut"), Role.LOCAL_ADMINISTRATOR),
+        Item("vendor_named", _("Leverandøren av fagsystemet er invitert"), Role.LOCAL_ADMINISTRATOR, True),
+    ),
+    Stage.INTEGRATION: (
+        Item("case_system_connected", _("Fagsystemet er koblet til"), Role.VENDOR),
+        Item("test_collected", _("Fagsystemet har hentet en testsøknad"), Role.VENDOR),
+        Item("test_status_reported", _("Fagsystemet har meldt status MOTTATT"), Role.VENDOR),
+        Item("test_letter_posted", _("Fagsystemet har sendt et brev"), Role.VENDOR),
+        Item("test_ettersendelse_collected", _("Fagsystemet har hentet en ettersendelse"), Role.VENDOR),
+    ),
+    Stage.GO_LIVE: (
+        Item("training_done", _("De ansatte har fått opplæring"), Role.NAV_OFFICE_LEADER),
+        Item("go_live_date_booked", _("Dato for oppstart er bestilt"), Role.NAV_OFFICE_LEADER, True),
+        Item("go_live_approved", _("Oppstartsdatoen er godkjent"), Role.OPERATOR, True),
+    ),
+}
+
+# Who moves the municipality on from each stage.
+STAGE_OWNERS: dict[str, Role] = {
+    Stage.DECISION: Role.KOMMUNEDIREKTOR,
+    Stage.AGREEMENTS: Role.KOMMUNEDIREKTOR,
+    Stage.CONFIGURATION: Role.LOCAL_ADMINISTRATOR,
+    Stage.INTEGRATION: Role.VENDOR,
+    Stage.GO_LIVE: Role.OPERATOR,
+}
+
+# Who may invite someone to a role. Everyone may also delegate their own role to a colleague.
+INVITERS: dict[str, tuple[Role, ...]] = {
+    Role.LOCAL_ADMINISTRATOR: (Role.KOMMUNEDIREKTOR,),
+    Role.FAGANSVARLIG: (Role.KOMMUNEDIREKTOR, Role.LOCAL_ADMINISTRATOR),
+    Role.TEKNISK_ANSVARLIG: (Role.KOMMUNEDIREKTOR, Role.LOCAL_ADMINISTRATOR),
+    Role.VENDOR: (Role.KOMMUNEDIREKTOR, Role.LOCAL_ADMINISTRATOR),
+    Role.NAV_OFFICE_LEADER: (Role.KOMMUNEDIREKTOR,),
+}
+# The kommunedirektør's role comes from Altinn, the operator's from the employee login: neither is invited.
+INVITABLE_ROLES = tuple(INVITERS)
+
+
+def item(key: str) -> Item | None:
+    return next((i for items in CHECKLISTS.values() for i in items if i.key == key), None)
+
+
+def stage_of(key: str) -> str | None:
+    return next((stage for stage, items in CHECKLISTS.items() if any(i.key == key for i in items)), None)

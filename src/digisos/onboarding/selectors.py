@@ -1,0 +1,127 @@
+"""Reads: who holds which role for a municipality, and where its onboarding stands."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+from digisos.registers.ports import DIGISOS_AGREEMENT_RIGHT, RegisterUnavailable
+from digisos.registers.registry import altinn
+
+from .models import Onboarding, Role, RoleAssignment, Stage
+from .path import CHECKLISTS, STAGE_OWNERS, Item
+
+
+class RightsUnavailable(Exception):
+    """Altinn did not answer, so we cannot tell whether the person may act for the municipality."""
+
+
+def is_operator(user: AbstractBaseUser | AnonymousUser) -> bool:
+    return bool(
+        user.is_authenticated
+        and getattr(user, "kind", "") == "employee"
+        and user.groups.filter(name="operator").exists()  # type: ignore[attr-defined]
+    )
+
+
+def signs_for(user: AbstractBaseUser | AnonymousUser, organisation_number: str) -> bool:
+    """True if Altinn says the person may sign DigiSos agreements for the organisation (the kommunedirektør)."""
+    pid = getattr(user, "pid", None)
+    if not (user.is_authenticated and pid):
+        return False
+    try:
+        rights = altinn().get_authorisations(pid)
+    except RegisterUnavailable:
+        raise RightsUnavailable from None
+    return any(r.orgnr == organisation_number and r.right == DIGISOS_AGREEMENT_RIGHT for r in rights)
+
+
+def municipalities_signed_for(user: AbstractBaseUser | AnonymousUser) -> list[tuple[str, str, str]]:
+    """(kommunenummer, organisation number, name) of each municipality the person may sign for."""
+    pid = getattr(user, "pid", None)
+    if not (user.is_authenticated and pid):
+        return []
+    try:
+        rights = altinn().get_authorisations(pid)
+    except RegisterUnavailable:
+        raise RightsUnavailable from None
+    return sorted(
+        {
+            (r.kommunenummer, r.orgnr, r.organisation_name)
+            for r in rights
+            if r.right == DIGISOS_AGREEMENT_RIGHT and r.organisation_form == "KOMM" and r.kommunenummer
+        }
+    )
+
+
+def roles_of(user: AbstractBaseUser | AnonymousUser, onboarding: Onboarding) -> set[str]:
+    """Every role the person holds for this municipality: invited ones, Altinn's signing right, operator."""
+    if not user.is_authenticated:
+        return set()
+    # A stored kommunedirektør row is a contact address only: the right itself is Altinn's, asked each time.
+    roles = set(
+        RoleAssignment.objects.filter(onboarding=onboarding, user=user, ended_at__isnull=True)
+        .exclude(role=Role.KOMMUNEDIREKTOR)
+        .values_list("role", flat=True)
+    )
+    if is_operator(user):
+        roles.add(Role.OPERATOR)
+    if signs_for(user, onboarding.organisation_number):
+        roles.add(Role.KOMMUNEDIREKTOR)
+    return roles
+
+
+def holders(onboarding: Onboarding, role: str) -> list[RoleAssignment]:
+    return list(onboarding.assignments.filter(role=role, ended_at__isnull=True).order_by("assigned_at"))
+
+
+@dataclass(frozen=True)
+class ChecklistLine:
+    item: Item
+    done: bool
+    done_at: datetime | None
+
+
+def automatic_done(onboarding: Onboarding, key: str) -> bool:
+    held = set(onboarding.assignments.filter(ended_at__isnull=True).values_list("role", flat=True).distinct())
+    facts = {
+        "administrator_named": Role.LOCAL_ADMINISTRATOR in held,
+        "contacts_named": {Role.FAGANSVARLIG, Role.TEKNISK_ANSVARLIG} <= held,
+        "vendor_named": Role.VENDOR in held,
+        "go_live_date_booked": onboarding.go_live_date is not None,
+        "go_live_approved": onboarding.go_live_approved_at is not None,
+    }
+    return facts[key]
+
+
+def checklist(onboarding: Onboarding, stage: str | None = None) -> list[ChecklistLine]:
+    """The stage's checklist (the current stage by default), each item done or not."""
+    items = CHECKLISTS.get(stage or onboarding.stage, ())
+    ticks = dict(onboarding.ticks.values_list("key", "done_at"))
+    return [
+        ChecklistLine(
+            item=i,
+            done=automatic_done(onboarding, i.key) if i.automatic else i.key in ticks,
+            done_at=None if i.automatic else ticks.get(i.key),
+        )
+        for i in items
+    ]
+
+
+def missing(onboarding: Onboarding) -> list[Item]:
+    return [line.item for line in checklist(onboarding) if not line.done]
+
+
+def stage_owner(onboarding: Onboarding) -> str | None:
+    if onboarding.stage in (Stage.LIVE, Stage.CLOSED):
+        return Role.KOMMUNEDIREKTOR
+    return STAGE_OWNERS.get(onboarding.stage)
+
+
+def go_live_due(today: date) -> list[int]:
+    """Onboardings approved to go live on or before `today` that have not yet."""
+    return list(
+        Onboarding.objects.filter(
+            stage=Stage.GO_LIVE, go_live_approved_at__isnull=False, go_live_date__lte=today
+        ).values_list("pk", flat=True)
+    )

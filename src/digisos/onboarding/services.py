@@ -1,0 +1,490 @@
+"""Writes: every change on a municipality's onboarding path. One function per change; each owns its
+transaction, its audit entry (before and after) and the mail it queues in the same transaction.
+
+Each checks who is asking against the roles (selectors.roles_of) and refuses a wrong person with a
+NotAllowed whose message says, in plain Norwegian, who may do it.
+"""
+
+import hashlib
+import secrets
+from collections.abc import Iterable
+from datetime import date, timedelta
+from typing import Any
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from digisos.core.identifiers import InvalidOrganisationNumber, validate_organisation_number
+from digisos.core.services import record_audit
+from digisos.municipalities.models import Municipality, ServiceConfiguration
+from digisos.municipalities.services import update_service_configuration
+
+from . import selectors
+from .models import ChecklistTick, Invitation, Onboarding, Role, RoleAssignment, Stage
+from .path import GO_LIVE_NOTICE_DAYS, INVITERS, item, stage_of
+
+INVITATION_DAYS = 14
+OBJECT_TYPE = "onboarding.Onboarding"
+
+
+class OnboardingError(Exception):
+    """A change that cannot be made; `message` says why in the user's language."""
+
+    code = "onboarding_error"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotAllowed(OnboardingError):
+    code = "not_allowed"
+
+
+class WrongStage(OnboardingError):
+    code = "wrong_stage"
+
+
+class ChecklistIncomplete(OnboardingError):
+    code = "checklist_incomplete"
+
+
+class InvalidInvitation(OnboardingError):
+    code = "invalid_invitation"
+
+
+class InvalidInput(OnboardingError):
+    code = "invalid_input"
+
+
+def _role_names(roles: Iterable[str]) -> str:
+    names = [str(Role(role).label).lower() for role in roles]
+    if len(names) == 1:
+        return names[0]
+    return _("%(first)s eller %(last)s") % {"first": ", ".join(names[:-1]), "last": names[-1]}
+
+
+def _require(actor: AbstractBaseUser, onboarding: Onboarding, allowed: Iterable[str]) -> set[str]:
+    allowed = tuple(allowed)
+    try:
+        held = selectors.roles_of(actor, onboarding) & set(allowed)
+    except selectors.RightsUnavailable:
+        raise NotAllowed(
+            _("Vi får ikke sjekket rettighetene dine i Altinn akkurat nå. Prøv igjen om noen minutter.")
+        ) from None
+    if not held:
+        raise NotAllowed(
+            _(
+                "Bare %(roles)s for %(name)s kan gjøre dette. Be en av dem om å gjøre det, eller om å invitere deg."
+            )
+            % {"roles": _role_names(allowed), "name": onboarding.municipality.name}
+        )
+    return held
+
+
+def _locked(onboarding_id: int) -> Onboarding:
+    return Onboarding.objects.select_for_update().select_related("municipality").get(pk=onboarding_id)
+
+
+def _require_stage(onboarding: Onboarding, *stages: str) -> None:
+    if onboarding.stage not in stages:
+        raise WrongStage(
+            _("Dette kan ikke gjøres nå: %(name)s er på steget «%(stage)s».")
+            % {"name": onboarding.municipality.name, "stage": onboarding.get_stage_display()}
+        )
+
+
+def _require_checklist(onboarding: Onboarding) -> None:
+    missing = selectors.missing(onboarding)
+    if missing:
+        raise ChecklistIncomplete(
+            _("Dette mangler før neste steg: %(items)s.")
+            % {"items": "; ".join(str(i.label) for i in missing)}
+        )
+
+
+def _move(actor: AbstractBaseUser | None, onboarding: Onboarding, to: str, action: str, **extra: Any) -> None:
+    before = {"stage": onboarding.stage}
+    onboarding.stage = to
+    onboarding.stage_entered_at = timezone.now()
+    onboarding.save(update_fields=["stage", "stage_entered_at"])
+    record_audit(
+        actor=actor,
+        action=f"onboarding.{action}",
+        object_type=OBJECT_TYPE,
+        object_id=onboarding.pk,
+        before=before,
+        after={"stage": to, **extra},
+    )
+    _queue_stage_mail(onboarding.pk)
+
+
+def _queue_stage_mail(onboarding_id: int) -> None:
+    # Imported here: tasks imports this module for the work it runs.
+    from .tasks import mail_stage_owner
+
+    mail_stage_owner.enqueue(onboarding_id)
+
+
+def start_onboarding(
+    *, actor: AbstractBaseUser, kommunenummer: str, organisation_number: str = "", email: str = ""
+) -> Onboarding:
+    """The kommunedirektør (Altinn's signing right on the municipality) or an operator opens the path.
+
+    The kommunedirektør gives the e-mail address the path's mail goes to; the row kept for it is a contact
+    only: their right to act is asked of Altinn at every action.
+    """
+    municipality = Municipality.objects.filter(pk=kommunenummer, active=True).first()
+    if municipality is None:
+        raise InvalidInput(_("Vi finner ingen kommune med nummer %(number)s.") % {"number": kommunenummer})
+    try:
+        signed_for = {k: orgnr for k, orgnr, _name in selectors.municipalities_signed_for(actor)}
+    except selectors.RightsUnavailable:
+        raise NotAllowed(
+            _("Vi får ikke sjekket rettighetene dine i Altinn akkurat nå. Prøv igjen om noen minutter.")
+        ) from None
+    director = kommunenummer in signed_for
+    if director:
+        organisation_number = signed_for[kommunenummer]
+        email = email.strip()
+        if "@" not in email:
+            raise InvalidInput(_("Skriv e-postadressen din, så du får beskjed når noe venter på deg."))
+    elif not selectors.is_operator(actor):
+        raise NotAllowed(
+            _(
+                "Bare kommunedirektøren i %(name)s (den som har rett til å signere DigiSos-avtaler i Altinn) "
+                "eller en DigiSos-operatør kan starte påkoblingen."
+            )
+            % {"name": municipality.name}
+        )
+    try:
+        organisation_number = validate_organisation_number(organisation_number)
+    except InvalidOrganisationNumber as error:
+        raise InvalidInput(str(error)) from None
+    with transaction.atomic():
+        if Onboarding.objects.filter(municipality=municipality).exists():
+            raise WrongStage(_("%(name)s er allerede i gang med påkoblingen.") % {"name": municipality.name})
+        onboarding = Onboarding.objects.create(
+            municipality=municipality,
+            organisation_number=organisation_number,
+            stage=Stage.DECISION,
+            stage_entered_at=timezone.now(),
+        )
+        record_audit(
+            actor=actor,
+            action="onboarding.started",
+            object_type=OBJECT_TYPE,
+            object_id=onboarding.pk,
+            after={"stage": Stage.DECISION, "organisation_number": organisation_number},
+        )
+        if director:
+            RoleAssignment.objects.create(
+                onboarding=onboarding,
+                role=Role.KOMMUNEDIREKTOR,
+                user=actor,
+                email=email,
+                name=actor.get_full_name() or email,  # type: ignore[attr-defined]
+                assigned_by=actor,
+                assigned_at=timezone.now(),
+            )
+    return onboarding
+
+
+def tick(*, actor: AbstractBaseUser, onboarding_id: int, key: str) -> ChecklistTick:
+    """The item's owner marks it done. Only items of the current stage that the system cannot see itself."""
+    definition = item(key)
+    if definition is None or definition.automatic:
+        raise InvalidInput(_("Dette punktet kan ikke krysses av for hånd."))
+    with transaction.atomic():
+        onboarding = _locked(onboarding_id)
+        _require_stage(onboarding, stage_of(key) or "")
+        _require(actor, onboarding, [definition.owner])
+        done = ChecklistTick.objects.filter(onboarding=onboarding, key=key).first()
+        if done is not None:
+            return done
+        done = ChecklistTick.objects.create(
+            onboarding=onboarding, key=key, done_by=actor, done_at=timezone.now()
+        )
+        record_audit(
+            actor=actor,
+            action="onboarding.item_done",
+            object_type=OBJECT_TYPE,
+            object_id=onboarding.pk,
+            before={"item": key, "done": False},
+            after={"item": key, "done": True},
+        )
+    return done
+
+
+def complete_decision(*, actor: AbstractBaseUser, onboarding_id: int) -> Onboarding:
+    """Decision → agreements: the kommunedirektør, once the decision is made and the people are named."""
+    return _complete(actor, onboarding_id, Stage.DECISION, Stage.AGREEMENTS, "decision_completed")
+
+
+def complete_agreements(*, actor: AbstractBaseUser, onboarding_id: int) -> Onboarding:
+    """Agreements → configuration: the kommunedirektør, once every agreement is signed."""
+    return _complete(actor, onboarding_id, Stage.AGREEMENTS, Stage.CONFIGURATION, "agreements_completed")
+
+
+def complete_configuration(*, actor: AbstractBaseUser, onboarding_id: int) -> Onboarding:
+    """Configuration → integration and test: the local administrator."""
+    return _complete(actor, onboarding_id, Stage.CONFIGURATION, Stage.INTEGRATION, "configuration_completed")
+
+
+def complete_integration(*, actor: AbstractBaseUser, onboarding_id: int) -> Onboarding:
+    """Integration and test → training and go-live date: the case-system vendor, once every test is ticked."""
+    return _complete(actor, onboarding_id, Stage.INTEGRATION, Stage.GO_LIVE, "integration_completed")
+
+
+_COMPLETERS: dict[str, tuple[str, ...]] = {
+    Stage.DECISION: (Role.KOMMUNEDIREKTOR,),
+    Stage.AGREEMENTS: (Role.KOMMUNEDIREKTOR,),
+    Stage.CONFIGURATION: (Role.LOCAL_ADMINISTRATOR,),
+    Stage.INTEGRATION: (Role.VENDOR,),
+}
+
+
+def _complete(actor: AbstractBaseUser, onboarding_id: int, stage: str, to: str, action: str) -> Onboarding:
+    with transaction.atomic():
+        onboarding = _locked(onboarding_id)
+        _require_stage(onboarding, stage)
+        _require(actor, onboarding, _COMPLETERS[stage])
+        _require_checklist(onboarding)
+        _move(actor, onboarding, to, action)
+    return onboarding
+
+
+def request_go_live(
+    *, actor: AbstractBaseUser, onboarding_id: int, go_live_date: date, today: date | None = None
+) -> Onboarding:
+    """The NAV office leader (or the kommunedirektør) asks for a go-live date at least three weeks ahead."""
+    today = today or timezone.localdate()
+    if go_live_date < today + timedelta(days=GO_LIVE_NOTICE_DAYS):
+        raise InvalidInput(
+            _("Velg en dato minst tre uker fram i tid, tidligst %(date)s. NAV trenger tiden til avtalene.")
+            % {"date": (today + timedelta(days=GO_LIVE_NOTICE_DAYS)).strftime("%d.%m.%Y")}
+        )
+    with transaction.atomic():
+        onboarding = _locked(onboarding_id)
+        _require_stage(onboarding, Stage.GO_LIVE)
+        _require(actor, onboarding, [Role.NAV_OFFICE_LEADER, Role.KOMMUNEDIREKTOR])
+        before = {
+            "go_live_date": _iso(onboarding.go_live_date),
+            "approved": onboarding.go_live_approved_at is not None,
+        }
+        onboarding.go_live_date = go_live_date
+        # A new date needs a new approval.
+        onboarding.go_live_approved_at = None
+        onboarding.save(update_fields=["go_live_date", "go_live_approved_at"])
+        record_audit(
+            actor=actor,
+            action="onboarding.go_live_requested",
+            object_type=OBJECT_TYPE,
+            object_id=onboarding.pk,
+            before=before,
+            after={"go_live_date": go_live_date.isoformat(), "approved": False},
+        )
+        _queue_stage_mail(onboarding.pk)
+    return onboarding
+
+
+def approve_go_live(*, actor: AbstractBaseUser, onboarding_id: int) -> Onboarding:
+    """The DigiSos operator approves the requested date; the scheduled job switches the flags on that day."""
+    with transaction.atomic():
+        onboarding = _locked(onboarding_id)
+        _require_stage(onboarding, Stage.GO_LIVE)
+        _require(actor, onboarding, [Role.OPERATOR])
+        if onboarding.go_live_date is None:
+            raise InvalidInput(_("Kommunen har ikke bedt om en dato for oppstart ennå."))
+        onboarding.go_live_approved_at = timezone.now()
+        onboarding.save(update_fields=["go_live_approved_at"])
+        record_audit(
+            actor=actor,
+            action="onboarding.go_live_approved",
+            object_type=OBJECT_TYPE,
+            object_id=onboarding.pk,
+            before={"approved": False},
+            after={"approved": True, "go_live_date": _iso(onboarding.go_live_date)},
+        )
+    return onboarding
+
+
+def go_live(*, onboarding_id: int, today: date | None = None) -> Onboarding:
+    """The scheduled job on the approved day: the municipality takes digital applications from now on."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        onboarding = _locked(onboarding_id)
+        _require_stage(onboarding, Stage.GO_LIVE)
+        if onboarding.go_live_approved_at is None or onboarding.go_live_date is None:
+            raise WrongStage(_("Oppstartsdatoen er ikke godkjent."))
+        if onboarding.go_live_date > today:
+            raise WrongStage(_("Oppstartsdatoen er ikke nådd ennå."))
+        _require_checklist(onboarding)
+        _set_flags(
+            onboarding,
+            can_receive_applications=True,
+            can_update_status=True,
+            receiving_temporarily_disabled=False,
+            updates_temporarily_disabled=False,
+        )
+        _move(None, onboarding, Stage.LIVE, "went_live", go_live_date=_iso(onboarding.go_live_date))
+    return onboarding
+
+
+def close_temporarily(*, actor: AbstractBaseUser, onboarding_id: int, reason: str) -> Onboarding:
+    """A live municipality pauses digital applications; citizens are told to apply on paper or call."""
+    reason = reason.strip()
+    if not reason:
+        raise InvalidInput(_("Skriv hvorfor mottaket stenges, så operatørene og kollegene dine vet det."))
+    with transaction.atomic():
+        onboarding = _locked(onboarding_id)
+        _require_stage(onboarding, Stage.LIVE)
+        _require(actor, onboarding, [Role.KOMMUNEDIREKTOR, Role.LOCAL_ADMINISTRATOR])
+        _set_flags(onboarding, actor=actor, receiving_temporarily_disabled=True)
+        onboarding.closure_reason = reason[:2000]
+        onboarding.save(update_fields=["closure_reason"])
+        _move(actor, onboarding, Stage.CLOSED, "closed_temporarily", reason=onboarding.closure_reason)
+    return onboarding
+
+
+def reopen(*, actor: AbstractBaseUser, onboarding_id: int) -> Onboarding:
+    with transaction.atomic():
+        onboarding = _locked(onboarding_id)
+        _require_stage(onboarding, Stage.CLOSED)
+        _require(actor, onboarding, [Role.KOMMUNEDIREKTOR, Role.LOCAL_ADMINISTRATOR])
+        _set_flags(onboarding, actor=actor, receiving_temporarily_disabled=False)
+        onboarding.closure_reason = ""
+        onboarding.save(update_fields=["closure_reason"])
+        _move(actor, onboarding, Stage.LIVE, "reopened")
+    return onboarding
+
+
+def leave(*, actor: AbstractBaseUser, onboarding_id: int) -> Onboarding:
+    """The kommunedirektør ends the service; the municipality goes back to paper applications."""
+    with transaction.atomic():
+        onboarding = _locked(onboarding_id)
+        _require_stage(onboarding, Stage.LIVE, Stage.CLOSED)
+        _require(actor, onboarding, [Role.KOMMUNEDIREKTOR])
+        _set_flags(
+            onboarding,
+            actor=actor,
+            can_receive_applications=False,
+            can_update_status=False,
+            receiving_temporarily_disabled=False,
+        )
+        _move(actor, onboarding, Stage.LEFT, "left")
+    return onboarding
+
+
+def _set_flags(onboarding: Onboarding, *, actor: AbstractBaseUser | None = None, **flags: bool) -> None:
+    # The municipality's service flags change through their own audited service (before and after).
+    configuration, _created = ServiceConfiguration.objects.get_or_create(municipality=onboarding.municipality)
+    update_service_configuration(actor=actor, configuration=configuration, **flags)
+
+
+def invite(
+    *, actor: AbstractBaseUser, onboarding_id: int, role: str, email: str, name: str
+) -> tuple[Invitation, str]:
+    """Offers a role by e-mail; returns the invitation and its token (only the hash is stored).
+
+    The kommunedirektør may invite to any municipal role, the local administrator the contacts and the
+    vendor, and anyone may delegate their own role to a colleague.
+    """
+    if role not in INVITERS:
+        raise InvalidInput(_("Denne rollen kan ikke gis ved invitasjon."))
+    email, name = email.strip(), " ".join(name.split())
+    if "@" not in email or not name:
+        raise InvalidInput(_("Skriv navnet og e-postadressen til den du inviterer."))
+    token = secrets.token_urlsafe(32)
+    now = timezone.now()
+    with transaction.atomic():
+        onboarding = _locked(onboarding_id)
+        _require_stage(onboarding, *[s for s in Stage.values if s != Stage.LEFT])
+        _require(actor, onboarding, {*INVITERS[role], role})
+        invitation = Invitation.objects.create(
+            onboarding=onboarding,
+            role=role,
+            email=email,
+            name=name[:150],
+            token_hash=_hash(token),
+            invited_by=actor,
+            created_at=now,
+            expires_at=now + timedelta(days=INVITATION_DAYS),
+        )
+        record_audit(
+            actor=actor,
+            action="onboarding.invited",
+            object_type=OBJECT_TYPE,
+            object_id=onboarding.pk,
+            after={"role": role, "email": email, "invitation": invitation.pk},
+        )
+        from .tasks import mail_invitation
+
+        mail_invitation.enqueue(invitation.pk, token)
+    return invitation, token
+
+
+def accept_invitation(*, actor: AbstractBaseUser, token: str) -> RoleAssignment:
+    """The invited person, logged in through ID-porten, takes the role."""
+    if getattr(actor, "kind", "") != "citizen":
+        raise NotAllowed(_("Logg inn med ID-porten for å ta imot invitasjonen."))
+    with transaction.atomic():
+        invitation = (
+            Invitation.objects.select_for_update()
+            .select_related("onboarding")
+            .filter(token_hash=_hash(token))
+            .first()
+        )
+        if invitation is None or invitation.accepted_at is not None:
+            raise InvalidInvitation(
+                _("Invitasjonen finnes ikke eller er allerede brukt. Be den som inviterte deg om en ny.")
+            )
+        if invitation.expires_at < timezone.now():
+            raise InvalidInvitation(_("Invitasjonen er utløpt. Be den som inviterte deg om en ny."))
+        now = timezone.now()
+        invitation.accepted_at, invitation.accepted_by = now, actor
+        invitation.save(update_fields=["accepted_at", "accepted_by"])
+        assignment, _created = RoleAssignment.objects.get_or_create(
+            onboarding=invitation.onboarding,
+            role=invitation.role,
+            user=actor,
+            ended_at=None,
+            defaults={
+                "email": invitation.email,
+                "name": invitation.name,
+                "assigned_by": invitation.invited_by,
+                "assigned_at": now,
+            },
+        )
+        record_audit(
+            actor=actor,
+            action="onboarding.role_taken",
+            object_type=OBJECT_TYPE,
+            object_id=invitation.onboarding_id,
+            before={"role": invitation.role, "holder": None},
+            after={"role": invitation.role, "holder": actor.get_username(), "invitation": invitation.pk},
+        )
+    return assignment
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def go_live_due(*, today: date | None = None) -> int:
+    """Switches on every municipality whose approved day has come; returns how many went live."""
+    today = today or timezone.localdate()
+    count = 0
+    for onboarding_id in selectors.go_live_due(today):
+        try:
+            go_live(onboarding_id=onboarding_id, today=today)
+        except OnboardingError:
+            continue  # not every tick is in place: it waits, and its page says what is missing
+        count += 1
+    return count

@@ -1,0 +1,286 @@
+"""The onboarding path: each state change, who may make it, and a wrong person refused in plain words."""
+
+from datetime import timedelta
+
+import pytest
+
+from digisos.core.models import AuditEntry
+from digisos.municipalities.selectors import digital_status
+from digisos.onboarding import services
+from digisos.onboarding.models import ChecklistTick, Role, Stage
+from tests.onboarding.conftest import DRAMMEN, DRAMMEN_ORGNR, TODAY, give_role
+
+pytestmark = pytest.mark.django_db
+
+
+def _audit(action: str) -> list[AuditEntry]:
+    return list(AuditEntry.objects.filter(action=f"onboarding.{action}"))
+
+
+def test_the_kommunedirektor_starts_with_the_organisation_number_from_altinn(reference_data, director):
+    onboarding = services.start_onboarding(
+        actor=director, kommunenummer=DRAMMEN, email="randi@drammen.example.no"
+    )
+    assert onboarding.stage == Stage.DECISION
+    assert onboarding.organisation_number == DRAMMEN_ORGNR
+    assert _audit("started")[0].after == {"stage": "decision", "organisation_number": DRAMMEN_ORGNR}
+
+
+def test_a_person_without_the_altinn_right_may_not_start(reference_data, outsider):
+    with pytest.raises(services.NotAllowed) as refused:
+        services.start_onboarding(actor=outsider, kommunenummer=DRAMMEN, email="kari@example.no")
+    assert "Bare kommunedirektøren i Drammen" in refused.value.message
+
+
+def test_an_operator_starts_with_a_valid_organisation_number(reference_data, operator):
+    with pytest.raises(services.InvalidInput) as refused:
+        services.start_onboarding(actor=operator, kommunenummer=DRAMMEN, organisation_number="123")
+    assert "9 siffer" in refused.value.message
+    onboarding = services.start_onboarding(
+        actor=operator, kommunenummer=DRAMMEN, organisation_number=DRAMMEN_ORGNR
+    )
+    assert onboarding.stage == Stage.DECISION
+
+
+def test_decision_needs_its_checklist_and_the_kommunedirektor(walk, director, staff):
+    onboarding = walk(Stage.DECISION)
+    with pytest.raises(services.ChecklistIncomplete) as incomplete:
+        services.complete_decision(actor=director, onboarding_id=onboarding.pk)
+    assert "Kommunen har besluttet" in incomplete.value.message
+    services.tick(actor=director, onboarding_id=onboarding.pk, key="decision")
+    services.tick(actor=director, onboarding_id=onboarding.pk, key="vendor_contacted")
+    with pytest.raises(services.NotAllowed) as refused:
+        services.complete_decision(actor=staff[Role.LOCAL_ADMINISTRATOR], onboarding_id=onboarding.pk)
+    assert refused.value.message.startswith("Bare kommunedirektør for Drammen kan gjøre dette.")
+    services.complete_decision(actor=director, onboarding_id=onboarding.pk)
+    onboarding.refresh_from_db()
+    assert onboarding.stage == Stage.AGREEMENTS
+    assert _audit("decision_completed")[0].before == {"stage": "decision"}
+
+
+def test_only_the_owner_ticks_an_item(walk, staff):
+    onboarding = walk(Stage.DECISION)
+    with pytest.raises(services.NotAllowed):
+        services.tick(actor=staff[Role.VENDOR], onboarding_id=onboarding.pk, key="decision")
+    assert not ChecklistTick.objects.exists()
+
+
+def test_an_item_of_another_stage_cannot_be_ticked(walk, staff):
+    onboarding = walk(Stage.DECISION)
+    with pytest.raises(services.WrongStage) as refused:
+        services.tick(actor=staff[Role.VENDOR], onboarding_id=onboarding.pk, key="test_collected")
+    assert "«Beslutning»" in refused.value.message
+
+
+def test_agreements_are_completed_by_the_kommunedirektor(walk, director, staff):
+    onboarding = walk(Stage.AGREEMENTS)
+    for key in ("ks_service_agreement", "nav_cooperation_agreement", "nav_data_processing", "nks_access"):
+        services.tick(actor=director, onboarding_id=onboarding.pk, key=key)
+    with pytest.raises(services.NotAllowed):
+        services.complete_agreements(actor=staff[Role.NAV_OFFICE_LEADER], onboarding_id=onboarding.pk)
+    assert (
+        services.complete_agreements(actor=director, onboarding_id=onboarding.pk).stage == Stage.CONFIGURATION
+    )
+
+
+def test_configuration_is_completed_by_the_local_administrator(walk, director, staff):
+    onboarding = walk(Stage.CONFIGURATION)
+    admin = staff[Role.LOCAL_ADMINISTRATOR]
+    services.tick(actor=admin, onboarding_id=onboarding.pk, key="configuration_saved")
+    with pytest.raises(services.NotAllowed) as refused:
+        services.complete_configuration(actor=director, onboarding_id=onboarding.pk)
+    assert "lokal administrator" in refused.value.message
+    assert (
+        services.complete_configuration(actor=admin, onboarding_id=onboarding.pk).stage == Stage.INTEGRATION
+    )
+
+
+def test_integration_is_completed_by_the_vendor(walk, staff):
+    onboarding = walk(Stage.INTEGRATION)
+    for key in ("case_system_connected", "test_collected", "test_status_reported", "test_letter_posted"):
+        services.tick(actor=staff[Role.VENDOR], onboarding_id=onboarding.pk, key=key)
+    with pytest.raises(services.ChecklistIncomplete) as incomplete:
+        services.complete_integration(actor=staff[Role.VENDOR], onboarding_id=onboarding.pk)
+    assert "ettersendelse" in incomplete.value.message
+    services.tick(actor=staff[Role.VENDOR], onboarding_id=onboarding.pk, key="test_ettersendelse_collected")
+    with pytest.raises(services.NotAllowed):
+        services.complete_integration(actor=staff[Role.FAGANSVARLIG], onboarding_id=onboarding.pk)
+    assert (
+        services.complete_integration(actor=staff[Role.VENDOR], onboarding_id=onboarding.pk).stage
+        == Stage.GO_LIVE
+    )
+
+
+def test_go_live_is_booked_three_weeks_ahead_and_approved_by_an_operator(walk, staff, operator):
+    onboarding = walk(Stage.GO_LIVE)
+    leader = staff[Role.NAV_OFFICE_LEADER]
+    with pytest.raises(services.InvalidInput) as too_soon:
+        services.request_go_live(
+            actor=leader, onboarding_id=onboarding.pk, go_live_date=TODAY + timedelta(days=20), today=TODAY
+        )
+    assert "minst tre uker fram i tid, tidligst 22.12.2026" in too_soon.value.message
+    day = TODAY + timedelta(days=21)
+    with pytest.raises(services.NotAllowed):
+        services.request_go_live(
+            actor=staff[Role.VENDOR], onboarding_id=onboarding.pk, go_live_date=day, today=TODAY
+        )
+    services.request_go_live(actor=leader, onboarding_id=onboarding.pk, go_live_date=day, today=TODAY)
+    with pytest.raises(services.NotAllowed) as refused:
+        services.approve_go_live(actor=leader, onboarding_id=onboarding.pk)
+    assert "digisos-operatør" in refused.value.message
+    services.approve_go_live(actor=operator, onboarding_id=onboarding.pk)
+    services.tick(actor=leader, onboarding_id=onboarding.pk, key="training_done")
+    with pytest.raises(services.WrongStage):
+        services.go_live(onboarding_id=onboarding.pk, today=day - timedelta(days=1))
+    assert digital_status(DRAMMEN).outcome == "paper_only"
+    assert services.go_live_due(today=day) == 1
+    onboarding.refresh_from_db()
+    assert onboarding.stage == Stage.LIVE
+    # Citizens can apply from that day: "Kan jeg søke digitalt?" says so.
+    assert digital_status(DRAMMEN).outcome == "digital_with_innsyn"
+    flags = AuditEntry.objects.filter(action="municipality.service_flags.changed", object_id=DRAMMEN).latest(
+        "id"
+    )
+    assert (
+        flags.before["can_receive_applications"] is False and flags.after["can_receive_applications"] is True
+    )
+
+
+def test_go_live_waits_while_training_is_not_ticked(walk, staff, operator):
+    onboarding = walk(Stage.GO_LIVE)
+    day = TODAY + timedelta(days=21)
+    services.request_go_live(
+        actor=staff[Role.NAV_OFFICE_LEADER], onboarding_id=onboarding.pk, go_live_date=day, today=TODAY
+    )
+    services.approve_go_live(actor=operator, onboarding_id=onboarding.pk)
+    assert services.go_live_due(today=day) == 0
+    onboarding.refresh_from_db()
+    assert onboarding.stage == Stage.GO_LIVE
+
+
+def test_a_new_date_needs_a_new_approval(walk, staff, operator):
+    onboarding = walk(Stage.GO_LIVE)
+    leader = staff[Role.NAV_OFFICE_LEADER]
+    services.request_go_live(
+        actor=leader, onboarding_id=onboarding.pk, go_live_date=TODAY + timedelta(days=21), today=TODAY
+    )
+    services.approve_go_live(actor=operator, onboarding_id=onboarding.pk)
+    services.request_go_live(
+        actor=leader, onboarding_id=onboarding.pk, go_live_date=TODAY + timedelta(days=28), today=TODAY
+    )
+    onboarding.refresh_from_db()
+    assert onboarding.go_live_approved_at is None
+
+
+def test_closure_and_reopening_show_to_citizens(walk, staff, director, outsider):
+    onboarding = walk(Stage.LIVE)
+    with pytest.raises(services.InvalidInput):
+        services.close_temporarily(actor=director, onboarding_id=onboarding.pk, reason="  ")
+    with pytest.raises(services.NotAllowed):
+        services.close_temporarily(actor=outsider, onboarding_id=onboarding.pk, reason="Nytt fagsystem")
+    services.close_temporarily(
+        actor=staff[Role.LOCAL_ADMINISTRATOR], onboarding_id=onboarding.pk, reason="Bytter fagsystem"
+    )
+    status = digital_status(DRAMMEN)
+    assert status.outcome == "temporarily_closed"
+    assert "Digital søknad er midlertidig stengt i Drammen" in status.message
+    services.reopen(actor=director, onboarding_id=onboarding.pk)
+    assert digital_status(DRAMMEN).outcome == "digital_with_innsyn"
+    assert [e.after["stage"] for e in _audit("closed_temporarily") + _audit("reopened")] == ["closed", "live"]
+
+
+def test_only_the_kommunedirektor_leaves(walk, staff, director):
+    onboarding = walk(Stage.LIVE)
+    with pytest.raises(services.NotAllowed):
+        services.leave(actor=staff[Role.LOCAL_ADMINISTRATOR], onboarding_id=onboarding.pk)
+    services.leave(actor=director, onboarding_id=onboarding.pk)
+    onboarding.refresh_from_db()
+    assert onboarding.stage == Stage.LEFT
+    assert digital_status(DRAMMEN).outcome == "paper_only"
+
+
+def test_invitations_follow_who_may_invite_whom_and_mail_a_link(reference_data, director, staff, mailoutbox):
+    onboarding = services.start_onboarding(
+        actor=director, kommunenummer=DRAMMEN, email="randi@drammen.example.no"
+    )
+    admin = staff[Role.LOCAL_ADMINISTRATOR]
+    # Not yet holding any role: refused.
+    with pytest.raises(services.NotAllowed):
+        services.invite(
+            actor=admin, onboarding_id=onboarding.pk, role=Role.VENDOR, email="x@example.no", name="X"
+        )
+    give_role(onboarding, director, Role.LOCAL_ADMINISTRATOR, admin)
+    mail = mailoutbox[-1]
+    assert "Invitasjon: Lokal administrator for Drammen" in mail.subject
+    assert "/pakobling/invitasjon/" in mail.body
+    # The local administrator invites the vendor, but may not name the NAV office leader.
+    services.invite(
+        actor=admin, onboarding_id=onboarding.pk, role=Role.VENDOR, email="v@example.no", name="V"
+    )
+    with pytest.raises(services.NotAllowed):
+        services.invite(
+            actor=admin,
+            onboarding_id=onboarding.pk,
+            role=Role.NAV_OFFICE_LEADER,
+            email="n@example.no",
+            name="N",
+        )
+
+
+def test_a_role_holder_delegates_their_own_role(reference_data, director, staff, outsider):
+    onboarding = services.start_onboarding(
+        actor=director, kommunenummer=DRAMMEN, email="randi@drammen.example.no"
+    )
+    give_role(onboarding, director, Role.NAV_OFFICE_LEADER, staff[Role.NAV_OFFICE_LEADER])
+    give_role(onboarding, staff[Role.NAV_OFFICE_LEADER], Role.NAV_OFFICE_LEADER, outsider)
+    assert onboarding.assignments.filter(role=Role.NAV_OFFICE_LEADER, ended_at=None).count() == 2
+
+
+def test_an_invitation_is_used_once(reference_data, director, staff):
+    onboarding = services.start_onboarding(
+        actor=director, kommunenummer=DRAMMEN, email="randi@drammen.example.no"
+    )
+    _invitation, token = services.invite(
+        actor=director, onboarding_id=onboarding.pk, role=Role.FAGANSVARLIG, email="s@example.no", name="Sara"
+    )
+    services.accept_invitation(actor=staff[Role.FAGANSVARLIG], token=token)
+    with pytest.raises(services.InvalidInvitation) as used:
+        services.accept_invitation(actor=staff[Role.TEKNISK_ANSVARLIG], token=token)
+    assert "allerede brukt" in used.value.message
+
+
+def test_the_kommunedirektor_right_is_asked_of_altinn_each_time(reference_data, director, settings):
+    onboarding = services.start_onboarding(
+        actor=director, kommunenummer=DRAMMEN, email="randi@drammen.example.no"
+    )
+    settings.REGISTER_ADAPTERS = {
+        **settings.REGISTER_ADAPTERS,
+        "altinn": "tests.onboarding.test_path.NoRights",
+    }
+    with pytest.raises(services.NotAllowed):
+        services.tick(actor=director, onboarding_id=onboarding.pk, key="decision")
+
+
+def test_altinn_down_is_said_plainly(reference_data, director, settings):
+    onboarding = services.start_onboarding(
+        actor=director, kommunenummer=DRAMMEN, email="randi@drammen.example.no"
+    )
+    settings.REGISTER_ADAPTERS = {
+        **settings.REGISTER_ADAPTERS,
+        "altinn": "tests.onboarding.test_path.AltinnDown",
+    }
+    with pytest.raises(services.NotAllowed) as refused:
+        services.tick(actor=director, onboarding_id=onboarding.pk, key="decision")
+    assert "får ikke sjekket rettighetene dine i Altinn" in refused.value.message
+
+
+class NoRights:
+    def get_authorisations(self, pid: str) -> list:
+        return []
+
+
+class AltinnDown:
+    def get_authorisations(self, pid: str) -> list:
+        from digisos.registers.ports import RegisterUnavailable
+
+        raise RegisterUnavailable("Altinn")

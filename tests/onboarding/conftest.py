@@ -22,6 +22,13 @@ STAFF = {
     Role.VENDOR: "leverandor-fagsystem",
     Role.NAV_OFFICE_LEADER: "navleder-drammen",
 }
+CONFIGURATION = {
+    "channel": "fiks_io",
+    "fiks_io_account_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+    "fagansvarlig_emails": "sara.holm@drammen.example.no",
+    "teknisk_ansvarlig_emails": "ali.rahimi@drammen.example.no",
+    "can_update_status": True,
+}
 ORDER = [Stage.DECISION, Stage.AGREEMENTS, Stage.CONFIGURATION, Stage.INTEGRATION, Stage.GO_LIVE, Stage.LIVE]
 
 
@@ -87,6 +94,10 @@ def walk(reference_data, director, staff, operator):
         for current in ORDER[: ORDER.index(stage)]:
             onboarding.refresh_from_db()
             tick_all(onboarding, people)
+            if current == Stage.CONFIGURATION:
+                services.save_configuration(
+                    actor=staff[Role.LOCAL_ADMINISTRATOR], onboarding_id=onboarding.pk, **CONFIGURATION
+                )
             if current in steps:
                 owner = {
                     Stage.DECISION: director,

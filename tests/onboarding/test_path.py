@@ -8,7 +8,7 @@ from digisos.core.models import AuditEntry
 from digisos.municipalities.selectors import digital_status
 from digisos.onboarding import services
 from digisos.onboarding.models import ChecklistTick, Role, Stage
-from tests.onboarding.conftest import DRAMMEN, DRAMMEN_ORGNR, TODAY, give_role
+from tests.onboarding.conftest import CONFIGURATION, DRAMMEN, DRAMMEN_ORGNR, TODAY, give_role
 
 pytestmark = pytest.mark.django_db
 
@@ -86,7 +86,17 @@ def test_agreements_are_completed_by_the_kommunedirektor(walk, director, staff):
 def test_configuration_is_completed_by_the_local_administrator(walk, director, staff):
     onboarding = walk(Stage.CONFIGURATION)
     admin = staff[Role.LOCAL_ADMINISTRATOR]
-    services.tick(actor=admin, onboarding_id=onboarding.pk, key="configuration_saved")
+    with pytest.raises(services.ChecklistIncomplete) as incomplete:
+        services.complete_configuration(actor=admin, onboarding_id=onboarding.pk)
+    assert "Oppsettet er fylt ut" in incomplete.value.message
+    with pytest.raises(services.NotAllowed):
+        services.save_configuration(actor=director, onboarding_id=onboarding.pk, **CONFIGURATION)
+    services.save_configuration(actor=admin, onboarding_id=onboarding.pk, **CONFIGURATION)
+    change = AuditEntry.objects.filter(action="municipality.service_flags.changed", object_id=DRAMMEN).latest(
+        "id"
+    )
+    assert change.before["channel"] == "" and change.after["channel"] == "fiks_io"
+    assert change.actor == admin.username
     with pytest.raises(services.NotAllowed) as refused:
         services.complete_configuration(actor=director, onboarding_id=onboarding.pk)
     assert "lokal administrator" in refused.value.message
@@ -284,3 +294,25 @@ class AltinnDown:
         from digisos.registers.ports import RegisterUnavailable
 
         raise RegisterUnavailable("Altinn")
+
+
+def test_a_waiting_step_reminds_its_owner_once_per_wait(walk, staff, mailoutbox, settings):
+    from django.utils import timezone
+
+    onboarding = walk(Stage.CONFIGURATION)
+    admin_mail = f"{staff[Role.LOCAL_ADMINISTRATOR].username}@example.no"
+    later = timezone.now() + timedelta(days=settings.ONBOARDING_REMINDER_DAYS, minutes=1)
+    mailoutbox.clear()
+    assert services.remind_waiting(now=timezone.now()) == 0
+    assert services.remind_waiting(now=later) == 1
+    assert [m.to for m in mailoutbox] == [[admin_mail]]
+    assert mailoutbox[0].subject == "Påminnelse: Drammen: «Oppsett» venter på deg"
+    assert services.remind_waiting(now=later + timedelta(days=30)) == 0
+    # The next step is a new wait, and gets its own reminder.
+    services.save_configuration(
+        actor=staff[Role.LOCAL_ADMINISTRATOR], onboarding_id=onboarding.pk, **CONFIGURATION
+    )
+    services.complete_configuration(actor=staff[Role.LOCAL_ADMINISTRATOR], onboarding_id=onboarding.pk)
+    mailoutbox.clear()
+    assert services.remind_waiting(now=later + timedelta(days=30)) == 1
+    assert mailoutbox[0].to == [f"{staff[Role.VENDOR].username}@example.no"]

@@ -42,6 +42,8 @@ class Onboarding(models.Model):
     go_live_approved_at = models.DateTimeField(null=True, blank=True)
     training_date = models.DateField(null=True, blank=True)
     closure_reason = models.TextField(blank=True)
+    # The wait (its stage_entered_at) whose owner was last reminded: one reminder per wait.
+    reminded_wait = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -41,7 +41,12 @@ CHECKLISTS: dict[str, tuple[Item, ...]] = {
         Item("nks_access", _("NAV: avtale om innsynsflate for NKS er signert"), Role.KOMMUNEDIREKTOR),
     ),
     Stage.CONFIGURATION: (
-        Item("configuration_saved", _("Oppsettet for Digisos er fylt ut"), Role.LOCAL_ADMINISTRATOR),
+        Item(
+            "configuration_complete",
+            _("Oppsettet er fylt ut: kanal, fagansvarlig og teknisk ansvarlig"),
+            Role.LOCAL_ADMINISTRATOR,
+            True,
+        ),
         Item("vendor_named", _("Leverandøren av fagsystemet er invitert"), Role.LOCAL_ADMINISTRATOR, True),
     ),
     Stage.INTEGRATION: (
@@ -57,6 +62,24 @@ CHECKLISTS: dict[str, tuple[Item, ...]] = {
         Item("go_live_approved", _("Oppstartsdatoen er godkjent"), Role.OPERATOR, True),
     ),
 }
+
+# The fields of KS's Digisos configuration the local administrator edits. Receiving itself is switched by the
+# path (go-live, temporary closure, reopening, leaving), never by hand: nothing goes live before every tick.
+CONFIGURATION_FIELDS = (
+    "channel",
+    "fiks_io_account_id",
+    "svarut_organisation_number",
+    "fagansvarlig_emails",
+    "teknisk_ansvarlig_emails",
+    "can_update_status",
+    "updates_temporarily_disabled",
+    "nks_access",
+    "behandlingsansvarlig",
+    "paper_address",
+    "paper_contact_phone",
+    "paper_contact_email",
+    "contact_note",
+)
 
 # Who moves the municipality on from each stage.
 STAGE_OWNERS: dict[str, Role] = {

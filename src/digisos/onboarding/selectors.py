@@ -1,10 +1,12 @@
 """Reads: who holds which role for a municipality, and where its onboarding stands."""
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import F
 
+from digisos.municipalities.models import ServiceConfiguration
 from digisos.registers.ports import DIGISOS_AGREEMENT_RIGHT, RegisterUnavailable
 from digisos.registers.registry import altinn
 
@@ -82,6 +84,25 @@ class ChecklistLine:
     done_at: datetime | None
 
 
+def emails(text: str) -> list[str]:
+    return [line.strip() for line in text.replace(",", "\n").splitlines() if line.strip()]
+
+
+def configuration_complete(configuration: ServiceConfiguration | None) -> bool:
+    """KS's wizard asks for a channel (and its account) and at least one e-mail each for the two contacts."""
+    if configuration is None or not configuration.channel:
+        return False
+    if configuration.channel == "fiks_io" and not configuration.fiks_io_account_id:
+        return False
+    if configuration.channel == "svarut" and not configuration.svarut_organisation_number:
+        return False
+    return bool(emails(configuration.fagansvarlig_emails) and emails(configuration.teknisk_ansvarlig_emails))
+
+
+def configuration_of(onboarding: Onboarding) -> ServiceConfiguration | None:
+    return ServiceConfiguration.objects.filter(municipality_id=onboarding.municipality_id).first()
+
+
 def automatic_done(onboarding: Onboarding, key: str) -> bool:
     held = set(onboarding.assignments.filter(ended_at__isnull=True).values_list("role", flat=True).distinct())
     facts = {
@@ -91,6 +112,8 @@ def automatic_done(onboarding: Onboarding, key: str) -> bool:
         "go_live_date_booked": onboarding.go_live_date is not None,
         "go_live_approved": onboarding.go_live_approved_at is not None,
     }
+    if key == "configuration_complete":
+        return configuration_complete(configuration_of(onboarding))
     return facts[key]
 
 
@@ -116,6 +139,18 @@ def stage_owner(onboarding: Onboarding) -> str | None:
     if onboarding.stage in (Stage.LIVE, Stage.CLOSED):
         return Role.KOMMUNEDIREKTOR
     return STAGE_OWNERS.get(onboarding.stage)
+
+
+WAITING_STAGES = (Stage.DECISION, Stage.AGREEMENTS, Stage.CONFIGURATION, Stage.INTEGRATION, Stage.GO_LIVE)
+
+
+def waiting_too_long(now: datetime, after: timedelta) -> list[int]:
+    """Onboardings whose step has waited longer than `after` and whose owner is not yet reminded of it."""
+    return list(
+        Onboarding.objects.filter(stage__in=WAITING_STAGES, stage_entered_at__lte=now - after)
+        .exclude(reminded_wait=F("stage_entered_at"))
+        .values_list("pk", flat=True)
+    )
 
 
 def go_live_due(today: date) -> list[int]:

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
@@ -23,7 +24,7 @@ from digisos.municipalities.services import update_service_configuration
 
 from . import selectors
 from .models import ChecklistTick, Invitation, Onboarding, Role, RoleAssignment, Stage
-from .path import GO_LIVE_NOTICE_DAYS, INVITERS, item, stage_of
+from .path import CONFIGURATION_FIELDS, GO_LIVE_NOTICE_DAYS, INVITERS, item, stage_of
 
 INVITATION_DAYS = 14
 OBJECT_TYPE = "onboarding.Onboarding"
@@ -382,6 +383,53 @@ def _set_flags(onboarding: Onboarding, *, actor: AbstractBaseUser | None = None,
     # The municipality's service flags change through their own audited service (before and after).
     configuration, _created = ServiceConfiguration.objects.get_or_create(municipality=onboarding.municipality)
     update_service_configuration(actor=actor, configuration=configuration, **flags)
+
+
+def save_configuration(
+    *, actor: AbstractBaseUser, onboarding_id: int, **changes: Any
+) -> ServiceConfiguration:
+    """The local administrator edits KS's Digisos configuration; audited with before and after, and seen by
+    citizens ("Kan jeg søke digitalt?") as soon as it is saved. The form has validated the values."""
+    unknown = set(changes) - set(CONFIGURATION_FIELDS)
+    if unknown:
+        raise InvalidInput(
+            _("Disse feltene kan ikke endres her: %(fields)s.") % {"fields": ", ".join(sorted(unknown))}
+        )
+    with transaction.atomic():
+        onboarding = _locked(onboarding_id)
+        _require_stage(onboarding, *[s for s in Stage.values if s != Stage.LEFT])
+        _require(actor, onboarding, [Role.LOCAL_ADMINISTRATOR])
+        configuration, _created = ServiceConfiguration.objects.get_or_create(
+            municipality=onboarding.municipality
+        )
+        return update_service_configuration(actor=actor, configuration=configuration, **changes)
+
+
+def remind_waiting(*, now: Any = None) -> int:
+    """Periodic: tells the owner of each step that has waited too long, once per wait."""
+    now = now or timezone.now()
+    after = timedelta(days=settings.ONBOARDING_REMINDER_DAYS)
+    count = 0
+    for onboarding_id in selectors.waiting_too_long(now, after):
+        with transaction.atomic():
+            onboarding = _locked(onboarding_id)
+            # Checked again under the lock: another worker may have reminded, or the stage moved on.
+            if onboarding.pk not in selectors.waiting_too_long(now, after):
+                continue
+            onboarding.reminded_wait = onboarding.stage_entered_at
+            onboarding.save(update_fields=["reminded_wait"])
+            record_audit(
+                actor=None,
+                action="onboarding.reminded",
+                object_type=OBJECT_TYPE,
+                object_id=onboarding.pk,
+                after={"stage": onboarding.stage, "waiting_since": onboarding.stage_entered_at.isoformat()},
+            )
+            from .tasks import mail_stage_owner
+
+            mail_stage_owner.enqueue(onboarding.pk, True)
+        count += 1
+    return count
 
 
 def invite(

@@ -34,8 +34,8 @@ def mail_invitation(invitation_id: int, token: str) -> None:
 
 
 @task()
-def mail_stage_owner(onboarding_id: int) -> None:
-    """Tells the people who own the next step that it waits for them."""
+def mail_stage_owner(onboarding_id: int, reminder: bool = False) -> None:
+    """Tells the people who own the next step that it waits for them (again, if `reminder`)."""
     onboarding = Onboarding.objects.select_related("municipality").get(pk=onboarding_id)
     owner = selectors.stage_owner(onboarding)
     recipients = sorted({a.email for a in selectors.holders(onboarding, owner)}) if owner else []
@@ -43,7 +43,11 @@ def mail_stage_owner(onboarding_id: int) -> None:
         return
     link = settings.PUBLIC_URL + reverse("onboarding:detail", args=[onboarding.municipality_id])
     with translation.override("nb"):
-        subject = _("%(name)s: «%(stage)s» venter på deg") % {
+        subject = (
+            _("Påminnelse: %(name)s: «%(stage)s» venter på deg")
+            if reminder
+            else _("%(name)s: «%(stage)s» venter på deg")
+        ) % {
             "name": onboarding.municipality.name,
             "stage": onboarding.get_stage_display(),
         }
@@ -61,3 +65,9 @@ def mail_stage_owner(onboarding_id: int) -> None:
 def switch_on_due_municipalities() -> int:
     """Periodic: municipalities whose approved go-live day has come start taking digital applications."""
     return services.go_live_due()
+
+
+@task()
+def remind_waiting_steps() -> int:
+    """Periodic: one reminder to the owner of each step that has waited too long."""
+    return services.remind_waiting()

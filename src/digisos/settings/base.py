@@ -248,7 +248,10 @@ PERIODIC_TASKS = {
         "task": "digisos.onboarding.tasks.switch_on_due_municipalities",
         "every_minutes": 15,
     },
+    "onboarding.reminders": {"task": "digisos.onboarding.tasks.remind_waiting_steps", "every_minutes": 60},
 }
+# Days a step of a municipality's onboarding may wait before its owner gets one reminder by e-mail.
+ONBOARDING_REMINDER_DAYS = env_int("DIGISOS_ONBOARDING_REMINDER_DAYS", 7)
 
 # SMS to applicants goes through this gateway (a port: digisos.innsyn.adapters.sms.SmsGateway). The logging
 # adapter sends nothing; production sets its gateway's adapter.

@@ -239,6 +239,14 @@ def complete_integration(*, actor: AbstractBaseUser, onboarding_id: int) -> Onbo
     return _complete(actor, onboarding_id, Stage.INTEGRATION, Stage.GO_LIVE, "integration_completed")
 
 
+# The action that completes each stage (the views offer it to the stage's owner).
+COMPLETERS = {
+    Stage.DECISION: complete_decision,
+    Stage.AGREEMENTS: complete_agreements,
+    Stage.CONFIGURATION: complete_configuration,
+    Stage.INTEGRATION: complete_integration,
+}
+
 _COMPLETERS: dict[str, tuple[str, ...]] = {
     Stage.DECISION: (Role.KOMMUNEDIREKTOR,),
     Stage.AGREEMENTS: (Role.KOMMUNEDIREKTOR,),

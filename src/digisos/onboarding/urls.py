@@ -7,4 +7,10 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("invitasjon/<str:token>/", views.accept, name="accept"),
     path("<str:kommunenummer>/", views.detail, name="detail"),
+    path("<str:kommunenummer>/start/", views.start, name="start"),
+    path("<str:kommunenummer>/handling/", views.act, name="act"),
+    path("<str:kommunenummer>/oppsett/", views.configure, name="configure"),
+    path("<str:kommunenummer>/inviter/", views.invite, name="invite"),
+    path("<str:kommunenummer>/oppstart/", views.book, name="book"),
+    path("<str:kommunenummer>/steng/", views.close, name="close"),
 ]

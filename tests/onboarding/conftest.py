@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group
 
 from digisos.accounts.models import User
 from digisos.onboarding import services
+from digisos.onboarding.agreements import KINDS
 from digisos.onboarding.models import Onboarding, Role, Stage
 from tests.fixtures.personas import citizen
 
@@ -30,6 +31,21 @@ CONFIGURATION = {
     "can_update_status": True,
 }
 ORDER = [Stage.DECISION, Stage.AGREEMENTS, Stage.CONFIGURATION, Stage.INTEGRATION, Stage.GO_LIVE, Stage.LIVE]
+
+
+@pytest.fixture(autouse=True)
+def signing_test_ca(settings, tmp_path_factory):
+    """The local signing adapter's test authority, made once per test session in a temporary directory."""
+    settings.ONBOARDING_SIGNING = {**settings.ONBOARDING_SIGNING, "CA_DIR": str(_ca_dir(tmp_path_factory))}
+
+
+_CA_DIR: list = []
+
+
+def _ca_dir(factory):
+    if not _CA_DIR:
+        _CA_DIR.append(factory.mktemp("signing-test-ca"))
+    return _CA_DIR[0]
 
 
 @pytest.fixture
@@ -94,6 +110,9 @@ def walk(reference_data, director, staff, operator):
         for current in ORDER[: ORDER.index(stage)]:
             onboarding.refresh_from_db()
             tick_all(onboarding, people)
+            if current == Stage.AGREEMENTS:
+                for kind in KINDS:
+                    services.sign_agreement(actor=director, onboarding_id=onboarding.pk, kind=kind)
             if current == Stage.CONFIGURATION:
                 services.save_configuration(
                     actor=staff[Role.LOCAL_ADMINISTRATOR], onboarding_id=onboarding.pk, **CONFIGURATION

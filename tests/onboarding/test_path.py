@@ -72,10 +72,18 @@ def test_an_item_of_another_stage_cannot_be_ticked(walk, staff):
     assert "«Beslutning»" in refused.value.message
 
 
-def test_agreements_are_completed_by_the_kommunedirektor(walk, director, staff):
+def test_agreements_are_signed_and_completed_by_the_kommunedirektor(walk, director, staff):
     onboarding = walk(Stage.AGREEMENTS)
-    for key in ("ks_service_agreement", "nav_cooperation_agreement", "nav_data_processing", "nks_access"):
-        services.tick(actor=director, onboarding_id=onboarding.pk, key=key)
+    with pytest.raises(services.NotAllowed):
+        services.sign_agreement(
+            actor=staff[Role.LOCAL_ADMINISTRATOR], onboarding_id=onboarding.pk, kind="nks_access"
+        )
+    for kind in ("ks_service_agreement", "nav_cooperation_agreement", "nav_data_processing"):
+        services.sign_agreement(actor=director, onboarding_id=onboarding.pk, kind=kind)
+    with pytest.raises(services.ChecklistIncomplete) as incomplete:
+        services.complete_agreements(actor=director, onboarding_id=onboarding.pk)
+    assert "avtale om innsynsflate for NKS" in incomplete.value.message
+    services.sign_agreement(actor=director, onboarding_id=onboarding.pk, kind="nks_access")
     with pytest.raises(services.NotAllowed):
         services.complete_agreements(actor=staff[Role.NAV_OFFICE_LEADER], onboarding_id=onboarding.pk)
     assert (

@@ -117,3 +117,30 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_role_display()}: {self.name}"
+
+
+class Agreement(models.Model):
+    """One agreement of one municipality: the PDF made for it and, once signed, the signed PDF (PAdES).
+
+    The signed PDF must begin with the exact bytes of the PDF made for it (a PAdES signature is appended),
+    so an upload proves it is this agreement and not another document."""
+
+    onboarding = models.ForeignKey(Onboarding, on_delete=models.CASCADE, related_name="agreements")
+    kind = models.CharField(max_length=40)
+    unsigned_pdf = models.BinaryField()
+    prepared_at = models.DateTimeField()
+    signed_pdf = models.BinaryField(null=True, blank=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    signed_at = models.DateTimeField(null=True, blank=True)
+    # The name in the signing certificate, as verified when the signed PDF was stored.
+    signer_name = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["onboarding", "kind"], name="onboarding_agreement_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.kind

@@ -30,15 +30,22 @@ CHECKLISTS: dict[str, tuple[Item, ...]] = {
         Item("administrator_named", _("En lokal administrator er utpekt"), Role.KOMMUNEDIREKTOR, True),
         Item("contacts_named", _("Fagansvarlig og teknisk ansvarlig er utpekt"), Role.KOMMUNEDIREKTOR, True),
     ),
+    # Done when the agreement's signed PDF is stored, its PAdES signature verified (agreements.KINDS).
     Stage.AGREEMENTS: (
-        Item("ks_service_agreement", _("KS: tjenestevedlegg for Digisos er signert"), Role.KOMMUNEDIREKTOR),
+        Item(
+            "ks_service_agreement",
+            _("KS: tjenestevedlegg for Digisos er signert"),
+            Role.KOMMUNEDIREKTOR,
+            True,
+        ),
         Item(
             "nav_cooperation_agreement",
             _("NAV: samarbeidsavtale om digitale tjenester er signert"),
             Role.KOMMUNEDIREKTOR,
+            True,
         ),
-        Item("nav_data_processing", _("NAV: databehandleravtale er signert"), Role.KOMMUNEDIREKTOR),
-        Item("nks_access", _("NAV: avtale om innsynsflate for NKS er signert"), Role.KOMMUNEDIREKTOR),
+        Item("nav_data_processing", _("NAV: databehandleravtale er signert"), Role.KOMMUNEDIREKTOR, True),
+        Item("nks_access", _("NAV: avtale om innsynsflate for NKS er signert"), Role.KOMMUNEDIREKTOR, True),
     ),
     Stage.CONFIGURATION: (
         Item(

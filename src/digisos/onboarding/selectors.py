@@ -10,8 +10,10 @@ from digisos.municipalities.models import ServiceConfiguration
 from digisos.registers.ports import DIGISOS_AGREEMENT_RIGHT, RegisterUnavailable
 from digisos.registers.registry import altinn
 
-from .models import Onboarding, Role, RoleAssignment, Stage
+from .agreements import KINDS
+from .models import Agreement, Onboarding, Role, RoleAssignment, Stage
 from .path import CHECKLISTS, STAGE_OWNERS, Item
+from .signing import Verification, signer
 
 
 class RightsUnavailable(Exception):
@@ -112,6 +114,8 @@ def automatic_done(onboarding: Onboarding, key: str) -> bool:
         "go_live_date_booked": onboarding.go_live_date is not None,
         "go_live_approved": onboarding.go_live_approved_at is not None,
     }
+    if key in KINDS:
+        return onboarding.agreements.filter(kind=key, signed_pdf__isnull=False).exists()
     if key == "configuration_complete":
         return configuration_complete(configuration_of(onboarding))
     return facts[key]
@@ -160,3 +164,34 @@ def go_live_due(today: date) -> list[int]:
             stage=Stage.GO_LIVE, go_live_approved_at__isnull=False, go_live_date__lte=today
         ).values_list("pk", flat=True)
     )
+
+
+@dataclass(frozen=True)
+class AgreementStatus:
+    kind: str
+    label: str
+    signed: bool
+    signed_at: datetime | None
+    signer_name: str
+    # Verified again each time it is shown: None when unsigned.
+    verification: Verification | None
+
+
+def agreements(onboarding: Onboarding) -> list[AgreementStatus]:
+    """Each agreement of the municipality, its signature verified as it is shown."""
+    stored = {a.kind: a for a in Agreement.objects.filter(onboarding=onboarding)}
+    result = []
+    for kind, definition in KINDS.items():
+        agreement = stored.get(kind)
+        signed = agreement is not None and agreement.signed_pdf is not None
+        result.append(
+            AgreementStatus(
+                kind=kind,
+                label=str(definition.label),
+                signed=signed,
+                signed_at=agreement.signed_at if signed else None,
+                signer_name=agreement.signer_name if signed else "",
+                verification=signer().verify(bytes(agreement.signed_pdf)) if signed else None,
+            )
+        )
+    return result

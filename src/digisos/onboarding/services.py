@@ -23,8 +23,10 @@ from digisos.municipalities.models import Municipality, ServiceConfiguration
 from digisos.municipalities.services import update_service_configuration
 
 from . import selectors
-from .models import ChecklistTick, Invitation, Onboarding, Role, RoleAssignment, Stage
+from .agreements import KINDS, render_agreement
+from .models import Agreement, ChecklistTick, Invitation, Onboarding, Role, RoleAssignment, Stage
 from .path import CONFIGURATION_FIELDS, GO_LIVE_NOTICE_DAYS, INVITERS, item, stage_of
+from .signing import SigningFailed, signer
 
 INVITATION_DAYS = 14
 OBJECT_TYPE = "onboarding.Onboarding"
@@ -217,6 +219,108 @@ def tick(*, actor: AbstractBaseUser, onboarding_id: int, key: str) -> ChecklistT
             after={"item": key, "done": True},
         )
     return done
+
+
+class SignatureRefused(OnboardingError):
+    code = "signature_refused"
+
+
+def _agreement(onboarding: Onboarding, kind: str) -> Agreement:
+    """The agreement's PDF, made once: a signature is checked against these exact bytes."""
+    agreement = Agreement.objects.select_for_update().filter(onboarding=onboarding, kind=kind).first()
+    if agreement is None:
+        agreement = Agreement.objects.create(
+            onboarding=onboarding,
+            kind=kind,
+            unsigned_pdf=render_agreement(onboarding, kind),
+            prepared_at=timezone.now(),
+        )
+    return agreement
+
+
+def agreement_pdf(*, actor: AbstractBaseUser, onboarding_id: int, kind: str) -> bytes:
+    """The agreement to read before signing (made on first request). Anyone with a role may read it."""
+    if kind not in KINDS:
+        raise InvalidInput(_("Vi kjenner ikke denne avtalen."))
+    with transaction.atomic():
+        onboarding = _locked(onboarding_id)
+        _require(actor, onboarding, [r for r in Role.values])
+        return bytes(_agreement(onboarding, kind).unsigned_pdf)
+
+
+def sign_agreement(*, actor: AbstractBaseUser, onboarding_id: int, kind: str) -> Agreement:
+    """The kommunedirektør signs one agreement electronically (PAdES, through the signing port)."""
+    if kind not in KINDS:
+        raise InvalidInput(_("Vi kjenner ikke denne avtalen."))
+    with transaction.atomic():
+        onboarding = _locked(onboarding_id)
+        _require_stage(onboarding, Stage.AGREEMENTS)
+        _require(actor, onboarding, [Role.KOMMUNEDIREKTOR])
+        agreement = _agreement(onboarding, kind)
+        if agreement.signed_pdf is not None:
+            return agreement
+        name = actor.get_full_name() or actor.get_username()  # type: ignore[attr-defined]
+        try:
+            signed = signer().sign(
+                bytes(agreement.unsigned_pdf),
+                signer_name=name,
+                organisation=f"{onboarding.municipality.name} kommune",
+                reason=str(KINDS[kind].title),
+            )
+        except SigningFailed:
+            raise SignatureRefused(_("Signeringen virket ikke. Prøv igjen om litt.")) from None
+        return _store_signed(actor, onboarding, agreement, signed)
+
+
+def upload_signed_agreement(
+    *, actor: AbstractBaseUser, onboarding_id: int, kind: str, data: bytes
+) -> Agreement:
+    """A signed PDF of the agreement, signed elsewhere, stored only if its signature verifies."""
+    if kind not in KINDS:
+        raise InvalidInput(_("Vi kjenner ikke denne avtalen."))
+    with transaction.atomic():
+        onboarding = _locked(onboarding_id)
+        _require_stage(onboarding, Stage.AGREEMENTS)
+        _require(actor, onboarding, [Role.KOMMUNEDIREKTOR])
+        agreement = _agreement(onboarding, kind)
+        return _store_signed(actor, onboarding, agreement, data)
+
+
+def _store_signed(
+    actor: AbstractBaseUser, onboarding: Onboarding, agreement: Agreement, signed: bytes
+) -> Agreement:
+    original = bytes(agreement.unsigned_pdf)
+    verification = signer().verify(signed)
+    if not signed.startswith(original):
+        raise SignatureRefused(
+            _(
+                "Filen er ikke avtalen vi laget for %(name)s. Last ned avtalen her, signer den og last opp igjen."
+            )
+            % {"name": onboarding.municipality.name}
+        )
+    if not verification.valid:
+        raise SignatureRefused(
+            _("Signaturen i filen kan ikke bekreftes, så avtalen er ikke lagret. Signer avtalen på nytt.")
+        )
+    agreement.signed_pdf = signed
+    agreement.signed_by = actor
+    agreement.signed_at = timezone.now()
+    agreement.signer_name = verification.signer_name[:200]
+    agreement.save(update_fields=["signed_pdf", "signed_by", "signed_at", "signer_name"])
+    record_audit(
+        actor=actor,
+        action="onboarding.agreement_signed",
+        object_type=OBJECT_TYPE,
+        object_id=onboarding.pk,
+        before={"agreement": agreement.kind, "signed": False},
+        after={
+            "agreement": agreement.kind,
+            "signed": True,
+            "signer": agreement.signer_name,
+            "sha256": hashlib.sha256(signed).hexdigest(),
+        },
+    )
+    return agreement
 
 
 def complete_decision(*, actor: AbstractBaseUser, onboarding_id: int) -> Onboarding:

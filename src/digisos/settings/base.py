@@ -250,6 +250,14 @@ PERIODIC_TASKS = {
     },
     "onboarding.reminders": {"task": "digisos.onboarding.tasks.remind_waiting_steps", "every_minutes": 60},
 }
+# Onboarding agreements are signed (PAdES) through this adapter. The local one uses a test certificate
+# authority it creates in CA_DIR on first use: quick start and tests only, never real signatures.
+ONBOARDING_SIGNING = {
+    "ADAPTER": env_str(
+        "DIGISOS_ONBOARDING_SIGNING_ADAPTER", "digisos.onboarding.adapters.local_signing.LocalTestCaSigner"
+    ),
+    "CA_DIR": env_str("DIGISOS_ONBOARDING_SIGNING_CA_DIR", str(VAR_DIR / "keys" / "signing-test-ca")),
+}
 # Days a step of a municipality's onboarding may wait before its owner gets one reminder by e-mail.
 ONBOARDING_REMINDER_DAYS = env_int("DIGISOS_ONBOARDING_REMINDER_DAYS", 7)
 

@@ -125,3 +125,48 @@ def test_the_go_live_date_is_booked_and_approved_through_the_pages(client, walk,
     client.post(reverse("onboarding:act", args=[DRAMMEN]), {"action": "approve"})
     page = client.get(reverse("onboarding:detail", args=[DRAMMEN])).content.decode()
     assert "Godkjent av DigiSos" in page
+
+
+def test_the_kommunedirektor_signs_on_the_page_and_sees_the_signature_verified(client, walk, director):
+    walk(Stage.AGREEMENTS)
+    client.force_login(director)
+    page = client.get(reverse("onboarding:detail", args=[DRAMMEN])).content.decode()
+    assert "Signer elektronisk: NAV: databehandleravtale" in page
+    draft = client.get(reverse("onboarding:agreement-pdf", args=[DRAMMEN, "nav_data_processing", "utkast"]))
+    assert draft["Content-Type"] == "application/pdf" and draft.content.startswith(b"%PDF")
+    response = client.post(
+        reverse("onboarding:agreement-sign", args=[DRAMMEN, "nav_data_processing"]), follow=True
+    )
+    page = response.content.decode()
+    assert "Avtalen er signert, og signaturen er bekreftet." in page
+    assert 'data-verified="true"' in page
+
+
+def test_an_upload_whose_signature_fails_is_refused_on_the_page(client, walk, director):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    walk(Stage.AGREEMENTS)
+    client.force_login(director)
+    draft = client.get(reverse("onboarding:agreement-pdf", args=[DRAMMEN, "nks_access", "utkast"])).content
+    response = client.post(
+        reverse("onboarding:agreement-sign", args=[DRAMMEN, "nks_access"]),
+        {"last_opp": "1", "fil": SimpleUploadedFile("avtale.pdf", draft, "application/pdf")},
+        follow=True,
+    )
+    assert "Signaturen i filen kan ikke bekreftes, så avtalen er ikke lagret." in response.content.decode()
+
+
+def test_a_signature_that_no_longer_verifies_is_flagged_on_display(client, walk, director):
+    from digisos.onboarding.models import Agreement
+
+    onboarding = walk(Stage.AGREEMENTS)
+    services.sign_agreement(actor=director, onboarding_id=onboarding.pk, kind="nks_access")
+    agreement = Agreement.objects.get(onboarding=onboarding, kind="nks_access")
+    tampered = bytearray(agreement.signed_pdf)
+    position = bytes(tampered).rindex(b"/Reason")
+    tampered[position + 9] ^= 0x01
+    Agreement.objects.filter(pk=agreement.pk).update(signed_pdf=bytes(tampered))
+    client.force_login(director)
+    page = client.get(reverse("onboarding:detail", args=[DRAMMEN])).content.decode()
+    assert 'data-verified="false"' in page
+    assert "Signaturen kan ikke bekreftes." in page

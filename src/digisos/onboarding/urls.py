@@ -13,4 +13,8 @@ urlpatterns = [
     path("<str:kommunenummer>/inviter/", views.invite, name="invite"),
     path("<str:kommunenummer>/oppstart/", views.book, name="book"),
     path("<str:kommunenummer>/steng/", views.close, name="close"),
+    path("<str:kommunenummer>/avtaler/<str:kind>/signer/", views.agreement_sign, name="agreement-sign"),
+    path(
+        "<str:kommunenummer>/avtaler/<str:kind>/<str:variant>.pdf", views.agreement_pdf, name="agreement-pdf"
+    ),
 ]

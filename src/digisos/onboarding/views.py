@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from digisos.municipalities.selectors import digital_status
 
 from . import selectors, services
+from .agreements import KINDS
 from .forms import ClosureForm, ConfigurationForm, GoLiveForm, InvitationForm, StartForm
 from .models import Onboarding, Role, Stage
 from .path import CONFIGURATION_FIELDS, INVITERS
@@ -141,6 +142,8 @@ def detail(request: HttpRequest, kommunenummer: str) -> HttpResponse:
         and roles & {Role.KOMMUNEDIREKTOR, Role.LOCAL_ADMINISTRATOR},
         "may_leave": onboarding.stage in (Stage.LIVE, Stage.CLOSED) and Role.KOMMUNEDIREKTOR in roles,
         "status": digital_status(kommunenummer),
+        "agreements": selectors.agreements(onboarding),
+        "may_sign": onboarding.stage == Stage.AGREEMENTS and Role.KOMMUNEDIREKTOR in roles,
     }
     return render(request, "onboarding/detail.html", context)
 
@@ -291,3 +294,52 @@ def accept(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "onboarding/accept.html", {"token": token, "error": error.message}, status=400)
     messages.success(request, _("Du er nå %(role)s.") % {"role": assignment.get_role_display().lower()})
     return redirect("onboarding:detail", kommunenummer=assignment.onboarding.municipality_id)
+
+
+MAX_AGREEMENT_BYTES = 10 * 1024 * 1024
+
+
+@logged_in
+def agreement_pdf(request: HttpRequest, kommunenummer: str, kind: str, variant: str) -> HttpResponse:
+    """The agreement to read (utkast) or the signed copy (signert), whose signature the page shows verified."""
+    onboarding, _roles = _onboarding(request, kommunenummer)
+    if kind not in KINDS or variant not in ("utkast", "signert"):
+        raise Http404
+    if variant == "utkast":
+        try:
+            data = services.agreement_pdf(actor=request.user, onboarding_id=onboarding.pk, kind=kind)
+        except services.OnboardingError as error:
+            messages.error(request, error.message)
+            return redirect("onboarding:detail", kommunenummer=kommunenummer)
+    else:
+        agreement = onboarding.agreements.filter(kind=kind, signed_pdf__isnull=False).first()
+        if agreement is None:
+            raise Http404
+        data = bytes(agreement.signed_pdf)
+    response = HttpResponse(data, content_type="application/pdf")
+    name = f"{kind}-{kommunenummer}{'-signert' if variant == 'signert' else ''}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@logged_in
+@require_POST
+def agreement_sign(request: HttpRequest, kommunenummer: str, kind: str) -> HttpResponse:
+    onboarding, _roles = _onboarding(request, kommunenummer)
+    upload = request.FILES.get("fil")
+    try:
+        if "last_opp" in request.POST:
+            if upload is None:
+                raise services.InvalidInput(_("Velg den signerte PDF-filen før du laster opp."))
+            if upload.size > MAX_AGREEMENT_BYTES:
+                raise services.InvalidInput(_("Filen er for stor. En signert avtale er sjelden over 10 MB."))
+            services.upload_signed_agreement(
+                actor=request.user, onboarding_id=onboarding.pk, kind=kind, data=upload.read()
+            )
+        else:
+            services.sign_agreement(actor=request.user, onboarding_id=onboarding.pk, kind=kind)
+    except services.OnboardingError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Avtalen er signert, og signaturen er bekreftet."))
+    return redirect("onboarding:detail", kommunenummer=kommunenummer)

@@ -1,5 +1,7 @@
 """The onboarding pages: where the municipality is, what is missing and who must do it; the forms."""
 
+from datetime import date
+
 import pytest
 from django.urls import reverse
 
@@ -116,7 +118,7 @@ def test_the_go_live_date_is_booked_and_approved_through_the_pages(client, walk,
     assert too_soon.status_code == 400
     assert "minst tre uker fram i tid" in too_soon.content.decode()
     assert (
-        client.post(reverse("onboarding:book", args=[DRAMMEN]), {"go_live_date": "2099-03-01"}).status_code
+        client.post(reverse("onboarding:book", args=[DRAMMEN]), {"go_live_date": "2099-03-03"}).status_code
         == 302
     )
     client.force_login(operator)
@@ -170,3 +172,27 @@ def test_a_signature_that_no_longer_verifies_is_flagged_on_display(client, walk,
     page = client.get(reverse("onboarding:detail", args=[DRAMMEN])).content.decode()
     assert 'data-verified="false"' in page
     assert "Signaturen kan ikke bekreftes." in page
+
+
+def test_the_board_shows_batches_to_operators_only(client, walk, staff, operator):
+    onboarding = walk(Stage.GO_LIVE)
+    services.request_go_live(
+        actor=staff[Role.NAV_OFFICE_LEADER], onboarding_id=onboarding.pk, go_live_date=date(2099, 3, 3)
+    )
+    client.force_login(staff[Role.NAV_OFFICE_LEADER])
+    assert client.get(reverse("onboarding:board")).status_code == 403
+    client.force_login(operator)
+    page = client.get(reverse("onboarding:board")).content.decode()
+    assert 'data-batch="2099-03-03"' in page and "venter på godkjenning" in page
+    client.post(reverse("onboarding:board"), {"day": "2099-03-03"})
+    assert "Drammen</a>: godkjent" in client.get(reverse("onboarding:board")).content.decode()
+
+
+def test_the_public_summary_counts_inhabitants_who_can_apply(client, walk):
+    walk(Stage.DECISION)
+    page = client.get(reverse("onboarding:summary")).content.decode()
+    assert "innbyggere kan søke digitalt i dag" in page
+    assert (
+        '<th scope="row" class="navds-table__data-cell">Beslutning</th><td class="navds-table__data-cell">1</td>'
+        in page
+    )

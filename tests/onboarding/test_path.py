@@ -324,3 +324,51 @@ def test_a_waiting_step_reminds_its_owner_once_per_wait(walk, staff, mailoutbox,
     mailoutbox.clear()
     assert services.remind_waiting(now=later + timedelta(days=30)) == 1
     assert mailoutbox[0].to == [f"{staff[Role.VENDOR].username}@example.no"]
+
+
+def test_go_live_dates_are_weekly_batch_days(walk, staff):
+    onboarding = walk(Stage.GO_LIVE)
+    with pytest.raises(services.InvalidInput) as refused:
+        services.request_go_live(
+            actor=staff[Role.NAV_OFFICE_LEADER],
+            onboarding_id=onboarding.pk,
+            go_live_date=TODAY + timedelta(days=22),
+            today=TODAY,
+        )
+    assert "ukentlige puljer på tirsdager" in refused.value.message
+
+
+def test_the_operator_approves_a_batch_and_the_job_switches_it_on_the_day(walk, staff, operator):
+    from digisos.onboarding import selectors
+    from digisos.onboarding.tasks import switch_on_due_municipalities
+
+    onboarding = walk(Stage.GO_LIVE)
+    day = TODAY + timedelta(days=21)
+    services.tick(actor=staff[Role.NAV_OFFICE_LEADER], onboarding_id=onboarding.pk, key="training_done")
+    services.request_go_live(
+        actor=staff[Role.NAV_OFFICE_LEADER], onboarding_id=onboarding.pk, go_live_date=day, today=TODAY
+    )
+    [batch] = selectors.planned_batches(TODAY)
+    assert (batch.day, batch.municipalities, batch.pending) == (day, [(DRAMMEN, "Drammen", False)], 1)
+    with pytest.raises(services.NotAllowed):
+        services.approve_batch(actor=staff[Role.NAV_OFFICE_LEADER], day=day)
+    assert services.approve_batch(actor=operator, day=day) == 1
+    assert services.go_live_due(today=day - timedelta(days=1)) == 0
+    from unittest import mock
+
+    with mock.patch("django.utils.timezone.localdate", return_value=day):
+        assert switch_on_due_municipalities.call() == 1
+    assert digital_status(DRAMMEN).accepts_applications
+
+
+def test_the_national_board_counts_stages_and_inhabitants_who_can_apply(walk):
+    from digisos.municipalities.models import Municipality
+    from digisos.onboarding import selectors
+
+    before = selectors.national_board()
+    walk(Stage.LIVE)
+    board = selectors.national_board()
+    assert dict((stage, n) for stage, _label, n in board.by_stage)["live"] == 1
+    drammen = Municipality.objects.get(pk=DRAMMEN).population
+    assert board.inhabitants_digital == before.inhabitants_digital + drammen
+    assert board.municipalities_digital == before.municipalities_digital + 1

@@ -1,18 +1,18 @@
 """Forms of the onboarding pages. Each error says in plain Norwegian what to do."""
 
 import uuid
-from datetime import date
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from digisos.core.identifiers import InvalidOrganisationNumber, validate_organisation_number
 
 from .models import Role
-from .path import INVITABLE_ROLES
+from .path import INVITABLE_ROLES, batch_days
 from .selectors import emails
 
 
@@ -181,8 +181,12 @@ class GoLiveForm(forms.Form):
         input_formats=["%Y-%m-%d", "%d.%m.%Y"],
     )
 
-    def clean_go_live_date(self) -> date:
-        return self.cleaned_data["go_live_date"]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        days = ", ".join(day.strftime("%d.%m.%Y") for day in batch_days(timezone.localdate(), 4))
+        self.fields["go_live_date"].help_text = _(
+            "Kommuner kobles på i ukentlige puljer på tirsdager, minst tre uker fram i tid. De neste: %(days)s."
+        ) % {"days": days}
 
 
 class ClosureForm(forms.Form):

@@ -5,6 +5,7 @@ are ticked by their owner. A stage is complete when every item is done.
 """
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +14,15 @@ from .models import Role, Stage
 
 # NAV booked go-live dates at least three weeks ahead, because of the agreements (§B.2 step 6).
 GO_LIVE_NOTICE_DAYS = 21
+# NAV switched municipalities on in weekly batches (puljer); ours go live on Tuesdays (Monday = 0).
+GO_LIVE_WEEKDAY = 1
+
+
+def batch_days(today: date, count: int = 12) -> list[date]:
+    """The next `count` batch days a municipality may ask for: Tuesdays at least three weeks ahead."""
+    first = today + timedelta(days=GO_LIVE_NOTICE_DAYS)
+    first += timedelta(days=(GO_LIVE_WEEKDAY - first.weekday()) % 7)
+    return [first + timedelta(weeks=n) for n in range(count)]
 
 
 @dataclass(frozen=True)

@@ -195,3 +195,56 @@ def agreements(onboarding: Onboarding) -> list[AgreementStatus]:
             )
         )
     return result
+
+
+@dataclass(frozen=True)
+class Batch:
+    day: date
+    municipalities: list[tuple[str, str, bool]]  # (kommunenummer, name, approved)
+
+    @property
+    def pending(self) -> int:
+        return sum(1 for *_rest, approved in self.municipalities if not approved)
+
+
+def planned_batches(today: date) -> list[Batch]:
+    """The weekly go-live batches from today on: who asked for each day and whether it is approved."""
+    rows = (
+        Onboarding.objects.filter(stage=Stage.GO_LIVE, go_live_date__gte=today)
+        .order_by("go_live_date", "municipality__name")
+        .values_list("go_live_date", "municipality_id", "municipality__name", "go_live_approved_at")
+    )
+    batches: dict[date, list[tuple[str, str, bool]]] = {}
+    for day, number, name, approved_at in rows:
+        batches.setdefault(day, []).append((number, name, approved_at is not None))
+    return [Batch(day=day, municipalities=items) for day, items in batches.items()]
+
+
+@dataclass(frozen=True)
+class Board:
+    by_stage: list[tuple[str, str, int]]  # (stage, label, count)
+    inhabitants_digital: int
+    municipalities_digital: int
+    onboardings: list[Onboarding]
+
+
+def national_board() -> Board:
+    """Every municipality's stage, and how many inhabitants can apply digitally today: the sum of the
+    populations of the municipalities that take digital applications now (NAV reported 2.41 million after
+    80 municipalities)."""
+    from django.db.models import Count, Sum
+
+    from digisos.municipalities.models import Municipality, accepts_applications_q
+
+    counts = dict(Onboarding.objects.values_list("stage").annotate(n=Count("pk")).values_list("stage", "n"))
+    digital = Municipality.objects.filter(accepts_applications_q("service"), active=True).aggregate(
+        people=Sum("population"), municipalities=Count("pk")
+    )
+    return Board(
+        by_stage=[(stage, str(label), counts.get(stage, 0)) for stage, label in Stage.choices],
+        inhabitants_digital=digital["people"] or 0,
+        municipalities_digital=digital["municipalities"] or 0,
+        onboardings=list(
+            Onboarding.objects.select_related("municipality").order_by("stage", "municipality__name")
+        ),
+    )

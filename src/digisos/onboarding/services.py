@@ -25,7 +25,7 @@ from digisos.municipalities.services import update_service_configuration
 from . import selectors
 from .agreements import KINDS, render_agreement
 from .models import Agreement, ChecklistTick, Invitation, Onboarding, Role, RoleAssignment, Stage
-from .path import CONFIGURATION_FIELDS, GO_LIVE_NOTICE_DAYS, INVITERS, item, stage_of
+from .path import CONFIGURATION_FIELDS, GO_LIVE_NOTICE_DAYS, GO_LIVE_WEEKDAY, INVITERS, item, stage_of
 from .signing import SigningFailed, signer
 
 INVITATION_DAYS = 14
@@ -379,6 +379,8 @@ def request_go_live(
             _("Velg en dato minst tre uker fram i tid, tidligst %(date)s. NAV trenger tiden til avtalene.")
             % {"date": (today + timedelta(days=GO_LIVE_NOTICE_DAYS)).strftime("%d.%m.%Y")}
         )
+    if go_live_date.weekday() != GO_LIVE_WEEKDAY:
+        raise InvalidInput(_("Kommuner kobles på i ukentlige puljer på tirsdager. Velg en tirsdag."))
     with transaction.atomic():
         onboarding = _locked(onboarding_id)
         _require_stage(onboarding, Stage.GO_LIVE)
@@ -422,6 +424,21 @@ def approve_go_live(*, actor: AbstractBaseUser, onboarding_id: int) -> Onboardin
             after={"approved": True, "go_live_date": _iso(onboarding.go_live_date)},
         )
     return onboarding
+
+
+def approve_batch(*, actor: AbstractBaseUser, day: date) -> int:
+    """The operator approves a week's batch: every municipality that asked for that day and is not yet
+    approved. Each is approved through approve_go_live (its own audit entry); returns how many."""
+    if not selectors.is_operator(actor):
+        raise NotAllowed(_("Bare en DigiSos-operatør kan godkjenne en pulje."))
+    pending = Onboarding.objects.filter(
+        stage=Stage.GO_LIVE, go_live_date=day, go_live_approved_at__isnull=True
+    ).values_list("pk", flat=True)
+    count = 0
+    for onboarding_id in list(pending):
+        approve_go_live(actor=actor, onboarding_id=onboarding_id)
+        count += 1
+    return count
 
 
 def go_live(*, onboarding_id: int, today: date | None = None) -> Onboarding:

@@ -2,6 +2,7 @@
 a refused change is shown as the service's plain message on the municipality's page."""
 
 from collections.abc import Callable
+from datetime import date
 from functools import wraps
 from typing import Any
 
@@ -11,6 +12,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -343,3 +346,33 @@ def agreement_sign(request: HttpRequest, kommunenummer: str, kind: str) -> HttpR
     else:
         messages.success(request, _("Avtalen er signert, og signaturen er bekreftet."))
     return redirect("onboarding:detail", kommunenummer=kommunenummer)
+
+
+def summary(request: HttpRequest) -> HttpResponse:
+    """The public summary: how many municipalities are at each stage and how many inhabitants can apply."""
+    board = selectors.national_board()
+    context = {"board": board, "inhabitants": number_format(board.inhabitants_digital, force_grouping=True)}
+    return render(request, "onboarding/summary.html", context)
+
+
+@logged_in
+def board(request: HttpRequest) -> HttpResponse:
+    """The operators' national board: every municipality's stage and the planned weekly batches."""
+    if not selectors.is_operator(request.user):
+        raise PermissionDenied
+    if request.method == "POST":
+        try:
+            day = date.fromisoformat(request.POST.get("day", ""))
+        except ValueError:
+            messages.error(request, _("Velg en pulje å godkjenne."))
+        else:
+            count = services.approve_batch(actor=request.user, day=day)
+            messages.success(request, _("Puljen er godkjent: %(count)s kommuner.") % {"count": count})
+        return redirect("onboarding:board")
+    board = selectors.national_board()
+    context = {
+        "board": board,
+        "inhabitants": number_format(board.inhabitants_digital, force_grouping=True),
+        "batches": selectors.planned_batches(timezone.localdate()),
+    }
+    return render(request, "onboarding/board.html", context)

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from digisos.municipalities.selectors import digital_status
@@ -163,12 +164,12 @@ ACTIONS: dict[str, Callable[..., Any]] = {
     "reopen": lambda actor, onboarding: services.reopen(actor=actor, onboarding_id=onboarding.pk),
     "leave": lambda actor, onboarding: services.leave(actor=actor, onboarding_id=onboarding.pk),
 }
-DONE = {
-    "complete": _("Steget er fullført."),
-    "approve": _("Oppstartsdatoen er godkjent."),
-    "reopen": _("Mottaket er åpnet igjen."),
-    "leave": _("Kommunen har avsluttet digital søknad."),
-    "tick": _("Punktet er krysset av."),
+DONE = {  # lazy: translated in the language of the request that shows it
+    "complete": gettext_lazy("Steget er fullført."),
+    "approve": gettext_lazy("Oppstartsdatoen er godkjent."),
+    "reopen": gettext_lazy("Mottaket er åpnet igjen."),
+    "leave": gettext_lazy("Kommunen har avsluttet digital søknad."),
+    "tick": gettext_lazy("Punktet er krysset av."),
 }
 
 

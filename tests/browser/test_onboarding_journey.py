@@ -10,7 +10,11 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 from tests.fixtures.browser import check_accessibility, tab_to
 from tests.fixtures.personas import citizen
-from tests.onboarding.conftest import DRAMMEN, signing_test_ca  # noqa: F401  (the signing test CA, autouse)
+from tests.onboarding.conftest import (  # noqa: F401  (the signing test CA is autouse)
+    DRAMMEN,
+    drammen_keys,
+    signing_test_ca,
+)
 
 from digisos.accounts.models import User
 from digisos.onboarding import services
@@ -38,7 +42,13 @@ def shown(page: Page, message: str) -> None:
     check_accessibility(page)
 
 
-def test_drammen_goes_from_decision_to_live(page, idporten_settings, municipalities_loaded, mailoutbox):
+def test_drammen_goes_from_decision_to_live(
+    page,
+    idporten_settings,
+    municipalities_loaded,
+    mailoutbox,
+    drammen_keys,  # noqa: F811 (the fixture)
+):
     # The kommunedirektør: Altinn says she may sign for Drammen kommune.
     log_in(page, "/auth/login/?next=/pakobling/", "kommunedirektor-drammen")
     expect(page.get_by_role("heading", name="Start påkoblingen for Drammen kommune")).to_be_visible()
@@ -135,9 +145,23 @@ def test_drammen_goes_from_decision_to_live(page, idporten_settings, municipalit
     page.get_by_role("button", name="Fullfør steget og gå videre").click()
     shown(page, "Steget er fullført.")
 
-    # The vendor's tests are ticked by the vendor (they do not yet tick themselves).
+    # The vendor connects the case system on its page (the simulator's keys), then ticks the tests (they do
+    # not yet tick themselves).
+    log_in(page, "/auth/login/?next=/pakobling/3301/", "leverandor-fagsystem")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Drammen: påkobling til digital søknad")
+    check_accessibility(page)
+    page.get_by_role("link", name="Koble til fagsystemet").click()
+    check_accessibility(page)
+    page.get_by_label("Navn på fagsystemet").fill("Simulatoren")
+    page.get_by_label("Sertifikat (PEM) som søknadene krypteres til").fill(drammen_keys["certificate_pem"])
+    page.get_by_label("Offentlig nøkkel (PEM) som fagsystemets innlogging sjekkes mot").fill(
+        drammen_keys["public_key_pem"]
+    )
+    page.get_by_role("button", name="Koble til").click()
+    shown(page, "Fagsystemet er koblet til.")
+    expect(page.locator('[data-item="case_system_connected"]')).to_have_attribute("data-done", "true")
     onboarding.refresh_from_db()
-    for key in ("case_system_connected", "test_collected", "test_status_reported", "test_letter_posted"):
+    for key in ("test_collected", "test_status_reported", "test_letter_posted"):
         services.tick(actor=people[Role.VENDOR], onboarding_id=onboarding.pk, key=key)
     services.tick(actor=people[Role.VENDOR], onboarding_id=onboarding.pk, key="test_ettersendelse_collected")
     services.complete_integration(actor=people[Role.VENDOR], onboarding_id=onboarding.pk)

@@ -42,6 +42,15 @@ def signing_test_ca(settings, tmp_path_factory):
 _CA_DIR: list = []
 
 
+@pytest.fixture(scope="session")
+def drammen_keys(tmp_path_factory) -> dict[str, str]:
+    """The case system's certificate and public key (PEM), as `exchange_connect` takes them."""
+    from digisos.exchange.keys import generate_municipality_keys
+
+    certificate, public_key = generate_municipality_keys(tmp_path_factory.mktemp("drammen-fagsystem"))
+    return {"certificate_pem": certificate.read_text(), "public_key_pem": public_key.read_text()}
+
+
 def _ca_dir(factory):
     if not _CA_DIR:
         _CA_DIR.append(factory.mktemp("signing-test-ca"))
@@ -90,7 +99,7 @@ def tick_all(onboarding: Onboarding, people: dict[str, User]) -> None:
 
 
 @pytest.fixture
-def walk(reference_data, director, staff, operator):
+def walk(reference_data, director, staff, operator, drammen_keys):
     """walk(stage) gives Drammen's onboarding brought to `stage` by the right people, the proper way."""
 
     people = {Role.KOMMUNEDIREKTOR: director, Role.OPERATOR: operator, **staff}
@@ -113,6 +122,13 @@ def walk(reference_data, director, staff, operator):
             if current == Stage.AGREEMENTS:
                 for kind in KINDS:
                     services.sign_agreement(actor=director, onboarding_id=onboarding.pk, kind=kind)
+            if current == Stage.INTEGRATION:
+                services.connect_case_system(
+                    actor=staff[Role.VENDOR],
+                    onboarding_id=onboarding.pk,
+                    name="Testfagsystem",
+                    **drammen_keys,
+                )
             if current == Stage.CONFIGURATION:
                 services.save_configuration(
                     actor=staff[Role.LOCAL_ADMINISTRATOR], onboarding_id=onboarding.pk, **CONFIGURATION

@@ -113,9 +113,28 @@ def test_configuration_is_completed_by_the_local_administrator(walk, director, s
     )
 
 
-def test_integration_is_completed_by_the_vendor(walk, staff):
+def test_integration_is_completed_by_the_vendor(walk, staff, drammen_keys):
     onboarding = walk(Stage.INTEGRATION)
-    for key in ("case_system_connected", "test_collected", "test_status_reported", "test_letter_posted"):
+    with pytest.raises(services.InvalidInput) as unreadable:
+        services.connect_case_system(
+            actor=staff[Role.VENDOR],
+            onboarding_id=onboarding.pk,
+            name="X",
+            certificate_pem="not a certificate",
+            public_key_pem=drammen_keys["public_key_pem"],
+        )
+    assert "Sertifikatet kan ikke leses" in unreadable.value.message
+    with pytest.raises(services.NotAllowed):
+        services.connect_case_system(
+            actor=staff[Role.FAGANSVARLIG], onboarding_id=onboarding.pk, name="X", **drammen_keys
+        )
+    client_id = services.connect_case_system(
+        actor=staff[Role.VENDOR], onboarding_id=onboarding.pk, name="Testfagsystem", **drammen_keys
+    )
+    from digisos.exchange.models import ApiClient
+
+    assert ApiClient.objects.get(client_id=client_id).municipality_id == DRAMMEN
+    for key in ("test_collected", "test_status_reported", "test_letter_posted"):
         services.tick(actor=staff[Role.VENDOR], onboarding_id=onboarding.pk, key=key)
     with pytest.raises(services.ChecklistIncomplete) as incomplete:
         services.complete_integration(actor=staff[Role.VENDOR], onboarding_id=onboarding.pk)

@@ -198,3 +198,27 @@ class ClosureForm(forms.Form):
             "required": _("Skriv hvorfor mottaket stenges, så operatørene og kollegene dine vet det.")
         },
     )
+
+
+class ConnectForm(forms.Form):
+    """The case system's keys, as `manage.py exchange_connect` takes them."""
+
+    name = forms.CharField(
+        label=_("Navn på fagsystemet"),
+        max_length=200,
+        error_messages={"required": _("Skriv navnet på fagsystemet.")},
+    )
+    certificate_pem = forms.CharField(
+        label=_("Sertifikat (PEM) som søknadene krypteres til"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "Fagsystemet har den private nøkkelen. Lim inn hele teksten fra -----BEGIN CERTIFICATE-----."
+        ),
+        error_messages={"required": _("Lim inn sertifikatet.")},
+    )
+    public_key_pem = forms.CharField(
+        label=_("Offentlig nøkkel (PEM) som fagsystemets innlogging sjekkes mot"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Lim inn hele teksten fra -----BEGIN PUBLIC KEY-----."),
+        error_messages={"required": _("Lim inn den offentlige nøkkelen.")},
+    )

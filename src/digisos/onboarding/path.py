@@ -67,7 +67,12 @@ CHECKLISTS: dict[str, tuple[Item, ...]] = {
         Item("vendor_named", _("Leverandøren av fagsystemet er invitert"), Role.LOCAL_ADMINISTRATOR, True),
     ),
     Stage.INTEGRATION: (
-        Item("case_system_connected", _("Fagsystemet er koblet til"), Role.VENDOR),
+        Item(
+            "case_system_connected",
+            _("Fagsystemet er koblet til (eller innboksen er valgt)"),
+            Role.VENDOR,
+            True,
+        ),
         Item("test_collected", _("Fagsystemet har hentet en testsøknad"), Role.VENDOR),
         Item("test_status_reported", _("Fagsystemet har meldt status MOTTATT"), Role.VENDOR),
         Item("test_letter_posted", _("Fagsystemet har sendt et brev"), Role.VENDOR),

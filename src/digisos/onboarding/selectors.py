@@ -101,6 +101,18 @@ def configuration_complete(configuration: ServiceConfiguration | None) -> bool:
     return bool(emails(configuration.fagansvarlig_emails) and emails(configuration.teknisk_ansvarlig_emails))
 
 
+def case_system_connected(onboarding: Onboarding) -> bool:
+    """The exchange knows how the municipality receives: its case system (with an active client) or the inbox."""
+    from digisos.exchange.models import ApiClient, Receiver
+
+    receiver = Receiver.objects.filter(municipality_id=onboarding.municipality_id).first()
+    if receiver is None:
+        return False
+    if receiver.channel == Receiver.Channel.INBOX:
+        return True
+    return ApiClient.objects.filter(municipality_id=onboarding.municipality_id, active=True).exists()
+
+
 def configuration_of(onboarding: Onboarding) -> ServiceConfiguration | None:
     return ServiceConfiguration.objects.filter(municipality_id=onboarding.municipality_id).first()
 
@@ -116,6 +128,8 @@ def automatic_done(onboarding: Onboarding, key: str) -> bool:
     }
     if key in KINDS:
         return onboarding.agreements.filter(kind=key, signed_pdf__isnull=False).exists()
+    if key == "case_system_connected":
+        return case_system_connected(onboarding)
     if key == "configuration_complete":
         return configuration_complete(configuration_of(onboarding))
     return facts[key]

@@ -323,6 +323,77 @@ def _store_signed(
     return agreement
 
 
+def connect_case_system(
+    *, actor: AbstractBaseUser, onboarding_id: int, certificate_pem: str, public_key_pem: str, name: str
+) -> str:
+    """The vendor registers the case system (what `manage.py exchange_connect` does): the certificate the
+    deliveries are encrypted to and the public key its grants are verified with. Returns the client_id."""
+    from digisos.exchange.keys import UnreadableKey, certificate_fingerprint, public_key_fingerprint
+    from digisos.exchange.models import Receiver
+    from digisos.exchange.services.clients import register_client, register_receiver
+
+    try:
+        certificate_fingerprint(certificate_pem)
+    except UnreadableKey:
+        raise InvalidInput(
+            _("Sertifikatet kan ikke leses. Lim inn hele PEM-teksten, med BEGIN- og END-linjene.")
+        ) from None
+    try:
+        public_key_fingerprint(public_key_pem)
+    except UnreadableKey:
+        raise InvalidInput(
+            _("Den offentlige nøkkelen kan ikke leses. Lim inn hele PEM-teksten, med BEGIN- og END-linjene.")
+        ) from None
+    with transaction.atomic():
+        onboarding = _locked(onboarding_id)
+        _require_stage(onboarding, Stage.INTEGRATION)
+        _require(actor, onboarding, [Role.VENDOR])
+        kommunenummer = onboarding.municipality_id
+        register_receiver(
+            kommunenummer=kommunenummer,
+            channel=Receiver.Channel.API,
+            certificate_pem=certificate_pem,
+            actor=actor,
+        )
+        client = register_client(
+            kommunenummer=kommunenummer, name=name, public_key_pem=public_key_pem, actor=actor
+        )
+        record_audit(
+            actor=actor,
+            action="onboarding.case_system_connected",
+            object_type=OBJECT_TYPE,
+            object_id=onboarding.pk,
+            before={"connected": False},
+            after={"connected": True, "channel": "api", "client_id": client.client_id},
+        )
+    return client.client_id
+
+
+def choose_manual_inbox(*, actor: AbstractBaseUser, onboarding_id: int, inbox_email: str) -> None:
+    """A municipality without a case system receives in DigiSos' inbox (the local administrator chooses)."""
+    from digisos.exchange.models import Receiver
+    from digisos.exchange.services.clients import register_receiver
+
+    with transaction.atomic():
+        onboarding = _locked(onboarding_id)
+        _require_stage(onboarding, Stage.INTEGRATION)
+        _require(actor, onboarding, [Role.LOCAL_ADMINISTRATOR, Role.VENDOR])
+        register_receiver(
+            kommunenummer=onboarding.municipality_id,
+            channel=Receiver.Channel.INBOX,
+            inbox_email=inbox_email.strip(),
+            actor=actor,
+        )
+        record_audit(
+            actor=actor,
+            action="onboarding.case_system_connected",
+            object_type=OBJECT_TYPE,
+            object_id=onboarding.pk,
+            before={"connected": False},
+            after={"connected": True, "channel": "inbox"},
+        )
+
+
 def complete_decision(*, actor: AbstractBaseUser, onboarding_id: int) -> Onboarding:
     """Decision → agreements: the kommunedirektør, once the decision is made and the people are named."""
     return _complete(actor, onboarding_id, Stage.DECISION, Stage.AGREEMENTS, "decision_completed")

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<str:kommunenummer>/handling/", views.act, name="act"),
     path("<str:kommunenummer>/oppsett/", views.configure, name="configure"),
     path("<str:kommunenummer>/inviter/", views.invite, name="invite"),
+    path("<str:kommunenummer>/fagsystem/", views.connect, name="connect"),
     path("<str:kommunenummer>/oppstart/", views.book, name="book"),
     path("<str:kommunenummer>/steng/", views.close, name="close"),
     path("<str:kommunenummer>/avtaler/<str:kind>/signer/", views.agreement_sign, name="agreement-sign"),

@@ -22,7 +22,7 @@ from digisos.municipalities.selectors import digital_status
 
 from . import selectors, services
 from .agreements import KINDS
-from .forms import ClosureForm, ConfigurationForm, GoLiveForm, InvitationForm, StartForm
+from .forms import ClosureForm, ConfigurationForm, ConnectForm, GoLiveForm, InvitationForm, StartForm
 from .models import Onboarding, Role, Stage
 from .path import CONFIGURATION_FIELDS, INVITERS
 
@@ -148,6 +148,7 @@ def detail(request: HttpRequest, kommunenummer: str) -> HttpResponse:
         "status": digital_status(kommunenummer),
         "agreements": selectors.agreements(onboarding),
         "may_sign": onboarding.stage == Stage.AGREEMENTS and Role.KOMMUNEDIREKTOR in roles,
+        "may_connect": onboarding.stage == Stage.INTEGRATION and Role.VENDOR in roles,
     }
     return render(request, "onboarding/detail.html", context)
 
@@ -242,6 +243,21 @@ def configure(request: HttpRequest, kommunenummer: str) -> HttpResponse:
         button=_("Lagre oppsettet"),
         done=_("Oppsettet er lagret. Innbyggerne ser endringene med en gang."),
         initial=initial,
+    )
+
+
+@logged_in
+def connect(request: HttpRequest, kommunenummer: str) -> HttpResponse:
+    return _form_page(
+        request,
+        kommunenummer,
+        ConnectForm,
+        lambda onboarding, data: services.connect_case_system(
+            actor=request.user, onboarding_id=onboarding.pk, **data
+        ),
+        title=_("Koble til fagsystemet"),
+        button=_("Koble til"),
+        done=_("Fagsystemet er koblet til. Det kan nå logge inn og hente søknader."),
     )
 
 

@@ -196,3 +196,20 @@ def test_the_public_summary_counts_inhabitants_who_can_apply(client, walk):
         '<th scope="row" class="navds-table__data-cell">Beslutning</th><td class="navds-table__data-cell">1</td>'
         in page
     )
+
+
+def test_the_local_administrator_chooses_the_inbox_on_a_page(client, walk, staff):
+    walk(Stage.INTEGRATION)
+    client.force_login(staff[Role.LOCAL_ADMINISTRATOR])
+    page = client.get(reverse("onboarding:detail", args=[DRAMMEN])).content.decode()
+    assert "Uten fagsystem: ta imot søknadene i innboksen" in page
+    assert "Koble til fagsystemet" not in page  # the vendor's part
+    wrong = client.post(reverse("onboarding:choose-inbox", args=[DRAMMEN]), {"inbox_email": "nei"})
+    assert wrong.status_code == 400 and "Skriv e-postadressen som navn@kommune.no." in wrong.content.decode()
+    response = client.post(
+        reverse("onboarding:choose-inbox", args=[DRAMMEN]),
+        {"inbox_email": "sosial@drammen.example.no"},
+        follow=True,
+    )
+    assert "Søknadene kommer til innboksen i DigiSos." in response.content.decode()
+    assert 'data-item="case_system_connected" data-done="true"' in response.content.decode()

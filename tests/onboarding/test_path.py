@@ -391,3 +391,24 @@ def test_the_national_board_counts_stages_and_inhabitants_who_can_apply(walk):
     drammen = Municipality.objects.get(pk=DRAMMEN).population
     assert board.inhabitants_digital == before.inhabitants_digital + drammen
     assert board.municipalities_digital == before.municipalities_digital + 1
+
+
+def test_a_municipality_without_a_case_system_chooses_the_inbox(walk, staff):
+    from digisos.exchange.models import Receiver
+    from digisos.onboarding import selectors
+
+    onboarding = walk(Stage.INTEGRATION)
+    assert not selectors.automatic_done(onboarding, "case_system_connected")
+    with pytest.raises(services.NotAllowed):
+        services.choose_manual_inbox(
+            actor=staff[Role.NAV_OFFICE_LEADER],
+            onboarding_id=onboarding.pk,
+            inbox_email="sosial@drammen.example.no",
+        )
+    services.choose_manual_inbox(
+        actor=staff[Role.LOCAL_ADMINISTRATOR],
+        onboarding_id=onboarding.pk,
+        inbox_email="sosial@drammen.example.no",
+    )
+    assert Receiver.objects.get(pk=DRAMMEN).channel == Receiver.Channel.INBOX
+    assert selectors.automatic_done(onboarding, "case_system_connected")

@@ -222,3 +222,13 @@ class ConnectForm(forms.Form):
         help_text=_("Lim inn hele teksten fra -----BEGIN PUBLIC KEY-----."),
         error_messages={"required": _("Lim inn den offentlige nøkkelen.")},
     )
+
+
+class InboxChoiceForm(forms.Form):
+    inbox_email = forms.EmailField(
+        label=_("E-post som får beskjed om nye søknader i innboksen"),
+        error_messages={
+            "required": _("Skriv e-postadressen som skal få beskjed om nye søknader."),
+            "invalid": _("Skriv e-postadressen som navn@kommune.no."),
+        },
+    )

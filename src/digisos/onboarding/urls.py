@@ -14,6 +14,7 @@ urlpatterns = [
     path("<str:kommunenummer>/oppsett/", views.configure, name="configure"),
     path("<str:kommunenummer>/inviter/", views.invite, name="invite"),
     path("<str:kommunenummer>/fagsystem/", views.connect, name="connect"),
+    path("<str:kommunenummer>/innboks/", views.choose_inbox, name="choose-inbox"),
     path("<str:kommunenummer>/oppstart/", views.book, name="book"),
     path("<str:kommunenummer>/steng/", views.close, name="close"),
     path("<str:kommunenummer>/avtaler/<str:kind>/signer/", views.agreement_sign, name="agreement-sign"),

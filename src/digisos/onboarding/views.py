@@ -22,7 +22,15 @@ from digisos.municipalities.selectors import digital_status
 
 from . import selectors, services
 from .agreements import KINDS
-from .forms import ClosureForm, ConfigurationForm, ConnectForm, GoLiveForm, InvitationForm, StartForm
+from .forms import (
+    ClosureForm,
+    ConfigurationForm,
+    ConnectForm,
+    GoLiveForm,
+    InboxChoiceForm,
+    InvitationForm,
+    StartForm,
+)
 from .models import Onboarding, Role, Stage
 from .path import CONFIGURATION_FIELDS, INVITERS
 
@@ -149,6 +157,8 @@ def detail(request: HttpRequest, kommunenummer: str) -> HttpResponse:
         "agreements": selectors.agreements(onboarding),
         "may_sign": onboarding.stage == Stage.AGREEMENTS and Role.KOMMUNEDIREKTOR in roles,
         "may_connect": onboarding.stage == Stage.INTEGRATION and Role.VENDOR in roles,
+        "may_choose_inbox": onboarding.stage == Stage.INTEGRATION
+        and roles & {Role.VENDOR, Role.LOCAL_ADMINISTRATOR},
     }
     return render(request, "onboarding/detail.html", context)
 
@@ -258,6 +268,21 @@ def connect(request: HttpRequest, kommunenummer: str) -> HttpResponse:
         title=_("Koble til fagsystemet"),
         button=_("Koble til"),
         done=_("Fagsystemet er koblet til. Det kan nå logge inn og hente søknader."),
+    )
+
+
+@logged_in
+def choose_inbox(request: HttpRequest, kommunenummer: str) -> HttpResponse:
+    return _form_page(
+        request,
+        kommunenummer,
+        InboxChoiceForm,
+        lambda onboarding, data: services.choose_manual_inbox(
+            actor=request.user, onboarding_id=onboarding.pk, **data
+        ),
+        title=_("Ta imot søknadene i innboksen"),
+        button=_("Velg innboksen"),
+        done=_("Søknadene kommer til innboksen i DigiSos."),
     )
 
 

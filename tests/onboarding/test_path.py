@@ -412,3 +412,15 @@ def test_a_municipality_without_a_case_system_chooses_the_inbox(walk, staff):
     )
     assert Receiver.objects.get(pk=DRAMMEN).channel == Receiver.Channel.INBOX
     assert selectors.automatic_done(onboarding, "case_system_connected")
+
+
+def test_stages_over_time_come_from_the_audit_log(walk):
+    from django.utils import timezone
+
+    from digisos.onboarding import selectors
+
+    walk(Stage.CONFIGURATION)
+    rows = selectors.stages_over_time(timezone.localdate(), months=3)
+    assert len(rows) == 3
+    assert rows[-1] == (timezone.localdate(), {"configuration": 1})
+    assert rows[0][1] == {}

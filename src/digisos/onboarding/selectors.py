@@ -1,10 +1,12 @@
 """Reads: who holds which role for a municipality, and where its onboarding stands."""
 
+import calendar
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import F
+from django.utils import timezone
 
 from digisos.municipalities.models import ServiceConfiguration
 from digisos.registers.ports import DIGISOS_AGREEMENT_RIGHT, RegisterUnavailable
@@ -262,3 +264,32 @@ def national_board() -> Board:
             Onboarding.objects.select_related("municipality").order_by("stage", "municipality__name")
         ),
     )
+
+
+def stages_over_time(today: date, months: int = 12) -> list[tuple[date, dict[str, int]]]:
+    """Municipalities per stage at the end of each of the last `months` months (the current month so far),
+    rebuilt from the audit log's stage changes (every change writes its new stage in `after`)."""
+    from digisos.core.models import AuditEntry
+
+    history: dict[str, list[tuple[date, str]]] = {}
+    entries = (
+        AuditEntry.objects.filter(object_type="onboarding.Onboarding", after__has_key="stage")
+        .order_by("at", "id")
+        .values_list("object_id", "at", "after")
+    )
+    for object_id, at, after in entries:
+        history.setdefault(object_id, []).append((timezone.localtime(at).date(), after["stage"]))
+    ends = []
+    year, month = today.year, today.month
+    for _ in range(months):
+        ends.append(today if not ends else date(year, month, calendar.monthrange(year, month)[1]))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    result = []
+    for end in reversed(ends):
+        counts: dict[str, int] = {}
+        for changes in history.values():
+            stage = next((s for day, s in reversed(changes) if day <= end), None)
+            if stage:
+                counts[stage] = counts.get(stage, 0) + 1
+        result.append((end, counts))
+    return result

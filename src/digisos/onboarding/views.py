@@ -393,7 +393,11 @@ def agreement_sign(request: HttpRequest, kommunenummer: str, kind: str) -> HttpR
 def summary(request: HttpRequest) -> HttpResponse:
     """The public summary: how many municipalities are at each stage and how many inhabitants can apply."""
     board = selectors.national_board()
-    context = {"board": board, "inhabitants": number_format(board.inhabitants_digital, force_grouping=True)}
+    context = {
+        "board": board,
+        "inhabitants": number_format(board.inhabitants_digital, force_grouping=True),
+        **_over_time(),
+    }
     return render(request, "onboarding/summary.html", context)
 
 
@@ -416,5 +420,15 @@ def board(request: HttpRequest) -> HttpResponse:
         "board": board,
         "inhabitants": number_format(board.inhabitants_digital, force_grouping=True),
         "batches": selectors.planned_batches(timezone.localdate()),
+        **_over_time(),
     }
     return render(request, "onboarding/board.html", context)
+
+
+def _over_time() -> dict[str, Any]:
+    stages = [(stage, label) for stage, label in Stage.choices]
+    rows = selectors.stages_over_time(timezone.localdate())
+    return {
+        "over_time_stages": stages,
+        "over_time": [(end, [counts.get(stage, 0) for stage, _label in stages]) for end, counts in rows],
+    }

@@ -148,7 +148,7 @@ def test_integration_is_completed_by_the_vendor(walk, staff, drammen_keys):
     )
 
 
-def test_go_live_is_booked_three_weeks_ahead_and_approved_by_an_operator(walk, staff, operator):
+def test_go_live_is_booked_three_weeks_ahead_and_approved_by_an_operator(walk, staff, operator, mailoutbox):
     onboarding = walk(Stage.GO_LIVE)
     leader = staff[Role.NAV_OFFICE_LEADER]
     with pytest.raises(services.InvalidInput) as too_soon:
@@ -170,9 +170,13 @@ def test_go_live_is_booked_three_weeks_ahead_and_approved_by_an_operator(walk, s
     with pytest.raises(services.WrongStage):
         services.go_live(onboarding_id=onboarding.pk, today=day - timedelta(days=1))
     assert digital_status(DRAMMEN).outcome == "paper_only"
+    mailoutbox.clear()
     assert services.go_live_due(today=day) == 1
     onboarding.refresh_from_db()
     assert onboarding.stage == Stage.LIVE
+    [live_mail] = [m for m in mailoutbox if "fra i dag" in m.subject]
+    assert live_mail.subject == "Drammen tar imot digitale søknader fra i dag"
+    assert {"sara.holm@drammen.example.no", "ali.rahimi@drammen.example.no"} <= set(live_mail.to)
     # Citizens can apply from that day: "Kan jeg søke digitalt?" says so.
     assert digital_status(DRAMMEN).outcome == "digital_with_innsyn"
     flags = AuditEntry.objects.filter(action="municipality.service_flags.changed", object_id=DRAMMEN).latest(

@@ -531,6 +531,9 @@ def go_live(*, onboarding_id: int, today: date | None = None) -> Onboarding:
             updates_temporarily_disabled=False,
         )
         _move(None, onboarding, Stage.LIVE, "went_live", go_live_date=_iso(onboarding.go_live_date))
+        from .tasks import mail_went_live
+
+        mail_went_live.enqueue(onboarding.pk)
     return onboarding
 
 

@@ -62,6 +62,29 @@ def mail_stage_owner(onboarding_id: int, reminder: bool = False) -> None:
 
 
 @task()
+def mail_went_live(onboarding_id: int) -> None:
+    """On the go-live day: everyone in a role and the configuration's contacts learn that it is live."""
+    onboarding = Onboarding.objects.select_related("municipality").get(pk=onboarding_id)
+    configuration = selectors.configuration_of(onboarding)
+    recipients = {a.email for a in onboarding.assignments.filter(ended_at__isnull=True)}
+    if configuration is not None:
+        recipients |= set(selectors.emails(configuration.fagansvarlig_emails))
+        recipients |= set(selectors.emails(configuration.teknisk_ansvarlig_emails))
+    if not recipients:
+        return
+    with translation.override("nb"):
+        subject = _("%(name)s tar imot digitale søknader fra i dag") % {"name": onboarding.municipality.name}
+        body = _(
+            "Fra i dag kan innbyggerne i %(name)s søke om økonomisk sosialhjelp digitalt og følge saken på nett. "
+            "Fagsystemet henter søknadene. Se påkoblingen:\n%(link)s"
+        ) % {
+            "name": onboarding.municipality.name,
+            "link": settings.PUBLIC_URL + reverse("onboarding:detail", args=[onboarding.municipality_id]),
+        }
+    send_mail(subject, body, None, sorted(recipients))
+
+
+@task()
 def switch_on_due_municipalities() -> int:
     """Periodic: municipalities whose approved go-live day has come start taking digital applications."""
     return services.go_live_due()

@@ -75,8 +75,7 @@ def mail_went_live(onboarding_id: int) -> None:
     with translation.override("nb"):
         subject = _("%(name)s tar imot digitale søknader fra i dag") % {"name": onboarding.municipality.name}
         body = _(
-            "Fra i dag kan innbyggerne i %(name)s søke om økonomisk sosialhjelp digitalt og følge saken på nett. "
-            "Fagsystemet henter søknadene. Se påkoblingen:\n%(link)s"
+            "Fra i dag kan innbyggerne i %(name)s søke om økonomisk sosialhjelp digitalt. Se påkoblingen:\n%(link)s"
         ) % {
             "name": onboarding.municipality.name,
             "link": settings.PUBLIC_URL + reverse("onboarding:detail", args=[onboarding.municipality_id]),

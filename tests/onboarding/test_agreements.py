@@ -114,3 +114,12 @@ def test_an_upload_of_the_right_signed_file_is_stored(walk, director):
     )
     assert agreement.signer_name == "Randi Bakke"
     assert selectors.automatic_done(onboarding, "nks_access")
+
+
+def test_the_quick_start_creates_the_test_authority_in_the_var_directory(settings, tmp_path):
+    from django.core.management import call_command
+
+    settings.ONBOARDING_SIGNING = {**settings.ONBOARDING_SIGNING, "CA_DIR": str(tmp_path / "ca")}
+    call_command("onboarding_signing_setup", verbosity=0)
+    assert (tmp_path / "ca" / "test-ca.crt").exists()
+    assert oct((tmp_path / "ca" / "test-ca.pem").stat().st_mode & 0o777) == "0o600"

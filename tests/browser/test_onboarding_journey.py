@@ -194,3 +194,9 @@ def test_drammen_goes_from_decision_to_live(
     page.goto("/kommuner/3301/")
     expect(page.locator('[data-outcome="digital_with_innsyn"]')).to_contain_text("Du kan søke digitalt")
     check_accessibility(page)
+
+    # The public summary counts Drammen among the live municipalities.
+    page.goto("/pakobling/oversikt/")
+    expect(page.get_by_test_id("inhabitants")).to_contain_text("innbyggere kan søke digitalt i dag")
+    expect(page.get_by_test_id("over-time")).to_be_visible()
+    check_accessibility(page)

@@ -428,3 +428,32 @@ def test_stages_over_time_come_from_the_audit_log(walk):
     assert len(rows) == 3
     assert rows[-1] == (timezone.localdate(), {"configuration": 1})
     assert rows[0][1] == {}
+
+
+def test_an_expired_invitation_is_refused(reference_data, director, staff):
+    from digisos.onboarding.models import Invitation
+
+    onboarding = services.start_onboarding(
+        actor=director, kommunenummer=DRAMMEN, email="randi@drammen.example.no"
+    )
+    invitation, token = services.invite(
+        actor=director, onboarding_id=onboarding.pk, role=Role.FAGANSVARLIG, email="s@example.no", name="Sara"
+    )
+    Invitation.objects.filter(pk=invitation.pk).update(created_at=invitation.created_at - timedelta(days=15))
+    Invitation.objects.filter(pk=invitation.pk).update(expires_at=invitation.created_at - timedelta(days=1))
+    with pytest.raises(services.InvalidInvitation) as expired:
+        services.accept_invitation(actor=staff[Role.FAGANSVARLIG], token=token)
+    assert "utløpt" in expired.value.message
+    assert not onboarding.assignments.filter(role=Role.FAGANSVARLIG).exists()
+
+
+def test_an_employee_cannot_take_an_invitation(reference_data, director, operator):
+    onboarding = services.start_onboarding(
+        actor=director, kommunenummer=DRAMMEN, email="randi@drammen.example.no"
+    )
+    _invitation, token = services.invite(
+        actor=director, onboarding_id=onboarding.pk, role=Role.FAGANSVARLIG, email="s@example.no", name="Sara"
+    )
+    with pytest.raises(services.NotAllowed) as refused:
+        services.accept_invitation(actor=operator, token=token)
+    assert "Logg inn med ID-porten" in refused.value.message

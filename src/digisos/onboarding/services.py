@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
+import structlog
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
@@ -27,6 +28,8 @@ from .agreements import KINDS, render_agreement
 from .models import Agreement, ChecklistTick, Invitation, Onboarding, Role, RoleAssignment, Stage
 from .path import CONFIGURATION_FIELDS, GO_LIVE_NOTICE_DAYS, GO_LIVE_WEEKDAY, INVITERS, item, stage_of
 from .signing import SigningFailed, signer
+
+log = structlog.get_logger(__name__)
 
 INVITATION_DAYS = 14
 OBJECT_TYPE = "onboarding.Onboarding"
@@ -735,7 +738,9 @@ def go_live_due(*, today: date | None = None) -> int:
     for onboarding_id in selectors.go_live_due(today):
         try:
             go_live(onboarding_id=onboarding_id, today=today)
-        except OnboardingError:
-            continue  # not every tick is in place: it waits, and its page says what is missing
+        except OnboardingError as waiting:
+            # Not every tick is in place: it waits, its page says what is missing, and the operators see why.
+            log.warning("onboarding.go_live_waiting", onboarding_id=onboarding_id, reason=waiting.code)
+            continue
         count += 1
     return count

@@ -213,3 +213,20 @@ def test_the_local_administrator_chooses_the_inbox_on_a_page(client, walk, staff
     )
     assert "Søknadene kommer til innboksen i DigiSos." in response.content.decode()
     assert 'data-item="case_system_connected" data-done="true"' in response.content.decode()
+
+
+def test_a_holder_ends_their_own_role_on_the_page(client, walk, staff):
+    onboarding = walk(Stage.DECISION)
+    vendor = staff[Role.VENDOR]
+    client.force_login(vendor)
+    page = client.get(reverse("onboarding:detail", args=[DRAMMEN])).content.decode()
+    assert page.count("Avslutt rollen til") == 1  # only their own
+    assignment = onboarding.assignments.get(user=vendor)
+    response = client.post(
+        reverse("onboarding:act", args=[DRAMMEN]),
+        {"action": "end_role", "assignment": assignment.pk},
+        follow=True,
+    )
+    assert response.status_code == 403  # no role left: the page is closed to them
+    assignment.refresh_from_db()
+    assert assignment.ended_at is not None

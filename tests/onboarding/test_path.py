@@ -457,3 +457,18 @@ def test_an_employee_cannot_take_an_invitation(reference_data, director, operato
     with pytest.raises(services.NotAllowed) as refused:
         services.accept_invitation(actor=operator, token=token)
     assert "Logg inn med ID-porten" in refused.value.message
+
+
+def test_a_role_is_ended_by_its_holder_or_by_who_may_invite_to_it(walk, director, staff, outsider):
+    onboarding = walk(Stage.DECISION)
+    give_role(onboarding, staff[Role.FAGANSVARLIG], Role.FAGANSVARLIG, outsider)  # delegated to a colleague
+    mine = onboarding.assignments.get(role=Role.FAGANSVARLIG, user=staff[Role.FAGANSVARLIG])
+    theirs = onboarding.assignments.get(role=Role.FAGANSVARLIG, user=outsider)
+    with pytest.raises(services.NotAllowed):
+        services.end_role(actor=staff[Role.VENDOR], assignment_id=theirs.pk)
+    services.end_role(actor=staff[Role.FAGANSVARLIG], assignment_id=mine.pk)  # hands the role over
+    services.end_role(actor=director, assignment_id=theirs.pk)
+    assert not onboarding.assignments.filter(role=Role.FAGANSVARLIG, ended_at=None).exists()
+    with pytest.raises(services.InvalidInput):
+        services.end_role(actor=director, assignment_id=theirs.pk)
+    assert _audit("role_ended")[-1].before["role"] == "fagansvarlig"

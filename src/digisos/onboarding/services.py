@@ -723,6 +723,31 @@ def accept_invitation(*, actor: AbstractBaseUser, token: str) -> RoleAssignment:
     return assignment
 
 
+def end_role(*, actor: AbstractBaseUser, assignment_id: int) -> RoleAssignment:
+    """Ends a person's role: the person themselves (after delegating it to a colleague, say), or whoever may
+    invite to that role (the kommunedirektør for every role)."""
+    with transaction.atomic():
+        assignment = (
+            RoleAssignment.objects.select_for_update().filter(pk=assignment_id, ended_at__isnull=True).first()
+        )
+        if assignment is None:
+            raise InvalidInput(_("Denne rollen er allerede avsluttet."))
+        onboarding = _locked(assignment.onboarding_id)
+        if assignment.user_id != actor.pk:
+            _require(actor, onboarding, INVITERS.get(assignment.role, (Role.KOMMUNEDIREKTOR,)))
+        assignment.ended_at = timezone.now()
+        assignment.save(update_fields=["ended_at"])
+        record_audit(
+            actor=actor,
+            action="onboarding.role_ended",
+            object_type=OBJECT_TYPE,
+            object_id=onboarding.pk,
+            before={"role": assignment.role, "holder": assignment.user.get_username()},
+            after={"role": assignment.role, "holder": None},
+        )
+    return assignment
+
+
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 

@@ -139,7 +139,11 @@ def detail(request: HttpRequest, kommunenummer: str) -> HttpResponse:
         "owner": Role(owner).label if owner else "",
         "owner_holders": holders.get(owner, []) if owner else [],
         "may_complete": owner in roles and onboarding.stage in services.COMPLETERS,
-        "people": [(Role(role).label, holders[role]) for role in Role.values if holders[role]],
+        "people": [
+            (Role(role).label, [(a, _may_end(request, a, role, roles)) for a in holders[role]])
+            for role in Role.values
+            if holders[role]
+        ],
         "may_invite": any(role in roles or set(INVITERS[role]) & roles for role in INVITERS),
         "may_configure": Role.LOCAL_ADMINISTRATOR in roles and onboarding.stage != Stage.LEFT,
         "may_book": onboarding.stage == Stage.GO_LIVE
@@ -163,6 +167,13 @@ def detail(request: HttpRequest, kommunenummer: str) -> HttpResponse:
     return render(request, "onboarding/detail.html", context)
 
 
+def _may_end(request: HttpRequest, assignment: Any, role: str, roles: set[str]) -> bool:
+    # The kommunedirektør's row is a contact address; the right itself is Altinn's and ends there.
+    if role == Role.KOMMUNEDIREKTOR:
+        return False
+    return assignment.user_id == request.user.pk or bool(set(INVITERS.get(role, ())) & roles)
+
+
 def _position(onboarding: Onboarding) -> int:
     return PATH.index(onboarding.stage) if onboarding.stage in PATH else len(PATH)
 
@@ -181,6 +192,7 @@ DONE = {  # lazy: translated in the language of the request that shows it
     "reopen": gettext_lazy("Mottaket er åpnet igjen."),
     "leave": gettext_lazy("Kommunen har avsluttet digital søknad."),
     "tick": gettext_lazy("Punktet er krysset av."),
+    "end_role": gettext_lazy("Rollen er avsluttet."),
 }
 
 
@@ -192,6 +204,11 @@ def act(request: HttpRequest, kommunenummer: str) -> HttpResponse:
     try:
         if action == "tick":
             services.tick(actor=request.user, onboarding_id=onboarding.pk, key=request.POST.get("key", ""))
+        elif action == "end_role":
+            assignment_id = request.POST.get("assignment", "")
+            if not assignment_id.isdigit() or not onboarding.assignments.filter(pk=assignment_id).exists():
+                raise Http404
+            services.end_role(actor=request.user, assignment_id=int(assignment_id))
         elif action == "complete" and onboarding.stage not in services.COMPLETERS:
             raise services.WrongStage(_("Dette steget fullføres ikke her."))
         elif action in ACTIONS:

@@ -472,3 +472,23 @@ def test_a_role_is_ended_by_its_holder_or_by_who_may_invite_to_it(walk, director
     with pytest.raises(services.InvalidInput):
         services.end_role(actor=director, assignment_id=theirs.pk)
     assert _audit("role_ended")[-1].before["role"] == "fagansvarlig"
+
+
+def test_the_integration_tests_tick_themselves_as_the_exchange_sees_them(walk, document_settings):
+    from digisos.exchange.models import Delivery
+    from digisos.municipalities.models import ServiceConfiguration
+    from digisos.onboarding import selectors
+    from tests.factories import CaseFactory
+
+    onboarding = walk(Stage.INTEGRATION)
+    assert selectors.integration_seen(onboarding) == set()
+    # A test application to Drammen (taken for the test: test mode is not built yet), received and decided.
+    ServiceConfiguration.objects.filter(pk=DRAMMEN).update(can_receive_applications=True)
+    case = CaseFactory(persona="ikke-nordisk-drammen", state="decided")
+    assert case.municipality_id == DRAMMEN
+    assert selectors.integration_seen(onboarding) == {"test_status_reported", "test_letter_posted"}
+    Delivery.objects.filter(case=case, kind=Delivery.Kind.SOKNAD).update(status=Delivery.Status.COLLECTED)
+    assert "test_collected" in selectors.integration_seen(onboarding)
+    done = {line.item.key for line in selectors.checklist(onboarding) if line.done}
+    assert {"test_collected", "test_status_reported", "test_letter_posted"} <= done
+    assert "test_ettersendelse_collected" not in done

@@ -18,6 +18,7 @@ $PY manage.py load_municipalities
 $PY manage.py load_demo_service_flags
 $PY manage.py load_demo_nks_agreements
 $PY manage.py exchange_demo_setup
+$PY manage.py onboarding_signing_setup
 
 # Every long-running piece runs under `supervise` (scripts/supervise.sh): one that exits is logged and started
 # again, the others go on. Ctrl-C stops them all.

@@ -24,6 +24,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("auth/", include("digisos.accounts.urls")),
     path("kommuner/", include("digisos.municipalities.urls")),
+    path("pakobling/", include("digisos.onboarding.urls")),
     path("dokumenter/", include("digisos.documents.urls")),
     path("", include("digisos.application.urls")),
 ]

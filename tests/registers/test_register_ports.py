@@ -98,3 +98,13 @@ def test_reserved_in_krr_means_no_phone_number(settings, tmp_path):
     path.write_text(json.dumps({"about": "", "personas": personas}), encoding="utf-8")
     settings.DEMO_POPULATION_FILE = path
     assert fetch_prefill(KARI, today=date.today())["mobile"] is None
+
+
+def test_altinn_gives_the_kommunedirektor_the_agreement_right_on_the_municipality():
+    from digisos.registers.ports import DIGISOS_AGREEMENT_RIGHT
+    from digisos.registers.registry import altinn
+
+    [right] = altinn().get_authorisations(pid("kommunedirektor-drammen"))
+    assert (right.orgnr, right.organisation_form, right.kommunenummer) == ("910000012", "KOMM", "3301")
+    assert right.right == DIGISOS_AGREEMENT_RIGHT
+    assert altinn().get_authorisations(pid("kari-leier-oslo")) == []

@@ -216,6 +216,19 @@ _FLOWS: tuple[DataFlow, ...] = (
         retention=_("Lagres ikke; bare svaret på tilgangskontrollen føres i tilgangsloggen."),
         source=_("Skjermingsregisteret (NAV)"),
     ),
+    DataFlow(
+        key="register.altinn",
+        kind=FlowKind.REGISTER,
+        title=_("Altinn: hvem som kan handle for kommunen"),
+        purpose=_("Finne ut om den som er logget inn har rett til å signere avtalene for kommunen."),
+        legal_basis=_("Personvernforordningen artikkel 6 nr. 1 bokstav e; samarbeidsavtalen med kommunen"),
+        controller=_("Arbeids- og velferdsdirektoratet (behandlingsansvarlig for påkoblingen)"),
+        processor=_("Digitaliseringsdirektoratet (Altinn, databehandler)"),
+        data_categories=(_("fødselsnummer"), _("roller og rettigheter i organisasjoner")),
+        triggered_by=_("Ansatte i kommunen, når de gjør et steg i påkoblingen"),
+        retention=_("Lagres ikke; handlingen og hvem som gjorde den føres i påkoblingens logg."),
+        source=_("Altinn autorisasjon (Digitaliseringsdirektoratet)"),
+    ),
     # Deliveries: the application and later documents handed to the municipality.
     DataFlow(
         key="delivery.soknad",

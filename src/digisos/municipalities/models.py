@@ -142,6 +142,25 @@ class ServiceConfiguration(models.Model):
     paper_contact_phone = models.CharField(_("telefon"), max_length=30, blank=True)
     paper_contact_email = models.EmailField(_("e-post"), blank=True)
     contact_note = models.TextField(_("merknad til innbyggerne"), blank=True)
+    # The rest of KS's Digisos configuration (digisos-konfigurasjon-api-v1: brukerFiksIO, fiksIOKontoId,
+    # organisasjonsnummerSvarUt, kontaktpersoner, nksTilgang, behandlingsansvarlig), set during onboarding.
+    channel = models.CharField(
+        _("kanal"),
+        max_length=10,
+        blank=True,
+        choices=[("fiks_io", "Fiks IO"), ("svarut", "SvarUt"), ("inbox", _("Innboksen i DigiSos"))],
+    )
+    fiks_io_account_id = models.CharField(_("Fiks IO-konto"), max_length=36, blank=True)
+    svarut_organisation_number = models.CharField(
+        _("organisasjonsnummer for SvarUt"), max_length=9, blank=True
+    )
+    # One address a line; KS asks for at least one of each.
+    fagansvarlig_emails = models.TextField(_("e-post til fagansvarlig"), blank=True)
+    teknisk_ansvarlig_emails = models.TextField(_("e-post til teknisk ansvarlig"), blank=True)
+    nks_access = models.BooleanField(_("NKS kan se søknadene"), default=False)
+    behandlingsansvarlig = models.CharField(
+        _("behandlingsansvarlig (vertskommune)"), max_length=100, blank=True
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ServiceConfigurationQuerySet.as_manager()
@@ -155,6 +174,13 @@ class ServiceConfiguration(models.Model):
         "paper_contact_phone",
         "paper_contact_email",
         "contact_note",
+        "channel",
+        "fiks_io_account_id",
+        "svarut_organisation_number",
+        "fagansvarlig_emails",
+        "teknisk_ansvarlig_emails",
+        "nks_access",
+        "behandlingsansvarlig",
     )
 
     class Meta:

@@ -200,3 +200,27 @@ class Skjerming(Protocol):
 
     def is_skjermet(self, pid: str) -> bool:
         """True if the person is skjermet. Raises RegisterUnavailable."""
+# Altinn's right to sign NAV's DigiSos agreements for an organisation (navikt/sosialhjelp-avtaler-api,
+# AltinnService.kt): held by the kommunedirektør or whoever they delegate it to in Altinn.
+DIGISOS_AGREEMENT_RIGHT = "nav_sosialtjenester_digisos-avtale"
+
+
+@dataclass(frozen=True)
+class Authorisation:
+    """One right a person holds on an organisation in Altinn (the authorisation register)."""
+
+    orgnr: str
+    organisation_name: str
+    # Enhetsregisteret's organisation form; a municipality is "KOMM".
+    organisation_form: str
+    right: str
+    # For a municipality (KOMM): its kommunenummer, as Enhetsregisteret has it; None for other forms.
+    kommunenummer: str | None = None
+
+
+class AuthorisationRegister(Protocol):
+    flow: ClassVar[str] = "register.altinn"
+
+    def get_authorisations(self, pid: str) -> list[Authorisation]:
+        """The rights the person holds, on every organisation. Raises RegisterUnavailable."""
+        ...

@@ -11,6 +11,7 @@ from django.utils.module_loading import import_string
 from .ports import (
     Aaregister,
     AddressProtectionRegister,
+    AuthorisationRegister,
     Folkeregister,
     Husbanken,
     Kontoregister,
@@ -60,6 +61,8 @@ def address_protection() -> AddressProtectionRegister:
 
 def skjerming() -> Skjerming:
     return adapter("skjerming")
+def altinn() -> AuthorisationRegister:
+    return adapter("altinn")
 
 
 @receiver(setting_changed)

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "digisos.inbox",
     "digisos.innsyn",
     "digisos.followup",
+    "digisos.onboarding",
 ]
 
 MIDDLEWARE = [
@@ -247,7 +248,23 @@ PERIODIC_TASKS = {
         "task": "digisos.followup.tasks.delete_expired_access_decisions",
         "every_minutes": 24 * 60,
     },
+    # Municipalities whose approved go-live day has come start taking digital applications.
+    "onboarding.go_live": {
+        "task": "digisos.onboarding.tasks.switch_on_due_municipalities",
+        "every_minutes": 15,
+    },
+    "onboarding.reminders": {"task": "digisos.onboarding.tasks.remind_waiting_steps", "every_minutes": 60},
 }
+# Onboarding agreements are signed (PAdES) through this adapter. The local one uses a test certificate
+# authority it creates in CA_DIR on first use: quick start and tests only, never real signatures.
+ONBOARDING_SIGNING = {
+    "ADAPTER": env_str(
+        "DIGISOS_ONBOARDING_SIGNING_ADAPTER", "digisos.onboarding.adapters.local_signing.LocalTestCaSigner"
+    ),
+    "CA_DIR": env_str("DIGISOS_ONBOARDING_SIGNING_CA_DIR", str(VAR_DIR / "keys" / "signing-test-ca")),
+}
+# Days a step of a municipality's onboarding may wait before its owner gets one reminder by e-mail.
+ONBOARDING_REMINDER_DAYS = env_int("DIGISOS_ONBOARDING_REMINDER_DAYS", 7)
 
 # SMS to applicants goes through this gateway (a port: digisos.innsyn.adapters.sms.SmsGateway). The logging
 # adapter sends nothing; production sets its gateway's adapter.
@@ -336,6 +353,7 @@ REGISTER_ADAPTERS = {
         "husbanken": "LocalHusbanken",
         "address_protection": "LocalAddressProtection",
         "skjerming": "LocalSkjerming",
+        "altinn": "LocalAltinn",
     }.items()
 }
 

@@ -12,6 +12,7 @@ from django.conf import settings
 from ..ports import (
     Address,
     AddressProtection,
+    Authorisation,
     ContactInfo,
     Employment,
     HousingAllowance,
@@ -250,3 +251,24 @@ class LocalSkjerming:
         record = (persona or {}).get("skjerming", {})
         _failing(record, "Skjerming")
         return bool(record.get("skjermet", False))
+class LocalAltinn:
+    """Altinn rights from the personas' `altinn` records (the municipal staff in the demo population)."""
+
+    flow = "register.altinn"
+
+    def get_authorisations(self, pid: str) -> list[Authorisation]:
+        persona = _persona(pid)
+        if persona is None:
+            return []
+        record = persona.get("altinn", {})
+        _failing(record, "Altinn")
+        return [
+            Authorisation(
+                orgnr=item["orgnr"],
+                organisation_name=item["organisation_name"],
+                organisation_form=item["organisation_form"],
+                right=item["right"],
+                kommunenummer=item.get("kommunenummer"),
+            )
+            for item in record.get("rights", [])
+        ]

@@ -1,0 +1,167 @@
+"""Local signing with a test certificate authority, for the quick start and the tests; never for real.
+
+On first use it creates the authority (an EC P-256 key and a self-signed certificate) in
+settings.ONBOARDING_SIGNING["CA_DIR"] (under the var directory, never committed). Each signature gets a
+certificate of its own, issued by that authority to the signer's name, as an e-signing service would issue
+one after the person logged in. Verification trusts only that authority.
+"""
+
+import datetime
+import io
+import os
+from pathlib import Path
+
+from asn1crypto import keys as asn1_keys
+from asn1crypto import x509 as asn1_x509
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from django.conf import settings
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign import fields, signers
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation.status import SignatureCoverageLevel
+from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+from ..signing import SigningFailed, Verification
+
+CA_NAME = "DigiSos lokal test-CA (ikke for ekte signaturer)"
+
+
+def _ca_paths() -> tuple[Path, Path]:
+    directory = Path(settings.ONBOARDING_SIGNING["CA_DIR"])
+    return directory / "test-ca.crt", directory / "test-ca.pem"
+
+
+def ensure_test_ca() -> tuple[x509.Certificate, ec.EllipticCurvePrivateKey]:
+    """The test authority, created on first use."""
+    certificate_path, key_path = _ca_paths()
+    if not certificate_path.exists():
+        key = ec.generate_private_key(ec.SECP256R1())
+        name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, CA_NAME)])
+        now = datetime.datetime.now(datetime.UTC)
+        certificate = (
+            x509.CertificateBuilder()
+            .subject_name(name)
+            .issuer_name(name)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(days=1))
+            .not_valid_after(now + datetime.timedelta(days=3650))
+            .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+            .add_extension(
+                x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True
+            )
+            .sign(key, hashes.SHA256())
+        )
+        key_path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(key_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(
+                key.private_bytes(
+                    serialization.Encoding.PEM,
+                    serialization.PrivateFormat.PKCS8,
+                    serialization.NoEncryption(),
+                )
+            )
+        certificate_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    certificate = x509.load_pem_x509_certificate(certificate_path.read_bytes())
+    key = serialization.load_pem_private_key(key_path.read_bytes(), password=None)
+    assert isinstance(key, ec.EllipticCurvePrivateKey)
+    return certificate, key
+
+
+def _asn1(certificate: x509.Certificate) -> asn1_x509.Certificate:
+    return asn1_x509.Certificate.load(certificate.public_bytes(serialization.Encoding.DER))
+
+
+def _issue(
+    signer_name: str, organisation: str
+) -> tuple[x509.Certificate, ec.EllipticCurvePrivateKey, x509.Certificate]:
+    ca_certificate, ca_key = ensure_test_ca()
+    key = ec.generate_private_key(ec.SECP256R1())
+    now = datetime.datetime.now(datetime.UTC)
+    subject = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COMMON_NAME, signer_name[:64] or "?"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation[:64] or "?"),
+        ]
+    )
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(ca_certificate.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=3650))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(True, True, False, False, False, False, False, False, False), critical=True
+        )
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION]), critical=False)
+        .sign(ca_key, hashes.SHA256())
+    )
+    return certificate, key, ca_certificate
+
+
+class LocalTestCaSigner:
+    def sign(self, pdf: bytes, *, signer_name: str, organisation: str, reason: str) -> bytes:
+        try:
+            certificate, key, ca_certificate = _issue(signer_name, organisation)
+            signing_key = asn1_keys.PrivateKeyInfo.load(
+                key.private_bytes(
+                    serialization.Encoding.DER,
+                    serialization.PrivateFormat.PKCS8,
+                    serialization.NoEncryption(),
+                )
+            )
+            signer = signers.SimpleSigner(
+                signing_cert=_asn1(certificate),
+                signing_key=signing_key,
+                cert_registry=SimpleCertificateStore.from_certs([_asn1(ca_certificate)]),
+            )
+            writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+            metadata = signers.PdfSignatureMetadata(
+                field_name="Signatur",
+                subfilter=fields.SigSeedSubFilter.PADES,
+                reason=reason,
+                name=signer_name,
+            )
+            return signers.sign_pdf(writer, metadata, signer=signer).getvalue()
+        except Exception as error:  # pyHanko raises many kinds; the caller needs one
+            raise SigningFailed(str(error)) from error
+
+    def verify(self, pdf: bytes) -> Verification:
+        try:
+            reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+            signatures = reader.embedded_signatures
+        except Exception as error:
+            return Verification(valid=False, problem=f"not a readable PDF: {error}")
+        if len(signatures) != 1:
+            return Verification(valid=False, problem=f"{len(signatures)} signatures, expected one")
+        ca_certificate, _key = ensure_test_ca()
+        context = ValidationContext(trust_roots=[_asn1(ca_certificate)], allow_fetching=False)
+        try:
+            status = validate_pdf_signature(signatures[0], context)
+        except Exception as error:
+            return Verification(valid=False, problem=f"validation failed: {error}")
+        signer_name = status.signing_cert.subject.native.get("common_name", "") if status.signing_cert else ""
+        problems = []
+        if not status.intact:
+            problems.append("the document was changed after signing")
+        if not status.valid:
+            problems.append("the signature does not match")
+        if not status.trusted:
+            problems.append("the certificate is not from a trusted authority")
+        if status.coverage != SignatureCoverageLevel.ENTIRE_FILE:
+            problems.append("the signature does not cover the whole file")
+        return Verification(
+            valid=not problems,
+            signer_name=signer_name,
+            signed_at=status.signer_reported_dt,
+            problem="; ".join(problems),
+        )

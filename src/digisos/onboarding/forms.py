@@ -1,0 +1,234 @@
+"""Forms of the onboarding pages. Each error says in plain Norwegian what to do."""
+
+import uuid
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from digisos.core.identifiers import InvalidOrganisationNumber, validate_organisation_number
+
+from .models import Role
+from .path import INVITABLE_ROLES, batch_days
+from .selectors import emails
+
+
+def _email_lines(value: str, label: str) -> str:
+    addresses = emails(value)
+    if not addresses:
+        raise ValidationError(_("Skriv minst én e-postadresse til %(who)s.") % {"who": label})
+    for address in addresses:
+        try:
+            validate_email(address)
+        except ValidationError:
+            raise ValidationError(
+                _("«%(address)s» er ikke en gyldig e-postadresse. Skriv den som navn@kommune.no.")
+                % {"address": address}
+            ) from None
+    return "\n".join(addresses)
+
+
+class ConfigurationForm(forms.Form):
+    """KS's Digisos configuration (digisos-konfigurasjon-api-v1), as the local administrator fills it in."""
+
+    channel = forms.ChoiceField(
+        label=_("Hvordan skal søknadene komme fram?"),
+        choices=[
+            ("fiks_io", _("Fiks IO (anbefalt): fagsystemet henter søknadene")),
+            ("svarut", _("SvarUt")),
+            ("inbox", _("Innboksen i DigiSos, uten fagsystem")),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Velg hvordan søknadene skal komme fram.")},
+    )
+    fiks_io_account_id = forms.CharField(
+        label=_("Fiks IO-konto (bare for Fiks IO)"),
+        required=False,
+        max_length=36,
+        help_text=_("Kontoens ID fra Fiks-plattformen, for eksempel 3fa85f64-5717-4562-b3fc-2c963f66afa6."),
+    )
+    svarut_organisation_number = forms.CharField(
+        label=_("Organisasjonsnummer for SvarUt (bare for SvarUt)"), required=False, max_length=11
+    )
+    fagansvarlig_emails = forms.CharField(
+        label=_("E-post til fagansvarlig"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Én adresse per linje."),
+        required=False,
+    )
+    teknisk_ansvarlig_emails = forms.CharField(
+        label=_("E-post til teknisk ansvarlig"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Én adresse per linje."),
+        required=False,
+    )
+    can_update_status = forms.BooleanField(
+        label=_("Fagsystemet sender status, så søkerne kan følge saken på nett"), required=False
+    )
+    updates_temporarily_disabled = forms.BooleanField(
+        label=_("Stans statusoppdateringer midlertidig"), required=False
+    )
+    nks_access = forms.BooleanField(
+        label=_("NAV Kontaktsenter (NKS) kan se søknadene når søkeren ringer"), required=False
+    )
+    behandlingsansvarlig = forms.CharField(
+        label=_("Behandlingsansvarlig (bare i vertskommunesamarbeid)"),
+        required=False,
+        max_length=100,
+        help_text=_("Navnet på kommunen som behandler søknadene for dere."),
+    )
+    paper_address = forms.CharField(
+        label=_("Adresse for papirsøknad"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    paper_contact_phone = forms.CharField(label=_("Telefon til NAV-kontoret"), required=False, max_length=30)
+    paper_contact_email = forms.EmailField(
+        label=_("E-post til NAV-kontoret"),
+        required=False,
+        error_messages={"invalid": _("Skriv e-postadressen som navn@kommune.no.")},
+    )
+    contact_note = forms.CharField(
+        label=_("Merknad til innbyggerne"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+    def clean_fagansvarlig_emails(self) -> str:
+        return _email_lines(self.cleaned_data["fagansvarlig_emails"], _("fagansvarlig"))
+
+    def clean_teknisk_ansvarlig_emails(self) -> str:
+        return _email_lines(self.cleaned_data["teknisk_ansvarlig_emails"], _("teknisk ansvarlig"))
+
+    def clean_svarut_organisation_number(self) -> str:
+        value = "".join(self.cleaned_data["svarut_organisation_number"].split())
+        if not value:
+            return ""
+        try:
+            return validate_organisation_number(value)
+        except InvalidOrganisationNumber:
+            raise ValidationError(_("Organisasjonsnummeret er ikke gyldig. Det skal ha 9 siffer.")) from None
+
+    def clean_fiks_io_account_id(self) -> str:
+        value = self.cleaned_data["fiks_io_account_id"].strip()
+        if not value:
+            return ""
+        try:
+            return str(uuid.UUID(value))
+        except ValueError:
+            raise ValidationError(
+                _(
+                    "Kontoen skal se ut som 3fa85f64-5717-4562-b3fc-2c963f66afa6. Kopier den fra Fiks-plattformen."
+                )
+            ) from None
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        channel = data.get("channel")
+        if (
+            channel == "fiks_io"
+            and not data.get("fiks_io_account_id")
+            and "fiks_io_account_id" not in self.errors
+        ):
+            self.add_error("fiks_io_account_id", _("Skriv Fiks IO-kontoen, eller velg en annen kanal."))
+        if (
+            channel == "svarut"
+            and not data.get("svarut_organisation_number")
+            and "svarut_organisation_number" not in self.errors
+        ):
+            self.add_error(
+                "svarut_organisation_number",
+                _("Skriv organisasjonsnummeret for SvarUt, eller velg en annen kanal."),
+            )
+        return data
+
+
+class StartForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Din e-postadresse på jobb"),
+        error_messages={
+            "required": _("Skriv e-postadressen din, så du får beskjed når noe venter på deg."),
+            "invalid": _("Skriv e-postadressen som navn@kommune.no."),
+        },
+    )
+
+
+class InvitationForm(forms.Form):
+    role = forms.ChoiceField(
+        label=_("Rolle"),
+        choices=[(role, Role(role).label) for role in INVITABLE_ROLES],
+        error_messages={"required": _("Velg hvilken rolle du inviterer til.")},
+    )
+    name = forms.CharField(
+        label=_("Navn"), max_length=150, error_messages={"required": _("Skriv navnet på den du inviterer.")}
+    )
+    email = forms.EmailField(
+        label=_("E-postadresse"),
+        error_messages={
+            "required": _("Skriv e-postadressen til den du inviterer."),
+            "invalid": _("Skriv e-postadressen som navn@kommune.no."),
+        },
+    )
+
+
+class GoLiveForm(forms.Form):
+    go_live_date = forms.DateField(
+        label=_("Ønsket dato for oppstart"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={
+            "required": _("Velg en dato for oppstart."),
+            "invalid": _("Skriv datoen som dd.mm.åååå, for eksempel 15.03.2027."),
+        },
+        input_formats=["%Y-%m-%d", "%d.%m.%Y"],
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        days = ", ".join(day.strftime("%d.%m.%Y") for day in batch_days(timezone.localdate(), 4))
+        self.fields["go_live_date"].help_text = _(
+            "Kommuner kobles på i ukentlige puljer på tirsdager, minst tre uker fram i tid. De neste: %(days)s."
+        ) % {"days": days}
+
+
+class ClosureForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Hvorfor stenges mottaket?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={
+            "required": _("Skriv hvorfor mottaket stenges, så operatørene og kollegene dine vet det.")
+        },
+    )
+
+
+class ConnectForm(forms.Form):
+    """The case system's keys, as `manage.py exchange_connect` takes them."""
+
+    name = forms.CharField(
+        label=_("Navn på fagsystemet"),
+        max_length=200,
+        error_messages={"required": _("Skriv navnet på fagsystemet.")},
+    )
+    certificate_pem = forms.CharField(
+        label=_("Sertifikat (PEM) som søknadene krypteres til"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "Fagsystemet har den private nøkkelen. Lim inn hele teksten fra -----BEGIN CERTIFICATE-----."
+        ),
+        error_messages={"required": _("Lim inn sertifikatet.")},
+    )
+    public_key_pem = forms.CharField(
+        label=_("Offentlig nøkkel (PEM) som fagsystemets innlogging sjekkes mot"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Lim inn hele teksten fra -----BEGIN PUBLIC KEY-----."),
+        error_messages={"required": _("Lim inn den offentlige nøkkelen.")},
+    )
+
+
+class InboxChoiceForm(forms.Form):
+    inbox_email = forms.EmailField(
+        label=_("E-post som får beskjed om nye søknader i innboksen"),
+        error_messages={
+            "required": _("Skriv e-postadressen som skal få beskjed om nye søknader."),
+            "invalid": _("Skriv e-postadressen som navn@kommune.no."),
+        },
+    )

@@ -17,6 +17,7 @@ $PY manage.py migrate --noinput -v0
 $PY manage.py load_municipalities
 $PY manage.py load_demo_service_flags
 $PY manage.py exchange_demo_setup
+$PY manage.py load_demo_child_welfare_offices
 
 # Every long-running piece runs under `supervise` (scripts/supervise.sh): one that exits is logged and started
 # again, the others go on. Ctrl-C stops them all.

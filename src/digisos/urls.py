@@ -20,6 +20,7 @@ urlpatterns = [
     path("api/exchange/v1/", exchange_api.urls),
     path("innboks/", include("digisos.inbox.urls")),
     path("innsyn/", include("digisos.innsyn.urls")),
+    path("bekymringsmelding/", include("digisos.concerns.urls")),
     path("admin/", admin.site.urls),
     path("auth/", include("digisos.accounts.urls")),
     path("kommuner/", include("digisos.municipalities.urls")),

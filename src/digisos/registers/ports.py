@@ -166,3 +166,27 @@ class Skatteetaten(Protocol):
 
 class Husbanken(Protocol):
     def get_housing_allowance(self, pid: str, *, on: date) -> HousingAllowance: ...
+
+
+@dataclass(frozen=True)
+class PostalAddress:
+    """An address as Enhetsregisteret gives it: up to three lines, then postnummer and poststed."""
+
+    lines: tuple[str, ...]
+    postnummer: str
+    poststed: str
+
+
+@dataclass(frozen=True)
+class Organisation:
+    """Enhetsregisteret (Brønnøysundregistrene): one enhet or underenhet."""
+
+    orgnr: str
+    name: str
+    business_address: PostalAddress | None
+    deleted: bool = False
+
+
+class Enhetsregisteret(Protocol):
+    def get_organisation(self, orgnr: str) -> Organisation | None:
+        """The organisation, or None if the register has no such number. Raises RegisterUnavailable."""

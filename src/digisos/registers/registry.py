@@ -8,7 +8,16 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.utils.module_loading import import_string
 
-from .ports import Aaregister, Folkeregister, Husbanken, Kontoregister, Krr, NavUtbetalinger, Skatteetaten
+from .ports import (
+    Aaregister,
+    Enhetsregisteret,
+    Folkeregister,
+    Husbanken,
+    Kontoregister,
+    Krr,
+    NavUtbetalinger,
+    Skatteetaten,
+)
 
 
 @cache
@@ -44,7 +53,11 @@ def husbanken() -> Husbanken:
     return adapter("husbanken")
 
 
+def enhetsregisteret() -> Enhetsregisteret:
+    return adapter("enhetsregisteret")
+
+
 @receiver(setting_changed)
 def _forget_adapters(*, setting: str, **kwargs: Any) -> None:
-    if setting in ("REGISTER_ADAPTERS", "DEMO_POPULATION_FILE"):
+    if setting in ("REGISTER_ADAPTERS", "DEMO_POPULATION_FILE", "DEMO_ENHETSREGISTER_FILE"):
         adapter.cache_clear()

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "digisos.exchange",
     "digisos.inbox",
     "digisos.innsyn",
+    "digisos.concerns",
 ]
 
 MIDDLEWARE = [
@@ -309,6 +310,11 @@ DEMO_POPULATION_FILE = Path(
     env_str("DIGISOS_DEMO_POPULATION", str(SRC_DIR / "data" / "demo" / "population.json"))
 )
 
+# The synthetic organisations (schools, kindergartens, health stations) the local Enhetsregisteret answers with.
+DEMO_ENHETSREGISTER_FILE = Path(
+    env_str("DIGISOS_DEMO_ENHETSREGISTER", str(SRC_DIR / "data" / "demo" / "enhetsregisteret.json"))
+)
+
 # Register ports and the adapter that answers each (local ones read the synthetic population above).
 REGISTER_ADAPTERS = {
     port: env_str(f"DIGISOS_{port.upper()}_ADAPTER", f"digisos.registers.adapters.local.{local}")
@@ -320,6 +326,7 @@ REGISTER_ADAPTERS = {
         "nav_utbetalinger": "LocalNavUtbetalinger",
         "skatteetaten": "LocalSkatteetaten",
         "husbanken": "LocalHusbanken",
+        "enhetsregisteret": "LocalEnhetsregisteret",
     }.items()
 }
 

@@ -1,0 +1,67 @@
+"""Reads: a municipality's child-welfare offices and whether it takes reports, and a reporter's reports."""
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, QuerySet
+
+from digisos.accounts.models import User
+from digisos.municipalities.models import Municipality
+
+from .models import ChildWelfareOffice, ConcernReport, ConcernState
+
+
+@dataclass(frozen=True)
+class Reception:
+    """What the urgency page needs to know about a municipality."""
+
+    municipality: Municipality
+    activated: bool
+    offices: list[ChildWelfareOffice]  # the active ones, standard receiver first
+    # The municipality's contact for phone and letter, whether or not it is activated (may be None).
+    contact: ChildWelfareOffice | None
+
+    @property
+    def barnevernvakt_phone(self) -> str:
+        return self.contact.barnevernvakt_phone if self.contact else ""
+
+
+def reception_of(kommunenummer: str) -> Reception | None:
+    municipality = Municipality.objects.filter(pk=kommunenummer, active=True).first()
+    if municipality is None:
+        return None
+    offices = list(
+        ChildWelfareOffice.objects.filter(municipality=municipality).order_by(
+            "-standard_receiver", "bydelsnummer"
+        )
+    )
+    active = [office for office in offices if office.active]
+    contact = next((o for o in offices if o.standard_receiver), offices[0] if offices else None)
+    return Reception(municipality=municipality, activated=bool(active), offices=active, contact=contact)
+
+
+def receiving_office(municipality_id: str, bydelsnummer: str | None = None) -> ChildWelfareOffice | None:
+    """The chosen district's office if it is active, else the standard receiver (KS: unknown district)."""
+    offices = ChildWelfareOffice.objects.filter(municipality_id=municipality_id, active=True)
+    if bydelsnummer:
+        chosen = offices.filter(bydelsnummer=bydelsnummer).first()
+        if chosen is not None:
+            return chosen
+    return offices.filter(standard_receiver=True).first() or offices.order_by("bydelsnummer").first()
+
+
+def report_of_reporter(user: User, report_id: object) -> ConcernReport | None:
+    return (
+        ConcernReport.objects.select_related("municipality", "office")
+        .filter(reporter=user, pk=report_id)
+        .first()
+    )
+
+
+def reports_of_reporter(user: User) -> QuerySet[ConcernReport]:
+    """Mine meldinger: newest first, with the states (one query) and the municipality's name."""
+    return (
+        ConcernReport.objects.filter(reporter=user)
+        .select_related("municipality")
+        .prefetch_related(Prefetch("states", queryset=ConcernState.objects.order_by("at", "id")))
+        .order_by("-created_at")
+    )

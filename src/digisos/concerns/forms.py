@@ -66,7 +66,10 @@ def long_text(label: Any, *, required: bool, missing: Any = "", help_text: Any =
 
 def yes_no(label: Any, missing: Any) -> forms.ChoiceField:
     return forms.ChoiceField(
-        label=label, choices=YES_NO, widget=forms.RadioSelect, error_messages={"required": missing}
+        label=label,
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        error_messages={"required": missing, "invalid_choice": missing},
     )
 
 
@@ -228,6 +231,9 @@ class PublicReporterForm(ConcernForm):
         orgnr = data.get("virksomhet_orgnr")
         if orgnr:
             self._fill_from_enhetsregisteret(orgnr)
+        if "virksomhet_orgnr" in self.errors:
+            # A wrong number is the one thing to fix: name and address may come from the register once it is right.
+            return data
         if not data.get("virksomhet_navn") and "virksomhet_navn" not in self.errors:
             self.add_error("virksomhet_navn", _("Skriv navnet på virksomheten du jobber i."))
         self.check_address("virksomhet_", required=True, missing=_("Skriv adressen til virksomheten."))

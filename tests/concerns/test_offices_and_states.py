@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from digisos.concerns.models import ChildWelfareOffice, ConcernReport, ConcernState
-from digisos.concerns.selectors import reception_of, receiving_office
+from digisos.concerns.selectors import receiving_office, reception_of
 from digisos.concerns.services import ReportRefused, StateRefused, record_state, start_report
 from digisos.municipalities.models import Municipality
 

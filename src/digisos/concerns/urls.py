@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views
 
@@ -7,9 +7,10 @@ app_name = "concerns"
 urlpatterns = [
     path("", views.start, name="start"),
     path("mine/", views.mine, name="mine"),
-    path("<str:kommunenummer>/<str:kind>/", views.before_form, name="before"),
     path("melding/<uuid:report_id>/", views.fill, name="form"),
     path("melding/<uuid:report_id>/slett/", views.delete, name="delete"),
     path("melding/<uuid:report_id>/kvittering/", views.receipt, name="receipt"),
     path("melding/<uuid:report_id>/kopi.pdf", views.copy_pdf, name="copy"),
+    # KS's two addresses, one per kind of reporter (/privat, /offentlig), under the municipality.
+    re_path(r"^(?P<kommunenummer>\d{4})/(?P<kind>privat|offentlig)/$", views.before_form, name="before"),
 ]

@@ -9,12 +9,13 @@ time without zone", which an RFC 3339 date-time check would refuse (2019-09 trea
 import json
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import jsonschema_rs
 
 SCHEMAS = Path(__file__).resolve().parent / "schemas"
 Form = Literal["privat", "offentlig"]
+FORMS: tuple[str, ...] = get_args(Form)
 ADDRESS_URIS = ("https://fiks.ks.no/adresse.json", "https://fiks.ks.no/bekymringsmelding.adresse.json")
 
 

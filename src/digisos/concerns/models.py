@@ -37,6 +37,9 @@ class ChildWelfareOffice(models.Model):
     phone = models.CharField(_("telefon i kontortiden"), max_length=30, blank=True)
     barnevernvakt_phone = models.CharField(_("barnevernvakt (utenom kontortid)"), max_length=30, blank=True)
     active = models.BooleanField(_("aktivert"), default=False)
+    # X.509 (PEM) the office's reports are encrypted to when a case system collects them (KS: the Fiks IO
+    # account's public key, one per bydel); its case system holds the private key.
+    certificate_pem = models.TextField(_("sertifikat for kryptering"), blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -130,3 +133,66 @@ class ConcernState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.state} {self.at:%Y-%m-%d %H:%M}"
+
+
+class ConcernDelivery(models.Model):
+    """The hand-over of one sent report to its office: files encrypted to the receiver, attempts, collection.
+
+    Kept apart from exchange.Delivery (the social-services deliveries): another receiver, another client and
+    scope, and the exchange must not depend on this app.
+    """
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("Venter")
+        AVAILABLE = "available", _("Klar til henting")
+        COLLECTED = "collected", _("Mottatt")
+        FAILED = "failed", _("Feilet")
+
+    public_id = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    report = models.OneToOneField(ConcernReport, on_delete=models.CASCADE, related_name="delivery")
+    office = models.ForeignKey(ChildWelfareOffice, on_delete=models.PROTECT, related_name="deliveries")
+    # Copied from the office when the report is sent: a later change of channel does not move it.
+    channel = models.CharField(max_length=10, choices=ChildWelfareOffice.Channel.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.WAITING)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True, default="")
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    available_at = models.DateTimeField(null=True, blank=True)
+    collected_at = models.DateTimeField(null=True, blank=True)
+    # The case system's failure message (KS feilet: feilmelding.json), for the operators.
+    failure_message = models.TextField(blank=True, default="")
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["office", "status", "id"]),
+            models.Index(fields=["status", "next_attempt_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.public_id} ({self.get_status_display()})"
+
+
+class ConcernDeliveredFile(models.Model):
+    """One encrypted file of a delivery: bekymringsmelding.json, bekymringsmelding.pdf or the ASiC-E."""
+
+    class Role(models.TextChoices):
+        JSON = "json", "bekymringsmelding.json"
+        PDF = "pdf", "bekymringsmelding.pdf"
+        ASICE = "asice", "ASiC-E"
+
+    public_id = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    delivery = models.ForeignKey(ConcernDelivery, on_delete=models.CASCADE, related_name="files")
+    role = models.CharField(max_length=10, choices=Role.choices)
+    filename = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    storage_name = models.CharField(max_length=300)
+    # Which key it is encrypted to: the office's certificate (case system) or the platform's key (inbox).
+    key_id = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["delivery_id", "id"]
+
+    def __str__(self) -> str:
+        return self.filename

@@ -99,6 +99,10 @@ def send_report(
         locked.sent_at = sent_at
         locked.save(update_fields=["status", "office", "content", "answers", "sent_at", "updated_at"])
         record_state(locked, State.AKSEPTERT, at=sent_at)
+        # The delivery and its task commit with the report (see delivery.create_delivery).
+        from .delivery import create_delivery
+
+        create_delivery(locked, office)
     return locked
 
 

@@ -7,7 +7,7 @@ from django.db.models import Prefetch, QuerySet
 from digisos.accounts.models import User
 from digisos.municipalities.models import Municipality
 
-from .models import ChildWelfareOffice, ConcernReport, ConcernState
+from .models import ChildWelfareOffice, ConcernDelivery, ConcernReport, ConcernState
 
 
 @dataclass(frozen=True)
@@ -64,4 +64,41 @@ def reports_of_reporter(user: User) -> QuerySet[ConcernReport]:
         .select_related("municipality")
         .prefetch_related(Prefetch("states", queryset=ConcernState.objects.order_by("at", "id")))
         .order_by("-created_at")
+    )
+
+
+def available_deliveries(kommunenummer: str, *, after: int, limit: int) -> list[ConcernDelivery]:
+    """The case system's list: reports to its municipality's offices with a case system, ready and not yet
+    acknowledged, in id order from the cursor (the index on office, status, id keeps a page cheap)."""
+    return list(
+        ConcernDelivery.objects.filter(
+            office__municipality_id=kommunenummer,
+            channel=ChildWelfareOffice.Channel.EXCHANGE,
+            status=ConcernDelivery.Status.AVAILABLE,
+            pk__gt=after,
+        )
+        .select_related("report", "office")
+        .prefetch_related("files")
+        .order_by("pk")[:limit]
+    )
+
+
+def delivery_for_municipality(kommunenummer: str, report_id: object) -> ConcernDelivery | None:
+    """One delivery of the municipality's case-system offices once it has been made available."""
+    return (
+        ConcernDelivery.objects.filter(
+            office__municipality_id=kommunenummer,
+            channel=ChildWelfareOffice.Channel.EXCHANGE,
+            report_id=report_id,
+            available_at__isnull=False,  # never offered (its files could not be built): not there
+            # Failed too: a mottatt after feilet is answered 409 with the reason, not 404.
+            status__in=[
+                ConcernDelivery.Status.AVAILABLE,
+                ConcernDelivery.Status.COLLECTED,
+                ConcernDelivery.Status.FAILED,
+            ],
+        )
+        .select_related("report", "office")
+        .prefetch_related("files")
+        .first()
     )

@@ -377,4 +377,5 @@ DOCUMENT_KEYRING_DIR = Path(env_str("DIGISOS_DOCUMENT_KEYRING_DIR", str(VAR_DIR 
 OPENAPI_DOCUMENTS = {
     "public-v1": ("digisos.public_api.public_api", "/api/public/v1"),
     "exchange-v1": ("digisos.exchange.api.api", "/api/exchange/v1"),
+    "barnevern-v1": ("digisos.concerns.api.api", "/api/barnevern/v1"),
 }

@@ -174,7 +174,8 @@ def acknowledge(*, delivery_id: int, at: datetime | None = None) -> ConcernDeliv
         delivery.status = ConcernDelivery.Status.COLLECTED
         delivery.collected_at = at
         delivery.save(update_fields=["status", "collected_at"])
-        record_state(delivery.report, State.LEVERT, at=at)
+        if delivery.printed_at is None:  # a letter already made it LEVERT
+            record_state(delivery.report, State.LEVERT, at=at)
     return delivery
 
 

@@ -126,7 +126,7 @@ class ConcernState(models.Model):
     description = models.TextField(blank=True)
 
     class Meta:
-        ordering = ["at", "id"]
+        ordering = ["id"]
         constraints = [
             models.UniqueConstraint(fields=["report", "state"], name="concerns_state_once_per_report"),
         ]
@@ -162,6 +162,8 @@ class ConcernDelivery(models.Model):
     collected_at = models.DateTimeField(null=True, blank=True)
     # The case system's failure message (KS feilet: feilmelding.json), for the operators.
     failure_message = models.TextField(blank=True, default="")
+    # When it went out as a letter (not acknowledged in time, or refused).
+    printed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [

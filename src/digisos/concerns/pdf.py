@@ -8,12 +8,18 @@ from django.utils import translation
 from .models import ConcernReport
 
 
-def render_report(report: ConcernReport) -> bytes:
+def render_report(report: ConcernReport, *, address: str = "") -> bytes:
+    """The report; with `address`, as a letter to the office (the address block first, for a window envelope)."""
     content: dict[str, Any] = report.content or {}
     with translation.override("nb"):
         html = render_to_string(
             "concerns/pdf/bekymringsmelding.html",
-            {"report": report, "m": content, "public": report.kind == ConcernReport.Kind.PUBLIC},
+            {
+                "report": report,
+                "m": content,
+                "public": report.kind == ConcernReport.Kind.PUBLIC,
+                "address": address,
+            },
         )
         # WeasyPrint (and its fonts) loads on the first PDF, not when Django starts.
         from weasyprint import HTML

@@ -62,7 +62,7 @@ def reports_of_reporter(user: User) -> QuerySet[ConcernReport]:
     return (
         ConcernReport.objects.filter(reporter=user)
         .select_related("municipality")
-        .prefetch_related(Prefetch("states", queryset=ConcernState.objects.order_by("at", "id")))
+        .prefetch_related(Prefetch("states", queryset=ConcernState.objects.order_by("id")))
         .order_by("-created_at")
     )
 

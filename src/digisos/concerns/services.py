@@ -48,7 +48,8 @@ def record_state(
     """Appends a state to the report's history, refusing one out of KS's order."""
     with transaction.atomic():
         locked = ConcernReport.objects.select_for_update().get(pk=report.pk)
-        last = locked.states.order_by("-at", "-id").values_list("state", flat=True).first()
+        # The last one recorded (by id): the order of recording is the order KS's rules speak of.
+        last = locked.states.order_by("-id").values_list("state", flat=True).first()
         if state not in NEXT_STATES[last]:
             raise StateRefused(f"{state} cannot follow {last}")
         recorded = ConcernState.objects.create(

@@ -243,7 +243,18 @@ PERIODIC_TASKS = {
         "every_minutes": 60,
     },
     "innsyn.deadline_reminders": {"task": "digisos.innsyn.tasks.remind_deadlines", "every_minutes": 60},
+    "concerns.letters": {"task": "digisos.concerns.tasks.send_overdue_by_letter", "every_minutes": 15},
+    "concerns.retention": {"task": "digisos.concerns.tasks.remove_expired_content", "every_minutes": 60},
 }
+
+# Concern reports (digisos.concerns): a report no case system or inbox acknowledged within two working days,
+# or one the case system refused, goes out as a letter through this print port (the local adapter writes the
+# letter PDF to CONCERNS_PRINT_DIR); the content is deleted CONCERNS_RETENTION_DAYS after acknowledgement.
+CONCERNS_PRINT_SERVICE = env_str(
+    "DIGISOS_CONCERNS_PRINT_SERVICE", "digisos.concerns.printing.FolderPrintService"
+)
+CONCERNS_PRINT_DIR = Path(env_str("DIGISOS_CONCERNS_PRINT_DIR", str(VAR_DIR / "print")))
+CONCERNS_RETENTION_DAYS = env_int("DIGISOS_CONCERNS_RETENTION_DAYS", 30)
 
 # SMS to applicants goes through this gateway (a port: digisos.innsyn.adapters.sms.SmsGateway). The logging
 # adapter sends nothing; production sets its gateway's adapter.

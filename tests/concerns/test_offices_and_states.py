@@ -106,3 +106,19 @@ def test_acknowledged_directly_after_the_case_system_got_it(offices, citizen_of)
     for state in (State.AKSEPTERT, State.SENDT_FAGSYSTEM, State.LEVERT):
         record_state(report, state)
     assert report.acknowledged_at is not None
+
+
+def test_the_quick_start_command_connects_the_case_system_offices(reference_data, settings, tmp_path):
+    from django.core.management import call_command
+
+    from digisos.exchange.models import ApiClient
+
+    settings.VAR_DIR = tmp_path
+    call_command("load_demo_child_welfare_offices", verbosity=0)
+    call_command("load_demo_child_welfare_offices", verbosity=0)  # again: nothing doubles
+    bergen = ChildWelfareOffice.objects.get(municipality_id="4601")
+    assert bergen.certificate_pem.startswith("-----BEGIN CERTIFICATE")
+    assert (tmp_path / "barnevern" / "4601" / "mottak.pem").exists()
+    assert ApiClient.objects.get(client_id="demo-barnevern-4601").scopes == "bekymringsmelding:collect"
+    assert not ChildWelfareOffice.objects.get(municipality_id="0301", bydelsnummer="00").certificate_pem
+    assert ChildWelfareOffice.objects.filter(municipality_id="0301").count() == 3

@@ -96,3 +96,23 @@ def test_content_is_deleted_30_days_after_acknowledgement_and_the_counts_stay(
     assert (report.kind, report.municipality_id, report.office.bydelsnummer) == ("privat", "4601", "00")
     assert states(report) == ["AKSEPTERT", "SENDT_FAGSYSTEM", "LEVERT"]
     assert remove_expired_content(now=FRIDAY + timedelta(days=60)) == 0
+
+
+def test_an_unacknowledged_report_alerts_the_office_without_content_three_times_a_day_at_most(
+    citizen_of, bergen, mailoutbox
+):
+    from digisos.concerns.fallbacks import alert_unacknowledged
+
+    report = sent(citizen_of)
+    assert alert_unacknowledged(now=FRIDAY + timedelta(minutes=30)) == 0  # not waited long enough
+    for hours in (1, 2, 3, 4, 5):
+        alert_unacknowledged(now=FRIDAY + timedelta(hours=hours))
+    assert len(mailoutbox) == 3
+    mail = mailoutbox[0]
+    assert mail.to == ["barnevern-varsel@bergen.kommune.example"]
+    assert "1 bekymringsmelding" in mail.body
+    for secret in ("Mia", "Storgata", "alene hjemme", str(report.id), "Sofie"):
+        assert secret not in mail.body and secret not in mail.subject
+    assert alert_unacknowledged(now=FRIDAY + timedelta(days=1)) == 1  # a new day (Saturday)
+    acknowledge(delivery_id=report.delivery.pk)
+    assert alert_unacknowledged(now=FRIDAY + timedelta(days=2)) == 0

@@ -9,13 +9,21 @@ from datetime import datetime, timedelta
 import structlog
 from django.conf import settings
 from django.core.files.storage import storages
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from digisos.exchange.selectors import collect_deadline
 
-from .models import ConcernDeliveredFile, ConcernDelivery, ConcernReport, ConcernState
+from .models import (
+    ChildWelfareOffice,
+    ConcernDeliveredFile,
+    ConcernDelivery,
+    ConcernReport,
+    ConcernState,
+    OfficeAlert,
+)
 from .pdf import render_report
 from .printing import print_service
 from .services import record_state
@@ -72,6 +80,52 @@ def send_by_letter(*, delivery_id: int, now: datetime) -> bool:
         record_state(report, State.LEVERT, at=now, description="Levert til trykk (lokal utskrift)")
     log.info("concerns.sent_by_letter", report=str(report.id), office=delivery.office_id)
     return True
+
+
+# An alert goes out when a report has waited this long unacknowledged, and at most this often per office.
+ALERT_AFTER = timedelta(hours=1)
+MAX_ALERTS_PER_DAY = 3
+
+
+def alert_unacknowledged(*, now: datetime | None = None) -> int:
+    """E-mails each office's alert addresses that reports wait for it — how many, never what they say —
+    at most three times a (Norwegian) day."""
+    now = now or timezone.now()
+    day_start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    waiting = (
+        ConcernDelivery.objects.filter(
+            status=ConcernDelivery.Status.AVAILABLE,
+            printed_at__isnull=True,
+            available_at__lte=now - ALERT_AFTER,
+        )
+        .values_list("office_id", flat=True)
+        .order_by("office_id")
+    )
+    counts: dict[int, int] = {}
+    for office_id in waiting:
+        counts[office_id] = counts.get(office_id, 0) + 1
+    sent = 0
+    for office_id, count in counts.items():
+        with transaction.atomic():
+            office = ChildWelfareOffice.objects.select_for_update().get(pk=office_id)
+            if not office.alert_emails:
+                continue
+            if office.alerts.filter(sent_at__gte=day_start).count() >= MAX_ALERTS_PER_DAY:
+                continue
+            OfficeAlert.objects.create(office=office, sent_at=now, unacknowledged=count)
+            send_mail(
+                subject="Bekymringsmeldinger venter på kvittering",
+                message=(
+                    f"{count} bekymringsmelding(er) til {office.bydelsnavn} er ikke kvittert for i DigiSos. "
+                    "Hent dem i fagsystemet eller innboksen og kvitter for mottak. Meldinger som ikke er "
+                    "kvittert for innen to virkedager, sendes som brev.\n\nDenne e-posten er sendt "
+                    "automatisk og inneholder ingen personopplysninger."
+                ),
+                from_email=None,
+                recipient_list=list(office.alert_emails),
+            )
+        sent += 1
+    return sent
 
 
 def remove_expired_content(*, now: datetime | None = None) -> int:

@@ -198,3 +198,17 @@ class ConcernDeliveredFile(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+
+class OfficeAlert(models.Model):
+    """One alert e-mail (no content) to an office about reports it has not acknowledged; at most three a day."""
+
+    office = models.ForeignKey(ChildWelfareOffice, on_delete=models.CASCADE, related_name="alerts")
+    sent_at = models.DateTimeField()
+    unacknowledged = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["office", "sent_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.office} {self.sent_at:%Y-%m-%d %H:%M}"

@@ -20,3 +20,10 @@ def remove_expired_content() -> int:
     from .fallbacks import remove_expired_content as remove
 
     return remove()
+
+
+@task()
+def alert_unacknowledged() -> int:
+    from .fallbacks import alert_unacknowledged as alert
+
+    return alert()

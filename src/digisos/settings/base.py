@@ -243,6 +243,7 @@ PERIODIC_TASKS = {
         "every_minutes": 60,
     },
     "innsyn.deadline_reminders": {"task": "digisos.innsyn.tasks.remind_deadlines", "every_minutes": 60},
+    "concerns.alerts": {"task": "digisos.concerns.tasks.alert_unacknowledged", "every_minutes": 60},
     "concerns.letters": {"task": "digisos.concerns.tasks.send_overdue_by_letter", "every_minutes": 15},
     "concerns.retention": {"task": "digisos.concerns.tasks.remove_expired_content", "every_minutes": 60},
 }

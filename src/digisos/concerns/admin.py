@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import ChildWelfareOffice
+from .models import ChildWelfareOffice, ChildWelfareStaff
 
 
 # Operators configure the offices (KS's bydel configuration). Reports are never in the admin: their content
@@ -14,3 +14,10 @@ class ChildWelfareOfficeAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False  # a report points to its office; deactivate instead
+
+
+@admin.register(ChildWelfareStaff)
+class ChildWelfareStaffAdmin(admin.ModelAdmin):
+    list_display = ("username", "office")
+    search_fields = ("username", "office__bydelsnavn", "office__municipality__name")
+    list_select_related = ("office",)

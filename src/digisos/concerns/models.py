@@ -212,3 +212,22 @@ class OfficeAlert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.office} {self.sent_at:%Y-%m-%d %H:%M}"
+
+
+class ChildWelfareStaff(models.Model):
+    """Which offices an employee with the child-welfare role serves: only they see those offices' reports.
+
+    Keyed by the employee's DigiSos username (employee-<sub> from the employee login), so operators can
+    assign an office before the person's first login.
+    """
+
+    username = models.CharField(_("brukernavn"), max_length=150)
+    office = models.ForeignKey(ChildWelfareOffice, on_delete=models.CASCADE, related_name="staff")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["username", "office"], name="concerns_staff_once")]
+        verbose_name = _("ansatt i barneverntjenesten")
+        verbose_name_plural = _("ansatte i barneverntjenesten")
+
+    def __str__(self) -> str:
+        return f"{self.username} – {self.office}"

@@ -102,3 +102,53 @@ def delivery_for_municipality(kommunenummer: str, report_id: object) -> ConcernD
         .prefetch_related("files")
         .first()
     )
+
+
+# --- The child-welfare inbox ---------------------------------------------------------------------------
+
+STAFF_ROLE = "barnevern_saksbehandler"
+
+
+def is_child_welfare_staff(user: User) -> bool:
+    return (
+        user.is_authenticated
+        and user.kind == User.Kind.EMPLOYEE
+        and user.groups.filter(name=STAFF_ROLE).exists()
+    )
+
+
+def staff_offices(user: User) -> QuerySet[ChildWelfareOffice]:
+    """The offices this employee serves; none for anyone without the child-welfare role."""
+    if not is_child_welfare_staff(user):
+        return ChildWelfareOffice.objects.none()
+    return ChildWelfareOffice.objects.filter(staff__username=user.username)
+
+
+def inbox_deliveries(user: User) -> list[ConcernDelivery]:
+    """Reports to the employee's offices that use the inbox, newest first, while their content is kept."""
+    return list(
+        ConcernDelivery.objects.filter(
+            office__in=staff_offices(user),
+            channel=ChildWelfareOffice.Channel.INBOX,
+            available_at__isnull=False,
+            report__content_deleted_at__isnull=True,
+        )
+        .select_related("report", "office")
+        .order_by("-available_at", "-id")[:500]
+    )
+
+
+def inbox_delivery(user: User, report_id: object) -> ConcernDelivery | None:
+    """One report of the employee's inbox offices, or None (also for anyone without the role)."""
+    return (
+        ConcernDelivery.objects.filter(
+            office__in=staff_offices(user),
+            channel=ChildWelfareOffice.Channel.INBOX,
+            available_at__isnull=False,
+            report__content_deleted_at__isnull=True,
+            report_id=report_id,
+        )
+        .select_related("report", "office", "report__municipality")
+        .prefetch_related("files")
+        .first()
+    )

@@ -12,7 +12,7 @@ from digisos.registers import registry
 from digisos.registers.ports import RegisterUnavailable
 
 from .bekymringsmelding import build_offentlig, build_privat
-from .models import ChildWelfareOffice, ConcernReport, ConcernState
+from .models import ChildWelfareOffice, ChildWelfareStaff, ConcernReport, ConcernState
 from .selectors import receiving_office
 from .validation import schema_violations
 
@@ -185,8 +185,13 @@ DEMO_CHILD_WELFARE_OFFICES: dict[str, list[dict[str, Any]]] = {
 }
 
 
+# The demo child-welfare employee (local ID-porten, employee section) serves Oslo's unknown-district office and
+# Gamle Oslo, not Sagene: the inbox shows her the first two offices' reports only.
+DEMO_STAFF = {"employee-bente-barnevern": [("0301", "00"), ("0301", "01")]}
+
+
 def apply_demo_child_welfare_offices() -> int:
-    """Creates or updates the demo offices; returns how many it created."""
+    """Creates or updates the demo offices and their staff; returns how many offices it created."""
     created = 0
     for kommunenummer, offices in DEMO_CHILD_WELFARE_OFFICES.items():
         if not Municipality.objects.filter(pk=kommunenummer).exists():
@@ -198,6 +203,13 @@ def apply_demo_child_welfare_offices() -> int:
                 municipality_id=kommunenummer, bydelsnummer=bydelsnummer, defaults=values
             )
             created += was_created
+    for username, offices in DEMO_STAFF.items():
+        for kommunenummer, bydelsnummer in offices:
+            office = ChildWelfareOffice.objects.filter(
+                municipality_id=kommunenummer, bydelsnummer=bydelsnummer
+            ).first()
+            if office is not None:
+                ChildWelfareStaff.objects.get_or_create(username=username, office=office)
     return created
 
 

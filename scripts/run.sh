@@ -40,6 +40,8 @@ supervise web $PY manage.py runserver "127.0.0.1:${PORT}" --noreload
 # Bergen's and Tromsø's case systems, played by the simulator over the exchange API.
 for kommune in 4601 5501; do
   supervise "simulator-${kommune}" $PY manage.py fagsystem_simulator --base-url "http://127.0.0.1:${PORT}" --kommunenummer "$kommune"
+  # Their child-welfare case systems, collecting concern reports over the barnevern API.
+  supervise "barnevern-${kommune}" $PY manage.py barnevern_simulator --base-url "http://127.0.0.1:${PORT}" --kommunenummer "$kommune"
 done
 
 cat <<MSG
@@ -53,6 +55,8 @@ cat <<MSG
   Case systems          Bergen and Tromsø applications are collected by the fagsystem simulator,
                         which posts a whole case back (received … decision … payment).
   Exchange API          http://127.0.0.1:${PORT}/api/exchange/v1/docs
+  Bekymringsmelding     http://127.0.0.1:${PORT}/bekymringsmelding/  (Bergen/Tromsø: collected by a child-welfare
+                        simulator; Oslo: log in as Bente Barnevern, /bekymringsmelding/innboks/)
   Stop with Ctrl-C.
 
 MSG

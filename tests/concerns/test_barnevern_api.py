@@ -153,3 +153,111 @@ def test_an_inbox_office_is_not_offered_to_a_case_system(client, barnevern, citi
         "HTTP_AUTHORIZATION": f"Bearer {token(barnevern, '4601', 'barnevern-0301', 'bekymringsmelding:collect')}"
     }
     assert client.get(f"{API}/bekymringsmeldinger", **auth).json()["bekymringsmeldinger"] == []
+
+
+VALID_PUBLIC = {
+    "kommunenummer": "4601",
+    "kommunenavn": "Bergen",
+    "bydelsnummer": "00",
+    "bydelsnavn": "Barneverntjenesten i Bergen",
+    "offentligMelder": {
+        "personnavn": "Lise Lærer",
+        "rolle": "Lærer",
+        "telefonnummer": "91234567",
+        "epost": "lise@skole.no",
+        "virksomhet": {"navn": "Fjellsiden skole", "adresse": {"adresselinje1": "Skolegata 1"}},
+    },
+    "offentligBarn": [
+        {
+            "fnr": "",
+            "ufoedt": False,
+            "personnavn": "Mia",
+            "adresse": {"adresselinje1": "Storgata 1"},
+            "orientert": True,
+        }
+    ],
+    "foresatte": [{"personnavn": "Mor Hansen", "orientert": True}],
+    "melding": {"melding": "Blåmerker.", "historie": "Sett tre ganger."},
+    "sendingstidspunkt": "2026-11-29T10:00:00",
+    "leveringskanal": "Fjellsiden skole",
+}
+
+
+@pytest.fixture
+def school_system(barnevern):
+    register_client(
+        kommunenummer="4601",
+        name="Skolesystem",
+        public_key_pem=(barnevern["4601"] / "klient.pub.pem").read_text(),
+        client_id="skolesystem",
+        scopes="bekymringsmelding:send",
+    )
+    return {
+        "HTTP_AUTHORIZATION": f"Bearer {token(barnevern, '4601', 'skolesystem', 'bekymringsmelding:send')}"
+    }
+
+
+def test_another_system_sends_a_valid_report_and_gets_its_id(client, barnevern, school_system):
+    response = client.post(
+        f"{API}/mottak/offentlig", VALID_PUBLIC, content_type="application/json", **school_system
+    )
+    assert response.status_code == 201, response.content
+    report = ConcernReport.objects.get(pk=response.json()["id"])
+    assert (
+        report.content == VALID_PUBLIC
+        and report.reporter is None
+        and report.sender.client_id == "skolesystem"
+    )
+    assert list(report.states.values_list("state", flat=True)) == ["AKSEPTERT", "SENDT_FAGSYSTEM"]
+    listed = client.get(f"{API}/bekymringsmeldinger", **child_welfare(barnevern)).json()[
+        "bekymringsmeldinger"
+    ]
+    assert [r["id"] for r in listed] == [str(report.id)]
+
+
+def test_a_refused_report_names_every_path(client, barnevern, school_system):
+    broken = {
+        **VALID_PUBLIC,
+        "kommunenummer": "46",
+        "foresatte": [],
+        "offentligMelder": {**VALID_PUBLIC["offentligMelder"], "epost": "x"},
+    }
+    body = client.post(
+        f"{API}/mottak/offentlig", broken, content_type="application/json", **school_system
+    ).json()
+    assert body["code"] == "invalid_document"
+    assert {e["path"] for e in body["errors"]} == {"kommunenummer", "foresatte", "offentligMelder/epost"}
+    wrong_form = client.post(
+        f"{API}/mottak/privat", VALID_PUBLIC, content_type="application/json", **school_system
+    )
+    assert wrong_form.status_code == 400
+    assert (
+        client.post(
+            f"{API}/mottak/annet", VALID_PUBLIC, content_type="application/json", **school_system
+        ).status_code
+        == 404
+    )
+    not_json = client.post(f"{API}/mottak/offentlig", "{", content_type="application/json", **school_system)
+    assert not_json.status_code == 400 and not_json.json()["detail"]
+    assert not ConcernReport.objects.exists()
+
+
+def test_routing_refusals_name_the_field(client, barnevern, school_system):
+    trondheim = {**VALID_PUBLIC, "kommunenummer": "5001", "kommunenavn": "Trondheim"}
+    response = client.post(
+        f"{API}/mottak/offentlig", trondheim, content_type="application/json", **school_system
+    )
+    assert response.status_code == 409 and response.json()["errors"][0]["path"] == "kommunenummer"
+    unknown = {**VALID_PUBLIC, "bydelsnummer": "07"}
+    response = client.post(
+        f"{API}/mottak/offentlig", unknown, content_type="application/json", **school_system
+    )
+    assert response.status_code == 400 and response.json()["errors"][0]["path"] == "bydelsnummer"
+
+
+def test_sending_and_collecting_are_separate_scopes(client, barnevern, school_system):
+    assert client.get(f"{API}/bekymringsmeldinger", **school_system).status_code == 403
+    response = client.post(
+        f"{API}/mottak/offentlig", VALID_PUBLIC, content_type="application/json", **child_welfare(barnevern)
+    )
+    assert response.status_code == 403

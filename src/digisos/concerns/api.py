@@ -13,17 +13,22 @@ from typing import Any
 
 from django.core.files.storage import storages
 from django.http import HttpRequest, HttpResponse
-from ninja import Field, NinjaAPI, Query, Schema
+from ninja import Body, Field, NinjaAPI, Query, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from digisos.exchange.api import Feil, Scoped, SideQuery, StrictJsonParser
 
 from . import delivery as deliveries
+from . import services
 from .models import ConcernDeliveredFile, ConcernDelivery
 from .selectors import available_deliveries, delivery_for_municipality
+from .validation import FORMS, schema_violations
 
 SCOPE = "bekymringsmelding:collect"
 COLLECT = Scoped(SCOPE)
+# For school, health and police systems (or another municipality) that send reports; not for collecting.
+SEND_SCOPE = "bekymringsmelding:send"
+SEND = Scoped(SEND_SCOPE)
 
 api = NinjaAPI(
     title="DigiSos barnevern API",
@@ -182,6 +187,50 @@ def _error(
     request: HttpRequest, status: int, code: str, detail: str, errors: list[dict[str, str]]
 ) -> HttpResponse:
     return api.create_response(request, {"detail": detail, "code": code, "errors": errors}, status=status)
+
+
+class Mottatt(Schema):
+    id: uuid.UUID = Field(..., description="bekymringsmelding-id")
+
+
+REFUSALS = {
+    "not_activated": (409, "Kommunen tar ikke imot bekymringsmeldinger digitalt."),
+    "unknown_district": (400, "Kommunen har ingen aktiv barneverntjeneste med dette bydelsnummeret."),
+}
+
+
+@api.post(
+    "/mottak/{skjema}",
+    response={201: Mottatt, 409: Feil, **ERRORS},
+    auth=SEND,
+    summary="Send en bekymringsmelding fra et annet system (skole, helse, politi)",
+    description=(
+        "Kroppen er bekymringsmelding.json etter KS' v2-skjema for skjemaet (privat eller offentlig); "
+        "leveringskanal er navnet på virksomheten som sender. Feil svarer 400 med stien til hvert brudd. "
+        f"Krever scope {SEND_SCOPE}."
+    ),
+)
+def mottak(request: HttpRequest, skjema: str, document: Body[dict[str, Any]]):
+    if skjema not in FORMS:
+        raise HttpError(404, "Skjemaet må være privat eller offentlig.")
+    violations = schema_violations(document, skjema)  # type: ignore[arg-type]
+    if violations:
+        errors = [{"path": path, "message": message} for path, message in violations]
+        detail = "Bekymringsmeldingen følger ikke KS' v2-skjema."
+        return _error(request, 400, "invalid_document", detail, errors[:100])
+    if not document["leveringskanal"].strip():
+        message = "Skriv navnet på virksomheten som sender."
+        return _error(
+            request, 400, "invalid_document", message, [{"path": "leveringskanal", "message": message}]
+        )
+    grant = request.auth  # type: ignore[attr-defined]
+    try:
+        report = services.receive_from_system(client_id=grant.client_id, form=skjema, document=document)
+    except services.ReportRefused as refused:
+        status, detail = REFUSALS[refused.reason]
+        path = "bydelsnummer" if refused.reason == "unknown_district" else "kommunenummer"
+        return _error(request, status, refused.reason, detail, [{"path": path, "message": detail}])
+    return 201, Mottatt(id=report.id)
 
 
 @api.exception_handler(ValidationError)

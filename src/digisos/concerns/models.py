@@ -80,8 +80,17 @@ class ConcernReport(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)  # bekymringsmelding-id
     kind = models.CharField(max_length=10, choices=Kind.choices)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    # The citizen who reported through the forms; NULL for a report another system sent through the API.
     reporter = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="concern_reports"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="concern_reports",
+    )
+    # The system that sent it through the API (a school, health or police system), else NULL.
+    sender = models.ForeignKey(
+        "exchange.ApiClient", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     municipality = models.ForeignKey(
         "municipalities.Municipality", on_delete=models.PROTECT, related_name="+"

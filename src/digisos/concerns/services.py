@@ -243,3 +243,25 @@ def submit_report(
         # The forms check KS's rules; reaching here is a defect, never the reporter's fault.
         raise ValueError(f"bekymringsmelding.json does not validate: {[path for path, _ in violations]}")
     return send_report(report=report, office=office, content=content, sent_at=sent_at)
+
+
+def receive_from_system(
+    *, client_id: str, form: str, document: dict[str, Any], at: datetime | None = None
+) -> ConcernReport:
+    """A report another system sent through the API, already valid against KS's schema for `form`: routed by
+    its kommunenummer and bydelsnummer, stored as sent, accepted (AKSEPTERT) and delivered like any other."""
+    from digisos.exchange.models import ApiClient
+
+    office = ChildWelfareOffice.objects.filter(
+        municipality_id=document["kommunenummer"], bydelsnummer=document["bydelsnummer"], active=True
+    ).first()
+    if office is None:
+        active = ChildWelfareOffice.objects.filter(municipality_id=document["kommunenummer"], active=True)
+        raise ReportRefused("unknown_district" if active.exists() else "not_activated")
+    sender = ApiClient.objects.get(client_id=client_id)
+    at = at or timezone.now()
+    with transaction.atomic():
+        report = ConcernReport.objects.create(
+            kind=form, sender=sender, municipality_id=document["kommunenummer"]
+        )
+        return send_report(report=report, office=office, content=document, sent_at=at)

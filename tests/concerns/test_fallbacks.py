@@ -116,3 +116,21 @@ def test_an_unacknowledged_report_alerts_the_office_without_content_three_times_
     assert alert_unacknowledged(now=FRIDAY + timedelta(days=1)) == 1  # a new day (Saturday)
     acknowledge(delivery_id=report.delivery.pk)
     assert alert_unacknowledged(now=FRIDAY + timedelta(days=2)) == 0
+
+
+def test_a_draft_untouched_for_14_days_is_deleted(citizen_of, offices):
+    from django.utils import timezone
+
+    from digisos.concerns.fallbacks import remove_expired_drafts
+
+    draft = start_report(
+        user=citizen_of("familie-bergen"), kind="privat", municipality=Municipality.objects.get(pk="4601")
+    )
+    kept = sent(citizen_of)
+    now = timezone.now()
+    assert remove_expired_drafts(now=now + timedelta(days=13)) == 0
+    assert remove_expired_drafts(now=now + timedelta(days=15)) == 1
+    assert (
+        not ConcernReport.objects.filter(pk=draft.pk).exists()
+        and ConcernReport.objects.filter(pk=kept.pk).exists()
+    )

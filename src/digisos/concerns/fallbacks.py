@@ -148,3 +148,15 @@ def remove_expired_content(*, now: datetime | None = None) -> int:
             )
         removed += 1
     return removed
+
+
+# A draft is deleted this long after it was last changed (the application's drafts live 14 days too).
+DRAFT_DAYS = 14
+
+
+def remove_expired_drafts(*, now: datetime | None = None) -> int:
+    now = now or timezone.now()
+    deleted, _ = ConcernReport.objects.filter(
+        status=ConcernReport.Status.DRAFT, updated_at__lt=now - timedelta(days=DRAFT_DAYS)
+    ).delete()
+    return deleted

@@ -17,9 +17,9 @@ def send_overdue_by_letter() -> int:
 
 @task()
 def remove_expired_content() -> int:
-    from .fallbacks import remove_expired_content as remove
+    from .fallbacks import remove_expired_content, remove_expired_drafts
 
-    return remove()
+    return remove_expired_content() + remove_expired_drafts()
 
 
 @task()

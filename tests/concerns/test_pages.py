@@ -223,3 +223,24 @@ def test_the_pages_render_in_each_language(client, offices, citizen_of, language
     report = _start(client, citizen_of("familie-bergen"))
     assert client.get(reverse("concerns:form", args=[report.id])).status_code == 200
     assert client.get(reverse("concerns:mine")).status_code == 200
+
+
+def test_the_receipt_e_mail_holds_no_content(
+    client, offices, citizen_of, mailoutbox, django_capture_on_commit_callbacks
+):
+    report = _start(client, citizen_of("familie-bergen"))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("concerns:form", args=[report.id]), {**PRIVATE, "action": "send"})
+    (mail,) = mailoutbox
+    assert mail.to == ["sofie.bergen@example.no"] and "Bergen" in mail.body
+    for secret in ("Mia", "Storgata", "alene hjemme", "912 34 567", str(report.id)):
+        assert secret not in mail.body and secret not in mail.subject
+
+
+def test_no_receipt_e_mail_without_an_address_in_krr(
+    client, offices, citizen_of, mailoutbox, django_capture_on_commit_callbacks
+):
+    report = _start(client, citizen_of("husbanken-feiler"))  # Bergen, no e-mail in KRR
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("concerns:form", args=[report.id]), {**PRIVATE, "action": "send"})
+    assert ConcernReport.objects.get(pk=report.pk).status == "sent" and mailoutbox == []

@@ -3,6 +3,7 @@
 from datetime import datetime
 from typing import Any
 
+from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
@@ -242,7 +243,34 @@ def submit_report(
     if violations:
         # The forms check KS's rules; reaching here is a defect, never the reporter's fault.
         raise ValueError(f"bekymringsmelding.json does not validate: {[path for path, _ in violations]}")
-    return send_report(report=report, office=office, content=content, sent_at=sent_at)
+    sent = send_report(report=report, office=office, content=content, sent_at=sent_at)
+    reporter = report.reporter
+    transaction.on_commit(lambda: notify_reporter(reporter, municipality_name=report.municipality.name))
+    return sent
+
+
+def notify_reporter(user: User | None, *, municipality_name: str) -> bool:
+    """The receipt by e-mail to the address in KRR — that a report went to the municipality, never what it
+    says or whom it is about. Nothing if the person is reserved, has no address, or KRR does not answer."""
+    if user is None or not user.pid:
+        return False
+    try:
+        contact = registry.krr().get_contact(user.pid)
+    except RegisterUnavailable:
+        return False
+    if contact is None or contact.reserved or not contact.email:
+        return False
+    send_mail(
+        subject="Bekymringsmeldingen din er sendt",
+        message=(
+            f"Vi har sendt bekymringsmeldingen din til barneverntjenesten i {municipality_name}. Under «Mine "
+            "meldinger» på DigiSos ser du når den er levert.\n\nEr et barn i fare nå, ring 112.\n\nDenne "
+            "e-posten er sendt automatisk og inneholder ikke noe av det du skrev."
+        ),
+        from_email=None,
+        recipient_list=[contact.email],
+    )
+    return True
 
 
 def receive_from_system(

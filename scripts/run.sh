@@ -19,6 +19,7 @@ $PY manage.py load_demo_service_flags
 $PY manage.py load_demo_nks_agreements
 $PY manage.py exchange_demo_setup
 $PY manage.py onboarding_signing_setup
+$PY manage.py load_demo_child_welfare_offices
 
 # Every long-running piece runs under `supervise` (scripts/supervise.sh): one that exits is logged and started
 # again, the others go on. Ctrl-C stops them all.
@@ -41,6 +42,8 @@ supervise web $PY manage.py runserver "127.0.0.1:${PORT}" --noreload
 # Bergen's and Tromsø's case systems, played by the simulator over the exchange API.
 for kommune in 4601 5501; do
   supervise "simulator-${kommune}" $PY manage.py fagsystem_simulator --base-url "http://127.0.0.1:${PORT}" --kommunenummer "$kommune"
+  # Their child-welfare case systems, collecting concern reports over the barnevern API.
+  supervise "barnevern-${kommune}" $PY manage.py barnevern_simulator --base-url "http://127.0.0.1:${PORT}" --kommunenummer "$kommune"
 done
 
 cat <<MSG
@@ -54,6 +57,8 @@ cat <<MSG
   Case systems          Bergen and Tromsø applications are collected by the fagsystem simulator,
                         which posts a whole case back (received … decision … payment).
   Exchange API          http://127.0.0.1:${PORT}/api/exchange/v1/docs
+  Bekymringsmelding     http://127.0.0.1:${PORT}/bekymringsmelding/  (Bergen/Tromsø: collected by a child-welfare
+                        simulator; Oslo: log in as Bente Barnevern, /bekymringsmelding/innboks/)
   Stop with Ctrl-C.
 
 MSG

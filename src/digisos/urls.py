@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from digisos.concerns.api import api as concerns_api
 from digisos.core import views as core_views
 from digisos.exchange.api import api as exchange_api
 from digisos.public_api import public_api
@@ -18,9 +19,11 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/public/v1/", public_api.urls),
     path("api/exchange/v1/", exchange_api.urls),
+    path("api/barnevern/v1/", concerns_api.urls),
     path("innboks/", include("digisos.inbox.urls")),
     path("innsyn/", include("digisos.innsyn.urls")),
     path("", include("digisos.followup.urls")),
+    path("bekymringsmelding/", include("digisos.concerns.urls")),
     path("admin/", admin.site.urls),
     path("auth/", include("digisos.accounts.urls")),
     path("kommuner/", include("digisos.municipalities.urls")),

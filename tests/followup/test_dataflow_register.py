@@ -23,7 +23,12 @@ from digisos.registers import ports, registry
 
 SRC = Path(digisos.__file__).parent
 # Modules that show employees other people's data: they must say so (EMPLOYEE_FACING = True).
-KNOWN_EMPLOYEE_FACING = {"digisos.inbox.selectors", "digisos.followup.selectors", "digisos.followup.queues"}
+KNOWN_EMPLOYEE_FACING = {
+    "digisos.inbox.selectors",
+    "digisos.followup.selectors",
+    "digisos.followup.queues",
+    "digisos.concerns.selectors",
+}
 READER_MODULES = {"selectors", "queues"}  # where readers live (DESIGN.md: reads go through selectors)
 
 
@@ -97,6 +102,12 @@ def test_every_delivery_kind_names_a_declared_delivery_flow():
         flow = Delivery.FLOWS.get(kind)
         assert flow in FLOWS, f"delivery kind {kind} names no flow (exchange.models.Delivery.FLOWS)"
         assert FLOWS[flow].kind == FlowKind.DELIVERY
+
+
+def test_concern_reports_are_delivered_on_their_declared_flow():
+    from digisos.concerns.models import ConcernDelivery
+
+    assert FLOWS[ConcernDelivery.FLOW].kind == FlowKind.DELIVERY
 
 
 def test_what_the_case_system_reports_names_the_citizens_flow():

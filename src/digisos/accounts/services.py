@@ -13,7 +13,8 @@ from digisos.core.services import record_audit
 
 from .models import User
 
-ROLES = ("veileder", "kommune_saksbehandler", "operator", "analyst", "nks")
+# barnevern_saksbehandler: child-welfare staff (digisos.concerns); which offices they serve is kept there.
+ROLES = ("veileder", "kommune_saksbehandler", "operator", "analyst", "nks", "barnevern_saksbehandler")
 
 
 class LoginRefused(Exception):

@@ -229,6 +229,21 @@ _FLOWS: tuple[DataFlow, ...] = (
         retention=_("Lagres ikke; handlingen og hvem som gjorde den føres i påkoblingens logg."),
         source=_("Altinn autorisasjon (Digitaliseringsdirektoratet)"),
     ),
+    DataFlow(
+        key="register.enhetsregisteret",
+        kind=FlowKind.REGISTER,
+        title=_("Enhetsregisteret: organisasjonen til den som melder bekymring"),
+        purpose=_(
+            "Kontrollere organisasjonsnummeret og hente navn og adresse når en offentlig ansatt melder bekymring."
+        ),
+        legal_basis=_("Barnevernsloven § 13-2; enhetsregisterloven § 22"),
+        controller=_("Kommunen som mottar bekymringsmeldingen (behandlingsansvarlig)"),
+        processor=NAV_DIRECTORATE,
+        data_categories=(_("organisasjonsnummer"), _("organisasjonens navn og adresse")),
+        triggered_by=_("Den som melder bekymring som offentlig ansatt"),
+        retention=_("Lagres med bekymringsmeldingen og slettes med den."),
+        source=_("Enhetsregisteret (Brønnøysundregistrene)"),
+    ),
     # Deliveries: the application and later documents handed to the municipality.
     DataFlow(
         key="delivery.soknad",
@@ -291,6 +306,27 @@ _FLOWS: tuple[DataFlow, ...] = (
         ),
         source=_("Kommunens fagsystem"),
     ),
+    DataFlow(
+        key="delivery.bekymringsmelding",
+        kind=FlowKind.DELIVERY,
+        title=_("Bekymringsmeldingen sendes til barneverntjenesten"),
+        purpose=_("Barneverntjenesten skal vurdere bekymringen for barnet."),
+        legal_basis=_("Barnevernsloven §§ 13-1 og 13-2 (meldeplikt og meldinger)"),
+        controller=_("Kommunen som mottar bekymringsmeldingen (behandlingsansvarlig)"),
+        processor=NAV_DIRECTORATE,
+        data_categories=(
+            _("barnets navn, fødselsnummer eller fødselsdato og adresse"),
+            _("foresatte"),
+            _("bekymringen"),
+            _("den som melder"),
+        ),
+        triggered_by=_("Den som melder bekymring, eller et fagsystem som sender meldingen for dem"),
+        retention=_(
+            "Innholdet slettes hos oss 30 dager etter at barneverntjenesten har bekreftet mottak; "
+            "tellinger til statistikk beholdes."
+        ),
+        source=_("Den som melder"),
+    ),
     # Employees' reads of another person's data.
     DataFlow(
         key="employee.inbox",
@@ -344,6 +380,18 @@ _FLOWS: tuple[DataFlow, ...] = (
     ),
     # Notifications to the citizen.
     DataFlow(
+        key="employee.child_welfare_inbox",
+        kind=FlowKind.EMPLOYEE_VIEW,
+        title=_("Barneverntjenesten leser bekymringsmeldinger i innboksen"),
+        purpose=_("Ta imot bekymringsmeldinger i kommuner uten eget fagsystem for barnevern."),
+        legal_basis=_("Barnevernsloven §§ 13-1 og 13-2; barnevernsloven § 13-6 (taushetsplikt)"),
+        controller=_("Kommunen som mottar bekymringsmeldingen (behandlingsansvarlig)"),
+        processor=NAV_DIRECTORATE,
+        data_categories=(_("bekymringsmeldingen"),),
+        triggered_by=_("Ansatte i barneverntjenesten for det kontoret meldingen gjelder"),
+        retention=_("Som bekymringsmeldingen."),
+    ),
+    DataFlow(
         key="notification.case_news",
         kind=FlowKind.NOTIFICATION,
         title=_("Varsel om nytt i saken og frister"),
@@ -358,6 +406,30 @@ _FLOWS: tuple[DataFlow, ...] = (
         retention=_("Varselet lagres ikke med innhold; at det er sendt, lagres så lenge saken finnes."),
     ),
     # Statistics: aggregates only.
+    DataFlow(
+        key="notification.concern_receipt",
+        kind=FlowKind.NOTIFICATION,
+        title=_("Kvittering for bekymringsmelding på e-post"),
+        purpose=_("Den som meldte skal vite at meldingen er mottatt."),
+        legal_basis=_("Forvaltningsloven § 11 (veiledningsplikt); barnevernsloven § 13-2"),
+        controller=_("Kommunen som mottar bekymringsmeldingen (behandlingsansvarlig)"),
+        processor=NAV_DIRECTORATE,
+        data_categories=(_("e-postadresse fra Kontakt- og reservasjonsregisteret"),),
+        triggered_by=_("Den som melder bekymring"),
+        retention=_("Lagres ikke; e-posten har ikke noe av innholdet i meldingen."),
+    ),
+    DataFlow(
+        key="notification.onboarding",
+        kind=FlowKind.NOTIFICATION,
+        title=_("E-post til kommunens ansatte under påkoblingen"),
+        purpose=_("Den som eier et steg i påkoblingen skal vite hva som venter på dem."),
+        legal_basis=_("Personvernforordningen artikkel 6 nr. 1 bokstav e; samarbeidsavtalen med kommunen"),
+        controller=_("Arbeids- og velferdsdirektoratet (behandlingsansvarlig for påkoblingen)"),
+        processor=_("Ingen"),
+        data_categories=(_("navn og e-postadresse i jobben"), _("rolle i påkoblingen")),
+        triggered_by=_("Påkoblingens steg og påminnelser"),
+        retention=_("Rollene lagres mens kommunen er koblet på; e-postene lagres ikke."),
+    ),
     DataFlow(
         key="statistics.aggregates",
         kind=FlowKind.STATISTICS,
@@ -463,7 +535,13 @@ def uses_flow(key: str) -> Callable[[F], F]:
 
 def flow_of(obj: Any) -> str | None:
     """The flow `obj` names: a `@uses_flow` function's, or a class's `flow` attribute; None when it names none."""
-    return getattr(obj, "__dataflow__", None) or getattr(obj, "flow", None)
+    # A background task (django_tasks' frozen Task) carries the flow on the function it wraps.
+    wrapped = getattr(obj, "func", None)
+    return (
+        getattr(obj, "__dataflow__", None)
+        or getattr(obj, "flow", None)
+        or (getattr(wrapped, "__dataflow__", None) if wrapped is not None else None)
+    )
 
 
 def flows_of_kind(kind: FlowKind) -> list[DataFlow]:

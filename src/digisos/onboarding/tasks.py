@@ -7,11 +7,14 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from digisos.core.dataflows import uses_flow
+
 from . import selectors, services
 from .models import Invitation, Onboarding
 
 
 @task()
+@uses_flow("notification.onboarding")
 def mail_invitation(invitation_id: int, token: str) -> None:
     invitation = Invitation.objects.select_related("onboarding__municipality").get(pk=invitation_id)
     link = settings.PUBLIC_URL + reverse("onboarding:accept", args=[token])
@@ -34,6 +37,7 @@ def mail_invitation(invitation_id: int, token: str) -> None:
 
 
 @task()
+@uses_flow("notification.onboarding")
 def mail_stage_owner(onboarding_id: int, reminder: bool = False) -> None:
     """Tells the people who own the next step that it waits for them (again, if `reminder`)."""
     onboarding = Onboarding.objects.select_related("municipality").get(pk=onboarding_id)
@@ -62,6 +66,7 @@ def mail_stage_owner(onboarding_id: int, reminder: bool = False) -> None:
 
 
 @task()
+@uses_flow("notification.onboarding")
 def mail_went_live(onboarding_id: int) -> None:
     """On the go-live day: everyone in a role and the configuration's contacts learn that it is live."""
     onboarding = Onboarding.objects.select_related("municipality").get(pk=onboarding_id)

@@ -200,6 +200,8 @@ class Skjerming(Protocol):
 
     def is_skjermet(self, pid: str) -> bool:
         """True if the person is skjermet. Raises RegisterUnavailable."""
+
+
 # Altinn's right to sign NAV's DigiSos agreements for an organisation (navikt/sosialhjelp-avtaler-api,
 # AltinnService.kt): held by the kommunedirektør or whoever they delegate it to in Altinn.
 DIGISOS_AGREEMENT_RIGHT = "nav_sosialtjenester_digisos-avtale"
@@ -224,3 +226,29 @@ class AuthorisationRegister(Protocol):
     def get_authorisations(self, pid: str) -> list[Authorisation]:
         """The rights the person holds, on every organisation. Raises RegisterUnavailable."""
         ...
+
+
+@dataclass(frozen=True)
+class PostalAddress:
+    """An address as Enhetsregisteret gives it: up to three lines, then postnummer and poststed."""
+
+    lines: tuple[str, ...]
+    postnummer: str
+    poststed: str
+
+
+@dataclass(frozen=True)
+class Organisation:
+    """Enhetsregisteret (Brønnøysundregistrene): one enhet or underenhet."""
+
+    orgnr: str
+    name: str
+    business_address: PostalAddress | None
+    deleted: bool = False
+
+
+class Enhetsregisteret(Protocol):
+    flow: ClassVar[str] = "register.enhetsregisteret"
+
+    def get_organisation(self, orgnr: str) -> Organisation | None:
+        """The organisation, or None if the register has no such number. Raises RegisterUnavailable."""

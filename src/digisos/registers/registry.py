@@ -12,6 +12,7 @@ from .ports import (
     Aaregister,
     AddressProtectionRegister,
     AuthorisationRegister,
+    Enhetsregisteret,
     Folkeregister,
     Husbanken,
     Kontoregister,
@@ -61,11 +62,17 @@ def address_protection() -> AddressProtectionRegister:
 
 def skjerming() -> Skjerming:
     return adapter("skjerming")
+
+
 def altinn() -> AuthorisationRegister:
     return adapter("altinn")
 
 
+def enhetsregisteret() -> Enhetsregisteret:
+    return adapter("enhetsregisteret")
+
+
 @receiver(setting_changed)
 def _forget_adapters(*, setting: str, **kwargs: Any) -> None:
-    if setting in ("REGISTER_ADAPTERS", "DEMO_POPULATION_FILE"):
+    if setting in ("REGISTER_ADAPTERS", "DEMO_POPULATION_FILE", "DEMO_ENHETSREGISTER_FILE"):
         adapter.cache_clear()

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "digisos.innsyn",
     "digisos.followup",
     "digisos.onboarding",
+    "digisos.concerns",
 ]
 
 MIDDLEWARE = [
@@ -254,6 +255,9 @@ PERIODIC_TASKS = {
         "every_minutes": 15,
     },
     "onboarding.reminders": {"task": "digisos.onboarding.tasks.remind_waiting_steps", "every_minutes": 60},
+    "concerns.alerts": {"task": "digisos.concerns.tasks.alert_unacknowledged", "every_minutes": 60},
+    "concerns.letters": {"task": "digisos.concerns.tasks.send_overdue_by_letter", "every_minutes": 15},
+    "concerns.retention": {"task": "digisos.concerns.tasks.remove_expired_content", "every_minutes": 60},
 }
 # Onboarding agreements are signed (PAdES) through this adapter. The local one uses a test certificate
 # authority it creates in CA_DIR on first use: quick start and tests only, never real signatures.
@@ -265,6 +269,15 @@ ONBOARDING_SIGNING = {
 }
 # Days a step of a municipality's onboarding may wait before its owner gets one reminder by e-mail.
 ONBOARDING_REMINDER_DAYS = env_int("DIGISOS_ONBOARDING_REMINDER_DAYS", 7)
+
+# Concern reports (digisos.concerns): a report no case system or inbox acknowledged within two working days,
+# or one the case system refused, goes out as a letter through this print port (the local adapter writes the
+# letter PDF to CONCERNS_PRINT_DIR); the content is deleted CONCERNS_RETENTION_DAYS after acknowledgement.
+CONCERNS_PRINT_SERVICE = env_str(
+    "DIGISOS_CONCERNS_PRINT_SERVICE", "digisos.concerns.printing.FolderPrintService"
+)
+CONCERNS_PRINT_DIR = Path(env_str("DIGISOS_CONCERNS_PRINT_DIR", str(VAR_DIR / "print")))
+CONCERNS_RETENTION_DAYS = env_int("DIGISOS_CONCERNS_RETENTION_DAYS", 30)
 
 # SMS to applicants goes through this gateway (a port: digisos.innsyn.adapters.sms.SmsGateway). The logging
 # adapter sends nothing; production sets its gateway's adapter.
@@ -340,6 +353,11 @@ DEMO_POPULATION_FILE = Path(
     env_str("DIGISOS_DEMO_POPULATION", str(SRC_DIR / "data" / "demo" / "population.json"))
 )
 
+# The synthetic organisations (schools, kindergartens, health stations) the local Enhetsregisteret answers with.
+DEMO_ENHETSREGISTER_FILE = Path(
+    env_str("DIGISOS_DEMO_ENHETSREGISTER", str(SRC_DIR / "data" / "demo" / "enhetsregisteret.json"))
+)
+
 # Register ports and the adapter that answers each (local ones read the synthetic population above).
 REGISTER_ADAPTERS = {
     port: env_str(f"DIGISOS_{port.upper()}_ADAPTER", f"digisos.registers.adapters.local.{local}")
@@ -354,6 +372,7 @@ REGISTER_ADAPTERS = {
         "address_protection": "LocalAddressProtection",
         "skjerming": "LocalSkjerming",
         "altinn": "LocalAltinn",
+        "enhetsregisteret": "LocalEnhetsregisteret",
     }.items()
 }
 
@@ -404,4 +423,5 @@ DOCUMENT_KEYRING_DIR = Path(env_str("DIGISOS_DOCUMENT_KEYRING_DIR", str(VAR_DIR 
 OPENAPI_DOCUMENTS = {
     "public-v1": ("digisos.public_api.public_api", "/api/public/v1"),
     "exchange-v1": ("digisos.exchange.api.api", "/api/exchange/v1"),
+    "barnevern-v1": ("digisos.concerns.api.api", "/api/barnevern/v1"),
 }

@@ -19,8 +19,10 @@ from ..ports import (
     HousingAllowanceCase,
     HousingAllowancePayment,
     NavPayment,
+    Organisation,
     PaymentComponent,
     Person,
+    PostalAddress,
     RegisterUnavailable,
     Relative,
     TaxableIncome,
@@ -251,6 +253,8 @@ class LocalSkjerming:
         record = (persona or {}).get("skjerming", {})
         _failing(record, "Skjerming")
         return bool(record.get("skjermet", False))
+
+
 class LocalAltinn:
     """Altinn rights from the personas' `altinn` records (the municipal staff in the demo population)."""
 
@@ -272,3 +276,28 @@ class LocalAltinn:
             )
             for item in record.get("rights", [])
         ]
+
+
+class LocalEnhetsregisteret:
+    """Enhetsregisteret on the synthetic organisations in settings.DEMO_ENHETSREGISTER_FILE."""
+
+    flow = "register.enhetsregisteret"
+
+    def get_organisation(self, orgnr: str) -> Organisation | None:
+        records = json.loads(Path(settings.DEMO_ENHETSREGISTER_FILE).read_text(encoding="utf-8"))
+        record = next((r for r in records["organisations"] if r["orgnr"] == orgnr), None)
+        if record is None:
+            return None
+        if record.get("unavailable"):
+            raise RegisterUnavailable("enhetsregisteret")
+        address = record.get("address")
+        return Organisation(
+            orgnr=record["orgnr"],
+            name=record["name"],
+            business_address=PostalAddress(
+                lines=tuple(address["lines"]), postnummer=address["postnummer"], poststed=address["poststed"]
+            )
+            if address
+            else None,
+            deleted=record.get("deleted", False),
+        )

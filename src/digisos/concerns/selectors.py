@@ -1,0 +1,170 @@
+"""Reads: a municipality's child-welfare offices and whether it takes reports, and a reporter's reports."""
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, QuerySet
+
+from digisos.accounts.models import User
+from digisos.municipalities.models import Municipality
+
+from .models import ChildWelfareOffice, ConcernDelivery, ConcernReport, ConcernState
+
+
+@dataclass(frozen=True)
+class Reception:
+    """What the urgency page needs to know about a municipality."""
+
+    municipality: Municipality
+    activated: bool
+    offices: list[ChildWelfareOffice]  # the active ones, standard receiver first
+    # The municipality's contact for phone and letter, whether or not it is activated (may be None).
+    contact: ChildWelfareOffice | None
+
+    @property
+    def barnevernvakt_phone(self) -> str:
+        return self.contact.barnevernvakt_phone if self.contact else ""
+
+
+def reception_of(kommunenummer: str) -> Reception | None:
+    municipality = Municipality.objects.filter(pk=kommunenummer, active=True).first()
+    if municipality is None:
+        return None
+    offices = list(
+        ChildWelfareOffice.objects.filter(municipality=municipality).order_by(
+            "-standard_receiver", "bydelsnummer"
+        )
+    )
+    active = [office for office in offices if office.active]
+    contact = next((o for o in offices if o.standard_receiver), offices[0] if offices else None)
+    return Reception(municipality=municipality, activated=bool(active), offices=active, contact=contact)
+
+
+def receiving_office(municipality_id: str, bydelsnummer: str | None = None) -> ChildWelfareOffice | None:
+    """The chosen district's office if it is active, else the standard receiver (KS: unknown district)."""
+    offices = ChildWelfareOffice.objects.filter(municipality_id=municipality_id, active=True)
+    if bydelsnummer:
+        chosen = offices.filter(bydelsnummer=bydelsnummer).first()
+        if chosen is not None:
+            return chosen
+    return offices.filter(standard_receiver=True).first() or offices.order_by("bydelsnummer").first()
+
+
+def report_of_reporter(user: User, report_id: object) -> ConcernReport | None:
+    return (
+        ConcernReport.objects.select_related("municipality", "office")
+        .filter(reporter=user, pk=report_id)
+        .first()
+    )
+
+
+def reports_of_reporter(user: User) -> QuerySet[ConcernReport]:
+    """Mine meldinger: newest first, with the states (one query) and the municipality's name."""
+    return (
+        ConcernReport.objects.filter(reporter=user)
+        .select_related("municipality")
+        .prefetch_related(Prefetch("states", queryset=ConcernState.objects.order_by("id")))
+        .order_by("-created_at")
+    )
+
+
+def available_deliveries(kommunenummer: str, *, after: int, limit: int) -> list[ConcernDelivery]:
+    """The case system's list: reports to its municipality's offices with a case system, ready and not yet
+    acknowledged, in id order from the cursor (the index on office, status, id keeps a page cheap)."""
+    return list(
+        ConcernDelivery.objects.filter(
+            office__municipality_id=kommunenummer,
+            channel=ChildWelfareOffice.Channel.EXCHANGE,
+            status=ConcernDelivery.Status.AVAILABLE,
+            pk__gt=after,
+        )
+        .select_related("report", "office")
+        .prefetch_related("files")
+        .order_by("pk")[:limit]
+    )
+
+
+def delivery_for_municipality(kommunenummer: str, report_id: object) -> ConcernDelivery | None:
+    """One delivery of the municipality's case-system offices once it has been made available."""
+    return (
+        ConcernDelivery.objects.filter(
+            office__municipality_id=kommunenummer,
+            channel=ChildWelfareOffice.Channel.EXCHANGE,
+            report_id=report_id,
+            available_at__isnull=False,  # never offered (its files could not be built): not there
+            # Failed too: a mottatt after feilet is answered 409 with the reason, not 404.
+            status__in=[
+                ConcernDelivery.Status.AVAILABLE,
+                ConcernDelivery.Status.COLLECTED,
+                ConcernDelivery.Status.FAILED,
+            ],
+        )
+        .select_related("report", "office")
+        .prefetch_related("files")
+        .first()
+    )
+
+
+# --- The child-welfare inbox ---------------------------------------------------------------------------
+
+STAFF_ROLE = "barnevern_saksbehandler"
+
+
+def is_child_welfare_staff(user: User) -> bool:
+    return (
+        user.is_authenticated
+        and user.kind == User.Kind.EMPLOYEE
+        and user.groups.filter(name=STAFF_ROLE).exists()
+    )
+
+
+def staff_offices(user: User) -> QuerySet[ChildWelfareOffice]:
+    """The offices this employee serves; none for anyone without the child-welfare role."""
+    if not is_child_welfare_staff(user):
+        return ChildWelfareOffice.objects.none()
+    return ChildWelfareOffice.objects.filter(staff__username=user.username)
+
+
+def inbox_deliveries(user: User) -> list[ConcernDelivery]:
+    """Reports to the employee's offices that use the inbox, newest first, while their content is kept."""
+    return list(
+        ConcernDelivery.objects.filter(
+            office__in=staff_offices(user),
+            channel=ChildWelfareOffice.Channel.INBOX,
+            available_at__isnull=False,
+            report__content_deleted_at__isnull=True,
+        )
+        .select_related("report", "office")
+        .order_by("-available_at", "-id")[:500]
+    )
+
+
+def inbox_delivery(user: User, report_id: object) -> ConcernDelivery | None:
+    """One report of the employee's inbox offices, or None (also for anyone without the role)."""
+    return (
+        ConcernDelivery.objects.filter(
+            office__in=staff_offices(user),
+            channel=ChildWelfareOffice.Channel.INBOX,
+            available_at__isnull=False,
+            report__content_deleted_at__isnull=True,
+            report_id=report_id,
+        )
+        .select_related("report", "office", "report__municipality")
+        .prefetch_related("files")
+        .first()
+    )
+
+
+# Employee-facing: tests/followup/test_dataflow_register.py checks each public reader names its data flow.
+EMPLOYEE_FACING = True
+DATAFLOWS = {
+    "reception_of": "none",  # the municipality's configuration
+    "receiving_office": "none",
+    "report_of_reporter": "none",  # the reporter's own report
+    "reports_of_reporter": "none",
+    "available_deliveries": "delivery.bekymringsmelding",  # the child-welfare case system's list
+    "delivery_for_municipality": "delivery.bekymringsmelding",
+    "is_child_welfare_staff": "none",  # the employee's own role
+    "staff_offices": "none",
+    "inbox_deliveries": "employee.child_welfare_inbox",
+    "inbox_delivery": "employee.child_welfare_inbox",
+}

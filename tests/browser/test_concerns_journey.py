@@ -1,0 +1,152 @@
+"""The concern report (bekymringsmelding) in Chromium, axe on every page: a private reporter goes from the
+urgency page through the choice and the ID-porten login to the form, is told what is missing, sends, gets
+the receipt and sees the report under Mine meldinger without its content; a public reporter does the same by
+keyboard alone, with the organisation filled in from Enhetsregisteret and a copy for the archive."""
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+from tests.fixtures.browser import check_accessibility, choose_radio_by_keyboard, tab_to, visit
+
+from digisos.concerns.models import ConcernReport
+from digisos.concerns.services import apply_demo_child_welfare_offices
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def choose_municipality(page: Page, name: str) -> None:
+    visit(page, "/bekymringsmelding/")
+    expect(page.get_by_role("heading", name="Meld bekymring for et barn")).to_be_visible()
+    expect(page.get_by_test_id("urgent")).to_contain_text("112")
+    expect(page.get_by_test_id("urgent")).to_contain_text("116 111")
+    page.get_by_label("Hvilken kommune bor barnet i?").select_option(label=name)
+    page.get_by_role("button", name="Velg kommune").click()
+    check_accessibility(page)
+
+
+def test_a_private_reporter_from_the_urgency_page_to_the_receipt(
+    page, idporten_settings, municipalities_loaded
+):
+    apply_demo_child_welfare_offices()
+
+    # A municipality that has not turned the service on says how to report by phone or letter.
+    choose_municipality(page, "Trondheim")
+    expect(page.get_by_test_id("not-activated")).to_contain_text("72 54 00 00")
+
+    choose_municipality(page, "Bergen")
+    expect(page.get_by_test_id("barnevernvakt")).to_contain_text("55 36 11 80")
+    expect(page.get_by_role("heading", name="Du kan ikke melde anonymt her")).to_be_visible()
+    page.get_by_role("link", name="Meld fra som privatperson").click()
+
+    # ID-porten (the local one), then back to where the reporter was going.
+    expect(page.get_by_role("heading", name="Velg testperson")).to_be_visible()
+    check_accessibility(page)
+    page.locator("#sub-familie-bergen").check()
+    page.get_by_role("button", name="Logg inn").click()
+    expect(page.get_by_role("heading", name="Meld fra som privatperson")).to_be_visible()
+    check_accessibility(page)
+    page.get_by_role("button", name="Start meldingen").click()
+
+    expect(page.get_by_role("heading", name="Bekymringsmelding fra privatperson")).to_be_visible()
+    check_accessibility(page)
+    expect(page.get_by_test_id("reporter-name")).to_contain_text("Sofie Haugen")
+    page.get_by_label("Barnets navn").fill("Mia")
+    page.get_by_role("button", name="Send meldingen").click()
+
+    # What is missing is named, with a link to the field.
+    summary = page.locator("#error-summary")
+    expect(summary).to_contain_text("Barn 1, barnets adresse: Skriv hvor barnet bor.")
+    expect(summary).to_contain_text("Bekymringen, hva er du bekymret for?: Skriv hva du er bekymret for.")
+    check_accessibility(page)
+    summary.get_by_role("link", name=re.compile("barnets adresse")).click()
+    expect(page.get_by_label("Barnets adresse")).to_be_focused()
+    page.get_by_label("Barnets adresse").fill("Storgata 1")
+    page.get_by_label("Hva er du bekymret for?").fill("Hun er alene hjemme om kveldene.")
+    page.get_by_role("button", name="Send meldingen").click()
+
+    expect(page.get_by_role("heading", name="Meldingen er sendt")).to_be_visible()
+    check_accessibility(page)
+    expect(page.get_by_test_id("receipt-office")).to_have_text("Barneverntjenesten i Bergen, Bergen kommune")
+    page.get_by_role("link", name="Til Mine meldinger").click()
+
+    expect(page.get_by_role("heading", name="Mine meldinger")).to_be_visible()
+    check_accessibility(page)
+    sent = page.get_by_test_id("sent")
+    expect(sent).to_contain_text("Bergen")
+    expect(sent).to_contain_text("Mottatt av DigiSos")
+    expect(page.locator("main")).not_to_contain_text("Mia")
+    assert ConcernReport.objects.get().status == ConcernReport.Status.SENT
+
+
+def type_into(page: Page, label: str, text: str) -> None:
+    tab_to(page, label)
+    page.keyboard.type(text)
+
+
+def choose_yes(page: Page, element_id: str) -> None:
+    choose_radio_by_keyboard(page, element_id)
+    page.keyboard.press("Space")  # the first option is focused, not yet chosen
+    expect(page.locator(f"#{element_id}")).to_be_checked()
+
+
+def test_a_public_reporter_by_keyboard_alone(
+    page, idporten_settings, document_settings, municipalities_loaded
+):
+    apply_demo_child_welfare_offices()
+    visit(page, "/bekymringsmelding/")
+    tab_to(page, "Velg kommune")  # the select's first option
+    page.keyboard.type("Tromsø")
+    tab_to(page, "^Velg kommune$")
+    page.keyboard.press("Enter")
+    expect(page.get_by_test_id("barnevernvakt")).to_contain_text("77 60 85 00")
+    check_accessibility(page)
+    tab_to(page, "^Meld fra som offentlig ansatt")
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_role("heading", name="Velg testperson")).to_be_visible()
+    check_accessibility(page)
+    choose_radio_by_keyboard(page, "sub-kari-leier-oslo")
+    tab_to(page, "^Logg inn$")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Meld fra som offentlig ansatt eller fagperson")).to_be_visible()
+    check_accessibility(page)
+    tab_to(page, "^Start meldingen$")
+    page.keyboard.press("Enter")
+
+    expect(
+        page.get_by_role("heading", name="Bekymringsmelding fra offentlig ansatt eller fagperson")
+    ).to_be_visible()
+    check_accessibility(page)
+    type_into(page, "^Din rolle", "Lærer")
+    type_into(page, "^Telefonnummer", "912 34 567")
+    type_into(page, "^E-post", "kari.laerer@skole.no")
+    type_into(page, "^Organisasjonsnummer", "910000411")
+    type_into(page, "^Fødselsnummer, fødselsdato", "1.2.2019")
+    type_into(page, "^Barnets navn", "Mia")
+    type_into(page, "^Barnets adresse", "Storgata 1")
+    choose_yes(page, "id_barn-0-orientert_0")
+    type_into(page, "^Navn på forelder", "Mor Hansen")
+    choose_radio_by_keyboard(page, "id_foresatt-0-orientert_1")  # not told
+    type_into(page, "^Hva er du bekymret for", "Blåmerker på armene.")
+    tab_to(page, "^Send meldingen")
+    page.keyboard.press("Enter")
+
+    # The guardian not told needs a reason, and the history is missing; the rest is kept.
+    summary = page.locator("#error-summary")
+    expect(summary).to_contain_text("Skriv hvorfor forelderen ikke har fått vite om meldingen.")
+    expect(summary).to_contain_text("Skriv hva som har skjedd før, og hva dere har gjort.")
+    check_accessibility(page)
+    expect(page.get_by_label("Din rolle")).to_have_value("Lærer")
+    type_into(page, "^Hvorfor har forelderen ikke", "Mistanke om vold i hjemmet.")
+    type_into(page, "^Hva har du og virksomheten gjort", "Sett tre ganger siden august.")
+    tab_to(page, "^Send meldingen")
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_role("heading", name="Meldingen er sendt")).to_be_visible()
+    check_accessibility(page)
+    expect(page.get_by_test_id("receipt-office")).to_have_text("Barneverntjenesten i Tromsø, Tromsø kommune")
+    expect(page.get_by_test_id("copy")).to_be_visible()
+    report = ConcernReport.objects.get()
+    assert report.content["offentligMelder"]["virksomhet"]["navn"] == "Fjellsiden skole"  # Enhetsregisteret
+    assert report.content["foresatte"][0]["orientertGrunn"] == "Mistanke om vold i hjemmet."

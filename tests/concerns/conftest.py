@@ -1,0 +1,31 @@
+import pytest
+
+from digisos.concerns.services import apply_demo_child_welfare_offices
+from tests.fixtures.personas import citizen
+
+
+@pytest.fixture
+def offices(reference_data, db) -> None:
+    """The quick start's child-welfare offices: Bergen/Tromsø (case system), Oslo (inbox, districts),
+    Trondheim configured but not activated."""
+    apply_demo_child_welfare_offices()
+
+
+@pytest.fixture
+def citizen_of():
+    return citizen
+
+
+@pytest.fixture(autouse=True)
+def concern_storage(settings, document_key, tmp_path):
+    """Sending a report delivers it at once (immediate task backend): its encrypted files go to a throwaway
+    folder, encrypted to the test document key."""
+    settings.DOCUMENT_KEY_CERTIFICATE, settings.DOCUMENT_KEY_PRIVATE = document_key
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "documents": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "documents"},
+        },
+    }
+    return tmp_path / "documents"

@@ -1,0 +1,105 @@
+"""The child-welfare inbox: only child-welfare staff of the office see its reports (list, page, files,
+mark received); a social-services caseworker, a NAV employee, staff of another office and citizens never do."""
+
+import json
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from digisos.accounts.models import User
+from digisos.concerns.asice import data_objects
+from digisos.concerns.models import ConcernReport
+from digisos.concerns.services import start_report, submit_report
+from digisos.municipalities.models import Municipality
+
+pytestmark = pytest.mark.django_db
+ANSWERS = {
+    "melder": {},
+    "barn": [{"personnavn": "Mia", "adresselinje1": "Storgata 1"}],
+    "foresatte": [],
+    "melding": {"melding": "Hun er alene hjemme om kveldene."},
+}
+
+
+def employee(sub: str, role: str, kommunenummer: str = "0301") -> User:
+    user = User.objects.create(
+        username=f"employee-{sub}", kind=User.Kind.EMPLOYEE, municipality_id=kommunenummer
+    )
+    user.groups.add(Group.objects.get_or_create(name=role)[0])
+    return user
+
+
+def report_to(citizen_of, bydel: str) -> ConcernReport:
+    report = start_report(
+        user=citizen_of("kari-leier-oslo"), kind="privat", municipality=Municipality.objects.get(pk="0301")
+    )
+    return submit_report(report=report, answers=ANSWERS, bydelsnummer=bydel)
+
+
+def test_staff_of_the_office_list_open_download_and_mark_received(client, offices, citizen_of):
+    report = report_to(citizen_of, "01")
+    client.force_login(employee("bente-barnevern", "barnevern_saksbehandler"))  # serves 00 and 01 (demo)
+    page = client.get(reverse("concerns:staff-inbox")).content.decode()
+    assert reverse("concerns:staff-report", args=[report.id]) in page and "Bydel Gamle Oslo" in page
+    assert "Mia" not in page  # the list shows when, where and who reported, not the content
+    assert client.get(reverse("concerns:staff-report", args=[report.id])).status_code == 200
+    json_file = client.get(reverse("concerns:staff-download", args=[report.id, "json"]))
+    assert json.loads(json_file.content) == report.content
+    container = client.get(reverse("concerns:staff-download", args=[report.id, "asice"])).content
+    assert set(data_objects(container)) == {"bekymringsmelding.json", "bekymringsmelding.pdf"}
+    assert client.get(reverse("concerns:staff-download", args=[report.id, "pdf"])).content.startswith(b"%PDF")
+    client.post(reverse("concerns:staff-received", args=[report.id]))
+    assert list(report.states.values_list("state", flat=True)) == ["AKSEPTERT", "SENDT_FAGSYSTEM", "LEVERT"]
+    assert "Mottatt" in client.get(reverse("concerns:staff-report", args=[report.id])).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("sub", "role"),
+    [
+        ("sara-saksbehandler", "kommune_saksbehandler"),  # social services, same municipality
+        ("vera-veileder", "veileder"),  # NAV
+        ("ole-operator", "operator"),
+        ("anna-analytiker", "analyst"),
+    ],
+)
+def test_no_one_else_sees_a_report(client, offices, citizen_of, sub, role):
+    report = report_to(citizen_of, "01")
+    client.force_login(employee(sub, role))
+    urls = [
+        reverse("concerns:staff-inbox"),
+        reverse("concerns:staff-report", args=[report.id]),
+        reverse("concerns:staff-download", args=[report.id, "pdf"]),
+    ]
+    for url in urls:
+        assert client.get(url).status_code == 403
+    assert client.post(reverse("concerns:staff-received", args=[report.id])).status_code == 403
+    # Nor in the social-services inbox or its search.
+    listed = client.get(reverse("inbox:inbox")).content.decode()
+    assert str(report.id) not in listed and "Mia" not in listed
+    # A search finds nothing (the page echoes the query in its language form, so look for result links).
+    for query in ("Mia", str(report.id)):
+        found = client.get(reverse("inbox:inbox"), {"q": query}).content.decode()
+        assert "/innboks/sak/" not in found and "/bekymringsmelding/" not in found.replace(
+            "/bekymringsmelding/innboks", ""
+        )
+
+
+def test_staff_of_another_office_do_not_see_it(client, offices, citizen_of):
+    report = report_to(citizen_of, "03")  # Sagene: Bente does not serve it
+    client.force_login(employee("bente-barnevern", "barnevern_saksbehandler"))
+    assert str(report.id) not in client.get(reverse("concerns:staff-inbox")).content.decode()
+    assert client.get(reverse("concerns:staff-report", args=[report.id])).status_code == 404
+    assert client.get(reverse("concerns:staff-download", args=[report.id, "json"])).status_code == 404
+    assert client.post(reverse("concerns:staff-received", args=[report.id])).status_code == 404
+    # And an employee with the role but no office sees nothing.
+    client.force_login(employee("ny-i-barnevernet", "barnevern_saksbehandler"))
+    assert client.get(reverse("concerns:staff-report", args=[report.id])).status_code == 404
+
+
+def test_citizens_and_the_logged_out_are_sent_away(client, offices, citizen_of):
+    report = report_to(citizen_of, "01")
+    response = client.get(reverse("concerns:staff-report", args=[report.id]))
+    assert response.status_code == 302 and reverse("accounts:employee-login") in response["Location"]
+    client.force_login(citizen_of("kari-leier-oslo"))  # even the reporter
+    assert client.get(reverse("concerns:staff-report", args=[report.id])).status_code == 403

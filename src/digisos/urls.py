@@ -23,6 +23,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("auth/", include("digisos.accounts.urls")),
     path("kommuner/", include("digisos.municipalities.urls")),
+    path("veiviser/", include("digisos.guide.urls")),
     path("dokumenter/", include("digisos.documents.urls")),
     path("", include("digisos.application.urls")),
 ]

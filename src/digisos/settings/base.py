@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "digisos.exchange",
     "digisos.inbox",
     "digisos.innsyn",
+    "digisos.guide",
 ]
 
 MIDDLEWARE = [

@@ -43,7 +43,7 @@ TEXTS = [
     gettext_noop("Bostøtte er penger fra staten til deg som betaler mye for å bo og har lite penger."),
     gettext_noop("Leiekontrakt."),
     gettext_noop("Hva du betaler for å bo hver måned."),
-    gettext_noop("Søk om bostøtte hos Husbanken"),
+    gettext_noop("Søk om bostøtte på husbanken.no"),
     gettext_noop("Hjelp med penger og gjeld"),
     gettext_noop("En rådgiver fra NAV kan hjelpe deg å få oversikt over penger og gjeld. Det er gratis."),
     gettext_noop("En liste over gjeld og regninger."),

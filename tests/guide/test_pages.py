@@ -1,0 +1,126 @@
+"""The guide's pages: the questions, the answer and its doors per municipality, and that nothing about the
+person is kept — no session, no database write, no log line with what they entered, not in the URL."""
+
+import logging
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+ANSWER = reverse("guide:answer")
+
+
+def ask(client, **fields):
+    data = {"situations": ["no_food"], **fields}
+    return client.post(ANSWER, data)
+
+
+@pytest.mark.django_db
+def test_the_questions_page_asks_without_login(client):
+    response = client.get(reverse("guide:start"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'method="post"' in html and f'action="{ANSWER}"' in html
+    assert "Jeg har ikke penger til mat i dag" in html and "Jeg er bekymret for et barn" in html
+
+
+@pytest.mark.django_db
+def test_no_situation_chosen_says_what_to_do(client):
+    response = client.post(ANSWER, {"income": "abc"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Velg minst én ting som passer for deg." in html
+    assert "Skriv beløpet i hele kroner, for eksempel 12000." in html
+
+
+@pytest.mark.django_db
+def test_an_answer_lists_the_most_urgent_first_with_reasons_and_doors(client, reference_data):
+    html = ask(client, situations=["debt", "no_food", "worried_child"], municipality="Oslo").content.decode()
+    order = [html.index(f'data-service="{service}"') for service in ("emergency_help", "concern_report", "social_assistance", "debt_advice")]
+    assert order == sorted(order)
+    assert 'href="/bekymringsmelding/"' in html
+    assert "Du har ikke penger til mat i dag." in html and "Du har gjeld du ikke klarer å betale." in html
+    # Oslo takes digital applications: the door is logging in to apply.
+    assert "Logg inn og søk digitalt" in html and reverse("accounts:citizen-login") in html
+
+
+@pytest.mark.django_db
+def test_paper_only_municipality_gives_the_office_address_and_phone(client, reference_data):
+    html = ask(client, situations=["rent_power"], municipality="Drammen").content.decode()
+    assert "Logg inn og søk digitalt" not in html
+    assert "tar ikke imot digitale søknader" in html
+    assert "NAV Drammen, Postboks 7000, 3002 Drammen" in html and "55 55 33 33" in html
+
+
+@pytest.mark.django_db
+def test_temporarily_closed_municipality_says_so(client, reference_data):
+    html = ask(client, municipality="Stavanger").content.decode()
+    assert "midlertidig stengt" in html and "Logg inn og søk digitalt" not in html
+
+
+@pytest.mark.django_db
+def test_unknown_or_ambiguous_municipality_is_said_plainly(client, reference_data):
+    assert "Vi fant ikke kommunen du skrev." in ask(client, municipality="Atlantis").content.decode()
+    html = ask(client, municipality="Herøy").content.decode()
+    assert "Flere kommuner passer." in html and html.count("Herøy i ") == 2
+
+
+@pytest.mark.django_db
+def test_the_guideline_for_the_household_next_to_the_income(client, reference_data):
+    html = ask(
+        client,
+        situations=["rent_power"],
+        household="couple",
+        children_0_5="1",
+        children_11_17="2",
+        income="20 000",
+        housing_cost="9000",
+    ).content.decode()
+    # 2024 (A-3/2023): couple 13 100 + 3 850 + 2 × 5 150 = 27 250; with housing 36 250 > 20 000.
+    assert 'data-testid="rates-total">27\xa0250 kr' in html
+    assert "Du får inn mindre enn satsene og boutgiftene til sammen." in html
+    assert "Rundskriv A-3/2023" in html
+    assert "Vi har ikke satsene for 2026 ennå." in html or "Vi har ikke satsene for" in html
+    assert 'data-fit="likely"' in html
+
+
+@pytest.mark.django_db
+def test_english_answer(client, reference_data):
+    client.cookies["digisos_language"] = "en"
+    html = ask(client, income="30000").content.decode()
+    assert '<html lang="en">' in html
+
+
+@pytest.mark.django_db
+def test_a_get_of_the_answer_goes_back_to_the_questions(client):
+    response = client.get(ANSWER + "?income=12345")
+    assert response.status_code == 302 and response["Location"] == reverse("guide:start")
+
+
+@pytest.mark.django_db
+def test_nothing_about_the_person_is_stored(client, reference_data):
+    with CaptureQueriesContext(connection) as queries:
+        response = ask(
+            client, situations=["worried_child", "no_food"], municipality="Drammen", income="12345", housing_cost="6789"
+        )
+    assert response.status_code == 200
+    writes = [q["sql"] for q in queries if not q["sql"].lstrip().upper().startswith("SELECT")]
+    assert writes == []
+    # (The csrftoken cookie is the header's language form's, on every page: a random token, nothing about
+    # the person.)
+    assert "digisos_session" not in response.cookies
+    assert "digisos_session" not in client.cookies and not Session.objects.exists()
+    assert "no-store" in response["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_nothing_about_the_person_is_logged(client, reference_data, caplog, capsys):
+    caplog.set_level(logging.DEBUG)
+    ask(client, situations=["worried_child"], municipality="Drammen", income="12345", housing_cost="6789")
+    client.post(ANSWER, {"situations": ["no_such"], "income": "98765"})  # an invalid answer too
+    logged = caplog.text + "".join(str(record.__dict__) for record in caplog.records)
+    logged += "".join(capsys.readouterr())
+    for entered in ("12345", "6789", "98765", "worried_child", "Drammen"):
+        assert entered not in logged

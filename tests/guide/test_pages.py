@@ -38,7 +38,10 @@ def test_no_situation_chosen_says_what_to_do(client):
 @pytest.mark.django_db
 def test_an_answer_lists_the_most_urgent_first_with_reasons_and_doors(client, reference_data):
     html = ask(client, situations=["debt", "no_food", "worried_child"], municipality="Oslo").content.decode()
-    order = [html.index(f'data-service="{service}"') for service in ("emergency_help", "concern_report", "social_assistance", "debt_advice")]
+    order = [
+        html.index(f'data-service="{service}"')
+        for service in ("emergency_help", "concern_report", "social_assistance", "debt_advice")
+    ]
     assert order == sorted(order)
     assert 'href="/bekymringsmelding/"' in html
     assert "Du har ikke penger til mat i dag." in html and "Du har gjeld du ikke klarer å betale." in html
@@ -103,7 +106,11 @@ def test_a_get_of_the_answer_goes_back_to_the_questions(client):
 def test_nothing_about_the_person_is_stored(client, reference_data):
     with CaptureQueriesContext(connection) as queries:
         response = ask(
-            client, situations=["worried_child", "no_food"], municipality="Drammen", income="12345", housing_cost="6789"
+            client,
+            situations=["worried_child", "no_food"],
+            municipality="Drammen",
+            income="12345",
+            housing_cost="6789",
         )
     assert response.status_code == 200
     writes = [q["sql"] for q in queries if not q["sql"].lstrip().upper().startswith("SELECT")]

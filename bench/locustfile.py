@@ -1,6 +1,7 @@
 """Load for `make bench`: one user class per target; run.py names the class to run on the command line."""
 
 import random
+from urllib.parse import urlencode
 
 from locust import FastHttpUser, constant, task
 
@@ -34,6 +35,7 @@ class PublicMunicipalityApi(FastHttpUser):
 # are all exercised.
 GUIDE_SITUATIONS = ["no_food", "rent_power", "lost_income", "debt", "need_housing", "worried_child"]
 GUIDE_PLACES = ["Oslo", "Drammen", "Stavanger", "Bergen", "Herøy", "5001", ""]
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
 
 class GuideAnswer(FastHttpUser):
@@ -50,8 +52,10 @@ class GuideAnswer(FastHttpUser):
             "income": str(random.randint(0, 40) * 1000),
             "housing_cost": str(random.randint(0, 15) * 1000),
         }
+        # Encoded here: several situations are one repeated field, as a browser sends checkboxes.
+        body = urlencode(data, doseq=True)
         with self.client.post(
-            "/veiviser/svar/", data=data, name="POST /veiviser/svar/", catch_response=True
+            "/veiviser/svar/", data=body, headers=FORM, name="POST /veiviser/svar/", catch_response=True
         ) as r:
             if r.status_code != 200 or 'data-testid="services"' not in (r.text or ""):
                 r.failure(f"no answer page ({r.status_code})")

@@ -131,3 +131,20 @@ def test_nothing_about_the_person_is_logged(client, reference_data, caplog, caps
     logged += "".join(capsys.readouterr())
     for entered in ("12345", "6789", "98765", "worried_child", "Drammen"):
         assert entered not in logged
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"municipality": "Os\x00lo", "income": "12\x00"},
+        {"income": "-5", "housing_cost": "99999999999999999999"},
+        {"children_0_5": "-1", "children_6_10": "1e9", "children_11_17": "21"},
+        {"household": "castle", "situations": ["no_food", "no_such"]},
+        {"municipality": "x" * 500},
+    ],
+)
+def test_odd_input_gets_a_plain_error_not_a_500(client, reference_data, fields):
+    response = client.post(ANSWER, {"situations": ["no_food"], **fields})
+    assert response.status_code == 200
+    assert 'id="error-summary"' in response.content.decode()

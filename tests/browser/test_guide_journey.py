@@ -12,7 +12,18 @@ from django.db import connection
 from playwright.sync_api import Page, expect
 from tests.fixtures.browser import check_accessibility, visit
 
+from digisos.guide import places
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_places():
+    """The guide keeps the municipality index per process; the live database is loaded per test."""
+    places.forget()
+    yield
+    places.forget()
+
 
 ENTERED = ("43210", "8765", "Drammen")
 

@@ -2,15 +2,9 @@
 
 from dataclasses import dataclass, field
 
-from digisos.municipalities.selectors import (
-    DigitalStatus,
-    MunicipalityRef,
-    OfficeRef,
-    digital_status,
-    find_municipalities,
-    offices_of,
-)
+from digisos.municipalities.selectors import DigitalStatus, MunicipalityRef, OfficeRef
 
+from . import places
 from .rates import Children, Guideline, Household, guideline
 from .rules import Facts, Match, matches
 
@@ -69,8 +63,8 @@ def place_of(query: str) -> Place | None:
     """The municipality by name or number, as "Kan jeg søke digitalt?" finds it; None if none was given."""
     if not query.strip():
         return None
-    found = find_municipalities(query)
+    found = places.find(query)
     if len(found) != 1:
         return Place(query=query, candidates=tuple(found))
-    number = found[0].kommunenummer
-    return Place(query=query, status=digital_status(number), offices=tuple(offices_of(number)))
+    status, offices = places.status_and_offices(found[0].kommunenummer)
+    return Place(query=query, status=status, offices=offices)

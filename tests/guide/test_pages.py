@@ -148,3 +148,22 @@ def test_odd_input_gets_a_plain_error_not_a_500(client, reference_data, fields):
     response = client.post(ANSWER, {"situations": ["no_food"], **fields})
     assert response.status_code == 200
     assert 'id="error-summary"' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_layout_kept_per_language_carries_each_visitors_own_csrf_token(reference_data):
+    """The answer's layout is rendered once per language (views._page); the language form in it must still
+    work for every visitor, with their own token."""
+    import re
+
+    from django.test import Client
+
+    for _ in range(2):
+        visitor = Client(enforce_csrf_checks=True)
+        html = visitor.post(ANSWER, {"situations": ["debt"]}).content.decode()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+        assert "\x00" not in html and 'data-service="debt_advice"' in html
+        switched = visitor.post(
+            "/i18n/setlang/", {"language": "nn", "next": ANSWER, "csrfmiddlewaretoken": token}
+        )
+        assert switched.status_code == 302

@@ -8,13 +8,17 @@ It is exempt from CSRF on purpose: CSRF protects actions done in the person's na
 nothing but answer; checking it would also set a cookie for a person who only asks.
 """
 
+import re
 from collections.abc import Callable
 from datetime import date
 from functools import cache
 
+from django.contrib.messages import get_messages
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template import engines
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
@@ -63,7 +67,35 @@ def answer(request: HttpRequest) -> HttpResponse:
             }
         )
     )
-    return render(request, "guide/answer.html", {"body": SafeString(body)})
+    return HttpResponse(_page(request, SafeString(body)))
+
+
+# The site's layout (base.html) around the answer, rendered once per language for people who are not logged
+# in, with the body and the CSRF token of the header's language form as markers: the layout alone cost about
+# as much as the bare view's whole request. Only for the plain answer URL without messages waiting, so the
+# layout's one per-request part is the token (set per request below) and the path in the language form is
+# the answer's own. Logged-in people get it rendered each time (their name is in it).
+_BODY = "\x00guide-body\x00"
+_CSRF_MARK = "\x00guide-csrf\x00"
+_CSRF_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+_shells: dict[str, str] = {}
+
+
+def _page(request: HttpRequest, body: SafeString) -> str:
+    if (
+        request.user.is_authenticated
+        or request.get_full_path() != _links()["answer"]
+        or get_messages(request)
+    ):
+        return render_to_string("guide/answer.html", {"body": body}, request)
+    language = get_language() or ""
+    shell = _shells.get(language)
+    if shell is None:
+        html = render_to_string("guide/answer.html", {"body": SafeString(_BODY)}, request)
+        shell = _shells[language] = _CSRF_INPUT.sub(rf"\g<1>{_CSRF_MARK}\g<2>", html)
+    token = get_token(request)
+    before, _, after = shell.partition(_BODY)
+    return before.replace(_CSRF_MARK, token) + body + after.replace(_CSRF_MARK, token)
 
 
 @cache
@@ -73,6 +105,7 @@ def _links() -> dict[str, str]:
         "login": reverse("accounts:citizen-login"),
         "search": reverse("municipalities:search"),
         "start": reverse("guide:start"),
+        "answer": reverse("guide:answer"),
         "municipality_prefix": reverse("municipalities:detail", args=["0000"]).removesuffix("0000/"),
     }
 

@@ -29,6 +29,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from .forms import GuideForm
+from .selectors import GuideAnswer
 from .selectors import answer as answer_for
 
 # The concern report for a child (issue 15, app `concerns`) is a higher-or-equal layer: linked by its path,
@@ -52,21 +53,17 @@ def answer(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "guide/start.html", {"form": form})
     answers = form.answers()
-    body = (
-        engines["jinja2"]
-        .get_template("guide/answer.html")
-        .render(
-            {
-                "result": answer_for(answers, timezone.localdate()),
-                "answers": answers,
-                "concern_report_path": CONCERN_REPORT_PATH,
-                "nav_phone": NAV_PHONE,
-                "links": _links(),
-                "kroner": _kroner,
-                "day": _day,
-            }
-        )
-    )
+    result = answer_for(answers, timezone.localdate())
+    common = {
+        "place": result.place,
+        "concern_report_path": CONCERN_REPORT_PATH,
+        "nav_phone": NAV_PHONE,
+        "links": _links(),
+        "_": _translator(),
+    }
+    context = {**common, "result": result, "answers": answers, "kroner": _kroner, "day": _day}
+    context["cards"] = _cards(result, common)
+    body = engines["jinja2"].get_template("guide/answer.html").render(context)
     return HttpResponse(_page(request, SafeString(body)))
 
 
@@ -96,6 +93,31 @@ def _page(request: HttpRequest, body: SafeString) -> str:
     token = get_token(request)
     before, _, after = shell.partition(_BODY)
     return before.replace(_CSRF_MARK, token) + body + after.replace(_CSRF_MARK, token)
+
+
+# Each service's card up to its door, rendered once per language, service, fit, reasons and place (the
+# municipality's status and offices): all from the data file and the municipality, none of it from what a
+# person entered (income and housing cost are in the rates section, rendered per request).
+_card_cache: dict[tuple, SafeString] = {}
+MAX_CACHED_CARDS = 4000
+
+
+def _cards(result: GuideAnswer, common: dict) -> list[dict]:
+    language = get_language() or ""
+    place = result.place
+    cards = []
+    for match in result.matches:
+        door_place = (place.status, place.offices) if place and match.service.door != "link" else None
+        key = (language, match.service.id, match.fit, match.reasons, door_place)
+        html = _card_cache.get(key)
+        if html is None:
+            template = engines["jinja2"].get_template("guide/card.html")
+            html = SafeString(template.render({**common, "match": match}))
+            if len(_card_cache) >= MAX_CACHED_CARDS:
+                _card_cache.clear()
+            _card_cache[key] = html
+        cards.append({"html": html, "apply": match.service.door == "apply"})
+    return cards
 
 
 @cache

@@ -167,3 +167,15 @@ def test_the_layout_kept_per_language_carries_each_visitors_own_csrf_token(refer
             "/i18n/setlang/", {"language": "nn", "next": ANSWER, "csrfmiddlewaretoken": token}
         )
         assert switched.status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_changed_flag_reaches_the_guide_within_its_status_time(client, reference_data, monkeypatch):
+    from digisos.guide import places
+    from digisos.municipalities.models import ServiceConfiguration
+
+    assert "Logg inn og søk digitalt" in ask(client, municipality="Oslo").content.decode()
+    ServiceConfiguration.objects.filter(pk="0301").update(receiving_temporarily_disabled=True)
+    monkeypatch.setattr(places, "STATUS_SECONDS", 0)
+    html = ask(client, municipality="Oslo").content.decode()
+    assert "midlertidig stengt" in html and "Logg inn og søk digitalt" not in html

@@ -3,9 +3,9 @@
 The answer page is the guide's hot path (its bench target is half the bare view's throughput), so:
 - the index of municipality names is reference data, read once per process and again after INDEX_SECONDS
   (a data load's new or renamed municipality reaches the guide within that time); it holds no one's answers;
-- a municipality's status and offices are kept per (kommunenummer, version), where the version is the
-  service configuration's updated_at, moved on by every flag change and data load (as the public JSON does):
-  one primary-key lookup per answer checks it, so a changed flag shows at once.
+- a municipality's status and offices are kept for STATUS_SECONDS: a changed flag (say, receiving paused)
+  reaches the guide within that time. The guide only points the way; the application itself checks the flags
+  when it is started and sent, so a few seconds' delay here cannot let an application through.
 """
 
 import time
@@ -18,10 +18,10 @@ from digisos.municipalities.selectors import (
     OfficeRef,
     digital_status,
     offices_of,
-    service_version,
 )
 
 INDEX_SECONDS = 600
+STATUS_SECONDS = 10
 MAX_CACHED_PLACES = 2000
 
 
@@ -33,7 +33,7 @@ class _Entry:
 
 
 _index: tuple[float, tuple[_Entry, ...]] | None = None
-_statuses: dict[tuple[str, object], tuple[DigitalStatus, tuple[OfficeRef, ...]]] = {}
+_statuses: dict[str, tuple[float, DigitalStatus | None, tuple[OfficeRef, ...]]] = {}
 
 
 def _entries() -> tuple[_Entry, ...]:
@@ -74,20 +74,15 @@ def find(query: str) -> list[MunicipalityRef]:
 
 
 def status_and_offices(kommunenummer: str) -> tuple[DigitalStatus | None, tuple[OfficeRef, ...]]:
-    version = service_version(kommunenummer)
-    if version is None:
-        return None, ()
-    key = (kommunenummer, version)
-    found = _statuses.get(key)
-    if found is None:
+    now = time.monotonic()
+    found = _statuses.get(kommunenummer)
+    if found is None or now - found[0] > STATUS_SECONDS:
         status = digital_status(kommunenummer)
-        if status is None:
-            return None, ()
-        found = (status, tuple(offices_of(kommunenummer)))
+        found = (now, status, tuple(offices_of(kommunenummer)) if status else ())
         if len(_statuses) >= MAX_CACHED_PLACES:
             _statuses.clear()
-        _statuses[key] = found
-    return found
+        _statuses[kommunenummer] = found
+    return found[1], found[2]
 
 
 def forget() -> None:

@@ -142,6 +142,7 @@ def test_nothing_about_the_person_is_logged(client, reference_data, caplog, caps
         {"children_0_5": "-1", "children_6_10": "1e9", "children_11_17": "21"},
         {"household": "castle", "situations": ["no_food", "no_such"]},
         {"municipality": "x" * 500},
+        {"income": "²", "housing_cost": "١٢"},
     ],
 )
 def test_odd_input_gets_a_plain_error_not_a_500(client, reference_data, fields):
@@ -179,3 +180,31 @@ def test_a_changed_flag_reaches_the_guide_within_its_status_time(client, referen
     monkeypatch.setattr(places, "STATUS_SECONDS", 0)
     html = ask(client, municipality="Oslo").content.decode()
     assert "midlertidig stengt" in html and "Logg inn og søk digitalt" not in html
+
+
+AGREEMENT_CASES = [
+    {"situations": ["debt"]},
+    {"situations": ["debt", "debt", "no_food"], "municipality": "  Oslo ", "household": ""},
+    {"situations": ["rent_power"], "household": "couple", "children_0_5": " 2", "income": "12 000 kr"},
+    {"situations": ["rent_power"], "children_6_10": "1.0", "income": "12.000", "housing_cost": "0"},
+    {"situations": ["lost_income"], "children_11_17": "+1", "income": "²", "housing_cost": "10000001"},
+    {"situations": ["no_food"], "household": "shared", "children_0_5": "20", "children_6_10": "21"},
+    {"situations": ["no_such"]},
+    {"situations": [], "income": "5"},
+    {"situations": ["debt"], "municipality": "x" * 101},
+]
+
+
+@pytest.mark.parametrize("data", AGREEMENT_CASES)
+def test_the_quick_reading_agrees_with_the_form(data):
+    from django.http import QueryDict
+
+    from digisos.guide.forms import GuideForm, quick_answers
+
+    query = QueryDict(mutable=True)
+    for name, value in data.items():
+        query.setlist(name, value if isinstance(value, list) else [value])
+    quick = quick_answers(query)
+    form = GuideForm(query)
+    if quick is not None:
+        assert form.is_valid() and form.answers() == quick

@@ -28,7 +28,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from .forms import GuideForm
+from .forms import GuideForm, quick_answers
 from .selectors import GuideAnswer
 from .selectors import answer as answer_for
 
@@ -49,10 +49,12 @@ def start(request: HttpRequest) -> HttpResponse:
 def answer(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         return redirect("guide:start")  # the answers are never in a URL, so there is nothing to show
-    form = GuideForm(request.POST)
-    if not form.is_valid():
-        return render(request, "guide/start.html", {"form": form})
-    answers = form.answers()
+    answers = quick_answers(request.POST)
+    if answers is None:
+        form = GuideForm(request.POST)
+        if not form.is_valid():
+            return render(request, "guide/start.html", {"form": form})
+        answers = form.answers()
     result = answer_for(answers, timezone.localdate())
     common = {
         "place": result.place,

@@ -57,7 +57,8 @@ class GuideAnswer(FastHttpUser):
         with self.client.post(
             "/veiviser/svar/", data=body, headers=FORM, name="POST /veiviser/svar/", catch_response=True
         ) as r:
-            if r.status_code != 200 or 'data-testid="services"' not in (r.text or ""):
+            # Bytes, not text: the load generator shares the cores, and decoding every page would cost it.
+            if r.status_code != 200 or b'data-testid="services"' not in (r.content or b""):
                 r.failure(f"no answer page ({r.status_code})")
 
 

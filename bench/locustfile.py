@@ -1,6 +1,7 @@
 """Load for `make bench`: one user class per target; run.py names the class to run on the command line."""
 
 import random
+from urllib.parse import urlencode
 
 from locust import FastHttpUser, constant, task
 
@@ -27,6 +28,38 @@ class PublicMunicipalityApi(FastHttpUser):
     def municipality(self) -> None:
         number = random.choice(KOMMUNENUMMER)
         self.client.get(f"/api/public/v1/kommuner/{number}", name="/api/public/v1/kommuner/{kommunenummer}")
+
+
+# The guide's answer page (issue 16): a mix of situations, places (digital, paper only, closed, ambiguous,
+# none) and household shapes, posted as the form is, so the rules, the rates and the municipality's status
+# are all exercised.
+GUIDE_SITUATIONS = ["no_food", "rent_power", "lost_income", "debt", "need_housing", "worried_child"]
+GUIDE_PLACES = ["Oslo", "Drammen", "Stavanger", "Bergen", "Herøy", "5001", ""]
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+
+
+class GuideAnswer(FastHttpUser):
+    wait_time = constant(0)
+
+    @task
+    def answer(self) -> None:
+        data = {
+            "situations": random.sample(GUIDE_SITUATIONS, random.randint(1, 3)),
+            "municipality": random.choice(GUIDE_PLACES),
+            "household": random.choice(["single", "couple", "shared"]),
+            "children_0_5": str(random.randint(0, 2)),
+            "children_11_17": str(random.randint(0, 2)),
+            "income": str(random.randint(0, 40) * 1000),
+            "housing_cost": str(random.randint(0, 15) * 1000),
+        }
+        # Encoded here: several situations are one repeated field, as a browser sends checkboxes.
+        body = urlencode(data, doseq=True)
+        with self.client.post(
+            "/veiviser/svar/", data=body, headers=FORM, name="POST /veiviser/svar/", catch_response=True
+        ) as r:
+            # Bytes, not text: the load generator shares the cores, and decoding every page would cost it.
+            if r.status_code != 200 or b'data-testid="services"' not in (r.content or b""):
+                r.failure(f"no answer page ({r.status_code})")
 
 
 class BareDjangoView(FastHttpUser):

@@ -134,6 +134,7 @@ USER_CLASSES = {
     "exchange_events": "ExchangeEvents",
     "innsyn_case": "InnsynCasePage",
     "innsyn_mine": "MyApplicationsPage",
+    "guide_answer": "GuideAnswer",
 }
 
 
@@ -489,7 +490,7 @@ def print_summary(complete: bool) -> None:
     sys.stdout.flush()
 
 
-PARTS = ("public", "steps", "send", "exchange", "pages")
+PARTS = ("public", "guide", "steps", "send", "exchange", "pages")
 
 
 def parse_parts(arguments: list[str]) -> set[str]:
@@ -543,6 +544,8 @@ def main(arguments: list[str]) -> int:
         subprocess.run([*bench_py, "sessions", str(USERS), str(sessions)], cwd=ROOT, env=env, check=True)
         if "public" in parts:
             public_bench(host)
+        if "guide" in parts:
+            guide_bench(host)
         steps_failed = steps_bench(host, Path(workdir.name), sessions) if "steps" in parts else 0
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
@@ -598,6 +601,28 @@ def public_bench(host: str) -> None:
     record_baseline("bare_view", results["bare"])
     throughput, _ = pair_ratios(slices, ("bare", "Aggregated"), ("public_api", "Aggregated"))
     record_ratios("public_json", throughput, None)
+
+
+def guide_bench(host: str) -> None:
+    """The guide's answer page (HTML, the rules, the rates, the municipality's status) against the bare view,
+    on the same server, in interleaved slices (issue 16: at least half the bare view's throughput)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        slices = run_interleaved("bare", ["guide_answer"], host, Path(tmp))
+    results = {name: combined(measured)["Aggregated"] for name, measured in slices.items()}
+    print(
+        f"\n== Guide: POST /veiviser/svar/ ({USERS} concurrent clients, {SLICES_TEXT}, gunicorn {WORKERS} sync "
+        f"workers, production settings, PostgreSQL) =="
+    )
+    print(f"{'target':<40} {'req/s':>9} {'p50 ms':>8} {'p95 ms':>8} {'failures':>9}")
+    labels = {"bare": "bare Django view (ceiling)", "guide_answer": "the guide's answer page"}
+    for name, figures in results.items():
+        print(
+            f"{labels[name]:<40} {figures['rps']:>9.0f} {figures['p50']:>8.0f} {figures['p95']:>8.0f} "
+            f"{figures['failures']:>9.0f}"
+        )
+    print(f"target: answer page ≥ {MIN_THROUGHPUT_RATIO:g} of the bare view's throughput")
+    throughput, _ = pair_ratios(slices, ("bare", "Aggregated"), ("guide_answer", "Aggregated"))
+    record_ratios("guide_answer", throughput, None)
 
 
 def send_bench(env: dict[str, str], bench_py: list[str]) -> None:

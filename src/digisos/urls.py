@@ -28,6 +28,7 @@ urlpatterns = [
     path("auth/", include("digisos.accounts.urls")),
     path("kommuner/", include("digisos.municipalities.urls")),
     path("pakobling/", include("digisos.onboarding.urls")),
+    path("veiviser/", include("digisos.guide.urls")),
     path("dokumenter/", include("digisos.documents.urls")),
     path("", include("digisos.application.urls")),
 ]

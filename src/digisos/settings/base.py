@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "digisos.followup",
     "digisos.onboarding",
     "digisos.concerns",
+    "digisos.guide",
 ]
 
 MIDDLEWARE = [

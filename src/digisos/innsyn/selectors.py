@@ -21,7 +21,6 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     Func,
-    IntegerField,
     JSONField,
     OuterRef,
     Q,
@@ -274,25 +273,27 @@ class Shown:
 def case_page(
     user: User, case_id: uuid.UUID | str, *, now: datetime | None = None, shown: Shown | None = None
 ) -> CasePage | None:
-    """The case as its page shows it. With `shown`, the stored view's payments and history are cut down to
-    what the page shows in the database, so a case with a year of reports costs a page what it shows; the
-    totals (`payment_count`, `history_count`) say what the links to the rest lead to."""
+    """The case as its page shows it. With `shown`, only the payments and history the page shows are read:
+    the stored read model keeps the page's parts in columns of their own (case_state.page_columns), so a case
+    with a year of reports costs a page what it shows; the totals (`payment_count`, `history_count`) say what
+    the links to the rest lead to."""
     now = now or timezone.now()
     shown = shown or Shown()
     if connection.vendor == "postgresql":
         # At most one row (by key): sliced, not .first(), whose ORDER BY pk makes Django compare the ordering
         # with every annotation (hashing the subqueries and JSON cuts) on each request.
-        rows = _cases(owner=user, pk=case_id, page=True).annotate(
+        rows = _cases(owner=user, pk=case_id, page=True, history=_reads_recent(shown)).annotate(
             **_view_columns(shown), **_letters_and_sent_columns()
         )[:1]
         case = next(iter(rows), None)
     else:
-        case = next(iter(_cases(owner=user, pk=case_id, page=True, whole_view=True)[:1]), None)
+        found = _cases(owner=user, pk=case_id, page=True, whole_view=True, history=_reads_recent(shown))
+        case = next(iter(found[:1]), None)
         if case is not None:
             _cut_in_python(case, shown)
     if case is None:
         return None
-    view = _view(case, now)
+    view = _view(case, now, shown)
     office_numbers = {e.detail for e in view.timeline if e.kind in ("forwarded", "sent") and e.detail}
     offices = _office_names(office_numbers | {view.office})
     summary = _summary(
@@ -305,7 +306,7 @@ def case_page(
         SentDocuments(datetime.fromisoformat(entry["created_at"]), entry["vedlegg"] or {})
         for entry in case.ettersendelser
     ]
-    counted = getattr(case, "state", None) is not None and case.payment_count is not None
+    state = getattr(case, "state", None)
     return CasePage(
         summary=summary,
         view=view,
@@ -313,53 +314,41 @@ def case_page(
         sent_documents=sent,
         tasks_sent=_tasks_answered(view.tasks, sent),
         offices=offices,
-        payment_count=case.payment_count if counted else len(view.payments),
-        history_count=case.history_count if counted else len(view.timeline),
+        payment_count=state.payment_count if state is not None else len(view.payments),
+        history_count=state.history_count if state is not None else len(view.timeline),
     )
 
 
-class _Without(Func):
-    """The stored view without its payments and history (jsonb minus keys)."""
-
-    template = "(%(expressions)s - 'payments'::text - 'timeline'::text)"
-    output_field = JSONField()
+def _reads_recent(shown: Shown) -> bool:
+    """Whether the stored newest entries (CaseState.recent_history) hold all the history the page shows."""
+    return shown.history_last is not None and shown.history_last <= case_state.RECENT_HISTORY
 
 
 class _PathArray(Func):
-    """jsonb_path_query_array(view, path, vars): the items of the stored view that `path` selects."""
+    """jsonb_path_query_array(column, path, vars): the items of a stored JSON column that `path` selects."""
 
     template = "jsonb_path_query_array(%(expressions)s::jsonb)"
     output_field = JSONField()
 
 
-class _Length(Func):
-    template = "jsonb_array_length(%(expressions)s)"
-    output_field = IntegerField()
-
-
 # The payments the page shows by default: planned or paid from a month on, or without a date (as
 # innsyn.views._payments_by_month groups them: by paid date, else due date). Dates are ISO text in the view.
-_PAYMENTS_FROM = "$.payments[*] ? (@.paid_date >= $from || (@.paid_date == null && (@.due_date == null || @.due_date >= $from)))"
+_PAYMENTS_FROM = (
+    "$[*] ? (@.paid_date >= $from || (@.paid_date == null && (@.due_date == null || @.due_date >= $from)))"
+)
 
 
 def _view_columns(shown: Shown) -> dict[str, Any]:
-    """The case page's parts of the stored view, cut in the database; `_stored_view` puts them together."""
-    view = F("state__view")
-    payments: Any = KeyTransform("payments", view)
+    """What the case page reads beside the stored view's other parts (CaseState.page_view): the payments it
+    shows, cut in the database, and the whole history when it shows more than the stored newest entries."""
+    payments: Any = F("state__payments")
     if shown.payments_from is not None:
         variables = json.dumps({"from": shown.payments_from.isoformat()})
-        payments = _PathArray(view, Value(_PAYMENTS_FROM), Value(variables))
-    history: Any = KeyTransform("timeline", view)
-    if shown.history_last is not None:
-        newest = f"$.timeline[last - {int(shown.history_last) - 1} to last]"
-        history = _PathArray(view, Value(newest), Value("{}"))
-    return {
-        "view_rest": _Without(view),
-        "view_payments": payments,
-        "view_history": history,
-        "payment_count": _Length(KeyTransform("payments", view)),
-        "history_count": _Length(KeyTransform("timeline", view)),
-    }
+        payments = _PathArray(payments, Value(_PAYMENTS_FROM), Value(variables))
+    columns = {"view_payments": payments}
+    if not _reads_recent(shown):
+        columns["view_history"] = KeyTransform("timeline", F("state__view"))
+    return columns
 
 
 # Only what the pages show; the case's event document and the rest of each model are never loaded.
@@ -394,13 +383,20 @@ _STATE_COLUMNS = tuple(
 )
 
 
-def _cases(*, owner: User, page: bool = False, whole_view: bool = False, **filters: Any) -> QuerySet[Case]:
+# The case page's parts of the stored view (exchange.case_state.page_columns) it always reads.
+_PAGE_COLUMNS = ("state__page_view", "state__payment_count", "state__history_count")
+
+
+def _cases(
+    *, owner: User, page: bool = False, whole_view: bool = False, history: bool = False, **filters: Any
+) -> QuerySet[Case]:
     """The person's cases with their application, read model and municipality (flags, name), in one query.
 
     The case page also loads the application's vedlegg.json for the application's own tasks while the
-    municipality does not show case updates (and annotates the parts of the stored view it shows, or with
-    `whole_view` loads it whole)."""
-    extra = ("application__vedlegg_json",) if page else ()
+    municipality does not show case updates, and the stored view's page parts (with `history` the newest
+    history entries too; the payments it shows are annotated), or with `whole_view` the view whole."""
+    extra = ("application__vedlegg_json", *_PAGE_COLUMNS) if page else ()
+    extra += ("state__recent_history",) if history else ()
     extra += ("state__view",) if whole_view else ()
     return (
         Case.objects.filter(owner=owner, **filters)
@@ -430,9 +426,9 @@ def _digest(case: Case, now: datetime) -> Digest:
     return Digest.of_state(state, now)
 
 
-def _view(case: Case, now: datetime) -> CaseView:
+def _view(case: Case, now: datetime, shown: Shown) -> CaseView:
     if _visibility(case).shows_case and getattr(case, "state", None) is not None:
-        return case_state.current_view(_stored_view(case), now)
+        return case_state.current_view(_stored_view(case, shown), now)
     application = case.application if case.application_id else None
     return case_state.hidden_view(
         now=now,
@@ -442,20 +438,23 @@ def _view(case: Case, now: datetime) -> CaseView:
     )
 
 
-def _stored_view(case: Case) -> dict[str, Any]:
-    """The stored view from the case page's columns (`_view_columns`): the rest, and what it shows of the
-    payments and the history."""
-    return {**case.view_rest, "payments": case.view_payments or [], "timeline": case.view_history or []}
+def _stored_view(case: Case, shown: Shown) -> dict[str, Any]:
+    """The stored view from the case page's columns: its other parts, and what it shows of the payments and
+    the history (the newest `history_last` entries of the stored recent ones, or the whole timeline)."""
+    if hasattr(case, "view_history"):
+        history = case.view_history or []
+    else:
+        recent = case.state.recent_history
+        history = recent[-shown.history_last :] if shown.history_last else []
+    return {**case.state.page_view, "payments": case.view_payments or [], "timeline": history}
 
 
 def _cut_in_python(case: Case, shown: Shown) -> None:
     """The same columns as `_view_columns` and `_letters_and_sent_columns`, worked out in Python: the quick
     start's SQLite has neither jsonb paths nor arrays. Two more queries a page; PostgreSQL never comes here."""
     state = getattr(case, "state", None)
-    view: dict[str, Any] = dict(state.view) if state is not None else {}
-    payments = view.pop("payments", None) or []
-    history = view.pop("timeline", None) or []
-    case.view_rest, case.payment_count, case.history_count = view, len(payments), len(history)
+    view: dict[str, Any] = state.view if state is not None else {}
+    payments = view.get("payments") or []
     if shown.payments_from is not None:
         start = shown.payments_from.isoformat()
         payments = [
@@ -464,9 +463,9 @@ def _cut_in_python(case: Case, shown: Shown) -> None:
             if (p.get("paid_date") or "") >= start
             or (p.get("paid_date") is None and (p.get("due_date") is None or p["due_date"] >= start))
         ]
-    if shown.history_last is not None:
-        history = history[-int(shown.history_last) :] if shown.history_last > 0 else []
-    case.view_payments, case.view_history = payments, history
+    case.view_payments = payments
+    if not _reads_recent(shown):
+        case.view_history = view.get("timeline") or []
     case.letter_ids = list(Document.objects.filter(folder_id=case.letters_id).values_list("pk", flat=True))
     sent = Delivery.objects.filter(case_id=case.pk, kind=Delivery.Kind.ETTERSENDELSE).order_by("-created_at")
     case.ettersendelser = [

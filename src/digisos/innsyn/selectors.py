@@ -7,7 +7,6 @@ order of the active cases, the application's own tasks in its first 30 days) is 
 stored columns, with `now` as a parameter.
 """
 
-import json
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -22,6 +21,7 @@ from django.db.models import (
     F,
     Func,
     JSONField,
+    Model,
     OuterRef,
     Q,
     QuerySet,
@@ -34,10 +34,11 @@ from django.utils import timezone
 from digisos.accounts.models import User
 from digisos.application.models import Application
 from digisos.application.requirements import documentation_requirements
+from digisos.core.prepared import PreparedValues
 from digisos.documents.models import Document
 from digisos.exchange import case_state
 from digisos.exchange.models import Case, CaseState, Delivery
-from digisos.municipalities.models import Municipality, NavOffice, shows_status_q
+from digisos.municipalities.models import Municipality, NavOffice, ServiceConfiguration, shows_status_q
 from digisos.soker.constants import SENDT
 from digisos.soker.fold import DONE, NOT_PROCESSED, CaseView, Task
 
@@ -280,12 +281,7 @@ def case_page(
     now = now or timezone.now()
     shown = shown or Shown()
     if connection.vendor == "postgresql":
-        # At most one row (by key): sliced, not .first(), whose ORDER BY pk makes Django compare the ordering
-        # with every annotation (hashing the subqueries and JSON cuts) on each request.
-        rows = _cases(owner=user, pk=case_id, page=True, history=_reads_recent(shown)).annotate(
-            **_view_columns(shown), **_letters_and_sent_columns()
-        )[:1]
-        case = next(iter(rows), None)
+        case = _case_from_row(_page_query(shown).rows(*_page_arguments(user, case_id, shown)))
     else:
         found = _cases(owner=user, pk=case_id, page=True, whole_view=True, history=_reads_recent(shown))
         case = next(iter(found[:1]), None)
@@ -324,13 +320,6 @@ def _reads_recent(shown: Shown) -> bool:
     return shown.history_last is not None and shown.history_last <= case_state.RECENT_HISTORY
 
 
-class _PathArray(Func):
-    """jsonb_path_query_array(column, path, vars): the items of a stored JSON column that `path` selects."""
-
-    template = "jsonb_path_query_array(%(expressions)s::jsonb)"
-    output_field = JSONField()
-
-
 # The payments the page shows by default: planned or paid from a month on, or without a date (as
 # innsyn.views._payments_by_month groups them: by paid date, else due date). Dates are ISO text in the view.
 _PAYMENTS_FROM = (
@@ -338,17 +327,99 @@ _PAYMENTS_FROM = (
 )
 
 
-def _view_columns(shown: Shown) -> dict[str, Any]:
+class _PaymentsFrom(Func):
+    """jsonb_path_query_array(payments, _PAYMENTS_FROM, {"from": day}): the stored payments from `day` on."""
+
+    template = "jsonb_path_query_array(%(expressions)s)"
+    output_field = JSONField()
+
+    def __init__(self, payments: Any, day: Any) -> None:
+        variables = Func(
+            day, template="jsonb_build_object('from', %(expressions)s::text)", output_field=JSONField()
+        )
+        super().__init__(payments, Value(_PAYMENTS_FROM), variables)
+
+
+def _view_columns(shown: Shown, day: Any = None) -> dict[str, Any]:
     """What the case page reads beside the stored view's other parts (CaseState.page_view): the payments it
     shows, cut in the database, and the whole history when it shows more than the stored newest entries."""
     payments: Any = F("state__payments")
     if shown.payments_from is not None:
-        variables = json.dumps({"from": shown.payments_from.isoformat()})
-        payments = _PathArray(payments, Value(_PAYMENTS_FROM), Value(variables))
+        payments = _PaymentsFrom(payments, Value(day or shown.payments_from.isoformat()))
     columns = {"view_payments": payments}
     if not _reads_recent(shown):
         columns["view_history"] = KeyTransform("timeline", F("state__view"))
     return columns
+
+
+# The case page's query, compiled once per shape (core/prepared.py): whether it cuts the payments from a day
+# and whether it reads the stored newest history entries or the whole history. Its arguments: the owner's
+# key, the case's and the first day of the payments shown.
+_SAMPLE_OWNER, _SAMPLE_CASE, _SAMPLE_DAY = -7654321, uuid.UUID(int=7654321), "1901-02-03"
+_PAGE_QUERIES: dict[tuple[bool, bool], PreparedValues] = {}
+
+
+def _page_query(shown: Shown) -> PreparedValues:
+    shape = (shown.payments_from is not None, _reads_recent(shown))
+    if shape not in _PAGE_QUERIES:
+        shape_shown = Shown(
+            payments_from=date(1901, 2, 3) if shape[0] else None,
+            history_last=case_state.RECENT_HISTORY if shape[1] else None,
+        )
+
+        def build(owner_id: int, case_id: uuid.UUID, day: str = "") -> QuerySet:
+            recent = ("state__recent_history",) if shape[1] else ()
+            return (
+                Case.objects.filter(owner_id=owner_id, pk=case_id)
+                .order_by()
+                .values(
+                    *_ROW_COLUMNS,
+                    *recent,
+                    **_view_columns(shape_shown, day),
+                    **_letters_and_sent_columns(),
+                )[:1]
+            )
+
+        samples = (_SAMPLE_OWNER, _SAMPLE_CASE, _SAMPLE_DAY) if shape[0] else (_SAMPLE_OWNER, _SAMPLE_CASE)
+        _PAGE_QUERIES[shape] = PreparedValues(build, *samples)
+    return _PAGE_QUERIES[shape]
+
+
+def _page_arguments(user: User, case_id: uuid.UUID | str, shown: Shown) -> tuple[Any, ...]:
+    key = case_id if isinstance(case_id, uuid.UUID) else uuid.UUID(str(case_id))
+    if shown.payments_from is None:
+        return (user.pk, key)
+    return (user.pk, key, shown.payments_from.isoformat())
+
+
+def _case_from_row(rows: list[dict[str, Any]]) -> Case | None:
+    """The case page's row as the models the page reads (the columns not read deferred, as .only() leaves
+    them), with the page's annotations (view_payments, view_history, letter_ids, ettersendelser) on the case."""
+    if not rows:
+        return None
+    row = rows[0]
+    case = _instance(Case, row, "")
+    if row["application_id"] is not None:
+        case.application = _instance(Application, row, "application__")
+    municipality = _instance(Municipality, row, "municipality__")
+    if row["municipality__service__municipality_id"] is None:
+        Municipality.service.related.set_cached_value(municipality, None)
+    else:
+        municipality.service = _instance(ServiceConfiguration, row, "municipality__service__")
+    case.municipality = municipality
+    if row["state__case_id"] is None:
+        Case.state.related.set_cached_value(case, None)
+    else:
+        case.state = _instance(CaseState, row, "state__")
+    for name in ("view_payments", "view_history", "letter_ids", "ettersendelser"):
+        if name in row:
+            setattr(case, name, row[name])
+    return case
+
+
+def _instance(model: type[Model], row: dict[str, Any], prefix: str) -> Any:
+    names = [f.attname for f in model._meta.concrete_fields if prefix + f.attname in row]
+    return model.from_db("default", names, [row[prefix + name] for name in names])
 
 
 # Only what the pages show; the case's event document and the rest of each model are never loaded.
@@ -385,6 +456,20 @@ _STATE_COLUMNS = tuple(
 
 # The case page's parts of the stored view (exchange.case_state.page_columns) it always reads.
 _PAGE_COLUMNS = ("state__page_view", "state__payment_count", "state__history_count")
+# The case page's query's columns as values() names them (by attname, for _instance): the same as _cases's.
+_ROW_COLUMNS = (
+    *("id", "municipality_id", "office_id", "created_at", "soker_sha256", "soker_updated_at"),
+    *("owner_id", "application_id", "letters_id"),
+    *_APPLICATION_COLUMNS,
+    "application__id",
+    "application__vedlegg_json",
+    "municipality__kommunenummer",
+    *_MUNICIPALITY_COLUMNS,
+    "municipality__service__municipality_id",
+    "state__case_id",
+    *_STATE_COLUMNS,
+    *_PAGE_COLUMNS,
+)
 
 
 def _cases(

@@ -138,9 +138,8 @@ def measure(env_file: Path, count: int, profile: str | None) -> None:
         stats.sort_stats("tottime").print_stats(30)
         return
 
-    results = {}
+    counted = {}
     for name, (url, _) in pages.items():
-        client = clients[name]
         queries: list[float] = []
 
         def timed(execute, sql, params, many, context, queries=queries):
@@ -151,13 +150,19 @@ def measure(env_file: Path, count: int, profile: str | None) -> None:
                 queries.append(time.perf_counter() - started)
 
         with connection.execute_wrapper(timed):
-            client.get(url)
-        wall, cpu = time.perf_counter(), time.process_time()
-        for _ in range(count):
-            client.get(url)
-        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-        db = sum(queries) * 1000
-        results[name] = (wall * 1000 / count, cpu * 1000 / count, len(queries), db)
+            clients[name].get(url)
+        counted[name] = (len(queries), sum(queries) * 1000)
+    # Interleaved, one request of each page in turn, so that the machine's other load weighs on all alike.
+    spent = {name: [0.0, 0.0] for name in pages}
+    for _ in range(count):
+        for name, (url, _) in pages.items():
+            wall, cpu = time.perf_counter(), time.process_time()
+            clients[name].get(url)
+            spent[name][0] += time.perf_counter() - wall
+            spent[name][1] += time.process_time() - cpu
+    results = {
+        name: (wall * 1000 / count, cpu * 1000 / count, *counted[name]) for name, (wall, cpu) in spent.items()
+    }
     base_wall, base_cpu = results["logged_in"][:2]
     print(f"{'page':<10} {'wall ms':>8} {'cpu ms':>8} {'queries':>8} {'sql ms*':>8} {'wall×':>6} {'cpu×':>6}")
     for name, (wall, cpu, queries, db) in results.items():

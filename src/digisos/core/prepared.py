@@ -69,7 +69,11 @@ class PreparedValues:
                 raise ValueError(f"sample {sample!r} is {len(places)} times in the query's parameters")
             positions.append(places[0])
         fields = [selected[0] for selected in compiler.select[0 : compiler.col_count]]
-        names = (*query.extra_select, *query.values_select, *query.annotation_select)
+        # As ValuesIterable names the columns: in values()'s order when the query keeps it.
+        if query.selected:
+            names = tuple(query.selected)
+        else:
+            names = (*query.extra_select, *query.values_select, *query.annotation_select)
         if len(names) != len(fields):
             raise ValueError("PreparedValues needs a values() queryset")
         compiled = self._compiled[connection] = _Compiled(

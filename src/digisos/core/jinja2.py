@@ -63,6 +63,9 @@ def environment(**options: Any) -> Environment:
         autoescape=True, extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True, **options
     )
     env.install_gettext_callables(_gettext, ngettext, newstyle=False)
+    # `_("…")` straight to the remembered gettext: the extension's own `_` is an alias that looks `gettext` up
+    # in the context and calls it through the context again, two calls for every text on a page.
+    env.globals["_"] = _gettext
     env.globals["url"] = url
     env.globals["uuid_url"] = uuid_url
     return env

@@ -34,10 +34,11 @@ INBOX_LIST_CASES = 10000
 
 
 def serve(env_file: Path) -> None:
-    from bench.run import exchange_setup_only, production_env, start_clamd_and_key
+    from bench.run import exchange_setup_only, production_env, ssd_planner_costs, start_clamd_and_key
     from tools.pgcluster import ThrowawayPostgres
 
     cluster = ThrowawayPostgres(dbname="digisos_profile").start().create_database()
+    ssd_planner_costs(cluster)
     workdir = tempfile.TemporaryDirectory()
     clamd, document_env = start_clamd_and_key(workdir.name)
     env = {**production_env(cluster.url), **document_env, "DIGISOS_ALLOWED_HOSTS": "testserver"}

@@ -181,3 +181,35 @@ def test_a_report_reads_the_case_its_flags_and_its_application_in_one_locking_qu
     assert len(reads) == 1 and "FOR UPDATE" in reads[0], reads
     assert stored(case) == fresh(case)
     assert CaseState.objects.get(case=case).status == SoknadsStatus.MOTTATT
+
+
+def test_the_case_page_s_columns_are_the_stored_view_cut_as_the_page_shows_it():
+    """CaseState.page_view, payments, recent_history and the counts (the case page reads these instead of the
+    whole view): the view without its long lists, every payment, the newest RECENT_HISTORY entries."""
+    from digisos.exchange.case_state import RECENT_HISTORY
+
+    case = CaseFactory(paid=True)
+    document = dict(Case.objects.get(pk=case.pk).soker)
+    document["hendelser"] = document["hendelser"] + [
+        builders.event(
+            "saksStatus", at=f"2026-11-24T11:00:{n:02d}.000Z", referanse=f"sak-{n + 2}", tittel=f"Sak {n}"
+        )
+        for n in range(30)
+    ]
+    report_case_events(actor=case_system("4601"), case_id=case.pk, document=document)
+    row = CaseState.objects.get(case=case)
+    assert row.history_count == len(row.view["timeline"]) > RECENT_HISTORY
+    assert row.recent_history == row.view["timeline"][-RECENT_HISTORY:]
+    assert row.payments == row.view["payments"] and row.payment_count == len(row.payments) > 0
+    assert row.page_view == {k: v for k, v in row.view.items() if k not in ("payments", "timeline")}
+    assert stored(case) == fresh(case)
+
+
+def test_rebuild_case_state_mends_the_case_page_s_columns():
+    case = CaseFactory(paid=True)
+    CaseState.objects.filter(case=case).update(page_view={}, payments=[], recent_history=[], history_count=0)
+    assert stored(case) != fresh(case)
+    out = io.StringIO()
+    call_command("rebuild_case_state", stdout=out)
+    assert out.getvalue().strip() == "1 saker lest, 0 rader opprettet, 1 rader endret."
+    assert stored(case) == fresh(case)

@@ -24,9 +24,9 @@ from tests.inbox.conftest import caseworker
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data", "document_settings")]
 
-# session, user, the caseworker's role, how many new deliveries wait (counted to a cap), the municipality's
-# name, the page's rows (with their cases and applications in one join)
-INBOX_LIST_QUERIES = 6
+# session, user, the caseworker's role, the municipality's name with how many new deliveries wait (counted to
+# a cap) in one, the page's rows (with their cases and applications in one join)
+INBOX_LIST_QUERIES = 5
 # session, user, the caseworker's role, the case (with application, owner and letters folder in one join), the
 # audit entry of the read, the deliveries (with their folders), their documents, the roles the documents'
 # permissions read, the letters, the municipality's service flags

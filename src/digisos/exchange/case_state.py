@@ -21,6 +21,10 @@ from digisos.soker.serialise import view_from_json, view_to_json
 
 # Any instant serves when the case has no sent_at: the clock then changes nothing in the fold.
 _NO_CLOCK = datetime(1970, 1, 1, tzinfo=UTC)
+# The newest history entries the case page shows before its "see all" link (CaseState.recent_history).
+RECENT_HISTORY = 20
+# The view's long lists, kept in columns of their own for the case page (see `page_columns`).
+_LONG_PARTS = ("payments", "timeline")
 
 
 def office_of(enhetsnummer: str | None, application_enhetsnummer: str | None) -> str:
@@ -48,6 +52,7 @@ def state_values(
     requirement_deadlines = [r.deadline for r in view.documentation_requirements if r.deadline]
     paid = [p for p in view.payments if p.status == UtbetalingStatus.UTBETALT and p.paid_date]
     last_paid = max(paid, key=lambda p: (p.paid_date, p.reference)) if paid else None
+    stored_view = view_to_json(view)
     planned = sorted(
         {p.due_date for p in view.payments if p.status == UtbetalingStatus.PLANLAGT_UTBETALING and p.due_date}
     )
@@ -70,8 +75,25 @@ def state_values(
         "last_payment_amount": last_paid.amount if last_paid else None,
         "next_planned_payment_date": planned[0] if planned else None,
         "planned_payment_dates": [day.isoformat() for day in planned],
-        "view": view_to_json(view),
+        "view": stored_view,
+        **page_columns(stored_view),
         "source_sha256": sha256,
+    }
+
+
+def page_columns(stored_view: dict[str, Any]) -> dict[str, Any]:
+    """The case page's parts of a stored view, as CaseState columns: the view without its long lists, all the
+    payments, the newest RECENT_HISTORY history entries, and how many of each there are. A page reads exactly
+    what it shows from these (a year of reports is some 100 kB of view) instead of cutting the whole view on
+    every request."""
+    payments = stored_view.get("payments") or []
+    timeline = stored_view.get("timeline") or []
+    return {
+        "page_view": {key: value for key, value in stored_view.items() if key not in _LONG_PARTS},
+        "payments": payments,
+        "recent_history": timeline[-RECENT_HISTORY:],
+        "payment_count": len(payments),
+        "history_count": len(timeline),
     }
 
 

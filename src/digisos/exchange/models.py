@@ -161,6 +161,13 @@ class CaseState(models.Model):
     next_planned_payment_date = models.DateField(null=True, blank=True)  # the earliest planned payment
     planned_payment_dates = models.JSONField(default=list)  # every planned payment's date, for kort søknad
     view = models.JSONField(default=dict)
+    # The case page's parts of `view` (case_state.page_columns): the view without payments and history, the
+    # payments, the newest history entries, and the counts, so that a page reads only what it shows.
+    page_view = models.JSONField(default=dict)
+    payments = models.JSONField(default=list)
+    recent_history = models.JSONField(default=list)
+    payment_count = models.PositiveIntegerField(default=0)
+    history_count = models.PositiveIntegerField(default=0)
     source_sha256 = models.CharField(max_length=64, blank=True, default="")  # the Case.soker_sha256 folded
 
     def __str__(self) -> str:

@@ -6,17 +6,19 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import F, Func, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from digisos.accounts.models import User
+from digisos.core.prepared import PreparedValues
 from digisos.documents import permissions
 from digisos.documents.models import Document
 from digisos.documents.selectors import MUNICIPAL_CASEWORKER_ROLE
 from digisos.exchange.models import INBOX_STATUSES, Case, CaseState, Delivery, Receiver, inbox_rank
 from digisos.exchange.selectors import OSLO, letters_of
+from digisos.municipalities.models import Municipality
 from digisos.soker.constants import SENDT, EventType
 from digisos.soker.labels import status_label
 from digisos.soker.tidspunkt import parse_tidspunkt
@@ -34,8 +36,18 @@ def is_inbox_user(user: User) -> bool:
         user.is_authenticated
         and user.kind == User.Kind.EMPLOYEE
         and user.municipality_id is not None
-        and user.groups.filter(name=MUNICIPAL_CASEWORKER_ROLE).exists()
+        and bool(_CASEWORKER_ROLE.rows(user.pk))
     )
+
+
+def _caseworker_role(user_id: int) -> QuerySet:
+    """The user's membership of the municipal caseworker role, if any (one row at most)."""
+    memberships = User.groups.through.objects.filter(user_id=user_id, group__name=MUNICIPAL_CASEWORKER_ROLE)
+    return memberships.order_by().values("id")[:1]
+
+
+# Asked on every request to the inbox: compiled once per process (core/prepared.py); the argument: the user's key.
+_CASEWORKER_ROLE = PreparedValues(_caseworker_role, -7654321)
 
 
 def inbox_deliveries(kommunenummer: str) -> QuerySet[Delivery]:
@@ -108,10 +120,10 @@ class ListPosition:
         return cls(rank, at, pk)
 
     @classmethod
-    def of(cls, delivery: Delivery) -> "ListPosition | None":
+    def of(cls, delivery: "ListedDelivery") -> "ListPosition | None":
         if delivery.available_at is None:  # set whenever a delivery becomes available; never in the list
             return None
-        return cls(delivery.is_new, delivery.available_at, delivery.id)  # type: ignore[attr-defined]
+        return cls(delivery.is_new, delivery.available_at, delivery.id)
 
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -121,12 +133,73 @@ def _microseconds(moment: datetime) -> int:
     return (moment - EPOCH) // timedelta(microseconds=1)
 
 
+@dataclass(frozen=True, slots=True)
+class ListedApplication:
+    reference: str
+
+
+@dataclass(frozen=True, slots=True)
+class ListedCase:
+    id: uuid.UUID
+    application: ListedApplication | None
+
+
+@dataclass(frozen=True, slots=True)
+class ListedDelivery:
+    """A row of the inbox's list, made straight from the list query's columns: fifty rows cost no model
+    instances (a delivery, its case and application each, with their signals) the page would only read a few
+    fields of. The same attributes as the Delivery the list once held (inbox_rows.html, ListPosition.of)."""
+
+    id: int
+    public_id: uuid.UUID
+    kind: str
+    status: str
+    available_at: datetime | None
+    is_new: int
+    case: ListedCase
+
+
+# What a row of the list shows (`_shown`), as values() names them.
+_ROW_COLUMNS = (
+    "id",
+    "public_id",
+    "kind",
+    "status",
+    "available_at",
+    "is_new",
+    "case__id",
+    "case__application__id",
+    "case__application__reference",
+)
+
+
+def _listed(rows: Any) -> list[ListedDelivery]:
+    return [
+        ListedDelivery(
+            id=row["id"],
+            public_id=row["public_id"],
+            kind=row["kind"],
+            status=row["status"],
+            available_at=row["available_at"],
+            is_new=row["is_new"],
+            case=ListedCase(
+                id=row["case__id"],
+                application=ListedApplication(row["case__application__reference"])
+                if row["case__application__id"] is not None
+                else None,
+            ),
+        )
+        for row in rows
+    ]
+
+
 @dataclass(frozen=True)
 class InboxPage:
-    deliveries: list[Delivery]
+    deliveries: list[ListedDelivery]
     new_count: int  # at most NEW_COUNT_CAP + 1 (shown as "over NEW_COUNT_CAP")
     newer: ListPosition | None  # where the page above starts (its link: "nyere=")
     older: ListPosition | None  # where the page below starts (its link: "eldre=")
+    municipality_name: str  # the municipality's name ("" if it is not in the register)
 
 
 def inbox_page(
@@ -138,27 +211,56 @@ def inbox_page(
 ) -> InboxPage:
     """One page of the municipality's inbox: the first, the one below `older_than` or the one above
     `newer_than`. Two queries whatever the position and the inbox's size: the rows (one past the page, to
-    know whether there is more in that direction) and the count of new deliveries up to a cap."""
+    know whether there is more in that direction), and the municipality's name with the count of new
+    deliveries up to a cap. The first page's, the one opened most, are compiled once per process."""
     if newer_than is not None:
-        rows = list(_beyond(kommunenummer, newer_than, size + 1, upwards=True))
+        rows = _listed(_beyond(kommunenummer, newer_than, size + 1, upwards=True).values(*_ROW_COLUMNS))
         more_above = len(rows) > size
         deliveries = rows[:size][::-1]
         more_below = True  # the page was reached from the one below it
     else:
-        query = inbox_deliveries(kommunenummer)
         if older_than is not None:
-            rows = list(_beyond(kommunenummer, older_than, size + 1, upwards=False))
+            found = _beyond(kommunenummer, older_than, size + 1, upwards=False).values(*_ROW_COLUMNS)
+        elif size == INBOX_PAGE_SIZE:
+            found = _FIRST_PAGE.rows(kommunenummer)
         else:
-            rows = list(query[: size + 1])
+            found = inbox_deliveries(kommunenummer).values(*_ROW_COLUMNS)[: size + 1]
+        rows = _listed(found)
         more_below = len(rows) > size
         deliveries = rows[:size]
         more_above = older_than is not None
+    heading = _HEADING.rows(kommunenummer)
     return InboxPage(
         deliveries=deliveries,
-        new_count=_new_count(kommunenummer),
+        new_count=heading[0]["new_count"] if heading else _new_count(kommunenummer),
         newer=ListPosition.of(deliveries[0]) if deliveries and more_above else None,
         older=ListPosition.of(deliveries[-1]) if deliveries and more_below else None,
+        municipality_name=heading[0]["name"] if heading else "",
     )
+
+
+def _first_page(kommunenummer: str) -> QuerySet:
+    return inbox_deliveries(kommunenummer).values(*_ROW_COLUMNS)[: INBOX_PAGE_SIZE + 1]
+
+
+class _CountOf(Func):
+    """How many rows a (limited) subquery gives."""
+
+    template = "(SELECT count(*) FROM %(expressions)s AS counted)"
+    output_field = IntegerField()
+
+
+def _heading(kommunenummer: str) -> QuerySet:
+    """The municipality's name, and how many new deliveries wait (counted to NEW_COUNT_CAP + 1, from the first
+    entries of the inbox's index), in one row."""
+    new = _inbox(OuterRef("kommunenummer")).filter(is_new=0).order_by().values("id")[: NEW_COUNT_CAP + 1]
+    return Municipality.objects.filter(pk=kommunenummer).values("name", new_count=_CountOf(Subquery(new)))
+
+
+# The first page's rows and the heading, compiled once per process (core/prepared.py); the argument: the
+# municipality's number (a sample no real one is).
+_FIRST_PAGE = PreparedValues(_first_page, "x999")
+_HEADING = PreparedValues(_heading, "x999")
 
 
 def _beyond(kommunenummer: str, position: ListPosition, limit: int, *, upwards: bool) -> QuerySet[Delivery]:

@@ -22,7 +22,6 @@ from django.views.decorators.http import require_GET, require_POST
 from digisos.accounts.models import User
 from digisos.exchange.errors import ExchangeRefused
 from digisos.exchange.models import Case, Delivery
-from digisos.municipalities.models import Municipality
 from digisos.municipalities.selectors import digital_status
 
 from . import selectors
@@ -59,7 +58,6 @@ def inbox(request: HttpRequest) -> HttpResponse:
     older_than = selectors.ListPosition.parse(request.GET.get("eldre"))
     newer_than = None if older_than else selectors.ListPosition.parse(request.GET.get("nyere"))
     page = selectors.inbox_page(user.municipality_id, older_than=older_than, newer_than=newer_than)
-    municipality = Municipality.objects.filter(pk=user.municipality_id).values_list("name", flat=True).first()
     return render(
         request,
         "inbox/inbox.html",
@@ -70,7 +68,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
             # "1 000": grouped as Norwegian writes numbers (a no-break space between the groups).
             "new_count_cap": f"{selectors.NEW_COUNT_CAP:,}".replace(",", "\u00a0"),
             "rows": _inbox_rows(request, page.deliveries),
-            "municipality_name": municipality or user.municipality_id,
+            "municipality_name": page.municipality_name or user.municipality_id,
         },
     )
 

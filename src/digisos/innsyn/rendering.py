@@ -20,7 +20,9 @@ from django.utils.formats import number_format
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+from markupsafe import Markup, escape
 
+from digisos.core.jinja2 import uuid_url
 from digisos.soker.constants import (
     SENDT,
     SOKNADS_STATUSES,
@@ -94,6 +96,25 @@ def _documents_to_send() -> Callable[[int], str]:
     return documents_to_send
 
 
+def _letter_link(letters: frozenset[str]) -> Callable[[Any, str], Markup]:
+    """`letter_link(letter, label)`: a letter stored with us is a link to its PDF; one we do not hold (sent by
+    SvarUt) is its label and "sent by post". A function, not a Jinja2 macro: a year's case has some seventy
+    letter links, and a macro call cost more than the rest of its row. `letters`: the stored letters' ids."""
+    download_url = uuid_url("documents:download")  # a path with a UUID in it: nothing to escape
+    pdf_text, by_post_text = escape(_("PDF")), escape(_("sendes i posten"))
+
+    # f-strings with escape(), not Markup.format: its escaping formatter cost more than the rest of the page.
+    def letter_link(letter: Any, label: str) -> Markup:
+        if letter and letter.document_id and letter.document_id in letters:
+            return Markup(  # noqa: S704 (every part put in is escaped: the label here, the texts above)
+                f'<a class="navds-link" href="{download_url(letter.document_id)}">{escape(label)}'
+                f'<span class="visually-hidden"> ({pdf_text})</span></a>'
+            )
+        return Markup(f'<span>{escape(label)}</span> <span class="navds-detail">({by_post_text})</span>')  # noqa: S704
+
+    return letter_link
+
+
 def mine_page(request: HttpRequest | None, overview: Any) -> SafeString:
     """ "Mine søknader" as one Jinja2 fragment (mine_page.html), whose lists include case_items.html with the
     helpers built here once for the page."""
@@ -135,6 +156,7 @@ def case_page(request: HttpRequest | None, context: dict[str, Any]) -> SafeStrin
         moment=moment,
         day_and_time=day_and_time,
         letters=page.letters,
+        letter_link=_letter_link(page.letters),
         # tasks.html: `titles` are the bokmål titles of the application's own requirements (marked with
         # gettext_noop where they are defined, so they are in the catalogue), translated here once each.
         tasks=view.tasks,

@@ -7,7 +7,6 @@ order of the active cases, the application's own tasks in its first 30 days) is 
 stored columns, with `now` as a parameter.
 """
 
-import json
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -15,17 +14,20 @@ from typing import Any
 
 import structlog
 from django.contrib.postgres.expressions import ArraySubquery
+from django.contrib.postgres.fields import ArrayField
 from django.db import connection
 from django.db.models import (
     BooleanField,
+    CharField,
     ExpressionWrapper,
     F,
     Func,
-    IntegerField,
     JSONField,
+    Model,
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Value,
 )
 from django.db.models.fields.json import KeyTransform
@@ -35,10 +37,11 @@ from django.utils import timezone
 from digisos.accounts.models import User
 from digisos.application.models import Application
 from digisos.application.requirements import documentation_requirements
+from digisos.core.prepared import PreparedValues
 from digisos.documents.models import Document
 from digisos.exchange import case_state
 from digisos.exchange.models import Case, CaseState, Delivery
-from digisos.municipalities.models import Municipality, NavOffice, shows_status_q
+from digisos.municipalities.models import Municipality, NavOffice, ServiceConfiguration, shows_status_q
 from digisos.soker.constants import SENDT
 from digisos.soker.fold import DONE, NOT_PROCESSED, CaseView, Task
 
@@ -179,23 +182,47 @@ _LIST_COLUMNS = (
 
 def my_applications(user: User, *, now: datetime | None = None) -> MyApplications:
     now = now or timezone.now()
-    drafts = list(
-        Application.objects.filter(owner=user, status=Application.Status.DRAFT)
-        .order_by("-updated_at")
-        .only("id", "created_at", "owner_id")
-    )
-    rows = list(
-        Case.objects.filter(owner=user)
-        .order_by("-created_at")
-        .annotate(shows_case=_rule(shows_status_q("municipality__service")))
-        .values(*_LIST_COLUMNS, "shows_case")
-    )
+    drafts = [_instance(Application, row, "") for row in _DRAFTS.rows(user.pk)]
+    rows = _MY_CASES.rows(user.pk)
     digests = [_row_digest(row, now) for row in rows]
-    offices = _office_names({digest.office for digest in digests})
-    listed = [_listed(row, digest, offices, now) for row, digest in zip(rows, digests, strict=True)]
+    listed = [_listed(row, digest, now) for row, digest in zip(rows, digests, strict=True)]
     active = sorted((c for c in listed if c.active), key=lambda c: _listed_order(c, now))
     earlier = sorted((c for c in listed if not c.active), key=lambda c: c.last_change, reverse=True)
     return MyApplications(drafts=drafts, active=active, earlier=earlier)
+
+
+def _office_name(path: str) -> Subquery:
+    """The name of the office whose number is at `path` (text, not a foreign key), or NULL."""
+    return Subquery(NavOffice.objects.filter(enhetsnummer=OuterRef(path)).order_by().values("name")[:1])
+
+
+def _my_cases(owner_id: int) -> QuerySet:
+    """Every case of the person as plain columns, with the names of the offices a row may show (the one the
+    read model names, or the case's own or the application's), in one query."""
+    return (
+        Case.objects.filter(owner_id=owner_id)
+        .order_by("-created_at")
+        .values(
+            *_LIST_COLUMNS,
+            shows_case=_rule(shows_status_q("municipality__service")),
+            state_office_name=_office_name("state__office"),
+            office_name=F("office__name"),
+            application_office_name=_office_name("application__enhetsnummer"),
+        )
+    )
+
+
+def _my_drafts(owner_id: int) -> QuerySet:
+    return (
+        Application.objects.filter(owner_id=owner_id, status=Application.Status.DRAFT)
+        .order_by("-updated_at")
+        .values("id", "created_at", "owner_id")
+    )
+
+
+# "Mine søknader"'s two queries, compiled once per process (core/prepared.py); the argument: the owner's key.
+_MY_CASES = PreparedValues(_my_cases, -7654321)
+_DRAFTS = PreparedValues(_my_drafts, -7654321)
 
 
 def _rule(q: Q) -> ExpressionWrapper:
@@ -218,7 +245,7 @@ def _row_digest(row: dict[str, Any], now: datetime) -> Digest:
     )
 
 
-def _listed(row: dict[str, Any], digest: Digest, offices: dict[str, str], now: datetime) -> ListedCase:
+def _listed(row: dict[str, Any], digest: Digest, now: datetime) -> ListedCase:
     last_change = max(filter(None, [row["created_at"], row["soker_updated_at"], digest.updated_at]))
     shows_case = bool(row["shows_case"])
     return ListedCase(
@@ -227,7 +254,7 @@ def _listed(row: dict[str, Any], digest: Digest, offices: dict[str, str], now: d
         sent_at=row["application__sent_at"],
         municipality_name=row["municipality__name"],
         # The office handling it now: the case system may have moved it since it was sent.
-        office_name=offices.get(digest.office, ""),
+        office_name=_row_office_name(row, digest) or "",
         shows_case=shows_case,
         status=digest.status,
         open_tasks=digest.open_tasks if shows_case else 0,
@@ -235,6 +262,16 @@ def _listed(row: dict[str, Any], digest: Digest, offices: dict[str, str], now: d
         active=_is_active(digest, last_change, now),
         last_change=last_change,
     )
+
+
+def _row_office_name(row: dict[str, Any], digest: Digest) -> str | None:
+    """The name of `digest.office` from the row's names: the read model's office, else the case's own, else
+    the application's (case_state.office_of)."""
+    if not digest.office:
+        return None
+    if row["state__case_id"] is not None and row["shows_case"]:
+        return row["state_office_name"]
+    return row["office_name"] if row["office_id"] else row["application_office_name"]
 
 
 def _listed_order(case: ListedCase, now: datetime) -> tuple[Any, ...]:
@@ -274,25 +311,22 @@ class Shown:
 def case_page(
     user: User, case_id: uuid.UUID | str, *, now: datetime | None = None, shown: Shown | None = None
 ) -> CasePage | None:
-    """The case as its page shows it. With `shown`, the stored view's payments and history are cut down to
-    what the page shows in the database, so a case with a year of reports costs a page what it shows; the
-    totals (`payment_count`, `history_count`) say what the links to the rest lead to."""
+    """The case as its page shows it. With `shown`, only the payments and history the page shows are read:
+    the stored read model keeps the page's parts in columns of their own (case_state.page_columns), so a case
+    with a year of reports costs a page what it shows; the totals (`payment_count`, `history_count`) say what
+    the links to the rest lead to."""
     now = now or timezone.now()
     shown = shown or Shown()
     if connection.vendor == "postgresql":
-        # At most one row (by key): sliced, not .first(), whose ORDER BY pk makes Django compare the ordering
-        # with every annotation (hashing the subqueries and JSON cuts) on each request.
-        rows = _cases(owner=user, pk=case_id, page=True).annotate(
-            **_view_columns(shown), **_letters_and_sent_columns()
-        )[:1]
-        case = next(iter(rows), None)
+        case = _case_from_row(_page_query(shown).rows(*_page_arguments(user, case_id, shown)))
     else:
-        case = next(iter(_cases(owner=user, pk=case_id, page=True, whole_view=True)[:1]), None)
+        found = _cases(owner=user, pk=case_id, page=True, whole_view=True, history=_reads_recent(shown))
+        case = next(iter(found[:1]), None)
         if case is not None:
             _cut_in_python(case, shown)
     if case is None:
         return None
-    view = _view(case, now)
+    view = _view(case, now, shown)
     office_numbers = {e.detail for e in view.timeline if e.kind in ("forwarded", "sent") and e.detail}
     offices = _office_names(office_numbers | {view.office})
     summary = _summary(
@@ -305,7 +339,7 @@ def case_page(
         SentDocuments(datetime.fromisoformat(entry["created_at"]), entry["vedlegg"] or {})
         for entry in case.ettersendelser
     ]
-    counted = getattr(case, "state", None) is not None and case.payment_count is not None
+    state = getattr(case, "state", None)
     return CasePage(
         summary=summary,
         view=view,
@@ -313,53 +347,116 @@ def case_page(
         sent_documents=sent,
         tasks_sent=_tasks_answered(view.tasks, sent),
         offices=offices,
-        payment_count=case.payment_count if counted else len(view.payments),
-        history_count=case.history_count if counted else len(view.timeline),
+        payment_count=state.payment_count if state is not None else len(view.payments),
+        history_count=state.history_count if state is not None else len(view.timeline),
     )
 
 
-class _Without(Func):
-    """The stored view without its payments and history (jsonb minus keys)."""
-
-    template = "(%(expressions)s - 'payments'::text - 'timeline'::text)"
-    output_field = JSONField()
-
-
-class _PathArray(Func):
-    """jsonb_path_query_array(view, path, vars): the items of the stored view that `path` selects."""
-
-    template = "jsonb_path_query_array(%(expressions)s::jsonb)"
-    output_field = JSONField()
-
-
-class _Length(Func):
-    template = "jsonb_array_length(%(expressions)s)"
-    output_field = IntegerField()
+def _reads_recent(shown: Shown) -> bool:
+    """Whether the stored newest entries (CaseState.recent_history) hold all the history the page shows."""
+    return shown.history_last is not None and shown.history_last <= case_state.RECENT_HISTORY
 
 
 # The payments the page shows by default: planned or paid from a month on, or without a date (as
 # innsyn.views._payments_by_month groups them: by paid date, else due date). Dates are ISO text in the view.
-_PAYMENTS_FROM = "$.payments[*] ? (@.paid_date >= $from || (@.paid_date == null && (@.due_date == null || @.due_date >= $from)))"
+_PAYMENTS_FROM = (
+    "$[*] ? (@.paid_date >= $from || (@.paid_date == null && (@.due_date == null || @.due_date >= $from)))"
+)
 
 
-def _view_columns(shown: Shown) -> dict[str, Any]:
-    """The case page's parts of the stored view, cut in the database; `_stored_view` puts them together."""
-    view = F("state__view")
-    payments: Any = KeyTransform("payments", view)
+class _PaymentsFrom(Func):
+    """jsonb_path_query_array(payments, _PAYMENTS_FROM, {"from": day}): the stored payments from `day` on."""
+
+    template = "jsonb_path_query_array(%(expressions)s)"
+    output_field = JSONField()
+
+    def __init__(self, payments: Any, day: Any) -> None:
+        variables = Func(
+            day, template="jsonb_build_object('from', %(expressions)s::text)", output_field=JSONField()
+        )
+        super().__init__(payments, Value(_PAYMENTS_FROM), variables)
+
+
+def _view_columns(shown: Shown, day: Any = None) -> dict[str, Any]:
+    """What the case page reads beside the stored view's other parts (CaseState.page_view): the payments it
+    shows, cut in the database, and the whole history when it shows more than the stored newest entries."""
+    payments: Any = F("state__payments")
     if shown.payments_from is not None:
-        variables = json.dumps({"from": shown.payments_from.isoformat()})
-        payments = _PathArray(view, Value(_PAYMENTS_FROM), Value(variables))
-    history: Any = KeyTransform("timeline", view)
-    if shown.history_last is not None:
-        newest = f"$.timeline[last - {int(shown.history_last) - 1} to last]"
-        history = _PathArray(view, Value(newest), Value("{}"))
-    return {
-        "view_rest": _Without(view),
-        "view_payments": payments,
-        "view_history": history,
-        "payment_count": _Length(KeyTransform("payments", view)),
-        "history_count": _Length(KeyTransform("timeline", view)),
-    }
+        payments = _PaymentsFrom(payments, Value(day or shown.payments_from.isoformat()))
+    columns = {"view_payments": payments}
+    if not _reads_recent(shown):
+        columns["view_history"] = KeyTransform("timeline", F("state__view"))
+    return columns
+
+
+# The case page's query, compiled once per shape (core/prepared.py): whether it cuts the payments from a day
+# and whether it reads the stored newest history entries or the whole history. Its arguments: the owner's
+# key, the case's and the first day of the payments shown.
+_SAMPLE_OWNER, _SAMPLE_CASE, _SAMPLE_DAY = -7654321, uuid.UUID(int=7654321), "1901-02-03"
+_PAGE_QUERIES: dict[tuple[bool, bool], PreparedValues] = {}
+
+
+def _page_query(shown: Shown) -> PreparedValues:
+    shape = (shown.payments_from is not None, _reads_recent(shown))
+    if shape not in _PAGE_QUERIES:
+        shape_shown = Shown(
+            payments_from=date(1901, 2, 3) if shape[0] else None,
+            history_last=case_state.RECENT_HISTORY if shape[1] else None,
+        )
+
+        def build(owner_id: int, case_id: uuid.UUID, day: str = "") -> QuerySet:
+            recent = ("state__recent_history",) if shape[1] else ()
+            return (
+                Case.objects.filter(owner_id=owner_id, pk=case_id)
+                .order_by()
+                .values(
+                    *_ROW_COLUMNS,
+                    *recent,
+                    **_view_columns(shape_shown, day),
+                    **_letters_and_sent_columns(),
+                )[:1]
+            )
+
+        samples = (_SAMPLE_OWNER, _SAMPLE_CASE, _SAMPLE_DAY) if shape[0] else (_SAMPLE_OWNER, _SAMPLE_CASE)
+        _PAGE_QUERIES[shape] = PreparedValues(build, *samples)
+    return _PAGE_QUERIES[shape]
+
+
+def _page_arguments(user: User, case_id: uuid.UUID | str, shown: Shown) -> tuple[Any, ...]:
+    key = case_id if isinstance(case_id, uuid.UUID) else uuid.UUID(str(case_id))
+    if shown.payments_from is None:
+        return (user.pk, key)
+    return (user.pk, key, shown.payments_from.isoformat())
+
+
+def _case_from_row(rows: list[dict[str, Any]]) -> Case | None:
+    """The case page's row as the models the page reads (the columns not read deferred, as .only() leaves
+    them), with the page's annotations (view_payments, view_history, letter_ids, ettersendelser) on the case."""
+    if not rows:
+        return None
+    row = rows[0]
+    case = _instance(Case, row, "")
+    if row["application_id"] is not None:
+        case.application = _instance(Application, row, "application__")
+    municipality = _instance(Municipality, row, "municipality__")
+    if row["municipality__service__municipality_id"] is None:
+        Municipality.service.related.set_cached_value(municipality, None)
+    else:
+        municipality.service = _instance(ServiceConfiguration, row, "municipality__service__")
+    case.municipality = municipality
+    if row["state__case_id"] is None:
+        Case.state.related.set_cached_value(case, None)
+    else:
+        case.state = _instance(CaseState, row, "state__")
+    for name in ("view_payments", "view_history", "letter_ids", "ettersendelser"):
+        if name in row:
+            setattr(case, name, row[name])
+    return case
+
+
+def _instance(model: type[Model], row: dict[str, Any], prefix: str) -> Any:
+    names = [f.attname for f in model._meta.concrete_fields if prefix + f.attname in row]
+    return model.from_db("default", names, [row[prefix + name] for name in names])
 
 
 # Only what the pages show; the case's event document and the rest of each model are never loaded.
@@ -394,13 +491,34 @@ _STATE_COLUMNS = tuple(
 )
 
 
-def _cases(*, owner: User, page: bool = False, whole_view: bool = False, **filters: Any) -> QuerySet[Case]:
+# The case page's parts of the stored view (exchange.case_state.page_columns) it always reads.
+_PAGE_COLUMNS = ("state__page_view", "state__payment_count", "state__history_count")
+# The case page's query's columns as values() names them (by attname, for _instance): the same as _cases's.
+_ROW_COLUMNS = (
+    *("id", "municipality_id", "office_id", "created_at", "soker_sha256", "soker_updated_at"),
+    *("owner_id", "application_id", "letters_id"),
+    *_APPLICATION_COLUMNS,
+    "application__id",
+    "application__vedlegg_json",
+    "municipality__kommunenummer",
+    *_MUNICIPALITY_COLUMNS,
+    "municipality__service__municipality_id",
+    "state__case_id",
+    *_STATE_COLUMNS,
+    *_PAGE_COLUMNS,
+)
+
+
+def _cases(
+    *, owner: User, page: bool = False, whole_view: bool = False, history: bool = False, **filters: Any
+) -> QuerySet[Case]:
     """The person's cases with their application, read model and municipality (flags, name), in one query.
 
     The case page also loads the application's vedlegg.json for the application's own tasks while the
-    municipality does not show case updates (and annotates the parts of the stored view it shows, or with
-    `whole_view` loads it whole)."""
-    extra = ("application__vedlegg_json",) if page else ()
+    municipality does not show case updates, and the stored view's page parts (with `history` the newest
+    history entries too; the payments it shows are annotated), or with `whole_view` the view whole."""
+    extra = ("application__vedlegg_json", *_PAGE_COLUMNS) if page else ()
+    extra += ("state__recent_history",) if history else ()
     extra += ("state__view",) if whole_view else ()
     return (
         Case.objects.filter(owner=owner, **filters)
@@ -430,9 +548,9 @@ def _digest(case: Case, now: datetime) -> Digest:
     return Digest.of_state(state, now)
 
 
-def _view(case: Case, now: datetime) -> CaseView:
+def _view(case: Case, now: datetime, shown: Shown) -> CaseView:
     if _visibility(case).shows_case and getattr(case, "state", None) is not None:
-        return case_state.current_view(_stored_view(case), now)
+        return case_state.current_view(_stored_view(case, shown), now)
     application = case.application if case.application_id else None
     return case_state.hidden_view(
         now=now,
@@ -442,20 +560,23 @@ def _view(case: Case, now: datetime) -> CaseView:
     )
 
 
-def _stored_view(case: Case) -> dict[str, Any]:
-    """The stored view from the case page's columns (`_view_columns`): the rest, and what it shows of the
-    payments and the history."""
-    return {**case.view_rest, "payments": case.view_payments or [], "timeline": case.view_history or []}
+def _stored_view(case: Case, shown: Shown) -> dict[str, Any]:
+    """The stored view from the case page's columns: its other parts, and what it shows of the payments and
+    the history (the newest `history_last` entries of the stored recent ones, or the whole timeline)."""
+    if hasattr(case, "view_history"):
+        history = case.view_history or []
+    else:
+        recent = case.state.recent_history
+        history = recent[-shown.history_last :] if shown.history_last else []
+    return {**case.state.page_view, "payments": case.view_payments or [], "timeline": history}
 
 
 def _cut_in_python(case: Case, shown: Shown) -> None:
     """The same columns as `_view_columns` and `_letters_and_sent_columns`, worked out in Python: the quick
     start's SQLite has neither jsonb paths nor arrays. Two more queries a page; PostgreSQL never comes here."""
     state = getattr(case, "state", None)
-    view: dict[str, Any] = dict(state.view) if state is not None else {}
-    payments = view.pop("payments", None) or []
-    history = view.pop("timeline", None) or []
-    case.view_rest, case.payment_count, case.history_count = view, len(payments), len(history)
+    view: dict[str, Any] = state.view if state is not None else {}
+    payments = view.get("payments") or []
     if shown.payments_from is not None:
         start = shown.payments_from.isoformat()
         payments = [
@@ -464,9 +585,9 @@ def _cut_in_python(case: Case, shown: Shown) -> None:
             if (p.get("paid_date") or "") >= start
             or (p.get("paid_date") is None and (p.get("due_date") is None or p["due_date"] >= start))
         ]
-    if shown.history_last is not None:
-        history = history[-int(shown.history_last) :] if shown.history_last > 0 else []
-    case.view_payments, case.view_history = payments, history
+    case.view_payments = payments
+    if not _reads_recent(shown):
+        case.view_history = view.get("timeline") or []
     case.letter_ids = list(Document.objects.filter(folder_id=case.letters_id).values_list("pk", flat=True))
     sent = Delivery.objects.filter(case_id=case.pk, kind=Delivery.Kind.ETTERSENDELSE).order_by("-created_at")
     case.ettersendelser = [
@@ -491,9 +612,27 @@ def _office_names(numbers: set[str]) -> dict[str, str]:
     ordered = sorted(numbers - {""})
     if not ordered:
         return {}
-    return dict(
-        NavOffice.objects.filter(enhetsnummer__in=ordered).order_by().values_list("enhetsnummer", "name")
-    )
+    return {row["enhetsnummer"]: row["name"] for row in _OFFICES.rows(ordered)}
+
+
+def _offices(numbers: list[str]) -> QuerySet:
+    """The offices of these numbers; on PostgreSQL as `= ANY(array)`, one parameter whatever their number, so
+    that the query is compiled once (an IN list is a new query for every count of offices)."""
+    if connection.vendor != "postgresql":
+        return NavOffice.objects.filter(enhetsnummer__in=numbers).order_by().values("enhetsnummer", "name")
+    among = _AnyOf(F("enhetsnummer"), Value(numbers, output_field=ArrayField(CharField())))
+    return NavOffice.objects.filter(among).order_by().values("enhetsnummer", "name")
+
+
+class _AnyOf(Func):
+    """`column = ANY(array)`: true where the column is one of the array's values."""
+
+    template = "(%(expressions)s))"
+    arg_joiner = " = ANY("
+    output_field = BooleanField()
+
+
+_OFFICES = PreparedValues(_offices, ["x9999999"])
 
 
 def _summary(case: Case, digest: Digest, offices: dict[str, str], now: datetime) -> CaseSummary:

@@ -14,12 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from digisos.exchange import case_state
 from digisos.soker.constants import UtbetalingStatus
 from digisos.soker.fold import CaseView
 
 from . import rendering, selectors, services
 
-TIMELINE_SHOWN = 20
+TIMELINE_SHOWN = case_state.RECENT_HISTORY  # the stored newest entries: no JSON cut per request
 
 
 def _citizen(request: HttpRequest):

@@ -1,0 +1,190 @@
+"""Cost per request of the logged-in pages, independent of load: what `make bench`'s ratios come from.
+
+Under load, each page's throughput against the trivial logged-in page's is about the inverse of its cost per
+request (Django's and PostgreSQL's CPU) against the trivial page's. This measures that cost directly, one
+request at a time in one process, on the data the bench uses (bench/innsyn.py, bench/inbox_list.py):
+
+    .venv/bin/python bench/profile_pages.py serve ENV_FILE        # PostgreSQL with the bench data; waits
+    .venv/bin/python bench/profile_pages.py measure ENV_FILE [N] [--profile PAGE]
+
+`serve` starts a throwaway PostgreSQL (and the ClamAV and document key the letters need), loads the bench's
+data, writes the settings' environment to ENV_FILE and waits until interrupted (Ctrl-C), so that `measure`
+can be run again after each change. `measure` loops Django's test client over the trivial logged-in page and
+each page (N requests each, after a warm-up), printing wall and CPU ms per request and queries per request;
+with `--profile PAGE` (logged_in, case, mine, inbox) it prints cProfile's top functions for that page.
+"""
+
+import cProfile
+import json
+import os
+import pstats
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "src")]
+
+PY = str(ROOT / ".venv" / "bin" / "python")
+CASE_PAGE_CASES = 2  # the page costs the same whichever of the identical 500-event cases it shows
+INBOX_LIST_CASES = 10000
+
+
+def serve(env_file: Path) -> None:
+    from bench.run import exchange_setup_only, production_env, ssd_planner_costs, start_clamd_and_key
+    from tools.pgcluster import ThrowawayPostgres
+
+    cluster = ThrowawayPostgres(dbname="digisos_profile").start().create_database()
+    ssd_planner_costs(cluster)
+    workdir = tempfile.TemporaryDirectory()
+    clamd, document_env = start_clamd_and_key(workdir.name)
+    env = {**production_env(cluster.url), **document_env, "DIGISOS_ALLOWED_HOSTS": "testserver"}
+    try:
+        for command in (
+            ["migrate", "--noinput", "-v0"],
+            ["load_municipalities"],
+            ["load_demo_service_flags"],
+        ):
+            subprocess.run(
+                [PY, "manage.py", *command], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL
+            )
+        exchange_setup_only(env, Path(workdir.name))
+        innsyn, inbox = Path(workdir.name) / "innsyn.json", Path(workdir.name) / "inbox_list.json"
+        subprocess.run(
+            [PY, str(ROOT / "bench" / "innsyn.py"), "setup", str(CASE_PAGE_CASES), str(innsyn)],
+            cwd=ROOT,
+            env=env,
+            check=True,
+        )
+        subprocess.run(
+            [PY, str(ROOT / "bench" / "inbox_list.py"), "setup", str(INBOX_LIST_CASES), "1", str(inbox)],
+            cwd=ROOT,
+            env=env,
+            check=True,
+        )
+        sessions = Path(workdir.name) / "sessions.json"
+        subprocess.run(
+            [PY, str(ROOT / "bench" / "application.py"), "sessions", "1", str(sessions)],
+            cwd=ROOT,
+            env=env,
+            check=True,
+        )
+        setup = {
+            "innsyn": json.loads(innsyn.read_text()),
+            "inbox": json.loads(inbox.read_text()),
+            "sessions": json.loads(sessions.read_text()),
+        }
+        env_file.write_text(json.dumps({"env": env, "setup": setup}))
+        print(f"ready: {env_file}; Ctrl-C (or SIGTERM) to stop", file=sys.stderr)
+        stopped = False
+
+        def stop(*_: object) -> None:
+            nonlocal stopped
+            stopped = True
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        while not stopped:
+            time.sleep(0.5)
+    finally:
+        clamd.terminate()
+        clamd.wait(timeout=10)
+        workdir.cleanup()
+        cluster.stop()
+
+
+def measure(env_file: Path, count: int, profile: str | None) -> None:
+    saved = json.loads(env_file.read_text())
+    os.environ.update(saved["env"])
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+
+    setup = saved["setup"]
+    cookie = setup["innsyn"]["cookie"]
+    pages = {
+        "logged_in": ("/bench/logged-in", setup["sessions"][0]["session"]),
+        "case": (
+            f"/innsyn/{setup['innsyn']['case_page'][0]['case']}/",
+            setup["innsyn"]["case_page"][0]["session"],
+        ),
+        "mine": ("/innsyn/", setup["innsyn"]["mine"][0]["session"]),
+        "inbox": ("/innboks/", setup["inbox"]["sessions"][0]),
+    }
+    clients = {}
+    for name, (url, session) in pages.items():
+        client = Client()
+        client.cookies[cookie] = session
+        response = client.get(url)
+        if response.status_code != 200:
+            raise SystemExit(f"{name}: {url} answered {response.status_code}")
+        clients[name] = client
+        for _ in range(5):  # warm-up: templates compiled, caches filled
+            client.get(url)
+
+    if profile:
+        url, _ = pages[profile]
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for _ in range(count):
+            clients[profile].get(url)
+        profiler.disable()
+        stats = pstats.Stats(profiler).strip_dirs()
+        stats.sort_stats("cumulative").print_stats(45)
+        stats.sort_stats("tottime").print_stats(30)
+        return
+
+    counted = {}
+    for name, (url, _) in pages.items():
+        queries: list[float] = []
+
+        def timed(execute, sql, params, many, context, queries=queries):
+            started = time.perf_counter()
+            try:
+                return execute(sql, params, many, context)
+            finally:
+                queries.append(time.perf_counter() - started)
+
+        with connection.execute_wrapper(timed):
+            clients[name].get(url)
+        counted[name] = (len(queries), sum(queries) * 1000)
+    # Interleaved, one request of each page in turn, so that the machine's other load weighs on all alike.
+    spent = {name: [0.0, 0.0] for name in pages}
+    for _ in range(count):
+        for name, (url, _) in pages.items():
+            wall, cpu = time.perf_counter(), time.process_time()
+            clients[name].get(url)
+            spent[name][0] += time.perf_counter() - wall
+            spent[name][1] += time.process_time() - cpu
+    results = {
+        name: (wall * 1000 / count, cpu * 1000 / count, *counted[name]) for name, (wall, cpu) in spent.items()
+    }
+    base_wall, base_cpu = results["logged_in"][:2]
+    print(f"{'page':<10} {'wall ms':>8} {'cpu ms':>8} {'queries':>8} {'sql ms*':>8} {'wall×':>6} {'cpu×':>6}")
+    for name, (wall, cpu, queries, db) in results.items():
+        print(
+            f"{name:<10} {wall:>8.2f} {cpu:>8.2f} {queries:>8} {db:>8.2f} {wall / base_wall:>6.2f} "
+            f"{cpu / base_cpu:>6.2f}"
+        )
+    print("* sql ms: the queries' wall time in one request; cpu: this process only")
+
+
+if __name__ == "__main__":
+    command = sys.argv[1] if len(sys.argv) > 1 else ""
+    if command == "serve":
+        serve(Path(sys.argv[2]))
+    elif command == "measure":
+        arguments = sys.argv[2:]
+        page = None
+        if "--profile" in arguments:
+            index = arguments.index("--profile")
+            page = arguments[index + 1]
+            del arguments[index : index + 2]
+        measure(Path(arguments[0]), int(arguments[1]) if len(arguments) > 1 else 200, page)
+    else:
+        raise SystemExit(__doc__)

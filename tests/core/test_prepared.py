@@ -1,0 +1,29 @@
+"""core/prepared.py: a values() query compiled once, run with each call's own arguments, gives what the
+queryset itself gives."""
+
+import pytest
+from django.db.models import F, Value
+
+from digisos.core.prepared import PreparedValues
+from digisos.municipalities.models import Municipality
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data")]
+
+
+def named(kommunenummer: str):
+    return Municipality.objects.filter(pk=kommunenummer).values("name", number=F("kommunenummer"))
+
+
+def test_each_call_gets_the_rows_of_its_own_arguments():
+    prepared = PreparedValues(named, "x999")
+    for number in ("0301", "4601", "0301", "9998"):
+        assert prepared.rows(number) == list(named(number))
+    assert prepared.rows("4601") == [{"name": "Bergen", "number": "4601"}]
+
+
+def test_a_sample_that_is_not_exactly_once_in_the_query_is_refused():
+    def twice(kommunenummer: str):
+        return Municipality.objects.filter(pk=kommunenummer).values("name", same=Value(kommunenummer))
+
+    with pytest.raises(ValueError, match="2 times"):
+        PreparedValues(twice, "x999").rows("0301")

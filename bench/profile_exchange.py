@@ -36,9 +36,9 @@ def set_up(var: Path) -> dict:
     call_command("migrate", "--noinput", verbosity=0)
     call_command("load_municipalities", verbosity=0)
     call_command("exchange_demo_setup", stdout=io.StringIO())
+    from bench.exchange import CLIENT_ID, SOFIE, persona_pid
     from django.test import override_settings
 
-    from bench.exchange import CLIENT_ID, SOFIE, persona_pid
     from digisos.documents.models import Folder
     from digisos.exchange.models import ApiClient, DeliveredFile, Delivery
     from digisos.exchange.services.delivery import create_paper_case
@@ -54,7 +54,9 @@ def set_up(var: Path) -> dict:
     access, _, _ = issue_access_token(grant_type=GRANT_TYPE, assertion=signer.assertion())
     with override_settings(ALLOW_SYNTHETIC_IDENTITY_NUMBERS=True):
         cases = [
-            create_paper_case(actor=client.user, kommunenummer=KOMMUNENUMMER, fodselsnummer=persona_pid(SOFIE))
+            create_paper_case(
+                actor_id=client.user.pk, kommunenummer=KOMMUNENUMMER, fodselsnummer=persona_pid(SOFIE)
+            )
             for _ in range(DELIVERIES + 1)
         ]
     now = datetime.now(UTC)
@@ -114,7 +116,11 @@ def events_document(count: int, clock: datetime) -> dict:
     for index in range(count):
         stamp = (clock + timedelta(seconds=index)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
         events.append({**story[index], "hendelsestidspunkt": stamp})
-    return {"version": "1.0.0", "avsender": {"systemnavn": "bench", "systemversjon": "1"}, "hendelser": events}
+    return {
+        "version": "1.0.0",
+        "avsender": {"systemnavn": "bench", "systemversjon": "1"},
+        "hendelser": events,
+    }
 
 
 def measure(label: str, call, rounds: int, profile: bool) -> float:
@@ -122,24 +128,39 @@ def measure(label: str, call, rounds: int, profile: bool) -> float:
 
     call()  # warm-up: first-use imports and caches
     queries = []  # Django's own query log is reset at each request's start
+    in_database = [0.0]
 
     def count(execute, sql, params, many, context):
         queries.append(sql)
         return execute(sql, params, many, context)
 
+    def timed(execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            in_database[0] += time.perf_counter() - started
+
     with connection.execute_wrapper(count):
         call()
+    if "--sql" in sys.argv:
+        print("\n".join(queries))
     started = time.perf_counter()
-    for _ in range(rounds):
-        call()
+    with connection.execute_wrapper(timed):
+        for _ in range(rounds):
+            call()
     ms = (time.perf_counter() - started) * 1000 / rounds
-    print(f"{label:<40} {ms:8.2f} ms/request {len(queries):4d} queries")
+    db = in_database[0] * 1000 / rounds
+    print(f"{label:<40} {ms:8.2f} ms/request {len(queries):4d} queries {db:6.2f} ms of it executing them")
     if profile:
         profiler = cProfile.Profile()
         profiler.enable()
         for _ in range(rounds):
             call()
         profiler.disable()
+        dump = next((a.split("=", 1)[1] for a in sys.argv if a.startswith("--dump=")), None)
+        if dump:  # for pstats afterwards: python -m pstats FILE
+            profiler.dump_stats(f"{dump}-{label.split()[1].strip('/').replace('/', '-')}.prof")
         out = io.StringIO()
         pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(25)
         print(out.getvalue())
@@ -156,7 +177,7 @@ def main(arguments: list[str]) -> None:
     var = Path(tempfile.mkdtemp(prefix="digisos-profile-"))
     try:
         os.environ.update(production_env(postgres.url))
-        os.environ.update(DIGISOS_VAR_DIR=str(var), DIGISOS_EXCHANGE_ACCESS_TOKEN_SECONDS="3600")
+        os.environ.update(DIGISOS_VAR_DIR=str(var), DIGISOS_EXCHANGE_ACCESS_TOKEN_SECONDS="3600")  # noqa: S106 (a lifetime)
         import django
 
         django.setup()

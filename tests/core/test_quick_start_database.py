@@ -30,7 +30,7 @@ from tests.fixtures.personas import persona_pid
 now = timezone.now()
 system = register_client(kommunenummer="4601", name="t", public_key_pem="x", client_id="qs").user
 with override_settings(ALLOW_SYNTHETIC_IDENTITY_NUMBERS=True):
-    case = create_paper_case(actor=system, kommunenummer="4601", fodselsnummer=persona_pid("familie-bergen"))
+    case = create_paper_case(actor_id=system.pk, kommunenummer="4601", fodselsnummer=persona_pid("familie-bergen"))
 kontoutskrift = builders.dokument("Kontoutskrift", tilleggsinformasjon="Brukskonto",
     innsendelsesfrist=now + timedelta(days=2), dokumentreferanse="dok-1")
 document = builders.document(
@@ -40,7 +40,7 @@ document = builders.document(
     builders.utbetaling("u1", status=UtbetalingStatus.PLANLAGT_UTBETALING, belop=5250, beskrivelse="Livsopphold",
         forfallsdato=(now + timedelta(days=3)).date(), at=now - timedelta(minutes=30)),
 )
-report_case_events(actor=system, case_id=case.id, document=document)
+report_case_events(actor_id=system.pk, case_id=case.id, document=document)
 print("NOTIFIED", notifications.notify_case(case.id))  # what the worker does after a report
 client = Client()
 client.force_login(case.owner)

@@ -28,7 +28,8 @@ def record_audit(
     """Append one audit entry. Call it inside the transaction of the change it describes.
 
     The actor is a saved user, or `actor_id` alone (a service that acts for a case system holds only its
-    user's id): the entry then reads the user's name in its own INSERT, no round trip of its own."""
+    user's id): the entry then reads the user's name in its own INSERT, no round trip of its own (and the
+    returned entry's `actor` is that expression, not the name)."""
     request_id = structlog.contextvars.get_contextvars().get("request_id", "")
     name: Any
     if actor_id is not None:
@@ -50,5 +51,12 @@ def record_audit(
         subject_pid=subject_pid,
         request_id=request_id,
     )
-    log.info("audit", action=action, object_type=object_type, object_id=str(object_id), actor_id=actor_id)
+    log.info(
+        "audit",
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        actor=name if isinstance(name, str) else None,
+        actor_id=actor_id,
+    )
     return entry

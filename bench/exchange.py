@@ -137,7 +137,7 @@ def paper_cases(count: int) -> list[str]:
         return [
             str(
                 create_paper_case(
-                    actor=actor, kommunenummer=KOMMUNENUMMER, fodselsnummer=pids[i % len(pids)]
+                    actor_id=actor.pk, kommunenummer=KOMMUNENUMMER, fodselsnummer=pids[i % len(pids)]
                 ).id
             )
             for i in range(count)

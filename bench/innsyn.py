@@ -256,7 +256,7 @@ def setup(users: int, target: Path) -> None:
     def paper_case(pid: str) -> Case:
         # The demo population's numbers are synthetic; production settings refuse them at the API.
         with override_settings(ALLOW_SYNTHETIC_IDENTITY_NUMBERS=True):
-            return create_paper_case(actor=actor, kommunenummer=KOMMUNENUMMER, fodselsnummer=pid)
+            return create_paper_case(actor_id=actor.pk, kommunenummer=KOMMUNENUMMER, fodselsnummer=pid)
 
     case_page = []
     for _ in range(users):
@@ -264,7 +264,7 @@ def setup(users: int, target: Path) -> None:
         letters = [
             str(
                 store_letter(
-                    actor=actor,
+                    actor_id=actor.pk,
                     case_id=case.id,
                     name=f"brev-{i + 1}.pdf",
                     data=letter_pdf(f"Brev {i + 1}", ["NAV Bergenhus", f"Sak {case.id}"]),
@@ -273,7 +273,7 @@ def setup(users: int, target: Path) -> None:
             for i in range(CASE_PAGE_LETTERS)
         ]
         events = story(rng, CASE_PAGE_EVENTS, now - timedelta(days=365), now - timedelta(hours=1), letters)
-        report_case_events(actor=actor, case_id=case.id, document=document(events))
+        report_case_events(actor_id=actor.pk, case_id=case.id, document=document(events))
         Case.objects.filter(pk=case.pk).update(created_at=now - timedelta(days=366))
         case_page.append({"session": session_for(case.owner), "case": str(case.id)})
 
@@ -295,14 +295,14 @@ def setup(users: int, target: Path) -> None:
             start = max([case.created_at, *stored]) + timedelta(seconds=1)
             end = max(now, start + timedelta(minutes=count))
             events = story(rng, count, start, end, [])
-            report_case_events(actor=actor, case_id=case.id, document=document(events))
+            report_case_events(actor_id=actor.pk, case_id=case.id, document=document(events))
         else:
             # Paper cases spread over the last half year, registered when their first event came and updated
             # with their last (the bench moves the timestamps back), so some are active and some earlier.
             end = now - timedelta(days=rng.uniform(0, 180))
             start = end - timedelta(days=30)
             events = story(rng, count, start, end, [])
-            report_case_events(actor=actor, case_id=case.id, document=document(events))
+            report_case_events(actor_id=actor.pk, case_id=case.id, document=document(events))
             last = datetime.fromisoformat(events[-1]["hendelsestidspunkt"])
             Case.objects.filter(pk=case.pk).update(created_at=start, soker_updated_at=last, updated_at=last)
         sizes.append(count)

@@ -151,7 +151,7 @@ class LetterFactory(factory.Factory):
     @classmethod
     def _create(cls, model_class: type, *, case: Case, name: str, title: str) -> Document:
         return store_letter(
-            actor=case_system(case.municipality_id),
+            actor_id=case_system(case.municipality_id).pk,
             case_id=case.id,
             name=name,
             data=letter_pdf(title, [name]),
@@ -230,7 +230,7 @@ def decision_events(
 def report(case: Case, events: list[dict[str, Any]]) -> Case:
     """Stores the events as the case's whole digisos-soker.json, as its case system would post it."""
     result = report_case_events(
-        actor=case_system(case.municipality_id), case_id=case.id, document=builders.document(*events)
+        actor_id=case_system(case.municipality_id).pk, case_id=case.id, document=builders.document(*events)
     )
     return Case.objects.get(pk=result.case.pk)
 

@@ -1,8 +1,11 @@
 """core/prepared.py: a values() query compiled once, run with each call's own arguments, gives what the
 queryset itself gives."""
 
+from unittest import mock
+
 import pytest
 from django.db.models import F, Value
+from django.db.models.sql.compiler import SQLCompiler
 
 from digisos.core.prepared import PreparedValues
 from digisos.municipalities.models import Municipality
@@ -27,3 +30,15 @@ def test_a_sample_that_is_not_exactly_once_in_the_query_is_refused():
 
     with pytest.raises(ValueError, match="2 times"):
         PreparedValues(twice, "x999").rows("0301")
+
+
+def test_the_sql_is_compiled_once_and_dates_come_back_typed():
+    """The point of it: later calls compile nothing; and the column's converters still run."""
+    prepared = PreparedValues(
+        lambda kommunenummer: Municipality.objects.filter(pk=kommunenummer).values("pk", "valid_from"), "x999"
+    )
+    prepared.rows("0301")
+    with mock.patch.object(SQLCompiler, "as_sql", autospec=True, side_effect=SQLCompiler.as_sql) as as_sql:
+        rows = prepared.rows("4601")
+    assert as_sql.call_count == 0
+    assert rows[0]["valid_from"] == Municipality.objects.get(pk="4601").valid_from

@@ -30,7 +30,7 @@ from tests.fixtures.personas import persona_pid
 now = timezone.now()
 system = register_client(kommunenummer="4601", name="t", public_key_pem="x", client_id="qs").user
 with override_settings(ALLOW_SYNTHETIC_IDENTITY_NUMBERS=True):
-    case = create_paper_case(actor=system, kommunenummer="4601", fodselsnummer=persona_pid("familie-bergen"))
+    case = create_paper_case(actor_id=system.pk, kommunenummer="4601", fodselsnummer=persona_pid("familie-bergen"))
 kontoutskrift = builders.dokument("Kontoutskrift", tilleggsinformasjon="Brukskonto",
     innsendelsesfrist=now + timedelta(days=2), dokumentreferanse="dok-1")
 document = builders.document(
@@ -40,7 +40,7 @@ document = builders.document(
     builders.utbetaling("u1", status=UtbetalingStatus.PLANLAGT_UTBETALING, belop=5250, beskrivelse="Livsopphold",
         forfallsdato=(now + timedelta(days=3)).date(), at=now - timedelta(minutes=30)),
 )
-report_case_events(actor=system, case_id=case.id, document=document)
+report_case_events(actor_id=system.pk, case_id=case.id, document=document)
 print("NOTIFIED", notifications.notify_case(case.id))  # what the worker does after a report
 client = Client()
 client.force_login(case.owner)
@@ -50,6 +50,18 @@ print("STATUS", mine.status_code, page.status_code, client.get("/innsyn/varsler/
 print("OFFICE", "Nav Bergen nord" in mine.content.decode() and "Nav Bergen nord" in page.content.decode())
 print("TASK", 'data-task="' in page.content.decode(), "PAYMENT", 'data-testid="payment"' in page.content.decode())
 print("REMINDED", notifications.remind_deadlines())
+# The case systems' list runs compiled SQL (core.prepared) with the ORM's converters: UUIDs and aware datetimes.
+from digisos.documents.models import Folder
+from digisos.exchange.models import DeliveredFile, Delivery
+from digisos.exchange.selectors import new_deliveries
+delivery = Delivery.objects.create(case=case, kind="soknad", municipality_id="4601", channel="api",
+    nav_ekstern_ref_id="qs-1", status="available", available_at=now, vedlegg_json={},
+    folder=Folder.objects.create(kind="application", owner=case.owner))
+DeliveredFile.objects.create(delivery=delivery, position=0, role="soknad.json", filename="soknad.json",
+    content_type="application/json", size=1, storage_name="qs/1")
+listed = new_deliveries("4601", after=0, limit=5)
+print("LISTED", listed[0]["public_id"] == delivery.public_id, listed[0]["available_at"] == now,
+    [f["role"] for f in listed[0]["files"]])
 """
 
 
@@ -73,3 +85,4 @@ def test_the_innsyn_pages_and_the_deadline_reminder_work_on_the_quick_start_sqli
     assert lines["TASK"] == "True PAYMENT True"
     assert lines["NOTIFIED"] == "1"  # the request
     assert lines["REMINDED"] == "1"  # the deadline in two days
+    assert lines["LISTED"] == "True True ['soknad.json']"

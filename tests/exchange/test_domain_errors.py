@@ -49,11 +49,13 @@ def test_reporting_on_an_unknown_case_or_another_municipalitys_case_is_case_not_
     system = case_system("4601")
 
     with pytest.raises(errors.CaseNotFound):
-        report_case_events(actor=system, case_id=uuid.uuid4(), document=received())
+        report_case_events(actor_id=system.pk, case_id=uuid.uuid4(), document=received())
     with pytest.raises(errors.CaseNotFound):
-        report_case_events(actor=system, case_id=case.id, kommunenummer="0301", document=received())
+        report_case_events(actor_id=system.pk, case_id=case.id, kommunenummer="0301", document=received())
 
-    result = report_case_events(actor=system, case_id=case.id, kommunenummer="4601", document=received())
+    result = report_case_events(
+        actor_id=system.pk, case_id=case.id, kommunenummer="4601", document=received()
+    )
     assert result.changed and Case.objects.get(pk=case.id).soker_sha256
 
 
@@ -63,7 +65,7 @@ def test_an_invalid_report_names_the_failing_path():
     document["hendelser"][0]["status"] = "PÅ_VEI"
 
     with pytest.raises(errors.InvalidReport) as refused:
-        report_case_events(actor=case_system("4601"), case_id=case.id, document=document)
+        report_case_events(actor_id=case_system("4601").pk, case_id=case.id, document=document)
 
     assert [v.path for v in refused.value.violations] == ["hendelser/0/status"]
 
@@ -74,11 +76,11 @@ def test_updates_not_enabled_and_paused_are_their_own_errors():
 
     flags.update(can_update_status=False)
     with pytest.raises(errors.UpdatesNotEnabled):
-        report_case_events(actor=case_system("4601"), case_id=case.id, document=received())
+        report_case_events(actor_id=case_system("4601").pk, case_id=case.id, document=received())
 
     flags.update(can_update_status=True, updates_temporarily_disabled=True)
     with pytest.raises(errors.UpdatesPaused):
-        report_case_events(actor=case_system("4601"), case_id=case.id, document=received())
+        report_case_events(actor_id=case_system("4601").pk, case_id=case.id, document=received())
 
 
 def test_acknowledging_takes_the_delivery_id_and_refuses_one_not_yet_available():
@@ -86,8 +88,8 @@ def test_acknowledging_takes_the_delivery_id_and_refuses_one_not_yet_available()
     Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.WAITING)
 
     with pytest.raises(errors.DeliveryNotAvailable):
-        acknowledge(actor=case_system("4601"), delivery_id=delivery.pk)
+        acknowledge(actor_id=case_system("4601").pk, delivery_id=delivery.pk)
 
     Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.AVAILABLE)
-    collected = acknowledge(actor=case_system("4601"), delivery_id=delivery.pk)
+    collected = acknowledge(actor_id=case_system("4601").pk, delivery_id=delivery.pk)
     assert collected.status == Delivery.Status.COLLECTED

@@ -26,7 +26,7 @@ def earlier_case_with_payment(key: str, kommunenummer: str, *, status: str, days
     system = register_client(
         kommunenummer=kommunenummer, name="t", public_key_pem="x", client_id=f"c{kommunenummer}"
     ).user
-    case = create_paper_case(actor=system, kommunenummer=kommunenummer, fodselsnummer=persona_pid(key))
+    case = create_paper_case(actor_id=system.pk, kommunenummer=kommunenummer, fodselsnummer=persona_pid(key))
     when = timezone.localdate() + timedelta(days=days)
     payment = {
         "type": EventType.UTBETALING,
@@ -46,7 +46,7 @@ def earlier_case_with_payment(key: str, kommunenummer: str, *, status: str, days
         payment,
         avsender={"systemnavn": "t", "systemversjon": "1"},
     )
-    report_case_events(actor=system, case_id=case.id, document=document)
+    report_case_events(actor_id=system.pk, case_id=case.id, document=document)
 
 
 def start(client, key: str) -> Application:

@@ -38,7 +38,7 @@ REPORTER = "import django; django.setup()\n" + textwrap.dedent(
         os.kill(os.getpid(), signal.SIGKILL)
 
     BaseDatabaseWrapper.run_and_clear_commit_hooks = killed
-    report_case_events(actor=actor, case_id=case.id, document=document)
+    report_case_events(actor_id=actor.pk, case_id=case.id, document=document)
     """
 )
 WORKER = "import django; django.setup()\n" + textwrap.dedent(
@@ -75,7 +75,7 @@ def test_a_report_whose_process_dies_right_after_commit_still_notifies_and_notes
     call_command("load_demo_service_flags", verbosity=0)
     pid = next(p["pid"] for p in load_population().values() if p["key"] == "familie-bergen")
     system = User.objects.create(username="fagsystem-test", kind=User.Kind.SYSTEM)
-    case = create_paper_case(actor=system, kommunenummer="4601", fodselsnummer=pid)
+    case = create_paper_case(actor_id=system.pk, kommunenummer="4601", fodselsnummer=pid)
     deadline = datetime.now(UTC).replace(microsecond=0) + timedelta(days=10)
     document = request_without_letter(deadline)
     env = worker_env(postgres_cluster, settings, document_settings)

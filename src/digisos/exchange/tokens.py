@@ -13,6 +13,7 @@ import json
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -94,12 +95,16 @@ def issue_access_token(
     return access, grant, lifetime
 
 
+# What every access token must carry; "now" is read at each validation.
+_ACCESS_CLAIMS = jwt.JWTClaimsRegistry(
+    iss={"essential": True, "value": "digisos-exchange"}, exp={"essential": True}
+)
+
+
 def grant_of_access_token(token: str) -> Grant | None:
     try:
         decoded = jwt.decode(token, _signing_key(), algorithms=["HS256"])
-        jwt.JWTClaimsRegistry(
-            iss={"essential": True, "value": "digisos-exchange"}, exp={"essential": True}
-        ).validate(decoded.claims)
+        _ACCESS_CLAIMS.validate(decoded.claims)
     except (JoseError, ValueError):
         return None
     claims = decoded.claims
@@ -141,5 +146,11 @@ def _spend_jti(client_id: str, jti: str, exp: int) -> None:
 
 
 def _signing_key() -> OctKey:
-    secret = hashlib.sha256(f"digisos-exchange-access\n{settings.SECRET_KEY}".encode()).digest()
+    return _signing_key_for(settings.SECRET_KEY)
+
+
+@lru_cache(maxsize=4)
+def _signing_key_for(secret_key: str) -> OctKey:
+    """Derived once per secret (every API call checks its token with it), not per call."""
+    secret = hashlib.sha256(f"digisos-exchange-access\n{secret_key}".encode()).digest()
     return OctKey.import_key(secret)

@@ -101,14 +101,14 @@ def _append(actor: User, case_id: uuid.UUID, build: Callable[[str], dict[str, An
     """Stamp and append one event built by `build(at)`, later than every stored one."""
     stored = Case.objects.filter(pk=case_id).values_list("soker", flat=True).get()
     event = build(next_timestamp(stored, timezone.now()))
-    append_case_event(actor=actor, case_id=case_id, event=event, avsender=INBOX_AVSENDER)
+    append_case_event(actor_id=actor.pk, case_id=case_id, event=event, avsender=INBOX_AVSENDER)
 
 
 def _collect_waiting(actor: User, case_id: uuid.UUID) -> int:
     waiting = Delivery.objects.filter(case_id=case_id, status=Delivery.Status.AVAILABLE).order_by("pk")
     ids = list(waiting.values_list("pk", flat=True))
     for delivery_id in ids:
-        acknowledge(actor=actor, delivery_id=delivery_id)
+        acknowledge(actor_id=actor.pk, delivery_id=delivery_id)
     return len(ids)
 
 
@@ -127,7 +127,7 @@ def _ensure_sak(actor: User, case_id: uuid.UUID, referanse: str) -> None:
 def _store_letter(actor: User, case_id: uuid.UUID, letter: tuple[str, bytes]) -> Document:
     name, data = letter
     try:
-        return store_letter(actor=actor, case_id=case_id, name=name, data=data)
+        return store_letter(actor_id=actor.pk, case_id=case_id, name=name, data=data)
     except ExchangeRefused as refused:
         raise LetterRefused(refused.message) from None
 

@@ -305,7 +305,7 @@ def remove_collected_files(*, now: datetime | None = None) -> int:
     return removed
 
 
-def acknowledge(*, actor: User, delivery_id: int) -> Delivery:
+def acknowledge(*, actor_id: int, delivery_id: int) -> Delivery:
     """The case system (or the inbox) has the delivery. Acknowledging again changes nothing."""
     with transaction.atomic():
         delivery = Delivery.objects.select_for_update().get(pk=delivery_id)
@@ -317,7 +317,7 @@ def acknowledge(*, actor: User, delivery_id: int) -> Delivery:
         delivery.collected_at = timezone.now()
         delivery.save(update_fields=["status", "collected_at"])
         record_audit(
-            actor=actor,
+            actor_id=actor_id,
             action="exchange.delivery_collected",
             object_type="exchange.Delivery",
             object_id=str(delivery.public_id),
@@ -375,7 +375,9 @@ def _check_can_receive(kommunenummer: str) -> None:
         raise ReceivingPaused("Kommunen tar ikke imot dokumenter digitalt nå.")
 
 
-def create_paper_case(*, actor: User, kommunenummer: str, fodselsnummer: str, enhetsnummer: str = "") -> Case:
+def create_paper_case(
+    *, actor_id: int, kommunenummer: str, fodselsnummer: str, enhetsnummer: str = ""
+) -> Case:
     """A case for an application that came on paper, so the applicant and the statistics see it."""
     try:
         pid = parse_identity_number(fodselsnummer).value
@@ -394,7 +396,7 @@ def create_paper_case(*, actor: User, kommunenummer: str, fodselsnummer: str, en
             owner=owner, kommunenummer=kommunenummer, application=None, enhetsnummer=enhetsnummer
         )
         record_audit(
-            actor=actor,
+            actor_id=actor_id,
             action="exchange.paper_case",
             object_type="exchange.Case",
             object_id=str(case.id),

@@ -15,16 +15,17 @@ from ..validation import Violation
 
 
 def store_letter(
-    *, actor: User, case_id: uuid.UUID, name: str, data: bytes, field: str = "filer"
+    *, actor_id: int, case_id: uuid.UUID, name: str, data: bytes, field: str = "filer"
 ) -> Document:
     """A letter for the applicant (PDF), scanned and encrypted at rest like every document, in the case's
     letters folder (the documents pipeline locks the folder it adds to). `field` names the upload in a
-    refusal."""
+    refusal. The documents pipeline checks what the uploader (`actor_id`, read here) may add to the folder."""
     if not data.startswith(b"%PDF-"):
         raise NotPdf(f"«{name}» er ikke en PDF. Brev må sendes som PDF.")
     case = Case.objects.select_related("letters").filter(pk=case_id).first()
     if case is None or case.letters is None:
         raise CaseNotFound(f"Fant ingen sak {case_id}.")
+    actor = User.objects.get(pk=actor_id)
     try:
         document = documents.upload_document(actor=actor, folder=case.letters, name=name, data=data)
     except documents.UploadRefused as refusal:

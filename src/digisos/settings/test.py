@@ -17,3 +17,8 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 # Serve static files from the finders; no collectstatic needed outside production.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# A session's expiry is refreshed (one more UPDATE) when 5 minutes have passed since the last refresh. A test
+# that logs in and then spends minutes setting up thousands of rows on a busy machine would count that write
+# among the page's queries; tests/core/test_sessions.py sets the interval it tests.
+SESSION_REFRESH_SECONDS = 24 * 60 * 60

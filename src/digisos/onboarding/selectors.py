@@ -134,6 +134,8 @@ def automatic_done(onboarding: Onboarding, key: str) -> bool:
         return case_system_connected(onboarding)
     if key == "configuration_complete":
         return configuration_complete(configuration_of(onboarding))
+    if key in TEST_EVIDENCE:
+        return key in integration_seen(onboarding)
     return facts[key]
 
 
@@ -147,8 +149,9 @@ TEST_EVIDENCE = (
 
 def integration_seen(onboarding: Onboarding) -> set[str]:
     """The integration tests the exchange has seen happen for this municipality since integration began: an
-    application collected, a status beyond SENDT reported, a letter posted, an ettersendelse collected. They
-    tick themselves; the vendor may still tick one by hand (a municipality that cannot yet send a test)."""
+    application collected and acknowledged, a status beyond SENDT reported (MOTTATT or later), a letter posted,
+    an ettersendelse collected. They tick themselves and only so. In test mode only synthetic test persons can
+    send to the municipality, so what is seen here comes from test applications ("send a test application")."""
     from digisos.exchange.models import Case, CaseState, Delivery
 
     if onboarding.stage != Stage.INTEGRATION:
@@ -175,7 +178,11 @@ def checklist(onboarding: Onboarding, stage: str | None = None) -> list[Checklis
     return [
         ChecklistLine(
             item=i,
-            done=automatic_done(onboarding, i.key) if i.automatic else i.key in ticks or i.key in seen,
+            done=(i.key in seen)
+            if i.key in TEST_EVIDENCE
+            else automatic_done(onboarding, i.key)
+            if i.automatic
+            else i.key in ticks,
             done_at=None if i.automatic else ticks.get(i.key),
         )
         for i in items

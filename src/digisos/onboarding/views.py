@@ -161,6 +161,7 @@ def detail(request: HttpRequest, kommunenummer: str) -> HttpResponse:
         "agreements": selectors.agreements(onboarding),
         "may_sign": onboarding.stage == Stage.AGREEMENTS and Role.KOMMUNEDIREKTOR in roles,
         "may_connect": onboarding.stage == Stage.INTEGRATION and Role.VENDOR in roles,
+        "may_send_test": onboarding.stage == Stage.INTEGRATION and bool(roles & set(services.TEST_SENDERS)),
         "may_choose_inbox": onboarding.stage == Stage.INTEGRATION
         and roles & {Role.VENDOR, Role.LOCAL_ADMINISTRATOR},
     }
@@ -202,6 +203,14 @@ def act(request: HttpRequest, kommunenummer: str) -> HttpResponse:
     onboarding, _roles = _onboarding(request, kommunenummer)
     action = request.POST.get("action", "")
     try:
+        if action == "send_test":
+            reference = services.send_test_application(actor=request.user, onboarding_id=onboarding.pk)
+            messages.success(request, _("Testsøknaden %(reference)s er sendt.") % {"reference": reference})
+            return redirect("onboarding:detail", kommunenummer=kommunenummer)
+        if action == "send_test_ettersendelse":
+            services.send_test_ettersendelse(actor=request.user, onboarding_id=onboarding.pk)
+            messages.success(request, _("Ettersendelsen til testsøknaden er sendt."))
+            return redirect("onboarding:detail", kommunenummer=kommunenummer)
         if action == "tick":
             services.tick(actor=request.user, onboarding_id=onboarding.pk, key=request.POST.get("key", ""))
         elif action == "end_role":

@@ -79,9 +79,7 @@ class DjangoClientAdapter(requests.adapters.BaseAdapter):
         headers = {k: v for k, v in request.headers.items() if k.lower() not in ("content-length", "host")}
         content_type = headers.pop("Content-Type", "application/octet-stream")
         body = request.body or b""
-        answer = self.client.generic(
-            request.method, path, body, content_type=content_type, headers=headers
-        )
+        answer = self.client.generic(request.method, path, body, content_type=content_type, headers=headers)
         response = requests.Response()
         response.status_code = answer.status_code
         response._content = b"".join(answer) if answer.streaming else answer.content

@@ -96,7 +96,10 @@ def test_the_checklist_ticks_itself_as_the_case_system_works(integration, staff,
     onboarding = integration
     seen: dict[str, set[str]] = {}
     play_integration_tests(
-        onboarding, staff[Role.VENDOR], drammen_folder, seen=lambda step: seen.update({step: _ticked(onboarding)})
+        onboarding,
+        staff[Role.VENDOR],
+        drammen_folder,
+        seen=lambda step: seen.update({step: _ticked(onboarding)}),
     )
     assert seen == {
         "sent": set(),

@@ -380,7 +380,12 @@ def _check_can_receive(kommunenummer: str, *, sender: User | None = None) -> Non
     # In test mode (onboarding's integration and test) a synthetic test person's documents go through, so
     # the case system under test can collect an ettersendelse; anyone else's are refused as when closed.
     service = getattr(municipality, "service", None)
-    if service is not None and service.test_mode and sender is not None and is_synthetic_identity_number(sender.pid or ""):
+    if (
+        service is not None
+        and service.test_mode
+        and sender is not None
+        and is_synthetic_identity_number(sender.pid or "")
+    ):
         return
     raise ReceivingPaused("Kommunen tar ikke imot dokumenter digitalt nå.")
 

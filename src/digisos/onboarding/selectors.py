@@ -8,7 +8,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import F
 from django.utils import timezone
 
-from digisos.municipalities.models import ServiceConfiguration
+from digisos.municipalities.models import Municipality, ServiceConfiguration
 from digisos.registers.ports import DIGISOS_AGREEMENT_RIGHT, RegisterUnavailable
 from digisos.registers.registry import altinn
 
@@ -331,3 +331,12 @@ def stages_over_time(today: date, months: int = 12) -> list[tuple[date, dict[str
                 counts[stage] = counts.get(stage, 0) + 1
         result.append((end, counts))
     return result
+
+
+def not_started_municipalities() -> list[tuple[str, str]]:
+    """Active municipalities with no onboarding yet, as (kommunenummer, name), by name."""
+    return list(
+        Municipality.objects.filter(active=True, onboarding__isnull=True)
+        .order_by("name")
+        .values_list("kommunenummer", "name")
+    )

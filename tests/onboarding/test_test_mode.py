@@ -148,3 +148,18 @@ def test_the_test_application_button(walk, client, staff, document_settings):
     client.post(act, {"action": "send_test_ettersendelse"}, follow=True)
     assert case.deliveries.filter(kind="ettersendelse").count() == 1
     assert onboarding.stage == Stage.INTEGRATION
+
+
+def test_a_paper_case_reported_on_proves_nothing(integration, drammen_folder):
+    from digisos.soker import builders
+    from digisos.soker.constants import SoknadsStatus
+    from digisos_simulator.simulator import CaseStory
+    from tests.onboarding.conftest import case_system
+
+    simulator = case_system(drammen_folder)
+    paper = simulator.create_paper_case("01019010046")  # a real-range number: a paper application
+    story = CaseStory(simulator, paper["fiksDigisosId"])
+    story.add(builders.soknads_status(SoknadsStatus.MOTTATT))
+    story.add(builders.forelopig_svar(story.letter("svar.pdf", "Foreløpig svar", ["Brev."])))
+    assert Case.objects.filter(municipality_id=DRAMMEN, application__isnull=True).exists()
+    assert _ticked(integration) == set()

@@ -157,7 +157,11 @@ def integration_seen(onboarding: Onboarding) -> set[str]:
     if onboarding.stage != Stage.INTEGRATION:
         return set()
     since = onboarding.stage_entered_at
-    cases = Case.objects.filter(municipality_id=onboarding.municipality_id, created_at__gte=since)
+    # Digital applications only: in test mode only synthetic test persons can send one, whereas a paper case
+    # (the case system's own POST /saker) could be anyone's and proves nothing about the test application.
+    cases = Case.objects.filter(
+        municipality_id=onboarding.municipality_id, created_at__gte=since, application__isnull=False
+    )
     collected = Delivery.objects.filter(
         municipality_id=onboarding.municipality_id, created_at__gte=since, status=Delivery.Status.COLLECTED
     )

@@ -1,6 +1,7 @@
 """Onboarding in Chromium, axe on every page: Drammen's kommunedirektør starts the path, invites the local
 administrator, ticks the decision by keyboard alone and signs the agreements (each signature shown verified);
-the administrator configures; the NAV office leader books a batch day; the operator approves the batch; on the
+the administrator configures; the vendor connects the simulator, sends a test application and the test
+checklist fills itself as the simulator collects it, reports and collects an ettersendelse; the NAV office leader books a batch day; the operator approves the batch; on the
 day (time moved) the scheduled switch turns Drammen on and citizens read that they can apply digitally."""
 
 from datetime import timedelta
@@ -12,14 +13,19 @@ from tests.fixtures.browser import check_accessibility, tab_to
 from tests.fixtures.personas import citizen
 from tests.onboarding.conftest import (  # noqa: F401  (the signing test CA is autouse)
     DRAMMEN,
+    drammen_folder,
     drammen_keys,
     signing_test_ca,
 )
 
 from digisos.accounts.models import User
+from digisos.exchange.models import ApiClient
 from digisos.onboarding import services
 from digisos.onboarding.models import Onboarding, Role, Stage
 from digisos.onboarding.path import batch_days
+from digisos.soker import builders
+from digisos.soker.constants import SoknadsStatus
+from digisos_simulator.simulator import CaseStory, FagsystemClient, collect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -47,6 +53,9 @@ def test_drammen_goes_from_decision_to_live(
     idporten_settings,
     municipalities_loaded,
     mailoutbox,
+    live_server,
+    document_settings,
+    drammen_folder,  # noqa: F811 (the fixture)
     drammen_keys,  # noqa: F811 (the fixture)
 ):
     # The kommunedirektør: Altinn says she may sign for Drammen kommune.
@@ -145,8 +154,7 @@ def test_drammen_goes_from_decision_to_live(
     page.get_by_role("button", name="Fullfør steget og gå videre").click()
     shown(page, "Steget er fullført.")
 
-    # The vendor connects the case system on its page (the simulator's keys), then ticks the tests (they do
-    # not yet tick themselves).
+    # The vendor connects the case system on its page (the simulator's keys).
     log_in(page, "/auth/login/?next=/pakobling/3301/", "leverandor-fagsystem")
     expect(page.get_by_role("heading", level=1)).to_have_text("Drammen: påkobling til digital søknad")
     check_accessibility(page)
@@ -160,11 +168,42 @@ def test_drammen_goes_from_decision_to_live(
     page.get_by_role("button", name="Koble til").click()
     shown(page, "Fagsystemet er koblet til.")
     expect(page.locator('[data-item="case_system_connected"]')).to_have_attribute("data-done", "true")
-    onboarding.refresh_from_db()
-    for key in ("test_collected", "test_status_reported", "test_letter_posted"):
-        services.tick(actor=people[Role.VENDOR], onboarding_id=onboarding.pk, key=key)
-    services.tick(actor=people[Role.VENDOR], onboarding_id=onboarding.pk, key="test_ettersendelse_collected")
-    services.complete_integration(actor=people[Role.VENDOR], onboarding_id=onboarding.pk)
+
+    # In test mode only test persons may apply; the vendor sends a test application with the button, and the
+    # simulator (the case system, over HTTP) collects and acknowledges it, reports MOTTATT and posts a letter,
+    # then collects the test person's ettersendelse. The checklist ticks itself as each happens.
+    expect(page.locator('[data-item="test_collected"]')).to_have_attribute("data-done", "false")
+    page.get_by_role("button", name="Send en testsøknad").click()
+    shown(page, "er sendt.")
+    simulator = FagsystemClient(
+        base_url=live_server.url,
+        client_id=ApiClient.objects.get(municipality_id=DRAMMEN).client_id,
+        client_key_pem=(drammen_folder / "klient.pem").read_bytes(),
+        log=lambda _line: None,
+    )
+    receiver_key = (drammen_folder / "mottak.pem").read_bytes()
+    (collected,) = collect(simulator, receiver_key)
+    page.reload()
+    expect(page.locator('[data-item="test_collected"]')).to_have_attribute("data-done", "true")
+    expect(page.locator('[data-item="test_status_reported"]')).to_have_attribute("data-done", "false")
+    story = CaseStory(simulator, collected.delivery["fiksDigisosId"])
+    story.add(builders.soknads_status(SoknadsStatus.MOTTATT))
+    story.add(builders.forelopig_svar(story.letter("svar.pdf", "Foreløpig svar", ["Testbrev."])))
+    page.reload()
+    expect(page.locator('[data-item="test_status_reported"]')).to_have_attribute("data-done", "true")
+    expect(page.locator('[data-item="test_letter_posted"]')).to_have_attribute("data-done", "true")
+    # Nothing moves on while one test is missing.
+    page.get_by_role("button", name="Fullfør steget og gå videre").click()
+    shown(page, "Fagsystemet har hentet en ettersendelse")
+    page.get_by_role("button", name="Send en ettersendelse til testsøknaden").click()
+    shown(page, "Ettersendelsen til testsøknaden er sendt.")
+    (ettersendelse,) = collect(simulator, receiver_key)
+    assert ettersendelse.delivery["type"] == "ettersendelse"
+    page.reload()
+    expect(page.locator('[data-item="test_ettersendelse_collected"]')).to_have_attribute("data-done", "true")
+    check_accessibility(page)
+    page.get_by_role("button", name="Fullfør steget og gå videre").click()
+    shown(page, "Steget er fullført.")
 
     # The NAV office leader: training done, a batch day booked.
     day = batch_days(timezone.localdate())[0]

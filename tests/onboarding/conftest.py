@@ -1,9 +1,13 @@
 """The demo municipality's people (Drammen, 3301) as users, and an onboarding at any stage."""
 
 from datetime import date, timedelta
+from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
+import requests
 from django.contrib.auth.models import Group
+from django.test import Client
 
 from digisos.accounts.models import User
 from digisos.onboarding import services
@@ -43,12 +47,96 @@ _CA_DIR: list = []
 
 
 @pytest.fixture(scope="session")
-def drammen_keys(tmp_path_factory) -> dict[str, str]:
-    """The case system's certificate and public key (PEM), as `exchange_connect` takes them."""
+def drammen_folder(tmp_path_factory) -> Path:
+    """The case system's key folder (mottak.crt/.pem, klient.pem/.pub.pem), as `exchange_demo_setup` makes."""
     from digisos.exchange.keys import generate_municipality_keys
 
-    certificate, public_key = generate_municipality_keys(tmp_path_factory.mktemp("drammen-fagsystem"))
-    return {"certificate_pem": certificate.read_text(), "public_key_pem": public_key.read_text()}
+    folder = tmp_path_factory.mktemp("drammen-fagsystem")
+    generate_municipality_keys(folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def drammen_keys(drammen_folder) -> dict[str, str]:
+    """The case system's certificate and public key (PEM), as `exchange_connect` takes them."""
+    return {
+        "certificate_pem": (drammen_folder / "mottak.crt").read_text(),
+        "public_key_pem": (drammen_folder / "klient.pub.pem").read_text(),
+    }
+
+
+class DjangoClientAdapter(requests.adapters.BaseAdapter):
+    """Lets the simulator's requests session speak to Django's test client: the case system's real HTTP
+    calls, in process, inside the test's transaction."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.client = Client()
+
+    def send(self, request, **kwargs):  # type: ignore[no-untyped-def]
+        url = urlsplit(request.url)
+        path = url.path + (f"?{url.query}" if url.query else "")
+        headers = {k: v for k, v in request.headers.items() if k.lower() not in ("content-length", "host")}
+        content_type = headers.pop("Content-Type", "application/octet-stream")
+        body = request.body or b""
+        answer = self.client.generic(request.method, path, body, content_type=content_type, headers=headers)
+        response = requests.Response()
+        response.status_code = answer.status_code
+        response._content = b"".join(answer) if answer.streaming else answer.content
+        response.headers = requests.structures.CaseInsensitiveDict(answer.headers)
+        response.url = request.url
+        response.request = request
+        return response
+
+    def close(self) -> None:
+        pass
+
+
+def case_system(folder: Path, kommunenummer: str = DRAMMEN):
+    """The fagsystem simulator for the municipality's connected case system (the newest client)."""
+    from digisos.exchange.models import ApiClient
+    from digisos_simulator.simulator import FagsystemClient
+
+    session = requests.Session()
+    session.mount("http://testserver", DjangoClientAdapter())
+    client_id = ApiClient.objects.filter(municipality_id=kommunenummer).latest("pk").client_id
+    return FagsystemClient(
+        base_url="http://testserver",
+        client_id=client_id,
+        client_key_pem=(folder / "klient.pem").read_bytes(),
+        session=session,
+        attempts=1,
+        log=lambda _line: None,
+    )
+
+
+def play_integration_tests(onboarding: Onboarding, vendor: User, folder: Path, *, seen=None) -> None:
+    """What the vendor and the case system do in integration and test, by the real paths: the test
+    application is sent from the onboarding page's service, the simulator collects and acknowledges it over
+    the exchange API, reports MOTTATT with a letter, then collects the test person's ettersendelse.
+    `seen(step)` is called after each step (a test looks at the checklist there)."""
+    from digisos.soker import builders
+    from digisos.soker.constants import SoknadsStatus
+    from digisos_simulator.simulator import CaseStory, collect
+
+    seen = seen or (lambda _step: None)
+    receiver_key = (folder / "mottak.pem").read_bytes()
+    simulator = case_system(folder)
+    services.send_test_application(actor=vendor, onboarding_id=onboarding.pk)
+    seen("sent")
+    (collected,) = collect(simulator, receiver_key)
+    assert collected.delivery["type"] == "soknad"
+    seen("collected")
+    story = CaseStory(simulator, collected.delivery["fiksDigisosId"])
+    story.add(builders.soknads_status(SoknadsStatus.MOTTATT))
+    seen("reported")
+    brev = story.letter("saksbehandlingstid.pdf", "Foreløpig svar", ["Testbrev."])
+    story.add(builders.forelopig_svar(brev))
+    seen("letter")
+    services.send_test_ettersendelse(actor=vendor, onboarding_id=onboarding.pk)
+    (ettersendelse,) = collect(simulator, receiver_key)
+    assert ettersendelse.delivery["type"] == "ettersendelse"
+    seen("ettersendelse")
 
 
 def _ca_dir(factory):
@@ -99,7 +187,7 @@ def tick_all(onboarding: Onboarding, people: dict[str, User]) -> None:
 
 
 @pytest.fixture
-def walk(reference_data, director, staff, operator, drammen_keys):
+def walk(reference_data, director, staff, operator, drammen_keys, drammen_folder, document_settings):
     """walk(stage) gives Drammen's onboarding brought to `stage` by the right people, the proper way."""
 
     people = {Role.KOMMUNEDIREKTOR: director, Role.OPERATOR: operator, **staff}
@@ -133,6 +221,8 @@ def walk(reference_data, director, staff, operator, drammen_keys):
                 services.save_configuration(
                     actor=staff[Role.LOCAL_ADMINISTRATOR], onboarding_id=onboarding.pk, **CONFIGURATION
                 )
+            if current == Stage.INTEGRATION:
+                play_integration_tests(onboarding, staff[Role.VENDOR], drammen_folder)
             if current in steps:
                 owner = {
                     Stage.DECISION: director,

@@ -230,3 +230,26 @@ def test_a_holder_ends_their_own_role_on_the_page(client, walk, staff):
     assert response.status_code == 403  # no role left: the page is closed to them
     assignment.refresh_from_db()
     assert assignment.ended_at is not None
+
+
+def test_an_operator_starts_an_onboarding_from_the_start_page(client, reference_data, operator, staff):
+    from digisos.onboarding.models import Onboarding
+
+    page = reverse("onboarding:operator-start")
+    client.force_login(staff[Role.VENDOR])
+    assert client.get(page).status_code == 403
+    client.force_login(operator)
+    assert "Start påkoblingen for en kommune" in client.get(reverse("onboarding:index")).content.decode()
+    form = client.get(page)
+    assert form.status_code == 200 and f'value="{DRAMMEN}"' in form.content.decode()
+    wrong = client.post(page, {"kommunenummer": DRAMMEN, "organisation_number": "123"})
+    assert wrong.status_code == 400 and 'id="error-summary"' in wrong.content.decode()
+    assert "Kommunens organisasjonsnummer:" in wrong.content.decode()
+    assert not Onboarding.objects.exists()
+    started = client.post(page, {"kommunenummer": DRAMMEN, "organisation_number": "910000012"}, follow=True)
+    assert "Påkoblingen er startet." in started.content.decode()
+    onboarding = Onboarding.objects.get(municipality_id=DRAMMEN)
+    assert onboarding.stage == Stage.DECISION and onboarding.organisation_number == "910000012"
+    # Started municipalities leave the list.
+    again = client.post(page, {"kommunenummer": DRAMMEN, "organisation_number": "910000012"})
+    assert again.status_code == 400 and "Velg en kommune fra listen" in again.content.decode()

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from digisos.accounts.models import User
-from digisos.core.identifiers import age_on
+from digisos.core.identifiers import age_on, is_synthetic_identity_number
 from digisos.core.services import record_audit
 from digisos.documents import services as documents
 from digisos.documents.models import Folder
@@ -37,8 +37,10 @@ class ApplicationRefused(Exception):
         self.reason = reason
 
 
-def start_application(*, user: User) -> Application:
-    """A new draft with what the registers know. Refuses (with a reason) where NAV's gates apply."""
+def start_application(*, user: User, for_test: bool = False) -> Application:
+    """A new draft with what the registers know. Refuses (with a reason) where NAV's gates apply.
+
+    `for_test`: a test application from onboarding (send_test_application), not held to the daily limit."""
     today = timezone.localdate()
     prefill = registers.fetch_prefill(user.pid or "", today=today)
     person = prefill["person"]
@@ -48,7 +50,7 @@ def start_application(*, user: User) -> Application:
         raise ApplicationRefused("address_protection")
     if age_on(datetime.fromisoformat(person["birth_date"]).date(), today) < ADULT_AGE:
         raise ApplicationRefused("under_18")
-    if sent_last_24h(user) >= MAX_SENT_PER_24H:
+    if not for_test and sent_last_24h(user) >= MAX_SENT_PER_24H:
         raise ApplicationRefused("rate_limited")
     with transaction.atomic():
         folder = documents.create_folder(owner=user, kind=Folder.Kind.APPLICATION)
@@ -297,11 +299,73 @@ def _check_can_send(actor: User, application: Application) -> DigitalStatus:
     if not application.municipality_id or not application.enhetsnummer:
         raise ApplicationRefused("no_office")
     status = digital_status(application.municipality_id)
+    if status is not None and status.test_mode:
+        # Integration and test: only synthetic test persons reach the case system under test. Their sends
+        # are tests, so the two-a-day limit (meant for people in crisis resending) does not hold them back.
+        if not is_test_person(actor):
+            raise ApplicationRefused("test_mode")
+        return status
     if status is None or not status.accepts_applications:
         raise ApplicationRefused("municipality_closed")
     if sent_last_24h(actor) >= MAX_SENT_PER_24H:
         raise ApplicationRefused("rate_limited")
     return status
+
+
+def is_test_person(user: User) -> bool:
+    """A synthetic test person (Tenor's or NAV's test number ranges, core.identifiers), never a real one."""
+    return is_synthetic_identity_number(user.pid or "")
+
+
+def may_send_to(user: User, status: DigitalStatus | None) -> bool:
+    """Whether `user` may send to a municipality with this status (the summary page offers the button)."""
+    if status is None:
+        return False
+    if status.test_mode:
+        return is_test_person(user)
+    return status.accepts_applications
+
+
+# What the onboarding's "send a test application" fills in: a short, plain application that asks for the
+# documentation a case system must handle (rent, wages) so the vendor can test an ettersendelse too.
+TEST_ANSWERS: dict[str, Any] = {
+    "behov": {"hva": "Testsøknad fra påkoblingen", "hvorfor": "Test av fagsystemet", "nodhjelp": []},
+    "arbeid": {"kommentar": "", "er_student": False, "studentgrad": None},
+    "bosituasjon": {"botype": "leier", "antall_personer": 1},
+    "inntekt": {
+        "skatt_samtykke": True,
+        "bostotte": False,
+        "bostotte_samtykke": None,
+        "studielan": None,
+        "utbetalinger": [],
+        "bank": ["brukskonto"],
+        "verdier": [],
+    },
+    "utgifter": {"boutgifter": ["husleie"]},
+}
+
+
+def send_test_application(*, test_person: User, kommunenummer: str) -> Application:
+    """One synthetic application sent through the real send path to a municipality in test mode.
+
+    The test person lives wherever the register says; the draft is routed to the municipality under test (its
+    first NAV office) instead. Refused unless the person is synthetic and the municipality is in test mode.
+    """
+    if not is_test_person(test_person):
+        raise ApplicationRefused("test_mode")
+    status = digital_status(kommunenummer)
+    if status is None or not status.test_mode:
+        raise ApplicationRefused("municipality_closed")
+    offices = offices_of(kommunenummer)
+    if not offices:
+        raise ApplicationRefused("no_office")
+    application = start_application(user=test_person, for_test=True)
+    application.municipality_id = kommunenummer
+    application.enhetsnummer, application.office_name = offices[0].enhetsnummer, offices[0].name
+    application.save(update_fields=["municipality_id", "enhetsnummer", "office_name"])
+    for step, answers in TEST_ANSWERS.items():
+        save_step(application=application, step=step, answers=answers)
+    return send_application(actor=test_person, application_id=application.id).application
 
 
 def _reference() -> str:

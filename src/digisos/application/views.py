@@ -225,7 +225,7 @@ def _summary_step(request: HttpRequest, application: Application, current: steps
             for r in requirements
         ],
         status=status,
-        can_send=bool(application.enhetsnummer) and status is not None and status.accepts_applications,
+        can_send=bool(application.enhetsnummer) and services.may_send_to(request.user, status),  # type: ignore[arg-type]
         rate_limited=sent_last_24h(request.user) >= services.MAX_SENT_PER_24H,
     )
     return render(request, "application/step_summary.html", context)

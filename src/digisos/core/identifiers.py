@@ -98,6 +98,14 @@ def parse_identity_number(value: str, *, allow_synthetic: bool | None = None) ->
     )
 
 
+def is_synthetic_identity_number(value: str) -> bool:
+    """A valid number in Tenor's or NAV's synthetic test range: a test person, never a real one."""
+    try:
+        return parse_identity_number(value, allow_synthetic=True).is_synthetic
+    except InvalidIdentityNumber:
+        return False
+
+
 def _check_digits_match(number: str) -> bool:
     # The check digits are computed over the number as written (synthetic offsets included).
     return (

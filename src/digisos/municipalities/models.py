@@ -161,6 +161,9 @@ class ServiceConfiguration(models.Model):
     behandlingsansvarlig = models.CharField(
         _("behandlingsansvarlig (vertskommune)"), max_length=100, blank=True
     )
+    # Test mode while the municipality is in "integration and test" (onboarding): receiving stays off for
+    # citizens, but synthetic test persons may send to it so the case system can be tested end to end.
+    test_mode = models.BooleanField(_("testmodus (bare testpersoner)"), default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ServiceConfigurationQuerySet.as_manager()
@@ -181,6 +184,7 @@ class ServiceConfiguration(models.Model):
         "teknisk_ansvarlig_emails",
         "nks_access",
         "behandlingsansvarlig",
+        "test_mode",
     )
 
     class Meta:

@@ -59,6 +59,8 @@ class DigitalStatus:
     # The two rules, as ServiceConfiguration has them (their one home): read these, not the flags.
     accepts_applications: bool
     shows_status: bool
+    # Only synthetic test persons may send (onboarding's integration and test); citizens see the outcome.
+    test_mode: bool = False
 
     @property
     def message(self) -> str:
@@ -193,6 +195,7 @@ def _status(configuration: ServiceConfiguration) -> DigitalStatus:
         ),
         accepts_applications=configuration.accepts_applications,
         shows_status=configuration.shows_status,
+        test_mode=configuration.test_mode,
     )
 
 

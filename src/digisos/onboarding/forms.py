@@ -152,6 +152,33 @@ class StartForm(forms.Form):
     )
 
 
+class OperatorStartForm(forms.Form):
+    """An operator opens the path for a municipality that has not started (no Altinn right needed)."""
+
+    kommunenummer = forms.ChoiceField(
+        label=_("Kommune"),
+        error_messages={
+            "required": _("Velg kommunen som skal kobles til."),
+            "invalid_choice": _("Velg en kommune fra listen. Kommuner som alt er i gang, står ikke der."),
+        },
+    )
+    organisation_number = forms.CharField(
+        label=_("Kommunens organisasjonsnummer"),
+        help_text=_("Ni siffer, slik det står i Enhetsregisteret."),
+        error_messages={"required": _("Skriv kommunens organisasjonsnummer (ni siffer).")},
+    )
+
+    def __init__(self, *args: Any, municipalities: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kommunenummer"].choices = [("", _("Velg kommune")), *municipalities]
+
+    def clean_organisation_number(self) -> str:
+        try:
+            return validate_organisation_number(self.cleaned_data["organisation_number"])
+        except InvalidOrganisationNumber as error:
+            raise ValidationError(error.message) from None
+
+
 class InvitationForm(forms.Form):
     role = forms.ChoiceField(
         label=_("Rolle"),

@@ -73,10 +73,12 @@ CHECKLISTS: dict[str, tuple[Item, ...]] = {
             Role.VENDOR,
             True,
         ),
-        Item("test_collected", _("Fagsystemet har hentet en testsøknad"), Role.VENDOR),
-        Item("test_status_reported", _("Fagsystemet har meldt status MOTTATT"), Role.VENDOR),
-        Item("test_letter_posted", _("Fagsystemet har sendt et brev"), Role.VENDOR),
-        Item("test_ettersendelse_collected", _("Fagsystemet har hentet en ettersendelse"), Role.VENDOR),
+        # The four tests tick themselves from what the exchange stores (selectors.integration_seen), never by
+        # hand: nothing goes live on the vendor's word alone.
+        Item("test_collected", _("Fagsystemet har hentet og kvittert for en testsøknad"), Role.VENDOR, True),
+        Item("test_status_reported", _("Fagsystemet har meldt status MOTTATT"), Role.VENDOR, True),
+        Item("test_letter_posted", _("Fagsystemet har sendt et brev"), Role.VENDOR, True),
+        Item("test_ettersendelse_collected", _("Fagsystemet har hentet en ettersendelse"), Role.VENDOR, True),
     ),
     Stage.GO_LIVE: (
         Item("training_done", _("De ansatte har fått opplæring"), Role.NAV_OFFICE_LEADER),

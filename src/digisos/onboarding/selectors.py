@@ -8,7 +8,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import F
 from django.utils import timezone
 
-from digisos.municipalities.models import ServiceConfiguration
+from digisos.municipalities.models import Municipality, ServiceConfiguration
 from digisos.registers.ports import DIGISOS_AGREEMENT_RIGHT, RegisterUnavailable
 from digisos.registers.registry import altinn
 
@@ -134,6 +134,8 @@ def automatic_done(onboarding: Onboarding, key: str) -> bool:
         return case_system_connected(onboarding)
     if key == "configuration_complete":
         return configuration_complete(configuration_of(onboarding))
+    if key in TEST_EVIDENCE:
+        return key in integration_seen(onboarding)
     return facts[key]
 
 
@@ -147,14 +149,19 @@ TEST_EVIDENCE = (
 
 def integration_seen(onboarding: Onboarding) -> set[str]:
     """The integration tests the exchange has seen happen for this municipality since integration began: an
-    application collected, a status beyond SENDT reported, a letter posted, an ettersendelse collected. They
-    tick themselves; the vendor may still tick one by hand (a municipality that cannot yet send a test)."""
+    application collected and acknowledged, a status beyond SENDT reported (MOTTATT or later), a letter posted,
+    an ettersendelse collected. They tick themselves and only so. In test mode only synthetic test persons can
+    send to the municipality, so what is seen here comes from test applications ("send a test application")."""
     from digisos.exchange.models import Case, CaseState, Delivery
 
     if onboarding.stage != Stage.INTEGRATION:
         return set()
     since = onboarding.stage_entered_at
-    cases = Case.objects.filter(municipality_id=onboarding.municipality_id, created_at__gte=since)
+    # Digital applications only: in test mode only synthetic test persons can send one, whereas a paper case
+    # (the case system's own POST /saker) could be anyone's and proves nothing about the test application.
+    cases = Case.objects.filter(
+        municipality_id=onboarding.municipality_id, created_at__gte=since, application__isnull=False
+    )
     collected = Delivery.objects.filter(
         municipality_id=onboarding.municipality_id, created_at__gte=since, status=Delivery.Status.COLLECTED
     )
@@ -175,7 +182,11 @@ def checklist(onboarding: Onboarding, stage: str | None = None) -> list[Checklis
     return [
         ChecklistLine(
             item=i,
-            done=automatic_done(onboarding, i.key) if i.automatic else i.key in ticks or i.key in seen,
+            done=(i.key in seen)
+            if i.key in TEST_EVIDENCE
+            else automatic_done(onboarding, i.key)
+            if i.automatic
+            else i.key in ticks,
             done_at=None if i.automatic else ticks.get(i.key),
         )
         for i in items
@@ -324,3 +335,12 @@ def stages_over_time(today: date, months: int = 12) -> list[tuple[date, dict[str
                 counts[stage] = counts.get(stage, 0) + 1
         result.append((end, counts))
     return result
+
+
+def not_started_municipalities() -> list[tuple[str, str]]:
+    """Active municipalities with no onboarding yet, as (kommunenummer, name), by name."""
+    return list(
+        Municipality.objects.filter(active=True, onboarding__isnull=True)
+        .order_by("name")
+        .values_list("kommunenummer", "name")
+    )

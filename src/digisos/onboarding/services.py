@@ -397,6 +397,94 @@ def choose_manual_inbox(*, actor: AbstractBaseUser, onboarding_id: int, inbox_em
         )
 
 
+# Who may press "send a test application": the vendor testing the case system, and the municipality's own
+# technical people following the test.
+TEST_SENDERS = (Role.VENDOR, Role.LOCAL_ADMINISTRATOR, Role.TEKNISK_ANSVARLIG)
+
+
+def send_test_application(*, actor: AbstractBaseUser, onboarding_id: int) -> str:
+    """One synthetic application from the test person (settings.ONBOARDING_TEST_PERSON_PID) sent through the
+    real send path to the municipality in integration and test. Returns its reference. The checklist then
+    ticks itself as the case system collects it, reports on it and so on (selectors.integration_seen)."""
+    from digisos.accounts.models import User
+    from digisos.application.services import ApplicationRefused
+    from digisos.application.services import send_test_application as send_test
+
+    with transaction.atomic():
+        onboarding = _locked(onboarding_id)
+        _require_stage(onboarding, Stage.INTEGRATION)
+        _require(actor, onboarding, TEST_SENDERS)
+        pid = settings.ONBOARDING_TEST_PERSON_PID
+        person = User.objects.filter(pid=pid).first() or User.objects.create(
+            username=f"testperson-{secrets.token_hex(6)}", kind=User.Kind.CITIZEN, pid=pid
+        )
+        try:
+            application = send_test(test_person=person, kommunenummer=onboarding.municipality_id)
+        except ApplicationRefused as refused:
+            log.warning("onboarding.test_application_refused", reason=refused.reason)
+            raise InvalidInput(
+                _(
+                    "Testsøknaden kunne ikke sendes. Sjekk at testpersonen finnes i Folkeregisteret og at "
+                    "kommunen har et NAV-kontor, og prøv igjen."
+                )
+            ) from None
+        record_audit(
+            actor=actor,
+            action="onboarding.test_application_sent",
+            object_type=OBJECT_TYPE,
+            object_id=onboarding.pk,
+            after={"reference": application.reference},
+        )
+    return application.reference
+
+
+def send_test_ettersendelse(*, actor: AbstractBaseUser, onboarding_id: int) -> None:
+    """The test person sends a document to their newest test application (through innsyn's own send), so the
+    case system can show it collects an ettersendelse. Refused until a test application has been sent."""
+    from digisos.exchange.models import Case
+    from digisos.innsyn.services import SendRefused, send_documents
+
+    with transaction.atomic():
+        onboarding = _locked(onboarding_id)
+        _require_stage(onboarding, Stage.INTEGRATION)
+        _require(actor, onboarding, TEST_SENDERS)
+        case = (
+            Case.objects.filter(
+                municipality_id=onboarding.municipality_id,
+                owner__pid=settings.ONBOARDING_TEST_PERSON_PID,
+                created_at__gte=onboarding.stage_entered_at,
+                application__isnull=False,
+            )
+            .select_related("owner")
+            .order_by("-created_at")
+            .first()
+        )
+        if case is None:
+            raise InvalidInput(_("Send en testsøknad først. Ettersendelsen hører til testsøknaden."))
+        try:
+            result = send_documents(
+                actor=case.owner, case=case, task=None, files=[("testvedlegg.pdf", _test_document())]
+            )
+        except SendRefused:
+            result = None
+        if result is None or result.delivery is None:
+            raise InvalidInput(_("Ettersendelsen kunne ikke sendes. Prøv igjen om litt."))
+        record_audit(
+            actor=actor,
+            action="onboarding.test_ettersendelse_sent",
+            object_type=OBJECT_TYPE,
+            object_id=onboarding.pk,
+            after={"delivery": str(result.delivery.public_id)},
+        )
+
+
+def _test_document() -> bytes:
+    # A small real PDF, so the document pipeline treats it as any applicant's upload.
+    from weasyprint import HTML
+
+    return HTML(string="<p>Testvedlegg fra påkoblingen i DigiSos. Ingen ekte opplysninger.</p>").write_pdf()
+
+
 def complete_decision(*, actor: AbstractBaseUser, onboarding_id: int) -> Onboarding:
     """Decision → agreements: the kommunedirektør, once the decision is made and the people are named."""
     return _complete(actor, onboarding_id, Stage.DECISION, Stage.AGREEMENTS, "decision_completed")
@@ -408,8 +496,14 @@ def complete_agreements(*, actor: AbstractBaseUser, onboarding_id: int) -> Onboa
 
 
 def complete_configuration(*, actor: AbstractBaseUser, onboarding_id: int) -> Onboarding:
-    """Configuration → integration and test: the local administrator."""
-    return _complete(actor, onboarding_id, Stage.CONFIGURATION, Stage.INTEGRATION, "configuration_completed")
+    """Configuration → integration and test: the local administrator. Test mode goes on: from now until
+    go-live only synthetic test persons can send to the municipality (application.services._check_can_send)."""
+    with transaction.atomic():
+        onboarding = _complete(
+            actor, onboarding_id, Stage.CONFIGURATION, Stage.INTEGRATION, "configuration_completed"
+        )
+        _set_flags(onboarding, actor=actor, test_mode=True)
+    return onboarding
 
 
 def complete_integration(*, actor: AbstractBaseUser, onboarding_id: int) -> Onboarding:
@@ -532,6 +626,7 @@ def go_live(*, onboarding_id: int, today: date | None = None) -> Onboarding:
             can_update_status=True,
             receiving_temporarily_disabled=False,
             updates_temporarily_disabled=False,
+            test_mode=False,
         )
         _move(None, onboarding, Stage.LIVE, "went_live", go_live_date=_iso(onboarding.go_live_date))
         from .tasks import mail_went_live
@@ -580,6 +675,7 @@ def leave(*, actor: AbstractBaseUser, onboarding_id: int) -> Onboarding:
             can_receive_applications=False,
             can_update_status=False,
             receiving_temporarily_disabled=False,
+            test_mode=False,
         )
         _move(actor, onboarding, Stage.LEFT, "left")
     return onboarding

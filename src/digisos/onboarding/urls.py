@@ -8,6 +8,7 @@ urlpatterns = [
     path("invitasjon/<str:token>/", views.accept, name="accept"),
     path("oversikt/", views.summary, name="summary"),
     path("tavle/", views.board, name="board"),
+    path("ny/", views.operator_start, name="operator-start"),
     path("<str:kommunenummer>/", views.detail, name="detail"),
     path("<str:kommunenummer>/start/", views.start, name="start"),
     path("<str:kommunenummer>/handling/", views.act, name="act"),

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from digisos.municipalities.selectors import digital_status
 
@@ -29,6 +29,7 @@ from .forms import (
     GoLiveForm,
     InboxChoiceForm,
     InvitationForm,
+    OperatorStartForm,
     StartForm,
 )
 from .models import Onboarding, Role, Stage
@@ -70,7 +71,8 @@ def _onboarding(request: HttpRequest, kommunenummer: str) -> tuple[Onboarding, s
 def index(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"onboardings": [], "startable": [], "start_form": StartForm()}
     if request.user.is_authenticated:
-        if selectors.is_operator(request.user):
+        context["is_operator"] = selectors.is_operator(request.user)
+        if context["is_operator"]:
             context["onboardings"] = list(Onboarding.objects.select_related("municipality"))
         else:
             context["onboardings"] = list(
@@ -97,6 +99,31 @@ def index(request: HttpRequest) -> HttpResponse:
             Onboarding.objects.select_related("municipality").filter(municipality_id__in=started - mine)
         )
     return render(request, "onboarding/index.html", context)
+
+
+@logged_in
+@require_http_methods(["GET", "POST"])
+def operator_start(request: HttpRequest) -> HttpResponse:
+    """An operator starts the path for a municipality; the kommunedirektør is invited from the page after."""
+    if not selectors.is_operator(request.user):
+        raise PermissionDenied(_("Bare en DigiSos-operatør kan starte en påkobling fra denne siden."))
+    municipalities = selectors.not_started_municipalities()
+    form = OperatorStartForm(request.POST or None, municipalities=municipalities)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.start_onboarding(
+                actor=request.user,
+                kommunenummer=form.cleaned_data["kommunenummer"],
+                organisation_number=form.cleaned_data["organisation_number"],
+            )
+        except services.OnboardingError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Påkoblingen er startet."))
+            return redirect("onboarding:detail", kommunenummer=form.cleaned_data["kommunenummer"])
+    return render(
+        request, "onboarding/operator_start.html", {"form": form}, status=400 if form.errors else 200
+    )
 
 
 @logged_in
@@ -161,6 +188,7 @@ def detail(request: HttpRequest, kommunenummer: str) -> HttpResponse:
         "agreements": selectors.agreements(onboarding),
         "may_sign": onboarding.stage == Stage.AGREEMENTS and Role.KOMMUNEDIREKTOR in roles,
         "may_connect": onboarding.stage == Stage.INTEGRATION and Role.VENDOR in roles,
+        "may_send_test": onboarding.stage == Stage.INTEGRATION and bool(roles & set(services.TEST_SENDERS)),
         "may_choose_inbox": onboarding.stage == Stage.INTEGRATION
         and roles & {Role.VENDOR, Role.LOCAL_ADMINISTRATOR},
     }
@@ -202,6 +230,14 @@ def act(request: HttpRequest, kommunenummer: str) -> HttpResponse:
     onboarding, _roles = _onboarding(request, kommunenummer)
     action = request.POST.get("action", "")
     try:
+        if action == "send_test":
+            reference = services.send_test_application(actor=request.user, onboarding_id=onboarding.pk)
+            messages.success(request, _("Testsøknaden %(reference)s er sendt.") % {"reference": reference})
+            return redirect("onboarding:detail", kommunenummer=kommunenummer)
+        if action == "send_test_ettersendelse":
+            services.send_test_ettersendelse(actor=request.user, onboarding_id=onboarding.pk)
+            messages.success(request, _("Ettersendelsen til testsøknaden er sendt."))
+            return redirect("onboarding:detail", kommunenummer=kommunenummer)
         if action == "tick":
             services.tick(actor=request.user, onboarding_id=onboarding.pk, key=request.POST.get("key", ""))
         elif action == "end_role":

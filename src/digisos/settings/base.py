@@ -270,6 +270,9 @@ ONBOARDING_SIGNING = {
 }
 # Days a step of a municipality's onboarding may wait before its owner gets one reminder by e-mail.
 ONBOARDING_REMINDER_DAYS = env_int("DIGISOS_ONBOARDING_REMINDER_DAYS", 7)
+# The synthetic test person (Tenor/NAV test number range) who sends onboarding's test applications; the
+# register must know them (the quick start's Kari; in a test environment a Tenor person).
+ONBOARDING_TEST_PERSON_PID = env_str("DIGISOS_ONBOARDING_TEST_PERSON_PID", "14839110090")
 
 # Concern reports (digisos.concerns): a report no case system or inbox acknowledged within two working days,
 # or one the case system refused, goes out as a letter through this print port (the local adapter writes the

@@ -22,7 +22,11 @@ from django.utils import timezone
 from digisos.accounts.models import User
 from digisos.accounts.services import citizen_for_pid
 from digisos.application.models import Application
-from digisos.core.identifiers import InvalidIdentityNumber, parse_identity_number
+from digisos.core.identifiers import (
+    InvalidIdentityNumber,
+    is_synthetic_identity_number,
+    parse_identity_number,
+)
 from digisos.core.services import record_audit
 from digisos.documents import services as documents
 from digisos.documents.encryption import DocumentKey, encrypt
@@ -340,7 +344,7 @@ def send_ettersendelse(
         # The folder too: an upload racing this send waits, then finds it sealed (documents/permissions.py),
         # so every file in the folder is one the cover and vedlegg.json list.
         folder = Folder.objects.select_for_update().get(pk=folder_id)
-        _check_can_receive(case.municipality_id)
+        _check_can_receive(case.municipality_id, sender=actor)
         count = case.deliveries.filter(kind=Delivery.Kind.ETTERSENDELSE).count()
         base = str(case.application_id or case.id)
         ref = f"{base}{count + 1:04d}"
@@ -369,10 +373,21 @@ def send_ettersendelse(
     return delivery
 
 
-def _check_can_receive(kommunenummer: str) -> None:
+def _check_can_receive(kommunenummer: str, *, sender: User | None = None) -> None:
     municipality = Municipality.objects.select_related("service").filter(pk=kommunenummer).first()
-    if municipality is None or not municipality.accepts_applications:
-        raise ReceivingPaused("Kommunen tar ikke imot dokumenter digitalt nå.")
+    if municipality is not None and municipality.accepts_applications:
+        return
+    # In test mode (onboarding's integration and test) a synthetic test person's documents go through, so
+    # the case system under test can collect an ettersendelse; anyone else's are refused as when closed.
+    service = getattr(municipality, "service", None)
+    if (
+        service is not None
+        and service.test_mode
+        and sender is not None
+        and is_synthetic_identity_number(sender.pid or "")
+    ):
+        return
+    raise ReceivingPaused("Kommunen tar ikke imot dokumenter digitalt nå.")
 
 
 def create_paper_case(

@@ -324,3 +324,16 @@ def stages_over_time(today: date, months: int = 12) -> list[tuple[date, dict[str
                 counts[stage] = counts.get(stage, 0) + 1
         result.append((end, counts))
     return result
+
+
+def is_local_administrator(user: AbstractBaseUser | AnonymousUser, kommunenummer: str) -> bool:
+    """Whether the person holds the local administrator role for the municipality now (the services other
+    apps register in `service_registry` check it in their own writes)."""
+    if not user.is_authenticated:
+        return False
+    return RoleAssignment.objects.filter(
+        onboarding__municipality_id=kommunenummer,
+        user=user,
+        role=Role.LOCAL_ADMINISTRATOR,
+        ended_at__isnull=True,
+    ).exists()

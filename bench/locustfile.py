@@ -397,3 +397,48 @@ class InboxListPage(FastHttpUser):
                 response.failure(f"status {response.status_code}")
             elif 'data-testid="inbox"' not in (response.text or ""):
                 response.failure("no inbox table on the page")
+
+
+class ConcernsList(FastHttpUser):
+    """Bergen's child-welfare case system listing the reports ready for it (GET /api/barnevern/v1/
+    bekymringsmeldinger), its own client and scope; bench/concerns.py writes the client and its key to
+    $DIGISOS_BENCH_CONCERNS. Run against ExchangeList in interleaved slices (run.py `concerns_bench`)."""
+
+    wait_time = constant(0)
+    _setup: dict = {}
+
+    def on_start(self) -> None:
+        import json
+        import os
+        import sys
+        from pathlib import Path
+
+        from locust.exception import StopUser
+
+        if not ConcernsList._setup:
+            with open(os.environ["DIGISOS_BENCH_CONCERNS"]) as handle:
+                ConcernsList._setup = json.load(handle)
+        setup = ConcernsList._setup
+        sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+        from digisos_simulator.simulator import GRANT_TYPE, FagsystemClient
+
+        signer = FagsystemClient(
+            base_url=self.host,
+            client_id=setup["client_id"],
+            client_key_pem=Path(setup["client_key"]).read_bytes(),
+            scope=setup["scope"],
+        )
+        response = self.client.post(
+            "/api/exchange/v1/token",
+            data={"grant_type": GRANT_TYPE, "assertion": signer.assertion()},
+            name="POST /api/exchange/v1/token (barnevern)",
+        )
+        if response.status_code != 200:
+            raise StopUser()
+        self.headers = {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+    @task
+    def list_reports(self) -> None:
+        self.client.get(
+            "/api/barnevern/v1/bekymringsmeldinger", headers=self.headers, name="GET /bekymringsmeldinger"
+        )

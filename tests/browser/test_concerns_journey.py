@@ -1,9 +1,12 @@
 """The concern report (bekymringsmelding) in Chromium, axe on every page: a private reporter goes from the
 urgency page through the choice and the ID-porten login to the form, is told what is missing, sends, gets
 the receipt and sees the report under Mine meldinger without its content; a public reporter does the same by
-keyboard alone, with the organisation filled in from Enhetsregisteret and a copy for the archive."""
+keyboard alone, with the organisation filled in from Enhetsregisteret and a copy for the archive. Then the
+report's way on: Bergen's case system (the simulator) collects and acknowledges it, and when nothing
+acknowledges it the letter goes out on the third working day (the clock moved in the test)."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -150,3 +153,124 @@ def test_a_public_reporter_by_keyboard_alone(
     report = ConcernReport.objects.get()
     assert report.content["offentligMelder"]["virksomhet"]["navn"] == "Fjellsiden skole"  # Enhetsregisteret
     assert report.content["foresatte"][0]["orientertGrunn"] == "Mistanke om vold i hjemmet."
+
+
+@pytest.fixture
+def report_storage(settings, document_key, tmp_path):
+    """Sending delivers at once (the tests' immediate task backend): the encrypted files go to a throwaway
+    folder, the letters of the print port to another."""
+    settings.DOCUMENT_KEY_CERTIFICATE, settings.DOCUMENT_KEY_PRIVATE = document_key
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "documents": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "documents"},
+        },
+    }
+    settings.CONCERNS_PRINT_DIR = tmp_path / "print"
+    return tmp_path
+
+
+def bergen_case_system(folder) -> None:
+    """Bergen's child-welfare case system: the office's certificate and the client, as the quick start has."""
+    from digisos.concerns.models import ChildWelfareOffice
+    from digisos.exchange.keys import generate_municipality_keys
+    from digisos.exchange.services.clients import register_client
+
+    certificate, public = generate_municipality_keys(folder)
+    ChildWelfareOffice.objects.filter(municipality_id="4601").update(certificate_pem=certificate.read_text())
+    register_client(
+        kommunenummer="4601",
+        name="Barnevern Bergen",
+        public_key_pem=public.read_text(),
+        client_id="demo-barnevern-4601",
+        scopes="bekymringsmelding:collect",
+    )
+
+
+def send_private_report_to_bergen(page: Page) -> ConcernReport:
+    """Sofie, logged in through the local ID-porten, sends a private report to Bergen; returns it."""
+    choose_municipality(page, "Bergen")
+    page.get_by_role("link", name="Meld fra som privatperson").click()
+    expect(page.get_by_role("heading", name="Velg testperson")).to_be_visible()
+    check_accessibility(page)
+    page.locator("#sub-familie-bergen").check()
+    page.get_by_role("button", name="Logg inn").click()
+    expect(page.get_by_role("heading", name="Meld fra som privatperson")).to_be_visible()
+    check_accessibility(page)
+    page.get_by_role("button", name="Start meldingen").click()
+    expect(page.get_by_role("heading", name="Bekymringsmelding fra privatperson")).to_be_visible()
+    check_accessibility(page)
+    page.get_by_label("Barnets navn").fill("Mia")
+    page.get_by_label("Barnets adresse").fill("Storgata 1")
+    page.get_by_label("Hva er du bekymret for?").fill("Hun er alene hjemme om kveldene.")
+    page.get_by_role("button", name="Send meldingen").click()
+    expect(page.get_by_role("heading", name="Meldingen er sendt")).to_be_visible()
+    check_accessibility(page)
+    return ConcernReport.objects.get()
+
+
+def open_mine(page: Page) -> None:
+    page.get_by_role("link", name="Til Mine meldinger").click()
+    expect(page.get_by_role("heading", name="Mine meldinger")).to_be_visible()
+    check_accessibility(page)
+
+
+def test_the_simulator_collects_and_acknowledges_and_the_reporter_sees_it_delivered(
+    page, idporten_settings, municipalities_loaded, report_storage, live_server
+):
+    from digisos_simulator.barnevern import BarnevernClient, collect_reports
+
+    apply_demo_child_welfare_offices()
+    bergen_case_system(report_storage / "4601")
+    report = send_private_report_to_bergen(page)
+    open_mine(page)
+    expect(page.get_by_test_id("sent")).to_contain_text("Sendt til barneverntjenesten")
+
+    # Bergen's case system (the simulator, over HTTP) collects the ASiC-E, opens it and acknowledges.
+    client = BarnevernClient(
+        base_url=live_server.url,
+        client_id="demo-barnevern-4601",
+        client_key_pem=(report_storage / "4601" / "klient.pem").read_bytes(),
+        log=lambda _: None,
+    )
+    (collected,) = collect_reports(client, (report_storage / "4601" / "mottak.pem").read_bytes())
+    assert sorted(collected.files) == ["bekymringsmelding.json", "bekymringsmelding.pdf"]
+    assert collected.document["privatBarn"][0]["personnavn"] == "Mia"
+    assert list(report.states.values_list("state", flat=True)) == ["AKSEPTERT", "SENDT_FAGSYSTEM", "LEVERT"]
+
+    page.reload()
+    check_accessibility(page)
+    expect(page.get_by_test_id("sent")).to_contain_text("Levert til barneverntjenesten")
+    expect(page.locator("main")).not_to_contain_text("Mia")
+
+
+def test_an_office_that_never_acknowledges_gets_the_letter_on_the_third_working_day(
+    page, idporten_settings, municipalities_loaded, report_storage
+):
+    from digisos.concerns.fallbacks import send_overdue_by_letter
+    from digisos.concerns.models import ConcernDelivery
+    from digisos.exchange.selectors import collect_deadline, is_working_day
+
+    apply_demo_child_welfare_offices()
+    bergen_case_system(report_storage / "4601")  # connected, but nothing collects
+    report = send_private_report_to_bergen(page)
+    available_at = ConcernDelivery.objects.get(report=report).available_at
+    deadline = collect_deadline(available_at)
+    # The sending day is the first; two working days on is the third, at the same time of day.
+    assert is_working_day(deadline.date()) and deadline - available_at >= timedelta(days=2)
+
+    # The clock moved to just before the third working day's deadline: no letter yet.
+    assert send_overdue_by_letter(now=deadline - timedelta(minutes=1)) == 0
+    open_mine(page)
+    expect(page.get_by_test_id("sent")).to_contain_text("Sendt til barneverntjenesten")
+
+    # On the third working day the letter goes to the print port, and the reporter sees the report delivered.
+    assert send_overdue_by_letter(now=deadline) == 1
+    letter = report_storage / "print" / f"bekymringsmelding-{report.id}.pdf"
+    assert letter.read_bytes().startswith(b"%PDF")
+    states = list(report.states.values_list("state", flat=True))
+    assert states == ["AKSEPTERT", "SENDT_FAGSYSTEM", "SENDT_PRINT", "LEVERT"]
+    page.reload()
+    check_accessibility(page)
+    expect(page.get_by_test_id("sent")).to_contain_text("Levert til barneverntjenesten")

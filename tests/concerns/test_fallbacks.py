@@ -66,6 +66,16 @@ def test_not_acknowledged_goes_out_as_a_letter_on_the_third_working_day(citizen_
     assert states(report)[-1] == "LEVERT" and report.states.count() == 4
 
 
+def test_the_letter_goes_at_the_deadline_itself_when_it_is_two_calendar_days_on(
+    citizen_of, bergen, print_dir
+):
+    monday = FRIDAY + timedelta(days=3)  # two working days on is Wednesday, exactly 48 hours later
+    report = sent(citizen_of, at=monday)
+    assert send_overdue_by_letter(now=monday + timedelta(days=2, seconds=-1)) == 0
+    assert send_overdue_by_letter(now=monday + timedelta(days=2)) == 1
+    assert states(report) == ["AKSEPTERT", "SENDT_FAGSYSTEM", "SENDT_PRINT", "LEVERT"]
+
+
 def test_a_refused_report_goes_out_as_a_letter_at_once(citizen_of, bergen, print_dir):
     report = sent(citizen_of)
     refuse(delivery_id=report.delivery.pk, message="Lagring feilet")

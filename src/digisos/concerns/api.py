@@ -7,6 +7,7 @@ token from the exchange's /token with the scope `bekymringsmelding:collect` (reg
 as in the exchange.
 """
 
+import json
 import uuid
 from datetime import datetime
 from typing import Any
@@ -21,7 +22,7 @@ from digisos.exchange.api import Feil, Scoped, SideQuery, StrictJsonParser
 from . import delivery as deliveries
 from . import services
 from .models import ConcernDeliveredFile, ConcernDelivery
-from .selectors import available_deliveries, delivery_for_municipality
+from .selectors import available_listing, delivery_for_municipality
 from .validation import FORMS, schema_violations
 
 SCOPE = "bekymringsmelding:collect"
@@ -107,10 +108,37 @@ def _as_json(delivery: ConcernDelivery) -> dict[str, Any]:
     summary="Bekymringsmeldinger som er klare til henting og ikke kvittert for",
 )
 def bekymringsmeldinger(request: HttpRequest, side: Query[SideQuery]):
-    found = available_deliveries(_kommune(request), after=int(side.etter or 0), limit=side.antall + 1)
+    # Plain rows written as JSON directly, as the exchange's list: the response schema documents the shape.
+    found = available_listing(_kommune(request), after=int(side.etter or 0), limit=side.antall + 1)
     more = len(found) > side.antall
     found = found[: side.antall]
-    return {"bekymringsmeldinger": [_as_json(d) for d in found], "neste": str(found[-1].pk) if more else None}
+    page = {
+        "bekymringsmeldinger": [_listed(row) for row in found],
+        "neste": str(found[-1]["id"]) if more else None,
+    }
+    return HttpResponse(json.dumps(page, ensure_ascii=False), content_type="application/json")
+
+
+def _listed(row: dict[str, Any]) -> dict[str, Any]:
+    """A listing row as `_as_json` writes a delivery."""
+    return {
+        "id": str(row["report_id"]),
+        "skjema": row["report__kind"],
+        "kommunenummer": row["office__municipality_id"],
+        "bydelsnummer": row["office__bydelsnummer"],
+        "bydelsnavn": row["office__bydelsnavn"],
+        "tilgjengelig": _iso(row["available_at"]),
+        "status": row["status"],
+        "filer": [
+            {"id": str(f["public_id"]), "rolle": f["role"], "filnavn": f["filename"], "storrelse": f["size"]}
+            for f in row["files"]
+        ],
+    }
+
+
+def _iso(moment: datetime | None) -> str | None:
+    # As the schema's datetime is written (pydantic: UTC as "Z").
+    return moment.isoformat().replace("+00:00", "Z") if moment else None
 
 
 def _delivery(request: HttpRequest, melding_id: uuid.UUID) -> ConcernDelivery:

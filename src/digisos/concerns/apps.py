@@ -6,3 +6,9 @@ class ConcernsConfig(AppConfig):
 
     name = "digisos.concerns"
     label = "concerns"
+
+    def ready(self) -> None:
+        # The service a municipality turns on in the onboarding pages (onboarding does not import concerns).
+        from .onboarding import register_with_onboarding
+
+        register_with_onboarding()

@@ -40,7 +40,9 @@ def due_for_letter(now: datetime) -> list[ConcernDelivery]:
         .filter(
             Q(status=ConcernDelivery.Status.FAILED, available_at__isnull=False)
             # Two working days are at least two calendar days: the database narrows, the calendar decides.
-            | Q(status=ConcernDelivery.Status.AVAILABLE, available_at__lt=now - timedelta(days=2))
+            # At most (lte): the deadline itself is due, or a report sent on a Friday morning with two
+            # working days following (Monday, Tuesday) missed its letter at exactly Tuesday's deadline.
+            | Q(status=ConcernDelivery.Status.AVAILABLE, available_at__lte=now - timedelta(days=2))
         )
         .select_related("office", "report")
         .order_by("pk")

@@ -344,3 +344,16 @@ def not_started_municipalities() -> list[tuple[str, str]]:
         .order_by("name")
         .values_list("kommunenummer", "name")
     )
+
+
+def is_local_administrator(user: AbstractBaseUser | AnonymousUser, kommunenummer: str) -> bool:
+    """Whether the person holds the local administrator role for the municipality now (the services other
+    apps register in `service_registry` check it in their own writes)."""
+    if not user.is_authenticated:
+        return False
+    return RoleAssignment.objects.filter(
+        onboarding__municipality_id=kommunenummer,
+        user=user,
+        role=Role.LOCAL_ADMINISTRATOR,
+        ended_at__isnull=True,
+    ).exists()

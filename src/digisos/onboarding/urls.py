@@ -18,6 +18,8 @@ urlpatterns = [
     path("<str:kommunenummer>/innboks/", views.choose_inbox, name="choose-inbox"),
     path("<str:kommunenummer>/oppstart/", views.book, name="book"),
     path("<str:kommunenummer>/steng/", views.close, name="close"),
+    path("<str:kommunenummer>/tjenester/<str:key>/", views.other_service, name="service"),
+    path("<str:kommunenummer>/tjenester/<str:key>/<str:unit>/", views.service_unit, name="service-unit"),
     path("<str:kommunenummer>/avtaler/<str:kind>/signer/", views.agreement_sign, name="agreement-sign"),
     path(
         "<str:kommunenummer>/avtaler/<str:kind>/<str:variant>.pdf", views.agreement_pdf, name="agreement-pdf"

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from digisos.municipalities.selectors import digital_status
 
-from . import selectors, services
+from . import selectors, service_registry, services
 from .agreements import KINDS
 from .forms import (
     ClosureForm,
@@ -173,6 +173,7 @@ def detail(request: HttpRequest, kommunenummer: str) -> HttpResponse:
         ],
         "may_invite": any(role in roles or set(INVITERS[role]) & roles for role in INVITERS),
         "may_configure": Role.LOCAL_ADMINISTRATOR in roles and onboarding.stage != Stage.LEFT,
+        "other_services": service_registry.registered(),
         "may_book": onboarding.stage == Stage.GO_LIVE
         and roles & {Role.NAV_OFFICE_LEADER, Role.KOMMUNEDIREKTOR},
         "may_approve": onboarding.stage == Stage.GO_LIVE
@@ -485,3 +486,54 @@ def _over_time() -> dict[str, Any]:
         "over_time_stages": stages,
         "over_time": [(end, [counts.get(stage, 0) for stage, _label in stages]) for end, counts in rows],
     }
+
+
+def _registered_service(
+    request: HttpRequest, kommunenummer: str, key: str
+) -> tuple[Onboarding, service_registry.MunicipalService]:
+    """The onboarding and the registered service; only the local administrator configures it (403)."""
+    onboarding, roles = _onboarding(request, kommunenummer)
+    found = service_registry.service(key)
+    if found is None:
+        raise Http404
+    if Role.LOCAL_ADMINISTRATOR not in roles:
+        raise PermissionDenied
+    return onboarding, found
+
+
+@logged_in
+def other_service(request: HttpRequest, kommunenummer: str, key: str) -> HttpResponse:
+    """A service another app registered: its units (offices) with whether each is on, and a link to each."""
+    onboarding, found = _registered_service(request, kommunenummer, key)
+    context = {"onboarding": onboarding, "service": found, "units": found.units(kommunenummer)}
+    return render(request, "onboarding/service.html", context)
+
+
+@logged_in
+def service_unit(request: HttpRequest, kommunenummer: str, key: str, unit: str) -> HttpResponse:
+    """One unit's settings in the service's own form, saved through the service's own (audited) write; a
+    refusal is shown on the field it names."""
+    onboarding, found = _registered_service(request, kommunenummer, key)
+    initial = found.initial(kommunenummer, unit)
+    if initial is None:
+        raise Http404
+    if request.method == "POST":
+        form = found.form_class(request.POST)
+        if form.is_valid():
+            try:
+                found.save(request.user, kommunenummer, unit, form.cleaned_data)  # type: ignore[arg-type]
+            except service_registry.ServiceRefused as error:
+                form.add_error(error.field, error.message)
+            else:
+                messages.success(request, _("Innstillingene er lagret."))
+                return redirect("onboarding:service", kommunenummer=kommunenummer, key=key)
+    else:
+        form = found.form_class(initial=initial)
+    context = {
+        "onboarding": onboarding,
+        "form": form,
+        "title": found.name,
+        "button": _("Lagre innstillingene"),
+        "back": ("onboarding:service", key),
+    }
+    return render(request, "onboarding/form.html", context, status=400 if form.errors else 200)

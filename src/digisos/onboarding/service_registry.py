@@ -1,0 +1,65 @@
+"""Other services a municipality turns on in the onboarding pages (issue 15: "a service the municipality turns
+on"). Onboarding sits below the apps that offer them and must not import them; each such app registers itself
+here from its AppConfig.ready(), and the onboarding pages show what is registered to the municipality's local
+administrator.
+
+A service is configured per unit (for the concern report: a child-welfare office, KS's bydel). The service
+owns its form and its write: onboarding only checks the role, shows the form and reports a refusal on the
+field the service names.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.contrib.auth.base_user import AbstractBaseUser
+
+
+class ServiceRefused(Exception):
+    """A plain Norwegian message for the person configuring, on `field` (None: the form as a whole)."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+@dataclass(frozen=True)
+class ServiceUnit:
+    """One configurable unit of a service in a municipality, as its list shows it."""
+
+    key: str
+    name: str
+    active: bool
+    summary: str = ""
+
+
+@dataclass(frozen=True)
+class MunicipalService:
+    key: str  # in the address: /pakobling/<kommunenummer>/tjenester/<key>/
+    name: Any  # (lazy) text
+    description: Any  # (lazy) text: what turning it on means
+    # The municipality's units (kommunenummer → units); a municipality with none is offered its first.
+    units: Callable[[str], list[ServiceUnit]]
+    form_class: type[forms.Form]
+    # (kommunenummer, unit key) → the form's initial data; None: no such unit (404).
+    initial: Callable[[str, str], dict[str, Any] | None]
+    # (actor, kommunenummer, unit key, cleaned data): writes (checked, audited) or raises ServiceRefused.
+    save: Callable[[AbstractBaseUser, str, str, dict[str, Any]], Any]
+
+
+_SERVICES: dict[str, MunicipalService] = {}
+
+
+def register(service: MunicipalService) -> None:
+    """Called from the offering app's AppConfig.ready(); registering the same key again replaces it."""
+    _SERVICES[service.key] = service
+
+
+def registered() -> list[MunicipalService]:
+    return list(_SERVICES.values())
+
+
+def service(key: str) -> MunicipalService | None:
+    return _SERVICES.get(key)

@@ -19,7 +19,7 @@ from django.template.backends.utils import csrf_input
 from django.urls import reverse
 from django.utils import numberformat, timezone
 from django.utils.dates import MONTHS
-from django.utils.formats import get_format, number_format
+from django.utils.formats import get_format
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
@@ -88,17 +88,9 @@ def status_text(status: str) -> str:
     return str(STATUS_LABELS[status]) if status in SOKNADS_STATUSES else status
 
 
-def kroner(amount: float | int | None) -> str:
-    value = amount or 0
-    whole = float(value).is_integer()
-    return number_format(
-        int(value) if whole else value, decimal_pos=None if whole else 2, force_grouping=True
-    )
-
-
 def _kroner() -> Callable[[float | int | None], str]:
-    """`kroner` for one page: the language's separators and grouping looked up once, not at every amount (what
-    number_format does for each), so a year of payments formats as `kroner` would, for less."""
+    """`kroner(amount)` for one page, as Django's number_format with grouping formats it ("5 250", "12,50"),
+    with the language's separators and grouping looked up once, not at every amount as number_format does."""
     language = get_language()
     decimal, grouping, thousands = (
         get_format(name, language, use_l10n=True)

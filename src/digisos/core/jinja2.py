@@ -57,6 +57,28 @@ def _gettext(message: str) -> str:
     return translated
 
 
+_TRANSLATORS: dict[str | None, Callable[[str], str]] = {}
+
+
+def translator() -> Callable[[str], str]:
+    """The active language's gettext, to pass a fragment as its `_`: the environment's `_` asks Django which
+    language is active at every text (a thread-local lookup, some seventy a page), this one was asked once, when
+    the fragment's rendering began. Use it only while that language is active, as a fragment's render is."""
+    language = get_language()
+    translate = _TRANSLATORS.get(language)
+    if translate is None:
+        texts: dict[str, str] = {}
+
+        def translate(message: str) -> str:
+            translated = texts.get(message)
+            if translated is None:
+                translated = texts[message] = gettext(message)
+            return translated
+
+        _TRANSLATORS[language] = translate
+    return translate
+
+
 def environment(**options: Any) -> Environment:
     options.pop("autoescape", None)  # always on, whatever the settings say
     env = Environment(

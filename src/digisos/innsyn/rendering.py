@@ -7,22 +7,25 @@ template engine; Jinja2 compiles templates to Python. The per-page work is done 
 row: each template translates its texts once at its top, and the helpers passed in here (the date formatter
 with its month names and time zone, the status labels) are built once per fragment."""
 
+import hashlib
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
+from django.core.cache import caches
 from django.http import HttpRequest
 from django.template import engines
+from django.template.backends.utils import csrf_input
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import numberformat, timezone
 from django.utils.dates import MONTHS
-from django.utils.formats import number_format
+from django.utils.formats import get_format
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from markupsafe import Markup, escape
 
-from digisos.core.jinja2 import uuid_url
+from digisos.core.jinja2 import translator, uuid_url
 from digisos.soker.constants import (
     SENDT,
     SOKNADS_STATUSES,
@@ -33,11 +36,23 @@ from digisos.soker.constants import (
 )
 from digisos.soker.labels import STATUS_LABELS
 
+# The case page's sections kept per process (settings CACHES["pages"]), an hour at most: a person looks at a
+# case a few times between reports, and a new report changes the key.
+SECTIONS_KEPT = 3600
+
 
 def _render(request: HttpRequest | None, name: str, **context: Any) -> SafeString:
-    """The fragment, autoescaped by Jinja2; with the request the backend adds csrf_input for the forms."""
+    """The fragment, autoescaped by Jinja2, its texts translated by the active language's `_` (looked up once
+    for the fragment, not at each text)."""
     template = engines["jinja2"].get_template(f"innsyn/fragments/{name}.html")
-    return SafeString(template.render(context, request))
+    return SafeString(template.render({"_": translator(), **context}, request))
+
+
+def _form_token(request: HttpRequest | None) -> str:
+    """The CSRF field for the page's forms, made once: the backend's `csrf_input` is lazy and makes a newly
+    masked token every time it is shown, some ms for a case with a few tasks to answer. One masked token for
+    every form of the response protects as well (the masking is per response, against BREACH)."""
+    return csrf_input(request) if request is not None else ""
 
 
 def _days() -> Callable[[date | datetime | None], str]:
@@ -73,12 +88,29 @@ def status_text(status: str) -> str:
     return str(STATUS_LABELS[status]) if status in SOKNADS_STATUSES else status
 
 
-def kroner(amount: float | int | None) -> str:
-    value = amount or 0
-    whole = float(value).is_integer()
-    return number_format(
-        int(value) if whole else value, decimal_pos=None if whole else 2, force_grouping=True
+def _kroner() -> Callable[[float | int | None], str]:
+    """`kroner(amount)` for one page, as Django's number_format with grouping formats it ("5 250", "12,50"),
+    with the language's separators and grouping looked up once, not at every amount as number_format does."""
+    language = get_language()
+    decimal, grouping, thousands = (
+        get_format(name, language, use_l10n=True)
+        for name in ("DECIMAL_SEPARATOR", "NUMBER_GROUPING", "THOUSAND_SEPARATOR")
     )
+
+    def page_kroner(amount: float | int | None) -> str:
+        value = amount or 0
+        whole = float(value).is_integer()
+        return numberformat.format(
+            int(value) if whole else value,
+            decimal,
+            None if whole else 2,
+            grouping,
+            thousands,
+            force_grouping=True,
+            use_l10n=True,
+        )
+
+    return page_kroner
 
 
 def _documents_to_send() -> Callable[[int], str]:
@@ -144,6 +176,8 @@ def case_page(request: HttpRequest | None, context: dict[str, Any]) -> SafeStrin
 
     history_count = context["history_count"]
     helpers = dict(
+        # every form of the page (tasks.html's and the last section's) exists only with a send_url
+        form_token=_form_token(request) if context["send_url"] else "",
         mine_url=reverse("innsyn:mine"),
         status_label=status_text(view.status),
         see_all_history=ngettext(
@@ -169,7 +203,7 @@ def case_page(request: HttpRequest | None, context: dict[str, Any]) -> SafeStrin
         # payments.html
         months=context["payments_by_month"],
         month_names=_month_names(),
-        kroner=kroner,
+        kroner=_kroner(),
         statuses={
             status: str(STATUS_LABELS[status])
             for status in (UtbetalingStatus.UTBETALT, UtbetalingStatus.STOPPET)
@@ -181,4 +215,43 @@ def case_page(request: HttpRequest | None, context: dict[str, Any]) -> SafeStrin
         entries=context["timeline"],
         offices=page.offices,
     )
-    return _render(request, "case_page", **{**context, **helpers})
+    everything = {**context, **helpers}
+    sections = _case_sections(request, everything) if page.summary.visibility.shows_case else ""
+    return _render(request, "case_page", **everything, sections=sections)
+
+
+def _case_sections(request: HttpRequest | None, context: dict[str, Any]) -> SafeString:
+    """The sections that follow from the stored case alone (case_sections.html), from the cache when this case
+    was shown as it is now: they are most of the page's rendering, and the same on every view until the next
+    report. Called only after the page's read found the case among the person's own, so only its owner gets
+    it; the key holds everything the sections show (see _sections_key)."""
+    key = _sections_key(context)
+    if key is None:
+        return _render(request, "case_sections", **context)
+    kept = caches["pages"]
+    sections = kept.get(key)
+    if sections is None:
+        sections = _render(request, "case_sections", **context)
+        kept.set(key, str(sections), SECTIONS_KEPT)
+        return sections
+    return SafeString(sections)
+
+
+def _sections_key(context: dict[str, Any]) -> str | None:
+    """The case (its id), the report it is folded from (the stored document's hash: every report changes it),
+    the language, the day (the payments shown are the last three months'), what the page shows (every payment
+    or the history) and what the case's rows link to that is not in its document (its stored letters, the
+    offices' names). None when there is no stored state to key it by."""
+    page = context["page"]
+    case = page.summary.case
+    state = getattr(case, "state", None)
+    if state is None or not state.source_sha256:
+        return None
+    linked = hashlib.blake2b(
+        repr((sorted(page.letters), sorted(page.offices.items()))).encode(), digest_size=16
+    ).hexdigest()
+    shows = f"{int(context['all_payments'])}{int(context['all_history'])}"
+    return (
+        f"innsyn:case-sections:{case.pk}:{state.source_sha256}:{get_language()}:{timezone.localdate()}:"
+        f"{shows}:{linked}"
+    )

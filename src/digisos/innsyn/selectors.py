@@ -492,7 +492,7 @@ _STATE_COLUMNS = tuple(
 
 
 # The case page's parts of the stored view (exchange.case_state.page_columns) it always reads.
-_PAGE_COLUMNS = ("state__page_view", "state__payment_count", "state__history_count")
+_PAGE_COLUMNS = ("state__page_view", "state__payment_count", "state__history_count", "state__source_sha256")
 # The case page's query's columns as values() names them (by attname, for _instance): the same as _cases's.
 _ROW_COLUMNS = (
     *("id", "municipality_id", "office_id", "created_at", "soker_sha256", "soker_updated_at"),

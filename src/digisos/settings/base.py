@@ -116,6 +116,18 @@ TEMPLATES = [
     },
 ]
 
+# Django's per-process memory cache (its default) for "default"; "pages" keeps rendered parts of pages that
+# follow from stored data alone (innsyn's case page sections), keyed by what they show, so a cache per
+# process is right and nothing stale outlives a restart or a deploy.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "digisos-pages",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
+}
+
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DIGISOS_DATABASE_URL", f"sqlite:///{VAR_DIR / 'digisos.sqlite3'}"),

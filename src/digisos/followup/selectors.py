@@ -157,47 +157,8 @@ class CaseRow:
     last_payment_amount: float | None
 
 
-@uses_flow("employee.nav_office")
-def office_overview(employee: Employee, pid: str, *, now: datetime | None = None) -> list[CaseRow]:
-    """The person's cases at the employee's municipality or NAV office, within the relation window. Call only
-    after followup.services.check_access permitted the look."""
-    cases = _recent_cases(pid, now)
-    if employee.role == MUNICIPAL_CASEWORKER_ROLE:
-        cases = cases.filter(municipality_id=employee.kommunenummer or "")
-    elif employee.role == NAV_OFFICE_ROLE and employee.enhetsnummer:
-        cases = cases.filter(Q(office_id=employee.enhetsnummer) | Q(state__office=employee.enhetsnummer))
-    else:
-        return []
-    return _rows(cases)
-
-
-@uses_flow("employee.nks")
-def nks_overview(employee: Employee, pid: str, *, now: datetime | None = None) -> list[CaseRow]:
-    """Modia's slice: the person's cases within 15 months in municipalities whose NKS agreement is on."""
-    if employee.role != NKS_ROLE:
-        return []
-    agreed = NksAgreement.objects.filter(active=True).values("municipality_id")
-    return _rows(_recent_cases(pid, now).filter(municipality_id__in=agreed))
-
-
-def _recent_cases(pid: str, now: datetime | None) -> QuerySet[Case]:
-    now = now or timezone.now()
+def _recent_cases(pid: str, now: datetime) -> QuerySet[Case]:
     return Case.objects.filter(owner__pid=pid, updated_at__gte=now - RELATION_WINDOW)
-
-
-def _rows(cases: QuerySet[Case]) -> list[CaseRow]:
-    """Two queries whatever the number of cases: the cases with their state, and the office names."""
-    listed = list(
-        cases.select_related("application", "state", "municipality")
-        .defer("soker", "state__view", "state__page_view", "state__payments", "application__answers")
-        .order_by("-created_at")
-    )
-    names = dict(
-        NavOffice.objects.filter(enhetsnummer__in={_office_id(c) for c in listed} - {""}).values_list(
-            "enhetsnummer", "name"
-        )
-    )
-    return [_row(case, names) for case in listed]
 
 
 def _office_id(case: Case) -> str:

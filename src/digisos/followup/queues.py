@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from digisos.core.dataflows import uses_flow
+from digisos.core.dataflows import NO_PERSONAL_DATA, uses_flow
 from digisos.exchange.models import Case, Delivery
 from digisos.exchange.selectors import WORKING_DAYS_TO_COLLECT, collect_deadline
 
@@ -88,6 +88,7 @@ def _not_received(kommunenummer: str, now: datetime) -> QuerySet[Delivery]:
     )
 
 
+@uses_flow(NO_PERSONAL_DATA)  # a filter built from the calendar: no one's data
 def late_since(now: datetime) -> Q:
     """A filter on `available_at`: exactly the deliveries whose collect_deadline has come by `now`.
 

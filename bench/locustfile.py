@@ -419,11 +419,19 @@ class _FollowupUser(FastHttpUser):
         session = setup["sessions"][_FollowupUser._started % len(setup["sessions"])]
         self.cookie = f"{setup['cookie']}={session}; {setup['csrf_cookie']}={setup['csrf']}"
 
+    _told = False
+
     def _expect(self, response, marker: str) -> None:
-        if response.status_code != 200:
-            response.failure(f"status {response.status_code}")
-        elif marker not in (response.text or ""):
-            response.failure(f"no {marker}")
+        if response.status_code == 200 and marker in (response.text or ""):
+            return
+        response.failure(f"status {response.status_code}, no {marker}")
+        if not _FollowupUser._told:  # the first failure's page, once, so that a failing run can be explained
+            import sys
+
+            _FollowupUser._told = True
+            print(
+                f"follow-up: status {response.status_code}: {(response.text or '')[:3000]}", file=sys.stderr
+            )
 
 
 class FollowupPersonOverview(_FollowupUser):

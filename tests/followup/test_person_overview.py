@@ -18,7 +18,7 @@ from digisos.exchange.models import CaseState, DeliveredFile, Delivery
 from digisos.followup import policy
 from digisos.followup.models import AccessDecision
 from digisos.followup.policy import NKS_ROLE, DataKind
-from digisos.followup.selectors import office_person_overview
+from digisos.followup.selectors import PANEL_ROWS, office_person_overview
 from digisos.soker import builders as b
 from tests.fixtures.personas import persona_pid
 
@@ -206,3 +206,15 @@ def test_nks_sees_modias_fields_without_a_third_partys_account_or_any_file(refer
         "cases",
         "payments",
     ]
+
+
+def test_a_long_list_shows_its_first_rows_and_says_how_many_there_are(reference_data, client):
+    for _ in range(PANEL_ROWS + 2):
+        case_with_state(KARI, payments=1)
+    login(client, "sara", MUNICIPAL_CASEWORKER_ROLE)
+
+    html = lookup(client)
+
+    assert html.count('data-testid="case"') == PANEL_ROWS
+    assert html.count('data-testid="decision"') == PANEL_ROWS
+    assert f"Viser {PANEL_ROWS} av {PANEL_ROWS + 2}." in html

@@ -1,6 +1,6 @@
 """Reads of follow-up: the data-flow register as the privacy page shows it, and the citizen's own lookups."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from django.db.models import Q, QuerySet
@@ -169,6 +169,8 @@ def _office_id(case: Case) -> str:
 # --- The person overview's panels, from the stored case read model ----------------------------------------
 # How many months the assistance timeline shows (the issue's "24 months of payments").
 TIMELINE_MONTHS = 24
+# The rows each list panel shows; the rest are counted ("20 of 200").
+PANEL_ROWS = 20
 # The stored view's parts the panels read: only these keys leave the database, not the whole view.
 _VIEW_PARTS = ("tasks", "conditions", "letters")
 
@@ -240,6 +242,18 @@ class PersonOverview:
     payments: list[PaymentRow] | None = None
     documents: list[DocumentRow] | None = None
     kinds: frozenset[str] = frozenset()
+    # Each list's full length, when it is longer than the PANEL_ROWS shown (newest or soonest first).
+    totals: dict[str, int] = field(default_factory=dict)
+
+    def cut(self) -> "PersonOverview":
+        """Every list to its first PANEL_ROWS, its full length kept in `totals`: a page of 200 cases stays a
+        page one can read, and renders in the time of one with 20."""
+        for name in ("cases", "decisions", "requests", "conditions", "payments", "documents"):
+            rows = getattr(self, name)
+            if rows is not None and len(rows) > PANEL_ROWS:
+                self.totals[name] = len(rows)
+                setattr(self, name, rows[:PANEL_ROWS])
+        return self
 
 
 def _panel(flow_key: str) -> Panel:
@@ -326,7 +340,7 @@ def _overview(
                 for letter in (getattr(c, "view_letters", None) or [])
                 if letter.get("title")
             ]
-    return overview
+    return overview.cut()
 
 
 def _row(case: Case, names: dict[str, str]) -> CaseRow:

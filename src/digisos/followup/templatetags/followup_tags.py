@@ -1,6 +1,6 @@
 """The person overview's chart: bar positions for the server-rendered SVG (no JavaScript), and amounts."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django import template
 from django.utils import timezone
@@ -37,15 +37,29 @@ def kroner(amount: float | None) -> str:
 _MONTH_NAMES: dict[str, dict[int, str]] = {}
 
 
+def _names() -> dict[int, str]:
+    language = get_language() or ""
+    names = _MONTH_NAMES.get(language)
+    if names is None:
+        names = _MONTH_NAMES[language] = {number: str(name) for number, name in MONTHS.items()}
+    return names
+
+
+@register.filter
+def day(value: date | datetime | None) -> str:
+    """ "3. mars 2026" in the active language (the "j. F Y" date filter, without its parser)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = timezone.localtime(value)
+    return f"{value.day}. {_names()[value.month]} {value.year}"
+
+
 @register.filter
 def when(value: datetime | None) -> str:
     """ "3. mars 2026 14.05" in the active language and time zone: the "j. F Y H.i" date filter without its
     parser and a translation per month name, for lists of a hundred rows (the work queues)."""
     if value is None:
         return ""
-    language = get_language() or ""
-    names = _MONTH_NAMES.get(language)
-    if names is None:
-        names = _MONTH_NAMES[language] = {number: str(name) for number, name in MONTHS.items()}
     local = timezone.localtime(value)
-    return f"{local.day}. {names[local.month]} {local.year} {local:%H.%M}"
+    return f"{day(local)} {local:%H.%M}"

@@ -503,7 +503,9 @@ def followup_bench(env: dict[str, str], port: int, workdir: Path, sessions: Path
     run_step(
         [PY, str(ROOT / "bench" / "followup.py"), "setup", str(FOLLOWUP_CASES), str(USERS), str(setup)], env
     )
-    server = start_gunicorn(env, port)
+    # The employee types the person's number: the bench's persons are synthetic (Tenor/NAV) numbers, which
+    # production refuses unless allowed; only this part's server allows them.
+    server = start_gunicorn({**env, "DIGISOS_ALLOW_SYNTHETIC_IDS": "true"}, port)
     locust_env = {"DIGISOS_BENCH_FOLLOWUP": str(setup), "DIGISOS_BENCH_SESSIONS": str(sessions)}
     try:
         host = f"http://127.0.0.1:{port}"

@@ -24,7 +24,8 @@ APPLICANTS = 200
 BATCH = 2000
 
 
-def build(count: int) -> None:
+def build(count: int, kommunenummer: str = KOMMUNENUMMER) -> list:
+    """The cases, in Oslo unless another municipality is given (bench/followup.py); returns them."""
     from django.db import transaction
     from django.utils import timezone
 
@@ -38,6 +39,7 @@ def build(count: int) -> None:
         for _ in range(APPLICANTS)
     )
     now = timezone.now()
+    built = []
     for start in range(0, count, BATCH):
         numbers = range(start, min(count, start + BATCH))
         with transaction.atomic():
@@ -45,7 +47,7 @@ def build(count: int) -> None:
                 Folder(
                     owner=owners[i % APPLICANTS],
                     kind=Folder.Kind.APPLICATION,
-                    municipality_id=KOMMUNENUMMER,
+                    municipality_id=kommunenummer,
                     sealed_at=now,
                 )
                 for i in numbers
@@ -55,19 +57,19 @@ def build(count: int) -> None:
                     owner=folder.owner,
                     folder=folder,
                     status=Application.Status.READY,
-                    municipality_id=KOMMUNENUMMER,
+                    municipality_id=kommunenummer,
                     reference=f"DS-{uuid.uuid4().hex[:8].upper()}",
                 )
                 for folder in folders
             )
             cases = Case.objects.bulk_create(
-                Case(owner=a.owner, municipality_id=KOMMUNENUMMER, application=a) for a in applications
+                Case(owner=a.owner, municipality_id=kommunenummer, application=a) for a in applications
             )
             Delivery.objects.bulk_create(
                 Delivery(
                     case=case,
                     kind=Delivery.Kind.SOKNAD,
-                    municipality_id=KOMMUNENUMMER,
+                    municipality_id=kommunenummer,
                     channel="inbox",
                     nav_ekstern_ref_id=str(case.application_id),
                     status=Delivery.Status.AVAILABLE if i % 10 == 0 else Delivery.Status.COLLECTED,
@@ -78,6 +80,8 @@ def build(count: int) -> None:
                 )
                 for i, case in zip(numbers, cases, strict=True)
             )
+            built.extend(cases)
+    return built
 
 
 def setup(count: int, users: int, target: Path) -> None:

@@ -442,3 +442,73 @@ class ConcernsList(FastHttpUser):
         self.client.get(
             "/api/barnevern/v1/bekymringsmeldinger", headers=self.headers, name="GET /bekymringsmeldinger"
         )
+
+
+class _FollowupUser(FastHttpUser):
+    """A municipal caseworker of bench/followup.py's municipality; $DIGISOS_BENCH_FOLLOWUP holds her sessions."""
+
+    abstract = True
+    wait_time = constant(0)
+    _setup: dict = {}
+    _started = 0
+
+    def on_start(self) -> None:
+        import json
+        import os
+
+        if not _FollowupUser._setup:
+            with open(os.environ["DIGISOS_BENCH_FOLLOWUP"]) as handle:
+                _FollowupUser._setup = json.load(handle)
+        setup = _FollowupUser._setup
+        _FollowupUser._started += 1
+        session = setup["sessions"][_FollowupUser._started % len(setup["sessions"])]
+        self.cookie = f"{setup['cookie']}={session}; {setup['csrf_cookie']}={setup['csrf']}"
+
+    _told = False
+
+    def _expect(self, response, marker: str) -> None:
+        if response.status_code == 200 and marker in (response.text or ""):
+            return
+        response.failure(f"status {response.status_code}, no {marker}")
+        if not _FollowupUser._told:  # the first failure's page, once, so that a failing run can be explained
+            import sys
+
+            _FollowupUser._told = True
+            print(
+                f"follow-up: status {response.status_code}: {(response.text or '')[:3000]}", file=sys.stderr
+            )
+
+
+class FollowupPersonOverview(_FollowupUser):
+    """The person overview: POST /oppfolging/ (fødselsnummer and purpose in the body) for the person with 200
+    cases and 24 months of payments; each look asks the policy and writes its audit."""
+
+    @task
+    def overview(self) -> None:
+        setup = _FollowupUser._setup
+        with self.client.post(
+            "/oppfolging/",
+            data=urlencode(
+                {"fnr": setup["pid"], "purpose": "casework", "csrfmiddlewaretoken": setup["csrf"]}
+            ),
+            headers={"Cookie": self.cookie, "Content-Type": "application/x-www-form-urlencoded"},
+            name="POST /oppfolging/",
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            self._expect(response, 'data-testid="panel-months"')
+
+
+class FollowupWorkQueues(_FollowupUser):
+    """The work queues of a municipality with 10,000 cases."""
+
+    @task
+    def queues(self) -> None:
+        with self.client.get(
+            "/oppfolging/arbeidskoer/",
+            headers={"Cookie": self.cookie},
+            name="GET /oppfolging/arbeidskoer/",
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            self._expect(response, 'data-testid="count-overdue_requests"')

@@ -136,6 +136,8 @@ USER_CLASSES = {
     "innsyn_mine": "MyApplicationsPage",
     "guide_answer": "GuideAnswer",
     "concerns_list": "ConcernsList",
+    "followup_overview": "FollowupPersonOverview",
+    "followup_queues": "FollowupWorkQueues",
 }
 
 
@@ -560,6 +562,56 @@ def steps_bench(host: str, workdir: Path, sessions: Path) -> int:
     return failed
 
 
+FOLLOWUP_CASES = int(os.environ.get("DIGISOS_BENCH_FOLLOWUP_CASES", "10000"))
+FOLLOWUP_TARGETS = {
+    "logged_in": ("GET /bench/logged-in", "GET /bench/logged-in (baseline)"),
+    "followup_overview": ("POST /oppfolging/", "POST /oppfolging/ (person overview, 200 cases)"),
+    "followup_queues": ("GET /oppfolging/arbeidskoer/", "GET /oppfolging/arbeidskoer/ (work queues)"),
+}
+FOLLOWUP_PAGES = {
+    "followup_overview": "followup_person_overview_200_cases",
+    "followup_queues": f"followup_work_queues_{FOLLOWUP_CASES}_cases",
+}
+
+
+def followup_bench(env: dict[str, str], port: int, workdir: Path, sessions: Path) -> int:
+    """Follow-up's caseworker pages against the trivial logged-in page on the same server: the person overview
+    (a person with 200 cases and 24 months of payments; every look asks the policy and writes its audit) and
+    the work queues of a municipality with FOLLOWUP_CASES cases (bench/followup.py). Returns the number of
+    failed requests (and exceptions)."""
+    setup = workdir / "followup.json"
+    run_step(
+        [PY, str(ROOT / "bench" / "followup.py"), "setup", str(FOLLOWUP_CASES), str(USERS), str(setup)], env
+    )
+    # The employee types the person's number: the bench's persons are synthetic (Tenor/NAV) numbers, which
+    # production refuses unless allowed; only this part's server allows them.
+    server = start_gunicorn({**env, "DIGISOS_ALLOW_SYNTHETIC_IDS": "true"}, port)
+    locust_env = {"DIGISOS_BENCH_FOLLOWUP": str(setup), "DIGISOS_BENCH_SESSIONS": str(sessions)}
+    try:
+        host = f"http://127.0.0.1:{port}"
+        wait_until_up(f"{host}/internal/isready")
+        slices = run_interleaved("logged_in", list(FOLLOWUP_PAGES), host, workdir, locust_env)
+        results = {name: combined(measured) for name, measured in slices.items()}
+    finally:
+        stop(server)
+    print(
+        f"\n== Follow-up: the person overview and the work queues, one caseworker ({USERS} concurrent clients, "
+        f"{SLICES_TEXT}, gunicorn {WORKERS} sync workers, production settings, PostgreSQL) =="
+    )
+    failed = print_table(FOLLOWUP_TARGETS, results)
+    print(
+        f"target: each page ≥ {MIN_THROUGHPUT_RATIO:g} of the baseline's throughput, p95 ≤ {MAX_P95_RATIO:g}× "
+        "the baseline's"
+    )
+    record_baseline("logged_in_page_with_followup", figures_of(results, "logged_in", FOLLOWUP_TARGETS))
+    for name, summary_name in FOLLOWUP_PAGES.items():
+        throughput, p95 = pair_ratios(
+            slices, _row(FOLLOWUP_TARGETS, "logged_in"), _row(FOLLOWUP_TARGETS, name)
+        )
+        record_ratios(summary_name, throughput, p95)
+    return failed
+
+
 def print_summary(complete: bool) -> None:
     """Every BENCH line of the run together, last, for a script to read (and a person to scan for MISS)."""
     missed = sum(1 for line in SUMMARY if line.endswith(" MISS"))
@@ -570,7 +622,7 @@ def print_summary(complete: bool) -> None:
     sys.stdout.flush()
 
 
-PARTS = ("public", "guide", "steps", "send", "exchange", "pages", "concerns")
+PARTS = ("public", "guide", "steps", "send", "exchange", "pages", "concerns", "followup")
 
 
 def parse_parts(arguments: list[str]) -> set[str]:
@@ -651,6 +703,8 @@ def main(arguments: list[str]) -> int:
             if "exchange" not in parts:
                 exchange_setup_only(env, Path(workdir.name))
             logged_in_failed = logged_in_bench(env, port, Path(workdir.name), sessions)
+        if "followup" in parts:
+            logged_in_failed += followup_bench(env, port, Path(workdir.name), sessions)
         concerns_failed = concerns_bench(env, port, Path(workdir.name)) if "concerns" in parts else 0
         for count, what in (
             (steps_failed, "application steps"),

@@ -44,7 +44,7 @@ def test_a_caseworker_opens_a_person_by_keyboard(page, live_server, municipaliti
     expect(page.get_by_test_id("case")).to_have_count(1)
     assert persona_pid(KARI) not in page.url
     check_accessibility(page)
-    assert AccessDecision.objects.get().outcome == "PERMIT"
+    assert AccessDecision.objects.get(data_kind="cases").outcome == "PERMIT"
 
 
 def test_an_nks_adviser_answers_a_call(page, live_server, municipalities_loaded):
@@ -69,7 +69,9 @@ def test_an_nks_adviser_answers_a_call(page, live_server, municipalities_loaded)
     expect(page.get_by_test_id("denied")).to_be_visible()
     expect(page.get_by_test_id("case")).to_have_count(0)
     check_accessibility(page)
-    assert list(AccessDecision.objects.order_by("id").values_list("reason", flat=True)) == [
+    assert list(
+        AccessDecision.objects.filter(data_kind="cases").order_by("id").values_list("reason", flat=True)
+    ) == [
         "permitted",
         "nks_agreement_off",
     ]

@@ -3,6 +3,7 @@ municipality only, in a fixed number of queries."""
 
 import uuid
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
@@ -99,7 +100,7 @@ def test_the_queues_are_sorted_and_read_in_constant_queries(reference_data):
     state(more, next_deadline=NOW - timedelta(days=9), open_tasks=2)
     with CaptureQueriesContext(connection) as many:
         work_queues("0301", now=NOW)
-    assert len(few) == len(many) == 7
+    assert len(few) == len(many) == 6
     for queue in oldest_first:
         assert [row.since for row in queue.rows] == sorted(row.since for row in queue.rows)
     newest = work_queues("0301", now=NOW, newest_first=True)
@@ -121,3 +122,39 @@ def test_the_page_is_for_the_municipalitys_caseworkers(reference_data, client):
     html = client.get("/oppfolging/arbeidskoer/", {"rekkefolge": "nyeste"}).content.decode()
     assert 'data-testid="count-unread_documents">1<' in html
     assert html.count('data-testid="row"') == 1
+
+
+def test_the_late_ones_are_exactly_those_whose_collect_deadline_has_come():
+    """overdue_until replaces asking the calendar once per waiting delivery: for every hour around weekends,
+    Easter and Christmas, a delivery is late by it exactly when collect_deadline says so."""
+
+    from digisos.exchange.selectors import collect_deadline
+    from digisos.followup.queues import late_since
+
+    oslo = ZoneInfo("Europe/Oslo")
+    for start in (datetime(2026, 3, 27, tzinfo=oslo), datetime(2026, 12, 19, tzinfo=oslo)):
+        for now_hour in range(0, 24 * 16, 5):
+            now = start + timedelta(hours=now_hour, minutes=17)
+            late = late_since(now)
+            for back in range(0, 24 * 12 * 2):
+                available_at = now - timedelta(minutes=30 * back + 7)
+                assert _matches(late, available_at) == (collect_deadline(available_at) <= now), (
+                    now,
+                    available_at,
+                )
+
+
+def _matches(condition, available_at) -> bool:
+    """Evaluates late_since's filter (ANDs and ORs of comparisons on available_at) in Python."""
+    from django.db.models import Q
+
+    compare = {
+        "available_at__lt": lambda value: available_at < value,
+        "available_at__lte": lambda value: available_at <= value,
+        "available_at__gte": lambda value: available_at >= value,
+    }
+    results = [
+        _matches(child, available_at) if isinstance(child, Q) else compare[child[0]](child[1])
+        for child in condition.children
+    ]
+    return any(results) if condition.connector == Q.OR else all(results)

@@ -185,3 +185,22 @@ def _protection(pid: str) -> Reason:
     except Exception:
         return Reason.REGISTER_UNAVAILABLE
     return Reason.PERMITTED
+
+
+def decide_kinds(
+    employee: Employee, *, pid: str, purpose: str | None, kinds: list[str], now: datetime | None = None
+) -> dict[str, Decision]:
+    """`decide` for each kind of data a view would show, asking the relation and the registers once: past the
+    kind check every rule is the same for every kind, so the first full answer holds for the rest."""
+    now = now or timezone.now()
+    answers: dict[str, Decision] = {}
+    full: Decision | None = None
+    for kind in kinds:
+        if full is not None and kind in ROLE_KINDS.get(employee.role or "", ()):
+            answers[kind] = full
+            continue
+        answer = decide(employee, pid=pid, purpose=purpose, kind=kind, now=now)
+        if answer.reason is not Reason.KIND_NOT_ALLOWED:
+            full = answer
+        answers[kind] = answer
+    return answers

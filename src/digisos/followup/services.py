@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from .audit import audit_logger, cef_line
 from .models import AccessDecision
-from .policy import Decision, Employee, decide
+from .policy import Decision, Employee, decide_kinds
 
 log = structlog.get_logger(__name__)
 
@@ -27,39 +27,62 @@ def check_access(
 
     Call it before reading anything about the person, and show nothing unless it permits. The ordinary log
     gets the outcome and reason only, never the person."""
+    return check_access_kinds(employee, pid=pid, purpose=purpose, kinds=[kind], request=request, now=now)[
+        kind
+    ]
+
+
+def check_access_kinds(
+    employee: Employee,
+    *,
+    pid: str,
+    purpose: str | None,
+    kinds: list[str],
+    request: HttpRequest | None = None,
+    now: datetime | None = None,
+) -> dict[str, Decision]:
+    """`check_access` for every kind of data one view shows (the person overview's panels): one decision per
+    kind, each written to the database (in one insert) and as its own CEF line, so the audit and the citizen's
+    "Hvem har sett opplysningene mine" name each kind that was shown."""
     now = now or timezone.now()
-    decision = decide(employee, pid=pid, purpose=purpose, kind=kind, now=now)
+    decisions = decide_kinds(employee, pid=pid, purpose=purpose, kinds=kinds, now=now)
     request_id = _request_id(request)
-    AccessDecision.objects.create(
-        at=now,
-        actor_id=employee.user_id,
-        actor_ident=employee.ident,
-        actor_role=employee.role or "",
-        actor_kommunenummer=employee.kommunenummer or "",
-        actor_enhetsnummer=employee.enhetsnummer or "",
-        subject_pid=pid,
-        purpose=purpose or "",
-        data_kind=kind,
-        flow=decision.flow,
-        outcome=decision.outcome,
-        reason=decision.reason.value,
-        request_id=request_id,
+    AccessDecision.objects.bulk_create(
+        [
+            AccessDecision(
+                at=now,
+                actor_id=employee.user_id,
+                actor_ident=employee.ident,
+                actor_role=employee.role or "",
+                actor_kommunenummer=employee.kommunenummer or "",
+                actor_enhetsnummer=employee.enhetsnummer or "",
+                subject_pid=pid,
+                purpose=purpose or "",
+                data_kind=kind,
+                flow=decision.flow,
+                outcome=decision.outcome,
+                reason=decision.reason.value,
+                request_id=request_id,
+            )
+            for kind, decision in decisions.items()
+        ]
     )
-    audit_logger().info(
-        cef_line(
-            employee=employee,
-            pid=pid,
-            purpose=purpose or "",
-            kind=kind,
-            decision=decision,
-            at=now,
-            request_id=request_id,
-            path=request.path if request is not None else "",
-            method=request.method or "" if request is not None else "",
+    for kind, decision in decisions.items():
+        audit_logger().info(
+            cef_line(
+                employee=employee,
+                pid=pid,
+                purpose=purpose or "",
+                kind=kind,
+                decision=decision,
+                at=now,
+                request_id=request_id,
+                path=request.path if request is not None else "",
+                method=request.method or "" if request is not None else "",
+            )
         )
-    )
-    log.info("followup.access", outcome=decision.outcome, reason=decision.reason.value, kind=kind)
-    return decision
+        log.info("followup.access", outcome=decision.outcome, reason=decision.reason.value, kind=kind)
+    return decisions
 
 
 def _request_id(request: HttpRequest | None) -> str:

@@ -13,8 +13,18 @@ from digisos.inbox.selectors import is_inbox_user
 from .forms import PersonLookupForm
 from .policy import NKS_ROLE, DataKind, Reason, employee_of
 from .queues import work_queues
-from .selectors import my_lookups, nks_overview, office_overview, privacy_sections, retention_rows
-from .services import check_access
+from .selectors import (
+    my_lookups,
+    nks_person_overview,
+    office_person_overview,
+    privacy_sections,
+    retention_rows,
+)
+from .services import check_access_kinds
+
+# The kinds of data each overview shows, cases first: a look is audited once per kind.
+OFFICE_KINDS = (DataKind.CASES, DataKind.PAYMENTS, DataKind.DOCUMENTS)
+NKS_KINDS = (DataKind.CASES, DataKind.PAYMENTS, DataKind.ATTACHMENT_NAMES)
 
 
 def privacy(request: HttpRequest) -> HttpResponse:
@@ -53,12 +63,18 @@ def person_lookup(request: HttpRequest) -> HttpResponse:
     context: dict = {"form": form, "employee": employee, "is_nks": employee.role == NKS_ROLE}
     if request.method == "POST" and form.is_valid():
         pid = form.cleaned_data["fnr"]
-        decision = check_access(
-            employee, pid=pid, purpose=form.cleaned_data["purpose"], kind=DataKind.CASES, request=request
+        is_nks = employee.role == NKS_ROLE
+        kinds = NKS_KINDS if is_nks else OFFICE_KINDS
+        decisions = check_access_kinds(
+            employee, pid=pid, purpose=form.cleaned_data["purpose"], kinds=list(kinds), request=request
         )
+        decision = decisions[DataKind.CASES]
         if decision.permitted:
-            overview = nks_overview if employee.role == NKS_ROLE else office_overview
-            context.update(cases=overview(employee, pid), person=mask_identity_number(pid))
+            # Each panel only for a kind of data the policy permitted (the rest stay None and are not shown).
+            permitted = {kind for kind, answer in decisions.items() if answer.permitted}
+            overview = nks_person_overview if is_nks else office_person_overview
+            result = overview(employee, pid, kinds=permitted)
+            context.update(overview=result, cases=result.cases, person=mask_identity_number(pid))
         else:
             context["denied"] = _REQUEST_REASONS.get(
                 decision.reason, _("Du har ikke tilgang til opplysninger om denne personen.")

@@ -1,0 +1,220 @@
+"""The person overview's panels: decisions, payments per month (chart and table), open requests and deadlines,
+conditions and document names, from the stored case read model in a constant number of queries, each panel
+labelled with its source and legal basis and shown only when the policy permits its kind of data. And the NKS
+view's Modia fields: payments without an account number when a third party is paid, attachment names only."""
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from digisos.accounts.models import User
+from digisos.documents.models import Folder
+from digisos.documents.selectors import MUNICIPAL_CASEWORKER_ROLE
+from digisos.exchange import case_state
+from digisos.exchange.models import CaseState, DeliveredFile, Delivery
+from digisos.followup import policy
+from digisos.followup.models import AccessDecision
+from digisos.followup.policy import NKS_ROLE, DataKind
+from digisos.followup.selectors import PANEL_ROWS, office_person_overview
+from digisos.soker import builders as b
+from tests.fixtures.personas import persona_pid
+
+from .conftest import case_for, employee, nks_agreement
+
+pytestmark = pytest.mark.django_db
+KARI = "kari-leier-oslo"
+
+
+def month_ago(months: int) -> date:
+    today = timezone.localdate()
+    index = today.year * 12 + today.month - 1 - months
+    return date(index // 12, index % 12 + 1, 5)
+
+
+def soker(payments: int = 3) -> dict:
+    now = timezone.now()
+    events = [
+        b.soknads_status("UNDER_BEHANDLING", at=now - timedelta(days=40)),
+        b.saks_status("sak-1", tittel="Livsopphold", at=now - timedelta(days=39)),
+        b.vedtak_fattet(
+            saksreferanse="sak-1", vedtaksfil="vedtak-1", utfall="INNVILGET", at=now - timedelta(days=38)
+        ),
+        b.dokumentasjon_etterspurt(
+            [
+                b.dokument(
+                    "Husleiekontrakt", innsendelsesfrist=now + timedelta(days=7), dokumentreferanse="d1"
+                )
+            ],
+            forvaltningsbrev="brev-1",
+            at=now - timedelta(days=37),
+        ),
+        b.vilkar("v1", tittel="Søke jobb", status="RELEVANT", at=now - timedelta(days=36)),
+    ]
+    for n in range(payments):
+        paid = month_ago(n)
+        events.append(
+            b.utbetaling(
+                f"u{n}",
+                status="UTBETALT",
+                belop=1000 + n,
+                saksreferanse="sak-1",
+                utbetalingsdato=paid.isoformat(),
+                annenMottaker=n % 2 == 1,  # every other payment goes to the landlord
+                mottaker="Utleier AS" if n % 2 else "Kari",
+                kontonummer="12345678903",
+                at=datetime(paid.year, paid.month, paid.day, 12, tzinfo=UTC),
+            )
+        )
+    return {"version": "1.0.0", "avsender": {"systemnavn": "test"}, "hendelser": events}
+
+
+def case_with_state(
+    key: str, kommunenummer: str = "0301", *, payments: int = 3, attachment: str = "lonnsslipp.pdf"
+):
+    case = case_for(key, kommunenummer)
+    document = soker(payments)
+    values = case_state.state_values(document, sha256="x", sent_at=case.created_at, office="", vedlegg=None)
+    CaseState.objects.create(case=case, **values)
+    folder = Folder.objects.create(owner=case.owner)
+    delivery = Delivery.objects.create(
+        case=case,
+        kind=Delivery.Kind.SOKNAD,
+        municipality_id=kommunenummer,
+        channel="inbox",
+        nav_ekstern_ref_id=f"ref-{case.pk}",
+        folder=folder,
+        vedlegg_json={},
+    )
+    DeliveredFile.objects.create(
+        delivery=delivery,
+        position=1,
+        role=DeliveredFile.Role.VEDLEGG,
+        filename=attachment,
+        content_type="application/pdf",
+        size=10,
+        storage_name=f"s-{case.pk}",
+    )
+    return case
+
+
+def login(client, username: str, role: str, kommunenummer: str | None = "0301"):
+    employee(username, role, kommunenummer=kommunenummer)
+    client.force_login(User.objects.get(username=username))
+
+
+def lookup(client, purpose: str = "casework") -> str:
+    response = client.post("/oppfolging/", {"fnr": persona_pid(KARI), "purpose": purpose})
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_caseworker_sees_every_panel_labelled_with_source_and_legal_basis(reference_data, client):
+    case_with_state(KARI)
+    login(client, "sara", MUNICIPAL_CASEWORKER_ROLE)
+
+    html = lookup(client)
+
+    for panel in ("decisions", "requests", "conditions", "months", "documents"):
+        assert f'data-testid="panel-{panel}"' in html, panel
+    assert "Innvilget" in html and "Husleiekontrakt" in html and "Søke jobb" in html
+    assert (
+        "lonnsslipp.pdf" in html
+        and "href" not in html.split('data-testid="panel-documents"')[1].split("</section>")[0]
+    )
+    assert html.count('data-testid="month"') == 24
+    assert 'role="img"' in html and html.count("<rect") == 24  # the chart, with the table as its alternative
+    assert "NAV-loven § 16" in html and "Kommunens fagsystem" in html
+    # The office overview shows payments per month, never an account number.
+    assert "12345678903" not in html
+    # One audit row per kind of data shown, all permitted.
+    assert sorted(AccessDecision.objects.values_list("data_kind", "outcome")) == [
+        ("cases", "PERMIT"),
+        ("documents", "PERMIT"),
+        ("payments", "PERMIT"),
+    ]
+
+
+def test_payments_per_month_sum_the_paid_payments_of_each_month(reference_data):
+    case_with_state(KARI, payments=3)
+    who = employee("sara", MUNICIPAL_CASEWORKER_ROLE, kommunenummer="0301")
+
+    overview = office_person_overview(who, persona_pid(KARI), kinds=set(DataKind))
+
+    months = {row.month: row.amount for row in overview.months}
+    assert months[month_ago(0).replace(day=1)] == 1000
+    assert months[month_ago(2).replace(day=1)] == 1002
+    assert months[month_ago(5).replace(day=1)] == 0
+    assert max(row.share for row in overview.months) == 100
+
+
+def test_a_panel_is_left_out_when_the_policy_does_not_permit_its_kind(reference_data, client, monkeypatch):
+    case_with_state(KARI)
+    kinds = {**policy.ROLE_KINDS, MUNICIPAL_CASEWORKER_ROLE: {DataKind.CASES}}
+    monkeypatch.setattr(policy, "ROLE_KINDS", kinds)
+    login(client, "sara", MUNICIPAL_CASEWORKER_ROLE)
+
+    html = lookup(client)
+
+    assert 'data-testid="panel-decisions"' in html
+    assert 'data-testid="panel-months"' not in html and 'data-testid="panel-documents"' not in html
+    assert "lonnsslipp.pdf" not in html
+    assert set(AccessDecision.objects.values_list("data_kind", "reason")) == {
+        ("cases", "permitted"),
+        ("payments", "kind_not_allowed"),
+        ("documents", "kind_not_allowed"),
+    }
+
+
+def test_the_overview_is_read_in_the_same_number_of_queries_for_2_and_20_cases(reference_data):
+    who = employee("sara", MUNICIPAL_CASEWORKER_ROLE, kommunenummer="0301")
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            office_person_overview(who, persona_pid(KARI), kinds=set(DataKind))
+        return len(captured)
+
+    for _ in range(2):
+        case_with_state(KARI)
+    few = queries()
+    for _ in range(18):
+        case_with_state(KARI)
+    assert queries() == few <= 3
+
+
+def test_nks_sees_modias_fields_without_a_third_partys_account_or_any_file(reference_data, client):
+    case_with_state(KARI, payments=4)
+    nks_agreement("0301", active=True)
+    login(client, "nina", NKS_ROLE, kommunenummer=None)
+
+    html = lookup(client, "phone_call")
+
+    for panel in ("decisions", "requests", "payments", "documents", "months"):
+        assert f'data-testid="panel-{panel}"' in html, panel
+    assert 'data-testid="panel-conditions"' not in html
+    payments = html.split('data-testid="panel-payments"')[1].split("</section>")[0]
+    assert payments.count('data-testid="payment"') == 4
+    # Kari's own account shows on her two payments; the landlord's two show none.
+    assert payments.count("12345678903") == 2
+    documents = html.split('data-testid="panel-documents"')[1].split("</section>")[0]
+    assert "lonnsslipp.pdf" in documents and "href" not in documents
+    assert "<form" not in html.split('data-testid="overview"')[1]  # read-only
+    assert sorted(AccessDecision.objects.values_list("data_kind", flat=True)) == [
+        "attachment_names",
+        "cases",
+        "payments",
+    ]
+
+
+def test_a_long_list_shows_its_first_rows_and_says_how_many_there_are(reference_data, client):
+    for _ in range(PANEL_ROWS + 2):
+        case_with_state(KARI, payments=1)
+    login(client, "sara", MUNICIPAL_CASEWORKER_ROLE)
+
+    html = lookup(client)
+
+    assert html.count('data-testid="case"') == PANEL_ROWS
+    assert html.count('data-testid="decision"') == PANEL_ROWS
+    assert f"Viser {PANEL_ROWS} av {PANEL_ROWS + 2}." in html

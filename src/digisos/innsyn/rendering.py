@@ -88,6 +88,12 @@ def status_text(status: str) -> str:
     return str(STATUS_LABELS[status]) if status in SOKNADS_STATUSES else status
 
 
+def kroner(amount: float | int | None) -> str:
+    """One amount as the innsyn pages format it ("5 250", "12,50") in the current language; a page with many
+    amounts takes `_kroner()` once instead."""
+    return _kroner()(amount)
+
+
 def _kroner() -> Callable[[float | int | None], str]:
     """`kroner(amount)` for one page, as Django's number_format with grouping formats it ("5 250", "12,50"),
     with the language's separators and grouping looked up once, not at every amount as number_format does."""

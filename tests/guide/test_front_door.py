@@ -59,3 +59,16 @@ def test_the_receipt_links_the_guide():
 def test_the_municipality_status_page_links_the_guide(client, reference_data):
     html = client.get(reverse("municipalities:detail", args=["3301"])).content.decode()
     assert f'href="{GUIDE_PATH}"' in html
+
+
+CONCERN_PATH = "/bekymringsmelding/"
+
+
+def test_the_concern_report_is_where_the_start_page_says():
+    assert reverse("concerns:start") == CONCERN_PATH
+
+
+@pytest.mark.django_db
+def test_the_start_page_offers_the_concern_report_for_a_child(client):
+    html = client.get(reverse("application:start")).content.decode()
+    assert f'href="{CONCERN_PATH}"' in html[html.index("<main") :]

@@ -729,49 +729,48 @@ def main(arguments: list[str]) -> int:
         cluster.stop()
 
 
-def public_bench(host: str) -> None:
-    """The public JSON against the bare view, on the same server, in interleaved slices."""
+def _against_bare_view(host: str, name: str, heading: str, label: str, target: str) -> dict[str, dict]:
+    """One page against the bare view on the same server, in interleaved slices: prints the table and records
+    the throughput ratio under `name`; returns each target's combined figures."""
     with tempfile.TemporaryDirectory() as tmp:
-        slices = run_interleaved("bare", ["public_api"], host, Path(tmp))
-    results = {name: combined(measured)["Aggregated"] for name, measured in slices.items()}
+        slices = run_interleaved("bare", [name], host, Path(tmp))
+    results = {target_name: combined(measured)["Aggregated"] for target_name, measured in slices.items()}
     print(
-        f"\n== Public API: GET /api/public/v1/kommuner/{{kommunenummer}} "
-        f"({USERS} concurrent clients, {SLICES_TEXT}, gunicorn {WORKERS} sync workers, "
+        f"\n== {heading} ({USERS} concurrent clients, {SLICES_TEXT}, gunicorn {WORKERS} sync workers, "
         f"production settings, PostgreSQL) =="
     )
     print(f"{'target':<40} {'req/s':>9} {'p50 ms':>8} {'p95 ms':>8} {'failures':>9}")
-    labels = {"bare": "bare Django view (ceiling)", "public_api": "Kan jeg søke digitalt? JSON"}
-    for name, figures in results.items():
+    labels = {"bare": "bare Django view (ceiling)", name: label}
+    for target_name, figures in results.items():
         print(
-            f"{labels[name]:<40} {figures['rps']:>9.0f} {figures['p50']:>8.0f} {figures['p95']:>8.0f} "
+            f"{labels[target_name]:<40} {figures['rps']:>9.0f} {figures['p50']:>8.0f} {figures['p95']:>8.0f} "
             f"{figures['failures']:>9.0f}"
         )
-    print(f"target: JSON ≥ {MIN_THROUGHPUT_RATIO:g} of the bare view's throughput")
-    record_baseline("bare_view", results["bare"])
-    throughput, _ = pair_ratios(slices, ("bare", "Aggregated"), ("public_api", "Aggregated"))
-    record_ratios("public_json", throughput, None)
+    print(f"target: {target} ≥ {MIN_THROUGHPUT_RATIO:g} of the bare view's throughput")
+    throughput, _ = pair_ratios(slices, ("bare", "Aggregated"), (name, "Aggregated"))
+    return {"results": results, "throughput": throughput}
+
+
+def public_bench(host: str) -> None:
+    """The public JSON against the bare view."""
+    measured = _against_bare_view(
+        host,
+        "public_api",
+        "Public API: GET /api/public/v1/kommuner/{kommunenummer}",
+        "Kan jeg søke digitalt? JSON",
+        "JSON",
+    )
+    record_baseline("bare_view", measured["results"]["bare"])
+    record_ratios("public_json", measured["throughput"], None)
 
 
 def guide_bench(host: str) -> None:
-    """The guide's answer page (HTML, the rules, the rates, the municipality's status) against the bare view,
-    on the same server, in interleaved slices (issue 16: at least half the bare view's throughput)."""
-    with tempfile.TemporaryDirectory() as tmp:
-        slices = run_interleaved("bare", ["guide_answer"], host, Path(tmp))
-    results = {name: combined(measured)["Aggregated"] for name, measured in slices.items()}
-    print(
-        f"\n== Guide: POST /veiviser/svar/ ({USERS} concurrent clients, {SLICES_TEXT}, gunicorn {WORKERS} sync "
-        f"workers, production settings, PostgreSQL) =="
+    """The guide's answer page (HTML, the rules, the rates, the municipality's status) against the bare view
+    (issue 16: at least half the bare view's throughput)."""
+    measured = _against_bare_view(
+        host, "guide_answer", "Guide: POST /veiviser/svar/", "the guide's answer page", "answer page"
     )
-    print(f"{'target':<40} {'req/s':>9} {'p50 ms':>8} {'p95 ms':>8} {'failures':>9}")
-    labels = {"bare": "bare Django view (ceiling)", "guide_answer": "the guide's answer page"}
-    for name, figures in results.items():
-        print(
-            f"{labels[name]:<40} {figures['rps']:>9.0f} {figures['p50']:>8.0f} {figures['p95']:>8.0f} "
-            f"{figures['failures']:>9.0f}"
-        )
-    print(f"target: answer page ≥ {MIN_THROUGHPUT_RATIO:g} of the bare view's throughput")
-    throughput, _ = pair_ratios(slices, ("bare", "Aggregated"), ("guide_answer", "Aggregated"))
-    record_ratios("guide_answer", throughput, None)
+    record_ratios("guide_answer", measured["throughput"], None)
 
 
 def send_bench(env: dict[str, str], bench_py: list[str]) -> None:

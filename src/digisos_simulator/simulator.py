@@ -17,6 +17,7 @@ builders (digisos.soker), so that its events are the format itself.
 """
 
 import argparse
+import hashlib
 import io
 import json
 import time
@@ -277,22 +278,50 @@ class CaseStory:
         return builders.dokumentlager(file_id)
 
 
-def planned_payment(today: date) -> dict[str, Any]:
-    """A living-costs payment planned three days ahead, to the applicant's own account."""
+# MOD11 weights of a kontonummer's first ten digits.
+_ACCOUNT_WEIGHTS = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
+
+
+def account_number(seed: str) -> str:
+    """A valid Norwegian kontonummer (11 digits, MOD11) of its own for each seed (a case id): a case system
+    pays each person to their own account, never every case to one number."""
+    start = int.from_bytes(hashlib.sha256(seed.encode()).digest()[:8], "big") % 10**10
+    for candidate in range(start, start + 20):
+        digits = f"{candidate % 10**10:010d}"
+        check = 11 - sum(int(d) * w for d, w in zip(digits, _ACCOUNT_WEIGHTS, strict=True)) % 11
+        if check == 11:
+            return digits + "0"
+        if check < 10:
+            return digits + str(check)
+    raise AssertionError("unreachable: one in eleven numbers lacks a check digit")
+
+
+def planned_payment(
+    today: date, *, account: str = "12345678903", reference: str = "utb-1", due: date | None = None
+) -> dict[str, Any]:
+    """A living-costs payment due `due` (default: today), to the applicant's own account."""
+    due = due or today
     return builders.utbetaling(
-        "utb-1",
+        reference,
         saksreferanse="sak-1",
         rammevedtaksreferanse="ramme-1",
         status=UtbetalingStatus.PLANLAGT_UTBETALING,
         belop=5000,
         beskrivelse="Livsopphold",
-        forfallsdato=today + timedelta(days=3),
-        fom=today,
-        tom=today + timedelta(days=30),
+        forfallsdato=due,
+        fom=due,
+        tom=due + timedelta(days=30),
         annenMottaker=False,
-        kontonummer="12345678903",
+        kontonummer=account,
         utbetalingsmetode="bankoverføring",
     )
+
+
+def paid(payment: dict[str, Any], today: date) -> dict[str, Any]:
+    """The payment as paid: on its due day, or today if that is later. A case system marks a payment UTBETALT
+    when the bank has it, so its paid date is never in the future."""
+    due = date.fromisoformat(payment["forfallsdato"])
+    return {**payment, "status": UtbetalingStatus.UTBETALT, "utbetalingsdato": str(min(due, today))}
 
 
 def framework_decision(today: date) -> dict[str, Any]:
@@ -320,12 +349,17 @@ def condition() -> dict[str, Any]:
 
 
 def play_full_case(
-    client: FagsystemClient, case_id: str, *, office: str = "1201", today: date | None = None
+    client: FagsystemClient, case_id: str, *, office: str = "1209", today: date | None = None
 ) -> CaseStory:
     """Every event type in the schema, in the order a real case goes: received, assigned, under
-    processing, extended processing time, documents requested, a decision with conditions and a
-    documentation requirement, payments planned and paid, and a rammevedtak."""
+    processing, extended processing time, documents requested (and no longer needed before the decision),
+    a decision with conditions and a documentation requirement, a payment paid today and the next month's
+    planned, and a rammevedtak.
+
+    `office`: the NAV office's enhetsnummer as the office register (NORG) has it — the application's own
+    (soknad.json's mottaker) when the caller knows it; a case system only assigns offices that exist."""
     today = today or date.today()
+    account = account_number(case_id)
     story = CaseStory(client, case_id)
     story.add(builders.soknads_status(SoknadsStatus.MOTTATT))
     story.add(builders.tildelt_nav_kontor(office))
@@ -352,10 +386,13 @@ def play_full_case(
             forvaltningsbrev=brev,
         )
     )
+    # The documents came (or were no longer needed): a case system empties its request before it decides,
+    # or the applicant would be left with a request that the decision has overtaken.
+    story.add(builders.dokumentasjon_etterspurt([]))
     vedtak = story.letter("vedtak.pdf", "Vedtak om økonomisk sosialhjelp", ["Du får støtte til livsopphold."])
     story.add(builders.vedtak_fattet(saksreferanse="sak-1", utfall=Utfall.INNVILGET, vedtaksfil=vedtak))
     story.add(framework_decision(today))
-    payment = planned_payment(today)
+    payment = planned_payment(today, account=account)
     story.add(payment)
     story.add(condition())
     story.add(
@@ -369,9 +406,9 @@ def play_full_case(
             status=KravStatus.RELEVANT,
         )
     )
-    story.add(
-        {**payment, "status": UtbetalingStatus.UTBETALT, "utbetalingsdato": str(today + timedelta(days=3))}
-    )
+    story.add(paid(payment, today))
+    next_month = (today.replace(day=1) + timedelta(days=32)).replace(day=1)
+    story.add(planned_payment(today, account=account, reference="utb-2", due=next_month))
     story.add(builders.soknads_status(SoknadsStatus.FERDIGBEHANDLET))
     return story
 
@@ -386,7 +423,8 @@ def run_once(
             f"collected {delivery['type']} {delivery['id']} for case {delivery['fiksDigisosId']} ({len(item.files)} files)"
         )
         if delivery["type"] == "soknad":
-            story = play_full_case(client, delivery["fiksDigisosId"])
+            office = ((item.soknad or {}).get("mottaker") or {}).get("enhetsnummer") or "1209"
+            story = play_full_case(client, delivery["fiksDigisosId"], office=office)
             log(f"  posted {len(story.events)} events to case {delivery['fiksDigisosId']}")
     return collected
 

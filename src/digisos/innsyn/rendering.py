@@ -134,6 +134,22 @@ def _documents_to_send() -> Callable[[int], str]:
     return documents_to_send
 
 
+def _documents_sent() -> Callable[[str], str]:
+    """ "Du sendte 2 dokumenter." for a history entry of documents sent from the case page (its detail: the
+    number of files), translated once per count. In Python for the plural (see _documents_to_send)."""
+    texts: dict[str, str] = {}
+
+    def documents_sent(detail: str) -> str:
+        if detail not in texts:
+            count = int(detail or 0)
+            texts[detail] = ngettext(
+                "Du sendte %(count)s dokument.", "Du sendte %(count)s dokumenter.", count
+            ) % {"count": count}
+        return texts[detail]
+
+    return documents_sent
+
+
 def _letter_link(letters: frozenset[str]) -> Callable[[Any, str], Markup]:
     """`letter_link(letter, label)`: a letter stored with us is a link to its PDF; one we do not hold (sent by
     SvarUt) is its label and "sent by post". A function, not a Jinja2 macro: a year's case has some seventy
@@ -220,6 +236,7 @@ def case_page(request: HttpRequest | None, context: dict[str, Any]) -> SafeStrin
         shown=view.letters,
         entries=context["timeline"],
         offices=page.offices,
+        documents_sent=_documents_sent(),
     )
     everything = {**context, **helpers}
     sections = _case_sections(request, everything) if page.summary.visibility.shows_case else ""
@@ -253,8 +270,10 @@ def _sections_key(context: dict[str, Any]) -> str | None:
     state = getattr(case, "state", None)
     if state is None or not state.source_sha256:
         return None
+    # The documents sent from the page are in the history too (selectors.history_with_sent_documents).
+    sent = [d.created_at.isoformat() for d in page.sent_documents]
     linked = hashlib.blake2b(
-        repr((sorted(page.letters), sorted(page.offices.items()))).encode(), digest_size=16
+        repr((sorted(page.letters), sorted(page.offices.items()), sent)).encode(), digest_size=16
     ).hexdigest()
     shows = f"{int(context['all_payments'])}{int(context['all_history'])}"
     return (

@@ -43,7 +43,7 @@ from digisos.exchange import case_state
 from digisos.exchange.models import Case, CaseState, Delivery
 from digisos.municipalities.models import Municipality, NavOffice, ServiceConfiguration, shows_status_q
 from digisos.soker.constants import SENDT
-from digisos.soker.fold import DONE, NOT_PROCESSED, CaseView, Task
+from digisos.soker.fold import DONE, NOT_PROCESSED, CaseView, Task, TimelineEntry
 
 from .models import Notification
 
@@ -350,6 +350,28 @@ def case_page(
         payment_count=state.payment_count if state is not None else len(view.payments),
         history_count=state.history_count if state is not None else len(view.timeline),
     )
+
+
+def history_with_sent_documents(
+    timeline: tuple[TimelineEntry, ...], sent: list[SentDocuments]
+) -> list[TimelineEntry]:
+    """The case's history newest first with the documents the applicant sent from the case page among it ("Du
+    sendte 2 dokumenter"), as NAV adds them at read time. The sent documents are the case page's stored
+    ettersendelser (read in its one query), not the case system's document, so they are merged here rather than
+    folded: the stored read model stays a fold of the report alone. `timeline` is the stored newest entries
+    (or all of them); every ettersendelse is among `sent`, so the merged newest entries are right."""
+    entries = [
+        *timeline,
+        *(
+            TimelineEntry("documents_sent", s.created_at, detail=str(_file_count(s.vedlegg_json)))
+            for s in sent
+        ),
+    ]
+    return sorted(entries, key=lambda entry: entry.at, reverse=True)
+
+
+def _file_count(vedlegg_json: dict[str, Any]) -> int:
+    return sum(len(entry.get("filer") or ()) for entry in vedlegg_json.get("vedlegg", []))
 
 
 def _reads_recent(shown: Shown) -> bool:

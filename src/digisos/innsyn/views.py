@@ -63,7 +63,8 @@ def _render_case(
     if page is None:
         raise Http404
     view = page.view
-    timeline = list(reversed(view.timeline))
+    timeline = selectors.history_with_sent_documents(view.timeline, page.sent_documents)
+    history_count = page.history_count + len(page.sent_documents)
     context = {
         "page": page,
         "summary": page.summary,
@@ -74,8 +75,8 @@ def _render_case(
         "all_payments": all_payments,
         "has_payments": page.payment_count > 0,
         "timeline": timeline if all_history else timeline[:TIMELINE_SHOWN],
-        "all_history": all_history or page.history_count <= TIMELINE_SHOWN,
-        "history_count": page.history_count,
+        "all_history": all_history or history_count <= TIMELINE_SHOWN,
+        "history_count": history_count,
         # One URL for every upload form on the page; none when the municipality does not take documents now.
         "send_url": reverse("innsyn:send", args=[case_id])
         if page.summary.visibility.can_send_documents

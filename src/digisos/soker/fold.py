@@ -89,9 +89,14 @@ class Task:
     from_caseworker: bool
     requested_at: datetime | None
     letter: Letter | None = None
+    # The event that asks for it, sent back as vedlegg.json's hendelseType: dokumentasjonEtterspurt,
+    # dokumentasjonkrav, or "" for the application's own (hendelseType "soknad").
+    source: str = ""
 
     @property
     def event_type(self) -> str:
+        if self.source:
+            return self.source
         return EventType.DOKUMENTASJON_ETTERSPURT if self.from_caseworker else "soknad"
 
 
@@ -131,6 +136,7 @@ class Requirement:
     deadline: datetime | None
     payment_references: tuple[str, ...]
     sak_reference: str
+    created_at: datetime | None = None  # when the case system first sent it
 
 
 @dataclass(frozen=True)
@@ -156,6 +162,12 @@ class CaseView:
     timeline: tuple[TimelineEntry, ...]
     skipped: tuple[str, ...]
     updated_at: datetime | None
+
+    @property
+    def shows_preliminary_answer(self) -> bool:
+        """The "it takes longer" notice belongs to a case still being processed; once it is done the letter
+        stays among the letters and in the history, but the notice would contradict the decision."""
+        return self.preliminary_answer is not None and self.status not in (DONE, NOT_PROCESSED)
 
     @property
     def next_deadline(self) -> datetime | None:
@@ -210,7 +222,12 @@ def fold(
     ):
         tasks = _application_tasks(vedlegg or {}, sent_at)
     if status in (DONE, NOT_PROCESSED):
-        tasks = []
+        tasks = []  # NAV's rule: what was asked for while processing ends with the processing
+    # A dokumentasjonkrav is a document the decision asks for, usually after the case is done: each open one is
+    # a task with its own upload, whatever the application's status (NAV lists them beside the oppgaver).
+    tasks += [
+        _requirement_task(r) for r in state.requirements.values() if r.status in SHOWN_REQUIREMENT_STATUSES
+    ]
     updated = timed[-1][0] if timed else None
     return CaseView(
         status=status,
@@ -372,6 +389,7 @@ def _requirement(kind: str, reference_field: str, target: str):
         reference = str(event[reference_field])
         registry: dict[str, Requirement] = getattr(state, target)
         payments = tuple(str(r) for r in event.get("utbetalingsreferanse") or ())
+        existing = registry.get(reference)
         registry[reference] = Requirement(
             kind=kind,
             reference=reference,
@@ -381,6 +399,7 @@ def _requirement(kind: str, reference_field: str, target: str):
             deadline=_instant(event["frist"]) if event.get("frist") else None,
             payment_references=payments,
             sak_reference=str(event.get("saksreferanse") or ""),
+            created_at=existing.created_at if existing else at,
         )
         if kind == EventType.DOKUMENTASJONKRAV and payments:
             state.timeline.append(
@@ -434,6 +453,27 @@ def _application_tasks(vedlegg: dict[str, Any], sent_at: datetime) -> list[Task]
             )
         )
     return tasks
+
+
+def _requirement_task(requirement: Requirement) -> Task:
+    """An open dokumentasjonkrav as a task: its title and description are what the upload is filed under (NAV
+    matches an upload to it by them), its reference goes back as hendelseReferanse."""
+    document = {
+        "dokumenttype": requirement.title,
+        "tilleggsinformasjon": requirement.description,
+        "dokumentreferanse": requirement.reference,
+        "innsendelsesfrist": requirement.deadline.isoformat() if requirement.deadline else "",
+    }
+    return Task(
+        id=_task_id(document),
+        document_type=requirement.title,
+        extra_info=requirement.description,
+        deadline=requirement.deadline,
+        reference=requirement.reference,
+        from_caseworker=True,
+        requested_at=requirement.created_at,
+        source=EventType.DOKUMENTASJONKRAV,
+    )
 
 
 def _task_id(document: dict[str, Any]) -> str:

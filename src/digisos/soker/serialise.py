@@ -15,7 +15,7 @@ from typing import Any
 from .fold import CaseView
 
 # Bumped whenever the shape of CaseView changes: a stored view of another version is folded again.
-VERSION = 1
+VERSION = 2  # 2: Task.source, Requirement.created_at (s10: dokumentasjonkrav as tasks)
 
 
 def view_to_json(view: CaseView) -> dict[str, Any]:

@@ -91,10 +91,13 @@ def test_caseworker_receives_asks_for_a_document_and_decides(
     case.refresh_from_db()
     assert [e["type"] for e in case.soker["hendelser"]] == [
         EventType.SOKNADS_STATUS,
+        EventType.SOKNADS_STATUS,  # under processing from the first request
         EventType.DOKUMENTASJON_ETTERSPURT,
         EventType.SAKS_STATUS,
         EventType.VEDTAK_FATTET,
+        EventType.SOKNADS_STATUS,  # every sak decided: done
     ]
+    expect(page.get_by_test_id("current-status")).to_contain_text("Ferdig behandlet")
     assert Delivery.objects.get(case=case).status == "collected"
 
     # Back in the inbox the application is listed as received.
@@ -103,4 +106,4 @@ def test_caseworker_receives_asks_for_a_document_and_decides(
     check_accessibility(page)
     expect(
         page.get_by_test_id("inbox").get_by_role("row", name=re.compile(application.reference))
-    ).to_contain_text("Mottatt")
+    ).to_contain_text("Ferdig behandlet")

@@ -165,7 +165,7 @@ def test_the_inbox_list_pages_across_the_boundary_between_new_and_received(clien
     first = client.get(reverse("inbox:inbox")).content.decode()
     second = client.get(f"{reverse('inbox:inbox')}?{_older_link(first)}").content.decode()
     assert _references(second) == expected[50:100]
-    assert second.count("<strong>Ny</strong>") == 10
+    assert second.count("<strong>Ny søknad – ikke lest</strong>") == 10
     back = client.get(f"{reverse('inbox:inbox')}?{_newer_link(second)}").content.decode()
     assert _references(back) == expected[:50]
 

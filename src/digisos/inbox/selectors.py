@@ -12,13 +12,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from digisos.accounts.models import User
+from digisos.application.summary import Section
+from digisos.application.summary import sections as summary_sections
 from digisos.core.prepared import PreparedValues
 from digisos.documents import permissions
 from digisos.documents.models import Document
 from digisos.documents.selectors import MUNICIPAL_CASEWORKER_ROLE
 from digisos.exchange.models import INBOX_STATUSES, Case, CaseState, Delivery, Receiver, inbox_rank
 from digisos.exchange.selectors import OSLO, letters_of
-from digisos.municipalities.models import Municipality
+from digisos.municipalities.models import Municipality, NavOffice
+from digisos.registers.ports import shows_address
 from digisos.soker.constants import SENDT, EventType
 from digisos.soker.labels import status_label
 from digisos.soker.tidspunkt import parse_tidspunkt
@@ -142,6 +145,11 @@ class ListedApplication:
 class ListedCase:
     id: uuid.UUID
     application: ListedApplication | None
+    applicant: str = ""  # the name, as Folkeregisteret gave it for the application (or the login's)
+    office_name: str = ""  # the office handling it now
+    status: str = SENDT  # the application's status (the stored read model's)
+    open_tasks: int = 0  # documents the caseworker asked for and still waits for
+    next_deadline: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,7 +178,38 @@ _ROW_COLUMNS = (
     "case__id",
     "case__application__id",
     "case__application__reference",
+    # Who applied: the name Folkeregisteret gave for the application (never the fødselsnummer), or for a paper
+    # case the person's own login's; and the case's state, for "what needs attention".
+    "case__application__registers__person__given_name",
+    "case__application__registers__person__middle_name",
+    "case__application__registers__person__family_name",
+    "case__owner__first_name",
+    "case__owner__last_name",
+    "case__application__office_name",
+    "case__state__status",
+    "case__state__open_tasks",
+    "case__state__next_deadline",
 )
+
+
+def _row_annotations() -> dict[str, Any]:
+    """The name of the office handling the case now (the read model's office is text, not a key)."""
+    office = NavOffice.objects.filter(enhetsnummer=OuterRef("case__state__office")).order_by().values("name")
+    return {"office_name": Subquery(office[:1])}
+
+
+def _rows(deliveries: QuerySet[Delivery]) -> QuerySet:
+    return deliveries.values(*_ROW_COLUMNS, **_row_annotations())
+
+
+def _applicant(row: dict[str, Any]) -> str:
+    registered = [
+        row[f"case__application__registers__person__{part}"]
+        for part in ("given_name", "middle_name", "family_name")
+    ]
+    if any(registered):
+        return " ".join(str(part) for part in registered if part)
+    return " ".join(part for part in (row["case__owner__first_name"], row["case__owner__last_name"]) if part)
 
 
 def _listed(rows: Any) -> list[ListedDelivery]:
@@ -187,6 +226,11 @@ def _listed(rows: Any) -> list[ListedDelivery]:
                 application=ListedApplication(row["case__application__reference"])
                 if row["case__application__id"] is not None
                 else None,
+                applicant=_applicant(row),
+                office_name=row["office_name"] or row["case__application__office_name"] or "",
+                status=row["case__state__status"] or SENDT,
+                open_tasks=row["case__state__open_tasks"] or 0,
+                next_deadline=row["case__state__next_deadline"],
             ),
         )
         for row in rows
@@ -214,17 +258,17 @@ def inbox_page(
     know whether there is more in that direction), and the municipality's name with the count of new
     deliveries up to a cap. The first page's, the one opened most, are compiled once per process."""
     if newer_than is not None:
-        rows = _listed(_beyond(kommunenummer, newer_than, size + 1, upwards=True).values(*_ROW_COLUMNS))
+        rows = _listed(_rows(_beyond(kommunenummer, newer_than, size + 1, upwards=True)))
         more_above = len(rows) > size
         deliveries = rows[:size][::-1]
         more_below = True  # the page was reached from the one below it
     else:
         if older_than is not None:
-            found = _beyond(kommunenummer, older_than, size + 1, upwards=False).values(*_ROW_COLUMNS)
+            found = _rows(_beyond(kommunenummer, older_than, size + 1, upwards=False))
         elif size == INBOX_PAGE_SIZE:
             found = _FIRST_PAGE.rows(kommunenummer)
         else:
-            found = inbox_deliveries(kommunenummer).values(*_ROW_COLUMNS)[: size + 1]
+            found = _rows(inbox_deliveries(kommunenummer))[: size + 1]
         rows = _listed(found)
         more_below = len(rows) > size
         deliveries = rows[:size]
@@ -240,7 +284,7 @@ def inbox_page(
 
 
 def _first_page(kommunenummer: str) -> QuerySet:
-    return inbox_deliveries(kommunenummer).values(*_ROW_COLUMNS)[: INBOX_PAGE_SIZE + 1]
+    return _rows(inbox_deliveries(kommunenummer))[: INBOX_PAGE_SIZE + 1]
 
 
 class _CountOf(Func):
@@ -392,6 +436,54 @@ def has_sak(case_id: uuid.UUID, referanse: str) -> bool:
     return bool(state) and any(sak["reference"] == referanse for sak in state.view.get("saker", []))
 
 
+@dataclass(frozen=True)
+class ApplicationContent:
+    """Who applied and what they wrote, for the caseworker: the application summary's sections."""
+
+    applicant: str
+    sections: list[Section]
+    address_hidden: bool  # the person's address is protected: left out of the sections
+
+
+def application_content(case: Case) -> ApplicationContent | None:
+    """The application's answers and register facts in readable sections (application.summary, as the
+    applicant saw them before sending), or None for a paper case. The address is left out unless
+    Folkeregisteret said "ugradert" when the person applied (registers.ports.shows_address): a digital
+    application of a person with a protected address is refused, but a grading may have changed, and the
+    snapshot is all the inbox holds."""
+    if case.application_id is None:
+        return None
+    application = case.application
+    registers = dict(application.registers or {})
+    person = dict(registers.get("person") or {})
+    hidden = not shows_address(person.get("address_protection"))
+    if hidden:
+        registers["person"] = {**person, "bostedsadresse": None}
+    applicant = " ".join(
+        str(person[k]) for k in ("given_name", "middle_name", "family_name") if person.get(k)
+    )
+    if not applicant:
+        applicant = " ".join(p for p in (case.owner.first_name, case.owner.last_name) if p)
+    return ApplicationContent(
+        applicant=applicant,
+        sections=summary_sections(
+            application.answers or {}, registers, office=application.office_name, short=application.is_short
+        ),
+        address_hidden=hidden,
+    )
+
+
+def case_progress(case_id: uuid.UUID) -> tuple[str, bool]:
+    """The application's status as stored now, and whether every sak the applicant sees has a decision (False
+    without saker). Read afresh, as has_received is: the inbox's actions ask after changing the case."""
+    row = CaseState.objects.filter(case_id=case_id).values_list("status", "page_view").first()
+    if row is None:
+        return SENDT, False
+    status, page_view = row
+    saker = (page_view or {}).get("saker") or []
+    return status, bool(saker) and all(sak.get("decisions") for sak in saker)
+
+
 def folded_status(case: Case) -> str:
     """The application's status as the stored read model has it (loaded with the case when it was)."""
     if Case.state.is_cached(case):
@@ -510,6 +602,8 @@ DATAFLOWS = {
     "inbox_case_page": "employee.inbox",
     "has_received": "none",  # a yes/no about the case's status, for the caseworker's own action
     "has_sak": "none",
+    "case_progress": "none",  # the status code and a yes/no, for the caseworker's own action
+    "application_content": "employee.inbox",  # the applicant's name and answers on the case page
     "folded_status": "employee.inbox",
     "current_soknads_status": "none",  # a label for a status code
     "describe_event": "employee.inbox",

@@ -30,10 +30,10 @@ from digisos.exchange.services.delivery import acknowledge
 from digisos.exchange.services.letters import store_letter
 from digisos.exchange.services.reporting import append_case_event, check_can_update
 from digisos.soker import builders
-from digisos.soker.constants import SoknadsStatus, UtbetalingStatus
+from digisos.soker.constants import SENDT, SoknadsStatus, UtbetalingStatus
 from digisos.soker.tidspunkt import format_tidspunkt, parse_tidspunkt
 
-from .selectors import has_received, has_sak
+from .selectors import case_progress, has_received, has_sak
 
 # Who the inbox's events say sent them (the avsender of digisos-soker.json), as a case system names itself.
 INBOX_AVSENDER = {"systemnavn": "DigiSos manuell innboks", "systemversjon": "1.0"}
@@ -119,6 +119,27 @@ def _receive(actor: User, case_id: uuid.UUID) -> None:
         _append(actor, case_id, lambda at: builders.soknads_status(SoknadsStatus.MOTTATT, at=at))
 
 
+# Where a case system moves the status of its own accord: what the applicant sees must follow what the
+# caseworker does, or a decision stands beside "Mottatt – neste steg er at en saksbehandler går gjennom den".
+NOT_STARTED = (SENDT, SoknadsStatus.MOTTATT)
+
+
+def _start_processing(actor: User, case_id: uuid.UUID) -> None:
+    """Received, and under processing from the caseworker's first act on it (a request, a decision, a
+    payment). A status the caseworker set by hand later than that is left alone."""
+    _receive(actor, case_id)
+    status, _decided = case_progress(case_id)
+    if status in NOT_STARTED:
+        _append(actor, case_id, lambda at: builders.soknads_status(SoknadsStatus.UNDER_BEHANDLING, at=at))
+
+
+def _finish_when_decided(actor: User, case_id: uuid.UUID) -> None:
+    """Done once every sak the applicant sees has a decision (each decision the inbox records is final)."""
+    status, decided = case_progress(case_id)
+    if decided and status != SoknadsStatus.FERDIGBEHANDLET:
+        _append(actor, case_id, lambda at: builders.soknads_status(SoknadsStatus.FERDIGBEHANDLET, at=at))
+
+
 def _ensure_sak(actor: User, case_id: uuid.UUID, referanse: str) -> None:
     if not has_sak(case_id, referanse):
         _append(actor, case_id, lambda at: builders.saks_status(referanse, tittel=DEFAULT_SAK_TITTEL, at=at))
@@ -177,7 +198,7 @@ def request_documents(
         case = _locked(case_id)
         # Checked before a letter is written, so a refusal leaves no stored file behind the rolled-back row.
         check_can_update(case.municipality_id)
-        _receive(actor, case_id)
+        _start_processing(actor, case_id)
         letter_id = str(_store_letter(actor, case_id, letter).id) if letter else None
         dokument = builders.dokument(
             dokumenttype,
@@ -203,7 +224,7 @@ def record_decision(
     with transaction.atomic():
         case = _locked(case_id)
         check_can_update(case.municipality_id)  # before the letter is written, as above
-        _receive(actor, case_id)
+        _start_processing(actor, case_id)
         _ensure_sak(actor, case_id, saksreferanse)
         letter_id = str(_store_letter(actor, case_id, letter).id)
         _append(
@@ -213,6 +234,7 @@ def record_decision(
                 saksreferanse=saksreferanse, utfall=utfall, vedtaksfil=letter_id, at=at
             ),
         )
+        _finish_when_decided(actor, case_id)
 
 
 def record_payment(
@@ -227,7 +249,7 @@ def record_payment(
 ) -> None:
     with transaction.atomic():
         _locked(case_id)
-        _receive(actor, case_id)
+        _start_processing(actor, case_id)
         _ensure_sak(actor, case_id, saksreferanse)
         paid = forfallsdato if status == UtbetalingStatus.UTBETALT else None
         reference = f"utbetaling-{uuid.uuid4()}"

@@ -82,9 +82,14 @@ def _inbox_rows(request: HttpRequest, deliveries: Any) -> SafeString:
         local = value.astimezone(zone)
         return local.isoformat(), f"{local.day}.{local.month}.{local.year} kl. {local:%H:%M}"
 
+    def day(value: datetime) -> str:
+        local = value.astimezone(zone)
+        return f"{local.day}.{local.month}.{local.year}"
+
     template = engines["jinja2"].get_template("inbox/fragments/inbox_rows.html")
     kinds = {value: str(label) for value, label in Delivery.Kind.choices}
-    return SafeString(template.render({"deliveries": deliveries, "kinds": kinds, "moment": moment}, request))
+    context = {"deliveries": deliveries, "kinds": kinds, "moment": moment, "day": day}
+    return SafeString(template.render(context, request))
 
 
 def _case(request: HttpRequest, case_id: uuid.UUID) -> Case:
@@ -108,6 +113,7 @@ def _render_case(request: HttpRequest, case: Case, failed: InboxForm | None = No
             events_page=request.GET.get("side"),
         ),
         "status": digital_status(case.municipality_id),
+        "content": selectors.application_content(case),
         "forms": forms,
         "failed": failed,
     }

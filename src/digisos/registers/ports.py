@@ -63,7 +63,7 @@ class Person:
 
     @property
     def address_is_confidential(self) -> bool:
-        return self.address_protection != "ugradert"
+        return not shows_address(self.address_protection)
 
     def age(self, on: date) -> int:
         return age_on(self.birth_date, on)
@@ -181,6 +181,13 @@ class Husbanken(Protocol):
     flow: ClassVar[str] = "register.husbanken"
 
     def get_housing_allowance(self, pid: str, *, on: date) -> HousingAllowance: ...
+
+
+def shows_address(grading: str | None) -> bool:
+    """Whether a person's address may be shown to anyone but themselves: only when Folkeregisteret says
+    "ugradert". Fortrolig and strengt fortrolig (kode 7 and 6), a grading we do not know and no answer all
+    hide it. The one rule for every view that shows an address (the application's gate, the manual inbox)."""
+    return grading == "ugradert"
 
 
 class AddressProtectionRegister(Protocol):

@@ -87,6 +87,10 @@ class StatusForm(InboxForm):
 
     status = forms.ChoiceField(
         label=_("Ny status på søknaden"),
+        help_text=_(
+            "Statusen flyttes av seg selv: under behandling når du ber om dokumentasjon, lagrer et vedtak eller en "
+            "utbetaling, og ferdig behandlet når alle sakene har vedtak. Her kan du sette den selv."
+        ),
         choices=status_choices(
             SoknadsStatus.UNDER_BEHANDLING, SoknadsStatus.FERDIGBEHANDLET, SoknadsStatus.BEHANDLES_IKKE
         ),

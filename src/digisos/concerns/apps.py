@@ -19,6 +19,27 @@ class ConcernsConfig(AppConfig):
         from .statistics import SOURCE
 
         statistics_sources.register(SOURCE)
+        register_inbox_queue()
+
+
+def register_inbox_queue() -> None:
+    """The child-welfare inbox as one of the inbox's queues (inbox/queues.py): offered only to employees
+    with the child-welfare role, with how many reports to their offices wait."""
+    from django.utils.translation import gettext_lazy as _
+
+    from digisos.inbox import queues
+
+    from .selectors import is_child_welfare_staff, waiting_reports
+
+    queues.register(
+        queues.InboxQueue(
+            key="bekymringsmeldinger",
+            name=_("Bekymringsmeldinger"),
+            url_name="concerns:staff-inbox",
+            visible_to=is_child_welfare_staff,
+            waiting=waiting_reports,
+        )
+    )
 
 
 # The scopes a child-welfare case system, or a system that sends reports, can be given (api.py checks them).

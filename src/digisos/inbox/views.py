@@ -24,6 +24,7 @@ from digisos.exchange.errors import ExchangeRefused
 from digisos.exchange.models import Case, Delivery
 from digisos.municipalities.selectors import digital_status
 
+from . import queues as inbox_queues
 from . import selectors
 from . import services as actions
 from .forms import DecisionForm, DocumentRequestForm, InboxForm, PaymentForm, ReceiveForm, StatusForm
@@ -49,6 +50,18 @@ def caseworker_required(view: View) -> View:
     return wrapped
 
 
+@require_GET
+def queues(request: HttpRequest) -> HttpResponse:
+    """Every queue the employee may open (the inbox's own and those services register, inbox/queues.py), with
+    how many new ones wait; 403 for anyone who may open none."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path(), reverse("accounts:employee-login"))
+    offered = inbox_queues.queues_for(request.user)  # type: ignore[arg-type]
+    if not offered:
+        raise PermissionDenied
+    return render(request, "inbox/queues.html", {"queues": offered})
+
+
 @caseworker_required
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
@@ -69,6 +82,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "new_count_cap": f"{selectors.NEW_COUNT_CAP:,}".replace(",", "\u00a0"),
             "rows": _inbox_rows(request, page.deliveries),
             "municipality_name": page.municipality_name or user.municipality_id,
+            # The other queues this caseworker may open (a caseworker who also serves child welfare).
+            "other_queues": [q for q in inbox_queues.queues_for(user) if q.queue.url_name != "inbox:inbox"],
         },
     )
 

@@ -31,7 +31,10 @@ def test_an_employee_with_both_roles_finds_the_other_queue_from_each_inbox(clien
     both = employee("bente-barnevern", "barnevern_saksbehandler")
     both.groups.add(Group.objects.get_or_create(name="kommune_saksbehandler")[0])
     client.force_login(both)
-    assert reverse("concerns:staff-inbox") in client.get(reverse("inbox:inbox")).content.decode()
+    # The inbox list links the queues (counted there, not on the list: its queries are fixed).
+    assert f'href="{reverse("inbox:queues")}"' in client.get(reverse("inbox:inbox")).content.decode()
+    queues = client.get(reverse("inbox:queues")).content.decode()
+    assert reverse("concerns:staff-inbox") in queues and f'href="{reverse("inbox:inbox")}"' in queues
     assert f'href="{reverse("inbox:inbox")}"' in client.get(reverse("concerns:staff-inbox")).content.decode()
 
 

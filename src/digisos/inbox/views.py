@@ -82,8 +82,6 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "new_count_cap": f"{selectors.NEW_COUNT_CAP:,}".replace(",", "\u00a0"),
             "rows": _inbox_rows(request, page.deliveries),
             "municipality_name": page.municipality_name or user.municipality_id,
-            # The other queues this caseworker may open (a caseworker who also serves child welfare).
-            "other_queues": [q for q in inbox_queues.queues_for(user) if q.queue.url_name != "inbox:inbox"],
         },
     )
 

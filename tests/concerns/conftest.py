@@ -1,6 +1,9 @@
 import pytest
+from cryptography.hazmat.primitives import serialization
 
+from digisos.concerns.models import ChildWelfareOffice
 from digisos.concerns.services import apply_demo_child_welfare_offices
+from digisos.exchange.keys import generate_municipality_keys
 from tests.fixtures.personas import citizen
 
 
@@ -29,3 +32,12 @@ def concern_storage(settings, document_key, tmp_path):
         },
     }
     return tmp_path / "documents"
+
+
+@pytest.fixture
+def bergen_key(offices, tmp_path):
+    """Bergen's child-welfare office has a certificate; the test holds its private key."""
+    certificate, _ = generate_municipality_keys(tmp_path / "barnevern-4601")
+    ChildWelfareOffice.objects.filter(municipality_id="4601").update(certificate_pem=certificate.read_text())
+    key = serialization.load_pem_private_key((tmp_path / "barnevern-4601" / "mottak.pem").read_bytes(), None)
+    return key

@@ -6,16 +6,14 @@ import json
 
 import pikepdf
 import pytest
-from cryptography.hazmat.primitives import serialization
 from django.core.files.storage import storages
 
 from digisos.concerns.asice import MIMETYPE, data_objects
 from digisos.concerns.delivery import DeliveryRefused, acknowledge, refuse
-from digisos.concerns.models import ChildWelfareOffice, ConcernDelivery, ConcernReport
+from digisos.concerns.models import ConcernDelivery, ConcernReport
 from digisos.concerns.services import start_report, submit_report
 from digisos.concerns.validation import schema_violations
 from digisos.documents.encryption import decrypt_document, decrypt_with
-from digisos.exchange.keys import generate_municipality_keys
 from digisos.municipalities.models import Municipality
 
 pytestmark = pytest.mark.django_db
@@ -44,14 +42,6 @@ def send(citizen_of, kommunenummer: str) -> ConcernReport:
         municipality=Municipality.objects.get(pk=kommunenummer),
     )
     return submit_report(report=report, answers=ANSWERS)
-
-
-@pytest.fixture
-def bergen_key(offices, tmp_path):
-    certificate, _ = generate_municipality_keys(tmp_path / "barnevern-4601")
-    ChildWelfareOffice.objects.filter(municipality_id="4601").update(certificate_pem=certificate.read_text())
-    key = serialization.load_pem_private_key((tmp_path / "barnevern-4601" / "mottak.pem").read_bytes(), None)
-    return key
 
 
 def states(report: ConcernReport) -> list[str]:

@@ -120,3 +120,91 @@ def test_an_unknown_service_or_office_is_not_found(client, drammen):
     assert (
         client.get(reverse("onboarding:service-unit", args=[DRAMMEN, "barnevern", "07"])).status_code == 404
     )
+
+
+def test_the_local_administrator_adds_a_district_registers_its_certificate_and_removes_another(
+    client, drammen, tmp_path
+):
+    from digisos.exchange.keys import certificate_fingerprint, generate_municipality_keys
+
+    admin = drammen[Role.LOCAL_ADMINISTRATOR]
+    client.force_login(admin)
+    service_url = reverse("onboarding:service", args=[DRAMMEN, "barnevern"])
+    add_url = reverse("onboarding:service-unit-add", args=[DRAMMEN, "barnevern"])
+    assert add_url in client.get(service_url).content.decode()
+
+    # A plain error per field.
+    response = client.post(add_url, {"bydelsnummer": "3", "bydelsnavn": ""})
+    assert response.status_code == 400
+    assert response.context["form"].errors == {
+        "bydelsnummer": ["Skriv bydelsnummeret med to siffer, for eksempel 03."],
+        "bydelsnavn": ["Skriv navnet på barneverntjenesten."],
+    }
+    # The first office is the standard receiver; a second is a district, switched off until set up.
+    client.post(add_url, {"bydelsnummer": "00", "bydelsnavn": "Barneverntjenesten i Drammen"})
+    response = client.post(add_url, {"bydelsnummer": "01", "bydelsnavn": "Barnevernet Strømsø"})
+    assert response["Location"] == reverse("onboarding:service-unit", args=[DRAMMEN, "barnevern", "01"])
+    response = client.post(add_url, {"bydelsnummer": "01", "bydelsnavn": "Igjen"})
+    assert "allerede et kontor med bydelsnummer 01" in response.context["form"].errors["bydelsnummer"][0]
+    offices = {o.bydelsnummer: o for o in ChildWelfareOffice.objects.filter(municipality_id=DRAMMEN)}
+    assert offices["00"].standard_receiver and not offices["01"].standard_receiver
+    assert not offices["01"].active
+
+    # The vendor's certificate registered with the settings makes the case system a possible channel.
+    office_url = reverse("onboarding:service-unit", args=[DRAMMEN, "barnevern", "01"])
+    response = client.post(
+        office_url, {**SETTINGS, "bydelsnavn": "Barnevernet Strømsø", "certificate_pem": "ikke et sertifikat"}
+    )
+    assert "Sertifikatet kan ikke leses" in response.context["form"].errors["certificate_pem"][0]
+    certificate, _ = generate_municipality_keys(tmp_path / "stromso")
+    pem = certificate.read_text()
+    response = client.post(
+        office_url,
+        {**SETTINGS, "bydelsnavn": "Barnevernet Strømsø", "channel": "exchange", "certificate_pem": pem},
+    )
+    assert response.status_code == 302
+    office = ChildWelfareOffice.objects.get(municipality_id=DRAMMEN, bydelsnummer="01")
+    assert office.channel == "exchange" and office.certificate_pem.strip() == pem.strip()
+    entry = AuditEntry.objects.filter(action="concerns.office.configured", object_id=str(office.pk)).latest(
+        "id"
+    )
+    assert entry.after["certificate"] == certificate_fingerprint(pem) and pem not in str(entry.after)
+    # Saving again without the certificate keeps it.
+    client.post(office_url, {**SETTINGS, "bydelsnavn": "Barnevernet Strømsø", "channel": "exchange"})
+    office.refresh_from_db()
+    assert office.certificate_pem.strip() == pem.strip()
+
+    # The standard receiver cannot be removed; a district without reports can.
+    listing = client.get(service_url).content.decode()
+    assert reverse("onboarding:service-unit-remove", args=[DRAMMEN, "barnevern", "01"]) in listing
+    assert reverse("onboarding:service-unit-remove", args=[DRAMMEN, "barnevern", "00"]) not in listing
+    with pytest.raises(ServiceRefused, match="standardmottakeren"):
+        from digisos.concerns.onboarding import remove_office
+
+        remove_office(actor=admin, kommunenummer=DRAMMEN, bydelsnummer="00")
+    response = client.post(reverse("onboarding:service-unit-remove", args=[DRAMMEN, "barnevern", "01"]))
+    assert response["Location"] == service_url
+    assert list(
+        ChildWelfareOffice.objects.filter(municipality_id=DRAMMEN).values_list("bydelsnummer", flat=True)
+    ) == ["00"]
+    assert AuditEntry.objects.filter(action="concerns.office.removed").count() == 1
+
+
+def test_only_the_local_administrator_adds_or_removes_offices(client, drammen):
+    client.force_login(drammen[Role.FAGANSVARLIG])
+    add_url = reverse("onboarding:service-unit-add", args=[DRAMMEN, "barnevern"])
+    assert client.get(add_url).status_code == 403
+    assert client.post(add_url, {"bydelsnummer": "01", "bydelsnavn": "X"}).status_code == 403
+    remove_url = reverse("onboarding:service-unit-remove", args=[DRAMMEN, "barnevern", "01"])
+    assert client.post(remove_url).status_code == 403
+    assert not ChildWelfareOffice.objects.filter(municipality_id=DRAMMEN).exists()
+
+
+def test_an_office_that_has_received_reports_is_switched_off_not_removed(offices, reference_data):
+    from digisos.concerns.onboarding import remove_office
+    from tests.concerns.test_staff_inbox import report_to
+
+    report_to(citizen, "01")
+    with pytest.raises(ServiceRefused):  # nobody but a local administrator, and then: it has reports
+        remove_office(actor=citizen("kari-leier-oslo"), kommunenummer="0301", bydelsnummer="01")
+    assert ChildWelfareOffice.objects.filter(municipality_id="0301", bydelsnummer="01").exists()

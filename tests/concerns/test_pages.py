@@ -244,3 +244,9 @@ def test_no_receipt_e_mail_without_an_address_in_krr(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("concerns:form", args=[report.id]), {**PRIVATE, "action": "send"})
     assert ConcernReport.objects.get(pk=report.pk).status == "sent" and mailoutbox == []
+
+
+def test_the_urgency_page_links_mine_meldinger_for_a_logged_in_citizen(client, offices, citizen_of):
+    assert reverse("concerns:mine") not in client.get(reverse("concerns:start")).content.decode()
+    client.force_login(citizen_of("familie-bergen"))
+    assert reverse("concerns:mine") in client.get(reverse("concerns:start")).content.decode()

@@ -72,3 +72,20 @@ def test_the_concern_report_is_where_the_start_page_says():
 def test_the_start_page_offers_the_concern_report_for_a_child(client):
     html = client.get(reverse("application:start")).content.decode()
     assert f'href="{CONCERN_PATH}"' in html[html.index("<main") :]
+
+
+MINE_CONCERNS_PATH = "/bekymringsmelding/mine/"
+
+
+def test_mine_meldinger_is_where_the_citizens_start_page_says():
+    assert reverse("concerns:mine") == MINE_CONCERNS_PATH
+
+
+@pytest.mark.django_db
+def test_a_logged_in_citizens_start_page_offers_the_concern_report_and_mine_meldinger(client, reference_data):
+    from tests.fixtures.personas import citizen
+
+    client.force_login(citizen("familie-bergen"))
+    html = client.get(reverse("application:start")).content.decode()
+    main = html[html.index("<main") :]
+    assert f'href="{CONCERN_PATH}"' in main and f'href="{MINE_CONCERNS_PATH}"' in main

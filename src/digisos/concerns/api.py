@@ -12,23 +12,31 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from django.core.files.storage import storages
 from django.http import HttpRequest, HttpResponse
 from ninja import Body, Field, NinjaAPI, Query, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from digisos.exchange.api import Feil, Scoped, SideQuery, StrictJsonParser
+from digisos.exchange.api import (
+    ENCRYPTED_FILE_RESPONSE,
+    Feil,
+    Scoped,
+    SideQuery,
+    StrictJsonParser,
+    encrypted_download,
+)
 
 from . import delivery as deliveries
 from . import services
+from .apps import COLLECT_SCOPE
+from .apps import SEND_SCOPE as SEND_SCOPE_NAME
 from .models import ConcernDeliveredFile, ConcernDelivery
 from .selectors import available_listing, delivery_for_municipality
 from .validation import FORMS, schema_violations
 
-SCOPE = "bekymringsmelding:collect"
+SCOPE = COLLECT_SCOPE
 COLLECT = Scoped(SCOPE)
 # For school, health and police systems (or another municipality) that send reports; not for collecting.
-SEND_SCOPE = "bekymringsmelding:send"
+SEND_SCOPE = SEND_SCOPE_NAME
 SEND = Scoped(SEND_SCOPE)
 
 api = NinjaAPI(
@@ -163,24 +171,14 @@ def bekymringsmelding(request: HttpRequest, melding_id: uuid.UUID):
     response=ERRORS,
     auth=COLLECT,
     summary="Last ned én fil, kryptert (CMS) til tjenestens sertifikat",
-    openapi_extra={
-        "responses": {
-            "200": {
-                "description": "CMS EnvelopedData (DER). Åpnes med `openssl cms -decrypt -inform DER`.",
-                "content": {"application/pkcs7-mime": {"schema": {"type": "string", "format": "binary"}}},
-            }
-        }
-    },
+    openapi_extra=ENCRYPTED_FILE_RESPONSE,
 )
 def fil(request: HttpRequest, melding_id: uuid.UUID, fil_id: uuid.UUID):
     found = _delivery(request, melding_id)
     file = ConcernDeliveredFile.objects.filter(delivery=found, public_id=fil_id).first()
     if file is None:
         raise HttpError(404, f"Fant ingen fil {fil_id} i bekymringsmeldingen.")
-    with storages["documents"].open(file.storage_name, "rb") as handle:
-        response = HttpResponse(handle.read(), content_type="application/pkcs7-mime")
-    response["Content-Disposition"] = f'attachment; filename="{file.filename}.p7m"'
-    return response
+    return encrypted_download(file.storage_name, f"{file.filename}.p7m")
 
 
 @api.post(

@@ -12,3 +12,73 @@ class ConcernsConfig(AppConfig):
         from .onboarding import register_with_onboarding
 
         register_with_onboarding()
+        register_delivery_kind()
+        # Reports sent per municipality and month, for insights (which does not import concerns either).
+        from digisos.core import statistics_sources
+
+        from .statistics import SOURCE
+
+        statistics_sources.register(SOURCE)
+        register_inbox_queue()
+
+
+def register_inbox_queue() -> None:
+    """The child-welfare inbox as one of the inbox's queues (inbox/queues.py): offered only to employees
+    with the child-welfare role, with how many reports to their offices wait."""
+    from django.utils.translation import gettext_lazy as _
+
+    from digisos.inbox import queues
+
+    from .selectors import is_child_welfare_staff, waiting_reports
+
+    queues.register(
+        queues.InboxQueue(
+            key="bekymringsmeldinger",
+            name=_("Bekymringsmeldinger"),
+            url_name="concerns:staff-inbox",
+            visible_to=is_child_welfare_staff,
+            waiting=waiting_reports,
+        )
+    )
+
+
+# The scopes a child-welfare case system, or a system that sends reports, can be given (api.py checks them).
+COLLECT_SCOPE = "bekymringsmelding:collect"
+SEND_SCOPE = "bekymringsmelding:send"
+
+
+def register_delivery_kind() -> None:
+    """The concern report as a kind of delivery the exchange carries: the exchange's sweep retries it, its
+    scopes are ones an operator can give a client, acknowledging it runs on_acknowledged (exchange does not
+    import concerns)."""
+    from digisos.exchange import delivery_kinds
+
+    from .models import ConcernDeliveredFile, ConcernDelivery, ConcernState
+
+    delivery_kinds.register(
+        delivery_kinds.DeliveryKind(
+            name=ConcernDelivery.KIND,
+            flow=ConcernDelivery.FLOW,
+            scopes={
+                COLLECT_SCOPE: "hente bekymringsmeldinger til barnevernet, kvittere for mottak eller melde feil",
+                SEND_SCOPE: "sende bekymringsmeldinger fra et annet system (skole, helse, politi)",
+            },
+            files=tuple(ConcernDeliveredFile.Role.labels),
+            states=tuple(ConcernState.State.values),
+            model=ConcernDelivery,
+            enqueue=_enqueue_attempt,
+            on_acknowledged=_on_acknowledged,
+        )
+    )
+
+
+def _enqueue_attempt(delivery_id: int) -> None:
+    from .tasks import deliver_report
+
+    deliver_report.enqueue(delivery_id)
+
+
+def _on_acknowledged(delivery, at) -> None:
+    from .delivery import on_acknowledged
+
+    on_acknowledged(delivery, at)

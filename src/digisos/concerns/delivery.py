@@ -5,27 +5,24 @@ collected, LEVERT when it is acknowledged, AVVIST_FAGSYSTEM when the case system
 """
 
 import json
-from datetime import datetime, timedelta
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
 
-import structlog
 from cryptography import x509
-from django.core.files.base import ContentFile
-from django.core.files.storage import storages
 from django.db import transaction
 from django.utils import timezone
 
-from digisos.core.services import record_audit
 from digisos.documents.encryption import DocumentKey, current_key, encrypt
+from digisos.exchange import delivery_kinds
+from digisos.exchange.errors import DeliveryNotAvailable
+from digisos.exchange.services import attempts
 
 from .asice import JSON_NAME, PDF_NAME, build_asice, container_name
 from .models import ChildWelfareOffice, ConcernDeliveredFile, ConcernDelivery, ConcernReport, ConcernState
 from .pdf import render_report
 from .services import record_state
 
-log = structlog.get_logger(__name__)
-
-STUCK_AFTER = timedelta(minutes=5)
-MAX_ATTEMPTS = 12
 State = ConcernState.State
 
 
@@ -74,109 +71,59 @@ def plain_files(report: ConcernReport, office: ChildWelfareOffice) -> list[tuple
 
 
 def deliver(*, delivery_id: int, now: datetime | None = None) -> str:
-    """Builds and encrypts the files and makes the report collectable; safe to run again (see exchange's
-    deliver: the attempt is counted first, files go under the attempt's prefix, an overtaken attempt drops
-    its files)."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        delivery = (
-            ConcernDelivery.objects.select_for_update(skip_locked=True)
-            .filter(pk=delivery_id, status=ConcernDelivery.Status.WAITING)
-            .first()
-        )
-        if delivery is None:
-            return "skipped"
-        delivery.attempts += 1
-        delivery.next_attempt_at = now + STUCK_AFTER
-        delivery.save(update_fields=["attempts", "next_attempt_at"])
-    attempt = delivery.attempts
-    try:
-        prepared = _prepare_files(delivery, attempt)
-    except Exception as error:  # recorded on the delivery and retried with backoff
-        _record_failure(delivery.pk, attempt, error, now)
-        return "failed"
-    with transaction.atomic():
-        delivery = ConcernDelivery.objects.select_for_update().select_related("report").get(pk=delivery_id)
-        if delivery.status != ConcernDelivery.Status.WAITING or delivery.attempts != attempt:
-            storage = storages["documents"]
-            transaction.on_commit(lambda: [storage.delete(f.storage_name) for f in prepared])
-            return "overtaken"
-        for file in prepared:
-            file.delivery = delivery
-        ConcernDeliveredFile.objects.bulk_create(prepared)
-        delivery.status = ConcernDelivery.Status.AVAILABLE
-        delivery.available_at = timezone.now()
-        delivery.next_attempt_at = None
-        delivery.last_error = ""
-        delivery.save(update_fields=["status", "available_at", "next_attempt_at", "last_error"])
-        record_state(delivery.report, State.SENDT_FAGSYSTEM, at=delivery.available_at)
-        record_audit(
-            actor=None,
-            action="concerns.delivery_available",
-            object_type="concerns.ConcernDelivery",
-            object_id=str(delivery.public_id),
-            after={"office": delivery.office_id, "channel": delivery.channel, "attempt": attempt},
-        )
-    log.info("concerns.delivery_available", delivery=str(delivery.public_id), attempt=attempt)
-    return "available"
+    """Builds and encrypts the files and makes the report collectable: one attempt, run by the exchange as
+    every kind's is (digisos.exchange.services.attempts: counted first, files under the attempt's prefix, an
+    overtaken attempt drops its files, a failure retried by the exchange's sweep)."""
+    return attempts.run_attempt(
+        ConcernDelivery, delivery_id, now=now, prepare=_prepare_files, publish=_publish
+    )
+
+
+def _publish(
+    delivery: ConcernDelivery, prepared: Sequence[ConcernDeliveredFile], attempt: int
+) -> dict[str, Any]:
+    for file in prepared:
+        file.delivery = delivery
+    ConcernDeliveredFile.objects.bulk_create(prepared)
+    record_state(delivery.report, State.SENDT_FAGSYSTEM, at=delivery.available_at)
+    return {"office": delivery.office_id, "channel": delivery.channel}
 
 
 def _prepare_files(delivery: ConcernDelivery, attempt: int) -> list[ConcernDeliveredFile]:
     report = ConcernReport.objects.select_related("municipality").get(pk=delivery.report_id)
     key = _key(delivery)
-    storage = storages["documents"]
-    prepared = []
-    for position, (role, filename, content_type, data) in enumerate(plain_files(report, delivery.office)):
-        name = f"concerns/{delivery.public_id}/{attempt}/{position}.p7m"
-        blob = encrypt(data, key)
-        if storage.exists(name):
-            storage.delete(name)
-        storage.save(name, ContentFile(blob))
-        prepared.append(
-            ConcernDeliveredFile(
-                role=role,
-                filename=filename,
-                content_type=content_type,
-                size=len(blob),
-                storage_name=name,
-                key_id=key.key_id,
-            )
-        )
-    return prepared
-
-
-def _record_failure(delivery_id: int, attempt: int, error: Exception, now: datetime) -> None:
-    with transaction.atomic():
-        delivery = ConcernDelivery.objects.select_for_update().get(pk=delivery_id)
-        if delivery.attempts != attempt:
-            return
-        delivery.last_error = str(error)[:2000]
-        if delivery.attempts >= MAX_ATTEMPTS:
-            delivery.status = ConcernDelivery.Status.FAILED
-            delivery.next_attempt_at = None
-        else:
-            delivery.next_attempt_at = now + min(timedelta(minutes=2**attempt), timedelta(hours=6))
-        delivery.save(update_fields=["last_error", "status", "next_attempt_at"])
-    log.warning(
-        "concerns.delivery_failed", delivery=str(delivery.public_id), attempt=attempt, error=str(error)
+    stored = attempts.store_encrypted(
+        f"concerns/{delivery.public_id}", attempt, plain_files(report, delivery.office), key, encrypt
     )
+    return [
+        ConcernDeliveredFile(
+            role=file.role,
+            filename=file.filename,
+            content_type=file.content_type,
+            size=file.size,
+            storage_name=file.storage_name,
+            key_id=key.key_id,
+        )
+        for file in stored
+    ]
 
 
-def acknowledge(*, delivery_id: int, at: datetime | None = None) -> ConcernDelivery:
+def acknowledge(
+    *, delivery_id: int, at: datetime | None = None, actor_id: int | None = None
+) -> ConcernDelivery:
     """KS `mottatt`: the case system (or the inbox's "mark received") has stored the report → LEVERT."""
-    at = at or timezone.now()
-    with transaction.atomic():
-        delivery = ConcernDelivery.objects.select_for_update().select_related("report").get(pk=delivery_id)
-        if delivery.status == ConcernDelivery.Status.COLLECTED:
-            return delivery  # acknowledging twice is harmless
-        if delivery.status != ConcernDelivery.Status.AVAILABLE:
-            raise DeliveryRefused("not available")
-        delivery.status = ConcernDelivery.Status.COLLECTED
-        delivery.collected_at = at
-        delivery.save(update_fields=["status", "collected_at"])
-        if delivery.printed_at is None:  # a letter already made it LEVERT
-            record_state(delivery.report, State.LEVERT, at=at)
-    return delivery
+    try:
+        return delivery_kinds.acknowledge(
+            ConcernDelivery.KIND, delivery_id=delivery_id, at=at, actor_id=actor_id
+        )
+    except DeliveryNotAvailable:
+        raise DeliveryRefused("not available") from None
+
+
+def on_acknowledged(delivery: ConcernDelivery, at: datetime) -> None:
+    """The kind's acknowledgement hook (registered in apps.py), in the acknowledging transaction."""
+    if delivery.printed_at is None:  # a letter already made it LEVERT
+        record_state(delivery.report, State.LEVERT, at=at)
 
 
 def refuse(*, delivery_id: int, message: str, at: datetime | None = None) -> ConcernDelivery:

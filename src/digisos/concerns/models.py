@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from digisos.exchange.models import AttemptedDelivery
+
 
 class ChildWelfareOffice(models.Model):
     """One child-welfare office of a municipality, as KS's configuration has a bydel.
@@ -144,34 +146,24 @@ class ConcernState(models.Model):
         return f"{self.state} {self.at:%Y-%m-%d %H:%M}"
 
 
-class ConcernDelivery(models.Model):
+class ConcernDelivery(AttemptedDelivery):
     """The hand-over of one sent report to its office: files encrypted to the receiver, attempts, collection.
 
-    Kept apart from exchange.Delivery (the social-services deliveries): another receiver, another client and
-    scope, and the exchange must not depend on this app.
+    One of the kinds of delivery the exchange carries (registered in apps.py; digisos.exchange.delivery_kinds):
+    its attempts, retries and collection are the exchange's (AttemptedDelivery, exchange/services/attempts.py).
+    Its own table all the same: another receiver (an office, not a municipality), another client and scope,
+    and the exchange must not depend on this app.
     """
+
+    KIND = "bekymringsmelding"
 
     # The data flow it is (digisos.core.dataflows; tests/followup/test_dataflow_register.py).
     FLOW = "delivery.bekymringsmelding"
 
-    class Status(models.TextChoices):
-        WAITING = "waiting", _("Venter")
-        AVAILABLE = "available", _("Klar til henting")
-        COLLECTED = "collected", _("Mottatt")
-        FAILED = "failed", _("Feilet")
-
-    public_id = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
     report = models.OneToOneField(ConcernReport, on_delete=models.CASCADE, related_name="delivery")
     office = models.ForeignKey(ChildWelfareOffice, on_delete=models.PROTECT, related_name="deliveries")
     # Copied from the office when the report is sent: a later change of channel does not move it.
     channel = models.CharField(max_length=10, choices=ChildWelfareOffice.Channel.choices)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.WAITING)
-    attempts = models.PositiveIntegerField(default=0)
-    last_error = models.TextField(blank=True, default="")
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    available_at = models.DateTimeField(null=True, blank=True)
-    collected_at = models.DateTimeField(null=True, blank=True)
     # The case system's failure message (KS feilet: feilmelding.json), for the operators.
     failure_message = models.TextField(blank=True, default="")
     # When it went out as a letter (not acknowledged in time, or refused).
@@ -185,6 +177,9 @@ class ConcernDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.public_id} ({self.get_status_display()})"
+
+    def delivery_kind(self) -> str:
+        return self.KIND
 
 
 class ConcernDeliveredFile(models.Model):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from digisos.core.services import record_audit
+from digisos.exchange.keys import UnreadableKey, certificate_fingerprint
 from digisos.municipalities.models import Municipality
 from digisos.onboarding.selectors import is_local_administrator
 from digisos.onboarding.service_registry import MunicipalService, ServiceRefused, ServiceUnit, register
@@ -21,7 +22,7 @@ from .forms import PHONE
 from .models import ChildWelfareOffice
 
 KEY = "barnevern"
-# What the audit entry keeps of an office, before and after (not the certificate: long, and not changed here).
+# What the audit entry keeps of an office, before and after (and the certificate by its fingerprint).
 AUDITED = (
     "bydelsnavn",
     "channel",
@@ -72,6 +73,33 @@ class OfficeSettingsForm(forms.Form):
     barnevernvakt_phone = forms.CharField(
         label=gettext_lazy("Telefon til barnevernvakten (utenom kontortid)"), max_length=30, required=False
     )
+
+    certificate_pem = forms.CharField(
+        label=gettext_lazy("Sertifikat for kryptering (fra leverandøren av fagsystemet)"),
+        help_text=gettext_lazy(
+            "Trengs når fagsystemet skal hente meldingene: de krypteres til dette sertifikatet. Lim inn hele "
+            "sertifikatet i PEM-format, fra -----BEGIN CERTIFICATE----- til -----END CERTIFICATE-----. La feltet "
+            "stå tomt for å beholde det som er registrert."
+        ),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )
+
+    def clean_certificate_pem(self) -> str:
+        pem = self.cleaned_data["certificate_pem"].replace("\r\n", "\n").strip()
+        if not pem:
+            return ""
+        try:
+            certificate_fingerprint(pem)
+        except UnreadableKey:
+            raise ValidationError(
+                _(
+                    "Sertifikatet kan ikke leses. Lim inn hele sertifikatet i PEM-format, fra -----BEGIN "
+                    "CERTIFICATE----- til -----END CERTIFICATE-----."
+                ),
+                code="certificate",
+            ) from None
+        return pem + "\n"
 
     def clean_alert_emails(self) -> list[str]:
         addresses = [line.strip() for line in self.cleaned_data["alert_emails"].splitlines() if line.strip()]
@@ -132,7 +160,13 @@ def units(kommunenummer: str) -> list[ServiceUnit]:
         "-standard_receiver", "bydelsnummer"
     )
     found = [
-        ServiceUnit(key=o.bydelsnummer, name=o.bydelsnavn, active=o.active, summary=o.get_channel_display())
+        ServiceUnit(
+            key=o.bydelsnummer,
+            name=o.bydelsnavn,
+            active=o.active,
+            summary=o.get_channel_display(),
+            removable=not o.standard_receiver,
+        )
         for o in offices
     ]
     return found or [ServiceUnit(key="00", name=_default_name(kommunenummer), active=False)]
@@ -178,6 +212,9 @@ def configure_office(
             before: dict[str, Any] | None = None
         else:
             before = {name: getattr(office, name) for name in AUDITED}
+            before["certificate"] = certificate_fingerprint(office.certificate_pem)
+        if settings.get("certificate_pem"):
+            office.certificate_pem = settings["certificate_pem"]
         if settings["channel"] == ChildWelfareOffice.Channel.EXCHANGE and not office.certificate_pem:
             raise ServiceRefused(
                 _(
@@ -190,6 +227,8 @@ def configure_office(
             setattr(office, name, settings[name])
         office.save()
         after = {name: getattr(office, name) for name in AUDITED}
+        # The certificate by its fingerprint: long, and public anyway.
+        after["certificate"] = certificate_fingerprint(office.certificate_pem)
         if before != after:
             record_audit(
                 actor=actor,
@@ -200,6 +239,106 @@ def configure_office(
                 after=after,
             )
     return office
+
+
+class AddOfficeForm(forms.Form):
+    bydelsnummer = forms.RegexField(
+        label=gettext_lazy("Bydelsnummer"),
+        help_text=gettext_lazy("To siffer, som i KS' oppsett (Oslo: 01–17). 00 er kommunen uten bydeler."),
+        regex=r"^\d{2}$",
+        error_messages={
+            "required": gettext_lazy("Skriv bydelsnummeret med to siffer."),
+            "invalid": gettext_lazy("Skriv bydelsnummeret med to siffer, for eksempel 03."),
+        },
+    )
+    bydelsnavn = forms.CharField(
+        label=gettext_lazy("Navn på barneverntjenesten"),
+        max_length=150,
+        error_messages={"required": gettext_lazy("Skriv navnet på barneverntjenesten.")},
+    )
+
+
+def add_office(
+    *, actor: AbstractBaseUser, kommunenummer: str, bydelsnummer: str, bydelsnavn: str
+) -> ChildWelfareOffice:
+    """A new office (a district) for the local administrator, switched off and on the inbox until its settings
+    are filled in; the municipality's first office is its standard receiver."""
+    if not is_local_administrator(actor, kommunenummer):
+        raise ServiceRefused(_("Bare den lokale administratoren for kommunen kan endre dette."))
+    with transaction.atomic():
+        # The municipality's row locked: two additions at once cannot both become the standard receiver.
+        Municipality.objects.select_for_update().get(pk=kommunenummer)
+        existing = ChildWelfareOffice.objects.filter(municipality_id=kommunenummer)
+        if existing.filter(bydelsnummer=bydelsnummer).exists():
+            raise ServiceRefused(
+                _("Kommunen har allerede et kontor med bydelsnummer %(number)s.") % {"number": bydelsnummer},
+                field="bydelsnummer",
+            )
+        office = ChildWelfareOffice.objects.create(
+            municipality_id=kommunenummer,
+            bydelsnummer=bydelsnummer,
+            bydelsnavn=bydelsnavn,
+            standard_receiver=not existing.exists(),
+        )
+        record_audit(
+            actor=actor,
+            action="concerns.office.added",
+            object_type="concerns.ChildWelfareOffice",
+            object_id=office.pk,
+            after={"bydelsnummer": bydelsnummer, "bydelsnavn": bydelsnavn},
+        )
+    return office
+
+
+def remove_office(*, actor: AbstractBaseUser, kommunenummer: str, bydelsnummer: str) -> None:
+    """Removes an office that has never received a report; the standard receiver stays (reports whose district
+    is unknown go there). An office with reports is switched off instead: the reports and their states stay."""
+    if not is_local_administrator(actor, kommunenummer):
+        raise ServiceRefused(_("Bare den lokale administratoren for kommunen kan endre dette."))
+    with transaction.atomic():
+        office = (
+            ChildWelfareOffice.objects.select_for_update()
+            .filter(municipality_id=kommunenummer, bydelsnummer=bydelsnummer)
+            .first()
+        )
+        if office is None:
+            raise ServiceRefused(_("Fant ikke dette kontoret."))
+        if office.standard_receiver:
+            raise ServiceRefused(
+                _(
+                    "%(name)s er standardmottakeren og kan ikke fjernes: meldinger der bydelen ikke er kjent, "
+                    "går dit. Slå den av i stedet."
+                )
+                % {"name": office.bydelsnavn}
+            )
+        if office.reports.exists() or office.deliveries.exists():
+            raise ServiceRefused(
+                _("%(name)s har fått meldinger og kan ikke fjernes. Slå kontoret av i stedet.")
+                % {"name": office.bydelsnavn}
+            )
+        before = {name: getattr(office, name) for name in AUDITED}
+        record_audit(
+            actor=actor,
+            action="concerns.office.removed",
+            object_type="concerns.ChildWelfareOffice",
+            object_id=office.pk,
+            before={"bydelsnummer": bydelsnummer, **before},
+        )
+        office.delete()
+
+
+def _add(actor: AbstractBaseUser, kommunenummer: str, data: dict[str, Any]) -> str:
+    office = add_office(
+        actor=actor,
+        kommunenummer=kommunenummer,
+        bydelsnummer=data["bydelsnummer"],
+        bydelsnavn=data["bydelsnavn"],
+    )
+    return office.bydelsnummer
+
+
+def _remove(actor: AbstractBaseUser, kommunenummer: str, bydelsnummer: str) -> None:
+    remove_office(actor=actor, kommunenummer=kommunenummer, bydelsnummer=bydelsnummer)
 
 
 def _save(actor: AbstractBaseUser, kommunenummer: str, bydelsnummer: str, data: dict[str, Any]) -> None:
@@ -220,5 +359,8 @@ def register_with_onboarding() -> None:
             form_class=OfficeSettingsForm,
             initial=initial,
             save=_save,
+            add_form_class=AddOfficeForm,
+            add=_add,
+            remove=_remove,
         )
     )

@@ -170,6 +170,16 @@ def inbox_deliveries(user: User) -> list[ConcernDelivery]:
     )
 
 
+def waiting_reports(user: User) -> int:
+    """How many reports to the employee's inbox offices wait to be marked received (the inbox's queue list)."""
+    return ConcernDelivery.objects.filter(
+        office__in=staff_offices(user),
+        channel=ChildWelfareOffice.Channel.INBOX,
+        status=ConcernDelivery.Status.AVAILABLE,
+        report__content_deleted_at__isnull=True,
+    ).count()
+
+
 def inbox_delivery(user: User, report_id: object) -> ConcernDelivery | None:
     """One report of the employee's inbox offices, or None (also for anyone without the role)."""
     return (
@@ -198,5 +208,6 @@ DATAFLOWS = {
     "is_child_welfare_staff": "none",  # the employee's own role
     "staff_offices": "none",
     "inbox_deliveries": "employee.child_welfare_inbox",
+    "waiting_reports": "none",  # a count, for the employee's own offices
     "inbox_delivery": "employee.child_welfare_inbox",
 }

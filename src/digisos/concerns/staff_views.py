@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from digisos.documents.encryption import decrypt_document
+from digisos.inbox.queues import queues_for
 
 from . import delivery as deliveries
 from .models import ConcernDelivery
@@ -51,7 +52,11 @@ def _own(request: HttpRequest, report_id: uuid.UUID) -> ConcernDelivery:
 @staff_required
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
-    return render(request, "concerns/staff/inbox.html", {"deliveries": inbox_deliveries(request.user)})  # type: ignore[arg-type]
+    user = request.user
+    # The other queues this employee may open (inbox/queues.py), e.g. the social-services inbox.
+    other = [q for q in queues_for(user) if q.queue.url_name != "concerns:staff-inbox"]  # type: ignore[arg-type]
+    context = {"deliveries": inbox_deliveries(user), "other_queues": other}  # type: ignore[arg-type]
+    return render(request, "concerns/staff/inbox.html", context)
 
 
 @staff_required

@@ -6,7 +6,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import CLIENT_FIELDS, RECEIVER_FIELDS, SCOPES, ApiClient, Case, Delivery, Receiver
+from .delivery_kinds import known_scopes
+from .models import CLIENT_FIELDS, RECEIVER_FIELDS, ApiClient, Case, Delivery, Receiver
 
 
 class OverdueFilter(admin.SimpleListFilter):
@@ -158,11 +159,13 @@ class ApiClientForm(forms.ModelForm):
 
     def clean_scopes(self) -> str:
         scopes = self.cleaned_data["scopes"].split()
-        unknown = [scope for scope in scopes if scope not in SCOPES]
+        # The exchange's own and every registered kind's (a child-welfare case system's, too).
+        known = known_scopes()
+        unknown = [scope for scope in scopes if scope not in known]
         if unknown or not scopes:
             raise forms.ValidationError(
                 _("Skriv tilgangene med mellomrom mellom, blant disse: %(known)s.")
-                % {"known": " ".join(SCOPES)}
+                % {"known": " ".join(known)}
             )
         return " ".join(scopes)
 

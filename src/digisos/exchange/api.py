@@ -102,6 +102,16 @@ class TokenFeil(Schema):
 
 ERRORS = {400: Feil, 401: Feil, 403: Feil, 404: Feil, 413: Feil}
 
+# A delivered file's download as OpenAPI describes it (encrypted_download), for every kind's API.
+ENCRYPTED_FILE_RESPONSE = {
+    "responses": {
+        "200": {
+            "description": "CMS EnvelopedData (DER). Åpnes med `openssl cms -decrypt -inform DER`.",
+            "content": {"application/pkcs7-mime": {"schema": {"type": "string", "format": "binary"}}},
+        }
+    }
+}
+
 
 def _actor_id(request: HttpRequest) -> int:
     """The case system's service user, by id: the access token names it (issued to it minutes ago).
@@ -298,14 +308,7 @@ def leveranse(request: HttpRequest, leveranse_id: uuid.UUID):
         "Filene i en hentet leveranse slettes her etter en tid (standard 30 dager etter kvitteringen); "
         "da svarer nedlastingen 410."
     ),
-    openapi_extra={
-        "responses": {
-            "200": {
-                "description": "CMS EnvelopedData (DER). Åpnes med `openssl cms -decrypt -inform DER`.",
-                "content": {"application/pkcs7-mime": {"schema": {"type": "string", "format": "binary"}}},
-            }
-        }
-    },
+    openapi_extra=ENCRYPTED_FILE_RESPONSE,
 )
 def fil(request: HttpRequest, leveranse_id: uuid.UUID, fil_id: uuid.UUID):
     file = selectors.delivered_file_of(_kommune(request), leveranse_id, fil_id)
@@ -315,10 +318,15 @@ def fil(request: HttpRequest, leveranse_id: uuid.UUID, fil_id: uuid.UUID):
         raise errors.DeliveredFileDeleted(
             f"Filen {fil_id} ble slettet {file.deleted_at:%Y-%m-%d}, etter at leveransen var hentet og kvittert.",
         )
-    with storages["documents"].open(file.storage_name, "rb") as handle:
+    return encrypted_download(file.storage_name, f"{file.position}.p7m")
+
+
+def encrypted_download(storage_name: str, filename: str) -> HttpResponse:
+    """One delivered file as stored: CMS EnvelopedData, which only the receiver's key opens (any kind's)."""
+    with storages["documents"].open(storage_name, "rb") as handle:
         body = handle.read()
     response = HttpResponse(body, content_type="application/pkcs7-mime")
-    response["Content-Disposition"] = f'attachment; filename="{file.position}.p7m"'
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 

@@ -14,6 +14,37 @@ class ExchangeConfig(AppConfig):
         from digisos.application import submission
 
         submission.register(ExchangeSubmission())
+        register_own_kinds()
+
+
+def register_own_kinds() -> None:
+    """The applications and ettersendelser the exchange carries, as kinds of delivery (delivery_kinds)."""
+    from . import delivery_kinds
+    from .models import SCOPES, DeliveredFile, Delivery
+
+    for name, files in (
+        (Delivery.Kind.SOKNAD, ("soknad.json", "vedlegg.json", "soknad.pdf", "vedlegg")),
+        (Delivery.Kind.ETTERSENDELSE, ("vedlegg.json", "ettersendelse.pdf", "vedlegg")),
+    ):
+        assert set(files) <= set(DeliveredFile.Role.values)
+        delivery_kinds.register(
+            delivery_kinds.DeliveryKind(
+                name=str(name),
+                flow=Delivery.FLOWS[name],
+                scopes=SCOPES,
+                files=files,
+                states=tuple(Delivery.Status.values),
+                model=Delivery,
+                enqueue=_enqueue_attempt,
+            )
+        )
+
+
+def _enqueue_attempt(delivery_id: int) -> None:
+    # The task module loads the services (PDF, encryption): on the first sweep, not when Django starts.
+    from .tasks import deliver
+
+    deliver.enqueue(delivery_id)
 
 
 class ExchangeSubmission:

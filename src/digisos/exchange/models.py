@@ -190,7 +190,36 @@ def inbox_rank() -> models.Case:
 INBOX_STATUSES = ("available", "collected")
 
 
-class Delivery(models.Model):
+class AttemptedDelivery(models.Model):
+    """What every kind of delivery the exchange carries has (digisos.exchange.delivery_kinds): its attempts,
+    retries and states, which services/attempts.py runs the same way for each. A kind's own model adds who
+    receives it and what it holds."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("Venter")
+        AVAILABLE = "available", _("Klar til henting")
+        COLLECTED = "collected", _("Mottatt")
+        FAILED = "failed", _("Feilet")
+
+    # The auto id orders deliveries and is the listing cursor; the uuid is what clients see.
+    public_id = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.WAITING)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True, default="")
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    available_at = models.DateTimeField(null=True, blank=True)
+    collected_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def delivery_kind(self) -> str:
+        """The registered kind this row is (digisos.exchange.delivery_kinds), for metrics and logs."""
+        raise NotImplementedError
+
+
+class Delivery(AttemptedDelivery):
     """One hand-over to the municipality: the application, or an ettersendelse, with its files."""
 
     class Kind(models.TextChoices):
@@ -201,14 +230,6 @@ class Delivery(models.Model):
     # tests/followup/test_dataflow_register.py.
     FLOWS = {Kind.SOKNAD: "delivery.soknad", Kind.ETTERSENDELSE: "delivery.ettersendelse"}
 
-    class Status(models.TextChoices):
-        WAITING = "waiting", _("Venter")
-        AVAILABLE = "available", _("Klar til henting")
-        COLLECTED = "collected", _("Mottatt")
-        FAILED = "failed", _("Feilet")
-
-    # The auto id orders deliveries and is the listing cursor; the uuid is what clients see.
-    public_id = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="deliveries")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     # The column keeps its name (kommunenummer); the indexes below lead with it.
@@ -221,13 +242,6 @@ class Delivery(models.Model):
     )
     channel = models.CharField(max_length=10, choices=Receiver.Channel.choices)
     nav_ekstern_ref_id = models.CharField(max_length=60, unique=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.WAITING)
-    attempts = models.PositiveIntegerField(default=0)
-    last_error = models.TextField(blank=True, default="")
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    available_at = models.DateTimeField(null=True, blank=True)
-    collected_at = models.DateTimeField(null=True, blank=True)
     # The documents delivered (the application's folder, or the ettersendelse's) and the vedlegg.json.
     folder = models.ForeignKey(Folder, on_delete=models.PROTECT, related_name="deliveries")
     vedlegg_json = models.JSONField()
@@ -252,6 +266,9 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.public_id}"
+
+    def delivery_kind(self) -> str:
+        return self.kind
 
 
 class DeliveredFile(models.Model):

@@ -8,3 +8,19 @@ class InboxConfig(AppConfig):
 
     name = "digisos.inbox"
     label = "inbox"
+
+    def ready(self) -> None:
+        # The inbox's own queue, beside those services above it register (inbox/queues.py).
+        from django.utils.translation import gettext_lazy as _
+
+        from . import queues, selectors
+
+        queues.register(
+            queues.InboxQueue(
+                key="soknader",
+                name=_("Søknader og ettersendelser"),
+                url_name="inbox:inbox",
+                visible_to=selectors.is_inbox_user,
+                waiting=selectors.waiting_count,
+            )
+        )

@@ -333,6 +333,11 @@ def _new_count(kommunenummer: str) -> int:
     return _inbox(kommunenummer).filter(is_new=0).order_by()[: NEW_COUNT_CAP + 1].count()
 
 
+def waiting_count(user: User) -> int:
+    """How many new deliveries wait in the caseworker's inbox (to NEW_COUNT_CAP + 1), for the list of queues."""
+    return _new_count(user.municipality_id) if user.municipality_id else 0
+
+
 def case_for(user: User, case_id: uuid.UUID) -> Case | None:
     """The case if it belongs to the caseworker's municipality; None (shown as 404) otherwise."""
     return (
@@ -598,6 +603,7 @@ DATAFLOWS = {
     "is_inbox_user": "none",  # the employee's own role
     "inbox_deliveries": "employee.inbox",
     "inbox_page": "employee.inbox",
+    "waiting_count": "none",  # a count
     "case_for": "employee.inbox",
     "inbox_case_page": "employee.inbox",
     "has_received": "none",  # a yes/no about the case's status, for the caseworker's own action

@@ -24,6 +24,7 @@ from digisos.exchange.errors import ExchangeRefused
 from digisos.exchange.models import Case, Delivery
 from digisos.municipalities.selectors import digital_status
 
+from . import queues as inbox_queues
 from . import selectors
 from . import services as actions
 from .forms import DecisionForm, DocumentRequestForm, InboxForm, PaymentForm, ReceiveForm, StatusForm
@@ -47,6 +48,18 @@ def caseworker_required(view: View) -> View:
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+@require_GET
+def queues(request: HttpRequest) -> HttpResponse:
+    """Every queue the employee may open (the inbox's own and those services register, inbox/queues.py), with
+    how many new ones wait; 403 for anyone who may open none."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path(), reverse("accounts:employee-login"))
+    offered = inbox_queues.queues_for(request.user)  # type: ignore[arg-type]
+    if not offered:
+        raise PermissionDenied
+    return render(request, "inbox/queues.html", {"queues": offered})
 
 
 @caseworker_required

@@ -33,6 +33,7 @@ class ServiceUnit:
     name: str
     active: bool
     summary: str = ""
+    removable: bool = False  # the service's remove() would take it (not a standard receiver, say)
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,12 @@ class MunicipalService:
     initial: Callable[[str, str], dict[str, Any] | None]
     # (actor, kommunenummer, unit key, cleaned data): writes (checked, audited) or raises ServiceRefused.
     save: Callable[[AbstractBaseUser, str, str, dict[str, Any]], Any]
+    # Optional: units the local administrator adds and removes (a municipality's districts). None: fixed.
+    add_form_class: type[forms.Form] | None = None
+    # (actor, kommunenummer, cleaned data) → the new unit's key; or raises ServiceRefused.
+    add: Callable[[AbstractBaseUser, str, dict[str, Any]], str] | None = None
+    # (actor, kommunenummer, unit key): removes it, or raises ServiceRefused saying why not.
+    remove: Callable[[AbstractBaseUser, str, str], Any] | None = None
 
 
 _SERVICES: dict[str, MunicipalService] = {}

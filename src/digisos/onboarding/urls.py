@@ -19,7 +19,13 @@ urlpatterns = [
     path("<str:kommunenummer>/oppstart/", views.book, name="book"),
     path("<str:kommunenummer>/steng/", views.close, name="close"),
     path("<str:kommunenummer>/tjenester/<str:key>/", views.other_service, name="service"),
+    path("<str:kommunenummer>/tjenester/<str:key>/ny/", views.service_unit_add, name="service-unit-add"),
     path("<str:kommunenummer>/tjenester/<str:key>/<str:unit>/", views.service_unit, name="service-unit"),
+    path(
+        "<str:kommunenummer>/tjenester/<str:key>/<str:unit>/fjern/",
+        views.service_unit_remove,
+        name="service-unit-remove",
+    ),
     path("<str:kommunenummer>/avtaler/<str:kind>/signer/", views.agreement_sign, name="agreement-sign"),
     path(
         "<str:kommunenummer>/avtaler/<str:kind>/<str:variant>.pdf", views.agreement_pdf, name="agreement-pdf"

@@ -505,8 +505,57 @@ def _registered_service(
 def other_service(request: HttpRequest, kommunenummer: str, key: str) -> HttpResponse:
     """A service another app registered: its units (offices) with whether each is on, and a link to each."""
     onboarding, found = _registered_service(request, kommunenummer, key)
-    context = {"onboarding": onboarding, "service": found, "units": found.units(kommunenummer)}
+    context = {
+        "onboarding": onboarding,
+        "service": found,
+        "units": found.units(kommunenummer),
+        # Flags, not the callables: a template would call them.
+        "can_add": found.add is not None,
+        "can_remove": found.remove is not None,
+    }
     return render(request, "onboarding/service.html", context)
+
+
+@logged_in
+def service_unit_add(request: HttpRequest, kommunenummer: str, key: str) -> HttpResponse:
+    """A new unit (a district's office) in the service's own form, through its own (audited) write; then to
+    the new unit's settings."""
+    onboarding, found = _registered_service(request, kommunenummer, key)
+    if found.add is None or found.add_form_class is None:
+        raise Http404
+    form = found.add_form_class(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            unit = found.add(request.user, kommunenummer, form.cleaned_data)  # type: ignore[arg-type]
+        except service_registry.ServiceRefused as error:
+            form.add_error(error.field, error.message)
+        else:
+            messages.success(request, _("Enheten er lagt til. Fyll inn innstillingene og slå den på."))
+            return redirect("onboarding:service-unit", kommunenummer=kommunenummer, key=key, unit=unit)
+    context = {
+        "onboarding": onboarding,
+        "form": form,
+        "title": found.name,
+        "button": _("Legg til"),
+        "back": ("onboarding:service", key),
+    }
+    return render(request, "onboarding/form.html", context, status=400 if form.errors else 200)
+
+
+@logged_in
+@require_POST
+def service_unit_remove(request: HttpRequest, kommunenummer: str, key: str, unit: str) -> HttpResponse:
+    """Removes a unit through the service's own write; a refusal (it has received reports, say) is shown."""
+    _onboarding_row, found = _registered_service(request, kommunenummer, key)
+    if found.remove is None:
+        raise Http404
+    try:
+        found.remove(request.user, kommunenummer, unit)  # type: ignore[arg-type]
+    except service_registry.ServiceRefused as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Enheten er fjernet."))
+    return redirect("onboarding:service", kommunenummer=kommunenummer, key=key)
 
 
 @logged_in

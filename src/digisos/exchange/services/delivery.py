@@ -8,13 +8,13 @@ sweep resumes any delivery whose worker died.
 
 import json
 import uuid
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 import structlog
 from cryptography import x509
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.db import transaction
 from django.utils import timezone
@@ -34,18 +34,18 @@ from digisos.documents.models import Document, Folder
 from digisos.documents.selectors import decrypted_pdf
 from digisos.municipalities.models import Municipality, NavOffice
 
-from .. import metrics, pdf
-from ..errors import DeliveryNotAvailable, InvalidFodselsnummer, ReceivingPaused, UnknownOffice
+from .. import delivery_kinds, pdf
+from ..errors import InvalidFodselsnummer, ReceivingPaused, UnknownOffice
 from ..models import Case, DeliveredFile, Delivery, Receiver
 from ..validation import Violation
+from . import attempts
 from .reporting import store_case_state
 
 log = structlog.get_logger(__name__)
 
-# An attempt that has not finished after this long is taken to be dead (its worker was killed).
-STUCK_AFTER = timedelta(minutes=5)
-
-MAX_ATTEMPTS = 12
+# Kept here for the callers and tests that read them: the attempts are run by services/attempts.py.
+STUCK_AFTER = attempts.STUCK_AFTER
+MAX_ATTEMPTS = attempts.MAX_ATTEMPTS
 
 
 def submit_application(*, application_id: uuid.UUID) -> Case:
@@ -116,57 +116,24 @@ def _create_delivery(
 
 
 def deliver(*, delivery_id: int, now: datetime | None = None) -> str:
-    """Encrypt the delivery's files to the municipality's certificate and make it collectable.
+    """Encrypt the delivery's files to the municipality's certificate and make it collectable (one attempt,
+    run as every kind's is: services/attempts.py; the manual inbox needs no files)."""
+    return attempts.run_attempt(
+        Delivery, delivery_id, now=now, prepare=_prepare_for_channel, publish=_publish
+    )
 
-    The attempt is counted and committed first, then the files are written under that attempt's own
-    prefix, then one short transaction publishes them. A killed worker leaves the delivery waiting with a
-    next attempt five minutes on; a later attempt that finds itself overtaken throws its files away. So
-    however often it runs, one set of files is published, once.
-    """
-    now = now or timezone.now()
-    with transaction.atomic():
-        delivery = (
-            Delivery.objects.select_for_update(skip_locked=True)
-            .filter(pk=delivery_id, status=Delivery.Status.WAITING)
-            .first()
-        )
-        if delivery is None:
-            return "skipped"
-        delivery.attempts += 1
-        delivery.next_attempt_at = now + STUCK_AFTER
-        delivery.save(update_fields=["attempts", "next_attempt_at"])
-    attempt = delivery.attempts
-    try:
-        prepared = _prepare_files(delivery, attempt) if delivery.channel == Receiver.Channel.API else []
-    except Exception as error:  # any failure is recorded on the delivery and retried with backoff
-        _record_failure(delivery.pk, attempt, error, now)
-        return "failed"
-    with transaction.atomic():
-        delivery = Delivery.objects.select_for_update().get(pk=delivery_id)
-        if delivery.status != Delivery.Status.WAITING or delivery.attempts != attempt:
-            transaction.on_commit(lambda: _remove_files([f.storage_name for f in prepared]))
-            return "overtaken"
-        for file in prepared:
-            file.delivery = delivery
-        DeliveredFile.objects.bulk_create(prepared)
-        delivery.status = Delivery.Status.AVAILABLE
-        delivery.available_at = timezone.now()
-        delivery.next_attempt_at = None
-        delivery.last_error = ""
-        delivery.save(update_fields=["status", "available_at", "next_attempt_at", "last_error"])
-        record_audit(
-            actor=None,
-            action="exchange.delivery_available",
-            object_type="exchange.Delivery",
-            object_id=str(delivery.public_id),
-            after={"kommunenummer": delivery.municipality_id, "attempt": attempt, "files": len(prepared)},
-        )
-        public_id = delivery.public_id
-        transaction.on_commit(lambda: _remove_other_attempts(public_id, attempt))
-    metrics.DELIVERIES.labels(outcome="available", kind=delivery.kind).inc()
-    metrics.SEND_TO_AVAILABLE_SECONDS.observe((delivery.available_at - delivery.created_at).total_seconds())
-    log.info("exchange.delivery_available", delivery=str(public_id), attempt=attempt, files=len(prepared))
-    return "available"
+
+def _prepare_for_channel(delivery: Delivery, attempt: int) -> list[DeliveredFile]:
+    return _prepare_files(delivery, attempt) if delivery.channel == Receiver.Channel.API else []
+
+
+def _publish(delivery: Delivery, prepared: Sequence[DeliveredFile], attempt: int) -> dict[str, Any]:
+    for file in prepared:
+        file.delivery = delivery
+    DeliveredFile.objects.bulk_create(prepared)
+    public_id = delivery.public_id
+    transaction.on_commit(lambda: _remove_other_attempts(public_id, attempt))
+    return {"kommunenummer": delivery.municipality_id, "files": len(prepared)}
 
 
 def _prepare_files(delivery: Delivery, attempt: int) -> list[DeliveredFile]:
@@ -176,25 +143,20 @@ def _prepare_files(delivery: Delivery, attempt: int) -> list[DeliveredFile]:
             f"Kommune {delivery.municipality_id} har ikke registrert sertifikat for kryptering."
         )
     key = DocumentKey(x509.load_pem_x509_certificate(receiver.certificate_pem.encode()), None)
-    storage = storages["documents"]
-    prepared = []
-    for position, (role, filename, content_type, data) in enumerate(_plain_files(delivery)):
-        name = f"exchange/{delivery.public_id}/{attempt}/{position}.p7m"
-        blob = encrypt(data, key)
-        if storage.exists(name):
-            storage.delete(name)
-        storage.save(name, ContentFile(blob))
-        prepared.append(
-            DeliveredFile(
-                position=position,
-                role=role,
-                filename=filename,
-                content_type=content_type,
-                size=len(blob),
-                storage_name=name,
-            )
+    stored = attempts.store_encrypted(
+        f"exchange/{delivery.public_id}", attempt, _plain_files(delivery), key, encrypt
+    )
+    return [
+        DeliveredFile(
+            position=file.position,
+            role=file.role,
+            filename=file.filename,
+            content_type=file.content_type,
+            size=file.size,
+            storage_name=file.storage_name,
         )
-    return prepared
+        for file in stored
+    ]
 
 
 def _plain_files(delivery: Delivery) -> list[tuple[str, str, str, bytes]]:
@@ -223,33 +185,6 @@ def _json_bytes(document: Any) -> bytes:
     return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
 
 
-def _record_failure(delivery_id: int, attempt: int, error: Exception, now: datetime) -> None:
-    with transaction.atomic():
-        delivery = Delivery.objects.select_for_update().get(pk=delivery_id)
-        if delivery.attempts != attempt or delivery.status != Delivery.Status.WAITING:
-            return
-        delivery.last_error = f"{type(error).__name__}: {error}"[:1000]
-        if attempt >= MAX_ATTEMPTS:
-            delivery.status = Delivery.Status.FAILED
-            delivery.next_attempt_at = None
-        else:
-            delivery.next_attempt_at = now + timedelta(minutes=min(2**attempt, 60))
-        delivery.save(update_fields=["last_error", "status", "next_attempt_at"])
-    metrics.DELIVERIES.labels(outcome="failed_attempt", kind=delivery.kind).inc()
-    log.warning(
-        "exchange.delivery_failed",
-        delivery=str(delivery.public_id),
-        attempt=attempt,
-        error=delivery.last_error,
-    )
-
-
-def _remove_files(names: list[str]) -> None:
-    storage = storages["documents"]
-    for name in names:
-        storage.delete(name)
-
-
 def _remove_other_attempts(public_id: uuid.UUID, attempt: int) -> None:
     """Files a killed or overtaken attempt left behind."""
     storage = storages["documents"]
@@ -260,26 +195,26 @@ def _remove_other_attempts(public_id: uuid.UUID, attempt: int) -> None:
         return
     for directory in directories:
         if directory != str(attempt):
-            _remove_files(
+            attempts.remove_files(
                 [f"{root}/{directory}/{name}" for name in storage.listdir(f"{root}/{directory}")[1]]
             )
 
 
 def resume_deliveries(*, now: datetime | None = None) -> int:
-    """The sweep: enqueue every waiting delivery whose next attempt is due (retries, and killed workers)."""
-    from ..tasks import deliver as deliver_task
-
+    """The sweep: enqueue every waiting delivery whose next attempt is due (retries, and killed workers), of
+    every kind the exchange carries (delivery_kinds: a concern report too)."""
     now = now or timezone.now()
-    due = list(
-        Delivery.objects.filter(status=Delivery.Status.WAITING, next_attempt_at__lte=now).values_list(
-            "pk", flat=True
-        )[:500]
-    )
-    for pk in due:
-        deliver_task.enqueue(pk)
-    if due:
-        log.info("exchange.deliveries_resumed", count=len(due))
-    return len(due)
+    queued = 0
+    # Kinds sharing a model (søknad and ettersendelse) are read once, and queued by their model's task.
+    by_model = {kind.model: kind for kind in delivery_kinds.registered()}
+    for model, kind in by_model.items():
+        due = attempts.due_for_attempt(model, now, 500)
+        for pk in due:
+            kind.enqueue(pk)
+        queued += len(due)
+    if queued:
+        log.info("exchange.deliveries_resumed", count=queued)
+    return queued
 
 
 COLLECTED_FILES_BATCH = 500
@@ -311,23 +246,7 @@ def remove_collected_files(*, now: datetime | None = None) -> int:
 
 def acknowledge(*, actor_id: int, delivery_id: int) -> Delivery:
     """The case system (or the inbox) has the delivery. Acknowledging again changes nothing."""
-    with transaction.atomic():
-        delivery = Delivery.objects.select_for_update().get(pk=delivery_id)
-        if delivery.status == Delivery.Status.COLLECTED:
-            return delivery
-        if delivery.status != Delivery.Status.AVAILABLE:
-            raise DeliveryNotAvailable("Leveransen er ikke klar til henting ennå.")
-        delivery.status = Delivery.Status.COLLECTED
-        delivery.collected_at = timezone.now()
-        delivery.save(update_fields=["status", "collected_at"])
-        record_audit(
-            actor_id=actor_id,
-            action="exchange.delivery_collected",
-            object_type="exchange.Delivery",
-            object_id=str(delivery.public_id),
-        )
-    metrics.DELIVERIES.labels(outcome="collected", kind=delivery.kind).inc()
-    return delivery
+    return attempts.acknowledge(Delivery, delivery_id, actor_id=actor_id)
 
 
 def send_ettersendelse(

@@ -1,12 +1,10 @@
-from pathlib import Path
-
-from django.core.management.base import BaseCommand, CommandError
+from typing import Any
 
 from digisos.concerns.validation import FORMS, detect_form, schema_violations
-from digisos.exchange.validation import InvalidJson, parse_json
+from digisos.exchange.management.validate_files import ValidateFilesCommand, Verdict
 
 
-class Command(BaseCommand):
+class Command(ValidateFilesCommand):
     help = (
         "Conformance check for systems that send or receive concern reports: validate bekymringsmelding.json "
         "files against KS's v2 schemas (privat or offentlig, recognised from privatMelder/offentligMelder or "
@@ -14,39 +12,19 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("files", nargs="+", type=Path)
+        super().add_arguments(parser)
         parser.add_argument("--form", choices=FORMS, help="Validate every file against this form's schema.")
 
-    def handle(self, *args, files: list[Path], form: str | None = None, **options) -> None:
-        failed = 0
-        for path in files:
-            try:
-                document = parse_json(path.read_bytes())
-            except OSError as error:
-                self.stdout.write(f"{path}: FEIL\n  (rot): kan ikke leses: {error.strerror or error}")
-                failed += 1
-                continue
-            except InvalidJson as error:
-                self.stdout.write(f"{path}: FEIL (ikke gyldig JSON)")
-                for violation in error.violations:
-                    self.stdout.write(f"  {violation}")
-                failed += 1
-                continue
-            found = form or detect_form(document)
-            if found is None:
-                failed += 1
-                self.stdout.write(
-                    f"{path}: FEIL (ukjent skjema)\n  (rot): verken privatMelder eller offentligMelder. "
+    def judge(self, document: Any, *, form: str | None = None, **options: Any) -> Verdict:
+        found = form or detect_form(document)
+        if found is None:
+            return Verdict(
+                "ukjent skjema",
+                [
+                    "(rot): verken privatMelder eller offentligMelder. "
                     f"Oppgi skjemaet med --form {'|'.join(FORMS)}."
-                )
-                continue
-            violations = schema_violations(document, found)  # type: ignore[arg-type]
-            if violations:
-                failed += 1
-                self.stdout.write(f"{path}: FEIL ({found}, {len(violations)} feil)")
-                for where, message in violations:
-                    self.stdout.write(f"  {where or '(rot)'}: {message}")
-            else:
-                self.stdout.write(f"{path}: OK ({found})")
-        if failed:
-            raise CommandError(f"{failed} av {len(files)} filer feilet.", returncode=1)
+                ],
+                counted=False,
+            )
+        violations = schema_violations(document, found)  # type: ignore[arg-type]
+        return Verdict(found, [f"{where or '(rot)'}: {message}" for where, message in violations])

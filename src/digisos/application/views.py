@@ -37,6 +37,15 @@ def start(request: HttpRequest) -> HttpResponse:
             "sent": overview.sent,
             "rate_limited": overview.sent_last_24h >= services.MAX_SENT_PER_24H,
         }
+        page = context["page"]
+        # Said before the first step: where the application could never be sent, no "Start ny søknad".
+        context["can_start"] = (
+            page.routing is None
+            or page.routing.municipality is None
+            or (
+                services.may_send_to(user, page.status)  # type: ignore[arg-type]
+            )
+        )
         return render(request, "application/start_citizen.html", context)
     return render(request, "application/start_anonymous.html")
 
@@ -47,14 +56,16 @@ def new(request: HttpRequest) -> HttpResponse:
     try:
         application = services.start_application(user=request.user)  # type: ignore[arg-type]
     except services.ApplicationRefused as refused:
-        return _gate(request, refused.reason, None)
+        status = start_page_for_citizen(request.user.pid or "").status  # type: ignore[union-attr]
+        return _gate(request, refused.reason, None, status=status)
     return redirect("application:step", application.id, steps.STEPS[0].slug)
 
 
-def _gate(request: HttpRequest, reason: str, application: Application | None) -> HttpResponse:
-    status = (
-        digital_status(application.municipality_id) if application and application.municipality_id else None
-    )
+def _gate(
+    request: HttpRequest, reason: str, application: Application | None, *, status: Any = None
+) -> HttpResponse:
+    if application and application.municipality_id:
+        status = digital_status(application.municipality_id)
     return render(
         request,
         "application/gate.html",

@@ -225,7 +225,12 @@ DEMO_SERVICE_FLAGS: dict[str, dict[str, Any]] = {
         "can_update_status": True,
         "updates_temporarily_disabled": True,
     },
-    "1103": {"can_receive_applications": True, "receiving_temporarily_disabled": True},
+    "1103": {
+        "can_receive_applications": True,
+        "receiving_temporarily_disabled": True,
+        "paper_address": "NAV Stavanger, Postboks 8001, 4068 Stavanger",
+        "paper_contact_phone": "55 55 33 33",
+    },
     "3301": {
         "can_receive_applications": False,
         "can_update_status": False,

@@ -24,6 +24,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from markupsafe import Markup, escape
 
+from digisos.application.requirements import known_titles
 from digisos.core.formatting import formatters
 from digisos.core.jinja2 import translator, uuid_url
 from digisos.soker.constants import (
@@ -34,7 +35,7 @@ from digisos.soker.constants import (
     UtbetalingStatus,
     Utfall,
 )
-from digisos.soker.labels import STATUS_LABELS
+from digisos.soker.labels import DEFAULT_SAK_TITLE, STATUS_LABELS
 
 # The case page's sections kept per process (settings CACHES["pages"]), an hour at most: a person looks at a
 # case a few times between reports, and a new report changes the key.
@@ -76,6 +77,24 @@ def _month_names() -> dict[int, str]:
     if names is None:
         names = _MONTH_NAMES[language] = {number: str(name) for number, name in MONTHS.items()}
     return names
+
+
+# Titles that DigiSos itself gives and a case system hands back: the inbox's default case title (which a case
+# system's event carries, in bokmål) and the application's requirement titles. Shown in the page's language;
+# any other title is the case system's own words, shown as they came.
+_OUR_TITLES = known_titles() | {DEFAULT_SAK_TITLE}
+
+
+def _ours() -> Callable[[str | None], str]:
+    """`ours(title)`: one of our own titles translated into the page's language, anything else unchanged."""
+    translate = translator()
+
+    def ours(title: str | None) -> str:
+        if not title:
+            return ""
+        return translate(title) if title in _OUR_TITLES else title
+
+    return ours
 
 
 def status_text(status: str) -> str:
@@ -177,6 +196,7 @@ def case_page(request: HttpRequest | None, context: dict[str, Any]) -> SafeStrin
         day_and_time=day_and_time,
         letters=page.letters,
         letter_link=_letter_link(page.letters),
+        ours=_ours(),  # saker.html, timeline.html, tasks.html: our own titles in the page's language
         # tasks.html: `titles` are the bokmål titles of the application's own requirements (marked with
         # gettext_noop where they are defined, so they are in the catalogue), translated here once each.
         tasks=view.tasks,

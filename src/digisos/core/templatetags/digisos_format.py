@@ -5,6 +5,7 @@
 """
 
 from django import template
+from django.conf import settings
 
 from digisos.core import formatting
 
@@ -12,3 +13,11 @@ register = template.Library()
 
 for _name, _helper in formatting.HELPERS.items():
     register.filter(_name, _helper)
+
+
+@register.simple_tag
+def own_language_names() -> list[tuple[str, str]]:
+    """The site's languages, each named in itself ("English", "Norsk bokmål", "Norsk nynorsk") whatever the
+    page's language: Django's get_available_languages translates them ("Engelsk" on a Norwegian page), and
+    a person looking for their language looks for its own name."""
+    return [(code, str(name)) for code, name in settings.LANGUAGES]

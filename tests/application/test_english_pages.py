@@ -19,7 +19,9 @@ pytestmark = pytest.mark.django_db
 # Words that English never uses and nearly every Norwegian sentence does.
 NORWEGIAN = re.compile(
     r"\b(og|ikke|du|deg|din|ditt|dine|har|kan|skal|må|vi|fra|til|på|med|eller|søknad\w*|kommunen|"
-    r"engelsk|hvis|når|dette|levere|også|resepsjonen)\b",
+    r"engelsk|hvis|når|dette|levere|også|resepsjonen|kl)\b"
+    # and Norwegian ways of writing a date or a time: "29. November 2026", "09.23"
+    r"|\b\d{1,2}\. [A-Za-z]+ \d{4}\b|\b\d{2}\.\d{2}\b(?!\.\d)",
     re.IGNORECASE,
 )
 # In English, typed by the person: their own words are theirs, not ours to translate.
@@ -130,3 +132,24 @@ def test_the_language_menu_names_each_language_in_itself(client):
         html = client.get("/").content.decode()
         options = dict(re.findall(r'<option value="(\w+)" lang="\w+"[^>]*>([^<]+)</option>', html))
         assert options == {"nb": "Norsk bokmål", "nn": "Norsk nynorsk", "en": "English"}, (language, options)
+
+
+# What a case system wrote (the factory's case: its sak, the document it asks for, its letters) is its own.
+CASE_SYSTEM_TEXTS = ["Livsopphold", "Kontoutskrift", "Brukskonto, siste tre måneder", "Brev fra NAV"]
+
+
+def test_the_case_pages_in_english_have_no_norwegian(client, reference_data, document_settings):
+    from tests.factories import CaseFactory
+
+    case = CaseFactory(state="paid")
+    client.force_login(case.owner)
+    _english(client)
+    application = Application.objects.get(pk=case.application_id)
+    names = [*_names(application), *CASE_SYSTEM_TEXTS]
+    pages = {
+        "mine": reverse("innsyn:mine"),
+        "case": reverse("innsyn:case", args=[case.id]),
+        "notifications": reverse("innsyn:notifications"),
+    }
+    found = {name: norwegian_in(client.get(url).content.decode(), names) for name, url in pages.items()}
+    assert {page: words for page, words in found.items() if words} == {}

@@ -70,11 +70,23 @@ def test_a_draft_started_before_the_municipality_closed_stays_readable(client, c
     start = client.get(reverse("application:start")).content.decode()
     assert reverse("application:step", args=[application.id, "personalia"]) in start
     assert START_FORM not in start
-    assert client.get(reverse("application:step", args=[application.id, "behov"])).status_code == 200
+    step = client.get(reverse("application:step", args=[application.id, "behov"]))
+    assert step.status_code == 200
+    # Every step says it cannot be sent now, with the paper way, not only the summary.
+    assert 'data-testid="cannot-start"' in step.content.decode()
+    assert 'href="/veiviser/"' in step.content.decode()
 
 
 def test_an_open_municipality_still_offers_the_start(client, citizen_of, reference_data):
     client.force_login(citizen_of("kari-leier-oslo"))
     html = client.get(reverse("application:start")).content.decode()
     assert START_FORM in html
+    assert 'data-testid="cannot-start"' not in html
+
+
+def test_an_open_municipalitys_steps_have_no_such_notice(client, citizen_of, reference_data):
+    user = citizen_of("kari-leier-oslo")
+    application = services.start_application(user=user)
+    client.force_login(user)
+    html = client.get(reverse("application:step", args=[application.id, "behov"])).content.decode()
     assert 'data-testid="cannot-start"' not in html

@@ -112,7 +112,11 @@ def step(request: HttpRequest, application_id: uuid.UUID, slug: str) -> HttpResp
             return _go_on(request, application, current)
     else:
         form = current.form(**form_kwargs)
-    return render(request, "application/step.html", _step_context(application, current, form))
+    return render(
+        request,
+        "application/step.html",
+        _step_context(application, current, form, **_blocked(request.user, application)),
+    )
 
 
 def _office_choices(application: Application) -> list[tuple[str, str]]:
@@ -131,6 +135,15 @@ def _go_on(request: HttpRequest, application: Application, current: steps.Step) 
     else:
         target = steps.neighbour(current, +1, short=application.is_short)
     return redirect("application:step", application.id, (target or current).slug)
+
+
+def _blocked(user: Any, application: Application) -> dict[str, Any]:
+    """For a step: whether the draft's municipality cannot take it now (closed after it was started, or
+    another address chosen in step 1), so every step says so with the paper way, not only the summary."""
+    if not application.municipality_id:
+        return {"blocked": False}
+    status = digital_status(application.municipality_id)
+    return {"blocked": not services.may_send_to(user, status), "blocked_status": status}
 
 
 def _step_context(application: Application, current: steps.Step, form: Any, **extra: Any) -> dict[str, Any]:
@@ -174,7 +187,9 @@ def _documentation_step(request: HttpRequest, application: Application, current:
         for index, requirement in enumerate(requirements)
     ]
     return render(
-        request, "application/step_documentation.html", _step_context(application, current, form, cards=cards)
+        request,
+        "application/step_documentation.html",
+        _step_context(application, current, form, cards=cards, **_blocked(request.user, application)),
     )
 
 

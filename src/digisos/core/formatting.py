@@ -43,23 +43,24 @@ class Formatters:
     """The helpers of one language, with what they need looked up once."""
 
     language: str
+    english: bool  # a field, not a property: read at every date of a long page
     months: dict[int, str]
     grouping_separator: str
     decimal_separator: str
     date_and_time: str  # "%(date)s kl. %(time)s"
     countries: dict[str, str]
 
-    @property
-    def english(self) -> bool:
-        return self.language == "en"
-
     def day(self, value: date | datetime | str | None, zone: tzinfo | None = None) -> str:
         """ "29. november 2026" (nb, nn), "29 November 2026" (en); "" for nothing."""
-        value = _as_date_or_datetime(value)
-        if value is None:
-            return ""
+        # The common case first, without a parse: innsyn calls this for every date of a year's history.
         if isinstance(value, datetime):
             value = value.astimezone(zone or timezone.get_current_timezone())
+        elif not isinstance(value, date):
+            value = _as_date_or_datetime(value)
+            if value is None:
+                return ""
+            if isinstance(value, datetime):
+                value = value.astimezone(zone or timezone.get_current_timezone())
         if self.english:
             return f"{value.day} {self.months[value.month]} {value.year}"
         return f"{value.day}. {self.months[value.month]} {value.year}"
@@ -129,6 +130,7 @@ def _formatters(language: str) -> Formatters:
     english = language == "en"
     return Formatters(
         language=language,
+        english=english,
         months=months,
         grouping_separator="," if english else "\xa0",
         decimal_separator="." if english else ",",

@@ -59,10 +59,10 @@ def _form_token(request: HttpRequest | None) -> str:
 def _days() -> Callable[[date | datetime | None], str]:
     """A formatter of "24. desember 2026" ("24 December 2026" in English) in the active language: the shared
     helpers' (core/formatting.py), with the time zone looked up once per page, not per date."""
-    formats, zone = formatters(), timezone.get_current_timezone()
+    format_day, zone = formatters().day, timezone.get_current_timezone()
 
     def day(value: date | datetime | None) -> str:
-        return formats.day(value, zone)
+        return format_day(value, zone)
 
     return day
 

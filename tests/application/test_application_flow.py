@@ -24,6 +24,14 @@ CAN_APPLY = [
 ]
 
 
+CLOSED = ("1103", "3301")  # Stavanger temporarily closed, Drammen paper only (the demo service flags)
+
+
+def _registered_municipality(key: str) -> str | None:
+    person = next(p for p in load_population().values() if p["key"] == key)
+    return (person["folkeregister"].get("bostedsadresse") or {}).get("kommunenummer")
+
+
 def walk_through(client, application: Application, answers=ANSWERS, *, address: dict | None = None) -> None:
     for slug, data in answers.items():
         if slug == "personalia" and address:
@@ -50,6 +58,12 @@ def test_every_persona_can_apply_and_what_is_sent_validates(
     user = citizen_of(key)
     client.force_login(user)
     response = client.post(reverse("application:new"))
+    if _registered_municipality(key) in CLOSED:
+        # Stavanger temporarily closed, Drammen paper only: refused before the first step, with the paper way.
+        assert response.status_code == 200
+        assert "Søknaden kan ikke sendes digitalt" in response.content.decode()
+        assert not Application.objects.filter(owner=user).exists()
+        return
     assert response.status_code == 302, response.content.decode()[:2000]
     application = Application.objects.get(owner=user)
     person = application.registers["person"]
@@ -75,14 +89,6 @@ def test_every_persona_can_apply_and_what_is_sent_validates(
 
     response = client.post(reverse("application:send", args=[application.id]))
     application.refresh_from_db()
-    closed = application.municipality_id in (
-        "1103",
-        "3301",
-    )  # Stavanger temporarily closed, Drammen paper only
-    if closed:
-        assert application.status == Application.Status.DRAFT
-        assert "Søknaden kan ikke sendes digitalt" in response.content.decode()
-        return
     assert response.status_code == 302 and response["Location"] == reverse(
         "application:receipt", args=[application.id]
     )

@@ -12,6 +12,8 @@ from django.utils import timezone
 from digisos.application import services
 from digisos.application.models import Application, RequirementDocument
 from digisos.documents.models import Document, Folder
+from digisos.municipalities.models import ServiceConfiguration
+from digisos.municipalities.services import update_service_configuration
 from tests.application.test_application_flow import ANSWERS, upload_rental_contract, walk_through
 
 
@@ -72,7 +74,11 @@ def test_closed_municipality_shows_paper_alternative_and_office_contact(
     client, citizen_of, reference_data, document_settings
 ):
     user = citizen_of("uten-konto-stavanger")
+    # Started before Stavanger closed (a closed municipality refuses the start: tests/application/test_dead_ends)
+    stavanger = ServiceConfiguration.objects.get(pk="1103")
+    update_service_configuration(actor=None, configuration=stavanger, receiving_temporarily_disabled=False)
     application = started(client, user)
+    update_service_configuration(actor=None, configuration=stavanger, receiving_temporarily_disabled=True)
     walk_through(
         client,
         application,
@@ -80,6 +86,7 @@ def test_closed_municipality_shows_paper_alternative_and_office_contact(
     )
     summary = client.get(reverse("application:step", args=[application.id, "oppsummering"])).content.decode()
     assert 'data-testid="cannot-send"' in summary and "midlertidig stengt" in summary
+    assert "Postboks 8001" in summary  # the paper address from Stavanger's configuration
     assert "Send søknaden</span>" not in summary
     response = client.post(reverse("application:send", args=[application.id]))
     assert 'data-gate="municipality_closed"' in response.content.decode()

@@ -132,6 +132,20 @@ SHORT = [
 ]
 
 
+def known_titles() -> frozenset[str]:
+    """Every requirement title this module gives (bokmål msgids, translated where shown): a page that shows a
+    title that came back from a case system translates it only when it is one of ours."""
+    found: set[str] = set()
+    for value in globals().values():
+        if isinstance(value, Requirement):
+            found.add(value.title)
+        elif isinstance(value, dict):
+            found |= {r.title for r in value.values() if isinstance(r, Requirement)}
+        elif isinstance(value, list):
+            found |= {r.title for r in value if isinstance(r, Requirement)}
+    return frozenset(found)
+
+
 def documentation_requirements(
     answers: dict[str, Any], registers: dict[str, Any], *, today: date, short: bool = False
 ) -> list[Requirement]:

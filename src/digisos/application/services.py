@@ -52,6 +52,8 @@ def start_application(*, user: User, for_test: bool = False) -> Application:
         raise ApplicationRefused("under_18")
     if not for_test and sent_last_24h(user) >= MAX_SENT_PER_24H:
         raise ApplicationRefused("rate_limited")
+    if not for_test:
+        _check_can_start(user, person.get("bostedsadresse"))
     with transaction.atomic():
         folder = documents.create_folder(owner=user, kind=Folder.Kind.APPLICATION)
         application = Application(owner=user, folder=folder, registers=prefill)
@@ -64,6 +66,32 @@ def start_application(*, user: User, for_test: bool = False) -> Application:
             object_id=str(application.id),
         )
     return application
+
+
+def _check_can_start(user: User, address: dict[str, Any] | None) -> None:
+    """Refuses a draft that could never be sent: the registered address's municipality does not take digital
+    applications (paper only, temporarily closed, or testing with test persons only). Nine steps filled in
+    and a refusal on the summary is a dead end for a person in crisis; the start page gives the paper
+    address instead. A person without a known municipality may start and choose the address in step 1."""
+    municipality = municipality_of_address(address)
+    if municipality is None:
+        return
+    status = digital_status(municipality)
+    if not may_send_to(user, status):
+        raise ApplicationRefused(
+            "test_mode" if status is not None and status.test_mode else "municipality_closed"
+        )
+
+
+def municipality_of_address(address: dict[str, Any] | None) -> str | None:
+    """The kommunenummer an address is routed to (None when it cannot be routed)."""
+    routing = route_to_office(
+        kommunenummer=(address or {}).get("kommunenummer"),
+        bydelsnummer=(address or {}).get("bydelsnummer"),
+        street_code=(address or {}).get("street_code"),
+        house_number=(address or {}).get("house_number"),
+    )
+    return routing.municipality.kommunenummer if routing.municipality else None
 
 
 def _route(application: Application, address: dict[str, Any] | None, *, chosen_office: str = "") -> None:

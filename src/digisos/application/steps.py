@@ -57,6 +57,9 @@ def neighbour(step: Step, offset: int, *, short: bool = False) -> Step | None:
     return steps[index] if 0 <= index < len(steps) else None
 
 
+STEP_FORM_ID = "step-form"
+
+
 class DokumentasjonForm(forms.Form):
     """Amounts and "levert tidligere" per documentation requirement; fields named by the requirement's index."""
 
@@ -81,6 +84,10 @@ class DokumentasjonForm(forms.Form):
                 self.fields[f"r{index}_levert"] = forms.BooleanField(
                     label=_("Jeg har levert dette dokumentet til NAV tidligere"), required=False
                 )
+        # The fields stand in their requirement's card, beside its upload button, and belong to the one step
+        # form (HTML's form attribute): an upload sends the amounts typed so far, and they are kept.
+        for field in self.fields.values():
+            field.widget.attrs["form"] = STEP_FORM_ID
 
     def fields_of(self, index: int) -> list[forms.BoundField]:
         return [self[name] for name in self.fields if name.startswith(f"r{index}_")]

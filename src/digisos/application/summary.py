@@ -3,7 +3,10 @@
 from dataclasses import dataclass, field
 from typing import Any
 
+from django import forms
 from django.utils.translation import gettext as _
+
+from digisos.core import formatting
 
 from . import forms as step_forms
 from .steps import steps_of
@@ -45,17 +48,39 @@ def _answer_rows(
     rows = []
     for name, form_field in form.fields.items():
         value = form.initial.get(name)
-        if value in (None, "", [], False):
+        # 0 is an answer ("0 personer", "0 kr"): only nothing, an empty text or list, or an unticked box is
+        # left out (`0 in (False,)` is true in Python, so compare by identity and type).
+        if value is None or value is False or (isinstance(value, str | list) and not value):
             continue
-        choices = dict(getattr(form_field, "choices", []) or [])
-        if isinstance(value, list):
-            shown = ", ".join(str(choices.get(v, v)) for v in value)
-        elif value is True:
-            shown = _("Ja")
-        else:
-            shown = str(choices.get(value, value))
-        rows.append(Row(label=str(form_field.label), value=shown))
+        rows.append(Row(label=str(form_field.label), value=_shown(name, form_field, value)))
     return rows
+
+
+def _shown(name: str, form_field: forms.Field, value: Any) -> str:
+    """An answer as the page shows it: choices by their label, dates, amounts, phone and account numbers
+    formatted in the page's language (core/formatting.py)."""
+    choices = dict(getattr(form_field, "choices", []) or [])
+    if isinstance(value, list):
+        return ", ".join(str(choices.get(v, v)) for v in value)
+    if value is True:
+        return _("Ja")
+    if choices:
+        return str(choices.get(value, value))
+    if name == "telefon":
+        return formatting.phone(str(value))
+    if name == "kontonummer":
+        return formatting.account(str(value))
+    if isinstance(form_field, forms.DateField):
+        return formatting.day(value)
+    if (
+        isinstance(form_field, forms.IntegerField)
+        and form_field.error_messages is not None
+        and (form_field.error_messages.get("invalid") == step_forms.AMOUNT_ERRORS.get("invalid"))
+    ):
+        return formatting.amount(value)
+    if isinstance(value, int | float):
+        return formatting.number(value)
+    return str(value)
 
 
 def _register_rows(step: str, registers: dict[str, Any], office: str) -> list[Row]:
@@ -67,7 +92,13 @@ def _register_rows(step: str, registers: dict[str, Any], office: str) -> list[Ro
             p for p in (person.get("given_name"), person.get("middle_name"), person.get("family_name")) if p
         )
         rows.append(Row(_("Navn"), name, folkeregisteret))
-        rows.append(Row(_("Statsborgerskap"), person.get("citizenship") or _("Ukjent"), folkeregisteret))
+        rows.append(
+            Row(
+                _("Statsborgerskap"),
+                formatting.country(person.get("citizenship")) or _("Ukjent"),
+                folkeregisteret,
+            )
+        )
         address = person.get("bostedsadresse")
         if address:
             rows.append(
@@ -78,15 +109,27 @@ def _register_rows(step: str, registers: dict[str, Any], office: str) -> list[Ro
                 )
             )
         if registers.get("mobile"):
-            rows.append(Row(_("Telefonnummer"), registers["mobile"], _("Kontakt- og reservasjonsregisteret")))
+            rows.append(
+                Row(
+                    _("Telefonnummer"),
+                    formatting.phone(registers["mobile"]),
+                    _("Kontakt- og reservasjonsregisteret"),
+                )
+            )
         if registers.get("account"):
-            rows.append(Row(_("Kontonummer"), registers["account"], _("Kontoregisteret")))
+            rows.append(Row(_("Kontonummer"), formatting.account(registers["account"]), _("Kontoregisteret")))
         rows.append(Row(_("Søknaden sendes til"), office or _("Ikke valgt ennå")))
     if step in ("arbeid", "arbeid_familie"):
         for employment in registers.get("employments", []):
-            period = employment["start_date"] + " – " + (employment.get("end_date") or "")
+            period = (
+                f"{formatting.day(employment['start_date'])} – {formatting.day(employment.get('end_date'))}"
+            )
             rows.append(
-                Row(employment["employer_name"], f"{employment['percent']} %, {period}", _("Aa-registeret"))
+                Row(
+                    employment["employer_name"],
+                    f"{formatting.number(employment['percent'])} %, {period}".strip(" –"),
+                    _("Aa-registeret"),
+                )
             )
         if "aaregister" in registers.get("failed", []):
             rows.append(
@@ -98,7 +141,7 @@ def _register_rows(step: str, registers: dict[str, Any], office: str) -> list[Ro
             rows.append(
                 Row(
                     _("Ektefelle"),
-                    f"{spouse['given_name']} {spouse['family_name']}, {spouse['birth_date']}",
+                    f"{spouse['given_name']} {spouse['family_name']}, {formatting.day(spouse['birth_date'])}",
                     folkeregisteret,
                 )
             )
@@ -106,18 +149,25 @@ def _register_rows(step: str, registers: dict[str, Any], office: str) -> list[Ro
             rows.append(
                 Row(
                     _("Barn"),
-                    f"{child['given_name']} {child['family_name']}, {child['birth_date']}",
+                    f"{child['given_name']} {child['family_name']}, {formatting.day(child['birth_date'])}",
                     folkeregisteret,
                 )
             )
     elif step == "inntekt":
         for payment in registers.get("nav_payments", []):
-            rows.append(Row(payment["benefit"], f"{payment['amount_nok']} kr, {payment['date']}", _("NAV")))
+            rows.append(
+                Row(
+                    payment["benefit"],
+                    f"{formatting.amount(payment['amount_nok'])}, {formatting.day(payment['date'])}",
+                    _("NAV"),
+                )
+            )
         for income in (registers.get("skatt") or {}).get("incomes", []):
             rows.append(
                 Row(
                     income["employer_name"],
-                    f"{income['gross_nok']} kr ({income['period_start']} – {income['period_end']})",
+                    f"{formatting.amount(income['gross_nok'])} ({formatting.day(income['period_start'])} – "
+                    f"{formatting.day(income['period_end'])})",
                     _("Skatteetaten"),
                 )
             )
@@ -127,7 +177,13 @@ def _register_rows(step: str, registers: dict[str, Any], office: str) -> list[Ro
             )
         husbanken = registers.get("husbanken") or {}
         for payment in husbanken.get("payments", []):
-            rows.append(Row(_("Bostøtte"), f"{payment['amount_nok']} kr, {payment['date']}", _("Husbanken")))
+            rows.append(
+                Row(
+                    _("Bostøtte"),
+                    f"{formatting.amount(payment['amount_nok'])}, {formatting.day(payment['date'])}",
+                    _("Husbanken"),
+                )
+            )
         if husbanken.get("status") == "failed":
             rows.append(
                 Row(_("Bostøtte"), _("Vi fikk ikke hentet opplysninger fra Husbanken."), _("Husbanken"))

@@ -8,8 +8,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from digisos.core import formatting
 from digisos.documents.permissions import NotAllowed
 from digisos.documents.views import SESSION_REFUSALS, not_allowed
 from digisos.municipalities.selectors import digital_status, offices_of
@@ -37,6 +39,15 @@ def start(request: HttpRequest) -> HttpResponse:
             "sent": overview.sent,
             "rate_limited": overview.sent_last_24h >= services.MAX_SENT_PER_24H,
         }
+        page = context["page"]
+        # Said before the first step: where the application could never be sent, no "Start ny søknad".
+        context["can_start"] = (
+            page.routing is None
+            or page.routing.municipality is None
+            or (
+                services.may_send_to(user, page.status)  # type: ignore[arg-type]
+            )
+        )
         return render(request, "application/start_citizen.html", context)
     return render(request, "application/start_anonymous.html")
 
@@ -47,14 +58,16 @@ def new(request: HttpRequest) -> HttpResponse:
     try:
         application = services.start_application(user=request.user)  # type: ignore[arg-type]
     except services.ApplicationRefused as refused:
-        return _gate(request, refused.reason, None)
+        status = start_page_for_citizen(request.user.pid or "").status  # type: ignore[union-attr]
+        return _gate(request, refused.reason, None, status=status)
     return redirect("application:step", application.id, steps.STEPS[0].slug)
 
 
-def _gate(request: HttpRequest, reason: str, application: Application | None) -> HttpResponse:
-    status = (
-        digital_status(application.municipality_id) if application and application.municipality_id else None
-    )
+def _gate(
+    request: HttpRequest, reason: str, application: Application | None, *, status: Any = None
+) -> HttpResponse:
+    if application and application.municipality_id:
+        status = digital_status(application.municipality_id)
     return render(
         request,
         "application/gate.html",
@@ -99,7 +112,11 @@ def step(request: HttpRequest, application_id: uuid.UUID, slug: str) -> HttpResp
             return _go_on(request, application, current)
     else:
         form = current.form(**form_kwargs)
-    return render(request, "application/step.html", _step_context(application, current, form))
+    return render(
+        request,
+        "application/step.html",
+        _step_context(application, current, form, **_blocked(request.user, application)),
+    )
 
 
 def _office_choices(application: Application) -> list[tuple[str, str]]:
@@ -118,6 +135,15 @@ def _go_on(request: HttpRequest, application: Application, current: steps.Step) 
     else:
         target = steps.neighbour(current, +1, short=application.is_short)
     return redirect("application:step", application.id, (target or current).slug)
+
+
+def _blocked(user: Any, application: Application) -> dict[str, Any]:
+    """For a step: whether the draft's municipality cannot take it now (closed after it was started, or
+    another address chosen in step 1), so every step says so with the paper way, not only the summary."""
+    if not application.municipality_id:
+        return {"blocked": False}
+    status = digital_status(application.municipality_id)
+    return {"blocked": not services.may_send_to(user, status), "blocked_status": status}
 
 
 def _step_context(application: Application, current: steps.Step, form: Any, **extra: Any) -> dict[str, Any]:
@@ -161,7 +187,9 @@ def _documentation_step(request: HttpRequest, application: Application, current:
         for index, requirement in enumerate(requirements)
     ]
     return render(
-        request, "application/step_documentation.html", _step_context(application, current, form, cards=cards)
+        request,
+        "application/step_documentation.html",
+        _step_context(application, current, form, cards=cards, **_blocked(request.user, application)),
     )
 
 
@@ -171,16 +199,18 @@ def upload(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
     application = _own(request, application_id)
     if application.status != Application.Status.DRAFT:
         raise Http404
-    requirement = request.POST.get("requirement", "")
-    known = {
-        r.key
-        for r in documentation_requirements(
-            application.answers, application.registers, today=timezone.localdate(), short=application.is_short
-        )
-    }
+    # The card's upload button names its requirement (`upload`); a plain form posts `requirement`.
+    requirement = request.POST.get("upload") or request.POST.get("requirement", "")
+    requirements = documentation_requirements(
+        application.answers, application.registers, today=timezone.localdate(), short=application.is_short
+    )
+    known = [r.key for r in requirements]
     if requirement not in known:
         raise Http404
-    files = [(f.name or "", f.read()) for f in request.FILES.getlist("files")]
+    if "with_amounts" in request.POST:
+        application = _keep_amounts(request, application, requirements)
+    uploaded = request.FILES.getlist(f"files-{known.index(requirement)}") or request.FILES.getlist("files")
+    files = [(f.name or "", f.read()) for f in uploaded]
     anchor = f"#krav-{requirement.replace('|', '-')}"
     if not files:
         refusal = services.documents.UploadRefused("no_file", "")
@@ -199,6 +229,37 @@ def upload(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
             {"name": r.name, "message": r.message, "requirement": requirement} for r in outcome.refused
         ]
     return redirect(reverse("application:step", args=[application.id, "dokumentasjon"]) + anchor)
+
+
+def _amounts_shown(application: Application, requirement: Any) -> str:
+    """The amounts typed for a requirement, as the summary shows them: "3 450 kr", or "brutto 32 000 kr,
+    netto 24 500 kr" where there are two."""
+    typed = application.answers.get("dokumentasjon", {}).get(requirement.key, {}).get("belop", {})
+    names = {"brutto": _("brutto"), "netto": _("netto"), "avdrag": _("avdrag"), "renter": _("renter")}
+    shown = [
+        formatting.amount(typed[name])
+        if name == "belop"
+        else f"{names[name]} {formatting.amount(typed[name])}"
+        for name, _label in steps.AMOUNT_FIELDS.get(requirement.amount, [])
+        if typed.get(name) is not None
+    ]
+    return ", ".join(shown)
+
+
+def _keep_amounts(request: HttpRequest, application: Application, requirements: list[Any]) -> Application:
+    """The amounts and "levert tidligere" posted with an upload (the page is one form), saved as the step's
+    answers so that nothing typed is lost; a field that does not validate keeps its saved value and is
+    checked again when the person goes on."""
+    form = steps.DokumentasjonForm(request.POST, requirements=requirements, answers=application.answers)
+    form.is_valid()
+    answers = form.to_answers()
+    saved = application.answers.get("dokumentasjon", {})
+    for index, requirement in enumerate(requirements):
+        kept = saved.get(requirement.key, {}).get("belop", {})
+        for name in kept:
+            if f"r{index}_{name}" in form.errors:
+                answers[requirement.key]["belop"].setdefault(name, kept[name])
+    return services.save_step(application=application, step="dokumentasjon", answers=answers)
 
 
 def _summary_step(request: HttpRequest, application: Application, current: steps.Step) -> HttpResponse:
@@ -221,7 +282,12 @@ def _summary_step(request: HttpRequest, application: Application, current: steps
             short=application.is_short,
         ),
         requirements=[
-            {"requirement": r, "files": files.get(r.key, []), "earlier": r.key in earlier}
+            {
+                "requirement": r,
+                "files": files.get(r.key, []),
+                "earlier": r.key in earlier,
+                "amounts": _amounts_shown(application, r),
+            }
             for r in requirements
         ],
         status=status,

@@ -19,6 +19,8 @@ from django.urls import reverse
 from django.utils.translation import get_language, gettext, ngettext
 from jinja2 import Environment
 
+from digisos.core import formatting
+
 
 def url(name: str, *args: Any) -> str:
     """`{{ url("documents:download", id) }}`: Django's reverse with positional arguments."""
@@ -90,4 +92,7 @@ def environment(**options: Any) -> Environment:
     env.globals["_"] = _gettext
     env.globals["url"] = url
     env.globals["uuid_url"] = uuid_url
+    # The format helpers (core/formatting.py), as functions and filters: `{{ amount(x) }}`, `{{ x|day }}`.
+    env.globals.update(formatting.HELPERS)
+    env.filters.update(formatting.HELPERS)
     return env

@@ -30,7 +30,12 @@ from digisos.exchange.services.delivery import acknowledge
 from digisos.exchange.services.letters import store_letter
 from digisos.exchange.services.reporting import append_case_event, check_can_update
 from digisos.soker import builders
+<<<<<<< HEAD
 from digisos.soker.constants import SENDT, SoknadsStatus, UtbetalingStatus
+=======
+from digisos.soker.constants import SoknadsStatus, UtbetalingStatus
+from digisos.soker.labels import DEFAULT_SAK_TITLE
+>>>>>>> s10-flow
 from digisos.soker.tidspunkt import format_tidspunkt, parse_tidspunkt
 
 from .selectors import case_progress, has_received, has_sak
@@ -39,7 +44,7 @@ from .selectors import case_progress, has_received, has_sak
 INBOX_AVSENDER = {"systemnavn": "DigiSos manuell innboks", "systemversjon": "1.0"}
 
 DEFAULT_SAKSREFERANSE = "sak-1"
-DEFAULT_SAK_TITTEL = "Økonomisk sosialhjelp"
+DEFAULT_SAK_TITTEL = DEFAULT_SAK_TITLE  # marked for translation: innsyn shows it in the page's language
 
 
 class LetterRefused(Exception):

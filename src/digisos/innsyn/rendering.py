@@ -17,14 +17,15 @@ from django.http import HttpRequest
 from django.template import engines
 from django.template.backends.utils import csrf_input
 from django.urls import reverse
-from django.utils import numberformat, timezone
+from django.utils import timezone
 from django.utils.dates import MONTHS
-from django.utils.formats import get_format
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from markupsafe import Markup, escape
 
+from digisos.application.requirements import known_titles
+from digisos.core.formatting import formatters
 from digisos.core.jinja2 import translator, uuid_url
 from digisos.soker.constants import (
     SENDT,
@@ -34,7 +35,7 @@ from digisos.soker.constants import (
     UtbetalingStatus,
     Utfall,
 )
-from digisos.soker.labels import STATUS_LABELS
+from digisos.soker.labels import DEFAULT_SAK_TITLE, STATUS_LABELS
 
 # The case page's sections kept per process (settings CACHES["pages"]), an hour at most: a person looks at a
 # case a few times between reports, and a new report changes the key.
@@ -56,16 +57,12 @@ def _form_token(request: HttpRequest | None) -> str:
 
 
 def _days() -> Callable[[date | datetime | None], str]:
-    """A formatter of "24. desember 2026" in the active language (the template filter's "j. F Y", without its
-    parser), with the month names and the time zone looked up once per page, not per date."""
-    names, zone = _month_names(), timezone.get_current_timezone()
+    """A formatter of "24. desember 2026" ("24 December 2026" in English) in the active language: the shared
+    helpers' (core/formatting.py), with the time zone looked up once per page, not per date."""
+    format_day, zone = formatters().day, timezone.get_current_timezone()
 
     def day(value: date | datetime | None) -> str:
-        if value is None:
-            return ""
-        if isinstance(value, datetime):
-            value = value.astimezone(zone)
-        return f"{value.day}. {names[value.month]} {value.year}"
+        return format_day(value, zone)
 
     return day
 
@@ -74,12 +71,30 @@ _MONTH_NAMES: dict[str, dict[int, str]] = {}
 
 
 def _month_names() -> dict[int, str]:
-    # Month names per language, translated once rather than at every date on the page.
+    # Month names per language for the payments' month headings, translated once rather than at every month.
     language = get_language() or ""
     names = _MONTH_NAMES.get(language)
     if names is None:
         names = _MONTH_NAMES[language] = {number: str(name) for number, name in MONTHS.items()}
     return names
+
+
+# Titles that DigiSos itself gives and a case system hands back: the inbox's default case title (which a case
+# system's event carries, in bokmål) and the application's requirement titles. Shown in the page's language;
+# any other title is the case system's own words, shown as they came.
+_OUR_TITLES = known_titles() | {DEFAULT_SAK_TITLE}
+
+
+def _ours() -> Callable[[str | None], str]:
+    """`ours(title)`: one of our own titles translated into the page's language, anything else unchanged."""
+    translate = translator()
+
+    def ours(title: str | None) -> str:
+        if not title:
+            return ""
+        return translate(title) if title in _OUR_TITLES else title
+
+    return ours
 
 
 def status_text(status: str) -> str:
@@ -95,26 +110,12 @@ def kroner(amount: float | int | None) -> str:
 
 
 def _kroner() -> Callable[[float | int | None], str]:
-    """`kroner(amount)` for one page, as Django's number_format with grouping formats it ("5 250", "12,50"),
-    with the language's separators and grouping looked up once, not at every amount as number_format does."""
-    language = get_language()
-    decimal, grouping, thousands = (
-        get_format(name, language, use_l10n=True)
-        for name in ("DECIMAL_SEPARATOR", "NUMBER_GROUPING", "THOUSAND_SEPARATOR")
-    )
+    """`kroner(amount)` for one page ("5 250", "12,50"; "5,250" in English): the shared helpers' number, the
+    language's separators looked up once per language (core/formatting.py). Nothing is shown as 0."""
+    number = formatters().number
 
     def page_kroner(amount: float | int | None) -> str:
-        value = amount or 0
-        whole = float(value).is_integer()
-        return numberformat.format(
-            int(value) if whole else value,
-            decimal,
-            None if whole else 2,
-            grouping,
-            thousands,
-            force_grouping=True,
-            use_l10n=True,
-        )
+        return number(amount or 0)
 
     return page_kroner
 
@@ -186,15 +187,13 @@ def case_page(request: HttpRequest | None, context: dict[str, Any]) -> SafeStrin
     """The case page's content as one Jinja2 fragment (case_page.html), which includes the fragments of its
     lists: the page's context with the helpers they share, each built once for the page."""
     page, view = context["page"], context["view"]
-    day, zone = _days(), timezone.get_current_timezone()
+    day, zone, formats = _days(), timezone.get_current_timezone(), formatters()
 
     def moment(value: datetime) -> str:
-        local = value.astimezone(zone)
-        return f"{day(local)} {local:%H.%M}"
+        return f"{formats.day(value, zone)} {formats.time(value, zone)}"
 
     def day_and_time(value: datetime) -> str:
-        local = value.astimezone(zone)
-        return f"{day(local)} kl. {local:%H.%M}"
+        return formats.day_and_time(value, zone)
 
     history_count = context["history_count"]
     helpers = dict(
@@ -213,6 +212,7 @@ def case_page(request: HttpRequest | None, context: dict[str, Any]) -> SafeStrin
         day_and_time=day_and_time,
         letters=page.letters,
         letter_link=_letter_link(page.letters),
+        ours=_ours(),  # saker.html, timeline.html, tasks.html: our own titles in the page's language
         # tasks.html: `titles` are the bokmål titles of the application's own requirements (marked with
         # gettext_noop where they are defined, so they are in the catalogue), translated here once each.
         tasks=view.tasks,

@@ -6,6 +6,7 @@ from typing import Literal
 
 from django.db import connection
 from django.db.models import Q
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext as _
 
 from .models import GeographicArea, MarkaStreetRule, Municipality, NavOffice, ServiceConfiguration
@@ -44,7 +45,20 @@ class PaperContact:
     address: str
     phone: str
     email: str
-    note: str
+    note: str  # the municipality's own words to citizens, written in bokmål
+
+    @property
+    def shown_note(self) -> str:
+        """The note in the page's language where the catalogue has it (the demo municipalities' notes are
+        marked for translation in services.DEMO_SERVICE_FLAGS), otherwise as the municipality wrote it."""
+        return gettext(self.note) if self.note else ""
+
+    @property
+    def note_lang(self) -> str:
+        """ "nb" when the note is shown as written on a page in another language (for the element's lang
+        attribute, WCAG 3.1.2: a screen reader reads it as Norwegian), else ""."""
+        language = (get_language() or "nb").split("-")[0]
+        return "nb" if self.note and language != "nb" and self.shown_note == self.note else ""
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from digisos.core.services import record_audit
 
@@ -225,13 +226,21 @@ DEMO_SERVICE_FLAGS: dict[str, dict[str, Any]] = {
         "can_update_status": True,
         "updates_temporarily_disabled": True,
     },
-    "1103": {"can_receive_applications": True, "receiving_temporarily_disabled": True},
+    "1103": {
+        "can_receive_applications": True,
+        "receiving_temporarily_disabled": True,
+        "paper_address": "NAV Stavanger, Postboks 8001, 4068 Stavanger",
+        "paper_contact_phone": "55 55 33 33",
+    },
     "3301": {
         "can_receive_applications": False,
         "can_update_status": False,
         "paper_address": "NAV Drammen, Postboks 7000, 3002 Drammen",
         "paper_contact_phone": "55 55 33 33",
-        "contact_note": "Du kan også levere søknaden i resepsjonen på NAV Drammen, Bragernes torg 6.",
+        # Marked for translation: the demo's note is shown in the page's language (PaperContact.shown_note).
+        "contact_note": gettext_noop(
+            "Du kan også levere søknaden i resepsjonen på NAV Drammen, Bragernes torg 6."
+        ),
     },
 }
 

@@ -2,6 +2,7 @@
 pages word some of them differently, in innsyn). Lazy: forms read them when they are defined."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from .constants import SaksStatus, SoknadsStatus, UtbetalingStatus, Utfall
 
@@ -31,3 +32,8 @@ def status_label(status: str) -> str:
 
 def choices(*statuses: str) -> list[tuple[str, str]]:
     return [(str(status), STATUS_LABELS[status]) for status in statuses]
+
+
+# The title of a sak that DigiSos's own inbox creates (bokmål, as a case system writes it; pages show it in
+# their language: it is marked for translation here).
+DEFAULT_SAK_TITLE = gettext_noop("Økonomisk sosialhjelp")

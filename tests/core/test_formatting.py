@@ -1,0 +1,82 @@
+"""One set of format helpers, per language (issue 17: "Format every date, amount, number and country per
+language with one set of helpers")."""
+
+from datetime import UTC, date, datetime
+
+import pytest
+from django.template import Context, Template, engines
+from django.utils import translation
+
+from digisos.core import formatting
+
+MOMENT = datetime(2026, 11, 29, 8, 23, tzinfo=UTC)  # 09.23 in Oslo
+
+CASES = {
+    "nb": {
+        "day": "29. november 2026",
+        "day_and_time": "29. november 2026 kl. 09.23",
+        "amount": "3\xa0450\xa0kr",
+        "number": "12\xa0345,50",
+        "country": ("Norge", "Polen"),
+    },
+    "nn": {
+        "day": "29. november 2026",
+        "day_and_time": "29. november 2026 kl. 09.23",
+        "amount": "3\xa0450\xa0kr",
+        "number": "12\xa0345,50",
+        "country": ("Noreg", "Polen"),
+    },
+    "en": {
+        "day": "29 November 2026",
+        "day_and_time": "29 November 2026 at 09:23",
+        "amount": "NOK 3,450",
+        "number": "12,345.50",
+        "country": ("Norway", "Poland"),
+    },
+}
+
+
+@pytest.mark.parametrize("language", ["nb", "nn", "en"])
+def test_every_helper_in_every_language(language):
+    expected = CASES[language]
+    with translation.override(language):
+        assert formatting.day(date(2026, 11, 29)) == expected["day"]
+        assert formatting.day("2026-11-29") == expected["day"]
+        assert formatting.day_and_time(MOMENT) == expected["day_and_time"]
+        assert formatting.amount(3450) == expected["amount"]
+        assert formatting.number(12345.5) == expected["number"]
+        assert (formatting.country("NOR"), formatting.country("POL")) == expected["country"]
+        assert formatting.amount(0) != ""  # 0 is an amount, not nothing
+        assert formatting.amount(None) == ""
+
+
+def test_phone_and_account_numbers_are_grouped():
+    assert formatting.phone("91234567") == "912 34 567"
+    assert formatting.phone("+4791234567") == "+47 912 34 567"
+    assert formatting.phone("22334455") == "22 33 44 55"
+    assert formatting.phone("11223344") == "11 22 33 44"
+    assert formatting.phone("+46 70 123 45 67") == "+46 70 123 45 67"  # foreign: as written
+    assert formatting.account("12345678903") == "1234 56 78903"
+    assert formatting.account("1234.56.78903") == "1234 56 78903"
+    assert formatting.account("IBAN?") == "IBAN?"
+
+
+def test_unknown_country_code_is_shown_as_it_came():
+    assert formatting.country("XXX") == "XXX"
+    assert formatting.country(None) == ""
+
+
+@pytest.mark.parametrize("language", ["nb", "en"])
+def test_the_django_filters_and_the_jinja2_globals_are_the_same_helpers(language):
+    django_template = Template(
+        "{% load digisos_format %}{{ when|day_and_time }} {{ sum|amount }} {{ c|country }}"
+    )
+    jinja_template = engines["jinja2"].from_string(
+        "{{ day_and_time(when) }} {{ sum|amount }} {{ country(c) }}"
+    )
+    context = {"when": MOMENT, "sum": 3450, "c": "POL"}
+    with translation.override(language):
+        from_django = django_template.render(Context(context))
+        from_jinja = jinja_template.render(context)
+    assert from_django == from_jinja
+    assert CASES[language]["day_and_time"] in from_django

@@ -30,12 +30,8 @@ from digisos.exchange.services.delivery import acknowledge
 from digisos.exchange.services.letters import store_letter
 from digisos.exchange.services.reporting import append_case_event, check_can_update
 from digisos.soker import builders
-<<<<<<< HEAD
 from digisos.soker.constants import SENDT, SoknadsStatus, UtbetalingStatus
-=======
-from digisos.soker.constants import SoknadsStatus, UtbetalingStatus
 from digisos.soker.labels import DEFAULT_SAK_TITLE
->>>>>>> s10-flow
 from digisos.soker.tidspunkt import format_tidspunkt, parse_tidspunkt
 
 from .selectors import case_progress, has_received, has_sak

@@ -66,55 +66,70 @@ def privacy_sections() -> list[Section]:
 
 @dataclass(frozen=True)
 class Lookup:
-    """One look at the citizen's data, as the citizen sees it: the office or service, never the employee."""
+    """One look at the citizen's data, as the citizen sees it: the office or service, never the employee, and
+    every kind of data that look showed."""
 
     at: datetime
     looked_by: str
     purpose: str
-    data_kind: str
+    data_kind: (
+        str  # the kinds the look showed, in the order the policy was asked ("Søknader…, Utbetalinger…")
+    )
+
+
+# A look is audited once per kind of data it shows (followup.services.check_access_kinds): these rows of one
+# look share their time, employee, purpose and request, and are shown as one line.
+_LOOK_KEY = ("at", "actor_ident", "actor_role", "purpose", "request_id")
 
 
 @uses_flow("audit.lookups")
 def my_lookups(user: User, *, limit: int = 200) -> list[Lookup]:
-    """The looks at the user's own data that were permitted, newest first, in three queries whatever the
-    number. A denied look showed nothing, so it is not a look; it stays in the audit for the supervisor."""
+    """The looks at the user's own data that were permitted, newest first, one line per look (not one per
+    panel), in three queries whatever the number. A denied look showed nothing, so it is not a look; it stays in
+    the audit for the supervisor."""
     if not user.pid:
         return []
-    decisions = list(
+    rows = list(
         AccessDecision.objects.filter(subject_pid=user.pid, outcome=AccessDecision.Outcome.PERMIT)
-        .only("at", "actor_role", "actor_kommunenummer", "actor_enhetsnummer", "purpose", "data_kind")
-        .order_by("-at", "-id")[:limit]
+        .order_by("-at", "-id")
+        .values(*_LOOK_KEY, "actor_kommunenummer", "actor_enhetsnummer", "data_kind", "id")[
+            : limit * len(DataKind)
+        ]
     )
+    looks: dict[tuple, list[dict]] = {}
+    for row in rows:
+        looks.setdefault(tuple(row[name] for name in _LOOK_KEY), []).append(row)
+    grouped = [sorted(kinds, key=lambda row: row["id"]) for kinds in list(looks.values())[:limit]]
     municipalities = dict(
         Municipality.objects.filter(
-            kommunenummer__in={d.actor_kommunenummer for d in decisions if d.actor_kommunenummer}
+            kommunenummer__in={look[0]["actor_kommunenummer"] for look in grouped} - {""}
         ).values_list("kommunenummer", "name")
     )
     offices = dict(
         NavOffice.objects.filter(
-            enhetsnummer__in={d.actor_enhetsnummer for d in decisions if d.actor_enhetsnummer}
+            enhetsnummer__in={look[0]["actor_enhetsnummer"] for look in grouped} - {""}
         ).values_list("enhetsnummer", "name")
     )
     purposes, kinds = dict(Purpose.choices), dict(DataKind.choices)
     return [
         Lookup(
-            at=decision.at,
-            looked_by=_looked_by(decision, municipalities, offices),
-            purpose=str(purposes.get(decision.purpose, decision.purpose)),
-            data_kind=str(kinds.get(decision.data_kind, decision.data_kind)),
+            at=look[0]["at"],
+            looked_by=_looked_by(look[0], municipalities, offices),
+            purpose=str(purposes.get(look[0]["purpose"], look[0]["purpose"])),
+            data_kind=", ".join(str(kinds.get(row["data_kind"], row["data_kind"])) for row in look),
         )
-        for decision in decisions
+        for look in grouped
     ]
 
 
-def _looked_by(decision: AccessDecision, municipalities: dict[str, str], offices: dict[str, str]) -> str:
+def _looked_by(decision: dict, municipalities: dict[str, str], offices: dict[str, str]) -> str:
     # The unit, never the person: the employee's name and ident stay in the audit.
-    if decision.actor_role == NKS_ROLE:
+    if decision["actor_role"] == NKS_ROLE:
         return str(_("NAV Kontaktsenter"))
-    if decision.actor_role == NAV_OFFICE_ROLE:
-        name = offices.get(decision.actor_enhetsnummer)
+    if decision["actor_role"] == NAV_OFFICE_ROLE:
+        name = offices.get(decision["actor_enhetsnummer"])
         return name if name else str(_("NAV-kontoret"))
-    name = municipalities.get(decision.actor_kommunenummer)
+    name = municipalities.get(decision["actor_kommunenummer"])
     return str(_("%(name)s kommune") % {"name": name}) if name else str(_("Kommunen"))
 
 

@@ -4,6 +4,7 @@ Each queue is read in a fixed number of queries whatever the number of cases (a 
 Employee-facing: every public reader names its flow (tests/followup/test_dataflow_register.py).
 """
 
+from calendar import monthrange
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -12,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from digisos.core.dataflows import NO_PERSONAL_DATA, uses_flow
-from digisos.exchange.models import Case, Delivery
+from digisos.exchange.models import OPEN_STATUSES, Case, Delivery
 from digisos.exchange.selectors import WORKING_DAYS_TO_COLLECT, collect_deadline
 
 EMPLOYEE_FACING = True
@@ -41,7 +42,8 @@ def work_queues(
     kommunenummer: str, *, newest_first: bool = False, now: datetime | None = None
 ) -> list[Queue]:
     """The municipality's queues: applications not marked received after two working days, requests past their
-    deadline, and documents sent later that no one has received yet."""
+    deadline, documents sent later that no one has received yet, and cases past one month without a foreløpig
+    svar (forvaltningsloven § 11a)."""
     now = now or timezone.now()
     order = "-" if newest_first else ""
     not_received = _not_received(kommunenummer, now)
@@ -51,6 +53,7 @@ def work_queues(
     unread = Delivery.objects.filter(
         municipality_id=kommunenummer, kind=Delivery.Kind.ETTERSENDELSE, status=Delivery.Status.AVAILABLE
     )
+    unanswered = _without_preliminary_answer(kommunenummer, now)
     return [
         Queue(
             "not_received",
@@ -75,7 +78,41 @@ def work_queues(
             unread.count(),
             _delivery_rows(unread.order_by(f"{order}available_at")),
         ),
+        Queue(
+            "no_preliminary_answer",
+            _("Saker som har gått over en måned uten foreløpig svar"),
+            unanswered.count(),
+            [
+                QueueRow(str(case.id), _case_title(case), case.created_at)
+                for case in unanswered.select_related("application")
+                .only("id", "created_at", "application__reference")
+                .order_by(f"{order}created_at")[:PAGE]
+            ],
+        ),
     ]
+
+
+def _without_preliminary_answer(kommunenummer: str, now: datetime) -> QuerySet[Case]:
+    """Forvaltningsloven § 11a third paragraph: in a case about an enkeltvedtak, a foreløpig svar is due when
+    the application cannot be answered within one month of receipt. The case's creation is its receipt (the
+    application reaches the municipality as it is sent); a case still open (sent, received or in progress)
+    after one calendar month with no foreløpig svar in its history (CaseState.preliminary_answer_at, the
+    index exchange_casestate_no_prelim) is in the queue."""
+    return Case.objects.filter(
+        municipality_id=kommunenummer,
+        created_at__lte=one_month_before(now),
+        state__preliminary_answer_at__isnull=True,
+        state__status__in=OPEN_STATUSES,
+    )
+
+
+@uses_flow(NO_PERSONAL_DATA)  # calendar arithmetic
+def one_month_before(now: datetime) -> datetime:
+    """The same time one calendar month earlier, in Norway's time; the 31st of a shorter month's end."""
+    local = timezone.localtime(now)
+    year, month = (local.year, local.month - 1) if local.month > 1 else (local.year - 1, 12)
+    day = min(local.day, monthrange(year, month)[1])
+    return local.replace(year=year, month=month, day=day)
 
 
 def _not_received(kommunenummer: str, now: datetime) -> QuerySet[Delivery]:

@@ -5,7 +5,7 @@ Employee-facing: every public reader names its flow (tests/followup/test_dataflo
 """
 
 from calendar import monthrange
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db.models import Q, QuerySet
@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from digisos.core.dataflows import NO_PERSONAL_DATA, uses_flow
 from digisos.exchange.models import OPEN_STATUSES, Case, Delivery
 from digisos.exchange.selectors import WORKING_DAYS_TO_COLLECT, collect_deadline
+from digisos.registers.protection import hidden_from_caseworkers
 
 EMPLOYEE_FACING = True
 PAGE = 50
@@ -27,6 +28,7 @@ class QueueRow:
     case_id: str
     title: str
     since: datetime  # when the item started waiting
+    pid: str | None = field(default=None, repr=False)  # asked of the address-protection register, not shown
 
 
 @dataclass(frozen=True)
@@ -54,7 +56,7 @@ def work_queues(
         municipality_id=kommunenummer, kind=Delivery.Kind.ETTERSENDELSE, status=Delivery.Status.AVAILABLE
     )
     unanswered = _without_preliminary_answer(kommunenummer, now)
-    return [
+    queues = [
         Queue(
             "not_received",
             _("Søknader som ikke er markert mottatt etter to virkedager"),
@@ -66,9 +68,9 @@ def work_queues(
             _("Dokumentkrav med passert frist"),
             overdue.count(),
             [
-                QueueRow(str(case.id), _case_title(case), case.state.next_deadline)
-                for case in overdue.select_related("application", "state")
-                .only("id", "application__reference", "state__next_deadline")
+                QueueRow(str(case.id), _case_title(case), case.state.next_deadline, case.owner.pid)
+                for case in overdue.select_related("application", "state", "owner")
+                .only("id", "application__reference", "state__next_deadline", "owner__pid")
                 .order_by(f"{order}state__next_deadline")[:PAGE]
             ],
         ),
@@ -83,13 +85,20 @@ def work_queues(
             _("Saker som har gått over en måned uten foreløpig svar"),
             unanswered.count(),
             [
-                QueueRow(str(case.id), _case_title(case), case.created_at)
-                for case in unanswered.select_related("application")
-                .only("id", "created_at", "application__reference")
+                QueueRow(str(case.id), _case_title(case), case.created_at, case.owner.pid)
+                for case in unanswered.select_related("application", "owner")
+                .only("id", "created_at", "application__reference", "owner__pid")
                 .order_by(f"{order}created_at")[:PAGE]
             ],
         ),
     ]
+    # No row of a person a caseworker's views must not show (strengt fortrolig adresse, or no answer from the
+    # register): the rule the inbox applies (registers/protection.py), asked once for the page's persons.
+    hidden = hidden_from_caseworkers(row.pid for queue in queues for row in queue.rows)
+    if hidden:
+        for queue in queues:
+            queue.rows[:] = [row for row in queue.rows if row.pid not in hidden]
+    return queues
 
 
 def _without_preliminary_answer(kommunenummer: str, now: datetime) -> QuerySet[Case]:
@@ -149,9 +158,9 @@ def late_since(now: datetime) -> Q:
 
 def _delivery_rows(deliveries: QuerySet[Delivery]) -> list[QueueRow]:
     return [
-        QueueRow(str(d.case_id), _case_title(d.case), d.available_at)
-        for d in deliveries.select_related("case__application").only(
-            "case_id", "available_at", "case__application__reference"
+        QueueRow(str(d.case_id), _case_title(d.case), d.available_at, d.case.owner.pid)
+        for d in deliveries.select_related("case__application", "case__owner").only(
+            "case_id", "available_at", "case__application__reference", "case__owner__pid"
         )[:PAGE]
     ]
 

@@ -95,9 +95,9 @@ def serve(env_file: Path, followup: bool = False) -> None:
 
 def serve_followup(env: dict[str, str], env_file: Path, workdir: Path) -> None:
     followup, sessions = workdir / "followup.json", workdir / "sessions.json"
-    for arguments in (
-        [str(ROOT / "bench" / "followup.py"), "setup", "10000", "1", str(followup)],
+    for arguments in (  # the sessions first, as bench/run.py has it: the citizen is the overview's person
         [str(ROOT / "bench" / "application.py"), "sessions", "1", str(sessions)],
+        [str(ROOT / "bench" / "followup.py"), "setup", "10000", "1", str(followup)],
     ):
         subprocess.run([PY, *arguments], cwd=ROOT, env=env, check=True)
     env = {**env, "DIGISOS_ALLOW_SYNTHETIC_IDS": "true"}

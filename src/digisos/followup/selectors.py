@@ -168,17 +168,14 @@ class CaseRow:
     open_tasks: int
     next_deadline: datetime | None
     decisions: list[dict]
-    last_payment_date: date | None
-    last_payment_amount: float | None
 
 
 def _recent_cases(pid: str, now: datetime) -> QuerySet[Case]:
     return Case.objects.filter(owner__pid=pid, updated_at__gte=now - RELATION_WINDOW)
 
 
-def _office_id(case: Case) -> str:
-    state = getattr(case, "state", None)
-    return (state.office if state and state.office else None) or case.office_id or ""
+def _office_id(row: dict) -> str:
+    return row["state__office"] or row["office_id"] or ""
 
 
 # --- The person overview's panels, from the stored case read model ----------------------------------------
@@ -263,7 +260,7 @@ class PersonOverview:
     def cut(self) -> "PersonOverview":
         """Every list to its first PANEL_ROWS, its full length kept in `totals`: a page of 200 cases stays a
         page one can read, and renders in the time of one with 20."""
-        for name in ("cases", "decisions", "requests", "conditions", "payments", "documents"):
+        for name in ("decisions", "requests", "conditions", "payments", "documents"):
             rows = getattr(self, name)
             if rows is not None and len(rows) > PANEL_ROWS:
                 self.totals[name] = len(rows)
@@ -311,86 +308,96 @@ def nks_person_overview(
     return _overview(cases, kinds, now, panel=_panel("employee.nks"), nks=True)
 
 
+# What the overview reads of each case: plain columns (values(), no model instances: 200 cases as models with
+# their application, state and municipality were most of the page's time), and of the stored view only the parts
+# the panels show.
+_CASE_COLUMNS = (
+    "id",
+    "created_at",
+    "application_id",
+    "application__reference",
+    "municipality__name",
+    "office_id",
+    "state__office",
+    "state__status",
+    "state__open_tasks",
+    "state__next_deadline",
+    "state__decisions",
+)
+
+
 def _overview(
     cases: QuerySet[Case], kinds: set[str], now: datetime, *, panel: Panel, nks: bool
 ) -> PersonOverview:
-    with_payments = DataKind.PAYMENTS in kinds
-    parts = {f"view_{part}": KeyTransform(part, "state__page_view") for part in _VIEW_PARTS}
-    deferred = ["soker", "state__view", "state__page_view", "state__recent_history", "application__answers"]
-    if not with_payments:
-        deferred.append("state__payments")
-    listed = list(
-        cases.select_related("application", "state", "municipality")
-        .defer(*deferred)
-        .annotate(**parts)
-        .order_by("-created_at")
-    )
-    names = dict(
-        NavOffice.objects.filter(enhetsnummer__in={_office_id(c) for c in listed} - {""}).values_list(
-            "enhetsnummer", "name"
-        )
-    )
     overview = PersonOverview(cases=[], panel=panel, kinds=frozenset(kinds))
     if DataKind.CASES not in kinds:
         return overview
-    overview.cases = [_row(case, names) for case in listed]
-    titles = {row.case_id: row.title for row in overview.cases}
+    with_payments = DataKind.PAYMENTS in kinds
+    parts = {f"view_{part}": KeyTransform(part, "state__page_view") for part in _VIEW_PARTS}
+    columns = [*_CASE_COLUMNS, *parts, *(["state__payments"] if with_payments else [])]
+    listed = list(cases.annotate(**parts).order_by("-created_at").values(*columns))
+    names = dict(
+        NavOffice.objects.filter(
+            enhetsnummer__in={_office_id(c) for c in listed[:PANEL_ROWS]} - {""}
+        ).values_list("enhetsnummer", "name")
+    )
+    paper, numbered = str(_("Papirsøknad")), str(_("Søknad %(reference)s"))
+    titles = {
+        row["id"]: numbered % {"reference": row["application__reference"]} if row["application_id"] else paper
+        for row in listed
+    }
+    # Only the rows shown are made into rows; the rest are counted (PersonOverview.cut keeps the totals).
+    overview.cases = [_row(row, titles, names) for row in listed[:PANEL_ROWS]]
+    if len(listed) > PANEL_ROWS:
+        overview.totals["cases"] = len(listed)
     overview.decisions = _decisions(listed, titles)
     overview.requests = _requests(listed, titles)
     overview.conditions = [] if nks else _conditions(listed, titles)
     if with_payments:
-        payments = [(titles[str(c.id)], p) for c in listed if hasattr(c, "state") for p in c.state.payments]
+        payments = [(titles[row["id"]], p) for row in listed for p in row["state__payments"] or ()]
         overview.months = _months(payments, now)
         overview.payments = _payment_rows(payments) if nks else None
     document_kind = DataKind.ATTACHMENT_NAMES if nks else DataKind.DOCUMENTS
     if document_kind in kinds:
         files = DeliveredFile.objects.filter(
-            delivery__case__in=[c.id for c in listed], role=DeliveredFile.Role.VEDLEGG
+            delivery__case__in=[row["id"] for row in listed], role=DeliveredFile.Role.VEDLEGG
         ).values_list("delivery__case_id", "filename")
-        overview.documents = [DocumentRow(titles[str(case_id)], name) for case_id, name in files]
+        overview.documents = [DocumentRow(titles[case_id], name) for case_id, name in files]
         if not nks:  # the case system's letters by title: the office may see them, NKS only attachment names
             overview.documents += [
-                DocumentRow(titles[str(c.id)], letter.get("title") or "")
-                for c in listed
-                for letter in (getattr(c, "view_letters", None) or [])
+                DocumentRow(titles[row["id"]], letter.get("title") or "")
+                for row in listed
+                for letter in row["view_letters"] or ()
                 if letter.get("title")
             ]
     return overview.cut()
 
 
-def _row(case: Case, names: dict[str, str]) -> CaseRow:
-    state = getattr(case, "state", None)
-    office = _office_id(case)
+def _row(row: dict, titles: dict, names: dict[str, str]) -> CaseRow:
+    office = _office_id(row)
     return CaseRow(
-        case_id=str(case.id),
-        title=(
-            str(_("Søknad %(reference)s") % {"reference": case.application.reference})
-            if case.application_id
-            else str(_("Papirsøknad"))
-        ),
-        sent_at=case.created_at,
-        municipality=case.municipality.name,
+        case_id=str(row["id"]),
+        title=titles[row["id"]],
+        sent_at=row["created_at"],
+        municipality=row["municipality__name"],
         office=names.get(office, office),
-        status=status_label(state.status if state else SENDT),
-        open_tasks=state.open_tasks if state else 0,
-        next_deadline=state.next_deadline if state else None,
-        decisions=list(state.decisions) if state else [],
-        last_payment_date=state.last_payment_date if state else None,
-        last_payment_amount=state.last_payment_amount if state else None,
+        status=status_label(row["state__status"] or SENDT),
+        open_tasks=row["state__open_tasks"] or 0,
+        next_deadline=row["state__next_deadline"],
+        decisions=list(row["state__decisions"] or ()),
     )
 
 
-def _decisions(listed: list[Case], titles: dict[str, str]) -> list[DecisionRow]:
+def _decisions(listed: list[dict], titles: dict) -> list[DecisionRow]:
     rows = [
         DecisionRow(
-            titles[str(case.id)],
+            titles[row["id"]],
             decision.get("title") or "",
             _outcome(decision.get("outcome") or ""),
             _instant(decision.get("at")),
         )
-        for case in listed
-        if hasattr(case, "state")
-        for decision in case.state.decisions
+        for row in listed
+        for decision in row["state__decisions"] or ()
     ]
     return sorted(rows, key=lambda row: row.at or datetime.min.replace(tzinfo=UTC), reverse=True)
 
@@ -407,23 +414,23 @@ def _outcome(outcome: str) -> str:
     return str(_OUTCOMES.get(outcome, _("Ikke oppgitt")))
 
 
-def _requests(listed: list[Case], titles: dict[str, str]) -> list[RequestRow]:
+def _requests(listed: list[dict], titles: dict) -> list[RequestRow]:
     """The documents the caseworker asked for and not yet received, soonest deadline first."""
     rows = [
-        RequestRow(titles[str(case.id)], task.get("document_type") or "", _instant(task.get("deadline")))
-        for case in listed
-        for task in (getattr(case, "view_tasks", None) or [])
+        RequestRow(titles[row["id"]], task.get("document_type") or "", _instant(task.get("deadline")))
+        for row in listed
+        for task in row["view_tasks"] or ()
         if task.get("from_caseworker")
     ]
     far = datetime.max.replace(tzinfo=UTC)
     return sorted(rows, key=lambda row: row.deadline or far)
 
 
-def _conditions(listed: list[Case], titles: dict[str, str]) -> list[ConditionRow]:
+def _conditions(listed: list[dict], titles: dict) -> list[ConditionRow]:
     return [
-        ConditionRow(titles[str(case.id)], condition.get("title") or "", condition.get("status") or "")
-        for case in listed
-        for condition in (getattr(case, "view_conditions", None) or [])
+        ConditionRow(titles[row["id"]], condition.get("title") or "", condition.get("status") or "")
+        for row in listed
+        for condition in row["view_conditions"] or ()
     ]
 
 

@@ -266,6 +266,12 @@ class Delivery(models.Model):
                 name="exchange_delivery_inbox_order",
                 condition=models.Q(status__in=INBOX_STATUSES),
             ),
+            # Follow-up's work queues (followup/queues.py): the municipality's applications waiting to be
+            # received since a time, and its documents sent later not yet received, each read as a range in
+            # the order the queue lists them, instead of every available delivery of the municipality.
+            models.Index(
+                fields=["municipality", "kind", "status", "available_at"], name="exchange_delivery_waiting"
+            ),
         ]
 
     def __str__(self) -> str:

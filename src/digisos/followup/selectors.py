@@ -422,40 +422,53 @@ def _overview_in_database(
     if listed and listed[0]["total"] > PANEL_ROWS:
         overview.totals["cases"] = listed[0]["total"]
     query = _PanelQuery(cases, title)
-    overview.decisions = [
-        DecisionRow(case_title, sak_title or "", _outcome(outcome or ""), at)
-        for case_title, (sak_title, outcome, at) in query.rows(
-            overview,
-            "decisions",
-            "s.decisions",
-            "e->>'title', e->>'outcome', (e->>'at')::timestamptz",
-            order="(e->>'at')::timestamptz DESC NULLS LAST",
+    with_payments = DataKind.PAYMENTS in kinds
+    document_kind = DataKind.ATTACHMENT_NAMES if nks else DataKind.DOCUMENTS
+    at = "(e->>'at')::timestamptz"
+    query.add("decisions", "decisions", "e->>'title', e->>'outcome', e->>'at'", order=f"{at} DESC NULLS LAST")
+    deadline = "(e->>'deadline')::timestamptz"
+    query.add(
+        "requests",
+        "tasks",
+        "e->>'document_type', e->>'deadline'",
+        where="(e->>'from_caseworker')::boolean",
+        order=f"{deadline} ASC NULLS LAST",
+    )
+    if not nks:
+        query.add("conditions", "conditions", "e->>'title', e->>'status'")
+    day = "substr(coalesce(nullif(e->>'paid_date', ''), e->>'due_date'), 1, 10)"
+    if with_payments and nks:
+        query.add(
+            "payments",
+            "payments",
+            f"{day}, e->>'amount', e->>'status', e->>'description', e->>'recipient', e->>'other_recipient', "
+            "e->>'account'",
+            order=f"{day} DESC NULLS LAST",
         )
+    if document_kind in kinds and not nks:
+        query.add("letters", "letters", "e->>'title'", where="coalesce(e->>'title', '') <> ''")
+    found = query.run(
+        overview,
+        months_from=_month_start(timezone.localdate(now), -(TIMELINE_MONTHS - 1)) if with_payments else None,
+    )
+    overview.decisions = [
+        DecisionRow(case_title, sak_title or "", _outcome(outcome or ""), _instant(moment))
+        for case_title, (sak_title, outcome, moment, *_) in found["decisions"]
     ]
     overview.requests = [
-        RequestRow(case_title, document_type or "", deadline)
-        for case_title, (document_type, deadline) in query.rows(
-            overview,
-            "requests",
-            "s.page_view->'tasks'",
-            "e->>'document_type', (e->>'deadline')::timestamptz",
-            where="(e->>'from_caseworker')::boolean",
-            order="(e->>'deadline')::timestamptz ASC NULLS LAST",
-        )
+        RequestRow(case_title, document_type or "", _instant(moment))
+        for case_title, (document_type, moment, *_) in found["requests"]
     ]
     overview.conditions = (
         []
         if nks
         else [
             ConditionRow(case_title, condition or "", status or "")
-            for case_title, (condition, status) in query.rows(
-                overview, "conditions", "s.page_view->'conditions'", "e->>'title', e->>'status'"
-            )
+            for case_title, (condition, status, *_) in found["conditions"]
         ]
     )
-    if DataKind.PAYMENTS in kinds:
-        overview.months = query.months(now)
-        day = "substr(coalesce(nullif(e->>'paid_date', ''), e->>'due_date'), 1, 10)"
+    if with_payments:
+        overview.months = query.months
         overview.payments = (
             [
                 PaymentRow(
@@ -465,23 +478,17 @@ def _overview_in_database(
                     status=status or "",
                     description=description or "",
                     recipient=recipient or "",
-                    account="" if other else account or "",
+                    account="" if other == "true" else account or "",
                 )
-                for case_title, (paid, amount, status, description, recipient, other, account) in query.rows(
-                    overview,
-                    "payments",
-                    "s.payments",
-                    f"{day}, (e->>'amount')::float8, e->>'status', e->>'description', e->>'recipient', "
-                    "coalesce((e->>'other_recipient')::boolean, false), e->>'account'",
-                    order=f"{day} DESC NULLS LAST",
-                )
+                for case_title, (paid, amount, status, description, recipient, other, account) in found[
+                    "payments"
+                ]
             ]
             if nks
             else None
         )
-    document_kind = DataKind.ATTACHMENT_NAMES if nks else DataKind.DOCUMENTS
     if document_kind in kinds:
-        overview.documents = query.documents(overview, letters=not nks)
+        overview.documents = query.documents(overview, found.get("letters"))
     return overview
 
 
@@ -490,76 +497,107 @@ def _titler() -> Callable[[Any, str | None], str]:
     return lambda application_id, reference: numbered % {"reference": reference} if application_id else paper
 
 
+# Every panel's columns as text, padded to this many (one UNION ALL of the panels).
+_PANEL_COLUMNS = 7
+
+
+def _top_level_parts(columns: str) -> list[str]:
+    """The comma-separated expressions of a select list, commas inside parentheses not counted."""
+    parts, depth, current = [], 0, ""
+    for character in columns:
+        depth += {"(": 1, ")": -1}.get(character, 0)
+        if character == "," and depth == 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += character
+    return [*parts, current]
+
+
 class _PanelQuery:
-    """One panel's first PANEL_ROWS rows and its count, from a JSON list in each of the person's cases' states."""
+    """Each panel's first PANEL_ROWS rows and its length, from a JSON list in each of the person's cases' states,
+    and the months' sums: one statement for all, the cases' lists taken out of their rows once (a MATERIALIZED
+    common table) and each panel a branch of a UNION ALL with its own order and limit."""
 
     def __init__(self, cases: QuerySet[Case], title: Callable[[Any, str | None], str]) -> None:
         self.ids = cases.values("id")
         self.ids_sql, ids_params = self.ids.query.sql_with_params()
         self.ids_params, self.title = tuple(ids_params), title
-        self.case, self.state = Case._meta.db_table, CaseState._meta.db_table
-        self.application = Application._meta.db_table
+        self.branches: list[str] = []
+        self.months: list[MonthRow] = []
 
-    def _from(self, array: str) -> str:
-        # A value that is not a list (a view from before a part existed) is an empty list, not an error.
-        return (
-            f'FROM "{self.case}" c JOIN "{self.state}" s ON s.case_id = c.id '
-            f'LEFT JOIN "{self.application}" a ON a.id = c.application_id '
-            f"CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof({array}) = 'array' THEN {array} "
-            "ELSE '[]'::jsonb END) WITH ORDINALITY AS x(e, ordinal) "
-            f"WHERE c.id IN ({self.ids_sql})"
+    def add(self, name: str, array: str, columns: str, *, where: str = "true", order: str = "") -> None:
+        """A panel: `columns` (text) of each element `e` of the list `array` (a column of `listed`) where `where`,
+        in `order` and then the cases' order (newest first) and the list's own."""
+        order_by = ", ".join(part for part in (order, "created_at DESC, id, x.ordinal") if part)
+        padding = ", NULL::text" * (_PANEL_COLUMNS - len(_top_level_parts(columns)))
+        self.branches.append(
+            f"(SELECT '{name}'::text, application_id, reference, count(*) OVER (), row_number() OVER (ORDER BY "  # noqa: S608 - this module's constant SQL; values are parameters
+            f"{order_by}), {columns}{padding} FROM listed CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN "
+            f"jsonb_typeof({array}) = 'array' THEN {array} ELSE '[]'::jsonb END) WITH ORDINALITY AS x(e, ordinal) "
+            f"WHERE {where} ORDER BY {order_by} LIMIT {PANEL_ROWS})"
         )
 
-    def rows(
-        self,
-        overview: PersonOverview,
-        name: str,
-        array: str,
-        columns: str,
-        *,
-        where: str = "true",
-        order: str = "",
-    ) -> list[tuple[str, tuple]]:
-        """(the case's title, the columns) for the panel's first rows, in `order` and then the cases' order
-        (newest first) and the list's own; the panel's full length goes to overview.totals when longer."""
-        order_by = ", ".join(part for part in (order, "c.created_at DESC, c.id, x.ordinal") if part)
-        sql = (
-            f"SELECT c.application_id, a.reference, count(*) OVER (), {columns} {self._from(array)} AND ({where}) "
-            f"ORDER BY {order_by} LIMIT {PANEL_ROWS}"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, self.ids_params)
-            found = cursor.fetchall()
-        if found and found[0][2] > PANEL_ROWS:
-            overview.totals[name] = found[0][2]
-        return [(self.title(row[0], row[1]), tuple(row[3:])) for row in found]
-
-    def months(self, now: datetime) -> list[MonthRow]:
-        """_months's sums, added up in the database: the paid payments of each of the last TIMELINE_MONTHS."""
-        first = _month_start(timezone.localdate(now), -(TIMELINE_MONTHS - 1))
-        day = "substr(coalesce(nullif(e->>'paid_date', ''), e->>'due_date'), 1, 10)"
-        sql = (
-            f"SELECT substr({day}, 1, 7), sum(coalesce((e->>'amount')::float8, 0)) {self._from('s.payments')} "
-            f"AND e->>'status' = 'UTBETALT' AND {day} >= %s GROUP BY 1"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, (*self.ids_params, first.isoformat()))
-            sums = {date.fromisoformat(f"{month}-01"): total for month, total in cursor.fetchall()}
-        largest = max(sums.values(), default=0.0)
-        return [
-            MonthRow(
-                month,
-                sums.get(month, 0.0),
-                round(100 * sums.get(month, 0.0) / largest, 1) if largest else 0.0,
+    def run(
+        self, overview: PersonOverview, *, months_from: date | None
+    ) -> dict[str, list[tuple[str, tuple]]]:
+        """Runs every panel added; returns each panel's (the case's title, its columns), in order, and puts each
+        panel's full length in overview.totals when longer than shown, and the months in `self.months`."""
+        branches = list(self.branches)
+        params: list[Any] = list(self.ids_params)
+        if months_from is not None:
+            day = "substr(coalesce(nullif(e->>'paid_date', ''), e->>'due_date'), 1, 10)"
+            branches.append(
+                "(SELECT 'months'::text, NULL::uuid, NULL::varchar, 0::bigint, 0::bigint, "  # noqa: S608 - this module's constant SQL; values are parameters
+                f"substr({day}, 1, 7), sum(coalesce((e->>'amount')::float8, 0))::text"
+                f"{', NULL::text' * (_PANEL_COLUMNS - 2)} FROM listed CROSS JOIN LATERAL jsonb_array_elements("
+                "CASE WHEN jsonb_typeof(payments) = 'array' THEN payments ELSE '[]'::jsonb END) AS x(e) "
+                f"WHERE e->>'status' = 'UTBETALT' AND {day} >= %s GROUP BY 6)"
             )
-            for month in (_month_start(first, offset) for offset in range(TIMELINE_MONTHS))
-        ]
-
-    def documents(self, overview: PersonOverview, *, letters: bool) -> list[DocumentRow]:
-        """The attachments' names (the case's deliveries' files), then the letters' titles (the office only)."""
-        files = DeliveredFile.objects.filter(delivery__case__in=self.ids).filter(
-            role=DeliveredFile.Role.VEDLEGG
+            params.append(months_from.isoformat())
+        found: dict[str, list[tuple[str, tuple]]] = {
+            name: [] for name in ("decisions", "requests", "conditions", "payments")
+        }
+        if not branches:
+            return found
+        case, state, application = Case._meta.db_table, CaseState._meta.db_table, Application._meta.db_table
+        sql = (
+            f"WITH listed AS MATERIALIZED (SELECT c.id, c.created_at, c.application_id, a.reference, s.decisions, "  # noqa: S608 - this module's constant SQL; values are parameters
+            f"s.payments, s.page_view->'tasks' AS tasks, s.page_view->'conditions' AS conditions, "
+            f's.page_view->\'letters\' AS letters FROM "{case}" c JOIN "{state}" s ON s.case_id = c.id '
+            f'LEFT JOIN "{application}" a ON a.id = c.application_id WHERE c.id IN ({self.ids_sql})) '
+            + " UNION ALL ".join(branches)
         )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        sums: dict[date, float] = {}
+        for name, application_id, reference, total, _rank, *columns in sorted(
+            rows, key=lambda row: (row[0], row[4])
+        ):
+            if name == "months":
+                sums[date.fromisoformat(f"{columns[0]}-01")] = float(columns[1])
+                continue
+            found.setdefault(name, []).append((self.title(application_id, reference), tuple(columns)))
+            if total > PANEL_ROWS or name == "letters":
+                overview.totals[name] = total
+        if months_from is not None:
+            largest = max(sums.values(), default=0.0)
+            self.months = [
+                MonthRow(
+                    month,
+                    sums.get(month, 0.0),
+                    round(100 * sums.get(month, 0.0) / largest, 1) if largest else 0.0,
+                )
+                for month in (_month_start(months_from, offset) for offset in range(TIMELINE_MONTHS))
+            ]
+        return found
+
+    def documents(
+        self, overview: PersonOverview, letters: list[tuple[str, tuple]] | None
+    ) -> list[DocumentRow]:
+        """The attachments' names (the case's deliveries' files), then the letters' titles (the office only)."""
+        files = DeliveredFile.objects.filter(delivery__case__in=self.ids, role=DeliveredFile.Role.VEDLEGG)
         found = list(
             files.order_by("position", "id")
             .annotate(total=Window(Count("id")))
@@ -574,16 +612,9 @@ class _PanelQuery:
         rows = [
             DocumentRow(self.title(application, reference), name) for application, reference, name, _ in found
         ]
-        if letters:
-            titled = self.rows(
-                overview,
-                "letters",
-                "s.page_view->'letters'",
-                "e->>'title'",
-                where="coalesce(e->>'title', '') <> ''",
-            )
-            total += overview.totals.pop("letters", len(titled))
-            rows += [DocumentRow(case_title, letter) for case_title, (letter,) in titled]
+        if letters is not None:
+            total += overview.totals.pop("letters", 0)
+            rows += [DocumentRow(case_title, letter) for case_title, (letter, *_) in letters]
         if total > PANEL_ROWS:
             overview.totals["documents"] = total
         return rows[:PANEL_ROWS]

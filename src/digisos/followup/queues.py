@@ -8,13 +8,14 @@ from calendar import monthrange
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import Func, IntegerField, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from digisos.core.dataflows import NO_PERSONAL_DATA, uses_flow
 from digisos.exchange.models import OPEN_STATUSES, Case, Delivery
 from digisos.exchange.selectors import WORKING_DAYS_TO_COLLECT, collect_deadline
+from digisos.municipalities.models import Municipality
 from digisos.registers.protection import hidden_from_caseworkers
 
 EMPLOYEE_FACING = True
@@ -62,29 +63,36 @@ def work_queues(
     def title(reference: str | None) -> str:
         return numbered % {"reference": reference} if reference is not None else paper
 
+    counts = _counts(
+        kommunenummer,
+        not_received=not_received,
+        overdue_requests=overdue,
+        unread_documents=unread,
+        no_preliminary_answer=unanswered,
+    )
     queues = [
         Queue(
             "not_received",
             _("Søknader som ikke er markert mottatt etter to virkedager"),
-            not_received.count(),
+            counts["not_received"],
             _delivery_rows(not_received.order_by(f"{order}available_at"), title),
         ),
         Queue(
             "overdue_requests",
             _("Dokumentkrav med passert frist"),
-            overdue.count(),
+            counts["overdue_requests"],
             _case_rows(overdue.order_by(f"{order}state__next_deadline"), "state__next_deadline", title),
         ),
         Queue(
             "unread_documents",
             _("Dokumenter sendt etter søknaden som ikke er sett"),
-            unread.count(),
+            counts["unread_documents"],
             _delivery_rows(unread.order_by(f"{order}available_at"), title),
         ),
         Queue(
             "no_preliminary_answer",
             _("Saker som har gått over en måned uten foreløpig svar"),
-            unanswered.count(),
+            counts["no_preliminary_answer"],
             _case_rows(unanswered.order_by(f"{order}created_at"), "created_at", title),
         ),
     ]
@@ -95,6 +103,23 @@ def work_queues(
         for queue in queues:
             queue.rows[:] = [row for row in queue.rows if row.pid not in hidden]
     return queues
+
+
+class _CountOf(Func):
+    """How many rows a subquery gives."""
+
+    template = "(SELECT count(*) FROM %(expressions)s AS counted)"
+    output_field = IntegerField()
+
+
+def _counts(kommunenummer: str, **queues: QuerySet) -> dict[str, int]:
+    """Every queue's count in one statement (one round trip, not one per queue), as a row of the municipality."""
+    found = (
+        Municipality.objects.filter(pk=kommunenummer)
+        .values(**{name: _CountOf(Subquery(queue.order_by().values("pk"))) for name, queue in queues.items()})
+        .first()
+    )
+    return found or dict.fromkeys(queues, 0)
 
 
 def _without_preliminary_answer(kommunenummer: str, now: datetime) -> QuerySet[Case]:

@@ -4,7 +4,7 @@ Under load, each page's throughput against the trivial logged-in page's is about
 request (Django's and PostgreSQL's CPU) against the trivial page's. This measures that cost directly, one
 request at a time in one process, on the data the bench uses (bench/innsyn.py, bench/inbox_list.py):
 
-    .venv/bin/python bench/profile_pages.py serve ENV_FILE        # PostgreSQL with the bench data; waits
+    .venv/bin/python bench/profile_pages.py serve ENV_FILE [--followup]   # PostgreSQL with the bench data
     .venv/bin/python bench/profile_pages.py measure ENV_FILE [N] [--profile PAGE]
 
 `serve` starts a throwaway PostgreSQL (and the ClamAV and document key the letters need), loads the bench's
@@ -12,6 +12,9 @@ data, writes the settings' environment to ENV_FILE and waits until interrupted (
 can be run again after each change. `measure` loops Django's test client over the trivial logged-in page and
 each page (N requests each, after a warm-up), printing wall and CPU ms per request and queries per request;
 with `--profile PAGE` (logged_in, case, mine, inbox) it prints cProfile's top functions for that page.
+`serve --followup` loads follow-up's data instead (bench/followup.py: the person overview's person with 200
+cases, the work queues' 10,000 cases), and `measure` then measures the pages followup_overview (a POST) and
+followup_queues against the trivial page.
 """
 
 import cProfile
@@ -33,7 +36,7 @@ CASE_PAGE_CASES = 2  # the page costs the same whichever of the identical 500-ev
 INBOX_LIST_CASES = 10000
 
 
-def serve(env_file: Path) -> None:
+def serve(env_file: Path, followup: bool = False) -> None:
     from bench.run import exchange_setup_only, production_env, ssd_planner_costs, start_clamd_and_key
     from tools.pgcluster import ThrowawayPostgres
 
@@ -51,6 +54,10 @@ def serve(env_file: Path) -> None:
             subprocess.run(
                 [PY, "manage.py", *command], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL
             )
+        if followup:
+            serve_followup(env, env_file, Path(workdir.name))
+            wait_for_signal(env_file)
+            return
         exchange_setup_only(env, Path(workdir.name))
         innsyn, inbox = Path(workdir.name) / "innsyn.json", Path(workdir.name) / "inbox_list.json"
         subprocess.run(
@@ -78,22 +85,63 @@ def serve(env_file: Path) -> None:
             "sessions": json.loads(sessions.read_text()),
         }
         env_file.write_text(json.dumps({"env": env, "setup": setup}))
-        print(f"ready: {env_file}; Ctrl-C (or SIGTERM) to stop", file=sys.stderr)
-        stopped = False
-
-        def stop(*_: object) -> None:
-            nonlocal stopped
-            stopped = True
-
-        signal.signal(signal.SIGTERM, stop)
-        signal.signal(signal.SIGINT, stop)
-        while not stopped:
-            time.sleep(0.5)
+        wait_for_signal(env_file)
     finally:
         clamd.terminate()
         clamd.wait(timeout=10)
         workdir.cleanup()
         cluster.stop()
+
+
+def serve_followup(env: dict[str, str], env_file: Path, workdir: Path) -> None:
+    followup, sessions = workdir / "followup.json", workdir / "sessions.json"
+    for arguments in (  # the sessions first, as bench/run.py has it: the citizen is the overview's person
+        [str(ROOT / "bench" / "application.py"), "sessions", "1", str(sessions)],
+        [str(ROOT / "bench" / "followup.py"), "setup", "10000", "1", str(followup)],
+    ):
+        subprocess.run([PY, *arguments], cwd=ROOT, env=env, check=True)
+    env = {**env, "DIGISOS_ALLOW_SYNTHETIC_IDS": "true"}
+    setup = {"followup": json.loads(followup.read_text()), "sessions": json.loads(sessions.read_text())}
+    env_file.write_text(json.dumps({"env": env, "setup": setup}))
+
+
+def wait_for_signal(env_file: Path) -> None:
+    print(f"ready: {env_file}; Ctrl-C (or SIGTERM) to stop", file=sys.stderr)
+    stopped = False
+
+    def stop(*_: object) -> None:
+        nonlocal stopped
+        stopped = True
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    while not stopped:
+        time.sleep(0.5)
+
+
+def _pages(setup: dict) -> dict[str, tuple[str, str, str, dict | None]]:
+    """Each page: (url, session cookie's name, session, POST data or None for a GET)."""
+    if "followup" in setup:
+        followup = setup["followup"]
+        session = followup["sessions"][0]
+        post = {"fnr": followup["pid"], "purpose": "casework"}
+        return {
+            "logged_in": ("/bench/logged-in", followup["cookie"], setup["sessions"][0]["session"], None),
+            "followup_overview": ("/oppfolging/", followup["cookie"], session, post),
+            "followup_queues": ("/oppfolging/arbeidskoer/", followup["cookie"], session, None),
+        }
+    cookie = setup["innsyn"]["cookie"]
+    return {
+        "logged_in": ("/bench/logged-in", cookie, setup["sessions"][0]["session"], None),
+        "case": (
+            f"/innsyn/{setup['innsyn']['case_page'][0]['case']}/",
+            cookie,
+            setup["innsyn"]["case_page"][0]["session"],
+            None,
+        ),
+        "mine": ("/innsyn/", cookie, setup["innsyn"]["mine"][0]["session"], None),
+        "inbox": ("/innboks/", cookie, setup["inbox"]["sessions"][0], None),
+    }
 
 
 def measure(env_file: Path, count: int, profile: str | None) -> None:
@@ -105,34 +153,28 @@ def measure(env_file: Path, count: int, profile: str | None) -> None:
     from django.db import connection
     from django.test import Client
 
-    setup = saved["setup"]
-    cookie = setup["innsyn"]["cookie"]
-    pages = {
-        "logged_in": ("/bench/logged-in", setup["sessions"][0]["session"]),
-        "case": (
-            f"/innsyn/{setup['innsyn']['case_page'][0]['case']}/",
-            setup["innsyn"]["case_page"][0]["session"],
-        ),
-        "mine": ("/innsyn/", setup["innsyn"]["mine"][0]["session"]),
-        "inbox": ("/innboks/", setup["inbox"]["sessions"][0]),
-    }
+    pages = _pages(saved["setup"])
     clients = {}
-    for name, (url, session) in pages.items():
+
+    def get(name: str) -> int:
+        url, _cookie, _session, post = pages[name]
+        client = clients[name]
+        return (client.post(url, post) if post is not None else client.get(url)).status_code
+
+    for name, (url, cookie, session, _post) in pages.items():
         client = Client()
         client.cookies[cookie] = session
-        response = client.get(url)
-        if response.status_code != 200:
-            raise SystemExit(f"{name}: {url} answered {response.status_code}")
         clients[name] = client
+        if (status := get(name)) != 200:
+            raise SystemExit(f"{name}: {url} answered {status}")
         for _ in range(5):  # warm-up: templates compiled, caches filled
-            client.get(url)
+            get(name)
 
     if profile:
-        url, _ = pages[profile]
         profiler = cProfile.Profile()
         profiler.enable()
         for _ in range(count):
-            clients[profile].get(url)
+            get(profile)
         profiler.disable()
         stats = pstats.Stats(profiler).strip_dirs()
         stats.sort_stats("cumulative").print_stats(45)
@@ -140,7 +182,7 @@ def measure(env_file: Path, count: int, profile: str | None) -> None:
         return
 
     counted = {}
-    for name, (url, _) in pages.items():
+    for name in pages:
         queries: list[float] = []
 
         def timed(execute, sql, params, many, context, queries=queries):
@@ -151,14 +193,14 @@ def measure(env_file: Path, count: int, profile: str | None) -> None:
                 queries.append(time.perf_counter() - started)
 
         with connection.execute_wrapper(timed):
-            clients[name].get(url)
+            get(name)
         counted[name] = (len(queries), sum(queries) * 1000)
     # Interleaved, one request of each page in turn, so that the machine's other load weighs on all alike.
     spent = {name: [0.0, 0.0] for name in pages}
     for _ in range(count):
-        for name, (url, _) in pages.items():
+        for name in pages:
             wall, cpu = time.perf_counter(), time.process_time()
-            clients[name].get(url)
+            get(name)
             spent[name][0] += time.perf_counter() - wall
             spent[name][1] += time.process_time() - cpu
     results = {
@@ -177,7 +219,7 @@ def measure(env_file: Path, count: int, profile: str | None) -> None:
 if __name__ == "__main__":
     command = sys.argv[1] if len(sys.argv) > 1 else ""
     if command == "serve":
-        serve(Path(sys.argv[2]))
+        serve(Path(sys.argv[2]), followup="--followup" in sys.argv[3:])
     elif command == "measure":
         arguments = sys.argv[2:]
         page = None

@@ -105,6 +105,8 @@ def production_env(database_url: str) -> dict[str, str]:
         DIGISOS_DOCUMENT_KEY_CERTIFICATE="/nonexistent/document-key.crt",
         DIGISOS_DOCUMENT_KEY_PRIVATE="/nonexistent/document-key.pem",
         DIGISOS_CLAMD_ADDRESS="/nonexistent/clamd.sock",
+        # Required in production; the bench writes the CEF lines (formatted as in production) to nowhere.
+        DIGISOS_AUDIT_LOG_ADDRESS=os.devnull,
     )
     return env
 

@@ -20,6 +20,7 @@ prod_env=(
   DIGISOS_DOCUMENT_KEY_CERTIFICATE=/run/secrets/document-key.crt
   DIGISOS_DOCUMENT_KEY_PRIVATE=/run/secrets/document-key.pem
   DIGISOS_CLAMD_ADDRESS=tcp://clamav:3310
+  DIGISOS_AUDIT_LOG_ADDRESS=tcp://audit.nais:6514
 )
 env "${prod_env[@]}" $PY manage.py check --deploy --fail-level WARNING
 if env "${prod_env[@]}" DIGISOS_SECRET_KEY= $PY manage.py check >/dev/null 2>&1; then

@@ -29,6 +29,7 @@ GOOD_ENV = {
     "DIGISOS_DOCUMENT_KEY_CERTIFICATE": "/run/secrets/document-key.crt",
     "DIGISOS_DOCUMENT_KEY_PRIVATE": "/run/secrets/document-key.pem",
     "DIGISOS_CLAMD_ADDRESS": "tcp://clamav:3310",
+    "DIGISOS_AUDIT_LOG_ADDRESS": "tcp://audit.nais:6514",
 }
 
 
@@ -75,3 +76,12 @@ def test_an_unsafe_value_is_refused_naming_the_variable(variable, value):
     assert "ImproperlyConfigured" in started.stderr
     assert variable in started.stderr.splitlines()[-1]
     assert value not in started.stderr or variable != "DIGISOS_SECRET_KEY"  # a secret is never echoed
+
+
+def test_production_refuses_to_start_without_the_audit_log_address():
+    """Employees' looks must reach the CEF audit store: without a destination production would keep them only
+    in its own database, where no one outside the service watches them (issue 13)."""
+    started = _start(DIGISOS_AUDIT_LOG_ADDRESS="")
+    assert started.returncode != 0
+    assert "ImproperlyConfigured" in started.stderr
+    assert "DIGISOS_AUDIT_LOG_ADDRESS" in started.stderr.splitlines()[-1]

@@ -213,3 +213,23 @@ def test_rebuild_case_state_mends_the_case_page_s_columns():
     call_command("rebuild_case_state", stdout=out)
     assert out.getvalue().strip() == "1 saker lest, 0 rader opprettet, 1 rader endret."
     assert stored(case) == fresh(case)
+
+
+def test_the_first_preliminary_answer_is_stored_and_rebuild_fills_it():
+    """CaseState.preliminary_answer_at: when the first foreløpig svar was given (forvaltningsloven § 11a; the
+    view keeps only the latest letter), written at fold time and filled by rebuild_case_state."""
+    case = CaseFactory()
+    first, second = datetime(2026, 11, 2, 9, tzinfo=UTC), datetime(2026, 11, 20, 9, tzinfo=UTC)
+    document = builders.document(
+        builders.soknads_status(SoknadsStatus.MOTTATT, at=datetime(2026, 11, 1, 10, tzinfo=UTC)),
+        builders.forelopig_svar(builders.svarut("9f1e6a0e-6f7a-4c7e-9b1a-2c3d4e5f6a71", 1), at=first),
+        builders.forelopig_svar(builders.svarut("9f1e6a0e-6f7a-4c7e-9b1a-2c3d4e5f6a72", 1), at=second),
+    )
+    report_case_events(actor_id=case_system(case.municipality_id).pk, case_id=case.id, document=document)
+    assert CaseState.objects.get(case=case).preliminary_answer_at == first
+    assert stored(case) == fresh(case)
+
+    CaseState.objects.filter(case=case).update(preliminary_answer_at=None)
+    call_command("rebuild_case_state", stdout=io.StringIO())
+    assert CaseState.objects.get(case=case).preliminary_answer_at == first
+    assert CaseState.objects.get(case=CaseFactory()).preliminary_answer_at is None

@@ -14,7 +14,7 @@ from digisos.documents.selectors import MUNICIPAL_CASEWORKER_ROLE
 from digisos.followup.models import AccessDecision
 from digisos.followup.policy import NAV_OFFICE_ROLE, NKS_ROLE, DataKind, Purpose
 from digisos.followup.selectors import my_lookups
-from digisos.followup.services import check_access, delete_expired_access_decisions
+from digisos.followup.services import check_access, check_access_kinds, delete_expired_access_decisions
 from digisos.municipalities.models import NavOffice
 from tests.fixtures.personas import citizen, persona_pid
 
@@ -87,3 +87,23 @@ def test_looks_are_deleted_after_the_retention(reference_data, oslo_office, sett
     assert delete_expired_access_decisions() == 1
     assert not AccessDecision.objects.filter(subject_pid=persona_pid(OLA)).exists()
     assert AccessDecision.objects.count() == 4
+
+
+def test_one_look_at_several_kinds_of_data_is_one_line(reference_data, oslo_office, client):
+    """The person overview asks the policy once per kind of data it shows (each kind its own audit row); the
+    citizen sees one line per look, naming every kind that look showed — not one line per panel."""
+    case_for(KARI, "0301", oslo_office)
+    vera = employee("vera.veileder", NAV_OFFICE_ROLE, enhetsnummer=oslo_office)
+    kinds = [DataKind.CASES, DataKind.PAYMENTS, DataKind.DOCUMENTS]
+    check_access_kinds(vera, pid=persona_pid(KARI), purpose=Purpose.CASEWORK, kinds=kinds)
+    check_access_kinds(vera, pid=persona_pid(KARI), purpose=Purpose.CASEWORK, kinds=kinds[:1])
+    assert AccessDecision.objects.filter(subject_pid=persona_pid(KARI)).count() == 4
+
+    looks = my_lookups(citizen(KARI))
+
+    assert len(looks) == 2
+    newest, first = looks
+    assert newest.data_kind == "Søknader, saker og vedtak"
+    assert first.data_kind == "Søknader, saker og vedtak, Utbetalinger av sosialhjelp, Dokumenter"
+    client.force_login(citizen(KARI))
+    assert client.get(reverse("followup:my-lookups")).content.decode().count('data-testid="lookup"') == 2

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from digisos.documents.models import Folder
 from digisos.documents.selectors import MUNICIPAL_CASEWORKER_ROLE
-from digisos.exchange.models import CaseState, Delivery
+from digisos.exchange.models import Case, CaseState, Delivery
 from digisos.followup.queues import work_queues
 
 from .conftest import case_for, employee
@@ -20,6 +20,8 @@ pytestmark = pytest.mark.django_db
 
 # A Wednesday: two working days back is Monday at the same time.
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+# The four queues' counts in one statement and a page of rows for each, whatever their size.
+QUERIES = 5
 
 
 def delivery(case, kind: str, available_at: datetime, status: str = Delivery.Status.AVAILABLE) -> Delivery:
@@ -36,10 +38,27 @@ def delivery(case, kind: str, available_at: datetime, status: str = Delivery.Sta
     )
 
 
-def state(case, *, next_deadline: datetime | None, open_tasks: int) -> None:
-    CaseState.objects.create(
-        case=case, status="UNDER_BEHANDLING", next_deadline=next_deadline, open_tasks=open_tasks
+def state(
+    case,
+    *,
+    next_deadline: datetime | None = None,
+    open_tasks: int = 0,
+    status: str = "UNDER_BEHANDLING",
+    preliminary_answer_at: datetime | None = None,
+) -> None:
+    CaseState.objects.update_or_create(
+        case=case,
+        defaults={
+            "status": status,
+            "next_deadline": next_deadline,
+            "open_tasks": open_tasks,
+            "preliminary_answer_at": preliminary_answer_at,
+        },
     )
+
+
+def sent_at(case, moment: datetime) -> None:
+    Case.objects.filter(pk=case.pk).update(created_at=moment)
 
 
 def counts(kommunenummer: str = "0301", **options) -> dict[str, int]:
@@ -78,13 +97,26 @@ def test_requests_past_their_deadline_and_unread_documents(reference_data):
     delivery(sent_later, "ettersendelse", NOW - timedelta(hours=3))
     looked_at = case_for("under-18")
     delivery(looked_at, "ettersendelse", NOW - timedelta(hours=5), status=Delivery.Status.COLLECTED)
-    assert counts() == {"not_received": 0, "overdue_requests": 1, "unread_documents": 1}
+    assert counts() == {
+        "not_received": 0,
+        "overdue_requests": 1,
+        "unread_documents": 1,
+        "no_preliminary_answer": 0,
+    }
 
 
 def test_another_municipality_sees_none_of_it(reference_data):
     case = case_for("kari-leier-oslo")
     delivery(case, "soknad", NOW - timedelta(days=5))
-    assert counts("4601") == {"not_received": 0, "overdue_requests": 0, "unread_documents": 0}
+    state(case)
+    sent_at(case, NOW - timedelta(days=40))
+    assert counts("4601") == {
+        "not_received": 0,
+        "overdue_requests": 0,
+        "unread_documents": 0,
+        "no_preliminary_answer": 0,
+    }
+    assert counts()["no_preliminary_answer"] == 1
 
 
 def test_the_queues_are_sorted_and_read_in_constant_queries(reference_data):
@@ -93,19 +125,54 @@ def test_the_queues_are_sorted_and_read_in_constant_queries(reference_data):
         delivery(case, "soknad", NOW - timedelta(days=12 + index))
         delivery(case, "ettersendelse", NOW - timedelta(days=1 + index))
         state(case, next_deadline=NOW - timedelta(days=1 + index), open_tasks=1)
+        sent_at(case, NOW - timedelta(days=40 + index))
     with CaptureQueriesContext(connection) as few:
         oldest_first = work_queues("0301", now=NOW)
     more = case_for("under-18")
     delivery(more, "soknad", NOW - timedelta(days=3))  # in the calendar band
     state(more, next_deadline=NOW - timedelta(days=9), open_tasks=2)
+    sent_at(more, NOW - timedelta(days=50))
     with CaptureQueriesContext(connection) as many:
         work_queues("0301", now=NOW)
-    assert len(few) == len(many) == 6
+    assert len(few) == len(many) == QUERIES
+    assert {len(queue.rows) for queue in oldest_first} == {3}
     for queue in oldest_first:
         assert [row.since for row in queue.rows] == sorted(row.since for row in queue.rows)
     newest = work_queues("0301", now=NOW, newest_first=True)
     for queue in newest:
         assert [row.since for row in queue.rows] == sorted((row.since for row in queue.rows), reverse=True)
+
+
+def test_cases_past_one_month_without_a_preliminary_answer(reference_data, client):
+    """Forvaltningsloven § 11a third paragraph: an application not answered within one month of receipt gets a
+    foreløpig svar. The queue lists the open cases older than one month that have had none, oldest first."""
+    late = case_for("kari-leier-oslo")
+    state(late, status="MOTTATT")
+    sent_at(late, NOW - timedelta(days=31))
+    answered = case_for("oslo-bydel-frogner")
+    state(answered, preliminary_answer_at=NOW - timedelta(days=10))
+    sent_at(answered, NOW - timedelta(days=60))
+    decided = case_for("statslos-oslo")
+    state(decided, status="FERDIGBEHANDLET")
+    sent_at(decided, NOW - timedelta(days=60))
+    young = case_for("under-18")
+    state(young, status="SENDT")
+    sent_at(young, NOW - timedelta(days=29))
+    older = case_for("familie-bergen", "0301")
+    state(older, status="SENDT")
+    sent_at(older, NOW - timedelta(days=45))
+
+    queue = {q.key: q for q in work_queues("0301", now=NOW)}["no_preliminary_answer"]
+
+    assert queue.count == 2
+    assert [row.case_id for row in queue.rows] == [str(older.id), str(late.id)]
+    assert queue.rows[0].since == NOW - timedelta(days=45)
+    employee("sara", MUNICIPAL_CASEWORKER_ROLE, kommunenummer="0301")
+    from digisos.accounts.models import User
+
+    client.force_login(User.objects.get(username="sara"))
+    html = client.get("/oppfolging/arbeidskoer/").content.decode()
+    assert 'data-testid="count-no_preliminary_answer">' in html
 
 
 def test_the_page_is_for_the_municipalitys_caseworkers(reference_data, client):

@@ -26,6 +26,8 @@ from .selectors import ADULT_AGE, amounts_of, delivered_earlier_of, files_by_req
 log = structlog.get_logger(__name__)
 
 DRAFT_DAYS = 14
+# The data processing agreement's deletion period for metadata (Vedlegg 1): a sent application's working copy.
+METADATA_DAYS = 200
 MAX_SENT_PER_24H = 2
 
 
@@ -215,6 +217,23 @@ def delete_draft(*, actor: User | None, application: Application) -> None:
         )
         locked.delete()
         documents.delete_folder(actor=actor, folder=folder)
+
+
+def clear_sent_application_metadata(*, now: datetime | None = None) -> int:
+    """A sent application's working copy — the answers as the form kept them and what the registers said when
+    it was filled in — cleared METADATA_DAYS after it was sent (the data processing agreement's "metadata after
+    200 days"). The application as sent (soknad.json, vedlegg.json, its PDF, its reference) is the case's and
+    stays; after 30 days nothing reads the working copy (innsyn names the application's own documentation
+    requirements from it for those days only). One UPDATE; returns how many were cleared."""
+    cutoff = (now or timezone.now()) - timedelta(days=METADATA_DAYS)
+    cleared = (
+        Application.objects.filter(status=Application.Status.READY, sent_at__lt=cutoff)
+        .exclude(answers={}, registers={})
+        .update(answers={}, registers={})
+    )
+    if cleared:
+        log.info("application.metadata_cleared", count=cleared)
+    return cleared
 
 
 def remove_expired_drafts(*, now: datetime | None = None) -> int:

@@ -79,10 +79,10 @@ _APPLICATION_BASIS = _(
 _CONSENT_BASIS = _(
     "Sosialtjenesteloven § 43 med søkerens samtykke i søknaden; personvernforordningen art. 6 nr. 1 bokstav e"
 )
-# What the code does (RETENTION_RULES below lists the jobs); the 200 days of metadata are the data processing
-# agreement's rule, not yet a job here, and the page says so.
+# What the code does (RETENTION_RULES below lists the jobs, one each).
 _APPLICATION_RETENTION = _(
-    "Kopien i et utkast slettes 14 dager etter at søknaden ble startet, hvis den ikke sendes. Sendt søknad "
+    "Kopien i et utkast slettes 14 dager etter at søknaden ble startet, hvis den ikke sendes. Når søknaden er "
+    "sendt, slettes arbeidskopien (svarene og opplysningene fra registrene) etter 200 dager. Sendt søknad "
     "arkiveres av kommunen."
 )
 
@@ -503,9 +503,9 @@ RETENTION_RULES: tuple[RetentionRule, ...] = (
     RetentionRule("access_log", _("Tilgangsloggen"), _("To år"), "followup.audit_retention"),
     RetentionRule(
         "application_metadata",
-        _("Metadata om sendte søknader"),
-        _("200 dager (databehandleravtalen)"),
-        None,
+        _("Arbeidskopien av en sendt søknad: svarene og opplysningene fra registrene"),
+        _("200 dager etter at søknaden ble sendt (databehandleravtalen)"),
+        "application.metadata_retention",
     ),
 )
 

@@ -74,11 +74,23 @@ def state_values(
         "last_payment_date": last_paid.paid_date if last_paid else None,
         "last_payment_amount": last_paid.amount if last_paid else None,
         "next_planned_payment_date": planned[0] if planned else None,
+        "preliminary_answer_at": preliminary_answer_at(stored_view),
         "planned_payment_dates": [day.isoformat() for day in planned],
         "view": stored_view,
         **page_columns(stored_view),
         "source_sha256": sha256,
     }
+
+
+def preliminary_answer_at(stored_view: dict[str, Any]) -> datetime | None:
+    """When the first foreløpig svar was given (forvaltningsloven § 11a), from the stored view's history: the
+    view keeps only the latest letter, and the duty is met by the first."""
+    times = [
+        datetime.fromisoformat(entry["at"])
+        for entry in stored_view.get("timeline") or []
+        if entry.get("kind") == "preliminary_answer" and entry.get("at")
+    ]
+    return min(times) if times else None
 
 
 def page_columns(stored_view: dict[str, Any]) -> dict[str, Any]:

@@ -133,6 +133,10 @@ class Case(models.Model):
         return self.application_id is None
 
 
+# A case still waiting for its decision: sent, received, or being processed (the § 11a queue's cases).
+OPEN_STATUSES = ("SENDT", "MOTTATT", "UNDER_BEHANDLING")
+
+
 class CaseState(models.Model):
     """The stored case read model: the case's digisos-soker.json folded, written in the transaction that
     stores a report (see exchange/case_state.py). Innsyn, the inbox, kort søknad and the deadline reminder read
@@ -160,6 +164,9 @@ class CaseState(models.Model):
     last_payment_amount = models.FloatField(null=True, blank=True)
     next_planned_payment_date = models.DateField(null=True, blank=True)  # the earliest planned payment
     planned_payment_dates = models.JSONField(default=list)  # every planned payment's date, for kort søknad
+    # When the first foreløpig svar was given (forvaltningsloven § 11a): follow-up's queue of cases past one
+    # month without one reads this instead of every case's history.
+    preliminary_answer_at = models.DateTimeField(null=True, blank=True)
     view = models.JSONField(default=dict)
     # The case page's parts of `view` (case_state.page_columns): the view without payments and history, the
     # payments, the newest history entries, and the counts, so that a page reads only what it shows.
@@ -169,6 +176,17 @@ class CaseState(models.Model):
     payment_count = models.PositiveIntegerField(default=0)
     history_count = models.PositiveIntegerField(default=0)
     source_sha256 = models.CharField(max_length=64, blank=True, default="")  # the Case.soker_sha256 folded
+
+    class Meta:
+        indexes = [
+            # Follow-up's § 11a queue: the open cases without a foreløpig svar, a small part of all cases once
+            # most are decided, joined to the municipality's cases by key.
+            models.Index(
+                fields=["case"],
+                name="exchange_casestate_no_prelim",
+                condition=models.Q(preliminary_answer_at__isnull=True, status__in=OPEN_STATUSES),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.case_id}:{self.status}"
@@ -261,6 +279,12 @@ class Delivery(AttemptedDelivery):
                 models.F("id").desc(),
                 name="exchange_delivery_inbox_order",
                 condition=models.Q(status__in=INBOX_STATUSES),
+            ),
+            # Follow-up's work queues (followup/queues.py): the municipality's applications waiting to be
+            # received since a time, and its documents sent later not yet received, each read as a range in
+            # the order the queue lists them, instead of every available delivery of the municipality.
+            models.Index(
+                fields=["municipality", "kind", "status", "available_at"], name="exchange_delivery_waiting"
             ),
         ]
 

@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from digisos.accounts.models import User
 from digisos.documents.selectors import MUNICIPAL_CASEWORKER_ROLE
 from digisos.exchange.models import Case
-from digisos.registers import registry
+from digisos.registers.protection import protection_of
 
 from .models import NksAgreement
 
@@ -171,20 +171,8 @@ def _relation(employee: Employee, pid: str, now: datetime) -> Reason:
 
 
 def _protection(pid: str) -> Reason:
-    # Any failure of either register denies (fail closed), not only RegisterUnavailable.
-    try:
-        grading = registry.address_protection().get_address_protection(pid)
-        if grading is None:
-            return Reason.PERSON_NOT_FOUND
-        if grading in ("strengt_fortrolig", "strengt_fortrolig_utland"):
-            return Reason.STRENGT_FORTROLIG
-        if grading != "ugradert":  # "fortrolig", and any grading we do not know
-            return Reason.FORTROLIG
-        if registry.skjerming().is_skjermet(pid) is not False:  # anything but a plain False is skjermet
-            return Reason.SKJERMET
-    except Exception:
-        return Reason.REGISTER_UNAVAILABLE
-    return Reason.PERMITTED
+    # The rule every employee view shares (registers/protection.py, where the inbox reaches it too).
+    return Reason(protection_of(pid).value)
 
 
 def decide_kinds(

@@ -4,16 +4,19 @@ Each queue is read in a fixed number of queries whatever the number of cases (a 
 Employee-facing: every public reader names its flow (tests/followup/test_dataflow_register.py).
 """
 
-from dataclasses import dataclass
+from calendar import monthrange
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import Func, IntegerField, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from digisos.core.dataflows import NO_PERSONAL_DATA, uses_flow
-from digisos.exchange.models import Case, Delivery
+from digisos.exchange.models import OPEN_STATUSES, Case, Delivery
 from digisos.exchange.selectors import WORKING_DAYS_TO_COLLECT, collect_deadline
+from digisos.municipalities.models import Municipality
+from digisos.registers.protection import hidden_from_caseworkers
 
 EMPLOYEE_FACING = True
 PAGE = 50
@@ -26,6 +29,7 @@ class QueueRow:
     case_id: str
     title: str
     since: datetime  # when the item started waiting
+    pid: str | None = field(default=None, repr=False)  # asked of the address-protection register, not shown
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,7 @@ class Queue:
     title: object
     count: int
     rows: list[QueueRow]
+    html: str = ""  # the rows as the page shows them (views.work_queues_page)
 
 
 @uses_flow("employee.inbox")
@@ -41,7 +46,8 @@ def work_queues(
     kommunenummer: str, *, newest_first: bool = False, now: datetime | None = None
 ) -> list[Queue]:
     """The municipality's queues: applications not marked received after two working days, requests past their
-    deadline, and documents sent later that no one has received yet."""
+    deadline, documents sent later that no one has received yet, and cases past one month without a foreløpig
+    svar (forvaltningsloven § 11a)."""
     now = now or timezone.now()
     order = "-" if newest_first else ""
     not_received = _not_received(kommunenummer, now)
@@ -51,31 +57,92 @@ def work_queues(
     unread = Delivery.objects.filter(
         municipality_id=kommunenummer, kind=Delivery.Kind.ETTERSENDELSE, status=Delivery.Status.AVAILABLE
     )
-    return [
+    unanswered = _without_preliminary_answer(kommunenummer, now)
+    paper, numbered = str(_("Papirsøknad")), str(_("Søknad %(reference)s"))
+
+    def title(reference: str | None) -> str:
+        return numbered % {"reference": reference} if reference is not None else paper
+
+    counts = _counts(
+        kommunenummer,
+        not_received=not_received,
+        overdue_requests=overdue,
+        unread_documents=unread,
+        no_preliminary_answer=unanswered,
+    )
+    queues = [
         Queue(
             "not_received",
             _("Søknader som ikke er markert mottatt etter to virkedager"),
-            not_received.count(),
-            _delivery_rows(not_received.order_by(f"{order}available_at")),
+            counts["not_received"],
+            _delivery_rows(not_received.order_by(f"{order}available_at"), title),
         ),
         Queue(
             "overdue_requests",
             _("Dokumentkrav med passert frist"),
-            overdue.count(),
-            [
-                QueueRow(str(case.id), _case_title(case), case.state.next_deadline)
-                for case in overdue.select_related("application", "state")
-                .only("id", "application__reference", "state__next_deadline")
-                .order_by(f"{order}state__next_deadline")[:PAGE]
-            ],
+            counts["overdue_requests"],
+            _case_rows(overdue.order_by(f"{order}state__next_deadline"), "state__next_deadline", title),
         ),
         Queue(
             "unread_documents",
             _("Dokumenter sendt etter søknaden som ikke er sett"),
-            unread.count(),
-            _delivery_rows(unread.order_by(f"{order}available_at")),
+            counts["unread_documents"],
+            _delivery_rows(unread.order_by(f"{order}available_at"), title),
+        ),
+        Queue(
+            "no_preliminary_answer",
+            _("Saker som har gått over en måned uten foreløpig svar"),
+            counts["no_preliminary_answer"],
+            _case_rows(unanswered.order_by(f"{order}created_at"), "created_at", title),
         ),
     ]
+    # No row of a person a caseworker's views must not show (strengt fortrolig adresse, or no answer from the
+    # register): the rule the inbox applies (registers/protection.py), asked once for the page's persons.
+    hidden = hidden_from_caseworkers(row.pid for queue in queues for row in queue.rows)
+    if hidden:
+        for queue in queues:
+            queue.rows[:] = [row for row in queue.rows if row.pid not in hidden]
+    return queues
+
+
+class _CountOf(Func):
+    """How many rows a subquery gives."""
+
+    template = "(SELECT count(*) FROM %(expressions)s AS counted)"
+    output_field = IntegerField()
+
+
+def _counts(kommunenummer: str, **queues: QuerySet) -> dict[str, int]:
+    """Every queue's count in one statement (one round trip, not one per queue), as a row of the municipality."""
+    found = (
+        Municipality.objects.filter(pk=kommunenummer)
+        .values(**{name: _CountOf(Subquery(queue.order_by().values("pk"))) for name, queue in queues.items()})
+        .first()
+    )
+    return found or dict.fromkeys(queues, 0)
+
+
+def _without_preliminary_answer(kommunenummer: str, now: datetime) -> QuerySet[Case]:
+    """Forvaltningsloven § 11a third paragraph: in a case about an enkeltvedtak, a foreløpig svar is due when
+    the application cannot be answered within one month of receipt. The case's creation is its receipt (the
+    application reaches the municipality as it is sent); a case still open (sent, received or in progress)
+    after one calendar month with no foreløpig svar in its history (CaseState.preliminary_answer_at, the
+    index exchange_casestate_no_prelim) is in the queue."""
+    return Case.objects.filter(
+        municipality_id=kommunenummer,
+        created_at__lte=one_month_before(now),
+        state__preliminary_answer_at__isnull=True,
+        state__status__in=OPEN_STATUSES,
+    )
+
+
+@uses_flow(NO_PERSONAL_DATA)  # calendar arithmetic
+def one_month_before(now: datetime) -> datetime:
+    """The same time one calendar month earlier, in Norway's time; the 31st of a shorter month's end."""
+    local = timezone.localtime(now)
+    year, month = (local.year, local.month - 1) if local.month > 1 else (local.year - 1, 12)
+    day = min(local.day, monthrange(year, month)[1])
+    return local.replace(year=year, month=month, day=day)
 
 
 def _not_received(kommunenummer: str, now: datetime) -> QuerySet[Delivery]:
@@ -110,17 +177,20 @@ def late_since(now: datetime) -> Q:
     return late
 
 
-def _delivery_rows(deliveries: QuerySet[Delivery]) -> list[QueueRow]:
+# Each queue's page of rows as plain columns (values(): no model instances for a hundred rows).
+def _delivery_rows(deliveries: QuerySet[Delivery], title) -> list[QueueRow]:
     return [
-        QueueRow(str(d.case_id), _case_title(d.case), d.available_at)
-        for d in deliveries.select_related("case__application").only(
-            "case_id", "available_at", "case__application__reference"
+        QueueRow(str(case_id), title(reference), since, pid)
+        for case_id, since, reference, pid in deliveries.values_list(
+            "case_id", "available_at", "case__application__reference", "case__owner__pid"
         )[:PAGE]
     ]
 
 
-def _case_title(case: Case) -> str:
-    application = case.application
-    if application is None:
-        return str(_("Papirsøknad"))
-    return str(_("Søknad %(reference)s") % {"reference": application.reference})
+def _case_rows(cases: QuerySet[Case], since: str, title) -> list[QueueRow]:
+    return [
+        QueueRow(str(case_id), title(reference), moment, pid)
+        for case_id, moment, reference, pid in cases.values_list(
+            "id", since, "application__reference", "owner__pid"
+        )[:PAGE]
+    ]

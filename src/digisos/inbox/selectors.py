@@ -22,6 +22,7 @@ from digisos.exchange.models import INBOX_STATUSES, Case, CaseState, Delivery, R
 from digisos.exchange.selectors import OSLO, letters_of
 from digisos.municipalities.models import Municipality, NavOffice
 from digisos.registers.ports import shows_address
+from digisos.registers.protection import hidden_from_caseworkers
 from digisos.soker.constants import SENDT, EventType
 from digisos.soker.labels import status_label
 from digisos.soker.tidspunkt import parse_tidspunkt
@@ -189,6 +190,7 @@ _ROW_COLUMNS = (
     "case__state__status",
     "case__state__open_tasks",
     "case__state__next_deadline",
+    "case__owner__pid",  # asked of the address-protection register, never shown
 )
 
 
@@ -213,6 +215,9 @@ def _applicant(row: dict[str, Any]) -> str:
 
 
 def _listed(rows: Any) -> list[ListedDelivery]:
+    """The rows as the list shows them, without those of a person no caseworker's view may show (strengt
+    fortrolig adresse, or no answer from the register: registers/protection.py)."""
+    hidden = hidden_from_caseworkers(row["case__owner__pid"] for row in rows)
     return [
         ListedDelivery(
             id=row["id"],
@@ -234,6 +239,7 @@ def _listed(rows: Any) -> list[ListedDelivery]:
             ),
         )
         for row in rows
+        if row["case__owner__pid"] not in hidden
     ]
 
 
@@ -258,9 +264,9 @@ def inbox_page(
     know whether there is more in that direction), and the municipality's name with the count of new
     deliveries up to a cap. The first page's, the one opened most, are compiled once per process."""
     if newer_than is not None:
-        rows = _listed(_rows(_beyond(kommunenummer, newer_than, size + 1, upwards=True)))
+        rows = list(_rows(_beyond(kommunenummer, newer_than, size + 1, upwards=True)))
         more_above = len(rows) > size
-        deliveries = rows[:size][::-1]
+        deliveries = _listed(rows[:size][::-1])
         more_below = True  # the page was reached from the one below it
     else:
         if older_than is not None:
@@ -269,9 +275,9 @@ def inbox_page(
             found = _FIRST_PAGE.rows(kommunenummer)
         else:
             found = _rows(inbox_deliveries(kommunenummer))[: size + 1]
-        rows = _listed(found)
+        rows = list(found)
         more_below = len(rows) > size
-        deliveries = rows[:size]
+        deliveries = _listed(rows[:size])
         more_above = older_than is not None
     heading = _HEADING.rows(kommunenummer)
     return InboxPage(
@@ -339,13 +345,18 @@ def waiting_count(user: User) -> int:
 
 
 def case_for(user: User, case_id: uuid.UUID) -> Case | None:
-    """The case if it belongs to the caseworker's municipality; None (shown as 404) otherwise."""
-    return (
+    """The case if it belongs to the caseworker's municipality and its person may be shown to a caseworker
+    (registers/protection.py: not strengt fortrolig, and the register answered); None (shown as 404, the same
+    as a case that does not exist, so the answer tells nothing about the person) otherwise."""
+    case = (
         Case.objects.filter(pk=case_id, municipality_id=user.municipality_id)
         .select_related("application", "owner", "letters", "state")
         .defer("state__view")
         .first()
     )
+    if case is not None and hidden_from_caseworkers([case.owner.pid if case.owner_id else None]):
+        return None
+    return case
 
 
 @dataclass(frozen=True)

@@ -246,6 +246,10 @@ PERIODIC_TASKS = {
         "task": "digisos.application.tasks.remove_expired_drafts",
         "every_minutes": 60,
     },
+    "application.metadata_retention": {
+        "task": "digisos.application.tasks.clear_sent_application_metadata",
+        "every_minutes": 24 * 60,
+    },
     "exchange.resume_deliveries": {"task": "digisos.exchange.tasks.resume_deliveries", "every_minutes": 1},
     "exchange.spent_assertions": {
         "task": "digisos.exchange.tasks.remove_spent_assertions",

@@ -27,6 +27,9 @@ _REQUIRED = [
     "DIGISOS_DOCUMENT_KEY_CERTIFICATE",
     "DIGISOS_DOCUMENT_KEY_PRIVATE",
     "DIGISOS_CLAMD_ADDRESS",
+    # Employees' looks at people's data must reach the audit store (CEF, followup/audit.py), not only our
+    # own database: an empty address would keep production's audit where no one outside the service sees it.
+    "DIGISOS_AUDIT_LOG_ADDRESS",
 ]
 _missing = [name for name in _REQUIRED if not env_str(name)]
 if _missing:

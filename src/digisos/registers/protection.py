@@ -1,0 +1,97 @@
+"""Address protection and skjerming as an access decision: the one rule every employee view applies, from the
+follow-up policy's person overview to the manual inbox's list and case page.
+
+It lives here, below every app that shows a person's data to an employee (the module map: registers <
+exchange < inbox < followup), so that the inbox can apply it without importing follow-up, and follow-up's
+policy uses the same code. Both fail closed, as NAV's Modia does: an error from a register denies.
+
+- `protection_of(pid)`: the follow-up policy's question for one person — strengt fortrolig (kode 6, also
+  utland), fortrolig (kode 7), a grading we do not know, a person the register does not know, skjermet (an
+  employee of NAV), or no answer — each a reason to deny.
+- `hidden_from_caseworkers(pids)`: which of a list's persons a municipal caseworker's list and case page must
+  not show: strengt fortrolig (kode 6), a grading we do not know, and any person the register gave no answer
+  for. A case of a kode 6 person is handled outside DigiSos's shared views, by staff the municipality
+  authorises for it (docs/privacy.md). Fortrolig (kode 7) hides the address, not the case: the inbox shows
+  no addresses.
+"""
+
+from collections.abc import Iterable
+from enum import StrEnum
+
+import structlog
+
+from digisos.core.dataflows import uses_flow
+
+from . import registry
+
+log = structlog.get_logger(__name__)
+
+STRENGT_FORTROLIG = ("strengt_fortrolig", "strengt_fortrolig_utland")
+KNOWN_GRADINGS = ("ugradert", "fortrolig", *STRENGT_FORTROLIG)
+
+
+class Protection(StrEnum):
+    """The answer for one person; the values are follow-up's denial reasons (followup.policy.Reason)."""
+
+    NONE = "permitted"
+    PERSON_NOT_FOUND = "person_not_found"
+    FORTROLIG = "fortrolig"
+    STRENGT_FORTROLIG = "strengt_fortrolig"
+    SKJERMET = "skjermet"
+    REGISTER_UNAVAILABLE = "register_unavailable"
+
+
+@uses_flow("register.address_protection")
+def protection_of(pid: str) -> Protection:
+    """The first reason an employee may not see this person's data, or NONE. Any failure of either register
+    denies (fail closed), not only RegisterUnavailable; anything but a plain False from skjerming is skjermet."""
+    try:
+        grading = registry.address_protection().get_address_protection(pid)
+        if grading is None:
+            return Protection.PERSON_NOT_FOUND
+        if grading in STRENGT_FORTROLIG:
+            return Protection.STRENGT_FORTROLIG
+        if grading != "ugradert":  # "fortrolig", and any grading we do not know
+            return Protection.FORTROLIG
+        if registry.skjerming().is_skjermet(pid) is not False:
+            return Protection.SKJERMET
+    except Exception:
+        return Protection.REGISTER_UNAVAILABLE
+    return Protection.NONE
+
+
+@uses_flow("register.address_protection")
+def hidden_from_caseworkers(pids: Iterable[str | None]) -> set[str]:
+    """Of these persons (empty ones skipped), those a municipal caseworker's views must not show (module
+    docstring). Each person is asked once; an adapter that can answer many at once (PDL's hentPersonBolk)
+    offers `get_address_protections(pids) -> {pid: grading or None}` and is asked once for the lot."""
+    wanted = {pid for pid in pids if pid}
+    if not wanted:
+        return set()
+    port = registry.address_protection()
+    many = getattr(port, "get_address_protections", None)
+    if many is not None:
+        try:
+            gradings = many(sorted(wanted))
+        except Exception:
+            log.warning("registers.address_protection_failed", persons=len(wanted))
+            return wanted
+        return {pid for pid in wanted if _hidden(pid in gradings, gradings.get(pid))}
+    hidden = set()
+    for pid in wanted:
+        try:
+            grading = port.get_address_protection(pid)
+        except Exception:
+            log.warning("registers.address_protection_failed", persons=1)
+            hidden.add(pid)
+            continue
+        if _hidden(True, grading):
+            hidden.add(pid)
+    return hidden
+
+
+def _hidden(answered: bool, grading: str | None) -> bool:
+    # Not answered: fail closed. None: the register does not know the person, which protects no one.
+    if not answered:
+        return True
+    return grading is not None and (grading in STRENGT_FORTROLIG or grading not in KNOWN_GRADINGS)

@@ -1,0 +1,144 @@
+"""A person with strengt fortrolig adresse (kode 6) is invisible to the municipal caseworker: absent from the
+inbox's list, the case page and its actions answer 404 as for a case that does not exist, the work queues do
+not list the case, and the person lookup refuses with the same text as for anyone without a relation. The rule is
+registers/protection.py's, shared with follow-up's policy, and fails closed: a register that does not answer
+hides the person."""
+
+import uuid
+
+import pytest
+from django.test import override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from digisos.accounts.models import User
+from digisos.application.models import Application
+from digisos.documents.models import Folder
+from digisos.exchange.models import Case, CaseState, Delivery
+from digisos.registers.ports import RegisterUnavailable
+from digisos.registers.protection import hidden_from_caseworkers
+from tests.fixtures.personas import citizen, persona_pid
+from tests.inbox.conftest import caseworker
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data")]
+
+NINA, KARI = "strengt-fortrolig", "kari-leier-oslo"
+NEUTRAL = "Du har ikke tilgang til opplysninger om denne personen."
+
+
+class FailingAddressProtection:
+    flow = "register.address_protection"
+
+    def get_address_protection(self, pid):
+        raise RegisterUnavailable("PDL is down")
+
+
+class BulkAddressProtection:
+    """An adapter that answers for many persons at once (PDL's hentPersonBolk); it leaves out one it failed."""
+
+    flow = "register.address_protection"
+    asked: list = []
+
+    def get_address_protection(self, pid):  # pragma: no cover - the bulk call is used
+        raise AssertionError("asked one by one")
+
+    def get_address_protections(self, pids):
+        BulkAddressProtection.asked.append(list(pids))
+        return {pid: "ugradert" for pid in pids if pid != persona_pid(NINA)}
+
+
+def adapters(**override):
+    from django.conf import settings
+
+    return override_settings(REGISTER_ADAPTERS={**settings.REGISTER_ADAPTERS, **override})
+
+
+def delivered(key: str, kommunenummer: str = "0301") -> Delivery:
+    owner = citizen(key)
+    folder = Folder.objects.create(owner=owner, kind=Folder.Kind.APPLICATION, municipality_id=kommunenummer)
+    application = Application.objects.create(
+        owner=owner,
+        folder=folder,
+        status=Application.Status.READY,
+        municipality_id=kommunenummer,
+        reference=f"DS-{uuid.uuid4().hex[:4].upper()}-TEST",
+    )
+    case = Case.objects.create(owner=owner, municipality_id=kommunenummer, application=application)
+    CaseState.objects.update_or_create(case=case, defaults={"status": "SENDT"})
+    return Delivery.objects.create(
+        case=case,
+        kind=Delivery.Kind.SOKNAD,
+        municipality_id=kommunenummer,
+        channel="inbox",
+        nav_ekstern_ref_id=str(application.id),
+        status=Delivery.Status.AVAILABLE,
+        available_at=timezone.now() - timezone.timedelta(days=40),
+        folder=folder,
+        vedlegg_json={"vedlegg": []},
+    )
+
+
+@pytest.fixture
+def sara(client) -> User:
+    user = caseworker("0301")
+    client.force_login(user)
+    return user
+
+
+def reference(delivery: Delivery) -> str:
+    return delivery.case.application.reference
+
+
+def test_a_kode_6_persons_case_is_not_in_the_inbox_list(client, sara):
+    nina, kari = delivered(NINA), delivered(KARI)
+    html = client.get(reverse("inbox:inbox")).content.decode()
+    assert reference(kari) in html
+    assert reference(nina) not in html and str(nina.case_id) not in html
+
+
+def test_a_kode_6_persons_case_page_and_actions_answer_as_if_there_were_no_case(client, sara):
+    nina = delivered(NINA)
+    for name in ("case", "mark-received"):
+        url = reverse(f"inbox:{name}", args=[nina.case_id])
+        response = client.get(url) if name == "case" else client.post(url)
+        assert response.status_code == 404
+        assert "fortrolig" not in response.content.decode().lower()
+    assert Delivery.objects.get(pk=nina.pk).status == Delivery.Status.AVAILABLE
+    missing = client.get(reverse("inbox:case", args=[uuid.uuid4()]))
+    assert missing.status_code == 404
+
+
+def test_the_work_queues_do_not_list_a_kode_6_persons_case(client, sara):
+    nina, kari = delivered(NINA), delivered(KARI)
+    html = client.get(reverse("followup:work-queues")).content.decode()
+    assert str(kari.case_id) in html
+    assert str(nina.case_id) not in html and reference(nina) not in html
+
+
+def test_the_person_lookup_refuses_a_kode_6_person_with_the_neutral_text(client, sara):
+    delivered(NINA)
+    response = client.post(
+        reverse("followup:person-lookup"), {"fnr": persona_pid(NINA), "purpose": "casework"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200 and NEUTRAL in html
+    assert 'data-testid="overview"' not in html and "fortrolig" not in html.lower()
+
+
+def test_without_an_answer_from_the_register_every_case_is_hidden(client, sara):
+    kari = delivered(KARI)
+    with adapters(address_protection=f"{__name__}.FailingAddressProtection"):
+        assert reference(kari) not in client.get(reverse("inbox:inbox")).content.decode()
+        assert client.get(reverse("inbox:case", args=[kari.case_id])).status_code == 404
+
+
+def test_an_adapter_that_answers_for_many_is_asked_once_and_fails_closed_for_the_ones_it_left_out():
+    BulkAddressProtection.asked = []
+    pids = [persona_pid(KARI), persona_pid(NINA), persona_pid(KARI), None]
+    with adapters(address_protection=f"{__name__}.BulkAddressProtection"):
+        assert hidden_from_caseworkers(pids) == {persona_pid(NINA)}
+    assert len(BulkAddressProtection.asked) == 1 and len(BulkAddressProtection.asked[0]) == 2
+    # The local register: kode 6 hidden, kode 7 (only the address is secret) and ugradert shown.
+    assert hidden_from_caseworkers([persona_pid(k) for k in (NINA, "fortrolig-adresse", KARI)]) == {
+        persona_pid(NINA)
+    }

@@ -5,7 +5,7 @@ import csv
 import io
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from . import selectors
@@ -78,7 +78,7 @@ def _area(omrade: Omrade) -> tuple[str, str, str] | Feil:
 def statistics(request: HttpRequest, omrade: Query[Omrade]):
     found = _area(omrade)
     if isinstance(found, Feil):
-        return 404, found
+        return Status(404, found)
     level, code, name = found
     return {
         "niva": omrade.niva,
@@ -105,7 +105,7 @@ def statistics(request: HttpRequest, omrade: Query[Omrade]):
 def statistics_csv(request: HttpRequest, omrade: Query[Omrade]):
     found = _area(omrade)
     if isinstance(found, Feil):
-        return 404, found
+        return Status(404, found)
     level, code, name = found
     out = io.StringIO()
     writer = csv.writer(out)

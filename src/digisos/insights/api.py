@@ -58,9 +58,9 @@ class Feil(Schema):
 
 
 RULE = (
-    "Tall fra 1 til 4 vises som «under 5». Andre tall skjules der de ellers kunne brukes til å regne ut et "
-    "skjult tall fra summer (kommune, fylke, land). Andeler og tider som bygger på skjulte eller færre enn 5 "
-    "saker, holdes tilbake."
+    "Antall fra 0 til 4 vises som «under 5». Det minste tallet på 5 eller mer i samme sum, eller summen selv, "
+    "skjules («skjult») der et tall under 5 ellers kunne regnes ut fra summene (kommune, fylke, land). Andeler "
+    "og tider som bygger på skjulte tall eller færre enn 5 saker, holdes tilbake («holdt tilbake»)."
 )
 
 

@@ -79,19 +79,23 @@ def series(level: str, area: str, *, grain: str = "month") -> list[Series]:
         "figure", "period", "value", "suppressed"
     )
     by_figure: dict[str, dict[date, Point]] = defaultdict(dict)
-    periods: set[date] = set()
     for figure, period, value, suppressed in rows:
         by_figure[figure][period] = Point(period, value, suppressed)
-        periods.add(period)
-    ordered = sorted(periods)
+    # Every period the statistics have (the country has a row in each), so every area shows the same months.
+    ordered = sorted(
+        set(Published.objects.filter(grain=grain, level=COUNTRY).values_list("period", flat=True).distinct())
+    )
     result = []
     for figure in f.all_figures():
         if grain != "month" and figure.kind == f.COVERAGE:
             continue
         known = by_figure.get(figure.key, {})
-        # A count with no row is 0 (only non-zero counts and suppressed ones are stored); anything else is
-        # "no data" for that period.
-        empty = 0.0 if figure.kind in (f.COUNT, f.COVERAGE) else None
-        points = [known.get(period, Point(period, empty, "")) for period in ordered]
+        # A count with no row is 0, published as "under 5" (publish.py stores no zeros); coverage with no row
+        # is 0 (nobody connected); anything else is "no data" for that period.
+        if figure.kind == f.COUNT:
+            empty = Point(date.min, None, "under5")
+        else:
+            empty = Point(date.min, 0.0 if figure.kind == f.COVERAGE else None, "")
+        points = [known.get(period, Point(period, empty.value, empty.suppressed)) for period in ordered]
         result.append(Series(figure, points))
     return result

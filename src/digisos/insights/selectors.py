@@ -12,6 +12,8 @@ plugs in beside `series()`: read the municipality's baseline in the view and pas
 figure it matches (digital_share, paper, …); the published figures here stay the only source of the "after".
 """
 
+import math
+import time
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -43,10 +45,25 @@ class Series:
         return any(p.value is not None for p in self.points)
 
 
+# The version is looked up at most this often per process: the figures change once an hour, so a page may show
+# the previous hour's figures for a few seconds after an update, and a kept page then costs no query at all.
+VERSION_SECONDS = 10.0
+_version: list = [None, -math.inf]  # [version, when looked up (time.monotonic)]
+
+
+def forget() -> None:
+    """Drops the remembered version (tests: each builds its own figures)."""
+    _version[:] = [None, -math.inf]
+
+
 def version() -> object:
     """When the published figures last changed (the last update's end): rendered pages and API answers are
-    kept per version, so a kept one is never stale; one cheap query checks it."""
-    return Run.objects.filter(name="insights").values_list("finished_at", flat=True).first()
+    kept per version, so a kept one is at most VERSION_SECONDS stale."""
+    now = time.monotonic()
+    if now - _version[1] >= VERSION_SECONDS:
+        _version[0] = Run.objects.filter(name="insights").values_list("finished_at", flat=True).first()
+        _version[1] = now
+    return _version[0]
 
 
 def counties() -> list[tuple[str, str]]:

@@ -1,0 +1,118 @@
+"""Reads for the statistics pages and the open-data API: only the published aggregates, a constant number of
+queries per page whatever the number of cases.
+
+How the dashboard gets its figures: `services.update()` (hourly, and `manage.py insights_rebuild` in full)
+turns cases, ettersendelser and registered sources into insights.Published rows — one per (grain, level,
+area, period, figure) with its value or its suppression mark. `series()` reads the rows of one area in one
+query and returns, per figure of figures.all_figures(), the points by period; the page, the CSV and the API
+all publish exactly these, so what one shows the others show.
+
+Baseline (issue 14, s10-baseline): the comparison of a municipality's figures with its baseline month by month
+plugs in beside `series()`: read the municipality's baseline in the view and pass it next to the series whose
+figure it matches (digital_share, paper, …); the published figures here stay the only source of the "after".
+"""
+
+import math
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.utils.translation import gettext
+
+from digisos.municipalities.models import County, Municipality, NavOffice
+
+from . import figures as f
+from .models import Published, Run
+from .publish import COUNTRY, COUNTY, MUNICIPALITY, OFFICE
+
+
+@dataclass(frozen=True)
+class Point:
+    period: date
+    value: float | None
+    suppressed: str  # "" | under5 | secondary | withheld
+
+
+@dataclass(frozen=True)
+class Series:
+    figure: f.Figure
+    points: list[Point]
+
+    @property
+    def has_values(self) -> bool:
+        return any(p.value is not None for p in self.points)
+
+
+# The version is looked up at most this often per process: the figures change once an hour, so a page may show
+# the previous hour's figures for a few seconds after an update, and a kept page then costs no query at all.
+VERSION_SECONDS = 10.0
+_version: list = [None, -math.inf]  # [version, when looked up (time.monotonic)]
+
+
+def forget() -> None:
+    """Drops the remembered version (tests: each builds its own figures)."""
+    _version[:] = [None, -math.inf]
+
+
+def version() -> object:
+    """When the published figures last changed (the last update's end): rendered pages and API answers are
+    kept per version, so a kept one is at most VERSION_SECONDS stale."""
+    now = time.monotonic()
+    if now - _version[1] >= VERSION_SECONDS:
+        _version[0] = Run.objects.filter(name="insights").values_list("finished_at", flat=True).first()
+        _version[1] = now
+    return _version[0]
+
+
+def counties() -> list[tuple[str, str]]:
+    return list(County.objects.order_by("number").values_list("number", "name"))
+
+
+def municipalities() -> list[tuple[str, str]]:
+    return list(
+        Municipality.objects.filter(active=True).order_by("name").values_list("kommunenummer", "name")
+    )
+
+
+def offices() -> list[tuple[str, str]]:
+    return list(NavOffice.objects.filter(active=True).order_by("name").values_list("enhetsnummer", "name"))
+
+
+def area_name(level: str, area: str) -> str | None:
+    """The area's name, or None when no such area exists."""
+    model: Any = {COUNTY: County, MUNICIPALITY: Municipality, OFFICE: NavOffice}.get(level)
+    if level == COUNTRY:
+        return gettext("Norge")
+    if model is None:
+        return None
+    return model.objects.filter(pk=area).values_list("name", flat=True).first()
+
+
+def series(level: str, area: str, *, grain: str = "month") -> list[Series]:
+    """Every figure's points for one area, over every period the statistics have (one query)."""
+    rows = Published.objects.filter(grain=grain, level=level, area=area).values_list(
+        "figure", "period", "value", "suppressed"
+    )
+    by_figure: dict[str, dict[date, Point]] = defaultdict(dict)
+    for figure, period, value, suppressed in rows:
+        by_figure[figure][period] = Point(period, value, suppressed)
+    # Every period the statistics have (the country has a row in each), so every area shows the same months.
+    ordered = sorted(
+        set(Published.objects.filter(grain=grain, level=COUNTRY).values_list("period", flat=True).distinct())
+    )
+    result = []
+    for figure in f.all_figures():
+        if grain != "month" and figure.kind == f.COVERAGE:
+            continue
+        known = by_figure.get(figure.key, {})
+        # A count with no row is 0, published as "under 5" (publish.py stores no zeros); coverage with no row
+        # is 0 (nobody connected); anything else is "no data" for that period.
+        if figure.kind == f.COUNT:
+            empty = Point(date.min, None, "under5")
+        else:
+            empty = Point(date.min, 0.0 if figure.kind == f.COVERAGE else None, "")
+        points = [known.get(period, Point(period, empty.value, empty.suppressed)) for period in ordered]
+        result.append(Series(figure, points))
+    return result

@@ -193,7 +193,7 @@ def test_the_public_summary_counts_inhabitants_who_can_apply(client, walk):
     page = client.get(reverse("onboarding:summary")).content.decode()
     assert "innbyggere kan søke digitalt i dag" in page
     assert (
-        '<th scope="row" class="navds-table__data-cell">Beslutning</th><td class="navds-table__data-cell">1</td>'
+        '<th scope="row" class="aksel-table__data-cell">Beslutning</th><td class="aksel-table__data-cell">1</td>'
         in page
     )
 

@@ -41,14 +41,14 @@ def form_field(field: BoundField) -> SafeString:
     input_type = getattr(field.field.widget, "input_type", "")
     hint = (
         format_html(
-            '<p class="navds-body-short field__hint" id="{}-hint">{}</p>', field.auto_id, field.help_text
+            '<p class="aksel-body-short field__hint" id="{}-hint">{}</p>', field.auto_id, field.help_text
         )
         if field.help_text
         else ""
     )
     error = (
         format_html(
-            '<p class="navds-error-message navds-label" id="{}-error">{}</p>', field.auto_id, field.errors[0]
+            '<p class="aksel-error-message aksel-label" id="{}-error">{}</p>', field.auto_id, field.errors[0]
         )
         if field.errors
         else ""
@@ -80,7 +80,7 @@ def form_field(field: BoundField) -> SafeString:
             ),
         )
         return format_html(
-            '<fieldset class="navds-fieldset field{}" id="{}"{}>\n<legend class="navds-fieldset__legend navds-label">{}</legend>\n{}{}\n{}</fieldset>',
+            '<fieldset class="aksel-fieldset field{}" id="{}"{}>\n<legend class="aksel-fieldset__legend aksel-label">{}</legend>\n{}{}\n{}</fieldset>',
             error_class,
             field.auto_id,
             format_html(' aria-describedby="{}"', described) if described else "",
@@ -104,7 +104,7 @@ def form_field(field: BoundField) -> SafeString:
         else ""
     )
     return format_html(
-        '<div class="navds-form-field field{}">\n<label for="{}" class="navds-label">{}{}</label>\n{}{}{}</div>',
+        '<div class="aksel-form-field field{}">\n<label for="{}" class="aksel-label">{}{}</label>\n{}{}{}</div>',
         error_class,
         field.id_for_label,
         field.label,

@@ -45,17 +45,23 @@ CLASS_ATTRIBUTE = re.compile(r"""\bclass=(?:"(?P<double>[^"]*navds-[^"]*)"|'(?P<
 THIS_FILE = Path(__file__).resolve()
 
 
+CLASS_NAME = re.compile(r"(?<![\w-])\s?(navds-[a-z0-9_-]*[a-z0-9])(?![\w-])")
+
+
 def _rewrite_class_attribute(match: re.Match[str]) -> str:
     quote, value = ('"', match["double"]) if match["double"] is not None else ("'", match["single"])
     attributes: dict[str, str] = {}
-    kept = []
-    # Split on spaces, but keep template expressions ({{ … }}, {% … %}) whole inside their token.
-    for token in re.findall(r"(?:\{\{.*?\}\}|\{%.*?%\}|\S)+", value):
-        if token in MODIFIERS:
-            attributes.update(MODIFIERS[token])
-        else:
-            kept.append(token.replace("navds-", "aksel-"))
-    rewritten = f"class={quote}{' '.join(kept)}{quote}"
+
+    def rename(name_match: re.Match[str]) -> str:
+        # A class name beside template code (`navds-alert--medium{% if … %}`) is found as well as a lone one.
+        name = name_match[1]
+        if name in MODIFIERS:
+            attributes.update(MODIFIERS[name])
+            return ""
+        return name_match[0].replace("navds-", "aksel-")
+
+    kept = re.sub(r" {2,}", " ", CLASS_NAME.sub(rename, value)).strip()
+    rewritten = f"class={quote}{kept}{quote}"
     # An attribute the tag already has after the class (written by hand) is not written twice.
     rest = match.string[match.end() : match.string.find(">", match.end()) + 1 or None]
     for name, attr_value in attributes.items():

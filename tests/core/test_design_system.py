@@ -45,4 +45,6 @@ def test_the_aksel_icons_the_css_uses_are_built():
     icons = re.findall(r'url\("\.\./aksel/icons/([A-Za-z]+\.svg)"\)', site_css)
     assert len(icons) == 4
     for icon in icons:
-        assert (BUILT_CSS.parent / "icons" / icon).exists(), f"{icon} is not in var/assets: `make deps` builds it"
+        assert (BUILT_CSS.parent / "icons" / icon).exists(), (
+            f"{icon} is not in var/assets: `make deps` builds it"
+        )

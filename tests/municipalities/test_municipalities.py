@@ -178,3 +178,15 @@ def test_load_demo_flags_twice_writes_no_new_audit_entries(reference_data):
     before = AuditEntry.objects.count()
     call_command("load_demo_service_flags", verbosity=0)
     assert AuditEntry.objects.count() == before
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"), [("heroy", {"1515", "1818"}), ("tromso", {"5501"}), ("baerum", {"3201"})]
+)
+def test_a_name_typed_without_æøå_finds_the_municipality(reference_data, typed, expected):
+    """Folded on both sides (digisos.core.text.fold_for_search): "heroy" found nothing before."""
+    assert {m.kommunenummer for m in find_municipalities(typed)} == expected
+
+
+def test_the_search_page_finds_tromsø_typed_as_tromso(reference_data, client):
+    assert client.get("/kommuner/", {"q": "tromso"})["Location"] == "/kommuner/5501/"

@@ -79,7 +79,7 @@ class DokumentasjonForm(forms.Form):
                 self.fields[f"r{index}_{name}"] = step_forms.amount_field(label)
             if not requirement.optional:
                 self.fields[f"r{index}_levert"] = forms.BooleanField(
-                    label=_("Jeg har levert dette dokumentet til NAV tidligere"), required=False
+                    label=_("Jeg har levert dette dokumentet til Nav tidligere"), required=False
                 )
 
     def fields_of(self, index: int) -> list[forms.BoundField]:

@@ -76,7 +76,7 @@ class DigitalStatus:
             % {"name": name},
             "temporarily_closed": _(
                 "Digital søknad er midlertidig stengt i %(name)s. Trenger du hjelp i dag, kontakt "
-                "NAV-kontoret ditt eller ring 55 55 33 33."
+                "Nav-kontoret ditt eller ring 55 55 33 33."
             )
             % {"name": name},
         }

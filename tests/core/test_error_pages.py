@@ -83,3 +83,20 @@ def test_the_api_docs_load_swagger_ui_from_our_own_static_files(client, docs):
     assert "cdn.jsdelivr.net" not in page and "unpkg.com" not in page
     assert "/static/ninja/swagger-ui-bundle.js" in page
     assert finders.find("ninja/swagger-ui-bundle.js")
+
+
+def test_the_quick_start_serves_static_files_without_debug():
+    """Without DEBUG, runserver serves no static files itself: WhiteNoise (from the finders) does."""
+    script = (
+        "import django; django.setup()\n"
+        "from django.test import Client\n"
+        "c = Client()\n"
+        "print(c.get('/static/aksel/index.css').status_code, c.get('/static/digisos/favicon.ico').status_code,"
+        " c.get('/static/ninja/swagger-ui-bundle.js').status_code)\n"
+    )
+    environment = {k: v for k, v in os.environ.items() if k != "DIGISOS_DEBUG"}
+    environment["DJANGO_SETTINGS_MODULE"] = "digisos.settings.dev"
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=environment, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split() == ["200", "200", "200"], result.stderr[-2000:]

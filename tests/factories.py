@@ -146,7 +146,7 @@ class LetterFactory(factory.Factory):
 
     case = factory.SubFactory("tests.factories.CaseFactory")
     name = "brev.pdf"
-    title = "Brev fra NAV"
+    title = "Brev fra Nav"
 
     @classmethod
     def _create(cls, model_class: type, *, case: Case, name: str, title: str) -> Document:

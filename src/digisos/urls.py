@@ -13,6 +13,7 @@ handler404 = "digisos.core.views.page_not_found"
 handler500 = "digisos.core.views.server_error"
 
 urlpatterns = [
+    path("favicon.ico", core_views.favicon, name="favicon"),
     path("internal/isalive", core_views.isalive, name="isalive"),
     path("internal/isready", core_views.isready, name="isready"),
     path("internal/metrics", core_views.metrics, name="metrics"),

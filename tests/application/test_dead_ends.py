@@ -17,8 +17,8 @@ START_FORM = f'action="{"/soknad/ny/"}"'
 @pytest.mark.parametrize(
     ("key", "paper_address"),
     [
-        ("ikke-nordisk-drammen", "NAV Drammen, Postboks 7000, 3002 Drammen"),  # paper only
-        ("uten-konto-stavanger", "NAV Stavanger, Postboks 8001, 4068 Stavanger"),  # temporarily closed
+        ("ikke-nordisk-drammen", "Nav Drammen, Postboks 7000, 3002 Drammen"),  # paper only
+        ("uten-konto-stavanger", "Nav Stavanger, Postboks 8001, 4068 Stavanger"),  # temporarily closed
     ],
 )
 def test_a_closed_municipality_is_told_before_the_first_step_with_paper_address_and_guide(

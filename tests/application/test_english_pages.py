@@ -122,7 +122,7 @@ def test_a_paper_only_municipality_in_english_has_no_norwegian(client, citizen_o
     _english(client)
     html = client.get(reverse("application:start")).content.decode()
     # Drammen's paper address is a name (an address); its note to citizens is a text, translated.
-    names = [*_names(None), "NAV Drammen, Postboks 7000, 3002 Drammen", "Agnieszka Kowalska", "Drammen"]
+    names = [*_names(None), "Nav Drammen, Postboks 7000, 3002 Drammen", "Agnieszka Kowalska", "Drammen"]
     assert norwegian_in(html, names) == []
 
 
@@ -135,7 +135,7 @@ def test_the_language_menu_names_each_language_in_itself(client):
 
 
 # What a case system wrote (the factory's case: its sak, the document it asks for, its letters) is its own.
-CASE_SYSTEM_TEXTS = ["Livsopphold", "Kontoutskrift", "Brukskonto, siste tre måneder", "Brev fra NAV"]
+CASE_SYSTEM_TEXTS = ["Livsopphold", "Kontoutskrift", "Brukskonto, siste tre måneder", "Brev fra Nav"]
 
 
 def test_the_case_pages_in_english_have_no_norwegian(client, reference_data, document_settings):

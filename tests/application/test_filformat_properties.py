@@ -203,7 +203,7 @@ def test_every_answer_combination_validates(
         mottaker={
             "kommunenummer": "0301",
             "enhetsnummer": "0315",
-            "navEnhetsnavn": "NAV Grünerløkka, Oslo kommune",
+            "navEnhetsnavn": "Nav Grünerløkka, Oslo kommune",
         },
         amounts=amounts,
         sent_at=datetime(2026, 11, 23, 12, 0, tzinfo=UTC),

@@ -28,7 +28,7 @@ def test_the_error_summary_takes_focus_without_javascript(client, citizen_of, re
     response = client.post(reverse("application:step", args=[application.id, "behov"]), {"hva": ""})
 
     html = response.content.decode()
-    summary = re.search(r"<div[^>]*navds-error-summary[^>]*>", html)
+    summary = re.search(r"<div[^>]*aksel-error-summary[^>]*>", html)
     assert summary, "an error summary"
     assert 'tabindex="-1"' in summary.group(0)
     assert re.search(r"\sautofocus[\s>]", summary.group(0)), summary.group(0)

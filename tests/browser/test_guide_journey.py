@@ -76,7 +76,7 @@ def test_no_food_today_in_a_paper_only_municipality_without_javascript(
     # A child in the household makes it likely, although 43 210 is more than 13 100 + 3 950 + 8 765.
     expect(assistance).to_have_attribute("data-fit", "likely")
     expect(assistance.locator("[data-testid=income-compared]")).to_be_visible()
-    expect(assistance).to_contain_text("NAV Drammen, Postboks 7000, 3002 Drammen")
+    expect(assistance).to_contain_text("Nav Drammen, Postboks 7000, 3002 Drammen")
     expect(assistance.locator("[data-testid=rates-total]")).to_have_text("17\xa0050 kr")
     assert page.url.removeprefix(live_server.url) == "/veiviser/svar/"  # nothing entered is in the address
     assert row_counts() == before

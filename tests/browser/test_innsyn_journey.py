@@ -82,7 +82,7 @@ def test_applicant_follows_the_case_and_answers_a_request_from_the_task(
     )
     tab_to(page, "Send dokumentene")
     page.keyboard.press("Enter")
-    expect(page.get_by_text("1 dokument er sendt til NAV-kontoret.")).to_be_visible()
+    expect(page.get_by_text("1 dokument er sendt til Nav-kontoret.")).to_be_visible()
     expect(page.get_by_test_id("task-sent")).to_be_visible()
     check_accessibility(page)
 

@@ -125,9 +125,9 @@ def test_drammen_goes_from_decision_to_live(
     # She signs the four agreements; each shows its signature verified.
     for label in (
         "KS: tjenestevedlegg for Digisos",
-        "NAV: samarbeidsavtale om digitale tjenester",
-        "NAV: databehandleravtale",
-        "NAV: avtale om innsynsflate for NKS",
+        "Nav: samarbeidsavtale om digitale tjenester",
+        "Nav: databehandleravtale",
+        "Nav: avtale om innsynsflate for NKS",
     ):
         page.get_by_role("button", name=f"Signer elektronisk: {label}").click()
         shown(page, "Avtalen er signert, og signaturen er bekreftet.")

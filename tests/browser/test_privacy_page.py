@@ -50,7 +50,7 @@ def test_the_citizen_reads_who_looked_by_keyboard(page, live_server, municipalit
     expect(page.get_by_role("heading", name="Hvem har sett opplysningene mine")).to_be_visible()
     rows = page.get_by_test_id("lookup")
     expect(rows).to_have_count(1)
-    expect(rows.first).to_contain_text("NAV Kontaktsenter")
+    expect(rows.first).to_contain_text("Nav Kontaktsenter")
     expect(rows.first).not_to_contain_text("nils")
     check_accessibility(page)
     tab_to(page, "Slik bruker vi opplysningene dine")

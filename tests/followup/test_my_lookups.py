@@ -50,7 +50,7 @@ def test_the_citizen_sees_exactly_the_looks_at_their_own_data(reference_data, os
     assert response.status_code == 200
     html = response.content.decode()
     assert html.count('data-testid="lookup"') == 3
-    assert "NAV Kontaktsenter" in html and office_name in html and "Oslo kommune" in html
+    assert "Nav Kontaktsenter" in html and office_name in html and "Oslo kommune" in html
     assert "Innbyggeren er i telefonen" in html and "Utbetalinger av sosialhjelp" in html
     for name in ("sara.saksbehandler", "vera.veileder", "nils.nks"):
         assert name not in html  # the unit, never the employee

@@ -49,7 +49,7 @@ def test_a_closed_municipality_refusal_links_the_guide(reference_data):
 
 def test_the_receipt_links_the_guide():
     application = SimpleNamespace(
-        id=uuid.uuid4(), reference="ABC", sent_at=timezone.now(), office_name="NAV Frogner", pdf_id=None
+        id=uuid.uuid4(), reference="ABC", sent_at=timezone.now(), office_name="Nav Frogner", pdf_id=None
     )
     html = _rendered("application/receipt.html", {"application": application, "missing": [], "status": None})
     assert f'href="{GUIDE_PATH}"' in html

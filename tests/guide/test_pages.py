@@ -54,7 +54,7 @@ def test_paper_only_municipality_gives_the_office_address_and_phone(client, refe
     html = ask(client, situations=["rent_power"], municipality="Drammen").content.decode()
     assert "Logg inn og søk digitalt" not in html
     assert "tar ikke imot digitale søknader" in html
-    assert "NAV Drammen, Postboks 7000, 3002 Drammen" in html and "55 55 33 33" in html
+    assert "Nav Drammen, Postboks 7000, 3002 Drammen" in html and "55 55 33 33" in html
 
 
 @pytest.mark.django_db

@@ -417,7 +417,7 @@ def test_a_case_with_twenty_thousand_events_shows_fifty_a_page_newest_first(clie
     assert page.count("«Sak nr ") == 50
     assert page.index("«Sak nr 20000»") < page.index("«Sak nr 19951»")  # newest first
     assert "«Sak nr 19950»" not in page
-    assert '<ol class="navds-body-long" data-testid="events" reversed start="20000">' in page
+    assert '<ol class="aksel-body-long" data-testid="events" reversed start="20000">' in page
     assert 'href="?side=2#events-heading"' in page and "Side 1 av 400" in page
     assert 'aria-label="Sider i hendelsene"' in page
 

@@ -106,7 +106,7 @@ def test_the_payments_table_says_its_month_once(client, sofie_case):
 def test_a_forward_to_an_office_the_register_lacks_still_says_which(client, sofie_case, exchange_api):
     _report(exchange_api, sofie_case, builders.tildelt_nav_kontor("1201", at=at(9)))
     timeline = _page(client, sofie_case).split('data-testid="timeline"')[1]
-    assert "et annet NAV-kontor" not in timeline
+    assert "et annet Nav-kontor" not in timeline
     assert "1201" in timeline
 
 

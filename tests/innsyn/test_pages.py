@@ -150,7 +150,7 @@ def test_uploading_from_the_task_sends_an_ettersendelse_and_marks_the_task_sent(
     listed = exchange_api("4601").get("/leveranser").json()["leveranser"]
     assert any(d["type"] == "ettersendelse" and d["fiksDigisosId"] == str(sofie_case.id) for d in listed)
     html = client.get(reverse("innsyn:case", args=[sofie_case.id])).content.decode()
-    assert 'data-testid="task-sent"' in html and "er sendt til NAV-kontoret" in html
+    assert 'data-testid="task-sent"' in html and "er sendt til Nav-kontoret" in html
 
 
 def test_sending_nothing_or_a_refused_file_says_what_to_do_and_sends_nothing(client, sofie_case):

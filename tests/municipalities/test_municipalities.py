@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from digisos.core.models import AuditEntry
-from digisos.municipalities.models import Municipality, ServiceConfiguration
+from digisos.municipalities.models import Municipality, NavOffice, ServiceConfiguration
 from digisos.municipalities.selectors import digital_status, find_municipalities, route_to_office
 from digisos.municipalities.services import DATA_DIR, load_municipalities
 
@@ -178,3 +178,40 @@ def test_load_demo_flags_twice_writes_no_new_audit_entries(reference_data):
     before = AuditEntry.objects.count()
     call_command("load_demo_service_flags", verbosity=0)
     assert AuditEntry.objects.count() == before
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"), [("heroy", {"1515", "1818"}), ("tromso", {"5501"}), ("baerum", {"3201"})]
+)
+def test_a_name_typed_without_æøå_finds_the_municipality(reference_data, typed, expected):
+    """Folded on both sides (digisos.core.text.fold_for_search): "heroy" found nothing before."""
+    assert {m.kommunenummer for m in find_municipalities(typed)} == expected
+
+
+def test_the_search_page_finds_tromsø_typed_as_tromso(reference_data, client):
+    assert client.get("/kommuner/", {"q": "tromso"})["Location"] == "/kommuner/5501/"
+
+
+def test_every_office_is_named_nav_as_since_2022(reference_data):
+    """NORG's data says "NAV Arna"; the pages say "Nav Arna" (loaded so by load_municipalities)."""
+    names = list(NavOffice.objects.values_list("name", flat=True))
+    assert names and not [n for n in names if n.startswith("NAV")]
+    assert "Nav Arna" in names
+
+
+def test_no_text_or_data_still_writes_nav_in_capitals():
+    """tools/nav_naming.py rewrites "NAV" to "Nav" in templates, strings and data; a text added later with
+    "NAV" fails here until it is run again."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    result = subprocess.run(
+        [sys.executable, "tools/nav_naming.py", "--check"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -71,12 +71,12 @@ def test_a_saved_configuration_shows_at_once_to_citizens(client, walk, staff):
     form = {
         **CONFIGURATION,
         "can_update_status": "on",
-        "paper_address": "NAV Drammen, Postboks 1, 3001 Drammen",
+        "paper_address": "Nav Drammen, Postboks 1, 3001 Drammen",
     }
     response = client.post(reverse("onboarding:configure", args=[DRAMMEN]), form)
     assert response.status_code == 302
     citizen_page = client.get(reverse("municipalities:detail", args=[DRAMMEN])).content.decode()
-    assert "Send søknaden til: NAV Drammen, Postboks 1, 3001 Drammen" in citizen_page
+    assert "Send søknaden til: Nav Drammen, Postboks 1, 3001 Drammen" in citizen_page
     detail = client.get(reverse("onboarding:detail", args=[DRAMMEN])).content.decode()
     assert 'data-item="configuration_complete" data-done="true"' in detail
 
@@ -133,7 +133,7 @@ def test_the_kommunedirektor_signs_on_the_page_and_sees_the_signature_verified(c
     walk(Stage.AGREEMENTS)
     client.force_login(director)
     page = client.get(reverse("onboarding:detail", args=[DRAMMEN])).content.decode()
-    assert "Signer elektronisk: NAV: databehandleravtale" in page
+    assert "Signer elektronisk: Nav: databehandleravtale" in page
     draft = client.get(reverse("onboarding:agreement-pdf", args=[DRAMMEN, "nav_data_processing", "utkast"]))
     assert draft["Content-Type"] == "application/pdf" and draft.content.startswith(b"%PDF")
     response = client.post(
@@ -193,7 +193,7 @@ def test_the_public_summary_counts_inhabitants_who_can_apply(client, walk):
     page = client.get(reverse("onboarding:summary")).content.decode()
     assert "innbyggere kan søke digitalt i dag" in page
     assert (
-        '<th scope="row" class="navds-table__data-cell">Beslutning</th><td class="navds-table__data-cell">1</td>'
+        '<th scope="row" class="aksel-table__data-cell">Beslutning</th><td class="aksel-table__data-cell">1</td>'
         in page
     )
 

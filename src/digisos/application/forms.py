@@ -59,13 +59,13 @@ class PersonaliaForm(StepForm):
         ],
         widget=forms.RadioSelect,
         required=False,
-        help_text=_("Adressen bestemmer hvilket NAV-kontor som får søknaden din."),
+        help_text=_("Adressen bestemmer hvilket Nav-kontor som får søknaden din."),
     )
     gatenavn = forms.CharField(
         label=_("Gateadresse"), max_length=100, required=False, help_text=_("For eksempel Storgata 5B.")
     )
     postnummer = forms.CharField(label=_("Postnummer"), max_length=4, required=False)
-    nav_kontor = forms.ChoiceField(label=_("NAV-kontor"), required=False, choices=[])
+    nav_kontor = forms.ChoiceField(label=_("Nav-kontor"), required=False, choices=[])
     telefon = forms.CharField(
         label=_("Telefonnummer"),
         max_length=20,
@@ -84,7 +84,7 @@ class PersonaliaForm(StepForm):
 
     def __init__(self, *args: Any, offices: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["nav_kontor"].choices = [("", _("Velg NAV-kontor"))] + (offices or [])
+        self.fields["nav_kontor"].choices = [("", _("Velg Nav-kontor"))] + (offices or [])
         if not (self.registers.get("person") or {}).get("bostedsadresse"):
             self.fields["adresse_valg"].choices = [("soknad", _("Jeg bor på en annen adresse"))]
 
@@ -191,7 +191,7 @@ class BehovForm(StepForm):
             ("bolig", _("Jeg har ikke et sted å bo i natt")),
             ("strom", _("Strømmen er stengt, eller stenges i dag eller i morgen")),
         ],
-        help_text=_("Kryss av hvis noe av dette gjelder deg, så prioriterer NAV-kontoret søknaden din."),
+        help_text=_("Kryss av hvis noe av dette gjelder deg, så prioriterer Nav-kontoret søknaden din."),
     )
     hva = forms.CharField(
         label=_("Hva søker du om?"),
@@ -451,7 +451,7 @@ class InntektForm(StepForm):
         _("Får du lån eller stipend fra Lånekassen?"), _("Svar bare hvis du er skoleelev eller student.")
     )
     utbetalinger = checkboxes(
-        _("Har du de siste tre månedene fått penger som ikke er lønn eller ytelser fra NAV?"), INCOME_CHOICES
+        _("Har du de siste tre månedene fått penger som ikke er lønn eller ytelser fra Nav?"), INCOME_CHOICES
     )
     utbetalinger_annet = forms.CharField(
         label=_("Beskriv andre utbetalinger"), max_length=500, required=False

@@ -82,7 +82,7 @@ class DokumentasjonForm(forms.Form):
                 self.fields[f"r{index}_{name}"] = step_forms.amount_field(label)
             if not requirement.optional:
                 self.fields[f"r{index}_levert"] = forms.BooleanField(
-                    label=_("Jeg har levert dette dokumentet til NAV tidligere"), required=False
+                    label=_("Jeg har levert dette dokumentet til Nav tidligere"), required=False
                 )
         # The fields stand in their requirement's card, beside its upload button, and belong to the one step
         # form (HTML's form attribute): an upload sends the amounts typed so far, and they are kept.

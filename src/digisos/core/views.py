@@ -3,8 +3,16 @@
 import os
 
 import structlog
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    HttpResponseServerError,
+    JsonResponse,
+)
 from django.shortcuts import render
+from django.template import loader
 from django.views.decorators.cache import never_cache
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest, multiprocess
 
@@ -43,22 +51,29 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": "Ugyldig forespørsel."}, status=400)
-    return render(request, "core/error.html", {"error_kind": "400"}, status=400)
+    return render(request, "400.html", status=400)
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": "Ingen tilgang."}, status=403)
-    return render(request, "core/error.html", {"error_kind": "403"}, status=403)
+    return render(request, "403.html", status=403)
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": "Finnes ikke."}, status=404)
-    return render(request, "core/error.html", {"error_kind": "404"}, status=404)
+    return render(request, "404.html", status=404)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": "Noe gikk galt hos oss. Prøv igjen om litt."}, status=500)
-    return render(request, "core/error.html", {"error_kind": "500"}, status=500)
+    # Without the request: no context processor runs (they read the user and the session from the database,
+    # which may be what failed), and 500.html needs nothing but static files.
+    return HttpResponseServerError(loader.get_template("500.html").render())
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever the page says; send them to the static file."""
+    return HttpResponsePermanentRedirect(staticfiles_storage.url("digisos/favicon.ico"))

@@ -164,19 +164,19 @@ def refusal_text(refused: permissions.NotAllowed) -> str:
     State = permissions.FolderState
     if refused.state == State.LETTERS:
         if refused.action == permissions.Action.DELETE:
-            return _("Brev fra NAV-kontoret kan ikke slettes. De hører til saken din.")
+            return _("Brev fra Nav-kontoret kan ikke slettes. De hører til saken din.")
         return _(
-            "Du kan ikke legge filer blant brevene fra NAV-kontoret. Vil du sende dokumenter, bruk «Send andre "
+            "Du kan ikke legge filer blant brevene fra Nav-kontoret. Vil du sende dokumenter, bruk «Send andre "
             "dokumenter» på siden om saken din."
         )
     if refused.state in (State.SENT, State.ETTERSENDELSE_SENT):
         if refused.action == permissions.Action.DELETE:
             return _(
-                "Dokumentet er sendt til NAV-kontoret og kan ikke slettes. Har du sendt feil dokument, kontakt "
-                "NAV-kontoret ditt."
+                "Dokumentet er sendt til Nav-kontoret og kan ikke slettes. Har du sendt feil dokument, kontakt "
+                "Nav-kontoret ditt."
             )
         return _(
-            "Dette er allerede sendt til NAV-kontoret og kan ikke endres. Vil du sende flere dokumenter, bruk "
+            "Dette er allerede sendt til Nav-kontoret og kan ikke endres. Vil du sende flere dokumenter, bruk "
             "«Send andre dokumenter» på siden om saken din."
         )
     return _("Du kan ikke endre filene her.")

@@ -411,7 +411,7 @@ class NyPapirsak(Schema):
     fodselsnummer: str = Field(
         ..., min_length=11, max_length=11, description="Søkerens fødselsnummer eller d-nummer."
     )
-    enhetsnummer: str = Field("", pattern=r"^(\d{4})?$", description="NAV-kontoret som behandler saken.")
+    enhetsnummer: str = Field("", pattern=r"^(\d{4})?$", description="Nav-kontoret som behandler saken.")
 
 
 @api.post(

@@ -63,7 +63,7 @@ class Reason(TextChoices):
     PERSON_NOT_FOUND = "person_not_found", _("Personen finnes ikke i Folkeregisteret")
     FORTROLIG = "fortrolig", _("Personen har fortrolig adresse")
     STRENGT_FORTROLIG = "strengt_fortrolig", _("Personen har strengt fortrolig adresse")
-    SKJERMET = "skjermet", _("Personen er skjermet (ansatt i NAV)")
+    SKJERMET = "skjermet", _("Personen er skjermet (ansatt i Nav)")
     REGISTER_UNAVAILABLE = "register_unavailable", _("Tilgangskontrollen fikk ikke svar fra registrene")
 
 

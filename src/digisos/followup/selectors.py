@@ -129,10 +129,10 @@ def my_lookups(user: User, *, limit: int = 200) -> list[Lookup]:
 def _looked_by(decision: dict, municipalities: dict[str, str], offices: dict[str, str]) -> str:
     # The unit, never the person: the employee's name and ident stay in the audit.
     if decision["actor_role"] == NKS_ROLE:
-        return str(_("NAV Kontaktsenter"))
+        return str(_("Nav Kontaktsenter"))
     if decision["actor_role"] == NAV_OFFICE_ROLE:
         name = offices.get(decision["actor_enhetsnummer"])
-        return name if name else str(_("NAV-kontoret"))
+        return name if name else str(_("Nav-kontoret"))
     name = municipalities.get(decision["actor_kommunenummer"])
     return str(_("%(name)s kommune") % {"name": name}) if name else str(_("Kommunen"))
 

@@ -11,6 +11,7 @@ The answer page is the guide's hot path (its bench target is half the bare view'
 import time
 from dataclasses import dataclass
 
+from digisos.core.text import fold_for_search
 from digisos.municipalities.models import Municipality
 from digisos.municipalities.selectors import (
     DigitalStatus,
@@ -48,8 +49,8 @@ def _entries() -> tuple[_Entry, ...]:
         entries = tuple(
             _Entry(
                 ref=MunicipalityRef(kommunenummer=m.kommunenummer, name=m.name, county_name=m.county.name),
-                name=m.name.casefold(),
-                official_name=m.official_name.casefold(),
+                name=fold_for_search(m.name),
+                official_name=fold_for_search(m.official_name),
             )
             for m in rows
         )
@@ -59,8 +60,8 @@ def _entries() -> tuple[_Entry, ...]:
 
 def find(query: str) -> list[MunicipalityRef]:
     """As municipalities.selectors.find_municipalities: by number, exact names first, then names that start
-    with the text (at most 20)."""
-    text = " ".join(query.split()).casefold()
+    with the text (at most 20), folded the same way ("heroy" finds Herøy)."""
+    text = fold_for_search(query)
     if not text:
         return []
     entries = _entries()

@@ -536,7 +536,7 @@ def describe_event(event: dict[str, Any], letters: dict[str, Document]) -> Event
     if kind == EventType.SOKNADS_STATUS:
         title = _("Status på søknaden: %(status)s") % {"status": status_label(event.get("status", ""))}
     elif kind == EventType.TILDELT_NAV_KONTOR:
-        title = _("Sendt til NAV-kontor %(kontor)s") % {"kontor": event.get("navKontor", "")}
+        title = _("Sendt til Nav-kontor %(kontor)s") % {"kontor": event.get("navKontor", "")}
     elif kind == EventType.DOKUMENTASJON_ETTERSPURT:
         title = _("Ba om dokumentasjon")
         for dokument in event.get("dokumenter", []):

@@ -162,10 +162,10 @@ def _letter_link(letters: frozenset[str]) -> Callable[[Any, str], Markup]:
     def letter_link(letter: Any, label: str) -> Markup:
         if letter and letter.document_id and letter.document_id in letters:
             return Markup(  # noqa: S704 (every part put in is escaped: the label here, the texts above)
-                f'<a class="navds-link" href="{download_url(letter.document_id)}">{escape(label)}'
+                f'<a class="aksel-link" href="{download_url(letter.document_id)}">{escape(label)}'
                 f'<span class="visually-hidden"> ({pdf_text})</span></a>'
             )
-        return Markup(f'<span>{escape(label)}</span> <span class="navds-detail">({by_post_text})</span>')  # noqa: S704
+        return Markup(f'<span>{escape(label)}</span> <span class="aksel-detail">({by_post_text})</span>')  # noqa: S704
 
     return letter_link
 

@@ -112,7 +112,7 @@ def send_documents(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
             _("Velg minst én fil å sende.")
             if refused.reason == "no_files"
             else _(
-                "Kommunen tar ikke imot dokumenter digitalt akkurat nå. Send dem i posten eller lever dem på NAV-kontoret."
+                "Kommunen tar ikke imot dokumenter digitalt akkurat nå. Send dem i posten eller lever dem på Nav-kontoret."
             )
         )
         return _render_case(request, case_id, errors=[message], task_id=task_id)
@@ -122,9 +122,9 @@ def send_documents(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     sent = len(result.delivery.vedlegg_json["vedlegg"][0]["filer"])
     messages.success(
         request,
-        _("%(count)s dokument er sendt til NAV-kontoret.") % {"count": sent}
+        _("%(count)s dokument er sendt til Nav-kontoret.") % {"count": sent}
         if sent == 1
-        else _("%(count)s dokumenter er sendt til NAV-kontoret.") % {"count": sent},
+        else _("%(count)s dokumenter er sendt til Nav-kontoret.") % {"count": sent},
     )
     for problem in problems:
         messages.warning(request, problem)

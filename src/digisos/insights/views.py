@@ -91,7 +91,7 @@ def _dashboard(request: HttpRequest) -> HttpResponse:
         error = _("Vi fant ikke området du valgte. Velg fylke eller kommune fra listene og prøv igjen.")
         if weekly:
             error = _(
-                "Ukestall finnes for hele landet og for NAV-kontor. Velg et NAV-kontor eller hele landet."
+                "Ukestall finnes for hele landet og for Nav-kontor. Velg et Nav-kontor eller hele landet."
             )
         level, area, name = COUNTRY, "", selectors.area_name(COUNTRY, "")
     figures = []

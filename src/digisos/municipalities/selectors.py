@@ -5,9 +5,10 @@ from datetime import datetime
 from typing import Literal
 
 from django.db import connection
-from django.db.models import Q
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext as _
+
+from digisos.core.text import fold_for_search
 
 from .models import GeographicArea, MarkaStreetRule, Municipality, NavOffice, ServiceConfiguration
 
@@ -89,7 +90,7 @@ class DigitalStatus:
             % {"name": name},
             "temporarily_closed": _(
                 "Digital søknad er midlertidig stengt i %(name)s. Trenger du hjelp i dag, kontakt "
-                "NAV-kontoret ditt eller ring 55 55 33 33."
+                "Nav-kontoret ditt eller ring 55 55 33 33."
             )
             % {"name": name},
         }
@@ -225,14 +226,18 @@ def offices_of(kommunenummer: str) -> list[OfficeRef]:
 
 
 def find_municipalities(query: str) -> list[MunicipalityRef]:
-    """By number or name: exact names first, then names that start with the text (Herøy gives two)."""
+    """By number or name: exact names first, then names that start with the text (Herøy gives two). Names are
+    compared folded (digisos.core.text.fold_for_search), so "heroy" and "tromso" find Herøy and Tromsø; the
+    357 names are folded here in Python, the same on SQLite and PostgreSQL."""
     text = " ".join(query.split())
     if not text:
         return []
     base = Municipality.objects.filter(active=True).select_related("county")
     if text.isdigit():
         return [_municipality_ref(m) for m in base.filter(kommunenummer=text.zfill(4))]
-    exact = list(base.filter(Q(name__iexact=text) | Q(official_name__iexact=text)))
-    if exact:
-        return [_municipality_ref(m) for m in exact]
-    return [_municipality_ref(m) for m in base.filter(name__istartswith=text)[:20]]
+    folded = fold_for_search(text)
+    names = list(base.values_list("kommunenummer", "name", "official_name"))
+    exact = [n for n, name, official in names if folded in (fold_for_search(name), fold_for_search(official))]
+    chosen = exact or [n for n, name, _ in names if fold_for_search(name).startswith(folded)][:20]
+    found = {m.kommunenummer: m for m in base.filter(kommunenummer__in=chosen)}
+    return [_municipality_ref(found[n]) for n in chosen]

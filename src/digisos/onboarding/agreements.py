@@ -43,19 +43,19 @@ KINDS: dict[str, AgreementKind] = {
         ),
         AgreementKind(
             "nav_cooperation_agreement",
-            _("NAV: samarbeidsavtale om digitale tjenester"),
+            _("Nav: samarbeidsavtale om digitale tjenester"),
             "Samarbeidsavtale om digitale tjenester for de kommunale sosiale tjenestene",
             "Arbeids- og velferdsdirektoratet",
             NAV,
             (
                 "Partene samarbeider om digital søknad, ettersendelse og innsyn i saker om økonomisk "
-                "sosialhjelp etter lov om sosiale tjenester i NAV.",
+                "sosialhjelp etter lov om sosiale tjenester i Nav.",
                 "Databehandleravtalen er en del av denne avtalen.",
             ),
         ),
         AgreementKind(
             "nav_data_processing",
-            _("NAV: databehandleravtale"),
+            _("Nav: databehandleravtale"),
             "Databehandleravtale",
             "Del av samarbeidsavtalen med Arbeids- og velferdsdirektoratet",
             NAV,
@@ -69,13 +69,13 @@ KINDS: dict[str, AgreementKind] = {
         ),
         AgreementKind(
             "nks_access",
-            _("NAV: avtale om innsynsflate for NKS"),
+            _("Nav: avtale om innsynsflate for NKS"),
             "Avtale for tilgjengeliggjøring av sentrale stønadsopplysninger til innsynsflate NKS",
             "Arbeids- og velferdsdirektoratet",
             NAV,
             (
-                "NAV Kontaktsenter (NKS) kan se søknader og sentrale stønadsopplysninger når søkeren "
-                "kontakter NAV, også når søkeren ikke er logget inn.",
+                "Nav Kontaktsenter (NKS) kan se søknader og sentrale stønadsopplysninger når søkeren "
+                "kontakter Nav, også når søkeren ikke er logget inn.",
                 "Kommunen slår på tilgangen for NKS i oppsettet for digital søknad.",
             ),
         ),

@@ -72,7 +72,7 @@ class ConfigurationForm(forms.Form):
         label=_("Stans statusoppdateringer midlertidig"), required=False
     )
     nks_access = forms.BooleanField(
-        label=_("NAV Kontaktsenter (NKS) kan se søknadene når søkeren ringer"), required=False
+        label=_("Nav Kontaktsenter (NKS) kan se søknadene når søkeren ringer"), required=False
     )
     behandlingsansvarlig = forms.CharField(
         label=_("Behandlingsansvarlig (bare i vertskommunesamarbeid)"),
@@ -83,9 +83,9 @@ class ConfigurationForm(forms.Form):
     paper_address = forms.CharField(
         label=_("Adresse for papirsøknad"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
-    paper_contact_phone = forms.CharField(label=_("Telefon til NAV-kontoret"), required=False, max_length=30)
+    paper_contact_phone = forms.CharField(label=_("Telefon til Nav-kontoret"), required=False, max_length=30)
     paper_contact_email = forms.EmailField(
-        label=_("E-post til NAV-kontoret"),
+        label=_("E-post til Nav-kontoret"),
         required=False,
         error_messages={"invalid": _("Skriv e-postadressen som navn@kommune.no.")},
     )

@@ -50,12 +50,12 @@ CHECKLISTS: dict[str, tuple[Item, ...]] = {
         ),
         Item(
             "nav_cooperation_agreement",
-            _("NAV: samarbeidsavtale om digitale tjenester er signert"),
+            _("Nav: samarbeidsavtale om digitale tjenester er signert"),
             Role.KOMMUNEDIREKTOR,
             True,
         ),
-        Item("nav_data_processing", _("NAV: databehandleravtale er signert"), Role.KOMMUNEDIREKTOR, True),
-        Item("nks_access", _("NAV: avtale om innsynsflate for NKS er signert"), Role.KOMMUNEDIREKTOR, True),
+        Item("nav_data_processing", _("Nav: databehandleravtale er signert"), Role.KOMMUNEDIREKTOR, True),
+        Item("nks_access", _("Nav: avtale om innsynsflate for NKS er signert"), Role.KOMMUNEDIREKTOR, True),
     ),
     Stage.CONFIGURATION: (
         Item(

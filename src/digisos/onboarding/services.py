@@ -425,7 +425,7 @@ def send_test_application(*, actor: AbstractBaseUser, onboarding_id: int) -> str
             raise InvalidInput(
                 _(
                     "Testsøknaden kunne ikke sendes. Sjekk at testpersonen finnes i Folkeregisteret og at "
-                    "kommunen har et NAV-kontor, og prøv igjen."
+                    "kommunen har et Nav-kontor, og prøv igjen."
                 )
             ) from None
         record_audit(
@@ -544,7 +544,7 @@ def request_go_live(
     today = today or timezone.localdate()
     if go_live_date < today + timedelta(days=GO_LIVE_NOTICE_DAYS):
         raise InvalidInput(
-            _("Velg en dato minst tre uker fram i tid, tidligst %(date)s. NAV trenger tiden til avtalene.")
+            _("Velg en dato minst tre uker fram i tid, tidligst %(date)s. Nav trenger tiden til avtalene.")
             % {"date": (today + timedelta(days=GO_LIVE_NOTICE_DAYS)).strftime("%d.%m.%Y")}
         )
     if go_live_date.weekday() != GO_LIVE_WEEKDAY:

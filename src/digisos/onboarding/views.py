@@ -379,7 +379,7 @@ def close(request: HttpRequest, kommunenummer: str) -> HttpResponse:
         ),
         title=_("Steng mottaket midlertidig"),
         button=_("Steng mottaket"),
-        done=_("Mottaket er stengt. Innbyggerne får beskjed om å søke på papir eller ringe NAV."),
+        done=_("Mottaket er stengt. Innbyggerne får beskjed om å søke på papir eller ringe Nav."),
     )
 
 

@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # django-ninja's templates and static files: the API docs load Swagger UI from our own origin, not a CDN.
+    "ninja",
     "django_tasks",
     "django_tasks_db",
     "digisos.core",

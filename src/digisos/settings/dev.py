@@ -1,4 +1,5 @@
-"""Quick start (`make run`): debug on, SQLite, local ID-porten."""
+"""Quick start (`make run`): SQLite, local ID-porten. Debug only when asked for (DIGISOS_DEBUG=1, read in base.py):
+Django's debug pages list every URL and setting, so the quick start shows the real error pages by default."""
 
 from .base import *  # noqa: F403
 from .base import INSTALLED_APPS
@@ -6,8 +7,7 @@ from .base import INSTALLED_APPS
 # The fake case system (manage.py fagsystem_simulator, exchange_demo_setup): never in production.
 INSTALLED_APPS = [*INSTALLED_APPS, "digisos_simulator"]
 
-DEBUG = True
 
-# Serve static files from the finders; no collectstatic needed outside production.
+# Serve static files from the finders (with or without DEBUG); no collectstatic needed outside production.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

@@ -8,6 +8,48 @@ from django.utils.translation import gettext
 
 register = template.Library()
 
+# Aksel 8's markup for its form components (the React components render the same classes): a checked box's
+# tick and a select's chevron are inline SVGs from @navikt/aksel-icons (MIT), hidden from screen readers.
+CHECKMARK_SVG = mark_safe(
+    '<svg class="aksel-checkbox__icon" width="13" height="10" viewBox="0 0 13 10" fill="none" aria-hidden="true"'
+    ' focusable="false"><path d="M4.03524 6.41478L10.4752 0.404669C11.0792 -0.160351 12.029 -0.130672 12.5955'
+    " 0.47478C13.162 1.08027 13.1296 2.03007 12.5245 2.59621L5.02111 9.59934C4.74099 9.85904 4.37559 10 4.00025"
+    " 10C3.60651 10 3.22717 9.84621 2.93914 9.56111L0.439143 7.06111C-0.146381 6.47558 -0.146381 5.52542 0.439143"
+    ' 4.93989C1.02467 4.35437 1.97483 4.35437 2.56036 4.93989L4.03524 6.41478Z" fill="currentColor"/></svg>'
+)
+CHEVRON_SVG = mark_safe(
+    '<svg class="aksel-select__chevron" width="1em" height="1em" viewBox="0 0 24 24" fill="none" aria-hidden="true"'
+    ' focusable="false"><path fill-rule="evenodd" clip-rule="evenodd" d="M5.96967 9.46967C6.26256 9.17678 6.73744'
+    " 9.17678 7.03033 9.46967L12 14.4393L16.9697 9.46967C17.2626 9.17678 17.7374 9.17678 18.0303 9.46967C18.3232"
+    " 9.76256 18.3232 10.2374 18.0303 10.5303L12.5303 16.0303C12.2374 16.3232 11.7626 16.3232 11.4697 16.0303L5.96967"
+    ' 10.5303C5.67678 10.2374 5.67678 9.76256 5.96967 9.46967Z" fill="currentColor"/></svg>'
+)
+# The class Aksel gives each kind of input, and the class of the form field around it.
+INPUT_CLASSES = {
+    "textarea": ("aksel-textarea__input aksel-body-short", "aksel-textarea"),
+    "select": ("aksel-select__input aksel-body-short", "aksel-select"),
+    "checkbox": ("aksel-checkbox__input", "aksel-checkbox"),
+    "file": ("file-input", "aksel-file-upload"),
+}
+RADIO_OPTION = (
+    '<div class="aksel-radio{1}"><input type="{0}" class="aksel-radio__input" name="{2}" value="{3}" id="{4}"{5}>'
+    '<label for="{4}" class="aksel-radio__label aksel-body-short">{6}</label></div>'
+)
+CHECKBOX_OPTION = (
+    '<div class="aksel-checkbox{1}"><div class="aksel-checkbox__input-wrapper"><input type="{0}"'
+    ' class="aksel-checkbox__input" name="{2}" value="{3}" id="{4}"{5}>{7}</div>'
+    '<label for="{4}" class="aksel-checkbox__label aksel-body-short">{6}</label></div>'
+)
+TEXT_INPUT_CLASSES = ("aksel-text-field__input aksel-body-short", "aksel-text-field")
+
+
+def _input_kind(field: BoundField) -> str:
+    widget_object = field.field.widget
+    if getattr(widget_object, "input_type", "") in ("checkbox", "file"):
+        return widget_object.input_type
+    name = type(widget_object).__name__.lower()
+    return "textarea" if "textarea" in name else "select" if "select" in name else "text"
+
 
 @register.simple_tag
 def widget(field: BoundField) -> SafeString:
@@ -19,6 +61,8 @@ def widget(field: BoundField) -> SafeString:
     attrs = {"aria-describedby": " ".join(described)} if described else {}
     if field.errors:
         attrs["aria-invalid"] = "true"
+    input_class = INPUT_CLASSES.get(_input_kind(field), TEXT_INPUT_CLASSES)[0]
+    attrs["class"] = " ".join(filter(None, (field.field.widget.attrs.get("class"), input_class)))
     return field.as_widget(attrs=attrs)
 
 
@@ -41,14 +85,18 @@ def form_field(field: BoundField) -> SafeString:
     input_type = getattr(field.field.widget, "input_type", "")
     hint = (
         format_html(
-            '<p class="navds-body-short field__hint" id="{}-hint">{}</p>', field.auto_id, field.help_text
+            '<p class="aksel-form-field__description aksel-body-short field__hint" id="{}-hint">{}</p>',
+            field.auto_id,
+            field.help_text,
         )
         if field.help_text
         else ""
     )
     error = (
         format_html(
-            '<p class="navds-error-message navds-label" id="{}-error">{}</p>', field.auto_id, field.errors[0]
+            '<div class="aksel-form-field__error"><p class="aksel-error-message aksel-label" id="{}-error">{}</p></div>',
+            field.auto_id,
+            field.errors[0],
         )
         if field.errors
         else ""
@@ -63,24 +111,26 @@ def form_field(field: BoundField) -> SafeString:
             )
             if part
         )
+        option_markup = CHECKBOX_OPTION if input_type == "checkbox" else RADIO_OPTION
         options = format_html_join(
             "\n",
-            '<div class="choice"><input type="{}" name="{}" value="{}" id="{}"{}><label for="{}">{}</label></div>',
+            option_markup,
             (
                 (
                     input_type,
+                    f" aksel-{input_type}--error" if field.errors else "",
                     field.html_name,
                     option.data["value"],
                     option.id_for_label,
                     mark_safe(" checked") if option.data["selected"] else "",
-                    option.id_for_label,
                     option.choice_label,
+                    CHECKMARK_SVG,
                 )
                 for option in field
             ),
         )
         return format_html(
-            '<fieldset class="navds-fieldset field{}" id="{}"{}>\n<legend class="navds-fieldset__legend navds-label">{}</legend>\n{}{}\n{}</fieldset>',
+            '<fieldset class="aksel-fieldset field{}" id="{}"{}>\n<legend class="aksel-fieldset__legend aksel-label">{}</legend>\n{}{}\n{}</fieldset>',
             error_class,
             field.auto_id,
             format_html(' aria-describedby="{}"', described) if described else "",
@@ -91,9 +141,11 @@ def form_field(field: BoundField) -> SafeString:
         )
     if input_type == "checkbox":
         return format_html(
-            '<div class="field choice{}">{}<label for="{}">{}</label>{}</div>',
-            error_class,
+            '<div class="field"><div class="aksel-checkbox{}"><div class="aksel-checkbox__input-wrapper">{}{}</div>'
+            '<label for="{}" class="aksel-checkbox__label aksel-body-short">{}</label></div>{}</div>',
+            " aksel-checkbox--error" if field.errors else "",
             widget(field),
+            CHECKMARK_SVG,
             field.id_for_label,
             field.label,
             error,
@@ -103,13 +155,20 @@ def form_field(field: BoundField) -> SafeString:
         if field.field.required
         else ""
     )
+    kind = _input_kind(field)
+    field_class = INPUT_CLASSES.get(kind, TEXT_INPUT_CLASSES)[1]
+    control = widget(field)
+    if kind == "select":
+        control = format_html('<div class="aksel-select__container">{}{}</div>', control, CHEVRON_SVG)
     return format_html(
-        '<div class="navds-form-field field{}">\n<label for="{}" class="navds-label">{}{}</label>\n{}{}{}</div>',
-        error_class,
+        '<div class="aksel-form-field {}{}">\n<label for="{}" class="aksel-form-field__label aksel-label">{}{}</label>\n'
+        "{}{}{}</div>",
+        field_class,
+        f" {field_class}--error field--error" if field.errors else "",
         field.id_for_label,
         field.label,
         required,
         hint,
-        widget(field),
+        control,
         error,
     )

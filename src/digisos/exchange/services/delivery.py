@@ -320,7 +320,7 @@ def create_paper_case(
     if enhetsnummer and not NavOffice.objects.filter(pk=enhetsnummer).exists():
         # Case.office is a foreign key to the office register: say which field, rather than fail on the key.
         message = (
-            f"Fant ikke NAV-kontoret med enhetsnummer {enhetsnummer}. Send et enhetsnummer fra NORG, eller "
+            f"Fant ikke Nav-kontoret med enhetsnummer {enhetsnummer}. Send et enhetsnummer fra NORG, eller "
             "la feltet være tomt."
         )
         raise UnknownOffice(message, [Violation(path="enhetsnummer", message=message)])

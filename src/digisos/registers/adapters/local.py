@@ -151,7 +151,7 @@ class LocalNavUtbetalinger:
         if persona is None:
             return []
         record = persona.get("nav_utbetalinger", {})
-        _failing(record, "NAV utbetalinger")
+        _failing(record, "Nav utbetalinger")
         today = date.today()
         payments = [
             NavPayment(

@@ -35,13 +35,13 @@
       var text = (name ? name + ": " : "") + message;
       var item = document.createElement("li");
       var link = document.createElement("a");
-      link.className = "navds-link";
+      link.className = "aksel-link";
       link.href = "#" + input.id;
       link.textContent = text;
       item.appendChild(link);
       summaryList.appendChild(item);
       var p = document.createElement("p");
-      p.className = "navds-error-message navds-label";
+      p.className = "aksel-error-message aksel-label";
       p.textContent = text;
       fieldError.appendChild(p);
       summary.classList.remove("is-hidden");

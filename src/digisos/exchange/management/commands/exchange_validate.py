@@ -7,8 +7,8 @@ from digisos.exchange.validation import KINDS, detect_kind, document_violations
 class Command(ValidateFilesCommand):
     help = (
         "Conformance check for case-system vendors: validate soknad.json, vedlegg.json and digisos-soker.json "
-        "files against NAV's schemas and the exchange's rules. Each file's kind is recognised from its "
-        "top-level fields as NAV's schemas define them, or given with --kind. Exits 1 if any file fails."
+        "files against Nav's schemas and the exchange's rules. Each file's kind is recognised from its "
+        "top-level fields as Nav's schemas define them, or given with --kind. Exits 1 if any file fails."
     )
 
     def add_arguments(self, parser) -> None:

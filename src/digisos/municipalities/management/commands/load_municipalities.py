@@ -6,7 +6,7 @@ from digisos.municipalities.services import DATA_DIR, DATA_FILES, load_municipal
 
 
 class Command(BaseCommand):
-    help = "Loads municipalities, counties, NAV offices, routing areas and postal codes (idempotent)."
+    help = "Loads municipalities, counties, Nav offices, routing areas and postal codes (idempotent)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--dir", type=Path, default=DATA_DIR, help=f"folder with {', '.join(DATA_FILES)}")

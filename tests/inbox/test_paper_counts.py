@@ -114,7 +114,7 @@ def test_the_page_walks_the_form_and_lists_the_months(client, sara):
     response = client.post(url, {"papir-month": this_month, "papir-count": "7"}, follow=True)
     page = response.content.decode()
     assert "er lagret." in page
-    assert 'data-testid="paper-counts"' in page and "<td class=\"navds-table__data-cell\">7</td>" in page
+    assert 'data-testid="paper-counts"' in page and '<td class="navds-table__data-cell">7</td>' in page
 
 
 def test_the_page_is_for_caseworkers_only(client, reference_data):
@@ -143,3 +143,18 @@ def test_insights_reads_what_changed_since_a_time(sara):
         MonthlyCount(municipality_number=OSLO, month=date(2026, 10, 1), count=0),
         MonthlyCount(municipality_number=BERGEN, month=date(2026, 9, 1), count=4),
     ]
+
+
+def test_the_count_is_a_registered_statistics_source_read_with_a_margin(sara):
+    from digisos.core import statistics_sources
+    from digisos.inbox.statistics import KEY, MARGIN
+
+    source = next(s for s in statistics_sources.registered() if s.key == KEY)
+    inbox.record_paper_count(actor=sara, month=date(2026, 9, 1), count=10, today=TODAY)
+    stamped = PaperCount.objects.get().changed_at
+    # Stamped a moment before the job's previous run, committed after it: still read on the next run.
+    assert source.monthly_counts(stamped + MARGIN - timedelta(seconds=1)) == [
+        MonthlyCount(municipality_number=OSLO, month=date(2026, 9, 1), count=10)
+    ]
+    assert source.monthly_counts(stamped + MARGIN + timedelta(seconds=1)) == []
+    assert len(source.monthly_counts(None)) == 1

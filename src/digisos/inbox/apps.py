@@ -8,3 +8,9 @@ class InboxConfig(AppConfig):
 
     name = "digisos.inbox"
     label = "inbox"
+
+    def ready(self) -> None:
+        # The monthly paper count of an inbox municipality, for insights' paper-applications figure.
+        from .statistics import register
+
+        register()

@@ -1,0 +1,93 @@
+"""Benefits against the baseline on a small hand-built set with known answers: paper applications avoided
+(never more than the digital ones, never below 0), hours saved, trips avoided, the digital share and the
+decision time against the baseline; nothing computed from a hidden value or a small baseline."""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from digisos.insights.benefits import compare, first_full_month
+
+
+@dataclass(frozen=True)
+class Baseline:
+    applications_per_month: int = 120
+    digital_share_percent: Decimal = Decimal("12.5")
+    minutes_per_paper_application: Decimal = Decimal(15)
+    office_visits_per_month: int | None = 80
+    phone_calls_per_month: int | None = 150
+    days_to_decision: Decimal | None = Decimal(21)
+    went_live_on: date | None = date(2026, 12, 22)
+
+    @property
+    def paper_applications_per_month(self) -> Decimal:
+        return Decimal(self.applications_per_month) * (100 - self.digital_share_percent) / 100
+
+
+DEC, JAN, FEB, MAR = date(2026, 12, 1), date(2027, 1, 1), date(2027, 2, 1), date(2027, 3, 1)
+OBSERVED = {
+    "digital_standard": {DEC: 12, JAN: 30, FEB: 50, MAR: 5},
+    "digital_short": {DEC: 0, JAN: 10, FEB: 10, MAR: 0},
+    "paper": {DEC: 100, JAN: 70, FEB: 10, MAR: None},  # March: hidden ("under 5")
+    "digital_share": {DEC: 10.7, JAN: 36.4, FEB: 85.7, MAR: None},
+    "decision_median": {DEC: None, JAN: 240, FEB: None, MAR: None},
+}
+
+
+def test_first_full_month_after_go_live():
+    assert first_full_month(date(2026, 12, 1)) == date(2026, 12, 1)
+    assert first_full_month(date(2026, 12, 22)) == date(2027, 1, 1)
+    assert first_full_month(date(2026, 11, 3)) == date(2026, 12, 1)
+
+
+def test_each_month_after_go_live_against_the_baseline():
+    benefits = compare(Baseline(), OBSERVED)
+    assert benefits is not None
+    assert benefits.first_month == JAN  # December began on paper
+    assert benefits.baseline.paper_per_month == Decimal("105.0")  # 120 × (100 − 12,5) %
+    january, february, march = benefits.months
+    # January: 105 − 70 = 35 paper applications avoided (fewer than the 40 digital ones).
+    assert january.paper_avoided == 35
+    assert january.hours_saved == Decimal("8.8")  # 35 × 15 min = 525 min
+    assert january.trips_avoided == 70
+    assert january.digital_share_change == Decimal("23.9")  # 36,4 − 12,5 percentage points
+    assert january.decision_days == Decimal("10.0")  # 240 hours
+    assert january.decision_days_change == Decimal("-11.0")  # faster than the baseline's 21 days
+    # February: 105 − 10 = 95 fewer on paper, but only 60 applied digitally: 60 avoided.
+    assert february.paper_avoided == 60
+    assert february.hours_saved == Decimal("15.0")
+    assert february.decision_days is None and february.decision_days_change is None
+    # March: the paper count is hidden, so nothing is computed from it.
+    assert (march.paper, march.paper_avoided, march.hours_saved, march.trips_avoided) == (
+        None,
+        None,
+        None,
+        None,
+    )
+    assert (benefits.paper_avoided, benefits.hours_saved, benefits.trips_avoided) == (
+        95,
+        Decimal("23.8"),
+        190,
+    )
+    assert benefits.months_withheld == 1
+
+
+def test_more_paper_than_the_baseline_avoids_none():
+    observed = {**OBSERVED, "paper": {JAN: 120}, "digital_standard": {JAN: 3}, "digital_short": {JAN: 0}}
+    (january, *_rest) = compare(Baseline(), observed).months
+    assert january.paper_avoided == 0 and january.hours_saved == Decimal("0.0")
+
+
+def test_a_small_baseline_is_not_published_and_nothing_is_computed_from_it():
+    small = Baseline(applications_per_month=4, digital_share_percent=Decimal(0), office_visits_per_month=3)
+    benefits = compare(small, OBSERVED)
+    assert benefits.baseline.paper_per_month is None
+    assert benefits.baseline.office_visits_per_month is None
+    assert benefits.baseline.small == {"paper", "office_visits"}
+    assert all(m.paper_avoided is None for m in benefits.months)
+    assert benefits.months[0].digital_share_change == Decimal("36.4")  # the share is not a count
+
+
+def test_no_comparison_before_go_live_or_without_a_baseline():
+    assert compare(Baseline(went_live_on=None), OBSERVED) is None
+    assert compare(None, OBSERVED) is None

@@ -382,7 +382,8 @@ class BaselineForm(forms.Form):
     method = forms.CharField(
         label=_("Hvordan dere målte"),
         help_text=_(
-            "For eksempel «søknadene talt i arkivet, tiden tatt på ti søknader, telefonene talt i to uker»."
+            "For eksempel «søknadene talt i arkivet, tiden tatt på ti søknader, telefonene talt i to uker». "
+            "Metoden vises på statistikksiden sammen med tallene, uten navnet på den som målte."
         ),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,

@@ -4,6 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
+from digisos.insights.api import router as insights_router
 from digisos.municipalities.api import router as municipalities_router
 
 public_api = NinjaAPI(
@@ -13,6 +14,7 @@ public_api = NinjaAPI(
     docs_url="/docs",
 )
 public_api.add_router("/kommuner", municipalities_router)
+public_api.add_router("/statistikk", insights_router)
 
 # Plain-Norwegian messages for the fields a caller can get wrong; every error names its field.
 FIELD_MESSAGES = {"kommunenummer": "Kommunenummer må være fire siffer, for eksempel 0301."}

@@ -29,6 +29,7 @@ urlpatterns = [
     path("kommuner/", include("digisos.municipalities.urls")),
     path("pakobling/", include("digisos.onboarding.urls")),
     path("veiviser/", include("digisos.guide.urls")),
+    path("statistikk/", include("digisos.insights.urls")),
     path("dokumenter/", include("digisos.documents.urls")),
     path("", include("digisos.application.urls")),
 ]

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "digisos.onboarding",
     "digisos.concerns",
     "digisos.guide",
+    "digisos.insights",
 ]
 
 MIDDLEWARE = [
@@ -262,6 +263,8 @@ PERIODIC_TASKS = {
         "task": "digisos.followup.tasks.delete_expired_access_decisions",
         "every_minutes": 24 * 60,
     },
+    # The statistics' aggregate tables, from what changed since the last run (digisos.insights.services).
+    "insights.update": {"task": "digisos.insights.tasks.update_statistics", "every_minutes": 60},
     # Municipalities whose approved go-live day has come start taking digital applications.
     "onboarding.go_live": {
         "task": "digisos.onboarding.tasks.switch_on_due_municipalities",

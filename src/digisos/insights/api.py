@@ -1,0 +1,129 @@
+"""GET /api/public/v1/statistikk/ (JSON) and /api/public/v1/statistikk/csv: the dashboard's figures as open
+data, read from the published aggregates; a suppressed figure is {"value": null, "suppressed": "under 5"}."""
+
+import csv
+import io
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Query, Router, Schema, Status
+from pydantic import Field
+
+from . import selectors
+from .publish import COUNTRY, COUNTY, MUNICIPALITY
+
+router = Router(tags=["statistikk"])
+
+LEVELS = {"land": COUNTRY, "fylke": COUNTY, "kommune": MUNICIPALITY}
+MARKS = {"under5": "under 5", "secondary": "skjult", "withheld": "holdt tilbake"}
+
+
+class Omrade(Schema):
+    niva: str = Field("land", pattern="^(land|fylke|kommune)$", description="land | fylke | kommune")
+    kode: str = Field(
+        "",
+        pattern=r"^(\d{2}|\d{4})?$",
+        description="Fylkesnummer (to siffer) eller kommunenummer (fire siffer).",
+    )
+
+
+class Punkt(Schema):
+    periode: str = Field(..., description="Månedens første dag, ÅÅÅÅ-MM-DD.")
+    value: float | None
+    suppressed: str | None = Field(
+        None,
+        description="Hvorfor tallet ikke vises: «under 5», «skjult» (for å verne et annet tall) eller «holdt tilbake» (bygger på et skjult eller lite tall).",
+    )
+
+
+class Tall(Schema):
+    nokkel: str
+    navn: str
+    definisjon: str
+    enhet: str
+    punkter: list[Punkt]
+
+
+class Statistikk(Schema):
+    niva: str
+    kode: str
+    navn: str
+    regel: str
+    tall: list[Tall]
+
+
+class Feil(Schema):
+    detail: str
+    code: str
+    errors: list[dict[str, str]]
+
+
+RULE = (
+    "Tall fra 1 til 4 vises som «under 5». Andre tall skjules der de ellers kunne brukes til å regne ut et "
+    "skjult tall fra summer (kommune, fylke, land). Andeler og tider som bygger på skjulte eller færre enn 5 "
+    "saker, holdes tilbake."
+)
+
+
+def _area(omrade: Omrade) -> tuple[str, str, str] | Feil:
+    level = LEVELS[omrade.niva]
+    code = "" if level == COUNTRY else omrade.kode
+    name = selectors.area_name(level, code) if code or level == COUNTRY else None
+    if name is None:
+        message = f"Fant ikke {omrade.niva} med kode «{omrade.kode}»."
+        return Feil(detail=message, code="unknown_area", errors=[{"path": "kode", "message": message}])
+    return level, code, name
+
+
+@router.get("/", response={200: Statistikk, 404: Feil}, summary="Statistikk for land, fylke eller kommune")
+def statistics(request: HttpRequest, omrade: Query[Omrade]):
+    found = _area(omrade)
+    if isinstance(found, Feil):
+        return Status(404, found)
+    level, code, name = found
+    return {
+        "niva": omrade.niva,
+        "kode": code,
+        "navn": name,
+        "regel": RULE,
+        "tall": [
+            {
+                "nokkel": s.figure.key,
+                "navn": str(s.figure.name),
+                "definisjon": str(s.figure.definition),
+                "enhet": str(s.figure.unit),
+                "punkter": [
+                    {"periode": p.period.isoformat(), "value": p.value, "suppressed": MARKS.get(p.suppressed)}
+                    for p in s.points
+                ],
+            }
+            for s in selectors.series(level, code)
+        ],
+    }
+
+
+@router.get("/csv", response={200: str, 404: Feil}, summary="Det samme som CSV (én rad per tall og måned)")
+def statistics_csv(request: HttpRequest, omrade: Query[Omrade]):
+    found = _area(omrade)
+    if isinstance(found, Feil):
+        return Status(404, found)
+    level, code, name = found
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["niva", "kode", "navn", "tall", "periode", "verdi", "skjult"])
+    for s in selectors.series(level, code):
+        for p in s.points:
+            value = "" if p.value is None else f"{p.value:g}"
+            writer.writerow(
+                [
+                    omrade.niva,
+                    code,
+                    name,
+                    s.figure.key,
+                    p.period.isoformat(),
+                    value,
+                    MARKS.get(p.suppressed, ""),
+                ]
+            )
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="statistikk.csv"'
+    return response

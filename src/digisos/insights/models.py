@@ -1,0 +1,105 @@
+"""The aggregate tables the statistics are published from (computed ahead by services.update, never per
+request): each case's facts, the additive cells per (municipality, month) and (NAV office, ISO week), the
+counts registered sources gave, and the published figures with their suppression marks."""
+
+from django.db import models
+
+
+class CaseFact(models.Model):
+    """What one case contributes (facts.CaseFacts), kept so that an update recomputes only touched cells."""
+
+    case = models.OneToOneField("exchange.Case", on_delete=models.CASCADE, primary_key=True, related_name="+")
+    municipality = models.CharField(max_length=4)
+    office = models.CharField(max_length=8, blank=True, default="")
+    month = models.DateField()
+    week = models.DateField()
+    channel = models.CharField(max_length=10)
+    received_hours = models.IntegerField(null=True)
+    preliminary_hours = models.IntegerField(null=True)
+    decision_hours = models.IntegerField(null=True)
+    decided_without_request = models.BooleanField(default=False)
+    requested = models.BooleanField(default=False)
+    answered_on_time = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["month", "municipality"]), models.Index(fields=["week", "office"])]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}"
+
+
+class Cell(models.Model):
+    """The additive contents (facts.Cell) of one municipality's month, or one office's week."""
+
+    class Grain(models.TextChoices):
+        MONTH = "month"
+        WEEK = "week"
+
+    grain = models.CharField(max_length=5, choices=Grain.choices)
+    area = models.CharField(max_length=8)  # kommunenummer (month) or enhetsnummer (week)
+    period = models.DateField()  # the first of the month, or the Monday of the week
+    data = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["grain", "period", "area"], name="insights_cell_once")]
+
+    def __str__(self) -> str:
+        return f"{self.grain} {self.area} {self.period}"
+
+
+class SourceCount(models.Model):
+    """A registered statistics source's count for one municipality's month (core.statistics_sources)."""
+
+    key = models.CharField(max_length=60)
+    municipality = models.CharField(max_length=4)
+    month = models.DateField()
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["month", "key", "municipality"], name="insights_source_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.municipality} {self.month}"
+
+
+class Published(models.Model):
+    """One figure as the page, the CSV and the API publish it: a value, or why it is not shown."""
+
+    class Suppressed(models.TextChoices):
+        NO = "", "-"
+        UNDER_5 = "under5", "under 5"
+        SECONDARY = "secondary", "skjult"
+        WITHHELD = "withheld", "holdt tilbake"
+
+    grain = models.CharField(max_length=5)
+    level = models.CharField(max_length=12)  # country | county | municipality | office
+    area = models.CharField(max_length=8)  # "" for the country
+    period = models.DateField()
+    figure = models.CharField(max_length=80)
+    value = models.FloatField(null=True)
+    suppressed = models.CharField(max_length=10, blank=True, default="", choices=Suppressed.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["grain", "level", "area", "figure", "period"], name="insights_published_once"
+            )
+        ]
+        indexes = [models.Index(fields=["grain", "period"])]
+
+    def __str__(self) -> str:
+        return f"{self.figure} {self.level} {self.area} {self.period}"
+
+
+class Run(models.Model):
+    """Where the last update stopped: the watermarks the next one starts from."""
+
+    name = models.CharField(max_length=20, primary_key=True)
+    cases_since = models.DateTimeField(null=True)  # Case.updated_at seen up to (minus an overlap)
+    delivery_id = models.BigIntegerField(default=0)  # the newest Delivery seen
+    finished_at = models.DateTimeField(null=True)
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,91 @@
+"""Reads for the statistics pages and the open-data API: only the published aggregates, a constant number of
+queries per page whatever the number of cases.
+
+How the dashboard gets its figures: `services.update()` (hourly, and `manage.py insights_rebuild` in full)
+turns cases, ettersendelser and registered sources into insights.Published rows — one per (grain, level,
+area, period, figure) with its value or its suppression mark. `series()` reads the rows of one area in one
+query and returns, per figure of figures.all_figures(), the points by period; the page, the CSV and the API
+all publish exactly these, so what one shows the others show.
+
+Baseline (issue 14, s10-baseline): the comparison of a municipality's figures with its baseline month by month
+plugs in beside `series()`: read the municipality's baseline in the view and pass it next to the series whose
+figure it matches (digital_share, paper, …); the published figures here stay the only source of the "after".
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.utils.translation import gettext
+
+from digisos.municipalities.models import County, Municipality, NavOffice
+
+from . import figures as f
+from .models import Published
+from .publish import COUNTRY, COUNTY, MUNICIPALITY, OFFICE
+
+
+@dataclass(frozen=True)
+class Point:
+    period: date
+    value: float | None
+    suppressed: str  # "" | under5 | secondary | withheld
+
+
+@dataclass(frozen=True)
+class Series:
+    figure: f.Figure
+    points: list[Point]
+
+    @property
+    def has_values(self) -> bool:
+        return any(p.value is not None for p in self.points)
+
+
+def counties() -> list[tuple[str, str]]:
+    return list(County.objects.order_by("number").values_list("number", "name"))
+
+
+def municipalities() -> list[tuple[str, str]]:
+    return list(
+        Municipality.objects.filter(active=True).order_by("name").values_list("kommunenummer", "name")
+    )
+
+
+def offices() -> list[tuple[str, str]]:
+    return list(NavOffice.objects.filter(active=True).order_by("name").values_list("enhetsnummer", "name"))
+
+
+def area_name(level: str, area: str) -> str | None:
+    """The area's name, or None when no such area exists."""
+    model: Any = {COUNTY: County, MUNICIPALITY: Municipality, OFFICE: NavOffice}.get(level)
+    if level == COUNTRY:
+        return gettext("Norge")
+    if model is None:
+        return None
+    return model.objects.filter(pk=area).values_list("name", flat=True).first()
+
+
+def series(level: str, area: str, *, grain: str = "month") -> list[Series]:
+    """Every figure's points for one area, over every period the statistics have (one query)."""
+    rows = Published.objects.filter(grain=grain, level=level, area=area).values_list(
+        "figure", "period", "value", "suppressed"
+    )
+    by_figure: dict[str, dict[date, Point]] = defaultdict(dict)
+    periods: set[date] = set()
+    for figure, period, value, suppressed in rows:
+        by_figure[figure][period] = Point(period, value, suppressed)
+        periods.add(period)
+    ordered = sorted(periods)
+    result = []
+    for figure in f.all_figures():
+        if grain != "month" and figure.kind == f.COVERAGE:
+            continue
+        known = by_figure.get(figure.key, {})
+        # A count with no row is 0 (only non-zero counts and suppressed ones are stored); anything else is
+        # "no data" for that period.
+        empty = 0.0 if figure.kind in (f.COUNT, f.COVERAGE) else None
+        points = [known.get(period, Point(period, empty, "")) for period in ordered]
+        result.append(Series(figure, points))
+    return result

@@ -83,9 +83,12 @@ def test_a_small_baseline_is_not_published_and_nothing_is_computed_from_it():
     benefits = compare(small, OBSERVED)
     assert benefits.baseline.paper_per_month is None
     assert benefits.baseline.office_visits_per_month is None
-    assert benefits.baseline.small == {"paper", "office_visits"}
-    assert all(m.paper_avoided is None for m in benefits.months)
-    assert benefits.months[0].digital_share_change == Decimal("36.4")  # the share is not a count
+    assert benefits.baseline.small == {"applications", "paper", "office_visits"}
+    assert benefits.baseline.applications_per_month is None
+    # A share of fewer than five applications is withheld, and so is every change computed from it.
+    assert benefits.baseline.digital_share is None
+    assert all(m.paper_avoided is None and m.digital_share_change is None for m in benefits.months)
+    assert benefits.months[0].digital_share == Decimal("36.4")  # the month's own share is published
 
 
 def test_no_comparison_before_go_live_or_without_a_baseline():

@@ -118,9 +118,11 @@ class BenefitMonth:
 
 @dataclass(frozen=True)
 class BaselineShown:
-    """The baseline as the dashboard publishes it: counts below SMALL are None (shown "under 5")."""
+    """The baseline as the dashboard publishes it: counts below SMALL are None (shown "under 5"), and so is the
+    share digital when it is a share of fewer than SMALL applications."""
 
-    digital_share: Decimal
+    applications_per_month: int | None
+    digital_share: Decimal | None
     paper_per_month: Decimal | None
     minutes_per_paper_application: Decimal
     office_visits_per_month: int | None
@@ -168,6 +170,8 @@ def _value(observed: Mapping[str, Mapping[date, float | None]], key: str, period
 def shown_baseline(baseline: Baseline) -> BaselineShown:
     paper = _one_decimal(baseline.paper_applications_per_month)
     small = set()
+    if baseline.applications_per_month < SMALL:
+        small.add("applications")
     if paper < SMALL:
         small.add("paper")
     visits, calls = baseline.office_visits_per_month, baseline.phone_calls_per_month
@@ -176,7 +180,10 @@ def shown_baseline(baseline: Baseline) -> BaselineShown:
     if calls is not None and calls < SMALL:
         small.add("phone_calls")
     return BaselineShown(
-        digital_share=_one_decimal(Decimal(baseline.digital_share_percent)),
+        applications_per_month=None if "applications" in small else baseline.applications_per_month,
+        digital_share=None
+        if "applications" in small
+        else _one_decimal(Decimal(baseline.digital_share_percent)),
         paper_per_month=None if "paper" in small else paper,
         minutes_per_paper_application=Decimal(baseline.minutes_per_paper_application),
         office_visits_per_month=None if "office_visits" in small else visits,
@@ -232,7 +239,9 @@ def _month(
     return BenefitMonth(
         period=period,
         digital_share=share,
-        digital_share_change=None if share is None else _one_decimal(share - baseline.digital_share),
+        digital_share_change=None
+        if share is None or baseline.digital_share is None
+        else _one_decimal(share - baseline.digital_share),
         paper=None if paper is None else _whole(paper),
         paper_avoided=avoided,
         hours_saved=hours,

@@ -169,6 +169,17 @@ def test_at_go_live_the_baseline_is_fixed_and_only_an_operator_corrects_it(walk,
         actor=operator, onboarding_id=onboarding.pk, **{**BASELINE, "phone_calls_per_month": 140}
     )
     assert selectors.baseline_for(DRAMMEN).phone_calls_per_month == 140
+    # Not even an operator may stretch the period into the time after go-live.
+    with pytest.raises(services.InvalidInput) as late:
+        services.record_baseline(
+            actor=operator,
+            onboarding_id=onboarding.pk,
+            today=onboarding.went_live_on + timedelta(days=40),
+            **{**BASELINE, "measured_to": onboarding.went_live_on},
+        )
+    assert late.value.message == (
+        f"Måleperioden må slutte før Drammen startet med digital søknad {onboarding.went_live_on:%d.%m.%Y}."
+    )
 
 
 def test_baseline_for_gives_insights_the_figures(walk, staff):

@@ -785,6 +785,12 @@ def record_baseline(
                 ) from None
         else:
             _require(actor, onboarding, BASELINE_RECORDERS)
+        # A baseline describes the time before: a period reaching into digital søknad is no baseline.
+        if onboarding.went_live_on is not None and figures["measured_to"] >= onboarding.went_live_on:
+            raise InvalidInput(
+                _("Måleperioden må slutte før %(name)s startet med digital søknad %(day)s.")
+                % {"name": onboarding.municipality.name, "day": onboarding.went_live_on.strftime("%d.%m.%Y")}
+            )
         baseline = Baseline.objects.select_for_update().filter(onboarding=onboarding).first()
         before = _baseline_values(baseline)
         if baseline is None:

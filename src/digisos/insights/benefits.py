@@ -71,8 +71,9 @@ DEFINITIONS = (
         _(
             "Nullpunktets papirsøknader per måned minus månedens papirsøknader, men aldri flere enn månedens "
             "digitale søknader (en papirsøknad er bare unngått når noen søkte digitalt i stedet) og aldri under "
-            "0. Holdes tilbake når et av tallene er skjult. Er ikke alle papirsøknader meldt inn, blir det "
-            "likevel aldri flere enn de digitale."
+            "0. Holdes tilbake når et av tallene er skjult; er bare én av de to typene digitale søknader skjult, "
+            "vises et «minst»-tall regnet med den andre. Er ikke alle papirsøknader meldt inn, blir det likevel "
+            "aldri flere enn de digitale."
         ),
     ),
     Definition(
@@ -114,6 +115,9 @@ class BenefitMonth:
     trips_avoided: int | None
     decision_days: Decimal | None
     decision_days_change: Decimal | None  # negative: faster than the baseline
+    # True when one kind of digital application (standard or short) is hidden and the avoided count is capped
+    # by the other alone: the month's benefits are then "at least" these.
+    lower_bound: bool = False
 
 
 @dataclass(frozen=True)
@@ -143,6 +147,11 @@ class Benefits:
     hours_saved: Decimal
     trips_avoided: int
     months_withheld: int
+    months_lower_bound: int = 0
+
+    @property
+    def totals_are_lower_bounds(self) -> bool:
+        return bool(self.months_withheld or self.months_lower_bound)
 
 
 def first_full_month(went_live_on: date) -> date:
@@ -216,6 +225,7 @@ def compare(
         hours_saved=_one_decimal(sum((m.hours_saved or Decimal(0) for m in known), Decimal(0))),
         trips_avoided=sum(m.trips_avoided or 0 for m in known),
         months_withheld=len(months) - len(known),
+        months_lower_bound=sum(1 for m in known if m.lower_bound),
     )
 
 
@@ -225,10 +235,16 @@ def _month(
     share = _value(observed, "digital_share", period)
     paper = _value(observed, "paper", period)
     standard, short = _value(observed, "digital_standard", period), _value(observed, "digital_short", period)
-    digital = None if standard is None or short is None else standard + short
-    avoided = None
+    # One kind hidden: the other alone is a lower bound of the digital applications. Capping by it gives a
+    # lower bound of the avoided count, computed from published values only, so it reveals nothing hidden.
+    known_digital = [v for v in (standard, short) if v is not None]
+    digital = sum(known_digital, Decimal(0)) if known_digital else None
+    partial = len(known_digital) == 1
+    avoided, lower_bound = None, False
     if baseline.paper_per_month is not None and paper is not None and digital is not None:
-        avoided = _whole(max(Decimal(0), min(baseline.paper_per_month - paper, digital)))
+        fewer_on_paper = baseline.paper_per_month - paper
+        avoided = _whole(max(Decimal(0), min(fewer_on_paper, digital)))
+        lower_bound = partial and fewer_on_paper > digital
     hours = (
         None
         if avoided is None
@@ -250,4 +266,5 @@ def _month(
         decision_days_change=None
         if decision_days is None or baseline.days_to_decision is None
         else _one_decimal(decision_days - Decimal(baseline.days_to_decision)),
+        lower_bound=lower_bound,
     )

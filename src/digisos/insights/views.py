@@ -133,6 +133,10 @@ def _count_or_small(value: int | Decimal | None, small: bool, decimals: int = 0)
     return _number(value, decimals)
 
 
+def _at_least(shown: str, lower_bound: bool) -> str:
+    return _("minst %(value)s") % {"value": shown} if lower_bound else shown
+
+
 def _with_change(value: Decimal | None, change: Decimal | None, unit: str = "") -> str:
     """ "36,4 % (+23,9)": the month's value and, in brackets, its change against the baseline."""
     if value is None:
@@ -181,9 +185,9 @@ def baseline_context(kommunenummer: str, all_series: list[selectors.Series], nam
             [
                 _with_change(m.digital_share, m.digital_share_change, " %"),
                 _number(m.paper),
-                _number(m.paper_avoided),
-                _number(m.hours_saved, 1),
-                _number(m.trips_avoided),
+                _at_least(_number(m.paper_avoided), m.lower_bound),
+                _at_least(_number(m.hours_saved, 1), m.lower_bound),
+                _at_least(_number(m.trips_avoided), m.lower_bound),
                 _with_change(m.decision_days, m.decision_days_change),
             ],
         )

@@ -38,6 +38,11 @@ def _published(rows: dict[str, dict[date, float | None]]) -> None:
 
 @pytest.fixture
 def bergen_live(reference_data):
+    return make_bergen_live()
+
+
+def make_bergen_live() -> Onboarding:
+    """Bergen live since 22 December 2026 with a baseline, and its published months (known answers)."""
     onboarding = Onboarding.objects.create(
         municipality_id=BERGEN,
         organisation_number="964338531",

@@ -91,3 +91,30 @@ def test_analysts_get_nav_offices_and_weeks_others_do_not(client, published):
     client.force_login(analyst)
     page = client.get("/statistikk/?kontor=0312").content.decode()
     assert 'name="kontor"' in page and "Uke som begynner" in page and "under 5" in page
+
+
+def test_pages_and_answers_are_kept_until_the_figures_change(
+    client, published, django_assert_max_num_queries
+):
+    from django.utils import timezone
+
+    from digisos.insights.models import Run
+
+    run = Run.objects.create(name="insights", finished_at=timezone.now())
+    first = client.get("/statistikk/?kommune=4601").content.decode()
+    client.get("/api/public/v1/statistikk/?niva=kommune&kode=4601")
+    with django_assert_max_num_queries(1):  # the version only
+        assert client.get("/statistikk/?kommune=4601").content.decode().count("under 5") == first.count(
+            "under 5"
+        )
+    with django_assert_max_num_queries(2):  # the area and the version
+        client.get("/api/public/v1/statistikk/?niva=kommune&kode=4601")
+    Published.objects.filter(area="4601", suppressed="under5").update(value=3.0, suppressed="")
+    run.finished_at = timezone.now()
+    run.save()
+    assert (
+        '<td class="navds-table__data-cell">under 5'
+        not in client.get("/statistikk/?kommune=4601").content.decode()
+    )
+    standard = client.get("/api/public/v1/statistikk/?niva=kommune&kode=4601").json()["tall"][0]
+    assert standard["punkter"][0]["value"] == 3.0

@@ -3,8 +3,10 @@ data, read from the published aggregates; a suppressed figure is {"value": null,
 
 import csv
 import io
+import json
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import get_language
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
@@ -58,9 +60,9 @@ class Feil(Schema):
 
 
 RULE = (
-    "Tall fra 1 til 4 vises som «under 5». Andre tall skjules der de ellers kunne brukes til å regne ut et "
-    "skjult tall fra summer (kommune, fylke, land). Andeler og tider som bygger på skjulte eller færre enn 5 "
-    "saker, holdes tilbake."
+    "Antall fra 0 til 4 vises som «under 5». Det minste tallet på 5 eller mer i samme sum, eller summen selv, "
+    "skjules («skjult») der et tall under 5 ellers kunne regnes ut fra summene (kommune, fylke, land). Andeler "
+    "og tider som bygger på skjulte tall eller færre enn 5 saker, holdes tilbake («holdt tilbake»)."
 )
 
 
@@ -74,12 +76,35 @@ def _area(omrade: Omrade) -> tuple[str, str, str] | Feil:
     return level, code, name
 
 
+# Answers by (format, level, code, version of the figures, language): the figures change once an hour, and a
+# version check is one cheap query (selectors.version).
+_answers: dict[tuple, bytes] = {}
+MAX_CACHED_ANSWERS = 4000
+
+
+def _kept(key: tuple, make) -> bytes:
+    if key[-2] is None:  # never computed (selectors.version): nothing worth keeping
+        return make()
+    answer = _answers.get(key)
+    if answer is None:
+        answer = make()
+        if len(_answers) >= MAX_CACHED_ANSWERS:
+            _answers.clear()
+        _answers[key] = answer
+    return answer
+
+
 @router.get("/", response={200: Statistikk, 404: Feil}, summary="Statistikk for land, fylke eller kommune")
 def statistics(request: HttpRequest, omrade: Query[Omrade]):
     found = _area(omrade)
     if isinstance(found, Feil):
         return Status(404, found)
-    level, code, name = found
+    key = ("json", *found, selectors.version(), get_language())
+    body = _kept(key, lambda: json.dumps(_statistics(omrade, *found), ensure_ascii=False).encode())
+    return HttpResponse(body, content_type="application/json; charset=utf-8")
+
+
+def _statistics(omrade: Omrade, level: str, code: str, name: str) -> dict:
     return {
         "niva": omrade.niva,
         "kode": code,
@@ -106,7 +131,13 @@ def statistics_csv(request: HttpRequest, omrade: Query[Omrade]):
     found = _area(omrade)
     if isinstance(found, Feil):
         return Status(404, found)
-    level, code, name = found
+    key = ("csv", *found, selectors.version(), get_language())
+    response = HttpResponse(_kept(key, lambda: _csv(omrade, *found)), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="statistikk.csv"'
+    return response
+
+
+def _csv(omrade: Omrade, level: str, code: str, name: str) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["niva", "kode", "navn", "tall", "periode", "verdi", "skjult"])
@@ -124,6 +155,4 @@ def statistics_csv(request: HttpRequest, omrade: Query[Omrade]):
                     MARKS.get(p.suppressed, ""),
                 ]
             )
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="statistikk.csv"'
-    return response
+    return out.getvalue().encode()

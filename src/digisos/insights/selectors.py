@@ -22,7 +22,7 @@ from django.utils.translation import gettext
 from digisos.municipalities.models import County, Municipality, NavOffice
 
 from . import figures as f
-from .models import Published
+from .models import Published, Run
 from .publish import COUNTRY, COUNTY, MUNICIPALITY, OFFICE
 
 
@@ -41,6 +41,12 @@ class Series:
     @property
     def has_values(self) -> bool:
         return any(p.value is not None for p in self.points)
+
+
+def version() -> object:
+    """When the published figures last changed (the last update's end): rendered pages and API answers are
+    kept per version, so a kept one is never stale; one cheap query checks it."""
+    return Run.objects.filter(name="insights").values_list("finished_at", flat=True).first()
 
 
 def counties() -> list[tuple[str, str]]:

@@ -1,13 +1,16 @@
 """/statistikk/: the public dashboard (country, county, municipality), and for analysts NAV office and week."""
 
+import re
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.messages import get_messages
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.utils.formats import date_format
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from digisos.onboarding.selectors import baseline_for
 
@@ -39,7 +42,42 @@ def _shown(figure: f.Figure, value: float | None, suppressed: str) -> str:
     return f"{value:,.0f}".replace(",", "\u00a0")
 
 
+# Pages for visitors who are not logged in, kept per language, address and version of the figures (they change
+# once an hour): rendering fifteen charts and tables cost many times the bare view's whole request. The one
+# per-request part, the CSRF token of the header's language form, is put back in on the way out (as the guide
+# does). Only the area choices make a kept page, so the number kept stays bounded.
+_CSRF_MARK = "\x00insights-csrf\x00"
+_CSRF_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+_pages: dict[tuple, str] = {}
+MAX_CACHED_PAGES = 4000
+
+
 def dashboard(request: HttpRequest) -> HttpResponse:
+    keep = (
+        not request.user.is_authenticated
+        and set(request.GET) <= {"fylke", "kommune"}
+        and all(len(v) <= 4 for v in request.GET.values())
+        and not get_messages(request)
+    )
+    if not keep:
+        return _dashboard(request)
+    version = selectors.version()
+    if version is None:  # never computed: nothing worth keeping
+        return _dashboard(request)
+    key = (get_language(), request.get_full_path(), version)
+    shell = _pages.get(key)
+    if shell is None:
+        response = _dashboard(request)
+        if response.status_code != 200:
+            return response
+        shell = _CSRF_INPUT.sub(rf"\g<1>{_CSRF_MARK}\g<2>", response.content.decode())
+        if len(_pages) >= MAX_CACHED_PAGES:
+            _pages.clear()
+        _pages[key] = shell
+    return HttpResponse(shell.replace(_CSRF_MARK, get_token(request)))
+
+
+def _dashboard(request: HttpRequest) -> HttpResponse:
     analyst = is_analyst(request)
     county, municipality = request.GET.get("fylke", ""), request.GET.get("kommune", "")
     office = request.GET.get("kontor", "") if analyst else ""
@@ -147,7 +185,11 @@ def _with_change(value: Decimal | None, change: Decimal | None, unit: str = "") 
 
 def baseline_context(kommunenummer: str, all_series: list[selectors.Series], name: str) -> dict[str, Any]:
     """The benefits section and each figure's baseline line, for a municipality that has gone live with a
-    baseline; empty otherwise. Reads the published points only (hidden ones as None) and the baseline."""
+    baseline; empty otherwise. Reads the published points only (hidden ones as None) and the baseline.
+
+    A kept page (see `dashboard`) is keyed by the figures' version, which every hourly update renews: a
+    baseline corrected by an operator after go-live shows within the hour. Going live needs no more, since the
+    comparison starts with the first whole month after it, which only a later update publishes."""
     baseline = baseline_for(kommunenummer)
     observed = {
         s.figure.key: {p.period: (None if p.suppressed else p.value) for p in s.points} for s in all_series

@@ -1,0 +1,68 @@
+"""The statistics on the quick start's SQLite (`make run`): the read model's JSON parts come back as lists and
+dicts there too, and the rebuild, the page and the API work (see tests/core/test_quick_start_database.py)."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+SCRIPT = """
+import django
+django.setup()
+from django.core.management import call_command
+call_command("migrate", verbosity=0)
+call_command("load_municipalities", verbosity=0)
+call_command("load_demo_service_flags", verbosity=0)
+from datetime import timedelta
+from django.test import Client, override_settings
+from django.utils import timezone
+from digisos.exchange.models import Case
+from digisos.exchange.services.clients import register_client
+from digisos.exchange.services.delivery import create_paper_case
+from digisos.exchange.services.reporting import report_case_events
+from digisos.insights import services
+from digisos.insights.models import Published
+from digisos.soker import builders
+from digisos.soker.constants import SoknadsStatus
+from tests.fixtures.personas import persona_pid
+
+now = timezone.now()
+system = register_client(kommunenummer="4601", name="t", public_key_pem="x", client_id="qs").user
+with override_settings(ALLOW_SYNTHETIC_IDENTITY_NUMBERS=True):
+    case = create_paper_case(actor_id=system.pk, kommunenummer="4601", fodselsnummer=persona_pid("familie-bergen"))
+document = builders.document(builders.soknads_status(SoknadsStatus.MOTTATT, at=now - timedelta(hours=3)))
+report_case_events(actor_id=system.pk, case_id=case.id, document=document)
+row = Case.objects.filter(pk=case.pk).values_list(
+    "state__view__timeline", "state__view__preliminary_answer", "state__view__tasks", "state__decisions"
+).get()
+print("TYPES", [type(part).__name__ for part in row])
+services.rebuild()
+services.update()
+month = Published.objects.filter(level="municipality", area="4601", figure="paper").get()
+print("PAPER", month.value, month.suppressed)
+client = Client()
+print("PAGES", client.get("/statistikk/?kommune=4601").status_code,
+      client.get("/api/public/v1/statistikk/?niva=kommune&kode=4601").status_code,
+      client.get("/api/public/v1/statistikk/csv").status_code)
+"""
+
+
+def test_the_statistics_work_on_the_quick_start_sqlite(tmp_path):
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "digisos.settings.dev",
+        "DIGISOS_VAR_DIR": str(tmp_path),
+        "DIGISOS_ALLOWED_HOSTS": "testserver",
+        "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "src")]),
+    }
+    env.pop("DIGISOS_DATABASE_URL", None)
+    result = subprocess.run(
+        [sys.executable, "-c", SCRIPT], cwd=ROOT, env=env, capture_output=True, text=True, timeout=180
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    lines = dict(line.split(" ", 1) for line in result.stdout.splitlines() if line[:1].isupper())
+    assert lines["TYPES"] == "['list', 'NoneType', 'list', 'list']"
+    assert lines["PAPER"] == "None under5"
+    assert lines["PAGES"] == "200 200 200"

@@ -512,3 +512,25 @@ class FollowupWorkQueues(_FollowupUser):
             catch_response=True,
         ) as response:
             self._expect(response, 'data-testid="count-overdue_requests"')
+
+
+# The statistics (issue 14): the public dashboard and its JSON for a municipality, as a visitor chooses one.
+class StatisticsPage(FastHttpUser):
+    wait_time = constant(0)
+
+    @task
+    def page(self) -> None:
+        number = random.choice(KOMMUNENUMMER)
+        self.client.get(f"/statistikk/?kommune={number}", name="/statistikk/?kommune={kommunenummer}")
+
+
+class StatisticsApi(FastHttpUser):
+    wait_time = constant(0)
+
+    @task
+    def api(self) -> None:
+        number = random.choice(KOMMUNENUMMER)
+        self.client.get(
+            f"/api/public/v1/statistikk/?niva=kommune&kode={number}",
+            name="/api/public/v1/statistikk/?niva=kommune&kode={kommunenummer}",
+        )

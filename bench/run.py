@@ -138,6 +138,8 @@ USER_CLASSES = {
     "concerns_list": "ConcernsList",
     "followup_overview": "FollowupPersonOverview",
     "followup_queues": "FollowupWorkQueues",
+    "insights_page": "StatisticsPage",
+    "insights_api": "StatisticsApi",
 }
 
 
@@ -622,7 +624,7 @@ def print_summary(complete: bool) -> None:
     sys.stdout.flush()
 
 
-PARTS = ("public", "guide", "steps", "send", "exchange", "pages", "concerns", "followup")
+PARTS = ("public", "guide", "insights", "steps", "send", "exchange", "pages", "concerns", "followup")
 
 
 def parse_parts(arguments: list[str]) -> set[str]:
@@ -680,6 +682,8 @@ def main(arguments: list[str]) -> int:
             subprocess.run(
                 [PY, "manage.py", *command], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL
             )
+        if "insights" in parts:
+            run_step([PY, str(ROOT / "bench" / "insights.py"), "prepare"], env)
         subprocess.run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
         server = start_gunicorn(env, port)
         host = f"http://127.0.0.1:{port}"
@@ -691,6 +695,8 @@ def main(arguments: list[str]) -> int:
             public_bench(host)
         if "guide" in parts:
             guide_bench(host)
+        if "insights" in parts:
+            insights_bench(host)
         steps_failed = steps_bench(host, Path(workdir.name), sessions) if "steps" in parts else 0
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
@@ -771,6 +777,27 @@ def guide_bench(host: str) -> None:
         host, "guide_answer", "Guide: POST /veiviser/svar/", "the guide's answer page", "answer page"
     )
     record_ratios("guide_answer", measured["throughput"], None)
+
+
+def insights_bench(host: str) -> None:
+    """The statistics page and its JSON against the bare view (issue 14: each at least half its throughput),
+    over published figures (bench/insights.py prepare, or a rebuild of the seeded cases at scale)."""
+    page = _against_bare_view(
+        host,
+        "insights_page",
+        "Statistics: GET /statistikk/?kommune=…",
+        "the statistics page",
+        "statistics page",
+    )
+    record_ratios("insights_page", page["throughput"], None)
+    api = _against_bare_view(
+        host,
+        "insights_api",
+        "Statistics: GET /api/public/v1/statistikk/?niva=kommune&kode=…",
+        "the statistics JSON",
+        "statistics JSON",
+    )
+    record_ratios("insights_api", api["throughput"], None)
 
 
 def send_bench(env: dict[str, str], bench_py: list[str]) -> None:

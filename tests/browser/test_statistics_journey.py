@@ -13,6 +13,15 @@ from digisos.insights.models import Published
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.fixture(autouse=True)
+def _nothing_kept():
+    from digisos.insights import api, selectors, views
+
+    selectors.forget()
+    views._pages.clear()
+    api._answers.clear()
+
+
 @pytest.fixture
 def statistics(municipalities_loaded) -> None:
     rows = []

@@ -52,9 +52,11 @@ def publish(
         hidden = suppress(values, parent_of)
         hidden_by_figure[figure.key] = hidden
         for node, value in values.items():
-            if node in hidden:
+            # A count of 0 is "under 5" like 1 to 4, and is not stored: a count with no row is "under 5"
+            # (selectors.series), which keeps the tables small where most municipalities have nothing.
+            if node in hidden and value:
                 rows.append(Row(*node, figure.key, None, hidden[node]))
-            elif value or node[0] == COUNTRY:
+            elif node not in hidden:
                 rows.append(Row(*node, figure.key, float(value)))
     for node, cell in totals.items():
         if cell.is_empty():

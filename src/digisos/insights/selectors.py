@@ -12,6 +12,8 @@ plugs in beside `series()`: read the municipality's baseline in the view and pas
 figure it matches (digital_share, paper, …); the published figures here stay the only source of the "after".
 """
 
+import math
+import time
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -43,10 +45,25 @@ class Series:
         return any(p.value is not None for p in self.points)
 
 
+# The version is looked up at most this often per process: the figures change once an hour, so a page may show
+# the previous hour's figures for a few seconds after an update, and a kept page then costs no query at all.
+VERSION_SECONDS = 10.0
+_version: list = [None, -math.inf]  # [version, when looked up (time.monotonic)]
+
+
+def forget() -> None:
+    """Drops the remembered version (tests: each builds its own figures)."""
+    _version[:] = [None, -math.inf]
+
+
 def version() -> object:
     """When the published figures last changed (the last update's end): rendered pages and API answers are
-    kept per version, so a kept one is never stale; one cheap query checks it."""
-    return Run.objects.filter(name="insights").values_list("finished_at", flat=True).first()
+    kept per version, so a kept one is at most VERSION_SECONDS stale."""
+    now = time.monotonic()
+    if now - _version[1] >= VERSION_SECONDS:
+        _version[0] = Run.objects.filter(name="insights").values_list("finished_at", flat=True).first()
+        _version[1] = now
+    return _version[0]
 
 
 def counties() -> list[tuple[str, str]]:
@@ -79,19 +96,23 @@ def series(level: str, area: str, *, grain: str = "month") -> list[Series]:
         "figure", "period", "value", "suppressed"
     )
     by_figure: dict[str, dict[date, Point]] = defaultdict(dict)
-    periods: set[date] = set()
     for figure, period, value, suppressed in rows:
         by_figure[figure][period] = Point(period, value, suppressed)
-        periods.add(period)
-    ordered = sorted(periods)
+    # Every period the statistics have (the country has a row in each), so every area shows the same months.
+    ordered = sorted(
+        set(Published.objects.filter(grain=grain, level=COUNTRY).values_list("period", flat=True).distinct())
+    )
     result = []
     for figure in f.all_figures():
         if grain != "month" and figure.kind == f.COVERAGE:
             continue
         known = by_figure.get(figure.key, {})
-        # A count with no row is 0 (only non-zero counts and suppressed ones are stored); anything else is
-        # "no data" for that period.
-        empty = 0.0 if figure.kind in (f.COUNT, f.COVERAGE) else None
-        points = [known.get(period, Point(period, empty, "")) for period in ordered]
+        # A count with no row is 0, published as "under 5" (publish.py stores no zeros); coverage with no row
+        # is 0 (nobody connected); anything else is "no data" for that period.
+        if figure.kind == f.COUNT:
+            empty = Point(date.min, None, "under5")
+        else:
+            empty = Point(date.min, 0.0 if figure.kind == f.COVERAGE else None, "")
+        points = [known.get(period, Point(period, empty.value, empty.suppressed)) for period in ordered]
         result.append(Series(figure, points))
     return result

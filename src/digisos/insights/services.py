@@ -7,13 +7,15 @@ old and new place — then publishes only the touched periods again. `rebuild()`
 same code over everything, so an update and a rebuild give the same tables (tests/insights/test_update.py).
 """
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime, timedelta
 from itertools import islice
+from typing import Any
 
 import structlog
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 
@@ -61,9 +63,14 @@ def update(*, full: bool = False, now: datetime | None = None) -> dict[str, int]
         )
         ettersendt_cases = set(new_ettersendelser.values_list("case_id", flat=True))
         cases = Case.objects.all() if since is None else Case.objects.filter(updated_at__gt=since - OVERLAP)
-        case_ids = set(cases.values_list("id", flat=True)) | ettersendt_cases
-        for chunk in _chunks(sorted(case_ids, key=str), CHUNK):
-            touched_cells |= _refresh_facts(chunk)
+        if since is None:
+            touched_cells |= _refresh_facts(None)
+            case_count = CaseFact.objects.count()
+        else:
+            case_ids = set(cases.values_list("id", flat=True)) | ettersendt_cases
+            for chunk in _chunks(sorted(case_ids, key=str), CHUNK):
+                touched_cells |= _refresh_facts(chunk)
+            case_count = len(case_ids)
         for municipality, created_at, office in new_ettersendelser.values_list(
             "municipality_id", "created_at", "case__state__office"
         ):
@@ -82,7 +89,7 @@ def update(*, full: bool = False, now: datetime | None = None) -> dict[str, int]
         run.delivery_id = newest_delivery
         run.finished_at = now
         run.save()
-    result = {"cases": len(case_ids), "months": len(touched_months), "weeks": len(touched_weeks)}
+    result = {"cases": case_count, "months": len(touched_months), "weeks": len(touched_weeks)}
     log.info("insights.updated", full=full, **result)
     return result
 
@@ -93,20 +100,113 @@ def _chunks(items: list, size: int) -> Iterator[list]:
         yield chunk
 
 
-def _refresh_facts(case_ids: list) -> set[tuple[str, str, date]]:
-    """Recomputes these cases' facts; returns the cells they were in and are in now."""
+def _refresh_facts(case_ids: list | None) -> set[tuple[str, str, date]]:
+    """Recomputes these cases' facts (None: every case, into emptied tables); returns the cells they were in
+    and are in now."""
     touched = set()
-    for old in CaseFact.objects.filter(case_id__in=case_ids).values(
-        "municipality", "month", "office", "week"
-    ):
-        touched.add((MONTH, old["municipality"], old["month"]))
-        touched.add((WEEK, old["office"], old["week"]))
+    if case_ids is None:
+        CaseFact.objects.all().delete()  # empty already in a rebuild; a first run starts from nothing too
+    else:
+        for old in CaseFact.objects.filter(case_id__in=case_ids).values(
+            "municipality", "month", "office", "week"
+        ):
+            touched.add((MONTH, old["municipality"], old["month"]))
+            touched.add((WEEK, old["office"], old["week"]))
+        CaseFact.objects.filter(case_id__in=case_ids).delete()
+    ettersendelser = Delivery.objects.filter(kind=Delivery.Kind.ETTERSENDELSE)
+    if case_ids is not None:
+        ettersendelser = ettersendelser.filter(case_id__in=case_ids)
     sent: dict = defaultdict(list)
-    for case_id, at in Delivery.objects.filter(
-        case_id__in=case_ids, kind=Delivery.Kind.ETTERSENDELSE
-    ).values_list("case_id", "created_at"):
+    for case_id, at in ettersendelser.values_list("case_id", "created_at"):
         sent[case_id].append(at)
-    rows = Case.objects.filter(id__in=case_ids).values_list(
+    new: list[tuple] = []
+    for case_id, municipality, office, created, variant, sent_at, state_office, decisions, view in _case_rows(
+        case_ids
+    ):
+        facts = case_facts(
+            municipality=municipality,
+            office=state_office or office or "",
+            variant=variant,
+            sent_at=sent_at or created,
+            view=view,
+            decisions=decisions or [],
+            ettersendelser=sent.get(case_id, ()),
+        )
+        new.append((_uuid_param(case_id), *(getattr(facts, name) for name in FACT_FIELDS)))
+        touched.add((MONTH, facts.municipality, facts.month))
+        touched.add((WEEK, facts.office, facts.week))
+        if len(new) >= CHUNK:
+            _insert(CaseFact, ["case_id", *FACT_FIELDS], new)
+            new = []
+    _insert(CaseFact, ["case_id", *FACT_FIELDS], new)
+    return touched
+
+
+def _uuid_param(value):
+    # SQLite (the quick start) keeps a UUIDField as 32 hex digits; PostgreSQL takes the UUID as it is.
+    return value.hex if connection.vendor == "sqlite" else value
+
+
+def _insert(model, fields: list[str], rows: list[tuple]) -> None:
+    """Plain multi-row INSERTs, many rows a statement: the ORM's bulk_create prepared each of a million values
+    one by one, and executemany paid a round trip a row."""
+    if not rows:
+        return
+    columns = ", ".join(connection.ops.quote_name(model._meta.get_field(f).column) for f in fields)
+    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    limit = connection.features.max_query_params or 30000
+    per_statement = max(1, min(1000, limit // len(fields)))
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), per_statement):
+            batch = rows[start : start + per_statement]
+            values = ", ".join([one] * len(batch))
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) VALUES {values}",  # noqa: S608 (names from the models)
+                [value for row in batch for value in row],
+            )
+
+
+# On PostgreSQL the read model's view is narrowed in the database to the few parts a case's facts need (the
+# first MOTTATT, the requests' times, the preliminary answer, the caseworker's tasks), so a rebuild does not
+# carry every case's whole folded view into Python; the quick start's SQLite reads the parts whole.
+_PG_CASES = """
+SELECT c.id, c.kommunenummer, c.enhetsnummer, c.created_at, a.variant, a.sent_at, s.office, s.decisions,
+       jsonb_path_query_first(s.view, '$.timeline[*] ? (@.kind == "status_mottatt").at') #>> '{}',
+       jsonb_path_query_array(s.view, '$.timeline[*] ? (@.kind == "documents_requested").at'),
+       s.view -> 'preliminary_answer',
+       jsonb_path_query_array(s.view, '$.tasks[*] ? (@.from_caseworker == true)')
+FROM exchange_case AS c
+LEFT JOIN application_application AS a ON a.id = c.application_id
+LEFT JOIN exchange_casestate AS s ON s.case_id = c.id
+"""
+
+
+def _json(value: Any) -> Any:
+    """Django's PostgreSQL connection hands jsonb over as text (JSONField decodes it itself)."""
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def _case_rows(case_ids: list | None) -> Iterator[tuple]:
+    if connection.vendor == "postgresql":
+        sql, params = (
+            (_PG_CASES, []) if case_ids is None else (_PG_CASES + " WHERE c.id = ANY(%s)", [case_ids])
+        )
+        with connection.chunked_cursor() as cursor:
+            cursor.execute(sql, params)
+            while batch := cursor.fetchmany(CHUNK):
+                for *head, decisions, received, requested, preliminary, tasks in batch:
+                    timeline = [{"kind": "status_mottatt", "at": received}] if received else []
+                    timeline += [{"kind": "documents_requested", "at": at} for at in _json(requested) or []]
+                    view = {
+                        "timeline": timeline,
+                        "preliminary_answer": _json(preliminary),
+                        "tasks": _json(tasks),
+                    }
+                    yield (*head, _json(decisions), view)
+        return
+    cases = Case.objects.all() if case_ids is None else Case.objects.filter(id__in=case_ids)
+    for *head, timeline, preliminary, tasks in cases.values_list(
         "id",
         "municipality_id",
         "office_id",
@@ -118,36 +218,8 @@ def _refresh_facts(case_ids: list) -> set[tuple[str, str, date]]:
         "state__view__timeline",
         "state__view__preliminary_answer",
         "state__view__tasks",
-    )
-    new = []
-    for (
-        case_id,
-        municipality,
-        office,
-        created,
-        variant,
-        sent_at,
-        state_office,
-        decisions,
-        timeline,
-        prelim,
-        tasks,
-    ) in rows:
-        facts = case_facts(
-            municipality=municipality,
-            office=state_office or office or "",
-            variant=variant,
-            sent_at=sent_at or created,
-            view={"timeline": timeline, "preliminary_answer": prelim, "tasks": tasks},
-            decisions=decisions or [],
-            ettersendelser=sent.get(case_id, ()),
-        )
-        new.append(CaseFact(case_id=case_id, **{name: getattr(facts, name) for name in FACT_FIELDS}))
-        touched.add((MONTH, facts.municipality, facts.month))
-        touched.add((WEEK, facts.office, facts.week))
-    CaseFact.objects.filter(case_id__in=case_ids).delete()
-    CaseFact.objects.bulk_create(new)
-    return touched
+    ).iterator(chunk_size=CHUNK):
+        yield (*head, {"timeline": timeline, "preliminary_answer": preliminary, "tasks": tasks})
 
 
 def _period_range(grain: str, period: date) -> tuple[datetime, datetime]:
@@ -177,10 +249,14 @@ def _recompute_cells(touched: set[tuple[str, str, date]]) -> None:
         for row in grouped:
             cells[row[by] or ""].counts["ettersendelser"] += row["n"]
         CellRow.objects.filter(grain=grain, period=period, area__in=areas).delete()
-        CellRow.objects.bulk_create(
-            CellRow(grain=grain, area=area, period=period, data=cell.to_json())
-            for area, cell in cells.items()
-            if not cell.is_empty()
+        _insert(
+            CellRow,
+            ["grain", "area", "period", "data"],
+            [
+                (grain, area, period, json.dumps(cell.to_json()))
+                for area, cell in cells.items()
+                if not cell.is_empty()
+            ],
         )
 
 
@@ -235,17 +311,10 @@ def _publish_week(week: date) -> None:
 
 def _store(grain: str, period: date, rows: Iterable[Row], keep: tuple[str, ...] = ()) -> None:
     Published.objects.filter(grain=grain, period=period).exclude(figure__in=keep).delete()
-    Published.objects.bulk_create(
-        Published(
-            grain=grain,
-            level=row.level,
-            area=row.area,
-            period=period,
-            figure=row.figure,
-            value=row.value,
-            suppressed=row.suppressed,
-        )
-        for row in rows
+    _insert(
+        Published,
+        ["grain", "level", "area", "period", "figure", "value", "suppressed"],
+        [(grain, row.level, row.area, period, row.figure, row.value, row.suppressed) for row in rows],
     )
 
 
@@ -290,14 +359,21 @@ def _publish_coverage(now: datetime) -> None:
         wanted.setdefault((COUNTRY, "", month, COVERAGE[0]), 0)
         wanted.setdefault((COUNTRY, "", month, COVERAGE[1]), 0)
     existing = {
-        (r.level, r.area, r.period, r.figure): r
-        for r in Published.objects.filter(grain=MONTH, figure__in=COVERAGE)
+        (level, area, period, figure): (pk, value)
+        for pk, level, area, period, figure, value in Published.objects.filter(
+            grain=MONTH, figure__in=COVERAGE
+        ).values_list("pk", "level", "area", "period", "figure", "value")
     }
-    stale = [r.pk for key, r in existing.items() if key not in wanted or r.value != wanted[key]]
+    stale = [pk for key, (pk, value) in existing.items() if key not in wanted or value != wanted[key]]
     Published.objects.filter(pk__in=stale).delete()
-    Published.objects.bulk_create(
-        Published(grain=MONTH, level=level, area=area, period=period, figure=figure, value=value)
-        for (level, area, period, figure), value in wanted.items()
-        if (level, area, period, figure) not in existing
-        or existing[(level, area, period, figure)].pk in stale
+    stale_keys = set(stale)
+    _insert(
+        Published,
+        ["grain", "level", "area", "period", "figure", "value", "suppressed"],
+        [
+            (MONTH, level, area, period, figure, value, "")
+            for (level, area, period, figure), value in wanted.items()
+            if (level, area, period, figure) not in existing
+            or existing[(level, area, period, figure)][0] in stale_keys
+        ],
     )

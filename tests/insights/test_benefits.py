@@ -121,3 +121,20 @@ def test_one_kind_of_digital_application_hidden_gives_an_at_least_figure():
         .paper_avoided
         is None
     )
+
+
+def test_paper_under_5_gives_an_at_least_figure_that_does_not_depend_on_the_hidden_count():
+    observed = {
+        "digital_standard": {JAN: 50, FEB: 200},
+        "digital_short": {JAN: 10, FEB: 10},
+        "paper": {JAN: None, FEB: None},
+    }
+    under5 = {"paper": {JAN, FEB}}
+    january, february = compare(Baseline(), observed, under5).months
+    # January: at most 4 on paper, so at least 105 − 4 = 101 fewer; capped by the 60 digital: exactly 60.
+    assert (january.paper_avoided, january.lower_bound, january.paper_under5) == (60, False, True)
+    # February: 210 digital; at least 101 avoided, perhaps up to 105: "at least 101".
+    assert (february.paper_avoided, february.lower_bound) == (101, True)
+    # The same whatever the hidden count was: the answer is computed without it.
+    # A secondary suppression bounds nothing: withheld.
+    assert compare(Baseline(), observed).months[0].paper_avoided is None

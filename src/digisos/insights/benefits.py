@@ -72,8 +72,8 @@ DEFINITIONS = (
             "Nullpunktets papirsøknader per måned minus månedens papirsøknader, men aldri flere enn månedens "
             "digitale søknader (en papirsøknad er bare unngått når noen søkte digitalt i stedet) og aldri under "
             "0. Holdes tilbake når et av tallene er skjult; er bare én av de to typene digitale søknader skjult, "
-            "vises et «minst»-tall regnet med den andre. Er ikke alle papirsøknader meldt inn, blir det likevel "
-            "aldri flere enn de digitale."
+            "vises et «minst»-tall regnet med den andre, og står papirsøknadene som «under 5», regnes det med 4. "
+            "Er ikke alle papirsøknader meldt inn, blir det likevel aldri flere enn de digitale."
         ),
     ),
     Definition(
@@ -118,6 +118,7 @@ class BenefitMonth:
     # True when one kind of digital application (standard or short) is hidden and the avoided count is capped
     # by the other alone: the month's benefits are then "at least" these.
     lower_bound: bool = False
+    paper_under5: bool = False  # the month's paper count is published as "under 5"
 
 
 @dataclass(frozen=True)
@@ -203,18 +204,26 @@ def shown_baseline(baseline: Baseline) -> BaselineShown:
 
 
 def compare(
-    baseline: Baseline | None, observed: Mapping[str, Mapping[date, float | None]]
+    baseline: Baseline | None,
+    observed: Mapping[str, Mapping[date, float | None]],
+    under5: Mapping[str, set[date]] | None = None,
 ) -> Benefits | None:
     """The municipality's months after go-live against its baseline; None before go-live or without one.
 
     `observed`: published monthly values by figure key — "digital_standard", "digital_short", "paper",
-    "digital_share" (per cent) and "decision_median" (hours) — None where hidden or withheld."""
+    "digital_share" (per cent) and "decision_median" (hours) — None where hidden or withheld. `under5`: the
+    points of each figure published as "under 5" (so at most 4, by the published rule; a secondary suppression
+    can hide any number and gives no bound)."""
     if baseline is None or baseline.went_live_on is None:
         return None
     shown = shown_baseline(baseline)
     first = first_full_month(baseline.went_live_on)
     periods = sorted({p for values in observed.values() for p in values if p >= first})
-    months = [_month(shown, observed, period) for period in periods]
+    small_points = under5 or {}
+    months = [
+        _month(shown, observed, period, paper_small=period in small_points.get("paper", set()))
+        for period in periods
+    ]
     known = [m for m in months if m.paper_avoided is not None]
     return Benefits(
         went_live_on=baseline.went_live_on,
@@ -230,7 +239,11 @@ def compare(
 
 
 def _month(
-    baseline: BaselineShown, observed: Mapping[str, Mapping[date, float | None]], period: date
+    baseline: BaselineShown,
+    observed: Mapping[str, Mapping[date, float | None]],
+    period: date,
+    *,
+    paper_small: bool = False,
 ) -> BenefitMonth:
     share = _value(observed, "digital_share", period)
     paper = _value(observed, "paper", period)
@@ -240,11 +253,19 @@ def _month(
     known_digital = [v for v in (standard, short) if v is not None]
     digital = sum(known_digital, Decimal(0)) if known_digital else None
     partial = len(known_digital) == 1
+    # Paper published as "under 5" is at most 4: assuming 4 gives a lower bound that does not depend on the
+    # hidden count, so it reveals nothing of it (and is exact when the digital applications cap it anyway).
+    paper_at_most = paper if paper is not None else Decimal(SMALL - 1) if paper_small else None
     avoided, lower_bound = None, False
-    if baseline.paper_per_month is not None and paper is not None and digital is not None:
-        fewer_on_paper = baseline.paper_per_month - paper
+    if baseline.paper_per_month is not None and paper_at_most is not None and digital is not None:
+        fewer_on_paper = baseline.paper_per_month - paper_at_most
         avoided = _whole(max(Decimal(0), min(fewer_on_paper, digital)))
-        lower_bound = partial and fewer_on_paper > digital
+        # "At least" whenever a hidden count could raise it ("at least" stays true in the rare exact case).
+        lower_bound = (
+            (partial and fewer_on_paper > digital)
+            or (paper is None and fewer_on_paper < digital)
+            or (partial and paper is None)
+        )
     hours = (
         None
         if avoided is None
@@ -259,6 +280,7 @@ def _month(
         if share is None or baseline.digital_share is None
         else _one_decimal(share - baseline.digital_share),
         paper=None if paper is None else _whole(paper),
+        paper_under5=paper_small,
         paper_avoided=avoided,
         hours_saved=hours,
         trips_avoided=None if avoided is None else avoided * TRIPS_PER_PAPER_APPLICATION,

@@ -194,7 +194,8 @@ def baseline_context(kommunenummer: str, all_series: list[selectors.Series], nam
     observed = {
         s.figure.key: {p.period: (None if p.suppressed else p.value) for p in s.points} for s in all_series
     }
-    benefits = b.compare(baseline, observed)
+    under5 = {s.figure.key: {p.period for p in s.points if p.suppressed == "under5"} for s in all_series}
+    benefits = b.compare(baseline, observed, under5)
     if benefits is None or baseline is None:
         return {}
     shown, small = benefits.baseline, benefits.baseline.small
@@ -226,7 +227,7 @@ def baseline_context(kommunenummer: str, all_series: list[selectors.Series], nam
             date_format(m.period, "F Y"),
             [
                 _with_change(m.digital_share, m.digital_share_change, " %"),
-                _number(m.paper),
+                str(MARKS["under5"]) if m.paper_under5 else _number(m.paper),
                 _at_least(_number(m.paper_avoided), m.lower_bound),
                 _at_least(_number(m.hours_saved, 1), m.lower_bound),
                 _at_least(_number(m.trips_avoided), m.lower_bound),

@@ -1,6 +1,6 @@
 """Onboarding in Chromium, axe on every page: Drammen's kommunedirektør starts the path, invites the local
 administrator, ticks the decision by keyboard alone and signs the agreements (each signature shown verified);
-the administrator configures; the vendor connects the simulator, sends a test application and the test
+the administrator configures; and records the baseline (nullpunktsmåling) before test mode; the vendor connects the simulator, sends a test application and the test
 checklist fills itself as the simulator collects it, reports and collects an ettersendelse; the NAV office leader books a batch day; the operator approves the batch; on the
 day (time moved) the scheduled switch turns Drammen on and citizens read that they can apply digitally."""
 
@@ -151,6 +151,29 @@ def test_drammen_goes_from_decision_to_live(
     page.get_by_label("Fagsystemet sender status, så søkerne kan følge saken på nett").check()
     page.get_by_role("button", name="Lagre oppsettet").click()
     shown(page, "Oppsettet er lagret.")
+
+    # The baseline (nullpunktsmåling) before test mode begins: a share over 100 first, then good figures.
+    expect(page.locator('[data-item="baseline_recorded"]')).to_have_attribute("data-done", "false")
+    page.get_by_role("link", name="Registrer nullpunktet").click()
+    expect(page.get_by_role("heading", name="Nullpunktsmåling før digital søknad")).to_be_visible()
+    check_accessibility(page)
+    page.get_by_label("Søknader om økonomisk sosialhjelp per måned").fill("120")
+    page.get_by_label("Andel som kommer digitalt (prosent)").fill("150")
+    page.get_by_label("Minutter for å registrere eller skanne én papirsøknad").fill("15")
+    page.get_by_label("Besøk på Nav-kontoret om søknader per måned").fill("80")
+    page.get_by_label("Hvem målte").fill("Tor Lie, lokal administrator")
+    page.get_by_label("Hvordan dere målte").fill("Søknadene talt i arkivet, tiden tatt på ti søknader.")
+    page.get_by_label("Måleperioden begynte").fill("2026-09-01")
+    page.get_by_label("Måleperioden sluttet").fill("2026-10-31")
+    page.get_by_role("button", name="Lagre nullpunktet").click()
+    expect(page.locator("#error-summary")).to_contain_text("Skriv andelen som et tall fra 0 til 100")
+    check_accessibility(page)
+    page.get_by_label("Andel som kommer digitalt (prosent)").fill("0")
+    page.get_by_role("button", name="Lagre nullpunktet").click()
+    shown(page, "Nullpunktet er lagret.")
+    expect(page.locator('[data-item="baseline_recorded"]')).to_have_attribute("data-done", "true")
+    expect(page.get_by_test_id("baseline")).to_contain_text("Målt av Tor Lie, lokal administrator")
+
     page.get_by_role("button", name="Fullfør steget og gå videre").click()
     shown(page, "Steget er fullført.")
 

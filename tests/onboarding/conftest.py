@@ -1,6 +1,7 @@
 """The demo municipality's people (Drammen, 3301) as users, and an onboarding at any stage."""
 
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -33,6 +34,19 @@ CONFIGURATION = {
     "fagansvarlig_emails": "sara.holm@drammen.example.no",
     "teknisk_ansvarlig_emails": "ali.rahimi@drammen.example.no",
     "can_update_status": True,
+}
+# Drammen's nullpunktsmåling, as the fagansvarlig records it before go-live.
+BASELINE = {
+    "applications_per_month": 120,
+    "digital_share_percent": Decimal("0"),
+    "minutes_per_paper_application": Decimal("15"),
+    "office_visits_per_month": 80,
+    "phone_calls_per_month": 150,
+    "days_to_decision": Decimal("21"),
+    "measured_by": "Sara Holm, fagansvarlig",
+    "method": "Søknadene talt i arkivet; tiden tatt på ti papirsøknader; besøk og telefoner talt i fire uker.",
+    "measured_from": date(2026, 9, 1),
+    "measured_to": date(2026, 10, 31),
 }
 ORDER = [Stage.DECISION, Stage.AGREEMENTS, Stage.CONFIGURATION, Stage.INTEGRATION, Stage.GO_LIVE, Stage.LIVE]
 
@@ -178,6 +192,10 @@ def give_role(onboarding: Onboarding, inviter: User, role: str, user: User) -> N
     services.accept_invitation(actor=user, token=token)
 
 
+def record_baseline(onboarding: Onboarding, fagansvarlig: User) -> None:
+    services.record_baseline(actor=fagansvarlig, onboarding_id=onboarding.pk, **BASELINE)
+
+
 def tick_all(onboarding: Onboarding, people: dict[str, User]) -> None:
     from digisos.onboarding.path import CHECKLISTS
 
@@ -221,6 +239,7 @@ def walk(reference_data, director, staff, operator, drammen_keys, drammen_folder
                 services.save_configuration(
                     actor=staff[Role.LOCAL_ADMINISTRATOR], onboarding_id=onboarding.pk, **CONFIGURATION
                 )
+                record_baseline(onboarding, staff[Role.FAGANSVARLIG])
             if current == Stage.INTEGRATION:
                 play_integration_tests(onboarding, staff[Role.VENDOR], drammen_folder)
             if current in steps:

@@ -15,6 +15,7 @@ from tests.onboarding.conftest import (
     TODAY,
     give_role,
     play_integration_tests,
+    record_baseline,
 )
 
 pytestmark = pytest.mark.django_db
@@ -115,6 +116,13 @@ def test_configuration_is_completed_by_the_local_administrator(walk, director, s
     with pytest.raises(services.NotAllowed) as refused:
         services.complete_configuration(actor=director, onboarding_id=onboarding.pk)
     assert "lokal administrator" in refused.value.message
+    # The baseline is measured before test mode begins: without it the step does not complete.
+    with pytest.raises(services.ChecklistIncomplete) as incomplete:
+        services.complete_configuration(actor=admin, onboarding_id=onboarding.pk)
+    assert incomplete.value.message == (
+        "Dette mangler før neste steg: Nullpunktet er målt: søknader, tidsbruk og henvendelser før digital søknad."
+    )
+    record_baseline(onboarding, staff[Role.FAGANSVARLIG])
     assert (
         services.complete_configuration(actor=admin, onboarding_id=onboarding.pk).stage == Stage.INTEGRATION
     )
@@ -348,6 +356,7 @@ def test_a_waiting_step_reminds_its_owner_once_per_wait(walk, staff, mailoutbox,
     services.save_configuration(
         actor=staff[Role.LOCAL_ADMINISTRATOR], onboarding_id=onboarding.pk, **CONFIGURATION
     )
+    record_baseline(onboarding, staff[Role.FAGANSVARLIG])
     services.complete_configuration(actor=staff[Role.LOCAL_ADMINISTRATOR], onboarding_id=onboarding.pk)
     mailoutbox.clear()
     assert services.remind_waiting(now=later + timedelta(days=30)) == 1

@@ -11,7 +11,7 @@ from digisos.onboarding import selectors, services
 from digisos.onboarding.models import Role, Stage
 from tests.factories import ApplicationFactory
 from tests.fixtures.personas import citizen
-from tests.onboarding.conftest import CONFIGURATION, DRAMMEN, play_integration_tests
+from tests.onboarding.conftest import CONFIGURATION, DRAMMEN, play_integration_tests, record_baseline
 
 TESTS = ("test_collected", "test_status_reported", "test_letter_posted", "test_ettersendelse_collected")
 
@@ -46,6 +46,7 @@ def test_integration_turns_test_mode_on(walk, staff):
     assert not _test_mode()
     admin = staff[Role.LOCAL_ADMINISTRATOR]
     services.save_configuration(actor=admin, onboarding_id=onboarding.pk, **CONFIGURATION)
+    record_baseline(onboarding, staff[Role.FAGANSVARLIG])
     services.complete_configuration(actor=staff[Role.LOCAL_ADMINISTRATOR], onboarding_id=onboarding.pk)
     assert _test_mode()
     # Citizens still read that Drammen takes paper applications only.

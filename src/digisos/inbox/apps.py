@@ -24,3 +24,7 @@ class InboxConfig(AppConfig):
                 waiting=selectors.waiting_count,
             )
         )
+        # The monthly paper count of an inbox municipality, for insights' paper-applications figure.
+        from .statistics import register
+
+        register()

@@ -200,3 +200,61 @@ class PaymentForm(InboxForm):
                 ),
             )
         return cleaned
+
+
+# How far back a month can be entered or corrected from the list: three years covers a year's corrections
+# after the annual KOSTRA report and keeps the list short enough to read.
+PAPER_COUNT_MONTHS = 36
+
+
+def month_choices(today: date, count: int = PAPER_COUNT_MONTHS) -> list[tuple[str, str]]:
+    """This month and the ones before it, newest first, as ("2026-11", "november 2026"): a future month
+    cannot be chosen at all."""
+    from django.utils.dates import MONTHS
+
+    year, month, choices = today.year, today.month, []
+    for _step in range(count):
+        choices.append((f"{year:04d}-{month:02d}", f"{MONTHS[month]} {year}"))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return choices
+
+
+class PaperCountForm(forms.Form):
+    """How many paper applications the municipality received in one month (an inbox municipality only)."""
+
+    prefix = "papir"
+
+    month = forms.ChoiceField(
+        label=_("Måned"),
+        error_messages={
+            "required": _("Velg måneden tallet gjelder."),
+            "invalid_choice": _(
+                "Velg en måned fra listen. En måned som ikke har begynt, kan ikke føres inn."
+            ),
+        },
+    )
+    count = forms.IntegerField(
+        label=_("Papirsøknader mottatt i måneden"),
+        help_text=_(
+            "Alle søknader om økonomisk sosialhjelp som kom på papir. Skriv 0 hvis det ikke kom noen."
+        ),
+        min_value=0,
+        max_value=100_000,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+        error_messages={
+            "required": _(
+                "Skriv hvor mange papirsøknader som kom i måneden. Skriv 0 hvis det ikke kom noen."
+            ),
+            "invalid": _("Skriv antallet som et helt tall, for eksempel 12."),
+            "min_value": _("Skriv antallet som et helt tall, for eksempel 12."),
+            "max_value": _("Tallet er for stort. Skriv antallet for én måned."),
+        },
+    )
+
+    def __init__(self, *args: Any, today: date | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["month"].choices = [("", _("Velg måned")), *month_choices(today or timezone.localdate())]
+
+    def clean_month(self) -> date:
+        year, month = self.cleaned_data["month"].split("-")
+        return date(int(year), int(month), 1)

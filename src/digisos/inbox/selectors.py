@@ -15,6 +15,7 @@ from digisos.accounts.models import User
 from digisos.application.summary import Section
 from digisos.application.summary import sections as summary_sections
 from digisos.core.prepared import PreparedValues
+from digisos.core.statistics_sources import MonthlyCount
 from digisos.documents import permissions
 from digisos.documents.models import Document
 from digisos.documents.selectors import MUNICIPAL_CASEWORKER_ROLE
@@ -27,6 +28,8 @@ from digisos.soker.constants import SENDT, EventType
 from digisos.soker.labels import status_label
 from digisos.soker.tidspunkt import parse_tidspunkt
 from digisos.soker.validation import dokumentlager_references
+
+from .models import PaperCount
 
 SHOWN_STATUSES = INBOX_STATUSES  # new and received; the inbox's index covers exactly these
 
@@ -605,6 +608,57 @@ def describe_events(events: list[Any], letters: list[Document]) -> list[EventRow
     return [describe_event(e, by_id) for e in events if isinstance(e, dict)]
 
 
+# --- Paper applications counted by an inbox municipality ----------------------------------------------------
+
+
+def receives_in_inbox(kommunenummer: str) -> bool:
+    """The municipality has no case system: its deliveries go to the manual inbox (also when it has set up no
+    receiver at all, as exchange delivers then)."""
+    return not Receiver.objects.filter(pk=kommunenummer).exclude(channel=Receiver.Channel.INBOX).exists()
+
+
+@dataclass(frozen=True)
+class PaperCountRow:
+    month: date
+    count: int
+    recorded_by: str
+    changed_at: datetime
+
+
+def paper_counts(kommunenummer: str, *, months: int = 36) -> list[PaperCountRow]:
+    """The municipality's entered counts, newest month first, with who entered the current count and when."""
+    rows = (
+        PaperCount.objects.filter(municipality_id=kommunenummer)
+        .select_related("recorded_by")
+        .order_by("-month")[:months]
+    )
+    return [
+        PaperCountRow(
+            month=row.month,
+            count=row.count,
+            recorded_by=row.recorded_by.get_full_name() or row.recorded_by.get_username(),
+            changed_at=row.changed_at,
+        )
+        for row in rows
+    ]
+
+
+def paper_counts_changed_since(since: datetime | None) -> list[MonthlyCount]:
+    """For insights' paper-applications figure: each (municipality, month) count entered or corrected at or
+    after `since` (None: every count), as the complete count of that month — replace, never add.
+
+    A count committed a moment after it was stamped could be missed by a job that passes its own start time
+    exactly; the caller should pass the start of its previous run (with a margin), and replaying a month is
+    harmless since the count replaces the month's value."""
+    rows = PaperCount.objects.all() if since is None else PaperCount.objects.filter(changed_at__gte=since)
+    return [
+        MonthlyCount(municipality_number=kommunenummer, month=month, count=count)
+        for kommunenummer, month, count in rows.order_by("municipality_id", "month").values_list(
+            "municipality_id", "month", "count"
+        )
+    ]
+
+
 # --- Data flows (digisos.core.dataflows) -------------------------------------------------------------------
 # This module shows employees other people's data. Each public reader names its flow here ("none": it shows
 # no one's personal data), in one block so the readers above stay as they are; a public function missing
@@ -626,4 +680,8 @@ DATAFLOWS = {
     "describe_event": "employee.inbox",
     "event_page": "employee.inbox",
     "describe_events": "employee.inbox",
+    # Counts of paper applications per month, and the caseworker who entered them: no citizen's data.
+    "receives_in_inbox": "none",
+    "paper_counts": "none",
+    "paper_counts_changed_since": "none",
 }

@@ -18,6 +18,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from digisos.accounts.models import User
 from digisos.core.dataflows import NO_PERSONAL_DATA, uses_flow
@@ -34,7 +35,11 @@ from digisos.soker.constants import SENDT, SoknadsStatus, UtbetalingStatus
 from digisos.soker.labels import DEFAULT_SAK_TITLE
 from digisos.soker.tidspunkt import format_tidspunkt, parse_tidspunkt
 
-from .selectors import case_progress, has_received, has_sak
+from .models import PaperCount
+from .selectors import case_progress, has_received, has_sak, is_inbox_user, receives_in_inbox
+
+# More paper applications in a month than Norway's largest municipality receives is a typing error.
+MAX_PAPER_COUNT = 100_000
 
 # Who the inbox's events say sent them (the avsender of digisos-soker.json), as a case system names itself.
 INBOX_AVSENDER = {"systemnavn": "DigiSos manuell innboks", "systemversjon": "1.0"}
@@ -307,3 +312,67 @@ def notify_inboxes(*, now: datetime | None = None) -> int:
         Receiver.objects.filter(pk=receiver.pk).update(inbox_notified_at=now)
         sent += 1
     return sent
+
+
+# --- Paper applications counted by an inbox municipality --------------------------------------------------
+
+
+class PaperCountRefused(Exception):
+    """The count was not stored; `message` says why in plain Norwegian, `field` where (None: the form)."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def first_of_month(day: date) -> date:
+    return day.replace(day=1)
+
+
+def record_paper_count(*, actor: User, month: date, count: int, today: date | None = None) -> PaperCount:
+    """A caseworker of an inbox municipality enters how many paper applications it received in `month`, or
+    corrects it. Audited with before and after; a count equal to the stored one changes nothing.
+
+    Refused for a month that has not begun, and for a municipality with a case system: its case system
+    registers its paper cases itself, so a count entered here would be counted twice."""
+    if not is_inbox_user(actor):
+        raise PaperCountRefused(_("Bare saksbehandlere i kommunen kan føre inn papirsøknader."))
+    kommunenummer = actor.municipality_id
+    if not receives_in_inbox(kommunenummer):
+        raise PaperCountRefused(
+            _(
+                "Kommunen deres har et fagsystem som melder papirsøknadene selv. Før dem inn der, ellers blir "
+                "de talt to ganger."
+            )
+        )
+    month = first_of_month(month)
+    today = today or timezone.localdate()
+    if month > first_of_month(today):
+        raise PaperCountRefused(
+            _("Måneden har ikke begynt ennå. Velg denne måneden eller en tidligere."), "month"
+        )
+    if not 0 <= count <= MAX_PAPER_COUNT:
+        raise PaperCountRefused(
+            _("Skriv et helt tall fra 0 til %(max)s.") % {"max": MAX_PAPER_COUNT}, "count"
+        )
+    with transaction.atomic():
+        stored = (
+            PaperCount.objects.select_for_update().filter(municipality_id=kommunenummer, month=month).first()
+        )
+        before = stored.count if stored else None
+        if stored is not None and stored.count == count:
+            return stored
+        if stored is None:
+            stored = PaperCount(municipality_id=kommunenummer, month=month)
+        stored.count, stored.recorded_by, stored.changed_at = count, actor, timezone.now()
+        stored.save()
+        record_audit(
+            actor=actor,
+            action="inbox.paper_count_recorded",
+            object_type="inbox.PaperCount",
+            object_id=f"{kommunenummer}:{month:%Y-%m}",
+            before={"month": f"{month:%Y-%m}", "count": before},
+            after={"month": f"{month:%Y-%m}", "count": count},
+        )
+    return stored

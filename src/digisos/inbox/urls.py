@@ -7,6 +7,7 @@ app_name = "inbox"
 urlpatterns = [
     path("", views.inbox, name="inbox"),
     path("koer/", views.queues, name="queues"),
+    path("papirsoknader/", views.paper_counts, name="paper-counts"),
     path("sak/<uuid:case_id>/", views.case, name="case"),
     path("sak/<uuid:case_id>/mottatt/", views.mark_received, name="mark-received"),
     path("sak/<uuid:case_id>/status/", views.set_status, name="status"),

@@ -15,9 +15,10 @@ from django.shortcuts import redirect, render
 from django.template import engines
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from digisos.accounts.models import User
 from digisos.exchange.errors import ExchangeRefused
@@ -27,7 +28,15 @@ from digisos.municipalities.selectors import digital_status
 from . import queues as inbox_queues
 from . import selectors
 from . import services as actions
-from .forms import DecisionForm, DocumentRequestForm, InboxForm, PaymentForm, ReceiveForm, StatusForm
+from .forms import (
+    DecisionForm,
+    DocumentRequestForm,
+    InboxForm,
+    PaperCountForm,
+    PaymentForm,
+    ReceiveForm,
+    StatusForm,
+)
 
 FORMS: dict[str, type[InboxForm]] = {
     form.prefix: form for form in (ReceiveForm, StatusForm, DocumentRequestForm, DecisionForm, PaymentForm)
@@ -245,3 +254,32 @@ def record_decision(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
 @require_POST
 def record_payment(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     return _act(request, case_id, PaymentForm.prefix, _record_payment)
+
+
+@caseworker_required
+@require_http_methods(["GET", "POST"])
+def paper_counts(request: HttpRequest) -> HttpResponse:
+    """An inbox municipality's paper applications per month, entered (or corrected) by its caseworkers, for
+    the statistics' paper-applications figure."""
+    user: User = request.user  # type: ignore[assignment]
+    form = PaperCountForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.record_paper_count(
+                actor=user, month=form.cleaned_data["month"], count=form.cleaned_data["count"]
+            )
+        except actions.PaperCountRefused as refused:
+            form.add_error(refused.field, refused.message)
+        else:
+            messages.success(
+                request,
+                _("Antallet for %(month)s er lagret.")
+                % {"month": date_format(form.cleaned_data["month"], "F Y")},
+            )
+            return redirect("inbox:paper-counts")
+    context = {
+        "form": form,
+        "rows": selectors.paper_counts(user.municipality_id),
+        "in_inbox": selectors.receives_in_inbox(user.municipality_id),
+    }
+    return render(request, "inbox/paper_counts.html", context, status=400 if form.errors else 200)

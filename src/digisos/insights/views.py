@@ -1,6 +1,8 @@
 """/statistikk/: the public dashboard (country, county, municipality), and for analysts NAV office and week."""
 
 import re
+from decimal import Decimal
+from typing import Any
 
 from django.contrib.messages import get_messages
 from django.http import HttpRequest, HttpResponse
@@ -10,6 +12,9 @@ from django.utils.formats import date_format
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
+from digisos.onboarding.selectors import baseline_for
+
+from . import benefits as b
 from . import figures as f
 from . import selectors
 from .chart import line_chart
@@ -95,7 +100,10 @@ def _dashboard(request: HttpRequest) -> HttpResponse:
             )
         level, area, name = COUNTRY, "", selectors.area_name(COUNTRY, "")
     figures = []
-    for index, series in enumerate(selectors.series(level, area, grain="week" if weekly else "month")):
+    all_series = selectors.series(level, area, grain="week" if weekly else "month")
+    # A municipality after go-live: its figures against the baseline it recorded in onboarding.
+    against = baseline_context(area, all_series, name) if level == MUNICIPALITY and not weekly else {}
+    for index, series in enumerate(all_series):
         fmt = "j.n.Y" if weekly else "F Y"
         rows = [
             (date_format(p.period, fmt), _shown(series.figure, p.value, p.suppressed)) for p in series.points
@@ -113,7 +121,15 @@ def _dashboard(request: HttpRequest) -> HttpResponse:
             description=description,
             points=[(p.period, None if p.suppressed else p.value) for p in series.points],
         )
-        figures.append({"series": series, "rows": rows, "chart": chart, "id": f"figure-{index}"})
+        figures.append(
+            {
+                "series": series,
+                "rows": rows,
+                "chart": chart,
+                "id": f"figure-{index}",
+                "baseline": against.get("figure_baselines", {}).get(series.figure.key, ""),
+            }
+        )
     context = {
         "analyst": analyst,
         "weekly": weekly,
@@ -128,5 +144,117 @@ def _dashboard(request: HttpRequest) -> HttpResponse:
         "selected_county": county,
         "selected_municipality": municipality,
         "selected_office": office,
+        **against,
     }
     return render(request, "insights/dashboard.html", context, status=400 if error else 200)
+
+
+# --- Benefits against the baseline (insights.benefits) ---------------------------------------------------
+
+MINUS = "\u2212"  # read as "minus" by screen readers, unlike a hyphen
+
+
+def _number(value: Decimal | int | float | None, decimals: int = 0, *, signed: bool = False) -> str:
+    if value is None:
+        return "–"
+    text = f"{value:,.{decimals}f}".replace(",", "\u00a0").replace(".", ",")
+    if text.startswith("-"):
+        return MINUS + text[1:]
+    return f"+{text}" if signed and value > 0 else text
+
+
+def _count_or_small(value: int | Decimal | None, small: bool, decimals: int = 0) -> str:
+    if small:
+        return str(MARKS["under5"])
+    if value is None:
+        return _("ikke målt")
+    return _number(value, decimals)
+
+
+def _at_least(shown: str, lower_bound: bool) -> str:
+    return _("minst %(value)s") % {"value": shown} if lower_bound else shown
+
+
+def _with_change(value: Decimal | None, change: Decimal | None, unit: str = "") -> str:
+    """ "36,4 % (+23,9)": the month's value and, in brackets, its change against the baseline."""
+    if value is None:
+        return "–"
+    shown = f"{_number(value, 1)}{unit}"
+    return shown if change is None else f"{shown} ({_number(change, 1, signed=True)})"
+
+
+def baseline_context(kommunenummer: str, all_series: list[selectors.Series], name: str) -> dict[str, Any]:
+    """The benefits section and each figure's baseline line, for a municipality that has gone live with a
+    baseline; empty otherwise. Reads the published points only (hidden ones as None) and the baseline.
+
+    A kept page (see `dashboard`) is keyed by the figures' version, which every hourly update renews: a
+    baseline corrected by an operator after go-live shows within the hour. Going live needs no more, since the
+    comparison starts with the first whole month after it, which only a later update publishes."""
+    baseline = baseline_for(kommunenummer)
+    observed = {
+        s.figure.key: {p.period: (None if p.suppressed else p.value) for p in s.points} for s in all_series
+    }
+    under5 = {s.figure.key: {p.period for p in s.points if p.suppressed == "under5"} for s in all_series}
+    benefits = b.compare(baseline, observed, under5)
+    if benefits is None or baseline is None:
+        return {}
+    shown, small = benefits.baseline, benefits.baseline.small
+    share = str(MARKS["withheld"]) if shown.digital_share is None else f"{_number(shown.digital_share, 1)} %"
+    paper = _count_or_small(shown.paper_per_month, "paper" in small, 1)
+    days = _count_or_small(shown.days_to_decision, False, 1)
+    baseline_rows = [
+        (_("Søknader per måned"), _count_or_small(shown.applications_per_month, "applications" in small)),
+        (_("Andel digitalt"), share),
+        (_("Papirsøknader per måned"), paper),
+        (_("Minutter per papirsøknad"), _number(shown.minutes_per_paper_application, 1)),
+        (
+            _("Besøk på kontoret per måned"),
+            _count_or_small(shown.office_visits_per_month, "office_visits" in small),
+        ),
+        (_("Telefoner per måned"), _count_or_small(shown.phone_calls_per_month, "phone_calls" in small)),
+        (_("Dager fra søknad til vedtak (median)"), days),
+    ]
+    headings = [
+        _("Andel digitalt (nullpunkt: %(value)s)") % {"value": share},
+        _("Papirsøknader (nullpunkt: %(value)s per måned)") % {"value": paper},
+        _("Papirsøknader unngått"),
+        _("Timer spart på registrering og skanning"),
+        _("Turer til kontoret spart"),
+        _("Dager til vedtak (nullpunkt: %(value)s)") % {"value": days},
+    ]
+    rows = [
+        (
+            date_format(m.period, "F Y"),
+            [
+                _with_change(m.digital_share, m.digital_share_change, " %"),
+                str(MARKS["under5"]) if m.paper_under5 else _number(m.paper),
+                _at_least(_number(m.paper_avoided), m.lower_bound),
+                _at_least(_number(m.hours_saved, 1), m.lower_bound),
+                _at_least(_number(m.trips_avoided), m.lower_bound),
+                _with_change(m.decision_days, m.decision_days_change),
+            ],
+        )
+        for m in benefits.months
+    ]
+    totals = [
+        "",
+        "",
+        _number(benefits.paper_avoided),
+        _number(benefits.hours_saved, 1),
+        _number(benefits.trips_avoided),
+        "",
+    ]
+    return {
+        "benefits": benefits,
+        "baseline": baseline,
+        "baseline_rows": baseline_rows,
+        "benefit_headings": headings,
+        "benefit_rows": rows,
+        "benefit_totals": totals,
+        "benefit_definitions": b.DEFINITIONS,
+        "figure_baselines": {
+            "digital_share": _("Nullpunktet før oppstart: %(value)s") % {"value": share},
+            "paper": _("Nullpunktet før oppstart: %(value)s per måned") % {"value": paper},
+            "decision_median": _("Nullpunktet før oppstart: %(value)s dager") % {"value": days},
+        },
+    }

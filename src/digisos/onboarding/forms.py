@@ -1,6 +1,8 @@
 """Forms of the onboarding pages. Each error says in plain Norwegian what to do."""
 
 import uuid
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
@@ -259,3 +261,161 @@ class InboxChoiceForm(forms.Form):
             "invalid": _("Skriv e-postadressen som navn@kommune.no."),
         },
     )
+
+
+# The longest a registration of one paper application could take; more is a typing error (minutes, not hours).
+MAX_MINUTES_PER_APPLICATION = 480
+# More applications a month than Norway's largest municipality gets is a typing error.
+MAX_PER_MONTH = 100_000
+DATE_FORMATS = ["%d.%m.%Y", "%Y-%m-%d"]
+
+
+class DecimalInput(forms.CharField):
+    """A number as Norwegians write it: "12,5", "12.5" or "12 %" (no JavaScript, no locale surprises)."""
+
+    def __init__(self, *, low: Decimal, high: Decimal, message: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("error_messages", {}).setdefault("required", message)
+        super().__init__(widget=forms.TextInput(attrs={"inputmode": "decimal"}), **kwargs)
+        self.low, self.high, self.message = low, high, message
+
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
+        text = "".join(str(value or "").split()).replace(",", ".").removesuffix("%")
+        if not text:
+            return None
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            raise ValidationError(self.message) from None
+        if not number.is_finite() or not self.low <= number <= self.high:
+            raise ValidationError(self.message)
+        return number.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def _count_field(label: Any, help_text: Any, message: Any, *, required: bool = True) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label,
+        help_text=help_text,
+        required=required,
+        min_value=0,
+        max_value=MAX_PER_MONTH,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+        error_messages={
+            "required": message,
+            "invalid": message,
+            "min_value": message,
+            "max_value": _("Tallet er for stort. Skriv et gjennomsnitt per måned, ikke for hele perioden."),
+        },
+    )
+
+
+def _date_field(label: Any, required_message: Any) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        input_formats=DATE_FORMATS,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={
+            "required": required_message,
+            "invalid": _("Skriv datoen som dd.mm.åååå, for eksempel 31.01.2027."),
+        },
+    )
+
+
+# A monthly average from less than a month says more about the weeks chosen than about the municipality.
+MIN_PERIOD_DAYS = 28
+
+
+class BaselineForm(forms.Form):
+    """The nullpunktsmåling, as the municipality's people fill it in before go-live."""
+
+    applications_per_month = _count_field(
+        _("Søknader om økonomisk sosialhjelp per måned"),
+        _("Alle søknadene, på papir og digitalt, i en vanlig måned i måleperioden (gjennomsnitt)."),
+        _("Skriv hvor mange søknader kommunen får i en vanlig måned, som et helt tall, for eksempel 120."),
+    )
+    digital_share_percent = DecimalInput(
+        label=_("Andel som kommer digitalt (prosent)"),
+        help_text=_("Skriv 0 hvis alle søknadene kommer på papir."),
+        low=Decimal(0),
+        high=Decimal(100),
+        message=_("Skriv andelen som et tall fra 0 til 100, for eksempel 0 eller 12,5."),
+    )
+    minutes_per_paper_application = DecimalInput(
+        label=_("Minutter for å registrere eller skanne én papirsøknad"),
+        help_text=_("Tiden de ansatte bruker på én papirsøknad før saksbehandlingen begynner."),
+        low=Decimal("0.1"),
+        high=Decimal(MAX_MINUTES_PER_APPLICATION),
+        message=_("Skriv antall minutter, et tall fra 0,1 til 480, for eksempel 15."),
+    )
+    office_visits_per_month = _count_field(
+        _("Besøk på Nav-kontoret om søknader per måned"),
+        _("Besøk for å levere, hente eller spørre om en søknad. La feltet stå tomt hvis dere ikke har tall."),
+        _("Skriv antall besøk som et helt tall, for eksempel 80, eller la feltet stå tomt."),
+        required=False,
+    )
+    phone_calls_per_month = _count_field(
+        _("Telefoner om søknader per måned"),
+        _(
+            "Samtaler om en søknad eller hvor langt den har kommet. La feltet stå tomt hvis dere ikke har tall."
+        ),
+        _("Skriv antall telefoner som et helt tall, for eksempel 150, eller la feltet stå tomt."),
+        required=False,
+    )
+    days_to_decision = DecimalInput(
+        label=_("Dager fra søknad til vedtak (median)"),
+        help_text=_(
+            "Halvparten av søknadene fikk vedtak raskere enn dette. La feltet stå tomt hvis dere ikke har tall."
+        ),
+        low=Decimal(0),
+        high=Decimal(365),
+        message=_("Skriv antall dager, et tall fra 0 til 365, eller la feltet stå tomt."),
+        required=False,
+    )
+    measured_by = forms.CharField(
+        label=_("Hvem målte"),
+        help_text=_("Navn og rolle, for eksempel «Sara Holm, fagansvarlig»."),
+        max_length=200,
+        error_messages={
+            "required": _("Skriv hvem som målte, for eksempel «Sara Holm, fagansvarlig»."),
+            "max_length": _("Skriv navn og rolle kortere, under 200 tegn."),
+        },
+    )
+    method = forms.CharField(
+        label=_("Hvordan dere målte"),
+        help_text=_(
+            "For eksempel «søknadene talt i arkivet, tiden tatt på ti søknader, telefonene talt i to uker». "
+            "Metoden vises på statistikksiden sammen med tallene, uten navnet på den som målte."
+        ),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={
+            "required": _("Skriv kort hvordan dere målte, så andre kan gjøre det likt senere."),
+            "max_length": _("Skriv kortere, under 2000 tegn."),
+        },
+    )
+    measured_from = _date_field(
+        _("Måleperioden begynte"), _("Skriv datoen måleperioden begynte, for eksempel 01.01.2027.")
+    )
+    measured_to = _date_field(
+        _("Måleperioden sluttet"), _("Skriv datoen måleperioden sluttet, for eksempel 31.03.2027.")
+    )
+
+    def clean_measured_to(self) -> date:
+        value = self.cleaned_data["measured_to"]
+        if value > timezone.localdate():
+            raise ValidationError(
+                _("Måleperioden kan ikke slutte fram i tid. Registrer nullpunktet når perioden er over.")
+            )
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("measured_from"), data.get("measured_to")
+        if start and end:
+            if start > end:
+                self.add_error("measured_from", _("Måleperioden må begynne før den slutter."))
+            elif (end - start).days + 1 < MIN_PERIOD_DAYS:
+                self.add_error(
+                    "measured_to",
+                    _("Mål over minst fire uker, så tallene per måned blir til å stole på."),
+                )
+        return data

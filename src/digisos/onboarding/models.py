@@ -40,6 +40,9 @@ class Onboarding(models.Model):
     # The date the municipality asks to go live (booked ≥ 3 weeks ahead) and whether the operator approved it.
     go_live_date = models.DateField(null=True, blank=True)
     go_live_approved_at = models.DateTimeField(null=True, blank=True)
+    # The day the flags were switched on (go_live_date, or later if a tick was still missing on that day):
+    # where "after go-live" begins when the statistics compare a month with the baseline.
+    went_live_on = models.DateField(null=True, blank=True)
     training_date = models.DateField(null=True, blank=True)
     closure_reason = models.TextField(blank=True)
     # The wait (its stage_entered_at) whose owner was last reminded: one reminder per wait.
@@ -144,3 +147,53 @@ class Agreement(models.Model):
 
     def __str__(self) -> str:
         return self.kind
+
+
+class Baseline(models.Model):
+    """The municipality's nullpunktsmåling: how applications were handled before digital søknad, measured
+    before go-live so that benefits can be followed against it afterwards (gevinstrealisering).
+
+    Monthly figures are averages over the measured period. The optional figures stay empty when the
+    municipality has no count of them: no comparison is shown for a figure without a baseline, which is
+    more honest than a guess. Written only by onboarding.services.record_baseline (audited); fixed at go-live
+    except for a correction by a DigiSos operator."""
+
+    onboarding = models.OneToOneField(Onboarding, on_delete=models.CASCADE, related_name="baseline")
+    # All applications for økonomisk sosialhjelp (paper and any digital) in an average month.
+    applications_per_month = models.PositiveIntegerField()
+    # The share of them that arrived digitally, in per cent (0 for most municipalities before DigiSos).
+    digital_share_percent = models.DecimalField(max_digits=4, decimal_places=1)
+    # Staff minutes to register or scan one paper application into the case system.
+    minutes_per_paper_application = models.DecimalField(max_digits=5, decimal_places=1)
+    office_visits_per_month = models.PositiveIntegerField(null=True, blank=True)
+    phone_calls_per_month = models.PositiveIntegerField(null=True, blank=True)
+    # Median calendar days from an application arriving to its decision (for "faster decisions").
+    days_to_decision = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
+    # Who measured, how and when (the period the figures describe).
+    measured_by = models.CharField(max_length=200)
+    method = models.TextField(max_length=2000)
+    measured_from = models.DateField()
+    measured_to = models.DateField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("nullpunktsmåling")
+        verbose_name_plural = _("nullpunktsmålinger")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(digital_share_percent__gte=0, digital_share_percent__lte=100),
+                name="onboarding_baseline_share_is_percent",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(minutes_per_paper_application__gt=0),
+                name="onboarding_baseline_minutes_positive",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(measured_to__gte=models.F("measured_from")),
+                name="onboarding_baseline_period_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.onboarding_id} {self.measured_from}–{self.measured_to}"

@@ -65,6 +65,15 @@ CHECKLISTS: dict[str, tuple[Item, ...]] = {
             True,
         ),
         Item("vendor_named", _("Leverandøren av fagsystemet er invitert"), Role.LOCAL_ADMINISTRATOR, True),
+        # The baseline (nullpunktsmåling) is required here, not at go-live: it must be measured before any
+        # digital application arrives (test mode starts when this stage is completed), and a missing figure
+        # must hold back a person completing a step, never a booked go-live day that citizens wait for.
+        Item(
+            "baseline_recorded",
+            _("Nullpunktet er målt: søknader, tidsbruk og henvendelser før digital søknad"),
+            Role.FAGANSVARLIG,
+            True,
+        ),
     ),
     Stage.INTEGRATION: (
         Item(
@@ -103,6 +112,15 @@ CONFIGURATION_FIELDS = (
     "paper_contact_phone",
     "paper_contact_email",
     "contact_note",
+)
+
+# Who may record or correct the baseline before go-live: the people who know the caseload and the office.
+# After go-live it is fixed (a baseline edited afterwards is no baseline); only an operator corrects an error.
+BASELINE_RECORDERS = (
+    Role.FAGANSVARLIG,
+    Role.LOCAL_ADMINISTRATOR,
+    Role.NAV_OFFICE_LEADER,
+    Role.KOMMUNEDIREKTOR,
 )
 
 # Who moves the municipality on from each stage.

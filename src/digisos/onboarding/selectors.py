@@ -3,6 +3,7 @@
 import calendar
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import F
@@ -13,7 +14,7 @@ from digisos.registers.ports import DIGISOS_AGREEMENT_RIGHT, RegisterUnavailable
 from digisos.registers.registry import altinn
 
 from .agreements import KINDS
-from .models import Agreement, Onboarding, Role, RoleAssignment, Stage
+from .models import Agreement, Baseline, Onboarding, Role, RoleAssignment, Stage
 from .path import CHECKLISTS, STAGE_OWNERS, Item
 from .signing import Verification, signer
 
@@ -136,6 +137,8 @@ def automatic_done(onboarding: Onboarding, key: str) -> bool:
         return configuration_complete(configuration_of(onboarding))
     if key in TEST_EVIDENCE:
         return key in integration_seen(onboarding)
+    if key == "baseline_recorded":
+        return Baseline.objects.filter(onboarding=onboarding).exists()
     return facts[key]
 
 
@@ -357,3 +360,59 @@ def is_local_administrator(user: AbstractBaseUser | AnonymousUser, kommunenummer
         role=Role.LOCAL_ADMINISTRATOR,
         ended_at__isnull=True,
     ).exists()
+
+
+LIVE_STAGES = (Stage.LIVE, Stage.CLOSED, Stage.LEFT)
+
+
+@dataclass(frozen=True)
+class BaselineFigures:
+    """A municipality's baseline as insights reads it. Monthly figures are averages over the measured
+    period; None: the municipality had no count of it (no comparison is shown for that figure)."""
+
+    kommunenummer: str
+    applications_per_month: int
+    digital_share_percent: Decimal
+    minutes_per_paper_application: Decimal
+    office_visits_per_month: int | None
+    phone_calls_per_month: int | None
+    days_to_decision: Decimal | None
+    measured_by: str
+    method: str
+    measured_from: date
+    measured_to: date
+    recorded_at: datetime
+    # The day digital søknad was switched on; None while the municipality is not yet live.
+    went_live_on: date | None
+
+    @property
+    def paper_applications_per_month(self) -> Decimal:
+        """The applications that came on paper in an average month before go-live."""
+        return Decimal(self.applications_per_month) * (100 - self.digital_share_percent) / 100
+
+
+def baseline_for(kommunenummer: str) -> BaselineFigures | None:
+    """The municipality's baseline (nullpunktsmåling), or None if it has recorded none."""
+    baseline = (
+        Baseline.objects.select_related("onboarding")
+        .filter(onboarding__municipality_id=kommunenummer)
+        .first()
+    )
+    if baseline is None:
+        return None
+    onboarding = baseline.onboarding
+    return BaselineFigures(
+        kommunenummer=kommunenummer,
+        applications_per_month=baseline.applications_per_month,
+        digital_share_percent=baseline.digital_share_percent,
+        minutes_per_paper_application=baseline.minutes_per_paper_application,
+        office_visits_per_month=baseline.office_visits_per_month,
+        phone_calls_per_month=baseline.phone_calls_per_month,
+        days_to_decision=baseline.days_to_decision,
+        measured_by=baseline.measured_by,
+        method=baseline.method,
+        measured_from=baseline.measured_from,
+        measured_to=baseline.measured_to,
+        recorded_at=baseline.recorded_at,
+        went_live_on=onboarding.went_live_on if onboarding.stage in LIVE_STAGES else None,
+    )

@@ -25,8 +25,16 @@ from digisos.municipalities.services import update_service_configuration
 
 from . import selectors
 from .agreements import KINDS, render_agreement
-from .models import Agreement, ChecklistTick, Invitation, Onboarding, Role, RoleAssignment, Stage
-from .path import CONFIGURATION_FIELDS, GO_LIVE_NOTICE_DAYS, GO_LIVE_WEEKDAY, INVITERS, item, stage_of
+from .models import Agreement, Baseline, ChecklistTick, Invitation, Onboarding, Role, RoleAssignment, Stage
+from .path import (
+    BASELINE_RECORDERS,
+    CONFIGURATION_FIELDS,
+    GO_LIVE_NOTICE_DAYS,
+    GO_LIVE_WEEKDAY,
+    INVITERS,
+    item,
+    stage_of,
+)
 from .signing import SigningFailed, signer
 
 log = structlog.get_logger(__name__)
@@ -628,6 +636,8 @@ def go_live(*, onboarding_id: int, today: date | None = None) -> Onboarding:
             updates_temporarily_disabled=False,
             test_mode=False,
         )
+        onboarding.went_live_on = today
+        onboarding.save(update_fields=["went_live_on"])
         _move(None, onboarding, Stage.LIVE, "went_live", go_live_date=_iso(onboarding.go_live_date))
         from .tasks import mail_went_live
 
@@ -705,6 +715,100 @@ def save_configuration(
             municipality=onboarding.municipality
         )
         return update_service_configuration(actor=actor, configuration=configuration, **changes)
+
+
+BASELINE_FIELDS = (
+    "applications_per_month",
+    "digital_share_percent",
+    "minutes_per_paper_application",
+    "office_visits_per_month",
+    "phone_calls_per_month",
+    "days_to_decision",
+    "measured_by",
+    "method",
+    "measured_from",
+    "measured_to",
+)
+BASELINE_REQUIRED = (
+    "applications_per_month",
+    "digital_share_percent",
+    "minutes_per_paper_application",
+    "measured_by",
+    "method",
+    "measured_from",
+    "measured_to",
+)
+
+
+def _baseline_values(baseline: Baseline | None) -> dict[str, Any] | None:
+    if baseline is None:
+        return None
+    values = {name: getattr(baseline, name) for name in BASELINE_FIELDS}
+    # The audit entry is JSON: dates as ISO, decimals as text (exact, unlike a float).
+    return {
+        k: v.isoformat() if isinstance(v, date) else str(v) if v is not None else None
+        for k, v in values.items()
+    }
+
+
+def record_baseline(
+    *, actor: AbstractBaseUser, onboarding_id: int, today: date | None = None, **figures: Any
+) -> Baseline:
+    """Records or corrects the municipality's baseline (nullpunktsmåling), audited with before and after.
+
+    Before go-live: the fagansvarlig, the local administrator, the NAV office leader or the kommunedirektør.
+    From go-live on the baseline is fixed, since figures changed after the fact would no longer describe the
+    time before; only a DigiSos operator may correct a plain error then. The form has validated the values;
+    what a wrong caller could break (a missing figure, a period in the future) is refused here too."""
+    unknown = set(figures) - set(BASELINE_FIELDS)
+    if unknown:
+        raise InvalidInput(
+            _("Disse feltene kan ikke endres her: %(fields)s.") % {"fields": ", ".join(sorted(unknown))}
+        )
+    if any(figures.get(name) in (None, "") for name in BASELINE_REQUIRED):
+        raise InvalidInput(_("Fyll ut alle tallene som er påkrevd, og hvem som målte, hvordan og når."))
+    today = today or timezone.localdate()
+    if figures["measured_to"] > today or figures["measured_from"] > figures["measured_to"]:
+        raise InvalidInput(_("Måleperioden må være ferdig og slutte etter at den begynner."))
+    with transaction.atomic():
+        onboarding = _locked(onboarding_id)
+        if onboarding.stage in (Stage.LIVE, Stage.CLOSED, Stage.LEFT):
+            try:
+                _require(actor, onboarding, [Role.OPERATOR])
+            except NotAllowed:
+                raise NotAllowed(
+                    _(
+                        "Nullpunktet ble låst da %(name)s startet med digital søknad, fordi det skal vise "
+                        "hvordan det var før. Er et tall feil, kontakt en DigiSos-operatør."
+                    )
+                    % {"name": onboarding.municipality.name}
+                ) from None
+        else:
+            _require(actor, onboarding, BASELINE_RECORDERS)
+        # A baseline describes the time before: a period reaching into digital søknad is no baseline.
+        if onboarding.went_live_on is not None and figures["measured_to"] >= onboarding.went_live_on:
+            raise InvalidInput(
+                _("Måleperioden må slutte før %(name)s startet med digital søknad %(day)s.")
+                % {"name": onboarding.municipality.name, "day": onboarding.went_live_on.strftime("%d.%m.%Y")}
+            )
+        baseline = Baseline.objects.select_for_update().filter(onboarding=onboarding).first()
+        before = _baseline_values(baseline)
+        if baseline is None:
+            baseline = Baseline(onboarding=onboarding)
+        for name in BASELINE_FIELDS:
+            setattr(baseline, name, figures.get(name))
+        baseline.recorded_by = actor
+        baseline.recorded_at = timezone.now()
+        baseline.save()
+        record_audit(
+            actor=actor,
+            action="onboarding.baseline_recorded",
+            object_type=OBJECT_TYPE,
+            object_id=onboarding.pk,
+            before={"baseline": before},
+            after={"baseline": _baseline_values(baseline)},
+        )
+    return baseline
 
 
 def remind_waiting(*, now: Any = None) -> int:

@@ -17,6 +17,7 @@ urlpatterns = [
     path("<str:kommunenummer>/fagsystem/", views.connect, name="connect"),
     path("<str:kommunenummer>/innboks/", views.choose_inbox, name="choose-inbox"),
     path("<str:kommunenummer>/oppstart/", views.book, name="book"),
+    path("<str:kommunenummer>/nullpunkt/", views.baseline, name="baseline"),
     path("<str:kommunenummer>/steng/", views.close, name="close"),
     path("<str:kommunenummer>/tjenester/<str:key>/", views.other_service, name="service"),
     path("<str:kommunenummer>/tjenester/<str:key>/ny/", views.service_unit_add, name="service-unit-add"),

@@ -23,6 +23,7 @@ from digisos.municipalities.selectors import digital_status
 from . import selectors, service_registry, services
 from .agreements import KINDS
 from .forms import (
+    BaselineForm,
     ClosureForm,
     ConfigurationForm,
     ConnectForm,
@@ -33,7 +34,7 @@ from .forms import (
     StartForm,
 )
 from .models import Onboarding, Role, Stage
-from .path import CONFIGURATION_FIELDS, INVITERS
+from .path import BASELINE_RECORDERS, CONFIGURATION_FIELDS, INVITERS
 
 View = Callable[..., HttpResponse]
 PATH = [Stage.DECISION, Stage.AGREEMENTS, Stage.CONFIGURATION, Stage.INTEGRATION, Stage.GO_LIVE, Stage.LIVE]
@@ -192,8 +193,17 @@ def detail(request: HttpRequest, kommunenummer: str) -> HttpResponse:
         "may_send_test": onboarding.stage == Stage.INTEGRATION and bool(roles & set(services.TEST_SENDERS)),
         "may_choose_inbox": onboarding.stage == Stage.INTEGRATION
         and roles & {Role.VENDOR, Role.LOCAL_ADMINISTRATOR},
+        "baseline": selectors.baseline_for(kommunenummer),
+        "may_record_baseline": _may_record_baseline(onboarding, roles),
     }
     return render(request, "onboarding/detail.html", context)
+
+
+def _may_record_baseline(onboarding: Onboarding, roles: set[str]) -> bool:
+    # Mirrors services.record_baseline: fixed at go-live, after which only an operator corrects it.
+    if onboarding.stage in selectors.LIVE_STAGES:
+        return Role.OPERATOR in roles
+    return bool(roles & set(BASELINE_RECORDERS))
 
 
 def _may_end(request: HttpRequest, assignment: Any, role: str, roles: set[str]) -> bool:
@@ -269,6 +279,7 @@ def _form_page(
     button: str,
     done: str,
     initial: Callable[[Onboarding], dict[str, Any]] | None = None,
+    intro: str = "",
 ) -> HttpResponse:
     onboarding, _roles = _onboarding(request, kommunenummer)
     if request.method == "POST":
@@ -286,7 +297,7 @@ def _form_page(
                 return redirect("onboarding:detail", kommunenummer=kommunenummer)
     else:
         form = form_class(initial=initial(onboarding) if initial else None)
-    context = {"onboarding": onboarding, "form": form, "title": title, "button": button}
+    context = {"onboarding": onboarding, "form": form, "title": title, "button": button, "intro": intro}
     return render(request, "onboarding/form.html", context, status=400 if form.errors else 200)
 
 
@@ -337,6 +348,33 @@ def choose_inbox(request: HttpRequest, kommunenummer: str) -> HttpResponse:
         title=_("Ta imot søknadene i innboksen"),
         button=_("Velg innboksen"),
         done=_("Søknadene kommer til innboksen i DigiSos."),
+    )
+
+
+@logged_in
+def baseline(request: HttpRequest, kommunenummer: str) -> HttpResponse:
+    """The nullpunktsmåling: how applications were handled before digital søknad, recorded before go-live."""
+
+    def initial(onboarding: Onboarding) -> dict[str, Any]:
+        recorded = selectors.baseline_for(onboarding.municipality_id)
+        return {name: getattr(recorded, name) for name in services.BASELINE_FIELDS} if recorded else {}
+
+    return _form_page(
+        request,
+        kommunenummer,
+        BaselineForm,
+        lambda onboarding, data: services.record_baseline(
+            actor=request.user, onboarding_id=onboarding.pk, **data
+        ),
+        title=_("Nullpunktsmåling før digital søknad"),
+        button=_("Lagre nullpunktet"),
+        done=_("Nullpunktet er lagret. Etter oppstart sammenlignes tallene med det."),
+        initial=initial,
+        intro=_(
+            "Slik kommunen tar imot søknader i dag, før digital søknad. Etter oppstart viser statistikken "
+            "hver måned mot disse tallene: færre papirsøknader å skanne, færre turer til Nav-kontoret og "
+            "raskere vedtak. Tallene per måned er gjennomsnitt for måleperioden."
+        ),
     )
 
 

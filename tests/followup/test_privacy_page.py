@@ -69,6 +69,6 @@ def test_the_page_lists_the_retention_rules_with_when_each_job_last_ran(client):
     for rule in RETENTION_RULES:
         assert f'data-rule="{rule.key}"' in html
     row = html.split('data-rule="access_log"')[1].split("</tr>")[0]
-    assert "2. november 2026 03.00" in row  # Oslo time
+    assert "2. november 2026 kl. 03.00" in row  # Oslo time
     assert "Ikke kjørt ennå" in html.split('data-rule="drafts"')[1].split("</tr>")[0]
     assert "Ikke kjørt ennå" in html.split('data-rule="application_metadata"')[1].split("</tr>")[0]

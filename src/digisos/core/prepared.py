@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connections
+from django.db import connections, models
 from django.db.models import QuerySet
 
 
@@ -85,3 +85,34 @@ class PreparedValues:
             converters=compiler.get_converters(fields),
         )
         return compiled
+
+
+# (model, column names) → the UPDATE's SQL, with %s for each value and the key last.
+_UPDATES: dict[tuple[type[models.Model], tuple[str, ...]], tuple[str, tuple[Any, ...]]] = {}
+
+
+def update_row(model: type[models.Model], pk: Any, values: dict[str, Any], *, using: str = "default") -> int:
+    """`model.objects.filter(pk=pk).update(**values)` without building and compiling a queryset: the SQL is
+    written once per model and set of fields, and each value goes to the driver as the ORM's update() would
+    send it (`get_db_prep_save`). Plain values only (no expressions); like update(), no auto_now and no
+    signals. Returns the number of rows updated (0 or 1)."""
+    connection = connections[using]
+    key = (model, tuple(values))
+    found = _UPDATES.get(key)
+    if found is None:
+        meta = model._meta
+        fields = tuple(meta.get_field(name) for name in values)
+        quote = connection.ops.quote_name
+        columns = ", ".join(f"{quote(field.column)} = %s" for field in fields)
+        # Only the model's own quoted names go into the text; every value is a parameter.
+        sql = f"UPDATE {quote(meta.db_table)} SET {columns} WHERE {quote(meta.pk.column)} = %s"  # noqa: S608
+        found = _UPDATES[key] = (sql, fields)
+    sql, fields = found
+    params = [
+        field.get_db_prep_save(value, connection)
+        for field, value in zip(fields, values.values(), strict=True)
+    ]
+    params.append(model._meta.pk.get_db_prep_value(pk, connection))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount

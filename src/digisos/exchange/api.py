@@ -447,12 +447,11 @@ def digisos_soker(request: HttpRequest, digisos_id: uuid.UUID, document: Body[di
     result = report_case_events(
         actor_id=_actor_id(request), case_id=digisos_id, kommunenummer=_kommune(request), document=document
     )
-    case = result.case
     return 200, Lagret(
-        fiksDigisosId=case.id,
+        fiksDigisosId=result.case_id,
         endret=result.changed,
         antallHendelser=len(document["hendelser"]),  # stored, or identical to the stored one
-        sistOppdatert=case.soker_updated_at,
+        sistOppdatert=result.updated_at,
     )
 
 

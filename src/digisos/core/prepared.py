@@ -116,3 +116,58 @@ def update_row(model: type[models.Model], pk: Any, values: dict[str, Any], *, us
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.rowcount
+
+
+# (model, column names, SQL fragments) → the INSERT's SQL and its fields.
+_INSERTS: dict[tuple[Any, ...], tuple[str, tuple[Any, ...]]] = {}
+
+
+def insert_row(
+    model: type[models.Model],
+    values: dict[str, Any],
+    *,
+    fragments: dict[str, tuple[str, list[Any]]] | None = None,
+    using: str = "default",
+) -> Any:
+    """`model.objects.create(**values)`'s INSERT without the model instance, its signals and the compiler: the
+    SQL is written once per model and set of fields, each value prepared as the ORM prepares it. `fragments`
+    gives a column an SQL expression of its own (its text, with %s for its parameters) instead of a value.
+    Fields with defaults or auto_now_add are not filled in: pass every value. Returns the new primary key."""
+    connection = connections[using]
+    fragments = fragments or {}
+    key = (
+        model,
+        tuple(values),
+        tuple((name, sql) for name, (sql, _) in fragments.items()),
+        connection.vendor,
+    )
+    found = _INSERTS.get(key)
+    if found is None:
+        meta = model._meta
+        quote = connection.ops.quote_name
+        fields = tuple(meta.get_field(name) for name in values)
+        columns = [quote(field.column) for field in fields] + [
+            quote(meta.get_field(name).column) for name in fragments
+        ]
+        places = ["%s"] * len(fields) + [sql for sql, _ in fragments.values()]
+        returning = ""
+        if connection.features.can_return_columns_from_insert:
+            returning = f" RETURNING {quote(meta.pk.column)}"
+        # Only the model's own quoted names and the callers' fixed fragments go into the text.
+        sql = (
+            f"INSERT INTO {quote(meta.db_table)} ({', '.join(columns)}) "  # noqa: S608
+            f"VALUES ({', '.join(places)}){returning}"
+        )
+        found = _INSERTS[key] = (sql, fields)
+    sql, fields = found
+    params = [
+        field.get_db_prep_save(value, connection)
+        for field, value in zip(fields, values.values(), strict=True)
+    ]
+    for _, fragment_params in fragments.values():
+        params.extend(fragment_params)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        if connection.features.can_return_columns_from_insert:
+            return cursor.fetchone()[0]
+        return connection.ops.last_insert_id(cursor, model._meta.db_table, model._meta.pk.column)

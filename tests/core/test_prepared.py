@@ -91,3 +91,23 @@ def test_insert_row_writes_what_create_writes_with_an_sql_fragment_for_one_colum
         ("SOMEONE", now, {"a": ["ø"]}, None),
         ("OTHER", now, {"a": ["ø"]}, None),
     ]
+
+
+def test_native_timestamps_give_the_same_instants_as_djangos_loader():
+    from django.utils import timezone
+
+    from digisos.core.models import AuditEntry
+
+    entry = AuditEntry.objects.create(actor="a", action="x", object_type="t", object_id="1")
+    AuditEntry.objects.filter(pk=entry.pk).update(at=timezone.now())
+
+    def times(pk: int):
+        return AuditEntry.objects.filter(pk=pk).values("at")
+
+    native = PreparedValues(times, -7654321, native_timestamps=True).rows(entry.pk)
+    assert native == PreparedValues(times, -7654321).rows(entry.pk) == list(times(entry.pk))
+    assert native[0]["at"].utcoffset().total_seconds() == 0
+    # Only that cursor: the connection's other queries still get Django's loader.
+    from datetime import UTC
+
+    assert AuditEntry.objects.get(pk=entry.pk).at.tzinfo is UTC

@@ -33,12 +33,24 @@ class PreparedValues:
     """`build(*arguments)` returns a values() queryset; `rows(*arguments)` its rows as dicts.
 
     `samples`: one value per argument, of the argument's type, that appears nowhere else in the query's
-    parameters (the compiled SQL's parameters are matched against them to find each argument's place)."""
+    parameters (the compiled SQL's parameters are matched against them to find each argument's place).
 
-    def __init__(self, build: Callable[..., QuerySet], *samples: Any, using: str = "default") -> None:
+    `native_timestamps`: timestamptz columns are loaded by psycopg's own loader (C), not by the Python one
+    Django registers: the same instant in the session's time zone (UTC, which Django sets), with a
+    ZoneInfo("UTC") instead of datetime.timezone.utc. For rows that are only serialised, where Django's
+    loader cost a sixth of the delivery list's CPU (a time per joined row)."""
+
+    def __init__(
+        self,
+        build: Callable[..., QuerySet],
+        *samples: Any,
+        using: str = "default",
+        native_timestamps: bool = False,
+    ) -> None:
         self._build = build
         self._samples = samples
         self._using = using
+        self._native_timestamps = native_timestamps
         # By connection: each thread has its own, and the compiler's converters are bound to it.
         self._compiled: weakref.WeakKeyDictionary[Any, _Compiled] = weakref.WeakKeyDictionary()
 
@@ -51,6 +63,8 @@ class PreparedValues:
         for position, value in zip(compiled.positions, arguments, strict=True):
             params[position] = value
         with connection.cursor() as cursor:
+            if self._native_timestamps:
+                cursor.cursor.adapters.register_loader(_timestamptz_oid(), _native_timestamptz_loader())
             cursor.execute(compiled.sql, params)
             found = cursor.fetchall()
         if compiled.converters:
@@ -85,6 +99,19 @@ class PreparedValues:
             converters=compiler.get_converters(fields),
         )
         return compiled
+
+
+def _timestamptz_oid() -> int:
+    from psycopg.postgres import types
+
+    return types["timestamptz"].oid
+
+
+def _native_timestamptz_loader() -> Any:
+    import psycopg
+    from psycopg.pq import Format
+
+    return psycopg.adapters.get_loader(_timestamptz_oid(), Format.TEXT)
 
 
 # (model, column names) → the UPDATE's SQL, with %s for each value and the key last.

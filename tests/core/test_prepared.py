@@ -111,3 +111,23 @@ def test_native_timestamps_give_the_same_instants_as_djangos_loader():
     from datetime import UTC
 
     assert AuditEntry.objects.get(pk=entry.pk).at.tzinfo is UTC
+
+
+def test_update_rows_writes_each_row_in_one_statement_and_counts_the_last(django_assert_num_queries):
+    from digisos.core.models import AuditEntry
+    from digisos.core.prepared import update_rows
+
+    entry = AuditEntry.objects.create(actor="a", action="x", object_type="t", object_id="1")
+    with django_assert_num_queries(1):
+        count = update_rows(
+            (AuditEntry, entry.pk, {"object_id": "2", "after": {"n": 1}}),
+            (Municipality, "0301", {"population": 12}),
+        )
+    assert count == 1
+    assert AuditEntry.objects.values_list("object_id", "after").get(pk=entry.pk) == ("2", {"n": 1})
+    assert Municipality.objects.get(pk="0301").population == 12
+    assert (
+        update_rows((AuditEntry, entry.pk, {"object_id": "3"}), (Municipality, "9999", {"population": 1}))
+        == 0
+    )
+    assert AuditEntry.objects.get(pk=entry.pk).object_id == "3"

@@ -114,8 +114,35 @@ def _native_timestamptz_loader() -> Any:
     return psycopg.adapters.get_loader(_timestamptz_oid(), Format.TEXT)
 
 
-# (model, column names) → the UPDATE's SQL, with %s for each value and the key last.
-_UPDATES: dict[tuple[type[models.Model], tuple[str, ...]], tuple[str, tuple[Any, ...]]] = {}
+# (model, column names) → the UPDATE's SQL, with %s for each value and the key last, and its fields.
+_UPDATES: dict[tuple[Any, ...], tuple[str, tuple[Any, ...]]] = {}
+
+
+def _update_sql(
+    connection: Any, model: type[models.Model], names: tuple[str, ...]
+) -> tuple[str, tuple[Any, ...]]:
+    key = (model, names, connection.vendor)
+    found = _UPDATES.get(key)
+    if found is None:
+        meta = model._meta
+        fields = tuple(meta.get_field(name) for name in names)
+        quote = connection.ops.quote_name
+        columns = ", ".join(f"{quote(field.column)} = %s" for field in fields)
+        # Only the model's own quoted names go into the text; every value is a parameter.
+        sql = f"UPDATE {quote(meta.db_table)} SET {columns} WHERE {quote(meta.pk.column)} = %s"  # noqa: S608
+        found = _UPDATES[key] = (sql, fields)
+    return found
+
+
+def _update_params(
+    connection: Any, model: type[models.Model], fields: tuple[Any, ...], pk: Any, values: dict
+) -> list:
+    params = [
+        field.get_db_prep_save(value, connection)
+        for field, value in zip(fields, values.values(), strict=True)
+    ]
+    params.append(model._meta.pk.get_db_prep_value(pk, connection))
+    return params
 
 
 def update_row(model: type[models.Model], pk: Any, values: dict[str, Any], *, using: str = "default") -> int:
@@ -123,25 +150,27 @@ def update_row(model: type[models.Model], pk: Any, values: dict[str, Any], *, us
     written once per model and set of fields, and each value goes to the driver as the ORM's update() would
     send it (`get_db_prep_save`). Plain values only (no expressions); like update(), no auto_now and no
     signals. Returns the number of rows updated (0 or 1)."""
+    return update_rows((model, pk, values), using=using)
+
+
+def update_rows(*updates: tuple[type[models.Model], Any, dict[str, Any]], using: str = "default") -> int:
+    """Several `update_row`s, each (model, pk, values), in one statement on PostgreSQL (all but the last as
+    data-modifying WITH clauses: one round trip); one after the other elsewhere. Returns the number of rows
+    the last one updated."""
     connection = connections[using]
-    key = (model, tuple(values))
-    found = _UPDATES.get(key)
-    if found is None:
-        meta = model._meta
-        fields = tuple(meta.get_field(name) for name in values)
-        quote = connection.ops.quote_name
-        columns = ", ".join(f"{quote(field.column)} = %s" for field in fields)
-        # Only the model's own quoted names go into the text; every value is a parameter.
-        sql = f"UPDATE {quote(meta.db_table)} SET {columns} WHERE {quote(meta.pk.column)} = %s"  # noqa: S608
-        found = _UPDATES[key] = (sql, fields)
-    sql, fields = found
-    params = [
-        field.get_db_prep_save(value, connection)
-        for field, value in zip(fields, values.values(), strict=True)
-    ]
-    params.append(model._meta.pk.get_db_prep_value(pk, connection))
+    statements = []
+    params: list[Any] = []
+    for model, pk, values in updates:
+        sql, fields = _update_sql(connection, model, tuple(values))
+        statements.append(sql)
+        params.append(_update_params(connection, model, fields, pk, values))
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        if connection.vendor == "postgresql" and len(statements) > 1:
+            clauses = ", ".join(f"u{index} AS ({sql})" for index, sql in enumerate(statements[:-1]))
+            cursor.execute(f"WITH {clauses} {statements[-1]}", [p for group in params for p in group])
+        else:
+            for sql, group in zip(statements, params, strict=True):
+                cursor.execute(sql, group)
         return cursor.rowcount
 
 

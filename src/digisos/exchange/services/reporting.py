@@ -18,7 +18,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from digisos.application.models import Application
-from digisos.core.prepared import PreparedValues, update_row
+from digisos.core.prepared import PreparedValues, update_rows
 from digisos.core.services import record_audit
 from digisos.documents.models import Document
 from digisos.municipalities.models import Municipality, status_shown
@@ -131,10 +131,12 @@ def report_case_events(
             )
         before = {"sha256": case["soker_sha256"]}
         now = timezone.now()
-        # Plain UPDATEs written once per process (core.prepared.update_row), not save() and update(): the
-        # row is locked above, and compiling the two statements cost more CPU than running them.
-        update_row(
-            Case, case["id"], dict(zip(REPORT_WRITES, (document, digest, latest, now, now), strict=True))
+        # The case's columns and its read model in one statement written once per process (core.prepared), not
+        # save() and update(): the row is locked above, and compiling the two cost more CPU than running them.
+        case_write = (
+            Case,
+            case["id"],
+            dict(zip(REPORT_WRITES, (document, digest, latest, now, now), strict=True)),
         )
         _write_case_state(
             case["id"],
@@ -148,6 +150,7 @@ def report_case_events(
             }
             if case["application_id"]
             else {},
+            with_update=case_write,
         )
         case_id = case["id"]
         # Inside the transaction, not on commit: the receivers queue their work (notifications, deadlines)
@@ -190,8 +193,16 @@ def store_case_state(case: Case, *, soker: Any = None) -> None:
 
 
 def _write_case_state(
-    case_id: uuid.UUID, *, soker: Any, sha256: str, office_id: str | None, application: dict[str, Any]
+    case_id: uuid.UUID,
+    *,
+    soker: Any,
+    sha256: str,
+    office_id: str | None,
+    application: dict[str, Any],
+    with_update: tuple[Any, Any, dict[str, Any]] | None = None,
 ) -> None:
+    """The CaseState row of a fresh fold; `with_update` (model, pk, values), another row's UPDATE, goes in the
+    same statement."""
     values = case_state.state_values(
         soker,
         sha256=sha256,
@@ -202,7 +213,8 @@ def _write_case_state(
     # One UPDATE: the callers hold the case's row lock (or have just created the case), so nothing else writes
     # this row meanwhile; update_or_create's savepoint and SELECT … FOR UPDATE cost three more round trips on
     # every report.
-    if not update_row(CaseState, case_id, values):
+    state_write = (CaseState, case_id, values)
+    if not update_rows(*([with_update] if with_update else []), state_write):
         CaseState.objects.create(case_id=case_id, **values)
 
 

@@ -232,7 +232,7 @@ def report(case: Case, events: list[dict[str, Any]]) -> Case:
     result = report_case_events(
         actor_id=case_system(case.municipality_id).pk, case_id=case.id, document=builders.document(*events)
     )
-    return Case.objects.get(pk=result.case.pk)
+    return Case.objects.get(pk=result.case_id)
 
 
 class CaseFactory(factory.Factory):

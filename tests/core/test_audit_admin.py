@@ -41,3 +41,13 @@ def test_the_fodselsnummer_is_not_searchable_from_the_list(client, operator, ent
     # A search puts its words in the URL; a fødselsnummer never goes in one.
     html = client.get("/admin/core/auditentry/", {"q": PID}).content.decode()
     assert "0 revisjonslogg" in html or "0 results" in html or "0 treff" in html
+
+
+def test_an_entry_by_actor_id_names_the_user_read_in_its_own_insert(django_assert_num_queries):
+    user = get_user_model().objects.create_user("fagsystem-4601")
+    with django_assert_num_queries(1):
+        entry = record_audit(actor_id=user.pk, action="a", object_type="t", object_id="1", after={"n": 1})
+    stored = type(entry).objects.get(pk=entry.pk)
+    assert (stored.actor, stored.actor_id, stored.after) == ("fagsystem-4601", user.pk, {"n": 1})
+    gone = record_audit(actor_id=user.pk + 1000, action="a", object_type="t", object_id="1")
+    assert type(entry).objects.get(pk=gone.pk).actor == f"user {user.pk + 1000}"

@@ -42,3 +42,92 @@ def test_the_sql_is_compiled_once_and_dates_come_back_typed():
         rows = prepared.rows("4601")
     assert as_sql.call_count == 0
     assert rows[0]["valid_from"] == Municipality.objects.get(pk="4601").valid_from
+
+
+def test_update_row_writes_what_the_querysets_update_writes_and_compiles_nothing():
+    from datetime import date
+
+    from digisos.core.models import AuditEntry
+    from digisos.core.prepared import update_row
+
+    entry = AuditEntry.objects.create(actor="a", action="x", object_type="t", object_id="1")
+    values = {"before": {"list": [1, "ø"], "none": None}, "after": None, "object_id": "2"}
+    with mock.patch.object(SQLCompiler, "as_sql", autospec=True, side_effect=SQLCompiler.as_sql) as as_sql:
+        assert update_row(AuditEntry, entry.pk, values) == 1
+    assert as_sql.call_count == 0
+    stored = AuditEntry.objects.values("before", "after", "object_id").get(pk=entry.pk)
+    assert stored == values
+    assert update_row(AuditEntry, entry.pk + 1000, values) == 0
+
+    update_row(Municipality, "0301", {"valid_from": date(2020, 1, 2), "population": None})
+    assert Municipality.objects.values_list("valid_from", "population").get(pk="0301") == (
+        date(2020, 1, 2),
+        None,
+    )
+
+
+def test_insert_row_writes_what_create_writes_with_an_sql_fragment_for_one_column():
+    from django.utils import timezone
+
+    from digisos.core.models import AuditEntry
+    from digisos.core.prepared import insert_row
+
+    now = timezone.now()
+    values = {
+        "at": now,
+        "action": "x",
+        "object_type": "t",
+        "object_id": "1",
+        "before": {"a": ["ø"]},
+        "after": None,
+        "subject_pid": "",  # no defaults: every value is passed
+        "request_id": "",
+    }
+    first = insert_row(AuditEntry, values, fragments={"actor": ("UPPER(%s)", ["someone"])})
+    second = insert_row(AuditEntry, values, fragments={"actor": ("UPPER(%s)", ["other"])})
+    assert second > first
+    rows = AuditEntry.objects.filter(pk__in=[first, second]).order_by("pk")
+    assert [(row.actor, row.at, row.before, row.after) for row in rows] == [
+        ("SOMEONE", now, {"a": ["ø"]}, None),
+        ("OTHER", now, {"a": ["ø"]}, None),
+    ]
+
+
+def test_native_timestamps_give_the_same_instants_as_djangos_loader():
+    from django.utils import timezone
+
+    from digisos.core.models import AuditEntry
+
+    entry = AuditEntry.objects.create(actor="a", action="x", object_type="t", object_id="1")
+    AuditEntry.objects.filter(pk=entry.pk).update(at=timezone.now())
+
+    def times(pk: int):
+        return AuditEntry.objects.filter(pk=pk).values("at")
+
+    native = PreparedValues(times, -7654321, native_timestamps=True).rows(entry.pk)
+    assert native == PreparedValues(times, -7654321).rows(entry.pk) == list(times(entry.pk))
+    assert native[0]["at"].utcoffset().total_seconds() == 0
+    # Only that cursor: the connection's other queries still get Django's loader.
+    from datetime import UTC
+
+    assert AuditEntry.objects.get(pk=entry.pk).at.tzinfo is UTC
+
+
+def test_update_rows_writes_each_row_in_one_statement_and_counts_the_last(django_assert_num_queries):
+    from digisos.core.models import AuditEntry
+    from digisos.core.prepared import update_rows
+
+    entry = AuditEntry.objects.create(actor="a", action="x", object_type="t", object_id="1")
+    with django_assert_num_queries(1):
+        count = update_rows(
+            (AuditEntry, entry.pk, {"object_id": "2", "after": {"n": 1}}),
+            (Municipality, "0301", {"population": 12}),
+        )
+    assert count == 1
+    assert AuditEntry.objects.values_list("object_id", "after").get(pk=entry.pk) == ("2", {"n": 1})
+    assert Municipality.objects.get(pk="0301").population == 12
+    assert (
+        update_rows((AuditEntry, entry.pk, {"object_id": "3"}), (Municipality, "9999", {"population": 1}))
+        == 0
+    )
+    assert AuditEntry.objects.get(pk=entry.pk).object_id == "3"

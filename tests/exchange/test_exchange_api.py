@@ -446,3 +446,33 @@ def test_a_letter_reference_in_an_unknown_event_type_is_checked_too(sent, exchan
     response = exchange_api("4601").post(f"/saker/{case.id}/digisos-soker", document)
     assert response.status_code == 400
     assert response.json()["errors"][0]["path"] == "hendelser/1/brev/id"
+
+
+def test_the_listing_writes_what_the_leveranse_schema_writes(sent, exchange_api):
+    """The list is built as plain data and written in one call (api._json), not through its schema: its JSON
+    is still the schema's own, times in UTC with Z, with and without microseconds, and ids as text."""
+    from digisos.exchange.api import LeveranseSide
+
+    delivery = Delivery.objects.get(case__application=sent)
+    Delivery.objects.filter(pk=delivery.pk).update(available_at=datetime(2026, 11, 23, 13, 37, 0, tzinfo=UTC))
+    Delivery.objects.create(
+        case=delivery.case,
+        kind="ettersendelse",
+        municipality_id="4601",
+        channel="api",
+        nav_ekstern_ref_id=f"{sent.id}0001",
+        status="available",
+        available_at=datetime(2026, 11, 23, 13, 37, 0, 120034, tzinfo=UTC),
+        folder=delivery.folder,
+        vedlegg_json={"vedlegg": []},
+    )
+
+    body = exchange_api("4601").get("/leveranser").json()
+
+    assert body == LeveranseSide.model_validate(body).model_dump(mode="json")
+    assert [d["tilgjengelig"] for d in body["leveranser"]] == [
+        "2026-11-23T13:37:00Z",
+        "2026-11-23T13:37:00.120034Z",
+    ]
+    assert body["leveranser"][0]["id"] == str(delivery.public_id)
+    assert body["leveranser"][0]["fiksDigisosId"] == str(delivery.case_id)

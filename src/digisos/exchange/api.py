@@ -6,7 +6,6 @@ register paper applications; read the municipality's service flags. Every error 
 the field or rule (`detail`, `code`, `errors[].path`).
 """
 
-import json
 import uuid
 from datetime import datetime
 from typing import Any
@@ -21,6 +20,7 @@ from ninja.files import UploadedFile
 from ninja.parser import Parser
 from ninja.security import HttpBearer
 from pydantic import Field
+from pydantic_core import to_json
 
 from digisos.municipalities.selectors import digital_status
 
@@ -225,20 +225,21 @@ class SideQuery(Schema):
 
 
 def _leveranse(row: dict[str, Any]) -> dict[str, Any]:
-    """A delivery row as the Leveranse schema, built as plain JSON: the list is the case systems' hot path, and
-    building pydantic models only to serialise them again costs more than the database does."""
+    """A delivery row as the Leveranse schema, built as plain data: the list is the case systems' hot path, and
+    building pydantic models only to serialise them again costs more than the database does. UUIDs and
+    datetimes stay as they are: `_json` writes them (a UTC time with Z, as the schema's own serialiser does)."""
     return {
-        "id": str(row["public_id"]),
+        "id": row["public_id"],
         "type": row["kind"],
-        "fiksDigisosId": str(row["case_id"]),
+        "fiksDigisosId": row["case_id"],
         "navEksternRefId": row["nav_ekstern_ref_id"],
         "kommunenummer": row["municipality_id"],
         "status": row["status"],
-        "tilgjengelig": _iso(row["available_at"]),
-        "mottatt": _iso(row["collected_at"]),
+        "tilgjengelig": row["available_at"],
+        "mottatt": row["collected_at"],
         "filer": [
             {
-                "id": str(f["id"]),
+                "id": f["id"],
                 "filnavn": f["filename"],
                 "rolle": f["role"],
                 "mimetype": f["content_type"],
@@ -249,12 +250,10 @@ def _leveranse(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat().replace("+00:00", "Z") if moment else None
-
-
 def _json(data: Any, status: int = 200) -> HttpResponse:
-    return HttpResponse(json.dumps(data, ensure_ascii=False), content_type="application/json", status=status)
+    """JSON as ninja's own responses write it (UTF-8, a UTC time as …Z, a UUID as text), by pydantic-core's
+    serialiser in one call: converting each UUID and time in Python first cost a tenth of the list's CPU."""
+    return HttpResponse(to_json(data), content_type="application/json", status=status)
 
 
 @api.get(
@@ -455,12 +454,11 @@ def digisos_soker(request: HttpRequest, digisos_id: uuid.UUID, document: Body[di
     result = report_case_events(
         actor_id=_actor_id(request), case_id=digisos_id, kommunenummer=_kommune(request), document=document
     )
-    case = result.case
     return 200, Lagret(
-        fiksDigisosId=case.id,
+        fiksDigisosId=result.case_id,
         endret=result.changed,
         antallHendelser=len(document["hendelser"]),  # stored, or identical to the stored one
-        sistOppdatert=case.soker_updated_at,
+        sistOppdatert=result.updated_at,
     )
 
 

@@ -56,7 +56,11 @@ def new_deliveries(kommunenummer: str, *, after: int, limit: int) -> list[dict[s
         prepared = _NEW_DELIVERIES.setdefault(
             limit,
             PreparedValues(
-                lambda number, cursor: _new_deliveries_query(number, cursor, limit), "x999", -7654321
+                lambda number, cursor: _new_deliveries_query(number, cursor, limit),
+                "x999",
+                -7654321,
+                # The rows are only written out as JSON (api.leveranser): psycopg's own loader for the times.
+                native_timestamps=True,
             ),
         )
     return _grouped(prepared.rows(kommunenummer, after))

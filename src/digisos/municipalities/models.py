@@ -112,6 +112,12 @@ def accepts_applications_q(path: str = "") -> Q:
     return Q(**{f"{prefix}can_receive_applications": True, f"{prefix}receiving_temporarily_disabled": False})
 
 
+def status_shown(*, can_update_status: bool, updates_temporarily_disabled: bool) -> bool:
+    """The rule of ServiceConfiguration.shows_status on its two flags, for a caller that read the flags as
+    values (the exchange's report reads them in its locking SELECT)."""
+    return can_update_status and not updates_temporarily_disabled
+
+
 def shows_status_q(path: str = "") -> Q:
     """The rule of ServiceConfiguration.shows_status as a filter (see accepts_applications_q for `path`)."""
     prefix = f"{path}__" if path else ""
@@ -203,7 +209,10 @@ class ServiceConfiguration(models.Model):
 
     @property
     def shows_status(self) -> bool:
-        return self.can_update_status and not self.updates_temporarily_disabled
+        return status_shown(
+            can_update_status=self.can_update_status,
+            updates_temporarily_disabled=self.updates_temporarily_disabled,
+        )
 
 
 class DataLoad(models.Model):

@@ -9,16 +9,19 @@ import hashlib
 import json
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import structlog
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from digisos.application.models import Application
+from digisos.core.prepared import PreparedValues, update_rows
 from digisos.core.services import record_audit
 from digisos.documents.models import Document
-from digisos.municipalities.models import Municipality
+from digisos.municipalities.models import Municipality, status_shown
 from digisos.soker.tidspunkt import parse_tidspunkt
 
 from .. import case_state, metrics
@@ -35,27 +38,45 @@ from ..validation import (
 log = structlog.get_logger(__name__)
 
 
-# What a report reads of the case, its municipality's flags and its application (for the fold): named, so that
-# the locking SELECT carries a dozen columns rather than three tables' worth, and compiles in a third of the
-# time (exchange/services/reporting is the case systems' hot path). Add a field here when the fold needs it.
+# What a report reads of the case, its municipality's flags and its application (for the fold), as values:
+# the locking SELECT carries a dozen columns rather than three tables' worth, and its SQL is compiled once per
+# process (core.prepared), since building and compiling this queryset cost more than the round trip itself on
+# the case systems' hot path. Add a field here when the fold needs it.
 REPORT_FIELDS = (
     "id",
-    "municipality_id",
     "application_id",
     "office_id",
     "letters_id",
     "soker_sha256",
     "soker_latest_event_at",
+    "soker_updated_at",
     "municipality__service__can_update_status",
     "municipality__service__updates_temporarily_disabled",
     "municipality__service__test_mode",
     *(f"application__{name}" for name in ("sent_at", "vedlegg_json", "enhetsnummer")),
 )
+# The case's columns a stored report writes, in one UPDATE.
+REPORT_WRITES = ("soker", "soker_sha256", "soker_latest_event_at", "soker_updated_at", "updated_at")
+
+
+def _locked_case(case_id: uuid.UUID) -> QuerySet:
+    # Only the case's row is locked: the municipality and the application are read, not held.
+    return Case.objects.select_for_update(of=("self",)).filter(pk=case_id).values(*REPORT_FIELDS)
+
+
+_LOCKED = PreparedValues(_locked_case, uuid.UUID(int=7654321))
+_LOCKED_IN = PreparedValues(
+    lambda case_id, kommunenummer: _locked_case(case_id).filter(municipality_id=kommunenummer),
+    uuid.UUID(int=7654321),
+    "x999",
+)
 
 
 @dataclass(frozen=True)
 class ReportResult:
-    case: Case
+    case_id: uuid.UUID
+    # When the stored document last changed (this report's time when `changed`).
+    updated_at: datetime | None
     changed: bool
 
 
@@ -80,47 +101,58 @@ def report_case_events(
     digest = document_digest(document)
     latest = max(_instant(event["hendelsestidspunkt"]) for event in document["hendelser"])
     with transaction.atomic():
-        # One round trip: the row lock, the municipality's flags and what the fold needs of the application
-        # (joined, not locked; store_case_state reads them from here). The large JSON columns stay behind.
-        cases = (
-            Case.objects.select_for_update(of=("self",))
-            .select_related("municipality__service", "application")
-            .only(*REPORT_FIELDS)
-            .filter(pk=case_id)
-        )
-        if kommunenummer is not None:
-            cases = cases.filter(municipality_id=kommunenummer)
-        found = cases.first()
-        if found is None:
+        # One round trip: the row lock, the municipality's flags and what the fold needs of the application.
+        # The large JSON columns stay behind.
+        found = _LOCKED.rows(case_id) if kommunenummer is None else _LOCKED_IN.rows(case_id, kommunenummer)
+        if not found:
             raise CaseNotFound(f"Fant ingen sak {case_id} for kommunen.")
-        case = found
-        _check_update_flags(found.municipality)
-        if digest == case.soker_sha256:
-            return ReportResult(case, changed=False)
+        case = found[0]
+        _check_flags(
+            can_update_status=case["municipality__service__can_update_status"],
+            updates_temporarily_disabled=case["municipality__service__updates_temporarily_disabled"],
+            test_mode=case["municipality__service__test_mode"],
+        )
+        if digest == case["soker_sha256"]:
+            return ReportResult(case["id"], case["soker_updated_at"], changed=False)
         # An unknown event type is not schema-checked, so its references may not even be UUIDs.
         referenced = {ref for ref in referenced_file_ids(document) if _is_uuid(ref)}
         on_case = set()
         if referenced:
-            letters = Document.objects.filter(folder_id=case.letters_id, pk__in=referenced)
+            letters = Document.objects.filter(folder_id=case["letters_id"], pk__in=referenced)
             on_case = {str(pk) for pk in letters.values_list("pk", flat=True)}
         violations = missing_file_violations(document, on_case)
         if violations:
             raise InvalidReport("digisos-soker.json er ikke gyldig.", violations)
-        if case.soker_latest_event_at and latest < case.soker_latest_event_at:
+        if case["soker_latest_event_at"] and latest < case["soker_latest_event_at"]:
             raise OlderReport(
                 "Dokumentet er eldre enn det som er lagret: siste hendelse er "
-                f"{latest}, lagret dokument har {case.soker_latest_event_at}. Send hele, oppdaterte historikken.",
+                f"{latest}, lagret dokument har {case['soker_latest_event_at']}. Send hele, oppdaterte "
+                "historikken.",
             )
-        before = {"sha256": case.soker_sha256}
-        case.soker = document
-        case.soker_sha256 = digest
-        case.soker_latest_event_at = latest
-        case.soker_updated_at = timezone.now()
-        case.save(
-            update_fields=["soker", "soker_sha256", "soker_latest_event_at", "soker_updated_at", "updated_at"]
+        before = {"sha256": case["soker_sha256"]}
+        now = timezone.now()
+        # The case's columns and its read model in one statement written once per process (core.prepared), not
+        # save() and update(): the row is locked above, and compiling the two cost more CPU than running them.
+        case_write = (
+            Case,
+            case["id"],
+            dict(zip(REPORT_WRITES, (document, digest, latest, now, now), strict=True)),
         )
-        store_case_state(case, soker=document)
-        case_id = case.id
+        _write_case_state(
+            case["id"],
+            soker=document,
+            sha256=digest,
+            office_id=case["office_id"],
+            application={
+                "sent_at": case["application__sent_at"],
+                "vedlegg_json": case["application__vedlegg_json"],
+                "enhetsnummer": case["application__enhetsnummer"],
+            }
+            if case["application_id"]
+            else {},
+            with_update=case_write,
+        )
+        case_id = case["id"]
         # Inside the transaction, not on commit: the receivers queue their work (notifications, deadlines)
         # as django-tasks rows in this same transaction, so the work exists exactly when the report does. A
         # crash between commit and an on-commit hook would lose it.
@@ -129,13 +161,13 @@ def report_case_events(
             actor_id=actor_id,
             action="exchange.case_events",
             object_type="exchange.Case",
-            object_id=str(case.id),
+            object_id=str(case_id),
             before=before,
             after={"sha256": digest, "events": len(document["hendelser"])},
         )
-    log_unknown_event_types(document, case_id=str(case.id))
+    log_unknown_event_types(document, case_id=str(case_id))
     metrics.CASE_UPDATES.inc()
-    return ReportResult(case, changed=True)
+    return ReportResult(case_id, now, changed=True)
 
 
 def store_case_state(case: Case, *, soker: Any = None) -> None:
@@ -155,18 +187,35 @@ def store_case_state(case: Case, *, soker: Any = None) -> None:
     elif case.application_id:
         found = Application.objects.filter(pk=case.application_id)
         application = found.values("sent_at", "vedlegg_json", "enhetsnummer").first() or {}
+    _write_case_state(
+        case.pk, soker=soker, sha256=case.soker_sha256, office_id=case.office_id, application=application
+    )
+
+
+def _write_case_state(
+    case_id: uuid.UUID,
+    *,
+    soker: Any,
+    sha256: str,
+    office_id: str | None,
+    application: dict[str, Any],
+    with_update: tuple[Any, Any, dict[str, Any]] | None = None,
+) -> None:
+    """The CaseState row of a fresh fold; `with_update` (model, pk, values), another row's UPDATE, goes in the
+    same statement."""
     values = case_state.state_values(
         soker,
-        sha256=case.soker_sha256,
+        sha256=sha256,
         sent_at=application.get("sent_at"),
-        office=case_state.office_of(case.office_id, application.get("enhetsnummer")),
+        office=case_state.office_of(office_id, application.get("enhetsnummer")),
         vedlegg=application.get("vedlegg_json"),
     )
     # One UPDATE: the callers hold the case's row lock (or have just created the case), so nothing else writes
     # this row meanwhile; update_or_create's savepoint and SELECT … FOR UPDATE cost three more round trips on
     # every report.
-    if not CaseState.objects.filter(case_id=case.pk).update(**values):
-        CaseState.objects.create(case_id=case.pk, **values)
+    state_write = (CaseState, case_id, values)
+    if not update_rows(*([with_update] if with_update else []), state_write):
+        CaseState.objects.create(case_id=case_id, **values)
 
 
 @dataclass(frozen=True)
@@ -266,20 +315,28 @@ def _instant(timestamp: str) -> str:
 
 def check_can_update(kommunenummer: str) -> None:
     municipality = Municipality.objects.select_related("service").filter(pk=kommunenummer).first()
-    _check_update_flags(municipality)
-
-
-def _check_update_flags(municipality: Municipality | None) -> None:
-    """Refuses a report unless the municipality shows status (the rule's home is ServiceConfiguration); the
-    flags only pick which refusal: innsyn never turned on, or paused for now."""
-    if municipality is not None and municipality.shows_status:
-        return
     service = getattr(municipality, "service", None)
-    if service is not None and service.test_mode:
+    _check_flags(
+        can_update_status=getattr(service, "can_update_status", None),
+        updates_temporarily_disabled=getattr(service, "updates_temporarily_disabled", None),
+        test_mode=getattr(service, "test_mode", None),
+    )
+
+
+def _check_flags(
+    *, can_update_status: bool | None, updates_temporarily_disabled: bool | None, test_mode: bool | None
+) -> None:
+    """Refuses a report unless the municipality shows status (the rule's home is ServiceConfiguration); the
+    flags only pick which refusal: innsyn never turned on, or paused for now. None: no configuration."""
+    if can_update_status is not None and status_shown(
+        can_update_status=can_update_status, updates_temporarily_disabled=bool(updates_temporarily_disabled)
+    ):
+        return
+    if test_mode:
         # Integration and test (onboarding): the case system under test reports on the test applications;
         # citizens still see no status from here (innsyn reads shows_status), and only test persons can send.
         return
-    if service is None or not service.can_update_status:
+    if not can_update_status:
         raise UpdatesNotEnabled("Kommunen har ikke slått på innsyn (kanOppdatereStatus er false).")
     raise UpdatesPaused(
         "Oppdateringer er midlertidig deaktivert for kommunen (harMidlertidigDeaktivertOppdateringer). "

@@ -7,6 +7,18 @@ from digisos.exchange.keys import generate_municipality_keys
 from tests.fixtures.personas import citizen
 
 
+@pytest.fixture(scope="session")
+def _signing_ca_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("signing-test-ca")
+
+
+@pytest.fixture(autouse=True)
+def signing_ca(settings, _signing_ca_dir):
+    """The platform's seal (for the ASiC-E signature) from a throwaway test authority, made once a session."""
+    settings.ONBOARDING_SIGNING = {**settings.ONBOARDING_SIGNING, "CA_DIR": str(_signing_ca_dir)}
+    return _signing_ca_dir
+
+
 @pytest.fixture
 def offices(reference_data, db) -> None:
     """The quick start's child-welfare offices: Bergen/Tromsø (case system), Oslo (inbox, districts),

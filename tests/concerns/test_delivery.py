@@ -8,7 +8,7 @@ import pikepdf
 import pytest
 from django.core.files.storage import storages
 
-from digisos.concerns.asice import MIMETYPE, data_objects
+from digisos.concerns.asice import MIMETYPE, data_objects, verify_asice
 from digisos.concerns.delivery import DeliveryRefused, acknowledge, refuse
 from digisos.concerns.models import ConcernDelivery, ConcernReport
 from digisos.concerns.services import start_report, submit_report
@@ -70,6 +70,7 @@ def test_a_report_to_a_case_system_is_encrypted_to_the_offices_certificate(citiz
         "bekymringsmelding.json": opened["json"],
         "bekymringsmelding.pdf": opened["pdf"],
     }
+    assert verify_asice(container) == []  # signed with the platform's seal (XAdES), intact
 
 
 def test_an_office_without_a_certificate_waits_and_says_why(citizen_of, offices):

@@ -1,4 +1,5 @@
-"""The signing port: PAdES signatures on the onboarding agreements, and their verification.
+"""The signing port: PAdES signatures on the onboarding agreements, and their verification; and the platform's
+own seal (its virksomhetssertifikat), with which other apps sign what DigiSos sends (concerns' ASiC-E).
 
 The adapter is chosen in settings.ONBOARDING_SIGNING["ADAPTER"]. The local one (adapters/local_signing.py)
 signs with certificates from a test certificate authority it creates in the var directory; a production
@@ -10,6 +11,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any, Protocol
 
+from cryptography import x509
 from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
@@ -31,6 +33,14 @@ class Verification:
     problem: str = ""
 
 
+@dataclass(frozen=True)
+class Seal:
+    """The platform's RSA-SHA256 (PKCS#1 v1.5) signature over some bytes, and the certificate to check it with."""
+
+    signature: bytes
+    certificate: x509.Certificate
+
+
 class Signer(Protocol):
     def sign(self, pdf: bytes, *, signer_name: str, organisation: str, reason: str) -> bytes:
         """The PDF with a PAdES signature by `signer_name` appended. Raises SigningFailed."""
@@ -38,6 +48,18 @@ class Signer(Protocol):
 
     def verify(self, pdf: bytes) -> Verification:
         """Checks the PDF's one signature: intact, from a trusted authority, covering the whole file."""
+        ...
+
+    def seal(self, data: bytes) -> Seal:
+        """Signs `data` with the platform's own certificate (RSA-SHA256). Raises SigningFailed."""
+        ...
+
+    def seal_certificate(self) -> x509.Certificate:
+        """The certificate `seal` signs with (it goes inside what is signed, so it is needed first)."""
+        ...
+
+    def trust_anchors(self) -> list[x509.Certificate]:
+        """The authorities whose certificates a seal may be checked against."""
         ...
 
 

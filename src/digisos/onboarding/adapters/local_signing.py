@@ -4,6 +4,10 @@ On first use it creates the authority (an EC P-256 key and a self-signed certifi
 settings.ONBOARDING_SIGNING["CA_DIR"] (under the var directory, never committed). Each signature gets a
 certificate of its own, issued by that authority to the signer's name, as an e-signing service would issue
 one after the person logged in. Verification trusts only that authority.
+
+The platform's seal (`seal`) is an RSA-2048 key with a certificate from the same authority, made once and kept
+beside it, as a virksomhetssertifikat is: RSA because Norwegian enterprise certificates (Buypass, Commfides)
+are RSA and receivers of ASiC-E expect rsa-sha256.
 """
 
 import datetime
@@ -15,7 +19,7 @@ from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from django.conf import settings
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -26,9 +30,20 @@ from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-from ..signing import SigningFailed, Verification
+from ..signing import Seal, SigningFailed, Verification
 
 CA_NAME = "DigiSos lokal test-CA (ikke for ekte signaturer)"
+
+
+def _write_private_key(path: Path, key: ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(
+            key.private_bytes(
+                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+            )
+        )
 
 
 def _ca_paths() -> tuple[Path, Path]:
@@ -71,6 +86,45 @@ def ensure_test_ca() -> tuple[x509.Certificate, ec.EllipticCurvePrivateKey]:
     certificate = x509.load_pem_x509_certificate(certificate_path.read_bytes())
     key = serialization.load_pem_private_key(key_path.read_bytes(), password=None)
     assert isinstance(key, ec.EllipticCurvePrivateKey)
+    return certificate, key
+
+
+SEAL_NAME = "DigiSos (lokalt test-segl, ikke for ekte signaturer)"
+
+
+def ensure_test_seal() -> tuple[x509.Certificate, rsa.RSAPrivateKey]:
+    """The platform's test seal: an RSA key and a certificate from the test authority, created on first use."""
+    directory = Path(settings.ONBOARDING_SIGNING["CA_DIR"])
+    certificate_path, key_path = directory / "seal.crt", directory / "seal.pem"
+    if not certificate_path.exists():
+        ca_certificate, ca_key = ensure_test_ca()
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        now = datetime.datetime.now(datetime.UTC)
+        subject = x509.Name(
+            [
+                x509.NameAttribute(NameOID.COMMON_NAME, SEAL_NAME),
+                x509.NameAttribute(NameOID.ORGANIZATION_NAME, "DigiSos"),
+            ]
+        )
+        certificate = (
+            x509.CertificateBuilder()
+            .subject_name(subject)
+            .issuer_name(ca_certificate.subject)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(minutes=5))
+            .not_valid_after(now + datetime.timedelta(days=3650))
+            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+            .add_extension(
+                x509.KeyUsage(True, True, False, False, False, False, False, False, False), critical=True
+            )
+            .sign(ca_key, hashes.SHA256())
+        )
+        _write_private_key(key_path, key)
+        certificate_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    certificate = x509.load_pem_x509_certificate(certificate_path.read_bytes())
+    key = serialization.load_pem_private_key(key_path.read_bytes(), password=None)
+    assert isinstance(key, rsa.RSAPrivateKey)
     return certificate, key
 
 
@@ -134,6 +188,21 @@ class LocalTestCaSigner:
             return signers.sign_pdf(writer, metadata, signer=signer).getvalue()
         except Exception as error:  # pyHanko raises many kinds; the caller needs one
             raise SigningFailed(str(error)) from error
+
+    def seal(self, data: bytes) -> Seal:
+        try:
+            certificate, key = ensure_test_seal()
+            return Seal(
+                signature=key.sign(data, padding.PKCS1v15(), hashes.SHA256()), certificate=certificate
+            )
+        except Exception as error:
+            raise SigningFailed(str(error)) from error
+
+    def seal_certificate(self) -> x509.Certificate:
+        return ensure_test_seal()[0]
+
+    def trust_anchors(self) -> list[x509.Certificate]:
+        return [ensure_test_ca()[0]]
 
     def verify(self, pdf: bytes) -> Verification:
         try:

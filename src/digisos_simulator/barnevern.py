@@ -1,7 +1,8 @@
 """A child-welfare case system (barnevernets fagsystem) played against DigiSos's barnevern API: it gets a token
 with the scope bekymringsmelding:collect from the exchange's /token, lists the reports ready for its
 municipality, downloads and decrypts each ASiC-E with the office's private key, checks that it holds exactly
-bekymringsmelding.json and bekymringsmelding.pdf, and acknowledges it (KS: mottatt). With --fail it reports
+bekymringsmelding.json and bekymringsmelding.pdf and that its XAdES signature is intact and from the signing
+port's authority (as a real case system checks the platform's certificate), and acknowledges it (KS: mottatt). With --fail it reports
 failure instead (KS: feilet), so the letter fallback can be watched. Dev, test and bench only.
 """
 
@@ -15,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import requests
+
+from digisos.concerns.asice import verify_asice
 
 from .simulator import ExchangeError, FagsystemClient, decrypt
 
@@ -77,9 +80,16 @@ def collect_reports(
     for report in client.new_reports():
         asice = next(f for f in report["filer"] if f["rolle"] == "asice")
         blob = client.call("GET", f"/bekymringsmeldinger/{report['id']}/filer/{asice['id']}").content
-        files = open_container(decrypt(blob, receiver_key_pem))
-        if set(files) != EXPECTED or fail:
-            message = "Simulert feil" if fail else f"ASiC-E inneholdt {sorted(files)}"
+        container = decrypt(blob, receiver_key_pem)
+        files = open_container(container)
+        signature_problems = verify_asice(container)
+        if set(files) != EXPECTED or signature_problems or fail:
+            if fail:
+                message = "Simulert feil"
+            elif set(files) != EXPECTED:
+                message = f"ASiC-E inneholdt {sorted(files)}"
+            else:
+                message = f"ASiC-E-signaturen holder ikke: {'; '.join(signature_problems)}"
             client.call("POST", f"/bekymringsmeldinger/{report['id']}/feilet", json={"melding": message})
         else:
             client.call("POST", f"/bekymringsmeldinger/{report['id']}/mottatt")

@@ -1,5 +1,5 @@
 """The simulator plays Bergen's child-welfare case system over HTTP: it collects a sent report, finds exactly
-the two files in the ASiC-E, and acknowledges it, so the reporter sees it delivered."""
+the two files in the ASiC-E, checks its signature, and acknowledges it, so the reporter sees it delivered."""
 
 import pytest
 
@@ -19,9 +19,9 @@ ANSWERS = {
 }
 
 
-@pytest.mark.parametrize("fail", [False, True])
+@pytest.mark.parametrize("outcome", ["ok", "fail", "untrusted"])
 def test_the_simulator_collects_and_acknowledges(
-    live_server, municipalities_loaded, concern_storage, tmp_path, fail
+    live_server, municipalities_loaded, concern_storage, tmp_path, settings, outcome
 ):
     from tests.fixtures.personas import citizen
 
@@ -45,8 +45,11 @@ def test_the_simulator_collects_and_acknowledges(
         client_key_pem=(tmp_path / "4601" / "klient.pem").read_bytes(),
         log=lambda _: None,
     )
-    (collected,) = collect_reports(client, (tmp_path / "4601" / "mottak.pem").read_bytes(), fail=fail)
+    if outcome == "untrusted":  # the case system trusts another authority than the one that sealed it
+        settings.ONBOARDING_SIGNING = {**settings.ONBOARDING_SIGNING, "CA_DIR": str(tmp_path / "other-ca")}
+    key = (tmp_path / "4601" / "mottak.pem").read_bytes()
+    (collected,) = collect_reports(client, key, fail=outcome == "fail")
     assert collected.document == ConcernReport.objects.get(pk=report.pk).content
     last = ConcernReport.objects.get(pk=report.pk).states.last().state
-    assert last == ("AVVIST_FAGSYSTEM" if fail else "LEVERT")
+    assert last == ("LEVERT" if outcome == "ok" else "AVVIST_FAGSYSTEM")
     assert collect_reports(client, (tmp_path / "4601" / "mottak.pem").read_bytes()) == []

@@ -107,3 +107,14 @@ def test_a_container_without_a_signature_fails(container):
     files = entries(container)
     del files["META-INF/signatures.xml"]
     assert verify_asice(rezip(files)) != []
+
+
+def test_what_is_not_a_container_is_refused_without_an_error(container):
+    assert verify_asice(b"not a zip") != []
+    files = entries(container)
+    files["META-INF/signatures.xml"] = files["META-INF/signatures.xml"].replace(
+        b'URI="#SignedProperties"', b'URI="#Signed\'Properties"'
+    )
+    assert verify_asice(rezip(files)) != []
+    files["META-INF/signatures.xml"] = b"<not-xml"
+    assert verify_asice(rezip(files)) != []

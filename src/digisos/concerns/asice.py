@@ -17,6 +17,7 @@ import datetime
 import hashlib
 import io
 import zipfile
+import zlib
 from urllib.parse import quote, unquote
 
 from cryptography import x509
@@ -174,10 +175,12 @@ def verify_asice(container: bytes, trust_anchors: list[x509.Certificate] | None 
     try:
         with zipfile.ZipFile(io.BytesIO(container)) as archive:
             infos = archive.infolist()
-            entries = {info.filename: archive.read(info.filename) for info in infos}
-    except (zipfile.BadZipFile, ValueError) as error:
+            entries = {info.filename: archive.read(info) for info in infos}
+    except (zipfile.BadZipFile, zlib.error, ValueError, EOFError, NotImplementedError) as error:
         return [f"not a readable ZIP: {error}"]
     problems = []
+    if len(entries) != len(infos):
+        problems.append("an entry name occurs twice in the ZIP")
     if not infos or infos[0].filename != "mimetype" or infos[0].compress_type != zipfile.ZIP_STORED:
         problems.append("the mimetype entry is not first and stored")
     elif entries["mimetype"] != MIMETYPE.encode():
@@ -208,9 +211,12 @@ def verify_asice(container: bytes, trust_anchors: list[x509.Certificate] | None 
         uri = reference.get("URI", "")
         if reference.get("Type") == SIGNED_PROPERTIES_TYPE:
             properties_references += 1
-            signed_properties = _one(
-                signature, f"ds:Object/xades:QualifyingProperties/xades:SignedProperties[@Id='{uri[1:]}']"
+            candidates = signature.xpath(  # the Id as a variable: a quote in the URI cannot break the path
+                "ds:Object/xades:QualifyingProperties/xades:SignedProperties[@Id=$id]",
+                namespaces=NAMESPACES,
+                id=uri[1:],
             )
+            signed_properties = candidates[0] if len(candidates) == 1 else None
             transforms = reference.xpath("ds:Transforms/ds:Transform/@Algorithm", namespaces=NAMESPACES)
             if not uri.startswith("#") or signed_properties is None or transforms != [EXC_C14N]:
                 problems.append("the SignedProperties reference does not point at the SignedProperties")

@@ -93,10 +93,12 @@ SEAL_NAME = "DigiSos (lokalt test-segl, ikke for ekte signaturer)"
 
 
 def ensure_test_seal() -> tuple[x509.Certificate, rsa.RSAPrivateKey]:
-    """The platform's test seal: an RSA key and a certificate from the test authority, created on first use."""
-    directory = Path(settings.ONBOARDING_SIGNING["CA_DIR"])
-    certificate_path, key_path = directory / "seal.crt", directory / "seal.pem"
-    if not certificate_path.exists():
+    """The platform's test seal: an RSA key and a certificate from the test authority, created on first use.
+
+    Key and certificate are one file, written whole and renamed into place, so that two processes making it
+    at once (the web server and the db_worker on the first report) never leave a key that does not match."""
+    path = Path(settings.ONBOARDING_SIGNING["CA_DIR"]) / "seal.pem"
+    if not path.exists():
         ca_certificate, ca_key = ensure_test_ca()
         key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         now = datetime.datetime.now(datetime.UTC)
@@ -120,10 +122,14 @@ def ensure_test_seal() -> tuple[x509.Certificate, rsa.RSAPrivateKey]:
             )
             .sign(ca_key, hashes.SHA256())
         )
-        _write_private_key(key_path, key)
-        certificate_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
-    certificate = x509.load_pem_x509_certificate(certificate_path.read_bytes())
-    key = serialization.load_pem_private_key(key_path.read_bytes(), password=None)
+        pending = path.with_name(f"seal.{os.getpid()}.tmp")
+        _write_private_key(pending, key)
+        with pending.open("ab") as handle:
+            handle.write(certificate.public_bytes(serialization.Encoding.PEM))
+        os.replace(pending, path)
+    pem = path.read_bytes()
+    certificate = x509.load_pem_x509_certificate(pem[pem.index(b"-----BEGIN CERTIFICATE-----") :])
+    key = serialization.load_pem_private_key(pem[: pem.index(b"-----BEGIN CERTIFICATE-----")], password=None)
     assert isinstance(key, rsa.RSAPrivateKey)
     return certificate, key
 

@@ -66,3 +66,27 @@ def test_the_form_can_be_given(tmp_path, form):
     path.write_text(json.dumps(VALID_PRIVATE))
     _, code = run(path, form=form)
     assert (code == 0) is (form == "privat")
+
+
+def test_a_signed_container_passes_and_a_changed_one_names_the_file(tmp_path):
+    import io
+    import zipfile
+
+    from digisos.concerns.asice import build_asice
+
+    good = tmp_path / "good.asice"
+    good.write_bytes(build_asice(json.dumps(VALID_PRIVATE).encode(), b"%PDF-1.7\n%%EOF\n"))
+    with zipfile.ZipFile(io.BytesIO(good.read_bytes())) as archive:
+        files = {name: archive.read(name) for name in archive.namelist()}
+    files["bekymringsmelding.json"] = json.dumps({**VALID_PRIVATE, "kommunenummer": "46"}).encode()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, content in files.items():
+            archive.writestr(name, content)
+    bad = tmp_path / "bad.zip"
+    bad.write_bytes(buffer.getvalue())
+    output, code = run(good, bad)
+    assert code == 1
+    assert f"{good}: OK (ASiC-E, privat)" in output
+    assert "signatur: bekymringsmelding.json was changed after signing" in output
+    assert "bekymringsmelding.json: kommunenummer" in output

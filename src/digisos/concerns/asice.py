@@ -57,7 +57,9 @@ def _c14n(element: etree._Element) -> bytes:
     return etree.tostring(element, method="c14n", exclusive=True, with_comments=False)
 
 
-def _sub(parent: etree._Element, namespace: str, tag: str, text: str | None = None, **attributes: str):
+def _sub(
+    parent: etree._Element, namespace: str, tag: str, text: str | None = None, **attributes: str
+) -> etree._Element:
     element = etree.SubElement(parent, f"{{{namespace}}}{tag}", attributes)
     element.text = text
     return element

@@ -11,6 +11,7 @@ are RSA and receivers of ASiC-E expect rsa-sha256.
 """
 
 import datetime
+import functools
 import io
 import os
 from pathlib import Path
@@ -127,9 +128,16 @@ def ensure_test_seal() -> tuple[x509.Certificate, rsa.RSAPrivateKey]:
         with pending.open("ab") as handle:
             handle.write(certificate.public_bytes(serialization.Encoding.PEM))
         os.replace(pending, path)
-    pem = path.read_bytes()
-    certificate = x509.load_pem_x509_certificate(pem[pem.index(b"-----BEGIN CERTIFICATE-----") :])
-    key = serialization.load_pem_private_key(pem[: pem.index(b"-----BEGIN CERTIFICATE-----")], password=None)
+    return _load_seal(str(path), path.stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=4)
+def _load_seal(path: str, _mtime_ns: int) -> tuple[x509.Certificate, rsa.RSAPrivateKey]:
+    """Loading an RSA key checks it (~80 ms), so each process loads the seal once (again if the file changes)."""
+    pem = Path(path).read_bytes()
+    boundary = pem.index(b"-----BEGIN CERTIFICATE-----")
+    certificate = x509.load_pem_x509_certificate(pem[boundary:])
+    key = serialization.load_pem_private_key(pem[:boundary], password=None)
     assert isinstance(key, rsa.RSAPrivateKey)
     return certificate, key
 

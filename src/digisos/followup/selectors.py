@@ -86,8 +86,9 @@ class Lookup:
     )
 
 
-# A look is audited once per kind of data it shows (followup.services.check_access_kinds): these rows of one
-# look share their time, employee, purpose and request, and are shown as one line.
+# A look is audited in one row naming its kinds, comma-separated (followup.services.check_access_kinds; rows
+# written before that have one kind each): the rows of one look share their time, employee, purpose and request,
+# and are shown as one line.
 _LOOK_KEY = ("at", "actor_ident", "actor_role", "purpose", "request_id")
 
 
@@ -125,7 +126,9 @@ def my_lookups(user: User, *, limit: int = 200) -> list[Lookup]:
             at=look[0]["at"],
             looked_by=_looked_by(look[0], municipalities, offices),
             purpose=str(purposes.get(look[0]["purpose"], look[0]["purpose"])),
-            data_kind=", ".join(str(kinds.get(row["data_kind"], row["data_kind"])) for row in look),
+            data_kind=", ".join(
+                str(kinds.get(kind, kind)) for row in look for kind in row["data_kind"].split(",") if kind
+            ),
         )
         for look in grouped
     ]

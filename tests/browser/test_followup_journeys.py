@@ -93,7 +93,9 @@ def test_an_nks_adviser_answers_a_call(page, live_server, municipalities_loaded)
     expect(page.get_by_test_id("case")).to_have_count(0)
     check_accessibility(page)
     assert list(
-        AccessDecision.objects.filter(data_kind__startswith="cases").order_by("id").values_list("reason", flat=True)
+        AccessDecision.objects.filter(data_kind__startswith="cases")
+        .order_by("id")
+        .values_list("reason", flat=True)
     ) == [
         "permitted",
         "nks_agreement_off",

@@ -136,3 +136,17 @@ def test_the_policy_gives_the_registers_to_office_staff_only(reference_data):
     assert answers[MUNICIPAL_CASEWORKER_ROLE].reason == Reason.KIND_NOT_ALLOWED
     assert answers[NKS_ROLE].reason == Reason.KIND_NOT_ALLOWED
     assert {answer.flow for answer in answers.values()} == {"employee.state_registers"}
+
+
+def test_current_employment_is_listed_before_ended_employment(monkeypatch):
+    from datetime import date
+
+    from digisos.followup.selectors import state_register_panels
+    from digisos.registers.ports import Employment
+
+    ended = Employment("1", "Ended AS", date(2024, 1, 1), date(2024, 6, 30), 100)
+    current = Employment("2", "Current AS", date(2020, 1, 1), None, 50)
+    monkeypatch.setattr(local.LocalAaregister, "get_employments", lambda self, pid: [ended, current])
+
+    [panel] = [p for p in state_register_panels(persona_pid(FAMILY)) if p.key == "employment"]
+    assert [row.employer_name for row in panel.rows] == ["Current AS", "Ended AS"]

@@ -351,9 +351,7 @@ def state_register_panels(pid: str, *, now: datetime | None = None) -> list[Regi
             "register.aaregister",
             None
             if employments is None
-            else sorted(
-                employments, key=lambda row: (row.end_date is not None, row.start_date), reverse=True
-            ),
+            else sorted(employments, key=lambda row: (row.end_date is None, row.start_date), reverse=True),
         ),
         (
             "housing_allowance",

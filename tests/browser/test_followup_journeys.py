@@ -11,6 +11,7 @@ from tests.fixtures.personas import persona_pid
 from tests.followup.conftest import case_for, employee, nks_agreement
 
 from digisos.accounts.models import User
+from digisos.accounts.services import employee_from_claims
 from digisos.documents.selectors import MUNICIPAL_CASEWORKER_ROLE
 from digisos.followup.models import AccessDecision
 from digisos.followup.policy import NKS_ROLE
@@ -44,7 +45,29 @@ def test_a_caseworker_opens_a_person_by_keyboard(page, live_server, municipaliti
     expect(page.get_by_test_id("case")).to_have_count(1)
     assert persona_pid(KARI) not in page.url
     check_accessibility(page)
-    assert AccessDecision.objects.get(data_kind="cases").outcome == "PERMIT"
+    assert AccessDecision.objects.get(data_kind__startswith="cases").outcome == "PERMIT"
+
+
+def test_a_nav_office_employee_sees_the_combined_overview(page, live_server, municipalities_loaded):
+    # The municipality's cases and the state registers' panels, each labelled with its source and legal basis.
+    case_for("familie-bergen", "0301", "0316")
+    employee_from_claims({"sub": "vera", "roles": ["veileder"], "nav_office": "0316"})
+    log_in(page, live_server, "employee-vera")
+
+    visit(page, "/oppfolging/")
+    page.get_by_label("Fødselsnummer eller d-nummer").fill(persona_pid("familie-bergen"))
+    page.get_by_label("Oppfølging av personens sak").check()
+    page.get_by_role("button", name="Slå opp").click()
+
+    expect(page.get_by_test_id("case")).to_have_count(1)
+    for panel, text in (
+        ("register-nav_payments", "Barnetrygd"),
+        ("register-employment", "Demo Sykehus HF"),
+        ("register-housing_allowance", "BS-1001"),
+    ):
+        expect(page.get_by_test_id(panel)).to_contain_text(text)
+        expect(page.get_by_test_id(panel)).to_contain_text("NAV-loven § 16")
+    check_accessibility(page)
 
 
 def test_an_nks_adviser_answers_a_call(page, live_server, municipalities_loaded):
@@ -70,7 +93,9 @@ def test_an_nks_adviser_answers_a_call(page, live_server, municipalities_loaded)
     expect(page.get_by_test_id("case")).to_have_count(0)
     check_accessibility(page)
     assert list(
-        AccessDecision.objects.filter(data_kind="cases").order_by("id").values_list("reason", flat=True)
+        AccessDecision.objects.filter(data_kind__startswith="cases")
+        .order_by("id")
+        .values_list("reason", flat=True)
     ) == [
         "permitted",
         "nks_agreement_off",

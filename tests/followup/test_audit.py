@@ -87,6 +87,42 @@ def test_each_decision_is_kept_and_written_as_cef(reference_data, cef, key, outc
     assert fields["sproc"] == "req-123"
 
 
+def test_a_look_at_several_kinds_is_one_row_and_one_cef_line_naming_each(reference_data, cef):
+    from digisos.accounts.services import employee_from_claims
+    from digisos.followup.policy import employee_of
+    from digisos.followup.services import check_access_kinds
+
+    case_for(KARI, "0301", "0316")
+    vera = employee_of(employee_from_claims({"sub": "vera", "roles": ["veileder"], "nav_office": "0316"}))
+    kinds = [DataKind.CASES, DataKind.PAYMENTS, DataKind.DOCUMENTS, DataKind.STATE_REGISTERS]
+
+    decisions = check_access_kinds(vera, pid=persona_pid(KARI), purpose=Purpose.CASEWORK, kinds=kinds)
+
+    assert all(decision.permitted for decision in decisions.values())
+    [stored] = AccessDecision.objects.all()
+    assert stored.data_kind == "cases,payments,documents,state_registers"
+    assert stored.flow == "employee.nav_office,employee.state_registers"
+    [line] = cef
+    fields = parse_cef(line)[1]
+    assert (fields["cs5"], fields["cs6"], fields["flexString1"]) == (stored.data_kind, stored.flow, "PERMIT")
+
+
+def test_a_look_whose_kinds_got_different_answers_keeps_each_answer(reference_data, cef):
+    from digisos.followup.services import check_access_kinds
+
+    case_for(KARI, "0301")
+    sara = employee("sara", MUNICIPAL_CASEWORKER_ROLE, kommunenummer="0301")
+    kinds = [DataKind.CASES, DataKind.STATE_REGISTERS, DataKind.PAYMENTS]
+
+    check_access_kinds(sara, pid=persona_pid(KARI), purpose=Purpose.CASEWORK, kinds=kinds)
+
+    assert sorted(AccessDecision.objects.values_list("data_kind", "outcome", "reason")) == [
+        ("cases,payments", "PERMIT", "permitted"),
+        ("state_registers", "DENY", "kind_not_allowed"),
+    ]
+    assert len(cef) == 2
+
+
 def test_a_decision_without_purpose_is_audited_as_deny(reference_data, cef):
     sara = employee("sara", MUNICIPAL_CASEWORKER_ROLE, kommunenummer="0301")
     decision = check_access(sara, pid=persona_pid(KARI), purpose=None, kind=DataKind.CASES)

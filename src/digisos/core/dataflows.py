@@ -160,7 +160,7 @@ _FLOWS: tuple[DataFlow, ...] = (
         data_categories=(_("ytelse"), _("beløp"), _("utbetalingsdato")),
         triggered_by=_("Søkeren, når søknaden startes"),
         retention=_APPLICATION_RETENTION,
-        source=_("NAV"),
+        source=_("Nav (utbetalinger)"),
     ),
     DataFlow(
         key="register.skatteetaten",
@@ -355,6 +355,37 @@ _FLOWS: tuple[DataFlow, ...] = (
         data_categories=(_("søknader og vedtak"), _("utbetalinger"), _("dokumentkrav og frister")),
         triggered_by=_("Ansatte på Nav-kontoret som har personens sak, med oppgitt formål"),
         retention=_("Vises bare; hvert oppslag føres i tilgangsloggen."),
+    ),
+    DataFlow(
+        # The state registers' panels in the person overview (followup). The basis is the one the domain notes
+        # give for sharing inside one NAV office, state and municipality (services-onboarding-statistics.md
+        # §D.3: NAV-loven § 16, mirroring fvl. § 13 b nr. 3). It covers staff in the office only: not NKS, and
+        # not a municipal caseworker outside the office, so the access policy gives this flow to office staff.
+        key="employee.state_registers",
+        kind=FlowKind.EMPLOYEE_VIEW,
+        title=_("Ansatte på Nav-kontoret ser opplysninger fra statlige registre"),
+        purpose=_(
+            "Se utbetalinger fra Nav, arbeidsforhold og bostøtte sammen med sosialhjelpssaken, uten å slå opp i "
+            "hvert register for seg."
+        ),
+        legal_basis=_(
+            "NAV-loven § 16 (ansatte i samme Nav-kontor, i den utstrekning det trengs for en hensiktsmessig "
+            "arbeids- og arkivordning); sosialtjenesteloven § 44"
+        ),
+        controller=MUNICIPALITY,
+        processor=NAV_DIRECTORATE,
+        data_categories=(
+            _("utbetalinger fra Nav"),
+            _("arbeidsforhold fra Aa-registeret"),
+            _("bostøttesaker og -utbetalinger fra Husbanken"),
+        ),
+        triggered_by=_(
+            "Ansatte på Nav-kontoret som har personens sak, med formålet oppfølging; ikke Nav Kontaktsenter"
+        ),
+        retention=_(
+            "Hentes fra registrene ved hvert oppslag og lagres ikke; hvert oppslag føres i tilgangsloggen."
+        ),
+        source=_("Nav (utbetalinger), Aa-registeret (Nav) og Husbanken"),
     ),
     DataFlow(
         key="employee.nks",

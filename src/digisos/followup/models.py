@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class AccessDecision(models.Model):
-    """One answer of the access policy (followup.policy.decide), PERMIT or DENY, as written to the CEF
-    audit log. Append-only: written by followup.services.check_access, never updated; deleted after the
+    """One look's answer of the access policy (followup.policy.decide), PERMIT or DENY, as written to the CEF
+    audit log: one row for every kind of data the look asked about that got the same answer. Append-only: written by followup.services.check_access, never updated; deleted after the
     retention the data-flow register states for "audit.lookups"."""
 
     class Outcome(models.TextChoices):
@@ -27,8 +27,10 @@ class AccessDecision(models.Model):
     # Whose: the person looked up. The audit is the one place a fødselsnummer is written besides the case.
     subject_pid = models.CharField(max_length=11)
     purpose = models.CharField(max_length=40, blank=True)
-    data_kind = models.CharField(max_length=40)
-    flow = models.CharField(max_length=60, blank=True)
+    # One row per look (per answer of the look: every kind it asked had the same answer, as a rule): the kinds of
+    # data and their flows, comma-separated in the order the view asked ("cases,payments,documents").
+    data_kind = models.CharField(max_length=200)
+    flow = models.CharField(max_length=200, blank=True)
     outcome = models.CharField(max_length=6, choices=Outcome.choices)
     reason = models.CharField(max_length=40)
     request_id = models.CharField(max_length=64, blank=True)

@@ -8,7 +8,8 @@ answer to the audit (database and CEF), whatever it is. docs/privacy.md explains
 The checks, in order (the first that fails is the reason):
 
 1. a purpose is given, and it is one this role may use (NKS: only "the citizen is on the phone");
-2. the role may see this kind of data (NKS: the narrow Modia slice only);
+2. the role may see this kind of data (NKS: the narrow Modia slice only; the state registers: NAV office
+   staff only, NAV-loven § 16);
 3. the person has an active case with the employee's municipality or NAV office (NKS: a case within 15 months
    in a municipality whose NKS agreement is on) — checked before the registers are asked, so a person with
    no relation to the employee is not looked up in any register at all;
@@ -19,7 +20,7 @@ The checks, in order (the first that fails is the reason):
 An error from either register (RegisterUnavailable or anything else) denies, as Modia does.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from django.db.models import TextChoices
@@ -80,10 +81,15 @@ ROLE_PURPOSES = {
 }
 ROLE_KINDS = {
     NAV_OFFICE_ROLE: set(DataKind),
-    MUNICIPAL_CASEWORKER_ROLE: set(DataKind),
+    # The state registers rest on NAV-loven § 16, sharing inside one NAV office (dataflows'
+    # "employee.state_registers"): a municipal caseworker, whose relation is to the municipality and not to an
+    # office, does not get them.
+    MUNICIPAL_CASEWORKER_ROLE: set(DataKind) - {DataKind.STATE_REGISTERS},
     # Modia's slice: cases, payments and attachment names, never files or state registers.
     NKS_ROLE: {DataKind.CASES, DataKind.PAYMENTS, DataKind.ATTACHMENT_NAMES},
 }
+# A kind of data with a flow of its own, whoever sees it (the role's flow otherwise).
+KIND_FLOWS = {DataKind.STATE_REGISTERS: "employee.state_registers"}
 ROLES = tuple(ROLE_FLOWS)
 
 
@@ -109,6 +115,14 @@ class Decision:
         return "PERMIT" if self.permitted else "DENY"
 
 
+def kinds_for(role: str | None, kinds: tuple[str, ...]) -> list[str]:
+    """Of the kinds a view can show, those this role may ever be shown (ROLE_KINDS), in the view's order: a view
+    asks `decide` only for these, so the audit is not filled with a refusal of the state registers at every
+    municipal caseworker's look. `decide` still checks each kind; an unknown role gets every kind, and is denied."""
+    allowed = ROLE_KINDS.get(role or "")
+    return [kind for kind in kinds if allowed is None or kind in allowed]
+
+
 def employee_of(user: User, *, enhetsnummer: str | None = None) -> Employee:
     """The employee's one access role (the first of ROLES they hold) and unit (their NAV office from the
     employee login, unless given). A user with none of the roles, or who is not an employee, gets role None,
@@ -131,7 +145,7 @@ def decide(
 ) -> Decision:
     """PERMIT only when every check passes; otherwise DENY with the first reason (module docstring)."""
     now = now or timezone.now()
-    flow = ROLE_FLOWS.get(employee.role or "", "")
+    flow = _flow(employee, kind)
     if not purpose:
         return Decision(False, Reason.NO_PURPOSE, flow)
     if employee.role not in ROLE_FLOWS:
@@ -147,6 +161,10 @@ def decide(
     if protection is not Reason.PERMITTED:
         return Decision(False, protection, flow)
     return Decision(True, Reason.PERMITTED, flow)
+
+
+def _flow(employee: Employee, kind: str) -> str:
+    return KIND_FLOWS.get(kind, ROLE_FLOWS.get(employee.role or "", ""))  # type: ignore[call-overload]
 
 
 def _relation(employee: Employee, pid: str, now: datetime) -> Reason:
@@ -185,7 +203,7 @@ def decide_kinds(
     full: Decision | None = None
     for kind in kinds:
         if full is not None and kind in ROLE_KINDS.get(employee.role or "", ()):
-            answers[kind] = full
+            answers[kind] = replace(full, flow=_flow(employee, kind))
             continue
         answer = decide(employee, pid=pid, purpose=purpose, kind=kind, now=now)
         if answer.reason is not Reason.KIND_NOT_ALLOWED:

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
+import structlog
 from django.db import connection
 from django.db.models import Count, Q, QuerySet, Window
 from django.db.models.fields.json import KeyTransform
@@ -28,11 +29,15 @@ from digisos.core.models import PeriodicRun
 from digisos.documents.selectors import MUNICIPAL_CASEWORKER_ROLE
 from digisos.exchange.models import Case, CaseState, DeliveredFile
 from digisos.municipalities.models import Municipality, NavOffice
+from digisos.registers import registry
+from digisos.registers.ports import HousingAllowanceCase, HousingAllowancePayment
 from digisos.soker.constants import SENDT
 from digisos.soker.labels import status_label
 
 from .models import AccessDecision, NksAgreement
 from .policy import NAV_OFFICE_ROLE, NKS_ROLE, RELATION_WINDOW, DataKind, Employee, Purpose
+
+log = structlog.get_logger(__name__)
 
 # The privacy page's sections, in the order a citizen meets them.
 SECTIONS: tuple[tuple[FlowKind, Promise], ...] = (
@@ -81,8 +86,9 @@ class Lookup:
     )
 
 
-# A look is audited once per kind of data it shows (followup.services.check_access_kinds): these rows of one
-# look share their time, employee, purpose and request, and are shown as one line.
+# A look is audited in one row naming its kinds, comma-separated (followup.services.check_access_kinds; rows
+# written before that have one kind each): the rows of one look share their time, employee, purpose and request,
+# and are shown as one line.
 _LOOK_KEY = ("at", "actor_ident", "actor_role", "purpose", "request_id")
 
 
@@ -120,7 +126,9 @@ def my_lookups(user: User, *, limit: int = 200) -> list[Lookup]:
             at=look[0]["at"],
             looked_by=_looked_by(look[0], municipalities, offices),
             purpose=str(purposes.get(look[0]["purpose"], look[0]["purpose"])),
-            data_kind=", ".join(str(kinds.get(row["data_kind"], row["data_kind"])) for row in look),
+            data_kind=", ".join(
+                str(kinds.get(kind, kind)) for row in look for kind in row["data_kind"].split(",") if kind
+            ),
         )
         for look in grouped
     ]
@@ -258,6 +266,8 @@ class PersonOverview:
     payments: list[PaymentRow] | None = None
     documents: list[DocumentRow] | None = None
     kinds: frozenset[str] = frozenset()
+    # The state registers' panels: None when the policy did not permit DataKind.STATE_REGISTERS.
+    registers: "list[RegisterPanel] | None" = None
     # Each list's full length, when it is longer than the PANEL_ROWS shown (newest or soonest first).
     totals: dict[str, int] = field(default_factory=dict)
 
@@ -270,6 +280,101 @@ class PersonOverview:
                 self.totals[name] = len(rows)
                 setattr(self, name, rows[:PANEL_ROWS])
         return self
+
+
+# --- The state registers' panels (NAV office staff only: policy.ROLE_KINDS, dataflows "employee.state_registers")
+# Asked live at each permitted look, each port once, never stored. A register that fails (RegisterUnavailable or
+# anything else) makes its panel say it could not be fetched; the page and the other panels stay.
+STATE_REGISTERS_FLOW = "employee.state_registers"
+# How far back the NAV payments panel reaches: the assistance timeline's months.
+NAV_PAYMENT_MONTHS = TIMELINE_MONTHS
+
+
+@dataclass(frozen=True)
+class RegisterPanel:
+    """One state register's panel: its rows (None when the register did not answer), source and legal basis."""
+
+    key: str  # "nav_payments", "employment", "housing_allowance": the panel's data-testid
+    heading: str
+    source: str
+    legal_basis: str
+    rows: list | None
+    total: int = 0  # the full number of rows, when more than PANEL_ROWS are shown
+
+    @property
+    def unavailable(self) -> bool:
+        return self.rows is None
+
+
+@dataclass(frozen=True)
+class HousingAllowanceRows:
+    """Husbanken's answer as the panel shows it: the bostøtte cases and the payments of the last two months."""
+
+    cases: list[HousingAllowanceCase]
+    payments: list[HousingAllowancePayment]
+
+    def __len__(self) -> int:
+        return len(self.cases) + len(self.payments)
+
+
+def _register_answer(register: str, call: Callable[[], Any]) -> Any | None:
+    try:
+        return call()
+    except Exception as error:  # fail closed for the panel, never the page; never the person in the log
+        log.warning("followup.register_unavailable", register=register, error=type(error).__name__)
+        return None
+
+
+@uses_flow(STATE_REGISTERS_FLOW)
+def state_register_panels(pid: str, *, now: datetime | None = None) -> list[RegisterPanel]:
+    """NAV payments (the timeline's months), employment from Aa-registeret and bostøtte from Husbanken, each
+    labelled with its register (the register flow's source) and the legal basis of this employee view. Call only
+    after the policy permitted DataKind.STATE_REGISTERS; asks each register once and no database."""
+    today = timezone.localdate(now or timezone.now())
+    basis = str(get_flow(STATE_REGISTERS_FLOW).legal_basis)
+    since = _month_start(today, -(NAV_PAYMENT_MONTHS - 1))
+    payments = _register_answer(
+        "nav_utbetalinger", lambda: registry.nav_utbetalinger().get_payments(pid, since=since)
+    )
+    employments = _register_answer("aaregister", lambda: registry.aaregister().get_employments(pid))
+    housing = _register_answer("husbanken", lambda: registry.husbanken().get_housing_allowance(pid, on=today))
+    panels = [
+        (
+            "nav_payments",
+            _("Utbetalinger fra Nav"),
+            "register.nav_utbetalinger",
+            None if payments is None else sorted(payments, key=lambda row: row.date, reverse=True),
+        ),
+        (
+            "employment",
+            _("Arbeidsforhold"),
+            "register.aaregister",
+            None
+            if employments is None
+            else sorted(employments, key=lambda row: (row.end_date is None, row.start_date), reverse=True),
+        ),
+        (
+            "housing_allowance",
+            _("Bostøtte"),
+            "register.husbanken",
+            None
+            if housing is None
+            else HousingAllowanceRows(
+                list(housing.cases), sorted(housing.payments, key=lambda row: row.date, reverse=True)
+            ),
+        ),
+    ]
+    return [
+        RegisterPanel(
+            key=key,
+            heading=str(heading),
+            source=str(get_flow(register_flow).source),
+            legal_basis=basis,
+            rows=rows[:PANEL_ROWS] if isinstance(rows, list) else rows,
+            total=len(rows) if isinstance(rows, list) and len(rows) > PANEL_ROWS else 0,
+        )
+        for key, heading, register_flow, rows in panels
+    ]
 
 
 def _panel(flow_key: str) -> Panel:
@@ -291,7 +396,11 @@ def office_person_overview(
         cases = cases.filter(Q(office_id=employee.enhetsnummer) | Q(state__office=employee.enhetsnummer))
     else:
         cases = cases.none()
-    return _overview(cases, kinds, now, panel=_panel("employee.nav_office"), nks=False)
+    overview = _overview(cases, kinds, now, panel=_panel("employee.nav_office"), nks=False)
+    # Office staff only, even if a caller passes the kind for another role (the policy already says so).
+    if DataKind.STATE_REGISTERS in kinds and DataKind.CASES in kinds and employee.role == NAV_OFFICE_ROLE:
+        overview.registers = state_register_panels(pid, now=now)
+    return overview
 
 
 @uses_flow("employee.nks")

@@ -1,5 +1,7 @@
 """Every write of follow-up: the access decision and its audit, in one call."""
 
+from collections.abc import Iterable
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 import structlog
@@ -42,11 +44,16 @@ def check_access_kinds(
     now: datetime | None = None,
 ) -> dict[str, Decision]:
     """`check_access` for every kind of data one view shows (the person overview's panels): one decision per
-    kind, each written to the database (in one insert) and as its own CEF line, so the audit and the citizen's
-    "Hvem har sett opplysningene mine" name each kind that was shown."""
+    kind, written as one audit row and one CEF line per look — per distinct answer, so a look whose kinds all got
+    the same answer (as a view that asks policy.kinds_for's kinds does) is one row naming every kind and flow, and
+    the audit and the citizen's "Hvem har sett opplysningene mine" still name each kind that was shown."""
     now = now or timezone.now()
     decisions = decide_kinds(employee, pid=pid, purpose=purpose, kinds=kinds, now=now)
     request_id = _request_id(request)
+    answers: dict[tuple[bool, str], list[tuple[str, Decision]]] = {}
+    for kind, decision in decisions.items():
+        answers.setdefault((decision.permitted, decision.reason.value), []).append((kind, decision))
+    looks = [(_joined(kind for kind, _ in group), group[0][1], _flows(group)) for group in answers.values()]
     AccessDecision.objects.bulk_create(
         [
             AccessDecision(
@@ -59,22 +66,23 @@ def check_access_kinds(
                 subject_pid=pid,
                 purpose=purpose or "",
                 data_kind=kind,
-                flow=decision.flow,
+                flow=flow,
                 outcome=decision.outcome,
                 reason=decision.reason.value,
                 request_id=request_id,
             )
-            for kind, decision in decisions.items()
+            for kind, decision, flow in looks
         ]
     )
-    for kind, decision in decisions.items():
-        audit_logger().info(
+    logger = audit_logger()
+    for kind, decision, flow in looks:
+        logger.info(
             cef_line(
                 employee=employee,
                 pid=pid,
                 purpose=purpose or "",
                 kind=kind,
-                decision=decision,
+                decision=replace(decision, flow=flow),
                 at=now,
                 request_id=request_id,
                 path=request.path if request is not None else "",
@@ -83,6 +91,14 @@ def check_access_kinds(
         )
         log.info("followup.access", outcome=decision.outcome, reason=decision.reason.value, kind=kind)
     return decisions
+
+
+def _joined(values: Iterable[str]) -> str:
+    return ",".join(dict.fromkeys(str(value) for value in values if value))
+
+
+def _flows(group: list[tuple[str, Decision]]) -> str:
+    return _joined(decision.flow for _, decision in group)
 
 
 def _request_id(request: HttpRequest | None) -> str:

@@ -18,7 +18,7 @@ from digisos.inbox.selectors import is_inbox_user
 from digisos.innsyn.rendering import kroner
 
 from .forms import PersonLookupForm
-from .policy import NKS_ROLE, DataKind, Reason, employee_of
+from .policy import NKS_ROLE, DataKind, Reason, employee_of, kinds_for
 from .queues import work_queues
 from .selectors import (
     PersonOverview,
@@ -32,7 +32,8 @@ from .services import check_access_kinds
 from .templatetags.followup_tags import day, when
 
 # The kinds of data each overview shows, cases first: a look is audited once per kind.
-OFFICE_KINDS = (DataKind.CASES, DataKind.PAYMENTS, DataKind.DOCUMENTS)
+# The state registers are asked of the policy for every office look; only NAV office staff are permitted them.
+OFFICE_KINDS = (DataKind.CASES, DataKind.PAYMENTS, DataKind.DOCUMENTS, DataKind.STATE_REGISTERS)
 NKS_KINDS = (DataKind.CASES, DataKind.PAYMENTS, DataKind.ATTACHMENT_NAMES)
 
 
@@ -75,7 +76,11 @@ def person_lookup(request: HttpRequest) -> HttpResponse:
         is_nks = employee.role == NKS_ROLE
         kinds = NKS_KINDS if is_nks else OFFICE_KINDS
         decisions = check_access_kinds(
-            employee, pid=pid, purpose=form.cleaned_data["purpose"], kinds=list(kinds), request=request
+            employee,
+            pid=pid,
+            purpose=form.cleaned_data["purpose"],
+            kinds=kinds_for(employee.role, kinds),
+            request=request,
         )
         decision = decisions[DataKind.CASES]
         if decision.permitted:

@@ -75,6 +75,21 @@ def test_an_update_with_nothing_changed_touches_no_cell(reference_data, document
     assert tables() == before
 
 
+def test_an_update_that_finds_its_cases_unchanged_rewrites_no_row(reference_data, document_settings):
+    """The look-back overlap sees the last hour's cases again: their cells and published rows stay as they are
+    (an update writes only what changed), so an hourly run over a million cases costs what changed."""
+    CaseFactory(state="received")
+    CaseFactory(state="sent", persona="kari-leier-oslo")
+    services.update()
+    cells = set(Cell.objects.values_list("pk", flat=True))
+    published = set(Published.objects.values_list("pk", flat=True))
+    result = services.update()
+    assert result["cases"] == 2
+    assert (result["months"], result["weeks"]) == (0, 0)
+    assert set(Cell.objects.values_list("pk", flat=True)) == cells
+    assert set(Published.objects.values_list("pk", flat=True)) == published
+
+
 @pytest.fixture
 def registered_sources():
     from digisos.core import statistics_sources

@@ -1,12 +1,13 @@
 """The hourly update recomputes only what changed, and gives the same tables as a full rebuild."""
 
+import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from digisos.exchange.models import Case
+from digisos.exchange.models import Case, Delivery
 from digisos.exchange.services.delivery import create_paper_case
 from digisos.insights import services
 from digisos.insights.models import CaseFact, Cell, Published, SourceCount
@@ -27,6 +28,15 @@ def tables() -> dict[str, set]:
     }
 
 
+def ettersend(case: Case, *, at: datetime) -> None:
+    """An ettersendelse delivered for the case at `at` (a copy of its application's delivery)."""
+    delivery = Delivery.objects.get(case=case, kind=Delivery.Kind.SOKNAD)
+    delivery.pk, delivery.public_id, delivery.kind = None, uuid.uuid4(), Delivery.Kind.ETTERSENDELSE
+    delivery.nav_ekstern_ref_id = f"{delivery.nav_ekstern_ref_id}-1"
+    delivery.save()
+    Delivery.objects.filter(pk=delivery.pk).update(created_at=at)
+
+
 def rebuilt() -> dict[str, set]:
     call_command("insights_rebuild", verbosity=0)
     return tables()
@@ -43,12 +53,15 @@ def test_updates_after_each_change_equal_a_full_rebuild(reference_data, document
     }
     start = timezone.now() - timedelta(minutes=30)
     report(first, reported_events("decided", start=start, letters=letters, deadline=timezone.now()))
+    ettersend(first, at=start + timedelta(minutes=10))  # after the request, before its deadline
     create_paper_case(
         actor_id=case_system("4601").pk, kommunenummer="4601", fodselsnummer=persona_pid("kari-leier-oslo")
     )
     services.update()
     after_update = tables()
-    assert after_update == rebuilt()
+    assert CaseFact.objects.get(case=first).answered_on_time
+    assert after_update == rebuilt()  # a rebuild computes the facts in SQL, an update in Python
+    assert CaseFact.objects.get(case=first).answered_on_time
     # A case moved to an earlier month (as a late correction would): its old cell is emptied too.
     Case.objects.filter(pk=second.pk).update(updated_at=timezone.now())
     second.application.__class__.objects.filter(pk=second.application_id).update(
@@ -73,6 +86,21 @@ def test_an_update_with_nothing_changed_touches_no_cell(reference_data, document
     before = tables()
     services.update()
     assert tables() == before
+
+
+def test_an_update_that_finds_its_cases_unchanged_rewrites_no_row(reference_data, document_settings):
+    """The look-back overlap sees the last hour's cases again: their cells and published rows stay as they are
+    (an update writes only what changed), so an hourly run over a million cases costs what changed."""
+    CaseFactory(state="received")
+    CaseFactory(state="sent", persona="kari-leier-oslo")
+    services.update()
+    cells = set(Cell.objects.values_list("pk", flat=True))
+    published = set(Published.objects.values_list("pk", flat=True))
+    result = services.update()
+    assert result["cases"] == 2
+    assert (result["months"], result["weeks"]) == (0, 0)
+    assert set(Cell.objects.values_list("pk", flat=True)) == cells
+    assert set(Published.objects.values_list("pk", flat=True)) == published
 
 
 @pytest.fixture

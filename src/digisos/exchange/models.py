@@ -175,6 +175,8 @@ class CaseState(models.Model):
     recent_history = models.JSONField(default=list)
     payment_count = models.PositiveIntegerField(default=0)
     history_count = models.PositiveIntegerField(default=0)
+    # The parts of `view` the statistics read (case_state.statistics_view): a rebuild reads this, not the view.
+    statistics_view = models.JSONField(default=dict)
     source_sha256 = models.CharField(max_length=64, blank=True, default="")  # the Case.soker_sha256 folded
 
     class Meta:

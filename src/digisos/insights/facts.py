@@ -163,7 +163,12 @@ class Cell:
         return cell
 
     def is_empty(self) -> bool:
-        return not any(self.to_json().values())
+        # Not `to_json()`'s values: its histograms are a dict of three (maybe empty) histograms, never falsy.
+        return (
+            not any(self.counts.values())
+            and not any(self.sources.values())
+            and not any(any(histogram.values()) for histogram in self.histograms.values())
+        )
 
 
 def percentile(histogram: Counter, p: float) -> int | None:

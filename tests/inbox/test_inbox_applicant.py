@@ -3,6 +3,7 @@ it came and what needs attention; the case page shows the application's answers 
 application summary's), without the address when the person's address is protected. Never the fødselsnummer."""
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from digisos.application.models import Application
@@ -45,3 +46,14 @@ def test_a_protected_address_is_never_shown(client, sara, kari):  # noqa: F811
     assert "Kari Nordmann" in html
     assert "Thorvald Meyers gate" not in html and "0555" not in html
     assert "Adressen vises ikke" in html
+
+
+def test_the_list_writes_when_each_came_in_the_page_language(client, sara, kari):  # noqa: F811
+    """The list's times follow the page's language like every other page (issue 17), not "29.11.2026 kl. 09:23"
+    on an English page."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    row = _row(client.get(reverse("inbox:inbox")).content.decode(), kari.reference)
+    assert " at " in row and " kl. " not in row
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nb"
+    row = _row(client.get(reverse("inbox:inbox")).content.decode(), kari.reference)
+    assert " kl. " in row

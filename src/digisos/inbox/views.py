@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from digisos.accounts.models import User
+from digisos.core import formatting
 from digisos.exchange.errors import ExchangeRefused
 from digisos.exchange.models import Case, Delivery
 from digisos.municipalities.selectors import digital_status
@@ -99,14 +100,14 @@ def _inbox_rows(request: HttpRequest, deliveries: Any) -> SafeString:
     """The list's rows, from a Jinja2 fragment (core/jinja2.py): fifty rows through Django's template engine
     were most of the page's time. The kinds' labels and the time zone are looked up once per page."""
     zone = timezone.get_current_timezone()
+    # The page language's own date and time (core/formatting.py), as on every other page.
+    shown = formatting.formatters()
 
     def moment(value: datetime) -> tuple[str, str]:
-        local = value.astimezone(zone)
-        return local.isoformat(), f"{local.day}.{local.month}.{local.year} kl. {local:%H:%M}"
+        return value.astimezone(zone).isoformat(), shown.day_and_time(value, zone)
 
     def day(value: datetime) -> str:
-        local = value.astimezone(zone)
-        return f"{local.day}.{local.month}.{local.year}"
+        return shown.day(value, zone)
 
     template = engines["jinja2"].get_template("inbox/fragments/inbox_rows.html")
     kinds = {value: str(label) for value, label in Delivery.Kind.choices}

@@ -60,7 +60,7 @@ def test_updates_after_each_change_equal_a_full_rebuild(reference_data, document
     services.update()
     after_update = tables()
     assert CaseFact.objects.get(case=first).answered_on_time
-    assert after_update == rebuilt()  # a rebuild computes the facts in SQL, an update in Python
+    assert after_update == rebuilt()
     assert CaseFact.objects.get(case=first).answered_on_time
     # A case moved to an earlier month (as a late correction would): its old cell is emptied too.
     Case.objects.filter(pk=second.pk).update(updated_at=timezone.now())
@@ -77,6 +77,44 @@ def test_updates_after_each_change_equal_a_full_rebuild(reference_data, document
         .suppressed
         == "under5"
     )
+
+
+def test_an_update_on_postgresql_computes_its_facts_in_sql_as_a_rebuild_does(
+    reference_data, document_settings, monkeypatch
+):
+    """case_facts cost 0.3 ms a case in Python: 6 s of the hourly run when a change touches 1 % of a million
+    cases spread over all history. On PostgreSQL the update runs the rebuild's SQL on its changed cases."""
+    CaseFactory(state="received")
+    services.update()
+
+    def in_python(**kwargs):
+        raise AssertionError("the update computed a case's facts in Python")
+
+    monkeypatch.setattr(services, "case_facts", in_python)
+    CaseFactory(state="sent", persona="kari-leier-oslo")
+    result = services.update()
+    assert result["cases"] == 2
+    assert CaseFact.objects.count() == 2
+
+
+def test_the_sql_facts_equal_the_python_facts(reference_data, document_settings):
+    """The quick start's SQLite computes facts with case_facts, PostgreSQL with SQL: the same rules."""
+    first = CaseFactory(state="received")
+    CaseFactory(state="sent", persona="kari-leier-oslo")
+    letters = {
+        name: str(LetterFactory(case=first, name=f"{name}.pdf").id) for name in ("etterspurt", "vedtak")
+    }
+    start = timezone.now() - timedelta(minutes=30)
+    report(first, reported_events("decided", start=start, letters=letters, deadline=timezone.now()))
+    ettersend(first, at=start + timedelta(minutes=10))
+    create_paper_case(
+        actor_id=case_system("4601").pk, kommunenummer="4601", fodselsnummer=persona_pid("kari-leier-oslo")
+    )
+    in_sql = rebuilt()["facts"]
+    case_ids = list(Case.objects.values_list("id", flat=True))
+    services._refresh_facts(case_ids)  # the Python path (what SQLite runs)
+    assert CaseFact.objects.get(case=first).answered_on_time
+    assert tables()["facts"] == in_sql
 
 
 def test_an_update_with_nothing_changed_touches_no_cell(reference_data, document_settings):

@@ -72,8 +72,11 @@ def update(*, full: bool = False, now: datetime | None = None) -> dict[str, int]
         else:
             cases = Case.objects.filter(updated_at__gt=since - OVERLAP)
             case_ids = set(cases.values_list("id", flat=True)) | ettersendt_cases
-            for chunk in _chunks(sorted(case_ids, key=str), CHUNK):
-                touched_cells |= _refresh_facts(chunk)
+            if connection.vendor == "postgresql":
+                touched_cells |= _refresh_facts_in_sql(sorted(case_ids, key=str))
+            else:
+                for chunk in _chunks(sorted(case_ids, key=str), CHUNK):
+                    touched_cells |= _refresh_facts(chunk)
             case_count = len(case_ids)
             facts_done = time.monotonic()
             for municipality, created_at, office in new_ettersendelser.values_list(
@@ -188,8 +191,9 @@ def _insert(model, fields: list[str], rows: list[tuple]) -> None:
 # On PostgreSQL a rebuild computes every case's facts in one INSERT ... SELECT over the read model's narrow
 # columns (CaseState.statistics_view, decisions), the same rules as facts.case_facts (mind that GREATEST ignores a
 # NULL, hence the IS NOT NULL before each duration): a million cases never pass
-# through Python, and no case's whole folded view is read. The quick start's SQLite, and the hourly update's few
-# cases, go through case_facts.
+# through Python, and no case's whole folded view is read. The hourly update runs the same statement restricted
+# to its changed cases (_PG_CHANGED): case_facts cost about 0.3 ms a case in Python, 6 s for the 21,000 cases a
+# change spread over all history brings at a million cases. The quick start's SQLite goes through case_facts.
 _PG_FACTS = """
 INSERT INTO insights_casefact (case_id, municipality, office, month, week, channel, received_hours,
     preliminary_hours, decision_hours, decided_without_request, requested, answered_on_time)
@@ -231,13 +235,34 @@ FROM (
     FROM exchange_case AS c
     LEFT JOIN application_application AS a ON a.id = c.application_id
     LEFT JOIN exchange_casestate AS s ON s.case_id = c.id
+    {where}
 ) AS x
 """
+_PG_CHANGED = "WHERE c.id = ANY(%s::uuid[])"
 
 
 def _insert_all_facts_in_sql() -> None:
     with connection.cursor() as cursor:
-        cursor.execute(_PG_FACTS)
+        cursor.execute(_PG_FACTS.replace("{where}", ""))
+
+
+def _refresh_facts_in_sql(case_ids: list) -> set[tuple[str, str, date]]:
+    """These cases' facts again, each step one statement (PostgreSQL); returns the cells they were in and are
+    in now (as _refresh_facts)."""
+    touched: set[tuple[str, str, date]] = set()
+    if not case_ids:
+        return touched
+    returning = " RETURNING municipality, month, office, week"
+    delete = "DELETE FROM insights_casefact WHERE case_id = ANY(%s::uuid[]) RETURNING municipality, month, office, week"
+    with connection.cursor() as cursor:
+        cursor.execute(delete, [case_ids])
+        rows = cursor.fetchall()
+        cursor.execute(_PG_FACTS.replace("{where}", _PG_CHANGED) + returning, [case_ids])  # constant SQL
+        rows += cursor.fetchall()
+    for municipality, month, office, week in rows:
+        touched.add((MONTH, municipality, month))
+        touched.add((WEEK, office, week))
+    return touched
 
 
 def _case_rows(case_ids: list | None) -> Iterator[tuple]:

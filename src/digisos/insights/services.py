@@ -332,8 +332,6 @@ def _cells(grain: str, wanted: set[tuple[str, date]] | None) -> dict[tuple[str, 
     if wanted is not None:
         periods, areas = {p for _, p in wanted}, {a for a, _ in wanted}
         facts = facts.filter(**{f"{period_field}__in": periods, f"{area_field}__in": areas})
-        if connection.vendor == "postgresql":
-            facts = _only_cells(facts, area_field, period_field, wanted)
         first, last = min(periods), max(periods)
         start, end = _period_range(grain, first)[0], _period_range(grain, last)[1]
         deliveries = deliveries.filter(created_at__gte=start, created_at__lt=end, **{f"{by}__in": areas})
@@ -383,19 +381,6 @@ def _cells(grain: str, wanted: set[tuple[str, date]] | None) -> dict[tuple[str, 
     if wanted is None:
         return cells
     return {key: cells.get(key, Cell()) for key in wanted}
-
-
-def _only_cells(facts, area_field: str, period_field: str, wanted: set[tuple[str, date]]):
-    """Only the facts of the wanted cells, not of every wanted area in every wanted period: a change spread over
-    all history touches every month and most weeks, and the areas' and periods' cross product is then nearly
-    every fact (PostgreSQL; the quick start's SQLite reads the cross product and keeps the wanted cells)."""
-    table = connection.ops.quote_name(CaseFact._meta.db_table)
-    area, period = (f"{table}.{connection.ops.quote_name(name)}" for name in (area_field, period_field))
-    keys = sorted(wanted)
-    return facts.extra(  # noqa: S610 (constant SQL, the keys are parameters)
-        where=[f"({area}, {period}) IN (SELECT * FROM unnest(%s::varchar[], %s::date[]))"],  # noqa: S608
-        params=[[a for a, _ in keys], [p for _, p in keys]],
-    )
 
 
 def _refresh_sources(since: datetime | None) -> set[date]:

@@ -430,3 +430,18 @@ def test_a_case_with_twenty_thousand_events_shows_fifty_a_page_newest_first(clie
     # A page number out of range or not a number shows the nearest page, never an error.
     assert "Side 400 av 400" in client.get(url, {"side": 9999}).content.decode()
     assert "Side 1 av 400" in client.get(url, {"side": "x"}).content.decode()
+
+
+def test_the_case_page_reads_only_the_status_of_the_stored_read_model():
+    """A case with tens of thousands of events has a read model of megabytes (page_view, payments, history,
+    statistics); the inbox's case page shows only the status from it, so that alone is read with the case."""
+    from digisos.exchange.models import CaseState
+    from digisos.inbox.selectors import case_for
+
+    user = caseworker("0301")
+    owner = User.objects.create(username="state-reader", kind=User.Kind.CITIZEN)
+    case = Case.objects.create(owner=owner, municipality_id="0301")
+    CaseState.objects.create(case=case, status="MOTTATT")
+    found = case_for(user, case.id)
+    loaded = {f.attname for f in CaseState._meta.concrete_fields} - found.state.get_deferred_fields()
+    assert loaded == {"case_id", "status"}

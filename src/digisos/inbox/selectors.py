@@ -354,12 +354,20 @@ def case_for(user: User, case_id: uuid.UUID) -> Case | None:
     case = (
         Case.objects.filter(pk=case_id, municipality_id=user.municipality_id)
         .select_related("application", "owner", "letters", "state")
-        .defer("state__view")
+        .defer(*_STATE_NOT_SHOWN)
         .first()
     )
     if case is not None and hidden_from_caseworkers([case.owner.pid if case.owner_id else None]):
         return None
     return case
+
+
+# Of the case's read model the case page shows only the status (folded_status): the rest (the views, payments,
+# history, statistics) is megabytes for a case with tens of thousands of events, and was read and decoded on
+# every request. Named by what is kept, so that a column added later is not read here either.
+_STATE_NOT_SHOWN = tuple(
+    f"state__{f.name}" for f in CaseState._meta.concrete_fields if f.name not in ("case", "status")
+)
 
 
 @dataclass(frozen=True)

@@ -142,3 +142,21 @@ def test_an_adapter_that_answers_for_many_is_asked_once_and_fails_closed_for_the
     assert hidden_from_caseworkers([persona_pid(k) for k in (NINA, "fortrolig-adresse", KARI)]) == {
         persona_pid(NINA)
     }
+
+
+def test_the_local_register_answers_a_whole_page_at_once_reading_the_population_once(monkeypatch):
+    """The inbox list asks about fifty persons per page: the local adapter answers them in one call (as PDL's
+    hentPersonBolk would), not one population lookup per person; its answers are those of the single call,
+    a persona set to fail left out (so that the caller fails closed for it)."""
+    from digisos.registers import registry
+    from digisos.registers.adapters import local
+
+    port = registry.address_protection()
+    assert hasattr(port, "get_address_protections")
+    loads = []
+    real = local.load_population
+    monkeypatch.setattr(local, "load_population", lambda *a: loads.append(1) or real(*a))
+    pids = [persona_pid(k) for k in (NINA, "fortrolig-adresse", KARI)] + ["00000000000"]
+    answers = port.get_address_protections(pids)
+    assert len(loads) == 1
+    assert answers == {pid: port.get_address_protection(pid) for pid in pids}

@@ -430,3 +430,51 @@ def test_a_case_with_twenty_thousand_events_shows_fifty_a_page_newest_first(clie
     # A page number out of range or not a number shows the nearest page, never an error.
     assert "Side 400 av 400" in client.get(url, {"side": 9999}).content.decode()
     assert "Side 1 av 400" in client.get(url, {"side": "x"}).content.decode()
+
+
+def test_the_case_page_reads_only_the_status_of_the_stored_read_model():
+    """A case with tens of thousands of events has a read model of megabytes (page_view, payments, history,
+    statistics); the inbox's case page shows only the status from it, so that alone is read with the case."""
+    from digisos.exchange.models import CaseState
+    from digisos.inbox.selectors import case_for
+
+    user = caseworker("0301")
+    owner = User.objects.create(username="state-reader", kind=User.Kind.CITIZEN)
+    case = Case.objects.create(owner=owner, municipality_id="0301")
+    CaseState.objects.create(case=case, status="MOTTATT")
+    found = case_for(user, case.id)
+    loaded = {f.attname for f in CaseState._meta.concrete_fields} - found.state.get_deferred_fields()
+    assert loaded == {"case_id", "status"}
+
+
+def test_the_case_page_reads_one_page_of_the_history_not_the_whole_document(client):
+    """A case system may post tens of thousands of events: the page reads only the fifty it shows (and their
+    count) from the stored document, never the whole document, with the same pages as event_page."""
+    from digisos.exchange.models import CaseState
+    from digisos.inbox.selectors import _events_of, case_for, event_page
+
+    user = caseworker("0301")
+    owner = User.objects.create(username="long-history", kind=User.Kind.CITIZEN)
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    events = [builders.soknads_status(SoknadsStatus.MOTTATT, at=start)] + [
+        builders.saks_status(f"s{i}", tittel=f"Sak {i}", at=start + timedelta(seconds=i))
+        for i in range(1, 120)
+    ]
+    document = dict(builders.document(*events, avsender={"systemnavn": "t", "systemversjon": "1"}))
+    case = Case.objects.create(owner=owner, municipality_id="0301", soker=document)
+    CaseState.objects.create(case=case, status="MOTTATT")
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("inbox:case", args=[case.id]))
+    assert page.status_code == 200 and "Sak 119" in page.content.decode()
+    assert not any('"exchange_case"."soker"' in q["sql"] for q in queries.captured_queries)
+    found = case_for(user, case.id)
+    for requested in (None, "1", "2", "3", "4", "99", "0", "-3", "x"):
+        assert _events_of(found, [], requested) == event_page(document["hendelser"], [], requested), requested
+    # A document not as the exchange stores them (an entry that is no event, which the schema refuses): the page
+    # holding it is described from the whole document, as event_page does.
+    document["hendelser"].insert(100, "not an event")
+    Case.objects.filter(pk=case.pk).update(soker=document)
+    for requested in (None, "1"):
+        found = case_for(user, case.id)
+        assert _events_of(found, [], requested) == event_page(document["hendelser"], [], requested), requested

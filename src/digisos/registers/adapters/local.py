@@ -242,6 +242,20 @@ class LocalAddressProtection:
         _failing(persona.get("address_protection_register", {}), "Adressebeskyttelse")
         return persona["folkeregister"]["address_protection"]
 
+    def get_address_protections(self, pids: list[str]) -> dict[str, AddressProtection | None]:
+        """Many persons in one call, as PDL's hentPersonBolk answers (registers/protection.py uses it): the
+        population is looked up once for the lot, not once per person. A persona set to fail is left out of
+        the answer, which the caller reads as no answer for that person (fail closed)."""
+        population = load_population()
+        answers: dict[str, AddressProtection | None] = {}
+        for pid in pids:
+            persona = population.get(pid)
+            if persona is None:
+                answers[pid] = None
+            elif persona.get("address_protection_register", {}).get("status") != "fails":
+                answers[pid] = persona["folkeregister"]["address_protection"]
+        return answers
+
 
 class LocalSkjerming:
     """`"skjerming": {"skjermet": true}` on a persona marks an employee of NAV; `"status": "fails"` an outage."""

@@ -373,6 +373,16 @@ def concerns_bench(env: dict[str, str], port: int, workdir: Path) -> int:
             check=True,
             stdout=subprocess.DEVNULL,
         )
+    # The seal that signs each report's ASiC-E container, made before the web workers and the db_worker start:
+    # made on first use by several processes at once, a worker could pair one process's CA key with another's
+    # certificate, and every publish then failed (the quick start makes it in scripts/run.sh the same way).
+    subprocess.run(
+        [PY, "manage.py", "onboarding_signing_setup"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     exchange_setup, concerns_setup = workdir / "exchange.json", workdir / "concerns.json"
     server = start_gunicorn(env, port)
     worker = subprocess.Popen(

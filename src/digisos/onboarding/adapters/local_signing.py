@@ -11,6 +11,7 @@ are RSA and receivers of ASiC-E expect rsa-sha256.
 """
 
 import datetime
+import fcntl
 import functools
 import io
 import os
@@ -56,38 +57,62 @@ def ensure_test_ca() -> tuple[x509.Certificate, ec.EllipticCurvePrivateKey]:
     """The test authority, created on first use."""
     certificate_path, key_path = _ca_paths()
     if not certificate_path.exists():
-        key = ec.generate_private_key(ec.SECP256R1())
-        name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, CA_NAME)])
-        now = datetime.datetime.now(datetime.UTC)
-        certificate = (
-            x509.CertificateBuilder()
-            .subject_name(name)
-            .issuer_name(name)
-            .public_key(key.public_key())
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(now - datetime.timedelta(days=1))
-            .not_valid_after(now + datetime.timedelta(days=3650))
-            .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-            .add_extension(
-                x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True
-            )
-            .sign(key, hashes.SHA256())
-        )
+        # Several processes (web workers, the db_worker) may meet a missing authority at once: one makes it,
+        # under a lock, so none pairs its own key with another's certificate.
         key_path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(key_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(
-                key.private_bytes(
-                    serialization.Encoding.PEM,
-                    serialization.PrivateFormat.PKCS8,
-                    serialization.NoEncryption(),
-                )
-            )
-        certificate_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+        with (key_path.parent / ".create.lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not certificate_path.exists():
+                _create_test_ca(certificate_path, key_path)
     certificate = x509.load_pem_x509_certificate(certificate_path.read_bytes())
     key = serialization.load_pem_private_key(key_path.read_bytes(), password=None)
     assert isinstance(key, ec.EllipticCurvePrivateKey)
     return certificate, key
+
+
+def _create_test_ca(certificate_path: Path, key_path: Path) -> None:
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, CA_NAME)])
+    now = datetime.datetime.now(datetime.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=3650))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(
+            x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True
+        )
+        .sign(key, hashes.SHA256())
+    )
+    _write_private_key(key_path, key)
+    certificate_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+
+
+def _leaf_certificate(
+    ca_certificate: x509.Certificate,
+    subject: x509.Name,
+    public_key: ec.EllipticCurvePublicKey | rsa.RSAPublicKey,
+) -> x509.CertificateBuilder:
+    """A signing certificate from the test authority, ten years from five minutes ago, unsigned yet: the
+    seal's and each signer's, which differ only in their subject, key and extended key usage."""
+    now = datetime.datetime.now(datetime.UTC)
+    return (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(ca_certificate.subject)
+        .public_key(public_key)
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=3650))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(True, True, False, False, False, False, False, False, False), critical=True
+        )
+    )
 
 
 SEAL_NAME = "DigiSos (lokalt test-segl, ikke for ekte signaturer)"
@@ -102,26 +127,14 @@ def ensure_test_seal() -> tuple[x509.Certificate, rsa.RSAPrivateKey]:
     if not path.exists():
         ca_certificate, ca_key = ensure_test_ca()
         key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        now = datetime.datetime.now(datetime.UTC)
         subject = x509.Name(
             [
                 x509.NameAttribute(NameOID.COMMON_NAME, SEAL_NAME),
                 x509.NameAttribute(NameOID.ORGANIZATION_NAME, "DigiSos"),
             ]
         )
-        certificate = (
-            x509.CertificateBuilder()
-            .subject_name(subject)
-            .issuer_name(ca_certificate.subject)
-            .public_key(key.public_key())
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(now - datetime.timedelta(minutes=5))
-            .not_valid_after(now + datetime.timedelta(days=3650))
-            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-            .add_extension(
-                x509.KeyUsage(True, True, False, False, False, False, False, False, False), critical=True
-            )
-            .sign(ca_key, hashes.SHA256())
+        certificate = _leaf_certificate(ca_certificate, subject, key.public_key()).sign(
+            ca_key, hashes.SHA256()
         )
         pending = path.with_name(f"seal.{os.getpid()}.tmp")
         _write_private_key(pending, key)
@@ -151,7 +164,6 @@ def _issue(
 ) -> tuple[x509.Certificate, ec.EllipticCurvePrivateKey, x509.Certificate]:
     ca_certificate, ca_key = ensure_test_ca()
     key = ec.generate_private_key(ec.SECP256R1())
-    now = datetime.datetime.now(datetime.UTC)
     subject = x509.Name(
         [
             x509.NameAttribute(NameOID.COMMON_NAME, signer_name[:64] or "?"),
@@ -159,17 +171,7 @@ def _issue(
         ]
     )
     certificate = (
-        x509.CertificateBuilder()
-        .subject_name(subject)
-        .issuer_name(ca_certificate.subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(minutes=5))
-        .not_valid_after(now + datetime.timedelta(days=3650))
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(
-            x509.KeyUsage(True, True, False, False, False, False, False, False, False), critical=True
-        )
+        _leaf_certificate(ca_certificate, subject, key.public_key())
         .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION]), critical=False)
         .sign(ca_key, hashes.SHA256())
     )

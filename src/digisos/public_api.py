@@ -4,6 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
+from digisos.core.api_docs import OwnOriginSwagger
 from digisos.insights.api import router as insights_router
 from digisos.municipalities.api import router as municipalities_router
 
@@ -12,6 +13,7 @@ public_api = NinjaAPI(
     version="1",
     urls_namespace="public-api",
     docs_url="/docs",
+    docs=OwnOriginSwagger(),
 )
 public_api.add_router("/kommuner", municipalities_router)
 public_api.add_router("/statistikk", insights_router)

@@ -1,6 +1,11 @@
 """Every manage.py command, worker boot and test process starts Django with our apps. The heavy libraries that
 only some requests need (WeasyPrint and its fonts, Pillow, pikepdf, img2pdf, the holiday calendars) are
-imported where they are used, not at start-up: loaded there, they made `manage.py help` take seconds."""
+imported where they are used, not at start-up: loaded there, they made `manage.py help` take seconds.
+
+So are the API's (django-ninja, with pydantic, jinja2 and django.test behind it: ninja's static files and
+templates are found without installing it as an app), the certificates' (cryptography, asn1crypto), structlog's
+console extras (rich, pygments) and the selectors that AppConfig.ready() used to import for the inbox's queues
+and the onboarding's services (bench/startup.py measures what is left)."""
 
 import os
 import subprocess
@@ -9,6 +14,23 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 HEAVY = ["weasyprint", "fontTools", "PIL", "pikepdf", "img2pdf", "holidays"]
+API_AND_CERTIFICATES = [
+    "ninja",
+    "pydantic",
+    "jinja2",
+    "django.test",
+    "cryptography",
+    "asn1crypto",
+    "rich",
+    "pygments",
+]
+READ_ON_FIRST_USE = [
+    "digisos.inbox.selectors",
+    "digisos.concerns.selectors",
+    "digisos.onboarding.selectors",
+    "digisos.exchange.keys",
+    "digisos.registers.ports",
+]
 
 SCRIPT = """
 import io, sys
@@ -17,18 +39,33 @@ from django.core.management import execute_from_command_line
 with redirect_stdout(io.StringIO()):
     execute_from_command_line(["manage.py", "help"])
 print("LOADED", " ".join(sorted(name for name in sys.argv[1:] if name in sys.modules)))
+import rich  # hidden from structlog while it was imported, importable afterwards
+print("RICH", rich.__name__)
 """
 
 
-def test_manage_py_help_does_not_import_weasyprint_or_the_other_heavy_libraries():
+def _loaded_by_manage_py_help(names: list[str]) -> list[str]:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "digisos.settings.dev",
         "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "src")]),
     }
     result = subprocess.run(
-        [sys.executable, "-c", SCRIPT, *HEAVY], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", SCRIPT, *names], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
     )
     assert result.returncode == 0, result.stderr[-3000:]
+    assert "RICH rich" in result.stdout
     loaded = next(line for line in result.stdout.splitlines() if line.startswith("LOADED"))
-    assert loaded.split()[1:] == []
+    return loaded.split()[1:]
+
+
+def test_manage_py_help_does_not_import_weasyprint_or_the_other_heavy_libraries():
+    assert _loaded_by_manage_py_help(HEAVY) == []
+
+
+def test_manage_py_help_does_not_import_the_api_or_certificate_libraries():
+    assert _loaded_by_manage_py_help(API_AND_CERTIFICATES) == []
+
+
+def test_app_ready_does_not_import_the_selectors_its_registrations_call():
+    assert _loaded_by_manage_py_help(READ_ON_FIRST_USE) == []

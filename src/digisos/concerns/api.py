@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Body, Field, NinjaAPI, Query, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from digisos.core.api_docs import OwnOriginSwagger
 from digisos.exchange.api import (
     ENCRYPTED_FILE_RESPONSE,
     Feil,
@@ -49,6 +50,7 @@ api = NinjaAPI(
     ),
     urls_namespace="barnevern-api",
     docs_url="/docs",
+    docs=OwnOriginSwagger(),
     parser=StrictJsonParser(),
 )
 ERRORS = {400: Feil, 401: Feil, 403: Feil, 404: Feil}

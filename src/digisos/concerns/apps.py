@@ -1,4 +1,9 @@
+from typing import TYPE_CHECKING
+
 from django.apps import AppConfig
+
+if TYPE_CHECKING:
+    from digisos.accounts.models import User
 
 
 class ConcernsConfig(AppConfig):
@@ -29,17 +34,28 @@ def register_inbox_queue() -> None:
 
     from digisos.inbox import queues
 
-    from .selectors import is_child_welfare_staff, waiting_reports
-
     queues.register(
         queues.InboxQueue(
             key="bekymringsmeldinger",
             name=_("Bekymringsmeldinger"),
             url_name="concerns:staff-inbox",
-            visible_to=is_child_welfare_staff,
-            waiting=waiting_reports,
+            visible_to=_is_child_welfare_staff,
+            waiting=_waiting_reports,
         )
     )
+
+
+# The selectors load on the first list of queues, not in every process that starts Django.
+def _is_child_welfare_staff(user: "User") -> bool:
+    from .selectors import is_child_welfare_staff
+
+    return is_child_welfare_staff(user)
+
+
+def _waiting_reports(user: "User") -> int:
+    from .selectors import waiting_reports
+
+    return waiting_reports(user)
 
 
 # The scopes a child-welfare case system, or a system that sends reports, can be given (api.py checks them).

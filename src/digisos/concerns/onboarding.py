@@ -13,13 +13,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from digisos.core.services import record_audit
-from digisos.exchange.keys import UnreadableKey, certificate_fingerprint
 from digisos.municipalities.models import Municipality
-from digisos.onboarding.selectors import is_local_administrator
 from digisos.onboarding.service_registry import MunicipalService, ServiceRefused, ServiceUnit, register
 
-from .forms import PHONE
 from .models import ChildWelfareOffice
+
+# ConcernsConfig.ready() imports this module in every process that starts Django: the certificate reading
+# (exchange.keys, with cryptography and asn1crypto), onboarding's selectors and the report forms (the register
+# ports) are imported in the functions that use them, not here (about 150 ms of each manage.py command).
 
 KEY = "barnevern"
 # What the audit entry keeps of an office, before and after (and the certificate by its fingerprint).
@@ -89,6 +90,8 @@ class OfficeSettingsForm(forms.Form):
         pem = self.cleaned_data["certificate_pem"].replace("\r\n", "\n").strip()
         if not pem:
             return ""
+        from digisos.exchange.keys import UnreadableKey, certificate_fingerprint
+
         try:
             certificate_fingerprint(pem)
         except UnreadableKey:
@@ -119,6 +122,8 @@ class OfficeSettingsForm(forms.Form):
         return addresses
 
     def _phone(self, name: str) -> str:
+        from .forms import PHONE
+
         value = " ".join(self.cleaned_data[name].split())
         if value and not PHONE.match(value):
             raise ValidationError(
@@ -147,6 +152,12 @@ class OfficeSettingsForm(forms.Form):
                     _("Skriv telefonnummeret til barnevernvakten, det vises til den som skal melde."),
                 )
         return data
+
+
+def _is_local_administrator(actor: AbstractBaseUser, kommunenummer: str) -> bool:
+    from digisos.onboarding.selectors import is_local_administrator as is_administrator
+
+    return is_administrator(actor, kommunenummer)
 
 
 def _default_name(kommunenummer: str) -> str:
@@ -192,7 +203,9 @@ def configure_office(
 
     A municipality's first office is its standard receiver ("00"). A case-system channel needs the office's
     certificate first (the vendor registers it), or reports could not be encrypted to it."""
-    if not is_local_administrator(actor, kommunenummer):
+    from digisos.exchange.keys import certificate_fingerprint
+
+    if not _is_local_administrator(actor, kommunenummer):
         raise ServiceRefused(_("Bare den lokale administratoren for kommunen kan endre dette."))
     with transaction.atomic():
         office = (
@@ -263,7 +276,7 @@ def add_office(
 ) -> ChildWelfareOffice:
     """A new office (a district) for the local administrator, switched off and on the inbox until its settings
     are filled in; the municipality's first office is its standard receiver."""
-    if not is_local_administrator(actor, kommunenummer):
+    if not _is_local_administrator(actor, kommunenummer):
         raise ServiceRefused(_("Bare den lokale administratoren for kommunen kan endre dette."))
     with transaction.atomic():
         # The municipality's row locked: two additions at once cannot both become the standard receiver.
@@ -293,7 +306,7 @@ def add_office(
 def remove_office(*, actor: AbstractBaseUser, kommunenummer: str, bydelsnummer: str) -> None:
     """Removes an office that has never received a report; the standard receiver stays (reports whose district
     is unknown go there). An office with reports is switched off instead: the reports and their states stay."""
-    if not is_local_administrator(actor, kommunenummer):
+    if not _is_local_administrator(actor, kommunenummer):
         raise ServiceRefused(_("Bare den lokale administratoren for kommunen kan endre dette."))
     with transaction.atomic():
         office = (

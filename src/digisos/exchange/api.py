@@ -22,6 +22,7 @@ from ninja.security import HttpBearer
 from pydantic import Field
 from pydantic_core import to_json
 
+from digisos.core.api_docs import OwnOriginSwagger
 from digisos.municipalities.selectors import digital_status
 
 from . import errors, selectors
@@ -79,6 +80,7 @@ api = NinjaAPI(
     ),
     urls_namespace="exchange-api",
     docs_url="/docs",
+    docs=OwnOriginSwagger(),
     parser=StrictJsonParser(),
 )
 

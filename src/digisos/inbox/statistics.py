@@ -9,8 +9,6 @@ from django.utils.translation import gettext_lazy as _
 from digisos.core import statistics_sources
 from digisos.core.statistics_sources import MonthlyCount
 
-from .selectors import paper_counts_changed_since
-
 KEY = "paper_applications_inbox"
 # insights asks for what changed since its previous run. A count stamped just before that run read the table
 # but committed just after would otherwise be missed for good; reading a little further back replays a few
@@ -19,6 +17,9 @@ MARGIN = timedelta(minutes=10)
 
 
 def monthly_counts(since: datetime | None) -> list[MonthlyCount]:
+    # InboxConfig.ready() imports this module: the selectors load on insights' first run, not at start-up.
+    from .selectors import paper_counts_changed_since
+
     return paper_counts_changed_since(None if since is None else since - MARGIN)
 
 

@@ -30,6 +30,7 @@ READ_ON_FIRST_USE = [
     "digisos.onboarding.selectors",
     "digisos.exchange.keys",
     "digisos.registers.ports",
+    "digisos.core.services",
 ]
 
 SCRIPT = """

@@ -12,15 +12,15 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from digisos.core.services import record_audit
 from digisos.municipalities.models import Municipality
 from digisos.onboarding.service_registry import MunicipalService, ServiceRefused, ServiceUnit, register
 
 from .models import ChildWelfareOffice
 
 # ConcernsConfig.ready() imports this module in every process that starts Django: the certificate reading
-# (exchange.keys, with cryptography and asn1crypto), onboarding's selectors and the report forms (the register
-# ports) are imported in the functions that use them, not here (about 150 ms of each manage.py command).
+# (exchange.keys, with cryptography and asn1crypto), onboarding's selectors, the report forms (the register
+# ports) and the audit service are imported in the functions that use them, not here (about 150 ms of each
+# manage.py command).
 
 KEY = "barnevern"
 # What the audit entry keeps of an office, before and after (and the certificate by its fingerprint).
@@ -160,6 +160,12 @@ def _is_local_administrator(actor: AbstractBaseUser, kommunenummer: str) -> bool
     return is_administrator(actor, kommunenummer)
 
 
+def _record_audit(**entry: Any) -> None:
+    from digisos.core.services import record_audit as record
+
+    record(**entry)
+
+
 def _default_name(kommunenummer: str) -> str:
     municipality = Municipality.objects.filter(pk=kommunenummer).first()
     return _("Barneverntjenesten i %(name)s") % {"name": municipality.name} if municipality else ""
@@ -243,7 +249,7 @@ def configure_office(
         # The certificate by its fingerprint: long, and public anyway.
         after["certificate"] = certificate_fingerprint(office.certificate_pem)
         if before != after:
-            record_audit(
+            _record_audit(
                 actor=actor,
                 action="concerns.office.configured",
                 object_type="concerns.ChildWelfareOffice",
@@ -293,7 +299,7 @@ def add_office(
             bydelsnavn=bydelsnavn,
             standard_receiver=not existing.exists(),
         )
-        record_audit(
+        _record_audit(
             actor=actor,
             action="concerns.office.added",
             object_type="concerns.ChildWelfareOffice",
@@ -330,7 +336,7 @@ def remove_office(*, actor: AbstractBaseUser, kommunenummer: str, bydelsnummer: 
                 % {"name": office.bydelsnavn}
             )
         before = {name: getattr(office, name) for name in AUDITED}
-        record_audit(
+        _record_audit(
             actor=actor,
             action="concerns.office.removed",
             object_type="concerns.ChildWelfareOffice",

@@ -1,11 +1,28 @@
-"""Command start-up: `manage.py help` against a bare `python -m django help`.
+"""Command start-up: `manage.py help` against a bare `python -m django help`, and against Django with only the
+third-party and contrib apps we install (the floor).
 
 Every manage.py command, worker boot and test process pays Django's start-up with our apps: settings, models,
-AppConfig.ready and the admin's autodiscovery. Heavy libraries (WeasyPrint, Pillow, pikepdf, holidays …) are
-imported where they are used, so this stays close to Django's own. The bare command loads no settings: it is
-the interpreter and Django's command machinery alone. Prints the medians and the ratio.
+AppConfig.ready and the admin's autodiscovery. The bare command loads no settings: it is the interpreter and
+Django's command machinery alone. The floor (bench/startup_floor_settings.py) is Django with admin, auth,
+sessions and django-tasks and no app of ours: what no code of ours can go below.
 
-    .venv/bin/python bench/startup.py [runs]
+Two figures, because the floor itself is about 3 x the bare command on the build machine (3.1-4.0 x in CPU):
+
+- `command_startup_ratio`: ours over the bare command, target < 3 (the issue's figure, printed as it is; it
+  cannot be met while the floor is at 3 x or above, whatever our apps do);
+- `command_startup_over_floor`: ours over the floor, target <= 1.2: what our settings, models, admin modules,
+  ready() hooks and logging add, the part our code controls.
+
+Heavy libraries (WeasyPrint, Pillow, pikepdf, holidays, django-ninja with pydantic, cryptography, the
+selectors behind the inbox's queues) are imported where they are used; tests/core/test_start_up_imports.py
+fails when `manage.py help` loads one of them again. structlog is imported without rich (core/logging.py),
+so a dev install and a production one (without rich) now start alike.
+
+The three commands run in turn, round after round, so that a burst of load on the shared machine falls on all
+three alike; the figures are the medians of the CPU each used (user + system): the wall clock includes waiting
+for a core and swung 3.4-6.3 x between runs minutes apart.
+
+    .venv/bin/python bench/startup.py [rounds]
 """
 
 import os
@@ -17,68 +34,67 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT)]
+
+from bench.summary import bench_line  # noqa: E402
+
 PY = str(ROOT / ".venv" / "bin" / "python")
 TARGET = 3.0
-# manage.py, with rich hidden from structlog (see main).
-WITHOUT_RICH = (
-    "import runpy, sys; sys.modules['rich'] = None; sys.argv[0] = 'manage.py'; "
-    "runpy.run_path('manage.py', run_name='__main__')"
-)
+TARGET_OVER_FLOOR = 1.2
 
 
-def median_seconds(command: list[str], env: dict[str, str], runs: int) -> tuple[float, float]:
-    """Median wall-clock and CPU (user + system) seconds of the command. On a machine shared with other work
-    the wall clock includes waiting for a core (it swung 3.4–6.3 x between runs minutes apart); the CPU the
-    process used is what the start-up itself costs, and steadier."""
-    timings, cpu = [], []
-    for _ in range(runs):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        started = time.perf_counter()
-        subprocess.run(
-            command, cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
-        timings.append(time.perf_counter() - started)
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
-    return statistics.median(timings), statistics.median(cpu)
+def run_once(command: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall-clock and CPU (user + system) seconds of one run of the command."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    subprocess.run(
+        command, cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
 
 
 def main() -> int:
-    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 7
+    rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 7
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "digisos.settings.dev"}
     bare_env = {key: value for key, value in env.items() if key != "DJANGO_SETTINGS_MODULE"}
-    median_seconds([PY, "manage.py", "help"], env, 1)  # warm the file cache
-    ours, ours_cpu = median_seconds([PY, "manage.py", "help"], env, runs)
-    bare, bare_cpu = median_seconds([PY, "-m", "django", "help"], bare_env, runs)
     floor_env = {
         **bare_env,
         "DJANGO_SETTINGS_MODULE": "startup_floor_settings",
         "PYTHONPATH": str(ROOT / "bench"),
     }
-    floor, floor_cpu = median_seconds([PY, "-m", "django", "help"], floor_env, runs)
-    # The dev environment has rich (import-linter and schemathesis need it) and structlog imports it whenever
-    # it is installed, though our JSON logs never use it; a production install without the dev group has none.
-    without_rich = [PY, "-c", WITHOUT_RICH, "help"]
-    no_rich, no_rich_cpu = median_seconds(without_rich, env, runs)
-    ratio = ours_cpu / bare_cpu
-    print(f"\n== Command start-up (median of {runs}; wall clock, and CPU used) ==")
-    print(f"manage.py help          {ours * 1000:>7.0f} ms {ours_cpu * 1000:>7.0f} ms CPU")
-    print(f"python -m django help   {bare * 1000:>7.0f} ms {bare_cpu * 1000:>7.0f} ms CPU (no settings)")
+    commands = {
+        "ours": ([PY, "manage.py", "help"], env),
+        "bare": ([PY, "-m", "django", "help"], bare_env),
+        "floor": ([PY, "-m", "django", "help"], floor_env),
+    }
+    for command, command_env in commands.values():
+        run_once(command, command_env)  # warm the file cache
+    walls: dict[str, list[float]] = {name: [] for name in commands}
+    cpus: dict[str, list[float]] = {name: [] for name in commands}
+    names = list(commands)
+    for number in range(rounds):
+        for name in names[number % 3 :] + names[: number % 3]:  # each command first in turn
+            wall, cpu = run_once(*commands[name])
+            walls[name].append(wall)
+            cpus[name].append(cpu)
+    wall = {name: statistics.median(values) * 1000 for name, values in walls.items()}
+    cpu = {name: statistics.median(values) * 1000 for name, values in cpus.items()}
+    ratio = cpu["ours"] / cpu["bare"]
+    floor_ratio = cpu["floor"] / cpu["bare"]
+    over_floor = cpu["ours"] / cpu["floor"]
+    print(f"\n== Command start-up (median of {rounds} rounds; wall clock, and CPU used) ==")
+    print(f"manage.py help          {wall['ours']:>7.0f} ms {cpu['ours']:>7.0f} ms CPU")
+    print(f"python -m django help   {wall['bare']:>7.0f} ms {cpu['bare']:>7.0f} ms CPU (no settings)")
     print(
-        f"  with Django's apps    {floor * 1000:>7.0f} ms {floor_cpu * 1000:>7.0f} ms CPU "
-        f"({floor_cpu / bare_cpu:.1f} x: admin, auth, tasks and no app of ours)"
+        f"  with Django's apps    {wall['floor']:>7.0f} ms {cpu['floor']:>7.0f} ms CPU "
+        f"(the floor: {floor_ratio:.1f} x the bare command; admin, auth, tasks and no app of ours)"
     )
-    print(
-        f"  without rich          {no_rich * 1000:>7.0f} ms {no_rich_cpu * 1000:>7.0f} ms CPU "
-        f"({no_rich_cpu / bare_cpu:.1f} x: manage.py help as a production install without dev tools runs it)"
-    )
-    print(
-        f"ours over Django with its apps: {ours_cpu / floor_cpu:.2f} x CPU ({no_rich_cpu / floor_cpu:.2f} x without rich)"
-    )
-    print(f"wall-clock ratio {ours / bare:.1f} x")
-    print(
-        f"BENCH command_startup_ratio {ratio:.1f} x target < {TARGET:g} {'ok' if ratio < TARGET else 'MISS'}"
-    )
+    print(f"ours over the floor: {over_floor:.2f} x CPU ({cpu['ours'] - cpu['floor']:.0f} ms)")
+    print(f"wall-clock ratio {wall['ours'] / wall['bare']:.1f} x")
+    print(bench_line("command_startup_ratio", ratio, "x", "<", TARGET))
+    print(bench_line("command_startup_over_floor", over_floor, "x", "<=", TARGET_OVER_FLOOR))
     return 0
 
 

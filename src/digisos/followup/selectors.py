@@ -270,6 +270,10 @@ class PersonOverview:
     registers: "list[RegisterPanel] | None" = None
     # Each list's full length, when it is longer than the PANEL_ROWS shown (newest or soonest first).
     totals: dict[str, int] = field(default_factory=dict)
+    # The policy's reason when the look was permitted by a special authorisation for address protection
+    # ("permitted_fortrolig" or "permitted_strengt_fortrolig"; policy.Reason): the page then says so, and why
+    # the address is not shown. "" for every other look.
+    protection: str = ""
 
     def cut(self) -> "PersonOverview":
         """Every list to its first PANEL_ROWS, its full length kept in `totals`: a page of 200 cases stays a

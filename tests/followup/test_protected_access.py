@@ -2,6 +2,8 @@
 (fortrolig, strengt fortrolig), granted and withdrawn by an operator and audited; the policy permits the
 authorised level only, on the same conditions as any look, and denies everyone else exactly as before."""
 
+import logging
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -10,6 +12,7 @@ from django.test import override_settings
 from digisos.accounts.models import User
 from digisos.core.models import AuditEntry
 from digisos.documents.selectors import MUNICIPAL_CASEWORKER_ROLE
+from digisos.followup.audit import audit_logger, parse_cef
 from digisos.followup.models import AccessDecision, ProtectedAccessGrant
 from digisos.followup.policy import NAV_OFFICE_ROLE, NKS_ROLE, DataKind, Purpose, Reason, decide
 from digisos.followup.selectors import my_lookups
@@ -193,9 +196,25 @@ def test_the_authorised_look_is_audited_and_the_citizen_sees_it_by_office(
     vera = employee("vera.veileder", NAV_OFFICE_ROLE, enhetsnummer=oslo_office)
     authorise(vera, Level.FORTROLIG, admin_user)
 
-    decision = check_access(vera, pid=persona_pid(FORTROLIG), purpose=Purpose.CASEWORK, kind=DataKind.CASES)
+    lines: list[str] = []
+    handler = logging.Handler()
+    handler.emit = lambda record: lines.append(record.getMessage())
+    audit_logger().addHandler(handler)
+    try:
+        decision = check_access(
+            vera, pid=persona_pid(FORTROLIG), purpose=Purpose.CASEWORK, kind=DataKind.CASES
+        )
+    finally:
+        audit_logger().removeHandler(handler)
 
     assert decision.permitted
+    [line] = lines
+    _, fields = parse_cef(line)
+    assert (fields["flexString1"], fields["flexString2"], fields["suid"]) == (
+        "PERMIT",
+        "permitted_fortrolig",
+        "vera.veileder",
+    )
     stored = AccessDecision.objects.get()
     assert (stored.outcome, stored.reason, stored.actor_ident) == (
         "PERMIT",

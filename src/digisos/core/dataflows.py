@@ -201,7 +201,8 @@ _FLOWS: tuple[DataFlow, ...] = (
         kind=FlowKind.REGISTER,
         title=_("Folkeregisteret: adressebeskyttelse"),
         purpose=_(
-            "Stenge ansattes oppslag på personer med fortrolig eller strengt fortrolig adresse, før noe vises."
+            "Stenge ansattes oppslag på personer med fortrolig eller strengt fortrolig adresse, før noe vises, "
+            "unntatt for ansatte med særskilt tilgang til nivået."
         ),
         legal_basis=_("Sosialtjenesteloven § 44 (taushetsplikt); NAV-loven § 16"),
         controller=MUNICIPALITY,

@@ -71,7 +71,7 @@ class ProtectedAccessGrant(models.Model):
     (purpose, relation to the office or municipality, skjerming) and audited as such.
 
     NAV does the same with one Entra ID group per level (0000-GA-Fortrolig_Adresse and
-    0000-GA-Strengt_Fortrolig_Adresse, e.g. navikt/modiapersonoversikt-api's TilgangTilBrukerMedKode6Policy):
+    0000-GA-Strengt_Fortrolig_Adresse; e.g. Modia personoversikt's TilgangTilBrukerMedKode6Policy, docs/privacy.md):
     one level does not imply the other. Granted and withdrawn by an operator in the admin, never edited nor
     deleted: a withdrawal stamps `withdrawn_at`, so the history of who could see whom stays for the supervisor.
     Both are written to the audit (followup.services). The policy reads the grants at every look, so a

@@ -183,6 +183,8 @@ def test_a_grant_is_refused_for_a_citizen_a_second_time_or_without_a_reason(refe
         grant_protected_access(citizen("kari-leier-oslo"), Level.FORTROLIG, by=admin_user, reason="x")
     with pytest.raises(ValidationError):
         grant_protected_access(sara, Level.FORTROLIG, by=admin_user, reason="  ")
+    with pytest.raises(ValidationError):  # four eyes: no one authorises themselves
+        grant_protected_access(sara, Level.FORTROLIG, by=sara, reason="x")
     grant_protected_access(sara, Level.FORTROLIG, by=admin_user, reason="x")
     with pytest.raises(ValidationError):
         grant_protected_access(sara, Level.FORTROLIG, by=admin_user, reason="x")
@@ -248,6 +250,11 @@ def test_an_operator_grants_and_withdraws_in_the_admin(reference_data, client, a
         {"user": sara.pk, "level": "strengt_fortrolig", "reason": "igjen"},
     )
     assert again.status_code == 200 and "allerede denne tilgangen" in again.content.decode()
+    to_self = client.post(
+        "/admin/followup/protectedaccessgrant/add/",
+        {"user": admin_user.pk, "level": "fortrolig", "reason": "meg selv"},
+    )
+    assert to_self.status_code == 200 and "gi deg selv" in to_self.content.decode()
 
     client.post(
         "/admin/followup/protectedaccessgrant/",

@@ -57,6 +57,8 @@ class NksAgreementAdmin(admin.ModelAdmin):
 
 
 class ProtectedAccessGrantForm(forms.ModelForm):
+    granted_by: User | None = None  # set by the admin: who is granting
+
     class Meta:
         model = ProtectedAccessGrant
         fields = ["user", "level", "reason"]
@@ -69,6 +71,10 @@ class ProtectedAccessGrantForm(forms.ModelForm):
     def clean(self) -> dict:
         data = super().clean()
         user, level = data.get("user"), data.get("level")
+        if user is not None and self.granted_by is not None and user.pk == self.granted_by.pk:
+            raise ValidationError(
+                _("Du kan ikke gi deg selv særskilt tilgang. Be en annen administrator om det.")
+            )
         if (
             user
             and level
@@ -88,6 +94,12 @@ class ProtectedAccessGrantAdmin(admin.ModelAdmin):
     so the history stays. Each grant and withdrawal goes through followup.services and is audited."""
 
     form = ProtectedAccessGrantForm
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.granted_by = request.user  # the form refuses a grant to oneself (four eyes)
+        return form
+
     list_display = ["user", "level", "granted_at", "granted_by", "withdrawn_at", "withdrawn_by"]
     list_filter = ["level", ("withdrawn_at", admin.EmptyFieldListFilter)]
     search_fields = ["user__username", "user__first_name", "user__last_name"]

@@ -126,14 +126,18 @@ def delete_expired_access_decisions(*, now: datetime | None = None) -> int:
 
 def grant_protected_access(user: User, level: str, *, by: User | None, reason: str) -> ProtectedAccessGrant:
     """Authorises the employee to see persons with this level of address protection (the policy reads it at the
-    next look). Refused, with what to do, for a user who is not an employee, an unknown level, no reason, or a
-    grant already in force."""
+    next look). Refused, with what to do, for a user who is not an employee, an unknown level, no reason, an
+    administrator granting it to themselves, or a grant already in force."""
     if user.kind != User.Kind.EMPLOYEE:
         raise ValidationError(_("Særskilt tilgang kan bare gis til ansatte. Velg en ansatt."))
     if level not in ProtectedAccessGrant.Level.values:
         raise ValidationError(_("Velg nivå: fortrolig eller strengt fortrolig adresse."))
     if not reason.strip():
         raise ValidationError(_("Skriv hvorfor den ansatte trenger tilgangen."))
+    if by is not None and by.pk == user.pk:  # four eyes: no one authorises themselves
+        raise ValidationError(
+            _("Du kan ikke gi deg selv særskilt tilgang. Be en annen administrator om det.")
+        )
     with transaction.atomic():
         if (
             ProtectedAccessGrant.objects.select_for_update()

@@ -17,6 +17,7 @@ $PY manage.py migrate --noinput -v0
 $PY manage.py load_municipalities
 $PY manage.py load_demo_service_flags
 $PY manage.py load_demo_nks_agreements
+$PY manage.py load_demo_protected_access
 $PY manage.py exchange_demo_setup
 $PY manage.py onboarding_signing_setup
 $PY manage.py load_demo_child_welfare_offices

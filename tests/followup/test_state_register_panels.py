@@ -1,10 +1,14 @@
 """The person overview's state-register panels (NAV payments, Aa-registeret, Husbanken): shown to NAV office
 staff only (NAV-loven § 16, dataflows "employee.state_registers"), each labelled with its register and the legal
-basis, asked once per look, audited with the look, and a register that fails says so without breaking the page."""
+basis, asked once per look, audited with the look, and a register that fails says so without breaking the page.
+Bostøtte only when the person consented to it in the application: NAV-loven § 16 does not reach Husbanken's
+data, so the consent is its basis."""
 
 import pytest
 
 from digisos.accounts.services import employee_from_claims
+from digisos.application.models import Application
+from digisos.documents.models import Folder
 from digisos.documents.selectors import MUNICIPAL_CASEWORKER_ROLE
 from digisos.followup.models import AccessDecision
 from digisos.followup.policy import NKS_ROLE, DataKind, Purpose
@@ -22,9 +26,18 @@ FAMILY = (
 PANELS = ("register-nav_payments", "register-employment", "register-housing_allowance")
 
 
-def office_look(client, key: str = FAMILY) -> str:
+def office_look(client, key: str = FAMILY, *, consent: bool | None = True) -> str:
+    """Vera's look at the person's case at her office; `consent`: the application's answer to fetching
+    bostøtte (None: the case has no application, as a paper case)."""
     user = employee_from_claims({"sub": "vera", "roles": ["veileder"], "nav_office": "0316"})
-    case_for(key, "0301", "0316")
+    case = case_for(key, "0301", "0316")
+    if consent is not None:
+        answers = {"inntekt": {"bostotte": True, "bostotte_samtykke": consent}}
+        owner = citizen(key)
+        case.application = Application.objects.create(
+            owner=owner, folder=Folder.objects.create(owner=owner), answers=answers, municipality_id="0301"
+        )
+        case.save(update_fields=["application"])
     client.force_login(user)
     response = client.post(URL, {"fnr": persona_pid(key), "purpose": Purpose.CASEWORK})
     assert response.status_code == 200
@@ -44,9 +57,26 @@ def test_office_staff_see_each_register_panel_with_its_source_and_legal_basis(re
     assert "Demo Sykehus HF" in employment and "60 %" in employment
     assert "Arbeidsgiver- og arbeidstakerregisteret (Nav)" in employment
     assert "BS-1001" in housing and "Husbanken" in housing
+    for panel in (payments, employment):
+        assert "NAV-loven § 16" in panel and "NAV-loven § 7" in panel
+    # Husbanken's data is not NAV's: its panel rests on the applicant's consent, never on NAV-loven § 16.
+    assert "samtykke" in housing and "§ 16" not in housing
     for panel in (payments, employment, housing):
-        assert "NAV-loven § 16" in panel
         assert 'data-testid="register-unavailable"' not in panel
+
+
+@pytest.mark.parametrize("consent", [False, None])
+def test_bostotte_is_neither_asked_nor_shown_without_the_applicants_consent(
+    reference_data, client, monkeypatch, consent
+):
+    asked: list[str] = []
+    monkeypatch.setattr(local.LocalHusbanken, "get_housing_allowance", lambda *args, **kw: asked.append("x"))
+
+    html = office_look(client, consent=consent)
+
+    assert 'data-testid="register-housing_allowance"' not in html and "BS-1001" not in html
+    assert asked == []
+    assert "Barnetrygd" in section(html, "register-nav_payments")  # NAV's own registers are still shown
 
 
 def test_a_municipal_caseworker_and_nks_never_see_the_registers(reference_data, client):

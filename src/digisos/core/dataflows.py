@@ -27,6 +27,7 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from django.utils.functional import Promise
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -78,6 +79,13 @@ _APPLICATION_BASIS = _(
 )
 _CONSENT_BASIS = _(
     "Sosialtjenesteloven § 43 med søkerens samtykke i søknaden; personvernforordningen art. 6 nr. 1 bokstav e"
+)
+# The basis of NAV's own registers (Nav payments, Aa-registeret) in the office's person overview: see the
+# "employee.state_registers" flow below for the sources. The panels show it as it is (followup.selectors).
+NAV_REGISTERS_BASIS = _(
+    "NAV-loven § 16: taushetsplikten etter NAV-loven § 7 er ikke til hinder for at ansatte i samme Nav-kontor får "
+    "opplysningene, i den utstrekning det trengs for en hensiktsmessig arbeids- og arkivordning; "
+    "personvernforordningen art. 6 nr. 1 bokstav e."
 )
 # What the code does (RETENTION_RULES below lists the jobs, one each).
 _APPLICATION_RETENTION = _(
@@ -193,7 +201,8 @@ _FLOWS: tuple[DataFlow, ...] = (
         kind=FlowKind.REGISTER,
         title=_("Folkeregisteret: adressebeskyttelse"),
         purpose=_(
-            "Stenge ansattes oppslag på personer med fortrolig eller strengt fortrolig adresse, før noe vises."
+            "Stenge ansattes oppslag på personer med fortrolig eller strengt fortrolig adresse, før noe vises, "
+            "unntatt for ansatte med særskilt tilgang til nivået."
         ),
         legal_basis=_("Sosialtjenesteloven § 44 (taushetsplikt); NAV-loven § 16"),
         controller=MUNICIPALITY,
@@ -357,10 +366,21 @@ _FLOWS: tuple[DataFlow, ...] = (
         retention=_("Vises bare; hvert oppslag føres i tilgangsloggen."),
     ),
     DataFlow(
-        # The state registers' panels in the person overview (followup). The basis is the one the domain notes
-        # give for sharing inside one NAV office, state and municipality (services-onboarding-statistics.md
-        # §D.3: NAV-loven § 16, mirroring fvl. § 13 b nr. 3). It covers staff in the office only: not NKS, and
-        # not a municipal caseworker outside the office, so the access policy gives this flow to office staff.
+        # The state registers' panels in the person overview (followup), checked in issue 13 against
+        # services-onboarding-statistics.md §D.3 and the legal study it cites ("Personvern i Navs digitale
+        # saksbehandling", Köhler-Olsen and Kane, ch. 5.2: https://9pdf.net/article/digitale-saksbehandlings-og-
+        # arkivsystemer.yng64o71). NAV-loven (arbeids- og velferdsforvaltningsloven) § 16 lifts the state side's
+        # duty of confidentiality in § 7 for other staff in the same NAV office, as far as needed for a practical
+        # working and filing arrangement (the wording of fvl. § 13 b nr. 3). It reaches data held by the office's
+        # state and municipal parts: NAV's payments and Aa-registeret (run by NAV). It does not reach Husbanken's
+        # bostøtte, which is neither NAV's nor the social service's: the only basis the notes give for it is the
+        # applicant's consent in the application (sosialtjenesteloven § 43, flow "register.husbanken"), so the
+        # panel is shown only when that consent is on the case (followup.selectors.housing_allowance_consented).
+        # Sosialtjenesteloven § 44 was listed here before; it is the municipal side's duty of confidentiality, not
+        # the one these state data are under (§ 7), so it is no basis for this flow. Personopplysningsloven only
+        # makes the GDPR Norwegian law: the GDPR basis is art. 6 nr. 1 bokstav e, with § 16 and § 43 as the
+        # supplementary national law (art. 6 nr. 3). Staff in the office only: not NKS, and not a municipal
+        # caseworker whose relation is to the municipality and not to an office (policy.ROLE_KINDS).
         key="employee.state_registers",
         kind=FlowKind.EMPLOYEE_VIEW,
         title=_("Ansatte på Nav-kontoret ser opplysninger fra statlige registre"),
@@ -368,16 +388,17 @@ _FLOWS: tuple[DataFlow, ...] = (
             "Se utbetalinger fra Nav, arbeidsforhold og bostøtte sammen med sosialhjelpssaken, uten å slå opp i "
             "hvert register for seg."
         ),
-        legal_basis=_(
-            "NAV-loven § 16 (ansatte i samme Nav-kontor, i den utstrekning det trengs for en hensiktsmessig "
-            "arbeids- og arkivordning); sosialtjenesteloven § 44"
+        legal_basis=format_lazy(
+            "{nav} {housing}",
+            nav=NAV_REGISTERS_BASIS,
+            housing=_("Bostøtte: bare med søkerens samtykke i søknaden (sosialtjenesteloven § 43)."),
         ),
         controller=MUNICIPALITY,
         processor=NAV_DIRECTORATE,
         data_categories=(
             _("utbetalinger fra Nav"),
             _("arbeidsforhold fra Aa-registeret"),
-            _("bostøttesaker og -utbetalinger fra Husbanken"),
+            _("bostøttesaker og -utbetalinger fra Husbanken, når søkeren har samtykket"),
         ),
         triggered_by=_(
             "Ansatte på Nav-kontoret som har personens sak, med formålet oppfølging; ikke Nav Kontaktsenter"

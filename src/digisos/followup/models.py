@@ -62,3 +62,66 @@ class NksAgreement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.municipality_id}: {'på' if self.active else 'av'}"
+
+
+class ProtectedAccessGrant(models.Model):
+    """An employee's special authorisation to see persons with address protection at one level: fortrolig
+    (kode 7) or strengt fortrolig (kode 6, also utland). Without one, the access policy denies every look at a
+    protected person (followup.policy); with one, the look is permitted on the same conditions as any other
+    (purpose, relation to the office or municipality, skjerming) and audited as such.
+
+    NAV does the same with one Entra ID group per level (0000-GA-Fortrolig_Adresse and
+    0000-GA-Strengt_Fortrolig_Adresse; e.g. Modia personoversikt's TilgangTilBrukerMedKode6Policy, docs/privacy.md):
+    one level does not imply the other. Granted and withdrawn by an operator in the admin, never edited nor
+    deleted: a withdrawal stamps `withdrawn_at`, so the history of who could see whom stays for the supervisor.
+    Both are written to the audit (followup.services). The policy reads the grants at every look, so a
+    withdrawal takes effect at the next look, not at the next login."""
+
+    class Level(models.TextChoices):
+        FORTROLIG = "fortrolig", _("Fortrolig adresse (kode 7)")
+        STRENGT_FORTROLIG = "strengt_fortrolig", _("Strengt fortrolig adresse (kode 6)")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("ansatt"),
+        limit_choices_to={"kind": "employee"},
+    )
+    level = models.CharField(_("nivå"), max_length=20, choices=Level.choices)
+    reason = models.CharField(
+        _("begrunnelse"),
+        max_length=500,
+        help_text=_(
+            "Hvorfor den ansatte trenger tilgangen, for eksempel hvilken enhet eller hvilket vedtak."
+        ),
+    )
+    granted_at = models.DateTimeField(_("gitt"))
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(_("trukket tilbake"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-granted_at", "-id"]
+        constraints = [
+            # At most one grant in force per employee and level; its index is the one the policy reads.
+            models.UniqueConstraint(
+                fields=["user", "level"],
+                condition=models.Q(withdrawn_at__isnull=True),
+                name="followup_one_active_protected_grant",
+            )
+        ]
+        verbose_name = _("særskilt tilgang til adressebeskyttede")
+        verbose_name_plural = _("særskilte tilganger til adressebeskyttede")
+
+    def __str__(self) -> str:
+        state = "trukket" if self.withdrawn_at else "aktiv"
+        return f"{self.user_id} {self.level} ({state})"
+
+    @property
+    def active(self) -> bool:
+        return self.withdrawn_at is None

@@ -14,8 +14,11 @@ The checks, in order (the first that fails is the reason):
    in a municipality whose NKS agreement is on) — checked before the registers are asked, so a person with
    no relation to the employee is not looked up in any register at all;
 4. address protection (Folkeregisteret): fortrolig and strengt fortrolig (kode 7 and 6) are denied, and so is
-   a person the register does not know;
-5. skjerming: a NAV employee's own data is denied.
+   a person the register does not know — unless the employee (NAV office staff or a municipal caseworker, never
+   NKS) is specially authorised for that level (models.ProtectedAccessGrant, read at every look): then the look
+   is permitted with the reason PERMITTED_FORTROLIG or PERMITTED_STRENGT_FORTROLIG, so the audit shows the
+   authorisation was used. A fortrolig grant does not open strengt fortrolig, nor the other way round;
+5. skjerming: a NAV employee's own data is denied (a grant for address protection does not lift it).
 
 An error from either register (RegisterUnavailable or anything else) denies, as Modia does.
 """
@@ -32,7 +35,7 @@ from digisos.documents.selectors import MUNICIPAL_CASEWORKER_ROLE
 from digisos.exchange.models import Case
 from digisos.registers.protection import protection_of
 
-from .models import NksAgreement
+from .models import NksAgreement, ProtectedAccessGrant
 
 NAV_OFFICE_ROLE = "veileder"
 NKS_ROLE = "nks"
@@ -55,6 +58,11 @@ class DataKind(TextChoices):
 
 class Reason(TextChoices):
     PERMITTED = "permitted", _("Tilgang gitt")
+    PERMITTED_FORTROLIG = "permitted_fortrolig", _("Tilgang gitt med særskilt tilgang til fortrolig adresse")
+    PERMITTED_STRENGT_FORTROLIG = (
+        "permitted_strengt_fortrolig",
+        _("Tilgang gitt med særskilt tilgang til strengt fortrolig adresse"),
+    )
     NO_PURPOSE = "no_purpose", _("Formål mangler")
     PURPOSE_NOT_ALLOWED = "purpose_not_allowed", _("Formålet gjelder ikke denne rollen")
     NOT_AN_EMPLOYEE = "not_an_employee", _("Ikke en ansatt med rolle for oppslag")
@@ -88,6 +96,11 @@ ROLE_KINDS = {
     # Modia's slice: cases, payments and attachment names, never files or state registers.
     NKS_ROLE: {DataKind.CASES, DataKind.PAYMENTS, DataKind.ATTACHMENT_NAMES},
 }
+# The roles a special authorisation for address protection (ProtectedAccessGrant) applies to. Not NKS: Modia
+# denies every graded person whatever the agent's groups (sosialhjelp-modia-api's TilgangskontrollService,
+# shared/domain/nav-innsyn-fiks.md §4), and the phone service has no need to see them.
+CLEARABLE_ROLES = {NAV_OFFICE_ROLE, MUNICIPAL_CASEWORKER_ROLE}
+PERMITTING_REASONS = {Reason.PERMITTED, Reason.PERMITTED_FORTROLIG, Reason.PERMITTED_STRENGT_FORTROLIG}
 # A kind of data with a flow of its own, whoever sees it (the role's flow otherwise).
 KIND_FLOWS = {DataKind.STATE_REGISTERS: "employee.state_registers"}
 ROLES = tuple(ROLE_FLOWS)
@@ -157,10 +170,10 @@ def decide(
     relation = _relation(employee, pid, now)
     if relation is not Reason.PERMITTED:
         return Decision(False, relation, flow)
-    protection = _protection(pid)
-    if protection is not Reason.PERMITTED:
+    protection = _protection(employee, pid)
+    if protection not in PERMITTING_REASONS:
         return Decision(False, protection, flow)
-    return Decision(True, Reason.PERMITTED, flow)
+    return Decision(True, protection, flow)
 
 
 def _flow(employee: Employee, kind: str) -> str:
@@ -188,9 +201,22 @@ def _relation(employee: Employee, pid: str, now: datetime) -> Reason:
     return Reason.NO_RELATION
 
 
-def _protection(pid: str) -> Reason:
-    # The rule every employee view shares (registers/protection.py, where the inbox reaches it too).
-    return Reason(protection_of(pid).value)
+def _protection(employee: Employee, pid: str) -> Reason:
+    # The rule every employee view shares (registers/protection.py, where the inbox reaches it too); the grants
+    # are read only for a protected person, and only for a role they apply to.
+    cleared = None
+    if employee.role in CLEARABLE_ROLES and employee.user_id is not None:
+        cleared = lambda level: has_protected_access(employee.user_id, level)  # noqa: E731
+    return Reason(protection_of(pid, cleared=cleared).value)
+
+
+def has_protected_access(user_id: int | None, level: str) -> bool:
+    """Whether the employee holds a grant in force for this level now (one indexed query)."""
+    if user_id is None:
+        return False
+    return ProtectedAccessGrant.objects.filter(
+        user_id=user_id, level=level, withdrawn_at__isnull=True
+    ).exists()
 
 
 def decide_kinds(

@@ -17,6 +17,7 @@ from digisos.accounts.models import User
 from digisos.application.models import Application
 from digisos.core.dataflows import (
     FLOWS,
+    NAV_REGISTERS_BASIS,
     NO_PERSONAL_DATA,
     RETENTION_RULES,
     DataFlow,
@@ -270,6 +271,10 @@ class PersonOverview:
     registers: "list[RegisterPanel] | None" = None
     # Each list's full length, when it is longer than the PANEL_ROWS shown (newest or soonest first).
     totals: dict[str, int] = field(default_factory=dict)
+    # The policy's reason when the look was permitted by a special authorisation for address protection
+    # ("permitted_fortrolig" or "permitted_strengt_fortrolig"; policy.Reason): the page then says so, and why
+    # the address is not shown. "" for every other look.
+    protection: str = ""
 
     def cut(self) -> "PersonOverview":
         """Every list to its first PANEL_ROWS, its full length kept in `totals`: a page of 200 cases stays a
@@ -326,24 +331,29 @@ def _register_answer(register: str, call: Callable[[], Any]) -> Any | None:
 
 
 @uses_flow(STATE_REGISTERS_FLOW)
-def state_register_panels(pid: str, *, now: datetime | None = None) -> list[RegisterPanel]:
-    """NAV payments (the timeline's months), employment from Aa-registeret and bostøtte from Husbanken, each
-    labelled with its register (the register flow's source) and the legal basis of this employee view. Call only
+def state_register_panels(
+    pid: str, *, now: datetime | None = None, housing_consent: bool = False
+) -> list[RegisterPanel]:
+    """NAV payments (the timeline's months), employment from Aa-registeret and — only when the person consented
+    to it in the application (`housing_consent`) — bostøtte from Husbanken, each labelled with its register (the
+    register flow's source) and its legal basis: NAV-loven § 16 for NAV's own registers, the consent for
+    Husbanken's (dataflows "employee.state_registers"). Without consent Husbanken is not asked at all. Call only
     after the policy permitted DataKind.STATE_REGISTERS; asks each register once and no database."""
     today = timezone.localdate(now or timezone.now())
-    basis = str(get_flow(STATE_REGISTERS_FLOW).legal_basis)
+    basis = str(NAV_REGISTERS_BASIS)
+    consent_basis = str(get_flow("register.husbanken").legal_basis)
     since = _month_start(today, -(NAV_PAYMENT_MONTHS - 1))
     payments = _register_answer(
         "nav_utbetalinger", lambda: registry.nav_utbetalinger().get_payments(pid, since=since)
     )
     employments = _register_answer("aaregister", lambda: registry.aaregister().get_employments(pid))
-    housing = _register_answer("husbanken", lambda: registry.husbanken().get_housing_allowance(pid, on=today))
-    panels = [
+    panels: list[tuple[str, Promise, str, Any, str]] = [
         (
             "nav_payments",
             _("Utbetalinger fra Nav"),
             "register.nav_utbetalinger",
             None if payments is None else sorted(payments, key=lambda row: row.date, reverse=True),
+            basis,
         ),
         (
             "employment",
@@ -352,28 +362,36 @@ def state_register_panels(pid: str, *, now: datetime | None = None) -> list[Regi
             None
             if employments is None
             else sorted(employments, key=lambda row: (row.end_date is None, row.start_date), reverse=True),
-        ),
-        (
-            "housing_allowance",
-            _("Bostøtte"),
-            "register.husbanken",
-            None
-            if housing is None
-            else HousingAllowanceRows(
-                list(housing.cases), sorted(housing.payments, key=lambda row: row.date, reverse=True)
-            ),
+            basis,
         ),
     ]
+    if housing_consent:
+        housing = _register_answer(
+            "husbanken", lambda: registry.husbanken().get_housing_allowance(pid, on=today)
+        )
+        panels.append(
+            (
+                "housing_allowance",
+                _("Bostøtte"),
+                "register.husbanken",
+                None
+                if housing is None
+                else HousingAllowanceRows(
+                    list(housing.cases), sorted(housing.payments, key=lambda row: row.date, reverse=True)
+                ),
+                consent_basis,
+            )
+        )
     return [
         RegisterPanel(
             key=key,
             heading=str(heading),
             source=str(get_flow(register_flow).source),
-            legal_basis=basis,
+            legal_basis=panel_basis,
             rows=rows[:PANEL_ROWS] if isinstance(rows, list) else rows,
             total=len(rows) if isinstance(rows, list) and len(rows) > PANEL_ROWS else 0,
         )
-        for key, heading, register_flow, rows in panels
+        for key, heading, register_flow, rows, panel_basis in panels
     ]
 
 
@@ -399,8 +417,19 @@ def office_person_overview(
     overview = _overview(cases, kinds, now, panel=_panel("employee.nav_office"), nks=False)
     # Office staff only, even if a caller passes the kind for another role (the policy already says so).
     if DataKind.STATE_REGISTERS in kinds and DataKind.CASES in kinds and employee.role == NAV_OFFICE_ROLE:
-        overview.registers = state_register_panels(pid, now=now)
+        overview.registers = state_register_panels(
+            pid, now=now, housing_consent=housing_allowance_consented(cases)
+        )
     return overview
+
+
+@uses_flow(STATE_REGISTERS_FLOW)
+def housing_allowance_consented(cases: QuerySet[Case]) -> bool:
+    """Whether the person said yes, in the application of a case the employee may see, to bostøtte being
+    fetched from Husbanken (the answer `inntekt.bostotte_samtykke`, kept with the application's working copy for
+    200 days). Bostøtte is neither NAV's nor the social service's data, so NAV-loven § 16 does not reach it:
+    the consent is its only basis (dataflows "register.husbanken"). One query."""
+    return cases.filter(application__answers__inntekt__bostotte_samtykke=True).exists()
 
 
 @uses_flow("employee.nks")

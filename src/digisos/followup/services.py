@@ -1,4 +1,5 @@
-"""Every write of follow-up: the access decision and its audit, in one call."""
+"""Every write of follow-up: the access decision and its audit, in one call; the special authorisations for
+address-protected persons, granted and withdrawn with an audit entry each."""
 
 from collections.abc import Iterable
 from dataclasses import replace
@@ -6,11 +7,17 @@ from datetime import datetime, timedelta
 
 import structlog
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from digisos.accounts.models import User
+from digisos.core.services import record_audit
 
 from .audit import audit_logger, cef_line
-from .models import AccessDecision
+from .models import AccessDecision, ProtectedAccessGrant
 from .policy import Decision, Employee, decide_kinds
 
 log = structlog.get_logger(__name__)
@@ -115,3 +122,63 @@ def delete_expired_access_decisions(*, now: datetime | None = None) -> int:
     if deleted:
         log.info("followup.access_decisions_deleted", count=deleted)
     return deleted
+
+
+def grant_protected_access(user: User, level: str, *, by: User | None, reason: str) -> ProtectedAccessGrant:
+    """Authorises the employee to see persons with this level of address protection (the policy reads it at the
+    next look). Refused, with what to do, for a user who is not an employee, an unknown level, no reason, an
+    administrator granting it to themselves, or a grant already in force."""
+    if user.kind != User.Kind.EMPLOYEE:
+        raise ValidationError(_("Særskilt tilgang kan bare gis til ansatte. Velg en ansatt."))
+    if level not in ProtectedAccessGrant.Level.values:
+        raise ValidationError(_("Velg nivå: fortrolig eller strengt fortrolig adresse."))
+    if not reason.strip():
+        raise ValidationError(_("Skriv hvorfor den ansatte trenger tilgangen."))
+    if by is not None and by.pk == user.pk:  # four eyes: no one authorises themselves
+        raise ValidationError(
+            _("Du kan ikke gi deg selv særskilt tilgang. Be en annen administrator om det.")
+        )
+    with transaction.atomic():
+        if (
+            ProtectedAccessGrant.objects.select_for_update()
+            .filter(user=user, level=level, withdrawn_at__isnull=True)
+            .exists()
+        ):
+            raise ValidationError(
+                _("Den ansatte har allerede denne tilgangen. Trekk den tilbake før du gir en ny.")
+            )
+        grant = ProtectedAccessGrant.objects.create(
+            user=user, level=level, reason=reason.strip(), granted_at=timezone.now(), granted_by=by
+        )
+        record_audit(
+            actor=by,
+            action="followup.protected_access.granted",
+            object_type="followup.ProtectedAccessGrant",
+            object_id=str(grant.pk),
+            after={"employee": user.get_username(), "level": level, "reason": grant.reason},
+        )
+    log.info("followup.protected_access_granted", level=level)
+    return grant
+
+
+def withdraw_protected_access(grant: ProtectedAccessGrant, *, by: User | None) -> bool:
+    """Ends the grant now: the employee's next look at such a person is denied, without a new login. False
+    when it was already withdrawn (nothing is written)."""
+    with transaction.atomic():
+        current = ProtectedAccessGrant.objects.select_for_update().get(pk=grant.pk)
+        if current.withdrawn_at is not None:
+            return False
+        current.withdrawn_at = timezone.now()
+        current.withdrawn_by = by
+        current.save(update_fields=["withdrawn_at", "withdrawn_by"])
+        record_audit(
+            actor=by,
+            action="followup.protected_access.withdrawn",
+            object_type="followup.ProtectedAccessGrant",
+            object_id=str(current.pk),
+            before={"employee": current.user.get_username(), "level": current.level, "active": True},
+            after={"employee": current.user.get_username(), "level": current.level, "active": False},
+        )
+    grant.withdrawn_at, grant.withdrawn_by = current.withdrawn_at, by
+    log.info("followup.protected_access_withdrawn", level=current.level)
+    return True

@@ -88,6 +88,8 @@ def person_lookup(request: HttpRequest) -> HttpResponse:
             permitted = {kind for kind, answer in decisions.items() if answer.permitted}
             overview = nks_person_overview if is_nks else office_person_overview
             result = overview(employee, pid, kinds=permitted)
+            if decision.reason in (Reason.PERMITTED_FORTROLIG, Reason.PERMITTED_STRENGT_FORTROLIG):
+                result.protection = decision.reason.value  # the authorised look says so (overview.html)
             context["overview_html"] = _overview_html(request, result, mask_identity_number(pid))
         else:
             context["denied"] = _REQUEST_REASONS.get(

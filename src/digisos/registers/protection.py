@@ -5,9 +5,12 @@ It lives here, below every app that shows a person's data to an employee (the mo
 exchange < inbox < followup), so that the inbox can apply it without importing follow-up, and follow-up's
 policy uses the same code. Both fail closed, as NAV's Modia does: an error from a register denies.
 
-- `protection_of(pid)`: the follow-up policy's question for one person — strengt fortrolig (kode 6, also
-  utland), fortrolig (kode 7), a grading we do not know, a person the register does not know, skjermet (an
-  employee of NAV), or no answer — each a reason to deny.
+- `protection_of(pid, cleared=...)`: the follow-up policy's question for one person — strengt fortrolig
+  (kode 6, also utland), fortrolig (kode 7), a grading we do not know, a person the register does not know,
+  skjermet (an employee of NAV), or no answer — each a reason to deny. An employee specially authorised for the
+  person's level (followup.models.ProtectedAccessGrant; `cleared` answers for it) passes the grading, with its
+  own answer (CLEARED_*) so the audit shows the authorisation was used; skjerming is still asked and still
+  denies, and a grading we do not know is never cleared.
 - `hidden_from_caseworkers(pids)`: which of a list's persons a municipal caseworker's list and case page must
   not show: strengt fortrolig (kode 6), a grading we do not know, and any person the register gave no answer
   for. A case of a kode 6 person is handled outside DigiSos's shared views, by staff the municipality
@@ -15,7 +18,7 @@ policy uses the same code. Both fail closed, as NAV's Modia does: an error from 
   no addresses.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from enum import StrEnum
 
 import structlog
@@ -34,6 +37,9 @@ class Protection(StrEnum):
     """The answer for one person; the values are follow-up's denial reasons (followup.policy.Reason)."""
 
     NONE = "permitted"
+    # Permitted because the employee is specially authorised for the person's level (followup.policy).
+    CLEARED_FORTROLIG = "permitted_fortrolig"
+    CLEARED_STRENGT_FORTROLIG = "permitted_strengt_fortrolig"
     PERSON_NOT_FOUND = "person_not_found"
     FORTROLIG = "fortrolig"
     STRENGT_FORTROLIG = "strengt_fortrolig"
@@ -42,22 +48,40 @@ class Protection(StrEnum):
 
 
 @uses_flow("register.address_protection")
-def protection_of(pid: str) -> Protection:
-    """The first reason an employee may not see this person's data, or NONE. Any failure of either register
-    denies (fail closed), not only RegisterUnavailable; anything but a plain False from skjerming is skjermet."""
+def protection_of(pid: str, *, cleared: Callable[[str], bool] | None = None) -> Protection:
+    """The first reason an employee may not see this person's data, or NONE (CLEARED_* when a special
+    authorisation let the employee past the grading). `cleared(level)` says whether the employee holds a grant
+    for "fortrolig" or "strengt_fortrolig"; it is asked only for a protected person. Any failure of either
+    register or of `cleared` denies (fail closed), not only RegisterUnavailable; anything but a plain False from
+    skjerming is skjermet."""
     try:
         grading = registry.address_protection().get_address_protection(pid)
         if grading is None:
             return Protection.PERSON_NOT_FOUND
-        if grading in STRENGT_FORTROLIG:
-            return Protection.STRENGT_FORTROLIG
-        if grading != "ugradert":  # "fortrolig", and any grading we do not know
-            return Protection.FORTROLIG
+        answer = _grading_answer(grading, cleared)
+        if answer not in (Protection.NONE, *CLEARED):
+            return answer
         if registry.skjerming().is_skjermet(pid) is not False:
             return Protection.SKJERMET
     except Exception:
         return Protection.REGISTER_UNAVAILABLE
-    return Protection.NONE
+    return answer
+
+
+CLEARED = (Protection.CLEARED_FORTROLIG, Protection.CLEARED_STRENGT_FORTROLIG)
+
+
+def _grading_answer(grading: str, cleared: Callable[[str], bool] | None) -> Protection:
+    if grading == "ugradert":
+        return Protection.NONE
+    if grading in STRENGT_FORTROLIG:
+        # Kode 6 abroad is kode 6: the strengt fortrolig grant covers it, as NAV's kode 6 role does.
+        if cleared is not None and cleared("strengt_fortrolig") is True:
+            return Protection.CLEARED_STRENGT_FORTROLIG
+        return Protection.STRENGT_FORTROLIG
+    if grading == "fortrolig" and cleared is not None and cleared("fortrolig") is True:
+        return Protection.CLEARED_FORTROLIG
+    return Protection.FORTROLIG  # "fortrolig" without a grant, and any grading we do not know (never cleared)
 
 
 @uses_flow("register.address_protection")

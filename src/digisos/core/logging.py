@@ -9,26 +9,8 @@ import re
 import sys
 from typing import Any
 
+import structlog
 from django.conf import settings
-
-
-def _import_structlog_without_rich() -> None:
-    """structlog imports rich (with pygments and attrs, about 65 ms) whenever rich is installed, for its console
-    renderer's pretty tracebacks and locals, which these JSON logs never use; rich comes only with the dev tools
-    (import-linter, schemathesis), so dev, CI and test processes paid it at every start. Imported with rich
-    hidden, structlog takes its plain paths, as in a production install where rich is absent. Nothing changes
-    when something imported structlog or rich first; rich itself stays importable afterwards."""
-    if "structlog" in sys.modules or "rich" in sys.modules:
-        return
-    sys.modules["rich"] = None  # type: ignore[assignment]  # `import rich` raises ImportError meanwhile
-    try:
-        import structlog  # noqa: F401
-    finally:
-        del sys.modules["rich"]
-
-
-_import_structlog_without_rich()
-import structlog  # noqa: E402 - after the function above
 
 # Eleven digits not part of a longer digit run; optional space after the birth date part.
 _IDENTITY_NUMBER = re.compile(r"(?<!\d)(\d{6})\s?(\d{5})(?!\d)")

@@ -9,7 +9,6 @@ from digisos.accounts.models import User
 from digisos.core.admin import mask_identity_number
 
 from .models import AccessDecision, NksAgreement, ProtectedAccessGrant
-from .services import grant_protected_access, withdraw_protected_access
 
 
 @admin.register(AccessDecision)
@@ -116,6 +115,9 @@ class ProtectedAccessGrantAdmin(admin.ModelAdmin):
     def save_model(self, request, obj: ProtectedAccessGrant, form, change: bool) -> None:
         if change:  # every field is read-only once granted
             return
+        # Imported here: the admin is loaded at every start-up, the services (registers, audit) only when used.
+        from .services import grant_protected_access
+
         grant = grant_protected_access(obj.user, obj.level, by=request.user, reason=obj.reason)
         obj.pk, obj.granted_at, obj.granted_by = grant.pk, grant.granted_at, grant.granted_by
 
@@ -124,6 +126,8 @@ class ProtectedAccessGrantAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Trekk tilbake valgte tilganger"), permissions=["change"])
     def withdraw(self, request, queryset: QuerySet[ProtectedAccessGrant]) -> None:
+        from .services import withdraw_protected_access
+
         count = sum(withdraw_protected_access(grant, by=request.user) for grant in queryset)
         self.message_user(
             request,

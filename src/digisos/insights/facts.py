@@ -123,20 +123,22 @@ class Cell:
     histograms: dict[str, Counter] = field(default_factory=lambda: {name: Counter() for name in HISTOGRAMS})
     sources: Counter = field(default_factory=Counter)
 
-    def add_case(self, facts: CaseFacts) -> None:
+    def add_case(self, facts: CaseFacts, times: int = 1) -> None:
+        """Adds the case's contribution (`times=-1` takes it away again: the hourly update applies a changed
+        case's old facts with -1 and its new ones with +1 to the stored cells)."""
         if facts.channel == PAPER:
-            self.counts["paper"] += 1
+            self.counts["paper"] += times
             return
-        self.counts["digital_short" if facts.channel == SHORT else "digital_standard"] += 1
+        self.counts["digital_short" if facts.channel == SHORT else "digital_standard"] += times
         for name in HISTOGRAMS:
             hours = getattr(facts, f"{name}_hours")
             if hours is not None:
-                self.histograms[name][hours] += 1
+                self.histograms[name][hours] += times
         if facts.decision_hours is not None:
-            self.counts["decided_n"] += 1
-            self.counts["decided_without_request_n"] += facts.decided_without_request
-        self.counts["requested_n"] += facts.requested
-        self.counts["answered_on_time_n"] += facts.answered_on_time
+            self.counts["decided_n"] += times
+            self.counts["decided_without_request_n"] += times * facts.decided_without_request
+        self.counts["requested_n"] += times * facts.requested
+        self.counts["answered_on_time_n"] += times * facts.answered_on_time
 
     def add(self, other: "Cell") -> None:
         self.counts.update(other.counts)

@@ -393,19 +393,26 @@ def _apply_difference(difference: dict[tuple[str, str, date], Cell]) -> set[tupl
     fresh: list[tuple] = []
     for key in touched:
         pk, data = stored.get(key, (None, None))
-        cell = Cell.from_json(data or {})
-        cell.add(difference[key])
-        if any(value < 0 for value in _all_values(cell)):
-            # Only if the stored facts and cells disagree (a bug, or a hand edit): `insights_rebuild` mends it.
-            log.error("insights.cell_negative", grain=key[0], area=key[1], period=str(key[2]))
+        new = with_difference(data, difference[key])
         if pk is not None:
             stale.append(pk)
-        if not cell.is_empty():
-            fresh.append((*key, json.dumps(cell.to_json())))
+        if new is not None:
+            fresh.append((*key, json.dumps(new)))
     for chunk in _chunks(stale, CHUNK):
         CellRow.objects.filter(pk__in=chunk).delete()
     _insert(CellRow, ["grain", "area", "period", "data"], fresh)
     return {(grain, period) for grain, _, period in touched}
+
+
+def with_difference(data: dict | None, difference: Cell) -> dict | None:
+    """A stored cell's contents (None: no row) with a difference added; None when nothing is left (the row is
+    deleted, as a rebuild would not make it)."""
+    cell = Cell.from_json(data or {})
+    cell.add(difference)
+    if any(value < 0 for value in _all_values(cell)):
+        # Only if the stored facts and cells disagree (a bug, or a hand edit): `insights_rebuild` mends it.
+        log.error("insights.cell_negative")
+    return None if cell.is_empty() else cell.to_json()
 
 
 def _all_values(cell: Cell) -> Iterator[int]:

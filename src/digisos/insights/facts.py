@@ -141,10 +141,14 @@ class Cell:
         self.counts["answered_on_time_n"] += times * facts.answered_on_time
 
     def add(self, other: "Cell") -> None:
-        self.counts.update(other.counts)
-        self.sources.update(other.sources)
+        # Empty parts skipped: publishing adds every area's cell into its county's and the country's.
+        if other.counts:
+            self.counts.update(other.counts)
+        if other.sources:
+            self.sources.update(other.sources)
         for name in HISTOGRAMS:
-            self.histograms[name].update(other.histograms[name])
+            if other.histograms[name]:
+                self.histograms[name].update(other.histograms[name])
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -157,11 +161,13 @@ class Cell:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "Cell":
+        # Built directly (dict.update on new, empty counters): publishing a period reads every area's cell, and
+        # Counter.update's per-key loop was most of that.
         cell = cls()
-        cell.counts.update(data.get("counts") or {})
-        cell.sources.update(data.get("sources") or {})
+        dict.update(cell.counts, data.get("counts") or {})
+        dict.update(cell.sources, data.get("sources") or {})
         for name, hist in (data.get("histograms") or {}).items():
-            cell.histograms[name].update({int(h): c for h, c in hist.items()})
+            dict.update(cell.histograms[name], {int(h): c for h, c in hist.items()})
         return cell
 
     def is_empty(self) -> bool:

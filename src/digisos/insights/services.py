@@ -609,12 +609,13 @@ def connected_in(month: date, go_live: date | None, left: bool) -> bool:
 
 def _publish_coverage(now: datetime) -> None:
     """Connected municipalities and inhabitants for every published month (cheap: one row per municipality)."""
+    # DISTINCT in the database: every published month's figures are about 5,000 rows, all read every hour before.
     months = sorted(
-        set(
-            Published.objects.filter(grain=MONTH)
-            .exclude(figure__in=COVERAGE)
-            .values_list("period", flat=True)
-        )
+        Published.objects.filter(grain=MONTH)
+        .exclude(figure__in=COVERAGE)
+        .order_by()
+        .values_list("period", flat=True)
+        .distinct()
     )
     accepting = Municipality.objects.filter(
         service__can_receive_applications=True, service__receiving_temporarily_disabled=False

@@ -42,6 +42,26 @@ services.rebuild()
 services.update()
 month = Published.objects.filter(level="municipality", area="4601", figure="paper").get()
 print("PAPER", month.value, month.suppressed)
+
+
+def tables():
+    import json
+    from digisos.insights.models import Cell
+    cells = {(c.grain, c.area, str(c.period), json.dumps(c.data, sort_keys=True)) for c in Cell.objects.all()}
+    return cells, set(Published.objects.values_list("grain", "level", "area", "period", "figure", "value"))
+
+
+# The update's difference path on SQLite: a case moved to another municipality, then deleted.
+Case.objects.filter(pk=case.pk).update(municipality_id="0301", updated_at=timezone.now())
+services.update()
+moved = tables()
+services.rebuild()
+print("MOVED", moved == tables(), any(area == "0301" for _, area, _, _ in moved[0]))
+Case.objects.filter(pk=case.pk).delete()
+services.update()
+deleted = tables()
+services.rebuild()
+print("DELETED", deleted == tables(), len(deleted[0]))
 client = Client()
 print("PAGES", client.get("/statistikk/?kommune=4601").status_code,
       client.get("/api/public/v1/statistikk/?niva=kommune&kode=4601").status_code,
@@ -66,3 +86,5 @@ def test_the_statistics_work_on_the_quick_start_sqlite(tmp_path):
     assert lines["TYPES"] == "['list', 'NoneType', 'list', 'list']"
     assert lines["PAPER"] == "None under5"
     assert lines["PAGES"] == "200 200 200"
+    assert lines["MOVED"] == "True True"
+    assert lines["DELETED"] == "True 0"

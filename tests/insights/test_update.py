@@ -183,3 +183,95 @@ def test_every_registered_source_is_counted_and_the_inbox_paper_count_is_added_t
     assert (
         calls[0] is None and calls[1] is not None
     )  # the second run asks only for what changed since the first
+
+
+# --- The difference path: the update takes a changed case's stored facts out of its cells and adds its new ones.
+
+
+def test_a_case_that_moves_month_municipality_and_office_leaves_its_old_cells(
+    reference_data, document_settings
+):
+    case = CaseFactory(state="received")
+    ettersend(case, at=timezone.now() - timedelta(minutes=5))
+    CaseFactory(state="sent", persona="kari-leier-oslo")
+    services.update()
+    old = CaseFact.objects.get(case=case)
+    # The case system assigns an office (the ettersendelse's week moves with it), the application is re-dated to
+    # an earlier month and the case is moved to another municipality.
+    report(
+        case,
+        reported_events(
+            "received",
+            start=timezone.now() - timedelta(minutes=20),
+            letters={},
+            deadline=timezone.now(),
+            office="0315",
+        ),
+    )
+    case.application.__class__.objects.filter(pk=case.application_id).update(
+        sent_at=datetime(2025, 3, 10, 12, tzinfo=UTC)
+    )
+    Case.objects.filter(pk=case.pk).update(municipality_id="0301", updated_at=timezone.now())
+    services.update()
+    new = CaseFact.objects.get(case=case)
+    assert (new.municipality, new.month, new.office) == ("0301", datetime(2025, 3, 1).date(), "0315")
+    assert (old.municipality, old.month) != (new.municipality, new.month)
+    assert tables() == rebuilt()
+
+
+def test_a_case_that_gains_a_decision_moves_between_histogram_values(reference_data, document_settings):
+    case = CaseFactory(state="received")
+    services.update()
+    assert CaseFact.objects.get(case=case).decision_hours is None
+    letters = {
+        name: str(LetterFactory(case=case, name=f"{name}.pdf").id) for name in ("etterspurt", "vedtak")
+    }
+    start = timezone.now() - timedelta(minutes=30)
+    report(case, reported_events("decided", start=start, letters=letters, deadline=timezone.now()))
+    services.update()
+    assert CaseFact.objects.get(case=case).decision_hours is not None
+    assert tables() == rebuilt()
+
+
+def test_a_case_deleted_by_retention_is_taken_out_of_its_cells(reference_data, document_settings):
+    CaseFactory(state="received")
+    gone = CaseFactory(state="received", persona="kari-leier-oslo")
+    ettersend(gone, at=timezone.now() - timedelta(minutes=5))
+    services.update()
+    assert Cell.objects.filter(grain="month", area=gone.municipality_id).exists()
+    Case.objects.filter(pk=gone.pk).delete()
+    result = services.update()
+    assert result["cases"] >= 1
+    assert not CaseFact.objects.filter(case_id=gone.pk).exists()
+    assert not Cell.objects.filter(grain="month", area=gone.municipality_id).exists()
+    assert tables() == rebuilt()
+
+
+def test_two_updates_in_a_row_add_their_differences_as_a_rebuild_would(reference_data, document_settings):
+    first = CaseFactory(state="received")
+    services.update()
+    second = CaseFactory(state="sent", persona="kari-leier-oslo")
+    letters = {
+        name: str(LetterFactory(case=first, name=f"{name}.pdf").id) for name in ("etterspurt", "vedtak")
+    }
+    start = timezone.now() - timedelta(minutes=30)
+    report(first, reported_events("decided", start=start, letters=letters, deadline=timezone.now()))
+    services.update()
+    ettersend(second, at=timezone.now() - timedelta(minutes=1))
+    second.application.__class__.objects.filter(pk=second.application_id).update(
+        sent_at=datetime(2025, 6, 2, 8, tzinfo=UTC)
+    )
+    Case.objects.filter(pk=second.pk).update(updated_at=timezone.now())
+    services.update()
+    # No rebuild in between: the second update starts from the cells the first one left.
+    assert tables() == rebuilt()
+
+
+def test_an_update_with_nothing_changed_reads_and_writes_no_cell(reference_data, document_settings):
+    CaseFactory(state="received")
+    services.update()
+    cells = dict(Cell.objects.values_list("pk", "data"))
+    # The look-back overlap sees the case again: its old and new facts are equal, so the difference is zero.
+    result = services.update()
+    assert result["cases"] == 1 and (result["months"], result["weeks"]) == (0, 0)
+    assert dict(Cell.objects.values_list("pk", "data")) == cells

@@ -123,26 +123,32 @@ class Cell:
     histograms: dict[str, Counter] = field(default_factory=lambda: {name: Counter() for name in HISTOGRAMS})
     sources: Counter = field(default_factory=Counter)
 
-    def add_case(self, facts: CaseFacts) -> None:
+    def add_case(self, facts: CaseFacts, times: int = 1) -> None:
+        """Adds the case's contribution (`times=-1` takes it away again: the hourly update applies a changed
+        case's old facts with -1 and its new ones with +1 to the stored cells)."""
         if facts.channel == PAPER:
-            self.counts["paper"] += 1
+            self.counts["paper"] += times
             return
-        self.counts["digital_short" if facts.channel == SHORT else "digital_standard"] += 1
+        self.counts["digital_short" if facts.channel == SHORT else "digital_standard"] += times
         for name in HISTOGRAMS:
             hours = getattr(facts, f"{name}_hours")
             if hours is not None:
-                self.histograms[name][hours] += 1
+                self.histograms[name][hours] += times
         if facts.decision_hours is not None:
-            self.counts["decided_n"] += 1
-            self.counts["decided_without_request_n"] += facts.decided_without_request
-        self.counts["requested_n"] += facts.requested
-        self.counts["answered_on_time_n"] += facts.answered_on_time
+            self.counts["decided_n"] += times
+            self.counts["decided_without_request_n"] += times * facts.decided_without_request
+        self.counts["requested_n"] += times * facts.requested
+        self.counts["answered_on_time_n"] += times * facts.answered_on_time
 
     def add(self, other: "Cell") -> None:
-        self.counts.update(other.counts)
-        self.sources.update(other.sources)
+        # Empty parts skipped: publishing adds every area's cell into its county's and the country's.
+        if other.counts:
+            self.counts.update(other.counts)
+        if other.sources:
+            self.sources.update(other.sources)
         for name in HISTOGRAMS:
-            self.histograms[name].update(other.histograms[name])
+            if other.histograms[name]:
+                self.histograms[name].update(other.histograms[name])
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -155,11 +161,13 @@ class Cell:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "Cell":
+        # Built directly (dict.update on new, empty counters): publishing a period reads every area's cell, and
+        # Counter.update's per-key loop was most of that.
         cell = cls()
-        cell.counts.update(data.get("counts") or {})
-        cell.sources.update(data.get("sources") or {})
+        dict.update(cell.counts, data.get("counts") or {})
+        dict.update(cell.sources, data.get("sources") or {})
         for name, hist in (data.get("histograms") or {}).items():
-            cell.histograms[name].update({int(h): c for h, c in hist.items()})
+            dict.update(cell.histograms[name], {int(h): c for h, c in hist.items()})
         return cell
 
     def is_empty(self) -> bool:

@@ -6,9 +6,15 @@ from django.db import models
 
 
 class CaseFact(models.Model):
-    """What one case contributes (facts.CaseFacts), kept so that an update recomputes only touched cells."""
+    """What one case contributes (facts.CaseFacts): the hourly update takes a changed case's stored facts out
+    of its cells and adds its new ones.
 
-    case = models.OneToOneField("exchange.Case", on_delete=models.CASCADE, primary_key=True, related_name="+")
+    No database constraint and no cascade on purpose: when a case is deleted (retention) its facts stay until
+    the next update, which finds them without a case and takes them out of their cells."""
+
+    case = models.OneToOneField(
+        "exchange.Case", on_delete=models.DO_NOTHING, db_constraint=False, primary_key=True, related_name="+"
+    )
     municipality = models.CharField(max_length=4)
     office = models.CharField(max_length=8, blank=True, default="")
     month = models.DateField()
@@ -23,6 +29,33 @@ class CaseFact(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["month", "municipality"]), models.Index(fields=["week", "office"])]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}"
+
+
+class EttersendelseFact(models.Model):
+    """Where one ettersendelse is counted: its municipality's month and its case's office's week (the office the
+    case's read model names; None when the case has none yet, and then no week counts it). Kept, as a case's
+    facts are, so that the update can take an ettersendelse out of the cells it was counted in when its case
+    changes office or is deleted; plain columns, no foreign keys, for the same reason."""
+
+    delivery_id = models.BigIntegerField(primary_key=True)
+    case_id = models.UUIDField(db_index=True)
+    municipality = models.CharField(max_length=4)
+    month = models.DateField()
+    office = models.CharField(max_length=8, null=True)  # noqa: DJ001 (None: no read model, not the office "")
+    week = models.DateField()
+
+    def __str__(self) -> str:
+        return f"{self.delivery_id}"
+
+
+class DeletedCase(models.Model):
+    """A case deleted since the last update (services.case_deleted): its facts are still to be taken out of the
+    cells. A plain column: the case is gone."""
+
+    case_id = models.UUIDField(primary_key=True)
 
     def __str__(self) -> str:
         return f"{self.case_id}"

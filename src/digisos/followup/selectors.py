@@ -530,18 +530,14 @@ def _overview_in_database(
     ]
     if listed and listed[0]["total"] > PANEL_ROWS:
         overview.totals["cases"] = listed[0]["total"]
-    query = _PanelQuery(cases, title)
+    query = _PanelQuery(cases, title, nks=nks)
     with_payments = DataKind.PAYMENTS in kinds
     document_kind = DataKind.ATTACHMENT_NAMES if nks else DataKind.DOCUMENTS
     at = "(e->>'at')::timestamptz"
     query.add("decisions", "decisions", "e->>'title', e->>'outcome', e->>'at'", order=f"{at} DESC NULLS LAST")
     deadline = "(e->>'deadline')::timestamptz"
     query.add(
-        "requests",
-        "tasks",
-        "e->>'document_type', e->>'deadline'",
-        where="(e->>'from_caseworker')::boolean",
-        order=f"{deadline} ASC NULLS LAST",
+        "requests", "requests", "e->>'document_type', e->>'deadline'", order=f"{deadline} ASC NULLS LAST"
     )
     if not nks:
         query.add("conditions", "conditions", "e->>'title', e->>'status'")
@@ -555,7 +551,7 @@ def _overview_in_database(
             order=f"{day} DESC NULLS LAST",
         )
     if document_kind in kinds and not nks:
-        query.add("letters", "letters", "e->>'title'", where="coalesce(e->>'title', '') <> ''")
+        query.add("letters", "letters", "e->>'title'")
     found = query.run(
         overview,
         months_from=_month_start(timezone.localdate(now), -(TIMELINE_MONTHS - 1)) if with_payments else None,
@@ -628,10 +624,10 @@ class _PanelQuery:
     and the months' sums: one statement for all, the cases' lists taken out of their rows once (a MATERIALIZED
     common table) and each panel a branch of a UNION ALL with its own order and limit."""
 
-    def __init__(self, cases: QuerySet[Case], title: Callable[[Any, str | None], str]) -> None:
+    def __init__(self, cases: QuerySet[Case], title: Callable[[Any, str | None], str], *, nks: bool) -> None:
         self.ids = cases.values("id")
         self.ids_sql, ids_params = self.ids.query.sql_with_params()
-        self.ids_params, self.title = tuple(ids_params), title
+        self.ids_params, self.title, self.nks = tuple(ids_params), title, nks
         self.branches: list[str] = []
         self.months: list[MonthRow] = []
 
@@ -655,15 +651,14 @@ class _PanelQuery:
         branches = list(self.branches)
         params: list[Any] = list(self.ids_params)
         if months_from is not None:
-            day = "substr(coalesce(nullif(e->>'paid_date', ''), e->>'due_date'), 1, 10)"
+            # Each case's sums per month (case_state.followup_view's "paid"), added up over the cases.
             branches.append(
                 "(SELECT 'months'::text, NULL::uuid, NULL::varchar, 0::bigint, 0::bigint, "  # noqa: S608 - this module's constant SQL; values are parameters
-                f"substr({day}, 1, 7), sum(coalesce((e->>'amount')::float8, 0))::text"
-                f"{', NULL::text' * (_PANEL_COLUMNS - 2)} FROM listed CROSS JOIN LATERAL jsonb_array_elements("
-                "CASE WHEN jsonb_typeof(payments) = 'array' THEN payments ELSE '[]'::jsonb END) AS x(e) "
-                f"WHERE e->>'status' = 'UTBETALT' AND {day} >= %s GROUP BY 6)"
+                f"m.month, sum(m.amount::float8)::text{', NULL::text' * (_PANEL_COLUMNS - 2)} FROM listed "
+                "CROSS JOIN LATERAL jsonb_each_text(CASE WHEN jsonb_typeof(paid) = 'object' THEN paid ELSE "
+                "'{}'::jsonb END) AS m(month, amount) WHERE m.month >= %s GROUP BY 6)"
             )
-            params.append(months_from.isoformat())
+            params.append(months_from.isoformat()[:7])
         found: dict[str, list[tuple[str, tuple]]] = {
             name: [] for name in ("decisions", "requests", "conditions", "payments")
         }
@@ -671,9 +666,12 @@ class _PanelQuery:
             return found
         case, state, application = Case._meta.db_table, CaseState._meta.db_table, Application._meta.db_table
         sql = (
+            # The cases' small follow-up column (case_state.followup_view), not their page views; the payments
+            # themselves only for NKS, who lists them.
             f"WITH listed AS MATERIALIZED (SELECT c.id, c.created_at, c.application_id, a.reference, s.decisions, "  # noqa: S608 - this module's constant SQL; values are parameters
-            f"s.payments, s.page_view->'tasks' AS tasks, s.page_view->'conditions' AS conditions, "
-            f's.page_view->\'letters\' AS letters FROM "{case}" c JOIN "{state}" s ON s.case_id = c.id '
+            f"{'s.payments' if self.nks else 'NULL::jsonb AS payments'}, s.followup_view->'requests' AS requests, "
+            "s.followup_view->'conditions' AS conditions, s.followup_view->'letters' AS letters, "
+            f's.followup_view->\'paid\' AS paid FROM "{case}" c JOIN "{state}" s ON s.case_id = c.id '
             f'LEFT JOIN "{application}" a ON a.id = c.application_id WHERE c.id IN ({self.ids_sql})) '
             + " UNION ALL ".join(branches)
         )

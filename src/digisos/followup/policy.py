@@ -23,6 +23,7 @@ An error from either register (RegisterUnavailable or anything else) denies, as 
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
+from django.contrib.auth.models import Group
 from django.db.models import Q, TextChoices
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -130,7 +131,7 @@ def employee_of(user: User, *, enhetsnummer: str | None = None) -> Employee:
     which every check denies."""
     role = None
     if user.is_authenticated and user.kind == User.Kind.EMPLOYEE:
-        held = set(user.groups.values_list("name", flat=True))
+        held = {row["name"] for row in _GROUP_NAMES.rows(user.pk)}
         role = next((name for name in ROLES if name in held), None)
     return Employee(
         ident=user.get_username(),
@@ -185,6 +186,10 @@ def _relation(employee: Employee, pid: str, now: datetime) -> Reason:
     if employee.enhetsnummer and _OFFICE_CASE.rows(pid, since, employee.enhetsnummer, employee.enhetsnummer):
         return Reason.PERMITTED
     return Reason.NO_RELATION
+
+
+# The user's groups' names, compiled to SQL once per process (core/prepared.py).
+_GROUP_NAMES = PreparedValues(lambda user_id: Group.objects.filter(user=user_id).values("name"), -7_654_321)
 
 
 # A case of the person's, updated within the window, at the employee's municipality or office: compiled to SQL

@@ -11,7 +11,8 @@ request at a time in one process, on the data the bench uses (bench/innsyn.py, b
 data, writes the settings' environment to ENV_FILE and waits until interrupted (Ctrl-C), so that `measure`
 can be run again after each change. `measure` loops Django's test client over the trivial logged-in page and
 each page (N requests each, after a warm-up), printing wall and CPU ms per request and queries per request;
-with `--profile PAGE` (logged_in, case, mine, inbox) it prints cProfile's top functions for that page.
+with `--profile PAGE` (logged_in, case, mine, inbox) it prints cProfile's top functions for that page, and
+with `--queries PAGE` each query of one request with its time (the best of five), slowest first.
 `serve --followup` loads follow-up's data instead (bench/followup.py: the person overview's person with 200
 cases, the work queues' 10,000 cases), and `measure` then measures the pages followup_overview (a POST) and
 followup_queues against the trivial page.
@@ -144,7 +145,29 @@ def _pages(setup: dict) -> dict[str, tuple[str, str, str, dict | None]]:
     }
 
 
-def measure(env_file: Path, count: int, profile: str | None) -> None:
+def print_queries(name: str, get, connection) -> None:
+    """Each query of one request of the page, with its time (the best of five requests), slowest first."""
+    best: dict[int, tuple[float, str]] = {}
+    for _ in range(5):
+        timings: list[tuple[float, str]] = []
+
+        def timed(execute, sql, params, many, context, timings=timings):
+            started = time.perf_counter()
+            try:
+                return execute(sql, params, many, context)
+            finally:
+                timings.append((time.perf_counter() - started, sql))
+
+        with connection.execute_wrapper(timed):
+            get(name)
+        for index, (spent, sql) in enumerate(timings):
+            if index not in best or spent < best[index][0]:
+                best[index] = (spent, sql)
+    for index, (spent, sql) in sorted(best.items(), key=lambda item: -item[1][0]):
+        print(f"{spent * 1000:8.2f} ms  #{index}  {sql[:400]}")
+
+
+def measure(env_file: Path, count: int, profile: str | None, queries_only: bool = False) -> None:
     saved = json.loads(env_file.read_text())
     os.environ.update(saved["env"])
     import django
@@ -170,6 +193,9 @@ def measure(env_file: Path, count: int, profile: str | None) -> None:
         for _ in range(5):  # warm-up: templates compiled, caches filled
             get(name)
 
+    if profile and queries_only:
+        print_queries(profile, get, connection)
+        return
     if profile:
         profiler = cProfile.Profile()
         profiler.enable()
@@ -179,6 +205,8 @@ def measure(env_file: Path, count: int, profile: str | None) -> None:
         stats = pstats.Stats(profiler).strip_dirs()
         stats.sort_stats("cumulative").print_stats(45)
         stats.sort_stats("tottime").print_stats(30)
+        if os.environ.get("CALLERS"):
+            stats.print_callers(os.environ["CALLERS"])
         return
 
     counted = {}
@@ -222,11 +250,15 @@ if __name__ == "__main__":
         serve(Path(sys.argv[2]), followup="--followup" in sys.argv[3:])
     elif command == "measure":
         arguments = sys.argv[2:]
-        page = None
+        page, queries_only = None, False
+        if "--queries" in arguments:
+            index = arguments.index("--queries")
+            page, queries_only = arguments[index + 1], True
+            del arguments[index : index + 2]
         if "--profile" in arguments:
             index = arguments.index("--profile")
             page = arguments[index + 1]
             del arguments[index : index + 2]
-        measure(Path(arguments[0]), int(arguments[1]) if len(arguments) > 1 else 200, page)
+        measure(Path(arguments[0]), int(arguments[1]) if len(arguments) > 1 else 200, page, queries_only)
     else:
         raise SystemExit(__doc__)

@@ -234,3 +234,26 @@ class NewGrading:
 
     def get_address_protection(self, pid):
         return "en_ny_gradering"
+
+
+def test_a_nav_office_employees_relation_is_one_query_by_the_cases_office_or_the_reported_one(
+    reference_data, oslo_office
+):
+    """The case at the office, by its own office or the one the case system reported (CaseState.office), is
+    looked for in one query, compiled once per process (policy._OFFICE_CASE)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from digisos.exchange.models import CaseState
+    from digisos.followup.policy import _relation
+
+    veileder = employee("vera", NAV_OFFICE_ROLE, enhetsnummer=oslo_office)
+    reported = case_for(KARI, "0301")  # no office of its own: the case system reported the office
+    CaseState.objects.create(case=reported, status="MOTTATT", office=oslo_office)
+    with CaptureQueriesContext(connection) as seen:
+        assert _relation(veileder, persona_pid(KARI), timezone.now()) == Reason.PERMITTED
+    assert len(seen) == 1
+    CaseState.objects.filter(case=reported).update(office="")
+    with CaptureQueriesContext(connection) as seen:
+        assert _relation(veileder, persona_pid(KARI), timezone.now()) == Reason.NO_RELATION
+    assert len(seen) == 1

@@ -177,6 +177,9 @@ class CaseState(models.Model):
     history_count = models.PositiveIntegerField(default=0)
     # The parts of `view` the statistics read (case_state.statistics_view): a rebuild reads this, not the view.
     statistics_view = models.JSONField(default=dict)
+    # The parts of `view` follow-up's person overview reads (case_state.followup_view): requests, conditions,
+    # letters' titles and the assistance paid per month, for a person's many cases at once.
+    followup_view = models.JSONField(default=dict)
     source_sha256 = models.CharField(max_length=64, blank=True, default="")  # the Case.soker_sha256 folded
 
     class Meta:

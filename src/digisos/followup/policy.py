@@ -24,13 +24,15 @@ An error from either register (RegisterUnavailable or anything else) denies, as 
 """
 
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
-from django.db.models import TextChoices
+from django.contrib.auth.models import Group
+from django.db.models import Q, TextChoices
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from digisos.accounts.models import User
+from digisos.core.prepared import PreparedValues
 from digisos.documents.selectors import MUNICIPAL_CASEWORKER_ROLE
 from digisos.exchange.models import Case
 from digisos.registers.protection import protection_of
@@ -142,7 +144,7 @@ def employee_of(user: User, *, enhetsnummer: str | None = None) -> Employee:
     which every check denies."""
     role = None
     if user.is_authenticated and user.kind == User.Kind.EMPLOYEE:
-        held = set(user.groups.values_list("name", flat=True))
+        held = {row["name"] for row in _GROUP_NAMES.rows(user.pk)}
         role = next((name for name in ROLES if name in held), None)
     return Employee(
         ident=user.get_username(),
@@ -188,17 +190,41 @@ def _relation(employee: Employee, pid: str, now: datetime) -> Reason:
             return Reason.NO_RELATION
         agreed = NksAgreement.objects.filter(municipality_id__in=municipalities, active=True)
         return Reason.PERMITTED if agreed.exists() else Reason.NKS_AGREEMENT_OFF
+    since = now - RELATION_WINDOW
     if employee.role == MUNICIPAL_CASEWORKER_ROLE:
-        if employee.kommunenummer and cases.filter(municipality_id=employee.kommunenummer).exists():
+        if employee.kommunenummer and _MUNICIPALITY_CASE.rows(pid, since, employee.kommunenummer):
             return Reason.PERMITTED
         return Reason.NO_RELATION
     # NAV office staff: a case at their office, by the case's office or the one the case system reported.
-    if employee.enhetsnummer and (
-        cases.filter(office_id=employee.enhetsnummer).exists()
-        or cases.filter(state__office=employee.enhetsnummer).exists()
-    ):
+    if employee.enhetsnummer and _OFFICE_CASE.rows(pid, since, employee.enhetsnummer, employee.enhetsnummer):
         return Reason.PERMITTED
     return Reason.NO_RELATION
+
+
+# The user's groups' names, compiled to SQL once per process (core/prepared.py).
+_GROUP_NAMES = PreparedValues(lambda user_id: Group.objects.filter(user=user_id).values("name"), -7_654_321)
+
+
+# A case of the person's, updated within the window, at the employee's municipality or office: compiled to SQL
+# once per process (core/prepared.py), not on every look (building and compiling it was most of `decide`).
+_SAMPLE_SINCE = datetime(2000, 1, 1, tzinfo=UTC)
+_MUNICIPALITY_CASE = PreparedValues(
+    lambda pid, since, kommunenummer: Case.objects.filter(
+        owner__pid=pid, updated_at__gte=since, municipality_id=kommunenummer
+    ).values("id")[:1],
+    "sample-pid",
+    _SAMPLE_SINCE,
+    "sample-kommune",
+)
+_OFFICE_CASE = PreparedValues(
+    lambda pid, since, office, reported_office: Case.objects.filter(
+        Q(office_id=office) | Q(state__office=reported_office), owner__pid=pid, updated_at__gte=since
+    ).values("id")[:1],
+    "sample-pid",
+    _SAMPLE_SINCE,
+    "sample-office",
+    "sample-reported-office",
+)
 
 
 def _protection(employee: Employee, pid: str) -> Reason:

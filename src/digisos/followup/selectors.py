@@ -1,5 +1,6 @@
 """Reads of follow-up: the data-flow register as the privacy page shows it, and the citizen's own lookups."""
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -7,7 +8,7 @@ from typing import Any
 
 import structlog
 from django.db import connection
-from django.db.models import Count, Q, QuerySet, Window
+from django.db.models import Q, QuerySet
 from django.db.models.fields.json import KeyTransform
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -28,7 +29,7 @@ from digisos.core.dataflows import (
 )
 from digisos.core.models import PeriodicRun
 from digisos.documents.selectors import MUNICIPAL_CASEWORKER_ROLE
-from digisos.exchange.models import Case, CaseState, DeliveredFile
+from digisos.exchange.models import Case, CaseState, DeliveredFile, Delivery
 from digisos.municipalities.models import Municipality, NavOffice
 from digisos.registers import registry
 from digisos.registers.ports import HousingAllowanceCase, HousingAllowancePayment
@@ -542,35 +543,23 @@ def _overview_in_database(
     overview = PersonOverview(cases=[], panel=panel, kinds=frozenset(kinds))
     if DataKind.CASES not in kinds:
         return overview
-    listed = list(
-        cases.order_by("-created_at", "id")
-        .annotate(total=Window(Count("id")))
-        .values(*_CASE_COLUMNS, "total")[:PANEL_ROWS]
-    )
-    names = dict(
-        NavOffice.objects.filter(enhetsnummer__in={_office_id(c) for c in listed} - {""}).values_list(
-            "enhetsnummer", "name"
-        )
-    )
     title = _titler()
-    overview.cases = [
-        _row(row, {row["id"]: title(row["application_id"], row["application__reference"])}, names)
-        for row in listed
-    ]
-    if listed and listed[0]["total"] > PANEL_ROWS:
-        overview.totals["cases"] = listed[0]["total"]
-    query = _PanelQuery(cases, title)
+    query = _PanelQuery(cases, title, nks=nks)
     with_payments = DataKind.PAYMENTS in kinds
     document_kind = DataKind.ATTACHMENT_NAMES if nks else DataKind.DOCUMENTS
+    # The cases themselves, newest first: each one's office by the name the office register has for it.
+    query.add_branch(
+        "cases",
+        "listed",
+        "id::text, to_json(created_at) #>> '{}', municipality_name, coalesce(office_name, office), status, "
+        "open_tasks::text, to_json(next_deadline) #>> '{}', decisions::text",
+        order="created_at DESC, id",
+    )
     at = "(e->>'at')::timestamptz"
     query.add("decisions", "decisions", "e->>'title', e->>'outcome', e->>'at'", order=f"{at} DESC NULLS LAST")
     deadline = "(e->>'deadline')::timestamptz"
     query.add(
-        "requests",
-        "tasks",
-        "e->>'document_type', e->>'deadline'",
-        where="(e->>'from_caseworker')::boolean",
-        order=f"{deadline} ASC NULLS LAST",
+        "requests", "requests", "e->>'document_type', e->>'deadline'", order=f"{deadline} ASC NULLS LAST"
     )
     if not nks:
         query.add("conditions", "conditions", "e->>'title', e->>'status'")
@@ -583,8 +572,10 @@ def _overview_in_database(
             "e->>'account'",
             order=f"{day} DESC NULLS LAST",
         )
+    if document_kind in kinds:
+        query.add_files()
     if document_kind in kinds and not nks:
-        query.add("letters", "letters", "e->>'title'", where="coalesce(e->>'title', '') <> ''")
+        query.add("letters", "letters", "e->>'title'")
     found = query.run(
         overview,
         months_from=_month_start(timezone.localdate(now), -(TIMELINE_MONTHS - 1)) if with_payments else None,
@@ -618,15 +609,38 @@ def _overview_in_database(
                     recipient=recipient or "",
                     account="" if other == "true" else account or "",
                 )
-                for case_title, (paid, amount, status, description, recipient, other, account) in found[
+                for case_title, (paid, amount, status, description, recipient, other, account, *_) in found[
                     "payments"
                 ]
             ]
             if nks
             else None
         )
+    overview.cases = [
+        CaseRow(
+            case_id=case_id,
+            title=case_title,
+            sent_at=datetime.fromisoformat(created),
+            municipality=municipality or "",
+            office=office or "",
+            status=status_label(status or SENDT),
+            open_tasks=int(open_tasks or 0),
+            next_deadline=_instant(next_deadline),
+            decisions=list(json.loads(decisions) if decisions else ()),
+        )
+        for case_title, (
+            case_id,
+            created,
+            municipality,
+            office,
+            status,
+            open_tasks,
+            next_deadline,
+            decisions,
+        ) in (found["cases"])
+    ]
     if document_kind in kinds:
-        overview.documents = query.documents(overview, found.get("letters"))
+        overview.documents = query.documents(overview, found.get("files", []), found.get("letters"))
     return overview
 
 
@@ -636,7 +650,7 @@ def _titler() -> Callable[[Any, str | None], str]:
 
 
 # Every panel's columns as text, padded to this many (one UNION ALL of the panels).
-_PANEL_COLUMNS = 7
+_PANEL_COLUMNS = 8
 
 
 def _top_level_parts(columns: str) -> list[str]:
@@ -657,12 +671,33 @@ class _PanelQuery:
     and the months' sums: one statement for all, the cases' lists taken out of their rows once (a MATERIALIZED
     common table) and each panel a branch of a UNION ALL with its own order and limit."""
 
-    def __init__(self, cases: QuerySet[Case], title: Callable[[Any, str | None], str]) -> None:
+    def __init__(self, cases: QuerySet[Case], title: Callable[[Any, str | None], str], *, nks: bool) -> None:
         self.ids = cases.values("id")
         self.ids_sql, ids_params = self.ids.query.sql_with_params()
-        self.ids_params, self.title = tuple(ids_params), title
+        self.ids_params, self.title, self.nks = tuple(ids_params), title, nks
         self.branches: list[str] = []
         self.months: list[MonthRow] = []
+
+    def add_branch(self, name: str, source: str, columns: str, *, where: str = "true", order: str) -> None:
+        """A panel of rows of `source` (a table expression over `listed`, aliased as its own rows), its first
+        PANEL_ROWS in `order`, and its length."""
+        padding = ", NULL::text" * (_PANEL_COLUMNS - len(_top_level_parts(columns)))
+        self.branches.append(
+            f"(SELECT '{name}'::text, listed.application_id, listed.reference, count(*) OVER (), row_number() "  # noqa: S608 - this module's constant SQL; values are parameters
+            f"OVER (ORDER BY {order}), {columns}{padding} FROM {source} WHERE {where} ORDER BY {order} "
+            f"LIMIT {PANEL_ROWS})"
+        )
+
+    def add_files(self) -> None:
+        """The attachments' names: the files of the cases' deliveries, in their order."""
+        delivered, delivery = DeliveredFile._meta.db_table, Delivery._meta.db_table
+        self.add_branch(
+            "files",
+            f'"{delivered}" f JOIN "{delivery}" d ON d.id = f.delivery_id JOIN listed ON listed.id = d.case_id',
+            "f.filename",
+            where=f"f.role = '{DeliveredFile.Role.VEDLEGG.value}'",
+            order="f.position, f.id",
+        )
 
     def add(self, name: str, array: str, columns: str, *, where: str = "true", order: str = "") -> None:
         """A panel: `columns` (text) of each element `e` of the list `array` (a column of `listed`) where `where`,
@@ -684,25 +719,32 @@ class _PanelQuery:
         branches = list(self.branches)
         params: list[Any] = list(self.ids_params)
         if months_from is not None:
-            day = "substr(coalesce(nullif(e->>'paid_date', ''), e->>'due_date'), 1, 10)"
+            # Each case's sums per month (case_state.followup_view's "paid"), added up over the cases.
             branches.append(
                 "(SELECT 'months'::text, NULL::uuid, NULL::varchar, 0::bigint, 0::bigint, "  # noqa: S608 - this module's constant SQL; values are parameters
-                f"substr({day}, 1, 7), sum(coalesce((e->>'amount')::float8, 0))::text"
-                f"{', NULL::text' * (_PANEL_COLUMNS - 2)} FROM listed CROSS JOIN LATERAL jsonb_array_elements("
-                "CASE WHEN jsonb_typeof(payments) = 'array' THEN payments ELSE '[]'::jsonb END) AS x(e) "
-                f"WHERE e->>'status' = 'UTBETALT' AND {day} >= %s GROUP BY 6)"
+                f"m.month, sum(m.amount::float8)::text{', NULL::text' * (_PANEL_COLUMNS - 2)} FROM listed "
+                "CROSS JOIN LATERAL jsonb_each_text(CASE WHEN jsonb_typeof(paid) = 'object' THEN paid ELSE "
+                "'{}'::jsonb END) AS m(month, amount) WHERE m.month >= %s GROUP BY 6)"
             )
-            params.append(months_from.isoformat())
+            params.append(months_from.isoformat()[:7])
         found: dict[str, list[tuple[str, tuple]]] = {
-            name: [] for name in ("decisions", "requests", "conditions", "payments")
+            name: [] for name in ("cases", "decisions", "requests", "conditions", "payments")
         }
         if not branches:
             return found
         case, state, application = Case._meta.db_table, CaseState._meta.db_table, Application._meta.db_table
+        municipality, office = Municipality._meta.db_table, NavOffice._meta.db_table
         sql = (
+            # The cases' small follow-up column (case_state.followup_view), not their page views; the payments
+            # themselves only for NKS, who lists them.
             f"WITH listed AS MATERIALIZED (SELECT c.id, c.created_at, c.application_id, a.reference, s.decisions, "  # noqa: S608 - this module's constant SQL; values are parameters
-            f"s.payments, s.page_view->'tasks' AS tasks, s.page_view->'conditions' AS conditions, "
-            f's.page_view->\'letters\' AS letters FROM "{case}" c JOIN "{state}" s ON s.case_id = c.id '
+            f"{'s.payments' if self.nks else 'NULL::jsonb AS payments'}, s.followup_view->'requests' AS requests, "
+            "s.followup_view->'conditions' AS conditions, s.followup_view->'letters' AS letters, "
+            "s.followup_view->'paid' AS paid, m.name AS municipality_name, o.office, n.name AS office_name, "
+            "s.status, s.open_tasks, s.next_deadline "
+            f'FROM "{case}" c LEFT JOIN "{state}" s ON s.case_id = c.id JOIN "{municipality}" m ON '
+            "m.kommunenummer = c.kommunenummer CROSS JOIN LATERAL (SELECT coalesce(nullif(s.office, ''), "
+            f"nullif(c.enhetsnummer, ''), '') AS office) o LEFT JOIN \"{office}\" n ON n.enhetsnummer = o.office "
             f'LEFT JOIN "{application}" a ON a.id = c.application_id WHERE c.id IN ({self.ids_sql})) '
             + " UNION ALL ".join(branches)
         )
@@ -717,7 +759,7 @@ class _PanelQuery:
                 sums[date.fromisoformat(f"{columns[0]}-01")] = float(columns[1])
                 continue
             found.setdefault(name, []).append((self.title(application_id, reference), tuple(columns)))
-            if total > PANEL_ROWS or name == "letters":
+            if total > PANEL_ROWS or name in ("letters", "files"):
                 overview.totals[name] = total
         if months_from is not None:
             largest = max(sums.values(), default=0.0)
@@ -732,24 +774,14 @@ class _PanelQuery:
         return found
 
     def documents(
-        self, overview: PersonOverview, letters: list[tuple[str, tuple]] | None
+        self,
+        overview: PersonOverview,
+        files: list[tuple[str, tuple]],
+        letters: list[tuple[str, tuple]] | None,
     ) -> list[DocumentRow]:
         """The attachments' names (the case's deliveries' files), then the letters' titles (the office only)."""
-        files = DeliveredFile.objects.filter(delivery__case__in=self.ids, role=DeliveredFile.Role.VEDLEGG)
-        found = list(
-            files.order_by("position", "id")
-            .annotate(total=Window(Count("id")))
-            .values_list(
-                "delivery__case__application_id",
-                "delivery__case__application__reference",
-                "filename",
-                "total",
-            )[:PANEL_ROWS]
-        )
-        total = found[0][3] if found else 0
-        rows = [
-            DocumentRow(self.title(application, reference), name) for application, reference, name, _ in found
-        ]
+        total = overview.totals.pop("files", 0)
+        rows = [DocumentRow(case_title, name) for case_title, (name, *_) in files]
         if letters is not None:
             total += overview.totals.pop("letters", 0)
             rows += [DocumentRow(case_title, letter) for case_title, (letter, *_) in letters]

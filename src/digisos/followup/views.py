@@ -29,7 +29,7 @@ from .selectors import (
     retention_rows,
 )
 from .services import check_access_kinds
-from .templatetags.followup_tags import day, when
+from .templatetags.followup_tags import day_and_when_formatters
 
 # The kinds of data each overview shows, cases first: a look is audited once per kind.
 # The state registers are asked of the policy for every office look; only NAV office staff are permitted them.
@@ -106,7 +106,7 @@ def _overview_html(request: HttpRequest, overview: PersonOverview, person: str) 
         "_": translator(),
         "overview": overview,
         "person": person,
-        "day": day,
+        "day": day_and_when_formatters()[0],
         "kroner": kroner,
         "month": lambda value: f"{names[value.month]} {value.year}",
     }
@@ -124,7 +124,7 @@ def work_queues_page(request: HttpRequest) -> HttpResponse:
     # The rows from a Jinja2 fragment (core/jinja2.py): a hundred rows with a {% url %} each through Django's
     # templates were most of the page's time.
     template = engines["jinja2"].get_template("followup/fragments/queue_rows.html")
-    context = {"_": translator(), "when": when}
+    context = {"_": translator(), "when": day_and_when_formatters()[1]}
     shown = [
         replace(queue, html=SafeString(template.render({**context, "rows": queue.rows}, request)))
         for queue in queues

@@ -14,9 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from digisos.accounts.models import User
-from digisos.core.services import record_audit
-
 from digisos.core.prepared import insert_row
+from digisos.core.services import record_audit
 
 from .audit import audit_logger, cef_line
 from .models import AccessDecision, ProtectedAccessGrant

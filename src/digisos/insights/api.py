@@ -1,5 +1,10 @@
 """GET /api/public/v1/statistikk/ (JSON) and /api/public/v1/statistikk/csv: the dashboard's figures as open
-data, read from the published aggregates; a suppressed figure is {"value": null, "suppressed": "under 5"}."""
+data, read from the published aggregates; a suppressed figure is {"value": null, "suppressed": "under 5"}.
+
+For a municipality after go-live with a baseline, both also carry what the dashboard's benefits section shows
+(benefits.compare over the same published points): the baseline, who measured it (the municipality — the
+measurer's name is never published, as the baseline form promises), how and when, each month's values against
+it with the same marks, and the benefits' names and definitions."""
 
 import csv
 import io
@@ -10,6 +15,9 @@ from django.utils.translation import get_language
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from digisos.onboarding.selectors import baseline_for
+
+from . import benefits as b
 from . import selectors
 from .publish import COUNTRY, COUNTY, MUNICIPALITY
 
@@ -45,12 +53,82 @@ class Tall(Schema):
     punkter: list[Punkt]
 
 
+class Verdi(Schema):
+    nokkel: str
+    value: float | None
+    suppressed: str | None = Field(
+        None,
+        description="Hvorfor tallet ikke vises, som for tallene over: «under 5», «skjult» eller «holdt tilbake» "
+        "(regnet fra et skjult tall eller et nullpunktstall under 5). null med value null: ikke målt eller "
+        "ingen data.",
+    )
+    minst: bool = Field(
+        False,
+        description="Et «minst»-tall: en av de digitale søknadstypene er skjult, eller papir «under 5».",
+    )
+
+
+class NullpunktVerdi(Verdi):
+    navn: str
+
+
+class Nullpunkt(Schema):
+    malt_av: str = Field(
+        ..., description="Kommunen som målte. Navnet på den som målte, publiseres ikke (det lover skjemaet)."
+    )
+    metode: str = Field(..., description="Hvordan kommunen målte, med kommunens egne ord.")
+    malt_fra: str = Field(..., description="Første dag i perioden som ble målt, ÅÅÅÅ-MM-DD.")
+    malt_til: str = Field(..., description="Siste dag i perioden som ble målt, ÅÅÅÅ-MM-DD.")
+    verdier: list[NullpunktVerdi] = Field(
+        ...,
+        description="applications_per_month, digital_share (prosent), paper_per_month, "
+        "minutes_per_paper_application, office_visits_per_month, phone_calls_per_month, days_to_decision. "
+        "Tall under 5 vises som «under 5», og andelen digitalt holdes da tilbake, som på siden.",
+    )
+
+
+class Definisjon(Schema):
+    nokkel: str
+    navn: str
+    definisjon: str
+
+
+class Maned(Schema):
+    periode: str = Field(..., description="Månedens første dag, ÅÅÅÅ-MM-DD.")
+    verdier: list[Verdi] = Field(
+        ...,
+        description="digital_share (prosent), digital_share_change (prosentpoeng mot nullpunktet), paper, "
+        "paper_avoided, hours_saved, trips_avoided, decision_days (median), decision_days_change (dager mot "
+        "nullpunktet; negativt: raskere). *_change hører til definisjonen uten _change.",
+    )
+
+
+class Nytte(Schema):
+    oppstart: str = Field(..., description="Dagen kommunen tok i bruk digital søknad, ÅÅÅÅ-MM-DD.")
+    forste_maned: str = Field(
+        ..., description="Den første hele måneden etter oppstart: sammenligningen starter her."
+    )
+    nullpunkt: Nullpunkt
+    definisjoner: list[Definisjon]
+    maneder: list[Maned]
+    sum: list[Verdi] = Field(
+        ...,
+        description="paper_avoided, hours_saved og trips_avoided summert over månedene der de vises (minst: en "
+        "måned er holdt tilbake eller er selv et «minst»-tall).",
+    )
+
+
 class Statistikk(Schema):
     niva: str
     kode: str
     navn: str
     regel: str
     tall: list[Tall]
+    nytte: Nytte | None = Field(
+        None,
+        description="Gevinster mot nullpunktet (nullpunktsmåling): bare for en kommune som har tatt i bruk "
+        "digital søknad og registrert et nullpunkt; de samme tallene som på statistikksiden.",
+    )
 
 
 class Feil(Schema):
@@ -108,11 +186,13 @@ def statistics(request: HttpRequest, omrade: Query[Omrade]):
 
 
 def _statistics(omrade: Omrade, level: str, code: str, name: str) -> dict:
+    all_series = selectors.series(level, code)
     return {
         "niva": omrade.niva,
         "kode": code,
         "navn": name,
         "regel": RULE,
+        "nytte": _benefits(level, code, name, all_series),
         "tall": [
             {
                 "nokkel": s.figure.key,
@@ -124,12 +204,83 @@ def _statistics(omrade: Omrade, level: str, code: str, name: str) -> dict:
                     for p in s.points
                 ],
             }
-            for s in selectors.series(level, code)
+            for s in all_series
         ],
     }
 
 
-@router.get("/csv", response={200: str, 404: Feil}, summary="Det samme som CSV (én rad per tall og måned)")
+def _number(value) -> float | None:
+    return None if value is None else float(value)
+
+
+def _shown(value: b.Shown) -> dict:
+    return {
+        "nokkel": value.key,
+        "value": _number(value.value),
+        "suppressed": MARKS.get(value.mark),
+        "minst": value.at_least,
+    }
+
+
+def _compared(level: str, code: str, all_series) -> tuple[b.Benefits, object, dict] | None:
+    """The dashboard's comparison (views.baseline_context) for a municipality after go-live, else None."""
+    if level != MUNICIPALITY:
+        return None
+    baseline = baseline_for(code)
+    observed, marks = b.observed_from(all_series)
+    under5 = {key: {p for p, mark in points.items() if mark == b.UNDER5} for key, points in marks.items()}
+    benefits = b.compare(baseline, observed, under5)
+    if benefits is None:
+        return None
+    return benefits, baseline, marks
+
+
+def _benefits(level: str, code: str, name: str, all_series) -> dict | None:
+    compared = _compared(level, code, all_series)
+    if compared is None:
+        return None
+    benefits, baseline, marks = compared
+    names = {key: str(label) for key, label, _small in b.BASELINE_FIELDS}
+    return {
+        "oppstart": benefits.went_live_on.isoformat(),
+        "forste_maned": benefits.first_month.isoformat(),
+        "nullpunkt": {
+            "malt_av": name,
+            "metode": baseline.method,
+            "malt_fra": baseline.measured_from.isoformat(),
+            "malt_til": baseline.measured_to.isoformat(),
+            "verdier": [{**_shown(v), "navn": names[v.key]} for v in b.baseline_values(benefits.baseline)],
+        },
+        "definisjoner": [
+            {"nokkel": d.key, "navn": str(d.name), "definisjon": str(d.definition)} for d in b.DEFINITIONS
+        ],
+        "maneder": [
+            {
+                "periode": m.period.isoformat(),
+                "verdier": [_shown(v) for v in b.month_values(m, benefits.baseline, marks)],
+            }
+            for m in benefits.months
+        ],
+        "sum": [_shown(v) for v in b.total_values(benefits)],
+    }
+
+
+CSV_DESCRIPTION = (
+    "Kolonner: niva, kode, navn, tall, periode, verdi, skjult, merknad. Én rad per tall og måned; «skjult» sier "
+    "hvorfor verdien mangler («under 5», «skjult», «holdt tilbake»). For en kommune etter oppstart med nullpunkt "
+    "kommer gevinstene mot nullpunktet, som på statistikksiden: «nullpunkt:<nøkkel>» (uten periode; "
+    "nullpunkt:malt_av, nullpunkt:metode, nullpunkt:malt_fra og nullpunkt:malt_til har tekst i verdi), "
+    "«gevinst:<nøkkel>» per måned og «gevinst_sum:<nøkkel>»; merknad «minst» betyr et «minst»-tall. Nøklene og "
+    "definisjonene: JSON-svaret, feltet nytte."
+)
+
+
+@router.get(
+    "/csv",
+    response={200: str, 404: Feil},
+    summary="Det samme som CSV (én rad per tall og måned)",
+    description=CSV_DESCRIPTION,
+)
 def statistics_csv(request: HttpRequest, omrade: Query[Omrade]):
     key = ("csv", omrade.niva, omrade.kode, selectors.version(), get_language())
     body = _answers.get(key) if key[-2] is not None else None
@@ -146,8 +297,9 @@ def statistics_csv(request: HttpRequest, omrade: Query[Omrade]):
 def _csv(omrade: Omrade, level: str, code: str, name: str) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["niva", "kode", "navn", "tall", "periode", "verdi", "skjult"])
-    for s in selectors.series(level, code):
+    writer.writerow(["niva", "kode", "navn", "tall", "periode", "verdi", "skjult", "merknad"])
+    all_series = selectors.series(level, code)
+    for s in all_series:
         for p in s.points:
             value = "" if p.value is None else f"{p.value:g}"
             writer.writerow(
@@ -159,6 +311,37 @@ def _csv(omrade: Omrade, level: str, code: str, name: str) -> bytes:
                     p.period.isoformat(),
                     value,
                     MARKS.get(p.suppressed, ""),
+                    "",
                 ]
             )
+    for tall, periode, verdi, skjult, merknad in _benefit_rows(level, code, name, all_series):
+        writer.writerow([omrade.niva, code, name, tall, periode, verdi, skjult, merknad])
     return out.getvalue().encode()
+
+
+def _csv_cells(value: b.Shown) -> tuple[str, str, str]:
+    shown = "" if value.value is None else f"{float(value.value):g}"
+    return shown, MARKS.get(value.mark, ""), "minst" if value.at_least else ""
+
+
+def _benefit_rows(level: str, code: str, name: str, all_series) -> list[tuple[str, str, str, str, str]]:
+    """The JSON's `nytte` as CSV rows: (tall, periode, verdi, skjult, merknad)."""
+    compared = _compared(level, code, all_series)
+    if compared is None:
+        return []
+    benefits, baseline, marks = compared
+    rows = [
+        ("nullpunkt:oppstart", "", benefits.went_live_on.isoformat(), "", ""),
+        ("nullpunkt:malt_av", "", name, "", ""),
+        ("nullpunkt:metode", "", baseline.method, "", ""),
+        ("nullpunkt:malt_fra", "", baseline.measured_from.isoformat(), "", ""),
+        ("nullpunkt:malt_til", "", baseline.measured_to.isoformat(), "", ""),
+    ]
+    rows += [(f"nullpunkt:{v.key}", "", *_csv_cells(v)) for v in b.baseline_values(benefits.baseline)]
+    for m in benefits.months:
+        rows += [
+            (f"gevinst:{v.key}", m.period.isoformat(), *_csv_cells(v))
+            for v in b.month_values(m, benefits.baseline, marks)
+        ]
+    rows += [(f"gevinst_sum:{v.key}", "", *_csv_cells(v)) for v in b.total_values(benefits)]
+    return rows

@@ -290,3 +290,109 @@ def _month(
         else _one_decimal(decision_days - Decimal(baseline.days_to_decision)),
         lower_bound=lower_bound,
     )
+
+
+# --- The same comparison as open data (insights/api.py: the JSON and the CSV) ----------------------------
+# The page, the JSON and the CSV publish one comparison (`compare`), so they carry the same numbers. Marks are
+# the published figures' own (publish.py): "under5", "secondary", "withheld" (as "holdt tilbake").
+UNDER5, SECONDARY, WITHHELD = "under5", "secondary", "withheld"
+
+# The baseline's published fields: (key, name, the `BaselineShown.small` key that hides it as "under 5").
+BASELINE_FIELDS: tuple[tuple[str, Any, str], ...] = (
+    ("applications_per_month", _("Søknader per måned"), "applications"),
+    ("digital_share", _("Andel digitalt"), ""),
+    ("paper_per_month", _("Papirsøknader per måned"), "paper"),
+    ("minutes_per_paper_application", _("Minutter per papirsøknad"), ""),
+    ("office_visits_per_month", _("Besøk på kontoret per måned"), "office_visits"),
+    ("phone_calls_per_month", _("Telefoner per måned"), "phone_calls"),
+    ("days_to_decision", _("Dager fra søknad til vedtak (median)"), ""),
+)
+
+# Each month's published values: (key, the definition it belongs to, the published figures it is computed
+# from, the baseline field it is computed from, whether it can be an "at least" figure).
+MONTH_VALUES: tuple[tuple[str, str, tuple[str, ...], str, bool], ...] = (
+    ("digital_share", "digital_share", ("digital_share",), "", False),
+    ("digital_share_change", "digital_share", ("digital_share",), "digital_share", False),
+    ("paper", "paper", ("paper",), "", False),
+    (
+        "paper_avoided",
+        "paper_avoided",
+        ("paper", "digital_standard", "digital_short"),
+        "paper_per_month",
+        True,
+    ),
+    ("hours_saved", "hours_saved", ("paper", "digital_standard", "digital_short"), "paper_per_month", True),
+    (
+        "trips_avoided",
+        "trips_avoided",
+        ("paper", "digital_standard", "digital_short"),
+        "paper_per_month",
+        True,
+    ),
+    ("decision_days", "decision_days", ("decision_median",), "", False),
+    ("decision_days_change", "decision_days", ("decision_median",), "days_to_decision", False),
+)
+TOTALS = ("paper_avoided", "hours_saved", "trips_avoided")
+
+
+@dataclass(frozen=True)
+class Shown:
+    """One published value: a number, or None with why ("" when there is simply nothing to show)."""
+
+    key: str
+    value: Decimal | int | None
+    mark: str = ""
+    at_least: bool = False
+
+
+def observed_from(all_series) -> tuple[dict[str, dict[date, float | None]], dict[str, dict[date, str]]]:
+    """From the published series (selectors.series): each figure's values by period (None where not shown) and
+    each point's suppression mark ("" where shown)."""
+    observed = {
+        s.figure.key: {p.period: (None if p.suppressed else p.value) for p in s.points} for s in all_series
+    }
+    marks = {s.figure.key: {p.period: p.suppressed for p in s.points} for s in all_series}
+    return observed, marks
+
+
+def baseline_values(shown: BaselineShown) -> list[Shown]:
+    """The baseline as the page shows it: a count below 5 "under 5", the share digital of fewer than 5
+    applications withheld, a figure the municipality did not measure None without a mark."""
+    values = []
+    for key, _name, small_key in BASELINE_FIELDS:
+        value = getattr(shown, key)
+        if small_key and small_key in shown.small:
+            values.append(Shown(key, None, UNDER5))
+        elif key == "digital_share" and value is None:
+            values.append(Shown(key, None, WITHHELD))
+        else:
+            values.append(Shown(key, value))
+    return values
+
+
+def month_values(
+    month: BenefitMonth, shown: BaselineShown, marks: Mapping[str, Mapping[date, str]]
+) -> list[Shown]:
+    """One month's values as the page shows them, each None value marked: the paper count with its own mark;
+    a value computed from a hidden figure or from a baseline count under 5 "withheld"."""
+    baseline = {v.key: v for v in baseline_values(shown)}
+    values = []
+    for key, _definition, inputs, baseline_key, can_be_lower in MONTH_VALUES:
+        value = getattr(month, key)
+        mark = ""
+        if value is None:
+            own = [marks.get(figure, {}).get(month.period, "") for figure in inputs]
+            if key == "paper":
+                mark = own[0]
+            elif any(own) or (baseline_key and baseline[baseline_key].mark):
+                mark = WITHHELD
+        values.append(
+            Shown(key, value, mark, at_least=can_be_lower and value is not None and month.lower_bound)
+        )
+    return values
+
+
+def total_values(benefits: Benefits) -> list[Shown]:
+    """The totals over the months whose value is published ("at least" when a month is left out or is a lower
+    bound itself)."""
+    return [Shown(key, getattr(benefits, key), at_least=benefits.totals_are_lower_bounds) for key in TOTALS]

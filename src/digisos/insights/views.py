@@ -191,10 +191,9 @@ def baseline_context(kommunenummer: str, all_series: list[selectors.Series], nam
     baseline corrected by an operator after go-live shows within the hour. Going live needs no more, since the
     comparison starts with the first whole month after it, which only a later update publishes."""
     baseline = baseline_for(kommunenummer)
-    observed = {
-        s.figure.key: {p.period: (None if p.suppressed else p.value) for p in s.points} for s in all_series
-    }
-    under5 = {s.figure.key: {p.period for p in s.points if p.suppressed == "under5"} for s in all_series}
+    # The same points and marks as the open data's comparison (api._compared).
+    observed, marks = b.observed_from(all_series)
+    under5 = {key: {p for p, mark in points.items() if mark == b.UNDER5} for key, points in marks.items()}
     benefits = b.compare(baseline, observed, under5)
     if benefits is None or baseline is None:
         return {}

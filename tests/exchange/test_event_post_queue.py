@@ -38,11 +38,6 @@ def waiting(case) -> list[DBTaskResult]:
     )
 
 
-@pytest.fixture
-def queued_in_database(settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-
-
 @pytest.mark.django_db
 def test_reports_before_the_worker_runs_queue_one_notification_per_case(settings):
     case, other = CaseFactory(), CaseFactory(persona="kari-leier-oslo")
@@ -69,6 +64,7 @@ def test_a_report_after_the_worker_claimed_the_waiting_run_queues_another(settin
 
 
 @pytest.mark.django_db(transaction=True)  # the worker manages its connections as in production
+@pytest.mark.usefixtures("municipalities_loaded")  # a transactional test before this one emptied the tables
 def test_the_worker_runs_the_waiting_notification(settings):
     case = CaseFactory()
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -243,3 +243,16 @@ def test_the_first_preliminary_answer_is_stored_and_rebuild_fills_it():
     call_command("rebuild_case_state", stdout=io.StringIO())
     assert CaseState.objects.get(case=case).preliminary_answer_at == first
     assert CaseState.objects.get(case=CaseFactory()).preliminary_answer_at is None
+
+
+@settings(max_examples=60, deadline=None)
+@given(documents(max_events=25))
+def test_the_typed_view_dump_writes_what_the_generic_walk_writes(document):
+    """serialise.view_to_json dumps by the dataclasses' type hints, worked out once per type (a stored report
+    dumps its fold every time); it must write exactly what walking every value does."""
+    from digisos.soker import serialise
+
+    sent = datetime(2026, 11, 1, 8, tzinfo=UTC)
+    view = fold(document, now=sent, sent_at=sent, office="1201", vedlegg=None)
+    assert serialise.view_to_json(view) == {"version": serialise.VERSION, **serialise._dump(view)}
+    assert view_from_json(serialise.view_to_json(view)) == view

@@ -29,7 +29,11 @@ def _had_recent_payment(user: "User", kommunenummer: str, today: date) -> bool:
 
 def _enqueue_notification(sender, case_id, **kwargs) -> None:
     """Inside the report's transaction: the task row commits with the report. notify_case is idempotent
-    (each notification has a unique key, the deadlines are replaced), so running it twice tells nothing twice."""
+    (each notification has a unique key, the deadlines are replaced), so running it twice tells nothing twice;
+    and it reads the case when it runs, so one waiting run covers every report stored before it starts
+    (enqueue_once): a case system posting faster than the worker runs queues one row per case, not per post."""
+    from digisos.core.queue import enqueue_once
+
     from .tasks import notify_case
 
-    notify_case.enqueue(str(case_id))
+    enqueue_once(notify_case, str(case_id))

@@ -19,7 +19,7 @@ VERSION = 2  # 2: Task.source, Requirement.created_at (s10: dokumentasjonkrav as
 
 
 def view_to_json(view: CaseView) -> dict[str, Any]:
-    return {"version": VERSION, **_dump(view)}
+    return {"version": VERSION, **_dumper(CaseView)(view)}
 
 
 def view_from_json(data: dict[str, Any]) -> CaseView:
@@ -38,6 +38,49 @@ def _dump(value: Any) -> Any:
     if isinstance(value, dict):
         return {key: _dump(item) for key, item in value.items()}
     return value
+
+
+@functools.cache
+def _dumper(kind: Any) -> Callable[[Any], Any]:
+    """A function that dumps a value of type `kind` as `_dump` would, worked out once per type from its hints.
+
+    Every stored report dumps its fresh fold (exchange.CaseState.view); walking each value with isinstance
+    checks and `dataclasses.fields` cost as many Python calls as the fold itself. A field of plain type (text,
+    numbers, flags) is passed through as it is; anything untyped (dict[str, Any]) takes the generic walk."""
+    origin = typing.get_origin(kind)
+    if origin in (typing.Union, types.UnionType):
+        inner = [arg for arg in typing.get_args(kind) if arg is not type(None)]
+        if len(inner) != 1:
+            return _dump
+        dump_inner = _dumper(inner[0])
+        if dump_inner is _same:
+            return _same
+        return lambda value: None if value is None else dump_inner(value)
+    if origin is tuple:
+        arguments = typing.get_args(kind)
+        if len(arguments) != 2 or arguments[1] is not Ellipsis:
+            return _dump
+        dump_item = _dumper(arguments[0])
+        if dump_item is _same:
+            return lambda value: None if value is None else list(value)
+        return lambda value: None if value is None else [dump_item(item) for item in value]
+    if dataclasses.is_dataclass(kind):
+        return _dataclass_dumper(kind)
+    if kind is datetime or kind is date:
+        return lambda value: None if value is None else value.isoformat()
+    if isinstance(kind, type) and issubclass(kind, str | int | float) and not issubclass(kind, date):
+        return _same  # bool is an int; a StrEnum is a str
+    return _dump
+
+
+def _dataclass_dumper(kind: type) -> Callable[[Any], Any]:
+    hints = typing.get_type_hints(kind)
+    fields = [(f.name, _dumper(hints[f.name])) for f in dataclasses.fields(kind)]
+
+    def dump(value: Any) -> Any:
+        return {name: dump_field(getattr(value, name)) for name, dump_field in fields}
+
+    return dump
 
 
 def _load(kind: Any, value: Any) -> Any:

@@ -75,26 +75,31 @@ def run_attempt(
     try:
         prepared = prepare(delivery, attempt)
     except Exception as error:  # any failure is recorded on the delivery and retried with backoff
-        record_failure(model, delivery.pk, attempt, error, now)
+        record_failure(model, delivery.pk, attempt, error, now, stage="prepare")
         return "failed"
-    with transaction.atomic():
-        delivery = model.objects.select_for_update().get(pk=delivery_id)
-        if delivery.status != Status.WAITING or delivery.attempts != attempt:
-            transaction.on_commit(lambda: remove_files([f.storage_name for f in prepared]))
-            return "overtaken"
-        delivery.status = Status.AVAILABLE
-        delivery.available_at = timezone.now()
-        delivery.next_attempt_at = None
-        delivery.last_error = ""
-        delivery.save(update_fields=["status", "available_at", "next_attempt_at", "last_error"])
-        after = publish(delivery, prepared, attempt)
-        record_audit(
-            actor=None,
-            action=f"{model._meta.app_label}.delivery_available",
-            object_type=model._meta.label,
-            object_id=str(delivery.public_id),
-            after={**after, "attempt": attempt},
-        )
+    try:
+        with transaction.atomic():
+            delivery = model.objects.select_for_update().get(pk=delivery_id)
+            if delivery.status != Status.WAITING or delivery.attempts != attempt:
+                transaction.on_commit(lambda: remove_files([f.storage_name for f in prepared]))
+                return "overtaken"
+            delivery.status = Status.AVAILABLE
+            delivery.available_at = timezone.now()
+            delivery.next_attempt_at = None
+            delivery.last_error = ""
+            delivery.save(update_fields=["status", "available_at", "next_attempt_at", "last_error"])
+            after = publish(delivery, prepared, attempt)
+            record_audit(
+                actor=None,
+                action=f"{model._meta.app_label}.delivery_available",
+                object_type=model._meta.label,
+                object_id=str(delivery.public_id),
+                after={**after, "attempt": attempt},
+            )
+    except Exception as error:  # as a failed preparation: rolled back, recorded, logged, retried with backoff
+        # The files stay under this attempt's prefix; the attempt that publishes removes the others.
+        record_failure(model, delivery_id, attempt, error, now, stage="publish")
+        return "failed"
     metrics.DELIVERIES.labels(outcome="available", kind=delivery.delivery_kind()).inc()
     metrics.SEND_TO_AVAILABLE_SECONDS.observe((delivery.available_at - delivery.created_at).total_seconds())
     log.info(
@@ -141,25 +146,45 @@ def store_encrypted(
 
 
 def record_failure(
-    model: type[AttemptedDelivery], delivery_id: int, attempt: int, error: Exception, now: datetime
+    model: type[AttemptedDelivery],
+    delivery_id: int,
+    attempt: int,
+    error: Exception,
+    now: datetime,
+    *,
+    stage: str = "prepare",
 ) -> None:
+    """Stores the error on the delivery and schedules the next attempt (or gives up), unless another attempt
+    has overtaken this one; logs it either way. `stage`: "prepare" (building and encrypting the files) or
+    "publish" (the transaction that makes them collectable).
+
+    The log names the delivery, the attempt, the stage and the error's type, never the error's text: a
+    message may quote a document's content or a fødselsnummer. The text is kept on the delivery
+    (`last_error`, shown to operators in the admin)."""
     with transaction.atomic():
         delivery = model.objects.select_for_update().get(pk=delivery_id)
-        if delivery.attempts != attempt or delivery.status != Status.WAITING:
-            return
-        delivery.last_error = f"{type(error).__name__}: {error}"[:1000]
-        if attempt >= MAX_ATTEMPTS:
-            delivery.status = Status.FAILED
-            delivery.next_attempt_at = None
-        else:
-            delivery.next_attempt_at = now + timedelta(minutes=min(2**attempt, LONGEST_PAUSE_MINUTES))
-        delivery.save(update_fields=["last_error", "status", "next_attempt_at"])
+        recorded = delivery.attempts == attempt and delivery.status == Status.WAITING
+        if recorded:
+            delivery.last_error = f"{type(error).__name__}: {error}"[:1000]
+            if attempt >= MAX_ATTEMPTS:
+                delivery.status = Status.FAILED
+                delivery.next_attempt_at = None
+            else:
+                delivery.next_attempt_at = now + timedelta(minutes=min(2**attempt, LONGEST_PAUSE_MINUTES))
+            delivery.save(update_fields=["last_error", "status", "next_attempt_at"])
+    fields = {
+        "delivery": str(delivery.public_id),
+        "kind": delivery.delivery_kind(),
+        "attempt": attempt,
+        "stage": stage,
+        "error_type": type(error).__name__,
+    }
+    if not recorded:
+        log.info(f"{model._meta.app_label}.delivery_attempt_overtaken", **fields)
+        return
     metrics.DELIVERIES.labels(outcome="failed_attempt", kind=delivery.delivery_kind()).inc()
     log.warning(
-        f"{model._meta.app_label}.delivery_failed",
-        delivery=str(delivery.public_id),
-        attempt=attempt,
-        error=delivery.last_error,
+        f"{model._meta.app_label}.delivery_failed", **fields, gave_up=delivery.status == Status.FAILED
     )
 
 

@@ -1,0 +1,107 @@
+"""Queueing background work that reads the current state when it runs: one waiting run per argument.
+
+A case system posts a case's events many times a minute; each post used to queue its own notify_case, so a
+worker that fell behind ran the same case's notification once per post, and every post paid the ORM's
+create() (about as much CPU as the rest of the post's writes). A run that reads the current state when it
+starts covers every change committed before it, so one waiting run per argument is enough.
+"""
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connections, router
+from django.utils import timezone
+from django_tasks_db import DatabaseBackend
+from django_tasks_db.compat import TASKS_LOGGER, Task, normalize_json
+
+# The backend's own logger, for the same debug line its enqueue() writes.
+log = logging.getLogger(TASKS_LOGGER)
+
+# (connection vendor, table) → the coalescing INSERT's SQL and its fields, written once per process.
+# What a task's waiting row is matched on; the row's other columns are its INSERT's.
+_MATCHED = ("status", "task_path", "queue_name", "backend_name", "priority", "run_after", "args_kwargs")
+# What differs between two calls of the same task; the rest of the statement's parameters are the same each
+# time, so they are prepared once per task (the ORM's create() prepared all fifteen, with a model instance).
+_VARYING = ("id", "enqueued_at", "args_kwargs")
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    sql: str
+    params: tuple[Any, ...]
+    # (parameter index, field) for each varying value
+    varying: tuple[tuple[int, Any], ...]
+
+
+_PREPARED: dict[tuple[Any, ...], _Prepared] = {}
+
+
+def enqueue_once(task: Task, *args: Any) -> bool:
+    """`task.enqueue(*args)` unless the same call is already waiting (READY) in the database backend, in which
+    case that waiting run serves this caller too. Returns whether a run was queued.
+
+    Call it inside the transaction of the change the task is to see. The waiting row is locked (FOR UPDATE)
+    until this transaction ends: the db_worker claims with SKIP LOCKED, so it cannot start the waiting run
+    before this change is committed; one it has claimed already is RUNNING, no longer waiting, and a new run is
+    queued. Other backends (the tests' immediate one) and other databases (the quick start's SQLite) enqueue
+    as usual."""
+    from django_tasks_db.models import DBTaskResult
+
+    backend = task.get_backend()
+    connection = connections[router.db_for_write(DBTaskResult) or "default"]
+    if not isinstance(backend, DatabaseBackend) or connection.vendor != "postgresql":
+        task.enqueue(*args)
+        return True
+    key = (task.module_path, task.priority, task.queue_name, task.run_after, backend.alias, connection.alias)
+    prepared = _PREPARED.get(key) or _prepare(key, task, backend, connection)
+    values = {
+        "id": DBTaskResult._meta.pk.get_default(),
+        "enqueued_at": timezone.now(),
+        "args_kwargs": normalize_json({"args": list(args), "kwargs": {}}),
+    }
+    params = list(prepared.params)
+    for index, field in prepared.varying:
+        params[index] = field.get_db_prep_save(values[field.name], connection)
+    with connection.cursor() as cursor:
+        cursor.execute(prepared.sql, params)
+        queued = cursor.rowcount == 1
+    if queued and log.isEnabledFor(logging.DEBUG):
+        log.debug("Task id=%s path=%s enqueued backend=%s", values["id"], task.module_path, backend.alias)
+    return queued
+
+
+def _prepare(key: tuple[Any, ...], task: Task, backend: DatabaseBackend, connection: Any) -> _Prepared:
+    """The statement and its parameters for `task`, from a row built as the backend builds one."""
+    from django_tasks_db.models import DBTaskResult, get_date_max
+
+    backend.validate_task(task)
+    meta = DBTaskResult._meta
+    sample = DBTaskResult(
+        id=meta.pk.get_default(),
+        args_kwargs={},
+        priority=task.priority,
+        task_path=task.module_path,
+        queue_name=task.queue_name,
+        # As the backend's pre_save receiver stores "no run_after".
+        run_after=task.run_after or get_date_max(),
+        backend_name=backend.alias,
+    )
+    quote = connection.ops.quote_name
+    table = quote(meta.db_table)
+    inserted = tuple(meta.concrete_fields)
+    matched = tuple(meta.get_field(name) for name in _MATCHED)
+    conditions = " AND ".join(f"{quote(field.column)} = %s" for field in matched)
+    columns = ", ".join(quote(field.column) for field in inserted)
+    places = ", ".join(["%s"] * len(inserted))
+    # The waiting run is locked, not only seen: see enqueue_once. Only the model's own quoted names go into the
+    # text; every value is a parameter.
+    sql = (
+        f"WITH waiting AS (SELECT 1 FROM {table} WHERE {conditions} LIMIT 1 FOR UPDATE) "  # noqa: S608
+        f"INSERT INTO {table} ({columns}) SELECT {places} WHERE NOT EXISTS (SELECT 1 FROM waiting)"
+    )
+    fields = (*matched, *inserted)
+    params = tuple(field.get_db_prep_save(field.pre_save(sample, add=True), connection) for field in fields)
+    varying = tuple((index, field) for index, field in enumerate(fields) if field.name in _VARYING)
+    prepared = _PREPARED[key] = _Prepared(sql=sql, params=params, varying=varying)
+    return prepared

@@ -220,9 +220,7 @@ def _applicant(row: dict[str, Any]) -> str:
 
 
 def _listed(rows: Any) -> list[ListedDelivery]:
-    """The rows as the list shows them, without those of a person no caseworker's view may show (strengt
-    fortrolig adresse, or no answer from the register: registers/protection.py)."""
-    hidden = hidden_from_caseworkers(row["case__owner__pid"] for row in rows)
+    """The rows as the list shows them (rows already checked against the register: `_visible`)."""
     return [
         ListedDelivery(
             id=row["id"],
@@ -244,8 +242,58 @@ def _listed(rows: Any) -> list[ListedDelivery]:
             ),
         )
         for row in rows
-        if row["case__owner__pid"] not in hidden
     ]
+
+
+def _visible(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows without those of a person no caseworker's view may show (strengt fortrolig adresse, or no
+    answer from the register: registers/protection.py), asked of the register for the rows' persons at once."""
+    hidden = hidden_from_caseworkers(row["case__owner__pid"] for row in rows)
+    if not hidden:
+        return rows
+    return [row for row in rows if row["case__owner__pid"] not in hidden]
+
+
+def _row_position(row: dict[str, Any]) -> ListPosition:
+    return ListPosition(row["is_new"], row["available_at"], row["id"])
+
+
+# How many more reads a page makes, past rows the register hides, to fill itself (see `_page_rows`).
+MAX_TOP_UPS = 4
+
+
+@dataclass(frozen=True)
+class _PageRows:
+    rows: list[dict[str, Any]]  # the page's rows, in the direction read (upwards: nearest first), all visible
+    more: bool  # there are (or may be) more rows beyond the page in the direction read
+    resume: ListPosition | None  # where the next page in that direction starts reading (if `more`)
+
+
+def _page_rows(first: list[dict[str, Any]], kommunenummer: str, size: int, *, upwards: bool) -> _PageRows:
+    """A full page of rows the caseworker may see, in the direction read, from `first` (up to `size` + 1 rows
+    read from the list's order) and, while rows of hidden persons leave it short and the inbox has more, further
+    reads after the last row read.
+
+    Why read on rather than filter in SQL by a flag stored on the case: the register is the only source of
+    truth for a person's protection, which changes without any report to the case (a stored flag would be
+    stale and could show a person it has since hidden), and the page must ask it about its persons anyway.
+    Hidden persons are rare (kode 6, and a digital application of one is refused), so almost every page is
+    filled by its first read: the list's constant number of queries. The reads on are bounded (MAX_TOP_UPS):
+    a register that does not answer hides every row, and the list must then not read the whole inbox. A page
+    left short by that bound links on from the last row read, so that the next page does not read again what
+    this one has passed."""
+    limit = size + 1
+    batch = first
+    shown = _visible(batch)
+    for _round in range(MAX_TOP_UPS):
+        if len(shown) > size or len(batch) < limit:
+            break
+        batch = list(_rows(_beyond(kommunenummer, _row_position(batch[-1]), limit, upwards=upwards)))
+        shown += _visible(batch)
+    if len(shown) <= size and len(batch) == limit:
+        return _PageRows(shown, more=True, resume=_row_position(batch[-1]))
+    rows = shown[:size]
+    return _PageRows(rows, more=len(shown) > size, resume=_row_position(rows[-1]) if rows else None)
 
 
 @dataclass(frozen=True)
@@ -267,12 +315,14 @@ def inbox_page(
     """One page of the municipality's inbox: the first, the one below `older_than` or the one above
     `newer_than`. Two queries whatever the position and the inbox's size: the rows (one past the page, to
     know whether there is more in that direction), and the municipality's name with the count of new
-    deliveries up to a cap. The first page's, the one opened most, are compiled once per process."""
+    deliveries up to a cap; more reads only when rows of hidden persons leave the page short (`_page_rows`). The first page's, the one opened most, are compiled once per process."""
     if newer_than is not None:
-        rows = list(_rows(_beyond(kommunenummer, newer_than, size + 1, upwards=True)))
-        more_above = len(rows) > size
-        deliveries = _listed(rows[:size][::-1])
-        more_below = True  # the page was reached from the one below it
+        read = list(_rows(_beyond(kommunenummer, newer_than, size + 1, upwards=True)))
+        page = _page_rows(read, kommunenummer, size, upwards=True)
+        deliveries = _listed(page.rows[::-1])
+        # The page was reached from the one below it: that one starts below this page's last row.
+        newer = page.resume if page.more else None
+        older = ListPosition.of(deliveries[-1]) if deliveries else newer_than
     else:
         if older_than is not None:
             found = _rows(_beyond(kommunenummer, older_than, size + 1, upwards=False))
@@ -280,16 +330,18 @@ def inbox_page(
             found = _FIRST_PAGE.rows(kommunenummer)
         else:
             found = _rows(inbox_deliveries(kommunenummer))[: size + 1]
-        rows = list(found)
-        more_below = len(rows) > size
-        deliveries = _listed(rows[:size])
-        more_above = older_than is not None
+        page = _page_rows(list(found), kommunenummer, size, upwards=False)
+        deliveries = _listed(page.rows)
+        older = page.resume if page.more else None
+        newer = None
+        if older_than is not None:
+            newer = ListPosition.of(deliveries[0]) if deliveries else older_than
     heading = _HEADING.rows(kommunenummer)
     return InboxPage(
         deliveries=deliveries,
         new_count=heading[0]["new_count"] if heading else _new_count(kommunenummer),
-        newer=ListPosition.of(deliveries[0]) if deliveries and more_above else None,
-        older=ListPosition.of(deliveries[-1]) if deliveries and more_below else None,
+        newer=newer,
+        older=older,
         municipality_name=heading[0]["name"] if heading else "",
     )
 

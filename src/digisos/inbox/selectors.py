@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from digisos.accounts.models import User
-from digisos.application.summary import Section
+from digisos.application.summary import Section, registered_name
 from digisos.application.summary import sections as summary_sections
 from digisos.core.prepared import PreparedValues
 from digisos.core.statistics_sources import MonthlyCount
@@ -184,11 +184,10 @@ _ROW_COLUMNS = (
     "case__id",
     "case__application__id",
     "case__application__reference",
-    # Who applied: the name Folkeregisteret gave for the application (never the fødselsnummer), or for a paper
-    # case the person's own login's; and the case's state, for "what needs attention".
-    "case__application__registers__person__given_name",
-    "case__application__registers__person__middle_name",
-    "case__application__registers__person__family_name",
+    # Who applied: the name Folkeregisteret gave for the application (never the fødselsnummer), stored on the
+    # case when it was sent, or for a paper case the person's own login's; and the case's state, for "what
+    # needs attention".
+    "case__applicant_name",
     "case__owner__first_name",
     "case__owner__last_name",
     "case__application__office_name",
@@ -210,12 +209,8 @@ def _rows(deliveries: QuerySet[Delivery]) -> QuerySet:
 
 
 def _applicant(row: dict[str, Any]) -> str:
-    registered = [
-        row[f"case__application__registers__person__{part}"]
-        for part in ("given_name", "middle_name", "family_name")
-    ]
-    if any(registered):
-        return " ".join(str(part) for part in registered if part)
+    if row["case__applicant_name"]:
+        return row["case__applicant_name"]
     return " ".join(part for part in (row["case__owner__first_name"], row["case__owner__last_name"]) if part)
 
 
@@ -366,7 +361,7 @@ def _heading(kommunenummer: str) -> QuerySet:
 
 # The first page's rows and the heading, compiled once per process (core/prepared.py); the argument: the
 # municipality's number (a sample no real one is).
-_FIRST_PAGE = PreparedValues(_first_page, "x999")
+_FIRST_PAGE = PreparedValues(_first_page, "x999", native_timestamps=True)
 _HEADING = PreparedValues(_heading, "x999")
 
 
@@ -539,9 +534,7 @@ def application_content(case: Case) -> ApplicationContent | None:
     hidden = not shows_address(person.get("address_protection"))
     if hidden:
         registers["person"] = {**person, "bostedsadresse": None}
-    applicant = " ".join(
-        str(person[k]) for k in ("given_name", "middle_name", "family_name") if person.get(k)
-    )
+    applicant = registered_name(registers)
     if not applicant:
         applicant = " ".join(p for p in (case.owner.first_name, case.owner.last_name) if p)
     return ApplicationContent(

@@ -310,7 +310,8 @@ def inbox_page(
     """One page of the municipality's inbox: the first, the one below `older_than` or the one above
     `newer_than`. Two queries whatever the position and the inbox's size: the rows (one past the page, to
     know whether there is more in that direction), and the municipality's name with the count of new
-    deliveries up to a cap; more reads only when rows of hidden persons leave the page short (`_page_rows`). The first page's, the one opened most, are compiled once per process."""
+    deliveries up to a cap; more reads only when rows of hidden persons leave the page short (`_page_rows`).
+    The first page's, the one opened most, are compiled once per process."""
     if newer_than is not None:
         read = list(_rows(_beyond(kommunenummer, newer_than, size + 1, upwards=True)))
         page = _page_rows(read, kommunenummer, size, upwards=True)
@@ -359,10 +360,11 @@ def _heading(kommunenummer: str) -> QuerySet:
     return Municipality.objects.filter(pk=kommunenummer).values("name", new_count=_CountOf(Subquery(new)))
 
 
-# The first page's rows and the heading, compiled once per process (core/prepared.py); the argument: the
-# municipality's number (a sample no real one is).
-_FIRST_PAGE = PreparedValues(_first_page, "x999", native_timestamps=True)
-_HEADING = PreparedValues(_heading, "x999")
+# The first page's rows and the heading, compiled once per process (core/prepared.py), with the list's constants
+# as literals so that PostgreSQL plans each once, not on every request; the argument: the municipality's number
+# (a sample no real one is).
+_FIRST_PAGE = PreparedValues(_first_page, "x999", native_timestamps=True, literal_constants=True)
+_HEADING = PreparedValues(_heading, "x999", literal_constants=True)
 
 
 def _beyond(kommunenummer: str, position: ListPosition, limit: int, *, upwards: bool) -> QuerySet[Delivery]:

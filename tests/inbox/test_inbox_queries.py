@@ -199,6 +199,17 @@ def test_the_inbox_list_reads_its_page_in_order_from_its_index_not_by_sorting_ev
         assert plan.count("Limit") >= len(scans) + 1, plan
 
 
+def test_the_new_deliveries_are_counted_from_their_own_index_alone(sara):
+    """The heading's count of new deliveries (up to 1,001 on every page of the list) is an Index Only Scan of
+    the new deliveries' partial index, not 1,001 heap rows fetched through the list's order index."""
+    inbox_cases(2_000, citizen("kari-leier-oslo"))
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    plan = selectors._heading("0301").explain()
+    assert "Index Only Scan using exchange_delivery_inbox_new" in plan, plan
+    assert selectors.inbox_page("0301").new_count == 200 == selectors._new_count("0301")
+
+
 def _document(folder: Folder, by: User, name: str) -> Document:
     digest = uuid.uuid4().hex
     return Document.objects.create(

@@ -356,8 +356,16 @@ class _CountOf(Func):
 def _heading(kommunenummer: str) -> QuerySet:
     """The municipality's name, and how many new deliveries wait (counted to NEW_COUNT_CAP + 1, from the first
     entries of the inbox's index), in one row."""
-    new = _inbox(OuterRef("kommunenummer")).filter(is_new=0).order_by().values("id")[: NEW_COUNT_CAP + 1]
+    new = _new(OuterRef("kommunenummer")).values("municipality_id")[: NEW_COUNT_CAP + 1]
     return Municipality.objects.filter(pk=kommunenummer).values("name", new_count=_CountOf(Subquery(new)))
+
+
+def _new(kommunenummer: Any) -> QuerySet[Delivery]:
+    """The new deliveries of the municipality's inbox, as its index of them (Delivery.Meta) has them: counted
+    from that index alone."""
+    return Delivery.objects.filter(
+        municipality_id=kommunenummer, channel=Receiver.Channel.INBOX, status=Delivery.Status.AVAILABLE
+    ).order_by()
 
 
 # The first page's rows and the heading, compiled once per process (core/prepared.py), with the list's constants
@@ -390,7 +398,7 @@ def _beyond(kommunenummer: str, position: ListPosition, limit: int, *, upwards: 
 
 def _new_count(kommunenummer: str) -> int:
     """How many new deliveries wait, counted to NEW_COUNT_CAP + 1: the first entries of the index."""
-    return _inbox(kommunenummer).filter(is_new=0).order_by()[: NEW_COUNT_CAP + 1].count()
+    return _new(kommunenummer)[: NEW_COUNT_CAP + 1].count()
 
 
 def waiting_count(user: User) -> int:

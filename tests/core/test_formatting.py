@@ -80,3 +80,15 @@ def test_the_django_filters_and_the_jinja2_globals_are_the_same_helpers(language
         from_jinja = jinja_template.render(context)
     assert from_django == from_jinja
     assert CASES[language]["day_and_time"] in from_django
+
+
+@pytest.mark.parametrize("language", formatting.LANGUAGES)
+def test_a_local_time_is_written_as_day_and_time_writes_it(language):
+    """`local_day_and_time` (for a list that converts each time once) gives `day_and_time`'s text."""
+    from zoneinfo import ZoneInfo
+
+    oslo = ZoneInfo("Europe/Oslo")
+    shown = formatting.formatters(language)
+    for moment in (datetime(2026, 11, 29, 8, 3, tzinfo=UTC), datetime(2026, 3, 29, 0, 59, tzinfo=UTC)):
+        local = moment.astimezone(oslo)
+        assert shown.local_day_and_time(local) == shown.day_and_time(moment, oslo)

@@ -131,3 +131,24 @@ def test_update_rows_writes_each_row_in_one_statement_and_counts_the_last(django
         == 0
     )
     assert AuditEntry.objects.get(pk=entry.pk).object_id == "3"
+
+
+def test_literal_constants_write_the_querys_own_constants_into_the_sql_and_keep_the_arguments():
+    """`literal_constants`: the constants (a choice, a number, a text with a %) become SQL literals, so that
+    PostgreSQL can prove a partial index's condition in a plan made once for any argument; the arguments stay
+    parameters, and the rows are those of the queryset."""
+    from django.db import connections
+    from django.db.models import Q
+
+    def offices(kommunenummer: str):
+        return (
+            Municipality.objects.filter(Q(name__contains="%") | Q(pk=kommunenummer), kommunenummer__gt="0")
+            .order_by("pk")
+            .values("pk", "name")
+        )
+
+    prepared = PreparedValues(offices, "x999", literal_constants=True)
+    for number in ("0301", "4601"):
+        assert prepared.rows(number) == list(offices(number))
+    compiled = prepared._compiled[connections["default"]]
+    assert compiled.params == ("x999",) and compiled.sql.count("%s") == 1 and "'0'" in compiled.sql

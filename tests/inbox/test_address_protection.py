@@ -160,3 +160,60 @@ def test_the_local_register_answers_a_whole_page_at_once_reading_the_population_
     answers = port.get_address_protections(pids)
     assert len(loads) == 1
     assert answers == {pid: port.get_address_protection(pid) for pid in pids}
+
+
+# --- A full page although some of its persons are hidden ---------------------------------------------------
+# The list leaves out the rows of persons the register hides after it has read them; it reads on past them so
+# that a page still shows INBOX_PAGE_SIZE rows while more exist, and the next page starts after the last shown.
+
+
+def _inbox_references(client, query: str = "") -> tuple[list[str], str]:
+    import re
+
+    html = client.get(f"{reverse('inbox:inbox')}{query}").content.decode()
+    return re.findall(r">(DS-[0-9A-F]{8})</a>", html), html
+
+
+def _link(html: str, name: str, text: str) -> str:
+    import re
+
+    found = re.search(rf'href="\?({name}=[^"#]+)"[^>]*>{text}', html)
+    assert found, html
+    return f"?{found.group(1)}"
+
+
+@pytest.mark.parametrize("hidden_count", [5, 120])
+def test_a_page_is_full_although_hidden_persons_cases_lie_among_its_rows(client, sara, hidden_count):
+    from digisos.inbox.selectors import INBOX_PAGE_SIZE
+    from tests.inbox.test_inbox_queries import inbox_cases
+
+    kari = inbox_cases(60, citizen(KARI))  # 6 new, 54 received
+    nina = inbox_cases(hidden_count, citizen(NINA))  # newer than Kari's: at the top of each rank
+    shown = {case.application.reference for case in kari}
+    secret = {case.application.reference for case in nina}
+
+    first, html = _inbox_references(client)
+    assert len(first) == INBOX_PAGE_SIZE and set(first) <= shown
+    second, below = _inbox_references(client, _link(html, "eldre", "Eldre"))
+    assert set(second) <= shown and len(second) == 10
+    assert set(first) | set(second) == shown and not set(first) & set(second)
+    assert ">Eldre" not in below and not secret & set(first + second)
+    # And back up from the second page: the first page again, full.
+    back, _html = _inbox_references(client, _link(below, "nyere", "Nyere"))
+    assert back == first
+
+
+def test_without_an_answer_from_the_register_the_list_stops_reading_and_shows_nothing(
+    client, sara, django_assert_max_num_queries
+):
+    """Failing closed hides every row; the list must not read the whole inbox looking for a row to show: a
+    bounded number of reads more than a full page's (the page's own queries: test_inbox_queries)."""
+    from digisos.inbox.selectors import MAX_TOP_UPS
+    from tests.inbox.test_inbox_queries import INBOX_LIST_QUERIES, inbox_cases
+
+    inbox_cases(600, citizen(KARI))
+    _inbox_references(client)  # the first request after login also writes the session
+    failing = adapters(address_protection=f"{__name__}.FailingAddressProtection")
+    with failing, django_assert_max_num_queries(INBOX_LIST_QUERIES + MAX_TOP_UPS):
+        references, _html = _inbox_references(client)
+    assert references == []

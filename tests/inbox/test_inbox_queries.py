@@ -199,6 +199,17 @@ def test_the_inbox_list_reads_its_page_in_order_from_its_index_not_by_sorting_ev
         assert plan.count("Limit") >= len(scans) + 1, plan
 
 
+def test_the_new_deliveries_are_counted_from_their_own_index_alone(sara):
+    """The heading's count of new deliveries (up to 1,001 on every page of the list) is an Index Only Scan of
+    the new deliveries' partial index, not 1,001 heap rows fetched through the list's order index."""
+    inbox_cases(2_000, citizen("kari-leier-oslo"))
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    plan = selectors._heading("0301").explain()
+    assert "Index Only Scan using exchange_delivery_inbox_new" in plan, plan
+    assert selectors.inbox_page("0301").new_count == 200 == selectors._new_count("0301")
+
+
 def _document(folder: Folder, by: User, name: str) -> Document:
     digest = uuid.uuid4().hex
     return Document.objects.create(
@@ -273,3 +284,23 @@ def test_the_inbox_case_page_runs_the_same_queries_however_much_the_case_holds(
     with django_assert_num_queries(INBOX_CASE_QUERIES):
         page = client.get(url).content.decode()
     assert page.count("kvittering-4.pdf") == 20 and "vedtak-29.pdf" in page
+
+
+def test_the_inbox_lists_first_page_is_planned_once_not_on_every_request(sara):
+    """psycopg prepares the list's queries (they run on every request), and PostgreSQL then plans them once
+    for any municipality, but only if that plan is as good as planning each time: with the list's constants
+    (the channel, the statuses) as parameters it could not prove the inbox index's condition, and planned the
+    five-table page query again on every request (twice its execution). The constants are written into the SQL."""
+    from django.db import connections
+
+    inbox_cases(10_000, citizen("kari-leier-oslo"))  # as the bench: small tables make any plan cheap
+    for _ in range(20):  # psycopg prepares a statement at its fifth run (settings: prepare_threshold)
+        selectors.inbox_page("0301")
+    with connections["default"].cursor() as cursor:
+        cursor.execute("SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements")
+        plans = cursor.fetchall()
+    rows = [(generic, custom) for statement, generic, custom in plans if '"office_name"' in statement]
+    heading = [(generic, custom) for statement, generic, custom in plans if '"new_count"' in statement]
+    assert len(rows) == 1 and len(heading) == 1, plans
+    # PostgreSQL tries five custom plans before it compares; every call after that uses the generic one.
+    assert rows[0][0] >= 5 and heading[0][0] >= 5, plans

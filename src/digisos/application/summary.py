@@ -83,15 +83,18 @@ def _shown(name: str, form_field: forms.Field, value: Any) -> str:
     return str(value)
 
 
+def registered_name(registers: dict[str, Any] | None) -> str:
+    """The applicant's name as Folkeregisteret gave it in the application's register snapshot ("" if none)."""
+    person = (registers or {}).get("person") or {}
+    return " ".join(str(person[k]) for k in ("given_name", "middle_name", "family_name") if person.get(k))
+
+
 def _register_rows(step: str, registers: dict[str, Any], office: str) -> list[Row]:
     person = registers.get("person") or {}
     rows: list[Row] = []
     folkeregisteret = _("Folkeregisteret")
     if step == "personalia":
-        name = " ".join(
-            p for p in (person.get("given_name"), person.get("middle_name"), person.get("family_name")) if p
-        )
-        rows.append(Row(_("Navn"), name, folkeregisteret))
+        rows.append(Row(_("Navn"), registered_name(registers), folkeregisteret))
         rows.append(
             Row(
                 _("Statsborgerskap"),

@@ -80,6 +80,21 @@ class Formatters:
         zone = zone or timezone.get_current_timezone()
         return self.date_and_time % {"date": self.day(value, zone), "time": self.time(value, zone)}
 
+    def local_day_and_time(self, local: datetime) -> str:
+        """`day_and_time` of a time already in the zone it is shown in, without a conversion or a parse: for a
+        list that converts each of its times once and shows it twice (the ISO text and the words)."""
+        if self.english:
+            day, time = (
+                f"{local.day} {self.months[local.month]} {local.year}",
+                f"{local.hour:02}:{local.minute:02}",
+            )
+        else:
+            day, time = (
+                f"{local.day}. {self.months[local.month]} {local.year}",
+                f"{local.hour:02}.{local.minute:02}",
+            )
+        return self.date_and_time % {"date": day, "time": time}
+
     def number(self, value: Number | str | None, decimals: int | None = None) -> str:
         """ "3 450", "12,50" (nb, nn; a no-break space between groups), "3,450", "12.50" (en)."""
         if value is None or value == "":

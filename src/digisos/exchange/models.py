@@ -118,6 +118,11 @@ class Case(models.Model):
     letters = models.OneToOneField(
         Folder, null=True, blank=True, on_delete=models.PROTECT, related_name="case"
     )
+    # Who applied, as Folkeregisteret named the person in the application ("" for a paper case, whose
+    # applicant is named by their own login): set once when the case is made from the sent application (the
+    # application's register snapshot never changes after), so that the caseworker's list shows it from a
+    # column instead of reading three keys out of every listed application's register snapshot.
+    applicant_name = models.CharField(max_length=300, blank=True, default="")
 
     class Meta:
         indexes = [
@@ -284,6 +289,14 @@ class Delivery(AttemptedDelivery):
                 models.F("id").desc(),
                 name="exchange_delivery_inbox_order",
                 condition=models.Q(status__in=INBOX_STATUSES),
+            ),
+            # How many new deliveries wait in the manual inbox (counted to a cap on every page of the list):
+            # read from this index alone (an Index Only Scan of a few pages), not the 1,000 heap rows the order
+            # index above points to, since its rank is an expression an index-only scan cannot check.
+            models.Index(
+                fields=["municipality"],
+                name="exchange_delivery_inbox_new",
+                condition=models.Q(channel="inbox", status="available"),
             ),
             # Follow-up's work queues (followup/queues.py): the municipality's applications waiting to be
             # received since a time, and its documents sent later not yet received, each read as a range in

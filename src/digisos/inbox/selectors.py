@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from digisos.accounts.models import User
-from digisos.application.summary import Section
+from digisos.application.summary import Section, registered_name
 from digisos.application.summary import sections as summary_sections
 from digisos.core.prepared import PreparedValues
 from digisos.core.statistics_sources import MonthlyCount
@@ -184,11 +184,10 @@ _ROW_COLUMNS = (
     "case__id",
     "case__application__id",
     "case__application__reference",
-    # Who applied: the name Folkeregisteret gave for the application (never the fødselsnummer), or for a paper
-    # case the person's own login's; and the case's state, for "what needs attention".
-    "case__application__registers__person__given_name",
-    "case__application__registers__person__middle_name",
-    "case__application__registers__person__family_name",
+    # Who applied: the name Folkeregisteret gave for the application (never the fødselsnummer), stored on the
+    # case when it was sent, or for a paper case the person's own login's; and the case's state, for "what
+    # needs attention".
+    "case__applicant_name",
     "case__owner__first_name",
     "case__owner__last_name",
     "case__application__office_name",
@@ -210,19 +209,13 @@ def _rows(deliveries: QuerySet[Delivery]) -> QuerySet:
 
 
 def _applicant(row: dict[str, Any]) -> str:
-    registered = [
-        row[f"case__application__registers__person__{part}"]
-        for part in ("given_name", "middle_name", "family_name")
-    ]
-    if any(registered):
-        return " ".join(str(part) for part in registered if part)
+    if row["case__applicant_name"]:
+        return row["case__applicant_name"]
     return " ".join(part for part in (row["case__owner__first_name"], row["case__owner__last_name"]) if part)
 
 
 def _listed(rows: Any) -> list[ListedDelivery]:
-    """The rows as the list shows them, without those of a person no caseworker's view may show (strengt
-    fortrolig adresse, or no answer from the register: registers/protection.py)."""
-    hidden = hidden_from_caseworkers(row["case__owner__pid"] for row in rows)
+    """The rows as the list shows them (rows already checked against the register: `_visible`)."""
     return [
         ListedDelivery(
             id=row["id"],
@@ -244,8 +237,58 @@ def _listed(rows: Any) -> list[ListedDelivery]:
             ),
         )
         for row in rows
-        if row["case__owner__pid"] not in hidden
     ]
+
+
+def _visible(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows without those of a person no caseworker's view may show (strengt fortrolig adresse, or no
+    answer from the register: registers/protection.py), asked of the register for the rows' persons at once."""
+    hidden = hidden_from_caseworkers(row["case__owner__pid"] for row in rows)
+    if not hidden:
+        return rows
+    return [row for row in rows if row["case__owner__pid"] not in hidden]
+
+
+def _row_position(row: dict[str, Any]) -> ListPosition:
+    return ListPosition(row["is_new"], row["available_at"], row["id"])
+
+
+# How many more reads a page makes, past rows the register hides, to fill itself (see `_page_rows`).
+MAX_TOP_UPS = 4
+
+
+@dataclass(frozen=True)
+class _PageRows:
+    rows: list[dict[str, Any]]  # the page's rows, in the direction read (upwards: nearest first), all visible
+    more: bool  # there are (or may be) more rows beyond the page in the direction read
+    resume: ListPosition | None  # where the next page in that direction starts reading (if `more`)
+
+
+def _page_rows(first: list[dict[str, Any]], kommunenummer: str, size: int, *, upwards: bool) -> _PageRows:
+    """A full page of rows the caseworker may see, in the direction read, from `first` (up to `size` + 1 rows
+    read from the list's order) and, while rows of hidden persons leave it short and the inbox has more, further
+    reads after the last row read.
+
+    Why read on rather than filter in SQL by a flag stored on the case: the register is the only source of
+    truth for a person's protection, which changes without any report to the case (a stored flag would be
+    stale and could show a person it has since hidden), and the page must ask it about its persons anyway.
+    Hidden persons are rare (kode 6, and a digital application of one is refused), so almost every page is
+    filled by its first read: the list's constant number of queries. The reads on are bounded (MAX_TOP_UPS):
+    a register that does not answer hides every row, and the list must then not read the whole inbox. A page
+    left short by that bound links on from the last row read, so that the next page does not read again what
+    this one has passed."""
+    limit = size + 1
+    batch = first
+    shown = _visible(batch)
+    for _round in range(MAX_TOP_UPS):
+        if len(shown) > size or len(batch) < limit:
+            break
+        batch = list(_rows(_beyond(kommunenummer, _row_position(batch[-1]), limit, upwards=upwards)))
+        shown += _visible(batch)
+    if len(shown) <= size and len(batch) == limit:
+        return _PageRows(shown, more=True, resume=_row_position(batch[-1]))
+    rows = shown[:size]
+    return _PageRows(rows, more=len(shown) > size, resume=_row_position(rows[-1]) if rows else None)
 
 
 @dataclass(frozen=True)
@@ -267,12 +310,15 @@ def inbox_page(
     """One page of the municipality's inbox: the first, the one below `older_than` or the one above
     `newer_than`. Two queries whatever the position and the inbox's size: the rows (one past the page, to
     know whether there is more in that direction), and the municipality's name with the count of new
-    deliveries up to a cap. The first page's, the one opened most, are compiled once per process."""
+    deliveries up to a cap; more reads only when rows of hidden persons leave the page short (`_page_rows`).
+    The first page's, the one opened most, are compiled once per process."""
     if newer_than is not None:
-        rows = list(_rows(_beyond(kommunenummer, newer_than, size + 1, upwards=True)))
-        more_above = len(rows) > size
-        deliveries = _listed(rows[:size][::-1])
-        more_below = True  # the page was reached from the one below it
+        read = list(_rows(_beyond(kommunenummer, newer_than, size + 1, upwards=True)))
+        page = _page_rows(read, kommunenummer, size, upwards=True)
+        deliveries = _listed(page.rows[::-1])
+        # The page was reached from the one below it: that one starts below this page's last row.
+        newer = page.resume if page.more else None
+        older = ListPosition.of(deliveries[-1]) if deliveries else newer_than
     else:
         if older_than is not None:
             found = _rows(_beyond(kommunenummer, older_than, size + 1, upwards=False))
@@ -280,16 +326,18 @@ def inbox_page(
             found = _FIRST_PAGE.rows(kommunenummer)
         else:
             found = _rows(inbox_deliveries(kommunenummer))[: size + 1]
-        rows = list(found)
-        more_below = len(rows) > size
-        deliveries = _listed(rows[:size])
-        more_above = older_than is not None
+        page = _page_rows(list(found), kommunenummer, size, upwards=False)
+        deliveries = _listed(page.rows)
+        older = page.resume if page.more else None
+        newer = None
+        if older_than is not None:
+            newer = ListPosition.of(deliveries[0]) if deliveries else older_than
     heading = _HEADING.rows(kommunenummer)
     return InboxPage(
         deliveries=deliveries,
         new_count=heading[0]["new_count"] if heading else _new_count(kommunenummer),
-        newer=ListPosition.of(deliveries[0]) if deliveries and more_above else None,
-        older=ListPosition.of(deliveries[-1]) if deliveries and more_below else None,
+        newer=newer,
+        older=older,
         municipality_name=heading[0]["name"] if heading else "",
     )
 
@@ -308,14 +356,23 @@ class _CountOf(Func):
 def _heading(kommunenummer: str) -> QuerySet:
     """The municipality's name, and how many new deliveries wait (counted to NEW_COUNT_CAP + 1, from the first
     entries of the inbox's index), in one row."""
-    new = _inbox(OuterRef("kommunenummer")).filter(is_new=0).order_by().values("id")[: NEW_COUNT_CAP + 1]
+    new = _new(OuterRef("kommunenummer")).values("municipality_id")[: NEW_COUNT_CAP + 1]
     return Municipality.objects.filter(pk=kommunenummer).values("name", new_count=_CountOf(Subquery(new)))
 
 
-# The first page's rows and the heading, compiled once per process (core/prepared.py); the argument: the
-# municipality's number (a sample no real one is).
-_FIRST_PAGE = PreparedValues(_first_page, "x999")
-_HEADING = PreparedValues(_heading, "x999")
+def _new(kommunenummer: Any) -> QuerySet[Delivery]:
+    """The new deliveries of the municipality's inbox, as its index of them (Delivery.Meta) has them: counted
+    from that index alone."""
+    return Delivery.objects.filter(
+        municipality_id=kommunenummer, channel=Receiver.Channel.INBOX, status=Delivery.Status.AVAILABLE
+    ).order_by()
+
+
+# The first page's rows and the heading, compiled once per process (core/prepared.py), with the list's constants
+# as literals so that PostgreSQL plans each once, not on every request; the argument: the municipality's number
+# (a sample no real one is).
+_FIRST_PAGE = PreparedValues(_first_page, "x999", native_timestamps=True, literal_constants=True)
+_HEADING = PreparedValues(_heading, "x999", literal_constants=True)
 
 
 def _beyond(kommunenummer: str, position: ListPosition, limit: int, *, upwards: bool) -> QuerySet[Delivery]:
@@ -341,7 +398,7 @@ def _beyond(kommunenummer: str, position: ListPosition, limit: int, *, upwards: 
 
 def _new_count(kommunenummer: str) -> int:
     """How many new deliveries wait, counted to NEW_COUNT_CAP + 1: the first entries of the index."""
-    return _inbox(kommunenummer).filter(is_new=0).order_by()[: NEW_COUNT_CAP + 1].count()
+    return _new(kommunenummer)[: NEW_COUNT_CAP + 1].count()
 
 
 def waiting_count(user: User) -> int:
@@ -487,9 +544,7 @@ def application_content(case: Case) -> ApplicationContent | None:
     hidden = not shows_address(person.get("address_protection"))
     if hidden:
         registers["person"] = {**person, "bostedsadresse": None}
-    applicant = " ".join(
-        str(person[k]) for k in ("given_name", "middle_name", "family_name") if person.get(k)
-    )
+    applicant = registered_name(registers)
     if not applicant:
         applicant = " ".join(p for p in (case.owner.first_name, case.owner.last_name) if p)
     return ApplicationContent(

@@ -3,6 +3,7 @@ through `selectors` and every write through one action in `services`."""
 
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from functools import wraps
 from typing import Any
@@ -22,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from digisos.accounts.models import User
 from digisos.core import formatting
+from digisos.core.jinja2 import uuid_url
 from digisos.exchange.errors import ExchangeRefused
 from digisos.exchange.models import Case, Delivery
 from digisos.municipalities.selectors import digital_status
@@ -96,23 +98,45 @@ def inbox(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _inbox_rows(request: HttpRequest, deliveries: Any) -> SafeString:
+@dataclass(frozen=True, slots=True)
+class _Row:
+    """A row of the list with what the fragment shows of it already as text."""
+
+    delivery: selectors.ListedDelivery
+    case_url: str
+    kind: str  # the kind's label
+    came_iso: str  # when it came in, ISO 8601 in the local time zone ("" if not known)
+    came_text: str  # the same as the page language writes it
+
+
+def _inbox_rows(request: HttpRequest, deliveries: list[selectors.ListedDelivery]) -> SafeString:
     """The list's rows, from a Jinja2 fragment (core/jinja2.py): fifty rows through Django's template engine
-    were most of the page's time. The kinds' labels and the time zone are looked up once per page."""
+    were most of the page's time. The kinds' labels, the time zone, the language's formats and the case
+    link's URL are looked up once per page; each row's time is converted once, and its texts made in one plain
+    loop here rather than by three calls per row from the template (a tenth of the page's CPU)."""
     zone = timezone.get_current_timezone()
     # The page language's own date and time (core/formatting.py), as on every other page.
     shown = formatting.formatters()
-
-    def moment(value: datetime) -> tuple[str, str]:
-        return value.astimezone(zone).isoformat(), shown.day_and_time(value, zone)
+    kinds = {value: str(label) for value, label in Delivery.Kind.choices}
+    case_url = uuid_url("inbox:case")
+    rows = []
+    for delivery in deliveries:
+        came = delivery.available_at.astimezone(zone) if delivery.available_at else None
+        rows.append(
+            _Row(
+                delivery=delivery,
+                case_url=case_url(delivery.case.id),
+                kind=kinds.get(delivery.kind, delivery.kind),
+                came_iso=came.isoformat() if came else "",
+                came_text=shown.local_day_and_time(came) if came else "",
+            )
+        )
 
     def day(value: datetime) -> str:
         return shown.day(value, zone)
 
     template = engines["jinja2"].get_template("inbox/fragments/inbox_rows.html")
-    kinds = {value: str(label) for value, label in Delivery.Kind.choices}
-    context = {"deliveries": deliveries, "kinds": kinds, "moment": moment, "day": day}
-    return SafeString(template.render(context, request))
+    return SafeString(template.render({"rows": rows, "day": day}, request))
 
 
 def _case(request: HttpRequest, case_id: uuid.UUID) -> Case:

@@ -22,6 +22,7 @@ from django.utils import timezone
 from digisos.accounts.models import User
 from digisos.accounts.services import citizen_for_pid
 from digisos.application.models import Application
+from digisos.application.summary import registered_name
 from digisos.core.identifiers import (
     InvalidIdentityNumber,
     is_synthetic_identity_number,
@@ -81,6 +82,7 @@ def _create_case(
         application=application,
         office_id=enhetsnummer or (application.enhetsnummer if application else "") or None,
         letters=letters,
+        applicant_name=registered_name(application.registers) if application else "",
     )
     store_case_state(case)
     return case

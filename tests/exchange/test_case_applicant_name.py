@@ -1,4 +1,4 @@
-"""Case.applicant_name (exchange/0011): who applied, as Folkeregisteret named the person in the application, set
+"""Case.applicant_name (exchange/0012): who applied, as Folkeregisteret named the person in the application, set
 when the case is made from the sent application and filled for the cases made before; the inbox list reads it.
 The migration's SQL gives what the send gives (application.summary.registered_name), for every shape of the
 register snapshot."""
@@ -15,7 +15,7 @@ from tests.factories import CaseFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data", "document_settings")]
 
-migration = importlib.import_module("digisos.exchange.migrations.0011_s11inboxlist_case_applicant_name")
+migration = importlib.import_module("digisos.exchange.migrations.0012_s11inboxlist_case_applicant_name")
 
 SNAPSHOTS = [
     {"person": {"given_name": "Kari", "middle_name": "", "family_name": "Nordmann"}},

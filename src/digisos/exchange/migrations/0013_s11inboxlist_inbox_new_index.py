@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("documents", "0004_folder_municipality"),
-        ("exchange", "0011_s11inboxlist_case_applicant_name"),
+        ("exchange", "0012_s11inboxlist_case_applicant_name"),
         ("municipalities", "0003_s9_onboard_test_mode"),
     ]
 

@@ -43,7 +43,7 @@ def fill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("exchange", "0010_s10b_scale_statistics_view"),
+        ("exchange", "0011_s11follow_followup_view"),
     ]
 
     operations = [

@@ -10,6 +10,14 @@
 and prints each ratio's value in both runs and `BENCH <name>_scale_vs_small ...` (target ≥ 0.8), then the
 scale run's summary lines. `seed-alone` seeds a fresh cluster and stops (the seeding's time and size only).
 
+`run --keep DIR` puts the scale run's cluster in DIR and leaves it there, with a copy of the database as seeded
+(`digisos_seeded`, before any benchmark wrote to it; twice the database's size on disk). `reuse DIR [--only
+insights,pages,explain] [--small]` then measures again without seeding: it starts that cluster, makes the
+database to measure afresh from the seeded copy, migrates it to today's code, and runs the chosen parts
+(the statistics: rebuild, hourly updates, dashboard and JSON against the bare view; the page figures; EXPLAIN
+of every measured page's queries, which needs the pages' set-up and so runs them too); `--small` adds the
+small run and the scale-against-small comparison.
+
 The measured people are part of the population: Sofie (bench/exchange.py) owns seeded Bergen paper cases,
 topped up to 50 by the exchange bench's sends; Oslo, the inbox list's municipality, has its share of the
 million (about an eighth, by population) on top of the inbox list's own 10,000; Bergen's case system lists and

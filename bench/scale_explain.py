@@ -101,6 +101,11 @@ def pages(sessions: Path, exchange: Path, innsyn: Path, inbox: Path) -> dict[str
             f"/innboks/?eldre={last_new.token()}"
         ),
         "exchange list": lambda: api.get("/api/exchange/v1/leveranser", **bearer),
+        # The statistics (issue 14) read only their aggregate tables, filled from the seeded cases by the
+        # scale run's rebuild and updates: the country's page, and Oslo's (the largest) page and JSON.
+        "statistics page (country)": lambda: Client().get("/statistikk/"),
+        "statistics page (Oslo)": lambda: Client().get("/statistikk/?kommune=0301"),
+        "statistics JSON (Oslo)": lambda: Client().get("/api/public/v1/statistikk/?niva=kommune&kode=0301"),
         "event post": lambda: api.post(
             f"/api/exchange/v1/saker/{reported}/digisos-soker",
             events,

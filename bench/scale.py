@@ -10,6 +10,14 @@
 and prints each ratio's value in both runs and `BENCH <name>_scale_vs_small ...` (target ≥ 0.8), then the
 scale run's summary lines. `seed-alone` seeds a fresh cluster and stops (the seeding's time and size only).
 
+`run --keep DIR` puts the scale run's cluster in DIR and leaves it there, with a copy of the database as seeded
+(`digisos_seeded`, before any benchmark wrote to it; twice the database's size on disk). `reuse DIR [--only
+insights,pages,explain] [--small]` then measures again without seeding: it starts that cluster, makes the
+database to measure afresh from the seeded copy, migrates it to today's code, and runs the chosen parts
+(the statistics: rebuild, hourly updates, dashboard and JSON against the bare view; the page figures; EXPLAIN
+of every measured page's queries, which needs the pages' set-up and so runs them too); `--small` adds the
+small run and the scale-against-small comparison.
+
 The measured people are part of the population: Sofie (bench/exchange.py) owns seeded Bergen paper cases,
 topped up to 50 by the exchange bench's sends; Oslo, the inbox list's municipality, has its share of the
 million (about an eighth, by population) on top of the inbox list's own 10,000; Bergen's case system lists and
@@ -483,37 +491,68 @@ def verify(sample: int) -> None:
 
 def prepare(env: dict[str, str]) -> None:
     for command in (["migrate", "--noinput", "-v0"], ["load_municipalities"], ["load_demo_service_flags"]):
+        started = time.perf_counter()
         subprocess.run(
             [runner.PY, "manage.py", *command], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL
         )
+        # On a reused million, a merged branch's migrations (an index, a filled column) take their real time.
+        print(f"{command[0]}: {time.perf_counter() - started:.1f} s", flush=True)
 
 
 FAILED: list[int] = []  # each locust step's failed requests, both runs
+# What a run measures: the statistics (full rebuild, hourly updates, dashboard and API against the bare view),
+# the page figures of make bench, and EXPLAIN of every query those pages run (which needs the pages' set-up).
+PARTS = ("insights", "pages", "explain")
+# A kept cluster's copy of the database as seeded, before any benchmark wrote to it: `reuse` measures on a
+# fresh copy of it each time, so every re-measurement starts from the same million.
+SEEDED = "digisos_seeded"
 
 
-def page_figures(label: str, cases: int, shape_count: int) -> list[str]:
-    """One run on a fresh database (seeded with `cases` when not 0): the baselines and every page's ratio,
-    as make bench measures them. Returns the run's BENCH lines."""
+def page_figures(
+    label: str,
+    cases: int,
+    shape_count: int,
+    *,
+    keep: Path | None = None,
+    reuse: bool = False,
+    parts: tuple[str, ...] = PARTS,
+) -> list[str]:
+    """One run on a fresh database (seeded with `cases` when not 0; or, `reuse`, a fresh copy of the seeded
+    database in the kept cluster at `keep`): the baselines and the chosen parts' figures, as make bench
+    measures them. Returns the run's BENCH lines."""
     runner.SUMMARY.clear()
-    cluster = ThrowawayPostgres(dbname="digisos_bench").start().create_database()
+    cluster = ThrowawayPostgres(dbname="digisos_bench", directory=keep).start()
     port = _free_port()
     workdir = tempfile.TemporaryDirectory()
-    clamd, document_env = runner.start_clamd_and_key(workdir.name)
-    env = {**runner.production_env(cluster.url), **document_env}
     server = None
+    clamd = None
     work = Path(workdir.name)
     try:
+        if reuse:
+            copy_seeded(cluster)
+        else:
+            cluster.create_database()
+        runner.ssd_planner_costs(cluster)
+        clamd, document_env = runner.start_clamd_and_key(workdir.name)
+        env = {**runner.production_env(cluster.url), **document_env}
+        seeded = reuse or bool(cases)
         print(f"\n===== {label} =====", flush=True)
         prepare(env)
-        if cases:
+        if cases and not reuse:
             runner.run_step(
                 [runner.PY, str(ROOT / "bench" / "scale.py"), "seed", str(cases), str(shape_count)], env
             )
-        # The statistics: a full rebuild and an hourly update timed on the seeded cases (bench/insights.py);
-        # without cases, synthetic published figures for the page benchmark.
-        runner.run_step(
-            [runner.PY, str(ROOT / "bench" / "insights.py"), "timings" if cases else "prepare"], env
-        )
+            if keep is not None:
+                snapshot_seeded(cluster)
+        if reuse:
+            print(f"(re-measured on a fresh copy of the seeded database kept at {keep})")
+            runner.run_step([runner.PY, str(ROOT / "bench" / "scale.py"), "size"], env)
+        if "insights" in parts or "explain" in parts or not seeded:
+            # The statistics: a full rebuild and an hourly update timed on the seeded cases (bench/insights.py;
+            # the explain needs their published figures too); without cases, synthetic published figures.
+            runner.run_step(
+                [runner.PY, str(ROOT / "bench" / "insights.py"), "timings" if seeded else "prepare"], env
+            )
         subprocess.run(
             [runner.PY, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
         )
@@ -521,18 +560,20 @@ def page_figures(label: str, cases: int, shape_count: int) -> list[str]:
         host = f"http://127.0.0.1:{port}"
         runner.wait_until_up(f"{host}/internal/isready")
         runner.public_bench(host)
-        runner.insights_bench(host)
-        sessions = work / "sessions.json"
-        bench_py = [runner.PY, str(ROOT / "bench" / "application.py")]
-        subprocess.run(
-            [*bench_py, "sessions", str(runner.USERS), str(sessions)], cwd=ROOT, env=env, check=True
-        )
-        FAILED.append(runner.steps_bench(host, work, sessions))
-        runner.stop(server)
-        server = None
-        FAILED.append(runner.exchange_bench(env, port, work))
-        FAILED.append(runner.logged_in_bench(env, port, work, sessions))
-        if cases:
+        if "insights" in parts:
+            runner.insights_bench(host)
+        if "pages" in parts or "explain" in parts:
+            sessions = work / "sessions.json"
+            bench_py = [runner.PY, str(ROOT / "bench" / "application.py")]
+            subprocess.run(
+                [*bench_py, "sessions", str(runner.USERS), str(sessions)], cwd=ROOT, env=env, check=True
+            )
+            FAILED.append(runner.steps_bench(host, work, sessions))
+            runner.stop(server)
+            server = None
+            FAILED.append(runner.exchange_bench(env, port, work))
+            FAILED.append(runner.logged_in_bench(env, port, work, sessions))
+        if seeded and "explain" in parts:
             local_env = {**env, "DIGISOS_ALLOWED_HOSTS": "testserver"}
             explain_arguments = [
                 str(work / name) for name in ("sessions.json", "exchange.json", "innsyn.json")
@@ -544,10 +585,52 @@ def page_figures(label: str, cases: int, shape_count: int) -> list[str]:
         return list(runner.SUMMARY)
     finally:
         runner.stop(server)
-        clamd.terminate()
-        clamd.wait(timeout=10)
+        if clamd is not None:
+            clamd.terminate()
+            clamd.wait(timeout=10)
         workdir.cleanup()
         cluster.stop()
+
+
+def _server_connection(cluster: ThrowawayPostgres):
+    import psycopg
+
+    return psycopg.connect(
+        host="127.0.0.1", port=cluster.port, user="postgres", dbname="postgres", autocommit=True
+    )
+
+
+def snapshot_seeded(cluster: ThrowawayPostgres) -> None:
+    """The seeded database copied, as it is before any benchmark writes to it, to `SEEDED` in the kept cluster
+    (a file copy: a minute or two for a million cases, and as much disk again)."""
+    started = time.perf_counter()
+    with _server_connection(cluster) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{SEEDED}"')
+        connection.execute(f'CREATE DATABASE "{SEEDED}" TEMPLATE "{cluster.dbname}" STRATEGY FILE_COPY')
+    print(f"kept the seeded database as {SEEDED} ({time.perf_counter() - started:.0f} s)", flush=True)
+
+
+def copy_seeded(cluster: ThrowawayPostgres) -> None:
+    """The kept cluster's database to measure, made again from the seeded copy."""
+    started = time.perf_counter()
+    with _server_connection(cluster) as connection:
+        found = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", (SEEDED,)).fetchone()
+        if not found:
+            raise SystemExit(f"{cluster.tmpdir} has no seeded database {SEEDED}: seed it with `run --keep`")
+        connection.execute(f'DROP DATABASE IF EXISTS "{cluster.dbname}"')
+        connection.execute(f'CREATE DATABASE "{cluster.dbname}" TEMPLATE "{SEEDED}" STRATEGY FILE_COPY')
+    print(f"copied {SEEDED} to {cluster.dbname} ({time.perf_counter() - started:.0f} s)", flush=True)
+
+
+def database_size() -> None:
+    """The size of the database measured on, and its cases (after migrate, on a reused seeded copy)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_database_size(current_database()), (SELECT count(*) FROM exchange_case)")
+        size, cases = cursor.fetchone()
+    print(f"database size {size / 2**20:.0f} MiB, {cases} cases")
+    print(bench_line("scale_database_size", size / 2**20, "MiB", ">", 0))
 
 
 def seed_alone(cases: int, shape_count: int) -> int:
@@ -586,10 +669,34 @@ def compare(small: list[str], scale: list[str]) -> list[str]:
     return lines
 
 
-def run(cases: int, shape_count: int) -> int:
+def run(cases: int, shape_count: int, keep: Path | None = None) -> int:
     # The scale run first: if the seeding fails, it fails before half an hour of small figures.
-    scale = page_figures(f"scale database ({cases} applications and cases)", cases, shape_count)
+    scale = page_figures(f"scale database ({cases} applications and cases)", cases, shape_count, keep=keep)
     small = page_figures("small database (as make bench)", 0, shape_count)
+    return report(small, scale)
+
+
+def reuse(directory: Path, parts: tuple[str, ...], with_small: bool) -> int:
+    """The chosen parts again on the seeded database kept by `run --keep` (a fresh copy of it, migrated to
+    today's code), without seeding again; with the small run too when its comparison is wanted."""
+    scale = page_figures(
+        f"scale database kept at {directory} ({', '.join(parts)})",
+        0,
+        0,
+        keep=directory,
+        reuse=True,
+        parts=parts,
+    )
+    if not with_small:
+        print(f"\n== Summary: the scale run's figures ({', '.join(parts)}) ==")
+        for line in scale:
+            print(line)
+        return 1 if any(FAILED) else 0
+    small = page_figures("small database (as make bench)", 0, 0, parts=parts)
+    return report(small, scale)
+
+
+def report(small: list[str], scale: list[str]) -> int:
     print("\n== Scale against small: each ratio's value in both runs ==")
     comparison = compare(small, scale)
     missed = sum(1 for line in comparison + scale if line.endswith(" MISS"))
@@ -603,12 +710,27 @@ def run(cases: int, shape_count: int) -> int:
     return 1 if any(FAILED) else 0
 
 
+def _parts(text: str) -> tuple[str, ...]:
+    chosen = tuple(part.strip() for part in text.split(",") if part.strip())
+    unknown = [part for part in chosen if part not in PARTS]
+    if unknown or not chosen:
+        raise argparse.ArgumentTypeError(f"choose among {', '.join(PARTS)}")
+    return chosen
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
     run_command = commands.add_parser("run")
     run_command.add_argument("--cases", type=int, default=SCALE_CASES)
     run_command.add_argument("--shapes", type=int, default=SHAPES)
+    run_command.add_argument(
+        "--keep", type=Path, help="keep the scale run's PostgreSQL cluster here, for `reuse` (13+13 GB)"
+    )
+    reuse_command = commands.add_parser("reuse")
+    reuse_command.add_argument("directory", type=Path, help="a cluster kept by `run --keep`")
+    reuse_command.add_argument("--only", type=_parts, default=PARTS, help=f"among {','.join(PARTS)}")
+    reuse_command.add_argument("--small", action="store_true", help="and the small run, to compare")
     for name in ("seed-alone",):
         alone = commands.add_parser(name)
         alone.add_argument("--cases", type=int, default=SCALE_CASES)
@@ -618,9 +740,12 @@ if __name__ == "__main__":
     seed_command.add_argument("shapes", type=int)
     explain_command = commands.add_parser("explain")
     explain_command.add_argument("files", nargs=4)
+    commands.add_parser("size")
     arguments = parser.parse_args()
     if arguments.command == "run":
-        sys.exit(run(arguments.cases, arguments.shapes))
+        sys.exit(run(arguments.cases, arguments.shapes, arguments.keep))
+    if arguments.command == "reuse":
+        sys.exit(reuse(arguments.directory, arguments.only, arguments.small))
     if arguments.command == "seed-alone":
         sys.exit(seed_alone(arguments.cases, arguments.shapes))
     import django
@@ -628,6 +753,8 @@ if __name__ == "__main__":
     django.setup()
     if arguments.command == "seed":
         seed(arguments.cases, arguments.shapes)
+    elif arguments.command == "size":
+        database_size()
     else:
         from bench.scale_explain import explain
 

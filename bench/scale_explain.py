@@ -22,6 +22,24 @@ PLANS = ROOT / "bench" / "results" / "scale-explain.txt"
 SKIPPED = ("SAVEPOINT", "RELEASE", "ROLLBACK", "BEGIN", "COMMIT", "SET ")
 
 
+class NotARequest:
+    """What a step that is not a request (the statistics' update's question) shows in place of a response."""
+
+    status_code = 200
+    content = b""
+
+
+def changed_cases() -> NotARequest:
+    """The statistics' hourly update's first question (insights.services.update): which cases changed since its
+    last run, an hour ago. At a million cases, without an index on updated_at, a scan of every case."""
+    from django.utils import timezone
+
+    from digisos.exchange.models import Case
+
+    list(Case.objects.filter(updated_at__gt=timezone.now() - timedelta(hours=1)).values_list("id", flat=True))
+    return NotARequest()
+
+
 class Recorder:
     def __init__(self) -> None:
         self.statements: list[tuple[str, Any]] = []
@@ -101,6 +119,12 @@ def pages(sessions: Path, exchange: Path, innsyn: Path, inbox: Path) -> dict[str
             f"/innboks/?eldre={last_new.token()}"
         ),
         "exchange list": lambda: api.get("/api/exchange/v1/leveranser", **bearer),
+        # The statistics (issue 14) read only their aggregate tables, filled from the seeded cases by the
+        # scale run's rebuild and updates: the country's page, and Oslo's (the largest) page and JSON.
+        "statistics page (country)": lambda: Client().get("/statistikk/"),
+        "statistics page (Oslo)": lambda: Client().get("/statistikk/?kommune=0301"),
+        "statistics JSON (Oslo)": lambda: Client().get("/api/public/v1/statistikk/?niva=kommune&kode=0301"),
+        "statistics hourly update: the changed cases": changed_cases,
         "event post": lambda: api.post(
             f"/api/exchange/v1/saker/{reported}/digisos-soker",
             events,

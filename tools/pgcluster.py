@@ -1,7 +1,9 @@
 """A throwaway PostgreSQL cluster from the machine's own binaries, via pytest-postgresql's executor.
 
 Used by the test suite (tests/conftest.py) and the benchmarks. The data directory lives in a fresh
-temporary directory owned by the user pg_ctl runs as, and is removed on stop.
+temporary directory owned by the user pg_ctl runs as, and is removed on stop. Given a `directory`, the cluster
+lives there instead and stays after stop: a new one is made if the directory has none, else the one there is
+started again (bench/scale.py keeps its seeded million this way, to re-measure without seeding again).
 """
 
 import os
@@ -22,11 +24,20 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+def _keep_directory() -> None:
+    pass
+
+
 class ThrowawayPostgres:
-    def __init__(self, dbname: str = "digisos") -> None:
+    def __init__(self, dbname: str = "digisos", directory: Path | None = None) -> None:
         self.dbname = dbname
         self.port = _free_port()
-        self.tmpdir = Path(tempfile.mkdtemp(prefix="digisos-pg-"))
+        self.kept = directory is not None
+        if directory is None:
+            self.tmpdir = Path(tempfile.mkdtemp(prefix="digisos-pg-"))
+        else:
+            self.tmpdir = Path(directory).resolve()
+            self.tmpdir.mkdir(parents=True, exist_ok=True)
         if os.geteuid() == 0:
             postgres = pwd.getpwnam("postgres")
             os.chown(self.tmpdir, postgres.pw_uid, postgres.pw_gid)
@@ -44,6 +55,14 @@ class ThrowawayPostgres:
             # Throwaway data: durability off makes the suite faster.
             postgres_options="-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200",
         )
+        # A kept cluster that exists already is started as it is (the executor would otherwise remove it and
+        # run initdb again).
+        self.existing = self.kept and (self.tmpdir / "data" / "PG_VERSION").exists()
+        if self.existing:
+            self.executor._directory_initialised = True
+        if self.kept:
+            # The executor removes its data directory when it is garbage-collected; a kept one stays.
+            self.executor.clean_directory = _keep_directory
 
     def start(self) -> "ThrowawayPostgres":
         self.executor.start()
@@ -64,7 +83,8 @@ class ThrowawayPostgres:
         try:
             self.executor.stop()
         finally:
-            shutil.rmtree(self.tmpdir, ignore_errors=True)
+            if not self.kept:
+                shutil.rmtree(self.tmpdir, ignore_errors=True)
 
     @property
     def url(self) -> str:

@@ -177,7 +177,9 @@ def protect(
         pinned = [node for node in _pinned(sums, hidden, value) if node not in given_up]
         if not pinned:
             break
-        protector = _protector(pinned[0], analyst, hidden, value, offices, pairs, week_periods, months_of)
+        protector = _protector(
+            pinned[0], analyst, hidden, value, offices, pairs, week_periods, months_of, sums
+        )
         if protector is None:
             given_up.add(pinned[0])
             continue
@@ -217,10 +219,12 @@ def _protector(
     pairs: list[tuple[str, str]],
     week_periods: list[date],
     months_of: Callable[[date], list[date]],
+    sums: list[tuple[Node, list[Node]]],
 ) -> Node | None:
-    """The smallest shown week count of 5 or more nearest the pinned cell: in its own week, else in the weeks
-    of its office (or of the offices of its municipality) in the same months, else in any week of those
-    months."""
+    """A shown week count of 5 or more to hide beside the pinned cell: nearest first (its own week, then the
+    weeks of its office, of the offices of its municipality, and of the country in the same months, then any
+    week of those months), the smallest that sets the pinned cell free, else the smallest (a next round
+    hides more)."""
     kind, level, area, period = pinned
     if kind == "week":
         months = set(months_of(period))
@@ -235,13 +239,20 @@ def _protector(
             related = set(offices)
     in_months = [w for w in week_periods if months & set(months_of(w))]
     nearby = [("week", OFFICE, o, w) for w in in_months for o in sorted(related)]
+    nearby += [("week", COUNTRY, "", w) for w in in_months]
     anywhere = [
         ("week", lv, a, w) for w in in_months for lv, a in [(COUNTRY, ""), *((OFFICE, o) for o in offices)]
     ]
     for candidates in (same_week, nearby, anywhere):
         shown = sorted(
-            (value[n], n) for n in candidates if n in analyst and n not in hidden and value.get(n, 0) >= 5
+            (value[n], n)
+            for n in set(candidates)
+            if n in analyst and n not in hidden and value.get(n, 0) >= 5
         )
+        for _value, node in shown:
+            trial = {**hidden, node: SECONDARY}
+            if pinned not in _pinned(sums, trial, value):
+                return node
         if shown:
             return shown[0][1]
     return None

@@ -18,7 +18,7 @@ from what is published: not by solving the linear system of the published sums, 
 
 import math
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 UNDER_5 = "under5"  # primary: 0 to 4
 SECONDARY = "secondary"  # 5 or more, hidden so that an "under 5" cannot be worked out
@@ -93,10 +93,15 @@ def domain(reason: str) -> Interval:
 
 
 def feasible_intervals(
-    sums: list[tuple[str, list[str]]], hidden: Mapping[str, str], value: Mapping[str, int]
+    sums: list[tuple[str, list[str]]],
+    hidden: Mapping[str, str],
+    value: Mapping[str, int],
+    *,
+    domain: Callable[[str], Interval] = domain,
 ) -> dict[str, Interval]:
     """The bounds on each hidden count that the published cells and sums give, narrowed until they stop
-    changing (interval constraint propagation over every sum)."""
+    changing (interval constraint propagation over every sum). `domain`: what a hidden count's mark alone
+    says of it (insights/analyst.py adds unpublished sums of 0 or more)."""
     bounds: dict[str, Interval] = {area: domain(reason) for area, reason in hidden.items()}
     for _ in range(MAX_ROUNDS):
         changed = False

@@ -1,0 +1,76 @@
+"""The analyst's weekly page hides what the public months would give away: an office serving one municipality,
+one week "under 5", the others shown — the month's total minus the shown weeks was that week."""
+
+from datetime import date
+
+import pytest
+from django.contrib.auth.models import Group
+from django.db.models import Count
+
+from digisos.insights.models import Published
+from digisos.municipalities.models import GeographicArea
+
+pytestmark = pytest.mark.django_db
+
+MARCH = date(2026, 3, 1)
+WEEKS = [date(2026, 3, 2), date(2026, 3, 9), date(2026, 3, 16), date(2026, 3, 23)]  # all within March
+
+
+@pytest.fixture
+def lone_office(reference_data):
+    """An office whose areas are all one municipality's, and that municipality's only office."""
+    by_office = (
+        GeographicArea.objects.exclude(office=None)
+        .values("office_id")
+        .annotate(municipalities=Count("municipality_id", distinct=True))
+        .filter(municipalities=1)
+    )
+    for row in by_office:
+        municipality = GeographicArea.objects.filter(office_id=row["office_id"]).first().municipality
+        if (
+            GeographicArea.objects.filter(municipality=municipality).values("office_id").distinct().count()
+            == 1
+        ):
+            return row["office_id"], municipality
+    pytest.skip("no lone office in the reference data")
+
+
+def _publish(office: str, municipality) -> None:
+    rows = [
+        ("month", "country", "", MARCH, 33.0, ""),
+        ("month", "county", municipality.county_id, MARCH, 33.0, ""),
+        ("month", "municipality", municipality.kommunenummer, MARCH, 33.0, ""),
+    ]
+    for week, value in zip(WEEKS, (10.0, 10.0, None, 10.0), strict=True):
+        # Each week's own table (country = the one office): the week of 3 is "under 5", and so is the country.
+        mark = "under5" if value is None else ""
+        rows += [("week", "country", "", week, value, mark), ("week", "office", office, week, value, mark)]
+    Published.objects.bulk_create(
+        Published(grain=g, level=lv, area=a, period=p, figure="digital_standard", value=v, suppressed=s)
+        for g, lv, a, p, v, s in rows
+    )
+
+
+def _analyst(client) -> None:
+    from tests.factories import UserFactory
+
+    user = UserFactory(persona="familie-bergen")
+    user.groups.add(Group.objects.get_or_create(name="analyst")[0])
+    client.force_login(user)
+
+
+def test_a_week_the_month_would_give_away_is_protected_by_another(client, lone_office):
+    office, municipality = lone_office
+    _publish(office, municipality)
+    _analyst(client)
+    page = client.get(f"/statistikk/?kontor={office}").content.decode()
+    table = page[page.index('data-figure="digital_standard"') :]
+    table = table[: table.index("</table>")]
+    # Before: 10, 10, under 5, 10 — and 33 − 30 = 3. Now one more week is hidden beside it.
+    assert table.count(">10</td>") == 2, table
+    assert "skjult" in table and "under 5" in table
+    assert 'data-testid="analyst-rule"' in page  # the page says so
+    # The country's weeks (here the same office) likewise.
+    country = client.get("/statistikk/?periode=uke").content.decode()
+    country = country[country.index('data-figure="digital_standard"') :]
+    assert country[: country.index("</table>")].count(">10</td>") == 2

@@ -60,8 +60,11 @@ def _analyst(client) -> None:
 
 
 def test_a_week_the_month_would_give_away_is_protected_by_another(client, lone_office):
+    from digisos.insights import services
+
     office, municipality = lone_office
     _publish(office, municipality)
+    services.protect_weeks()  # the hourly update's last step
     _analyst(client)
     page = client.get(f"/statistikk/?kontor={office}").content.decode()
     table = page[page.index('data-figure="digital_standard"') :]
@@ -74,3 +77,53 @@ def test_a_week_the_month_would_give_away_is_protected_by_another(client, lone_o
     country = client.get("/statistikk/?periode=uke").content.decode()
     country = country[country.index('data-figure="digital_standard"') :]
     assert country[: country.index("</table>")].count(">10</td>") == 2
+
+
+def _page_queries(client, office: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from digisos.insights import selectors, views
+
+    client.get("/statistikk/")  # the session's first save is not the page's
+    selectors.forget()
+    views._pages.clear()
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(f"/statistikk/?kontor={office}&periode=uke").status_code == 200
+    return len(queries)
+
+
+def test_the_analysts_weekly_page_reads_stored_marks_and_protects_nothing_itself(
+    client, lone_office, monkeypatch
+):
+    """The joint protection is worked out by the hourly update (services.protect_weeks), not per request: the
+    page reads the stored marks, with as many queries however many weeks and offices there are."""
+    from digisos.insights import analyst, services
+
+    office, municipality = lone_office
+    _publish(office, municipality)
+    services.protect_weeks()
+    _analyst(client)
+
+    def at_request_time(*args, **kwargs):
+        raise AssertionError("analyst.protect ran while serving a page")
+
+    monkeypatch.setattr(analyst, "protect", at_request_time)
+    small = _page_queries(client, office)
+    page = client.get(f"/statistikk/?kontor={office}&periode=uke").content.decode()
+    table = page[page.index('data-figure="digital_standard"') :]
+    assert table[: table.index("</table>")].count(">10</td>") == 2
+    # Many more weeks and another office: the same number of queries.
+    Published.objects.bulk_create(
+        Published(
+            grain="week",
+            level=level,
+            area=area,
+            period=date(2025, 1, 6) + (WEEKS[1] - WEEKS[0]) * n,
+            figure="digital_standard",
+            value=7.0,
+        )
+        for n in range(40)
+        for level, area in (("office", office), ("office", "9999"), ("country", ""))
+    )
+    assert _page_queries(client, office) == small

@@ -21,7 +21,7 @@ from typing import Any
 
 from django.utils.translation import gettext
 
-from digisos.municipalities.models import County, GeographicArea, Municipality, NavOffice
+from digisos.municipalities.models import County, Municipality, NavOffice
 
 from . import figures as f
 from .models import Published, Run
@@ -54,7 +54,6 @@ _version: list = [None, -math.inf]  # [version, when looked up (time.monotonic)]
 def forget() -> None:
     """Drops the remembered version (tests: each builds its own figures)."""
     _version[:] = [None, -math.inf]
-    _protected.clear()
 
 
 def version() -> object:
@@ -91,14 +90,18 @@ def area_name(level: str, area: str) -> str | None:
     return model.objects.filter(pk=area).values_list("name", flat=True).first()
 
 
-def series(level: str, area: str, *, grain: str = "month") -> list[Series]:
-    """Every figure's points for one area, over every period the statistics have (one query)."""
+def series(level: str, area: str, *, grain: str = "month", analyst: bool = False) -> list[Series]:
+    """Every figure's points for one area, over every period the statistics have (one query). `analyst`: with
+    the weeks hidden together with the public months (Published.analyst_suppressed)."""
     rows = Published.objects.filter(grain=grain, level=level, area=area).values_list(
-        "figure", "period", "value", "suppressed"
+        "figure", "period", "value", "suppressed", "analyst_suppressed"
     )
     by_figure: dict[str, dict[date, Point]] = defaultdict(dict)
-    for figure, period, value, suppressed in rows:
-        by_figure[figure][period] = Point(period, value, suppressed)
+    for figure, period, value, suppressed, joint in rows:
+        if analyst and joint and not suppressed:
+            by_figure[figure][period] = Point(period, None, joint)
+        else:
+            by_figure[figure][period] = Point(period, value, suppressed)
     # Every period the statistics have (the country has a row in each), so every area shows the same months.
     ordered = sorted(
         set(Published.objects.filter(grain=grain, level=COUNTRY).values_list("period", flat=True).distinct())
@@ -119,80 +122,7 @@ def series(level: str, area: str, *, grain: str = "month") -> list[Series]:
     return result
 
 
-# --- The analysts' weeks, protected together with the public months (insights/analyst.py) ------------------
-# Computed over every week and month at once, so kept per version of the figures (they change once an hour).
-_protected: dict[object, dict[str, dict[tuple[str, str, date], str]]] = {}
-
-
-def week_protection() -> dict[str, dict[tuple[str, str, date], str]]:
-    """The week cells to hide beyond their own week's suppression, per figure: {figure: {(level, area,
-    week): mark}}, with the shares withheld that are computed from a newly hidden count."""
-    key = version()
-    if key is not None and key in _protected:
-        return _protected[key]
-    from . import analyst
-    from .models import CaseFact, SourceCount
-
-    rows = Published.objects.filter(figure__in=analyst.LINKED).values_list(
-        "grain", "level", "area", "period", "figure", "value", "suppressed"
-    )
-    tables: dict[tuple[str, str], dict] = defaultdict(dict)
-    periods: dict[str, set] = defaultdict(set)
-    for grain, level, area, period, figure, value, suppressed in rows:
-        tables[(grain, figure)][(level, area, period)] = analyst.Published(value, suppressed)
-        periods[grain].add(period)
-    # Every period the statistics have (the country's row may be missing for one figure: 0, "under 5").
-    for (grain, _figure), table in tables.items():
-        for period in periods[grain]:
-            table.setdefault((COUNTRY, "", period), analyst.Published(None, "under5"))
-    county_of = dict(Municipality.objects.values_list("kommunenummer", "county_id"))
-    # Which office's cases can be which municipality's: those that are (the case facts), and those the
-    # register says (anyone can look that up); offices with no week published have no cases.
-    offices = {
-        area for (grain, _f), t in tables.items() if grain == "week" for (lv, area, _p) in t if lv == OFFICE
-    }
-    pairs = set(CaseFact.objects.values_list("office", "municipality").distinct())
-    pairs |= set(
-        GeographicArea.objects.filter(office_id__in=offices)
-        .values_list("office_id", "municipality_id")
-        .distinct()
-    )
-    inbox = SourceCount.objects.filter(key="paper_applications_inbox").exists()
-    result: dict[str, dict[tuple[str, str, date], str]] = {}
-    for figure in analyst.LINKED:
-        weeks, months = tables.get(("week", figure), {}), tables.get(("month", figure), {})
-        if not weeks or not months:
-            continue
-        extra = analyst.protect(
-            weeks,
-            months,
-            county_of,
-            [(o, k) for o, k in pairs if k in county_of],
-            inbox=inbox and figure == analyst.INBOX_FIGURE,
-        )
-        if extra:
-            result[figure] = extra
-    for derived, inputs in analyst.DERIVED.items():
-        cells = {cell for figure in inputs for cell in result.get(figure, {})}
-        if cells:
-            result[derived] = dict.fromkeys(cells, "withheld")
-    if key is not None:
-        _protected.clear()
-        _protected[key] = result
-    return result
-
-
 def analyst_week_series(level: str, area: str) -> list[Series]:
-    """`series(level, area, grain="week")` with the cells hidden that the public months would give away."""
-    extra = week_protection()
-    result = []
-    for s in series(level, area, grain="week"):
-        hide = extra.get(s.figure.key, {})
-        points = [
-            Point(p.period, None, hide[(level, area, p.period)])
-            if (level, area, p.period) in hide and not p.suppressed
-            else p
-            for p in s.points
-        ]
-        result.append(Series(s.figure, points))
-    return result
+    """`series(level, area, grain="week")` with the cells hidden that the public months would give away: the
+    marks the hourly update stored (services.protect_weeks), read with the rows, no work per request."""
+    return series(level, area, grain="week", analyst=True)

@@ -127,3 +127,25 @@ def test_the_analysts_weekly_page_reads_stored_marks_and_protects_nothing_itself
         for level, area in (("office", office), ("office", "9999"), ("country", ""))
     )
     assert _page_queries(client, office) == small
+
+
+def test_marks_no_longer_needed_are_taken_away_and_only_changed_rows_are_written(client, lone_office):
+    """The update stores the marks of the figures as they are now: when the small week grows, the week hidden
+    beside it is shown again (its row keeps its id: only the mark is written)."""
+    from digisos.insights import services
+
+    office, municipality = lone_office
+    _publish(office, municipality)
+    assert services.protect_weeks() == {
+        "digital_standard": 2,
+        "digital_share": 2,
+    }  # an office week and its country's
+    marked = set(Published.objects.exclude(analyst_suppressed="").values_list("pk", flat=True))
+    assert len(marked) == 2
+    assert services.protect_weeks() == {"digital_standard": 2, "digital_share": 2}
+    assert set(Published.objects.exclude(analyst_suppressed="").values_list("pk", flat=True)) == marked
+    Published.objects.filter(grain="week", period=WEEKS[2]).update(value=13.0, suppressed="")
+    Published.objects.filter(grain="month").update(value=43.0)
+    assert services.protect_weeks() == {}
+    assert not Published.objects.exclude(analyst_suppressed="").exists()
+    assert Published.objects.filter(pk__in=marked).count() == 2

@@ -61,6 +61,80 @@ def protect(
     *,
     inbox: bool = False,
     months_of: Callable[[date], list[date]] = months_of_week,
+    split: bool = True,
+) -> dict[tuple[str, str, date], str]:
+    """The week cells to hide beyond their own week's suppression: {(level, area, week): SECONDARY}.
+
+    `split`: first each group of offices and municipalities that share no case (a connected component of the
+    office–municipality pairs) is protected on its own, without the country's and the counties' totals, which
+    is cheap and finds most of the weeks to hide; then the whole, with every total, is checked once and more
+    weeks are hidden from there while anything is still pinned. The groups alone are not enough: the country's
+    weeks and the counties' and the country's months add groups up, so what one group leaves shown can pin a
+    count in another. The final check is the same as without `split`, so the protection is as strong; the
+    weeks hidden may differ (a group's own choice is kept when it suffices)."""
+    pairs = sorted(set(pairs))
+    week_periods = sorted({period for (_level, _area, period) in weeks})
+    month_periods = sorted({period for (_level, _area, period) in months})
+    already: dict[tuple[str, str, date], str] = {}
+    if split:
+        for offices, municipalities in _groups(pairs):
+            group_pairs = [(o, k) for o, k in pairs if o in offices]
+            already |= _protect(
+                {key: p for key, p in weeks.items() if key[0] == OFFICE and key[1] in offices},
+                {key: p for key, p in months.items() if key[0] == MUNICIPALITY and key[1] in municipalities},
+                {k: county_of[k] for k in municipalities},
+                group_pairs,
+                inbox=inbox,
+                months_of=months_of,
+                periods=(week_periods, month_periods),
+                totals=False,
+            )
+    return _protect(
+        weeks,
+        months,
+        county_of,
+        pairs,
+        inbox=inbox,
+        months_of=months_of,
+        periods=(week_periods, month_periods),
+        already=already,
+    )
+
+
+def _groups(pairs: list[tuple[str, str]]) -> list[tuple[set[str], set[str]]]:
+    """The offices and municipalities that share cases, each group apart (connected components)."""
+    parent: dict[tuple[str, str], tuple[str, str]] = {}
+
+    def root(node: tuple[str, str]) -> tuple[str, str]:
+        parent.setdefault(node, node)
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    for office, municipality in pairs:
+        a, b = root((OFFICE, office)), root((MUNICIPALITY, municipality))
+        if a != b:
+            parent[max(a, b)] = min(a, b)
+    groups: dict[tuple[str, str], tuple[set[str], set[str]]] = defaultdict(lambda: (set(), set()))
+    for office, municipality in pairs:
+        offices, municipalities = groups[root((OFFICE, office))]
+        offices.add(office)
+        municipalities.add(municipality)
+    return [groups[key] for key in sorted(groups)]
+
+
+def _protect(
+    weeks: Mapping[tuple[str, str, date], Published],
+    months: Mapping[tuple[str, str, date], Published],
+    county_of: Mapping[str, str],
+    pairs: Iterable[tuple[str, str]],
+    *,
+    inbox: bool,
+    months_of: Callable[[date], list[date]],
+    periods: tuple[list[date], list[date]],
+    totals: bool = True,
+    already: Mapping[tuple[str, str, date], str] | None = None,
 ) -> dict[tuple[str, str, date], str]:
     """The week cells to hide beyond their own week's suppression: {(level, area, week): SECONDARY}.
 
@@ -69,10 +143,10 @@ def protect(
         cells of the same figure by (country|county|municipality, area, month), likewise. `county_of`: every
         municipality's county. `pairs`: the (office, municipality) pairs that have cases. `inbox`: the months hold
         a count the weeks do not (the inbox municipalities' paper). `months_of`: the months a week has days in (a
-    test gives a small calendar of its own)."""
+    test gives a small calendar of its own). `totals`: with the country's and the counties' cells and sums
+    (False: one group alone). `already`: week cells hidden before (a group's own protection)."""
     pairs = sorted(set(pairs))
-    week_periods = sorted({period for (_level, _area, period) in weeks})
-    month_periods = sorted({period for (_level, _area, period) in months})
+    week_periods, month_periods = periods
     offices = sorted({office for office, _k in pairs})
     municipalities = sorted(county_of)
     known_months = set(month_periods)
@@ -111,6 +185,8 @@ def protect(
                 one = piece(office, municipality, week, month)
                 unknown[piece(OFFICE, office, week, month)].append(one)
                 unknown[piece(MUNICIPALITY, municipality, week, month)].append(one)
+            if not totals:
+                continue
             for municipality in {k for _o, k in pairs}:
                 county = county_of[municipality]
                 unknown[piece(COUNTY, county, week, month)].append(
@@ -129,17 +205,26 @@ def protect(
         return [node for node in candidates if node in hidden]
 
     for week in week_periods:
-        country = cell("week", COUNTRY, "", week, weeks)
-        analyst.add(country)
         office_nodes = []
         for office in offices:
             node = cell("week", OFFICE, office, week, weeks)
             analyst.add(node)
             office_nodes.append(node)
             sums.append((node, parts(OFFICE, office, week=week)))
-        sums.append((country, office_nodes))
-        sums.append((country, parts(COUNTRY, "", week=week)))
+        if totals:
+            country = cell("week", COUNTRY, "", week, weeks)
+            analyst.add(country)
+            sums.append((country, office_nodes))
+            sums.append((country, parts(COUNTRY, "", week=week)))
     for month in month_periods:
+        if not totals:
+            for municipality in municipalities:
+                node = cell("month", MUNICIPALITY, municipality, month, months)
+                kids = parts(MUNICIPALITY, municipality, month=month)
+                if inbox:
+                    kids.append(piece("inbox", MUNICIPALITY, municipality, month))
+                sums.append((node, kids))
+            continue
         country = cell("month", COUNTRY, "", month, months)
         by_county: dict[str, list[Node]] = defaultdict(list)
         inbox_of_county: dict[str, list[Node]] = defaultdict(list)
@@ -172,6 +257,11 @@ def protect(
         sums.append((country, parts(COUNTRY, "", month=month) + own))
 
     extra: dict[tuple[str, str, date], str] = {}
+    for key, mark in (already or {}).items():
+        node = ("week", *key)
+        if node in analyst and node not in hidden:
+            hidden[node] = mark
+            extra[key] = mark
     given_up: set[Node] = set()  # pinned with nothing near it left to hide (by the public cells alone)
     for _ in range(MAX_EXTRA):
         pinned = [node for node in _pinned(sums, hidden, value) if node not in given_up]

@@ -203,7 +203,9 @@ def analyst_worlds(draw):
     pieces = {
         (o, k, w, m): draw(piece_counts) for o, k in pairs for w, months in CALENDAR.items() for m in months
     }
-    return pairs, pieces
+    # split: each group of offices and municipalities protected alone first, then the whole (what the update
+    # runs); else the whole at once. Both must hold.
+    return pairs, pieces, draw(st.booleans())
 
 
 def _counties(pairs):
@@ -235,7 +237,7 @@ def _sums(pairs):
     return cells
 
 
-def _published_together(pairs, pieces, *, joint=True):
+def _published_together(pairs, pieces, *, joint=True, split=True):
     """What an analyst sees: the public months and the weeks, each period suppressed on its own as the update
     does it (publish.py), then the weeks protected together with the months (analyst.protect)."""
     from digisos.insights.analyst import Published, protect
@@ -277,7 +279,9 @@ def _published_together(pairs, pieces, *, joint=True):
         }
 
     if joint:
-        extra = protect(table("week"), table("month"), COUNTIES, pairs, months_of=CALENDAR.__getitem__)
+        extra = protect(
+            table("week"), table("month"), COUNTIES, pairs, months_of=CALENDAR.__getitem__, split=split
+        )
         marks |= {("week", *cell): reason for cell, reason in extra.items()}
     return cells, true, marks
 
@@ -327,17 +331,23 @@ def _another_world(cells, true, marks, pieces, target) -> bool:
     return search(0, [])
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(analyst_worlds())
 def test_no_hidden_count_can_be_worked_out_from_the_analysts_weeks_and_the_public_months(world):
     """An analyst sees every office's and the country's weeks and every public month (the page, the CSV and the
     API publish the same months): no count from 1 to 4, week or month, can be worked out from them all. (A
     count hidden to protect one is 5 or more and may be bounded closely: that singles out nobody.)"""
-    pairs, pieces = world
-    cells, true, marks = _published_together(pairs, pieces)
+    pairs, pieces, split = world
+    cells, true, marks = _published_together(pairs, pieces, split=split)
     for cell, reason in marks.items():
-        if reason == UNDER_5 and true[cell] > 0:
-            assert _another_world(cells, true, marks, pieces, cell), (cell, pairs, pieces, marks)
+        if reason == UNDER_5 and true[cell] > 0 and not _another_world(cells, true, marks, pieces, cell):
+            # The known limit (docs/statistics.md): only weeks are hidden, never a public month. When every
+            # week of the cell's months is already hidden, the months and the "under 5" marks alone can pin
+            # it (a month of 8 over two weeks "under 5": both are 4), and nothing is left to hide.
+            months = set(CALENDAR[cell[3]]) if cell[0] == "week" else {cell[3]}
+            weeks = [w for w, of in CALENDAR.items() if months & set(of)]
+            shown = [c for c in cells if c[0] == "week" and c[3] in weeks and c not in marks and true[c] >= 5]
+            assert not shown, (cell, shown, pairs, pieces, marks)
 
 
 def test_a_month_total_minus_the_shown_weeks_no_longer_gives_a_hidden_week_away():

@@ -32,6 +32,10 @@ INBOX_FIGURE = "paper"
 DERIVED = {"digital_share": ("digital_standard", "digital_short", "paper")}
 PIECE = "piece"  # an unpublished sum: 0 or more
 MAX_EXTRA = 10_000  # a safety stop only
+# Candidates tried per ring around a pinned cell, smallest first: each trial bounds the whole again (1.5 s at
+# every office over a year), and a ring can hold hundreds of weeks. Past these, the smallest is hidden and the
+# next round checks again, so the protection is as strong; only the choice may be less economical.
+MAX_TRIALS = 8
 
 Node = tuple  # ("week", level, area, period) | ("month", level, area, period) | (PIECE, ...)
 
@@ -339,7 +343,7 @@ def _protector(
             for n in set(candidates)
             if n in analyst and n not in hidden and value.get(n, 0) >= 5
         )
-        for _value, node in shown:
+        for _value, node in shown[:MAX_TRIALS]:
             trial = {**hidden, node: SECONDARY}
             if pinned not in _pinned(sums, trial, value):
                 return node

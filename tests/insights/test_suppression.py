@@ -237,7 +237,7 @@ def _sums(pairs):
     return cells
 
 
-def _published_together(pairs, pieces, *, joint=True, split=True):
+def _published_together(pairs, pieces, *, joint=True, split=True, budget_seconds=None):
     """What an analyst sees: the public months and the weeks, each period suppressed on its own as the update
     does it (publish.py), then the weeks protected together with the months (analyst.protect)."""
     from digisos.insights.analyst import Published, protect
@@ -280,7 +280,13 @@ def _published_together(pairs, pieces, *, joint=True, split=True):
 
     if joint:
         extra = protect(
-            table("week"), table("month"), COUNTIES, pairs, months_of=CALENDAR.__getitem__, split=split
+            table("week"),
+            table("month"),
+            COUNTIES,
+            pairs,
+            months_of=CALENDAR.__getitem__,
+            split=split,
+            budget_seconds=budget_seconds,
         )
         marks |= {("week", *cell): reason for cell, reason in extra.items()}
     return cells, true, marks
@@ -361,3 +367,23 @@ def test_a_month_total_minus_the_shown_weeks_no_longer_gives_a_hidden_week_away(
     assert not _another_world(cells, true, marks, pieces, ("week", "office", "o1", 1))  # given away
     cells, true, marks = _published_together(pairs, pieces)
     assert _another_world(cells, true, marks, pieces, ("week", "office", "o1", 1))
+
+
+def test_past_its_time_the_protection_hides_every_week_of_the_pinned_months_and_gives_nothing_away():
+    """The hourly update's time is bounded: with no time left (budget 0) the rounds stop at once and every week
+    still shown in the pinned cell's months is hidden; the hidden week is still not given away."""
+    pairs = [("o1", "k1"), ("o2", "k2")]
+    pieces = {(o, k, w, m): 6 for o, k in pairs for w, months in CALENDAR.items() for m in months}
+    pieces[("o1", "k1", 1, 0)], pieces[("o1", "k1", 1, 1)] = 1, 1  # o1's middle week: 2
+    cells, true, marks = _published_together(pairs, pieces, split=False, budget_seconds=0)
+    assert _another_world(cells, true, marks, pieces, ("week", "office", "o1", 1))
+    pinned_months = set(CALENDAR[1])
+    for week, months in CALENDAR.items():
+        if pinned_months & set(months):
+            for cell in [
+                ("week", "office", "o1", week),
+                ("week", "office", "o2", week),
+                ("week", "country", "", week),
+            ]:
+                if cell in cells and true[cell] > 0:
+                    assert cell in marks, cell

@@ -15,6 +15,7 @@ bounding over all the sums together (suppression.feasible_intervals). tests/insi
 checks on random small tables, by listing every possible set of pieces, that nothing hidden can be worked out.
 """
 
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -32,6 +33,10 @@ INBOX_FIGURE = "paper"
 DERIVED = {"digital_share": ("digital_standard", "digital_short", "paper")}
 PIECE = "piece"  # an unpublished sum: 0 or more
 MAX_EXTRA = 10_000  # a safety stop only
+# How long the whole table's rounds may take per figure before the rest is protected wholesale (below): at
+# every office over a year one unlucky table needed hundreds of rounds of 1.5 s each, and the hourly update
+# must stay within its 10 seconds.
+BUDGET_SECONDS = 1.5
 # Candidates tried per ring around a pinned cell, smallest first: each trial bounds the whole again (1.5 s at
 # every office over a year), and a ring can hold hundreds of weeks. Past these, the smallest is hidden and the
 # next round checks again, so the protection is as strong; only the choice may be less economical.
@@ -66,6 +71,7 @@ def protect(
     inbox: bool = False,
     months_of: Callable[[date], list[date]] = months_of_week,
     split: bool = True,
+    budget_seconds: float | None = BUDGET_SECONDS,
 ) -> dict[tuple[str, str, date], str]:
     """The week cells to hide beyond their own week's suppression: {(level, area, week): SECONDARY}.
 
@@ -75,7 +81,12 @@ def protect(
     weeks are hidden from there while anything is still pinned. The groups alone are not enough: the country's
     weeks and the counties' and the country's months add groups up, so what one group leaves shown can pin a
     count in another. The final check is the same as without `split`, so the protection is as strong; the
-    weeks hidden may differ (a group's own choice is kept when it suffices)."""
+    weeks hidden may differ (a group's own choice is kept when it suffices).
+
+    `budget_seconds`: when the whole table's rounds take longer, every week still shown in the months of what
+    is still pinned is hidden at once. Hiding more only widens what the published cells allow, so this fails
+    closed: the analyst sees fewer weeks that hour, never a count that could be worked out."""
+    deadline = None if budget_seconds is None else time.monotonic() + budget_seconds
     pairs = sorted(set(pairs))
     week_periods = sorted({period for (_level, _area, period) in weeks})
     month_periods = sorted({period for (_level, _area, period) in months})
@@ -102,6 +113,7 @@ def protect(
         months_of=months_of,
         periods=(week_periods, month_periods),
         already=already,
+        deadline=deadline,
     )
 
 
@@ -139,6 +151,7 @@ def _protect(
     periods: tuple[list[date], list[date]],
     totals: bool = True,
     already: Mapping[tuple[str, str, date], str] | None = None,
+    deadline: float | None = None,
 ) -> dict[tuple[str, str, date], str]:
     """The week cells to hide beyond their own week's suppression: {(level, area, week): SECONDARY}.
 
@@ -271,6 +284,11 @@ def _protect(
         pinned = [node for node in _pinned(sums, hidden, value) if node not in given_up]
         if not pinned:
             break
+        if deadline is not None and time.monotonic() > deadline:
+            for node in _weeks_of_months(pinned, analyst, hidden, months_of):
+                hidden[node] = SECONDARY
+                extra[node[1:]] = SECONDARY
+            break
         protector = _protector(
             pinned[0], analyst, hidden, value, offices, pairs, week_periods, months_of, sums
         )
@@ -280,6 +298,23 @@ def _protect(
         hidden[protector] = SECONDARY
         extra[protector[1:]] = SECONDARY
     return extra
+
+
+def _weeks_of_months(
+    pinned: list[Node],
+    analyst: set[Node],
+    hidden: Mapping[Node, str],
+    months_of: Callable[[date], list[date]],
+) -> list[Node]:
+    """Every week cell the analyst still sees that has days in a month of a pinned cell."""
+    months: set[date] = set()
+    for kind, _level, _area, period in pinned:
+        months |= set(months_of(period)) if kind == "week" else {period}
+    return sorted(
+        node
+        for node in analyst
+        if node not in hidden and node[0] == "week" and months & set(months_of(node[3]))
+    )
 
 
 def domain(reason: str) -> Interval:

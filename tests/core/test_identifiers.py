@@ -132,6 +132,9 @@ def test_leap_day_birthday_counts_from_first_of_march():
 
 @given(st.text(alphabet="0123456789", min_size=10, max_size=10))
 def test_account_numbers_with_the_right_check_digit_are_valid(first10):
+    # No bank has the register number 0000: python-stdnum reads such a number as a 7-digit giro number (Luhn),
+    # so 0000 00 00019 is refused although its MOD11 digit fits. Hypothesis found it in a clean-clone run.
+    assume(not first10.startswith("0000"))
     check = _mod11(first10, (5, 4, 3, 2, 7, 6, 5, 4, 3, 2))
     assume(check is not None)
     number = first10 + str(check)
@@ -139,6 +142,11 @@ def test_account_numbers_with_the_right_check_digit_are_valid(first10):
     wrong = first10 + str((check + 1) % 10)
     with pytest.raises(InvalidAccountNumber, match="11 siffer"):
         validate_account_number(wrong)
+
+
+def test_an_account_number_with_the_bank_register_0000_is_refused_with_the_plain_message():
+    with pytest.raises(InvalidAccountNumber, match="11 siffer"):
+        validate_account_number("0000.00.00019")
 
 
 @given(st.text(alphabet="0123456789", min_size=8, max_size=8))

@@ -8,7 +8,7 @@ from django.test import Client
 from playwright.sync_api import Page, expect
 from tests.fixtures.browser import check_accessibility, tab_to, visit
 from tests.fixtures.personas import persona_pid
-from tests.followup.conftest import case_for, employee, nks_agreement
+from tests.followup.conftest import answered_bostotte, case_for, employee, nks_agreement
 
 from digisos.accounts.models import User
 from digisos.accounts.services import employee_from_claims
@@ -50,7 +50,8 @@ def test_a_caseworker_opens_a_person_by_keyboard(page, live_server, municipaliti
 
 def test_a_nav_office_employee_sees_the_combined_overview(page, live_server, municipalities_loaded):
     # The municipality's cases and the state registers' panels, each labelled with its source and legal basis.
-    case_for("familie-bergen", "0301", "0316")
+    # She consented in the application to bostøtte being fetched: the Husbanken panel rests on that consent.
+    answered_bostotte(case_for("familie-bergen", "0301", "0316"), "familie-bergen", consent=True)
     employee_from_claims({"sub": "vera", "roles": ["veileder"], "nav_office": "0316"})
     log_in(page, live_server, "employee-vera")
 
@@ -60,13 +61,14 @@ def test_a_nav_office_employee_sees_the_combined_overview(page, live_server, mun
     page.get_by_role("button", name="Slå opp").click()
 
     expect(page.get_by_test_id("case")).to_have_count(1)
-    for panel, text in (
-        ("register-nav_payments", "Barnetrygd"),
-        ("register-employment", "Demo Sykehus HF"),
-        ("register-housing_allowance", "BS-1001"),
+    # Nav's own data rests on NAV-loven § 16; Husbanken's on the applicant's consent (sosialtjenesteloven § 43).
+    for panel, text, basis in (
+        ("register-nav_payments", "Barnetrygd", "NAV-loven § 16"),
+        ("register-employment", "Demo Sykehus HF", "NAV-loven § 16"),
+        ("register-housing_allowance", "BS-1001", "Sosialtjenesteloven § 43"),
     ):
         expect(page.get_by_test_id(panel)).to_contain_text(text)
-        expect(page.get_by_test_id(panel)).to_contain_text("NAV-loven § 16")
+        expect(page.get_by_test_id(panel)).to_contain_text(basis)
     check_accessibility(page)
 
 

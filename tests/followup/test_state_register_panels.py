@@ -7,8 +7,6 @@ data, so the consent is its basis."""
 import pytest
 
 from digisos.accounts.services import employee_from_claims
-from digisos.application.models import Application
-from digisos.documents.models import Folder
 from digisos.documents.selectors import MUNICIPAL_CASEWORKER_ROLE
 from digisos.followup.models import AccessDecision
 from digisos.followup.policy import NKS_ROLE, DataKind, Purpose
@@ -16,7 +14,7 @@ from digisos.followup.selectors import my_lookups
 from digisos.registers.adapters import local
 from tests.fixtures.personas import citizen, persona_pid
 
-from .conftest import case_for, employee, nks_agreement
+from .conftest import answered_bostotte, case_for, employee, nks_agreement
 
 pytestmark = pytest.mark.django_db
 URL = "/oppfolging/"
@@ -32,12 +30,7 @@ def office_look(client, key: str = FAMILY, *, consent: bool | None = True) -> st
     user = employee_from_claims({"sub": "vera", "roles": ["veileder"], "nav_office": "0316"})
     case = case_for(key, "0301", "0316")
     if consent is not None:
-        answers = {"inntekt": {"bostotte": True, "bostotte_samtykke": consent}}
-        owner = citizen(key)
-        case.application = Application.objects.create(
-            owner=owner, folder=Folder.objects.create(owner=owner), answers=answers, municipality_id="0301"
-        )
-        case.save(update_fields=["application"])
+        answered_bostotte(case, key, consent=consent)
     client.force_login(user)
     response = client.post(URL, {"fnr": persona_pid(key), "purpose": Purpose.CASEWORK})
     assert response.status_code == 200

@@ -1,4 +1,7 @@
+import re
+
 import pytest
+from playwright.sync_api import expect
 from tests.fixtures.browser import check_accessibility, visit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -10,7 +13,8 @@ def test_front_page_is_accessible_and_has_a_skip_link(page):
     focused = page.evaluate("() => document.activeElement.textContent")
     assert "Hopp til hovedinnhold" in focused
     page.keyboard.press("Enter")
-    assert page.url.endswith("#main")
+    # Waits for the browser to follow the link: read at once, the address lagged on a loaded machine.
+    expect(page).to_have_url(re.compile(r"#main$"))
     # The link must lead somewhere: its target exists and takes the focus, so the next Tab starts there.
     target = page.evaluate(
         """() => {

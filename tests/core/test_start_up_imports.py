@@ -31,6 +31,10 @@ READ_ON_FIRST_USE = [
     "digisos.exchange.keys",
     "digisos.registers.ports",
     "digisos.core.services",
+    # insights' post_delete receiver imports its services (facts, figures, publishing) on the first deleted case
+    "digisos.insights.services",
+    "digisos.insights.facts",
+    "digisos.insights.publish",
 ]
 
 SCRIPT = """

@@ -13,6 +13,7 @@ MOMENT = datetime(2026, 11, 29, 8, 23, tzinfo=UTC)  # 09.23 in Oslo
 
 CASES = {
     "nb": {
+        "day_and_clock": "29. november 2026 09.23",
         "day": "29. november 2026",
         "day_and_time": "29. november 2026 kl. 09.23",
         "amount": "3\xa0450\xa0kr",
@@ -20,6 +21,7 @@ CASES = {
         "country": ("Norge", "Polen"),
     },
     "nn": {
+        "day_and_clock": "29. november 2026 09.23",
         "day": "29. november 2026",
         "day_and_time": "29. november 2026 kl. 09.23",
         "amount": "3\xa0450\xa0kr",
@@ -27,6 +29,7 @@ CASES = {
         "country": ("Noreg", "Polen"),
     },
     "en": {
+        "day_and_clock": "29 November 2026 09:23",
         "day": "29 November 2026",
         "day_and_time": "29 November 2026 at 09:23",
         "amount": "NOK 3,450",
@@ -43,6 +46,8 @@ def test_every_helper_in_every_language(language):
         assert formatting.day(date(2026, 11, 29)) == expected["day"]
         assert formatting.day("2026-11-29") == expected["day"]
         assert formatting.day_and_time(MOMENT) == expected["day_and_time"]
+        assert formatting.formatters().day_and_clock(MOMENT) == expected["day_and_clock"]
+        assert formatting.formatters().day_and_clock(None) == ""
         assert formatting.amount(3450) == expected["amount"]
         assert formatting.number(12345.5) == expected["number"]
         assert (formatting.country("NOR"), formatting.country("POL")) == expected["country"]

@@ -80,6 +80,16 @@ class Formatters:
         zone = zone or timezone.get_current_timezone()
         return self.date_and_time % {"date": self.day(value, zone), "time": self.time(value, zone)}
 
+    def day_and_clock(self, value: datetime | None, zone: tzinfo | None = None) -> str:
+        """ "3. mars 2026 14.05" (nb, nn), "3 March 2026 14:05" (en): the day and the time without "kl."/"at",
+        for a list whose every row has one (the follow-up's work queues); "" for nothing."""
+        if value is None:
+            return ""
+        local = value.astimezone(zone or timezone.get_current_timezone())
+        if self.english:
+            return f"{local.day} {self.months[local.month]} {local.year} {local.hour:02}:{local.minute:02}"
+        return f"{local.day}. {self.months[local.month]} {local.year} {local.hour:02}.{local.minute:02}"
+
     def local_day_and_time(self, local: datetime) -> str:
         """`day_and_time` of a time already in the zone it is shown in, without a conversion or a parse: for a
         list that converts each of its times once and shows it twice (the ISO text and the words)."""

@@ -1,4 +1,5 @@
 from dataclasses import replace
+from functools import partial
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -7,12 +8,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template import engines
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
 from digisos.core.admin import mask_identity_number
+from digisos.core.formatting import formatters
 from digisos.core.jinja2 import translator
 from digisos.inbox.selectors import is_inbox_user
 from digisos.innsyn.rendering import kroner
@@ -29,7 +32,6 @@ from .selectors import (
     retention_rows,
 )
 from .services import check_access_kinds
-from .templatetags.followup_tags import day_and_when_formatters
 
 # The kinds of data each overview shows, cases first: a look is audited once per kind.
 # The state registers are asked of the policy for every office look; only NAV office staff are permitted them.
@@ -106,7 +108,7 @@ def _overview_html(request: HttpRequest, overview: PersonOverview, person: str) 
         "_": translator(),
         "overview": overview,
         "person": person,
-        "day": day_and_when_formatters()[0],
+        "day": partial(formatters().day, zone=timezone.get_current_timezone()),
         "kroner": kroner,
         "month": lambda value: f"{names[value.month]} {value.year}",
     }
@@ -124,7 +126,8 @@ def work_queues_page(request: HttpRequest) -> HttpResponse:
     # The rows from a Jinja2 fragment (core/jinja2.py): a hundred rows with a {% url %} each through Django's
     # templates were most of the page's time.
     template = engines["jinja2"].get_template("followup/fragments/queue_rows.html")
-    context = {"_": translator(), "when": day_and_when_formatters()[1]}
+    when = partial(formatters().day_and_clock, zone=timezone.get_current_timezone())
+    context = {"_": translator(), "when": when}
     shown = [
         replace(queue, html=SafeString(template.render({**context, "rows": queue.rows}, request)))
         for queue in queues

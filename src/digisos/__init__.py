@@ -1,26 +1,59 @@
 """DigiSos.
 
-structlog is imported here, first of all, because whichever module imports it first decides whether it pulls in
-rich: the admin's autodiscovery imports services (which log) before any AppConfig.ready() runs, so hiding rich
-in core.logging alone came too late (tests/core/test_start_up_imports.py).
+structlog is configured, and imported without rich, whenever something first imports it: this module is the
+first of ours every process imports (the settings are in it), and it puts a finder for structlog before the
+others. Neither the admin's autodiscovery nor any AppConfig.ready() needs structlog any more, so a process that
+starts Django does not import it (tests/core/test_start_up_imports.py); the first module that logs with it does,
+and finds it configured, so every structlog line passes the identity-number scrubber (core/logging.py).
 """
 
 import sys
+from importlib.abc import Loader, MetaPathFinder
+from importlib.machinery import ModuleSpec, PathFinder
 
 
-def _import_structlog_without_rich() -> None:
-    """structlog imports rich (with pygments and attrs, about 65 ms) whenever rich is installed, for its console
+class _ConfiguringLoader(Loader):
+    """structlog's own loader, with rich hidden while the package runs and its configuration set right after.
+
+    structlog imports rich (with pygments and attrs, about 65 ms) whenever rich is installed, for its console
     renderer's pretty tracebacks and locals, which these JSON logs never use; rich comes only with the dev tools
-    (import-linter, schemathesis), so dev, CI and test processes paid it at every start. Imported with rich
-    hidden, structlog takes its plain paths, as in a production install where rich is absent. Nothing changes
-    when something imported structlog or rich first; rich itself stays importable afterwards."""
-    if "structlog" in sys.modules or "rich" in sys.modules:
-        return
-    sys.modules["rich"] = None  # type: ignore[assignment]  # `import rich` raises ImportError meanwhile
-    try:
-        import structlog  # noqa: F401
-    finally:
-        del sys.modules["rich"]
+    (import-linter, schemathesis). Imported with rich hidden, structlog takes its plain paths, as in a production
+    install where rich is absent; rich itself stays importable afterwards."""
+
+    def __init__(self, loader: Loader) -> None:
+        self.loader = loader
+
+    def __getattr__(self, name: str):  # get_source, is_package and the rest: structlog's own loader's
+        return getattr(self.loader, name)
+
+    def create_module(self, spec: ModuleSpec):
+        return self.loader.create_module(spec)
+
+    def exec_module(self, module) -> None:
+        hide_rich = "rich" not in sys.modules
+        if hide_rich:
+            sys.modules["rich"] = None  # type: ignore[assignment]  # `import rich` raises ImportError meanwhile
+        try:
+            self.loader.exec_module(module)
+        finally:
+            if hide_rich:
+                del sys.modules["rich"]
+        from digisos.core.logging import configure_structlog
+
+        configure_structlog()
 
 
-_import_structlog_without_rich()
+class _StructlogFinder(MetaPathFinder):
+    """Finds structlog where the path finder does, and hands it to _ConfiguringLoader; nothing else."""
+
+    def find_spec(self, name: str, path=None, target=None) -> ModuleSpec | None:
+        if name != "structlog":
+            return None
+        spec = PathFinder.find_spec(name, path)
+        if spec is not None and spec.loader is not None:
+            spec.loader = _ConfiguringLoader(spec.loader)
+        return spec
+
+
+if "structlog" not in sys.modules and not any(isinstance(f, _StructlogFinder) for f in sys.meta_path):
+    sys.meta_path.insert(0, _StructlogFinder())

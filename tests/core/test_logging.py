@@ -1,6 +1,8 @@
-"""The logs are JSON lines through structlog, with identity numbers scrubbed. core/logging.py imports structlog
-with rich hidden (a start-up cost of the dev tools only): a fresh process shows that logging, exceptions and
-their tracebacks included, still works that way."""
+"""The logs are JSON lines through structlog, with identity numbers scrubbed. structlog is imported, with rich
+hidden (a start-up cost of the dev tools only), and configured when something first imports it
+(digisos/__init__.py), not at start-up: a fresh process shows that logging, exceptions and their tracebacks
+included, still works that way, whether structlog comes before Django's set-up or after it, and whether the
+first line is the standard library's or structlog's."""
 
 import json
 import os
@@ -8,11 +10,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
-SCRIPT = """
-import django
-django.setup()
+STRUCTLOG_LINES = """
 import structlog
 log = structlog.get_logger("digisos.test")
 log.info("looked up", person="01017012345")
@@ -21,21 +23,35 @@ try:
 except ValueError:
     log.exception("failed")
 """
+SCRIPTS = {
+    "structlog after the set-up": "import django\ndjango.setup()\n" + STRUCTLOG_LINES,
+    "a standard library line first": (
+        "import logging, sys\nimport django\ndjango.setup()\n"
+        'logging.getLogger("digisos.plain").info("plain line for 01017012345")\n'
+        'assert "rich" not in sys.modules\n' + STRUCTLOG_LINES
+    ),
+    "structlog before the set-up": "import structlog\nimport django\ndjango.setup()\n" + STRUCTLOG_LINES,
+}
 
 
-def test_a_fresh_process_logs_json_lines_with_tracebacks_and_scrubbed_identity_numbers():
+@pytest.mark.parametrize("order", SCRIPTS)
+def test_a_fresh_process_logs_json_lines_with_tracebacks_and_scrubbed_identity_numbers(order):
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "digisos.settings.dev",
         "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "src")]),
     }
     result = subprocess.run(
-        [sys.executable, "-c", SCRIPT], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", SCRIPTS[order]], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
     )
     assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout == ""  # nothing through structlog's unconfigured default (print to stdout)
     lines = [json.loads(line) for line in result.stderr.splitlines() if line.startswith("{")]
     looked_up = next(line for line in lines if line["event"] == "looked up")
     failed = next(line for line in lines if line["event"] == "failed")
     assert looked_up["person"] == "***********" and looked_up["level"] == "info"
     assert "Traceback" in failed["exception"] and "ValueError: broken for ***********" in failed["exception"]
+    if "standard library" in order:
+        plain = next(line for line in lines if line["logger"] == "digisos.plain")
+        assert plain["event"] == "plain line for ***********" and plain["level"] == "info"
     assert "01017012345" not in result.stderr

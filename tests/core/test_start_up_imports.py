@@ -3,8 +3,8 @@ only some requests need (WeasyPrint and its fonts, Pillow, pikepdf, img2pdf, the
 imported where they are used, not at start-up: loaded there, they made `manage.py help` take seconds.
 
 So are the API's (django-ninja, with pydantic, jinja2 and django.test behind it: ninja's static files and
-templates are found without installing it as an app), the certificates' (cryptography, asn1crypto), structlog's
-console extras (rich, pygments) and the selectors that AppConfig.ready() used to import for the inbox's queues
+templates are found without installing it as an app), the certificates' (cryptography, asn1crypto), structlog
+itself and its console extras (rich, pygments) and the selectors that AppConfig.ready() used to import for the inbox's queues
 and the onboarding's services (bench/startup.py measures what is left)."""
 
 import os
@@ -70,6 +70,12 @@ def test_manage_py_help_does_not_import_weasyprint_or_the_other_heavy_libraries(
 
 def test_manage_py_help_does_not_import_the_api_or_certificate_libraries():
     assert _loaded_by_manage_py_help(API_AND_CERTIFICATES) == []
+
+
+def test_manage_py_help_does_not_import_structlog():
+    """structlog is imported, and configured, by the first module that logs with it (digisos/__init__.py), and
+    the root handler's formatter makes its ProcessorFormatter on the first line (core/logging.py)."""
+    assert _loaded_by_manage_py_help(["structlog"]) == []
 
 
 def test_app_ready_does_not_import_the_selectors_its_registrations_call():

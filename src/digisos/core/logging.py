@@ -9,7 +9,6 @@ import re
 import sys
 from typing import Any
 
-import structlog
 from django.conf import settings
 
 # Eleven digits not part of a longer digit run; optional space after the birth date part.
@@ -33,43 +32,81 @@ def scrub_identity_numbers(_logger: Any, _method: str, event_dict: dict[str, Any
     return {key: _scrub(value) for key, value in event_dict.items()}
 
 
-_configured = False
+def _shared_processors() -> list[Any]:
+    import structlog
 
-
-def configure_logging() -> None:
-    global _configured
-    if _configured:
-        return
-    _configured = True
-    shared: list[Any] = [
+    return [
         structlog.contextvars.merge_contextvars,
         structlog.stdlib.add_log_level,
         structlog.stdlib.add_logger_name,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
         structlog.processors.format_exc_info,
     ]
+
+
+_structlog_configured = False
+
+
+def configure_structlog() -> None:
+    """structlog's own configuration: its lines go through the standard library, so through the root handler's
+    scrubbing formatter. Called when structlog is first imported (digisos/__init__.py), before any module can
+    log with it, and from configure_logging() when something imported structlog before digisos."""
+    global _structlog_configured
+    if _structlog_configured:
+        return
+    _structlog_configured = True
+    import structlog
+
     structlog.configure(
         # A call below the logger's level is dropped first, before the processors build an event that the
         # standard library would then throw away (the audit's info line on every event post, at WARNING).
         processors=[
             structlog.stdlib.filter_by_level,
-            *shared,
+            *_shared_processors(),
             structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
         ],
         logger_factory=structlog.stdlib.LoggerFactory(),
         wrapper_class=structlog.stdlib.BoundLogger,
         cache_logger_on_first_use=True,
     )
-    formatter = structlog.stdlib.ProcessorFormatter(
-        foreign_pre_chain=shared,
-        processors=[
-            structlog.stdlib.ProcessorFormatter.remove_processors_meta,
-            scrub_identity_numbers,
-            structlog.processors.JSONRenderer(ensure_ascii=False),
-        ],
-    )
+
+
+class JsonLineFormatter(logging.Formatter):
+    """The root handler's formatter: structlog's ProcessorFormatter with the scrubber and the JSON renderer, made
+    on the first line logged. structlog costs about 50 M instructions to import (a twentieth of Django's own
+    start-up), and most processes that start Django (manage.py commands, the worker's boot, test processes)
+    log nothing before they need it anyway."""
+
+    _formatter: logging.Formatter | None = None
+
+    def format(self, record: logging.LogRecord) -> str:
+        if self._formatter is None:
+            import structlog
+
+            self._formatter = structlog.stdlib.ProcessorFormatter(
+                foreign_pre_chain=_shared_processors(),
+                processors=[
+                    structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                    scrub_identity_numbers,
+                    structlog.processors.JSONRenderer(ensure_ascii=False),
+                ],
+            )
+        return self._formatter.format(record)
+
+
+_configured = False
+
+
+def configure_logging() -> None:
+    """Every line, the standard library's and structlog's, leaves as one scrubbed JSON line on stderr."""
+    global _configured
+    if _configured:
+        return
+    _configured = True
+    if "structlog" in sys.modules:  # imported before digisos (its import hook then never ran)
+        configure_structlog()
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(formatter)
+    handler.setFormatter(JsonLineFormatter())
     root = logging.getLogger()
     root.handlers = [handler]
     root.setLevel(getattr(settings, "LOG_LEVEL", "INFO"))

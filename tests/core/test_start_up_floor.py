@@ -1,0 +1,33 @@
+"""bench/startup.py measures `manage.py help` against a floor: Django as our settings configure it without any
+app of ours (bench/startup_floor_settings.py). The floor must be exactly that, nothing less (a floor missing an
+app or the language we use would count Django's own cost as ours) and nothing of ours."""
+
+import importlib.util
+from pathlib import Path
+
+from django.conf import settings
+
+FLOOR_FILE = Path(__file__).resolve().parents[2] / "bench" / "startup_floor_settings.py"
+
+
+def _floor():
+    spec = importlib.util.spec_from_file_location("startup_floor_settings", FLOOR_FILE)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _not_ours(names) -> list[str]:
+    return [name for name in names if not name.startswith("digisos")]
+
+
+def test_the_floor_has_our_third_party_and_contrib_apps_middleware_and_language():
+    floor = _floor()
+    assert _not_ours(settings.INSTALLED_APPS) == floor.INSTALLED_APPS
+    assert _not_ours(settings.MIDDLEWARE) == floor.MIDDLEWARE
+    ours = next(t for t in settings.TEMPLATES if t["BACKEND"].endswith("DjangoTemplates"))
+    assert floor.TEMPLATES[0]["OPTIONS"]["context_processors"] == _not_ours(
+        ours["OPTIONS"]["context_processors"]
+    )
+    for name in ("LANGUAGE_CODE", "LANGUAGES", "USE_I18N", "TIME_ZONE", "USE_TZ"):
+        assert getattr(floor, name) == getattr(settings, name), name

@@ -35,6 +35,8 @@ READ_ON_FIRST_USE = [
     "digisos.insights.services",
     "digisos.insights.facts",
     "digisos.insights.publish",
+    # the child-welfare service's onboarding forms, registered lazily by ConcernsConfig.ready()
+    "digisos.concerns.onboarding",
 ]
 
 SCRIPT = """

@@ -4,6 +4,7 @@ from django.apps import AppConfig
 
 if TYPE_CHECKING:
     from digisos.accounts.models import User
+    from digisos.onboarding.service_registry import MunicipalService
 
 
 class ConcernsConfig(AppConfig):
@@ -13,10 +14,11 @@ class ConcernsConfig(AppConfig):
     label = "concerns"
 
     def ready(self) -> None:
-        # The service a municipality turns on in the onboarding pages (onboarding does not import concerns).
-        from .onboarding import register_with_onboarding
+        # The service a municipality turns on in the onboarding pages (onboarding does not import concerns). Its
+        # forms load on the first onboarding page that lists or opens it, not in every process that starts Django.
+        from digisos.onboarding import service_registry
 
-        register_with_onboarding()
+        service_registry.register_lazy("barnevern", _onboarding_service)
         register_delivery_kind()
         # Reports sent per municipality and month, for insights (which does not import concerns either).
         from digisos.core import statistics_sources
@@ -25,6 +27,12 @@ class ConcernsConfig(AppConfig):
 
         statistics_sources.register(SOURCE)
         register_inbox_queue()
+
+
+def _onboarding_service() -> "MunicipalService":
+    from .onboarding import service
+
+    return service()
 
 
 def register_inbox_queue() -> None:

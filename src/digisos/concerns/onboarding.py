@@ -1,6 +1,7 @@
 """The child-welfare service in the onboarding pages: the municipality's local administrator turns it on and
 sets each office's channel, alert e-mails, postal address and phones. Registered in onboarding's
-service_registry from ConcernsConfig.ready() (onboarding sits below concerns and does not import it)."""
+service_registry from ConcernsConfig.ready() (onboarding sits below concerns and does not import it), lazily: this
+module loads on the first onboarding page that lists or opens the service."""
 
 from typing import Any
 
@@ -13,14 +14,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from digisos.municipalities.models import Municipality
-from digisos.onboarding.service_registry import MunicipalService, ServiceRefused, ServiceUnit, register
+from digisos.onboarding.service_registry import MunicipalService, ServiceRefused, ServiceUnit
 
 from .models import ChildWelfareOffice
 
-# ConcernsConfig.ready() imports this module in every process that starts Django: the certificate reading
-# (exchange.keys, with cryptography and asn1crypto), onboarding's selectors, the report forms (the register
-# ports) and the audit service are imported in the functions that use them, not here (about 150 ms of each
-# manage.py command).
+# The onboarding pages import this module (through the lazy registration) on every list of services: the
+# certificate reading (exchange.keys, with cryptography and asn1crypto), onboarding's selectors, the report forms
+# (the register ports) and the audit service are imported in the functions that use them, not here.
 
 KEY = "barnevern"
 # What the audit entry keeps of an office, before and after (and the certificate by its fingerprint).
@@ -364,22 +364,21 @@ def _save(actor: AbstractBaseUser, kommunenummer: str, bydelsnummer: str, data: 
     configure_office(actor=actor, kommunenummer=kommunenummer, bydelsnummer=bydelsnummer, settings=data)
 
 
-def register_with_onboarding() -> None:
-    register(
-        MunicipalService(
-            key=KEY,
-            name=gettext_lazy("Bekymringsmelding til barneverntjenesten"),
-            description=gettext_lazy(
-                "Når tjenesten er slått på, kan innbyggere og ansatte i offentlige tjenester sende "
-                "bekymringsmeldinger digitalt til barneverntjenesten. Meldingene hentes av fagsystemet eller "
-                "leses i innboksen; det som ikke er mottatt innen to virkedager, sendes som brev."
-            ),
-            units=units,
-            form_class=OfficeSettingsForm,
-            initial=initial,
-            save=_save,
-            add_form_class=AddOfficeForm,
-            add=_add,
-            remove=_remove,
-        )
+def service() -> MunicipalService:
+    """The child-welfare service as the onboarding pages offer it (ConcernsConfig.ready() registers it lazily)."""
+    return MunicipalService(
+        key=KEY,
+        name=gettext_lazy("Bekymringsmelding til barneverntjenesten"),
+        description=gettext_lazy(
+            "Når tjenesten er slått på, kan innbyggere og ansatte i offentlige tjenester sende "
+            "bekymringsmeldinger digitalt til barneverntjenesten. Meldingene hentes av fagsystemet eller "
+            "leses i innboksen; det som ikke er mottatt innen to virkedager, sendes som brev."
+        ),
+        units=units,
+        form_class=OfficeSettingsForm,
+        initial=initial,
+        save=_save,
+        add_form_class=AddOfficeForm,
+        add=_add,
+        remove=_remove,
     )

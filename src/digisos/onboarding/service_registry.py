@@ -56,7 +56,8 @@ class MunicipalService:
     remove: Callable[[AbstractBaseUser, str, str], Any] | None = None
 
 
-_SERVICES: dict[str, MunicipalService] = {}
+# A service, or what makes it on first use (register_lazy).
+_SERVICES: dict[str, MunicipalService | Callable[[], MunicipalService]] = {}
 
 
 def register(service: MunicipalService) -> None:
@@ -64,9 +65,24 @@ def register(service: MunicipalService) -> None:
     _SERVICES[service.key] = service
 
 
+def register_lazy(key: str, make: Callable[[], MunicipalService]) -> None:
+    """As register(), with the service made on the first page that lists or opens it: its module (forms, and
+    what their checks import) then loads there, not in every process that starts Django."""
+    _SERVICES[key] = make
+
+
+def _made(key: str) -> MunicipalService | None:
+    found = _SERVICES.get(key)
+    if found is None or isinstance(found, MunicipalService):
+        return found
+    made = _SERVICES[key] = found()
+    assert made.key == key, (made.key, key)
+    return made
+
+
 def registered() -> list[MunicipalService]:
-    return list(_SERVICES.values())
+    return [made for key in list(_SERVICES) if (made := _made(key)) is not None]
 
 
 def service(key: str) -> MunicipalService | None:
-    return _SERVICES.get(key)
+    return _made(key)

@@ -2,6 +2,7 @@
 person is kept — no session, no database write, no log line with what they entered, not in the URL."""
 
 import logging
+import re
 
 import pytest
 from django.contrib.sessions.models import Session
@@ -208,3 +209,32 @@ def test_the_quick_reading_agrees_with_the_form(data):
     form = GuideForm(query)
     if quick is not None:
         assert form.is_valid() and form.answers() == quick
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "total", "day"),
+    [
+        ("nb", "27\xa0250 kr", r"\b1\. januar \d{4}\b"),
+        ("nn", "27\xa0250 kr", r"\b1\. januar \d{4}\b"),
+        ("en", "27,250 kr", r"\b1 January \d{4}\b"),
+    ],
+)
+def test_the_rates_write_amounts_and_dates_with_the_shared_formatters(
+    client, reference_data, language, total, day
+):
+    """core/formatting.py's number and day, per language (the guide had its own copies, with a Norwegian
+    "1. January 2024" in English). The rates' first day shows while the newest rates are from an earlier year."""
+    client.cookies["digisos_language"] = language
+    html = ask(
+        client,
+        situations=["rent_power"],
+        household="couple",
+        children_0_5="1",
+        children_11_17="2",
+        income="20 000",
+    ).content.decode()
+    assert f'data-testid="rates-total">{total}' in html
+    if 'data-testid="rates-old">' in html:
+        old = html.split('data-testid="rates-old">')[1].split("</p>")[0]
+        assert re.search(day, old), old

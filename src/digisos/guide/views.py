@@ -21,12 +21,13 @@ from django.template import engines
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format, number_format
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language, gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
+
+from digisos.core.formatting import formatters
 
 from .forms import GuideForm, quick_answers
 from .selectors import GuideAnswer
@@ -157,9 +158,11 @@ def _translator() -> Callable[[str], str]:
 
 
 def _kroner(amount: int | None) -> str:
-    """Whole kroner with the active language's grouping: «13 100» in Norwegian, «13,100» in English."""
-    return number_format(int(amount or 0), force_grouping=True)
+    """Whole kroner with the active language's grouping: «13 100» in Norwegian, «13,100» in English (the shared
+    helpers', core/formatting.py)."""
+    return formatters().number(int(amount or 0))
 
 
 def _day(value: date) -> str:
-    return date_format(value, "j. F Y")
+    """ "1. januar 2024", "1 January 2024" (core/formatting.py)."""
+    return formatters().day(value)

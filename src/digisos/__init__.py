@@ -8,11 +8,13 @@ and finds it configured, so every structlog line passes the identity-number scru
 """
 
 import sys
-from importlib.abc import Loader, MetaPathFinder
 from importlib.machinery import ModuleSpec, PathFinder
 
+# The finder and loader below are duck-typed, without importlib.abc's base classes: importlib.abc imports
+# importlib.resources, pathlib and tempfile, and this module runs first in every process.
 
-class _ConfiguringLoader(Loader):
+
+class _ConfiguringLoader:
     """structlog's own loader, with rich hidden while the package runs and its configuration set right after.
 
     structlog imports rich (with pygments and attrs, about 65 ms) whenever rich is installed, for its console
@@ -20,7 +22,7 @@ class _ConfiguringLoader(Loader):
     (import-linter, schemathesis). Imported with rich hidden, structlog takes its plain paths, as in a production
     install where rich is absent; rich itself stays importable afterwards."""
 
-    def __init__(self, loader: Loader) -> None:
+    def __init__(self, loader) -> None:
         self.loader = loader
 
     def __getattr__(self, name: str):  # get_source, is_package and the rest: structlog's own loader's
@@ -43,7 +45,7 @@ class _ConfiguringLoader(Loader):
         configure_structlog()
 
 
-class _StructlogFinder(MetaPathFinder):
+class _StructlogFinder:
     """Finds structlog where the path finder does, and hands it to _ConfiguringLoader; nothing else."""
 
     def find_spec(self, name: str, path=None, target=None) -> ModuleSpec | None:

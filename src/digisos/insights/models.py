@@ -113,6 +113,11 @@ class Published(models.Model):
     figure = models.CharField(max_length=80)
     value = models.FloatField(null=True)
     suppressed = models.CharField(max_length=10, blank=True, default="", choices=Suppressed.choices)
+    # A week's mark for analysts beyond its own week's suppression: hidden together with the public months
+    # (insights/analyst.py), worked out by the hourly update (services.protect_weeks), never per request.
+    analyst_suppressed = models.CharField(
+        max_length=10, blank=True, default="", db_default="", choices=Suppressed.choices
+    )  # db_default: services._insert writes plain INSERTs that name only the other columns
 
     class Meta:
         constraints = [

@@ -90,14 +90,18 @@ def area_name(level: str, area: str) -> str | None:
     return model.objects.filter(pk=area).values_list("name", flat=True).first()
 
 
-def series(level: str, area: str, *, grain: str = "month") -> list[Series]:
-    """Every figure's points for one area, over every period the statistics have (one query)."""
+def series(level: str, area: str, *, grain: str = "month", analyst: bool = False) -> list[Series]:
+    """Every figure's points for one area, over every period the statistics have (one query). `analyst`: with
+    the weeks hidden together with the public months (Published.analyst_suppressed)."""
     rows = Published.objects.filter(grain=grain, level=level, area=area).values_list(
-        "figure", "period", "value", "suppressed"
+        "figure", "period", "value", "suppressed", "analyst_suppressed"
     )
     by_figure: dict[str, dict[date, Point]] = defaultdict(dict)
-    for figure, period, value, suppressed in rows:
-        by_figure[figure][period] = Point(period, value, suppressed)
+    for figure, period, value, suppressed, joint in rows:
+        if analyst and joint and not suppressed:
+            by_figure[figure][period] = Point(period, None, joint)
+        else:
+            by_figure[figure][period] = Point(period, value, suppressed)
     # Every period the statistics have (the country has a row in each), so every area shows the same months.
     ordered = sorted(
         set(Published.objects.filter(grain=grain, level=COUNTRY).values_list("period", flat=True).distinct())
@@ -116,3 +120,9 @@ def series(level: str, area: str, *, grain: str = "month") -> list[Series]:
         points = [known.get(period, Point(period, empty.value, empty.suppressed)) for period in ordered]
         result.append(Series(figure, points))
     return result
+
+
+def analyst_week_series(level: str, area: str) -> list[Series]:
+    """`series(level, area, grain="week")` with the cells hidden that the public months would give away: the
+    marks the hourly update stored (services.protect_weeks), read with the rows, no work per request."""
+    return series(level, area, grain="week", analyst=True)

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from digisos.core import statistics_sources
 from digisos.exchange.models import Case, Delivery
-from digisos.municipalities.models import Municipality
+from digisos.municipalities.models import GeographicArea, Municipality
 from digisos.onboarding.models import Onboarding, Stage
 
 from . import figures as f
@@ -100,6 +100,13 @@ def update(*, full: bool = False, now: datetime | None = None) -> dict[str, int]
             _publish_month(month, county_of)
         for week in sorted(touched_weeks):
             _publish_week(week)
+        protect_seconds = 0.0
+        if touched_months or touched_weeks:
+            # The analysts' weeks protected together with the public months, stored with the week rows: the
+            # analyst's page then only reads (it ran per request before, up to minutes at every office).
+            protect_started = time.monotonic()
+            protect_weeks(county_of)
+            protect_seconds = time.monotonic() - protect_started
         _publish_coverage(now)
         run.cases_since = now
         run.delivery_id = newest_delivery
@@ -110,7 +117,8 @@ def update(*, full: bool = False, now: datetime | None = None) -> dict[str, int]
     seconds = {
         "facts_s": facts_done - started,
         "cells_s": cells_done - facts_done,
-        "publish_s": time.monotonic() - cells_done,
+        "publish_s": time.monotonic() - cells_done - protect_seconds,
+        "analyst_s": protect_seconds,
     }
     result |= {key: round(value, 2) for key, value in seconds.items()}
     log.info("insights.updated", full=full, **result)
@@ -597,6 +605,83 @@ def _store(grain: str, period: date, rows: Iterable[Row], keep: tuple[str, ...] 
             if (level, area, figure) not in existing or existing[(level, area, figure)][0] in stale_keys
         ],
     )
+
+
+def protect_weeks(county_of: dict[str, str] | None = None) -> dict[str, int]:
+    """Works out the analysts' weeks hidden together with the public months (insights/analyst.py) from the
+    published rows, and stores each week row's mark in Published.analyst_suppressed (only the rows whose mark
+    changed are written). Returns the number of marks per figure.
+
+    A function of the published rows, the case facts' (office, municipality) pairs and the register's areas:
+    an update and a rebuild that publish the same rows store the same marks."""
+    from . import analyst
+
+    if county_of is None:
+        county_of = dict(Municipality.objects.values_list("kommunenummer", "county_id"))
+    tables: dict[tuple[str, str], dict] = defaultdict(dict)
+    periods: dict[str, set] = defaultdict(set)
+    rows = Published.objects.filter(figure__in=analyst.LINKED).values_list(
+        "grain", "level", "area", "period", "figure", "value", "suppressed"
+    )
+    for grain, level, area, period, figure, value, suppressed in rows:
+        tables[(grain, figure)][(level, area, period)] = analyst.Published(value, suppressed)
+        periods[grain].add(period)
+    # Every period the statistics have (the country's row may be missing for one figure: 0, "under 5").
+    for (grain, _figure), table in tables.items():
+        for period in periods[grain]:
+            table.setdefault((COUNTRY, "", period), analyst.Published(None, Published.Suppressed.UNDER_5))
+    # Which office's cases can be which municipality's: those that are (the case facts), and those the
+    # register says (anyone can look that up); offices with no week published have no cases.
+    offices = {
+        area for (grain, _f), t in tables.items() if grain == WEEK for (lv, area, _p) in t if lv == OFFICE
+    }
+    pairs = set(CaseFact.objects.order_by().values_list("office", "municipality").distinct())
+    pairs |= set(
+        GeographicArea.objects.filter(office_id__in=offices)
+        .order_by()
+        .values_list("office_id", "municipality_id")
+        .distinct()
+    )
+    inbox = SourceCount.objects.filter(key="paper_applications_inbox").exists()
+    wanted: dict[tuple[str, str, date, str], str] = {}
+    for figure in analyst.LINKED:
+        weeks, months = tables.get((WEEK, figure), {}), tables.get((MONTH, figure), {})
+        if not weeks or not months:
+            continue
+        extra = analyst.protect(
+            weeks,
+            months,
+            county_of,
+            sorted((o, k) for o, k in pairs if k in county_of),
+            inbox=inbox and figure == analyst.INBOX_FIGURE,
+        )
+        wanted |= {(level, area, week, figure): mark for (level, area, week), mark in extra.items()}
+    for derived, inputs in analyst.DERIVED.items():
+        for level, area, week, figure in list(wanted):
+            if figure in inputs:
+                wanted[(level, area, week, derived)] = Published.Suppressed.WITHHELD
+    _store_marks(wanted)
+    counts: dict[str, int] = defaultdict(int)
+    for *_cell, figure in wanted:
+        counts[figure] += 1
+    return dict(counts)
+
+
+def _store_marks(wanted: dict[tuple[str, str, date, str], str]) -> None:
+    """Sets each week row's analyst mark to `wanted` (a row already hidden by its own week keeps no extra mark),
+    writing only the rows whose mark changes: one UPDATE per mark."""
+    figures = {figure for *_cell, figure in wanted}
+    rows = Published.objects.filter(grain=WEEK).filter(Q(figure__in=figures) | ~Q(analyst_suppressed=""))
+    by_mark: dict[str, list[int]] = defaultdict(list)
+    for pk, level, area, period, figure, suppressed, mark in rows.values_list(
+        "pk", "level", "area", "period", "figure", "suppressed", "analyst_suppressed"
+    ):
+        new = "" if suppressed else wanted.get((level, area, period, figure), "")
+        if new != mark:
+            by_mark[new].append(pk)
+    for mark, pks in by_mark.items():
+        for chunk in _chunks(pks, CHUNK):
+            Published.objects.filter(pk__in=chunk).update(analyst_suppressed=mark)
 
 
 def connected_in(month: date, go_live: date | None, left: bool) -> bool:

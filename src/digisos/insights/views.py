@@ -100,7 +100,8 @@ def _dashboard(request: HttpRequest) -> HttpResponse:
             )
         level, area, name = COUNTRY, "", selectors.area_name(COUNTRY, "")
     figures = []
-    all_series = selectors.series(level, area, grain="week" if weekly else "month")
+    # Analysts' weeks: hidden together with the public months (insights/analyst.py).
+    all_series = selectors.analyst_week_series(level, area) if weekly else selectors.series(level, area)
     # A municipality after go-live: its figures against the baseline it recorded in onboarding.
     against = baseline_context(area, all_series, name) if level == MUNICIPALITY and not weekly else {}
     for index, series in enumerate(all_series):

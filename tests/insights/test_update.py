@@ -23,9 +23,7 @@ def tables() -> dict[str, set]:
         "cells": {(c.grain, c.area, c.period, str(sorted(c.data.items()))) for c in Cell.objects.all()},
         "sources": set(SourceCount.objects.values_list("key", "municipality", "month", "count")),
         "published": set(
-            Published.objects.values_list(
-                "grain", "level", "area", "period", "figure", "value", "suppressed", "analyst_suppressed"
-            )
+            Published.objects.values_list("grain", "level", "area", "period", "figure", "value", "suppressed")
         ),
     }
 

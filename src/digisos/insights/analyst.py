@@ -32,6 +32,10 @@ INBOX_FIGURE = "paper"
 # Withheld with a count that is newly hidden (publish._derived withholds the share with its counts).
 DERIVED = {"digital_share": ("digital_standard", "digital_short", "paper")}
 PIECE = "piece"  # an unpublished sum: 0 or more
+# A week «under 5» that the months and the marks alone would pin (every week of its months already hidden: a
+# month of 8 over two weeks «under 5» makes both 4), shown to analysts as «skjult» instead: the same mark as a
+# week hidden to protect another, so it says no range — 0 or more (_mask).
+MASKED = "masked"
 MAX_EXTRA = 10_000  # a safety stop only
 # How long the whole table's rounds may take per figure before the rest is protected wholesale (below): at
 # every office over a year one unlucky table needed hundreds of rounds of 1.5 s each, and the hourly update
@@ -288,12 +292,22 @@ def _protect(
             for node in _weeks_of_months(pinned, analyst, hidden, months_of):
                 hidden[node] = SECONDARY
                 extra[node[1:]] = SECONDARY
+            # And every «under 5» week of those months says no range any more: nothing there can be pinned.
+            for node in _small_weeks_of_months(pinned, analyst, hidden, value, months_of):
+                hidden[node] = MASKED
+                extra[node[1:]] = MASKED
             break
         protector = _protector(
             pinned[0], analyst, hidden, value, offices, pairs, week_periods, months_of, sums
         )
         if protector is None:
-            given_up.add(pinned[0])
+            # Nothing shown is left to hide near it: a small week of its months loses its range instead.
+            masked = _mask(pinned[0], analyst, hidden, value, months_of, sums)
+            if masked is None:
+                given_up.add(pinned[0])
+            else:
+                hidden[masked] = MASKED
+                extra[masked[1:]] = MASKED
             continue
         hidden[protector] = SECONDARY
         extra[protector[1:]] = SECONDARY
@@ -317,10 +331,48 @@ def _weeks_of_months(
     )
 
 
+def _small_weeks_of_months(
+    pinned: list[Node],
+    analyst: set[Node],
+    hidden: Mapping[Node, str],
+    value: Mapping[Node, float],
+    months_of: Callable[[date], list[date]],
+) -> list[Node]:
+    """Every week «under 5» with a row (above 0) the analyst sees in a month of a pinned cell."""
+    months: set[date] = set()
+    for kind, _level, _area, period in pinned:
+        months |= set(months_of(period)) if kind == "week" else {period}
+    return sorted(
+        node
+        for node in analyst
+        if hidden.get(node) == UNDER_5 and value[node] > 0 and months & set(months_of(node[3]))
+    )
+
+
+def _mask(
+    pinned: Node,
+    analyst: set[Node],
+    hidden: Mapping[Node, str],
+    value: Mapping[Node, float],
+    months_of: Callable[[date], list[date]],
+    sums: list[tuple[Node, list[Node]]],
+) -> Node | None:
+    """A week «under 5» to show as «skjult» (0 or more, no range) when no shown week is left to hide: the pinned
+    week itself, else the first small week of its months that sets it free, else the first (a next round masks
+    more). None when there is none (a public month pinned by the public cells alone)."""
+    small = _small_weeks_of_months([pinned], analyst, hidden, value, months_of)
+    if pinned in small:
+        return pinned
+    for node in small[:MAX_TRIALS]:
+        if pinned not in _pinned(sums, {**hidden, node: MASKED}, value):
+            return node
+    return small[0] if small else None
+
+
 def domain(reason: str) -> Interval:
     if reason == UNDER_5:
         return (0, 4)
-    if reason == PIECE:
+    if reason in (PIECE, MASKED):
         return (0, float("inf"))
     return (5, float("inf"))
 
@@ -335,7 +387,7 @@ def _pinned(
     return [
         node
         for node, reason in hidden.items()
-        if reason == UNDER_5 and value[node] > 0 and bounds[node][0] >= bounds[node][1]
+        if reason in (UNDER_5, MASKED) and value[node] > 0 and bounds[node][0] >= bounds[node][1]
     ]
 
 

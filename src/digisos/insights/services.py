@@ -758,7 +758,12 @@ def _protect_snapshot(
     wanted: dict[tuple[str, str, date, str], tuple[float | None, str]] = {}
     counts: dict[str, int] = defaultdict(int)
     for level, area, period, figure, value, suppressed in snapshot.weeks:
-        mark = "" if suppressed else extra.get((level, area, period, figure), "")
+        mark = extra.get((level, area, period, figure), "")
+        if mark == analyst.MASKED:
+            # A week «under 5» the months would pin: «skjult», as a week hidden to protect another (no range).
+            mark = Published.Suppressed.SECONDARY
+        elif suppressed:
+            mark = ""
         if mark:
             counts[figure] += 1
             wanted[(level, area, period, figure)] = (None, mark)

@@ -5,9 +5,10 @@ serving MUNICIPALITIES municipalities: the first min(15, OFFICES) offices share 
 districts), the other municipalities are served by the other offices in turn (several municipalities to an
 office where there are more municipalities than offices, as intermunicipal offices); each pair's cases per day
 drawn from a skewed distribution (many small counts), publishes each week and month on its own as the update does
-(suppression.suppress) and times protect() over WEEKS weeks. Pure Python, no database: the hourly update
-(services.protect_weeks) runs this once per linked figure (4) after reading the published rows.
-Prints `BENCH analyst_protect_<O>x<W> <seconds> s target <= 10 ok|MISS` (10 s: the hourly update's budget).
+(suppression.suppress) and times protect() over WEEKS weeks. Pure Python, no database: the analysts' job
+(services.protect_analysts, after the hourly update) runs this once per linked figure (4) after reading the
+published rows. Prints `BENCH analyst_protect_<O>x<W> <seconds> s target <= 60 ok|MISS` (60 s: one figure's
+share of the job's 240 s budget for its rounds, settings.INSIGHTS_ANALYST_BUDGET_SECONDS).
 """
 
 import random
@@ -81,7 +82,7 @@ def main() -> None:
         f"{hidden} hidden by their week, {len(extra)} more by the months, {seconds:.1f} s"
     )
     name = f"analyst_protect_{offices}x{municipalities}x{weeks}{'' if split else '_whole'}"
-    print(f"BENCH {name} {seconds:.2f} s target <= 10 {'ok' if seconds <= 10 else 'MISS'}")
+    print(f"BENCH {name} {seconds:.2f} s target <= 60 {'ok' if seconds <= 60 else 'MISS'}")
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ is its own job (services.protect_analysts) over one snapshot; the page shows onl
 
 import functools
 from datetime import UTC, date, datetime, timedelta
+from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth.models import Group
@@ -335,3 +336,19 @@ def test_the_job_is_scheduled_and_its_task_protects(lone_office, settings):
     _publish(office, municipality)
     tasks.protect_analysts.enqueue()  # the tests' immediate backend runs it at once
     assert AnalystSnapshot.objects.get().figures_of == FIRST_UPDATE
+
+
+def test_the_rebuild_command_queues_the_analysts_job(lone_office, monkeypatch):
+    """`insights_rebuild` leaves the protection to its own job (queued; the tests' backend runs it at once), so
+    the rebuild's time stays its own; the analysts then see the rebuilt figures' weeks."""
+    from django.core.management import call_command
+
+    from digisos.insights import tasks
+
+    queued = []
+    monkeypatch.setattr(tasks, "protect_analysts", SimpleNamespace(enqueue=lambda: queued.append(True)))
+    call_command("insights_rebuild", verbosity=0)
+    assert queued and not AnalystSnapshot.objects.exists()
+    monkeypatch.undo()
+    call_command("insights_rebuild", "--analysts-now", verbosity=0)
+    assert AnalystSnapshot.objects.get().figures_of == Run.objects.get(name="insights").finished_at

@@ -734,12 +734,12 @@ def _protect_snapshot(
     deadline = time.monotonic() + budget_seconds
     over_budget = False
     extra: dict[tuple[str, str, date, str], str] = {}
-    for index, figure in enumerate(analyst.LINKED):
-        weeks, months = tables.get((WEEK, figure), {}), tables.get((MONTH, figure), {})
-        if not weeks or not months:
-            continue
+    # The figures with both weeks and months published (a figure with none has nothing to protect).
+    linked = [key for key in analyst.LINKED if tables.get((WEEK, key)) and tables.get((MONTH, key))]
+    for index, figure in enumerate(linked):
+        weeks, months = tables[(WEEK, figure)], tables[(MONTH, figure)]
         # The budget left, shared by the figures still to protect.
-        share = max(0.0, (deadline - time.monotonic()) / (len(analyst.LINKED) - index))
+        share = max(0.0, (deadline - time.monotonic()) / (len(linked) - index))
         protect_started = time.monotonic()
         marks = analyst.protect(
             weeks,

@@ -42,6 +42,8 @@ services.rebuild()
 services.update()
 month = Published.objects.filter(level="municipality", area="4601", figure="paper").get()
 print("PAPER", month.value, month.suppressed)
+protected = services.protect_analysts()  # the analysts' job on SQLite: the snapshot read, protected, stored
+print("ANALYSTS", protected.get("skipped", False), protected["weeks"] > 0)
 
 
 def tables():
@@ -85,6 +87,7 @@ def test_the_statistics_work_on_the_quick_start_sqlite(tmp_path):
     lines = dict(line.split(" ", 1) for line in result.stdout.splitlines() if line[:1].isupper())
     assert lines["TYPES"] == "['list', 'NoneType', 'list', 'list']"
     assert lines["PAPER"] == "None under5"
+    assert lines["ANALYSTS"] == "False True"
     assert lines["PAGES"] == "200 200 200"
     assert lines["MOVED"] == "True True"
     assert lines["DELETED"] == "True 0"

@@ -8,6 +8,7 @@ from itertools import product
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from digisos.insights.analyst import MASKED
 from digisos.insights.facts import Cell
 from digisos.insights.publish import COUNTRY, COUNTY, MUNICIPALITY, publish
 from digisos.insights.suppression import SECONDARY, UNDER_5, equations, suppress
@@ -181,3 +182,221 @@ def test_the_published_month_hides_exactly_what_suppression_hides(table):
             assert row.value == values[area]
         else:
             assert values[area] == 0
+
+
+# --- The analysts' weeks together with the public months ---------------------------------------------------
+# A small calendar: three weeks over two months, the middle week across the months' end. The cases of one
+# office and municipality in the part of a week that falls in one month are a "piece"; the offices' weeks and
+# the municipalities' months are both sums of pieces, and nobody is shown a piece.
+CALENDAR = {0: [0], 1: [0, 1], 2: [1]}
+ALL_COUNTIES = {"k1": "c1", "k2": "c1", "k3": "c2"}
+TOPOLOGIES = [
+    [("o1", "k1"), ("o2", "k2")],  # one office per municipality
+    [("o1", "k1"), ("o1", "k2"), ("o2", "k2")],  # an office for two municipalities, one shared
+    [("o1", "k1"), ("o2", "k1"), ("o2", "k3")],  # a municipality with two offices (as Oslo's districts)
+]
+piece_counts = st.one_of(st.integers(0, 3), st.integers(0, 7))
+
+
+@st.composite
+def analyst_worlds(draw):
+    pairs = draw(st.sampled_from(TOPOLOGIES))
+    pieces = {
+        (o, k, w, m): draw(piece_counts) for o, k in pairs for w, months in CALENDAR.items() for m in months
+    }
+    # split: each group of offices and municipalities protected alone first, then the whole (what the update
+    # runs); else the whole at once. Both must hold.
+    return pairs, pieces, draw(st.booleans())
+
+
+def _counties(pairs):
+    """The municipalities with a case (one with none would be known to be 0 by the pairs alone)."""
+    return {k: c for k, c in ALL_COUNTIES.items() if any(k == m for _o, m in pairs)}
+
+
+def _sums(pairs):
+    """Every published cell as the pieces it adds up: {("week"|"month", level, area, period): [pieces]}."""
+    COUNTIES = _counties(pairs)
+    cells: dict[tuple, list] = {}
+    for w, months in CALENDAR.items():
+        cells[("week", "country", "", w)] = [(o, k, w, m) for o, k in pairs for m in months]
+        for office in sorted({o for o, _ in pairs}):
+            cells[("week", "office", office, w)] = [
+                (o, k, w, m) for o, k in pairs if o == office for m in months
+            ]
+    for m in (0, 1):
+        weeks = [w for w, months in CALENDAR.items() if m in months]
+        cells[("month", "country", "", m)] = [(o, k, w, m) for o, k in pairs for w in weeks]
+        for county in sorted(set(COUNTIES.values())):
+            cells[("month", "county", county, m)] = [
+                (o, k, w, m) for o, k in pairs if COUNTIES[k] == county for w in weeks
+            ]
+        for municipality in COUNTIES:
+            cells[("month", "municipality", municipality, m)] = [
+                (o, k, w, m) for o, k in pairs if k == municipality for w in weeks
+            ]
+    return cells
+
+
+def _published_together(pairs, pieces, *, joint=True, split=True, budget_seconds=None):
+    """What an analyst sees: the public months and the weeks, each period suppressed on its own as the update
+    does it (publish.py), then the weeks protected together with the months (analyst.protect)."""
+    from digisos.insights.analyst import Published, protect
+
+    COUNTIES = _counties(pairs)
+    cells = _sums(pairs)
+    true = {cell: sum(pieces[p] for p in members) for cell, members in cells.items()}
+    marks: dict[tuple, str] = {}
+    for m in (0, 1):
+        parent_of = {"N": None, **{c: "N" for c in set(COUNTIES.values())}, **COUNTIES}
+        values = {"N": true[("month", "country", "", m)]}
+        values |= {c: true[("month", "county", c, m)] for c in set(COUNTIES.values())}
+        values |= {k: true[("month", "municipality", k, m)] for k in COUNTIES}
+        level = {"N": ("country", ""), **{c: ("county", c) for c in set(COUNTIES.values())}}
+        level |= {k: ("municipality", k) for k in COUNTIES}
+        for area, reason in suppress(values, parent_of).items():
+            marks[("month", *level[area], m)] = reason
+    offices = sorted({o for o, _ in pairs})
+    for w in CALENDAR:
+        # The update's week table: the country and the offices with a case that week.
+        with_cases = [o for o in offices if true[("week", "office", o, w)]]
+        parent_of = {"N": None, **{o: "N" for o in with_cases}}
+        values = {
+            "N": true[("week", "country", "", w)],
+            **{o: true[("week", "office", o, w)] for o in with_cases},
+        }
+        hidden = suppress(values, parent_of)
+        for o in offices:
+            if o not in with_cases:
+                hidden[o] = UNDER_5
+        for area, reason in hidden.items():
+            marks[("week", "country", "", w) if area == "N" else ("week", "office", area, w)] = reason
+
+    def table(kind):
+        return {
+            cell[1:]: Published(None if cell in marks else float(value), marks.get(cell, ""))
+            for cell, value in true.items()
+            if cell[0] == kind and not (cell in marks and value == 0)  # a 0 has no row
+        }
+
+    if joint:
+        extra = protect(
+            table("week"),
+            table("month"),
+            COUNTIES,
+            pairs,
+            months_of=CALENDAR.__getitem__,
+            split=split,
+            budget_seconds=budget_seconds,
+        )
+        marks |= {("week", *cell): reason for cell, reason in extra.items()}
+    return cells, true, marks
+
+
+def _another_world(cells, true, marks, pieces, target) -> bool:
+    """Whether some pieces of 0 or more (searched up to 12 each) agree with everything published and the marks
+    but give `target` another value than its true one (depth-first, each cell checked as its pieces are set)."""
+    variables = sorted(pieces)
+    ceiling = 12
+    index_of = {v: i for i, v in enumerate(variables)}
+    members_of = {cell: sorted(index_of[p] for p in members) for cell, members in cells.items() if members}
+    # The cells to check once variable i is set: (members, last member, the allowed range of the sum).
+    checks: list[list[tuple[list[int], int, int, float]]] = [[] for _ in variables]
+    for cell, members in members_of.items():
+        if cell not in marks:
+            low, high = true[cell], true[cell]
+        elif marks[cell] == UNDER_5:
+            low, high = 0, 4
+        elif marks[cell] == MASKED:
+            low, high = 0, float("inf")  # shown as «skjult», as a week hidden to protect another: no range
+        else:
+            low, high = 5, float("inf")
+        for i in members:
+            checks[i].append((members, members[-1], low, high))
+    target_members = members_of[target]
+
+    def search(i, chosen):
+        if i == len(variables):
+            return sum(chosen[j] for j in target_members) != true[target]
+        for v in range(ceiling + 1):
+            chosen.append(v)
+            fits, too_big = True, False
+            for members, last, low, high in checks[i]:
+                done = sum(chosen[j] for j in members if j <= i)
+                left = sum(1 for j in members if j > i)
+                if done > high:
+                    fits, too_big = False, True  # a larger value would not fit either
+                    break
+                if (last == i and done < low) or done + left * ceiling < low:
+                    fits = False
+                    break
+            if fits and search(i + 1, chosen):
+                return True
+            chosen.pop()
+            if too_big:
+                break
+        return False
+
+    return search(0, [])
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(analyst_worlds())
+def test_no_hidden_count_can_be_worked_out_from_the_analysts_weeks_and_the_public_months(world):
+    """An analyst sees every office's and the country's weeks and every public month (the page, the CSV and the
+    API publish the same months): no count from 1 to 4, week or month, can be worked out from them all. (A
+    count hidden to protect one is 5 or more and may be bounded closely: that singles out nobody.)"""
+    pairs, pieces, split = world
+    cells, true, marks = _published_together(pairs, pieces, split=split)
+    for cell, reason in marks.items():
+        if reason in (UNDER_5, MASKED) and true[cell] > 0:
+            assert _another_world(cells, true, marks, pieces, cell), (cell, pairs, pieces, marks)
+
+
+def test_a_month_over_weeks_all_under_5_no_longer_pins_them():
+    """The former known limit: one office for one municipality, a month of 8 over two weeks «under 5» (the
+    month's first week has none of its cases): the month and the marks alone made both 4. One of them is now
+    shown as «skjult» without a range, and neither can be worked out."""
+    pairs = [("o1", "k1"), ("o2", "k2")]
+    pieces = {(o, k, w, m): 6 for o, k in pairs for w, months in CALENDAR.items() for m in months}
+    pieces |= {("o1", "k1", 1, 0): 0, ("o1", "k1", 1, 1): 4, ("o1", "k1", 2, 1): 4}
+    pieces[("o1", "k1", 0, 0)] = 0
+    cells, true, marks = _published_together(pairs, pieces)
+    small = [("week", "office", "o1", 1), ("week", "office", "o1", 2)]
+    assert [true[c] for c in small] == [4, 4] and ("month", "municipality", "k1", 1) not in marks
+    assert MASKED in {marks[c] for c in small}, marks
+    for cell in small:
+        assert _another_world(cells, true, marks, pieces, cell)
+
+
+def test_a_month_total_minus_the_shown_weeks_no_longer_gives_a_hidden_week_away():
+    """The case the per-week suppression alone missed: one office for one municipality, its middle week hidden
+    ("under 5") with its neighbour; the months and the other weeks would give it away."""
+    pairs = [("o1", "k1"), ("o2", "k2")]
+    pieces = {(o, k, w, m): 6 for o, k in pairs for w, months in CALENDAR.items() for m in months}
+    pieces[("o1", "k1", 1, 0)], pieces[("o1", "k1", 1, 1)] = 1, 1  # o1's middle week: 2
+    cells, true, marks = _published_together(pairs, pieces, joint=False)
+    assert marks[("week", "office", "o1", 1)] == UNDER_5
+    assert not _another_world(cells, true, marks, pieces, ("week", "office", "o1", 1))  # given away
+    cells, true, marks = _published_together(pairs, pieces)
+    assert _another_world(cells, true, marks, pieces, ("week", "office", "o1", 1))
+
+
+def test_past_its_time_the_protection_hides_every_week_of_the_pinned_months_and_gives_nothing_away():
+    """The hourly update's time is bounded: with no time left (budget 0) the rounds stop at once and every week
+    still shown in the pinned cell's months is hidden; the hidden week is still not given away."""
+    pairs = [("o1", "k1"), ("o2", "k2")]
+    pieces = {(o, k, w, m): 6 for o, k in pairs for w, months in CALENDAR.items() for m in months}
+    pieces[("o1", "k1", 1, 0)], pieces[("o1", "k1", 1, 1)] = 1, 1  # o1's middle week: 2
+    cells, true, marks = _published_together(pairs, pieces, split=False, budget_seconds=0)
+    assert _another_world(cells, true, marks, pieces, ("week", "office", "o1", 1))
+    pinned_months = set(CALENDAR[1])
+    for week, months in CALENDAR.items():
+        if pinned_months & set(months):
+            for cell in [
+                ("week", "office", "o1", week),
+                ("week", "office", "o2", week),
+                ("week", "country", "", week),
+            ]:
+                if cell in cells and true[cell] > 0:
+                    assert cell in marks, cell

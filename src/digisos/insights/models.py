@@ -126,6 +126,45 @@ class Published(models.Model):
         return f"{self.figure} {self.level} {self.area} {self.period}"
 
 
+class AnalystWeek(models.Model):
+    """One week figure as analysts see it (NAV office or country): the published week protected together with
+    the public months of one snapshot (services.protect_analysts, its own job, insights/analyst.py). Written
+    only by that job, all rows of a snapshot in one transaction; the hourly update never touches it, so the
+    analyst's page never shows a week that was not protected with the months published at the same moment."""
+
+    level = models.CharField(max_length=12)  # country | office
+    area = models.CharField(max_length=8)  # "" for the country
+    period = models.DateField()  # the Monday of the week
+    figure = models.CharField(max_length=80)
+    value = models.FloatField(null=True)
+    suppressed = models.CharField(max_length=10, blank=True, default="", choices=Published.Suppressed.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["level", "area", "figure", "period"], name="insights_analystweek_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.figure} {self.level} {self.area} {self.period}"
+
+
+class AnalystSnapshot(models.Model):
+    """The snapshot the analysts' weeks (AnalystWeek) were protected from: which update's figures
+    (`figures_of`, that update's Run.finished_at), when the job read them and how long it took."""
+
+    name = models.CharField(max_length=20, primary_key=True)
+    figures_of = models.DateTimeField()  # Run.finished_at of the update whose published rows were protected
+    taken_at = models.DateTimeField()  # when the job read them
+    seconds = models.FloatField(default=0)
+    # The budget ran out and the rest was hidden wholesale (fail-closed): fewer weeks shown, none unprotected.
+    over_budget = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Run(models.Model):
     """Where the last update stopped: the watermarks the next one starts from."""
 

@@ -15,6 +15,7 @@ figure it matches (digital_share, paper, …); the published figures here stay t
 import math
 import time
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -24,7 +25,7 @@ from django.utils.translation import gettext
 from digisos.municipalities.models import County, Municipality, NavOffice
 
 from . import figures as f
-from .models import Published, Run
+from .models import AnalystSnapshot, AnalystWeek, Published, Run
 from .publish import COUNTRY, COUNTY, MUNICIPALITY, OFFICE
 
 
@@ -95,13 +96,31 @@ def series(level: str, area: str, *, grain: str = "month") -> list[Series]:
     rows = Published.objects.filter(grain=grain, level=level, area=area).values_list(
         "figure", "period", "value", "suppressed"
     )
+    # Every period the statistics have (the country has a row in each), so every area shows the same months.
+    periods = Published.objects.filter(grain=grain, level=COUNTRY).values_list("period", flat=True).distinct()
+    return _series(rows, sorted(set(periods)), grain)
+
+
+def analyst_snapshot() -> AnalystSnapshot | None:
+    """The snapshot the analysts' weeks were protected from (None: not protected yet)."""
+    return AnalystSnapshot.objects.filter(name="analysts").first()
+
+
+def analyst_week_series(level: str, area: str) -> list[Series]:
+    """The weeks of one NAV office or the country as analysts may see them: only AnalystWeek, which the
+    analysts' job writes from one snapshot protected together with the public months (services.protect_analysts),
+    never the published weeks the hourly update has changed since. No work per request."""
+    rows = AnalystWeek.objects.filter(level=level, area=area).values_list(
+        "figure", "period", "value", "suppressed"
+    )
+    periods = AnalystWeek.objects.filter(level=COUNTRY).values_list("period", flat=True).distinct()
+    return _series(rows, sorted(set(periods)), "week")
+
+
+def _series(rows: Iterable[tuple], ordered: list[date], grain: str) -> list[Series]:
     by_figure: dict[str, dict[date, Point]] = defaultdict(dict)
     for figure, period, value, suppressed in rows:
         by_figure[figure][period] = Point(period, value, suppressed)
-    # Every period the statistics have (the country has a row in each), so every area shows the same months.
-    ordered = sorted(
-        set(Published.objects.filter(grain=grain, level=COUNTRY).values_list("period", flat=True).distinct())
-    )
     result = []
     for figure in f.all_figures():
         if grain != "month" and figure.kind == f.COVERAGE:

@@ -11,6 +11,7 @@ import json
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from itertools import islice
 
@@ -21,12 +22,21 @@ from django.utils import timezone
 
 from digisos.core import statistics_sources
 from digisos.exchange.models import Case, Delivery
-from digisos.municipalities.models import Municipality
+from digisos.municipalities.models import GeographicArea, Municipality
 from digisos.onboarding.models import Onboarding, Stage
 
 from . import figures as f
 from .facts import HISTOGRAMS, PAPER, SHORT, STANDARD, CaseFacts, Cell, case_facts, month_of, week_of
-from .models import CaseFact, DeletedCase, EttersendelseFact, Published, Run, SourceCount
+from .models import (
+    AnalystSnapshot,
+    AnalystWeek,
+    CaseFact,
+    DeletedCase,
+    EttersendelseFact,
+    Published,
+    Run,
+    SourceCount,
+)
 from .models import Cell as CellRow
 from .publish import COUNTRY, COUNTY, MUNICIPALITY, OFFICE, Row, publish
 
@@ -100,6 +110,8 @@ def update(*, full: bool = False, now: datetime | None = None) -> dict[str, int]
             _publish_month(month, county_of)
         for week in sorted(touched_weeks):
             _publish_week(week)
+        # The analysts' weeks are not protected here: that is protect_analysts(), its own job after this one
+        # (it took 40 s of this update at a million cases, four times the update's 10 s).
         _publish_coverage(now)
         run.cases_since = now
         run.delivery_id = newest_delivery
@@ -595,6 +607,191 @@ def _store(grain: str, period: date, rows: Iterable[Row], keep: tuple[str, ...] 
             (grain, level, area, period, figure, value, suppressed)
             for (level, area, figure), (value, suppressed) in wanted.items()
             if (level, area, figure) not in existing or existing[(level, area, figure)][0] in stale_keys
+        ],
+    )
+
+
+ANALYSTS = "analysts"  # the AnalystSnapshot row
+
+
+def analysts_due() -> bool:
+    """The analysts' weeks are older than the published figures (an update ran since the last protection)."""
+    figures_of = Run.objects.filter(name=RUN).values_list("finished_at", flat=True).first()
+    if figures_of is None:
+        return False  # nothing published yet
+    protected = AnalystSnapshot.objects.filter(name=ANALYSTS).values_list("figures_of", flat=True).first()
+    return protected != figures_of
+
+
+def protect_analysts(*, force: bool = False, budget_seconds: float | None = None) -> dict:
+    """The analysts' job (settings.PERIODIC_TASKS "insights.protect_analysts", after the hourly update): protects
+    the published weeks together with the public months of one snapshot (insights/analyst.py) and stores the
+    weeks as analysts may see them in AnalystWeek, with the snapshot's time in AnalystSnapshot. Runs only when
+    the figures changed since its last run, unless `force` (the rebuild command).
+
+    Consistent: the published rows are read while holding the update's lock (insights.Run), so they are all
+    of one finished update, never half of one. Fail-closed: the protection's rounds get `budget_seconds`
+    (settings.INSIGHTS_ANALYST_BUDGET_SECONDS) shared by the figures; past it, every week still shown in the
+    months of anything still pinned is hidden at once (analyst.protect). A job that fails writes nothing: the
+    analysts keep the previous snapshot, whole."""
+    from django.conf import settings
+
+    if not force and not analysts_due():
+        return {"skipped": True}
+    started = time.monotonic()
+    taken_at = timezone.now()
+    with transaction.atomic():
+        run = Run.objects.select_for_update().filter(name=RUN).first()
+        if run is None or run.finished_at is None:
+            return {"skipped": True}
+        figures_of = run.finished_at
+        snapshot = _analyst_snapshot()
+    read_done = time.monotonic()
+    budget = settings.INSIGHTS_ANALYST_BUDGET_SECONDS if budget_seconds is None else budget_seconds
+    wanted, over_budget, counts = _protect_snapshot(snapshot, budget)
+    protect_done = time.monotonic()
+    with transaction.atomic():
+        current = AnalystSnapshot.objects.select_for_update().filter(name=ANALYSTS).first()
+        if current is not None and current.figures_of > figures_of:
+            # A job that read a newer snapshot finished first (two workers): keep its weeks.
+            return {"skipped": True}
+        _store_analyst_weeks(wanted)
+        AnalystSnapshot.objects.update_or_create(
+            name=ANALYSTS,
+            defaults={
+                "figures_of": figures_of,
+                "taken_at": taken_at,
+                "seconds": time.monotonic() - started,
+                "over_budget": over_budget,
+            },
+        )
+    result = {
+        "weeks": len(wanted),
+        "hidden": sum(counts.values()),
+        "over_budget": over_budget,
+        "read_s": round(read_done - started, 2),
+        "protect_s": round(protect_done - read_done, 2),
+        "store_s": round(time.monotonic() - protect_done, 2),
+    }
+    log.info("insights.analysts_protected", **result)
+    return result
+
+
+@dataclass
+class _Snapshot:
+    """What the analysts' protection reads in one consistent moment: every published week row, the linked
+    figures' month rows, the municipalities' counties, the office–municipality pairs, and whether an inbox
+    municipality entered paper counts."""
+
+    weeks: list[tuple]  # (level, area, period, figure, value, suppressed)
+    months: list[tuple]
+    county_of: dict[str, str]
+    pairs: set[tuple[str, str]]
+    inbox: bool
+
+
+def _analyst_snapshot() -> _Snapshot:
+    from . import analyst
+
+    fields = ("level", "area", "period", "figure", "value", "suppressed")
+    weeks = list(Published.objects.filter(grain=WEEK).values_list(*fields))
+    months = list(Published.objects.filter(grain=MONTH, figure__in=analyst.LINKED).values_list(*fields))
+    county_of = dict(Municipality.objects.values_list("kommunenummer", "county_id"))
+    offices = {area for level, area, *_rest in weeks if level == OFFICE}
+    # Which office's cases can be which municipality's: those that are (the case facts), and those the
+    # register says (anyone can look that up); offices with no week published have no cases.
+    pairs = set(CaseFact.objects.order_by().values_list("office", "municipality").distinct())
+    pairs |= set(
+        GeographicArea.objects.filter(office_id__in=offices)
+        .order_by()
+        .values_list("office_id", "municipality_id")
+        .distinct()
+    )
+    inbox = SourceCount.objects.filter(key="paper_applications_inbox").exists()
+    return _Snapshot(weeks, months, county_of, pairs, inbox)
+
+
+def _protect_snapshot(
+    snapshot: _Snapshot, budget_seconds: float
+) -> tuple[dict[tuple[str, str, date, str], tuple[float | None, str]], bool, dict[str, int]]:
+    """The week rows as analysts may see them: {(level, area, week, figure): (value, mark)}, whether the budget
+    ran out, and the number of weeks hidden per figure beyond their own week's suppression."""
+    from . import analyst
+
+    tables: dict[tuple[str, str], dict] = defaultdict(dict)
+    periods: dict[str, set] = defaultdict(set)
+    for grain, rows in ((WEEK, snapshot.weeks), (MONTH, snapshot.months)):
+        for level, area, period, figure, value, suppressed in rows:
+            periods[grain].add(period)
+            if figure in analyst.LINKED:
+                tables[(grain, figure)][(level, area, period)] = analyst.Published(value, suppressed)
+    # Every period the statistics have (the country's row may be missing for one figure: 0, "under 5").
+    for (grain, _figure), table in tables.items():
+        for period in periods[grain]:
+            table.setdefault((COUNTRY, "", period), analyst.Published(None, Published.Suppressed.UNDER_5))
+    county_of = snapshot.county_of
+    pairs = sorted((o, k) for o, k in snapshot.pairs if k in county_of)
+    deadline = time.monotonic() + budget_seconds
+    over_budget = False
+    extra: dict[tuple[str, str, date, str], str] = {}
+    # The figures with both weeks and months published (a figure with none has nothing to protect).
+    linked = [key for key in analyst.LINKED if tables.get((WEEK, key)) and tables.get((MONTH, key))]
+    for index, figure in enumerate(linked):
+        weeks, months = tables[(WEEK, figure)], tables[(MONTH, figure)]
+        # The budget left, shared by the figures still to protect.
+        share = max(0.0, (deadline - time.monotonic()) / (len(linked) - index))
+        protect_started = time.monotonic()
+        marks = analyst.protect(
+            weeks,
+            months,
+            county_of,
+            pairs,
+            inbox=snapshot.inbox and figure == analyst.INBOX_FIGURE,
+            budget_seconds=share,
+        )
+        over_budget = over_budget or time.monotonic() - protect_started > share
+        extra |= {(level, area, week, figure): mark for (level, area, week), mark in marks.items()}
+    for derived, inputs in analyst.DERIVED.items():
+        for level, area, week, figure in list(extra):
+            if figure in inputs:
+                extra[(level, area, week, derived)] = Published.Suppressed.WITHHELD
+    wanted: dict[tuple[str, str, date, str], tuple[float | None, str]] = {}
+    counts: dict[str, int] = defaultdict(int)
+    for level, area, period, figure, value, suppressed in snapshot.weeks:
+        mark = extra.get((level, area, period, figure), "")
+        if mark == analyst.MASKED:
+            # A week «under 5» the months would pin: «skjult», as a week hidden to protect another (no range).
+            mark = Published.Suppressed.SECONDARY
+        elif suppressed:
+            mark = ""
+        if mark:
+            counts[figure] += 1
+            wanted[(level, area, period, figure)] = (None, mark)
+        else:
+            wanted[(level, area, period, figure)] = (value, suppressed)
+    return wanted, over_budget, dict(counts)
+
+
+def _store_analyst_weeks(wanted: dict[tuple[str, str, date, str], tuple[float | None, str]]) -> None:
+    """Makes AnalystWeek equal to `wanted`: only the rows that changed are deleted and inserted again."""
+    existing = {
+        (level, area, period, figure): (pk, value, suppressed)
+        for pk, level, area, period, figure, value, suppressed in AnalystWeek.objects.values_list(
+            "pk", "level", "area", "period", "figure", "value", "suppressed"
+        )
+    }
+    stale = [pk for key, (pk, *old) in existing.items() if wanted.get(key) != tuple(old)]
+    for chunk in _chunks(stale, CHUNK):
+        AnalystWeek.objects.filter(pk__in=chunk).delete()
+    stale_keys = set(stale)
+    _insert(
+        AnalystWeek,
+        ["level", "area", "period", "figure", "value", "suppressed"],
+        [
+            (level, area, period, figure, value, suppressed)
+            for (level, area, period, figure), (value, suppressed) in wanted.items()
+            if (level, area, period, figure) not in existing
+            or existing[(level, area, period, figure)][0] in stale_keys
         ],
     )
 

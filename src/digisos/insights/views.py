@@ -8,6 +8,7 @@ from django.contrib.messages import get_messages
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -100,7 +101,16 @@ def _dashboard(request: HttpRequest) -> HttpResponse:
             )
         level, area, name = COUNTRY, "", selectors.area_name(COUNTRY, "")
     figures = []
-    all_series = selectors.series(level, area, grain="week" if weekly else "month")
+    weeks_as_of = ""
+    if weekly:
+        # Analysts' weeks: only those the analysts' job protected together with the public months of one
+        # snapshot (insights/analyst.py, services.protect_analysts); none before it has run.
+        snapshot = selectors.analyst_snapshot()
+        all_series = selectors.analyst_week_series(level, area) if snapshot else []
+        if snapshot:
+            weeks_as_of = date_format(timezone.localtime(snapshot.figures_of), "j.n.Y H:i")
+    else:
+        all_series = selectors.series(level, area)
     # A municipality after go-live: its figures against the baseline it recorded in onboarding.
     against = baseline_context(area, all_series, name) if level == MUNICIPALITY and not weekly else {}
     for index, series in enumerate(all_series):
@@ -133,6 +143,7 @@ def _dashboard(request: HttpRequest) -> HttpResponse:
     context = {
         "analyst": analyst,
         "weekly": weekly,
+        "weeks_as_of": weeks_as_of,
         "level": level,
         "area": area,
         "name": name,

@@ -275,6 +275,9 @@ PERIODIC_TASKS = {
     },
     # The statistics' aggregate tables, from what changed since the last run (digisos.insights.services).
     "insights.update": {"task": "digisos.insights.tasks.update_statistics", "every_minutes": 60},
+    # The analysts' weeks protected together with the public months of one snapshot, after the update: a pass
+    # every 15 minutes that works only when an update has published new figures since (insights.services).
+    "insights.protect_analysts": {"task": "digisos.insights.tasks.protect_analysts", "every_minutes": 15},
     # Municipalities whose approved go-live day has come start taking digital applications.
     "onboarding.go_live": {
         "task": "digisos.onboarding.tasks.switch_on_due_municipalities",
@@ -285,6 +288,9 @@ PERIODIC_TASKS = {
     "concerns.letters": {"task": "digisos.concerns.tasks.send_overdue_by_letter", "every_minutes": 15},
     "concerns.retention": {"task": "digisos.concerns.tasks.remove_expired_content", "every_minutes": 60},
 }
+# The analysts' joint protection's time for its rounds (insights.services.protect_analysts); past it the weeks
+# still in doubt are hidden wholesale (fail-closed). Well inside the 15 minutes between its passes.
+INSIGHTS_ANALYST_BUDGET_SECONDS = env_int("DIGISOS_INSIGHTS_ANALYST_BUDGET_SECONDS", 240)
 # Onboarding agreements are signed (PAdES) through this adapter. The local one uses a test certificate
 # authority it creates in CA_DIR on first use: quick start and tests only, never real signatures.
 ONBOARDING_SIGNING = {

@@ -11,11 +11,14 @@ request at a time in one process, on the data the bench uses (bench/innsyn.py, b
 data, writes the settings' environment to ENV_FILE and waits until interrupted (Ctrl-C), so that `measure`
 can be run again after each change. `measure` loops Django's test client over the trivial logged-in page and
 each page (N requests each, after a warm-up), printing wall and CPU ms per request and queries per request;
-with `--profile PAGE` (logged_in, case, mine, inbox) it prints cProfile's top functions for that page, and
+with `--profile PAGE` (logged_in, case, mine, inbox, step_get, step_post) it prints cProfile's top functions for that page, and
 with `--queries PAGE` each query of one request with its time (the best of five), slowest first.
 `serve --followup` loads follow-up's data instead (bench/followup.py: the person overview's person with 200
 cases, the work queues' 10,000 cases), and `measure` then measures the pages followup_overview (a POST) and
-followup_queues against the trivial page.
+followup_queues against the trivial page. Without it the pages are the innsyn case page, Mine søknader, the
+inbox list and the application's steps (step_get: the "behov" step's page; step_post: "behov" posted and
+saved, answered with a redirect, as bench/locustfile.py's ApplicationSteps does; the test client does not
+check CSRF).
 """
 
 import cProfile
@@ -33,6 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "src")]
 
 PY = str(ROOT / ".venv" / "bin" / "python")
+STEP_POST = {"hva": "Penger til mat", "hvorfor": "", "nodhjelp": "mat"}  # as bench/locustfile.py posts
 CASE_PAGE_CASES = 2  # the page costs the same whichever of the identical 500-event cases it shows
 INBOX_LIST_CASES = 10000
 
@@ -132,6 +136,8 @@ def _pages(setup: dict) -> dict[str, tuple[str, str, str, dict | None]]:
             "followup_queues": ("/oppfolging/arbeidskoer/", followup["cookie"], session, None),
         }
     cookie = setup["innsyn"]["cookie"]
+    draft = setup["sessions"][0]
+    step = f"/soknad/{draft['application']}/steg/"
     return {
         "logged_in": ("/bench/logged-in", cookie, setup["sessions"][0]["session"], None),
         "case": (
@@ -142,6 +148,10 @@ def _pages(setup: dict) -> dict[str, tuple[str, str, str, dict | None]]:
         ),
         "mine": ("/innsyn/", cookie, setup["innsyn"]["mine"][0]["session"], None),
         "inbox": ("/innboks/", cookie, setup["inbox"]["sessions"][0], None),
+        # The steps as bench/locustfile.py's ApplicationSteps requests them: a step page, and "behov" posted
+        # (answered with a redirect to the next step; the draft is saved on every POST).
+        "step_get": (f"{step}behov/", cookie, draft["session"], None),
+        "step_post": (f"{step}behov/", cookie, draft["session"], STEP_POST),
     }
 
 
@@ -188,7 +198,7 @@ def measure(env_file: Path, count: int, profile: str | None, queries_only: bool 
         client = Client()
         client.cookies[cookie] = session
         clients[name] = client
-        if (status := get(name)) != 200:
+        if (status := get(name)) not in (200, 302):
             raise SystemExit(f"{name}: {url} answered {status}")
         for _ in range(5):  # warm-up: templates compiled, caches filled
             get(name)

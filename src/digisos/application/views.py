@@ -16,11 +16,12 @@ from digisos.documents.permissions import NotAllowed
 from digisos.documents.views import SESSION_REFUSALS, not_allowed
 from digisos.municipalities.selectors import digital_status, offices_of
 
-from . import services, steps
+from . import rendering, services, steps
 from .models import Application
 from .requirements import documentation_requirements
 from .selectors import (
     application_of_owner,
+    draft_page_of_owner,
     files_by_requirement,
     overview_of,
     sent_last_24h,
@@ -86,36 +87,74 @@ def _own(request: HttpRequest, application_id: uuid.UUID) -> Application:
 @login_required
 @require_http_methods(["GET", "POST"])
 def step(request: HttpRequest, application_id: uuid.UUID, slug: str) -> HttpResponse:
-    application = _own(request, application_id)
+    if request.method == "POST" and slug not in ("dokumentasjon", "oppsummering"):
+        return _post_step(request, application_id, slug)
+    page = draft_page_of_owner(request.user, application_id)
+    if page is None:
+        raise Http404
+    application = page.application
     if application.status != Application.Status.DRAFT:
         return redirect("application:receipt", application.id)
     current = steps.by_slug(slug, short=application.is_short)
     if current is None:
         raise Http404
     if current.key == "dokumentasjon":
-        return _documentation_step(request, application, current)
+        return _documentation_step(request, application, current, page.status)
     if current.key == "oppsummering":
-        return _summary_step(request, application, current)
-    form_kwargs: dict[str, Any] = {
+        return _summary_step(request, application, current, page.status)
+    assert current.form is not None
+    form = current.form(**_form_kwargs(application, current))
+    return _form_page(request, application, current, form, page.status)
+
+
+def _post_step(request: HttpRequest, application_id: uuid.UUID, slug: str) -> HttpResponse:
+    """A step's form posted: validated and saved on the draft as read and locked once (every answer is saved
+    at once, a crash never loses one); on to the next step, or the page again with what to correct."""
+    shown: dict[str, Any] = {}
+
+    def answers_of(application: Application) -> tuple[str, dict[str, Any]] | None:
+        current = steps.by_slug(slug, short=application.is_short)
+        if current is None or current.form is None:  # not a step of this variant (kort søknad)
+            return None
+        form = current.form(request.POST, **_form_kwargs(application, current))
+        shown.update(current=current, form=form)
+        return (current.key, form.to_answers()) if form.is_valid() else None
+
+    application = services.save_step_of_owner(
+        owner=request.user,  # type: ignore[arg-type]
+        application_id=application_id,
+        answers_of=answers_of,
+    )
+    if application is None:
+        raise Http404
+    if application.status != Application.Status.DRAFT:
+        return redirect("application:receipt", application.id)
+    if "form" not in shown:
+        raise Http404
+    current, form = shown["current"], shown["form"]
+    if form.is_valid():
+        return _go_on(request, application, current)
+    status = digital_status(application.municipality_id) if application.municipality_id else None
+    return _form_page(request, application, current, form, status)
+
+
+def _form_kwargs(application: Application, current: steps.Step) -> dict[str, Any]:
+    kwargs: dict[str, Any] = {
         "answers": application.answers.get(current.key, {}),
         "registers": application.registers,
     }
     if current.key == "personalia":
-        form_kwargs["offices"] = _office_choices(application)
-    assert current.form is not None
-    if request.method == "POST":
-        form = current.form(request.POST, **form_kwargs)
-        if form.is_valid():
-            application = services.save_step(
-                application=application, step=current.key, answers=form.to_answers()
-            )
-            return _go_on(request, application, current)
-    else:
-        form = current.form(**form_kwargs)
+        kwargs["offices"] = _office_choices(application)
+    return kwargs
+
+
+def _form_page(
+    request: HttpRequest, application: Application, current: steps.Step, form: Any, status: Any
+) -> HttpResponse:
     return render(
         request,
         "application/step.html",
-        _step_context(application, current, form, **_blocked(request.user, application)),
+        _step_context(application, current, form, **_blocked(request.user, application, status)),
     )
 
 
@@ -137,12 +176,12 @@ def _go_on(request: HttpRequest, application: Application, current: steps.Step) 
     return redirect("application:step", application.id, (target or current).slug)
 
 
-def _blocked(user: Any, application: Application) -> dict[str, Any]:
+def _blocked(user: Any, application: Application, status: Any) -> dict[str, Any]:
     """For a step: whether the draft's municipality cannot take it now (closed after it was started, or
-    another address chosen in step 1), so every step says so with the paper way, not only the summary."""
+    another address chosen in step 1), so every step says so with the paper way, not only the summary.
+    `status`: the municipality's digital status, read with the draft."""
     if not application.municipality_id:
         return {"blocked": False}
-    status = digital_status(application.municipality_id)
     return {"blocked": not services.may_send_to(user, status), "blocked_status": status}
 
 
@@ -153,6 +192,7 @@ def _step_context(application: Application, current: steps.Step, form: Any, **ex
         "number": steps.number_of(current, short=application.is_short),
         "total": len(steps.steps_of(application.is_short)),
         "steps": steps.steps_of(application.is_short),
+        "progress": rendering.progress(application, current),
         "form": form,
         "registers": application.registers,
         "person": application.registers.get("person") or {},
@@ -161,7 +201,9 @@ def _step_context(application: Application, current: steps.Step, form: Any, **ex
     }
 
 
-def _documentation_step(request: HttpRequest, application: Application, current: steps.Step) -> HttpResponse:
+def _documentation_step(
+    request: HttpRequest, application: Application, current: steps.Step, status: Any
+) -> HttpResponse:
     requirements = documentation_requirements(
         application.answers, application.registers, today=timezone.localdate(), short=application.is_short
     )
@@ -189,7 +231,7 @@ def _documentation_step(request: HttpRequest, application: Application, current:
     return render(
         request,
         "application/step_documentation.html",
-        _step_context(application, current, form, cards=cards, **_blocked(request.user, application)),
+        _step_context(application, current, form, cards=cards, **_blocked(request.user, application, status)),
     )
 
 
@@ -262,7 +304,9 @@ def _keep_amounts(request: HttpRequest, application: Application, requirements: 
     return services.save_step(application=application, step="dokumentasjon", answers=answers)
 
 
-def _summary_step(request: HttpRequest, application: Application, current: steps.Step) -> HttpResponse:
+def _summary_step(
+    request: HttpRequest, application: Application, current: steps.Step, status: Any
+) -> HttpResponse:
     requirements = documentation_requirements(
         application.answers, application.registers, today=timezone.localdate(), short=application.is_short
     )
@@ -270,7 +314,6 @@ def _summary_step(request: HttpRequest, application: Application, current: steps
     earlier = {
         k for k, v in application.answers.get("dokumentasjon", {}).items() if v.get("levert_tidligere")
     }
-    status = digital_status(application.municipality_id) if application.municipality_id else None
     context = _step_context(
         application,
         current,

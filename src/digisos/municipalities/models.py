@@ -112,6 +112,12 @@ def accepts_applications_q(path: str = "") -> Q:
     return Q(**{f"{prefix}can_receive_applications": True, f"{prefix}receiving_temporarily_disabled": False})
 
 
+def accepts_applications(*, can_receive_applications: bool, receiving_temporarily_disabled: bool) -> bool:
+    """The rule of ServiceConfiguration.accepts_applications on its two flags, for a caller that read the flags
+    as values (municipalities.selectors.digital_status)."""
+    return can_receive_applications and not receiving_temporarily_disabled
+
+
 def status_shown(*, can_update_status: bool, updates_temporarily_disabled: bool) -> bool:
     """The rule of ServiceConfiguration.shows_status on its two flags, for a caller that read the flags as
     values (the exchange's report reads them in its locking SELECT)."""
@@ -205,7 +211,10 @@ class ServiceConfiguration(models.Model):
     # accepts_applications_q / shows_status_q are the same rules for queries; keep the two in step.
     @property
     def accepts_applications(self) -> bool:
-        return self.can_receive_applications and not self.receiving_temporarily_disabled
+        return accepts_applications(
+            can_receive_applications=self.can_receive_applications,
+            receiving_temporarily_disabled=self.receiving_temporarily_disabled,
+        )
 
     @property
     def shows_status(self) -> bool:

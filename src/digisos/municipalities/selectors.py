@@ -2,15 +2,24 @@
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from django.db import connection
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext as _
 
+from digisos.core.prepared import PreparedValues
 from digisos.core.text import fold_for_search
 
-from .models import GeographicArea, MarkaStreetRule, Municipality, NavOffice, ServiceConfiguration
+from .models import (
+    GeographicArea,
+    MarkaStreetRule,
+    Municipality,
+    NavOffice,
+    ServiceConfiguration,
+    accepts_applications,
+    status_shown,
+)
 
 OSLO = "0301"
 OSLO_MARKA = "030117"
@@ -177,40 +186,98 @@ def service_version(kommunenummer: str) -> datetime | None:
     return row[0] if row else None
 
 
+# What a DigitalStatus is made of: ServiceConfiguration's fields, and the municipality's name and county.
+_STATUS_FLAGS = (
+    "can_receive_applications",
+    "can_update_status",
+    "receiving_temporarily_disabled",
+    "updates_temporarily_disabled",
+    "paper_address",
+    "paper_contact_phone",
+    "paper_contact_email",
+    "contact_note",
+    "test_mode",
+)
+
+
+def status_lookups(*, municipality: str, service: str) -> dict[str, str]:
+    """The values() names of what `status_of_row` needs, from a model that reaches the municipality by the path
+    `municipality` and its service configuration by `service` (for Application: "municipality" and
+    "municipality__service"): a page that reads its own row can read its municipality's status in the same
+    query, instead of a second one through `digital_status`."""
+    service_prefix = f"{service}__" if service else ""
+    return {
+        **{flag: f"{service_prefix}{flag}" for flag in _STATUS_FLAGS},
+        "kommunenummer": f"{municipality}__kommunenummer",
+        "name": f"{municipality}__name",
+        "county_name": f"{municipality}__county__name",
+        "active": f"{municipality}__active",
+    }
+
+
+def status_of_row(row: dict[str, Any], lookups: dict[str, str]) -> DigitalStatus | None:
+    """The DigitalStatus from a row read with `status_lookups`' names; None, as `digital_status` answers, for a
+    municipality that is unknown, inactive or without a service configuration (no flags in the row)."""
+    values = {key: row[name] for key, name in lookups.items()}
+    if not values["active"] or values["can_receive_applications"] is None:
+        return None
+    return _status(values)
+
+
+def _status_query(kommunenummer: str) -> Any:
+    lookups = status_lookups(municipality="municipality", service="")
+    return ServiceConfiguration.objects.filter(
+        municipality_id=kommunenummer, municipality__active=True
+    ).values(*lookups.values())
+
+
+# Asked on every step of the application, the start page and the receipt: the query is written once per
+# process (core/prepared.py), where building and compiling it cost more CPU than running it.
+_DIGITAL_STATUS = PreparedValues(_status_query, "x7654321")
+
+
 def digital_status(kommunenummer: str) -> DigitalStatus | None:
-    configuration = (
-        ServiceConfiguration.objects.select_related("municipality__county")
-        .filter(municipality_id=kommunenummer, municipality__active=True)
-        .first()
-    )
-    return _status(configuration) if configuration else None
+    rows = _DIGITAL_STATUS.rows(kommunenummer)
+    return status_of_row(rows[0], status_lookups(municipality="municipality", service="")) if rows else None
 
 
-def _status(configuration: ServiceConfiguration) -> DigitalStatus:
-    if configuration.receiving_temporarily_disabled:
+def _status(values: dict[str, Any]) -> DigitalStatus:
+    if values["receiving_temporarily_disabled"]:
         outcome: StatusOutcome = "temporarily_closed"
-    elif not configuration.can_receive_applications:
+    elif not values["can_receive_applications"]:
         outcome = "paper_only"
-    elif configuration.shows_status:
+    elif status_shown(
+        can_update_status=values["can_update_status"],
+        updates_temporarily_disabled=values["updates_temporarily_disabled"],
+    ):
         outcome = "digital_with_innsyn"
     else:
         outcome = "digital_status_by_letter"
     return DigitalStatus(
         outcome=outcome,
-        municipality=_municipality_ref(configuration.municipality),
-        can_receive_applications=configuration.can_receive_applications,
-        can_update_status=configuration.can_update_status,
-        receiving_temporarily_disabled=configuration.receiving_temporarily_disabled,
-        updates_temporarily_disabled=configuration.updates_temporarily_disabled,
-        paper_contact=PaperContact(
-            address=configuration.paper_address,
-            phone=configuration.paper_contact_phone,
-            email=configuration.paper_contact_email,
-            note=configuration.contact_note,
+        municipality=MunicipalityRef(
+            kommunenummer=values["kommunenummer"], name=values["name"], county_name=values["county_name"]
         ),
-        accepts_applications=configuration.accepts_applications,
-        shows_status=configuration.shows_status,
-        test_mode=configuration.test_mode,
+        can_receive_applications=values["can_receive_applications"],
+        can_update_status=values["can_update_status"],
+        receiving_temporarily_disabled=values["receiving_temporarily_disabled"],
+        updates_temporarily_disabled=values["updates_temporarily_disabled"],
+        paper_contact=PaperContact(
+            address=values["paper_address"],
+            phone=values["paper_contact_phone"],
+            email=values["paper_contact_email"],
+            note=values["contact_note"],
+        ),
+        # The two rules from their one home (ServiceConfiguration's, as functions of the flags).
+        accepts_applications=accepts_applications(
+            can_receive_applications=values["can_receive_applications"],
+            receiving_temporarily_disabled=values["receiving_temporarily_disabled"],
+        ),
+        shows_status=status_shown(
+            can_update_status=values["can_update_status"],
+            updates_temporarily_disabled=values["updates_temporarily_disabled"],
+        ),
+        test_mode=values["test_mode"],
     )
 
 

@@ -203,7 +203,7 @@ def measure(env_file: Path, count: int, profile: str | None, queries_only: bool 
             get(profile)
         profiler.disable()
         stats = pstats.Stats(profiler).strip_dirs()
-        stats.sort_stats("cumulative").print_stats(45)
+        stats.sort_stats("cumulative").print_stats(int(os.environ.get("TOP", "45")))
         stats.sort_stats("tottime").print_stats(30)
         if os.environ.get("CALLERS"):
             stats.print_callers(os.environ["CALLERS"])

@@ -28,6 +28,7 @@ from digisos.core.dataflows import (
     uses_flow,
 )
 from digisos.core.models import PeriodicRun
+from digisos.core.prepared import PreparedValues
 from digisos.documents.selectors import MUNICIPAL_CASEWORKER_ROLE
 from digisos.exchange.models import Case, CaseState, DeliveredFile, Delivery
 from digisos.municipalities.models import Municipality, NavOffice
@@ -406,22 +407,71 @@ def office_person_overview(
 ) -> PersonOverview:
     """The caseworker's whole picture of the person at their municipality or office: cases, decisions, payments
     per month, open requests and deadlines, conditions and document names — each only for a kind of data in
-    `kinds` (what the policy permitted). Three queries whatever the number of cases."""
+    `kinds` (what the policy permitted). One query whatever the number of cases (two with the state registers)."""
     now = now or timezone.now()
-    cases = _recent_cases(pid, now)
-    if employee.role == MUNICIPAL_CASEWORKER_ROLE:
-        cases = cases.filter(municipality_id=employee.kommunenummer or "")
-    elif employee.role == NAV_OFFICE_ROLE and employee.enhetsnummer:
-        cases = cases.filter(Q(office_id=employee.enhetsnummer) | Q(state__office=employee.enhetsnummer))
+    panel = _panel("employee.nav_office")
+    ids = _office_case_ids(employee, pid, now - RELATION_WINDOW)
+    if ids is not None:
+        overview = _overview_in_database(None, kinds, now, panel=panel, nks=False, ids=ids)
     else:
-        cases = cases.none()
-    overview = _overview(cases, kinds, now, panel=_panel("employee.nav_office"), nks=False)
+        overview = _overview(_office_cases(employee, pid, now), kinds, now, panel=panel, nks=False)
     # Office staff only, even if a caller passes the kind for another role (the policy already says so).
     if DataKind.STATE_REGISTERS in kinds and DataKind.CASES in kinds and employee.role == NAV_OFFICE_ROLE:
         overview.registers = state_register_panels(
-            pid, now=now, housing_consent=housing_allowance_consented(cases)
+            pid, now=now, housing_consent=housing_allowance_consented(_office_cases(employee, pid, now))
         )
     return overview
+
+
+def _office_cases(employee: Employee, pid: str, now: datetime) -> QuerySet[Case]:
+    cases = _recent_cases(pid, now)
+    if employee.role == MUNICIPAL_CASEWORKER_ROLE:
+        return cases.filter(municipality_id=employee.kommunenummer or "")
+    if employee.role == NAV_OFFICE_ROLE and employee.enhetsnummer:
+        return cases.filter(Q(office_id=employee.enhetsnummer) | Q(state__office=employee.enhetsnummer))
+    return cases.none()
+
+
+# The person's cases an overview reads, as _office_cases and nks_person_overview select them, compiled to SQL once
+# per process (core/prepared.py): building and compiling the queryset was 0.6 ms of CPU on every look.
+_SAMPLE_SINCE = datetime(2000, 1, 1, tzinfo=UTC)
+_MUNICIPALITY_CASE_IDS = PreparedValues(
+    lambda pid, since, kommunenummer: Case.objects.filter(
+        owner__pid=pid, updated_at__gte=since, municipality_id=kommunenummer
+    ).values("id"),
+    "sample-pid",
+    _SAMPLE_SINCE,
+    "sample-kommune",
+)
+_OFFICE_CASE_IDS = PreparedValues(
+    lambda pid, since, office, reported_office: Case.objects.filter(
+        Q(office_id=office) | Q(state__office=reported_office), owner__pid=pid, updated_at__gte=since
+    ).values("id"),
+    "sample-pid",
+    _SAMPLE_SINCE,
+    "sample-office",
+    "sample-reported-office",
+)
+_NKS_CASE_IDS = PreparedValues(
+    lambda pid, since: Case.objects.filter(
+        owner__pid=pid,
+        updated_at__gte=since,
+        municipality_id__in=NksAgreement.objects.filter(active=True).values("municipality_id"),
+    ).values("id"),
+    "sample-pid",
+    _SAMPLE_SINCE,
+)
+
+
+def _office_case_ids(employee: Employee, pid: str, since: datetime) -> tuple[str, list[Any]] | None:
+    """The SQL of _office_cases' ids on PostgreSQL; None elsewhere, or when the employee has no cases to see."""
+    if connection.vendor != "postgresql":
+        return None
+    if employee.role == MUNICIPAL_CASEWORKER_ROLE:
+        return _MUNICIPALITY_CASE_IDS.sql(pid, since, employee.kommunenummer or "")
+    if employee.role == NAV_OFFICE_ROLE and employee.enhetsnummer:
+        return _OFFICE_CASE_IDS.sql(pid, since, employee.enhetsnummer, employee.enhetsnummer)
+    return None
 
 
 @uses_flow(STATE_REGISTERS_FLOW)
@@ -441,6 +491,10 @@ def nks_person_overview(
     status, office, requests and deadlines, decisions, payments (no account number when a third party is paid)
     and attachment names (no file)."""
     now = now or timezone.now()
+    panel = _panel("employee.nks")
+    if employee.role == NKS_ROLE and connection.vendor == "postgresql":
+        ids = _NKS_CASE_IDS.sql(pid, now - RELATION_WINDOW)
+        return _overview_in_database(None, kinds, now, panel=panel, nks=True, ids=ids)
     cases = _recent_cases(pid, now)
     if employee.role == NKS_ROLE:
         cases = cases.filter(
@@ -448,7 +502,7 @@ def nks_person_overview(
         )
     else:
         cases = cases.none()
-    return _overview(cases, kinds, now, panel=_panel("employee.nks"), nks=True)
+    return _overview(cases, kinds, now, panel=panel, nks=True)
 
 
 # What the overview reads of each case: plain columns (values(), no model instances: 200 cases as models with

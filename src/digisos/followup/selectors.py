@@ -30,7 +30,7 @@ from digisos.core.dataflows import (
 from digisos.core.models import PeriodicRun
 from digisos.core.prepared import PreparedValues
 from digisos.documents.selectors import MUNICIPAL_CASEWORKER_ROLE
-from digisos.exchange.models import Case, CaseState, DeliveredFile, Delivery
+from digisos.exchange.models import Case, DeliveredFile, Delivery
 from digisos.municipalities.models import Municipality, NavOffice
 from digisos.registers import registry
 from digisos.registers.ports import HousingAllowanceCase, HousingAllowancePayment
@@ -432,45 +432,63 @@ def _office_cases(employee: Employee, pid: str, now: datetime) -> QuerySet[Case]
     return cases.none()
 
 
-# The person's cases an overview reads, as _office_cases and nks_person_overview select them, compiled to SQL once
-# per process (core/prepared.py): building and compiling the queryset was 0.6 ms of CPU on every look.
+# What the overview's statement reads of each case (_write_panel_sql's `listed`), by these names; NKS also the
+# payments, which it lists.
+_LISTED = (
+    "id",
+    "created_at",
+    "application_id",
+    "municipality_id",
+    "office_id",
+    "state__office",
+    "state__status",
+    "state__open_tasks",
+    "state__next_deadline",
+    "state__decisions",
+    "state__followup_view",
+)
+_LISTED_NKS = (*_LISTED, "state__payments")
+# The person's cases an overview reads, as _office_cases and nks_person_overview select them, with the columns
+# above, compiled to SQL once per process (core/prepared.py): building and compiling the queryset was 0.6 ms of
+# CPU on every look.
 _SAMPLE_SINCE = datetime(2000, 1, 1, tzinfo=UTC)
-_MUNICIPALITY_CASE_IDS = PreparedValues(
+_MUNICIPALITY_CASES = PreparedValues(
     lambda pid, since, kommunenummer: Case.objects.filter(
         owner__pid=pid, updated_at__gte=since, municipality_id=kommunenummer
-    ).values("id"),
+    ).values(*_LISTED),
     "sample-pid",
     _SAMPLE_SINCE,
     "sample-kommune",
 )
-_OFFICE_CASE_IDS = PreparedValues(
+_OFFICE_CASES = PreparedValues(
     lambda pid, since, office, reported_office: Case.objects.filter(
         Q(office_id=office) | Q(state__office=reported_office), owner__pid=pid, updated_at__gte=since
-    ).values("id"),
+    ).values(*_LISTED),
     "sample-pid",
     _SAMPLE_SINCE,
     "sample-office",
     "sample-reported-office",
 )
-_NKS_CASE_IDS = PreparedValues(
+_NKS_CASES = PreparedValues(
     lambda pid, since: Case.objects.filter(
         owner__pid=pid,
         updated_at__gte=since,
         municipality_id__in=NksAgreement.objects.filter(active=True).values("municipality_id"),
-    ).values("id"),
+    ).values(*_LISTED_NKS),
     "sample-pid",
     _SAMPLE_SINCE,
 )
 
 
 def _office_case_ids(employee: Employee, pid: str, since: datetime) -> tuple[str, list[Any]] | None:
-    """The SQL of _office_cases' ids on PostgreSQL; None elsewhere, or when the employee has no cases to see."""
+    """The SQL of _office_cases (its _LISTED columns) on PostgreSQL; None elsewhere, or when the employee has no
+    cases to see."""
     if connection.vendor != "postgresql":
         return None
     if employee.role == MUNICIPAL_CASEWORKER_ROLE:
-        return _MUNICIPALITY_CASE_IDS.sql(pid, since, employee.kommunenummer or "")
+        return _MUNICIPALITY_CASES.sql(pid, since, employee.kommunenummer or "")
     if employee.role == NAV_OFFICE_ROLE and employee.enhetsnummer:
-        return _OFFICE_CASE_IDS.sql(pid, since, employee.enhetsnummer, employee.enhetsnummer)
+        return _OFFICE_CASES.sql(pid, since, employee.enhetsnummer, employee.enhetsnummer)
     return None
 
 
@@ -493,7 +511,7 @@ def nks_person_overview(
     now = now or timezone.now()
     panel = _panel("employee.nks")
     if employee.role == NKS_ROLE and connection.vendor == "postgresql":
-        ids = _NKS_CASE_IDS.sql(pid, now - RELATION_WINDOW)
+        ids = _NKS_CASES.sql(pid, now - RELATION_WINDOW)
         return _overview_in_database(None, kinds, now, panel=panel, nks=True, ids=ids)
     cases = _recent_cases(pid, now)
     if employee.role == NKS_ROLE:
@@ -608,14 +626,14 @@ def _overview_in_database(
     nks: bool,
     ids: tuple[str, list[Any]] | None = None,
 ) -> PersonOverview:
-    """`ids`: the SQL of the cases' ids and its parameters, when the caller has it compiled (_case_ids); else
-    it is compiled from `cases`."""
+    """`ids`: the SQL selecting the cases' _LISTED columns (_LISTED_NKS for NKS) and its parameters, when the
+    caller has it compiled (_office_case_ids, _NKS_CASES); else it is compiled from `cases`."""
     overview = PersonOverview(cases=[], panel=panel, kinds=frozenset(kinds))
     if DataKind.CASES not in kinds:
         return overview
     if ids is None:
         assert cases is not None
-        ids_sql, ids_params = cases.values("id").query.sql_with_params()
+        ids_sql, ids_params = cases.values(*(_LISTED_NKS if nks else _LISTED)).query.sql_with_params()
         ids = (ids_sql, list(ids_params))
     with_payments = DataKind.PAYMENTS in kinds
     document_kind = DataKind.ATTACHMENT_NAMES if nks else DataKind.DOCUMENTS
@@ -772,7 +790,7 @@ def _panel_sql(ids_sql: str, shape: _Shape) -> str:
 
 
 def _write_panel_sql(ids_sql: str, shape: _Shape) -> str:
-    case, state, application = Case._meta.db_table, CaseState._meta.db_table, Application._meta.db_table
+    application = Application._meta.db_table
     municipality, office = Municipality._meta.db_table, NavOffice._meta.db_table
     delivered, delivery = DeliveredFile._meta.db_table, Delivery._meta.db_table
     vedlegg = DeliveredFile.Role.VEDLEGG.value
@@ -780,12 +798,12 @@ def _write_panel_sql(ids_sql: str, shape: _Shape) -> str:
     day = "substr(coalesce(nullif(e->>'paid_date', ''), e->>'due_date'), 1, 10)"
     branches = [
         # The cases themselves, newest first, each with its municipality's name and its office's by the office
-        # register (joined to the rows shown only).
+        # register (looked up for the rows shown only, by index: a join let the planner hash both tables whole).
         "(SELECT 'cases'::text, t.application_id, row_number() OVER (ORDER BY t.created_at DESC, t.id), "  # noqa: S608 - this module's constant SQL; values are parameters
-        "t.id::text, to_json(t.created_at) #>> '{}', m.name, coalesce(n.name, t.office), t.status, "
-        "t.open_tasks::text, to_json(t.next_deadline) #>> '{}', t.decisions::text FROM (SELECT * FROM listed "
-        f'ORDER BY created_at DESC, id LIMIT {PANEL_ROWS}) t JOIN "{municipality}" m ON m.kommunenummer = '
-        f't.kommunenummer LEFT JOIN "{office}" n ON n.enhetsnummer = t.office)',
+        f"t.id::text, to_json(t.created_at) #>> '{{}}', (SELECT name FROM \"{municipality}\" WHERE kommunenummer = "
+        f't.kommunenummer), coalesce((SELECT name FROM "{office}" WHERE enhetsnummer = t.office), t.office), '
+        "t.status, t.open_tasks::text, to_json(t.next_deadline) #>> '{}', t.decisions::text FROM (SELECT * FROM "
+        f"listed ORDER BY created_at DESC, id LIMIT {PANEL_ROWS}) t)",
         _list_branch(
             "decisions",
             "decisions",
@@ -847,11 +865,11 @@ def _write_panel_sql(ids_sql: str, shape: _Shape) -> str:
     return (
         # The cases' small follow-up column (case_state.followup_view), not their page views; the payments
         # themselves only for NKS, who lists them.
-        "WITH listed AS MATERIALIZED (SELECT c.id, c.created_at, c.application_id, c.kommunenummer, "  # noqa: S608 - this module's constant SQL; values are parameters
-        "coalesce(nullif(s.office, ''), nullif(c.enhetsnummer, ''), '') AS office, s.status, s.open_tasks, "
-        f"s.next_deadline, s.decisions, {'s.payments' if shape.nks else 'NULL::jsonb AS payments'}, "
-        f's.followup_view AS v FROM "{case}" c LEFT JOIN "{state}" s ON s.case_id = c.id WHERE c.id IN '
-        f"({ids_sql})) SELECT p.*, a.reference FROM ({' UNION ALL '.join(branches)}) p LEFT JOIN "
+        "WITH listed AS MATERIALIZED (SELECT id, created_at, application_id, municipality_id AS kommunenummer, "  # noqa: S608 - this module's constant SQL; values are parameters
+        "coalesce(nullif(state__office, ''), nullif(office_id, ''), '') AS office, state__status AS status, "
+        "state__open_tasks AS open_tasks, state__next_deadline AS next_deadline, state__decisions AS decisions, "
+        f"{'state__payments' if shape.nks else 'NULL::jsonb'} AS payments, state__followup_view AS v FROM "
+        f"({ids_sql}) selected) SELECT p.*, a.reference FROM ({' UNION ALL '.join(branches)}) p LEFT JOIN "
         f'"{application}" a ON a.id = p.application_id'
     )
 

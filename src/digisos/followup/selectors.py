@@ -4,6 +4,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import cache
 from typing import Any
 
 import structlog
@@ -643,8 +644,10 @@ def _overview_in_database(
     # Each shown list's full length when longer than shown (as PersonOverview.cut keeps it).
     shown = ("cases", "decisions", "requests", *(("payments",) if nks else ("conditions",)))
     overview.totals.update((name, totals[name]) for name in shown if totals[name] > PANEL_ROWS)
+    # Each outcome's and status's text translated once per look, not once per row.
+    outcome_text, status_text = cache(_outcome), cache(status_label)
     overview.decisions = [
-        DecisionRow(case_title, sak_title or "", _outcome(outcome or ""), _instant(moment))
+        DecisionRow(case_title, sak_title or "", outcome_text(outcome or ""), _instant(moment))
         for case_title, (sak_title, outcome, moment, *_) in found["decisions"]
     ]
     overview.requests = [
@@ -694,7 +697,7 @@ def _overview_in_database(
             sent_at=datetime.fromisoformat(created),
             municipality=municipality or "",
             office=office or "",
-            status=status_label(status or SENDT),
+            status=status_text(status or SENDT),
             open_tasks=int(open_tasks or 0),
             next_deadline=_instant(next_deadline),
             decisions=list(json.loads(decisions) if decisions else ()),

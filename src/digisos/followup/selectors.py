@@ -756,20 +756,16 @@ def _list_branch(name: str, array: str, columns: list[str], order: list[tuple[st
     """A panel of the elements `e` of a JSON list of each case (`array`, over `listed`): its `columns` (text), its
     first PANEL_ROWS in `order` ((expression, direction) pairs) and then the cases' order (newest first) and the
     list's own, ranked. The list is unpacked by generate_series in the select list, which streams; its elements
-    are read by index (jsonb's `->` on an array is direct)."""
+    are read by index (jsonb's `->` on an array is direct). Only the sort keys are read of every element; the
+    columns (of `e`) only of the PANEL_ROWS kept."""
     keys = [*order, ("created_at", "DESC"), ("id", ""), ("i", "")]
-    inner = ", ".join(
-        [
-            *(f"{expression} AS c{number}" for number, expression in enumerate(columns)),
-            *(f"{expression} AS k{number}" for number, (expression, _d) in enumerate(keys)),
-        ]
-    )
+    inner = ", ".join(f"{expression} AS k{number}" for number, (expression, _d) in enumerate(keys))
     ranked = ", ".join(f"k{number} {direction}".strip() for number, (_e, direction) in enumerate(keys))
-    selected = ", ".join(f"c{number}" for number in range(len(columns)))
+    selected = ", ".join(columns)
     padding = ", NULL::text" * (_PANEL_COLUMNS - len(columns))
     return (
         f"(SELECT '{name}'::text, application_id, row_number() OVER (ORDER BY {ranked}), {selected}{padding} "  # noqa: S608 - this module's constant SQL; values are parameters
-        f"FROM (SELECT application_id, {inner} FROM (SELECT application_id, created_at, id, list -> i AS e, i "
+        f"FROM (SELECT application_id, e, {inner} FROM (SELECT application_id, created_at, id, list -> i AS e, i "
         f"FROM (SELECT application_id, created_at, id, list, generate_series(0, jsonb_array_length(list) - 1) "
         f"AS i FROM (SELECT application_id, created_at, id, {_array(array)} AS list FROM listed) l) g) x "
         f"ORDER BY {ranked} LIMIT {PANEL_ROWS}) t)"

@@ -11,7 +11,8 @@ request at a time in one process, on the data the bench uses (bench/innsyn.py, b
 data, writes the settings' environment to ENV_FILE and waits until interrupted (Ctrl-C), so that `measure`
 can be run again after each change. `measure` loops Django's test client over the trivial logged-in page and
 each page (N requests each, after a warm-up), printing wall and CPU ms per request and queries per request;
-with `--profile PAGE` (logged_in, case, mine, inbox, step_get, step_post) it prints cProfile's top functions for that page, and
+with `--profile PAGE` (logged_in, case, mine, inbox, step_get, step_post) it prints cProfile's top functions for that page (the
+environment's TOP=N lines of the cumulative list, 45 unless set), and
 with `--queries PAGE` each query of one request with its time (the best of five), slowest first.
 `serve --followup` loads follow-up's data instead (bench/followup.py: the person overview's person with 200
 cases, the work queues' 10,000 cases), and `measure` then measures the pages followup_overview (a POST) and
@@ -213,7 +214,7 @@ def measure(env_file: Path, count: int, profile: str | None, queries_only: bool 
             get(profile)
         profiler.disable()
         stats = pstats.Stats(profiler).strip_dirs()
-        stats.sort_stats("cumulative").print_stats(45)
+        stats.sort_stats("cumulative").print_stats(int(os.environ.get("TOP", "45")))
         stats.sort_stats("tottime").print_stats(30)
         if os.environ.get("CALLERS"):
             stats.print_callers(os.environ["CALLERS"])

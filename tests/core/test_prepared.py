@@ -44,6 +44,23 @@ def test_the_sql_is_compiled_once_and_dates_come_back_typed():
     assert rows[0]["valid_from"] == Municipality.objects.get(pk="4601").valid_from
 
 
+def test_the_sql_of_each_call_as_a_subquery_selects_what_the_queryset_selects():
+    """`sql()`: the compiled text (the same object each call, so callers may key their own statements on it) and
+    the call's parameters, for use inside a larger statement."""
+    from django.db import connection
+
+    prepared = PreparedValues(
+        lambda kommunenummer: Municipality.objects.filter(pk=kommunenummer).values("kommunenummer"), "x999"
+    )
+    first, _ = prepared.sql("0301")
+    for number in ("4601", "0301", "9998"):
+        sql, params = prepared.sql(number)
+        assert sql is first
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM ({sql}) found", params)  # noqa: S608 - the test's own SQL
+            assert cursor.fetchone()[0] == Municipality.objects.filter(pk=number).count()
+
+
 def test_update_row_writes_what_the_querysets_update_writes_and_compiles_nothing():
     from datetime import date
 

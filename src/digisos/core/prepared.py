@@ -83,6 +83,17 @@ class PreparedValues:
             found = compiled.compiler.apply_converters(found, compiled.converters)
         return [dict(zip(compiled.names, row, strict=True)) for row in found]
 
+    def sql(self, *arguments: Any) -> tuple[str, list[Any]]:
+        """The compiled SQL and its parameters with these arguments in place, to use as a subquery of a larger
+        statement (PostgreSQL only: the SQL text is the same object on every call, so a caller may key a cache
+        of its own statements on it)."""
+        connection = connections[self._using]
+        compiled = self._compiled.get(connection) or self._compile(connection)
+        params = list(compiled.params)
+        for position, value in zip(compiled.positions, arguments, strict=True):
+            params[position] = value
+        return compiled.sql, params
+
     def _compile(self, connection: Any) -> _Compiled:
         queryset = self._build(*self._samples)
         query = queryset.query

@@ -183,13 +183,14 @@ def _flow(employee: Employee, kind: str) -> str:
 
 
 def _relation(employee: Employee, pid: str, now: datetime) -> Reason:
-    cases = Case.objects.filter(owner__pid=pid, updated_at__gte=now - RELATION_WINDOW)
     if employee.role == NKS_ROLE:
+        cases = Case.objects.filter(owner__pid=pid, updated_at__gte=now - RELATION_WINDOW)
         municipalities = set(cases.values_list("municipality_id", flat=True))
         if not municipalities:
             return Reason.NO_RELATION
         agreed = NksAgreement.objects.filter(municipality_id__in=municipalities, active=True)
         return Reason.PERMITTED if agreed.exists() else Reason.NKS_AGREEMENT_OFF
+    # The others by SQL compiled once per process (no queryset built on every look).
     since = now - RELATION_WINDOW
     if employee.role == MUNICIPAL_CASEWORKER_ROLE:
         if employee.kommunenummer and _MUNICIPALITY_CASE.rows(pid, since, employee.kommunenummer):

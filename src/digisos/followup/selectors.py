@@ -4,6 +4,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import cache
 from typing import Any
 
 import structlog
@@ -28,8 +29,9 @@ from digisos.core.dataflows import (
     uses_flow,
 )
 from digisos.core.models import PeriodicRun
+from digisos.core.prepared import PreparedValues
 from digisos.documents.selectors import MUNICIPAL_CASEWORKER_ROLE
-from digisos.exchange.models import Case, CaseState, DeliveredFile, Delivery
+from digisos.exchange.models import Case, DeliveredFile, Delivery
 from digisos.municipalities.models import Municipality, NavOffice
 from digisos.registers import registry
 from digisos.registers.ports import HousingAllowanceCase, HousingAllowancePayment
@@ -406,22 +408,89 @@ def office_person_overview(
 ) -> PersonOverview:
     """The caseworker's whole picture of the person at their municipality or office: cases, decisions, payments
     per month, open requests and deadlines, conditions and document names — each only for a kind of data in
-    `kinds` (what the policy permitted). Three queries whatever the number of cases."""
+    `kinds` (what the policy permitted). One query whatever the number of cases (two with the state registers)."""
     now = now or timezone.now()
-    cases = _recent_cases(pid, now)
-    if employee.role == MUNICIPAL_CASEWORKER_ROLE:
-        cases = cases.filter(municipality_id=employee.kommunenummer or "")
-    elif employee.role == NAV_OFFICE_ROLE and employee.enhetsnummer:
-        cases = cases.filter(Q(office_id=employee.enhetsnummer) | Q(state__office=employee.enhetsnummer))
+    panel = _panel("employee.nav_office")
+    ids = _office_case_ids(employee, pid, now - RELATION_WINDOW)
+    if ids is not None:
+        overview = _overview_in_database(None, kinds, now, panel=panel, nks=False, ids=ids)
     else:
-        cases = cases.none()
-    overview = _overview(cases, kinds, now, panel=_panel("employee.nav_office"), nks=False)
+        overview = _overview(_office_cases(employee, pid, now), kinds, now, panel=panel, nks=False)
     # Office staff only, even if a caller passes the kind for another role (the policy already says so).
     if DataKind.STATE_REGISTERS in kinds and DataKind.CASES in kinds and employee.role == NAV_OFFICE_ROLE:
         overview.registers = state_register_panels(
-            pid, now=now, housing_consent=housing_allowance_consented(cases)
+            pid, now=now, housing_consent=housing_allowance_consented(_office_cases(employee, pid, now))
         )
     return overview
+
+
+def _office_cases(employee: Employee, pid: str, now: datetime) -> QuerySet[Case]:
+    cases = _recent_cases(pid, now)
+    if employee.role == MUNICIPAL_CASEWORKER_ROLE:
+        return cases.filter(municipality_id=employee.kommunenummer or "")
+    if employee.role == NAV_OFFICE_ROLE and employee.enhetsnummer:
+        return cases.filter(Q(office_id=employee.enhetsnummer) | Q(state__office=employee.enhetsnummer))
+    return cases.none()
+
+
+# What the overview's statement reads of each case (_write_panel_sql's `listed`), by these names; NKS also the
+# payments, which it lists.
+_LISTED = (
+    "id",
+    "created_at",
+    "application_id",
+    "municipality_id",
+    "office_id",
+    "state__office",
+    "state__status",
+    "state__open_tasks",
+    "state__next_deadline",
+    "state__decisions",
+    "state__followup_view",
+)
+_LISTED_NKS = (*_LISTED, "state__payments")
+# The person's cases an overview reads, as _office_cases and nks_person_overview select them, with the columns
+# above, compiled to SQL once per process (core/prepared.py): building and compiling the queryset was 0.6 ms of
+# CPU on every look.
+_SAMPLE_SINCE = datetime(2000, 1, 1, tzinfo=UTC)
+_MUNICIPALITY_CASES = PreparedValues(
+    lambda pid, since, kommunenummer: Case.objects.filter(
+        owner__pid=pid, updated_at__gte=since, municipality_id=kommunenummer
+    ).values(*_LISTED),
+    "sample-pid",
+    _SAMPLE_SINCE,
+    "sample-kommune",
+)
+_OFFICE_CASES = PreparedValues(
+    lambda pid, since, office, reported_office: Case.objects.filter(
+        Q(office_id=office) | Q(state__office=reported_office), owner__pid=pid, updated_at__gte=since
+    ).values(*_LISTED),
+    "sample-pid",
+    _SAMPLE_SINCE,
+    "sample-office",
+    "sample-reported-office",
+)
+_NKS_CASES = PreparedValues(
+    lambda pid, since: Case.objects.filter(
+        owner__pid=pid,
+        updated_at__gte=since,
+        municipality_id__in=NksAgreement.objects.filter(active=True).values("municipality_id"),
+    ).values(*_LISTED_NKS),
+    "sample-pid",
+    _SAMPLE_SINCE,
+)
+
+
+def _office_case_ids(employee: Employee, pid: str, since: datetime) -> tuple[str, list[Any]] | None:
+    """The SQL of _office_cases (its _LISTED columns) on PostgreSQL; None elsewhere, or when the employee has no
+    cases to see."""
+    if connection.vendor != "postgresql":
+        return None
+    if employee.role == MUNICIPAL_CASEWORKER_ROLE:
+        return _MUNICIPALITY_CASES.sql(pid, since, employee.kommunenummer or "")
+    if employee.role == NAV_OFFICE_ROLE and employee.enhetsnummer:
+        return _OFFICE_CASES.sql(pid, since, employee.enhetsnummer, employee.enhetsnummer)
+    return None
 
 
 @uses_flow(STATE_REGISTERS_FLOW)
@@ -441,6 +510,10 @@ def nks_person_overview(
     status, office, requests and deadlines, decisions, payments (no account number when a third party is paid)
     and attachment names (no file)."""
     now = now or timezone.now()
+    panel = _panel("employee.nks")
+    if employee.role == NKS_ROLE and connection.vendor == "postgresql":
+        ids = _NKS_CASES.sql(pid, now - RELATION_WINDOW)
+        return _overview_in_database(None, kinds, now, panel=panel, nks=True, ids=ids)
     cases = _recent_cases(pid, now)
     if employee.role == NKS_ROLE:
         cases = cases.filter(
@@ -448,7 +521,7 @@ def nks_person_overview(
         )
     else:
         cases = cases.none()
-    return _overview(cases, kinds, now, panel=_panel("employee.nks"), nks=True)
+    return _overview(cases, kinds, now, panel=panel, nks=True)
 
 
 # What the overview reads of each case: plain columns (values(), no model instances: 200 cases as models with
@@ -532,56 +605,49 @@ def _overview_in_python(
 
 
 # --- The same overview picked in PostgreSQL: a person with 200 cases and two years of payments had some 400 kB of
-# JSON decoded in Python on every look, to show 20 rows of each panel. Here PostgreSQL unpacks the stored JSON
-# (jsonb_array_elements), sorts, counts (a window count beside each row) and sums the months, and only the rows
-# shown leave the database. Each query reads the person's cases through the same filter (`cases`' SQL).
+# JSON decoded in Python on every look, to show 20 rows of each panel. Here PostgreSQL unpacks the stored JSON,
+# sorts, counts and sums the months, and only the rows shown leave the database, in one statement whose text is
+# written once per process for each shape of look (_panel_sql).
+#
+# What that statement costs PostgreSQL (bench/followup.py's person, 200 cases; backend CPU per look): 6.6 ms when
+# each case's row was joined to its application, municipality and office before any panel picked its 20 rows,
+# each list unpacked by jsonb_array_elements in FROM (a function scan that fills a tuplestore for every case,
+# 200 per panel) and each panel sorted whole twice (a window count beside each row, a window rank); the
+# names are now joined only to the rows shown, each list is unpacked by generate_series in the select list
+# (streamed, no tuplestore), each panel is a top-N sort of its LIMIT, and the counts are one pass of
+# jsonb_array_length over the cases (issue 13).
 
 
 def _overview_in_database(
-    cases: QuerySet[Case], kinds: set[str], now: datetime, *, panel: Panel, nks: bool
+    cases: QuerySet[Case] | None,
+    kinds: set[str],
+    now: datetime,
+    *,
+    panel: Panel,
+    nks: bool,
+    ids: tuple[str, list[Any]] | None = None,
 ) -> PersonOverview:
+    """`ids`: the SQL selecting the cases' _LISTED columns (_LISTED_NKS for NKS) and its parameters, when the
+    caller has it compiled (_office_case_ids, _NKS_CASES); else it is compiled from `cases`."""
     overview = PersonOverview(cases=[], panel=panel, kinds=frozenset(kinds))
     if DataKind.CASES not in kinds:
         return overview
-    title = _titler()
-    query = _PanelQuery(cases, title, nks=nks)
+    if ids is None:
+        assert cases is not None
+        ids_sql, ids_params = cases.values(*(_LISTED_NKS if nks else _LISTED)).query.sql_with_params()
+        ids = (ids_sql, list(ids_params))
     with_payments = DataKind.PAYMENTS in kinds
     document_kind = DataKind.ATTACHMENT_NAMES if nks else DataKind.DOCUMENTS
-    # The cases themselves, newest first: each one's office by the name the office register has for it.
-    query.add_branch(
-        "cases",
-        "listed",
-        "id::text, to_json(created_at) #>> '{}', municipality_name, coalesce(office_name, office), status, "
-        "open_tasks::text, to_json(next_deadline) #>> '{}', decisions::text",
-        order="created_at DESC, id",
-    )
-    at = "(e->>'at')::timestamptz"
-    query.add("decisions", "decisions", "e->>'title', e->>'outcome', e->>'at'", order=f"{at} DESC NULLS LAST")
-    deadline = "(e->>'deadline')::timestamptz"
-    query.add(
-        "requests", "requests", "e->>'document_type', e->>'deadline'", order=f"{deadline} ASC NULLS LAST"
-    )
-    if not nks:
-        query.add("conditions", "conditions", "e->>'title', e->>'status'")
-    day = "substr(coalesce(nullif(e->>'paid_date', ''), e->>'due_date'), 1, 10)"
-    if with_payments and nks:
-        query.add(
-            "payments",
-            "payments",
-            f"{day}, e->>'amount', e->>'status', e->>'description', e->>'recipient', e->>'other_recipient', "
-            "e->>'account'",
-            order=f"{day} DESC NULLS LAST",
-        )
-    if document_kind in kinds:
-        query.add_files()
-    if document_kind in kinds and not nks:
-        query.add("letters", "letters", "e->>'title'")
-    found = query.run(
-        overview,
-        months_from=_month_start(timezone.localdate(now), -(TIMELINE_MONTHS - 1)) if with_payments else None,
-    )
+    shape = _Shape(nks=nks, payments=with_payments, documents=document_kind in kinds)
+    months_from = _month_start(timezone.localdate(now), -(TIMELINE_MONTHS - 1)) if with_payments else None
+    found, totals, sums = _run_panels(shape, ids, months_from)
+    # Each shown list's full length when longer than shown (as PersonOverview.cut keeps it).
+    shown = ("cases", "decisions", "requests", *(("payments",) if nks else ("conditions",)))
+    overview.totals.update((name, totals[name]) for name in shown if totals[name] > PANEL_ROWS)
+    # Each outcome's and status's text translated once per look, not once per row.
+    outcome_text, status_text = cache(_outcome), cache(status_label)
     overview.decisions = [
-        DecisionRow(case_title, sak_title or "", _outcome(outcome or ""), _instant(moment))
+        DecisionRow(case_title, sak_title or "", outcome_text(outcome or ""), _instant(moment))
         for case_title, (sak_title, outcome, moment, *_) in found["decisions"]
     ]
     overview.requests = [
@@ -596,8 +662,16 @@ def _overview_in_database(
             for case_title, (condition, status, *_) in found["conditions"]
         ]
     )
-    if with_payments:
-        overview.months = query.months
+    if months_from is not None:
+        largest = max(sums.values(), default=0.0)
+        overview.months = [
+            MonthRow(
+                month,
+                sums.get(month, 0.0),
+                round(100 * sums.get(month, 0.0) / largest, 1) if largest else 0.0,
+            )
+            for month in (_month_start(months_from, offset) for offset in range(TIMELINE_MONTHS))
+        ]
         overview.payments = (
             [
                 PaymentRow(
@@ -623,7 +697,7 @@ def _overview_in_database(
             sent_at=datetime.fromisoformat(created),
             municipality=municipality or "",
             office=office or "",
-            status=status_label(status or SENDT),
+            status=status_text(status or SENDT),
             open_tasks=int(open_tasks or 0),
             next_deadline=_instant(next_deadline),
             decisions=list(json.loads(decisions) if decisions else ()),
@@ -639,8 +713,14 @@ def _overview_in_database(
             decisions,
         ) in (found["cases"])
     ]
-    if document_kind in kinds:
-        overview.documents = query.documents(overview, found.get("files", []), found.get("letters"))
+    if shape.documents:
+        # The attachments' names (the case's deliveries' files), then the letters' titles (the office only).
+        rows = [DocumentRow(case_title, name) for case_title, (name, *_) in found["files"]]
+        rows += [DocumentRow(case_title, letter) for case_title, (letter, *_) in found["letters"]]
+        documents = totals["files"] + (0 if nks else totals["letters"])
+        if documents > PANEL_ROWS:
+            overview.totals["documents"] = documents
+        overview.documents = rows[:PANEL_ROWS]
     return overview
 
 
@@ -649,145 +729,172 @@ def _titler() -> Callable[[Any, str | None], str]:
     return lambda application_id, reference: numbered % {"reference": reference} if application_id else paper
 
 
+@dataclass(frozen=True)
+class _Shape:
+    """What a look's statement reads: NKS's slice or the office's, with payments, with documents."""
+
+    nks: bool
+    payments: bool
+    documents: bool
+
+
 # Every panel's columns as text, padded to this many (one UNION ALL of the panels).
 _PANEL_COLUMNS = 8
+# The panels' counts, in the totals row's order.
+_COUNTED = ("cases", "decisions", "requests", "conditions", "payments", "letters", "files")
 
 
-def _top_level_parts(columns: str) -> list[str]:
-    """The comma-separated expressions of a select list, commas inside parentheses not counted."""
-    parts, depth, current = [], 0, ""
-    for character in columns:
-        depth += {"(": 1, ")": -1}.get(character, 0)
-        if character == "," and depth == 0:
-            parts.append(current)
-            current = ""
-        else:
-            current += character
-    return [*parts, current]
+# The stored follow-up view's lists (case_state.followup_view), as `listed` has it.
+_REQUESTS, _CONDITIONS, _LETTERS = "v->'requests'", "v->'conditions'", "v->'letters'"
 
 
-class _PanelQuery:
-    """Each panel's first PANEL_ROWS rows and its length, from a JSON list in each of the person's cases' states,
-    and the months' sums: one statement for all, the cases' lists taken out of their rows once (a MATERIALIZED
-    common table) and each panel a branch of a UNION ALL with its own order and limit."""
+def _array(expression: str) -> str:
+    return f"CASE WHEN jsonb_typeof({expression}) = 'array' THEN {expression} ELSE '[]'::jsonb END"
 
-    def __init__(self, cases: QuerySet[Case], title: Callable[[Any, str | None], str], *, nks: bool) -> None:
-        self.ids = cases.values("id")
-        self.ids_sql, ids_params = self.ids.query.sql_with_params()
-        self.ids_params, self.title, self.nks = tuple(ids_params), title, nks
-        self.branches: list[str] = []
-        self.months: list[MonthRow] = []
 
-    def add_branch(self, name: str, source: str, columns: str, *, where: str = "true", order: str) -> None:
-        """A panel of rows of `source` (a table expression over `listed`, aliased as its own rows), its first
-        PANEL_ROWS in `order`, and its length."""
-        padding = ", NULL::text" * (_PANEL_COLUMNS - len(_top_level_parts(columns)))
-        self.branches.append(
-            f"(SELECT '{name}'::text, listed.application_id, listed.reference, count(*) OVER (), row_number() "  # noqa: S608 - this module's constant SQL; values are parameters
-            f"OVER (ORDER BY {order}), {columns}{padding} FROM {source} WHERE {where} ORDER BY {order} "
-            f"LIMIT {PANEL_ROWS})"
-        )
+def _list_branch(name: str, array: str, columns: list[str], order: list[tuple[str, str]]) -> str:
+    """A panel of the elements `e` of a JSON list of each case (`array`, over `listed`): its `columns` (text), its
+    first PANEL_ROWS in `order` ((expression, direction) pairs) and then the cases' order (newest first) and the
+    list's own, ranked. The list is unpacked by generate_series in the select list, which streams; its elements
+    are read by index (jsonb's `->` on an array is direct). Only the sort keys are read of every element; the
+    columns (of `e`) only of the PANEL_ROWS kept."""
+    keys = [*order, ("created_at", "DESC"), ("id", ""), ("i", "")]
+    inner = ", ".join(f"{expression} AS k{number}" for number, (expression, _d) in enumerate(keys))
+    ranked = ", ".join(f"k{number} {direction}".strip() for number, (_e, direction) in enumerate(keys))
+    selected = ", ".join(columns)
+    padding = ", NULL::text" * (_PANEL_COLUMNS - len(columns))
+    return (
+        f"(SELECT '{name}'::text, application_id, row_number() OVER (ORDER BY {ranked}), {selected}{padding} "  # noqa: S608 - this module's constant SQL; values are parameters
+        f"FROM (SELECT application_id, e, {inner} FROM (SELECT application_id, created_at, id, list -> i AS e, i "
+        f"FROM (SELECT application_id, created_at, id, list, generate_series(0, jsonb_array_length(list) - 1) "
+        f"AS i FROM (SELECT application_id, created_at, id, {_array(array)} AS list FROM listed) l) g) x "
+        f"ORDER BY {ranked} LIMIT {PANEL_ROWS}) t)"
+    )
 
-    def add_files(self) -> None:
-        """The attachments' names: the files of the cases' deliveries, in their order."""
-        delivered, delivery = DeliveredFile._meta.db_table, Delivery._meta.db_table
-        self.add_branch(
-            "files",
-            f'"{delivered}" f JOIN "{delivery}" d ON d.id = f.delivery_id JOIN listed ON listed.id = d.case_id',
-            "f.filename",
-            where=f"f.role = '{DeliveredFile.Role.VEDLEGG.value}'",
-            order="f.position, f.id",
-        )
 
-    def add(self, name: str, array: str, columns: str, *, where: str = "true", order: str = "") -> None:
-        """A panel: `columns` (text) of each element `e` of the list `array` (a column of `listed`) where `where`,
-        in `order` and then the cases' order (newest first) and the list's own."""
-        order_by = ", ".join(part for part in (order, "created_at DESC, id, x.ordinal") if part)
-        padding = ", NULL::text" * (_PANEL_COLUMNS - len(_top_level_parts(columns)))
-        self.branches.append(
-            f"(SELECT '{name}'::text, application_id, reference, count(*) OVER (), row_number() OVER (ORDER BY "  # noqa: S608 - this module's constant SQL; values are parameters
-            f"{order_by}), {columns}{padding} FROM listed CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN "
-            f"jsonb_typeof({array}) = 'array' THEN {array} ELSE '[]'::jsonb END) WITH ORDINALITY AS x(e, ordinal) "
-            f"WHERE {where} ORDER BY {order_by} LIMIT {PANEL_ROWS})"
-        )
+def _length(array: str) -> str:
+    return f"coalesce(sum(jsonb_array_length({_array(array)})), 0)::text"
 
-    def run(
-        self, overview: PersonOverview, *, months_from: date | None
-    ) -> dict[str, list[tuple[str, tuple]]]:
-        """Runs every panel added; returns each panel's (the case's title, its columns), in order, and puts each
-        panel's full length in overview.totals when longer than shown, and the months in `self.months`."""
-        branches = list(self.branches)
-        params: list[Any] = list(self.ids_params)
-        if months_from is not None:
-            # Each case's sums per month (case_state.followup_view's "paid"), added up over the cases.
-            branches.append(
-                "(SELECT 'months'::text, NULL::uuid, NULL::varchar, 0::bigint, 0::bigint, "  # noqa: S608 - this module's constant SQL; values are parameters
-                f"m.month, sum(m.amount::float8)::text{', NULL::text' * (_PANEL_COLUMNS - 2)} FROM listed "
-                "CROSS JOIN LATERAL jsonb_each_text(CASE WHEN jsonb_typeof(paid) = 'object' THEN paid ELSE "
-                "'{}'::jsonb END) AS m(month, amount) WHERE m.month >= %s GROUP BY 6)"
+
+_PANEL_SQL: dict[tuple[str, _Shape], str] = {}
+
+
+def _panel_sql(ids_sql: str, shape: _Shape) -> str:
+    """The statement of a look of this shape at the cases `ids_sql` selects: written once per process."""
+    key = (ids_sql, shape)
+    sql = _PANEL_SQL.get(key)
+    if sql is None:
+        sql = _PANEL_SQL[key] = _write_panel_sql(ids_sql, shape)
+    return sql
+
+
+def _write_panel_sql(ids_sql: str, shape: _Shape) -> str:
+    application = Application._meta.db_table
+    municipality, office = Municipality._meta.db_table, NavOffice._meta.db_table
+    delivered, delivery = DeliveredFile._meta.db_table, Delivery._meta.db_table
+    vedlegg = DeliveredFile.Role.VEDLEGG.value
+    at, deadline = "(e->>'at')::timestamptz", "(e->>'deadline')::timestamptz"
+    day = "substr(coalesce(nullif(e->>'paid_date', ''), e->>'due_date'), 1, 10)"
+    branches = [
+        # The cases themselves, newest first, each with its municipality's name and its office's by the office
+        # register (looked up for the rows shown only, by index: a join let the planner hash both tables whole).
+        "(SELECT 'cases'::text, t.application_id, row_number() OVER (ORDER BY t.created_at DESC, t.id), "  # noqa: S608 - this module's constant SQL; values are parameters
+        f"t.id::text, to_json(t.created_at) #>> '{{}}', (SELECT name FROM \"{municipality}\" WHERE kommunenummer = "
+        f't.kommunenummer), coalesce((SELECT name FROM "{office}" WHERE enhetsnummer = t.office), t.office), '
+        "t.status, t.open_tasks::text, to_json(t.next_deadline) #>> '{}', t.decisions::text FROM (SELECT * FROM "
+        f"listed ORDER BY created_at DESC, id LIMIT {PANEL_ROWS}) t)",
+        _list_branch(
+            "decisions",
+            "decisions",
+            ["e->>'title'", "e->>'outcome'", "e->>'at'"],
+            [(at, "DESC NULLS LAST")],
+        ),
+        _list_branch(
+            "requests", _REQUESTS, ["e->>'document_type'", "e->>'deadline'"], [(deadline, "ASC NULLS LAST")]
+        ),
+    ]
+    if not shape.nks:
+        branches.append(_list_branch("conditions", _CONDITIONS, ["e->>'title'", "e->>'status'"], []))
+    if shape.payments and shape.nks:
+        branches.append(
+            _list_branch(
+                "payments",
+                "payments",
+                [
+                    day,
+                    "e->>'amount'",
+                    "e->>'status'",
+                    "e->>'description'",
+                    "e->>'recipient'",
+                    "e->>'other_recipient'",
+                    "e->>'account'",
+                ],
+                [(day, "DESC NULLS LAST")],
             )
-            params.append(months_from.isoformat()[:7])
-        found: dict[str, list[tuple[str, tuple]]] = {
-            name: [] for name in ("cases", "decisions", "requests", "conditions", "payments")
-        }
-        if not branches:
-            return found
-        case, state, application = Case._meta.db_table, CaseState._meta.db_table, Application._meta.db_table
-        municipality, office = Municipality._meta.db_table, NavOffice._meta.db_table
-        sql = (
-            # The cases' small follow-up column (case_state.followup_view), not their page views; the payments
-            # themselves only for NKS, who lists them.
-            f"WITH listed AS MATERIALIZED (SELECT c.id, c.created_at, c.application_id, a.reference, s.decisions, "  # noqa: S608 - this module's constant SQL; values are parameters
-            f"{'s.payments' if self.nks else 'NULL::jsonb AS payments'}, s.followup_view->'requests' AS requests, "
-            "s.followup_view->'conditions' AS conditions, s.followup_view->'letters' AS letters, "
-            "s.followup_view->'paid' AS paid, m.name AS municipality_name, o.office, n.name AS office_name, "
-            "s.status, s.open_tasks, s.next_deadline "
-            f'FROM "{case}" c LEFT JOIN "{state}" s ON s.case_id = c.id JOIN "{municipality}" m ON '
-            "m.kommunenummer = c.kommunenummer CROSS JOIN LATERAL (SELECT coalesce(nullif(s.office, ''), "
-            f"nullif(c.enhetsnummer, ''), '') AS office) o LEFT JOIN \"{office}\" n ON n.enhetsnummer = o.office "
-            f'LEFT JOIN "{application}" a ON a.id = c.application_id WHERE c.id IN ({self.ids_sql})) '
-            + " UNION ALL ".join(branches)
         )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
-        sums: dict[date, float] = {}
-        for name, application_id, reference, total, _rank, *columns in sorted(
-            rows, key=lambda row: (row[0], row[4])
-        ):
-            if name == "months":
-                sums[date.fromisoformat(f"{columns[0]}-01")] = float(columns[1])
-                continue
-            found.setdefault(name, []).append((self.title(application_id, reference), tuple(columns)))
-            if total > PANEL_ROWS or name in ("letters", "files"):
-                overview.totals[name] = total
-        if months_from is not None:
-            largest = max(sums.values(), default=0.0)
-            self.months = [
-                MonthRow(
-                    month,
-                    sums.get(month, 0.0),
-                    round(100 * sums.get(month, 0.0) / largest, 1) if largest else 0.0,
-                )
-                for month in (_month_start(months_from, offset) for offset in range(TIMELINE_MONTHS))
-            ]
-        return found
+    files = "NULL::text"
+    if shape.documents:
+        # The attachments' names: the files of the cases' deliveries, in their order.
+        branches.append(
+            f"(SELECT 'files'::text, application_id, row_number() OVER (ORDER BY position, file_id), filename"  # noqa: S608 - this module's constant SQL; values are parameters
+            f"{', NULL::text' * (_PANEL_COLUMNS - 1)} FROM (SELECT listed.application_id, f.position, f.id AS "
+            f'file_id, f.filename FROM "{delivered}" f JOIN "{delivery}" d ON d.id = f.delivery_id JOIN listed '
+            f"ON listed.id = d.case_id WHERE f.role = '{vedlegg}' ORDER BY f.position, f.id LIMIT {PANEL_ROWS}) t)"
+        )
+        files = (
+            f'(SELECT count(*) FROM "{delivered}" f JOIN "{delivery}" d ON d.id = f.delivery_id WHERE '  # noqa: S608 - this module's constant SQL; values are parameters
+            f"d.case_id IN (SELECT id FROM listed) AND f.role = '{vedlegg}')::text"
+        )
+        if not shape.nks:  # the case system's letters by title: the office may see them, NKS only attachments
+            branches.append(_list_branch("letters", _LETTERS, ["e->>'title'"], []))
+    # Each panel's full length, in one pass over the cases (_COUNTED's order).
+    branches.append(
+        "(SELECT 'totals'::text, NULL::uuid, 0::bigint, count(*)::text, "  # noqa: S608 - this module's constant SQL; values are parameters
+        + ", ".join(_length(array) for array in ("decisions", _REQUESTS, _CONDITIONS, "payments", _LETTERS))
+        + f", {files}, NULL::text FROM listed)"
+    )
+    if shape.payments:
+        # Each case's sums per month (case_state.followup_view's "paid"), added up over the cases.
+        branches.append(
+            "(SELECT 'months'::text, NULL::uuid, 0::bigint, m.month, sum(m.amount::float8)::text"  # noqa: S608 - this module's constant SQL; values are parameters
+            f"{', NULL::text' * (_PANEL_COLUMNS - 2)} FROM listed CROSS JOIN LATERAL jsonb_each_text(CASE WHEN "
+            "jsonb_typeof(v->'paid') = 'object' THEN v->'paid' ELSE '{}'::jsonb END) AS m(month, amount) "
+            "WHERE m.month >= %s GROUP BY 4)"
+        )
+    return (
+        # The cases' small follow-up column (case_state.followup_view), not their page views; the payments
+        # themselves only for NKS, who lists them.
+        "WITH listed AS MATERIALIZED (SELECT id, created_at, application_id, municipality_id AS kommunenummer, "  # noqa: S608 - this module's constant SQL; values are parameters
+        "coalesce(nullif(state__office, ''), nullif(office_id, ''), '') AS office, state__status AS status, "
+        "state__open_tasks AS open_tasks, state__next_deadline AS next_deadline, state__decisions AS decisions, "
+        f"{'state__payments' if shape.nks else 'NULL::jsonb'} AS payments, state__followup_view AS v FROM "
+        f"({ids_sql}) selected) SELECT p.*, a.reference FROM ({' UNION ALL '.join(branches)}) p LEFT JOIN "
+        f'"{application}" a ON a.id = p.application_id'
+    )
 
-    def documents(
-        self,
-        overview: PersonOverview,
-        files: list[tuple[str, tuple]],
-        letters: list[tuple[str, tuple]] | None,
-    ) -> list[DocumentRow]:
-        """The attachments' names (the case's deliveries' files), then the letters' titles (the office only)."""
-        total = overview.totals.pop("files", 0)
-        rows = [DocumentRow(case_title, name) for case_title, (name, *_) in files]
-        if letters is not None:
-            total += overview.totals.pop("letters", 0)
-            rows += [DocumentRow(case_title, letter) for case_title, (letter, *_) in letters]
-        if total > PANEL_ROWS:
-            overview.totals["documents"] = total
-        return rows[:PANEL_ROWS]
+
+def _run_panels(
+    shape: _Shape, ids: tuple[str, list[Any]], months_from: date | None
+) -> tuple[dict[str, list[tuple[str, tuple]]], dict[str, int], dict[date, float]]:
+    """Runs a look's statement: each panel's rows as (the case's title, its columns) in order, each panel's full
+    length, and the months' sums."""
+    ids_sql, ids_params = ids
+    params = [*ids_params, *([months_from.isoformat()[:7]] if months_from is not None else [])]
+    with connection.cursor() as cursor:
+        cursor.execute(_panel_sql(ids_sql, shape), params)
+        rows = cursor.fetchall()
+    title = _titler()
+    found: dict[str, list[tuple[str, tuple]]] = {name: [] for name in _COUNTED}
+    totals: dict[str, int] = {}
+    sums: dict[date, float] = {}
+    for name, application_id, _rank, *columns, reference in sorted(rows, key=lambda row: (row[0], row[2])):
+        if name == "months":
+            sums[date.fromisoformat(f"{columns[0]}-01")] = float(columns[1])
+        elif name == "totals":
+            totals = {counted: int(value or 0) for counted, value in zip(_COUNTED, columns, strict=False)}
+        else:
+            found[name].append((title(application_id, reference), tuple(columns)))
+    return found, totals, sums
 
 
 def _row(row: dict, titles: dict, names: dict[str, str]) -> CaseRow:

@@ -18,7 +18,6 @@ from digisos.core.admin import mask_identity_number
 from digisos.core.formatting import formatters
 from digisos.core.jinja2 import translator
 from digisos.inbox.selectors import is_inbox_user
-from digisos.innsyn.rendering import kroner
 
 from .forms import PersonLookupForm
 from .policy import NKS_ROLE, DataKind, Reason, employee_of, kinds_for
@@ -104,13 +103,21 @@ def _overview_html(request: HttpRequest, overview: PersonOverview, person: str) 
     """The overview's cases and panels from a Jinja2 fragment (core/jinja2.py), its formatters made once."""
     names = {number: str(name) for number, name in MONTHS.items()}
     template = engines["jinja2"].get_template("followup/fragments/overview.html")
+    # The language's separators asked once, not at every amount (innsyn.rendering.kroner asks at each).
+    number = formatters().number
+    page_kroner = lambda amount: number(amount or 0)  # noqa: E731 - one page's formatter
+    # Each month's name and amount once, for both the chart's bars and its table.
+    months = [
+        (row, f"{names[row.month.month]} {row.month.year}", page_kroner(row.amount))
+        for row in overview.months or ()
+    ]
     context = {
         "_": translator(),
         "overview": overview,
         "person": person,
         "day": partial(formatters().day, zone=timezone.get_current_timezone()),
-        "kroner": kroner,
-        "month": lambda value: f"{names[value.month]} {value.year}",
+        "kroner": page_kroner,
+        "months": months,
     }
     return SafeString(template.render(context, request))
 

@@ -50,6 +50,7 @@ def state(
     CaseState.objects.update_or_create(
         case=case,
         defaults={
+            "municipality_id": case.municipality_id,
             "status": status,
             "next_deadline": next_deadline,
             "open_tasks": open_tasks,
@@ -244,3 +245,44 @@ def test_the_database_and_the_orm_read_the_same_queues(reference_data, monkeypat
     through_the_orm = work_queues("0301", now=NOW, newest_first=newest_first)
     assert in_database == through_the_orm
     assert [queue.count for queue in in_database] == [3, 3, 4, 2]
+
+
+def _plan_nodes(node: dict):
+    yield node
+    for child in node.get("Plans", []):
+        yield from _plan_nodes(child)
+
+
+def test_only_the_11a_count_reads_the_cases(reference_data):
+    """Each count is read from the municipality's own rows of one table (exchange migration 0015 gave the read
+    model its case's municipality): the overdue requests' count joined every municipality's overdue cases to
+    their cases to keep its own. Only the § 11a count needs the case, for when it was sent."""
+    for key in ["kari-leier-oslo", "oslo-bydel-frogner"]:
+        case = case_for(key)
+        delivery(case, "soknad", NOW - timedelta(days=5))
+        state(case, next_deadline=NOW - timedelta(days=1), open_tasks=1)
+        sent_at(case, NOW - timedelta(days=40))
+    ran = []
+
+    def keep(execute, sql, params, many, context):
+        ran.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(keep):
+        work_queues("0301", now=NOW)
+    [(sql, params)] = ran
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0][0]["Plan"]
+    counts = [node for node in _plan_nodes(plan) if node["Node Type"] == "Aggregate"]
+    assert len(counts) == 4
+    reading_cases = []
+    for count in counts:
+        nodes = list(_plan_nodes(count))
+        tables = {node["Relation Name"] for node in nodes if "Relation Name" in node}
+        conditions = " ".join(
+            str(node.get(part, "")) for node in nodes for part in ("Index Cond", "Filter", "Recheck Cond")
+        )
+        assert len(tables) == 1 or "created_at" in conditions, (tables, conditions)
+        reading_cases += ["exchange_case"] if "exchange_case" in tables else []
+    assert reading_cases == ["exchange_case"]

@@ -64,7 +64,9 @@ def delivered(key: str, kommunenummer: str = "0301") -> Delivery:
         reference=f"DS-{uuid.uuid4().hex[:4].upper()}-TEST",
     )
     case = Case.objects.create(owner=owner, municipality_id=kommunenummer, application=application)
-    CaseState.objects.update_or_create(case=case, defaults={"status": "SENDT"})
+    CaseState.objects.update_or_create(
+        case=case, defaults={"status": "SENDT", "municipality_id": kommunenummer}
+    )
     return Delivery.objects.create(
         case=case,
         kind=Delivery.Kind.SOKNAD,

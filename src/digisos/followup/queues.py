@@ -4,6 +4,7 @@ Each queue is read in a fixed number of queries whatever the number of cases (a 
 Employee-facing: every public reader names its flow (tests/followup/test_dataflow_register.py).
 """
 
+import uuid
 from calendar import monthrange
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -29,7 +30,7 @@ LONGEST_TWO_WORKING_DAYS = timedelta(days=10)
 
 @dataclass(frozen=True)
 class QueueRow:
-    case_id: str
+    case_id: uuid.UUID
     title: str
     since: datetime  # when the item started waiting
     pid: str | None = field(default=None, repr=False)  # asked of the address-protection register, not shown
@@ -41,7 +42,6 @@ class Queue:
     title: object
     count: int
     rows: list[QueueRow]
-    html: str = ""  # the rows as the page shows them (views.work_queues_page)
 
 
 @uses_flow("employee.inbox")
@@ -64,10 +64,7 @@ def work_queues(
             key,
             heading,
             counts[key],
-            [
-                QueueRow(str(case_id), title(reference), since, pid)
-                for case_id, since, reference, pid in rows[key]
-            ],
+            [QueueRow(case_id, title(reference), since, pid) for case_id, since, reference, pid in rows[key]],
         )
         for key, heading in QUEUES
     ]

@@ -46,7 +46,11 @@ class Queue:
 
 @uses_flow("employee.inbox")
 def work_queues(
-    kommunenummer: str, *, newest_first: bool = False, now: datetime | None = None
+    kommunenummer: str,
+    *,
+    newest_first: bool = False,
+    now: datetime | None = None,
+    user_id: int | None = None,
 ) -> list[Queue]:
     """The municipality's queues: applications not marked received after two working days, requests past their
     deadline, documents sent later that no one has received yet, and cases past one month without a foreløpig
@@ -68,9 +72,10 @@ def work_queues(
         )
         for key, heading in QUEUES
     ]
-    # No row of a person a caseworker's views must not show (strengt fortrolig adresse, or no answer from the
-    # register): the rule the inbox applies (registers/protection.py), asked once for the page's persons.
-    hidden = hidden_from_caseworkers(row.pid for queue in queues for row in queue.rows)
+    # No row of a person the caseworker `user_id` may not see (strengt fortrolig adresse unless specially
+    # authorised, or no answer from the register): the rule the inbox applies (registers/protection.py), with
+    # the grant the policy reads, asked once for the page's persons.
+    hidden = hidden_from_caseworkers((row.pid for queue in queues for row in queue.rows), user_id=user_id)
     if hidden:
         for queue in queues:
             queue.rows[:] = [row for row in queue.rows if row.pid not in hidden]

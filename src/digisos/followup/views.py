@@ -118,7 +118,11 @@ def work_queues_page(request: HttpRequest) -> HttpResponse:
     if not is_inbox_user(request.user):  # type: ignore[arg-type]
         raise PermissionDenied
     newest_first = request.GET.get("rekkefolge") == "nyeste"
-    queues = work_queues(request.user.municipality_id, newest_first=newest_first)  # type: ignore[union-attr]
+    queues = work_queues(
+        request.user.municipality_id,  # type: ignore[union-attr]
+        newest_first=newest_first,
+        user_id=request.user.pk,
+    )
     # The counts and rows from one Jinja2 fragment (core/jinja2.py), rendered once per page: a hundred rows
     # with a {% url %} each through Django's templates were most of the page's time, and a fragment per queue
     # reversed the case link and set up its context four times.

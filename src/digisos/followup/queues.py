@@ -134,10 +134,11 @@ def _queues_in_python(
 # cases before); each page reads its first PAGE rows in order.
 #
 # The constants (kinds, statuses) are literals, and only the municipality, the calendar's ranges and two
-# instants are parameters: psycopg prepares the statement after a few runs, and PostgreSQL then plans it once
-# for any values (a generic plan) instead of on every request (some 2-3 ms of its CPU at 10,000 cases, a third of
-# the statement), as the inbox list does (core/prepared.py, literal_constants). Literal statuses also let a
-# generic plan use the partial indexes, whose conditions can only be proved from literals.
+# instants are parameters, as the inbox list has it (core/prepared.py, literal_constants): a partial index's
+# condition can only be proved from literals. psycopg prepares the statement after a few runs, but PostgreSQL
+# still plans it at each (about 1 ms): its generic plan's guess for the § 11a count (a third of the
+# municipality's open cases for any `month_ago`) costs more than a plan for the actual values
+# (docs/performance.md, "Follow-up's work queues").
 _SQL: dict[bool, str] = {}
 
 

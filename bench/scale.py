@@ -229,7 +229,8 @@ def _insert(table: str, columns: dict[str, str], source: str) -> str:
 def state_columns() -> list[str]:
     from digisos.exchange.models import CaseState
 
-    return [f.column for f in CaseState._meta.concrete_fields if f.name != "case"]
+    # The municipality is the case's (the plan's), not the shape's.
+    return [f.column for f in CaseState._meta.concrete_fields if f.name not in ("case", "municipality")]
 
 
 # --- The shapes ------------------------------------------------------------------------------------------
@@ -299,7 +300,7 @@ def copy_shapes(cursor, built: list[dict]) -> None:
 
     from digisos.exchange.models import CaseState
 
-    fields = {f.column: f for f in CaseState._meta.concrete_fields if f.name != "case"}
+    fields = {f.column: f for f in CaseState._meta.concrete_fields if f.name not in ("case", "municipality")}
     types = {name: _sql_type(field) for name, field in fields.items()}
     state = ", ".join(f"{name} {kind}" for name, kind in types.items())
     cursor.execute(
@@ -406,7 +407,11 @@ def seed(cases: int, shape_count: int) -> None:
         ):
             cursor.execute(_insert(table, COLUMNS[key], source), parameters)
             step(table)
-        state = {"case_id": "p.case_id", **{name: f"s.{name}" for name in state_columns()}}
+        state = {
+            "case_id": "p.case_id",
+            "kommunenummer": "p.kommunenummer",
+            **{name: f"s.{name}" for name in state_columns()},
+        }
         cursor.execute(_insert("exchange_casestate", state, with_shape), parameters)
         step("exchange_casestate")
         cursor.execute(_insert("exchange_delivery", COLUMNS["exchange_delivery"], digital), parameters)

@@ -25,7 +25,8 @@ from tests.innsyn.strategies import documents
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data", "document_settings")]
 
-STATE_FIELDS = [f.name for f in CaseState._meta.concrete_fields if f.name != "case"]
+# By attname: the municipality as its number, as case_state_values gives it.
+STATE_FIELDS = [f.attname for f in CaseState._meta.concrete_fields if f.name != "case"]
 
 
 def stored(case: Case) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from digisos.documents.models import Folder
 from digisos.documents.selectors import MUNICIPAL_CASEWORKER_ROLE
@@ -50,6 +51,7 @@ def state(
     CaseState.objects.update_or_create(
         case=case,
         defaults={
+            "municipality_id": case.municipality_id,
             "status": status,
             "next_deadline": next_deadline,
             "open_tasks": open_tasks,
@@ -86,7 +88,7 @@ def test_a_weekend_does_not_count_as_working_days(reference_data):
     delivery(thursday, "soknad", datetime(2026, 11, 19, 12, 0, tzinfo=UTC))
     queues = {q.key: q for q in work_queues("0301", now=monday)}
     assert queues["not_received"].count == 1
-    assert queues["not_received"].rows[0].case_id == str(thursday.id)
+    assert queues["not_received"].rows[0].case_id == thursday.id
 
 
 def test_requests_past_their_deadline_and_unread_documents(reference_data):
@@ -166,7 +168,7 @@ def test_cases_past_one_month_without_a_preliminary_answer(reference_data, clien
     queue = {q.key: q for q in work_queues("0301", now=NOW)}["no_preliminary_answer"]
 
     assert queue.count == 2
-    assert [row.case_id for row in queue.rows] == [str(older.id), str(late.id)]
+    assert [row.case_id for row in queue.rows] == [older.id, late.id]
     assert queue.rows[0].since == NOW - timedelta(days=45)
     employee("sara", MUNICIPAL_CASEWORKER_ROLE, kommunenummer="0301")
     from digisos.accounts.models import User
@@ -244,3 +246,68 @@ def test_the_database_and_the_orm_read_the_same_queues(reference_data, monkeypat
     through_the_orm = work_queues("0301", now=NOW, newest_first=newest_first)
     assert in_database == through_the_orm
     assert [queue.count for queue in in_database] == [3, 3, 4, 2]
+
+
+def _plan_nodes(node: dict):
+    yield node
+    for child in node.get("Plans", []):
+        yield from _plan_nodes(child)
+
+
+def test_only_the_11a_count_reads_the_cases(reference_data):
+    """Each count is read from the municipality's own rows of one table (exchange migration 0015 gave the read
+    model its case's municipality): the overdue requests' count joined every municipality's overdue cases to
+    their cases to keep its own. Only the § 11a count needs the case, for when it was sent."""
+    for key in ["kari-leier-oslo", "oslo-bydel-frogner"]:
+        case = case_for(key)
+        delivery(case, "soknad", NOW - timedelta(days=5))
+        state(case, next_deadline=NOW - timedelta(days=1), open_tasks=1)
+        sent_at(case, NOW - timedelta(days=40))
+    ran = []
+
+    def keep(execute, sql, params, many, context):
+        ran.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(keep):
+        work_queues("0301", now=NOW)
+    [(sql, params)] = ran
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0][0]["Plan"]
+    counts = [node for node in _plan_nodes(plan) if node["Node Type"] == "Aggregate"]
+    assert len(counts) == 4
+    reading_cases = []
+    for count in counts:
+        nodes = list(_plan_nodes(count))
+        tables = {node["Relation Name"] for node in nodes if "Relation Name" in node}
+        conditions = " ".join(
+            str(node.get(part, "")) for node in nodes for part in ("Index Cond", "Filter", "Recheck Cond")
+        )
+        assert len(tables) == 1 or "created_at" in conditions, (tables, conditions)
+        reading_cases += ["exchange_case"] if "exchange_case" in tables else []
+    assert reading_cases == ["exchange_case"]
+
+
+def test_the_page_shows_each_row_with_its_link_and_time_and_says_when_a_queue_has_more(
+    reference_data, client, monkeypatch
+):
+    """The one fragment that renders every queue: each row links to the inbox's case page and says since when
+    it waits, and a queue longer than its page says how many are shown."""
+    from digisos.accounts.models import User
+
+    monkeypatch.setattr(queues_module, "PAGE", 1)
+    monkeypatch.setattr(queues_module, "_SQL", {})  # the statement written again with the smaller page
+    older, newer = case_for("kari-leier-oslo"), case_for("oslo-bydel-frogner")
+    delivery(older, "ettersendelse", datetime(2026, 3, 3, 13, 5, tzinfo=UTC))
+    delivery(newer, "ettersendelse", datetime(2026, 3, 4, 9, 0, tzinfo=UTC))
+    employee("sara", MUNICIPAL_CASEWORKER_ROLE, kommunenummer="0301")
+    client.force_login(User.objects.get(username="sara"))
+    html = client.get("/oppfolging/arbeidskoer/").content.decode()
+    assert html.count('data-testid="row"') == 1
+    assert f'href="{reverse("inbox:case", args=[older.id])}"' in html
+    assert str(newer.id) not in html
+    assert "siden 3. mars 2026 14.05" in html  # Norway's time
+    assert "Viser de 1 første." in html
+    assert 'data-testid="count-unread_documents">2<' in html
+    assert html.count("Ingen saker i denne køen.") == 3

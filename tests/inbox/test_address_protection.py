@@ -64,7 +64,9 @@ def delivered(key: str, kommunenummer: str = "0301") -> Delivery:
         reference=f"DS-{uuid.uuid4().hex[:4].upper()}-TEST",
     )
     case = Case.objects.create(owner=owner, municipality_id=kommunenummer, application=application)
-    CaseState.objects.update_or_create(case=case, defaults={"status": "SENDT"})
+    CaseState.objects.update_or_create(
+        case=case, defaults={"status": "SENDT", "municipality_id": kommunenummer}
+    )
     return Delivery.objects.create(
         case=case,
         kind=Delivery.Kind.SOKNAD,
@@ -217,3 +219,54 @@ def test_without_an_answer_from_the_register_the_list_stops_reading_and_shows_no
     with failing, django_assert_max_num_queries(INBOX_LIST_QUERIES + MAX_TOP_UPS):
         references, _html = _inbox_references(client)
     assert references == []
+
+
+def _grant(user: User, level: str) -> object:
+    from digisos.followup.services import grant_protected_access
+
+    return grant_protected_access(user, level, by=None, reason="Saksbehandler for kode 6 i bydelen")
+
+
+def test_a_caseworker_authorised_for_strengt_fortrolig_sees_the_case_in_the_inbox_and_the_queues(
+    client, sara
+):
+    """The policy permits an employee with a grant for the person's level (followup.models.ProtectedAccessGrant)
+    to see the person in the overview; the inbox's list and case page and the work queues decide the same."""
+    nina, kari = delivered(NINA), delivered(KARI)
+    _grant(sara, "strengt_fortrolig")
+    assert reference(nina) in client.get(reverse("inbox:inbox")).content.decode()
+    assert client.get(reverse("inbox:case", args=[nina.case_id])).status_code == 200
+    html = client.get(reverse("followup:work-queues")).content.decode()
+    assert str(nina.case_id) in html and str(kari.case_id) in html
+
+
+def test_a_fortrolig_or_withdrawn_grant_does_not_show_a_kode_6_person(client, sara):
+    from digisos.followup.services import withdraw_protected_access
+
+    nina = delivered(NINA)
+    _grant(sara, "fortrolig")  # the other level: never implies strengt fortrolig
+    withdraw_protected_access(_grant(sara, "strengt_fortrolig"), by=None)
+    assert reference(nina) not in client.get(reverse("inbox:inbox")).content.decode()
+    assert client.get(reverse("inbox:case", args=[nina.case_id])).status_code == 404
+    assert str(nina.case_id) not in client.get(reverse("followup:work-queues")).content.decode()
+
+
+def test_a_grant_does_not_open_a_person_the_register_gave_no_answer_for(client, sara):
+    kari = delivered(KARI)
+    _grant(sara, "strengt_fortrolig")
+    with adapters(address_protection=f"{__name__}.FailingAddressProtection"):
+        assert reference(kari) not in client.get(reverse("inbox:inbox")).content.decode()
+        assert client.get(reverse("inbox:case", args=[kari.case_id])).status_code == 404
+        assert str(kari.case_id) not in client.get(reverse("followup:work-queues")).content.decode()
+
+
+def test_a_grant_that_cannot_be_checked_shows_no_one(sara):
+    """The grant is read through settings.PROTECTED_ACCESS_CLEARANCE: an error there hides as before."""
+    _grant(sara, "strengt_fortrolig")
+    pids = [persona_pid(NINA), persona_pid(KARI)]
+    assert hidden_from_caseworkers(pids, user_id=sara.pk) == set()
+    assert hidden_from_caseworkers(pids) == {persona_pid(NINA)}
+    with override_settings(PROTECTED_ACCESS_CLEARANCE="digisos.followup.policy.no_such_function"):
+        assert hidden_from_caseworkers(pids, user_id=sara.pk) == {persona_pid(NINA)}
+    with adapters(address_protection=f"{__name__}.BulkAddressProtection"):  # left out: never cleared
+        assert hidden_from_caseworkers(pids, user_id=sara.pk) == {persona_pid(NINA)}

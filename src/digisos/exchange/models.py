@@ -151,6 +151,16 @@ class CaseState(models.Model):
     these columns instead of folding; `view` is the whole folded CaseView for the case page."""
 
     case = models.OneToOneField(Case, on_delete=models.CASCADE, primary_key=True, related_name="state")
+    # The case's municipality (it never changes), copied here so that follow-up's work queues filter the read
+    # model by municipality from its own indexes below: without it, the overdue requests' count joined every
+    # overdue case of every municipality to its case to keep the municipality's own.
+    municipality = models.ForeignKey(
+        "municipalities.Municipality",
+        on_delete=models.PROTECT,
+        db_column="kommunenummer",
+        db_index=False,
+        related_name="+",
+    )
     status = models.CharField(max_length=30)  # soknadsStatus as the fold has it (SENDT before any report)
     # The office handling it now, as the case system reported it (tildeltNavKontor), or the case's own. Text,
     # not a foreign key to NavOffice, on purpose: the office register is a dated snapshot (NORG 2020 with the
@@ -192,13 +202,20 @@ class CaseState(models.Model):
 
     class Meta:
         indexes = [
-            # Follow-up's § 11a queue: the open cases without a foreløpig svar, a small part of all cases once
-            # most are decided, joined to the municipality's cases by key.
+            # Follow-up's § 11a queue: the municipality's open cases without a foreløpig svar, a small part of
+            # all cases once most are decided, each joined to its case by key for when it was sent.
             models.Index(
-                fields=["case"],
-                name="exchange_casestate_no_prelim",
+                fields=["municipality", "case"],
+                name="exchange_casestate_unanswered",
                 condition=models.Q(preliminary_answer_at__isnull=True, status__in=OPEN_STATUSES),
-            )
+            ),
+            # Follow-up's queue of requests past their deadline: the municipality's cases with an open request,
+            # by their next deadline (the count an index-only range, the page the range's first rows in order).
+            models.Index(
+                fields=["municipality", "next_deadline"],
+                name="exchange_casestate_overdue",
+                condition=models.Q(open_tasks__gt=0),
+            ),
         ]
 
     def __str__(self) -> str:

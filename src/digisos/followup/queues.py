@@ -4,6 +4,7 @@ Each queue is read in a fixed number of queries whatever the number of cases (a 
 Employee-facing: every public reader names its flow (tests/followup/test_dataflow_register.py).
 """
 
+import uuid
 from calendar import monthrange
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -29,7 +30,7 @@ LONGEST_TWO_WORKING_DAYS = timedelta(days=10)
 
 @dataclass(frozen=True)
 class QueueRow:
-    case_id: str
+    case_id: uuid.UUID
     title: str
     since: datetime  # when the item started waiting
     pid: str | None = field(default=None, repr=False)  # asked of the address-protection register, not shown
@@ -41,12 +42,15 @@ class Queue:
     title: object
     count: int
     rows: list[QueueRow]
-    html: str = ""  # the rows as the page shows them (views.work_queues_page)
 
 
 @uses_flow("employee.inbox")
 def work_queues(
-    kommunenummer: str, *, newest_first: bool = False, now: datetime | None = None
+    kommunenummer: str,
+    *,
+    newest_first: bool = False,
+    now: datetime | None = None,
+    user_id: int | None = None,
 ) -> list[Queue]:
     """The municipality's queues: applications not marked received after two working days, requests past their
     deadline, documents sent later that no one has received yet, and cases past one month without a foreløpig
@@ -64,16 +68,14 @@ def work_queues(
             key,
             heading,
             counts[key],
-            [
-                QueueRow(str(case_id), title(reference), since, pid)
-                for case_id, since, reference, pid in rows[key]
-            ],
+            [QueueRow(case_id, title(reference), since, pid) for case_id, since, reference, pid in rows[key]],
         )
         for key, heading in QUEUES
     ]
-    # No row of a person a caseworker's views must not show (strengt fortrolig adresse, or no answer from the
-    # register): the rule the inbox applies (registers/protection.py), asked once for the page's persons.
-    hidden = hidden_from_caseworkers(row.pid for queue in queues for row in queue.rows)
+    # No row of a person the caseworker `user_id` may not see (strengt fortrolig adresse unless specially
+    # authorised, or no answer from the register): the rule the inbox applies (registers/protection.py), with
+    # the grant the policy reads, asked once for the page's persons.
+    hidden = hidden_from_caseworkers((row.pid for queue in queues for row in queue.rows), user_id=user_id)
     if hidden:
         for queue in queues:
             queue.rows[:] = [row for row in queue.rows if row.pid not in hidden]
@@ -127,8 +129,24 @@ def _queues_in_python(
 
 # PostgreSQL: every queue's count and page in one statement, its text written once per process and order (the
 # ORM built and compiled five querysets per request, a calendar filter of up to ten ranges among them: half the
-# page's CPU). Each count is an index-only or index range scan; each page reads its first PAGE rows in order.
+# page's CPU). Each count is read from an index of the municipality's own rows (exchange migration 0015 gave the
+# read model its case's municipality: the overdue count joined every municipality's overdue cases to their
+# cases before); each page reads its first PAGE rows in order.
+#
+# The constants (kinds, statuses) are literals, and only the municipality, the calendar's ranges and two
+# instants are parameters, as the inbox list has it (core/prepared.py, literal_constants): a partial index's
+# condition can only be proved from literals. psycopg prepares the statement after a few runs, but PostgreSQL
+# still plans it at each (about 1 ms): its generic plan's guess for the § 11a count (a third of the
+# municipality's open cases for any `month_ago`) costs more than a plan for the actual values
+# (docs/performance.md, "Follow-up's work queues").
 _SQL: dict[bool, str] = {}
+
+
+def _literal(value: str) -> str:
+    """One of this module's own constants (a kind, a status) as an SQL string literal."""
+    if not value.replace("_", "").isalnum() or not value.isascii():  # only the code's own plain words
+        raise ValueError(value)
+    return f"'{value}'"
 
 
 def _queues_sql(newest_first: bool) -> str:
@@ -138,71 +156,89 @@ def _queues_sql(newest_first: bool) -> str:
     direction = "DESC" if newest_first else "ASC"
     delivery, case, state = Delivery._meta.db_table, Case._meta.db_table, CaseState._meta.db_table
     application, user = Application._meta.db_table, User._meta.db_table
-    # The calendar's filter (late_since) as parameters of a fixed shape: before a cutoff, or within one of the
-    # band's ranges (at most one a day).
-    late = (
-        "(d.available_at < %(late_before)s OR EXISTS (SELECT 1 FROM unnest(%(late_from)s::timestamptz[], "
-        "%(late_to)s::timestamptz[]) AS band(low, high) WHERE d.available_at BETWEEN band.low AND band.high))"
-    )
-    waiting = "d.kommunenummer = %(kommune)s AND d.status = %(available)s AND d.kind = "
+    available = _literal(Delivery.Status.AVAILABLE.value)
+    open_statuses = ", ".join(_literal(status) for status in OPEN_STATUSES)
+    # The calendar's filter (late_ranges) as one parameter of a fixed type: the instants before a cutoff and
+    # within the band's ranges, as one multirange (one test per waiting delivery, where an EXISTS over the
+    # ranges ran a function scan for each).
+    waiting = f"d.kommunenummer = %(kommune)s AND d.status = {available} AND d.kind = "
+    # Written as "not within what is not late yet", which is the same: PostgreSQL guesses that a value lies
+    # within a multirange for one row in 200, and with that guess it read and sorted every waiting application
+    # of the municipality for the page (heap rows for each) instead of reading the index in order until it had
+    # its 50 rows; for "not within", it guesses most rows, which is what this queue mostly holds.
+    late = "NOT (d.available_at <@ ('{(,)}'::tstzmultirange - %(late)s::tstzmultirange))"
+    # Each queue: the table it reads (the case only where the filter needs it), its filter, and what it waits
+    # since (the sort).
     sources = {
         "not_received": (
-            f'"{delivery}" d JOIN "{case}" c ON c.id = d.case_id',
-            f"{waiting}%(soknad)s AND {late}",
+            f'"{delivery}" d',
+            f"{waiting}{_literal(Delivery.Kind.SOKNAD.value)} AND {late}",
+            "d.case_id",
             "d.available_at",
         ),
         "overdue_requests": (
-            f'"{case}" c JOIN "{state}" s ON s.case_id = c.id',
-            "c.kommunenummer = %(kommune)s AND s.next_deadline < %(now)s AND s.open_tasks > 0",
+            f'"{state}" s',
+            "s.kommunenummer = %(kommune)s AND s.open_tasks > 0 AND s.next_deadline < %(now)s",
+            "s.case_id",
             "s.next_deadline",
         ),
         "unread_documents": (
-            f'"{delivery}" d JOIN "{case}" c ON c.id = d.case_id',
-            f"{waiting}%(ettersendelse)s",
+            f'"{delivery}" d',
+            f"{waiting}{_literal(Delivery.Kind.ETTERSENDELSE.value)}",
+            "d.case_id",
             "d.available_at",
         ),
         "no_preliminary_answer": (
-            f'"{case}" c JOIN "{state}" s ON s.case_id = c.id',
-            "c.kommunenummer = %(kommune)s AND c.created_at <= %(month_ago)s AND s.preliminary_answer_at IS NULL "
-            "AND s.status = ANY(%(open)s)",
+            f'"{state}" s JOIN "{case}" c ON c.id = s.case_id',
+            # The municipality on both tables, so that the planner may start from either index: the case's by
+            # when it was sent, or the read model's of open cases without a foreløpig svar.
+            f"s.kommunenummer = %(kommune)s AND s.preliminary_answer_at IS NULL AND s.status IN ({open_statuses}) "
+            "AND c.kommunenummer = %(kommune)s AND c.created_at <= %(month_ago)s",
+            "s.case_id",
             "c.created_at",
         ),
     }
     branches = []
-    for key, (tables, where, since) in sources.items():
-        # The counts need neither the case (but for its municipality) nor the application and the owner.
-        counted = tables.replace(f' JOIN "{case}" c ON c.id = d.case_id', "")
+    for number, (key, (tables, where, case_id, since)) in enumerate(sources.items()):
         branches.append(
-            f"(SELECT '{key}'::text, NULL::uuid, NULL::timestamptz, NULL::varchar, NULL::varchar, count(*) "  # noqa: S608 - this module's constant SQL; values are parameters
-            f"FROM {counted} WHERE {where})"
+            f"(SELECT {number} AS queue, '{key}'::text AS key, NULL::uuid AS case_id, NULL::timestamptz AS since, "  # noqa: S608 - this module's constant SQL; values are parameters
+            f"count(*) AS counted FROM {tables} WHERE {where})"
         )
         branches.append(
-            # The page's 50 rows first, then each one's reference and owner (a join of four tables in each of
-            # four branches took the planner longer than running the statement).
-            f"(SELECT '{key}'::text, page.id, page.since, (SELECT a.reference FROM \"{application}\" a WHERE "  # noqa: S608 - this module's constant SQL; values are parameters
-            f'a.id = page.application_id), (SELECT u.pid FROM "{user}" u WHERE u.id = page.owner_id), 0::bigint '
-            f"FROM (SELECT c.id, c.application_id, c.owner_id, {since} AS since FROM {tables} WHERE {where} "
-            f"ORDER BY {since} {direction} LIMIT {PAGE}) AS page ORDER BY page.since {direction})"
+            # The page: its first rows in order, from the queue's own table (its index); the case, the
+            # application and the owner are read once for all four pages below, for those rows only.
+            f"(SELECT {number}, '{key}'::text, {case_id}, {since}, 0::bigint FROM {tables} WHERE {where} "  # noqa: S608 - this module's constant SQL; values are parameters
+            f"ORDER BY {since} {direction} LIMIT {PAGE})"
         )
-    found = _SQL[newest_first] = " UNION ALL ".join(branches)
+    found = _SQL[newest_first] = (
+        "SELECT q.key, q.case_id, q.since, a.reference, u.pid, q.counted "  # noqa: S608 - this module's constant SQL; values are parameters
+        f"FROM ({' UNION ALL '.join(branches)}) AS q "
+        f'LEFT JOIN "{case}" c ON c.id = q.case_id '
+        f'LEFT JOIN "{application}" a ON a.id = c.application_id '
+        f'LEFT JOIN "{user}" u ON u.id = c.owner_id '
+        f"ORDER BY q.queue, q.since {direction}"
+    )
     return found
+
+
+def _late_multirange(now: datetime) -> object:
+    """`late_ranges(now)` as one multirange: before the cutoff, and each range of the band (ends included)."""
+    # psycopg only here: the quick start's SQLite never reads the queues through this statement.
+    from psycopg.types.multirange import Multirange
+    from psycopg.types.range import Range
+
+    before, band = late_ranges(now)
+    return Multirange([Range(None, before, "()"), *(Range(low, high, "[]") for low, high in band)])
 
 
 def _queues_in_database(
     kommunenummer: str, now: datetime, *, newest_first: bool
 ) -> tuple[dict[str, int], _Rows]:
-    before, band = late_ranges(now)
     params = {
         "kommune": kommunenummer,
-        "available": Delivery.Status.AVAILABLE.value,
-        "soknad": Delivery.Kind.SOKNAD.value,
-        "ettersendelse": Delivery.Kind.ETTERSENDELSE.value,
-        "late_before": before,
-        "late_from": [low for low, _high in band],
-        "late_to": [high for _low, high in band],
+        "late": _late_multirange(now),
         "now": now,
         "month_ago": one_month_before(now),
-        "open": list(OPEN_STATUSES),
     }
     counts = dict.fromkeys((key for key, _heading in QUEUES), 0)
     rows: _Rows = {key: [] for key in counts}

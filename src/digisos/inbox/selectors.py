@@ -240,10 +240,11 @@ def _listed(rows: Any) -> list[ListedDelivery]:
     ]
 
 
-def _visible(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The rows without those of a person no caseworker's view may show (strengt fortrolig adresse, or no
-    answer from the register: registers/protection.py), asked of the register for the rows' persons at once."""
-    hidden = hidden_from_caseworkers(row["case__owner__pid"] for row in rows)
+def _visible(rows: list[dict[str, Any]], user_id: int | None) -> list[dict[str, Any]]:
+    """The rows without those of a person the caseworker's view may not show (strengt fortrolig adresse unless
+    specially authorised, or no answer from the register: registers/protection.py), asked of the register for
+    the rows' persons at once."""
+    hidden = hidden_from_caseworkers((row["case__owner__pid"] for row in rows), user_id=user_id)
     if not hidden:
         return rows
     return [row for row in rows if row["case__owner__pid"] not in hidden]
@@ -264,7 +265,9 @@ class _PageRows:
     resume: ListPosition | None  # where the next page in that direction starts reading (if `more`)
 
 
-def _page_rows(first: list[dict[str, Any]], kommunenummer: str, size: int, *, upwards: bool) -> _PageRows:
+def _page_rows(
+    first: list[dict[str, Any]], kommunenummer: str, size: int, *, upwards: bool, user_id: int | None
+) -> _PageRows:
     """A full page of rows the caseworker may see, in the direction read, from `first` (up to `size` + 1 rows
     read from the list's order) and, while rows of hidden persons leave it short and the inbox has more, further
     reads after the last row read.
@@ -279,12 +282,12 @@ def _page_rows(first: list[dict[str, Any]], kommunenummer: str, size: int, *, up
     this one has passed."""
     limit = size + 1
     batch = first
-    shown = _visible(batch)
+    shown = _visible(batch, user_id)
     for _round in range(MAX_TOP_UPS):
         if len(shown) > size or len(batch) < limit:
             break
         batch = list(_rows(_beyond(kommunenummer, _row_position(batch[-1]), limit, upwards=upwards)))
-        shown += _visible(batch)
+        shown += _visible(batch, user_id)
     if len(shown) <= size and len(batch) == limit:
         return _PageRows(shown, more=True, resume=_row_position(batch[-1]))
     rows = shown[:size]
@@ -306,15 +309,16 @@ def inbox_page(
     older_than: ListPosition | None = None,
     newer_than: ListPosition | None = None,
     size: int = INBOX_PAGE_SIZE,
+    user_id: int | None = None,
 ) -> InboxPage:
     """One page of the municipality's inbox: the first, the one below `older_than` or the one above
-    `newer_than`. Two queries whatever the position and the inbox's size: the rows (one past the page, to
+    `newer_than`, as the caseworker `user_id` may see it (registers/protection.py). Two queries whatever the position and the inbox's size: the rows (one past the page, to
     know whether there is more in that direction), and the municipality's name with the count of new
     deliveries up to a cap; more reads only when rows of hidden persons leave the page short (`_page_rows`).
     The first page's, the one opened most, are compiled once per process."""
     if newer_than is not None:
         read = list(_rows(_beyond(kommunenummer, newer_than, size + 1, upwards=True)))
-        page = _page_rows(read, kommunenummer, size, upwards=True)
+        page = _page_rows(read, kommunenummer, size, upwards=True, user_id=user_id)
         deliveries = _listed(page.rows[::-1])
         # The page was reached from the one below it: that one starts below this page's last row.
         newer = page.resume if page.more else None
@@ -326,7 +330,7 @@ def inbox_page(
             found = _FIRST_PAGE.rows(kommunenummer)
         else:
             found = _rows(inbox_deliveries(kommunenummer))[: size + 1]
-        page = _page_rows(list(found), kommunenummer, size, upwards=False)
+        page = _page_rows(list(found), kommunenummer, size, upwards=False, user_id=user_id)
         deliveries = _listed(page.rows)
         older = page.resume if page.more else None
         newer = None
@@ -407,8 +411,8 @@ def waiting_count(user: User) -> int:
 
 
 def case_for(user: User, case_id: uuid.UUID) -> Case | None:
-    """The case if it belongs to the caseworker's municipality and its person may be shown to a caseworker
-    (registers/protection.py: not strengt fortrolig, and the register answered); None (shown as 404, the same
+    """The case if it belongs to the caseworker's municipality and its person may be shown to this caseworker
+    (registers/protection.py: not strengt fortrolig unless specially authorised, and the register answered); None (shown as 404, the same
     as a case that does not exist, so the answer tells nothing about the person) otherwise."""
     case = (
         Case.objects.filter(pk=case_id, municipality_id=user.municipality_id)
@@ -416,7 +420,9 @@ def case_for(user: User, case_id: uuid.UUID) -> Case | None:
         .defer("soker", *_STATE_NOT_SHOWN)  # the history: one page of it is read (inbox_case_page)
         .first()
     )
-    if case is not None and hidden_from_caseworkers([case.owner.pid if case.owner_id else None]):
+    if case is not None and hidden_from_caseworkers(
+        [case.owner.pid if case.owner_id else None], user_id=user.pk
+    ):
         return None
     return case
 

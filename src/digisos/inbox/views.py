@@ -82,7 +82,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
     # paging, see selectors.ListPosition); a broken or old link (the former "side=") shows the first page.
     older_than = selectors.ListPosition.parse(request.GET.get("eldre"))
     newer_than = None if older_than else selectors.ListPosition.parse(request.GET.get("nyere"))
-    page = selectors.inbox_page(user.municipality_id, older_than=older_than, newer_than=newer_than)
+    page = selectors.inbox_page(
+        user.municipality_id, older_than=older_than, newer_than=newer_than, user_id=user.pk
+    )
     return render(
         request,
         "inbox/inbox.html",

@@ -11,17 +11,21 @@ policy uses the same code. Both fail closed, as NAV's Modia does: an error from 
   person's level (followup.models.ProtectedAccessGrant; `cleared` answers for it) passes the grading, with its
   own answer (CLEARED_*) so the audit shows the authorisation was used; skjerming is still asked and still
   denies, and a grading we do not know is never cleared.
-- `hidden_from_caseworkers(pids)`: which of a list's persons a municipal caseworker's list and case page must
-  not show: strengt fortrolig (kode 6), a grading we do not know, and any person the register gave no answer
-  for. A case of a kode 6 person is handled outside DigiSos's shared views, by staff the municipality
-  authorises for it (docs/privacy.md). Fortrolig (kode 7) hides the address, not the case: the inbox shows
-  no addresses.
+- `hidden_from_caseworkers(pids, user_id=...)`: which of a list's persons a municipal caseworker's list and
+  case page must not show: strengt fortrolig (kode 6), a grading we do not know, and any person the register
+  gave no answer for. A case of a kode 6 person is handled outside DigiSos's shared views, by staff the
+  municipality authorises for it (docs/privacy.md): a caseworker with a grant for strengt fortrolig in force
+  (the same grant, and the same answer, as the policy's) sees them, as in the person overview; a grading we do
+  not know and a missing answer are never cleared. Fortrolig (kode 7) hides the address, not the case: the
+  inbox shows no addresses.
 """
 
 from collections.abc import Callable, Iterable
 from enum import StrEnum
 
 import structlog
+from django.conf import settings
+from django.utils.module_loading import import_string
 
 from digisos.core.dataflows import uses_flow
 
@@ -85,33 +89,55 @@ def _grading_answer(grading: str, cleared: Callable[[str], bool] | None) -> Prot
 
 
 @uses_flow("register.address_protection")
-def hidden_from_caseworkers(pids: Iterable[str | None]) -> set[str]:
+def hidden_from_caseworkers(pids: Iterable[str | None], *, user_id: int | None = None) -> set[str]:
     """Of these persons (empty ones skipped), those a municipal caseworker's views must not show (module
-    docstring). Each person is asked once; an adapter that can answer many at once (PDL's hentPersonBolk)
-    offers `get_address_protections(pids) -> {pid: grading or None}` and is asked once for the lot."""
+    docstring); `user_id`, the caseworker, sees kode 6 persons when specially authorised for them. Each person
+    is asked once; an adapter that can answer many at once (PDL's hentPersonBolk) offers
+    `get_address_protections(pids) -> {pid: grading or None}` and is asked once for the lot."""
     wanted = {pid for pid in pids if pid}
     if not wanted:
         return set()
     port = registry.address_protection()
     many = getattr(port, "get_address_protections", None)
+    kode_6: set[str] = set()  # hidden for strengt fortrolig alone: what a grant may clear
     if many is not None:
         try:
             gradings = many(sorted(wanted))
         except Exception:
             log.warning("registers.address_protection_failed", persons=len(wanted))
             return wanted
-        return {pid for pid in wanted if _hidden(pid in gradings, gradings.get(pid))}
-    hidden = set()
-    for pid in wanted:
-        try:
-            grading = port.get_address_protection(pid)
-        except Exception:
-            log.warning("registers.address_protection_failed", persons=1)
-            hidden.add(pid)
-            continue
-        if _hidden(True, grading):
-            hidden.add(pid)
+        hidden = {pid for pid in wanted if _hidden(pid in gradings, gradings.get(pid))}
+        kode_6 = {pid for pid in hidden if gradings.get(pid) in STRENGT_FORTROLIG}
+    else:
+        hidden = set()
+        for pid in wanted:
+            try:
+                grading = port.get_address_protection(pid)
+            except Exception:
+                log.warning("registers.address_protection_failed", persons=1)
+                hidden.add(pid)
+                continue
+            if _hidden(True, grading):
+                hidden.add(pid)
+                if grading in STRENGT_FORTROLIG:
+                    kode_6.add(pid)
+    if kode_6 and _cleared(user_id, "strengt_fortrolig"):
+        hidden -= kode_6
     return hidden
+
+
+def _cleared(user_id: int | None, level: str) -> bool:
+    """Whether the employee holds a grant in force for this level (settings.PROTECTED_ACCESS_CLEARANCE: the
+    follow-up policy's own answer, asked once per list and only when it holds such a person). Anything but a
+    plain True — no employee, no setting, an error — is not cleared (fail closed)."""
+    if user_id is None:
+        return False
+    try:
+        clearance = import_string(settings.PROTECTED_ACCESS_CLEARANCE)
+        return clearance(user_id, level) is True
+    except Exception:
+        log.warning("registers.protected_access_check_failed")
+        return False
 
 
 def _hidden(answered: bool, grading: str | None) -> bool:

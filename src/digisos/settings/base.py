@@ -411,6 +411,11 @@ REGISTER_ADAPTERS = {
     }.items()
 }
 
+# Who is specially authorised to see persons with address protection (followup.models.ProtectedAccessGrant):
+# `(user_id, level) -> bool`, asked by registers/protection.py for the inbox's list and case page and the work
+# queues, which sit below follow-up in the module map and so reach its policy by name, as the adapters above.
+PROTECTED_ACCESS_CLEARANCE = "digisos.followup.policy.has_protected_access"
+
 # Documents: the upload pipeline's limits (NAV's: 10 MB per file, 30 files and 150 MB per submission).
 DOCUMENTS = {
     "MAX_FILE_BYTES": env_int("DIGISOS_DOCUMENT_MAX_FILE_BYTES", 10 * 1024 * 1024),

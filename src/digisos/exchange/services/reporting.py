@@ -188,7 +188,12 @@ def store_case_state(case: Case, *, soker: Any = None) -> None:
         found = Application.objects.filter(pk=case.application_id)
         application = found.values("sent_at", "vedlegg_json", "enhetsnummer").first() or {}
     _write_case_state(
-        case.pk, soker=soker, sha256=case.soker_sha256, office_id=case.office_id, application=application
+        case.pk,
+        soker=soker,
+        sha256=case.soker_sha256,
+        office_id=case.office_id,
+        application=application,
+        municipality_id=case.municipality_id,
     )
 
 
@@ -200,9 +205,10 @@ def _write_case_state(
     office_id: str | None,
     application: dict[str, Any],
     with_update: tuple[Any, Any, dict[str, Any]] | None = None,
+    municipality_id: str | None = None,
 ) -> None:
     """The CaseState row of a fresh fold; `with_update` (model, pk, values), another row's UPDATE, goes in the
-    same statement."""
+    same statement. `municipality_id`, the case's, is only needed for a new row (read when not given)."""
     values = case_state.state_values(
         soker,
         sha256=sha256,
@@ -215,7 +221,10 @@ def _write_case_state(
     # every report.
     state_write = (CaseState, case_id, values)
     if not update_rows(*([with_update] if with_update else []), state_write):
-        CaseState.objects.create(case_id=case_id, **values)
+        # A new row: its case's municipality, which never changes, so the UPDATE above never writes it.
+        if municipality_id is None:
+            municipality_id = Case.objects.values_list("municipality_id", flat=True).get(pk=case_id)
+        CaseState.objects.create(case_id=case_id, municipality_id=municipality_id, **values)
 
 
 @dataclass(frozen=True)
@@ -226,15 +235,17 @@ class RebuildResult:
 
 
 def case_state_values(case: Case) -> dict[str, Any]:
-    """A fresh fold of the case's stored document as CaseState columns (`case` with its application)."""
+    """A fresh fold of the case's stored document as CaseState columns (`case` with its application), and the
+    case's municipality."""
     application = case.application if case.application_id else None
-    return case_state.state_values(
+    values = case_state.state_values(
         case.soker,
         sha256=case.soker_sha256,
         sent_at=application.sent_at if application else None,
         office=case_state.office_of(case.office_id, application.enhetsnummer if application else None),
         vedlegg=application.vedlegg_json if application else None,
     )
+    return {"municipality_id": case.municipality_id, **values}
 
 
 def rebuild_case_states(*, chunk_size: int = 200) -> RebuildResult:
@@ -273,7 +284,8 @@ def rebuild_case_states(*, chunk_size: int = 200) -> RebuildResult:
 
 
 def _state_columns(state: CaseState, fields: list[str]) -> list[Any]:
-    return [getattr(state, name) for name in fields]
+    # By attname: a foreign key's stored value (the municipality's number), not its object read back.
+    return [getattr(state, CaseState._meta.get_field(name).attname) for name in fields]
 
 
 def _reloaded(state: CaseState) -> CaseState:

@@ -1,4 +1,6 @@
+from collections.abc import Callable
 from functools import partial
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -99,26 +101,98 @@ def person_lookup(request: HttpRequest) -> HttpResponse:
 
 
 def _overview_html(request: HttpRequest, overview: PersonOverview, person: str) -> SafeString:
-    """The overview's cases and panels from a Jinja2 fragment (core/jinja2.py), its formatters made once."""
+    """The overview's cases and panels from a Jinja2 fragment (core/jinja2.py), its formatters made once.
+
+    Each list panel's rows arrive as tuples of the texts their cells show, formatted here once per look (dates,
+    amounts, the "–" of a missing value, the decisions of a case joined): the fragment only escapes and places
+    them. Read from the rows and formatted through calls from the template, each cell was an attribute lookup,
+    a test and a call through Jinja2's runtime, some 800 a look and two thirds of the fragment's time."""
     names = {number: str(name) for number, name in MONTHS.items()}
     template = engines["jinja2"].get_template("followup/fragments/overview.html")
     # The language's separators asked once, not at every amount (innsyn.rendering.kroner asks at each).
     number = formatters().number
     page_kroner = lambda amount: number(amount or 0)  # noqa: E731 - one page's formatter
-    # Each month's name and amount once, for both the chart's bars and its table.
+    day = partial(formatters().day, zone=timezone.get_current_timezone())
+    # Each month's bar (its x, its top and height) and its name and amount once, for both the chart and its table.
     months = [
-        (row, f"{names[row.month.month]} {row.month.year}", page_kroner(row.amount))
-        for row in overview.months or ()
+        (
+            index * 18 + 2,
+            100 - row.share,
+            row.share,
+            f"{names[row.month.month]} {row.month.year}",
+            page_kroner(row.amount),
+        )
+        for index, row in enumerate(overview.months or ())
     ]
     context = {
         "_": translator(),
         "overview": overview,
         "person": person,
-        "day": partial(formatters().day, zone=timezone.get_current_timezone()),
+        "day": day,
         "kroner": page_kroner,
         "months": months,
+        **_overview_cells(overview, day, page_kroner),
     }
     return SafeString(template.render(context, request))
+
+
+# What a cell shows for a missing date or value (as the fragment's `none_text`).
+_NONE = "–"
+
+
+def _overview_cells(
+    overview: PersonOverview, day: Callable[[Any], str], kroner: Callable[[Any], str]
+) -> dict[str, list]:
+    """The list panels' cells as text, in the fragment's column order (followup/fragments/overview.html). Each
+    is the text the template wrote before from the row (`{{ x }}`: None as "None", a number as its digits); the
+    fragment escapes them."""
+    return {
+        "case_cells": [
+            (
+                case.title,
+                day(case.sent_at),
+                case.status,
+                f"{case.municipality}, {case.office}" if case.office else f"{case.municipality}",
+                case.open_tasks,
+                day(case.next_deadline) if case.next_deadline else _NONE,
+                "; ".join(
+                    f"{decision.get('title') or ''} {decision.get('outcome') or ''}"
+                    for decision in case.decisions
+                )
+                or _NONE,
+            )
+            for case in overview.cases
+        ],
+        "decision_cells": [
+            (
+                day(row.at) if row.at else _NONE,
+                f"{row.case_title}: {row.sak_title}" if row.sak_title else f"{row.case_title}",
+                row.outcome,
+            )
+            for row in overview.decisions or ()
+        ],
+        "request_cells": [
+            (row.document_type, row.case_title, day(row.deadline) if row.deadline else _NONE)
+            for row in overview.requests or ()
+        ],
+        "condition_cells": [
+            f"{row.title} ({row.case_title}): {row.status}"
+            if row.status
+            else f"{row.title} ({row.case_title})"
+            for row in overview.conditions or ()
+        ],
+        "payment_cells": [
+            (
+                day(row.day) if row.day else _NONE,
+                kroner(row.amount),
+                row.status,
+                row.recipient or _NONE,
+                row.account or _NONE,
+            )
+            for row in overview.payments or ()
+        ],
+        "document_cells": [f"{row.name} ({row.case_title})" for row in overview.documents or ()],
+    }
 
 
 def work_queues_page(request: HttpRequest) -> HttpResponse:

@@ -284,3 +284,58 @@ def test_the_office_overview_reads_the_cases_small_followup_column_not_their_pag
     assert "followup_view" in statements
     assert "page_view" not in statements and "s.payments" not in statements
     assert html.count('data-testid="request"') == 1 and 'data-testid="panel-months"' in html
+
+
+def test_the_fragment_places_each_cell_as_the_rows_say_escaped_with_a_dash_for_what_is_missing(rf):
+    """The list panels' cells are formatted in the view (views._overview_cells) and only placed by the fragment:
+    each shows what its row says, escaped, "–" where a date, a recipient or a case's decisions are missing, a
+    case's decisions joined by "; ", the office after the municipality, a condition's status after its title."""
+    from digisos.followup import selectors as s
+    from digisos.followup.views import _overview_html
+
+    overview = s.PersonOverview(
+        cases=[
+            s.CaseRow(
+                "1", "Søknad <A&B>", datetime(2026, 1, 2, 12, tzinfo=UTC), "Oslo", "", "Sendt", 0, None, []
+            ),
+            s.CaseRow(
+                "2",
+                "Papirsøknad",
+                datetime(2026, 3, 2, 12, tzinfo=UTC),
+                "Bergen",
+                "Nav Bergen",
+                "Under behandling",
+                3,
+                datetime(2026, 4, 1, 12, tzinfo=UTC),
+                [{"title": "Livsopphold", "outcome": "INNVILGET"}, {"outcome": None}],
+            ),
+        ],
+        panel=s.Panel("Kildesystemet", "§ 17"),
+    )
+    overview.decisions = [
+        s.DecisionRow("Søknad A", "", "Innvilget", None),
+        s.DecisionRow("Søknad A", "Sak 1", "Avslått", None),
+    ]
+    overview.requests = [s.RequestRow("Søknad A", "Kontoutskrift", None)]
+    overview.conditions = [
+        s.ConditionRow("Søknad A", "Søke jobb", ""),
+        s.ConditionRow("Søknad A", "Møte", "OPPFYLT"),
+    ]
+    overview.payments = [s.PaymentRow("Søknad A", None, 1234.5, "UTBETALT", "", "", "")]
+    overview.documents = [s.DocumentRow("Søknad A", "<husleie>.pdf")]
+    html = _overview_html(rf.get("/"), overview, "010101*****")
+
+    cell = '<td class="aksel-table__data-cell">'
+    assert '<th scope="row" class="aksel-table__data-cell">Søknad &lt;A&amp;B&gt;</th>' in html
+    assert f"{cell}Oslo</td>{cell}0</td>{cell}–</td>{cell}–</td></tr>" in html
+    assert (
+        f"{cell}Bergen, Nav Bergen</td>{cell}3</td>{cell}1. april 2026</td>{cell}Livsopphold INNVILGET;  </td>"
+        in html
+    )
+    assert f"{cell}–</td>{cell}Søknad A</td>{cell}Innvilget</td>" in html
+    assert f"{cell}Søknad A: Sak 1</td>" in html
+    assert f"{cell}Kontoutskrift</td>{cell}Søknad A</td>{cell}–</td>" in html
+    assert '<li data-testid="condition">Søke jobb (Søknad A)</li>' in html
+    assert '<li data-testid="condition">Møte (Søknad A): OPPFYLT</li>' in html
+    assert f"{cell}–</td>{cell}1\xa0234,50 kr</td>{cell}UTBETALT</td>{cell}–</td>{cell}–</td>" in html
+    assert '<li data-testid="document">&lt;husleie&gt;.pdf (Søknad A)</li>' in html

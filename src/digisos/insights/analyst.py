@@ -322,6 +322,14 @@ def _protect(
     return extra
 
 
+def _months_of_pinned(pinned: list[Node], months_of: Callable[[date], list[date]]) -> set[date]:
+    """The months the pinned cells fall in: a week's months, or the month itself."""
+    months: set[date] = set()
+    for kind, _level, _area, period in pinned:
+        months |= set(months_of(period)) if kind == "week" else {period}
+    return months
+
+
 def _weeks_of_months(
     pinned: list[Node],
     analyst: set[Node],
@@ -329,9 +337,7 @@ def _weeks_of_months(
     months_of: Callable[[date], list[date]],
 ) -> list[Node]:
     """Every week cell the analyst still sees that has days in a month of a pinned cell."""
-    months: set[date] = set()
-    for kind, _level, _area, period in pinned:
-        months |= set(months_of(period)) if kind == "week" else {period}
+    months = _months_of_pinned(pinned, months_of)
     return sorted(
         node
         for node in analyst
@@ -347,9 +353,7 @@ def _small_weeks_of_months(
     months_of: Callable[[date], list[date]],
 ) -> list[Node]:
     """Every week «under 5» with a row (above 0) the analyst sees in a month of a pinned cell."""
-    months: set[date] = set()
-    for kind, _level, _area, period in pinned:
-        months |= set(months_of(period)) if kind == "week" else {period}
+    months = _months_of_pinned(pinned, months_of)
     return sorted(
         node
         for node in analyst

@@ -10,13 +10,13 @@ same code over everything, so an update and a rebuild give the same tables (test
 import json
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from itertools import islice
 
 import structlog
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
@@ -596,17 +596,35 @@ def _store(grain: str, period: date, rows: Iterable[Row], keep: tuple[str, ...] 
             if figure not in keep
         }
     wanted = {(row.level, row.area, row.figure): (row.value, row.suppressed) for row in rows}
-    stale = [pk for key, (pk, *old) in existing.items() if wanted.get(key) != tuple(old)]
-    for chunk in _chunks(stale, CHUNK):
-        Published.objects.filter(pk__in=chunk).delete()
-    stale_keys = set(stale)
-    _insert(
+    _write_changed(
         Published,
         ["grain", "level", "area", "period", "figure", "value", "suppressed"],
+        existing,
+        wanted,
+        lambda key, values: (grain, key[0], key[1], period, key[2], *values),
+    )
+
+
+def _write_changed(
+    model: type[models.Model],
+    columns: list[str],
+    existing: dict[tuple, tuple],
+    wanted: dict[tuple, tuple],
+    row_of: Callable[[tuple, tuple], tuple],
+) -> None:
+    """Makes the stored rows equal to `wanted` (key → values), given `existing` (key → (pk, *values)): only the
+    rows whose values changed are deleted and inserted again (`row_of` gives an inserted row's columns)."""
+    stale = [pk for key, (pk, *old) in existing.items() if wanted.get(key) != tuple(old)]
+    for chunk in _chunks(stale, CHUNK):
+        model.objects.filter(pk__in=chunk).delete()
+    stale_keys = set(stale)
+    _insert(
+        model,
+        columns,
         [
-            (grain, level, area, period, figure, value, suppressed)
-            for (level, area, figure), (value, suppressed) in wanted.items()
-            if (level, area, figure) not in existing or existing[(level, area, figure)][0] in stale_keys
+            row_of(key, values)
+            for key, values in wanted.items()
+            if key not in existing or existing[key][0] in stale_keys
         ],
     )
 
@@ -780,19 +798,12 @@ def _store_analyst_weeks(wanted: dict[tuple[str, str, date, str], tuple[float | 
             "pk", "level", "area", "period", "figure", "value", "suppressed"
         )
     }
-    stale = [pk for key, (pk, *old) in existing.items() if wanted.get(key) != tuple(old)]
-    for chunk in _chunks(stale, CHUNK):
-        AnalystWeek.objects.filter(pk__in=chunk).delete()
-    stale_keys = set(stale)
-    _insert(
+    _write_changed(
         AnalystWeek,
         ["level", "area", "period", "figure", "value", "suppressed"],
-        [
-            (level, area, period, figure, value, suppressed)
-            for (level, area, period, figure), (value, suppressed) in wanted.items()
-            if (level, area, period, figure) not in existing
-            or existing[(level, area, period, figure)][0] in stale_keys
-        ],
+        existing,
+        wanted,
+        lambda key, values: (*key, *values),
     )
 
 

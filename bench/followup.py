@@ -94,6 +94,7 @@ def build_person(cases: list) -> str:
             CaseState(
                 case_id=case.pk,
                 municipality_id=KOMMUNENUMMER,
+                case_created_at=case.created_at,
                 **case_state.state_values(
                     person_soker(number, today), sha256="", sent_at=case.created_at, office="", vedlegg=None
                 ),
@@ -128,6 +129,7 @@ def build_queue_states(cases: list) -> None:
             CaseState(
                 case_id=case.pk,
                 municipality_id=KOMMUNENUMMER,
+                case_created_at=case.created_at,
                 status="UNDER_BEHANDLING",
                 open_tasks=1 if i % 4 == 0 else 0,
                 next_deadline=(now + timedelta(days=10 - i % 20)) if i % 4 == 0 else None,

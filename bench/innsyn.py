@@ -242,7 +242,7 @@ def setup(users: int, target: Path) -> None:
     from django.test import override_settings
     from django.utils import timezone
 
-    from digisos.exchange.models import ApiClient, Case
+    from digisos.exchange.models import ApiClient, Case, CaseState
     from digisos.exchange.services.delivery import create_paper_case
     from digisos.exchange.services.letters import store_letter
     from digisos.exchange.services.reporting import report_case_events
@@ -275,6 +275,9 @@ def setup(users: int, target: Path) -> None:
         events = story(rng, CASE_PAGE_EVENTS, now - timedelta(days=365), now - timedelta(hours=1), letters)
         report_case_events(actor_id=actor.pk, case_id=case.id, document=document(events))
         Case.objects.filter(pk=case.pk).update(created_at=now - timedelta(days=366))
+        CaseState.objects.filter(case_id=case.pk).update(
+            case_created_at=now - timedelta(days=366)
+        )  # its copy
         case_page.append({"session": session_for(case.owner), "case": str(case.id)})
 
     sofie_pid = persona_pid(SOFIE)
@@ -305,6 +308,7 @@ def setup(users: int, target: Path) -> None:
             report_case_events(actor_id=actor.pk, case_id=case.id, document=document(events))
             last = datetime.fromisoformat(events[-1]["hendelsestidspunkt"])
             Case.objects.filter(pk=case.pk).update(created_at=start, soker_updated_at=last, updated_at=last)
+            CaseState.objects.filter(case_id=case.pk).update(case_created_at=start)  # the read model's copy
         sizes.append(count)
     owner = cases[0].owner if cases else None
     mine = [{"session": session_for(owner)} for _ in range(users)]

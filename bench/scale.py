@@ -229,8 +229,12 @@ def _insert(table: str, columns: dict[str, str], source: str) -> str:
 def state_columns() -> list[str]:
     from digisos.exchange.models import CaseState
 
-    # The municipality is the case's (the plan's), not the shape's.
-    return [f.column for f in CaseState._meta.concrete_fields if f.name not in ("case", "municipality")]
+    # The municipality and the creation are the case's (the plan's and the sent time's), not the shape's.
+    return [f.column for f in CaseState._meta.concrete_fields if f.name not in _CASES_OWN]
+
+
+# CaseState's columns copied from its case, not from the shape's fold.
+_CASES_OWN = ("case", "municipality", "case_created_at")
 
 
 # --- The shapes ------------------------------------------------------------------------------------------
@@ -300,7 +304,7 @@ def copy_shapes(cursor, built: list[dict]) -> None:
 
     from digisos.exchange.models import CaseState
 
-    fields = {f.column: f for f in CaseState._meta.concrete_fields if f.name not in ("case", "municipality")}
+    fields = {f.column: f for f in CaseState._meta.concrete_fields if f.name not in _CASES_OWN}
     types = {name: _sql_type(field) for name, field in fields.items()}
     state = ", ".join(f"{name} {kind}" for name, kind in types.items())
     cursor.execute(
@@ -410,6 +414,7 @@ def seed(cases: int, shape_count: int) -> None:
         state = {
             "case_id": "p.case_id",
             "kommunenummer": "p.kommunenummer",
+            "case_created_at": COLUMNS["exchange_case"]["created_at"],
             **{name: f"s.{name}" for name in state_columns()},
         }
         cursor.execute(_insert("exchange_casestate", state, with_shape), parameters)

@@ -12,7 +12,7 @@ from digisos.exchange.models import Case
 
 from .conftest import case_for, employee
 from .test_person_overview import KARI, case_with_state, login, lookup
-from .test_work_queues import state
+from .test_work_queues import sent_at, state
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,7 @@ def test_the_work_queues_write_their_times_in_the_pages_language(reference_data,
     for key, moment in (("kari-leier-oslo", SUMMER), ("oslo-bydel-frogner", NEW_YEAR)):
         waiting = case_for(key)
         state(waiting, status="MOTTATT")  # no foreløpig svar after more than a month
-        Case.objects.filter(pk=waiting.pk).update(created_at=moment)
+        sent_at(waiting, moment)
     employee("sara", MUNICIPAL_CASEWORKER_ROLE, kommunenummer="0301")
     client.force_login(User.objects.get(username="sara"))
     client.cookies["digisos_language"] = language

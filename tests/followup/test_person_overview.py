@@ -77,7 +77,9 @@ def case_with_state(
     case = case_for(key, kommunenummer)
     document = soker(payments)
     values = case_state.state_values(document, sha256="x", sent_at=case.created_at, office="", vedlegg=None)
-    CaseState.objects.create(case=case, municipality_id=case.municipality_id, **values)
+    CaseState.objects.create(
+        case=case, municipality_id=case.municipality_id, case_created_at=case.created_at, **values
+    )
     folder = Folder.objects.create(owner=case.owner)
     delivery = Delivery.objects.create(
         case=case,

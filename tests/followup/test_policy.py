@@ -249,7 +249,13 @@ def test_a_nav_office_employees_relation_is_one_query_by_the_cases_office_or_the
 
     veileder = employee("vera", NAV_OFFICE_ROLE, enhetsnummer=oslo_office)
     reported = case_for(KARI, "0301")  # no office of its own: the case system reported the office
-    CaseState.objects.create(case=reported, municipality_id="0301", status="MOTTATT", office=oslo_office)
+    CaseState.objects.create(
+        case=reported,
+        municipality_id="0301",
+        case_created_at=reported.created_at,
+        status="MOTTATT",
+        office=oslo_office,
+    )
     with CaptureQueriesContext(connection) as seen:
         assert _relation(veileder, persona_pid(KARI), timezone.now()) == Reason.PERMITTED
     assert len(seen) == 1

@@ -65,7 +65,8 @@ def delivered(key: str, kommunenummer: str = "0301") -> Delivery:
     )
     case = Case.objects.create(owner=owner, municipality_id=kommunenummer, application=application)
     CaseState.objects.update_or_create(
-        case=case, defaults={"status": "SENDT", "municipality_id": kommunenummer}
+        case=case,
+        defaults={"status": "SENDT", "municipality_id": kommunenummer, "case_created_at": case.created_at},
     )
     return Delivery.objects.create(
         case=case,

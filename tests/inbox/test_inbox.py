@@ -441,7 +441,9 @@ def test_the_case_page_reads_only_the_status_of_the_stored_read_model():
     user = caseworker("0301")
     owner = User.objects.create(username="state-reader", kind=User.Kind.CITIZEN)
     case = Case.objects.create(owner=owner, municipality_id="0301")
-    CaseState.objects.create(case=case, municipality_id="0301", status="MOTTATT")
+    CaseState.objects.create(
+        case=case, municipality_id="0301", case_created_at=case.created_at, status="MOTTATT"
+    )
     found = case_for(user, case.id)
     loaded = {f.attname for f in CaseState._meta.concrete_fields} - found.state.get_deferred_fields()
     assert loaded == {"case_id", "status"}
@@ -462,7 +464,9 @@ def test_the_case_page_reads_one_page_of_the_history_not_the_whole_document(clie
     ]
     document = dict(builders.document(*events, avsender={"systemnavn": "t", "systemversjon": "1"}))
     case = Case.objects.create(owner=owner, municipality_id="0301", soker=document)
-    CaseState.objects.create(case=case, municipality_id="0301", status="MOTTATT")
+    CaseState.objects.create(
+        case=case, municipality_id="0301", case_created_at=case.created_at, status="MOTTATT"
+    )
     client.force_login(user)
     with CaptureQueriesContext(connection) as queries:
         page = client.get(reverse("inbox:case", args=[case.id]))

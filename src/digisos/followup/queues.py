@@ -120,8 +120,8 @@ def _queues_in_python(
             "id", "state__next_deadline", "application__reference", "owner__pid"
         ),
         "unread_documents": unread.order_by(f"{order}available_at").values_list(*delivery_columns),
-        "no_preliminary_answer": unanswered.order_by(f"{order}created_at").values_list(
-            "id", "created_at", "application__reference", "owner__pid"
+        "no_preliminary_answer": unanswered.order_by(f"{order}state__case_created_at").values_list(
+            "id", "state__case_created_at", "application__reference", "owner__pid"
         ),
     }
     return counts, {key: list(found[:PAGE]) for key, found in rows.items()}
@@ -135,10 +135,16 @@ def _queues_in_python(
 #
 # The constants (kinds, statuses) are literals, and only the municipality, the calendar's ranges and two
 # instants are parameters, as the inbox list has it (core/prepared.py, literal_constants): a partial index's
-# condition can only be proved from literals. psycopg prepares the statement after a few runs, but PostgreSQL
-# still plans it at each (about 1 ms): its generic plan's guess for the § 11a count (a third of the
-# municipality's open cases for any `month_ago`) costs more than a plan for the actual values
-# (docs/performance.md, "Follow-up's work queues").
+# condition can only be proved from literals.
+#
+# psycopg prepares the statement after a few runs, and PostgreSQL then keeps one generic plan for it only if
+# that plan's cost, guessed without the parameters' values, is not above the plans for the values (planning the
+# statement anew cost about 1.2 ms of the database's CPU at each request, as much as running it). So each queue
+# is a range of one partial index of one table, the same plan whatever the values (the § 11a queue reads the
+# read model's copy of when the case was received, not the case), and each instant is compared as a range
+# with a fixed lower end ('-infinity', which every stored instant is above): PostgreSQL guesses a third of the
+# rows for `x <= $1` but 1 in 200 for a range with an unknown end, below what the actual values give once any
+# row waits (docs/performance.md, "Follow-up's work queues").
 _SQL: dict[bool, str] = {}
 
 
@@ -158,15 +164,16 @@ def _queues_sql(newest_first: bool) -> str:
     application, user = Application._meta.db_table, User._meta.db_table
     available = _literal(Delivery.Status.AVAILABLE.value)
     open_statuses = ", ".join(_literal(status) for status in OPEN_STATUSES)
-    # The calendar's filter (late_ranges) as one parameter of a fixed type: the instants before a cutoff and
-    # within the band's ranges, as one multirange (one test per waiting delivery, where an EXISTS over the
-    # ranges ran a function scan for each).
+    # The calendar's filter (late_ranges) as one parameter of a fixed type, one multirange (one test per waiting
+    # delivery, where an EXISTS over the ranges ran a function scan for each): the instants that are not late
+    # yet (_not_late_yet), and the filter "not within them", which is the same as "within the late ones".
+    # PostgreSQL guesses that a value lies within a multirange for one row in 200, and with that guess it read
+    # and sorted every waiting application of the municipality for the page (heap rows for each) instead of
+    # reading the index in order until it had its 50 rows; for "not within", it guesses most rows, which is what
+    # this queue mostly holds. The complement is worked out here, not in the statement: in a generic plan it was
+    # computed again for each waiting delivery.
     waiting = f"d.kommunenummer = %(kommune)s AND d.status = {available} AND d.kind = "
-    # Written as "not within what is not late yet", which is the same: PostgreSQL guesses that a value lies
-    # within a multirange for one row in 200, and with that guess it read and sorted every waiting application
-    # of the municipality for the page (heap rows for each) instead of reading the index in order until it had
-    # its 50 rows; for "not within", it guesses most rows, which is what this queue mostly holds.
-    late = "NOT (d.available_at <@ ('{(,)}'::tstzmultirange - %(late)s::tstzmultirange))"
+    late = "NOT (d.available_at <@ %(not_late)s::tstzmultirange)"
     # Each queue: the table it reads (the case only where the filter needs it), its filter, and what it waits
     # since (the sort).
     sources = {
@@ -178,7 +185,8 @@ def _queues_sql(newest_first: bool) -> str:
         ),
         "overdue_requests": (
             f'"{state}" s',
-            "s.kommunenummer = %(kommune)s AND s.open_tasks > 0 AND s.next_deadline < %(now)s",
+            "s.kommunenummer = %(kommune)s AND s.open_tasks > 0 "
+            "AND s.next_deadline > '-infinity' AND s.next_deadline < %(now)s",
             "s.case_id",
             "s.next_deadline",
         ),
@@ -189,13 +197,11 @@ def _queues_sql(newest_first: bool) -> str:
             "d.available_at",
         ),
         "no_preliminary_answer": (
-            f'"{state}" s JOIN "{case}" c ON c.id = s.case_id',
-            # The municipality on both tables, so that the planner may start from either index: the case's by
-            # when it was sent, or the read model's of open cases without a foreløpig svar.
+            f'"{state}" s',
             f"s.kommunenummer = %(kommune)s AND s.preliminary_answer_at IS NULL AND s.status IN ({open_statuses}) "
-            "AND c.kommunenummer = %(kommune)s AND c.created_at <= %(month_ago)s",
+            "AND s.case_created_at BETWEEN '-infinity' AND %(month_ago)s",
             "s.case_id",
-            "c.created_at",
+            "s.case_created_at",
         ),
     }
     branches = []
@@ -221,14 +227,25 @@ def _queues_sql(newest_first: bool) -> str:
     return found
 
 
-def _late_multirange(now: datetime) -> object:
-    """`late_ranges(now)` as one multirange: before the cutoff, and each range of the band (ends included)."""
+def _not_late_yet(now: datetime) -> object:
+    """The instants `late_ranges(now)` leaves out, as one multirange: from the cutoff on (the cutoff itself is
+    not late), less each range of the band (its ends included there, so left out here)."""
     # psycopg only here: the quick start's SQLite never reads the queues through this statement.
     from psycopg.types.multirange import Multirange
     from psycopg.types.range import Range
 
     before, band = late_ranges(now)
-    return Multirange([Range(None, before, "()"), *(Range(low, high, "[]") for low, high in band)])
+    gaps = []
+    covered, covered_included = before, False  # late up to here; `covered` itself late or not
+    for start, end in sorted(band):
+        if start > covered:
+            gaps.append(Range(covered, start, "()" if covered_included else "[)"))
+        if end > covered:
+            covered, covered_included = end, True
+        elif end == covered:
+            covered_included = True
+    gaps.append(Range(covered, None, "()" if covered_included else "[)"))
+    return Multirange(gaps)
 
 
 def _queues_in_database(
@@ -236,7 +253,7 @@ def _queues_in_database(
 ) -> tuple[dict[str, int], _Rows]:
     params = {
         "kommune": kommunenummer,
-        "late": _late_multirange(now),
+        "not_late": _not_late_yet(now),
         "now": now,
         "month_ago": one_month_before(now),
     }
@@ -273,11 +290,12 @@ def _without_preliminary_answer(kommunenummer: str, now: datetime) -> QuerySet[C
     """Forvaltningsloven § 11a third paragraph: in a case about an enkeltvedtak, a foreløpig svar is due when
     the application cannot be answered within one month of receipt. The case's creation is its receipt (the
     application reaches the municipality as it is sent); a case still open (sent, received or in progress)
-    after one calendar month with no foreløpig svar in its history (CaseState.preliminary_answer_at, the
-    index exchange_casestate_no_prelim) is in the queue."""
+    after one calendar month with no foreløpig svar in its history (CaseState.preliminary_answer_at) is in the
+    queue. The read model's copy of the case's creation is read, as the statement on PostgreSQL reads it (the
+    index exchange_casestate_11a)."""
     return Case.objects.filter(
         municipality_id=kommunenummer,
-        created_at__lte=one_month_before(now),
+        state__case_created_at__lte=one_month_before(now),
         state__preliminary_answer_at__isnull=True,
         state__status__in=OPEN_STATUSES,
     )

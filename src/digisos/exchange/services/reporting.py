@@ -194,6 +194,7 @@ def store_case_state(case: Case, *, soker: Any = None) -> None:
         office_id=case.office_id,
         application=application,
         municipality_id=case.municipality_id,
+        case_created_at=case.created_at,
     )
 
 
@@ -206,9 +207,11 @@ def _write_case_state(
     application: dict[str, Any],
     with_update: tuple[Any, Any, dict[str, Any]] | None = None,
     municipality_id: str | None = None,
+    case_created_at: datetime | None = None,
 ) -> None:
     """The CaseState row of a fresh fold; `with_update` (model, pk, values), another row's UPDATE, goes in the
-    same statement. `municipality_id`, the case's, is only needed for a new row (read when not given)."""
+    same statement. `municipality_id` and `case_created_at`, the case's, are only needed for a new row (read when
+    not given)."""
     values = case_state.state_values(
         soker,
         sha256=sha256,
@@ -221,10 +224,15 @@ def _write_case_state(
     # every report.
     state_write = (CaseState, case_id, values)
     if not update_rows(*([with_update] if with_update else []), state_write):
-        # A new row: its case's municipality, which never changes, so the UPDATE above never writes it.
-        if municipality_id is None:
-            municipality_id = Case.objects.values_list("municipality_id", flat=True).get(pk=case_id)
-        CaseState.objects.create(case_id=case_id, municipality_id=municipality_id, **values)
+        # A new row: its case's municipality and creation, which never change, so the UPDATE above never writes
+        # them.
+        if municipality_id is None or case_created_at is None:
+            municipality_id, case_created_at = Case.objects.values_list("municipality_id", "created_at").get(
+                pk=case_id
+            )
+        CaseState.objects.create(
+            case_id=case_id, municipality_id=municipality_id, case_created_at=case_created_at, **values
+        )
 
 
 @dataclass(frozen=True)
@@ -236,7 +244,7 @@ class RebuildResult:
 
 def case_state_values(case: Case) -> dict[str, Any]:
     """A fresh fold of the case's stored document as CaseState columns (`case` with its application), and the
-    case's municipality."""
+    case's municipality and creation."""
     application = case.application if case.application_id else None
     values = case_state.state_values(
         case.soker,
@@ -245,7 +253,7 @@ def case_state_values(case: Case) -> dict[str, Any]:
         office=case_state.office_of(case.office_id, application.enhetsnummer if application else None),
         vedlegg=application.vedlegg_json if application else None,
     )
-    return {"municipality_id": case.municipality_id, **values}
+    return {"municipality_id": case.municipality_id, "case_created_at": case.created_at, **values}
 
 
 def rebuild_case_states(*, chunk_size: int = 200) -> RebuildResult:

@@ -260,6 +260,7 @@ def _queues_in_database(
     counts = dict.fromkeys((key for key, _heading in QUEUES), 0)
     rows: _Rows = {key: [] for key in counts}
     with connection.cursor() as cursor:
+        _native_timestamps(cursor.cursor)
         cursor.execute(_queues_sql(newest_first), params)
         for key, case_id, since, reference, pid, count in cursor.fetchall():
             if case_id is None:
@@ -267,6 +268,18 @@ def _queues_in_database(
             else:
                 rows[key].append((case_id, since, reference, pid))
     return counts, rows
+
+
+def _native_timestamps(cursor: object) -> None:
+    """This cursor reads timestamptz with psycopg's own loader (C), not the Python one Django registers: the same
+    instant, in the session's time zone (UTC, which Django sets), for the hundred `since` of a page (a fifth of
+    the reading's CPU), as core/prepared.py's native_timestamps does for the delivery list."""
+    import psycopg
+    from psycopg.postgres import types
+    from psycopg.pq import Format
+
+    oid = types["timestamptz"].oid
+    cursor.adapters.register_loader(oid, psycopg.adapters.get_loader(oid, Format.TEXT))  # type: ignore[attr-defined]
 
 
 class _CountOf(Func):

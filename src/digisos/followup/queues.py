@@ -174,8 +174,7 @@ def _queues_sql(newest_first: bool) -> str:
     # computed again for each waiting delivery.
     waiting = f"d.kommunenummer = %(kommune)s AND d.status = {available} AND d.kind = "
     late = "NOT (d.available_at <@ %(not_late)s::tstzmultirange)"
-    # Each queue: the table it reads (the case only where the filter needs it), its filter, and what it waits
-    # since (the sort).
+    # Each queue: the one table it reads, its filter, and what it waits since (the sort).
     sources = {
         "not_received": (
             f'"{delivery}" d',

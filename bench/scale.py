@@ -133,6 +133,7 @@ COLUMNS: dict[str, dict[str, str]] = {
         "kommunenummer": "p.kommunenummer",
         "owner_id": "p.owner_id",
         "application_id": "CASE WHEN p.paper THEN NULL ELSE p.application_id END",
+        "applicant_name": "''",
         "enhetsnummer": "s.enhetsnummer",
         "created_at": "s.sent_at",
         "updated_at": "s.soker_updated_at",

@@ -97,3 +97,38 @@ def test_a_local_time_is_written_as_day_and_time_writes_it(language):
     for moment in (datetime(2026, 11, 29, 8, 3, tzinfo=UTC), datetime(2026, 3, 29, 0, 59, tzinfo=UTC)):
         local = moment.astimezone(oslo)
         assert shown.local_day_and_time(local) == shown.day_and_time(moment, oslo)
+
+
+MONTH_AND_YEAR = {"nb": "oktober 2026", "nn": "oktober 2026", "en": "October 2026"}
+
+
+@pytest.mark.parametrize("language", formatting.LANGUAGES)
+def test_a_month_and_its_year_in_every_language(language):
+    """ "oktober 2026" in bokmål and nynorsk (Norwegian writes month names small), "October 2026" in English:
+    the one form every month heading, chart label and month choice shows (issue 17's bar)."""
+    with translation.override(language):
+        assert formatting.month_and_year(date(2026, 10, 1)) == MONTH_AND_YEAR[language]
+        assert formatting.month_and_year("2026-10-31") == MONTH_AND_YEAR[language]
+        # The last hour of October in Oslo is November in UTC: the month is the one shown in Oslo.
+        assert (
+            formatting.month_and_year(datetime(2026, 10, 31, 23, 30, tzinfo=UTC))
+            == {
+                "nb": "november 2026",
+                "nn": "november 2026",
+                "en": "November 2026",
+            }[language]
+        )
+        assert formatting.month_and_year(None) == ""
+        nn_months = [formatting.formatters("nn").month_and_year(date(2026, m, 1)) for m in range(1, 13)]
+    assert nn_months[0] == "januar 2026" and nn_months[11] == "desember 2026"
+    assert formatting.formatters("en").month_and_year(date(2026, 5, 1)) == "May 2026"
+
+
+@pytest.mark.parametrize("language", formatting.LANGUAGES)
+def test_month_and_year_is_a_django_filter_and_a_jinja2_global(language):
+    django_template = Template("{% load digisos_format %}{{ m|month_and_year }}")
+    jinja_template = engines["jinja2"].from_string("{{ month_and_year(m) }}|{{ m|month_and_year }}")
+    with translation.override(language):
+        assert django_template.render(Context({"m": date(2026, 10, 1)})) == MONTH_AND_YEAR[language]
+        shown = MONTH_AND_YEAR[language]
+        assert jinja_template.render({"m": date(2026, 10, 1)}) == f"{shown}|{shown}"

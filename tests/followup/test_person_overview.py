@@ -337,5 +337,5 @@ def test_the_fragment_places_each_cell_as_the_rows_say_escaped_with_a_dash_for_w
     assert f"{cell}Kontoutskrift</td>{cell}Søknad A</td>{cell}–</td>" in html
     assert '<li data-testid="condition">Søke jobb (Søknad A)</li>' in html
     assert '<li data-testid="condition">Møte (Søknad A): OPPFYLT</li>' in html
-    assert f"{cell}–</td>{cell}1\xa0234,50 kr</td>{cell}UTBETALT</td>{cell}–</td>{cell}–</td>" in html
+    assert f"{cell}–</td>{cell}1\xa0234,50\xa0kr</td>{cell}UTBETALT</td>{cell}–</td>{cell}–</td>" in html
     assert '<li data-testid="document">&lt;husleie&gt;.pdf (Søknad A)</li>' in html

@@ -1,0 +1,63 @@
+"""The statistics write their months, weeks and times as core/formatting.py does, in bokmål, nynorsk and English:
+"mars 2026" / "March 2026" for a month, "2. mars 2026" / "2 March 2026" for a week (its Monday), and the time of
+the analysts' snapshot as "30. mars 2026 kl. 10.00" / "30 March 2026 at 10:00". The weeks and the snapshot's
+time were "2.3.2026" and "30.3.2026 10:00" in every language."""
+
+import pytest
+from django.conf import settings
+
+from tests.insights.test_analyst import _analyst, _publish, lone_office  # noqa: F401
+from tests.insights.test_benefits_page import BERGEN, bergen_live  # noqa: F401
+from tests.insights.test_pages import published  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+LANGUAGES = ("nb", "nn", "en")
+MONTH = {"nb": "mars 2026", "nn": "mars 2026", "en": "March 2026"}
+WEEK = {"nb": "2. mars 2026", "nn": "2. mars 2026", "en": "2 March 2026"}
+AS_OF = {"nb": "30. mars 2026 kl. 10.00", "nn": "30. mars 2026 kl. 10.00", "en": "30 March 2026 at 10:00"}
+FIRST = {"nb": "januar 2027", "nn": "januar 2027", "en": "January 2027"}
+
+
+def _table(page: str) -> str:
+    table = page[page.index('data-figure="digital_standard"') :]
+    return table[: table.index("</table>")]
+
+
+@pytest.fixture(autouse=True)
+def _version_looked_up_each_time(monkeypatch):
+    from digisos.insights import selectors
+
+    monkeypatch.setattr(selectors, "VERSION_SECONDS", 0.0)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_dashboards_months_are_cores(client, published, language):  # noqa: F811
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    page = client.get("/statistikk/").content.decode()
+    assert f">{MONTH[language]}</" in _table(page)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_analysts_weeks_and_their_time_are_cores(client, lone_office, language):  # noqa: F811
+    from digisos.insights import services
+
+    office, municipality = lone_office
+    _publish(office, municipality)
+    services.protect_analysts()
+    _analyst(client)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    page = client.get(f"/statistikk/?kontor={office}").content.decode()
+    assert f">{WEEK[language]}</" in _table(page)
+    as_of = page[page.index('data-testid="weeks-as-of"') :]
+    assert AS_OF[language] in as_of[: as_of.index("</p>")]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_benefits_months_are_cores(client, bergen_live, language):  # noqa: F811
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    page = client.get(f"/statistikk/?kommune={BERGEN}").content.decode()
+    benefits = page[page.index('data-testid="benefits"') :]
+    assert f'<th scope="row" class="aksel-table__header-cell">{FIRST[language]}</th>' in benefits
+    introduction = benefits[: benefits.index("</p>")]
+    assert FIRST[language] in introduction  # "… hver måned fra januar 2027, den første hele måneden …"

@@ -1,5 +1,5 @@
 """The statistics write their months, weeks and times as core/formatting.py does, in bokmål, nynorsk and English:
-"mars 2026" / "March 2026" for a month, "2. mars 2026" / "2 March 2026" for a week (its Monday), and the time of
+"mars 2026" / "March 2026" for a month (in the tables and under the charts' axis, which wrote "03.2026"), "2. mars 2026" / "2 March 2026" for a week (its Monday), and the time of
 the analysts' snapshot as "30. mars 2026 kl. 10.00" / "30 March 2026 at 10:00". The weeks and the snapshot's
 time were "2.3.2026" and "30.3.2026 10:00" in every language."""
 
@@ -36,6 +36,21 @@ def test_the_dashboards_months_are_cores(client, published, language):  # noqa: 
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     page = client.get("/statistikk/").content.decode()
     assert f">{MONTH[language]}</" in _table(page)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_charts_axis_names_its_first_and_last_month_in_the_page_language(language):
+    from datetime import date
+
+    from django.utils import translation
+
+    from digisos.insights.chart import line_chart
+
+    points = [(date(2026, 3, 1), 1.0), (date(2026, 10, 1), 2.0)]
+    with translation.override(language):
+        chart = line_chart(chart_id="c", title="t", description="d", points=points)
+    assert f'font-size="12">{MONTH[language]}</text>' in chart
+    assert f'text-anchor="end">{"October 2026" if language == "en" else "oktober 2026"}</text>' in chart
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -4,7 +4,8 @@ numbers, countries, phone numbers and account numbers.
 Norwegian pages write "29. november 2026 kl. 09.23", "november 2026" and "3 450 kr" (as NAV writes amounts, a
 no-break space between the groups and before "kr"); English pages "29 November 2026 at 09:23", "November 2026"
 and "NOK 3,450". Every page shows a month, a date or an amount through these, never through its own month names,
-`|date:"F Y"`, strftime or a " kr" of its own. Citizenship is a country name in the page's language (CLDR's, through Babel), not "NOR".
+`|date:"F Y"`, strftime or a " kr" of its own (tests/core/test_formats_through_core.py looks for those).
+Citizenship is a country name in the page's language (CLDR's, through Babel), not "NOR".
 Phone numbers are grouped as Språkrådet writes them ("912 34 567" for mobiles, "22 33 44 55" otherwise) and
 account numbers as banks print them ("1234 56 78903").
 

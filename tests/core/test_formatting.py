@@ -2,6 +2,7 @@
 language with one set of helpers")."""
 
 from datetime import UTC, date, datetime
+from decimal import Decimal
 
 import pytest
 from django.template import Context, Template, engines
@@ -132,3 +133,17 @@ def test_month_and_year_is_a_django_filter_and_a_jinja2_global(language):
         assert django_template.render(Context({"m": date(2026, 10, 1)})) == MONTH_AND_YEAR[language]
         shown = MONTH_AND_YEAR[language]
         assert jinja_template.render({"m": date(2026, 10, 1)}) == f"{shown}|{shown}"
+
+
+@pytest.mark.parametrize("language", formatting.LANGUAGES)
+def test_numbers_and_amounts_are_rounded_not_cut(language):
+    """Django's numberformat cuts the digits it does not show (12.349 became "12,34"): a number or an amount is
+    rounded half up, as a person rounds (Språkrådet), to the decimals it shows."""
+    shown = formatting.formatters(language)
+    comma = "." if language == "en" else ","
+    assert shown.number(12.349) == f"12{comma}35"
+    assert shown.number(8.77, 1) == f"8{comma}8"
+    assert shown.number(Decimal("2.25"), 1) == f"2{comma}3"
+    assert shown.number(1234.6, 0) == ("1,235" if language == "en" else "1\xa0235")
+    assert shown.number(-3.25, 1) == f"-3{comma}3"
+    assert shown.amount(99.995) == ("NOK 100.00" if language == "en" else "100,00\xa0kr")

@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from typing import Any
 
@@ -133,6 +133,10 @@ class Formatters:
         if decimals is None:
             whole = float(value).is_integer()
             value, decimals = (int(value), None) if whole else (value, 2)
+        if decimals is not None:
+            # Rounded half up to the decimals shown: numberformat cuts the rest off (12.349 was "12,34"). Through
+            # str() so that a float is rounded as it is written (99.995), not as it is stored (99.99499…).
+            value = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
         return numberformat.format(
             value,
             self.decimal_separator,

@@ -39,16 +39,18 @@ def test_the_dashboards_months_are_cores(client, published, language):  # noqa: 
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_the_charts_axis_names_its_first_and_last_month_in_the_page_language(language):
+def test_the_charts_axis_writes_its_months_and_top_value_in_the_page_language(language):
     from datetime import date
 
     from django.utils import translation
 
     from digisos.insights.chart import line_chart
 
-    points = [(date(2026, 3, 1), 1.0), (date(2026, 10, 1), 2.0)]
+    points = [(date(2026, 3, 1), 1.0), (date(2026, 10, 1), 1234.5)]
     with translation.override(language):
         chart = line_chart(chart_id="c", title="t", description="d", points=points)
+    top = {"nb": "1\xa0234,5", "nn": "1\xa0234,5", "en": "1,234.5"}[language]
+    assert f'text-anchor="end">{top}</text>' in chart  # the axis's top value, as core writes a number
     assert f'font-size="12">{MONTH[language]}</text>' in chart
     assert f'text-anchor="end">{"October 2026" if language == "en" else "oktober 2026"}</text>' in chart
 
@@ -76,3 +78,24 @@ def test_the_benefits_months_are_cores(client, bergen_live, language):  # noqa: 
     assert f'<th scope="row" class="aksel-table__header-cell">{FIRST[language]}</th>' in benefits
     introduction = benefits[: benefits.index("</p>")]
     assert FIRST[language] in introduction  # "… hver måned fra januar 2027, den første hele måneden …"
+
+
+JANUARY_CELLS = {
+    # share (change), paper, avoided, hours saved, trips avoided, days to decision (change)
+    "nb": ["36,4 % (+23,9)", "70", "35", "8,8", "70", "10,0 (\u221211,0)"],
+    "nn": ["36,4 % (+23,9)", "70", "35", "8,8", "70", "10,0 (\u221211,0)"],
+    "en": ["36.4 % (+23.9)", "70", "35", "8.8", "70", "10.0 (\u221211.0)"],
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_benefits_numbers_are_written_in_the_page_language(client, bergen_live, language):  # noqa: F811
+    """Core's number: a decimal comma and a no-break space between groups in Norwegian, a point and a comma in
+    English (the page wrote "36,4 %" on an English page)."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    page = client.get(f"/statistikk/?kommune={BERGEN}").content.decode()
+    start = page.index(f'<th scope="row" class="aksel-table__header-cell">{FIRST[language]}</th>')
+    row = page[start : page.index("</tr>", start)]
+    assert [cell.split(">", 1)[1].removesuffix("</td>") for cell in row.split("<td")[1:]] == JANUARY_CELLS[
+        language
+    ]

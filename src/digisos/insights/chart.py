@@ -72,7 +72,7 @@ def line_chart(
         b=HEIGHT - BOTTOM,
         tx=LEFT - 6,
         ty=TOP + 4,
-        top=f"{top:g}",
+        top=formatters().number(top, 0 if float(top).is_integer() else 1),
         lab=HEIGHT - 10,
         first=first,
         last=last,

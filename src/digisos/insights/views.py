@@ -37,9 +37,10 @@ def _shown(figure: f.Figure, value: float | None, suppressed: str) -> str:
         return str(MARKS.get(suppressed, suppressed))
     if value is None:
         return "–"
+    # Core's number, per language: "36,4 %", "1 234" (a no-break space) in Norwegian; "36.4 %", "1,234" in English.
     if figure.kind == f.SHARE:
-        return f"{value:.1f} %".replace(".", ",")
-    return f"{value:,.0f}".replace(",", "\u00a0")
+        return f"{formatters().number(value, 1)} %"
+    return formatters().number(value, 0)
 
 
 # Pages for visitors who are not logged in, kept per language, address and version of the figures (they change
@@ -166,7 +167,9 @@ MINUS = "\u2212"  # read as "minus" by screen readers, unlike a hyphen
 def _number(value: Decimal | int | float | None, decimals: int = 0, *, signed: bool = False) -> str:
     if value is None:
         return "–"
-    text = f"{value:,.{decimals}f}".replace(",", "\u00a0").replace(".", ",")
+    text = formatters().number(
+        value, decimals
+    )  # "8,8" and "1 234" in Norwegian, "8.8" and "1,234" in English
     if text.startswith("-"):
         return MINUS + text[1:]
     return f"+{text}" if signed and value > 0 else text

@@ -126,6 +126,14 @@ def test_a_month_and_its_year_in_every_language(language):
 
 
 @pytest.mark.parametrize("language", formatting.LANGUAGES)
+def test_the_day_of_a_month_under_its_heading(language):
+    """ "27." in Norwegian (the point makes it an ordinal, as "27. november"), "27" in English; "" for nothing."""
+    shown = formatting.formatters(language)
+    assert shown.day_of_month(date(2026, 11, 27)) == ("27" if language == "en" else "27.")
+    assert shown.day_of_month(None) == ""
+
+
+@pytest.mark.parametrize("language", formatting.LANGUAGES)
 def test_month_and_year_is_a_django_filter_and_a_jinja2_global(language):
     django_template = Template("{% load digisos_format %}{{ m|month_and_year }}")
     jinja_template = engines["jinja2"].from_string("{{ month_and_year(m) }}|{{ m|month_and_year }}")

@@ -355,3 +355,6 @@ def test_the_payments_months_and_amounts_are_cores_in_every_language(client, sof
         assert payments.startswith(f">{month}</h3>")
         assert f">{amount}<" in payments
         assert " kr<" not in payments  # no amount of the template's own
+    # The day of the month under its heading: "27." in Norwegian (an ordinal), "27" in English.
+    november = html.split('id="payments-2026-11"')[1].split("</table>")[0]
+    assert f'<time datetime="2026-11-27">{"27" if language == "en" else "27."}</time>' in november

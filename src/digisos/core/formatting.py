@@ -81,6 +81,13 @@ class Formatters:
                 value = value.astimezone(zone or timezone.get_current_timezone())
         return f"{self.months[value.month]} {value.year}"
 
+    def day_of_month(self, value: date | None) -> str:
+        """ "27." (nb, nn: the point makes the number an ordinal, as in "27. november"), "27" (en); "" for nothing.
+        For a day listed under its month's heading (innsyn's payments), where the month is said once."""
+        if value is None:
+            return ""
+        return str(value.day) if self.english else f"{value.day}."
+
     def time(self, value: datetime, zone: tzinfo | None = None) -> str:
         """ "09.23" (nb, nn, as Språkrådet writes the time), "09:23" (en)."""
         local = value.astimezone(zone or timezone.get_current_timezone())

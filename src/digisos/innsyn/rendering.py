@@ -197,6 +197,7 @@ def case_page(request: HttpRequest | None, context: dict[str, Any]) -> SafeStrin
         months=context["payments_by_month"],
         month_and_year=formats.month_and_year,
         amount=formats.amount,
+        day_of_month=formats.day_of_month,
         statuses={
             status: str(STATUS_LABELS[status])
             for status in (UtbetalingStatus.UTBETALT, UtbetalingStatus.STOPPET)

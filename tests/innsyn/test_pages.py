@@ -346,7 +346,19 @@ PAYMENTS_SHOWN = {
 }
 
 
+@pytest.fixture
+def language_put_back():
+    """A request with a language cookie leaves its language active in the thread (LocaleMiddleware activates
+    it and nothing deactivates it): put back what was active, so that later tests are not in English."""
+    from django.utils import translation
+
+    active = translation.get_language()
+    yield
+    translation.activate(active)
+
+
 @pytest.mark.parametrize("language", ["nb", "nn", "en"])
+@pytest.mark.usefixtures("language_put_back")
 def test_the_payments_months_and_amounts_are_cores_in_every_language(client, sofie_case, settings, language):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     html = client.get(reverse("innsyn:case", args=[sofie_case.id])).content.decode()

@@ -1,10 +1,12 @@
 """The statistics write their months, weeks and times as core/formatting.py does, in bokmål, nynorsk and English:
-"mars 2026" / "March 2026" for a month (in the tables and under the charts' axis, which wrote "03.2026"), "2. mars 2026" / "2 March 2026" for a week (its Monday), and the time of
-the analysts' snapshot as "30. mars 2026 kl. 10.00" / "30 March 2026 at 10:00". The weeks and the snapshot's
-time were "2.3.2026" and "30.3.2026 10:00" in every language."""
+"mars 2026" / "March 2026" for a month (in the tables and under the charts' axis, which wrote "03.2026"),
+"2. mars 2026" / "2 March 2026" for a week (its Monday), the time of the analysts' snapshot as "30. mars 2026 kl.
+10.00" / "30 March 2026 at 10:00", and the figures with core's number. The weeks and the snapshot's time were
+"2.3.2026" and "30.3.2026 10:00" in every language, the numbers "36,4 %" on an English page."""
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 
 from tests.insights.test_analyst import _analyst, _publish, lone_office  # noqa: F401
 from tests.insights.test_benefits_page import BERGEN, bergen_live  # noqa: F401
@@ -13,6 +15,17 @@ from tests.insights.test_pages import published  # noqa: F401
 pytestmark = pytest.mark.django_db
 
 LANGUAGES = ("nb", "nn", "en")
+
+
+@pytest.fixture(autouse=True)
+def _language_put_back():
+    """A request with a language cookie leaves its language active in the thread (LocaleMiddleware activates
+    it and nothing deactivates it): put back what was active, so that later tests are not in English."""
+    active = translation.get_language()
+    yield
+    translation.activate(active)
+
+
 MONTH = {"nb": "mars 2026", "nn": "mars 2026", "en": "March 2026"}
 WEEK = {"nb": "2. mars 2026", "nn": "2. mars 2026", "en": "2 March 2026"}
 AS_OF = {"nb": "30. mars 2026 kl. 10.00", "nn": "30. mars 2026 kl. 10.00", "en": "30 March 2026 at 10:00"}
@@ -41,8 +54,6 @@ def test_the_dashboards_months_are_cores(client, published, language):  # noqa: 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_the_charts_axis_writes_its_months_and_top_value_in_the_page_language(language):
     from datetime import date
-
-    from django.utils import translation
 
     from digisos.insights.chart import line_chart
 

@@ -270,6 +270,13 @@ class CaseItem(models.Model):
                 fields=["owner", "kind", "-rank_at", "-case_created_at", "case", "position"],
                 name="exchange_caseitem_panel",
             ),
+            # The months' sums: a range of the person's months read from the index alone.
+            models.Index(
+                fields=["owner", "rank_at"],
+                include=["case", "amount", "day"],
+                name="exchange_caseitem_months",
+                condition=models.Q(kind="month"),
+            ),
             # The requests, soonest deadline first.
             models.Index(
                 fields=["owner", "rank_at", "-case_created_at", "case", "position"],

@@ -31,7 +31,7 @@ from digisos.core.dataflows import (
 from digisos.core.models import PeriodicRun
 from digisos.core.prepared import PreparedValues
 from digisos.documents.selectors import MUNICIPAL_CASEWORKER_ROLE
-from digisos.exchange.models import Case, CaseItem, DeliveredFile, Delivery
+from digisos.exchange.models import Case, CaseItem, CaseState, DeliveredFile, Delivery
 from digisos.municipalities.models import Municipality, NavOffice
 from digisos.registers import registry
 from digisos.registers.ports import HousingAllowanceCase, HousingAllowancePayment
@@ -433,21 +433,9 @@ def _office_cases(employee: Employee, pid: str, now: datetime) -> QuerySet[Case]
     return cases.none()
 
 
-# What the overview's statement reads of each case (_write_panel_sql's `listed`), by these names: the case's
-# scalar columns and decisions; its lists are read from its items (CaseItem), by its owner.
-_LISTED = (
-    "id",
-    "created_at",
-    "application_id",
-    "municipality_id",
-    "owner_id",
-    "office_id",
-    "state__office",
-    "state__status",
-    "state__open_tasks",
-    "state__next_deadline",
-    "state__decisions",
-)
+# What the overview's statement reads of each case (_write_panel_sql's `listed`), by these names: the case's own
+# columns; its read model row is read only for the cases shown, its lists from its items (CaseItem) by its owner.
+_LISTED = ("id", "created_at", "application_id", "municipality_id", "owner_id", "office_id")
 _LISTED_NKS = _LISTED
 # The person's cases an overview reads, as _office_cases and nks_person_overview select them, with the columns
 # above, compiled to SQL once per process (core/prepared.py): building and compiling the queryset was 0.6 ms of
@@ -751,6 +739,10 @@ _COUNTED = ("cases", "decisions", "requests", "conditions", "payments", "letters
 _ITEMS = CaseItem._meta.db_table
 # The person: every listed case is theirs (selected by their pid), so the first names them.
 _OWNER = "(SELECT owner_id FROM listed LIMIT 1)"
+# Whether an item's case is listed, as a filter no index can serve: a panel then reads the person's items of its
+# kind in the index's order and stops at its PANEL_ROWS rows. (`IN (SELECT id FROM listed)` let the planner
+# hash-join every item of the kind and sort them; a bare `= ANY(...)` let it AND the case index's 1,800 entries.)
+_LISTED_ITEM = "coalesce(i.case_id = ANY(ARRAY(SELECT id FROM listed)), false)"
 # Newest first (decisions, payments; conditions and letters rank alike, so newest case first), and the
 # requests' soonest deadline first: the orders of the indexes CaseItem.Meta declares.
 _NEWEST = "i.rank_at DESC, i.case_created_at DESC, i.case_id, i.position"
@@ -764,7 +756,7 @@ def _item_branch(name: str, kind: str, columns: list[str], order: str) -> str:
     return (
         f"(SELECT '{name}'::text, l.application_id, row_number() OVER (ORDER BY {order}), "  # noqa: S608 - this module's constant SQL; values are parameters
         f'{", ".join(columns)}{padding} FROM (SELECT * FROM "{_ITEMS}" i WHERE i.owner_id = {_OWNER} AND '
-        f"i.kind = '{kind}' AND i.case_id IN (SELECT id FROM listed) ORDER BY {order} LIMIT {PANEL_ROWS}) i "
+        f"i.kind = '{kind}' AND {_LISTED_ITEM} ORDER BY {order} LIMIT {PANEL_ROWS}) i "
         "JOIN listed l ON l.id = i.case_id)"
     )
 
@@ -797,8 +789,10 @@ def _write_panel_sql(ids_sql: str, shape: _Shape) -> str:
         "(SELECT 'cases'::text, t.application_id, row_number() OVER (ORDER BY t.created_at DESC, t.id), "  # noqa: S608 - this module's constant SQL; values are parameters
         f"t.id::text, to_json(t.created_at) #>> '{{}}', (SELECT name FROM \"{municipality}\" WHERE kommunenummer = "
         f't.kommunenummer), coalesce((SELECT name FROM "{office}" WHERE enhetsnummer = t.office), t.office), '
-        "t.status, t.open_tasks::text, to_json(t.next_deadline) #>> '{}', t.decisions::text FROM (SELECT * FROM "
-        f"listed ORDER BY created_at DESC, id LIMIT {PANEL_ROWS}) t)",
+        "t.status, t.open_tasks::text, to_json(t.next_deadline) #>> '{}', t.decisions::text FROM (SELECT l.id, "
+        "l.created_at, l.application_id, l.kommunenummer, coalesce(nullif(s.office, ''), nullif(l.office_id, ''), "
+        "'') AS office, s.status, s.open_tasks, s.next_deadline, s.decisions FROM (SELECT * FROM listed ORDER BY "
+        f'created_at DESC, id LIMIT {PANEL_ROWS}) l LEFT JOIN "{CaseState._meta.db_table}" s ON s.case_id = l.id) t)',
         _item_branch("decisions", kind.DECISION, ["i.title", "i.status", _text("i.at")], _NEWEST),
         _item_branch("requests", kind.REQUEST, ["i.title", _text("i.at")], _SOONEST),
     ]
@@ -860,11 +854,10 @@ def _write_panel_sql(ids_sql: str, shape: _Shape) -> str:
             f"i.kind = '{kind.MONTH}' AND i.rank_at >= %s AND i.case_id IN (SELECT id FROM listed) GROUP BY i.day)"
         )
     return (
-        # The cases' scalar columns and decisions: their lists are read from their items.
+        # The cases the look may see, their own columns only: the read model's row is read for the PANEL_ROWS
+        # cases shown, and their lists from their items.
         "WITH listed AS MATERIALIZED (SELECT id, created_at, application_id, municipality_id AS kommunenummer, "  # noqa: S608 - this module's constant SQL; values are parameters
-        "coalesce(nullif(state__office, ''), nullif(office_id, ''), '') AS office, state__status AS status, "
-        "state__open_tasks AS open_tasks, state__next_deadline AS next_deadline, state__decisions AS decisions, "
-        f"owner_id FROM ({ids_sql}) selected) SELECT p.*, a.reference FROM ({' UNION ALL '.join(branches)}) p "
+        f"office_id, owner_id FROM ({ids_sql}) selected) SELECT p.*, a.reference FROM ({' UNION ALL '.join(branches)}) p "
         f'LEFT JOIN "{application}" a ON a.id = p.application_id'
     )
 

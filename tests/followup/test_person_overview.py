@@ -150,6 +150,21 @@ def test_payments_per_month_sum_the_paid_payments_of_each_month(reference_data):
     assert max(row.share for row in overview.months) == 100
 
 
+def test_the_panels_hold_only_the_items_of_cases_the_look_may_see(reference_data):
+    """The items are keyed to the person, whose cases elsewhere have items too: each panel, count and month sums
+    only those of the cases the look selects (here the caseworker's municipality's), as it always did."""
+    case_with_state(KARI, "0301", payments=2, attachment="oslo.pdf")
+    case_with_state(KARI, "4601", payments=3, attachment="bergen.pdf")
+    who = employee("sara", MUNICIPAL_CASEWORKER_ROLE, kommunenummer="0301")
+
+    overview = office_person_overview(who, persona_pid(KARI), kinds=set(DataKind))
+
+    assert len(overview.cases) == len(overview.decisions) == len(overview.requests) == 1
+    assert len(overview.conditions) == 1 and not overview.totals
+    assert sum(row.amount for row in overview.months) == 1000 + 1001
+    assert [row.name for row in overview.documents] == ["oslo.pdf"]
+
+
 def test_a_panel_is_left_out_when_the_policy_does_not_permit_its_kind(reference_data, client, monkeypatch):
     case_with_state(KARI)
     kinds = {**policy.ROLE_KINDS, MUNICIPAL_CASEWORKER_ROLE: {DataKind.CASES}}

@@ -270,10 +270,10 @@ class CaseItem(models.Model):
                 fields=["owner", "kind", "-rank_at", "-case_created_at", "case", "position"],
                 name="exchange_caseitem_panel",
             ),
-            # The months' sums: a range of the person's months read from the index alone.
+            # The months' sums: a range of the person's months read from the index alone (key columns, not
+            # INCLUDE, which the quick start's SQLite lacks).
             models.Index(
-                fields=["owner", "rank_at"],
-                include=["case", "amount", "day"],
+                fields=["owner", "rank_at", "case", "amount", "day"],
                 name="exchange_caseitem_months",
                 condition=models.Q(kind="month"),
             ),

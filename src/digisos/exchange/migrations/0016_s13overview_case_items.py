@@ -62,7 +62,7 @@ class Migration(migrations.Migration):
                 ('owner', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                'indexes': [models.Index(fields=['owner', 'kind', '-rank_at', '-case_created_at', 'case', 'position'], name='exchange_caseitem_panel'), models.Index(condition=models.Q(('kind', 'month')), fields=['owner', 'rank_at'], include=('case', 'amount', 'day'), name='exchange_caseitem_months'), models.Index(condition=models.Q(('kind', 'request')), fields=['owner', 'rank_at', '-case_created_at', 'case', 'position'], name='exchange_caseitem_requests')],
+                'indexes': [models.Index(fields=['owner', 'kind', '-rank_at', '-case_created_at', 'case', 'position'], name='exchange_caseitem_panel'), models.Index(condition=models.Q(('kind', 'month')), fields=['owner', 'rank_at', 'case', 'amount', 'day'], name='exchange_caseitem_months'), models.Index(condition=models.Q(('kind', 'request')), fields=['owner', 'rank_at', '-case_created_at', 'case', 'position'], name='exchange_caseitem_requests')],
             },
         ),
         migrations.RunPython(fill_items, migrations.RunPython.noop),

@@ -593,17 +593,15 @@ def _overview_in_python(
 
 
 # --- The same overview picked in PostgreSQL: a person with 200 cases and two years of payments had some 400 kB of
-# JSON decoded in Python on every look, to show 20 rows of each panel. Here PostgreSQL unpacks the stored JSON,
-# sorts, counts and sums the months, and only the rows shown leave the database, in one statement whose text is
-# written once per process for each shape of look (_panel_sql).
+# JSON decoded in Python on every look, to show 20 rows of each panel. Here only the rows shown leave the
+# database, in one statement whose text is written once per process for each shape of look (_panel_sql).
 #
-# What that statement costs PostgreSQL (bench/followup.py's person, 200 cases; backend CPU per look): 6.6 ms when
-# each case's row was joined to its application, municipality and office before any panel picked its 20 rows,
-# each list unpacked by jsonb_array_elements in FROM (a function scan that fills a tuplestore for every case,
-# 200 per panel) and each panel sorted whole twice (a window count beside each row, a window rank); the
-# names are now joined only to the rows shown, each list is unpacked by generate_series in the select list
-# (streamed, no tuplestore), each panel is a top-N sort of its LIMIT, and the counts are one pass of
-# jsonb_array_length over the cases (issue 13).
+# What that statement costs PostgreSQL (bench/followup.py's person, 200 cases): it unpacked each case's stored
+# lists (CaseState's decisions, followup_view and payments) on every look, 3.8 ms of backend CPU after two rounds
+# of tuning (session 12). Each panel now reads the case read model's items (exchange.CaseItem, written with each
+# case's CaseState): the person's items of its kind in the panel's order from an index, stopping at PANEL_ROWS;
+# the counts one index-only pass over the person's items, the months' sums an index-only range (issue 13,
+# session 13).
 
 
 def _overview_in_database(

@@ -193,7 +193,7 @@ def test_the_overview_is_read_in_the_same_number_of_queries_for_2_and_20_cases(r
     few = queries()
     for _ in range(18):
         case_with_state(KARI)
-    # On PostgreSQL one statement: the cases with their offices' names, each panel picked from the stored lists
+    # On PostgreSQL one statement: the cases with their offices' names, each panel read from the cases' items
     # (decisions, requests, conditions, letters, the months' sums) and the attachments' names.
     assert queries() == few == 1
 

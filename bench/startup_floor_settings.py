@@ -6,7 +6,8 @@ tests/core/test_start_up_floor.py keeps these lists the same as src/digisos/sett
 
 SECRET_KEY = "bench-only"  # noqa: S105 - never used for anything
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin without the autodiscovery at start-up, as ours (src/digisos/core/admin_config.py).
+    "django.contrib.admin.apps.SimpleAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

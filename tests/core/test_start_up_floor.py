@@ -7,6 +7,9 @@ from pathlib import Path
 
 from django.conf import settings
 
+# Our admin's AppConfig is Django's SimpleAdminConfig with the admin modules discovered by the URLconf and the admin's
+# checks instead of at start-up (core/admin_config.py): the floor has Django's SimpleAdminConfig in its place.
+OURS_AS_DJANGO = {"digisos.core.admin_config.AdminConfig": "django.contrib.admin.apps.SimpleAdminConfig"}
 FLOOR_FILE = Path(__file__).resolve().parents[2] / "bench" / "startup_floor_settings.py"
 
 
@@ -18,7 +21,17 @@ def _floor():
 
 
 def _not_ours(names) -> list[str]:
+    names = [OURS_AS_DJANGO.get(name, name) for name in names]
     return [name for name in names if not name.startswith("digisos")]
+
+
+def test_our_admin_config_is_djangos_without_discovery_at_start_up():
+    from django.contrib.admin.apps import SimpleAdminConfig
+
+    from digisos.core.admin_config import AdminConfig
+
+    assert issubclass(AdminConfig, SimpleAdminConfig)
+    assert AdminConfig.name == "django.contrib.admin"
 
 
 def test_the_floor_has_our_third_party_and_contrib_apps_middleware_and_language():

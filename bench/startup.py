@@ -69,7 +69,7 @@ def main() -> int:
     commands = {
         "ours": ([PY, "manage.py", "help"], env),
         "bare": ([PY, "-m", "django", "help"], bare_env),
-        "floor": ([PY, "-m", "django", "help"], floor_env),
+        "floor": ([PY, str(ROOT / "bench" / "startup_floor_manage.py"), "help"], floor_env),
     }
     for command, command_env in commands.values():
         run_once(command, command_env)  # warm the file cache

@@ -44,3 +44,16 @@ def test_the_floor_has_our_third_party_and_contrib_apps_middleware_and_language(
     )
     for name in ("LANGUAGE_CODE", "LANGUAGES", "USE_I18N", "TIME_ZONE", "USE_TZ"):
         assert getattr(floor, name) == getattr(settings, name), name
+
+
+def test_the_floor_starts_with_our_garbage_collection_threshold():
+    """bench/startup_floor_manage.py runs the floor with the start-up garbage collection of our manage.py
+    (digisos/__init__.py), so that the floor and ours differ by our apps, modules and settings alone."""
+    import digisos
+
+    spec = importlib.util.spec_from_file_location(
+        "startup_floor_manage", FLOOR_FILE.with_name("startup_floor_manage.py")
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.START_UP_GC_THRESHOLD == digisos.START_UP_GC_THRESHOLD

@@ -17,7 +17,7 @@ from importlib.machinery import ModuleSpec, PathFinder
 # Start-up makes Django's and our modules, classes, models and registries: some 100,000 objects the collector
 # tracks, most of which live as long as the process. At Python's default threshold (a young collection every 700
 # allocations, older ones every 10 of those) the collector walked them again and again while they were made, and
-# all of them once more at exit: about 170 M of the 1,226 M instructions of `manage.py help` (docs/operations.md,
+# all of them once more at exit: about 160 M of the 1,212 M instructions of `manage.py help` (docs/operations.md,
 # "Command start-up"). With a young-generation threshold of 500,000 (five times what start-up allocates today, so
 # that more models do not bring a collection back into start-up) nothing is collected while Django starts;
 # start_up_finished() then freezes what start-up made, which the collector no longer walks, and puts the threshold

@@ -1,6 +1,6 @@
 """Start-up allocates Django's and our modules, classes and models: some 100,000 objects the collector tracks, most of
 which live as long as the process. The cyclic garbage collector, at Python's default threshold, walked them again
-and again while they were made and once more at exit (about 170 M of the 1,226 M instructions of `manage.py help`). So
+and again while they were made and once more at exit (about 160 M of the 1,212 M instructions of `manage.py help`). So
 digisos/__init__.py, the first module of ours a process imports, raises the threshold, and CoreConfig.ready()
 freezes what start-up made (gc.freeze: the collector no longer walks it) and puts Django's default back for the
 process's own work. Each case runs in a fresh process."""

@@ -80,7 +80,8 @@ def build_person(cases: list) -> str:
 
     from digisos.accounts.models import User
     from digisos.exchange import case_state
-    from digisos.exchange.models import Case, CaseState, DeliveredFile, Delivery
+    from digisos.exchange.case_items import item_values
+    from digisos.exchange.models import Case, CaseItem, CaseState, DeliveredFile, Delivery
     from digisos.registers.adapters.local import load_population
 
     pid = next(p["pid"] for p in load_population().values() if p["key"] == PERSONA)
@@ -90,16 +91,24 @@ def build_person(cases: list) -> str:
     today = timezone.localdate()
     with transaction.atomic():
         Case.objects.filter(pk__in=[c.pk for c in cases]).update(owner=person)
-        CaseState.objects.bulk_create(
-            CaseState(
-                case_id=case.pk,
-                municipality_id=KOMMUNENUMMER,
-                case_created_at=case.created_at,
-                **case_state.state_values(
-                    person_soker(number, today), sha256="", sent_at=case.created_at, office="", vedlegg=None
-                ),
+        states = [
+            case_state.state_values(
+                person_soker(number, today), sha256="", sent_at=case.created_at, office="", vedlegg=None
             )
             for number, case in enumerate(cases)
+        ]
+        CaseState.objects.bulk_create(
+            CaseState(
+                case_id=case.pk, municipality_id=KOMMUNENUMMER, case_created_at=case.created_at, **values
+            )
+            for case, values in zip(cases, states, strict=True)
+        )
+        # Each case's items (the overview's rows), as a report writes them with its CaseState row.
+        created = dict(Case.objects.filter(pk__in=[c.pk for c in cases]).values_list("pk", "created_at"))
+        CaseItem.objects.bulk_create(
+            CaseItem(case_id=case.pk, owner_id=person.pk, case_created_at=created[case.pk], **item)
+            for case, values in zip(cases, states, strict=True)
+            for item in item_values(values)
         )
         deliveries = Delivery.objects.filter(case__in=cases).values_list("pk", "case_id")
         DeliveredFile.objects.bulk_create(

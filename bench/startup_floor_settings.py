@@ -1,12 +1,15 @@
 """bench/startup.py's floor: Django as our settings configure it, with the third-party and contrib apps, middleware
-and template context processors we use and no DigiSos app, module or setting of ours. What `manage.py help`
+and template context processors we use and no DigiSos app, module or setting of ours; the admin is Django's
+SimpleAdminConfig, as ours is (its modules discovered by the URLconf and the checks, src/digisos/core/admin_config.py),
+and bench/startup_floor_manage.py starts it as our manage.py starts. What `manage.py help`
 costs above this is ours. Its language is ours too: with LANGUAGE_CODE "nb" Django reads its own and the contrib
 apps' bokmål catalogues at start-up (about 10 M instructions more than English), whatever our apps do.
 tests/core/test_start_up_floor.py keeps these lists the same as src/digisos/settings/base.py's."""
 
 SECRET_KEY = "bench-only"  # noqa: S105 - never used for anything
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin without the autodiscovery at start-up, as ours (src/digisos/core/admin_config.py).
+    "django.contrib.admin.apps.SimpleAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -7,6 +7,10 @@ from digisos.core import views as core_views
 from digisos.exchange.api import api as exchange_api
 from digisos.public_api import public_api
 
+# The admin's modules (each app's admin.py): here, where the admin is served, not in every process that starts
+# Django (digisos/core/admin_config.py).
+admin.autodiscover()
+
 handler400 = "digisos.core.views.bad_request"
 handler403 = "digisos.core.views.permission_denied"
 handler404 = "digisos.core.views.page_not_found"

@@ -77,7 +77,7 @@ def test_no_food_today_in_a_paper_only_municipality_without_javascript(
     expect(assistance).to_have_attribute("data-fit", "likely")
     expect(assistance.locator("[data-testid=income-compared]")).to_be_visible()
     expect(assistance).to_contain_text("Nav Drammen, Postboks 7000, 3002 Drammen")
-    expect(assistance.locator("[data-testid=rates-total]")).to_have_text("17\xa0050 kr")
+    expect(assistance.locator("[data-testid=rates-total]")).to_have_text("17\xa0050\xa0kr")
     assert page.url.removeprefix(live_server.url) == "/veiviser/svar/"  # nothing entered is in the address
     assert row_counts() == before
     logged = caplog.text + "".join(str(record.__dict__) for record in caplog.records)
@@ -117,7 +117,7 @@ def test_lost_job_in_oslo_in_english(page, live_server, municipalities_loaded):
     assistance = page.locator("[data-service=social_assistance]")
     expect(assistance).to_have_attribute("data-fit", "likely")
     expect(assistance.locator("a[href='/auth/login/']")).to_be_visible()
-    expect(assistance.locator("[data-testid=rates-total]")).to_have_text("7,850 kr")
+    expect(assistance.locator("[data-testid=rates-total]")).to_have_text("NOK 7,850")
 
 
 def focus(page: Page, selector: str, *, max_presses: int = 80) -> None:

@@ -112,9 +112,9 @@ def test_applicant_follows_the_case_and_answers_a_request_from_the_task(
     )
     reload_case(page)
     expect(page.get_by_test_id("decision")).to_contain_text("Innvilget")
-    # The amount in full, grouped as bokmål writes it: a no-break space between thousands and hundreds.
+    # The amount in full as core writes it in bokmål: no-break spaces between the groups and before "kr".
     amount = page.get_by_test_id("payment").get_by_role("cell").nth(1).text_content()
-    assert amount == "4\u00a0200 kr", repr(amount)
+    assert amount == "4\u00a0200\u00a0kr", repr(amount)
     expect(page.get_by_test_id("payment")).to_contain_text("Planlagt")
     with page.expect_download() as download:
         page.get_by_test_id("decision").get_by_role("link", name="Vedtaksbrev").click()

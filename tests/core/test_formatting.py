@@ -2,6 +2,7 @@
 language with one set of helpers")."""
 
 from datetime import UTC, date, datetime
+from decimal import Decimal
 
 import pytest
 from django.template import Context, Template, engines
@@ -97,3 +98,60 @@ def test_a_local_time_is_written_as_day_and_time_writes_it(language):
     for moment in (datetime(2026, 11, 29, 8, 3, tzinfo=UTC), datetime(2026, 3, 29, 0, 59, tzinfo=UTC)):
         local = moment.astimezone(oslo)
         assert shown.local_day_and_time(local) == shown.day_and_time(moment, oslo)
+
+
+MONTH_AND_YEAR = {"nb": "oktober 2026", "nn": "oktober 2026", "en": "October 2026"}
+
+
+@pytest.mark.parametrize("language", formatting.LANGUAGES)
+def test_a_month_and_its_year_in_every_language(language):
+    """ "oktober 2026" in bokmål and nynorsk (Norwegian writes month names small), "October 2026" in English:
+    the one form every month heading, chart label and month choice shows (issue 17's bar)."""
+    with translation.override(language):
+        assert formatting.month_and_year(date(2026, 10, 1)) == MONTH_AND_YEAR[language]
+        assert formatting.month_and_year("2026-10-31") == MONTH_AND_YEAR[language]
+        # The last hour of October in Oslo is November in UTC: the month is the one shown in Oslo.
+        assert (
+            formatting.month_and_year(datetime(2026, 10, 31, 23, 30, tzinfo=UTC))
+            == {
+                "nb": "november 2026",
+                "nn": "november 2026",
+                "en": "November 2026",
+            }[language]
+        )
+        assert formatting.month_and_year(None) == ""
+        nn_months = [formatting.formatters("nn").month_and_year(date(2026, m, 1)) for m in range(1, 13)]
+    assert nn_months[0] == "januar 2026" and nn_months[11] == "desember 2026"
+    assert formatting.formatters("en").month_and_year(date(2026, 5, 1)) == "May 2026"
+
+
+@pytest.mark.parametrize("language", formatting.LANGUAGES)
+def test_the_day_of_a_month_under_its_heading(language):
+    """ "27." in Norwegian (the point makes it an ordinal, as "27. november"), "27" in English; "" for nothing."""
+    shown = formatting.formatters(language)
+    assert shown.day_of_month(date(2026, 11, 27)) == ("27" if language == "en" else "27.")
+    assert shown.day_of_month(None) == ""
+
+
+@pytest.mark.parametrize("language", formatting.LANGUAGES)
+def test_month_and_year_is_a_django_filter_and_a_jinja2_global(language):
+    django_template = Template("{% load digisos_format %}{{ m|month_and_year }}")
+    jinja_template = engines["jinja2"].from_string("{{ month_and_year(m) }}|{{ m|month_and_year }}")
+    with translation.override(language):
+        assert django_template.render(Context({"m": date(2026, 10, 1)})) == MONTH_AND_YEAR[language]
+        shown = MONTH_AND_YEAR[language]
+        assert jinja_template.render({"m": date(2026, 10, 1)}) == f"{shown}|{shown}"
+
+
+@pytest.mark.parametrize("language", formatting.LANGUAGES)
+def test_numbers_and_amounts_are_rounded_not_cut(language):
+    """Django's numberformat cuts the digits it does not show (12.349 became "12,34"): a number or an amount is
+    rounded half up, as a person rounds (Språkrådet), to the decimals it shows."""
+    shown = formatting.formatters(language)
+    comma = "." if language == "en" else ","
+    assert shown.number(12.349) == f"12{comma}35"
+    assert shown.number(8.77, 1) == f"8{comma}8"
+    assert shown.number(Decimal("2.25"), 1) == f"2{comma}3"
+    assert shown.number(1234.6, 0) == ("1,235" if language == "en" else "1\xa0235")
+    assert shown.number(-3.25, 1) == f"-3{comma}3"
+    assert shown.amount(99.995) == ("NOK 100.00" if language == "en" else "100,00\xa0kr")

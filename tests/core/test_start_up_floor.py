@@ -7,6 +7,9 @@ from pathlib import Path
 
 from django.conf import settings
 
+# Our admin's AppConfig is Django's SimpleAdminConfig with the admin modules discovered by the URLconf and the admin's
+# checks instead of at start-up (core/admin_config.py): the floor has Django's SimpleAdminConfig in its place.
+OURS_AS_DJANGO = {"digisos.core.admin_config.AdminConfig": "django.contrib.admin.apps.SimpleAdminConfig"}
 FLOOR_FILE = Path(__file__).resolve().parents[2] / "bench" / "startup_floor_settings.py"
 
 
@@ -18,7 +21,17 @@ def _floor():
 
 
 def _not_ours(names) -> list[str]:
+    names = [OURS_AS_DJANGO.get(name, name) for name in names]
     return [name for name in names if not name.startswith("digisos")]
+
+
+def test_our_admin_config_is_djangos_without_discovery_at_start_up():
+    from django.contrib.admin.apps import SimpleAdminConfig
+
+    from digisos.core.admin_config import AdminConfig
+
+    assert issubclass(AdminConfig, SimpleAdminConfig)
+    assert AdminConfig.name == "django.contrib.admin"
 
 
 def test_the_floor_has_our_third_party_and_contrib_apps_middleware_and_language():
@@ -31,3 +44,16 @@ def test_the_floor_has_our_third_party_and_contrib_apps_middleware_and_language(
     )
     for name in ("LANGUAGE_CODE", "LANGUAGES", "USE_I18N", "TIME_ZONE", "USE_TZ"):
         assert getattr(floor, name) == getattr(settings, name), name
+
+
+def test_the_floor_starts_with_our_garbage_collection_threshold():
+    """bench/startup_floor_manage.py runs the floor with the start-up garbage collection of our manage.py
+    (digisos/__init__.py), so that the floor and ours differ by our apps, modules and settings alone."""
+    import digisos
+
+    spec = importlib.util.spec_from_file_location(
+        "startup_floor_manage", FLOOR_FILE.with_name("startup_floor_manage.py")
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.START_UP_GC_THRESHOLD == digisos.START_UP_GC_THRESHOLD

@@ -39,6 +39,19 @@ READ_ON_FIRST_USE = [
     "digisos.concerns.onboarding",
 ]
 
+# The admin's modules (ModelAdmins, their forms and actions): discovered by the URLconf and by the admin's system
+# checks (core/admin_config.py), not by every process that starts Django.
+ADMIN_MODULES = [
+    "django.contrib.auth.admin",
+    "django_tasks_db.admin",
+    "digisos.accounts.admin",
+    "digisos.core.admin",
+    "digisos.exchange.admin",
+    "digisos.followup.admin",
+    "digisos.municipalities.admin",
+    "digisos.concerns.admin",
+]
+
 SCRIPT = """
 import io, sys
 from contextlib import redirect_stdout
@@ -78,6 +91,10 @@ def test_manage_py_help_does_not_import_structlog():
     """structlog is imported, and configured, by the first module that logs with it (digisos/__init__.py), and
     the root handler's formatter makes its ProcessorFormatter on the first line (core/logging.py)."""
     assert _loaded_by_manage_py_help(["structlog"]) == []
+
+
+def test_manage_py_help_does_not_discover_the_admin_modules():
+    assert _loaded_by_manage_py_help(ADMIN_MODULES) == []
 
 
 def test_app_ready_does_not_import_the_selectors_its_registrations_call():

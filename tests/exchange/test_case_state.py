@@ -12,7 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from digisos.exchange.errors import OlderReport
-from digisos.exchange.models import Case, CaseState
+from digisos.exchange.models import Case, CaseItem, CaseState
+from digisos.exchange.services.case_items import fresh_items, stored_items
 from digisos.exchange.services.delivery import create_paper_case
 from digisos.exchange.services.reporting import case_state_values, report_case_events, store_case_state
 from digisos.soker import builders
@@ -30,15 +31,23 @@ STATE_FIELDS = [f.attname for f in CaseState._meta.concrete_fields if f.name != 
 
 
 def stored(case: Case) -> dict[str, Any]:
+    """The case's CaseState row and its items (CaseItem, the person overview's rows)."""
     row = CaseState.objects.get(case_id=case.pk)
-    return {name: getattr(row, name) for name in STATE_FIELDS}
+    return {
+        **{name: getattr(row, name) for name in STATE_FIELDS},
+        "items": stored_items([case.pk]).get(case.pk, []),
+    }
 
 
 def fresh(case: Case) -> dict[str, Any]:
-    """A fresh fold of what is stored now, through a JSON round trip as the database makes it."""
+    """A fresh fold of what is stored now, through a JSON round trip as the database makes it, and its items."""
     case = Case.objects.select_related("application").get(pk=case.pk)
     values = case_state_values(case)
-    return {**values, "view": view_to_json(view_from_json(values["view"]))}
+    return {
+        **values,
+        "view": view_to_json(view_from_json(values["view"])),
+        "items": fresh_items(case, values),
+    }
 
 
 def svarut_only(value: Any) -> Any:
@@ -123,6 +132,31 @@ def test_rebuild_case_state_rewrites_what_differs_and_creates_what_is_missing():
     assert out.getvalue().strip() == "3 saker lest, 0 rader opprettet, 0 rader endret."
 
 
+def test_a_report_writes_the_case_s_items_from_the_same_fold():
+    deadline = datetime.now(UTC).replace(microsecond=0) + timedelta(days=7)
+    case = CaseFactory(paid=True, deadline=deadline)
+    items = CaseItem.objects.filter(case=case)
+    kinds = sorted(items.values_list("kind", flat=True))
+    assert kinds == ["decision", "month", "payment"]
+    payment = items.get(kind="payment")
+    assert (payment.owner_id, payment.case_created_at) == (case.owner_id, case.created_at)
+    assert (payment.day, payment.amount, payment.status) == (deadline.date(), 5250, "UTBETALT")
+    assert items.get(kind="month").day == deadline.date().replace(day=1)
+    assert stored(case) == fresh(case)
+
+
+def test_rebuild_case_state_rewrites_items_that_differ():
+    kept = CaseFactory(received=True)
+    broken = CaseFactory(paid=True, persona="kari-leier-oslo")
+    CaseItem.objects.filter(case=broken, kind="payment").update(amount=1)
+    CaseItem.objects.filter(case=broken, kind="month").delete()
+    out = io.StringIO()
+    call_command("rebuild_case_state", stdout=out)
+    assert out.getvalue().strip() == "2 saker lest, 0 rader opprettet, 1 rader endret."
+    for case in (kept, broken):
+        assert stored(case) == fresh(case)
+
+
 def test_the_application_s_own_tasks_are_shown_for_its_first_30_days_only():
     from digisos.exchange.case_state import current_view, state_values
 
@@ -166,8 +200,14 @@ def test_a_report_writes_its_row_in_one_statement():
         )
     ]
     assert len(on_state) == 1, on_state
-    assert on_state[0].startswith('WITH u0 AS (UPDATE "exchange_case" SET')
+    # The case's items (CaseItem) are replaced in the same statement, and in no other.
+    assert on_state[0].startswith('WITH u0 AS (DELETE FROM "exchange_caseitem" WHERE case_id = ')
+    assert 'u1 AS (INSERT INTO "exchange_caseitem"' in on_state[0]
+    assert 'u2 AS (UPDATE "exchange_case" SET' in on_state[0]
     assert ') UPDATE "exchange_casestate" SET' in on_state[0]
+    assert [q for q in captured.captured_queries if "exchange_caseitem" in q["sql"]] == [
+        q for q in captured.captured_queries if q["sql"] == on_state[0]
+    ]
     assert stored(case) == fresh(case)
     assert Case.objects.get(pk=case.pk).soker == document
 

@@ -1,4 +1,4 @@
-"""Migration exchange/0016 gives every CaseState row its case's creation (follow-up's § 11a queue reads the read
+"""Migration exchange/0017 gives every CaseState row its case's creation (follow-up's § 11a queue reads the read
 model alone), and a row written from now on, or rebuilt, carries it from the start."""
 
 import importlib
@@ -16,7 +16,7 @@ from tests.fixtures.personas import persona_pid
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data", "document_settings")]
 
-migration = importlib.import_module("digisos.exchange.migrations.0016_s13queues_case_state_created_at")
+migration = importlib.import_module("digisos.exchange.migrations.0017_s13queues_case_state_created_at")
 LONG_AGO = datetime(2020, 1, 1, tzinfo=UTC)
 
 

@@ -15,6 +15,7 @@ from digisos.documents.models import Folder
 from digisos.documents.selectors import MUNICIPAL_CASEWORKER_ROLE
 from digisos.exchange import case_state
 from digisos.exchange.models import CaseState, DeliveredFile, Delivery
+from digisos.exchange.services.case_items import write_items
 from digisos.followup import policy
 from digisos.followup.models import AccessDecision
 from digisos.followup.policy import NKS_ROLE, DataKind
@@ -80,6 +81,7 @@ def case_with_state(
     CaseState.objects.create(
         case=case, municipality_id=case.municipality_id, case_created_at=case.created_at, **values
     )
+    write_items(case.pk, values)  # its items, as the report writes them with its row
     folder = Folder.objects.create(owner=case.owner)
     delivery = Delivery.objects.create(
         case=case,
@@ -150,6 +152,21 @@ def test_payments_per_month_sum_the_paid_payments_of_each_month(reference_data):
     assert max(row.share for row in overview.months) == 100
 
 
+def test_the_panels_hold_only_the_items_of_cases_the_look_may_see(reference_data):
+    """The items are keyed to the person, whose cases elsewhere have items too: each panel, count and month sums
+    only those of the cases the look selects (here the caseworker's municipality's), as it always did."""
+    case_with_state(KARI, "0301", payments=2, attachment="oslo.pdf")
+    case_with_state(KARI, "4601", payments=3, attachment="bergen.pdf")
+    who = employee("sara", MUNICIPAL_CASEWORKER_ROLE, kommunenummer="0301")
+
+    overview = office_person_overview(who, persona_pid(KARI), kinds=set(DataKind))
+
+    assert len(overview.cases) == len(overview.decisions) == len(overview.requests) == 1
+    assert len(overview.conditions) == 1 and not overview.totals
+    assert sum(row.amount for row in overview.months) == 1000 + 1001
+    assert [row.name for row in overview.documents] == ["oslo.pdf"]
+
+
 def test_a_panel_is_left_out_when_the_policy_does_not_permit_its_kind(reference_data, client, monkeypatch):
     case_with_state(KARI)
     kinds = {**policy.ROLE_KINDS, MUNICIPAL_CASEWORKER_ROLE: {DataKind.CASES}}
@@ -178,7 +195,7 @@ def test_the_overview_is_read_in_the_same_number_of_queries_for_2_and_20_cases(r
     few = queries()
     for _ in range(18):
         case_with_state(KARI)
-    # On PostgreSQL one statement: the cases with their offices' names, each panel picked from the stored lists
+    # On PostgreSQL one statement: the cases with their offices' names, each panel read from the cases' items
     # (decisions, requests, conditions, letters, the months' sums) and the attachments' names.
     assert queries() == few == 1
 
@@ -255,9 +272,9 @@ def test_the_overview_picked_in_the_database_equals_the_one_cut_in_python(refere
     for number in range(PANEL_ROWS + 3):
         case = case_with_state(KARI, payments=number % 4, attachment=f"vedlegg-{number}.pdf")
         if number % 5 == 0:  # some cases without a state's lists, as a paper case before any report
-            CaseState.objects.filter(case=case).update(
-                decisions=[], page_view={}, payments=[], followup_view=followup_view({})
-            )
+            empty = {"decisions": [], "page_view": {}, "payments": [], "followup_view": followup_view({})}
+            CaseState.objects.filter(case=case).update(**empty)
+            write_items(case.pk, empty)  # and its items, as a report writes them with the row
     now = timezone.now()
     cases = _recent_cases(persona_pid(KARI), now)
     kinds = {str(kind) for kind in DataKind}
@@ -271,11 +288,9 @@ def test_the_overview_picked_in_the_database_equals_the_one_cut_in_python(refere
     assert sum(month.amount for month in in_database.months) > 0
 
 
-def test_the_office_overview_reads_the_cases_small_followup_column_not_their_page_views(
-    reference_data, client
-):
-    """A person's 200 cases were 200 detoasted page views and payment lists per look; the panels and the months'
-    sums now come from CaseState.followup_view (case_state.followup_view), which the fold writes."""
+def test_the_office_overview_reads_the_cases_items_not_their_stored_lists(reference_data, client):
+    """A person's 200 cases were 200 stored lists unpacked per look; the panels and the months' sums now come
+    from the case read model's items (exchange.CaseItem), which the report writes with each case's row."""
     case_with_state(KARI, payments=3)
     login(client, "sara", MUNICIPAL_CASEWORKER_ROLE)
 
@@ -283,8 +298,9 @@ def test_the_office_overview_reads_the_cases_small_followup_column_not_their_pag
         html = lookup(client)
 
     statements = " ".join(query["sql"] for query in seen)
-    assert "followup_view" in statements
-    assert "page_view" not in statements and "s.payments" not in statements
+    assert '"exchange_caseitem" i WHERE i.owner_id' in statements
+    assert "followup_view" not in statements and "page_view" not in statements
+    assert '"payments"' not in statements and "state__payments" not in statements
     assert html.count('data-testid="request"') == 1 and 'data-testid="panel-months"' in html
 
 
@@ -339,5 +355,5 @@ def test_the_fragment_places_each_cell_as_the_rows_say_escaped_with_a_dash_for_w
     assert f"{cell}Kontoutskrift</td>{cell}Søknad A</td>{cell}–</td>" in html
     assert '<li data-testid="condition">Søke jobb (Søknad A)</li>' in html
     assert '<li data-testid="condition">Møte (Søknad A): OPPFYLT</li>' in html
-    assert f"{cell}–</td>{cell}1\xa0234,50 kr</td>{cell}UTBETALT</td>{cell}–</td>{cell}–</td>" in html
+    assert f"{cell}–</td>{cell}1\xa0234,50\xa0kr</td>{cell}UTBETALT</td>{cell}–</td>{cell}–</td>" in html
     assert '<li data-testid="document">&lt;husleie&gt;.pdf (Søknad A)</li>' in html

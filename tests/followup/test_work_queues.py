@@ -260,7 +260,7 @@ def _plan_nodes(node: dict):
 def test_each_count_reads_one_table_by_one_index(reference_data):
     """Each count is a range of one index of the municipality's own rows of one table: exchange migration 0015
     gave the read model its case's municipality (the overdue requests' count joined every municipality's
-    overdue cases to their cases to keep its own), and 0016 its case's creation (the § 11a count joined the
+    overdue cases to their cases to keep its own), and 0017 its case's creation (the § 11a count joined the
     unanswered cases to their cases, whose best order depended on the data)."""
     for key in ["kari-leier-oslo", "oslo-bydel-frogner"]:
         case = case_for(key)

@@ -83,7 +83,7 @@ def test_the_guideline_for_the_household_next_to_the_income(client, reference_da
         housing_cost="9000",
     ).content.decode()
     # 2024 (A-3/2023): couple 13 100 + 3 850 + 2 × 5 150 = 27 250; with housing 36 250 > 20 000.
-    assert 'data-testid="rates-total">27\xa0250 kr' in html
+    assert 'data-testid="rates-total">27\xa0250\xa0kr</dd>' in html
     assert "Du får inn mindre enn satsene og boutgiftene til sammen." in html
     assert "Rundskriv A-3/2023" in html
     assert "Vi har ikke satsene for 2026 ennå." in html or "Vi har ikke satsene for" in html
@@ -215,16 +215,16 @@ def test_the_quick_reading_agrees_with_the_form(data):
 @pytest.mark.parametrize(
     ("language", "total", "day"),
     [
-        ("nb", "27\xa0250 kr", r"\b1\. januar \d{4}\b"),
-        ("nn", "27\xa0250 kr", r"\b1\. januar \d{4}\b"),
-        ("en", "27,250 kr", r"\b1 January \d{4}\b"),
+        ("nb", "27\xa0250\xa0kr", r"\b1\. januar \d{4}\b"),
+        ("nn", "27\xa0250\xa0kr", r"\b1\. januar \d{4}\b"),
+        ("en", "NOK 27,250", r"\b1 January \d{4}\b"),
     ],
 )
 def test_the_rates_write_amounts_and_dates_with_the_shared_formatters(
     client, reference_data, language, total, day
 ):
-    """core/formatting.py's number and day, per language (the guide had its own copies, with a Norwegian
-    "1. January 2024" in English). The rates' first day shows while the newest rates are from an earlier year."""
+    """core/formatting.py's amount and day, per language (the guide had its own copies, with a Norwegian
+    "1. January 2024" in English, and its own " kr", "27,250 kr" in English where core writes "NOK 27,250"). The rates' first day shows while the newest rates are from an earlier year."""
     client.cookies["digisos_language"] = language
     html = ask(
         client,
@@ -234,7 +234,8 @@ def test_the_rates_write_amounts_and_dates_with_the_shared_formatters(
         children_11_17="2",
         income="20 000",
     ).content.decode()
-    assert f'data-testid="rates-total">{total}' in html
+    assert f'data-testid="rates-total">{total}</dd>' in html
+    assert " kr</dd>" not in html  # every amount core's, none with the template's own " kr"
     if 'data-testid="rates-old">' in html:
         old = html.split('data-testid="rates-old">')[1].split("</p>")[0]
         assert re.search(day, old), old

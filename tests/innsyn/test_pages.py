@@ -102,7 +102,7 @@ def test_the_case_page_shows_status_the_request_the_decision_and_payments(client
     assert re.search(r"Status:\s*Under behandling\s*</h2>", html)
     assert "Kontoutskrift" in html and "Brukskonto, siste tre måneder" in html and "1. desember 2026" in html
     assert "Innvilget" in html and "Livsopphold" in html
-    assert re.search(r"5(\xa0|&nbsp;| )250 kr", html)
+    assert "5\xa0250\xa0kr" in html  # core's amount (tests below check every language)
     assert "Kontoen din 12345678903" in html
     assert "98765432106" not in html and "Utleier AS" in html  # someone else is paid: no account shown
     letters = list(sofie_case.letters.documents.all())
@@ -335,3 +335,38 @@ def test_the_quick_starts_case_page_cuts_the_stored_view_as_postgresql_does(
         on_postgresql.payment_count,
         on_postgresql.history_count,
     )
+
+
+PAYMENTS_SHOWN = {
+    # The month headings start with a capital (they begin the heading); the amounts are core's: a no-break space
+    # between the groups and before "kr" in Norwegian, "NOK 5,250" in English.
+    "nb": (("November 2026", "5\xa0250\xa0kr"), ("Desember 2026", "8\xa0000\xa0kr")),
+    "nn": (("November 2026", "5\xa0250\xa0kr"), ("Desember 2026", "8\xa0000\xa0kr")),
+    "en": (("November 2026", "NOK 5,250"), ("December 2026", "NOK 8,000")),
+}
+
+
+@pytest.fixture
+def language_put_back():
+    """A request with a language cookie leaves its language active in the thread (LocaleMiddleware activates
+    it and nothing deactivates it): put back what was active, so that later tests are not in English."""
+    from django.utils import translation
+
+    active = translation.get_language()
+    yield
+    translation.activate(active)
+
+
+@pytest.mark.parametrize("language", ["nb", "nn", "en"])
+@pytest.mark.usefixtures("language_put_back")
+def test_the_payments_months_and_amounts_are_cores_in_every_language(client, sofie_case, settings, language):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    html = client.get(reverse("innsyn:case", args=[sofie_case.id])).content.decode()
+    for key, (month, amount) in zip(("2026-11", "2026-12"), PAYMENTS_SHOWN[language], strict=True):
+        payments = html.split(f'id="payments-{key}"')[1].split("</table>")[0]
+        assert payments.startswith(f">{month}</h3>")
+        assert f">{amount}<" in payments
+        assert " kr<" not in payments  # no amount of the template's own
+    # The day of the month under its heading: "27." in Norwegian (an ordinal), "27" in English.
+    november = html.split('id="payments-2026-11"')[1].split("</table>")[0]
+    assert f'<time datetime="2026-11-27">{"27" if language == "en" else "27."}</time>' in november

@@ -91,7 +91,7 @@ def test_a_week_the_month_would_give_away_is_protected_by_another(client, lone_o
     assert table.count(">10</td>") == 2, table
     assert "skjult" in table and "under 5" in table
     assert 'data-testid="analyst-rule"' in page and "også under 5" in page  # the page says so
-    assert "30.3.2026" in page[page.index('data-testid="weeks-as-of"') :]  # and of when the weeks are
+    assert "30. mars 2026" in page[page.index('data-testid="weeks-as-of"') :]  # and of when the weeks are
     # The country's weeks (here the same office) likewise.
     country = client.get("/statistikk/?periode=uke").content.decode()
     country = country[country.index('data-figure="digital_standard"') :]
@@ -234,13 +234,15 @@ def test_a_week_changed_after_the_snapshot_is_shown_with_its_new_value_only_afte
     published_by_an_update(FIRST_UPDATE + timedelta(hours=1))
     table = office_table(client, office)
     assert ">12</td>" not in table and ">13</td>" not in table and table.count(">10</td>") == 2, table
-    assert "30.3.2026" not in table and ">9</td>" not in table  # the new week is not there yet
+    assert "30. mars 2026" not in table and ">9</td>" not in table  # the new week is not there yet
     page = client.get(f"/statistikk/?kontor={office}").content.decode()
-    assert "30.3.2026 10:00" in page[page.index('data-testid="weeks-as-of"') :]  # the first update's time
+    assert (
+        "30. mars 2026 kl. 10.00" in page[page.index('data-testid="weeks-as-of"') :]
+    )  # the first update's time
     assert services.analysts_due()
     services.protect_analysts()
     table = office_table(client, office)
-    assert ">12</td>" in table and ">13</td>" in table and "30.3.2026" in table and ">9</td>" in table
+    assert ">12</td>" in table and ">13</td>" in table and "30. mars 2026" in table and ">9</td>" in table
     assert not services.analysts_due()
 
 

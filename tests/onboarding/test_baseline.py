@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from digisos.core import formatting
 from digisos.core.models import AuditEntry
 from digisos.onboarding import selectors, services
 from digisos.onboarding.forms import BaselineForm
@@ -178,7 +179,7 @@ def test_at_go_live_the_baseline_is_fixed_and_only_an_operator_corrects_it(walk,
             **{**BASELINE, "measured_to": onboarding.went_live_on},
         )
     assert late.value.message == (
-        f"Måleperioden må slutte før Drammen startet med digital søknad {onboarding.went_live_on:%d.%m.%Y}."
+        f"Måleperioden må slutte før Drammen startet med digital søknad {formatting.day(onboarding.went_live_on)}."
     )
 
 

@@ -168,7 +168,7 @@ def test_go_live_is_booked_three_weeks_ahead_and_approved_by_an_operator(walk, s
         services.request_go_live(
             actor=leader, onboarding_id=onboarding.pk, go_live_date=TODAY + timedelta(days=20), today=TODAY
         )
-    assert "minst tre uker fram i tid, tidligst 22.12.2026" in too_soon.value.message
+    assert "minst tre uker fram i tid, tidligst 22. desember 2026" in too_soon.value.message
     day = TODAY + timedelta(days=21)
     with pytest.raises(services.NotAllowed):
         services.request_go_live(

@@ -7,6 +7,11 @@ class CoreConfig(AppConfig):
     verbose_name = "Kjerne"
 
     def ready(self) -> None:
+        # Every model is imported and Django's apps are ready: what start-up made is frozen and the garbage
+        # collector runs as usual from here (digisos/__init__.py).
+        import digisos
+
+        digisos.start_up_finished()
         from .logging import configure_logging
 
         configure_logging()

@@ -1,8 +1,11 @@
 """One set of format helpers for the citizen's pages, per language (nb, nn, en): dates, date-times, amounts,
 numbers, countries, phone numbers and account numbers.
 
-Norwegian pages write "29. november 2026 kl. 09.23" and "3 450 kr"; English pages "29 November 2026 at 09:23"
-and "NOK 3,450". Citizenship is a country name in the page's language (CLDR's, through Babel), not "NOR".
+Norwegian pages write "29. november 2026 kl. 09.23", "november 2026" and "3 450 kr" (as NAV writes amounts, a
+no-break space between the groups and before "kr"); English pages "29 November 2026 at 09:23", "November 2026"
+and "NOK 3,450". Every page shows a month, a date or an amount through these, never through its own month names,
+`|date:"F Y"`, strftime or a " kr" of its own (tests/core/test_formats_through_core.py looks for those).
+Citizenship is a country name in the page's language (CLDR's, through Babel), not "NOR".
 Phone numbers are grouped as Språkrådet writes them ("912 34 567" for mobiles, "22 33 44 55" otherwise) and
 account numbers as banks print them ("1234 56 78903").
 
@@ -16,7 +19,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from typing import Any
 
@@ -64,6 +67,26 @@ class Formatters:
         if self.english:
             return f"{value.day} {self.months[value.month]} {value.year}"
         return f"{value.day}. {self.months[value.month]} {value.year}"
+
+    def month_and_year(self, value: date | datetime | str | None, zone: tzinfo | None = None) -> str:
+        """ "oktober 2026" (nb, nn: a month name is written small in Norwegian, also in nynorsk), "October 2026"
+        (en); "" for nothing. A heading that starts with it capitalises its first letter itself."""
+        if isinstance(value, datetime):
+            value = value.astimezone(zone or timezone.get_current_timezone())
+        elif not isinstance(value, date):
+            value = _as_date_or_datetime(value)
+            if value is None:
+                return ""
+            if isinstance(value, datetime):
+                value = value.astimezone(zone or timezone.get_current_timezone())
+        return f"{self.months[value.month]} {value.year}"
+
+    def day_of_month(self, value: date | None) -> str:
+        """ "27." (nb, nn: the point makes the number an ordinal, as in "27. november"), "27" (en); "" for nothing.
+        For a day listed under its month's heading (innsyn's payments), where the month is said once."""
+        if value is None:
+            return ""
+        return str(value.day) if self.english else f"{value.day}."
 
     def time(self, value: datetime, zone: tzinfo | None = None) -> str:
         """ "09.23" (nb, nn, as Språkrådet writes the time), "09:23" (en)."""
@@ -117,6 +140,10 @@ class Formatters:
         if decimals is None:
             whole = float(value).is_integer()
             value, decimals = (int(value), None) if whole else (value, 2)
+        if decimals is not None:
+            # Rounded half up to the decimals shown: numberformat cuts the rest off (12.349 was "12,34"). Through
+            # str() so that a float is rounded as it is written (99.995), not as it is stored (99.99499…).
+            value = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
         return numberformat.format(
             value,
             self.decimal_separator,
@@ -191,6 +218,10 @@ def day_and_time(value: datetime | str | None) -> str:
     return formatters().day_and_time(value)
 
 
+def month_and_year(value: date | datetime | str | None) -> str:
+    return formatters().month_and_year(value)
+
+
 def number(value: Number | str | None) -> str:
     return formatters().number(value)
 
@@ -238,6 +269,7 @@ def account(value: str | None) -> str:
 HELPERS: dict[str, Callable[..., Any]] = {
     "day": day,
     "day_and_time": day_and_time,
+    "month_and_year": month_and_year,
     "number": number,
     "amount": amount,
     "country": country,

@@ -13,7 +13,7 @@ start's SQLite) each call builds and runs the queryset as usual.
 import enum
 import re
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -227,13 +227,19 @@ def update_row(model: type[models.Model], pk: Any, values: dict[str, Any], *, us
     return update_rows((model, pk, values), using=using)
 
 
-def update_rows(*updates: tuple[type[models.Model], Any, dict[str, Any]], using: str = "default") -> int:
+def update_rows(
+    *updates: tuple[type[models.Model], Any, dict[str, Any]],
+    before: Sequence[tuple[str, list[Any]]] = (),
+    using: str = "default",
+) -> int:
     """Several `update_row`s, each (model, pk, values), in one statement on PostgreSQL (all but the last as
-    data-modifying WITH clauses: one round trip); one after the other elsewhere. Returns the number of rows
-    the last one updated."""
+    data-modifying WITH clauses: one round trip); one after the other elsewhere. `before`: other data-modifying
+    statements (SQL with %s, parameters) that go into the same statement as WITH clauses (PostgreSQL), run first
+    elsewhere; none may read what another writes (they share one snapshot). Returns the number of rows the last
+    update updated."""
     connection = connections[using]
-    statements = []
-    params: list[Any] = []
+    statements = [sql for sql, _params in before]
+    params: list[Any] = [list(group) for _sql, group in before]
     for model, pk, values in updates:
         sql, fields = _update_sql(connection, model, tuple(values))
         statements.append(sql)

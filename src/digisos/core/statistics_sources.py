@@ -10,7 +10,7 @@ who: small numbers are suppressed by insights before anything is published.
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 
 @dataclass(frozen=True)
@@ -20,8 +20,9 @@ class MonthlyCount:
     count: int
 
 
-@dataclass(frozen=True)
-class StatisticsSource:
+# A NamedTuple, not a frozen dataclass: this module loads at every start-up (AppConfig.ready() registers
+# into it), and dataclasses compiles six methods per class at run time (docs/operations.md, "Command start-up").
+class StatisticsSource(NamedTuple):
     key: str  # stable, used in the aggregate tables and the API: "bekymringsmeldinger"
     name: Any  # (lazy) text: the figure's name on the dashboard
     definition: Any  # (lazy) text: the written definition shown beside the figure

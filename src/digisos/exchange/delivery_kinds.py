@@ -9,15 +9,15 @@ and the scopes an operator can give a client.
 """
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from .models import AttemptedDelivery
 
 
-@dataclass(frozen=True)
-class DeliveryKind:
+# A NamedTuple, not a frozen dataclass: this module loads at every start-up (AppConfig.ready() registers
+# into it), and dataclasses compiles six methods per class at run time (docs/operations.md, "Command start-up").
+class DeliveryKind(NamedTuple):
     name: str
     flow: str  # its data flow (digisos.core.dataflows)
     scopes: Mapping[str, str]  # scope → what it lets a client do
@@ -26,7 +26,7 @@ class DeliveryKind:
     model: type[AttemptedDelivery]
     enqueue: Callable[[int], Any]  # queues one attempt of the delivery with this id
     # Run in the acknowledging transaction (delivery, when); None: nothing more than the delivery's status.
-    on_acknowledged: Callable[[Any, datetime], None] | None = field(default=None)
+    on_acknowledged: Callable[[Any, datetime], None] | None = None
 
 
 _KINDS: dict[str, DeliveryKind] = {}

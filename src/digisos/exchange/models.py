@@ -228,6 +228,73 @@ class CaseState(models.Model):
         return f"{self.case_id}:{self.status}"
 
 
+class CaseItem(models.Model):
+    """One item of a case's lists as the caseworker's person overview lists them (exchange/case_items.py): a
+    decision, an open request, a condition, a letter's title, a payment, or the assistance paid in a month.
+
+    Part of the case read model, not a cache: written with the case's CaseState in the same statement, from the
+    same fold (services.reporting), rebuilt by `rebuild_case_state`. Keyed to the person (the case's owner, which
+    never changes) and ordered as the overview's panels order them, so that a panel of a person's 200 cases is an
+    index range read of its first rows, not 200 cases' stored lists unpacked on every look."""
+
+    class Kind(models.TextChoices):
+        DECISION = "decision"
+        REQUEST = "request"
+        CONDITION = "condition"
+        LETTER = "letter"
+        PAYMENT = "payment"
+        MONTH = "month"
+
+    id = models.BigAutoField(primary_key=True)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    # The case's owner and creation time, which never change: the person's key and the panels' tie-break
+    # (newest case first), copied here so that each panel reads in order from one index.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    case_created_at = models.DateTimeField()
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    position = models.PositiveIntegerField()  # its place in the case's own list
+    # The panel's order, never NULL (a missing time sorts as the panel sorts a NULL: last): a decision's time,
+    # a request's deadline, a payment's day, a month's first day; one constant for conditions and letters.
+    rank_at = models.DateTimeField()
+    at = models.DateTimeField(null=True, blank=True)  # a decision's time, a request's deadline
+    day = models.DateField(null=True, blank=True)  # a payment's day, a month's first day
+    # A decision's sak title, a request's document type, a condition's or letter's title, a payment's description.
+    title = models.TextField(blank=True, default="")
+    status = models.TextField(blank=True, default="")  # outcome, condition's or payment's status
+    amount = models.FloatField(null=True, blank=True)  # a payment's, or the month's sum
+    recipient = models.TextField(blank=True, default="")
+    account = models.TextField(blank=True, default="")  # "" when someone else is paid
+
+    class Meta:
+        indexes = [
+            # Every panel but the requests: the person's items of one kind, newest (decisions, payments) or the
+            # newest case's (conditions, letters) first; the months a range of rank_at. `case` in it makes each
+            # panel's count an index-only read.
+            models.Index(
+                fields=["owner", "kind", "-rank_at", "-case_created_at", "case", "position"],
+                name="exchange_caseitem_panel",
+            ),
+            # The months' sums: a range of the person's months read from the index alone (key columns, not
+            # INCLUDE, which the quick start's SQLite lacks).
+            models.Index(
+                fields=["owner", "rank_at", "case", "amount", "day"],
+                name="exchange_caseitem_months",
+                condition=models.Q(kind="month"),
+            ),
+            # The requests, soonest deadline first.
+            models.Index(
+                fields=["owner", "rank_at", "-case_created_at", "case", "position"],
+                name="exchange_caseitem_requests",
+                condition=models.Q(kind="request"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}:{self.kind}:{self.position}"
+
+
 def inbox_rank() -> models.Case:
     """0 for a new delivery, 1 for one the caseworker has received: the manual inbox lists new ones first.
 

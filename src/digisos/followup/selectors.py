@@ -3,7 +3,7 @@
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from functools import cache
 from typing import Any
 
@@ -31,7 +31,7 @@ from digisos.core.dataflows import (
 from digisos.core.models import PeriodicRun
 from digisos.core.prepared import PreparedValues
 from digisos.documents.selectors import MUNICIPAL_CASEWORKER_ROLE
-from digisos.exchange.models import Case, DeliveredFile, Delivery
+from digisos.exchange.models import Case, CaseItem, CaseState, DeliveredFile, Delivery
 from digisos.municipalities.models import Municipality, NavOffice
 from digisos.registers import registry
 from digisos.registers.ports import HousingAllowanceCase, HousingAllowancePayment
@@ -433,22 +433,10 @@ def _office_cases(employee: Employee, pid: str, now: datetime) -> QuerySet[Case]
     return cases.none()
 
 
-# What the overview's statement reads of each case (_write_panel_sql's `listed`), by these names; NKS also the
-# payments, which it lists.
-_LISTED = (
-    "id",
-    "created_at",
-    "application_id",
-    "municipality_id",
-    "office_id",
-    "state__office",
-    "state__status",
-    "state__open_tasks",
-    "state__next_deadline",
-    "state__decisions",
-    "state__followup_view",
-)
-_LISTED_NKS = (*_LISTED, "state__payments")
+# What the overview's statement reads of each case (_write_panel_sql's `listed`), by these names: the case's own
+# columns; its read model row is read only for the cases shown, its lists from its items (CaseItem) by its owner.
+_LISTED = ("id", "created_at", "application_id", "municipality_id", "owner_id", "office_id")
+_LISTED_NKS = _LISTED
 # The person's cases an overview reads, as _office_cases and nks_person_overview select them, with the columns
 # above, compiled to SQL once per process (core/prepared.py): building and compiling the queryset was 0.6 ms of
 # CPU on every look.
@@ -605,17 +593,15 @@ def _overview_in_python(
 
 
 # --- The same overview picked in PostgreSQL: a person with 200 cases and two years of payments had some 400 kB of
-# JSON decoded in Python on every look, to show 20 rows of each panel. Here PostgreSQL unpacks the stored JSON,
-# sorts, counts and sums the months, and only the rows shown leave the database, in one statement whose text is
-# written once per process for each shape of look (_panel_sql).
+# JSON decoded in Python on every look, to show 20 rows of each panel. Here only the rows shown leave the
+# database, in one statement whose text is written once per process for each shape of look (_panel_sql).
 #
-# What that statement costs PostgreSQL (bench/followup.py's person, 200 cases; backend CPU per look): 6.6 ms when
-# each case's row was joined to its application, municipality and office before any panel picked its 20 rows,
-# each list unpacked by jsonb_array_elements in FROM (a function scan that fills a tuplestore for every case,
-# 200 per panel) and each panel sorted whole twice (a window count beside each row, a window rank); the
-# names are now joined only to the rows shown, each list is unpacked by generate_series in the select list
-# (streamed, no tuplestore), each panel is a top-N sort of its LIMIT, and the counts are one pass of
-# jsonb_array_length over the cases (issue 13).
+# What that statement costs PostgreSQL (bench/followup.py's person, 200 cases): it unpacked each case's stored
+# lists (CaseState's decisions, followup_view and payments) on every look, 3.8 ms of backend CPU after two rounds
+# of tuning (session 12). Each panel now reads the case read model's items (exchange.CaseItem, written with each
+# case's CaseState): the person's items of its kind in the panel's order from an index, stopping at PANEL_ROWS;
+# the counts one index-only pass over the person's items, the months' sums an index-only range (issue 13,
+# session 13).
 
 
 def _overview_in_database(
@@ -744,36 +730,37 @@ _PANEL_COLUMNS = 8
 _COUNTED = ("cases", "decisions", "requests", "conditions", "payments", "letters", "files")
 
 
-# The stored follow-up view's lists (case_state.followup_view), as `listed` has it.
-_REQUESTS, _CONDITIONS, _LETTERS = "v->'requests'", "v->'conditions'", "v->'letters'"
+# The panels' items come from the case read model's CaseItem rows (exchange/case_items.py), written with each
+# case's CaseState: each panel is an index range read of the person's items of its kind in the panel's order,
+# kept only when the item's case is one the look may see (`listed`), its first PANEL_ROWS. Before, every look
+# unpacked the stored lists of all the person's cases (some 3.8 ms of PostgreSQL's CPU for 200 cases).
+_ITEMS = CaseItem._meta.db_table
+# The person: every listed case is theirs (selected by their pid), so the first names them.
+_OWNER = "(SELECT owner_id FROM listed LIMIT 1)"
+# Whether an item's case is listed, as a filter no index can serve: a panel then reads the person's items of its
+# kind in the index's order and stops at its PANEL_ROWS rows. (`IN (SELECT id FROM listed)` let the planner
+# hash-join every item of the kind and sort them; a bare `= ANY(...)` let it AND the case index's 1,800 entries.)
+_LISTED_ITEM = "coalesce(i.case_id = ANY(ARRAY(SELECT id FROM listed)), false)"
+# Newest first (decisions, payments; conditions and letters rank alike, so newest case first), and the
+# requests' soonest deadline first: the orders of the indexes CaseItem.Meta declares.
+_NEWEST = "i.rank_at DESC, i.case_created_at DESC, i.case_id, i.position"
+_SOONEST = "i.rank_at, i.case_created_at DESC, i.case_id, i.position"
 
 
-def _array(expression: str) -> str:
-    return f"CASE WHEN jsonb_typeof({expression}) = 'array' THEN {expression} ELSE '[]'::jsonb END"
-
-
-def _list_branch(name: str, array: str, columns: list[str], order: list[tuple[str, str]]) -> str:
-    """A panel of the elements `e` of a JSON list of each case (`array`, over `listed`): its `columns` (text), its
-    first PANEL_ROWS in `order` ((expression, direction) pairs) and then the cases' order (newest first) and the
-    list's own, ranked. The list is unpacked by generate_series in the select list, which streams; its elements
-    are read by index (jsonb's `->` on an array is direct). Only the sort keys are read of every element; the
-    columns (of `e`) only of the PANEL_ROWS kept."""
-    keys = [*order, ("created_at", "DESC"), ("id", ""), ("i", "")]
-    inner = ", ".join(f"{expression} AS k{number}" for number, (expression, _d) in enumerate(keys))
-    ranked = ", ".join(f"k{number} {direction}".strip() for number, (_e, direction) in enumerate(keys))
-    selected = ", ".join(columns)
+def _item_branch(name: str, kind: str, columns: list[str], order: str) -> str:
+    """A panel of the listed cases' items of `kind`: its `columns` (text, of `i`), its first PANEL_ROWS in
+    `order`, each with its case's application for the title."""
     padding = ", NULL::text" * (_PANEL_COLUMNS - len(columns))
     return (
-        f"(SELECT '{name}'::text, application_id, row_number() OVER (ORDER BY {ranked}), {selected}{padding} "  # noqa: S608 - this module's constant SQL; values are parameters
-        f"FROM (SELECT application_id, e, {inner} FROM (SELECT application_id, created_at, id, list -> i AS e, i "
-        f"FROM (SELECT application_id, created_at, id, list, generate_series(0, jsonb_array_length(list) - 1) "
-        f"AS i FROM (SELECT application_id, created_at, id, {_array(array)} AS list FROM listed) l) g) x "
-        f"ORDER BY {ranked} LIMIT {PANEL_ROWS}) t)"
+        f"(SELECT '{name}'::text, l.application_id, row_number() OVER (ORDER BY {order}), "  # noqa: S608 - this module's constant SQL; values are parameters
+        f'{", ".join(columns)}{padding} FROM (SELECT * FROM "{_ITEMS}" i WHERE i.owner_id = {_OWNER} AND '
+        f"i.kind = '{kind}' AND {_LISTED_ITEM} ORDER BY {order} LIMIT {PANEL_ROWS}) i "
+        "JOIN listed l ON l.id = i.case_id)"
     )
 
 
-def _length(array: str) -> str:
-    return f"coalesce(sum(jsonb_array_length({_array(array)})), 0)::text"
+def _text(column: str) -> str:
+    return f"to_json({column}) #>> '{{}}'"
 
 
 _PANEL_SQL: dict[tuple[str, _Shape], str] = {}
@@ -793,45 +780,43 @@ def _write_panel_sql(ids_sql: str, shape: _Shape) -> str:
     municipality, office = Municipality._meta.db_table, NavOffice._meta.db_table
     delivered, delivery = DeliveredFile._meta.db_table, Delivery._meta.db_table
     vedlegg = DeliveredFile.Role.VEDLEGG.value
-    at, deadline = "(e->>'at')::timestamptz", "(e->>'deadline')::timestamptz"
-    day = "substr(coalesce(nullif(e->>'paid_date', ''), e->>'due_date'), 1, 10)"
+    kind = CaseItem.Kind
     branches = [
         # The cases themselves, newest first, each with its municipality's name and its office's by the office
         # register (looked up for the rows shown only, by index: a join let the planner hash both tables whole).
         "(SELECT 'cases'::text, t.application_id, row_number() OVER (ORDER BY t.created_at DESC, t.id), "  # noqa: S608 - this module's constant SQL; values are parameters
         f"t.id::text, to_json(t.created_at) #>> '{{}}', (SELECT name FROM \"{municipality}\" WHERE kommunenummer = "
         f't.kommunenummer), coalesce((SELECT name FROM "{office}" WHERE enhetsnummer = t.office), t.office), '
-        "t.status, t.open_tasks::text, to_json(t.next_deadline) #>> '{}', t.decisions::text FROM (SELECT * FROM "
-        f"listed ORDER BY created_at DESC, id LIMIT {PANEL_ROWS}) t)",
-        _list_branch(
-            "decisions",
-            "decisions",
-            ["e->>'title'", "e->>'outcome'", "e->>'at'"],
-            [(at, "DESC NULLS LAST")],
-        ),
-        _list_branch(
-            "requests", _REQUESTS, ["e->>'document_type'", "e->>'deadline'"], [(deadline, "ASC NULLS LAST")]
-        ),
+        "t.status, t.open_tasks::text, to_json(t.next_deadline) #>> '{}', t.decisions::text FROM (SELECT l.id, "
+        "l.created_at, l.application_id, l.kommunenummer, coalesce(nullif(s.office, ''), nullif(l.office_id, ''), "
+        "'') AS office, s.status, s.open_tasks, s.next_deadline, s.decisions FROM (SELECT * FROM listed ORDER BY "
+        f'created_at DESC, id LIMIT {PANEL_ROWS}) l LEFT JOIN "{CaseState._meta.db_table}" s ON s.case_id = l.id) t)',
+        _item_branch("decisions", kind.DECISION, ["i.title", "i.status", _text("i.at")], _NEWEST),
+        _item_branch("requests", kind.REQUEST, ["i.title", _text("i.at")], _SOONEST),
     ]
+    counted = [kind.DECISION, kind.REQUEST]
     if not shape.nks:
-        branches.append(_list_branch("conditions", _CONDITIONS, ["e->>'title'", "e->>'status'"], []))
+        branches.append(_item_branch("conditions", kind.CONDITION, ["i.title", "i.status"], _NEWEST))
+        counted.append(kind.CONDITION)
     if shape.payments and shape.nks:
         branches.append(
-            _list_branch(
+            _item_branch(
                 "payments",
-                "payments",
+                kind.PAYMENT,
+                # The account is stored "" when someone else is paid (case_items.item_values).
                 [
-                    day,
-                    "e->>'amount'",
-                    "e->>'status'",
-                    "e->>'description'",
-                    "e->>'recipient'",
-                    "e->>'other_recipient'",
-                    "e->>'account'",
+                    "i.day::text",
+                    "i.amount::text",
+                    "i.status",
+                    "i.title",
+                    "i.recipient",
+                    "NULL::text",
+                    "i.account",
                 ],
-                [(day, "DESC NULLS LAST")],
+                _NEWEST,
             )
         )
+        counted.append(kind.PAYMENT)
     files = "NULL::text"
     if shape.documents:
         # The attachments' names: the files of the cases' deliveries, in their order.
@@ -846,30 +831,32 @@ def _write_panel_sql(ids_sql: str, shape: _Shape) -> str:
             f"d.case_id IN (SELECT id FROM listed) AND f.role = '{vedlegg}')::text"
         )
         if not shape.nks:  # the case system's letters by title: the office may see them, NKS only attachments
-            branches.append(_list_branch("letters", _LETTERS, ["e->>'title'"], []))
-    # Each panel's full length, in one pass over the cases (_COUNTED's order).
+            branches.append(_item_branch("letters", kind.LETTER, ["i.title"], _NEWEST))
+            counted.append(kind.LETTER)
+    # Each panel's full length (_COUNTED's order), counted from the panels' index over the person's items.
+    lengths = ", ".join(
+        f"count(*) FILTER (WHERE kind = '{name}')::text" if name in counted else "'0'"
+        for name in (kind.DECISION, kind.REQUEST, kind.CONDITION, kind.PAYMENT, kind.LETTER)
+    )
+    kinds = ", ".join(f"'{name}'" for name in counted)
     branches.append(
-        "(SELECT 'totals'::text, NULL::uuid, 0::bigint, count(*)::text, "  # noqa: S608 - this module's constant SQL; values are parameters
-        + ", ".join(_length(array) for array in ("decisions", _REQUESTS, _CONDITIONS, "payments", _LETTERS))
-        + f", {files}, NULL::text FROM listed)"
+        f"(SELECT 'totals'::text, NULL::uuid, 0::bigint, (SELECT count(*) FROM listed)::text, {lengths}, "  # noqa: S608 - this module's constant SQL; values are parameters
+        f'{files}, NULL::text FROM "{_ITEMS}" i WHERE i.owner_id = {_OWNER} AND i.kind IN ({kinds}) AND i.case_id '
+        "IN (SELECT id FROM listed))"
     )
     if shape.payments:
-        # Each case's sums per month (case_state.followup_view's "paid"), added up over the cases.
+        # The assistance paid per month (each case's sums, CaseItem kind "month"), added up over the cases.
         branches.append(
-            "(SELECT 'months'::text, NULL::uuid, 0::bigint, m.month, sum(m.amount::float8)::text"  # noqa: S608 - this module's constant SQL; values are parameters
-            f"{', NULL::text' * (_PANEL_COLUMNS - 2)} FROM listed CROSS JOIN LATERAL jsonb_each_text(CASE WHEN "
-            "jsonb_typeof(v->'paid') = 'object' THEN v->'paid' ELSE '{}'::jsonb END) AS m(month, amount) "
-            "WHERE m.month >= %s GROUP BY 4)"
+            "(SELECT 'months'::text, NULL::uuid, 0::bigint, to_char(i.day, 'YYYY-MM'), sum(i.amount)::text"  # noqa: S608 - this module's constant SQL; values are parameters
+            f'{", NULL::text" * (_PANEL_COLUMNS - 2)} FROM "{_ITEMS}" i WHERE i.owner_id = {_OWNER} AND '
+            f"i.kind = '{kind.MONTH}' AND i.rank_at >= %s AND i.case_id IN (SELECT id FROM listed) GROUP BY i.day)"
         )
     return (
-        # The cases' small follow-up column (case_state.followup_view), not their page views; the payments
-        # themselves only for NKS, who lists them.
+        # The cases the look may see, their own columns only: the read model's row is read for the PANEL_ROWS
+        # cases shown, and their lists from their items.
         "WITH listed AS MATERIALIZED (SELECT id, created_at, application_id, municipality_id AS kommunenummer, "  # noqa: S608 - this module's constant SQL; values are parameters
-        "coalesce(nullif(state__office, ''), nullif(office_id, ''), '') AS office, state__status AS status, "
-        "state__open_tasks AS open_tasks, state__next_deadline AS next_deadline, state__decisions AS decisions, "
-        f"{'state__payments' if shape.nks else 'NULL::jsonb'} AS payments, state__followup_view AS v FROM "
-        f"({ids_sql}) selected) SELECT p.*, a.reference FROM ({' UNION ALL '.join(branches)}) p LEFT JOIN "
-        f'"{application}" a ON a.id = p.application_id'
+        f"office_id, owner_id FROM ({ids_sql}) selected) SELECT p.*, a.reference FROM ({' UNION ALL '.join(branches)}) p "
+        f'LEFT JOIN "{application}" a ON a.id = p.application_id'
     )
 
 
@@ -879,7 +866,9 @@ def _run_panels(
     """Runs a look's statement: each panel's rows as (the case's title, its columns) in order, each panel's full
     length, and the months' sums."""
     ids_sql, ids_params = ids
-    params = [*ids_params, *([months_from.isoformat()[:7]] if months_from is not None else [])]
+    # The months from the first of `months_from`, as CaseItem.rank_at has them (midnight UTC).
+    since = datetime.combine(months_from, time.min, UTC) if months_from is not None else None
+    params = [*ids_params, *([since] if since is not None else [])]
     with connection.cursor() as cursor:
         cursor.execute(_panel_sql(ids_sql, shape), params)
         rows = cursor.fetchall()

@@ -68,7 +68,7 @@ def answer(request: HttpRequest) -> HttpResponse:
         # since makemessages can only extract literal _("…") (they reach the catalogue through texts.py).
         "t": translate,
     }
-    context = {**common, "result": result, "answers": answers, "kroner": _kroner, "day": _day}
+    context = {**common, "result": result, "answers": answers, "amount": formatters().amount, "day": _day}
     context["cards"] = _cards(result, common)
     body = engines["jinja2"].get_template("guide/answer.html").render(context)
     return HttpResponse(_page(request, SafeString(body)))
@@ -155,12 +155,6 @@ def _translator() -> Callable[[str], str]:
         return text
 
     return translate
-
-
-def _kroner(amount: int | None) -> str:
-    """Whole kroner with the active language's grouping: «13 100» in Norwegian, «13,100» in English (the shared
-    helpers', core/formatting.py)."""
-    return formatters().number(int(amount or 0))
 
 
 def _day(value: date) -> str:

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from digisos.core.formatting import formatters
 from digisos.soker.constants import SoknadsStatus, UtbetalingStatus, Utfall
 from digisos.soker.labels import choices as status_choices
 
@@ -208,13 +209,12 @@ PAPER_COUNT_MONTHS = 36
 
 
 def month_choices(today: date, count: int = PAPER_COUNT_MONTHS) -> list[tuple[str, str]]:
-    """This month and the ones before it, newest first, as ("2026-11", "november 2026"): a future month
-    cannot be chosen at all."""
-    from django.utils.dates import MONTHS
-
+    """This month and the ones before it, newest first, as ("2026-11", "november 2026") in the page's language
+    (core's month_and_year: "November 2026" in English): a future month cannot be chosen at all."""
+    month_and_year = formatters().month_and_year
     year, month, choices = today.year, today.month, []
     for _step in range(count):
-        choices.append((f"{year:04d}-{month:02d}", f"{MONTHS[month]} {year}"))
+        choices.append((f"{year:04d}-{month:02d}", month_and_year(date(year, month, 1))))
         year, month = (year, month - 1) if month > 1 else (year - 1, 12)
     return choices
 

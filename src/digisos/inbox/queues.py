@@ -5,14 +5,14 @@ only to those who may open it.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from digisos.accounts.models import User
 
 
-@dataclass(frozen=True)
-class InboxQueue:
+# A NamedTuple, not a frozen dataclass: this module loads at every start-up (AppConfig.ready() registers
+# into it), and dataclasses compiles six methods per class at run time (docs/operations.md, "Command start-up").
+class InboxQueue(NamedTuple):
     key: str
     name: Any  # (lazy) text
     url_name: str  # reversed without arguments
@@ -20,8 +20,7 @@ class InboxQueue:
     waiting: Callable[[User], int]  # how many new ones wait for this employee
 
 
-@dataclass(frozen=True)
-class OfferedQueue:
+class OfferedQueue(NamedTuple):
     queue: InboxQueue
     waiting: int
 

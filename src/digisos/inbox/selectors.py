@@ -10,12 +10,12 @@ from typing import Any
 from django.db import connection
 from django.db.models import F, Func, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from digisos.accounts.models import User
 from digisos.application.summary import Section, registered_name
 from digisos.application.summary import sections as summary_sections
+from digisos.core.formatting import formatters
 from digisos.core.prepared import PreparedValues
 from digisos.core.statistics_sources import MonthlyCount
 from digisos.documents import permissions
@@ -593,12 +593,14 @@ def current_soknads_status(status: str) -> str:
 
 
 def _local_date(value: Any) -> str:
+    """An event's date or time as its day in Oslo, as core writes a day in the page's language ("1. desember
+    2026", "1 December 2026"); a text that is not one is shown as it came."""
     if not isinstance(value, str):
         return ""
     try:
         if "T" in value:
-            return timezone.localtime(parse_tidspunkt(value), OSLO).strftime("%d.%m.%Y")
-        return date.fromisoformat(value).strftime("%d.%m.%Y")
+            return formatters().day(parse_tidspunkt(value), OSLO)
+        return formatters().day(date.fromisoformat(value))
     except ValueError:
         return value
 
@@ -636,7 +638,7 @@ def describe_event(event: dict[str, Any], letters: dict[str, Document]) -> Event
             "status": status_label(event.get("status", "")) or _("uten status")
         }
         if "belop" in event:
-            details.append(_("%(belop)s kroner") % {"belop": event["belop"]})
+            details.append(formatters().amount(event["belop"]))  # "4 500 kr", "NOK 4,500"
         if event.get("beskrivelse"):
             details.append(event["beskrivelse"])
         if event.get("forfallsdato"):

@@ -16,7 +16,6 @@ from django.shortcuts import redirect, render
 from django.template import engines
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -225,7 +224,7 @@ def _request_documents(actor: User, case: Case, data: dict[str, Any]) -> str:
         letter=data["brev"],
     )
     return _("Søkeren er bedt om dokumentasjon med frist %(frist)s.") % {
-        "frist": data["frist"].strftime("%d.%m.%Y")
+        "frist": formatting.day(data["frist"])
     }
 
 
@@ -301,7 +300,7 @@ def paper_counts(request: HttpRequest) -> HttpResponse:
             messages.success(
                 request,
                 _("Antallet for %(month)s er lagret.")
-                % {"month": date_format(form.cleaned_data["month"], "F Y")},
+                % {"month": formatting.month_and_year(form.cleaned_data["month"])},
             )
             return redirect("inbox:paper-counts")
     context = {

@@ -18,7 +18,6 @@ from django.template import engines
 from django.template.backends.utils import csrf_input
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dates import MONTHS
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
@@ -67,18 +66,6 @@ def _days() -> Callable[[date | datetime | None], str]:
     return day
 
 
-_MONTH_NAMES: dict[str, dict[int, str]] = {}
-
-
-def _month_names() -> dict[int, str]:
-    # Month names per language for the payments' month headings, translated once rather than at every month.
-    language = get_language() or ""
-    names = _MONTH_NAMES.get(language)
-    if names is None:
-        names = _MONTH_NAMES[language] = {number: str(name) for number, name in MONTHS.items()}
-    return names
-
-
 # Titles that DigiSos itself gives and a case system hands back: the inbox's default case title (which a case
 # system's event carries, in bokmål) and the application's requirement titles. Shown in the page's language;
 # any other title is the case system's own words, shown as they came.
@@ -101,23 +88,6 @@ def status_text(status: str) -> str:
     if status == SENDT:
         return _("Sendt")
     return str(STATUS_LABELS[status]) if status in SOKNADS_STATUSES else status
-
-
-def kroner(amount: float | int | None) -> str:
-    """One amount as the innsyn pages format it ("5 250", "12,50") in the current language; a page with many
-    amounts takes `_kroner()` once instead."""
-    return _kroner()(amount)
-
-
-def _kroner() -> Callable[[float | int | None], str]:
-    """`kroner(amount)` for one page ("5 250", "12,50"; "5,250" in English): the shared helpers' number, the
-    language's separators looked up once per language (core/formatting.py). Nothing is shown as 0."""
-    number = formatters().number
-
-    def page_kroner(amount: float | int | None) -> str:
-        return number(amount or 0)
-
-    return page_kroner
 
 
 def _documents_to_send() -> Callable[[int], str]:
@@ -223,9 +193,11 @@ def case_page(request: HttpRequest | None, context: dict[str, Any]) -> SafeStrin
         outcomes={outcome: str(STATUS_LABELS[outcome]) for outcome in Utfall},
         under_behandling=SaksStatus.UNDER_BEHANDLING,
         # payments.html
+        # the month headings and the amounts as core writes them ("november 2026", "5 250 kr", "NOK 5,250")
         months=context["payments_by_month"],
-        month_names=_month_names(),
-        kroner=_kroner(),
+        month_and_year=formats.month_and_year,
+        amount=formats.amount,
+        day_of_month=formats.day_of_month,
         statuses={
             status: str(STATUS_LABELS[status])
             for status in (UtbetalingStatus.UTBETALT, UtbetalingStatus.STOPPET)

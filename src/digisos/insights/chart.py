@@ -12,6 +12,8 @@ from datetime import date
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from digisos.core.formatting import formatters
+
 WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM = 640, 220, 56, 16, 16, 32
 
 
@@ -45,8 +47,10 @@ def line_chart(
         '<circle cx="{}" cy="{}" r="3" fill="#0067c5"/>',
         ((f"{x(i):.1f}", f"{y(v):.1f}") for i, (_, v) in enumerate(points) if v is not None),
     )
-    first = points[0][0].strftime("%m.%Y") if points else ""
-    last = points[-1][0].strftime("%m.%Y") if points else ""
+    # The first and last month under the axis as core writes a month in the page's language ("mars 2026").
+    month_and_year = formatters().month_and_year
+    first = month_and_year(points[0][0]) if points else ""
+    last = month_and_year(points[-1][0]) if points else ""
     return format_html(
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="100%" role="img" '
         'aria-labelledby="{id}-title {id}-desc" class="insights-chart">'
@@ -68,7 +72,7 @@ def line_chart(
         b=HEIGHT - BOTTOM,
         tx=LEFT - 6,
         ty=TOP + 4,
-        top=f"{top:g}",
+        top=formatters().number(top, 0 if float(top).is_integer() else 1),
         lab=HEIGHT - 10,
         first=first,
         last=last,

@@ -8,11 +8,10 @@ from django.contrib.messages import get_messages
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
+from digisos.core.formatting import formatters
 from digisos.onboarding.selectors import baseline_for
 
 from . import benefits as b
@@ -38,9 +37,10 @@ def _shown(figure: f.Figure, value: float | None, suppressed: str) -> str:
         return str(MARKS.get(suppressed, suppressed))
     if value is None:
         return "–"
+    # Core's number, per language: "36,4 %", "1 234" (a no-break space) in Norwegian; "36.4 %", "1,234" in English.
     if figure.kind == f.SHARE:
-        return f"{value:.1f} %".replace(".", ",")
-    return f"{value:,.0f}".replace(",", "\u00a0")
+        return f"{formatters().number(value, 1)} %"
+    return formatters().number(value, 0)
 
 
 # Pages for visitors who are not logged in, kept per language, address and version of the figures (they change
@@ -108,16 +108,15 @@ def _dashboard(request: HttpRequest) -> HttpResponse:
         snapshot = selectors.analyst_snapshot()
         all_series = selectors.analyst_week_series(level, area) if snapshot else []
         if snapshot:
-            weeks_as_of = date_format(timezone.localtime(snapshot.figures_of), "j.n.Y H:i")
+            weeks_as_of = formatters().day_and_time(snapshot.figures_of)
     else:
         all_series = selectors.series(level, area)
     # A municipality after go-live: its figures against the baseline it recorded in onboarding.
     against = baseline_context(area, all_series, name) if level == MUNICIPALITY and not weekly else {}
+    # A week by its Monday ("2. mars 2026"), a month by its name ("mars 2026"), as core writes them per language.
+    period = formatters().day if weekly else formatters().month_and_year
     for index, series in enumerate(all_series):
-        fmt = "j.n.Y" if weekly else "F Y"
-        rows = [
-            (date_format(p.period, fmt), _shown(series.figure, p.value, p.suppressed)) for p in series.points
-        ]
+        rows = [(period(p.period), _shown(series.figure, p.value, p.suppressed)) for p in series.points]
         description = _(
             "Linjediagram over %(what)s per %(period)s for %(area)s. Tallene står i tabellen under."
         ) % {
@@ -168,7 +167,9 @@ MINUS = "\u2212"  # read as "minus" by screen readers, unlike a hyphen
 def _number(value: Decimal | int | float | None, decimals: int = 0, *, signed: bool = False) -> str:
     if value is None:
         return "–"
-    text = f"{value:,.{decimals}f}".replace(",", "\u00a0").replace(".", ",")
+    text = formatters().number(
+        value, decimals
+    )  # "8,8" and "1 234" in Norwegian, "8.8" and "1,234" in English
     if text.startswith("-"):
         return MINUS + text[1:]
     return f"+{text}" if signed and value > 0 else text
@@ -234,7 +235,7 @@ def baseline_context(kommunenummer: str, all_series: list[selectors.Series], nam
     ]
     rows = [
         (
-            date_format(m.period, "F Y"),
+            formatters().month_and_year(m.period),
             [
                 _with_change(m.digital_share, m.digital_share_change, " %"),
                 str(MARKS["under5"]) if m.paper_under5 else _number(m.paper),

@@ -11,6 +11,7 @@ from django.core.validators import validate_email
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from digisos.core.formatting import formatters
 from digisos.core.identifiers import InvalidOrganisationNumber, validate_organisation_number
 
 from .models import Role
@@ -212,7 +213,7 @@ class GoLiveForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        days = ", ".join(day.strftime("%d.%m.%Y") for day in batch_days(timezone.localdate(), 4))
+        days = ", ".join(formatters().day(day) for day in batch_days(timezone.localdate(), 4))
         self.fields["go_live_date"].help_text = _(
             "Kommuner kobles på i ukentlige puljer på tirsdager, minst tre uker fram i tid. De neste: %(days)s."
         ) % {"days": days}

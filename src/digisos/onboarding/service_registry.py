@@ -9,8 +9,7 @@ field the service names.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from django import forms
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -25,8 +24,9 @@ class ServiceRefused(Exception):
         self.field = field
 
 
-@dataclass(frozen=True)
-class ServiceUnit:
+# A NamedTuple, not a frozen dataclass: this module loads at every start-up (AppConfig.ready() registers
+# into it), and dataclasses compiles six methods per class at run time (docs/operations.md, "Command start-up").
+class ServiceUnit(NamedTuple):
     """One configurable unit of a service in a municipality, as its list shows it."""
 
     key: str
@@ -36,8 +36,7 @@ class ServiceUnit:
     removable: bool = False  # the service's remove() would take it (not a standard receiver, say)
 
 
-@dataclass(frozen=True)
-class MunicipalService:
+class MunicipalService(NamedTuple):
     key: str  # in the address: /pakobling/<kommunenummer>/tjenester/<key>/
     name: Any  # (lazy) text
     description: Any  # (lazy) text: what turning it on means

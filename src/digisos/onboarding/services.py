@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from digisos.core import formatting
 from digisos.core.identifiers import InvalidOrganisationNumber, validate_organisation_number
 from digisos.core.services import record_audit
 from digisos.municipalities.models import Municipality, ServiceConfiguration
@@ -553,7 +554,7 @@ def request_go_live(
     if go_live_date < today + timedelta(days=GO_LIVE_NOTICE_DAYS):
         raise InvalidInput(
             _("Velg en dato minst tre uker fram i tid, tidligst %(date)s. Nav trenger tiden til avtalene.")
-            % {"date": (today + timedelta(days=GO_LIVE_NOTICE_DAYS)).strftime("%d.%m.%Y")}
+            % {"date": formatting.day(today + timedelta(days=GO_LIVE_NOTICE_DAYS))}
         )
     if go_live_date.weekday() != GO_LIVE_WEEKDAY:
         raise InvalidInput(_("Kommuner kobles på i ukentlige puljer på tirsdager. Velg en tirsdag."))
@@ -789,7 +790,7 @@ def record_baseline(
         if onboarding.went_live_on is not None and figures["measured_to"] >= onboarding.went_live_on:
             raise InvalidInput(
                 _("Måleperioden må slutte før %(name)s startet med digital søknad %(day)s.")
-                % {"name": onboarding.municipality.name, "day": onboarding.went_live_on.strftime("%d.%m.%Y")}
+                % {"name": onboarding.municipality.name, "day": formatting.day(onboarding.went_live_on)}
             )
         baseline = Baseline.objects.select_for_update().filter(onboarding=onboarding).first()
         before = _baseline_values(baseline)

@@ -52,7 +52,8 @@ def _document_storage() -> dict:
 
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, its modules discovered by the URLconf and the admin's checks, not at start-up (core/admin_config.py).
+    "digisos.core.admin_config.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

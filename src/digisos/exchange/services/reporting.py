@@ -34,6 +34,7 @@ from ..validation import (
     referenced_file_ids,
     soker_violations,
 )
+from . import case_items
 
 log = structlog.get_logger(__name__)
 
@@ -223,7 +224,9 @@ def _write_case_state(
     # this row meanwhile; update_or_create's savepoint and SELECT … FOR UPDATE cost three more round trips on
     # every report.
     state_write = (CaseState, case_id, values)
-    if not update_rows(*([with_update] if with_update else []), state_write):
+    # The case's items (the person overview's rows, CaseItem) from the same fold, in the same statement.
+    items = case_items.write_clauses(case_id, values)
+    if not update_rows(*([with_update] if with_update else []), state_write, before=items or ()):
         # A new row: its case's municipality and creation, which never change, so the UPDATE above never writes
         # them.
         if municipality_id is None or case_created_at is None:
@@ -233,6 +236,8 @@ def _write_case_state(
         CaseState.objects.create(
             case_id=case_id, municipality_id=municipality_id, case_created_at=case_created_at, **values
         )
+    if items is None:
+        case_items.write_items(case_id, values)
 
 
 @dataclass(frozen=True)
@@ -274,8 +279,9 @@ def rebuild_case_states(*, chunk_size: int = 200) -> RebuildResult:
                 break
             stored = CaseState.objects.in_bulk([case.pk for case in chunk])
             new, different = [], []
+            fresh: dict[Any, dict[str, Any]] = {}
             for case in chunk:
-                values = case_state_values(case)
+                values = fresh[case.pk] = case_state_values(case)
                 row = CaseState(case_id=case.pk, **values)
                 existing = stored.get(case.pk)
                 if existing is None:
@@ -284,9 +290,11 @@ def rebuild_case_states(*, chunk_size: int = 200) -> RebuildResult:
                     different.append(row)
             CaseState.objects.bulk_create(new)
             CaseState.objects.bulk_update(different, fields)
+            # The cases' items from the same fold: a case whose items alone differ counts as changed.
+            rewritten = case_items.rebuild_items(chunk, fresh)
         cases += len(chunk)
         created += len(new)
-        changed += len(different)
+        changed += len(({row.case_id for row in different} | rewritten) - {row.case_id for row in new})
         last = chunk[-1].pk
     return RebuildResult(cases=cases, created=created, changed=changed)
 

@@ -26,7 +26,7 @@ def fill(apps, schema_editor) -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("exchange", "0015_s12queues_case_state_municipality"),
+        ("exchange", "0016_s13overview_case_items"),
     ]
 
     operations = [

@@ -15,6 +15,8 @@ from django.utils import timezone
 from django_tasks_db import DatabaseBackend
 from django_tasks_db.compat import TASKS_LOGGER, Task, normalize_json
 
+from .prepared import Write
+
 # The backend's own logger, for the same debug line its enqueue() writes.
 log = logging.getLogger(TASKS_LOGGER)
 
@@ -27,11 +29,25 @@ _VARYING = ("id", "enqueued_at", "args_kwargs")
 
 
 @dataclass(frozen=True)
+class Queued:
+    """A call of a task to queue once (enqueue_once) with a change, for code that writes the change itself:
+    the exchange's report writes it in the report's own statement (queued_writes)."""
+
+    task: Task
+    args: tuple[Any, ...]
+
+
+@dataclass(frozen=True)
 class _Prepared:
     sql: str
     params: tuple[Any, ...]
     # (parameter index, field) for each varying value
     varying: tuple[tuple[int, Any], ...]
+    # The parts of `sql`, for queued_writes: the waiting run's locking SELECT (its parameters are the first
+    # `matched` of `params`), and the INSERT's text up to its condition.
+    waiting: str
+    insert: str
+    matched: int
 
 
 _PREPARED: dict[tuple[Any, ...], _Prepared] = {}
@@ -46,15 +62,58 @@ def enqueue_once(task: Task, *args: Any) -> bool:
     before this change is committed; one it has claimed already is RUNNING, no longer waiting, and a new run is
     queued. Other backends (the tests' immediate one) and other databases (the quick start's SQLite) enqueue
     as usual."""
+    found = _prepared_for(task)
+    if found is None:
+        task.enqueue(*args)
+        return True
+    prepared, connection, backend = found
+    params, task_id = _params(prepared, connection, args)
+    with connection.cursor() as cursor:
+        cursor.execute(prepared.sql, params)
+        queued = cursor.rowcount == 1
+    if queued and log.isEnabledFor(logging.DEBUG):
+        log.debug("Task id=%s path=%s enqueued backend=%s", task_id, task.module_path, backend.alias)
+    return queued
+
+
+def queued_writes(call: Queued, *, name: str) -> list[Write] | None:
+    """`enqueue_once(call.task, *call.args)` as clauses of core.prepared.write_if_unchanged's statement: a run
+    queued only if the guarding row was written and no run of the same call is waiting (the waiting one locked
+    until the statement's transaction ends, as enqueue_once does). `name` names the clauses (unique in the
+    statement). None where enqueue_once would not write a row itself (another backend or database): the caller
+    then calls enqueue_once after its write."""
+    found = _prepared_for(call.task)
+    if found is None:
+        return None
+    prepared, connection, _ = found
+    params, _ = _params(prepared, connection, call.args)
+    waiting = f"{name}_waiting"
+    return [
+        Write(prepared.waiting, params[: prepared.matched], name=waiting),
+        Write(
+            f"{prepared.insert} WHERE NOT EXISTS (SELECT 1 FROM {waiting}) "  # noqa: S608 (fixed SQL)
+            "AND EXISTS (SELECT 1 FROM changed)",
+            params[prepared.matched :],
+            name=name,
+        ),
+    ]
+
+
+def _prepared_for(task: Task) -> tuple[_Prepared, Any, DatabaseBackend] | None:
     from django_tasks_db.models import DBTaskResult
 
     backend = task.get_backend()
     connection = connections[router.db_for_write(DBTaskResult) or "default"]
     if not isinstance(backend, DatabaseBackend) or connection.vendor != "postgresql":
-        task.enqueue(*args)
-        return True
+        return None
     key = (task.module_path, task.priority, task.queue_name, task.run_after, backend.alias, connection.alias)
-    prepared = _PREPARED.get(key) or _prepare(key, task, backend, connection)
+    return _PREPARED.get(key) or _prepare(key, task, backend, connection), connection, backend
+
+
+def _params(prepared: _Prepared, connection: Any, args: tuple[Any, ...]) -> tuple[list[Any], Any]:
+    """The statement's parameters for a run with these arguments, and the run's id."""
+    from django_tasks_db.models import DBTaskResult
+
     values = {
         "id": DBTaskResult._meta.pk.get_default(),
         "enqueued_at": timezone.now(),
@@ -63,12 +122,7 @@ def enqueue_once(task: Task, *args: Any) -> bool:
     params = list(prepared.params)
     for index, field in prepared.varying:
         params[index] = field.get_db_prep_save(values[field.name], connection)
-    with connection.cursor() as cursor:
-        cursor.execute(prepared.sql, params)
-        queued = cursor.rowcount == 1
-    if queued and log.isEnabledFor(logging.DEBUG):
-        log.debug("Task id=%s path=%s enqueued backend=%s", values["id"], task.module_path, backend.alias)
-    return queued
+    return params, values["id"]
 
 
 def _prepare(key: tuple[Any, ...], task: Task, backend: DatabaseBackend, connection: Any) -> _Prepared:
@@ -96,12 +150,18 @@ def _prepare(key: tuple[Any, ...], task: Task, backend: DatabaseBackend, connect
     places = ", ".join(["%s"] * len(inserted))
     # The waiting run is locked, not only seen: see enqueue_once. Only the model's own quoted names go into the
     # text; every value is a parameter.
-    sql = (
-        f"WITH waiting AS (SELECT 1 FROM {table} WHERE {conditions} LIMIT 1 FOR UPDATE) "  # noqa: S608
-        f"INSERT INTO {table} ({columns}) SELECT {places} WHERE NOT EXISTS (SELECT 1 FROM waiting)"
-    )
+    waiting = f"SELECT 1 FROM {table} WHERE {conditions} LIMIT 1 FOR UPDATE"  # noqa: S608
+    insert = f"INSERT INTO {table} ({columns}) SELECT {places}"
+    sql = f"WITH waiting AS ({waiting}) {insert} WHERE NOT EXISTS (SELECT 1 FROM waiting)"  # noqa: S608
     fields = (*matched, *inserted)
     params = tuple(field.get_db_prep_save(field.pre_save(sample, add=True), connection) for field in fields)
     varying = tuple((index, field) for index, field in enumerate(fields) if field.name in _VARYING)
-    prepared = _PREPARED[key] = _Prepared(sql=sql, params=params, varying=varying)
+    prepared = _PREPARED[key] = _Prepared(
+        sql=sql,
+        params=params,
+        varying=varying,
+        waiting=waiting,
+        insert=insert,
+        matched=len(matched),
+    )
     return prepared

@@ -196,7 +196,8 @@ def test_a_report_stored_while_another_is_folded_is_not_overwritten_by_it(monkey
 
     def fold_while_another_is_stored(*args: Any, **kwargs: Any) -> dict[str, Any]:
         if not meanwhile:
-            meanwhile.append(report_case_events(actor_id=actor_id, case_id=case.id, document=document(3)))
+            meanwhile.append("storing")
+            meanwhile[0] = report_case_events(actor_id=actor_id, case_id=case.id, document=document(3))
         return original(*args, **kwargs)
 
     monkeypatch.setattr(case_state, "state_values", fold_while_another_is_stored)

@@ -6,6 +6,7 @@ create() (about as much CPU as the rest of the post's writes). A run that reads 
 starts covers every change committed before it, so one waiting run per argument is enough.
 """
 
+import enum
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -110,6 +111,24 @@ def _prepared_for(task: Task) -> tuple[_Prepared, Any, DatabaseBackend] | None:
     return _PREPARED.get(key) or _prepare(key, task, backend, connection), connection, backend
 
 
+def _literal(value: Any, connection: Any, *, null: bool) -> str | None:
+    """`value` as an SQL literal if it is a plain constant (None only where `null`: `= NULL` matches nothing);
+    None to keep it a parameter."""
+    from psycopg import sql
+
+    if isinstance(value, enum.Enum):  # a TextChoices member: its plain value
+        value = value.value
+    if value is None and not null:
+        return None
+    if isinstance(value, bool):
+        pass
+    elif isinstance(value, str | int):  # psycopg's Int2 and the like: the plain number
+        value = str(value) if isinstance(value, str) else int(value)
+    elif value is not None:
+        return None
+    return sql.Literal(value).as_string(connection.connection).replace("%", "%%")
+
+
 def _params(prepared: _Prepared, connection: Any, args: tuple[Any, ...]) -> tuple[list[Any], Any]:
     """The statement's parameters for a run with these arguments, and the run's id."""
     from django_tasks_db.models import DBTaskResult
@@ -145,23 +164,40 @@ def _prepare(key: tuple[Any, ...], task: Task, backend: DatabaseBackend, connect
     table = quote(meta.db_table)
     inserted = tuple(meta.concrete_fields)
     matched = tuple(meta.get_field(name) for name in _MATCHED)
-    conditions = " AND ".join(f"{quote(field.column)} = %s" for field in matched)
+    connection.ensure_connection()
+    values = [
+        field.get_db_prep_save(field.pre_save(sample, add=True), connection) for field in matched + inserted
+    ]
+    # The task's own constants (its path, queue, status, priority, the empty columns of a new run) are written
+    # into the text as literals, and only what differs between calls stays a parameter: the report writes this
+    # in one statement with its other writes, and psycopg parses a statement of over 50 parameters again on
+    # every call. Only values of the code's and the backend's own (str, int, bool, None), quoted by psycopg.
+    places, params, varying = [], [], []
+    for index, (field, value) in enumerate(zip(matched + inserted, values, strict=True)):
+        literal = None if field.name in _VARYING else _literal(value, connection, null=index >= len(matched))
+        if literal is None:
+            if field.name in _VARYING:
+                varying.append((len(params), field))
+            places.append("%s")
+            params.append(value)
+        else:
+            places.append(literal)
+    conditions = " AND ".join(
+        f"{quote(field.column)} = {place}" for field, place in zip(matched, places, strict=False)
+    )
     columns = ", ".join(quote(field.column) for field in inserted)
-    places = ", ".join(["%s"] * len(inserted))
-    # The waiting run is locked, not only seen: see enqueue_once. Only the model's own quoted names go into the
-    # text; every value is a parameter.
+    # The waiting run is locked, not only seen: see enqueue_once. Only the model's own quoted names and the
+    # constants quoted by psycopg go into the text.
     waiting = f"SELECT 1 FROM {table} WHERE {conditions} LIMIT 1 FOR UPDATE"  # noqa: S608
-    insert = f"INSERT INTO {table} ({columns}) SELECT {places}"
+    insert = f"INSERT INTO {table} ({columns}) SELECT {', '.join(places[len(matched) :])}"
     sql = f"WITH waiting AS ({waiting}) {insert} WHERE NOT EXISTS (SELECT 1 FROM waiting)"  # noqa: S608
-    fields = (*matched, *inserted)
-    params = tuple(field.get_db_prep_save(field.pre_save(sample, add=True), connection) for field in fields)
-    varying = tuple((index, field) for index, field in enumerate(fields) if field.name in _VARYING)
+    matched_params = sum(1 for place in places[: len(matched)] if place == "%s")
     prepared = _PREPARED[key] = _Prepared(
         sql=sql,
-        params=params,
-        varying=varying,
+        params=tuple(params),
+        varying=tuple(varying),
         waiting=waiting,
         insert=insert,
-        matched=len(matched),
+        matched=matched_params,
     )
     return prepared

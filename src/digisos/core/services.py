@@ -64,8 +64,21 @@ def audit_write(
     exists exactly when the guarded change does. Returns the clause and what to call once the statement has
     written it (the log line record_audit writes)."""
     values = _audit_values(actor_id, action, object_type, object_id, before, after, "")
-    write = insert_write(AuditEntry, values, fragments={"actor": _actor_name(actor_id)})
+    # The entry's constants (the code's own action and object type) as literals in the text, quoted by
+    # psycopg: the statement it joins stays under the 50 parameters above which psycopg parses it on every call.
+    constants = ("action", "object_type", "subject_pid")
+    fragments = {name: (_literal(values[name]), []) for name in constants}
+    fragments["actor"] = _actor_name(actor_id)
+    written = {name: value for name, value in values.items() if name not in constants}
+    write = insert_write(AuditEntry, written, fragments=fragments)
     return write, lambda: _log_audit(values, None)
+
+
+def _literal(text: str) -> str:
+    from psycopg import sql
+
+    connection.ensure_connection()
+    return sql.Literal(str(text)).as_string(connection.connection).replace("%", "%%")
 
 
 def _audit_values(

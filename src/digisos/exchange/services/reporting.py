@@ -218,11 +218,16 @@ def _store_locked(report: _Report, case: dict[str, Any]) -> ReportResult:
         case["id"],
         dict(zip(REPORT_WRITES, (document, digest, report.latest, now, now), strict=True)),
     )
-    values = _state_values(case, document, digest)
-    if not update_rows(case_write, (CaseState, case["id"], values)):
-        # A new row: its case's municipality, which never changes, so the UPDATE above never writes it.
-        municipality_id = Case.objects.values_list("municipality_id", flat=True).get(pk=case["id"])
-        CaseState.objects.create(case_id=case["id"], municipality_id=municipality_id, **values)
+    _write_case_state(
+        case["id"],
+        soker=document,
+        sha256=digest,
+        office_id=case["office_id"],
+        application={
+            name: case[f"application__{name}"] for name in ("sent_at", "vedlegg_json", "enhetsnummer")
+        },
+        with_update=case_write,
+    )
     # The receivers' work is queued in this same transaction, not on commit, so that it exists exactly when
     # the report does. A crash between commit and an on-commit hook would lose it.
     for call in _queued(case["id"]):

@@ -18,6 +18,7 @@ seconds are not counted, while the users are logging in and the server's queue f
 """
 
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -53,6 +54,7 @@ def run_slice(user_class: type, host: str, users: int, seconds: float, warmup: f
     gevent.sleep(warmup)
     environment.stats.reset_all()
     started = time.monotonic()
+    wall_started = time.time()
     gevent.sleep(seconds)
     # The figures at the end of the measured time; then the users finish what they sent, uncounted.
     elapsed = time.monotonic() - started
@@ -63,12 +65,22 @@ def run_slice(user_class: type, host: str, users: int, seconds: float, warmup: f
     raised = [
         {"count": error.get("count", 0), "msg": error.get("msg", "")} for error in runner.exceptions.values()
     ]
-    return {"user_class": user_class.__name__, "seconds": elapsed, "rows": measured, "exceptions": raised}
+    return {
+        "user_class": user_class.__name__,
+        "seconds": elapsed,
+        # The measured time's wall clock, to line a slice up with a sample of the machine's processes.
+        "measured": [wall_started, wall_started + elapsed],
+        "rows": measured,
+        "exceptions": raised,
+    }
 
 
 def main(host: str, users: int, seconds: float, warmup: float, target: Path, class_names: list[str]) -> None:
     results = [run_slice(getattr(locustfile, name), host, users, seconds, warmup) for name in class_names]
     target.write_text(json.dumps(results))
+    if log := os.environ.get("DIGISOS_BENCH_SLICE_LOG"):
+        # A copy that outlives bench/run.py's temporary directory.
+        Path(log).write_text(json.dumps(results))
 
 
 if __name__ == "__main__":

@@ -169,3 +169,39 @@ def test_literal_constants_write_the_querys_own_constants_into_the_sql_and_keep_
         assert prepared.rows(number) == list(offices(number))
     compiled = prepared._compiled[connections["default"]]
     assert compiled.params == ("x999",) and compiled.sql.count("%s") == 1 and "'0'" in compiled.sql
+
+
+def test_write_if_unchanged_writes_everything_or_nothing_by_the_guarding_rows_value(
+    django_assert_num_queries,
+):
+    """The compare-and-set: the guarded row's UPDATE, and the other clauses only if it wrote (one statement)."""
+    from django.utils import timezone
+
+    from digisos.core.models import AuditEntry
+    from digisos.core.prepared import insert_write, update_write, write_if_unchanged
+
+    entry = AuditEntry.objects.create(actor="a", action="x", object_type="t", object_id="1")
+    population = Municipality.objects.get(pk="0301").population
+
+    def write(expected: str, now: str) -> bool:
+        return write_if_unchanged(
+            AuditEntry,
+            entry.pk,
+            {"object_id": now},
+            unchanged={"object_id": expected},
+            then=[
+                update_write(Municipality, "0301", {"population": int(now)}),
+                insert_write(
+                    AuditEntry,
+                    {"at": timezone.now(), "action": "y", "object_type": "t", "object_id": now, "actor": "b"}
+                    | {"subject_pid": "", "request_id": ""},  # no defaults: every value is passed
+                ),
+            ],
+        )
+
+    with django_assert_num_queries(1):
+        assert write("1", "2")
+    assert not write("1", "3")  # the row no longer holds "1": nothing is written
+    assert AuditEntry.objects.get(pk=entry.pk).object_id == "2"
+    assert Municipality.objects.get(pk="0301").population == 2 != population
+    assert list(AuditEntry.objects.filter(action="y").values_list("object_id", flat=True)) == ["2"]

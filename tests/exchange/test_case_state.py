@@ -174,64 +174,78 @@ def test_the_application_s_own_tasks_are_shown_for_its_first_30_days_only():
         assert len(current_view(values["view"], now).tasks) == tasks
 
 
-def test_a_report_writes_its_row_in_one_statement():
-    """The report holds the case's row lock, so its read model row is written with one UPDATE, not read with
-    SELECT … FOR UPDATE first (the event post is the case systems' most frequent write); the case's own
-    UPDATE goes in the same statement (a data-modifying WITH), one round trip for both."""
+def test_a_report_is_one_read_and_one_write(settings):
+    """On PostgreSQL a report reads the case without a lock and writes everything (the document, its read model
+    row, innsyn's task, the audit entry) in one statement, guarded by the stored document's digest: two round
+    trips, no transaction of its own, and the case's row locked only while the write runs (the event post is
+    the case systems' most frequent write; it was a locking SELECT, three writes, BEGIN and COMMIT)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
+    from django_tasks_db.models import DBTaskResult
+
+    from digisos.core.models import AuditEntry
 
     case = CaseFactory()
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     document = builders.document(
         builders.soknads_status(SoknadsStatus.MOTTATT, at=datetime(2026, 11, 23, 10, tzinfo=UTC))
     )
+    actor_id = case_system(case.municipality_id).pk
     with CaptureQueriesContext(connection) as captured:
-        report_case_events(actor_id=case_system(case.municipality_id).pk, case_id=case.id, document=document)
-    on_state = [  # statements on the row itself (not the reads that join it to its case)
-        q["sql"]
-        for q in captured.captured_queries
-        if any(
-            part in q["sql"]
-            for part in (
-                'FROM "exchange_casestate"',
-                'UPDATE "exchange_casestate"',
-                'INTO "exchange_casestate"',
-            )
-        )
-    ]
-    assert len(on_state) == 1, on_state
-    # The case's items (CaseItem) are replaced in the same statement, and in no other.
-    assert on_state[0].startswith('WITH u0 AS (DELETE FROM "exchange_caseitem" WHERE case_id = ')
-    assert 'u1 AS (INSERT INTO "exchange_caseitem"' in on_state[0]
-    assert 'u2 AS (UPDATE "exchange_case" SET' in on_state[0]
-    assert ') UPDATE "exchange_casestate" SET' in on_state[0]
-    assert [q for q in captured.captured_queries if "exchange_caseitem" in q["sql"]] == [
-        q for q in captured.captured_queries if q["sql"] == on_state[0]
-    ]
+        report_case_events(actor_id=actor_id, case_id=case.id, document=document)
+    read, write = (q["sql"] for q in captured.captured_queries)
+    assert read.startswith("SELECT") and "FOR UPDATE" not in read
+    assert write.startswith('WITH changed AS (UPDATE "exchange_case" SET')
+    for part in (
+        'UPDATE "exchange_casestate" SET',
+        f'INSERT INTO "{DBTaskResult._meta.db_table}"',
+        f'INSERT INTO "{AuditEntry._meta.db_table}"',
+        # The case's items (CaseItem, the person overview's rows) are replaced in the same statement.
+        'DELETE FROM "exchange_caseitem" WHERE case_id = ',
+        'INSERT INTO "exchange_caseitem"',
+    ):
+        assert part in write
+    assert "exchange_caseitem" not in read
     assert stored(case) == fresh(case)
     assert Case.objects.get(pk=case.pk).soker == document
+    assert AuditEntry.objects.filter(action="exchange.case_events", object_id=str(case.id)).count() == 1
+    assert DBTaskResult.objects.filter(args_kwargs={"args": [str(case.id)], "kwargs": {}}).count() == 1
 
 
-def test_a_report_reads_the_case_its_flags_and_its_application_in_one_locking_query(settings):
-    """The event post is the case systems' most frequent write: one SELECT … FOR UPDATE brings the case, the
-    municipality's flags and what the fold needs of the application, rather than a second round trip for
-    the application while the lock is held."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
+def test_a_report_stored_while_another_is_folded_is_not_overwritten_by_it(monkeypatch):
+    """The case is read without a lock and the report folded before it is written: a newer report stored in
+    between (here, while the older one is folded) makes the older one's write find another document than it
+    read, and it is checked again under the lock: refused as older, the newer one kept with its read model."""
+    from digisos.core.models import AuditEntry
+    from digisos.exchange import case_state
 
     case = CaseFactory()
-    document = builders.document(
-        builders.soknads_status(SoknadsStatus.MOTTATT, at=datetime(2026, 11, 23, 10, tzinfo=UTC))
-    )
-    # Queued as in production (a row), not run here: the notification's own reads are not the report's.
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    actor = case_system(case.municipality_id)
-    with CaptureQueriesContext(connection) as captured:
-        report_case_events(actor_id=actor.pk, case_id=case.id, document=document)
-    reads = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("SELECT")]
-    assert len(reads) == 1 and "FOR UPDATE" in reads[0], reads
+    actor_id = case_system(case.municipality_id).pk
+    start = datetime(2026, 11, 23, 10, tzinfo=UTC)
+
+    def document(seconds: int) -> dict[str, Any]:
+        return builders.document(
+            builders.soknads_status(SoknadsStatus.MOTTATT, at=start),
+            builders.soknads_status(SoknadsStatus.UNDER_BEHANDLING, at=start + timedelta(seconds=seconds)),
+        )
+
+    report_case_events(actor_id=actor_id, case_id=case.id, document=document(1))
+    original, meanwhile = case_state.state_values, []
+
+    def fold_while_another_is_stored(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        if not meanwhile:
+            meanwhile.append("storing")
+            meanwhile[0] = report_case_events(actor_id=actor_id, case_id=case.id, document=document(3))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(case_state, "state_values", fold_while_another_is_stored)
+    with pytest.raises(OlderReport):
+        report_case_events(actor_id=actor_id, case_id=case.id, document=document(2))
+    assert meanwhile[0].changed
+    assert Case.objects.get(pk=case.pk).soker == document(3)
+    monkeypatch.setattr(case_state, "state_values", original)
     assert stored(case) == fresh(case)
-    assert CaseState.objects.get(case=case).status == SoknadsStatus.MOTTATT
+    assert AuditEntry.objects.filter(action="exchange.case_events", object_id=str(case.id)).count() == 2
 
 
 def test_the_case_page_s_columns_are_the_stored_view_cut_as_the_page_shows_it():

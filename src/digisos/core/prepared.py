@@ -254,8 +254,8 @@ def update_rows(
         return cursor.rowcount
 
 
-# (model, column names, SQL fragments) → the INSERT's SQL and its fields.
-_INSERTS: dict[tuple[Any, ...], tuple[str, tuple[Any, ...]]] = {}
+# (model, column names, SQL fragments, guarded, vendor) → the INSERT's SQL and its fields.
+_INSERTS: dict[tuple[Any, ...], tuple[str, tuple[Any, ...], bool]] = {}
 
 
 def insert_row(
@@ -271,39 +271,152 @@ def insert_row(
     Fields with defaults or auto_now_add are not filled in: pass every value. Returns the new primary key."""
     connection = connections[using]
     fragments = fragments or {}
+    sql, fields, returning = _insert_sql(connection, model, tuple(values), fragments, guarded=False)
+    params = _insert_params(connection, fields, values, fragments)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        if returning:
+            return cursor.fetchone()[0]
+        return connection.ops.last_insert_id(cursor, model._meta.db_table, model._meta.pk.column)
+
+
+def _insert_sql(
+    connection: Any,
+    model: type[models.Model],
+    names: tuple[str, ...],
+    fragments: dict[str, tuple[str, list[Any]]],
+    *,
+    guarded: bool,
+) -> tuple[str, tuple[Any, ...], bool]:
+    """The INSERT's SQL (with RETURNING the key where the database can), its fields, and whether it returns.
+    `guarded`: `INSERT … SELECT … FROM changed` instead, a clause of write_if_unchanged's statement."""
     key = (
         model,
-        tuple(values),
+        names,
         tuple((name, sql) for name, (sql, _) in fragments.items()),
+        guarded,
         connection.vendor,
     )
     found = _INSERTS.get(key)
     if found is None:
         meta = model._meta
         quote = connection.ops.quote_name
-        fields = tuple(meta.get_field(name) for name in values)
+        fields = tuple(meta.get_field(name) for name in names)
         columns = [quote(field.column) for field in fields] + [
             quote(meta.get_field(name).column) for name in fragments
         ]
-        places = ["%s"] * len(fields) + [sql for sql, _ in fragments.values()]
-        returning = ""
-        if connection.features.can_return_columns_from_insert:
-            returning = f" RETURNING {quote(meta.pk.column)}"
+        places = ", ".join(["%s"] * len(fields) + [sql for sql, _ in fragments.values()])
+        returning = not guarded and connection.features.can_return_columns_from_insert
         # Only the model's own quoted names and the callers' fixed fragments go into the text.
-        sql = (
-            f"INSERT INTO {quote(meta.db_table)} ({', '.join(columns)}) "  # noqa: S608
-            f"VALUES ({', '.join(places)}){returning}"
-        )
-        found = _INSERTS[key] = (sql, fields)
-    sql, fields = found
+        source = f"SELECT {places} FROM changed" if guarded else f"VALUES ({places})"  # noqa: S608
+        sql = f"INSERT INTO {quote(meta.db_table)} ({', '.join(columns)}) {source}"
+        if returning:
+            sql += f" RETURNING {quote(meta.pk.column)}"
+        found = _INSERTS[key] = (sql, fields, returning)
+    return found
+
+
+def _insert_params(
+    connection: Any,
+    fields: tuple[Any, ...],
+    values: dict[str, Any],
+    fragments: dict[str, tuple[str, list[Any]]],
+) -> list[Any]:
     params = [
         field.get_db_prep_save(value, connection)
         for field, value in zip(fields, values.values(), strict=True)
     ]
     for _, fragment_params in fragments.values():
         params.extend(fragment_params)
+    return params
+
+
+# --- Writes guarded by one row's compare-and-set, in one statement --------------------------------------------
+
+
+@dataclass(frozen=True)
+class Write:
+    """One data-modifying clause of `write_if_unchanged`'s statement: its SQL, which reads the guarding UPDATE's
+    row as `changed` (so that it writes only when that row was written), and its parameters. `name`: what
+    other clauses call it (a CTE's name), when they refer to it."""
+
+    sql: str
+    params: list[Any]
+    name: str | None = None
+
+
+# (model, written column names, compared column names, vendor) → the guarding UPDATE's SQL and its fields.
+_GUARDED: dict[tuple[Any, ...], tuple[str, tuple[Any, ...], tuple[Any, ...]]] = {}
+
+
+def update_write(
+    model: type[models.Model], pk: Any, values: dict[str, Any], *, using: str = "default"
+) -> Write:
+    """`update_row`'s UPDATE as a clause of `write_if_unchanged`: it writes only if the guarding row was."""
+    connection = connections[using]
+    sql, fields = _update_sql(connection, model, tuple(values))
+    return Write(
+        f"{sql} AND EXISTS (SELECT 1 FROM changed)",  # noqa: S608 (the model's own SQL)
+        _update_params(connection, model, fields, pk, values),
+    )
+
+
+def insert_write(
+    model: type[models.Model],
+    values: dict[str, Any],
+    *,
+    fragments: dict[str, tuple[str, list[Any]]] | None = None,
+    using: str = "default",
+) -> Write:
+    """`insert_row`'s INSERT as a clause of `write_if_unchanged`: one row if the guarding row was written, none
+    otherwise."""
+    connection = connections[using]
+    sql, fields, _ = _insert_sql(connection, model, tuple(values), fragments or {}, guarded=True)
+    return Write(sql, _insert_params(connection, fields, values, fragments or {}))
+
+
+def write_if_unchanged(
+    model: type[models.Model],
+    pk: Any,
+    values: dict[str, Any],
+    *,
+    unchanged: dict[str, Any],
+    then: list[Write],
+    using: str = "default",
+) -> bool:
+    """One statement (PostgreSQL only): `UPDATE model SET values WHERE pk AND each `unchanged` column still
+    holds its value` (a compare-and-set against what the caller read earlier without a lock), and each of
+    `then` in the same statement, writing only if that row was written. Returns whether it was.
+
+    No transaction of its own is needed: the statement is atomic, and PostgreSQL checks the condition against
+    the newest version of the row once it holds the row's lock (a concurrent writer's commit is waited for and
+    then seen), so a caller that read the row, worked out its writes in Python and sends them here never
+    overwrites a change made in between: it gets False and can read again. The row lock is held only while
+    the statement runs, not while the caller's Python works."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        raise NotImplementedError("write_if_unchanged needs PostgreSQL's data-modifying WITH clauses")
+    key = (model, tuple(values), tuple(unchanged), connection.vendor)
+    found = _GUARDED.get(key)
+    if found is None:
+        sql, fields = _update_sql(connection, model, tuple(values))
+        meta = model._meta
+        quote = connection.ops.quote_name
+        compared = tuple(meta.get_field(name) for name in unchanged)
+        conditions = "".join(f" AND {quote(field.column)} IS NOT DISTINCT FROM %s" for field in compared)
+        found = _GUARDED[key] = (f"{sql}{conditions} RETURNING 1", fields, compared)
+    guard, fields, compared = found
+    params = _update_params(connection, model, fields, pk, values)
+    params.extend(
+        field.get_db_prep_value(value, connection)
+        for field, value in zip(compared, unchanged.values(), strict=True)
+    )
+    clauses = [f"changed AS ({guard})"]
+    for index, write in enumerate(then):
+        clauses.append(f"{write.name or f'w{index}'} AS ({write.sql})")
+        params.extend(write.params)
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        if connection.features.can_return_columns_from_insert:
-            return cursor.fetchone()[0]
-        return connection.ops.last_insert_id(cursor, model._meta.db_table, model._meta.pk.column)
+        # Every data-modifying clause runs to completion whether or not the main query reads it.
+        # Only the model's own quoted names and the clauses' fixed SQL go into the text.
+        cursor.execute(f"WITH {', '.join(clauses)} SELECT count(*) FROM changed", params)  # noqa: S608
+        return cursor.fetchone()[0] == 1

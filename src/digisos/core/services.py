@@ -1,5 +1,6 @@
 """Writes owned by core: the audit log."""
 
+from collections.abc import Callable
 from typing import Any
 
 import structlog
@@ -10,7 +11,7 @@ from django.db import connection
 from django.utils import timezone
 
 from .models import AuditEntry
-from .prepared import insert_row
+from .prepared import Write, insert_row, insert_write
 
 log = structlog.get_logger(__name__)
 
@@ -31,18 +32,7 @@ def record_audit(
     The actor is a saved user, or `actor_id` alone (a service that acts for a case system holds only its
     user's id): the entry then reads the user's name in its own INSERT, no round trip of its own (and the
     returned entry's `actor` is empty, not the name)."""
-    request_id = structlog.contextvars.get_contextvars().get("request_id", "")
-    values = {
-        "at": timezone.now(),
-        "actor_id": actor_id,
-        "action": action,
-        "object_type": object_type,
-        "object_id": str(object_id),
-        "before": before,
-        "after": after,
-        "subject_pid": subject_pid,
-        "request_id": request_id,
-    }
+    values = _audit_values(actor_id, action, object_type, object_id, before, after, subject_pid)
     name: str | None
     # The INSERT is written once per process (core.prepared.insert_row): on the case systems' hot path the
     # ORM's create() cost more than the rest of the audit entry.
@@ -57,15 +47,71 @@ def record_audit(
         entry_id = insert_row(AuditEntry, {**values, "actor": name})
     entry = AuditEntry(id=entry_id, actor=name or "", **values)
     entry._state.adding = False
+    _log_audit(values, name)
+    return entry
+
+
+def audit_write(
+    *,
+    actor_id: int,
+    action: str,
+    object_type: str,
+    object_id: str,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> tuple[Write, Callable[[], None]]:
+    """`record_audit(actor_id=…)`'s entry as a clause of core.prepared.write_if_unchanged's statement: the entry
+    exists exactly when the guarded change does. Returns the clause and what to call once the statement has
+    written it (the log line record_audit writes)."""
+    values = _audit_values(actor_id, action, object_type, object_id, before, after, "")
+    # The entry's constants (the code's own action and object type) as literals in the text, quoted by
+    # psycopg: the statement it joins stays under the 50 parameters above which psycopg parses it on every call.
+    constants = ("action", "object_type", "subject_pid")
+    fragments = {name: (_literal(values[name]), []) for name in constants}
+    fragments["actor"] = _actor_name(actor_id)
+    written = {name: value for name, value in values.items() if name not in constants}
+    write = insert_write(AuditEntry, written, fragments=fragments)
+    return write, lambda: _log_audit(values, None)
+
+
+def _literal(text: str) -> str:
+    from psycopg import sql
+
+    connection.ensure_connection()
+    return sql.Literal(str(text)).as_string(connection.connection).replace("%", "%%")
+
+
+def _audit_values(
+    actor_id: int | None,
+    action: str,
+    object_type: str,
+    object_id: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    subject_pid: str,
+) -> dict[str, Any]:
+    return {
+        "at": timezone.now(),
+        "actor_id": actor_id,
+        "action": action,
+        "object_type": object_type,
+        "object_id": str(object_id),
+        "before": before,
+        "after": after,
+        "subject_pid": subject_pid,
+        "request_id": structlog.contextvars.get_contextvars().get("request_id", ""),
+    }
+
+
+def _log_audit(values: dict[str, Any], name: str | None) -> None:
     log.info(
         "audit",
-        action=action,
-        object_type=object_type,
-        object_id=str(object_id),
+        action=values["action"],
+        object_type=values["object_type"],
+        object_id=values["object_id"],
         actor=name,
         actor_id=values["actor_id"],
     )
-    return entry
 
 
 def _actor_name(actor_id: int) -> tuple[str, list[Any]]:

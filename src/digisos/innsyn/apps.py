@@ -5,6 +5,7 @@ from django.apps import AppConfig
 
 if TYPE_CHECKING:
     from digisos.accounts.models import User
+    from digisos.core.queue import Queued
 
 
 class InnsynConfig(AppConfig):
@@ -27,13 +28,14 @@ def _had_recent_payment(user: "User", kommunenummer: str, today: date) -> bool:
     return had_recent_payment(user, kommunenummer, today)
 
 
-def _enqueue_notification(sender, case_id, **kwargs) -> None:
-    """Inside the report's transaction: the task row commits with the report. notify_case is idempotent
-    (each notification has a unique key, the deadlines are replaced), so running it twice tells nothing twice;
-    and it reads the case when it runs, so one waiting run covers every report stored before it starts
-    (enqueue_once): a case system posting faster than the worker runs queues one row per case, not per post."""
-    from digisos.core.queue import enqueue_once
+def _enqueue_notification(sender, case_id, **kwargs) -> "Queued":
+    """The notification to queue with the report (the exchange writes it in the report's own statement or
+    transaction, so the task row commits with the report). notify_case is idempotent (each notification has a
+    unique key, the deadlines are replaced), so running it twice tells nothing twice; and it reads the case
+    when it runs, so one waiting run covers every report stored before it starts (core.queue.enqueue_once): a
+    case system posting faster than the worker runs queues one row per case, not per post."""
+    from digisos.core.queue import Queued
 
     from .tasks import notify_case
 
-    enqueue_once(notify_case, str(case_id))
+    return Queued(notify_case, (str(case_id),))

@@ -48,14 +48,20 @@ def _write_clauses() -> list[str]:
 _CLAUSES: list[str] = []
 
 
-def write_clauses(case_id: uuid.UUID, state: dict[str, Any]) -> list[tuple[str, list[Any]]] | None:
+def write_clauses(
+    case_id: uuid.UUID, state: dict[str, Any], *, guarded: bool = False
+) -> list[tuple[str, list[Any]]] | None:
     """The clauses (SQL, parameters) that replace the case's items by those of its CaseState columns `state`,
-    for update_rows' `before` on PostgreSQL; None elsewhere (call `write_items` there)."""
+    for update_rows' `before` on PostgreSQL; None elsewhere (call `write_items` there). `guarded`: as clauses
+    of core.prepared.write_if_unchanged's statement, writing only if its guarding row (`changed`) was written."""
     if connection.vendor != "postgresql":
         return None
     if not _CLAUSES:
         _CLAUSES.extend(_write_clauses())
     delete, insert = _CLAUSES
+    if guarded:
+        # Only the model's own SQL and a fixed condition go into the text.
+        delete, insert = (f"{sql} AND EXISTS (SELECT 1 FROM changed)" for sql in (delete, insert))  # noqa: S608
     return [(delete, [case_id]), (insert, [_as_json(item_values(state)), case_id])]
 
 

@@ -13,13 +13,14 @@ from datetime import datetime
 from typing import Any
 
 import structlog
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from digisos.application.models import Application
-from digisos.core.prepared import PreparedValues, update_rows
-from digisos.core.services import record_audit
+from digisos.core import queue
+from digisos.core.prepared import PreparedValues, Write, update_rows, update_write, write_if_unchanged
+from digisos.core.services import audit_write, record_audit
 from digisos.documents.models import Document
 from digisos.municipalities.models import Municipality, status_shown
 from digisos.soker.tidspunkt import parse_tidspunkt
@@ -60,14 +61,28 @@ REPORT_FIELDS = (
 REPORT_WRITES = ("soker", "soker_sha256", "soker_latest_event_at", "soker_updated_at", "updated_at")
 
 
+def _case(case_id: uuid.UUID) -> QuerySet:
+    return Case.objects.filter(pk=case_id).values(*REPORT_FIELDS)
+
+
 def _locked_case(case_id: uuid.UUID) -> QuerySet:
     # Only the case's row is locked: the municipality and the application are read, not held.
-    return Case.objects.select_for_update(of=("self",)).filter(pk=case_id).values(*REPORT_FIELDS)
+    return _case(case_id).select_for_update(of=("self",))
 
 
 _LOCKED = PreparedValues(_locked_case, uuid.UUID(int=7654321))
 _LOCKED_IN = PreparedValues(
     lambda case_id, kommunenummer: _locked_case(case_id).filter(municipality_id=kommunenummer),
+    uuid.UUID(int=7654321),
+    "x999",
+)
+# The same without the lock, and whether the case has its read model row (a case from before the read model
+# has none until rebuild_case_state: the locked path creates it).
+_READ = PreparedValues(lambda case_id: _case(case_id).values(*REPORT_FIELDS, "state"), uuid.UUID(int=7654321))
+_READ_IN = PreparedValues(
+    lambda case_id, kommunenummer: (
+        _case(case_id).filter(municipality_id=kommunenummer).values(*REPORT_FIELDS, "state")
+    ),
     uuid.UUID(int=7654321),
     "x999",
 )
@@ -93,82 +108,172 @@ def report_case_events(
 
     The same document again is a no-op; one older than the stored one (its newest event is earlier) is
     refused (OlderReport), so a delayed retry cannot roll the case back. Two posts racing are serialised by
-    the row lock: the second sees the first's result. With `kommunenummer`, another municipality's case is
-    CaseNotFound, as an unknown one is.
-    """
+    the case's row lock: the second sees the first's result. With `kommunenummer`, another municipality's case
+    is CaseNotFound, as an unknown one is.
+
+    On PostgreSQL the case is read without a lock, the report checked and folded, and everything it writes (the
+    document, its read model, innsyn's task, the audit entry) sent as one statement that writes only if the
+    stored document is still the one read (core.prepared.write_if_unchanged): two round trips, no transaction
+    of its own, and the row locked only while that statement runs. If another report came in between, the
+    report is checked again under the lock (the path SQLite always takes)."""
     violations = soker_violations(document)
     if violations:
         raise InvalidReport("digisos-soker.json er ikke gyldig.", violations)
     digest = document_digest(document)
     latest = max(_instant(event["hendelsestidspunkt"]) for event in document["hendelser"])
+    report = _Report(actor_id, case_id, document, digest, latest)
+    if connection.vendor == "postgresql":
+        found = _READ.rows(case_id) if kommunenummer is None else _READ_IN.rows(case_id, kommunenummer)
+        result = _store_unless_changed(report, _checked(report, found))
+        if result is not None:
+            return _stored(report, result)
     with transaction.atomic():
         # One round trip: the row lock, the municipality's flags and what the fold needs of the application.
         # The large JSON columns stay behind.
         found = _LOCKED.rows(case_id) if kommunenummer is None else _LOCKED_IN.rows(case_id, kommunenummer)
-        if not found:
-            raise CaseNotFound(f"Fant ingen sak {case_id} for kommunen.")
-        case = found[0]
-        _check_flags(
-            can_update_status=case["municipality__service__can_update_status"],
-            updates_temporarily_disabled=case["municipality__service__updates_temporarily_disabled"],
-            test_mode=case["municipality__service__test_mode"],
+        case = _checked(report, found)
+        if isinstance(case, ReportResult):
+            return case
+        result = _store_locked(report, case)
+    return _stored(report, result)
+
+
+@dataclass(frozen=True)
+class _Report:
+    actor_id: int
+    case_id: uuid.UUID
+    document: Any
+    digest: str
+    latest: str
+
+
+def _checked(report: _Report, found: list[dict[str, Any]]) -> dict[str, Any] | ReportResult:
+    """The case read, if the report may be stored on it; a ReportResult if it is already stored. Raises the
+    refusals (unknown case, the municipality's flags, missing letters, an older report)."""
+    if not found:
+        raise CaseNotFound(f"Fant ingen sak {report.case_id} for kommunen.")
+    case = found[0]
+    _check_flags(
+        can_update_status=case["municipality__service__can_update_status"],
+        updates_temporarily_disabled=case["municipality__service__updates_temporarily_disabled"],
+        test_mode=case["municipality__service__test_mode"],
+    )
+    if report.digest == case["soker_sha256"]:
+        return ReportResult(case["id"], case["soker_updated_at"], changed=False)
+    document = report.document
+    # An unknown event type is not schema-checked, so its references may not even be UUIDs.
+    referenced = {ref for ref in referenced_file_ids(document) if _is_uuid(ref)}
+    on_case = set()
+    if referenced:
+        letters = Document.objects.filter(folder_id=case["letters_id"], pk__in=referenced)
+        on_case = {str(pk) for pk in letters.values_list("pk", flat=True)}
+    violations = missing_file_violations(document, on_case)
+    if violations:
+        raise InvalidReport("digisos-soker.json er ikke gyldig.", violations)
+    if case["soker_latest_event_at"] and report.latest < case["soker_latest_event_at"]:
+        raise OlderReport(
+            "Dokumentet er eldre enn det som er lagret: siste hendelse er "
+            f"{report.latest}, lagret dokument har {case['soker_latest_event_at']}. Send hele, oppdaterte "
+            "historikken.",
         )
-        if digest == case["soker_sha256"]:
-            return ReportResult(case["id"], case["soker_updated_at"], changed=False)
-        # An unknown event type is not schema-checked, so its references may not even be UUIDs.
-        referenced = {ref for ref in referenced_file_ids(document) if _is_uuid(ref)}
-        on_case = set()
-        if referenced:
-            letters = Document.objects.filter(folder_id=case["letters_id"], pk__in=referenced)
-            on_case = {str(pk) for pk in letters.values_list("pk", flat=True)}
-        violations = missing_file_violations(document, on_case)
-        if violations:
-            raise InvalidReport("digisos-soker.json er ikke gyldig.", violations)
-        if case["soker_latest_event_at"] and latest < case["soker_latest_event_at"]:
-            raise OlderReport(
-                "Dokumentet er eldre enn det som er lagret: siste hendelse er "
-                f"{latest}, lagret dokument har {case['soker_latest_event_at']}. Send hele, oppdaterte "
-                "historikken.",
-            )
-        before = {"sha256": case["soker_sha256"]}
-        now = timezone.now()
-        # The case's columns and its read model in one statement written once per process (core.prepared), not
-        # save() and update(): the row is locked above, and compiling the two cost more CPU than running them.
-        case_write = (
-            Case,
-            case["id"],
-            dict(zip(REPORT_WRITES, (document, digest, latest, now, now), strict=True)),
-        )
-        _write_case_state(
-            case["id"],
-            soker=document,
-            sha256=digest,
-            office_id=case["office_id"],
-            application={
-                "sent_at": case["application__sent_at"],
-                "vedlegg_json": case["application__vedlegg_json"],
-                "enhetsnummer": case["application__enhetsnummer"],
-            }
-            if case["application_id"]
-            else {},
-            with_update=case_write,
-        )
-        case_id = case["id"]
-        # Inside the transaction, not on commit: the receivers queue their work (notifications, deadlines)
-        # as django-tasks rows in this same transaction, so the work exists exactly when the report does. A
-        # crash between commit and an on-commit hook would lose it.
-        case_events_stored.send(sender=Case, case_id=case_id)
-        record_audit(
-            actor_id=actor_id,
-            action="exchange.case_events",
-            object_type="exchange.Case",
-            object_id=str(case_id),
-            before=before,
-            after={"sha256": digest, "events": len(document["hendelser"])},
-        )
-    log_unknown_event_types(document, case_id=str(case_id))
-    metrics.CASE_UPDATES.inc()
-    return ReportResult(case_id, now, changed=True)
+    return case
+
+
+def _store_unless_changed(report: _Report, case: dict[str, Any] | ReportResult) -> ReportResult | None:
+    """The report's writes in one statement, if the case's stored document is still the one `case` read;
+    None if it is not (or the case has no read model row yet): then the locked path decides."""
+    if isinstance(case, ReportResult):
+        return case
+    if case["state"] is None:
+        return None
+    now = timezone.now()
+    document, digest = report.document, report.digest
+    values = _state_values(case, document, digest)
+    state = update_write(CaseState, case["id"], values)
+    # The case's items (the person overview's rows, CaseItem) from the same fold, in the same statement.
+    items = [Write(sql, params) for sql, params in case_items.write_clauses(case["id"], values, guarded=True)]
+    queued = _queued(case["id"])
+    # Innsyn's task (or tasks), queued in the statement where the backend writes rows of its own.
+    writes = [queue.queued_writes(call, name=f"task{index}") for index, call in enumerate(queued)]
+    audit, log_audit = audit_write(**_audit(report, case))
+    if not write_if_unchanged(
+        Case,
+        case["id"],
+        dict(zip(REPORT_WRITES, (document, digest, report.latest, now, now), strict=True)),
+        unchanged={"soker_sha256": case["soker_sha256"]},
+        then=[*items, state, *(write for found in writes if found for write in found), audit],
+    ):
+        return None
+    log_audit()
+    for call, write in zip(queued, writes, strict=True):
+        if write is None:  # another task backend (the tests' immediate one): queued once the report is stored
+            queue.enqueue_once(call.task, *call.args)
+    return ReportResult(case["id"], now, changed=True)
+
+
+def _store_locked(report: _Report, case: dict[str, Any]) -> ReportResult:
+    """The report's writes one after the other, in the caller's transaction holding the case's row lock."""
+    now = timezone.now()
+    document, digest = report.document, report.digest
+    # The case's columns and its read model in one statement written once per process (core.prepared), not
+    # save() and update(): the row is locked above, and compiling the two cost more CPU than running them.
+    case_write = (
+        Case,
+        case["id"],
+        dict(zip(REPORT_WRITES, (document, digest, report.latest, now, now), strict=True)),
+    )
+    _write_case_state(
+        case["id"],
+        soker=document,
+        sha256=digest,
+        office_id=case["office_id"],
+        application={
+            name: case[f"application__{name}"] for name in ("sent_at", "vedlegg_json", "enhetsnummer")
+        },
+        with_update=case_write,
+    )
+    # The receivers' work is queued in this same transaction, not on commit, so that it exists exactly when
+    # the report does. A crash between commit and an on-commit hook would lose it.
+    for call in _queued(case["id"]):
+        queue.enqueue_once(call.task, *call.args)
+    record_audit(**_audit(report, case))
+    return ReportResult(case["id"], now, changed=True)
+
+
+def _queued(case_id: uuid.UUID) -> list[queue.Queued]:
+    """What the apps above the exchange queue with a stored report (signals.case_events_stored)."""
+    return [
+        queued for _, queued in case_events_stored.send(sender=Case, case_id=case_id) if queued is not None
+    ]
+
+
+def _audit(report: _Report, case: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "actor_id": report.actor_id,
+        "action": "exchange.case_events",
+        "object_type": "exchange.Case",
+        "object_id": str(case["id"]),
+        "before": {"sha256": case["soker_sha256"]},
+        "after": {"sha256": report.digest, "events": len(report.document["hendelser"])},
+    }
+
+
+def _state_values(case: dict[str, Any], document: Any, digest: str) -> dict[str, Any]:
+    """The read model's columns: a fresh fold of the report with what the case read of its application."""
+    return case_state.state_values(
+        document,
+        sha256=digest,
+        sent_at=case["application__sent_at"],
+        office=case_state.office_of(case["office_id"], case["application__enhetsnummer"]),
+        vedlegg=case["application__vedlegg_json"],
+    )
+
+
+def _stored(report: _Report, result: ReportResult) -> ReportResult:
+    if result.changed:
+        log_unknown_event_types(report.document, case_id=str(result.case_id))
+        metrics.CASE_UPDATES.inc()
+    return result
 
 
 def store_case_state(case: Case, *, soker: Any = None) -> None:

@@ -20,13 +20,16 @@ from digisos.soker import builders
 from digisos.soker.constants import EventType, SoknadsStatus
 from tests.exchange.test_delivery_faults import ROOT, worker_env
 
-# Stores the report given on the command line, and dies by SIGKILL as soon as the report's transaction has
-# committed: Django runs on-commit hooks from here, so whatever was left to them is lost.
+# Stores the report given on the command line, and dies by SIGKILL as soon as the report is stored: when its
+# transaction has committed (Django runs on-commit hooks from there, so whatever was left to them is lost), or,
+# on the path that writes the report as one statement outside a transaction, as soon as that statement returns
+# (reporting._stored is what runs next).
 REPORTER = "import django; django.setup()\n" + textwrap.dedent(
     """
     import json, os, signal, sys
     from django.db.backends.base.base import BaseDatabaseWrapper
     from digisos.accounts.models import User
+    from digisos.exchange.services import reporting
     from digisos.exchange.services.reporting import report_case_events
     from digisos.exchange.models import Case
 
@@ -34,10 +37,11 @@ REPORTER = "import django; django.setup()\n" + textwrap.dedent(
     actor = User.objects.get(username=sys.argv[2])
     document = json.loads(sys.argv[3])
 
-    def killed(self):
+    def killed(*args, **kwargs):
         os.kill(os.getpid(), signal.SIGKILL)
 
     BaseDatabaseWrapper.run_and_clear_commit_hooks = killed
+    reporting._stored = killed
     report_case_events(actor_id=actor.pk, case_id=case.id, document=document)
     """
 )

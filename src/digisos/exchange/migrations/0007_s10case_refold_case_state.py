@@ -29,6 +29,8 @@ def refold(apps, schema_editor):
         row = CaseState(case_id=case.pk, **{k: v for k, v in values.items() if k in names})
         if "municipality" in names:  # a later model (0015 onwards): a new row needs its case's municipality
             row.municipality_id = case.municipality_id
+        if "case_created_at" in names:  # 0017 onwards: and its case's creation
+            row.case_created_at = case.created_at
         (changed if case.pk in stored else new).append(row)
         if len(new) + len(changed) >= CHUNK:
             CaseState.objects.bulk_create(new)

@@ -7,11 +7,12 @@ from unittest import mock
 
 import pytest
 from django import forms
+from django.forms import BoundField
 from django.forms.renderers import DjangoTemplates
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 
-from digisos.core.templatetags.digisos_forms import _plain_input, form_field, widget
+from digisos.core.templatetags.digisos_forms import _options, _plain_input, form_field, widget
 from digisos.followup.forms import PersonLookupForm
 
 
@@ -87,12 +88,65 @@ def test_other_widgets_still_go_through_django() -> None:
 
 @pytest.mark.parametrize("data", [None, {"fnr": ""}, {"fnr": "123<"}, {"fnr": "01010112345", "purpose": "x"}])
 def test_the_lookup_form_renders_no_widget_template(data) -> None:
-    """The person lookup's fields (both of them) are written without the form renderer's templates."""
+    """The person lookup's fields (both of them) are written without the form renderer's templates or Django's
+    option objects."""
     form = PersonLookupForm(data, role="kommune_saksbehandler")
     if data is not None:
         form.is_valid()
-    with mock.patch.object(DjangoTemplates, "render", side_effect=AssertionError("a widget template")):
+    no_bound_widgets = mock.PropertyMock(side_effect=AssertionError("Django's option objects"))
+    with (
+        mock.patch.object(DjangoTemplates, "render", side_effect=AssertionError("a widget template")),
+        mock.patch.object(BoundField, "subwidgets", no_bound_widgets),
+    ):
         html = "".join(form_field(field) for field in form)
     assert 'name="fnr"' in html
     assert 'autocomplete="off"' in html
     assert str(widget(form["fnr"])).startswith('<input type="text" name="fnr"')
+
+
+class EveryChoice(forms.Form):
+    one = forms.ChoiceField(
+        widget=forms.RadioSelect, choices=[("a", "A <a>"), ("b", gettext_lazy("B")), (3, "Tre")]
+    )
+    optional = forms.ChoiceField(
+        required=False, widget=forms.RadioSelect, choices=[("", "Ingen"), ("x", "X")]
+    )
+    many = forms.MultipleChoiceField(
+        required=False, widget=forms.CheckboxSelectMultiple, choices=[("1", "En"), ("2", "To"), ("3", "Tre")]
+    )
+    boolean = forms.TypedChoiceField(
+        coerce=lambda v: v == "True",
+        widget=forms.RadioSelect,
+        choices=[(True, "Ja"), (False, "Nei")],
+        initial=False,
+    )
+    grouped = forms.ChoiceField(
+        required=False, widget=forms.RadioSelect, choices=[("G", [("g1", "G1"), ("g2", "G2")]), ("h", "H")]
+    )
+    own_id = forms.ChoiceField(
+        required=False, widget=forms.RadioSelect(attrs={"id": "eget"}), choices=[("p", "P")]
+    )
+
+
+def djangos_options(field) -> list[tuple]:
+    return [(o.data["value"], o.id_for_label, o.data["selected"], o.choice_label) for o in field]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        {},
+        {"one": "b", "optional": "x", "many": ["1", "3"], "boolean": "True", "grouped": "g2", "own_id": "p"},
+        {"one": "3", "many": ["9"], "optional": "zz"},
+    ],
+)
+@pytest.mark.parametrize("auto_id", ["id_%s", False])
+def test_the_options_are_djangos(data, auto_id) -> None:
+    form = EveryChoice(data, auto_id=auto_id)
+    if data is not None:
+        form.is_valid()
+    for field in form:
+        assert _options(field) == djangos_options(field), field.name
+    lookup = PersonLookupForm({"purpose": "x"}, role="kommune_saksbehandler")
+    assert _options(lookup["purpose"]) == djangos_options(lookup["purpose"])

@@ -3,7 +3,7 @@
 from django import template
 from django.forms import BoundField
 from django.forms.renderers import DjangoTemplates
-from django.forms.widgets import Input, Widget
+from django.forms.widgets import ChoiceWidget, Input, Widget
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
@@ -51,6 +51,40 @@ def _input_kind(field: BoundField) -> str:
         return widget_object.input_type
     name = type(widget_object).__name__.lower()
     return "textarea" if "textarea" in name else "select" if "select" in name else "text"
+
+
+def _options(field: BoundField) -> list[tuple]:
+    """Each option of a choice field as (value, id, selected, label): what `for option in field` gives (Django's
+    BoundWidgets) read straight from the choices for a plain list of them. The BoundWidgets (an option dictionary
+    with its attributes copied for each) were half the person lookup's form; a widget of its own, choices in
+    groups or a field without an id still go through them. tests/core/test_plain_input.py compares both."""
+    widget = field.field.widget
+    kind = type(widget)
+    id_ = widget.attrs.get("id") or field.auto_id
+    plain = (
+        id_
+        and widget.option_inherits_attrs
+        and all(
+            getattr(kind, name) is getattr(ChoiceWidget, name)
+            for name in ("optgroups", "create_option", "options", "subwidgets", "format_value")
+        )
+    )
+    if plain:
+        value = widget.format_value(field.value())
+        options, has_selected = [], False
+        for index, (option_value, label) in enumerate(widget.choices):
+            if isinstance(label, (list, tuple)):
+                break  # a group of choices: Django's way below
+            option_value = "" if option_value is None else option_value
+            selected = (not has_selected or widget.allow_multiple_selected) and str(option_value) in value
+            has_selected |= selected
+            options.append((option_value, widget.id_for_label(id_, str(index)), selected, label))
+        else:
+            return options
+    return [
+        (option.data["value"], option.id_for_label, option.data["selected"], option.choice_label)
+        for option in field
+    ]
 
 
 @register.simple_tag
@@ -171,13 +205,13 @@ def form_field(field: BoundField) -> SafeString:
                     input_type,
                     f" aksel-{input_type}--error" if field.errors else "",
                     field.html_name,
-                    option.data["value"],
-                    option.id_for_label,
-                    mark_safe(" checked") if option.data["selected"] else "",
-                    option.choice_label,
+                    value,
+                    option_id,
+                    mark_safe(" checked") if selected else "",
+                    label,
                     CHECKMARK_SVG,
                 )
-                for option in field
+                for value, option_id, selected, label in _options(field)
             ),
         )
         return format_html(

@@ -357,3 +357,20 @@ def test_the_fragment_places_each_cell_as_the_rows_say_escaped_with_a_dash_for_w
     assert '<li data-testid="condition">Møte (Søknad A): OPPFYLT</li>' in html
     assert f"{cell}–</td>{cell}1\xa0234,50\xa0kr</td>{cell}UTBETALT</td>{cell}–</td>{cell}–</td>" in html
     assert '<li data-testid="document">&lt;husleie&gt;.pdf (Søknad A)</li>' in html
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["", "plain", "Søknad <A&B> 'q' \"d\"", "&amp;", "a\x00b\n\t", 0, 3, 1234.5, -0.0, None, "–"],
+)
+def test_the_rows_escape_each_cell_as_jinja2s_autoescape_did(value):
+    """views._escaped writes each cell of a panel's row as markupsafe's escape (Jinja2's autoescape) wrote it."""
+    from django.utils.safestring import mark_safe
+    from django.utils.translation import gettext_lazy
+    from markupsafe import Markup, escape
+
+    from digisos.followup.views import _escaped
+
+    assert _escaped(value) == str(escape(value))
+    assert _escaped(Markup("<b>&amp;</b>")) == "<b>&amp;</b>" == _escaped(mark_safe("<b>&amp;</b>"))
+    assert _escaped(gettext_lazy("Sak & <vedtak>")) == str(escape(gettext_lazy("Sak & <vedtak>")))

@@ -2,6 +2,8 @@
 
 from django import template
 from django.forms import BoundField
+from django.forms.renderers import DjangoTemplates
+from django.forms.widgets import ChoiceWidget, Input, Widget
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
@@ -51,6 +53,40 @@ def _input_kind(field: BoundField) -> str:
     return "textarea" if "textarea" in name else "select" if "select" in name else "text"
 
 
+def _options(field: BoundField) -> list[tuple]:
+    """Each option of a choice field as (value, id, selected, label): what `for option in field` gives (Django's
+    BoundWidgets) read straight from the choices for a plain list of them. The BoundWidgets (an option dictionary
+    with its attributes copied for each) were half the person lookup's form; a widget of its own, choices in
+    groups or a field without an id still go through them. tests/core/test_plain_input.py compares both."""
+    widget = field.field.widget
+    kind = type(widget)
+    id_ = widget.attrs.get("id") or field.auto_id
+    plain = (
+        id_
+        and widget.option_inherits_attrs
+        and all(
+            getattr(kind, name) is getattr(ChoiceWidget, name)
+            for name in ("optgroups", "create_option", "options", "subwidgets", "format_value")
+        )
+    )
+    if plain:
+        value = widget.format_value(field.value())
+        options, has_selected = [], False
+        for index, (option_value, label) in enumerate(widget.choices):
+            if isinstance(label, (list, tuple)):
+                break  # a group of choices: Django's way below
+            option_value = "" if option_value is None else option_value
+            selected = (not has_selected or widget.allow_multiple_selected) and str(option_value) in value
+            has_selected |= selected
+            options.append((option_value, widget.id_for_label(id_, str(index)), selected, label))
+        else:
+            return options
+    return [
+        (option.data["value"], option.id_for_label, option.data["selected"], option.choice_label)
+        for option in field
+    ]
+
+
 @register.simple_tag
 def widget(field: BoundField) -> SafeString:
     described = []
@@ -63,7 +99,56 @@ def widget(field: BoundField) -> SafeString:
         attrs["aria-invalid"] = "true"
     input_class = INPUT_CLASSES.get(_input_kind(field), TEXT_INPUT_CLASSES)[0]
     attrs["class"] = " ".join(filter(None, (field.field.widget.attrs.get("class"), input_class)))
-    return field.as_widget(attrs=attrs)
+    return _plain_input(field, attrs) or field.as_widget(attrs=attrs)
+
+
+# Django's own templates of a plain <input>: each only includes input.html, which writes the type, the name, the
+# value and the attributes (attrs.html). Nothing in the project overrides them (the form renderer is Django's).
+_INPUT_TEMPLATES = frozenset(
+    f"django/forms/widgets/{name}.html"
+    for name in ("text", "number", "email", "url", "password", "hidden", "search", "tel", "date", "time")
+)
+
+
+def _plain_input(field: BoundField, attrs: dict) -> SafeString | None:
+    """`field.as_widget(attrs=attrs)` for a plain <input>, the same HTML written here instead of through the
+    form renderer's two templates: that rendering (a template context, an include, a loop over the attributes)
+    was a third of a small form's cost (the person lookup's fødselsnummer). The attributes and the value come
+    from Django's own code (`build_widget_attrs`, the widget's `get_context`); only the writing is ours.
+    tests/core/test_plain_input.py compares it with Django's for every kind of value and attribute. None for
+    any other widget, or one that renders itself."""
+    widget = field.field.widget
+    if (
+        widget.template_name not in _INPUT_TEMPLATES
+        or not isinstance(widget, Input)
+        or type(widget).render is not Widget.render
+        or type(widget)._render is not Widget._render
+        or type(field.form.renderer) is not DjangoTemplates
+    ):
+        return None
+    if field.field.localize:
+        widget.is_localized = True  # as as_widget does
+    attrs = field.build_widget_attrs(attrs, widget)
+    if field.auto_id and "id" not in widget.attrs:
+        attrs.setdefault("id", field.auto_id)
+    context = widget.get_context(field.html_name, field.value(), attrs)["widget"]
+    value = context["value"]
+    # attrs.html: False leaves the attribute out, True writes its name alone, anything else name="value".
+    return format_html(
+        '<input type="{}" name="{}"{}{}>',
+        context["type"],
+        context["name"],
+        format_html(' value="{}"', value) if value is not None else "",
+        format_html_join(
+            "",
+            "{}{}",
+            (
+                (format_html(" {}", name), "" if value is True else format_html('="{}"', value))
+                for name, value in context["attrs"].items()
+                if value is not False
+            ),
+        ),
+    )
 
 
 @register.filter
@@ -120,13 +205,13 @@ def form_field(field: BoundField) -> SafeString:
                     input_type,
                     f" aksel-{input_type}--error" if field.errors else "",
                     field.html_name,
-                    option.data["value"],
-                    option.id_for_label,
-                    mark_safe(" checked") if option.data["selected"] else "",
-                    option.choice_label,
+                    value,
+                    option_id,
+                    mark_safe(" checked") if selected else "",
+                    label,
                     CHECKMARK_SVG,
                 )
-                for option in field
+                for value, option_id, selected, label in _options(field)
             ),
         )
         return format_html(

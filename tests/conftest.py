@@ -64,3 +64,16 @@ def municipalities_loaded() -> None:
 
     call_command("load_municipalities", verbosity=0)
     call_command("load_demo_service_flags", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def site_language() -> Iterator[None]:
+    """Each test starts in the site's language. A request in English (a language cookie, an Accept-Language)
+    leaves LocaleMiddleware's choice active in the thread after the response, and a later test that reads a
+    message outside a request would read it in English."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

@@ -20,15 +20,6 @@ from tests.inbox.test_inbox import case_url, in_a_week, kari, sara  # noqa: F401
 LANGUAGES = ("nb", "nn", "en")
 
 
-@pytest.fixture(autouse=True)
-def _language_put_back():
-    """A request with a language cookie leaves its language active in the thread (LocaleMiddleware activates
-    it and nothing deactivates it): put back what was active, so that later tests are not in English."""
-    active = translation.get_language()
-    yield
-    translation.activate(active)
-
-
 AMOUNT = {"nb": "4\xa0500\xa0kr", "nn": "4\xa0500\xa0kr", "en": "NOK 4,500"}
 DAY = {"nb": "1. desember 2026", "nn": "1. desember 2026", "en": "1 December 2026"}
 MONTH = {"nb": "oktober 2026", "nn": "oktober 2026", "en": "October 2026"}

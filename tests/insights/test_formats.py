@@ -17,15 +17,6 @@ pytestmark = pytest.mark.django_db
 LANGUAGES = ("nb", "nn", "en")
 
 
-@pytest.fixture(autouse=True)
-def _language_put_back():
-    """A request with a language cookie leaves its language active in the thread (LocaleMiddleware activates
-    it and nothing deactivates it): put back what was active, so that later tests are not in English."""
-    active = translation.get_language()
-    yield
-    translation.activate(active)
-
-
 MONTH = {"nb": "mars 2026", "nn": "mars 2026", "en": "March 2026"}
 WEEK = {"nb": "2. mars 2026", "nn": "2. mars 2026", "en": "2 March 2026"}
 AS_OF = {"nb": "30. mars 2026 kl. 10.00", "nn": "30. mars 2026 kl. 10.00", "en": "30 March 2026 at 10:00"}

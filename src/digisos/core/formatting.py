@@ -55,15 +55,9 @@ class Formatters:
 
     def day(self, value: date | datetime | str | None, zone: tzinfo | None = None) -> str:
         """ "29. november 2026" (nb, nn), "29 November 2026" (en); "" for nothing."""
-        # The common case first, without a parse: innsyn calls this for every date of a year's history.
-        if isinstance(value, datetime):
-            value = value.astimezone(zone or timezone.get_current_timezone())
-        elif not isinstance(value, date):
-            value = _as_date_or_datetime(value)
-            if value is None:
-                return ""
-            if isinstance(value, datetime):
-                value = value.astimezone(zone or timezone.get_current_timezone())
+        value = _local_date(value, zone)
+        if value is None:
+            return ""
         if self.english:
             return f"{value.day} {self.months[value.month]} {value.year}"
         return f"{value.day}. {self.months[value.month]} {value.year}"
@@ -71,14 +65,9 @@ class Formatters:
     def month_and_year(self, value: date | datetime | str | None, zone: tzinfo | None = None) -> str:
         """ "oktober 2026" (nb, nn: a month name is written small in Norwegian, also in nynorsk), "October 2026"
         (en); "" for nothing. A heading that starts with it capitalises its first letter itself."""
-        if isinstance(value, datetime):
-            value = value.astimezone(zone or timezone.get_current_timezone())
-        elif not isinstance(value, date):
-            value = _as_date_or_datetime(value)
-            if value is None:
-                return ""
-            if isinstance(value, datetime):
-                value = value.astimezone(zone or timezone.get_current_timezone())
+        value = _local_date(value, zone)
+        if value is None:
+            return ""
         return f"{self.months[value.month]} {value.year}"
 
     def day_of_month(self, value: date | None) -> str:
@@ -195,6 +184,19 @@ def _formatters(language: str) -> Formatters:
 def formatters(language: str | None = None) -> Formatters:
     """The active language's helpers (or `language`'s), made once per language and process."""
     return _formatters(_language(language))
+
+
+def _local_date(value: date | datetime | str | None, zone: tzinfo | None = None) -> date | datetime | None:
+    """A day or an instant (in `zone`, the current time zone unless given) to write a day or month of; None for
+    nothing."""
+    # The common case first, without a parse: innsyn writes every date of a year's history through this.
+    if isinstance(value, datetime):
+        return value.astimezone(zone or timezone.get_current_timezone())
+    if not isinstance(value, date):
+        value = _as_date_or_datetime(value)
+        if isinstance(value, datetime):
+            return value.astimezone(zone or timezone.get_current_timezone())
+    return value
 
 
 def _as_date_or_datetime(value: date | datetime | str | None) -> date | datetime | None:

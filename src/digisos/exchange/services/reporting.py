@@ -199,7 +199,7 @@ def _store_unless_changed(report: _Report, case: dict[str, Any] | ReportResult) 
     if not write_if_unchanged(
         Case,
         case["id"],
-        dict(zip(REPORT_WRITES, (document, digest, report.latest, now, now), strict=True)),
+        _case_columns(report, now),
         unchanged={"soker_sha256": case["soker_sha256"]},
         then=[*items, state, *(write for found in writes if found for write in found), audit],
     ):
@@ -217,11 +217,7 @@ def _store_locked(report: _Report, case: dict[str, Any]) -> ReportResult:
     document, digest = report.document, report.digest
     # The case's columns and its read model in one statement written once per process (core.prepared), not
     # save() and update(): the row is locked above, and compiling the two cost more CPU than running them.
-    case_write = (
-        Case,
-        case["id"],
-        dict(zip(REPORT_WRITES, (document, digest, report.latest, now, now), strict=True)),
-    )
+    case_write = (Case, case["id"], _case_columns(report, now))
     _write_case_state(
         case["id"],
         soker=document,
@@ -238,6 +234,11 @@ def _store_locked(report: _Report, case: dict[str, Any]) -> ReportResult:
         queue.enqueue_once(call.task, *call.args)
     record_audit(**_audit(report, case))
     return ReportResult(case["id"], now, changed=True)
+
+
+def _case_columns(report: _Report, now: datetime) -> dict[str, Any]:
+    """The case's columns a stored report writes (REPORT_WRITES), on either path."""
+    return dict(zip(REPORT_WRITES, (report.document, report.digest, report.latest, now, now), strict=True))
 
 
 def _queued(case_id: uuid.UUID) -> list[queue.Queued]:

@@ -8,7 +8,8 @@ import pytest
 from django.utils import translation
 
 from digisos.followup import selectors as s
-from digisos.followup.views import _overview_html
+from digisos.followup.forms import PersonLookupForm
+from digisos.followup.views import _overview_context, _page_html
 from digisos.registers.ports import HousingAllowanceCase, HousingAllowancePayment, NavPayment
 
 SHOWN = {
@@ -48,7 +49,8 @@ def section(html: str, testid: str) -> str:
 def test_the_overview_shows_months_and_amounts_as_core_writes_them(rf, language):
     month, amount, register_amount, monthly = SHOWN[language]
     with translation.override(language):
-        html = _overview_html(rf.get("/"), overview(), "010101*****")
+        page = {"is_nks": False, "denied": None, **_overview_context(overview(), "010101*****")}
+        html = _page_html(rf.get("/"), PersonLookupForm(), page)
 
     months = section(html, "panel-months")
     assert f"<title>{month}: {amount}</title>" in months  # the chart's bar

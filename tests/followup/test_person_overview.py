@@ -309,7 +309,8 @@ def test_the_fragment_places_each_cell_as_the_rows_say_escaped_with_a_dash_for_w
     each shows what its row says, escaped, "–" where a date, a recipient or a case's decisions are missing, a
     case's decisions joined by "; ", the office after the municipality, a condition's status after its title."""
     from digisos.followup import selectors as s
-    from digisos.followup.views import _overview_html
+    from digisos.followup.forms import PersonLookupForm
+    from digisos.followup.views import _overview_context, _page_html
 
     overview = s.PersonOverview(
         cases=[
@@ -341,7 +342,8 @@ def test_the_fragment_places_each_cell_as_the_rows_say_escaped_with_a_dash_for_w
     ]
     overview.payments = [s.PaymentRow("Søknad A", None, 1234.5, "UTBETALT", "", "", "")]
     overview.documents = [s.DocumentRow("Søknad A", "<husleie>.pdf")]
-    html = _overview_html(rf.get("/"), overview, "010101*****")
+    page = {"is_nks": False, "denied": None, **_overview_context(overview, "010101*****")}
+    html = _page_html(rf.get("/"), PersonLookupForm(), page)
 
     cell = '<td class="aksel-table__data-cell">'
     assert '<th scope="row" class="aksel-table__data-cell">Søknad &lt;A&amp;B&gt;</th>' in html

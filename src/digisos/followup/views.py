@@ -18,6 +18,7 @@ from markupsafe import Markup
 from digisos.core.admin import mask_identity_number
 from digisos.core.formatting import formatters
 from digisos.core.jinja2 import translator, uuid_url
+from digisos.core.templatetags.digisos_forms import first_input_id, form_field
 from digisos.inbox.selectors import is_inbox_user
 
 from .forms import PersonLookupForm
@@ -72,10 +73,10 @@ def person_lookup(request: HttpRequest) -> HttpResponse:
     if employee.role is None:
         raise PermissionDenied
     form = PersonLookupForm(request.POST or None, role=employee.role)
-    context: dict = {"form": form, "employee": employee, "is_nks": employee.role == NKS_ROLE}
+    is_nks = employee.role == NKS_ROLE
+    page: dict[str, Any] = {"is_nks": is_nks, "denied": None, "overview": None}
     if request.method == "POST" and form.is_valid():
         pid = form.cleaned_data["fnr"]
-        is_nks = employee.role == NKS_ROLE
         kinds = NKS_KINDS if is_nks else OFFICE_KINDS
         decisions = check_access_kinds(
             employee,
@@ -92,22 +93,43 @@ def person_lookup(request: HttpRequest) -> HttpResponse:
             result = overview(employee, pid, kinds=permitted)
             if decision.reason in (Reason.PERMITTED_FORTROLIG, Reason.PERMITTED_STRENGT_FORTROLIG):
                 result.protection = decision.reason.value  # the authorised look says so (overview.html)
-            context["overview_html"] = _overview_html(request, result, mask_identity_number(pid))
+            page.update(_overview_context(result, mask_identity_number(pid)))
         else:
-            context["denied"] = _REQUEST_REASONS.get(
+            page["denied"] = _REQUEST_REASONS.get(
                 decision.reason, _("Du har ikke tilgang til opplysninger om denne personen.")
             )
+    context = {"content": _page_html(request, form, page), "has_errors": bool(form.errors)}
     return render(request, "followup/person_lookup.html", context)
 
 
-def _overview_html(request: HttpRequest, overview: PersonOverview, person: str) -> SafeString:
-    """The overview's cases and panels from a Jinja2 fragment (core/jinja2.py), its formatters made once.
+def _page_html(request: HttpRequest, form: PersonLookupForm, page: dict[str, Any]) -> SafeString:
+    """The page's content from one Jinja2 template (followup/lookup_page.html), with the overview's fragment
+    included in it: through Django's templates the page around the fragment (a form, an include of the error
+    summary, a dozen tags) cost more than the fragment's panels. Each field is written by the accessible form
+    tag (digisos_forms.form_field), as every form of the site is; the error summary lists each field's first
+    error, as inbox/_error_summary.html does."""
+    fields = list(form)
+    errors = [(first_input_id(field), field.label, field.errors[0]) for field in fields if field.errors]
+    context = {
+        "_": translator(),
+        "action": reverse("followup:person-lookup"),
+        "fields": [form_field(field) for field in fields],
+        "errors": errors,
+        "non_field_errors": form.non_field_errors() if form.is_bound else (),
+        **page,
+    }
+    template = engines["jinja2"].get_template("followup/lookup_page.html")
+    return SafeString(template.render(context, request))
+
+
+def _overview_context(overview: PersonOverview, person: str) -> dict[str, Any]:
+    """What the overview's Jinja2 fragment (followup/fragments/overview.html, included by the page) needs: the
+    overview, its formatters made once, and each list panel's rows.
 
     Each list panel's rows arrive as tuples of the texts their cells show, formatted here once per look (dates,
     amounts, the "–" of a missing value, the decisions of a case joined): the fragment only escapes and places
     them. Read from the rows and formatted through calls from the template, each cell was an attribute lookup,
     a test and a call through Jinja2's runtime, some 800 a look and two thirds of the fragment's time."""
-    template = engines["jinja2"].get_template("followup/fragments/overview.html")
     # The language's month names and separators looked up once per page (core/formatting.py), and every month
     # and amount written as core writes it: "oktober 2026", "5 250 kr"; "October 2026", "NOK 5,250".
     formats = formatters()
@@ -125,8 +147,7 @@ def _overview_html(request: HttpRequest, overview: PersonOverview, person: str) 
         for index, row in enumerate(overview.months or ())
     ]
     cells = _overview_cells(overview, day, amount)
-    context = {
-        "_": translator(),
+    return {
         "overview": overview,
         "person": person,
         "day": day,
@@ -135,7 +156,6 @@ def _overview_html(request: HttpRequest, overview: PersonOverview, person: str) 
         "month_rows": _rows(_MONTH_ROW, [(label, shown) for _x, _y, _height, label, shown in months]),
         **{f"{panel}_rows": _rows(_ROWS[panel], rows) for panel, rows in cells.items()},
     }
-    return SafeString(template.render(context, request))
 
 
 # Each list panel's row, as the fragment wrote it around its cells (followup/fragments/overview.html places the

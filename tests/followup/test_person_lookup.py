@@ -125,3 +125,66 @@ def test_a_purpose_the_role_cannot_use_is_a_form_error_in_plain_norwegian(refere
     html = lookup(client, KARI, purpose="phone_call").content.decode()
     assert "Velg et formål rollen din kan bruke." in html
     assert 'data-testid="case"' not in html
+
+
+# The page's content as the Django template wrote it before it became followup/lookup_page.html (Jinja2): the
+# form's fields by the accessible form tag, the error summary by inbox/_error_summary.html.
+DJANGO_PAGE = """{% load i18n digisos_forms %}
+<div class="page stack">
+  <h1 class="aksel-heading aksel-heading--xlarge">{% translate "Slå opp en person" %}</h1>
+  <p class="aksel-body-long">{% if is_nks %}{% translate "Bare når innbyggeren er i telefonen. Du ser søknader de siste 15 månedene i kommuner som har avtale med Nav Kontaktsenter." %}{% else %}{% translate "Du ser personens saker hos kontoret eller kommunen din. Oppslaget og formålet blir logget, og personen kan se at kontoret ditt har sett opplysningene." %}{% endif %}</p>
+  {% if form.errors %}{% include "inbox/_error_summary.html" %}{% endif %}
+  <form method="post" action="{% url 'followup:person-lookup' %}" class="stack" novalidate data-testid="lookup-form">{% csrf_token %}
+    {% for field in form %}{% form_field field %}{% endfor %}
+    <button type="submit" class="aksel-button" data-variant="primary"><span class="aksel-label">{% translate "Slå opp" %}</span></button>
+  </form>
+  {% if denied %}
+  <div class="aksel-alert" data-color="warning" role="status" data-testid="denied"><div class="aksel-alert__wrapper aksel-body-long">{{ denied }}</div></div>
+  {% endif %}
+  {% if overview_html %}{{ overview_html }}{% endif %}
+</div>
+"""
+
+
+def _same_characters(html: str) -> str:
+    """The CSRF token (masked anew at each rendering) left out, and the one difference of spelling between
+    Django's escaping and Jinja2's (`&#x27;` and `&quot;` against `&#39;` and `&#34;`: the same characters)."""
+    import re
+
+    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', 'name="csrfmiddlewaretoken"', html)
+    return html.replace("&#x27;", "'").replace("&#39;", "'").replace("&quot;", '"').replace("&#34;", '"')
+
+
+@pytest.mark.parametrize("language", ["nb", "nn", "en"])
+@pytest.mark.parametrize("role", [MUNICIPAL_CASEWORKER_ROLE, "veileder", NKS_ROLE])
+@pytest.mark.parametrize(
+    "posted",
+    [
+        None,  # the page as a GET shows it
+        {"fnr": "", "purpose": ""},
+        {"fnr": "123", "purpose": "casework"},
+        {"fnr": "<\"a&b'>", "purpose": "phone_call"},
+        {"fnr": "01010112345", "purpose": "nonsense"},
+        {"fnr": "01010112345"},
+    ],
+)
+def test_the_page_writes_its_form_as_the_accessible_form_tag_and_the_error_summary_do(
+    rf, language, role, posted
+):
+    """followup/lookup_page.html writes the form's fields itself (the form tag cost more than the rest of the
+    page): the same HTML as the Django template with `form_field` and inbox/_error_summary.html wrote."""
+    from django.template import engines
+    from django.utils import translation
+
+    from digisos.followup.forms import PersonLookupForm
+    from digisos.followup.views import _page_html
+
+    request = rf.post(URL, posted) if posted is not None else rf.get(URL)
+    with translation.override(language):
+        form = PersonLookupForm(posted, role=role)
+        form.is_valid()
+        page = {"is_nks": role == NKS_ROLE, "denied": "Nei <takk>", "overview": None}
+        ours = "\n" + _page_html(request, form, page) + "\n"
+        django = engines["django"].from_string(DJANGO_PAGE).render({"form": form, **page}, request)
+
+    assert _same_characters(ours) == _same_characters(django)

@@ -184,7 +184,25 @@ def test_the_page_writes_its_form_as_the_accessible_form_tag_and_the_error_summa
         form = PersonLookupForm(posted, role=role)
         form.is_valid()
         page = {"is_nks": role == NKS_ROLE, "denied": "Nei <takk>", "overview": None}
-        ours = "\n" + _page_html(request, form, page) + "\n"
+        ours = "\n" + _page_html(request, form, {**page, "form_token": "token"}) + "\n"
         django = engines["django"].from_string(DJANGO_PAGE).render({"form": form, **page}, request)
 
     assert _same_characters(ours) == _same_characters(django)
+
+
+def test_the_pages_forms_share_one_csrf_token_that_a_post_passes_with(reference_data):
+    """The lookup's form and base.html's (logout, language) carry the one token masked for the response."""
+    import re
+
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    login(client, "sara", MUNICIPAL_CASEWORKER_ROLE, "0301")
+    tokens = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', client.get(URL).content.decode())
+
+    assert len(tokens) == 3 and len(set(tokens)) == 1
+    assert (
+        client.post(URL, {"fnr": "123", "purpose": "casework", "csrfmiddlewaretoken": tokens[0]}).status_code
+        == 200
+    )
+    assert client.post(URL, {"fnr": "123", "purpose": "casework"}).status_code == 403

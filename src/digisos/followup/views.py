@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template import engines
 from django.urls import reverse
@@ -97,7 +98,15 @@ def person_lookup(request: HttpRequest) -> HttpResponse:
             page["denied"] = _REQUEST_REASONS.get(
                 decision.reason, _("Du har ikke tilgang til opplysninger om denne personen.")
             )
-    context = {"content": _page_html(request, form, page), "has_errors": bool(form.errors)}
+    # One masked CSRF token for the page's three forms (the lookup, and base.html's logout and language), not
+    # one for the content's and one for base.html's: each masking draws 32 random characters. The masking is
+    # per response (against BREACH), so one token serves every form of it (innsyn/rendering.py does the same).
+    token = get_token(request)
+    context = {
+        "content": _page_html(request, form, {**page, "form_token": token}),
+        "has_errors": bool(form.errors),
+        "csrf_token": token,  # base.html's {% csrf_token %}: the user's context wins over the processor's
+    }
     return render(request, "followup/person_lookup.html", context)
 
 

@@ -376,3 +376,31 @@ def test_the_rows_escape_each_cell_as_jinja2s_autoescape_did(value):
     assert _escaped(value) == str(escape(value))
     assert _escaped(Markup("<b>&amp;</b>")) == "<b>&amp;</b>" == _escaped(mark_safe("<b>&amp;</b>"))
     assert _escaped(gettext_lazy("Sak & <vedtak>")) == str(escape(gettext_lazy("Sak & <vedtak>")))
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        [],
+        ["Søke jobb (Søknad <A>)", "Møte & mer"],
+        [("a", 1, 2.5), ("<b>", "'q' \"d\"", "–"), ("", None, -0.0)],
+        [("nul\x00inside", "x"), ("y", "z")],
+        [("markup", "<b>&amp;</b>"), ("plain", "<i>")],
+    ],
+)
+def test_a_panels_rows_are_escaped_together_as_each_cell_alone(cells):
+    """views._rows escapes a panel's cells in one pass: the same rows as `_escaped` cell by cell, also for a
+    NUL in a text (split where it should not) and a cell of markup (left as it is)."""
+    from django.utils.safestring import mark_safe
+
+    from digisos.followup.views import _escaped, _rows
+
+    if cells and cells[-1][0] == "markup":
+        cells = [("markup", mark_safe(cells[0][1])), cells[1]]
+    for row in ('<tr>{}{}{}</tr>', "<li>{}</li>", "<tr>{}{}</tr>"):
+        width = row.count("{}")
+        shaped = [cell for cell in cells if (len(cell) if isinstance(cell, tuple) else 1) == width]
+        expected = "".join(
+            row.format(*map(_escaped, cell if isinstance(cell, tuple) else (cell,))) for cell in shaped
+        )
+        assert str(_rows(row, shaped)) == expected

@@ -45,8 +45,12 @@ def audit_logger() -> logging.Logger:
             handler.setFormatter(logging.Formatter("%(message)s"))
             logger.addHandler(handler)
         _configured_for = address
-    logger.propagate = False  # never to the root logger's ordinary, shipped log
-    logger.setLevel(logging.INFO)
+    # Never to the root logger's ordinary, shipped log. Set only when not already so: setLevel empties the
+    # level cache of every logger in the process, and this runs at every look.
+    if logger.propagate:
+        logger.propagate = False
+    if logger.level != logging.INFO:
+        logger.setLevel(logging.INFO)
     return logger
 
 

@@ -227,14 +227,26 @@ def _escaped(value: Any) -> str:
 
 
 def _rows(row: str, cells: list) -> Markup:
-    """Each tuple of cells (a lone text is one cell) escaped and placed in `row`, the rows joined."""
+    """Each tuple of cells (a lone text is one cell) escaped and placed in `row`, the rows joined.
+
+    The panel's cells are escaped together: their texts joined by a NUL, the five replacements of `_escaped`
+    done once over the whole, split again, and every row placed by one `format` of the row repeated. A call of
+    `_escaped` per cell (some 470 a look) was half the rows' time. The same HTML, cell by cell, as `_escaped`
+    writes: a panel with markup (`__html__`) in a cell, or a NUL in a text, goes cell by cell."""
+    if not cells:
+        return Markup("")
+    rows = [cell if isinstance(cell, tuple) else (cell,) for cell in cells]
+    flat = [value for cell in rows for value in cell]
+    width = len(rows[0])
+    parts: list[str] | None = None
+    if all(len(cell) == width for cell in rows) and not any(hasattr(value, "__html__") for value in flat):
+        parts = _escaped("\x00".join(map(str, flat))).split("\x00")
+        if len(parts) != len(flat):  # a NUL in a text: split where it should not
+            parts = None
     # Safe: `row` is one of this module's constant row formats and every cell went through _escaped.
-    return Markup(  # noqa: S704
-        "".join(
-            row.format(*map(_escaped, cell)) if isinstance(cell, tuple) else row.format(_escaped(cell))
-            for cell in cells
-        )
-    )
+    if parts is not None:
+        return Markup((row * len(rows)).format(*parts))  # noqa: S704
+    return Markup("".join(row.format(*map(_escaped, cell)) for cell in rows))  # noqa: S704
 
 
 # What a cell shows for a missing date or value (as the fragment's `none_text`).

@@ -396,11 +396,43 @@ def test_a_panels_rows_are_escaped_together_as_each_cell_alone(cells):
     from digisos.followup.views import _escaped, _rows
 
     if cells and cells[-1][0] == "markup":
-        cells = [("markup", mark_safe(cells[0][1])), cells[1]]
-    for row in ('<tr>{}{}{}</tr>', "<li>{}</li>", "<tr>{}{}</tr>"):
+        cells = [("markup", mark_safe(cells[0][1])), cells[1]]  # noqa: S308 - a constant of the test
+    for row in ("<tr>{}{}{}</tr>", "<li>{}</li>", "<tr>{}{}</tr>"):
         width = row.count("{}")
         shaped = [cell for cell in cells if (len(cell) if isinstance(cell, tuple) else 1) == width]
         expected = "".join(
             row.format(*map(_escaped, cell if isinstance(cell, tuple) else (cell,))) for cell in shaped
         )
         assert str(_rows(row, shaped)) == expected
+
+
+def test_the_written_page_leaves_the_overview_to_be_freed_at_once_not_by_the_garbage_collector(rf):
+    """The fragment holds no macro (a macro refers to the render's context, which holds it): the context, the
+    overview and its rows are freed when the page is written, not left at every look for the cyclic collector."""
+    import gc
+    import weakref
+
+    from digisos.followup import selectors as s
+    from digisos.followup.forms import PersonLookupForm
+    from digisos.followup.views import _overview_context, _page_html
+
+    overview = s.PersonOverview(
+        cases=[
+            s.CaseRow("1", "Søknad", datetime(2026, 1, 2, 12, tzinfo=UTC), "Oslo", "", "Sendt", 0, None, [])
+        ],
+        panel=s.Panel("Kildesystemet", "§ 17"),
+        decisions=[s.DecisionRow("Søknad", "", "Innvilget", None)],
+        totals={"decisions": 30},
+    )
+    freed = weakref.ref(overview)
+    request, form = rf.get("/"), PersonLookupForm()
+    gc.collect()
+    gc.disable()
+    try:
+        page = {"is_nks": False, "denied": None, **_overview_context(overview, "010101*****")}
+        html = _page_html(request, form, page)
+        del overview, page
+        assert freed() is None
+    finally:
+        gc.enable()
+    assert 'data-testid="more"' in html

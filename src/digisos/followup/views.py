@@ -1,5 +1,6 @@
 from collections.abc import Callable
 from functools import cache, partial
+from itertools import chain, repeat
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -236,10 +237,10 @@ def _rows(row: str, cells: list) -> Markup:
     if not cells:
         return Markup("")
     rows = [cell if isinstance(cell, tuple) else (cell,) for cell in cells]
-    flat = [value for cell in rows for value in cell]
-    width = len(rows[0])
+    # Iterated by C (chain, map), not by a generator per cell.
+    flat = list(chain.from_iterable(rows))
     parts: list[str] | None = None
-    if all(len(cell) == width for cell in rows) and not any(hasattr(value, "__html__") for value in flat):
+    if len(set(map(len, rows))) == 1 and not any(map(hasattr, flat, repeat("__html__"))):
         parts = _escaped("\x00".join(map(str, flat))).split("\x00")
         if len(parts) != len(flat):  # a NUL in a text: split where it should not
             parts = None

@@ -219,8 +219,7 @@ def _update_params(
 
 
 # PostgreSQL: the field classes whose get_db_prep_save gives a value of these exact types back as it is (text
-# for a CharField, a date for a DateField, ...). Exact classes only: a subclass may prepare its own way. Not the
-# integer fields: Django wraps their values in psycopg's Int4 and the like.
+# for a CharField, a date for a DateField, ...). Exact classes only: a subclass may prepare its own way.
 _AS_IS: dict[type, tuple[type, ...]] = {
     models.CharField: (str, type(None)),
     models.TextField: (str, type(None)),
@@ -228,6 +227,19 @@ _AS_IS: dict[type, tuple[type, ...]] = {
     models.BooleanField: (bool,),
     models.DateField: (date, type(None)),
     models.UUIDField: (uuid.UUID, type(None)),
+}
+
+
+_INTEGERS: dict[type, str] = {
+    kind: kind().get_internal_type()
+    for kind in (
+        models.IntegerField,
+        models.BigIntegerField,
+        models.SmallIntegerField,
+        models.PositiveIntegerField,
+        models.PositiveBigIntegerField,
+        models.PositiveSmallIntegerField,
+    )
 }
 
 
@@ -249,6 +261,9 @@ def save_values(connection: Any, fields: Sequence[Any], values: Iterable[Any]) -
             params.append(connection.ops.adapt_json_value(value, field.encoder))
         elif kind is models.DateTimeField and type(value) is datetime and value.tzinfo is not None:
             params.append(value)
+        elif kind in _INTEGERS and type(value) is int:
+            # As Django sends a number: wrapped in psycopg's type of the column's size (Int4, Int8, ...).
+            params.append(connection.ops.adapt_integerfield_value(value, _INTEGERS[kind]))
         else:
             params.append(field.get_db_prep_save(value, connection))
     return params

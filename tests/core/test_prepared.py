@@ -205,3 +205,52 @@ def test_write_if_unchanged_writes_everything_or_nothing_by_the_guarding_rows_va
     assert AuditEntry.objects.get(pk=entry.pk).object_id == "2"
     assert Municipality.objects.get(pk="0301").population == 2 != population
     assert list(AuditEntry.objects.filter(action="y").values_list("object_id", flat=True)) == ["2"]
+
+
+def _as_compared(param):
+    """A prepared parameter as comparable data: a Jsonb by its value and its dumps function."""
+    from psycopg.types.json import Jsonb
+
+    if isinstance(param, Jsonb):
+        return ("jsonb", param.obj, param.dumps)
+    return (type(param), param)
+
+
+def test_save_values_prepare_every_column_a_report_writes_as_the_fields_own_get_db_prep_save():
+    # save_values skips a field's chain of calls for plain values of its own type: each parameter must stay
+    # exactly what get_db_prep_save gives (Django wraps integers in psycopg's Int4, a naive time is made aware).
+    import datetime as dt
+    import uuid
+
+    from django.db import connection
+
+    from digisos.core.models import AuditEntry
+    from digisos.core.prepared import save_values
+    from digisos.exchange.models import Case, CaseState
+
+    samples = [
+        "tekst",
+        "",
+        None,
+        7,
+        True,
+        2.5,
+        dt.date(2026, 11, 23),
+        dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC),
+        dt.datetime(2026, 11, 23, 10, 0),
+        uuid.UUID(int=5),
+        {"a": [1, "b"]},
+        [{"at": "2026-11-23"}],
+    ]
+    checked = 0
+    for model in (Case, CaseState, AuditEntry):
+        for field in model._meta.concrete_fields:
+            for value in samples:
+                try:
+                    expected = field.get_db_prep_save(value, connection)
+                except Exception:  # noqa: S112 (a value the field refuses is not a case here)
+                    continue
+                (found,) = save_values(connection, [field], [value])
+                assert _as_compared(found) == _as_compared(expected), (model, field.name, value)
+                checked += 1
+    assert checked > 200

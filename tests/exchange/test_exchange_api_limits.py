@@ -89,3 +89,26 @@ def test_thousands_of_invalid_events_give_the_first_hundred_errors_and_how_many_
     assert errors[0]["path"] == "hendelser/0/hendelsestidspunkt"
     assert errors[-1]["path"] == "" and "29 900" in errors[-1]["message"].replace("\xa0", " ")
     assert "30 000" in body["detail"].replace("\xa0", " ")
+
+
+def test_the_answer_to_a_stored_report_is_the_lagret_schema_as_ninja_writes_it(paper_case, exchange_api):
+    # The handler writes its answer without building the Lagret model: the bytes must stay what ninja's own
+    # response made of it (the case systems parse sistOppdatert: a time to the millisecond with Z).
+    from digisos.exchange.api import Lagret, api
+
+    bergen = exchange_api("4601")
+    for changed in (True, False):
+        response = bergen.post(f"/saker/{paper_case.id}/digisos-soker", soker(MOTTATT))
+        assert response.status_code == 200, response.content
+        paper_case.refresh_from_db()
+        lagret = Lagret(
+            fiksDigisosId=paper_case.id,
+            endret=changed,
+            antallHendelser=1,
+            sistOppdatert=paper_case.soker_updated_at,
+        )
+        assert (
+            response.content == api.renderer.render(None, lagret.model_dump(), response_status=200).encode()
+        )
+        assert response["Content-Type"] == "application/json; charset=utf-8"
+        assert response.json()["sistOppdatert"].endswith("Z")

@@ -22,6 +22,15 @@ def _validator(relative: str) -> jsonschema_rs.Draft6Validator:
     return jsonschema_rs.Draft6Validator({"$ref": path.as_uri()}, retriever=_retrieve, validate_formats=False)
 
 
+def compiled(schema: dict[str, Any]) -> jsonschema_rs.Draft6Validator:
+    """A validator of a schema of the caller's own, whose $refs name NAV's schemas by `schema_uri`."""
+    return jsonschema_rs.Draft6Validator(schema, retriever=_retrieve, validate_formats=False)
+
+
+def schema_uri(relative: str) -> str:
+    return (ROOT / relative).resolve().as_uri()
+
+
 def violations(document: Any, schema: str) -> list[tuple[str, str]]:
     """Every violation as (path, message), the path slash-separated ("hendelser/2/status"); "" is the root."""
     found = sorted(_validator(schema).iter_errors(document), key=lambda e: [str(p) for p in e.instance_path])

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django_tasks_db import DatabaseBackend
 from django_tasks_db.compat import TASKS_LOGGER, Task, normalize_json
 
-from .prepared import Write
+from .prepared import Write, save_values
 
 # The backend's own logger, for the same debug line its enqueue() writes.
 log = logging.getLogger(TASKS_LOGGER)
@@ -139,8 +139,13 @@ def _params(prepared: _Prepared, connection: Any, args: tuple[Any, ...]) -> tupl
         "args_kwargs": normalize_json({"args": list(args), "kwargs": {}}),
     }
     params = list(prepared.params)
-    for index, field in prepared.varying:
-        params[index] = field.get_db_prep_save(values[field.name], connection)
+    fields = [field for _, field in prepared.varying]
+    for (index, _), value in zip(
+        prepared.varying,
+        save_values(connection, fields, [values[field.name] for field in fields]),
+        strict=True,
+    ):
+        params[index] = value
     return params, values["id"]
 
 

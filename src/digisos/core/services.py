@@ -1,6 +1,7 @@
 """Writes owned by core: the audit log."""
 
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 import structlog
@@ -75,10 +76,18 @@ def audit_write(
 
 
 def _literal(text: str) -> str:
-    from psycopg import sql
+    # Once per text and process (the code's own few constants): quoting through psycopg on every entry cost
+    # the case systems' event post as much as the rest of its audit entry.
+    found = _LITERALS.get(text)
+    if found is None:
+        from psycopg import sql
 
-    connection.ensure_connection()
-    return sql.Literal(str(text)).as_string(connection.connection).replace("%", "%%")
+        connection.ensure_connection()
+        found = _LITERALS[text] = sql.Literal(str(text)).as_string(connection.connection).replace("%", "%%")
+    return found
+
+
+_LITERALS: dict[str, str] = {}
 
 
 def _audit_values(
@@ -116,11 +125,15 @@ def _log_audit(values: dict[str, Any], name: str | None) -> None:
 
 def _actor_name(actor_id: int) -> tuple[str, list[Any]]:
     """The user's name read in the INSERT itself (no round trip of its own), or "user <id>" if none."""
+    return _actor_name_sql(), [actor_id, f"user {actor_id}"]
+
+
+@cache
+def _actor_name_sql() -> str:
     User = get_user_model()
     quote = connection.ops.quote_name
     name = quote(User._meta.get_field(User.USERNAME_FIELD).column)
-    sql = (
+    return (
         f"COALESCE((SELECT {name} FROM {quote(User._meta.db_table)} "  # noqa: S608 (quoted names only)
         f"WHERE {quote(User._meta.pk.column)} = %s), %s)"
     )
-    return sql, [actor_id, f"user {actor_id}"]

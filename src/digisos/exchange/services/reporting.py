@@ -30,9 +30,9 @@ from ..errors import CaseNotFound, InvalidReport, OlderReport, UpdatesNotEnabled
 from ..models import Case, CaseState
 from ..signals import case_events_stored
 from ..validation import (
+    file_references,
     log_unknown_event_types,
     missing_file_violations,
-    referenced_file_ids,
     soker_violations,
 )
 from . import case_items
@@ -120,7 +120,8 @@ def report_case_events(
     if violations:
         raise InvalidReport("digisos-soker.json er ikke gyldig.", violations)
     digest = document_digest(document)
-    latest = max(_instant(event["hendelsestidspunkt"]) for event in document["hendelser"])
+    # The newest event's time, written once (not every event's, to compare the texts).
+    latest = _instant(max(parse_tidspunkt(event["hendelsestidspunkt"]) for event in document["hendelser"]))
     report = _Report(actor_id, case_id, document, digest, latest)
     if connection.vendor == "postgresql":
         found = _READ.rows(case_id) if kommunenummer is None else _READ_IN.rows(case_id, kommunenummer)
@@ -161,13 +162,15 @@ def _checked(report: _Report, found: list[dict[str, Any]]) -> dict[str, Any] | R
     if report.digest == case["soker_sha256"]:
         return ReportResult(case["id"], case["soker_updated_at"], changed=False)
     document = report.document
-    # An unknown event type is not schema-checked, so its references may not even be UUIDs.
-    referenced = {ref for ref in referenced_file_ids(document) if _is_uuid(ref)}
+    # One walk of the events for their letters, both to look them up and to name the missing ones. An unknown
+    # event type is not schema-checked, so its references may not even be UUIDs.
+    references = file_references(document)
+    referenced = {ref for _, ref in references if _is_uuid(ref)}
     on_case = set()
     if referenced:
         letters = Document.objects.filter(folder_id=case["letters_id"], pk__in=referenced)
         on_case = {str(pk) for pk in letters.values_list("pk", flat=True)}
-    violations = missing_file_violations(document, on_case)
+    violations = missing_file_violations(document, on_case, references=references)
     if violations:
         raise InvalidReport("digisos-soker.json er ikke gyldig.", violations)
     if case["soker_latest_event_at"] and report.latest < case["soker_latest_event_at"]:
@@ -441,9 +444,9 @@ def _is_uuid(value: str) -> bool:
     return True
 
 
-def _instant(timestamp: str) -> str:
-    """A tidspunkt as a sortable string with microseconds (the schema allows any number of decimals)."""
-    moment = parse_tidspunkt(timestamp)
+def _instant(moment: datetime) -> str:
+    """A tidspunkt's instant as a sortable string with microseconds (the schema allows any number of
+    decimals)."""
     return f"{moment:%Y-%m-%dT%H:%M:%S}.{moment.microsecond:06d}Z"
 
 

@@ -43,7 +43,7 @@ from digisos.exchange import case_state
 from digisos.exchange.models import Case, CaseState, Delivery
 from digisos.municipalities.models import Municipality, NavOffice, ServiceConfiguration, shows_status_q
 from digisos.soker.constants import SENDT
-from digisos.soker.fold import DONE, NOT_PROCESSED, CaseView, Task, TimelineEntry
+from digisos.soker.fold import APPLICATION_TASK_DAYS, DONE, NOT_PROCESSED, CaseView, Task, TimelineEntry
 
 from .models import Notification
 
@@ -183,9 +183,8 @@ _LIST_COLUMNS = (
 def my_applications(user: User, *, now: datetime | None = None) -> MyApplications:
     now = now or timezone.now()
     drafts = [_instance(Application, row, "") for row in _DRAFTS.rows(user.pk)]
-    rows = _MY_CASES.rows(user.pk)
-    digests = [_row_digest(row, now) for row in rows]
-    listed = [_listed(row, digest, now) for row, digest in zip(rows, digests, strict=True)]
+    young_since = now - timedelta(days=APPLICATION_TASK_DAYS)
+    listed = [_listed(row, now, young_since) for row in _MY_CASES.rows(user.pk)]
     active = sorted((c for c in listed if c.active), key=lambda c: _listed_order(c, now))
     earlier = sorted((c for c in listed if not c.active), key=lambda c: c.last_change, reverse=True)
     return MyApplications(drafts=drafts, active=active, earlier=earlier)
@@ -221,8 +220,11 @@ def _my_drafts(owner_id: int) -> QuerySet:
 
 
 # "Mine søknader"'s two queries, compiled once per process (core/prepared.py); the argument: the owner's key.
-_MY_CASES = PreparedValues(_my_cases, -7654321)
-_DRAFTS = PreparedValues(_my_drafts, -7654321)
+# Their times are loaded by psycopg's own loader (C), not Django's Python one: fifty cases bring some two
+# hundred times a page, which Django's loader made a tenth of the page's CPU. The same instants (UTC), only
+# with a ZoneInfo("UTC") as their zone; the page converts each to the local zone before writing it.
+_MY_CASES = PreparedValues(_my_cases, -7654321, native_timestamps=True)
+_DRAFTS = PreparedValues(_my_drafts, -7654321, native_timestamps=True)
 
 
 def _rule(q: Q) -> ExpressionWrapper:
@@ -230,48 +232,47 @@ def _rule(q: Q) -> ExpressionWrapper:
     return ExpressionWrapper(q, output_field=BooleanField())
 
 
-def _row_digest(row: dict[str, Any], now: datetime) -> Digest:
-    """Digest.of_state / Digest.hidden from the list's columns."""
-    if row["state__case_id"] is None or not row["shows_case"]:
-        return Digest.hidden(case_state.office_of(row["office_id"], row["application__enhetsnummer"]))
-    young = case_state.application_is_young(row["application__sent_at"], now)
-    return Digest(
-        status=row["state__status"],
-        office=row["state__office"],
-        updated_at=row["state__last_event_at"],
-        open_tasks=row["state__open_tasks"] + (row["state__application_tasks"] if young else 0),
-        next_deadline=row["state__next_deadline"],
-        requirement_deadline=row["state__requirement_deadline"],
-    )
-
-
-def _listed(row: dict[str, Any], digest: Digest, now: datetime) -> ListedCase:
-    last_change = max(filter(None, [row["created_at"], row["soker_updated_at"], digest.updated_at]))
+def _listed(row: dict[str, Any], now: datetime, young_since: datetime) -> ListedCase:
+    """The case as the list shows it, from the list's columns: what Digest.of_state (or Digest.hidden, while
+    the municipality does not show the case or nothing is reported yet) and CaseSummary would give, worked
+    out straight from the row (fifty cases a page: no Digest in between). `young_since`: the application's
+    own tasks count while it was sent after this (case_state.application_is_young)."""
+    created_at, reported_at = row["created_at"], row["soker_updated_at"]
     shows_case = bool(row["shows_case"])
+    if row["state__case_id"] is None or not shows_case:
+        # Digest.hidden: sent, at the office the case started at; nothing else is shown.
+        status, updated_at, open_tasks, next_deadline, requirement_deadline = SENDT, None, 0, None, None
+        office = case_state.office_of(row["office_id"], row["application__enhetsnummer"])
+        office_name = (
+            (row["office_name"] if row["office_id"] else row["application_office_name"]) if office else None
+        )
+    else:
+        status, updated_at = row["state__status"], row["state__last_event_at"]
+        sent_at = row["application__sent_at"]
+        open_tasks = row["state__open_tasks"]
+        if sent_at and sent_at > young_since:
+            open_tasks += row["state__application_tasks"]
+        next_deadline, requirement_deadline = row["state__next_deadline"], row["state__requirement_deadline"]
+        # The office handling it now: the case system may have moved it since it was sent.
+        office_name = row["state_office_name"] if row["state__office"] else None
+    last_change = created_at
+    if reported_at and reported_at > last_change:
+        last_change = reported_at
+    if updated_at and updated_at > last_change:
+        last_change = updated_at
     return ListedCase(
         id=row["id"],
         reference=row["application__reference"] or "" if row["application_id"] else "",
         sent_at=row["application__sent_at"],
         municipality_name=row["municipality__name"],
-        # The office handling it now: the case system may have moved it since it was sent.
-        office_name=_row_office_name(row, digest) or "",
+        office_name=office_name or "",
         shows_case=shows_case,
-        status=digest.status,
-        open_tasks=digest.open_tasks if shows_case else 0,
-        next_deadline=digest.next_deadline if shows_case else None,
-        active=_is_active(digest, last_change, now),
+        status=status,
+        open_tasks=open_tasks,
+        next_deadline=next_deadline,
+        active=_is_active_at(status, requirement_deadline, last_change, now),
         last_change=last_change,
     )
-
-
-def _row_office_name(row: dict[str, Any], digest: Digest) -> str | None:
-    """The name of `digest.office` from the row's names: the read model's office, else the case's own, else
-    the application's (case_state.office_of)."""
-    if not digest.office:
-        return None
-    if row["state__case_id"] is not None and row["shows_case"]:
-        return row["state_office_name"]
-    return row["office_name"] if row["office_id"] else row["application_office_name"]
 
 
 def _listed_order(case: ListedCase, now: datetime) -> tuple[Any, ...]:
@@ -672,10 +673,16 @@ def _summary(case: Case, digest: Digest, offices: dict[str, str], now: datetime)
 
 
 def _is_active(digest: Digest, last_change: datetime, now: datetime) -> bool:
+    return _is_active_at(digest.status, digest.requirement_deadline, last_change, now)
+
+
+def _is_active_at(
+    status: str, requirement_deadline: datetime | None, last_change: datetime, now: datetime
+) -> bool:
     if now - last_change >= INACTIVE_AFTER:
         return False
-    if digest.status in (DONE, NOT_PROCESSED) and now - last_change > FINISHED_ACTIVE_FOR:
-        return bool(digest.requirement_deadline and digest.requirement_deadline > now)
+    if status in (DONE, NOT_PROCESSED) and now - last_change > FINISHED_ACTIVE_FOR:
+        return bool(requirement_deadline and requirement_deadline > now)
     return True
 
 

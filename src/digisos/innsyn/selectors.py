@@ -43,7 +43,7 @@ from digisos.exchange import case_state
 from digisos.exchange.models import Case, CaseState, Delivery
 from digisos.municipalities.models import Municipality, NavOffice, ServiceConfiguration, shows_status_q
 from digisos.soker.constants import SENDT
-from digisos.soker.fold import APPLICATION_TASK_DAYS, DONE, NOT_PROCESSED, CaseView, Task, TimelineEntry
+from digisos.soker.fold import DONE, NOT_PROCESSED, CaseView, Task, TimelineEntry
 from digisos.soker.serialise import view_from_json
 
 from .models import Notification
@@ -184,8 +184,7 @@ _LIST_COLUMNS = (
 def my_applications(user: User, *, now: datetime | None = None) -> MyApplications:
     now = now or timezone.now()
     drafts = [_instance(Application, row, "") for row in _DRAFTS.rows(user.pk)]
-    young_since = now - timedelta(days=APPLICATION_TASK_DAYS)
-    listed = [_listed(row, now, young_since) for row in _MY_CASES.rows(user.pk)]
+    listed = [_listed(row, now) for row in _MY_CASES.rows(user.pk)]
     active = sorted((c for c in listed if c.active), key=lambda c: _listed_order(c, now))
     earlier = sorted((c for c in listed if not c.active), key=lambda c: c.last_change, reverse=True)
     return MyApplications(drafts=drafts, active=active, earlier=earlier)
@@ -233,11 +232,10 @@ def _rule(q: Q) -> ExpressionWrapper:
     return ExpressionWrapper(q, output_field=BooleanField())
 
 
-def _listed(row: dict[str, Any], now: datetime, young_since: datetime) -> ListedCase:
+def _listed(row: dict[str, Any], now: datetime) -> ListedCase:
     """The case as the list shows it, from the list's columns: what Digest.of_state (or Digest.hidden, while
     the municipality does not show the case or nothing is reported yet) and CaseSummary would give, worked
-    out straight from the row (fifty cases a page: no Digest in between). `young_since`: the application's
-    own tasks count while it was sent after this (case_state.application_is_young)."""
+    out straight from the row (fifty cases a page: no Digest in between)."""
     created_at, reported_at = row["created_at"], row["soker_updated_at"]
     shows_case = bool(row["shows_case"])
     if row["state__case_id"] is None or not shows_case:
@@ -249,9 +247,8 @@ def _listed(row: dict[str, Any], now: datetime, young_since: datetime) -> Listed
         )
     else:
         status, updated_at = row["state__status"], row["state__last_event_at"]
-        sent_at = row["application__sent_at"]
         open_tasks = row["state__open_tasks"]
-        if sent_at and sent_at > young_since:
+        if case_state.application_is_young(row["application__sent_at"], now):
             open_tasks += row["state__application_tasks"]
         next_deadline, requirement_deadline = row["state__next_deadline"], row["state__requirement_deadline"]
         # The office handling it now: the case system may have moved it since it was sent.

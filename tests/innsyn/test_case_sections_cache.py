@@ -61,3 +61,25 @@ def test_another_person_never_gets_the_kept_sections(client, sofie_case):  # noq
     client.force_login(citizen("kari-leier-oslo"))
     response = client.get(reverse("innsyn:case", args=[sofie_case.id]))
     assert response.status_code == 404 and "Utleier AS" not in response.content.decode()
+
+
+def test_a_new_report_changes_the_loaded_view_at_once(client, sofie_case, exchange_api):  # noqa: F811
+    """The loaded view kept per process (innsyn.selectors._loaded_view) is keyed by the report it came from: a
+    request asked for in a new report shows at once among the tasks, which are not part of the kept sections."""
+    assert "Husleiekontrakt" not in _page(client, sofie_case)  # the view is kept now
+    document = dict(Case.objects.get(pk=sofie_case.id).soker)
+    asked = builders.event(
+        EventType.DOKUMENTASJON_ETTERSPURT,
+        at=at(20),
+        dokumenter=[
+            {
+                "dokumenttype": "Husleiekontrakt",
+                "innsendelsesfrist": "2026-12-15T22:59:00.000Z",
+                "dokumentreferanse": "dok-husleie",
+            }
+        ],
+    )
+    document["hendelser"] = [*document["hendelser"], asked]
+    assert exchange_api("4601").post(f"/saker/{sofie_case.id}/digisos-soker", document).status_code == 200
+    tasks = _page(client, sofie_case).split('data-testid="tasks"')[1].split("</section>")[0]
+    assert "Husleiekontrakt" in tasks

@@ -15,29 +15,54 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from django.urls import reverse
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import get_language, gettext, ngettext
 from jinja2 import Environment
 
 from digisos.core import formatting
 
+# (URLconf, script prefix, name) → the URL of a view without arguments: reversed once per process.
+_FIXED_URLS: dict[tuple[Any, str, str], str] = {}
+
+
+def _url_key(name: str) -> tuple[Any, str, str]:
+    """What a reverse() of `name` depends on: the URLconf (the request's, as the handler sets it, else the
+    settings', which tests may override) and the script prefix."""
+    return (get_urlconf() or settings.ROOT_URLCONF, get_script_prefix(), name)
+
 
 def url(name: str, *args: Any) -> str:
-    """`{{ url("documents:download", id) }}`: Django's reverse with positional arguments."""
-    return reverse(name, args=args)
+    """`{{ url("documents:download", id) }}`: Django's reverse with positional arguments. The URL of a view
+    without arguments is reversed once per process (per URLconf and script prefix, which is all it depends on):
+    a page's fixed links cost a reverse() each on every request."""
+    if args:
+        return reverse(name, args=args)
+    key = _url_key(name)
+    found = _FIXED_URLS.get(key)
+    if found is None:
+        found = _FIXED_URLS[key] = reverse(name)
+    return found
 
 
 _SAMPLE = uuid.UUID(int=0)
+# (URLconf, script prefix, name) → the URL of a sample UUID split around it, reversed once per process.
+_UUID_URLS: dict[tuple[Any, str, str], tuple[str, str]] = {}
 
 
 def uuid_url(name: str) -> Callable[[Any], str]:
     """`{% set case_url = uuid_url("innsyn:case") %}` … `{{ case_url(case.id) }}`: the URL of a view taking one
     UUID, reversed once per fragment rather than once per link (a list of fifty cases spent a tenth of its
-    time in reverse()). The URL of a sample UUID is split around it and each link puts its own in between; a
-    UUID needs no quoting, and a value that is not one is refused as reverse() would."""
-    prefix, found, suffix = reverse(name, args=[_SAMPLE]).partition(str(_SAMPLE))
-    if not found:
-        raise ValueError(f"{name} does not take one UUID")
+    time in reverse()). The URL of a sample UUID is split around it (once per process) and each link puts its
+    own in between; a UUID needs no quoting, and a value that is not one is refused as reverse() would."""
+    key = _url_key(name)
+    parts = _UUID_URLS.get(key)
+    if parts is None:
+        prefix, found, suffix = reverse(name, args=[_SAMPLE]).partition(str(_SAMPLE))
+        if not found:
+            raise ValueError(f"{name} does not take one UUID")
+        parts = _UUID_URLS[key] = (prefix, suffix)
+    prefix, suffix = parts
 
     def link(value: Any) -> str:
         return f"{prefix}{value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))}{suffix}"

@@ -169,7 +169,11 @@ def application_is_young(sent_at: datetime | None, now: datetime) -> bool:
 
 def current_view(stored: dict[str, Any], now: datetime) -> CaseView:
     """The stored view as folding at `now` would give it: the application's own tasks only while it is young."""
-    view = view_from_json(stored)
+    return view_at(view_from_json(stored), now)
+
+
+def view_at(view: CaseView, now: datetime) -> CaseView:
+    """A stored view, already loaded, as folding at `now` would give it (see current_view)."""
     if application_is_young(view.sent_at, now):
         return view
     return _without_application_tasks(view)

@@ -16,7 +16,6 @@ from django.core.cache import caches
 from django.http import HttpRequest
 from django.template import engines
 from django.template.backends.utils import csrf_input
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language, ngettext
@@ -25,7 +24,7 @@ from markupsafe import Markup, escape
 
 from digisos.application.requirements import known_titles
 from digisos.core.formatting import formatters
-from digisos.core.jinja2 import translator, uuid_url
+from digisos.core.jinja2 import translator, url, uuid_url
 from digisos.soker.constants import (
     SENDT,
     SOKNADS_STATUSES,
@@ -169,7 +168,7 @@ def case_page(request: HttpRequest | None, context: dict[str, Any]) -> SafeStrin
     helpers = dict(
         # every form of the page (tasks.html's and the last section's) exists only with a send_url
         form_token=_form_token(request) if context["send_url"] else "",
-        mine_url=reverse("innsyn:mine"),
+        mine_url=url("innsyn:mine"),  # reversed once per process
         status_label=status_text(view.status),
         see_all_history=ngettext(
             "Se hele historikken (%(count)s hendelse)",

@@ -9,11 +9,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from digisos.core.jinja2 import uuid_url
 from digisos.exchange import case_state
 from digisos.soker.constants import UtbetalingStatus
 from digisos.soker.fold import CaseView
@@ -78,9 +78,8 @@ def _render_case(
         "all_history": all_history or history_count <= TIMELINE_SHOWN,
         "history_count": history_count,
         # One URL for every upload form on the page; none when the municipality does not take documents now.
-        "send_url": reverse("innsyn:send", args=[case_id])
-        if page.summary.visibility.can_send_documents
-        else "",
+        # (the reverse() once per process: core.jinja2.uuid_url)
+        "send_url": uuid_url("innsyn:send")(case_id) if page.summary.visibility.can_send_documents else "",
         "errors": errors or [],
         "error_task": task_id,
     }

@@ -64,9 +64,9 @@ def test_another_person_never_gets_the_kept_sections(client, sofie_case):  # noq
 
 
 def test_a_new_report_changes_the_loaded_view_at_once(client, sofie_case, exchange_api):  # noqa: F811
-    """The loaded view kept per process (innsyn.selectors._loaded_view) is keyed by the report it came from: a
-    request asked for in a new report shows at once among the tasks, which are not part of the kept sections."""
-    assert "Husleiekontrakt" not in _page(client, sofie_case)  # the view is kept now
+    """A request asked for in a new report shows at once among the tasks (not part of the kept sections) of a
+    page looked at before the report."""
+    assert "Husleiekontrakt" not in _page(client, sofie_case)
     document = dict(Case.objects.get(pk=sofie_case.id).soker)
     asked = builders.event(
         EventType.DOKUMENTASJON_ETTERSPURT,

@@ -169,11 +169,7 @@ def application_is_young(sent_at: datetime | None, now: datetime) -> bool:
 
 def current_view(stored: dict[str, Any], now: datetime) -> CaseView:
     """The stored view as folding at `now` would give it: the application's own tasks only while it is young."""
-    return view_at(view_from_json(stored), now)
-
-
-def view_at(view: CaseView, now: datetime) -> CaseView:
-    """A stored view, already loaded, as folding at `now` would give it (see current_view)."""
+    view = view_from_json(stored)
     if application_is_young(view.sent_at, now):
         return view
     return _without_application_tasks(view)

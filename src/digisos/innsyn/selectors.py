@@ -44,7 +44,6 @@ from digisos.exchange.models import Case, CaseState, Delivery
 from digisos.municipalities.models import Municipality, NavOffice, ServiceConfiguration, shows_status_q
 from digisos.soker.constants import SENDT
 from digisos.soker.fold import DONE, NOT_PROCESSED, CaseView, Task, TimelineEntry
-from digisos.soker.serialise import view_from_json
 
 from .models import Notification
 
@@ -571,7 +570,7 @@ def _digest(case: Case, now: datetime) -> Digest:
 
 def _view(case: Case, now: datetime, shown: Shown) -> CaseView:
     if _visibility(case).shows_case and getattr(case, "state", None) is not None:
-        return case_state.view_at(_loaded_view(case, shown), now)
+        return case_state.current_view(_stored_view(case, shown), now)
     application = case.application if case.application_id else None
     return case_state.hidden_view(
         now=now,
@@ -579,29 +578,6 @@ def _view(case: Case, now: datetime, shown: Shown) -> CaseView:
         office=_office_of(case),
         vedlegg=application.vedlegg_json if application else None,
     )
-
-
-# The case page's stored views as loaded (CaseView), kept per process: loading a view of a year's case (some
-# 160 dataclasses from JSON) was a tenth of the page's CPU, and a person looks at a case a few times between
-# reports. Keyed by everything the loaded view follows from: the case, the stored report it was folded from
-# (every report changes the digest), and what the page shows of the payments and the history. Read only after
-# the page's query found the case among the person's own; emptied when LOADED_VIEWS_KEPT are kept.
-LOADED_VIEWS_KEPT = 256
-_LOADED_VIEWS: dict[tuple[Any, ...], CaseView] = {}
-
-
-def _loaded_view(case: Case, shown: Shown) -> CaseView:
-    digest = case.state.source_sha256
-    if not digest:
-        return view_from_json(_stored_view(case, shown))
-    key = (case.pk, digest, shown.payments_from, shown.history_last)
-    view = _LOADED_VIEWS.get(key)
-    if view is None:
-        view = view_from_json(_stored_view(case, shown))
-        if len(_LOADED_VIEWS) >= LOADED_VIEWS_KEPT:
-            _LOADED_VIEWS.clear()  # simpler than an LRU, and as good for views that are seldom looked at twice
-        _LOADED_VIEWS[key] = view
-    return view
 
 
 def _stored_view(case: Case, shown: Shown) -> dict[str, Any]:

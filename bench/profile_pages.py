@@ -15,7 +15,8 @@ with `--profile PAGE` (logged_in, case, mine, inbox, step_get, step_post) it pri
 environment's TOP=N lines of the cumulative list, 45 unless set), and
 with `--queries PAGE` each query of one request with its time (the best of five), slowest first.
 `serve --followup` loads follow-up's data instead (bench/followup.py: the person overview's person with 200
-cases, the work queues' 10,000 cases), and `measure` then measures the pages followup_overview (a POST) and
+cases, the work queues' 10,000 cases; with `--with-pages` on top of the other pages' data, as the full `make
+bench` has it when follow-up runs), and `measure` then measures the pages followup_overview (a POST) and
 followup_queues against the trivial page. Without it the pages are the innsyn case page, Mine søknader, the
 inbox list and the application's steps (step_get: the "behov" step's page; step_post: "behov" posted and
 saved, answered with a redirect, as bench/locustfile.py's ApplicationSteps does; the test client does not
@@ -42,8 +43,8 @@ CASE_PAGE_CASES = 2  # the page costs the same whichever of the identical 500-ev
 INBOX_LIST_CASES = 10000
 
 
-def serve(env_file: Path, followup: bool = False) -> None:
-    from bench.run import exchange_setup_only, production_env, ssd_planner_costs, start_clamd_and_key
+def serve(env_file: Path, followup: bool = False, with_pages: bool = False) -> None:
+    from bench.run import production_env, ssd_planner_costs, start_clamd_and_key
     from tools.pgcluster import ThrowawayPostgres
 
     cluster = ThrowawayPostgres(dbname="digisos_profile").start().create_database()
@@ -60,24 +61,15 @@ def serve(env_file: Path, followup: bool = False) -> None:
             subprocess.run(
                 [PY, "manage.py", *command], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL
             )
+        if followup and not with_pages:
+            serve_followup(env, env_file, Path(workdir.name))
+            wait_for_signal(env_file)
+            return
+        innsyn, inbox = serve_pages_data(env, Path(workdir.name))
         if followup:
             serve_followup(env, env_file, Path(workdir.name))
             wait_for_signal(env_file)
             return
-        exchange_setup_only(env, Path(workdir.name))
-        innsyn, inbox = Path(workdir.name) / "innsyn.json", Path(workdir.name) / "inbox_list.json"
-        subprocess.run(
-            [PY, str(ROOT / "bench" / "innsyn.py"), "setup", str(CASE_PAGE_CASES), str(innsyn)],
-            cwd=ROOT,
-            env=env,
-            check=True,
-        )
-        subprocess.run(
-            [PY, str(ROOT / "bench" / "inbox_list.py"), "setup", str(INBOX_LIST_CASES), "1", str(inbox)],
-            cwd=ROOT,
-            env=env,
-            check=True,
-        )
         sessions = Path(workdir.name) / "sessions.json"
         subprocess.run(
             [PY, str(ROOT / "bench" / "application.py"), "sessions", "1", str(sessions)],
@@ -97,6 +89,27 @@ def serve(env_file: Path, followup: bool = False) -> None:
         clamd.wait(timeout=10)
         workdir.cleanup()
         cluster.stop()
+
+
+def serve_pages_data(env: dict[str, str], workdir: Path) -> tuple[Path, Path]:
+    """The pages' data (the exchange's demo setup, the innsyn pages' cases, the inbox list's 10,000 cases)."""
+    from bench.run import exchange_setup_only
+
+    exchange_setup_only(env, workdir)
+    innsyn, inbox = workdir / "innsyn.json", workdir / "inbox_list.json"
+    subprocess.run(
+        [PY, str(ROOT / "bench" / "innsyn.py"), "setup", str(CASE_PAGE_CASES), str(innsyn)],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    subprocess.run(
+        [PY, str(ROOT / "bench" / "inbox_list.py"), "setup", str(INBOX_LIST_CASES), "1", str(inbox)],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    return innsyn, inbox
 
 
 def serve_followup(env: dict[str, str], env_file: Path, workdir: Path) -> None:
@@ -258,7 +271,11 @@ def measure(env_file: Path, count: int, profile: str | None, queries_only: bool 
 if __name__ == "__main__":
     command = sys.argv[1] if len(sys.argv) > 1 else ""
     if command == "serve":
-        serve(Path(sys.argv[2]), followup="--followup" in sys.argv[3:])
+        serve(
+            Path(sys.argv[2]),
+            followup="--followup" in sys.argv[3:],
+            with_pages="--with-pages" in sys.argv[3:],
+        )
     elif command == "measure":
         arguments = sys.argv[2:]
         page, queries_only = None, False

@@ -2,7 +2,9 @@
 fresh fold of the stored document whatever sequence of reports came, and rebuilt by `rebuild_case_state`."""
 
 import contextlib
+import dataclasses
 import io
+import typing
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -18,7 +20,7 @@ from digisos.exchange.services.delivery import create_paper_case
 from digisos.exchange.services.reporting import case_state_values, report_case_events, store_case_state
 from digisos.soker import builders
 from digisos.soker.constants import SENDT, Filreferanse, SoknadsStatus, UtbetalingStatus
-from digisos.soker.fold import fold
+from digisos.soker.fold import CaseView, fold
 from digisos.soker.serialise import view_from_json, view_to_json
 from tests.factories import CaseFactory, case_system
 from tests.fixtures.personas import persona_pid
@@ -311,3 +313,55 @@ def test_the_typed_view_dump_writes_what_the_generic_walk_writes(document):
     view = fold(document, now=sent, sent_at=sent, office="1201", vedlegg=None)
     assert serialise.view_to_json(view) == {"version": serialise.VERSION, **serialise._dump(view)}
     assert view_from_json(serialise.view_to_json(view)) == view
+
+
+def _instances(value):
+    """Every dataclass instance inside a loaded view, depth first."""
+    if dataclasses.is_dataclass(value):
+        yield value
+        for field in dataclasses.fields(value):
+            yield from _instances(getattr(value, field.name))
+    elif isinstance(value, tuple):
+        for item in value:
+            yield from _instances(item)
+
+
+@settings(max_examples=60, deadline=None)
+@given(documents(max_events=25))
+def test_the_generated_view_loader_makes_what_the_dataclasses_own_init_makes(document):
+    """serialise makes each stored dataclass without its `__init__` (object.__new__ and the whole __dict__ at
+    once, the case page's cost of loading its view); every instance must be what calling the class makes: the
+    same class, the same attributes in the same order, still frozen."""
+    from digisos.soker import serialise
+
+    sent = datetime(2026, 11, 1, 8, tzinfo=UTC)
+    stored = serialise.view_to_json(fold(document, now=sent, sent_at=sent, office="1201", vedlegg=None))
+    loaded = list(_instances(view_from_json(stored)))
+    by_init = list(
+        _instances(
+            serialise._calling_loader(
+                CaseView,
+                typing.get_type_hints(CaseView),
+                [field.name for field in dataclasses.fields(CaseView)],
+            )({key: value for key, value in stored.items() if key != "version"})
+        )
+    )
+    assert [type(one) for one in loaded] == [type(one) for one in by_init]
+    assert [list(vars(one).items()) for one in loaded] == [list(vars(one).items()) for one in by_init]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        loaded[0].status = "x"
+
+
+def test_a_dataclass_with_post_init_is_loaded_through_its_init():
+    from digisos.soker import serialise
+
+    @dataclasses.dataclass(frozen=True)
+    class Checked:
+        at: datetime
+        note: str
+
+        def __post_init__(self):
+            object.__setattr__(self, "note", self.note.strip())
+
+    loaded = serialise._loader(Checked)({"at": "2026-11-01T08:00:00+00:00", "note": " x "})
+    assert loaded == Checked(at=datetime(2026, 11, 1, 8, tzinfo=UTC), note="x")

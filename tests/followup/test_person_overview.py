@@ -463,3 +463,33 @@ def test_the_attachments_are_found_once_for_their_panel_and_its_count(reference_
         cursor.execute("RESET enable_seqscan")
     read = [node.get("Relation Name") for node in _plan_nodes(plan)]
     assert read.count("exchange_delivery") == read.count("exchange_deliveredfile") == 1, read
+
+
+def test_the_months_are_read_once_whatever_the_guess_of_the_listed_cases(reference_data):
+    """The months' sums (and the panels' counts) joined the person's items to the listed cases, planned on
+    PostgreSQL's guess of how many cases are listed: on a guess of 5 (the generic plan with the rest of `make
+    bench`'s data in the tables) it probed the months index once per listed case, each probe reading the whole
+    range of the person's months (200 cases: 200 reads of 600 entries, 8 of the statement's 14 ms under the
+    bench's auto_explain; docs/performance.md, "Other people's data"). The person's months and counted items
+    are now read once, each kept when its case is listed (a hashed subplan)."""
+    for _ in range(8):
+        case_with_state(KARI, payments=6)
+    who = employee("sara", MUNICIPAL_CASEWORKER_ROLE, kommunenummer="0301")
+    with CaptureQueriesContext(connection) as seen:
+        office_person_overview(who, persona_pid(KARI), kinds=set(DataKind))
+    [query] = seen.captured_queries
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+        cursor.execute("SET enable_seqscan = off")  # a few rows: read as at scale, by index
+        # The join a small guess of the listed cases chooses (a guess of 5 where 200 are listed): a nested loop.
+        cursor.execute("SET enable_hashjoin = off")
+        cursor.execute("SET enable_mergejoin = off")
+        cursor.execute("SET enable_bitmapscan = off")
+        cursor.execute("SET enable_material = off")
+        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {query['sql']}")
+        plan = cursor.fetchone()[0][0]["Plan"]
+        cursor.execute("RESET ALL")
+    items = [node for node in _plan_nodes(plan) if node.get("Relation Name") == "exchange_caseitem"]
+    months = [node for node in items if "month" in f"{node.get('Index Name')} {node.get('Filter')}"]
+    assert months, items
+    assert [node["Actual Loops"] for node in items] == [1] * len(items), items

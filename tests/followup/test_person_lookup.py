@@ -171,8 +171,8 @@ def _same_characters(html: str) -> str:
 def test_the_page_writes_its_form_as_the_accessible_form_tag_and_the_error_summary_do(
     rf, language, role, posted
 ):
-    """followup/lookup_page.html writes the form's fields itself (the form tag cost more than the rest of the
-    page): the same HTML as the Django template with `form_field` and inbox/_error_summary.html wrote."""
+    """followup/lookup_page.html (Jinja2, with the fields and the error summary rendered by the view): the same
+    HTML as the Django template with `form_field` and inbox/_error_summary.html wrote."""
     from django.template import engines
     from django.utils import translation
 

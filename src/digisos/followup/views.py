@@ -20,6 +20,7 @@ from markupsafe import Markup
 from digisos.core.admin import mask_identity_number
 from digisos.core.formatting import formatters
 from digisos.core.jinja2 import translator, uuid_url
+from digisos.core.templatetags.digisos_forms import form_field
 from digisos.inbox.selectors import is_inbox_user
 
 from .forms import PersonLookupForm
@@ -114,37 +115,14 @@ def person_lookup(request: HttpRequest) -> HttpResponse:
 def _page_html(request: HttpRequest, form: PersonLookupForm, page: dict[str, Any]) -> SafeString:
     """The page's content from one Jinja2 template (followup/lookup_page.html), with the overview's fragment
     included in it: through Django's templates the page around the fragment (a form, an include of the error
-    summary, a dozen tags) cost more than the fragment's panels. The form's two fields are written by the
-    template as the accessible form tag (digisos_forms.form_field) writes them, from the values the tag reads
-    (the submitted value, the first error, the choices): the tag, through Django's bound fields and widget
-    attributes, cost some 0.4 ms a look. tests/followup/test_person_lookup.py holds the two the same."""
-    errors = form.errors  # empty for the unbound form of a GET
-    data = form.data if form.is_bound else {}
-    fnr, purpose = form.fields["fnr"], form.fields["purpose"]
-    fnr_error = errors["fnr"][0] if "fnr" in errors else None
-    purpose_error = errors["purpose"][0] if "purpose" in errors else None
-    # The error summary's links move the focus to the field, or to a choice group's first option
-    # (digisos_forms.first_input_id), each field's first error as inbox/_error_summary.html lists them.
-    summary = [
-        (target, label, error)
-        for target, label, error in (
-            ("id_fnr", fnr.label, fnr_error),
-            ("id_purpose_0" if purpose.choices else "id_purpose", purpose.label, purpose_error),
-        )
-        if error is not None
-    ]
+    summary, a dozen tags) cost more than the fragment's panels. The fields are written by the accessible form
+    tag and the error summary by its Django template, as on every other form."""
+    summary = engines["django"].get_template("inbox/_error_summary.html") if form.errors else None
     context = {
         "_": translator(),
         "action": _ACTION(),
-        "fnr_label": fnr.label,
-        "fnr_value": data.get("fnr") or None,  # an empty value is not written, as Django's TextInput
-        "fnr_error": fnr_error,
-        "purpose_label": purpose.label,
-        "purpose_choices": [(str(value), label) for value, label in purpose.choices],
-        "purpose_value": data.get("purpose"),
-        "purpose_error": purpose_error,
-        "errors": summary,
-        "non_field_errors": form.non_field_errors() if form.is_bound else (),
+        "fields": SafeString("".join(form_field(field) for field in form)),
+        "error_summary": SafeString(summary.render({"form": form}, request)) if summary else "",
         **page,
     }
     template = engines["jinja2"].get_template("followup/lookup_page.html")

@@ -79,8 +79,10 @@ def main(host: str, users: int, seconds: float, warmup: float, target: Path, cla
     results = [run_slice(getattr(locustfile, name), host, users, seconds, warmup) for name in class_names]
     target.write_text(json.dumps(results))
     if log := os.environ.get("DIGISOS_BENCH_SLICE_LOG"):
-        # A copy that outlives bench/run.py's temporary directory.
-        Path(log).write_text(json.dumps(results))
+        # A copy that outlives bench/run.py's temporary directory; each part's slices added to the earlier
+        # parts' (bench/cpu_by_process.py reads them all).
+        earlier = json.loads(Path(log).read_text()) if Path(log).exists() else []
+        Path(log).write_text(json.dumps(earlier + results))
 
 
 if __name__ == "__main__":

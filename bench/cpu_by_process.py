@@ -1,0 +1,134 @@
+"""Where a bench part's CPU goes: `python bench/cpu_by_process.py PART [PART ...]`.
+
+Runs `bench/run.py --only PART,...` while sampling every process's CPU from /proc (utime + stime, every
+SAMPLE_SECONDS), then charges each measured slice's CPU (bench/slices.py records each slice's wall clock) to
+the kind of process that spent it: the gunicorn workers, the locust process (bench/slices.py), PostgreSQL's
+backends, PostgreSQL's own processes (WAL writer, checkpointer, autovacuum) and everything else on the machine.
+Prints, per user class, the median over its slices of the CPU per request in ms for each kind, the cores the
+machine spent and the throughput.
+
+A throughput ratio is a cost ratio when the machine is saturated (the cores column near 2.0 on this machine):
+the total per request of a page against its baseline's says how far a page is from its target, and which
+process to look at. Sessions 13 to 15 found the event post and the person overview this way. Run it on a quiet
+machine: another session's processes show as "other", and its load moves every figure.
+"""
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_SECONDS = 0.2
+TICKS = os.sysconf("SC_CLK_TCK")
+_POSTGRES_OWN = (
+    "walwriter",
+    "checkpointer",
+    "autovacuum",
+    "background writer",
+    "logical",
+    "stats",
+    "archiver",
+)
+
+
+def _ticks() -> dict[int, int]:
+    """Every process's CPU so far, in clock ticks."""
+    found = {}
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                stat = Path(f"/proc/{entry.name}/stat").read_text()
+            except OSError:
+                continue
+            fields = stat.rsplit(")", 1)[1].split()
+            found[int(entry.name)] = int(fields[11]) + int(fields[12])  # utime, stime: stat(5) fields 14, 15
+    return found
+
+
+def _kind(pid: int, names: dict[int, str]) -> str:
+    if pid not in names:
+        try:
+            names[pid] = (
+                Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            )
+        except OSError:
+            names[pid] = ""
+    name = names[pid]
+    if "gunicorn" in name:
+        return "gunicorn"
+    if "slices.py" in name:
+        return "locust"
+    if name.startswith("postgres"):
+        return "postgres own" if any(word in name for word in _POSTGRES_OWN) else "postgres backends"
+    return "other"
+
+
+class Sampler(threading.Thread):
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.samples: list[tuple[float, dict[int, int]]] = []
+        self.names: dict[int, str] = {}
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.is_set():
+            now, ticks = time.time(), _ticks()
+            for pid in ticks:
+                _kind(pid, self.names)  # the name while the process lives
+            self.samples.append((now, ticks))
+            self.done.wait(SAMPLE_SECONDS)
+
+    def nearest(self, moment: float) -> tuple[float, dict[int, int]]:
+        return min(self.samples, key=lambda sample: abs(sample[0] - moment))
+
+
+def per_request(sampler: Sampler, slices: list[dict]) -> dict[str, dict[str, float]]:
+    """Per user class: the median over its slices of each kind's CPU per request (ms), cores and req/s."""
+    runs: dict[str, list[dict[str, float]]] = defaultdict(list)
+    for one in slices:
+        (start, first), (end, last) = (sampler.nearest(moment) for moment in one["measured"])
+        spent: dict[str, float] = defaultdict(float)
+        for pid, ticks in last.items():
+            spent[_kind(pid, sampler.names)] += (ticks - first.get(pid, 0)) / TICKS
+        requests = one["rows"]["Aggregated"]["requests"] or 1
+        figures = {kind: 1000 * seconds / requests for kind, seconds in spent.items()}
+        figures["total"] = sum(figures.values())
+        figures["cores"] = sum(spent.values()) / (end - start)
+        figures["req/s"] = one["rows"]["Aggregated"]["rps"]
+        runs[one["user_class"]].append(figures)
+    return {
+        name: {key: statistics.median(run.get(key, 0.0) for run in found) for key in found[0]}
+        for name, found in runs.items()
+    }
+
+
+def main(parts: list[str]) -> None:
+    sampler = Sampler()
+    sampler.start()
+    with tempfile.TemporaryDirectory() as workdir:
+        log = Path(workdir) / "slices.json"
+        env = {**os.environ, "DIGISOS_BENCH_SLICE_LOG": str(log)}
+        subprocess.run(
+            [sys.executable, str(ROOT / "bench" / "run.py"), "--only", ",".join(parts)], env=env, check=True
+        )
+        sampler.done.set()
+        sampler.join()
+        slices = json.loads(log.read_text())
+    kinds = ["gunicorn", "postgres backends", "postgres own", "locust", "other", "total"]
+    print(f"\n== CPU per request by process, ms (median over each class's slices; {len(slices)} slices) ==")
+    print(f"{'user class':<28}" + "".join(f"{kind:>19}" for kind in [*kinds, "cores", "req/s"]))
+    for name, figures in per_request(sampler, slices).items():
+        print(
+            f"{name:<28}" + "".join(f"{figures.get(kind, 0.0):>19.2f}" for kind in [*kinds, "cores", "req/s"])
+        )
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -3,7 +3,10 @@
 Runs `bench/run.py --only PART,...` while sampling every process's CPU from /proc (utime + stime, every
 SAMPLE_SECONDS), then charges each measured slice's CPU (bench/slices.py records each slice's wall clock) to
 the kind of process that spent it: the gunicorn workers, the locust process (bench/slices.py), PostgreSQL's
-backends, PostgreSQL's own processes (WAL writer, checkpointer, autovacuum) and everything else on the machine.
+backends, PostgreSQL's own processes (WAL writer, checkpointer, autovacuum) and the run's other processes. Only
+the run's own processes count: each inherits a marker in its environment from the run (PostgreSQL's too, started
+by the run through pg_ctl), so another session's bench or tests on the same machine are left out of the columns
+(their load still slows the run).
 Prints, per user class, the median over its slices of the CPU per request in ms for each kind, the cores the
 machine spent and the throughput.
 
@@ -21,12 +24,14 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
 from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_SECONDS = 0.2
 TICKS = os.sysconf("SC_CLK_TCK")
+MARKER = "DIGISOS_CPU_BY_PROCESS"
 _POSTGRES_OWN = (
     "walwriter",
     "checkpointer",
@@ -52,15 +57,22 @@ def _ticks() -> dict[int, int]:
     return found
 
 
-def _kind(pid: int, names: dict[int, str]) -> str:
-    if pid not in names:
-        try:
-            names[pid] = (
-                Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-            )
-        except OSError:
-            names[pid] = ""
-    name = names[pid]
+def _marked(pid: int, token: bytes) -> bool:
+    """Whether the process was started by this run: the marker is in its environment."""
+    try:
+        return token in Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+    except OSError:
+        return False
+
+
+def _name(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
+
+
+def _kind(name: str) -> str:
     if "gunicorn" in name:
         return "gunicorn"
     if "slices.py" in name:
@@ -71,18 +83,20 @@ def _kind(pid: int, names: dict[int, str]) -> str:
 
 
 class Sampler(threading.Thread):
-    def __init__(self) -> None:
+    def __init__(self, token: bytes) -> None:
         super().__init__(daemon=True)
+        self.token = token
         self.samples: list[tuple[float, dict[int, int]]] = []
-        self.names: dict[int, str] = {}
+        self.kinds: dict[int, str | None] = {}  # None: not the run's
         self.done = threading.Event()
 
     def run(self) -> None:
         while not self.done.is_set():
             now, ticks = time.time(), _ticks()
-            for pid in ticks:
-                _kind(pid, self.names)  # the name while the process lives
-            self.samples.append((now, ticks))
+            for pid in ticks.keys() - self.kinds.keys():
+                # Looked at once, while the process lives: its marker and its name.
+                self.kinds[pid] = _kind(_name(pid)) if _marked(pid, self.token) else None
+            self.samples.append((now, {pid: used for pid, used in ticks.items() if self.kinds[pid]}))
             self.done.wait(SAMPLE_SECONDS)
 
     def nearest(self, moment: float) -> tuple[float, dict[int, int]]:
@@ -96,7 +110,7 @@ def per_request(sampler: Sampler, slices: list[dict]) -> dict[str, dict[str, flo
         (start, first), (end, last) = (sampler.nearest(moment) for moment in one["measured"])
         spent: dict[str, float] = defaultdict(float)
         for pid, ticks in last.items():
-            spent[_kind(pid, sampler.names)] += (ticks - first.get(pid, 0)) / TICKS
+            spent[sampler.kinds[pid]] += (ticks - first.get(pid, 0)) / TICKS
         requests = one["rows"]["Aggregated"]["requests"] or 1
         figures = {kind: 1000 * seconds / requests for kind, seconds in spent.items()}
         figures["total"] = sum(figures.values())
@@ -110,11 +124,12 @@ def per_request(sampler: Sampler, slices: list[dict]) -> dict[str, dict[str, flo
 
 
 def main(parts: list[str]) -> None:
-    sampler = Sampler()
+    token = f"{MARKER}={uuid.uuid4()}"
+    sampler = Sampler(token.encode())
     sampler.start()
     with tempfile.TemporaryDirectory() as workdir:
         log = Path(workdir) / "slices.json"
-        env = {**os.environ, "DIGISOS_BENCH_SLICE_LOG": str(log)}
+        env = {**os.environ, "DIGISOS_BENCH_SLICE_LOG": str(log), MARKER: token.split("=", 1)[1]}
         subprocess.run(
             [sys.executable, str(ROOT / "bench" / "run.py"), "--only", ",".join(parts)], env=env, check=True
         )

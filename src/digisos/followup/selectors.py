@@ -739,7 +739,8 @@ _OWNER = "(SELECT owner_id FROM listed LIMIT 1)"
 # Whether an item's case is listed, as a filter no index can serve: a panel then reads the person's items of its
 # kind in the index's order and stops at its PANEL_ROWS rows. (`IN (SELECT id FROM listed)` let the planner
 # hash-join every item of the kind and sort them; a bare `= ANY(...)` let it AND the case index's 1,800 entries.)
-_LISTED_ITEM = "coalesce(i.case_id = ANY(ARRAY(SELECT id FROM listed)), false)"
+# The listed cases' keys are made into that array once a look (`listed_ids`), not once per panel.
+_LISTED_ITEM = "coalesce(i.case_id = ANY((SELECT ids FROM listed_ids)::uuid[]), false)"
 # The same filter for a read of all the person's items of some kinds (the counts, the months): a hashed subplan of
 # the listed cases, built once. As `i.case_id IN (SELECT id FROM listed)` it was a join planned on PostgreSQL's
 # guess of how many cases are listed, which depends on everyone else's cases: on a guess of 5 where 200 are listed
@@ -755,13 +756,14 @@ _SOONEST = "i.rank_at, i.case_created_at DESC, i.case_id, i.position"
 
 def _item_branch(name: str, kind: str, columns: list[str], order: str) -> str:
     """A panel of the listed cases' items of `kind`: its `columns` (text, of `i`), its first PANEL_ROWS in
-    `order`, each with its case's application for the title."""
+    `order`, each with its case (whose application the statement's end joins once for every panel's rows). Each
+    panel joined the listed cases itself, hashing all 200 of them and sorting its 20 rows again: six hash tables
+    a look where one does."""
     padding = ", NULL::text" * (_PANEL_COLUMNS - len(columns))
     return (
-        f"(SELECT '{name}'::text, l.application_id, row_number() OVER (ORDER BY {order}), "  # noqa: S608 - this module's constant SQL; values are parameters
+        f"(SELECT '{name}'::text, i.case_id, row_number() OVER (ORDER BY {order}), "  # noqa: S608 - this module's constant SQL; values are parameters
         f'{", ".join(columns)}{padding} FROM (SELECT * FROM "{_ITEMS}" i WHERE i.owner_id = {_OWNER} AND '
-        f"i.kind = '{kind}' AND {_LISTED_ITEM} ORDER BY {order} LIMIT {PANEL_ROWS}) i "
-        "JOIN listed l ON l.id = i.case_id)"
+        f"i.kind = '{kind}' AND {_LISTED_ITEM} ORDER BY {order} LIMIT {PANEL_ROWS}) i)"
     )
 
 
@@ -788,7 +790,7 @@ def _write_panel_sql(ids_sql: str, shape: _Shape) -> str:
     branches = [
         # The cases themselves, newest first, each with its municipality's name and its office's by the office
         # register (looked up for the rows shown only, by index: a join let the planner hash both tables whole).
-        "(SELECT 'cases'::text, t.application_id, row_number() OVER (ORDER BY t.created_at DESC, t.id), "  # noqa: S608 - this module's constant SQL; values are parameters
+        "(SELECT 'cases'::text, t.id, row_number() OVER (ORDER BY t.created_at DESC, t.id), "  # noqa: S608 - this module's constant SQL; values are parameters
         f"t.id::text, to_json(t.created_at) #>> '{{}}', (SELECT name FROM \"{municipality}\" WHERE kommunenummer = "
         f't.kommunenummer), coalesce((SELECT name FROM "{office}" WHERE enhetsnummer = t.office), t.office), '
         "t.status, t.open_tasks::text, to_json(t.next_deadline) #>> '{}', t.decisions::text FROM (SELECT l.id, "
@@ -849,13 +851,19 @@ def _write_panel_sql(ids_sql: str, shape: _Shape) -> str:
             f'{", NULL::text" * (_PANEL_COLUMNS - 2)} FROM "{_ITEMS}" i WHERE i.owner_id = {_OWNER} AND '
             f"i.kind = '{kind.MONTH}' AND i.rank_at >= %s AND {_LISTED_CASE} GROUP BY i.day)"
         )
+    columns = [f"c{number}" for number in range(1, _PANEL_COLUMNS + 1)]
     return (
         # The cases the look may see, their own columns only: the read model's row is read for the PANEL_ROWS
         # cases shown, and their lists from their items.
         "WITH listed AS MATERIALIZED (SELECT id, created_at, application_id, municipality_id AS kommunenummer, "  # noqa: S608 - this module's constant SQL; values are parameters
-        f"office_id, owner_id FROM ({ids_sql}) selected) SELECT p.*, "
-        f"a.reference FROM ({' UNION ALL '.join(branches)}) p "
-        f'LEFT JOIN "{application}" a ON a.id = p.application_id'
+        f"office_id, owner_id FROM ({ids_sql}) selected), listed_ids AS MATERIALIZED (SELECT ARRAY(SELECT id "
+        "FROM listed) AS ids) SELECT p.*, a.reference FROM (SELECT p.panel, "
+        f"l.application_id, p.place, {', '.join(columns)} FROM ({' UNION ALL '.join(branches)}) p(panel, "
+        # Each row's case's application (its reference is the row's title), for every panel's rows at once: the
+        # listed cases hashed once, then the applications of the rows only (OFFSET 0 keeps the planner from
+        # joining the applications of all the listed cases first).
+        f"case_id, place, {', '.join(columns)}) LEFT JOIN listed l ON l.id = p.case_id OFFSET 0) p LEFT JOIN "
+        f'"{application}" a ON a.id = p.application_id'
     )
 
 

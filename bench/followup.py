@@ -80,7 +80,7 @@ def build_person(cases: list) -> str:
 
     from digisos.accounts.models import User
     from digisos.exchange import case_state
-    from digisos.exchange.case_items import item_values
+    from digisos.exchange.case_items import file_item, item_values
     from digisos.exchange.models import Case, CaseItem, CaseState, DeliveredFile, Delivery
     from digisos.registers.adapters.local import load_population
 
@@ -110,8 +110,8 @@ def build_person(cases: list) -> str:
             for case, values in zip(cases, states, strict=True)
             for item in item_values(values)
         )
-        deliveries = Delivery.objects.filter(case__in=cases).values_list("pk", "case_id")
-        DeliveredFile.objects.bulk_create(
+        deliveries = list(Delivery.objects.filter(case__in=cases).values_list("pk", "case_id", "created_at"))
+        files = [
             DeliveredFile(
                 delivery_id=delivery,
                 position=1,
@@ -121,7 +121,18 @@ def build_person(cases: list) -> str:
                 size=1000,
                 storage_name=f"bench-followup-{case_id}",
             )
-            for number, (delivery, case_id) in enumerate(deliveries)
+            for number, (delivery, case_id, _sent) in enumerate(deliveries)
+        ]
+        DeliveredFile.objects.bulk_create(files)
+        # Each attachment's item (the overview's attachments' panel), as the delivery writes it with its files.
+        CaseItem.objects.bulk_create(
+            CaseItem(
+                case_id=case_id,
+                owner_id=person.pk,
+                case_created_at=created[case_id],
+                **file_item(file.filename, file.position, sent),
+            )
+            for file, (_delivery, case_id, sent) in zip(files, deliveries, strict=True)
         )
     return pid
 

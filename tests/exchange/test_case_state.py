@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from digisos.exchange.errors import OlderReport
-from digisos.exchange.models import Case, CaseItem, CaseState
-from digisos.exchange.services.case_items import fresh_items, stored_items
+from digisos.exchange.models import Case, CaseItem, CaseState, DeliveredFile, Delivery
+from digisos.exchange.services.case_items import fresh_items, stored_items, write_file_items
 from digisos.exchange.services.delivery import create_paper_case
 from digisos.exchange.services.reporting import case_state_values, report_case_events, store_case_state
 from digisos.soker import builders
@@ -157,6 +157,31 @@ def test_rebuild_case_state_rewrites_items_that_differ():
     assert out.getvalue().strip() == "2 saker lest, 0 rader opprettet, 1 rader endret."
     for case in (kept, broken):
         assert stored(case) == fresh(case)
+
+
+def test_a_report_and_a_rebuild_leave_the_case_s_attachments_items():
+    """The attachments' names (CaseItem kind "file") are written with the delivery's files, not from the case's
+    CaseState: a report replaces the case's other items and keeps these, and a rebuild neither counts them as a
+    difference nor deletes them."""
+    case = CaseFactory(paid=True, persona="kari-leier-oslo")
+    delivery = Delivery.objects.get(case=case)
+    write_file_items(
+        delivery,
+        [
+            DeliveredFile(position=3, role=DeliveredFile.Role.VEDLEGG, filename="lonnsslipp.pdf"),
+            DeliveredFile(position=2, role=DeliveredFile.Role.SOKNAD_PDF, filename="soknad.pdf"),
+        ],
+    )
+    attachments = CaseItem.objects.filter(case=case, kind=CaseItem.Kind.FILE)
+    assert list(attachments.values_list("title", "position", "rank_at", "owner_id")) == [
+        ("lonnsslipp.pdf", 3, delivery.created_at, case.owner_id)
+    ]
+    CaseItem.objects.filter(case=case, kind="payment").update(amount=1)  # so that the rebuild rewrites it
+    out = io.StringIO()
+    call_command("rebuild_case_state", stdout=out)
+    assert out.getvalue().strip() == "1 saker lest, 0 rader opprettet, 1 rader endret."
+    store_case_state(Case.objects.get(pk=case.pk))  # as a report writes the row and the items
+    assert attachments.count() == 1 and stored(case) == fresh(case)
 
 
 def test_the_application_s_own_tasks_are_shown_for_its_first_30_days_only():

@@ -13,7 +13,7 @@ from django.test import Client
 
 from digisos.application.filformat_validation import soknad_errors
 from digisos.core.models import AuditEntry
-from digisos.exchange.models import Case, Delivery
+from digisos.exchange.models import Case, CaseItem, Delivery
 from digisos.municipalities.models import ServiceConfiguration
 from digisos.registers.adapters.local import load_population
 from digisos.soker import builders
@@ -69,6 +69,11 @@ def test_sent_application_is_collected_decrypted_and_acknowledged_by_its_own_mun
     assert soknad == sent.soknad_json and soknad_errors(soknad) == []
     assert json.loads(files["vedlegg.json"]) == sent.vedlegg_json
     assert files["soknad.pdf"].startswith(b"%PDF-")
+    # The attachments' names are the case's items too (the caseworker's person overview reads them there).
+    attachments = CaseItem.objects.filter(case=case, kind=CaseItem.Kind.FILE).order_by("position")
+    assert list(attachments.values_list("title", "owner_id", "rank_at")) == [
+        (file["filnavn"], case.owner_id, delivery.created_at) for file in listed["filer"][3:]
+    ]
 
     # Tromsø's case system sees none of it: not in its list, 404 on the delivery, its files and the case.
     tromso = exchange_api("5501")

@@ -15,7 +15,7 @@ from digisos.documents.models import Folder
 from digisos.documents.selectors import MUNICIPAL_CASEWORKER_ROLE
 from digisos.exchange import case_state
 from digisos.exchange.models import CaseState, DeliveredFile, Delivery
-from digisos.exchange.services.case_items import write_items
+from digisos.exchange.services.case_items import write_file_items, write_items
 from digisos.followup import policy
 from digisos.followup.models import AccessDecision
 from digisos.followup.policy import NKS_ROLE, DataKind
@@ -92,7 +92,7 @@ def case_with_state(
         folder=folder,
         vedlegg_json={},
     )
-    DeliveredFile.objects.create(
+    file = DeliveredFile.objects.create(
         delivery=delivery,
         position=1,
         role=DeliveredFile.Role.VEDLEGG,
@@ -101,6 +101,7 @@ def case_with_state(
         size=10,
         storage_name=f"s-{case.pk}",
     )
+    write_file_items(delivery, [file])  # its attachment's item, as the delivery writes it with its files
     return case
 
 
@@ -444,17 +445,24 @@ def _plan_nodes(node: dict):
         yield from _plan_nodes(child)
 
 
-def test_the_attachments_are_found_once_for_their_panel_and_its_count(reference_data):
-    """The attachments' panel and its count each joined the deliveries and their files to the listed cases,
+def _plan_nodes_outside_subplans(node: dict):
+    yield node
+    for child in node.get("Plans", ()):
+        if child.get("Parent Relationship") not in ("InitPlan", "SubPlan"):
+            yield from _plan_nodes_outside_subplans(child)
+
+
+def test_the_attachments_are_read_from_the_persons_items_not_the_cases_deliveries(reference_data):
+    """The attachments' panel and its count joined the listed cases' deliveries and their files on every look,
     planned on PostgreSQL's guess of how many cases are listed, a guess that depends on everyone else's cases
-    (how many owners and municipalities the tables hold): with the rest of `make bench`'s data in the tables
-    the guess fell from 17 cases to 5 and both joins probed both indexes once per case (docs/performance.md,
-    "Other people's data"). The listed cases' attachments are now found once, for both."""
+    (docs/performance.md, "Other people's data"): 200 probes of each index for bench/followup.py's person. The
+    attachments' names are now the cases' items (CaseItem kind "file", written with the delivery's files), read
+    from the person's index like every other panel: neither table is read by a look."""
     for _ in range(3):
         case_with_state(KARI)
     who = employee("sara", MUNICIPAL_CASEWORKER_ROLE, kommunenummer="0301")
     with CaptureQueriesContext(connection) as seen:
-        office_person_overview(who, persona_pid(KARI), kinds=set(DataKind))
+        overview = office_person_overview(who, persona_pid(KARI), kinds=set(DataKind))
     [query] = seen.captured_queries
     with connection.cursor() as cursor:
         cursor.execute("SET enable_seqscan = off")  # a few rows: read as at scale, by index
@@ -462,7 +470,8 @@ def test_the_attachments_are_found_once_for_their_panel_and_its_count(reference_
         plan = cursor.fetchone()[0][0]["Plan"]
         cursor.execute("RESET enable_seqscan")
     read = [node.get("Relation Name") for node in _plan_nodes(plan)]
-    assert read.count("exchange_delivery") == read.count("exchange_deliveredfile") == 1, read
+    assert "exchange_delivery" not in read and "exchange_deliveredfile" not in read, read
+    assert [row.name for row in overview.documents] == ["lonnsslipp.pdf"] * 3
 
 
 def test_the_months_are_read_once_whatever_the_guess_of_the_listed_cases(reference_data):
@@ -493,3 +502,30 @@ def test_the_months_are_read_once_whatever_the_guess_of_the_listed_cases(referen
     months = [node for node in items if "month" in f"{node.get('Index Name')} {node.get('Filter')}"]
     assert months, items
     assert [node["Actual Loops"] for node in items] == [1] * len(items), items
+
+
+def test_the_listed_cases_are_hashed_once_and_only_the_shown_rows_applications_read(reference_data):
+    """Each panel joined the listed cases for its rows' applications itself, hashing every listed case once per
+    panel (six hash tables of 200 cases a look for bench/followup.py's person) and sorting its rows again;
+    the rows of every panel now join them once (the cases' panel reads them for its own rows). Left to itself the planner joined the applications of every
+    listed case first (200 lookups where 125 rows are shown): only the rows' applications are read."""
+    for _ in range(PANEL_ROWS + 2):
+        case_with_state(KARI)
+    who = employee("sara", MUNICIPAL_CASEWORKER_ROLE, kommunenummer="0301")
+    with CaptureQueriesContext(connection) as seen:
+        office_person_overview(who, persona_pid(KARI), kinds=set(DataKind))
+    [query] = seen.captured_queries
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+        cursor.execute("SET enable_seqscan = off")  # a few rows: read as at scale, by index
+        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {query['sql']}")
+        plan = cursor.fetchone()[0][0]["Plan"]
+        cursor.execute("RESET ALL")
+    nodes = list(_plan_nodes(plan))
+    # The listed cases read as rows outside any subplan (the panels' filters read their keys in one): by the
+    # cases' panel, and by the one join.
+    joined = [node for node in _plan_nodes_outside_subplans(plan) if node.get("CTE Name") == "listed"]
+    assert len(joined) == 2, joined
+    applications = [node for node in nodes if node.get("Relation Name") == "application_application"]
+    read = sum(node["Actual Rows"] * node["Actual Loops"] for node in applications)
+    assert applications and read <= plan["Actual Rows"] and read < PANEL_ROWS * 6, (read, plan["Actual Rows"])

@@ -14,14 +14,19 @@ from typing import Any
 EARLIEST = datetime(1, 1, 1, tzinfo=UTC)
 LATEST = datetime(9999, 12, 31, tzinfo=UTC)
 
-DECISION, REQUEST, CONDITION, LETTER, PAYMENT, MONTH = (
+DECISION, REQUEST, CONDITION, LETTER, PAYMENT, MONTH, FILE = (
     "decision",
     "request",
     "condition",
     "letter",
     "payment",
     "month",
+    "file",
 )
+# The kinds folded from the case's CaseState columns (item_values), rewritten with its row. A FILE item (an
+# attachment's name) is not: it is written with the delivery's files (file_item), once, and never rewritten by a
+# report or a rebuild.
+STATE_KINDS = (DECISION, REQUEST, CONDITION, LETTER, PAYMENT, MONTH)
 # An item's columns, in this order (case_items.write_sql's record type names them the same).
 ITEM_COLUMNS = (
     "kind",
@@ -92,6 +97,13 @@ def item_values(state: dict[str, Any]) -> list[dict[str, Any]]:
                 )
             )
     return items
+
+
+def file_item(filename: str, position: int, sent_at: datetime) -> dict[str, Any]:
+    """The CaseItem columns of an attachment the case's delivery carried (a DeliveredFile of role "vedlegg"),
+    ranked by the delivery's creation: the overview lists the newest sent attachments first, each delivery's in
+    its files' order."""
+    return _item(FILE, position, sent_at, title=filename)
 
 
 def _item(

@@ -230,7 +230,8 @@ class CaseState(models.Model):
 
 class CaseItem(models.Model):
     """One item of a case's lists as the caseworker's person overview lists them (exchange/case_items.py): a
-    decision, an open request, a condition, a letter's title, a payment, or the assistance paid in a month.
+    decision, an open request, a condition, a letter's title, a payment, the assistance paid in a month, or an
+    attachment's name (a delivered file of role "vedlegg").
 
     Part of the case read model, not a cache: written with the case's CaseState in the same statement, from the
     same fold (services.reporting), rebuilt by `rebuild_case_state`. Keyed to the person (the case's owner, which
@@ -244,6 +245,9 @@ class CaseItem(models.Model):
         LETTER = "letter"
         PAYMENT = "payment"
         MONTH = "month"
+        # An attachment's name, written with its delivery's files (services.case_items.write_file_items), not
+        # with the case's CaseState: a report or a rebuild leaves these alone.
+        FILE = "file"
 
     id = models.BigAutoField(primary_key=True)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
@@ -256,11 +260,13 @@ class CaseItem(models.Model):
     kind = models.CharField(max_length=10, choices=Kind.choices)
     position = models.PositiveIntegerField()  # its place in the case's own list
     # The panel's order, never NULL (a missing time sorts as the panel sorts a NULL: last): a decision's time,
-    # a request's deadline, a payment's day, a month's first day; one constant for conditions and letters.
+    # a request's deadline, a payment's day, a month's first day, an attachment's delivery's creation; one
+    # constant for conditions and letters.
     rank_at = models.DateTimeField()
     at = models.DateTimeField(null=True, blank=True)  # a decision's time, a request's deadline
     day = models.DateField(null=True, blank=True)  # a payment's day, a month's first day
-    # A decision's sak title, a request's document type, a condition's or letter's title, a payment's description.
+    # A decision's sak title, a request's document type, a condition's or letter's title, a payment's description,
+    # an attachment's file name.
     title = models.TextField(blank=True, default="")
     status = models.TextField(blank=True, default="")  # outcome, condition's or payment's status
     amount = models.FloatField(null=True, blank=True)  # a payment's, or the month's sum

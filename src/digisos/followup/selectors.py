@@ -31,7 +31,7 @@ from digisos.core.dataflows import (
 from digisos.core.models import PeriodicRun
 from digisos.core.prepared import PreparedValues
 from digisos.documents.selectors import MUNICIPAL_CASEWORKER_ROLE
-from digisos.exchange.models import Case, CaseItem, CaseState, DeliveredFile, Delivery
+from digisos.exchange.models import Case, CaseItem, CaseState
 from digisos.municipalities.models import Municipality, NavOffice
 from digisos.registers import registry
 from digisos.registers.ports import HousingAllowanceCase, HousingAllowancePayment
@@ -574,12 +574,11 @@ def _overview_in_python(
         overview.payments = _payment_rows(payments) if nks else None
     document_kind = DataKind.ATTACHMENT_NAMES if nks else DataKind.DOCUMENTS
     if document_kind in kinds:
+        # The attachments' names, as the case read model keeps them (CaseItem kind FILE), in the panel's order.
         files = (
-            DeliveredFile.objects.filter(
-                delivery__case__in=[row["id"] for row in listed], role=DeliveredFile.Role.VEDLEGG
-            )
-            .order_by("position", "id")
-            .values_list("delivery__case_id", "filename")
+            CaseItem.objects.filter(case__in=[row["id"] for row in listed], kind=CaseItem.Kind.FILE)
+            .order_by("-rank_at", "-case_created_at", "case_id", "position")
+            .values_list("case_id", "title")
         )
         overview.documents = [DocumentRow(titles[case_id], name) for case_id, name in files]
         if not nks:  # the case system's letters by title: the office may see them, NKS only attachment names
@@ -700,7 +699,7 @@ def _overview_in_database(
         ) in (found["cases"])
     ]
     if shape.documents:
-        # The attachments' names (the case's deliveries' files), then the letters' titles (the office only).
+        # The attachments' names (the cases' items of kind FILE), then the letters' titles (the office only).
         rows = [DocumentRow(case_title, name) for case_title, (name, *_) in found["files"]]
         rows += [DocumentRow(case_title, letter) for case_title, (letter, *_) in found["letters"]]
         documents = totals["files"] + (0 if nks else totals["letters"])
@@ -740,7 +739,8 @@ _OWNER = "(SELECT owner_id FROM listed LIMIT 1)"
 # Whether an item's case is listed, as a filter no index can serve: a panel then reads the person's items of its
 # kind in the index's order and stops at its PANEL_ROWS rows. (`IN (SELECT id FROM listed)` let the planner
 # hash-join every item of the kind and sort them; a bare `= ANY(...)` let it AND the case index's 1,800 entries.)
-_LISTED_ITEM = "coalesce(i.case_id = ANY(ARRAY(SELECT id FROM listed)), false)"
+# The listed cases' keys are made into that array once a look (`listed_ids`), not once per panel.
+_LISTED_ITEM = "coalesce(i.case_id = ANY((SELECT ids FROM listed_ids)::uuid[]), false)"
 # The same filter for a read of all the person's items of some kinds (the counts, the months): a hashed subplan of
 # the listed cases, built once. As `i.case_id IN (SELECT id FROM listed)` it was a join planned on PostgreSQL's
 # guess of how many cases are listed, which depends on everyone else's cases: on a guess of 5 where 200 are listed
@@ -756,13 +756,14 @@ _SOONEST = "i.rank_at, i.case_created_at DESC, i.case_id, i.position"
 
 def _item_branch(name: str, kind: str, columns: list[str], order: str) -> str:
     """A panel of the listed cases' items of `kind`: its `columns` (text, of `i`), its first PANEL_ROWS in
-    `order`, each with its case's application for the title."""
+    `order`, each with its case (whose application the statement's end joins once for every panel's rows). Each
+    panel joined the listed cases itself, hashing all 200 of them and sorting its 20 rows again: six hash tables
+    a look where one does."""
     padding = ", NULL::text" * (_PANEL_COLUMNS - len(columns))
     return (
-        f"(SELECT '{name}'::text, l.application_id, row_number() OVER (ORDER BY {order}), "  # noqa: S608 - this module's constant SQL; values are parameters
+        f"(SELECT '{name}'::text, i.case_id, row_number() OVER (ORDER BY {order}), "  # noqa: S608 - this module's constant SQL; values are parameters
         f'{", ".join(columns)}{padding} FROM (SELECT * FROM "{_ITEMS}" i WHERE i.owner_id = {_OWNER} AND '
-        f"i.kind = '{kind}' AND {_LISTED_ITEM} ORDER BY {order} LIMIT {PANEL_ROWS}) i "
-        "JOIN listed l ON l.id = i.case_id)"
+        f"i.kind = '{kind}' AND {_LISTED_ITEM} ORDER BY {order} LIMIT {PANEL_ROWS}) i)"
     )
 
 
@@ -785,13 +786,11 @@ def _panel_sql(ids_sql: str, shape: _Shape) -> str:
 def _write_panel_sql(ids_sql: str, shape: _Shape) -> str:
     application = Application._meta.db_table
     municipality, office = Municipality._meta.db_table, NavOffice._meta.db_table
-    delivered, delivery = DeliveredFile._meta.db_table, Delivery._meta.db_table
-    vedlegg = DeliveredFile.Role.VEDLEGG.value
     kind = CaseItem.Kind
     branches = [
         # The cases themselves, newest first, each with its municipality's name and its office's by the office
         # register (looked up for the rows shown only, by index: a join let the planner hash both tables whole).
-        "(SELECT 'cases'::text, t.application_id, row_number() OVER (ORDER BY t.created_at DESC, t.id), "  # noqa: S608 - this module's constant SQL; values are parameters
+        "(SELECT 'cases'::text, t.id, row_number() OVER (ORDER BY t.created_at DESC, t.id), "  # noqa: S608 - this module's constant SQL; values are parameters
         f"t.id::text, to_json(t.created_at) #>> '{{}}', (SELECT name FROM \"{municipality}\" WHERE kommunenummer = "
         f't.kommunenummer), coalesce((SELECT name FROM "{office}" WHERE enhetsnummer = t.office), t.office), '
         "t.status, t.open_tasks::text, to_json(t.next_deadline) #>> '{}', t.decisions::text FROM (SELECT l.id, "
@@ -802,7 +801,6 @@ def _write_panel_sql(ids_sql: str, shape: _Shape) -> str:
         _item_branch("requests", kind.REQUEST, ["i.title", _text("i.at")], _SOONEST),
     ]
     counted = [kind.DECISION, kind.REQUEST]
-    clauses: list[str] = []  # the statement's WITH clauses after `listed`
     if not shape.nks:
         branches.append(_item_branch("conditions", kind.CONDITION, ["i.title", "i.status"], _NEWEST))
         counted.append(kind.CONDITION)
@@ -825,37 +823,25 @@ def _write_panel_sql(ids_sql: str, shape: _Shape) -> str:
             )
         )
         counted.append(kind.PAYMENT)
-    files = "NULL::text"
     if shape.documents:
-        # The attachments' names: the files of the cases' deliveries (the `files` clause below), in their order.
-        branches.append(
-            f"(SELECT 'files'::text, application_id, row_number() OVER (ORDER BY position, file_id), filename"  # noqa: S608 - this module's constant SQL; values are parameters
-            f"{', NULL::text' * (_PANEL_COLUMNS - 1)} FROM (SELECT * FROM files ORDER BY position, file_id LIMIT "
-            f"{PANEL_ROWS}) t)"
-        )
-        files = "(SELECT count(*) FROM files)::text"
-        # The listed cases' attachments, found once for the panel and its count. They were two joins of the
-        # deliveries and their files to `listed`, each planned on the estimate of how many cases `listed` holds,
-        # which depends on everyone else's cases (how many owners and municipalities there are): with the other
-        # bench parts' data in the tables, PostgreSQL's generic plan expected 5 cases instead of 17 and probed
-        # both indexes once per case twice over (2,000 buffers where the one pass reads 1,000).
-        clauses.append(
-            f"files AS MATERIALIZED (SELECT listed.application_id, f.position, f.id AS file_id, f.filename FROM "  # noqa: S608 - this module's constant SQL; values are parameters
-            f'listed JOIN "{delivery}" d ON d.case_id = listed.id JOIN "{delivered}" f ON f.delivery_id = d.id '
-            f"WHERE f.role = '{vedlegg}')"
-        )
+        # The attachments' names: the listed cases' items of kind FILE (written with their deliveries' files),
+        # newest delivery first, each delivery's in its files' order. They were the cases' deliveries and their
+        # files joined to `listed` on every look: 200 probes of each index, planned on a guess of how many cases
+        # are listed that depends on everyone else's cases (docs/performance.md, sessions 14 and 15).
+        branches.append(_item_branch("files", kind.FILE, ["i.title"], _NEWEST))
+        counted.append(kind.FILE)
         if not shape.nks:  # the case system's letters by title: the office may see them, NKS only attachments
             branches.append(_item_branch("letters", kind.LETTER, ["i.title"], _NEWEST))
             counted.append(kind.LETTER)
     # Each panel's full length (_COUNTED's order), counted from the panels' index over the person's items.
     lengths = ", ".join(
         f"count(*) FILTER (WHERE kind = '{name}')::text" if name in counted else "'0'"
-        for name in (kind.DECISION, kind.REQUEST, kind.CONDITION, kind.PAYMENT, kind.LETTER)
+        for name in (kind.DECISION, kind.REQUEST, kind.CONDITION, kind.PAYMENT, kind.LETTER, kind.FILE)
     )
     kinds = ", ".join(f"'{name}'" for name in counted)
     branches.append(
         f"(SELECT 'totals'::text, NULL::uuid, 0::bigint, (SELECT count(*) FROM listed)::text, {lengths}, "  # noqa: S608 - this module's constant SQL; values are parameters
-        f'{files}, NULL::text FROM "{_ITEMS}" i WHERE i.owner_id = {_OWNER} AND i.kind IN ({kinds}) AND '
+        f'NULL::text FROM "{_ITEMS}" i WHERE i.owner_id = {_OWNER} AND i.kind IN ({kinds}) AND '
         f"{_LISTED_CASE})"
     )
     if shape.payments:
@@ -865,13 +851,19 @@ def _write_panel_sql(ids_sql: str, shape: _Shape) -> str:
             f'{", NULL::text" * (_PANEL_COLUMNS - 2)} FROM "{_ITEMS}" i WHERE i.owner_id = {_OWNER} AND '
             f"i.kind = '{kind.MONTH}' AND i.rank_at >= %s AND {_LISTED_CASE} GROUP BY i.day)"
         )
+    columns = [f"c{number}" for number in range(1, _PANEL_COLUMNS + 1)]
     return (
         # The cases the look may see, their own columns only: the read model's row is read for the PANEL_ROWS
         # cases shown, and their lists from their items.
         "WITH listed AS MATERIALIZED (SELECT id, created_at, application_id, municipality_id AS kommunenummer, "  # noqa: S608 - this module's constant SQL; values are parameters
-        f"office_id, owner_id FROM ({ids_sql}) selected){''.join(', ' + clause for clause in clauses)} SELECT p.*, "
-        f"a.reference FROM ({' UNION ALL '.join(branches)}) p "
-        f'LEFT JOIN "{application}" a ON a.id = p.application_id'
+        f"office_id, owner_id FROM ({ids_sql}) selected), listed_ids AS MATERIALIZED (SELECT ARRAY(SELECT id "
+        "FROM listed) AS ids) SELECT p.*, a.reference FROM (SELECT p.panel, "
+        f"l.application_id, p.place, {', '.join(columns)} FROM ({' UNION ALL '.join(branches)}) p(panel, "
+        # Each row's case's application (its reference is the row's title), for every panel's rows at once: the
+        # listed cases hashed once, then the applications of the rows only (OFFSET 0 keeps the planner from
+        # joining the applications of all the listed cases first).
+        f"case_id, place, {', '.join(columns)}) LEFT JOIN listed l ON l.id = p.case_id OFFSET 0) p LEFT JOIN "
+        f'"{application}" a ON a.id = p.application_id'
     )
 
 

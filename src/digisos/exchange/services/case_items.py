@@ -14,8 +14,8 @@ from typing import Any
 from django.db import connection
 from django.db.models import Model
 
-from ..case_items import ITEM_COLUMNS, item_values
-from ..models import Case, CaseItem
+from ..case_items import FILE, ITEM_COLUMNS, STATE_KINDS, file_item, item_values
+from ..models import Case, CaseItem, DeliveredFile, Delivery
 
 # Each item column's SQL type in jsonb_to_recordset's record (ITEM_COLUMNS' order).
 _RECORD_TYPES = {
@@ -38,7 +38,8 @@ def _write_clauses() -> list[str]:
     record = ", ".join(f"{name} {_RECORD_TYPES[name]}" for name in ITEM_COLUMNS)
     # Both see the statement's one snapshot: the DELETE removes the rows there before it, never the new ones.
     return [
-        f'DELETE FROM "{items}" WHERE case_id = %s',  # noqa: S608 - the model's own table; values are parameters
+        # The case's items of its CaseState only: its attachments' (kind FILE) are its deliveries'.
+        f"DELETE FROM \"{items}\" WHERE case_id = %s AND kind <> '{FILE}'",  # noqa: S608 - the model's own table; values are parameters
         f'INSERT INTO "{items}" (case_id, owner_id, case_created_at, {columns}) SELECT c.id, c.owner_id, '  # noqa: S608
         f'c.created_at, {", ".join(f"x.{name}" for name in ITEM_COLUMNS)} FROM "{case}" c CROSS JOIN '
         f"jsonb_to_recordset(%s::jsonb) AS x({record}) WHERE c.id = %s",
@@ -78,7 +79,7 @@ def _plain(value: Any) -> Any:
 def write_items(case_id: uuid.UUID, state: dict[str, Any]) -> None:
     """Replace the case's items by the ORM (any database), in the caller's transaction."""
     owner_id, created_at = Case.objects.values_list("owner_id", "created_at").get(pk=case_id)
-    CaseItem.objects.filter(case_id=case_id).delete()
+    CaseItem.objects.filter(case_id=case_id, kind__in=STATE_KINDS).delete()
     CaseItem.objects.bulk_create(
         CaseItem(case_id=case_id, owner_id=owner_id, case_created_at=created_at, **item)
         for item in item_values(state)
@@ -86,11 +87,11 @@ def write_items(case_id: uuid.UUID, state: dict[str, Any]) -> None:
 
 
 def stored_items(case_ids: Iterable[Any]) -> dict[Any, list[tuple]]:
-    """Each case's stored items as comparable tuples (ITEM_COLUMNS, in the case's order of kinds and positions),
+    """Each case's stored items of its CaseState (not its attachments') as comparable tuples (ITEM_COLUMNS, in the case's order of kinds and positions),
     with the case's owner and creation time first."""
     found: dict[Any, list[tuple]] = {}
     rows = (
-        CaseItem.objects.filter(case_id__in=list(case_ids))
+        CaseItem.objects.filter(case_id__in=list(case_ids), kind__in=STATE_KINDS)
         .order_by("case_id", "kind", "position")
         .values_list("case_id", "owner_id", "case_created_at", *ITEM_COLUMNS)
     )
@@ -113,10 +114,30 @@ def rebuild_items(cases: list[Any], states: dict[Any, dict[str, Any]]) -> set[An
     differing = [case for case in cases if stored.get(case.pk, []) != fresh_items(case, states[case.pk])]
     if not differing:
         return set()
-    CaseItem.objects.filter(case_id__in=[case.pk for case in differing]).delete()
+    CaseItem.objects.filter(case_id__in=[case.pk for case in differing], kind__in=STATE_KINDS).delete()
     CaseItem.objects.bulk_create(
         CaseItem(case_id=case.pk, owner_id=case.owner_id, case_created_at=case.created_at, **item)
         for case in differing
         for item in item_values(states[case.pk])
     )
     return {case.pk for case in differing}
+
+
+def write_file_items(delivery: Delivery, files: Iterable[DeliveredFile]) -> None:
+    """The attachments (role "vedlegg") among a delivery's `files` as its case's items, in the caller's transaction:
+    the overview's attachments' panel and its count are then read from the person's items like the other panels,
+    not found by joining every listed case's deliveries and their files on every look. Called where the files
+    are stored (services.delivery), once per delivery: an attempt that publishes writes its files once."""
+    attachments = [file for file in files if file.role == DeliveredFile.Role.VEDLEGG]
+    if not attachments:
+        return
+    case = delivery.case
+    CaseItem.objects.bulk_create(
+        CaseItem(
+            case_id=case.pk,
+            owner_id=case.owner_id,
+            case_created_at=case.created_at,
+            **file_item(file.filename, file.position, delivery.created_at),
+        )
+        for file in attachments
+    )

@@ -39,7 +39,7 @@ from .. import delivery_kinds, pdf
 from ..errors import InvalidFodselsnummer, ReceivingPaused, UnknownOffice
 from ..models import Case, DeliveredFile, Delivery, Receiver
 from ..validation import Violation
-from . import attempts
+from . import attempts, case_items
 from .reporting import store_case_state
 
 log = structlog.get_logger(__name__)
@@ -133,6 +133,8 @@ def _publish(delivery: Delivery, prepared: Sequence[DeliveredFile], attempt: int
     for file in prepared:
         file.delivery = delivery
     DeliveredFile.objects.bulk_create(prepared)
+    # The attachments' names as the case's items, for the caseworker's person overview (case_items).
+    case_items.write_file_items(delivery, prepared)
     public_id = delivery.public_id
     transaction.on_commit(lambda: _remove_other_attempts(public_id, attempt))
     return {"kommunenummer": delivery.municipality_id, "files": len(prepared)}

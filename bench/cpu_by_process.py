@@ -8,7 +8,7 @@ the run's own processes count: each inherits a marker in its environment from th
 by the run through pg_ctl), so another session's bench or tests on the same machine are left out of the columns
 (their load still slows the run).
 Prints, per user class, the median over its slices of the CPU per request in ms for each kind, the cores the
-machine spent and the throughput.
+machine spent and the throughput; then each kind's system time (the kernel's part of it: syscalls, sockets).
 
 A throughput ratio is a cost ratio when the machine is saturated (the cores column near 2.0 on this machine):
 the total per request of a page against its baseline's says how far a page is from its target, and which
@@ -43,8 +43,8 @@ _POSTGRES_OWN = (
 )
 
 
-def _ticks() -> dict[int, int]:
-    """Every process's CPU so far, in clock ticks."""
+def _ticks() -> dict[int, tuple[int, int]]:
+    """Every process's CPU so far, in clock ticks: (user, system)."""
     found = {}
     for entry in os.scandir("/proc"):
         if entry.name.isdigit():
@@ -53,7 +53,7 @@ def _ticks() -> dict[int, int]:
             except OSError:
                 continue
             fields = stat.rsplit(")", 1)[1].split()
-            found[int(entry.name)] = int(fields[11]) + int(fields[12])  # utime, stime: stat(5) fields 14, 15
+            found[int(entry.name)] = (int(fields[11]), int(fields[12]))  # utime, stime: stat(5) fields 14, 15
     return found
 
 
@@ -86,7 +86,7 @@ class Sampler(threading.Thread):
     def __init__(self, token: bytes) -> None:
         super().__init__(daemon=True)
         self.token = token
-        self.samples: list[tuple[float, dict[int, int]]] = []
+        self.samples: list[tuple[float, dict[int, tuple[int, int]]]] = []
         self.kinds: dict[int, str | None] = {}  # None: not the run's
         self.done = threading.Event()
 
@@ -99,7 +99,7 @@ class Sampler(threading.Thread):
             self.samples.append((now, {pid: used for pid, used in ticks.items() if self.kinds[pid]}))
             self.done.wait(SAMPLE_SECONDS)
 
-    def nearest(self, moment: float) -> tuple[float, dict[int, int]]:
+    def nearest(self, moment: float) -> tuple[float, dict[int, tuple[int, int]]]:
         return min(self.samples, key=lambda sample: abs(sample[0] - moment))
 
 
@@ -109,11 +109,17 @@ def per_request(sampler: Sampler, slices: list[dict]) -> dict[str, dict[str, flo
     for one in slices:
         (start, first), (end, last) = (sampler.nearest(moment) for moment in one["measured"])
         spent: dict[str, float] = defaultdict(float)
-        for pid, ticks in last.items():
-            spent[sampler.kinds[pid]] += (ticks - first.get(pid, 0)) / TICKS
+        system: dict[str, float] = defaultdict(float)
+        for pid, (user, kernel) in last.items():
+            before_user, before_kernel = first.get(pid, (0, 0))
+            kind = sampler.kinds[pid]
+            spent[kind] += (user - before_user + kernel - before_kernel) / TICKS
+            system[kind] += (kernel - before_kernel) / TICKS
         requests = one["rows"]["Aggregated"]["requests"] or 1
         figures = {kind: 1000 * seconds / requests for kind, seconds in spent.items()}
         figures["total"] = sum(figures.values())
+        # The kernel's share (system time: syscalls, the sockets, page faults) of each kind's CPU above.
+        figures.update({f"{kind} sys": 1000 * seconds / requests for kind, seconds in system.items()})
         figures["cores"] = sum(spent.values()) / (end - start)
         figures["req/s"] = one["rows"]["Aggregated"]["rps"]
         runs[one["user_class"]].append(figures)
@@ -139,10 +145,15 @@ def main(parts: list[str]) -> None:
     kinds = ["gunicorn", "postgres backends", "postgres own", "locust", "other", "total"]
     print(f"\n== CPU per request by process, ms (median over each class's slices; {len(slices)} slices) ==")
     print(f"{'user class':<28}" + "".join(f"{kind:>19}" for kind in [*kinds, "cores", "req/s"]))
-    for name, figures in per_request(sampler, slices).items():
+    found = per_request(sampler, slices)
+    for name, figures in found.items():
         print(
             f"{name:<28}" + "".join(f"{figures.get(kind, 0.0):>19.2f}" for kind in [*kinds, "cores", "req/s"])
         )
+    print("\n== of which system time (the kernel: syscalls, sockets, page faults), ms per request ==")
+    print(f"{'user class':<28}" + "".join(f"{kind:>19}" for kind in kinds[:-1]))
+    for name, figures in found.items():
+        print(f"{name:<28}" + "".join(f"{figures.get(f'{kind} sys', 0.0):>19.2f}" for kind in kinds[:-1]))
 
 
 if __name__ == "__main__":

@@ -65,6 +65,13 @@ def _marked(pid: int, token: bytes) -> bool:
         return False
 
 
+def _parent(pid: int) -> int:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
 def _name(pid: int) -> str:
     try:
         return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
@@ -77,6 +84,8 @@ def _kind(name: str) -> str:
         return "gunicorn"
     if "slices.py" in name:
         return "locust"
+    if "bin/postgres " in name:  # the postmaster
+        return "postgres own"
     if name.startswith("postgres"):
         return "postgres own" if any(word in name for word in _POSTGRES_OWN) else "postgres backends"
     return "other"
@@ -93,9 +102,14 @@ class Sampler(threading.Thread):
     def run(self) -> None:
         while not self.done.is_set():
             now, ticks = time.time(), _ticks()
-            for pid in ticks.keys() - self.kinds.keys():
-                # Looked at once, while the process lives: its marker and its name.
-                self.kinds[pid] = _kind(_name(pid)) if _marked(pid, self.token) else None
+            for pid in sorted(ticks.keys() - self.kinds.keys()):
+                # Looked at once, while the process lives: its marker and its name. PostgreSQL's backends write
+                # their status over the memory /proc shows as their environment; they are the run's when the
+                # postmaster that forked them is.
+                if _marked(pid, self.token) or (self.kinds.get(_parent(pid)) or "").startswith("postgres"):
+                    self.kinds[pid] = _kind(_name(pid))
+                else:
+                    self.kinds[pid] = None
             self.samples.append((now, {pid: used for pid, used in ticks.items() if self.kinds[pid]}))
             self.done.wait(SAMPLE_SECONDS)
 

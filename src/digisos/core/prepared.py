@@ -439,8 +439,7 @@ def write_if_unchanged(
     the newest version of the row once it holds the row's lock (a concurrent writer's commit is waited for and
     then seen), so a caller that read the row, worked out its writes in Python and sends them here never
     overwrites a change made in between: it gets False and can read again. The row lock is held only while
-    the statement runs, not while the caller's Python works. A clause of `then` reads the written row's key as
-    `(SELECT pk FROM changed)` (NULL when nothing was written)."""
+    the statement runs, not while the caller's Python works."""
     connection = connections[using]
     if connection.vendor != "postgresql":
         raise NotImplementedError("write_if_unchanged needs PostgreSQL's data-modifying WITH clauses")
@@ -452,9 +451,7 @@ def write_if_unchanged(
         quote = connection.ops.quote_name
         compared = tuple(meta.get_field(name) for name in unchanged)
         conditions = "".join(f" AND {quote(field.column)} IS NOT DISTINCT FROM %s" for field in compared)
-        # The row's key as `pk`: a clause of `then` can write with it instead of taking it as a parameter again.
-        returning = f" RETURNING {quote(meta.pk.column)} AS pk"
-        found = _GUARDED[key] = (f"{sql}{conditions}{returning}", fields, compared)
+        found = _GUARDED[key] = (f"{sql}{conditions} RETURNING 1", fields, compared)
     guard, fields, compared = found
     params = _update_params(connection, model, fields, pk, values)
     params.extend(

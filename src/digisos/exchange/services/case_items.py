@@ -1,8 +1,7 @@
 """Writes of the case read model's items (CaseItem, exchange/case_items.py), always with the case's CaseState.
 
-On PostgreSQL a case's items are brought to those of its fold by two data-modifying clauses (only the items that
-changed are deleted and inserted) that go into the statement writing its CaseState (core.prepared.update_rows'
-`before`): the report gains no round trip. Their text is constant, the
+On PostgreSQL a case's items are replaced by two data-modifying clauses that go into the statement writing its
+CaseState (core.prepared.update_rows' `before`): the report gains no round trip. Their text is constant, the
 items travel as one JSON parameter unpacked by jsonb_to_recordset, and the case's owner and creation time are
 read from its row in the same statement. Elsewhere (the quick start's SQLite) the ORM deletes and inserts.
 """
@@ -33,52 +32,38 @@ _RECORD_TYPES = {
 }
 
 
-def _write_clauses(case_id: str) -> tuple[str, str]:
-    """The DELETE and INSERT, the case's key given by the SQL `case_id` (a placeholder or a subquery), the fold's
-    items by the one placeholder of each."""
+def _write_clauses() -> list[str]:
     items, case = CaseItem._meta.db_table, Case._meta.db_table
     columns = ", ".join(ITEM_COLUMNS)
     record = ", ".join(f"{name} {_RECORD_TYPES[name]}" for name in ITEM_COLUMNS)
-    fresh = f"jsonb_to_recordset(%s::jsonb) AS x({record})"
-    # An item is kept when the fold gives it again exactly (every column, NULLs equal), so only what changed is
-    # written: about half the case systems' posts change no item, and rewriting every item of the case (its row
-    # and three index entries each) on every post was most of the items' WAL.
-    stored, given = ", i.".join(ITEM_COLUMNS), ", x.".join(ITEM_COLUMNS)
-    same = f"(i.{stored}) IS NOT DISTINCT FROM (x.{given})"
-    # Both see the statement's one snapshot: the DELETE removes stored items the fold no longer gives, the
-    # INSERT adds those it gives that are not stored, each judged against the rows there before the statement.
-    # Only the model's own table and column names go into the text; values are parameters. The case's items of
-    # its CaseState only: its attachments' (kind FILE) are its deliveries' (write_file_items).
-    return (
-        f"DELETE FROM \"{items}\" i WHERE i.case_id = {case_id} AND i.kind <> '{FILE}' "  # noqa: S608
-        f"AND NOT EXISTS (SELECT 1 FROM {fresh} WHERE {same})",
+    # Both see the statement's one snapshot: the DELETE removes the rows there before it, never the new ones.
+    return [
+        # The case's items of its CaseState only: its attachments' (kind FILE) are its deliveries'.
+        f"DELETE FROM \"{items}\" WHERE case_id = %s AND kind <> '{FILE}'",  # noqa: S608 - the model's own table; values are parameters
         f'INSERT INTO "{items}" (case_id, owner_id, case_created_at, {columns}) SELECT c.id, c.owner_id, '  # noqa: S608
-        f'c.created_at, {", ".join(f"x.{name}" for name in ITEM_COLUMNS)} FROM "{case}" c CROSS JOIN {fresh} '
-        f'WHERE c.id = {case_id} AND NOT EXISTS (SELECT 1 FROM "{items}" i WHERE i.case_id = c.id AND {same})',
-    )
+        f'c.created_at, {", ".join(f"x.{name}" for name in ITEM_COLUMNS)} FROM "{case}" c CROSS JOIN '
+        f"jsonb_to_recordset(%s::jsonb) AS x({record}) WHERE c.id = %s",
+    ]
 
 
-_CLAUSES: dict[bool, tuple[str, str]] = {}
+_CLAUSES: list[str] = []
 
 
 def write_clauses(
     case_id: uuid.UUID, state: dict[str, Any], *, guarded: bool = False
 ) -> list[tuple[str, list[Any]]] | None:
-    """The clauses (SQL, parameters) that bring the case's items to those of its CaseState columns `state`,
+    """The clauses (SQL, parameters) that replace the case's items by those of its CaseState columns `state`,
     for update_rows' `before` on PostgreSQL; None elsewhere (call `write_items` there). `guarded`: as clauses
     of core.prepared.write_if_unchanged's statement, writing only if its guarding row (`changed`) was written."""
     if connection.vendor != "postgresql":
         return None
-    if guarded not in _CLAUSES:
-        # Guarded, the case's key is the written row's (NULL, so nothing written, if it was not): two parameters
-        # fewer keep the report's statement at 50, the most psycopg keeps its parsed form of (more, and it parses
-        # the placeholders again on every call).
-        _CLAUSES[guarded] = _write_clauses("(SELECT pk FROM changed)" if guarded else "%s")
-    delete, insert = _CLAUSES[guarded]
-    fresh = _as_json(item_values(state))
+    if not _CLAUSES:
+        _CLAUSES.extend(_write_clauses())
+    delete, insert = _CLAUSES
     if guarded:
-        return [(delete, [fresh]), (insert, [fresh])]
-    return [(delete, [case_id, fresh]), (insert, [fresh, case_id])]
+        # Only the model's own SQL and a fixed condition go into the text.
+        delete, insert = (f"{sql} AND EXISTS (SELECT 1 FROM changed)" for sql in (delete, insert))  # noqa: S608
+    return [(delete, [case_id]), (insert, [_as_json(item_values(state)), case_id])]
 
 
 def _as_json(items: list[dict[str, Any]]) -> str:

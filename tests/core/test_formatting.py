@@ -155,3 +155,28 @@ def test_numbers_and_amounts_are_rounded_not_cut(language):
     assert shown.number(1234.6, 0) == ("1,235" if language == "en" else "1\xa0235")
     assert shown.number(-3.25, 1) == f"-3{comma}3"
     assert shown.amount(99.995) == ("NOK 100.00" if language == "en" else "100,00\xa0kr")
+
+
+@pytest.mark.parametrize("language", ["nb", "nn", "en"])
+def test_a_whole_number_is_grouped_as_djangos_numberformat_groups_it(language):
+    """A whole number is written by Python's grouping, not numberformat: the same text for every sign, size and
+    type of a whole value (int, float, Decimal), with the language's separator."""
+    from django.utils import numberformat
+
+    shown = formatting.formatters(language)
+    values = [0, -0.0, 7, 12, 999, 1000, -1000, 3450, 3450.0, Decimal("3450.00"), -1234567, 10**15, 1e20]
+    values += [
+        sign * 10**power + offset for power in range(1, 10) for offset in (-1, 0, 1) for sign in (1, -1)
+    ]
+    for value in values:
+        expected = numberformat.format(
+            int(value),
+            shown.decimal_separator,
+            None,
+            3,
+            shown.grouping_separator,
+            force_grouping=True,
+            use_l10n=True,
+        )
+        assert shown.number(value) == expected, value
+        assert shown.amount(value).replace("NOK ", "").replace("\xa0kr", "") == expected

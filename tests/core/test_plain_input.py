@@ -37,6 +37,10 @@ class EveryInput(forms.Form):
     disabled = forms.CharField(required=False, disabled=True, initial="fast")
     own_id = forms.CharField(required=False, widget=forms.TextInput(attrs={"id": "eget", "class": "x"}))
     safe = forms.CharField(required=False, widget=forms.TextInput(attrs={"title": mark_safe("<b>&amp;</b>")}))
+    # Attributes to escape, a number and None (written as Django's attrs.html writes them: data-none="None").
+    quoted = forms.CharField(
+        required=False, widget=forms.TextInput(attrs={"title": "\"<a&b>'", "data-n": 3, "data-none": None})
+    )
 
 
 DATA = [

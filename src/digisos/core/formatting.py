@@ -127,12 +127,14 @@ class Formatters:
             except ArithmeticError:
                 return value
         if decimals is None:
-            whole = float(value).is_integer()
-            value, decimals = (int(value), None) if whole else (value, 2)
-        if decimals is not None:
-            # Rounded half up to the decimals shown: numberformat cuts the rest off (12.349 was "12,34"). Through
-            # str() so that a float is rounded as it is written (99.995), not as it is stored (99.99499…).
-            value = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+            if float(value).is_integer():
+                # A whole number (most amounts) grouped by Python's own formatting: what numberformat writes for an
+                # int ("-1 234"), without its settings lookups and string slicing (a month's timeline is 24).
+                return f"{int(value):,}".replace(",", self.grouping_separator)
+            decimals = 2
+        # Rounded half up to the decimals shown: numberformat cuts the rest off (12.349 was "12,34"). Through str()
+        # so that a float is rounded as it is written (99.995), not as it is stored (99.99499…).
+        value = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
         return numberformat.format(
             value,
             self.decimal_separator,

@@ -529,3 +529,37 @@ def test_the_listed_cases_are_hashed_once_and_only_the_shown_rows_applications_r
     applications = [node for node in nodes if node.get("Relation Name") == "application_application"]
     read = sum(node["Actual Rows"] * node["Actual Loops"] for node in applications)
     assert applications and read <= plan["Actual Rows"] and read < PANEL_ROWS * 6, (read, plan["Actual Rows"])
+
+
+def _subplans(node: dict):
+    for child in node.get("Plans", ()):
+        if child.get("Parent Relationship") == "SubPlan":
+            yield child
+        yield from _subplans(child)
+
+
+def test_when_every_case_of_the_person_is_listed_no_item_is_looked_up_among_the_listed_cases(reference_data):
+    """The counts and the months kept each of the person's items (600–800 for bench/followup.py's person) by
+    probing a hash of the listed cases, and each panel's rows by comparing them with the listed keys. When the
+    look lists every case the person has (the usual look), every item is a listed case's: the statement knows
+    that once (`listed_ids.every`) and no hash of the listed cases is built or probed. With a case elsewhere the
+    filter decides as before (test_the_panels_hold_only_the_items_of_cases_the_look_may_see)."""
+    for _ in range(3):
+        case_with_state(KARI, payments=2)
+    who = employee("sara", MUNICIPAL_CASEWORKER_ROLE, kommunenummer="0301")
+    with CaptureQueriesContext(connection) as seen:
+        overview = office_person_overview(who, persona_pid(KARI), kinds=set(DataKind))
+    [query] = seen.captured_queries
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")  # a few rows: read as at scale, by index
+        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {query['sql']}")
+        plan = cursor.fetchone()[0][0]["Plan"]
+        cursor.execute("RESET ALL")
+    probes = [
+        node
+        for subplan in _subplans(plan)
+        for node in _plan_nodes(subplan)
+        if node.get("CTE Name") == "listed" and node.get("Actual Loops", 0) > 0
+    ]
+    assert probes == [], probes
+    assert len(overview.cases) == 3 and sum(row.amount for row in overview.months) == 3 * (1000 + 1001)

@@ -19,7 +19,7 @@ from digisos.exchange.services.case_items import write_file_items, write_items
 from digisos.followup import policy
 from digisos.followup.models import AccessDecision
 from digisos.followup.policy import NKS_ROLE, DataKind
-from digisos.followup.selectors import PANEL_ROWS, office_person_overview
+from digisos.followup.selectors import PANEL_ROWS, PersonOverview, office_person_overview
 from digisos.soker import builders as b
 from tests.fixtures.personas import persona_pid
 
@@ -439,6 +439,25 @@ def test_the_written_page_leaves_the_overview_to_be_freed_at_once_not_by_the_gar
     assert 'data-testid="more"' in html
 
 
+def _explained_look(
+    who, pid: str, *, analyze: bool = True, analyse_tables: bool = False, off: tuple[str, ...] = ()
+) -> tuple[PersonOverview, dict]:
+    """The look's overview and the plan of its one statement, read by index as at scale (a few rows here), with
+    the planner's methods in `off` turned off too (enable_<method>)."""
+    with CaptureQueriesContext(connection) as seen:
+        overview = office_person_overview(who, pid, kinds=set(DataKind))
+    [query] = seen.captured_queries
+    with connection.cursor() as cursor:
+        if analyse_tables:
+            cursor.execute("ANALYZE")
+        for method in ("seqscan", *off):
+            cursor.execute(f"SET enable_{method} = off")
+        cursor.execute(f"EXPLAIN ({'ANALYZE, ' if analyze else ''}FORMAT JSON) {query['sql']}")
+        plan = cursor.fetchone()[0][0]["Plan"]
+        cursor.execute("RESET ALL")
+    return overview, plan
+
+
 def _plan_nodes(node: dict):
     yield node
     for child in node.get("Plans", ()):
@@ -461,14 +480,7 @@ def test_the_attachments_are_read_from_the_persons_items_not_the_cases_deliverie
     for _ in range(3):
         case_with_state(KARI)
     who = employee("sara", MUNICIPAL_CASEWORKER_ROLE, kommunenummer="0301")
-    with CaptureQueriesContext(connection) as seen:
-        overview = office_person_overview(who, persona_pid(KARI), kinds=set(DataKind))
-    [query] = seen.captured_queries
-    with connection.cursor() as cursor:
-        cursor.execute("SET enable_seqscan = off")  # a few rows: read as at scale, by index
-        cursor.execute(f"EXPLAIN (FORMAT JSON) {query['sql']}")
-        plan = cursor.fetchone()[0][0]["Plan"]
-        cursor.execute("RESET enable_seqscan")
+    overview, plan = _explained_look(who, persona_pid(KARI), analyze=False)
     read = [node.get("Relation Name") for node in _plan_nodes(plan)]
     assert "exchange_delivery" not in read and "exchange_deliveredfile" not in read, read
     assert [row.name for row in overview.documents] == ["lonnsslipp.pdf"] * 3
@@ -484,20 +496,13 @@ def test_the_months_are_read_once_whatever_the_guess_of_the_listed_cases(referen
     for _ in range(8):
         case_with_state(KARI, payments=6)
     who = employee("sara", MUNICIPAL_CASEWORKER_ROLE, kommunenummer="0301")
-    with CaptureQueriesContext(connection) as seen:
-        office_person_overview(who, persona_pid(KARI), kinds=set(DataKind))
-    [query] = seen.captured_queries
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-        cursor.execute("SET enable_seqscan = off")  # a few rows: read as at scale, by index
-        # The join a small guess of the listed cases chooses (a guess of 5 where 200 are listed): a nested loop.
-        cursor.execute("SET enable_hashjoin = off")
-        cursor.execute("SET enable_mergejoin = off")
-        cursor.execute("SET enable_bitmapscan = off")
-        cursor.execute("SET enable_material = off")
-        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {query['sql']}")
-        plan = cursor.fetchone()[0][0]["Plan"]
-        cursor.execute("RESET ALL")
+    # The join a small guess of the listed cases chooses (a guess of 5 where 200 are listed): a nested loop.
+    _, plan = _explained_look(
+        who,
+        persona_pid(KARI),
+        analyse_tables=True,
+        off=("hashjoin", "mergejoin", "bitmapscan", "material"),
+    )
     items = [node for node in _plan_nodes(plan) if node.get("Relation Name") == "exchange_caseitem"]
     months = [node for node in items if "month" in f"{node.get('Index Name')} {node.get('Filter')}"]
     assert months, items
@@ -512,15 +517,7 @@ def test_the_listed_cases_are_hashed_once_and_only_the_shown_rows_applications_r
     for _ in range(PANEL_ROWS + 2):
         case_with_state(KARI)
     who = employee("sara", MUNICIPAL_CASEWORKER_ROLE, kommunenummer="0301")
-    with CaptureQueriesContext(connection) as seen:
-        office_person_overview(who, persona_pid(KARI), kinds=set(DataKind))
-    [query] = seen.captured_queries
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-        cursor.execute("SET enable_seqscan = off")  # a few rows: read as at scale, by index
-        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {query['sql']}")
-        plan = cursor.fetchone()[0][0]["Plan"]
-        cursor.execute("RESET ALL")
+    _, plan = _explained_look(who, persona_pid(KARI), analyse_tables=True)
     nodes = list(_plan_nodes(plan))
     # The listed cases read as rows outside any subplan (the panels' filters read their keys in one): by the
     # cases' panel, and by the one join.
@@ -547,14 +544,7 @@ def test_when_every_case_of_the_person_is_listed_no_item_is_looked_up_among_the_
     for _ in range(3):
         case_with_state(KARI, payments=2)
     who = employee("sara", MUNICIPAL_CASEWORKER_ROLE, kommunenummer="0301")
-    with CaptureQueriesContext(connection) as seen:
-        overview = office_person_overview(who, persona_pid(KARI), kinds=set(DataKind))
-    [query] = seen.captured_queries
-    with connection.cursor() as cursor:
-        cursor.execute("SET enable_seqscan = off")  # a few rows: read as at scale, by index
-        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {query['sql']}")
-        plan = cursor.fetchone()[0][0]["Plan"]
-        cursor.execute("RESET ALL")
+    overview, plan = _explained_look(who, persona_pid(KARI))
     probes = [
         node
         for subplan in _subplans(plan)

@@ -6,8 +6,9 @@ warm-up, in this process, and charges each statement the CPU its PostgreSQL back
 backend's scheduler time from /proc/<pid>/schedstat (nanoseconds, not the 10 ms ticks of /proc/<pid>/stat),
 read before and after each statement, so parsing, planning, executing and an autocommit's commit are all in it.
 Prints each statement of a request (in its order) with the median and mean backend CPU, the backend CPU between
-statements (the connection's idle loop, the client's round trips), and the whole request's backend CPU; then
-`EXPLAIN (ANALYZE, BUFFERS)` of each SELECT once with its parameters (shared buffers hit and read, rows).
+statements (the connection's idle loop, the client's round trips), and the whole request's backend CPU; with
+EXPLAIN=1 in the environment, then `EXPLAIN (ANALYZE, BUFFERS)` of each SELECT once with its parameters (shared
+buffers hit and read, rows).
 The backend must be on this machine (the throwaway cluster is).
 """
 

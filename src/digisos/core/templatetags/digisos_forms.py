@@ -138,9 +138,9 @@ def _plain_input(field: BoundField, attrs: dict) -> SafeString | None:
     # its own for each: two per attribute were half of a small form's cost (the person lookup's).
     escaped = conditional_escape
     attributes = "".join(
-        f" {escaped(name)}" if value is True else f' {escaped(name)}="{escaped(value)}"'
-        for name, value in context["attrs"].items()
-        if value is not False
+        f" {escaped(name)}" if given is True else f' {escaped(name)}="{escaped(given)}"'
+        for name, given in context["attrs"].items()
+        if given is not False
     )
     shown = f' value="{escaped(value)}"' if value is not None else ""
     html = f'<input type="{escaped(context["type"])}" name="{escaped(context["name"])}"{shown}{attributes}>'

@@ -206,3 +206,28 @@ def test_the_pages_forms_share_one_csrf_token_that_a_post_passes_with(reference_
         == 200
     )
     assert client.post(URL, {"fnr": "123", "purpose": "casework"}).status_code == 403
+
+
+def test_a_look_reads_the_groups_and_the_relation_in_one_statement(reference_data, client):
+    """The session, the user, the groups with the relation, the audit row and the overview: five statements."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    case_for(KARI, "0301")
+    login(client, "sara", MUNICIPAL_CASEWORKER_ROLE, "0301")
+    lookup(client, KARI)  # the statements' texts written once per process
+
+    with CaptureQueriesContext(connection) as seen:
+        html = lookup(client, KARI).content.decode()
+
+    assert html.count('data-testid="case"') == 1
+    assert len(seen) == 5
+    assert sum("held.names" in query["sql"] for query in seen) == 1
+    # A number typed with spaces is the same person (the form reads it so): still one statement for both.
+    with CaptureQueriesContext(connection) as seen:
+        spaced = persona_pid(KARI)[:6] + " " + persona_pid(KARI)[6:]
+        html = client.post(URL, {"fnr": spaced, "purpose": "casework"}).content.decode()
+    assert html.count('data-testid="case"') == 1
+    assert len(seen) == 5
+    reasons = AccessDecision.objects.filter(data_kind__startswith="cases").values_list("reason", flat=True)
+    assert set(reasons) == {"permitted"}

@@ -263,3 +263,85 @@ def test_a_nav_office_employees_relation_is_one_query_by_the_cases_office_or_the
     with CaptureQueriesContext(connection) as seen:
         assert _relation(veileder, persona_pid(KARI), timezone.now()) == Reason.NO_RELATION
     assert len(seen) == 1
+
+
+# --- The groups and the relation in one statement (policy.employee_and_relation, session 16) ----------------
+
+
+@pytest.mark.parametrize(
+    "role, unit, case_at",
+    [
+        (MUNICIPAL_CASEWORKER_ROLE, "0301", "0301"),  # a case at the caseworker's municipality
+        (MUNICIPAL_CASEWORKER_ROLE, "0301", "4601"),  # the person's case is elsewhere
+        (MUNICIPAL_CASEWORKER_ROLE, None, "0301"),  # no municipality: no relation
+        (NAV_OFFICE_ROLE, "office", "office"),  # a case at the office
+        (NAV_OFFICE_ROLE, "office", "reported"),  # the case system reported the office (CaseState.office)
+        (NAV_OFFICE_ROLE, "office", None),  # no case at the office
+        (NKS_ROLE, None, "0301"),  # NKS's relation is its own two lookups: not read here
+        ("operator", None, "0301"),  # no access role
+    ],
+)
+def test_the_groups_and_the_relation_read_in_one_statement_answer_as_employee_of_and_the_relation_check(
+    reference_data, oslo_office, role, unit, case_at
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from digisos.accounts.models import User
+    from digisos.exchange.models import CaseState
+    from digisos.followup.policy import KnownRelation, _relation, employee_and_relation, employee_of
+
+    office = oslo_office if unit == "office" else None
+    employee("eva", role, kommunenummer=unit if unit != "office" else None)
+    user = User.objects.get(username="eva")
+    if office:
+        user.nav_office_id = office
+        user.save(update_fields=["nav_office"])
+    if case_at == "office":
+        case_for(KARI, "0301", enhetsnummer=office)
+    elif case_at == "reported":
+        reported = case_for(KARI, "0301")
+        CaseState.objects.create(
+            case=reported, municipality_id="0301", case_created_at=reported.created_at, office=office
+        )
+    elif case_at:
+        case_for(KARI, case_at)
+    now = timezone.now()
+    since = now - timedelta(days=457)
+
+    with CaptureQueriesContext(connection) as seen:
+        found, known = employee_and_relation(user, pid=persona_pid(KARI), since=since)
+
+    assert len(seen) == 1
+    expected = employee_of(user)
+    assert found == expected
+    if role in (MUNICIPAL_CASEWORKER_ROLE, NAV_OFFICE_ROLE):
+        assert known == KnownRelation(persona_pid(KARI), since, _relation(expected, persona_pid(KARI), now))
+    else:
+        assert known is None
+
+
+def test_a_known_relation_is_used_only_for_its_person_and_its_window(reference_data):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from digisos.followup.policy import RELATION_WINDOW, KnownRelation
+
+    sara = employee("sara", MUNICIPAL_CASEWORKER_ROLE, kommunenummer="0301")
+    case_for(KARI, "0301")
+    now = timezone.now()
+    kari = persona_pid(KARI)
+
+    def reason(known: KnownRelation) -> tuple[Reason, int]:
+        with CaptureQueriesContext(connection) as seen:
+            answer = decide(
+                sara, pid=kari, purpose=Purpose.CASEWORK, kind=DataKind.CASES, now=now, known=known
+            )
+        return answer.reason, sum("exchange_case" in query["sql"] for query in seen)
+
+    # Its own person and window: no relation read, its answer taken.
+    assert reason(KnownRelation(kari, now - RELATION_WINDOW, Reason.NO_RELATION)) == (Reason.NO_RELATION, 0)
+    # Another person's, or another window's: the relation is read for this look.
+    other = persona_pid("familie-bergen")
+    assert reason(KnownRelation(other, now - RELATION_WINDOW, Reason.NO_RELATION)) == (Reason.PERMITTED, 1)
+    assert reason(KnownRelation(kari, now - RELATION_WINDOW * 2, Reason.NO_RELATION)) == (Reason.PERMITTED, 1)

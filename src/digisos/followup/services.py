@@ -19,7 +19,7 @@ from digisos.core.services import record_audit
 
 from .audit import audit_logger, cef_line
 from .models import AccessDecision, ProtectedAccessGrant
-from .policy import Decision, Employee, decide_kinds
+from .policy import Decision, Employee, KnownRelation, decide_kinds
 
 log = structlog.get_logger(__name__)
 
@@ -50,13 +50,15 @@ def check_access_kinds(
     kinds: list[str],
     request: HttpRequest | None = None,
     now: datetime | None = None,
+    known: KnownRelation | None = None,
 ) -> dict[str, Decision]:
     """`check_access` for every kind of data one view shows (the person overview's panels): one decision per
     kind, written as one audit row and one CEF line per look — per distinct answer, so a look whose kinds all got
     the same answer (as a view that asks policy.kinds_for's kinds does) is one row naming every kind and flow, and
-    the audit and the citizen's "Hvem har sett opplysningene mine" still name each kind that was shown."""
+    the audit and the citizen's "Hvem har sett opplysningene mine" still name each kind that was shown.
+    `known`: the person's relation as policy.employee_and_relation read it with the employee's groups."""
     now = now or timezone.now()
-    decisions = decide_kinds(employee, pid=pid, purpose=purpose, kinds=kinds, now=now)
+    decisions = decide_kinds(employee, pid=pid, purpose=purpose, kinds=kinds, now=now, known=known)
     request_id = _request_id(request)
     answers: dict[tuple[bool, str], list[tuple[str, Decision]]] = {}
     for kind, decision in decisions.items():

@@ -1,4 +1,5 @@
 from collections.abc import Callable
+from datetime import datetime
 from functools import cache, partial
 from itertools import chain, repeat
 from typing import Any
@@ -24,7 +25,17 @@ from digisos.core.templatetags.digisos_forms import form_field
 from digisos.inbox.selectors import is_inbox_user
 
 from .forms import PersonLookupForm
-from .policy import NKS_ROLE, DataKind, Reason, employee_of, kinds_for
+from .policy import (
+    NKS_ROLE,
+    RELATION_WINDOW,
+    DataKind,
+    Employee,
+    KnownRelation,
+    Reason,
+    employee_and_relation,
+    employee_of,
+    kinds_for,
+)
 from .queues import work_queues
 from .selectors import (
     PersonOverview,
@@ -71,7 +82,8 @@ def person_lookup(request: HttpRequest) -> HttpResponse:
     audited, and only a permitted look shows the person's cases (NKS: Modia's slice)."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path(), reverse("accounts:employee-login"))
-    employee = employee_of(request.user)  # type: ignore[arg-type]
+    now = timezone.now()
+    employee, known = _employee(request, now)
     if employee.role is None:
         raise PermissionDenied
     form = PersonLookupForm(request.POST or None, role=employee.role)
@@ -86,6 +98,8 @@ def person_lookup(request: HttpRequest) -> HttpResponse:
             purpose=form.cleaned_data["purpose"],
             kinds=kinds_for(employee.role, kinds),
             request=request,
+            now=now,
+            known=known,
         )
         decision = decisions[DataKind.CASES]
         if decision.permitted:
@@ -110,6 +124,17 @@ def person_lookup(request: HttpRequest) -> HttpResponse:
         "csrf_token": token,  # base.html's {% csrf_token %}: the user's context wins over the processor's
     }
     return render(request, "followup/person_lookup.html", context)
+
+
+def _employee(request: HttpRequest, now: datetime) -> tuple[Employee, KnownRelation | None]:
+    """The employee, and for a posted number that can be a fødselsnummer (11 digits, as the form's field reads
+    it) the person's relation to them, read with their groups in one statement (policy.employee_and_relation).
+    The form is validated after (its purposes are the role's); `decide` uses the relation only for the number
+    the form accepted, and reads it itself otherwise."""
+    posted = "".join(request.POST.get("fnr", "").split()) if request.method == "POST" else ""
+    if len(posted) == 11 and posted.isdigit():
+        return employee_and_relation(request.user, pid=posted, since=now - RELATION_WINDOW)  # type: ignore[arg-type]
+    return employee_of(request.user), None  # type: ignore[arg-type]
 
 
 def _page_html(request: HttpRequest, form: PersonLookupForm, page: dict[str, Any]) -> SafeString:

@@ -14,6 +14,7 @@ from django.db.models import Q, QuerySet
 from django.db.models.fields.json import KeyTransform
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from digisos.accounts.models import User
@@ -396,6 +397,13 @@ def state_register_panels(
 
 
 def _panel(flow_key: str) -> Panel:
+    return _language_panel(flow_key, get_language())
+
+
+# A panel's texts, translated once per flow and language in a process (as core.formatting's formatters are): the
+# data-flow register's texts, no one's data.
+@cache
+def _language_panel(flow_key: str, language: str | None) -> Panel:
     return Panel(source=str(get_flow(Case.FLOW).source), legal_basis=str(get_flow(flow_key).legal_basis))
 
 
@@ -704,9 +712,11 @@ def _overview_in_database(
 _json = json.JSONDecoder().decode
 
 
-def _titler() -> Callable[[Any, str | None], str]:
-    paper, numbered = str(_("Papirsøknad")), str(_("Søknad %(reference)s"))
-    return lambda application_id, reference: numbered % {"reference": reference} if application_id else paper
+@cache
+def _title_texts(language: str | None) -> tuple[str, str]:
+    """A case's title without an application, and with one (its reference in it), in `language` (the active
+    one): translated once per language in a process, not at every look."""
+    return str(_("Papirsøknad")), str(_("Søknad %(reference)s"))
 
 
 @dataclass(frozen=True)
@@ -863,7 +873,10 @@ def _write_panel_sql(ids_sql: str, shape: _Shape) -> str:
         "WITH listed AS MATERIALIZED (SELECT id, created_at, application_id, municipality_id AS kommunenummer, "  # noqa: S608 - this module's constant SQL; values are parameters
         f"office_id, owner_id FROM ({ids_sql}) selected), listed_ids AS MATERIALIZED (SELECT ARRAY(SELECT id "
         f'FROM listed) AS ids, (SELECT count(*) FROM listed) = (SELECT count(*) FROM "{Case._meta.db_table}" c '
-        f"WHERE c.owner_id = {_OWNER}) AS every) SELECT p.*, a.reference FROM (SELECT p.panel, "
+        f"WHERE c.owner_id = {_OWNER}) AS every) SELECT p.panel, p.place, {', '.join(columns)}, a.reference "
+        # The application's reference alone says the row's title (NULL: no application, a paper case): its key is
+        # not sent (a UUID made per row, and hashed per row to find its title).
+        "FROM (SELECT p.panel, "
         f"l.application_id, p.place, {', '.join(columns)} FROM ({' UNION ALL '.join(branches)}) p(panel, "
         # Each row's case's application (its reference is the row's title), for every panel's rows at once: the
         # listed cases hashed once, then the applications of the rows only (OFFSET 0 keeps the planner from
@@ -885,9 +898,10 @@ def _run_panels(
     with connection.cursor() as cursor:
         cursor.execute(_panel_sql(ids_sql, shape), params)
         rows = cursor.fetchall()
-    title = _titler()
-    # Each application's title made once a look, not once per row: the ~125 rows shown come from 20–40 cases.
-    titles: dict[Any, str] = {}
+    paper, numbered = _title_texts(get_language())
+    # Each application's title made once a look, not once per row: the ~125 rows shown come from 20–40 cases. By
+    # the reference (a text, its hash kept by the string), NULL for a case without an application.
+    titles: dict[str | None, str] = {None: paper}
     found: dict[str, list[tuple[str, tuple]]] = {name: [] for name in _COUNTED}
     totals: dict[str, int] = {}
     sums: dict[date, float] = {}
@@ -896,23 +910,23 @@ def _run_panels(
     for row in rows:
         name = row[0]
         if name == "months":
-            sums[date.fromisoformat(f"{row[3]}-01")] = float(row[4])
+            sums[date.fromisoformat(f"{row[2]}-01")] = float(row[3])
         elif name == "totals":
             totals = {
-                counted: int(value or 0) for counted, value in zip(_COUNTED, row[3:_REFERENCE], strict=False)
+                counted: int(value or 0) for counted, value in zip(_COUNTED, row[2:_REFERENCE], strict=False)
             }
         else:
-            application_id = row[1]
-            case_title = titles.get(application_id)
+            reference = row[_REFERENCE]
+            case_title = titles.get(reference)
             if case_title is None:
-                case_title = titles[application_id] = title(application_id, row[_REFERENCE])
-            found[name].append((case_title, row[3:_REFERENCE]))
+                case_title = titles[reference] = numbered % {"reference": reference}
+            found[name].append((case_title, row[2:_REFERENCE]))
     return found, totals, sums
 
 
-# A row of the statement: panel, application, place, the _PANEL_COLUMNS columns, the application's reference.
-_PANEL_PLACE = itemgetter(0, 2)
-_REFERENCE = 3 + _PANEL_COLUMNS
+# A row of the statement: panel, place, the _PANEL_COLUMNS columns, the application's reference.
+_PANEL_PLACE = itemgetter(0, 1)
+_REFERENCE = 2 + _PANEL_COLUMNS
 
 
 def _row(row: dict, titles: dict, names: dict[str, str]) -> CaseRow:

@@ -553,3 +553,32 @@ def test_when_every_case_of_the_person_is_listed_no_item_is_looked_up_among_the_
     ]
     assert probes == [], probes
     assert len(overview.cases) == 3 and sum(row.amount for row in overview.months) == 3 * (1000 + 1001)
+
+
+@pytest.mark.parametrize("language", ["nb", "nn", "en"])
+def test_the_texts_translated_once_per_language_are_those_translated_at_each_look(language):
+    """The outcomes', statuses', titles' and panels' texts the database's overview takes from a per-language table
+    (selectors._label_texts, _title_texts, _language_panel) are the texts `_outcome`, `status_label`, the titles
+    and the data-flow register give in that language."""
+    from django.utils import translation
+    from django.utils.translation import get_language
+
+    from digisos.core.dataflows import get_flow
+    from digisos.exchange.models import Case
+    from digisos.followup import selectors
+    from digisos.soker.labels import STATUS_LABELS, status_label
+
+    with translation.override(language):
+        outcomes, unknown, statuses = selectors._label_texts(get_language())
+        assert outcomes == {code: selectors._outcome(code) for code in selectors._OUTCOMES}
+        assert unknown == selectors._outcome("SOMETHING_NEW")
+        assert statuses == {code: status_label(code) for code in STATUS_LABELS}
+        paper, numbered = selectors._title_texts(get_language())
+        assert (paper, numbered % {"reference": "R1"}) == (
+            str(translation.gettext("Papirsøknad")),
+            translation.gettext("Søknad %(reference)s") % {"reference": "R1"},
+        )
+        for flow in ("employee.nav_office", "employee.nks"):
+            assert selectors._panel(flow) == selectors.Panel(
+                source=str(get_flow(Case.FLOW).source), legal_basis=str(get_flow(flow).legal_basis)
+            )

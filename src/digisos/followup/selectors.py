@@ -38,7 +38,7 @@ from digisos.municipalities.models import Municipality, NavOffice
 from digisos.registers import registry
 from digisos.registers.ports import HousingAllowanceCase, HousingAllowancePayment
 from digisos.soker.constants import SENDT
-from digisos.soker.labels import status_label
+from digisos.soker.labels import STATUS_LABELS, status_label
 
 from .models import AccessDecision, NksAgreement
 from .policy import NAV_OFFICE_ROLE, NKS_ROLE, RELATION_WINDOW, DataKind, Employee, Purpose
@@ -634,10 +634,10 @@ def _overview_in_database(
     # Each shown list's full length when longer than shown (as PersonOverview.cut keeps it).
     shown = ("cases", "decisions", "requests", *(("payments",) if nks else ("conditions",)))
     overview.totals.update((name, totals[name]) for name in shown if totals[name] > PANEL_ROWS)
-    # Each outcome's and status's text translated once per look, not once per row.
-    outcome_text, status_text = cache(_outcome), cache(status_label)
+    # The outcomes' and statuses' texts in the look's language (translated once per language, _label_texts).
+    outcomes, unknown_outcome, statuses = _label_texts(get_language())
     overview.decisions = [
-        DecisionRow(case_title, c[0] or "", outcome_text(c[1] or ""), _instant(c[2]))
+        DecisionRow(case_title, c[0] or "", outcomes.get(c[1] or "", unknown_outcome), _instant(c[2]))
         for case_title, c in found["decisions"]
     ]
     overview.requests = [
@@ -680,7 +680,7 @@ def _overview_in_database(
             sent_at=datetime.fromisoformat(created),
             municipality=municipality or "",
             office=office or "",
-            status=status_text(status or SENDT),
+            status=statuses.get(status or SENDT, status or SENDT),
             open_tasks=int(open_tasks or 0),
             next_deadline=_instant(next_deadline),
             decisions=_json(decisions) if decisions else [],
@@ -968,6 +968,18 @@ _OUTCOMES = {
 
 def _outcome(outcome: str) -> str:
     return str(_OUTCOMES.get(outcome, _("Ikke oppgitt")))
+
+
+@cache
+def _label_texts(language: str | None) -> tuple[dict[str, str], str, dict[str, str]]:
+    """The decisions' outcomes (and the text of an unknown one) and the cases' statuses in words, as `_outcome` and
+    `status_label` write them, in `language` (the active one): this module's and soker.labels' own texts,
+    translated once per language in a process, not at each look (a catalogue walk each)."""
+    return (
+        {code: str(label) for code, label in _OUTCOMES.items()},
+        str(_("Ikke oppgitt")),
+        {code: str(label) for code, label in STATUS_LABELS.items()},
+    )
 
 
 def _requests(listed: list[dict], titles: dict) -> list[RequestRow]:

@@ -180,3 +180,29 @@ def test_a_whole_number_is_grouped_as_djangos_numberformat_groups_it(language):
         )
         assert shown.number(value) == expected, value
         assert shown.amount(value).replace("NOK ", "").replace("\xa0kr", "") == expected
+
+
+@pytest.mark.parametrize("language", ["nb", "nn", "en"])
+@pytest.mark.parametrize("zone", [None, "Europe/Oslo", "UTC", "America/New_York"])
+def test_a_day_writer_writes_each_value_as_day_does(language, zone):
+    """Formatters.day_writer (one call per value, for pages with many days) writes what `day` writes: an instant in
+    the zone (the current one unless given; across midnight and summer time), a date as it is, a text, nothing."""
+    from zoneinfo import ZoneInfo
+
+    values = [
+        datetime(2026, 3, 28, 23, 30, tzinfo=UTC),  # the next day in Oslo, summer time begins that night
+        datetime(2026, 10, 24, 22, 59, tzinfo=UTC),
+        datetime(2026, 12, 31, 23, 0, tzinfo=UTC),
+        datetime(2026, 1, 1, 0, 0, tzinfo=ZoneInfo("Asia/Tokyo")),
+        date(2026, 2, 28),
+        "2026-11-29",
+        "2026-11-29T23:30:00+00:00",
+        "",
+        None,
+        "not a date",
+    ]
+    with translation.override(language):
+        formats = formatting.formatters()
+        given = ZoneInfo(zone) if zone else None
+        write = formats.day_writer(given)
+        assert [write(value) for value in values] == [formats.day(value, given) for value in values]

@@ -62,6 +62,32 @@ class Formatters:
             return f"{value.day} {self.months[value.month]} {value.year}"
         return f"{value.day}. {self.months[value.month]} {value.year}"
 
+    def day_writer(self, zone: tzinfo | None = None) -> Callable[[date | datetime | str | None], str]:
+        """`day` for a page that writes many days (the person overview's some 80): one call per value instead of
+        three, the time zone (the current one unless given) looked up once. A datetime is written in that zone,
+        a date as it is; anything else (a text, None) goes through `day`."""
+        zone = zone or timezone.get_current_timezone()
+        months, day = self.months, self.day
+        if self.english:
+
+            def write(value: date | datetime | str | None) -> str:
+                if isinstance(value, datetime):
+                    value = value.astimezone(zone)
+                elif not isinstance(value, date):
+                    return day(value, zone)
+                return f"{value.day} {months[value.month]} {value.year}"
+
+        else:
+
+            def write(value: date | datetime | str | None) -> str:
+                if isinstance(value, datetime):
+                    value = value.astimezone(zone)
+                elif not isinstance(value, date):
+                    return day(value, zone)
+                return f"{value.day}. {months[value.month]} {value.year}"
+
+        return write
+
     def month_and_year(self, value: date | datetime | str | None, zone: tzinfo | None = None) -> str:
         """ "oktober 2026" (nb, nn: a month name is written small in Norwegian, also in nynorsk), "October 2026"
         (en); "" for nothing. A heading that starts with it capitalises its first letter itself."""

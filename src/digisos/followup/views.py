@@ -170,7 +170,7 @@ def _overview_context(overview: PersonOverview, person: str) -> dict[str, Any]:
     # and amount written as core writes it: "oktober 2026", "5 250 kr"; "October 2026", "NOK 5,250".
     formats = formatters()
     amount = formats.amount
-    day = partial(formats.day, zone=timezone.get_current_timezone())
+    day = formats.day_writer(timezone.get_current_timezone())
     # Each month's bar (its x, its top and height) and its name and amount once, for both the chart and its table.
     months = [
         (

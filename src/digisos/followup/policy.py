@@ -21,6 +21,9 @@ The checks, in order (the first that fails is the reason):
 5. skjerming: a NAV employee's own data is denied (a grant for address protection does not lift it).
 
 An error from either register (RegisterUnavailable or anything else) denies, as Modia does.
+
+The person lookup reads check 3's answer with the employee's groups, in one statement (`employee_and_relation`),
+before its form is validated; `decide` still applies it third, and only for the same person and window.
 """
 
 from dataclasses import dataclass, replace

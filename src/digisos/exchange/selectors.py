@@ -105,38 +105,38 @@ def leveranse(row: dict[str, Any]) -> dict[str, Any]:
 # escaped as pydantic-core escapes it, numbers as numbers, UUIDs as text, NULL as null. A time is written as
 # pydantic writes an aware UTC time: seconds, microseconds only when there are any, then Z
 # (2026-11-23T13:37:00Z, 2026-11-23T13:37:00.120000Z). The page is read from the index on (kommunenummer,
-# status, id) and each delivery's files by the index on delivery_id: a page of 200 costs the same with 10
-# deliveries behind it as with a million. Python only joins the rows (api.leveranser): building 21 deliveries'
-# dicts from 84 joined rows and serialising them had been a third of the list's CPU in Python, for about 0.03 ms
-# more in PostgreSQL (bench/profile_exchange.py, session 16).
+# status, id) and each delivery's files, in order, from the unique index on (delivery_id, position): a page of
+# 200 costs the same with 10 deliveries behind it as with a million. The delivery's record is a LATERAL
+# subquery, which PostgreSQL folds into the page's rows (no subplan per delivery). Python only joins the rows
+# (api.leveranser): building 21 deliveries' dicts from 84 joined rows and serialising them had been a third of
+# the list's CPU in Python, for about 0.03 ms more in PostgreSQL (bench/profile_exchange.py, session 16).
 _TIME = """replace(to_char(page.{0} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), '.000000Z', 'Z')"""
 _LEVERANSE_JSON_SQL = f"""
-SELECT page.id, row_to_json((
-    SELECT leveranse FROM (
-        SELECT page.public_id AS "id", page.kind AS "type", page.case_id AS "fiksDigisosId",
-            page.nav_ekstern_ref_id AS "navEksternRefId", page.kommunenummer AS "kommunenummer",
-            page.status AS "status", {_TIME.format("available_at")} AS "tilgjengelig",
-            {_TIME.format("collected_at")} AS "mottatt",
-            COALESCE((
-                -- In position order: the aggregate reads a sorted subquery, as PostgreSQL's manual shows for
-                -- ordered aggregates; it holds while nothing at this level (a join) could reorder the rows. An
-                -- ORDER BY in the aggregate would need the position in each file's record, and a subquery per
-                -- file to leave it out cost the statement a sixth more.
-                SELECT array_to_json(array_agg(fil)) FROM (
-                    SELECT file.id AS "id", file.filename AS "filnavn", file.role AS "rolle",
-                        file.content_type AS "mimetype", file.size AS "storrelse"
-                    FROM exchange_deliveredfile file
-                    WHERE file.delivery_id = page.id
-                    ORDER BY file.position
-                ) fil
-            ), '[]'::json) AS "filer"
-    ) leveranse
-))::text
+SELECT page.id, row_to_json(leveranse)::text
 FROM (
     SELECT id, public_id, kind, case_id, nav_ekstern_ref_id, kommunenummer, status, available_at, collected_at
     FROM exchange_delivery
     {{where}}
 ) page
+CROSS JOIN LATERAL (
+    SELECT page.public_id AS "id", page.kind AS "type", page.case_id AS "fiksDigisosId",
+        page.nav_ekstern_ref_id AS "navEksternRefId", page.kommunenummer AS "kommunenummer",
+        page.status AS "status", {_TIME.format("available_at")} AS "tilgjengelig",
+        {_TIME.format("collected_at")} AS "mottatt",
+        COALESCE((
+            -- In position order: the aggregate reads a sorted subquery, as PostgreSQL's manual shows for
+            -- ordered aggregates; it holds while nothing at this level (a join) could reorder the rows. An
+            -- ORDER BY in the aggregate would need the position in each file's record, and a subquery per
+            -- file to leave it out cost the statement a sixth more.
+            SELECT array_to_json(array_agg(fil)) FROM (
+                SELECT file.id AS "id", file.filename AS "filnavn", file.role AS "rolle",
+                    file.content_type AS "mimetype", file.size AS "storrelse"
+                FROM exchange_deliveredfile file
+                WHERE file.delivery_id = page.id
+                ORDER BY file.position
+            ) fil
+        ), '[]'::json) AS "filer"
+) leveranse
 ORDER BY page.id
 """  # noqa: S608 - constant SQL; every value is a parameter
 _LEVERANSER_SQL = _LEVERANSE_JSON_SQL.format(

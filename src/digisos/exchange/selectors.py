@@ -107,9 +107,10 @@ def leveranse(row: dict[str, Any]) -> dict[str, Any]:
 # (2026-11-23T13:37:00Z, 2026-11-23T13:37:00.120000Z). The page is read from the index on (kommunenummer,
 # status, id) and each delivery's files, in order, from the unique index on (delivery_id, position): a page of
 # 200 costs the same with 10 deliveries behind it as with a million. The delivery's record is a LATERAL
-# subquery, which PostgreSQL folds into the page's rows (no subplan per delivery). Python only joins the rows
-# (api.leveranser): building 21 deliveries' dicts from 84 joined rows and serialising them had been a third of
-# the list's CPU in Python, for about 0.03 ms more in PostgreSQL (bench/profile_exchange.py, session 16).
+# subquery, which PostgreSQL folds into the page's rows (a subquery per delivery only for its files). Python only
+# joins the rows (api.leveranser): building 21 deliveries' dicts from 84 joined rows and serialising them again
+# had been a third of the list's CPU in Python; gunicorn now pays 0.6-0.75 ms less per list and PostgreSQL
+# 0.05-0.15 ms more (docs/performance.md, session 16).
 _TIME = """replace(to_char(page.{0} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), '.000000Z', 'Z')"""
 _LEVERANSE_JSON_SQL = f"""
 SELECT page.id, row_to_json(leveranse)::text

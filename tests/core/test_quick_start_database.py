@@ -62,6 +62,12 @@ DeliveredFile.objects.create(delivery=delivery, position=0, role="soknad.json", 
 listed = new_deliveries("4601", after=0, limit=5)
 print("LISTED", listed[0]["public_id"] == delivery.public_id, listed[0]["available_at"] == now,
     [f["role"] for f in listed[0]["files"]])
+# On PostgreSQL the database writes the list's JSON; here selectors.leveranse and pydantic-core do.
+import json
+from digisos.exchange.selectors import delivery_listing_json, new_deliveries_json
+((_, document),) = new_deliveries_json("4601", after=0, limit=5)
+print("JSON", json.loads(document)["id"] == str(delivery.public_id), json.loads(document)["filer"][0]["rolle"],
+    delivery_listing_json("4601", delivery.public_id) == document)
 """
 
 
@@ -86,3 +92,4 @@ def test_the_innsyn_pages_and_the_deadline_reminder_work_on_the_quick_start_sqli
     assert lines["NOTIFIED"] == "1"  # the request
     assert lines["REMINDED"] == "1"  # the deadline in two days
     assert lines["LISTED"] == "True True ['soknad.json']"
+    assert lines["JSON"] == "True soknad.json True"

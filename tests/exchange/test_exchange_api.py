@@ -454,8 +454,8 @@ def test_a_letter_reference_in_an_unknown_event_type_is_checked_too(sent, exchan
 
 
 def test_the_listing_writes_what_the_leveranse_schema_writes(sent, exchange_api):
-    """The list is built as plain data and written in one call (api._json), not through its schema: its JSON
-    is still the schema's own, times in UTC with Z, with and without microseconds, and ids as text."""
+    """The list is written by the database (selectors.new_deliveries_json), not through its schema: its JSON is
+    still the schema's own, times in UTC with Z, with and without microseconds, and ids as text."""
     from digisos.exchange.api import LeveranseSide
 
     delivery = Delivery.objects.get(case__application=sent)
@@ -481,3 +481,55 @@ def test_the_listing_writes_what_the_leveranse_schema_writes(sent, exchange_api)
     ]
     assert body["leveranser"][0]["id"] == str(delivery.public_id)
     assert body["leveranser"][0]["fiksDigisosId"] == str(delivery.case_id)
+
+
+def test_the_database_writes_each_listed_delivery_as_python_writes_it(sent):
+    """On PostgreSQL the database writes the list's JSON (selectors._LEVERANSER_SQL); on the quick start's SQLite
+    selectors.leveranse and pydantic-core do. The same bytes for times with and without microseconds, no time,
+    text that needs escaping, files stored out of order and a delivery without files."""
+    from pydantic_core import to_json
+
+    from digisos.exchange import selectors
+
+    delivery = Delivery.objects.get(case__application=sent)
+    Delivery.objects.filter(pk=delivery.pk).update(
+        available_at=datetime(2026, 11, 23, 13, 37, 0, tzinfo=UTC),
+        collected_at=datetime(2026, 11, 23, 13, 37, 0, 120000, tzinfo=UTC),
+    )
+    files = list(delivery.files.order_by("position"))
+    assert len(files) > 1
+    files[0].filename = 'a"b\\c\x01\x1f\x7f\u2028 æøå \n\t\b\f\r /😀'
+    files[0].save()
+    for position, file in enumerate(reversed(files)):  # stored in reverse of their positions
+        file.position = 100 + position
+        file.save()
+    Delivery.objects.create(
+        case=delivery.case,
+        kind="ettersendelse",
+        municipality_id="4601",
+        channel="api",
+        nav_ekstern_ref_id=f"{sent.id}0001",
+        status="available",
+        available_at=datetime(2026, 11, 23, 13, 37, 0, 1, tzinfo=UTC),
+        folder=delivery.folder,
+        vedlegg_json={"vedlegg": []},
+    )
+
+    by_database = selectors.new_deliveries_json("4601", after=0, limit=10)
+    by_python = [
+        (row["id"], to_json(selectors.leveranse(row)).decode())
+        for row in selectors.new_deliveries("4601", after=0, limit=10)
+    ]
+
+    assert by_database == by_python and len(by_database) == 2
+    first, second = (json.loads(document) for _, document in by_database)
+    assert [f["filnavn"] for f in first["filer"]][-1] == files[0].filename
+    assert (first["tilgjengelig"], first["mottatt"]) == (
+        "2026-11-23T13:37:00Z",
+        "2026-11-23T13:37:00.120000Z",
+    )
+    assert (second["tilgjengelig"], second["mottatt"], second["filer"]) == (
+        "2026-11-23T13:37:00.000001Z",
+        None,
+        [],
+    )

@@ -226,38 +226,6 @@ class SideQuery(Schema):
     antall: int = Field(50, ge=1, le=200)
 
 
-def _leveranse(row: dict[str, Any]) -> dict[str, Any]:
-    """A delivery row as the Leveranse schema, built as plain data: the list is the case systems' hot path, and
-    building pydantic models only to serialise them again costs more than the database does. UUIDs and
-    datetimes stay as they are: `_json` writes them (a UTC time with Z, as the schema's own serialiser does)."""
-    return {
-        "id": row["public_id"],
-        "type": row["kind"],
-        "fiksDigisosId": row["case_id"],
-        "navEksternRefId": row["nav_ekstern_ref_id"],
-        "kommunenummer": row["municipality_id"],
-        "status": row["status"],
-        "tilgjengelig": row["available_at"],
-        "mottatt": row["collected_at"],
-        "filer": [
-            {
-                "id": f["id"],
-                "filnavn": f["filename"],
-                "rolle": f["role"],
-                "mimetype": f["content_type"],
-                "storrelse": f["size"],
-            }
-            for f in row["files"]
-        ],
-    }
-
-
-def _json(data: Any, status: int = 200) -> HttpResponse:
-    """JSON as ninja's own responses write it (UTF-8, a UTC time as …Z, a UUID as text), by pydantic-core's
-    serialiser in one call: converting each UUID and time in Python first cost a tenth of the list's CPU."""
-    return HttpResponse(to_json(data), content_type="application/json", status=status)
-
-
 @api.get(
     "/leveranser",
     response={200: LeveranseSide, **ERRORS},
@@ -266,16 +234,18 @@ def _json(data: Any, status: int = 200) -> HttpResponse:
     summary="Nye leveranser (søknader og ettersendelser) som ikke er kvittert for",
 )
 def leveranser(request: HttpRequest, side: Query[SideQuery]):
-    deliveries = selectors.new_deliveries(
+    listed = selectors.new_deliveries_json(
         _kommune(request), after=int(side.etter or 0), limit=side.antall + 1
     )
-    more = len(deliveries) > side.antall
-    deliveries = deliveries[: side.antall]
-    page = {
-        "leveranser": [_leveranse(d) for d in deliveries],
-        "neste": str(deliveries[-1]["id"]) if more else None,
-    }
-    return _json(page)
+    more = len(listed) > side.antall
+    listed = listed[: side.antall]
+    # The page as LeveranseSide writes it, around the deliveries' JSON as the selector wrote it (the database
+    # on PostgreSQL): no delivery is parsed or built again here.
+    documents = ",".join(document for _, document in listed)
+    neste = to_json(str(listed[-1][0]) if more else None).decode()
+    return HttpResponse(
+        ('{"leveranser":[' + documents + '],"neste":' + neste + "}").encode(), content_type="application/json"
+    )
 
 
 def _delivery(request: HttpRequest, leveranse_id: uuid.UUID) -> Delivery:
@@ -293,10 +263,10 @@ def _delivery(request: HttpRequest, leveranse_id: uuid.UUID) -> Delivery:
     summary="Én leveranse med filene sine",
 )
 def leveranse(request: HttpRequest, leveranse_id: uuid.UUID):
-    row = selectors.delivery_listing(_kommune(request), leveranse_id)
-    if row is None:
+    found = selectors.delivery_listing_json(_kommune(request), leveranse_id)
+    if found is None:
         raise HttpError(404, f"Fant ingen leveranse {leveranse_id} for kommunen.")
-    return _json(_leveranse(row))
+    return HttpResponse(found.encode(), content_type="application/json")
 
 
 @api.get(

@@ -414,8 +414,9 @@ def _state_columns(state: CaseState, fields: list[str]) -> list[Any]:
 
 
 def _reloaded(state: CaseState) -> CaseState:
-    """The row as it reads back from the database: the view as JSON types (no tuples), and the rest as is."""
-    state.view = json.loads(json.dumps(state.view))
+    """The row as it reads back from the database: the view's parts as JSON types (no tuples), the rest as is."""
+    for name in ("page_view", "payments", "recent_history", "earlier_history"):
+        setattr(state, name, json.loads(json.dumps(getattr(state, name))))
     state.decisions = json.loads(json.dumps(state.decisions))
     return state
 

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from digisos.application.models import Application
 from digisos.core import queue
-from digisos.core.prepared import PreparedValues, Write, update_rows, update_write, write_if_unchanged
+from digisos.core.prepared import PreparedValues, Write, record_update_write, update_rows, write_if_unchanged
 from digisos.core.services import audit_write, record_audit
 from digisos.documents.models import Document
 from digisos.municipalities.models import Municipality, status_shown
@@ -192,7 +192,8 @@ def _store_unless_changed(report: _Report, case: dict[str, Any] | ReportResult) 
     now = timezone.now()
     document, digest = report.document, report.digest
     values = _state_values(case, document, digest)
-    state = update_write(CaseState, case["id"], values)
+    # The read model's columns as one JSON parameter (core.prepared.record_update_write), not one each.
+    state = record_update_write(CaseState, case["id"], values)
     # The case's items (the person overview's rows, CaseItem) from the same fold, in the same statement.
     items = [Write(sql, params) for sql, params in case_items.write_clauses(case["id"], values, guarded=True)]
     queued = _queued(case["id"])

@@ -13,6 +13,7 @@ from django.core.management import call_command
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from digisos.exchange.case_state import joined_view, page_columns
 from digisos.exchange.errors import OlderReport
 from digisos.exchange.models import Case, CaseItem, CaseState, DeliveredFile, Delivery
 from digisos.exchange.services.case_items import fresh_items, stored_items, write_file_items
@@ -47,9 +48,14 @@ def fresh(case: Case) -> dict[str, Any]:
     values = case_state_values(case)
     return {
         **values,
-        "view": view_to_json(view_from_json(values["view"])),
+        **page_columns(view_to_json(view_from_json(whole_view(values)))),
         "items": fresh_items(case, values),
     }
+
+
+def whole_view(row: dict[str, Any]) -> dict[str, Any]:
+    """The stored view whole from a row's (or state_values') parts."""
+    return joined_view(row["page_view"], row["payments"], row["earlier_history"], row["recent_history"])
 
 
 def svarut_only(value: Any) -> Any:
@@ -71,7 +77,7 @@ def test_a_sent_application_and_a_paper_case_get_a_row_at_once():
     paper = create_paper_case(
         actor_id=case_system("4601").pk, kommunenummer="4601", fodselsnummer=persona_pid("familie-bergen")
     )
-    assert stored(paper)["status"] == SENDT and view_from_json(stored(paper)["view"]).sent_at is None
+    assert stored(paper)["status"] == SENDT and view_from_json(whole_view(stored(paper))).sent_at is None
 
 
 def test_a_report_writes_the_row_in_its_transaction():
@@ -82,7 +88,7 @@ def test_a_report_writes_the_row_in_its_transaction():
     assert row.status == SoknadsStatus.FERDIGBEHANDLET
     assert row.last_payment_date == deadline.date() and row.last_payment_amount == 5250
     assert [d["outcome"] for d in row.decisions] == ["INNVILGET"]
-    assert view_from_json(row.view) == fold(
+    assert view_from_json(whole_view(stored(case))) == fold(
         case.soker,
         now=case.application.sent_at,
         sent_at=case.application.sent_at,
@@ -122,7 +128,7 @@ def test_rebuild_case_state_rewrites_what_differs_and_creates_what_is_missing():
     kept = CaseFactory(received=True)
     broken = CaseFactory(paid=True, persona="kari-leier-oslo")
     missing = CaseFactory(in_progress=True, persona="tromso-enslig-forsorger")
-    CaseState.objects.filter(case=broken).update(status="TULL", view={}, next_deadline=None)
+    CaseState.objects.filter(case=broken).update(status="TULL", page_view={}, next_deadline=None)
     CaseState.objects.filter(case=missing).delete()
     out = io.StringIO()
     call_command("rebuild_case_state", "--chunk-size", "2", stdout=out)
@@ -195,10 +201,10 @@ def test_the_application_s_own_tasks_are_shown_for_its_first_30_days_only():
     assert values["application_tasks"] == 1 and values["open_tasks"] == 0
     for days, tasks in ((29, 1), (30, 0)):
         now = sent + timedelta(days=days)
-        assert current_view(values["view"], now) == fold(
+        assert current_view(whole_view(values), now) == fold(
             None, now=now, sent_at=sent, office="1201", vedlegg=vedlegg
         )
-        assert len(current_view(values["view"], now).tasks) == tasks
+        assert len(current_view(whole_view(values), now).tasks) == tasks
 
 
 def test_a_report_is_one_read_and_one_write(settings):
@@ -286,8 +292,9 @@ def test_a_report_stored_while_another_is_folded_is_not_overwritten_by_it(monkey
 
 
 def test_the_case_page_s_columns_are_the_stored_view_cut_as_the_page_shows_it():
-    """CaseState.page_view, payments, recent_history and the counts (the case page reads these instead of the
-    whole view): the view without its long lists, every payment, the newest RECENT_HISTORY entries."""
+    """CaseState.page_view, payments, recent_history, earlier_history and the counts (the case page reads these;
+    the whole view is not stored besides them): the view without its long lists, every payment, the newest
+    RECENT_HISTORY entries and the ones before them, each part once."""
     from digisos.exchange.case_state import RECENT_HISTORY
 
     case = CaseFactory(paid=True)
@@ -300,10 +307,23 @@ def test_the_case_page_s_columns_are_the_stored_view_cut_as_the_page_shows_it():
     ]
     report_case_events(actor_id=case_system("4601").pk, case_id=case.pk, document=document)
     row = CaseState.objects.get(case=case)
-    assert row.history_count == len(row.view["timeline"]) > RECENT_HISTORY
-    assert row.recent_history == row.view["timeline"][-RECENT_HISTORY:]
-    assert row.payments == row.view["payments"] and row.payment_count == len(row.payments) > 0
-    assert row.page_view == {k: v for k, v in row.view.items() if k not in ("payments", "timeline")}
+    case = Case.objects.select_related("application").get(pk=case.pk)
+    view = view_to_json(
+        fold(
+            case.soker,
+            now=case.application.sent_at,
+            sent_at=case.application.sent_at,
+            office=row.office,
+            vedlegg=case.application.vedlegg_json,
+        )
+    )
+    assert row.history_count == len(view["timeline"]) > RECENT_HISTORY
+    assert row.recent_history == view["timeline"][-RECENT_HISTORY:]
+    assert row.earlier_history == view["timeline"][:-RECENT_HISTORY] != []
+    assert row.payments == view["payments"] and row.payment_count == len(row.payments) > 0
+    assert row.page_view == {k: v for k, v in view.items() if k not in ("payments", "timeline")}
+    assert whole_view(stored(case)) == view
+    assert not hasattr(row, "view")
     assert stored(case) == fresh(case)
 
 

@@ -23,12 +23,19 @@ def _stored(case) -> dict:
 def test_the_migration_folds_every_case_again():
     old = CaseFactory(paid=True, persona="kari-leier-oslo")
     missing = CaseFactory(documents_requested=True)
-    CaseState.objects.filter(case=old).update(view={"version": 1}, page_view={"version": 1}, status="TULL")
+    CaseState.objects.filter(case=old).update(
+        page_view={"version": 1},
+        payments=[],
+        recent_history=[],
+        earlier_history=[{"stale": 1}],
+        status="TULL",
+    )
     CaseState.objects.filter(case=missing).delete()
     refold(apps, None)
     for case in (old, missing):
         case.refresh_from_db()
         fresh = case_state_values(case)
         stored = _stored(case)
-        assert stored["status"] == fresh["status"] and stored["view"] == fresh["view"]
-        assert stored["page_view"] == fresh["page_view"]
+        assert stored["status"] == fresh["status"] and stored["page_view"] == fresh["page_view"]
+        for part in ("payments", "recent_history", "earlier_history"):
+            assert stored[part] == fresh[part]

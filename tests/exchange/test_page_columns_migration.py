@@ -9,6 +9,7 @@ from django.db import connection
 
 from digisos.exchange.case_state import RECENT_HISTORY, page_columns
 from digisos.exchange.models import CaseState
+from tests.exchange.stored_view import add_view_column, store_view
 from tests.factories import CaseFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data", "document_settings")]
@@ -33,13 +34,15 @@ VIEWS = [
 
 def test_the_sql_fill_gives_what_page_columns_gives_for_every_shape_of_view():
     case = CaseFactory(received=True)
+    add_view_column()
     for view in VIEWS:
+        store_view(case.pk, view)
         CaseState.objects.filter(case_id=case.pk).update(
-            view=view, page_view={}, payments=[], recent_history=[], payment_count=99, history_count=99
+            page_view={}, payments=[], recent_history=[], payment_count=99, history_count=99
         )
 
         with connection.schema_editor(atomic=False) as editor:
             migration.fill_in_sql(editor)
 
         stored = CaseState.objects.values(*PAGE).get(case_id=case.pk)
-        assert stored == page_columns(view), view
+        assert stored == {name: page_columns(view)[name] for name in PAGE}, view

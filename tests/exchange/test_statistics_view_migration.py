@@ -9,6 +9,7 @@ from django.db import connection
 
 from digisos.exchange.case_state import statistics_view
 from digisos.exchange.models import CaseState
+from tests.exchange.stored_view import add_view_column, store_view
 from tests.factories import CaseFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data", "document_settings")]
@@ -39,8 +40,10 @@ VIEWS = [
 
 def test_the_sql_fill_gives_what_statistics_view_gives_for_every_shape_of_view():
     case = CaseFactory(received=True)
+    add_view_column()
     for view in VIEWS:
-        CaseState.objects.filter(case_id=case.pk).update(view=view, statistics_view={"stale": True})
+        store_view(case.pk, view)
+        CaseState.objects.filter(case_id=case.pk).update(statistics_view={"stale": True})
 
         with connection.schema_editor(atomic=False) as editor:
             migration.fill(None, editor)

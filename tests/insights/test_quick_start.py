@@ -35,7 +35,10 @@ with override_settings(ALLOW_SYNTHETIC_IDENTITY_NUMBERS=True):
 document = builders.document(builders.soknads_status(SoknadsStatus.MOTTATT, at=now - timedelta(hours=3)))
 report_case_events(actor_id=system.pk, case_id=case.id, document=document)
 row = Case.objects.filter(pk=case.pk).values_list(
-    "state__view__timeline", "state__view__preliminary_answer", "state__view__tasks", "state__decisions"
+    "state__statistics_view__timeline",
+    "state__statistics_view__preliminary_answer",
+    "state__statistics_view__tasks",
+    "state__decisions",
 ).get()
 print("TYPES", [type(part).__name__ for part in row])
 services.rebuild()

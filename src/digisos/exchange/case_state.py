@@ -1,7 +1,9 @@
 """The stored case read model (CaseState), computed from a case's inputs: pure, no models, no clock.
 
 A row is what folding the case's stored digisos-soker.json gives, kept in typed columns for the lists and the
-reminders to query, plus the whole folded view as JSON for the case page. It is written in the transaction
+reminders to query, plus the folded view as JSON for the case page, each part of it stored once: the view
+without its long lists (page_view), the payments, and the history cut into its newest RECENT_HISTORY entries and
+the ones before them (`page_columns`; `joined_view` puts the parts together again). It is written in the transaction
 that stores a report (services.report_case_events), and by the migration and `rebuild_case_state` through the
 same `state_values`, so the row always equals a fresh fold of the stored document.
 
@@ -76,7 +78,6 @@ def state_values(
         "next_planned_payment_date": planned[0] if planned else None,
         "preliminary_answer_at": preliminary_answer_at(stored_view),
         "planned_payment_dates": [day.isoformat() for day in planned],
-        "view": stored_view,
         **page_columns(stored_view),
         "statistics_view": statistics_view(stored_view),
         "followup_view": followup_view(stored_view),
@@ -148,19 +149,34 @@ def preliminary_answer_at(stored_view: dict[str, Any]) -> datetime | None:
 
 
 def page_columns(stored_view: dict[str, Any]) -> dict[str, Any]:
-    """The case page's parts of a stored view, as CaseState columns: the view without its long lists, all the
-    payments, the newest RECENT_HISTORY history entries, and how many of each there are. A page reads exactly
-    what it shows from these (a year of reports is some 100 kB of view) instead of cutting the whole view on
-    every request."""
+    """A stored view as CaseState columns, each part once: the view without its long lists, all the payments,
+    the newest RECENT_HISTORY history entries, the entries before them, and how many payments and entries there
+    are. A page reads exactly what it shows from these (a year of reports is some 100 kB of view) instead of
+    cutting the whole view on every request, and a report writes each part of its fold once (the whole view in
+    a column of its own as well was most of the JSON every report sent and PostgreSQL parsed)."""
     payments = stored_view.get("payments") or []
     timeline = stored_view.get("timeline") or []
     return {
         "page_view": {key: value for key, value in stored_view.items() if key not in _LONG_PARTS},
         "payments": payments,
         "recent_history": timeline[-RECENT_HISTORY:],
+        "earlier_history": timeline[:-RECENT_HISTORY],
         "payment_count": len(payments),
         "history_count": len(timeline),
     }
+
+
+def joined_view(
+    page_view: dict[str, Any], payments: list[Any], earlier_history: list[Any], recent_history: list[Any]
+) -> dict[str, Any]:
+    """The stored view whole again from its columns (`page_columns`' parts): what `current_view` loads."""
+    return {**page_view, "payments": payments, "timeline": [*earlier_history, *recent_history]}
+
+
+def view_without_lists(page_view: dict[str, Any]) -> dict[str, Any]:
+    """A stored view from its page_view alone, its payments and history left empty: for the readers that need
+    neither (innsyn's notifications read the letters and tasks), so that they do not read the long lists."""
+    return {**page_view, "payments": [], "timeline": []}
 
 
 def application_is_young(sent_at: datetime | None, now: datetime) -> bool:

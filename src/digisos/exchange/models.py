@@ -147,8 +147,9 @@ OPEN_STATUSES = ("SENDT", "MOTTATT", "UNDER_BEHANDLING")
 
 class CaseState(models.Model):
     """The stored case read model: the case's digisos-soker.json folded, written in the transaction that
-    stores a report (see exchange/case_state.py). Innsyn, the inbox, kort søknad and the deadline reminder read
-    these columns instead of folding; `view` is the whole folded CaseView for the case page."""
+        stores a report (see exchange/case_state.py). Innsyn, the inbox, kort søknad and the deadline reminder read
+        these columns instead of folding; the folded CaseView for the case page is stored in parts, each once
+    (case_state.page_columns; case_state.joined_view puts it together)."""
 
     case = models.OneToOneField(Case, on_delete=models.CASCADE, primary_key=True, related_name="state")
     # The case's municipality (it never changes), copied here so that follow-up's work queues filter the read
@@ -190,17 +191,18 @@ class CaseState(models.Model):
     # When the first foreløpig svar was given (forvaltningsloven § 11a): follow-up's queue of cases past one
     # month without one reads this instead of every case's history.
     preliminary_answer_at = models.DateTimeField(null=True, blank=True)
-    view = models.JSONField(default=dict)
-    # The case page's parts of `view` (case_state.page_columns): the view without payments and history, the
-    # payments, the newest history entries, and the counts, so that a page reads only what it shows.
+    # The folded view in parts, each stored once (case_state.page_columns): the view without payments and
+    # history, the payments, the newest history entries, the entries before them, and the counts, so that a
+    # page reads only what it shows and a report sends no part of its fold twice.
     page_view = models.JSONField(default=dict)
     payments = models.JSONField(default=list)
     recent_history = models.JSONField(default=list)
+    earlier_history = models.JSONField(default=list)  # the history before recent_history, oldest first
     payment_count = models.PositiveIntegerField(default=0)
     history_count = models.PositiveIntegerField(default=0)
-    # The parts of `view` the statistics read (case_state.statistics_view): a rebuild reads this, not the view.
+    # The parts of the view the statistics read (case_state.statistics_view): a rebuild reads this, not the view.
     statistics_view = models.JSONField(default=dict)
-    # The parts of `view` follow-up's person overview reads (case_state.followup_view): requests, conditions,
+    # The parts of the view follow-up's person overview reads (case_state.followup_view): requests, conditions,
     # letters' titles and the assistance paid per month, for a person's many cases at once.
     followup_view = models.JSONField(default=dict)
     source_sha256 = models.CharField(max_length=64, blank=True, default="")  # the Case.soker_sha256 folded

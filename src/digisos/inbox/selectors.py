@@ -512,7 +512,7 @@ def inbox_case_page(case: Case, reader: User, *, events_page: str | None = None)
 
 
 def _state(case_id: uuid.UUID) -> CaseState | None:
-    return CaseState.objects.filter(case_id=case_id).only("case_id", "status", "view").first()
+    return CaseState.objects.filter(case_id=case_id).only("case_id", "status", "page_view").first()
 
 
 def has_received(case_id: uuid.UUID) -> bool:
@@ -524,7 +524,7 @@ def has_received(case_id: uuid.UUID) -> bool:
 def has_sak(case_id: uuid.UUID, referanse: str) -> bool:
     """A sak the applicant sees (a FEILREGISTRERT one is not: a decision in it needs it shown again)."""
     state = _state(case_id)
-    return bool(state) and any(sak["reference"] == referanse for sak in state.view.get("saker", []))
+    return bool(state) and any(sak["reference"] == referanse for sak in state.page_view.get("saker", []))
 
 
 @dataclass(frozen=True)

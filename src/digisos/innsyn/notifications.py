@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from digisos.core.dataflows import uses_flow
-from digisos.exchange.case_state import current_view
+from digisos.exchange.case_state import current_view, view_without_lists
 from digisos.exchange.models import Case
 from digisos.registers.selectors import notification_contact
 from digisos.soker.fold import CaseView
@@ -102,14 +102,23 @@ def notify(case: Case, items: list[Item]) -> int:
     return new
 
 
+# The stored view's long lists: what is new and what is due are in its letters and tasks (page_view) only.
+_LONG_LISTS = ("state__payments", "state__recent_history", "state__earlier_history")
+
+
+def _view(case: Case, now: datetime) -> CaseView:
+    """The case's stored view as of `now`, without its payments and history (see _LONG_LISTS)."""
+    return current_view(view_without_lists(case.state.page_view), now)
+
+
 def notify_case(case_id: uuid.UUID | str, *, now: datetime | None = None) -> int:
     """After the case system reported: tell the applicant what is new, read from the case's stored read model
     (written in the report's own transaction)."""
     now = now or timezone.now()
-    case = Case.objects.select_related("owner", "state").filter(pk=case_id).first()
+    case = Case.objects.select_related("owner", "state").defer(*_LONG_LISTS).filter(pk=case_id).first()
     if case is None or case.soker_sha256 == "" or not hasattr(case, "state"):
         return 0
-    return notify(case, news_in(case, current_view(case.state.view, now)))
+    return notify(case, news_in(case, _view(case, now)))
 
 
 def remind_deadlines(*, now: datetime | None = None) -> int:
@@ -118,11 +127,15 @@ def remind_deadlines(*, now: datetime | None = None) -> int:
     from .selectors import answered_tasks
 
     now = now or timezone.now()
-    cases = Case.objects.filter(
-        state__last_task_deadline__gt=now, state__first_task_deadline__lte=now + DEADLINE_REMINDER
-    ).select_related("owner", "state")
+    cases = (
+        Case.objects.filter(
+            state__last_task_deadline__gt=now, state__first_task_deadline__lte=now + DEADLINE_REMINDER
+        )
+        .select_related("owner", "state")
+        .defer(*_LONG_LISTS)
+    )
     reminded = 0
     for case in cases.iterator(chunk_size=200):
-        view = current_view(case.state.view, now)
+        view = _view(case, now)
         reminded += notify(case, deadlines_soon(case, view, now, answered_tasks(case, view)))
     return reminded

@@ -30,7 +30,6 @@ from django.db.models import (
     Subquery,
     Value,
 )
-from django.db.models.fields.json import KeyTransform
 from django.db.models.functions import JSONObject
 from django.utils import timezone
 
@@ -405,8 +404,16 @@ def _view_columns(shown: Shown, day: Any = None) -> dict[str, Any]:
         payments = _PaymentsFrom(payments, Value(day or shown.payments_from.isoformat()))
     columns = {"view_payments": payments}
     if not _reads_recent(shown):
-        columns["view_history"] = KeyTransform("timeline", F("state__view"))
+        columns["view_history"] = _WholeHistory(F("state__earlier_history"), F("state__recent_history"))
     return columns
+
+
+class _WholeHistory(Func):
+    """earlier_history || recent_history: the stored history whole, oldest first (case_state.page_columns)."""
+
+    template = "(%(expressions)s)"
+    arg_joiner = " || "
+    output_field = JSONField()
 
 
 # The case page's query, compiled once per shape (core/prepared.py): whether it cuts the payments from a day
@@ -536,10 +543,10 @@ def _cases(
 
     The case page also loads the application's vedlegg.json for the application's own tasks while the
     municipality does not show case updates, and the stored view's page parts (with `history` the newest
-    history entries too; the payments it shows are annotated), or with `whole_view` the view whole."""
+    history entries too; the payments it shows are annotated), or with `whole_view` all its parts."""
     extra = ("application__vedlegg_json", *_PAGE_COLUMNS) if page else ()
     extra += ("state__recent_history",) if history else ()
-    extra += ("state__view",) if whole_view else ()
+    extra += ("state__payments", "state__earlier_history", "state__recent_history") if whole_view else ()
     return (
         Case.objects.filter(owner=owner, **filters)
         .select_related("application", "state", "municipality__service")
@@ -595,8 +602,7 @@ def _cut_in_python(case: Case, shown: Shown) -> None:
     """The same columns as `_view_columns` and `_letters_and_sent_columns`, worked out in Python: the quick
     start's SQLite has neither jsonb paths nor arrays. Two more queries a page; PostgreSQL never comes here."""
     state = getattr(case, "state", None)
-    view: dict[str, Any] = state.view if state is not None else {}
-    payments = view.get("payments") or []
+    payments = (state.payments if state is not None else None) or []
     if shown.payments_from is not None:
         start = shown.payments_from.isoformat()
         payments = [
@@ -607,7 +613,7 @@ def _cut_in_python(case: Case, shown: Shown) -> None:
         ]
     case.view_payments = payments
     if not _reads_recent(shown):
-        case.view_history = view.get("timeline") or []
+        case.view_history = [*state.earlier_history, *state.recent_history] if state is not None else []
     case.letter_ids = list(Document.objects.filter(folder_id=case.letters_id).values_list("pk", flat=True))
     sent = Delivery.objects.filter(case_id=case.pk, kind=Delivery.Kind.ETTERSENDELSE).order_by("-created_at")
     case.ettersendelser = [

@@ -1,4 +1,4 @@
-"""A folded CaseView as JSON and back, so the stored case read model (exchange.CaseState.view) can keep it.
+"""A folded CaseView as JSON and back, so the stored case read model (exchange.CaseState, in parts: exchange.case_state.page_columns) can keep it.
 
 Pure and driven by the dataclasses' own type hints: times as ISO 8601, dates as ISO dates, tuples as lists,
 nested dataclasses as objects. `view_from_json(view_to_json(v)) == v` for every view the fold makes.
@@ -44,7 +44,7 @@ def _dump(value: Any) -> Any:
 def _dumper(kind: Any) -> Callable[[Any], Any]:
     """A function that dumps a value of type `kind` as `_dump` would, worked out once per type from its hints.
 
-    Every stored report dumps its fresh fold (exchange.CaseState.view); walking each value with isinstance
+    Every stored report dumps its fresh fold (exchange.CaseState); walking each value with isinstance
     checks and `dataclasses.fields` cost as many Python calls as the fold itself. A field of plain type (text,
     numbers, flags) is passed through as it is; anything untyped (dict[str, Any]) takes the generic walk."""
     origin = typing.get_origin(kind)

@@ -9,7 +9,7 @@ CHUNK = 200
 
 
 def refold(apps, schema_editor):
-    from digisos.exchange.case_state import office_of, state_values
+    from digisos.exchange.case_state import joined_view, office_of, state_values
 
     Case = apps.get_model("exchange", "Case")
     CaseState = apps.get_model("exchange", "CaseState")
@@ -26,6 +26,10 @@ def refold(apps, schema_editor):
             office=office_of(case.office_id, application.enhetsnummer if application else None),
             vedlegg=application.vedlegg_json if application else None,
         )
+        if "view" in names:  # before 0019 the whole view had a column of its own: its parts put together
+            values["view"] = joined_view(
+                values["page_view"], values["payments"], values["earlier_history"], values["recent_history"]
+            )
         row = CaseState(case_id=case.pk, **{k: v for k, v in values.items() if k in names})
         if "municipality" in names:  # a later model (0015 onwards): a new row needs its case's municipality
             row.municipality_id = case.municipality_id

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from digisos.application.models import Application
 from digisos.core import queue
-from digisos.core.prepared import PreparedValues, Write, update_rows, update_write, write_if_unchanged
+from digisos.core.prepared import PreparedValues, Write, record_update_write, update_rows, write_if_unchanged
 from digisos.core.services import audit_write, record_audit
 from digisos.documents.models import Document
 from digisos.municipalities.models import Municipality, status_shown
@@ -192,7 +192,8 @@ def _store_unless_changed(report: _Report, case: dict[str, Any] | ReportResult) 
     now = timezone.now()
     document, digest = report.document, report.digest
     values = _state_values(case, document, digest)
-    state = update_write(CaseState, case["id"], values)
+    # The read model's columns as one JSON parameter (core.prepared.record_update_write), not one each.
+    state = record_update_write(CaseState, case["id"], values)
     # The case's items (the person overview's rows, CaseItem) from the same fold, in the same statement.
     items = [Write(sql, params) for sql, params in case_items.write_clauses(case["id"], values, guarded=True)]
     queued = _queued(case["id"])
@@ -414,8 +415,9 @@ def _state_columns(state: CaseState, fields: list[str]) -> list[Any]:
 
 
 def _reloaded(state: CaseState) -> CaseState:
-    """The row as it reads back from the database: the view as JSON types (no tuples), and the rest as is."""
-    state.view = json.loads(json.dumps(state.view))
+    """The row as it reads back from the database: the view's parts as JSON types (no tuples), the rest as is."""
+    for name in ("page_view", "payments", "recent_history", "earlier_history"):
+        setattr(state, name, json.loads(json.dumps(getattr(state, name))))
     state.decisions = json.loads(json.dumps(state.decisions))
     return state
 

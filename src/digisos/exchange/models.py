@@ -147,8 +147,8 @@ OPEN_STATUSES = ("SENDT", "MOTTATT", "UNDER_BEHANDLING")
 
 class CaseState(models.Model):
     """The stored case read model: the case's digisos-soker.json folded, written in the transaction that
-        stores a report (see exchange/case_state.py). Innsyn, the inbox, kort søknad and the deadline reminder read
-        these columns instead of folding; the folded CaseView for the case page is stored in parts, each once
+    stores a report (see exchange/case_state.py). Innsyn, the inbox, kort søknad and the deadline reminder read
+    these columns instead of folding; the folded CaseView for the case page is stored in parts, each once
     (case_state.page_columns; case_state.joined_view puts it together)."""
 
     case = models.OneToOneField(Case, on_delete=models.CASCADE, primary_key=True, related_name="state")

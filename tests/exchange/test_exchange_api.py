@@ -453,6 +453,21 @@ def test_a_letter_reference_in_an_unknown_event_type_is_checked_too(sent, exchan
     assert response.json()["errors"][0]["path"] == "hendelser/1/brev/id"
 
 
+def _ettersendelse_available(delivery: Delivery, sent, available_at: datetime) -> Delivery:
+    """A second delivery on the sent application's case (an ettersendelse without files), available since then."""
+    return Delivery.objects.create(
+        case=delivery.case,
+        kind="ettersendelse",
+        municipality_id="4601",
+        channel="api",
+        nav_ekstern_ref_id=f"{sent.id}0001",
+        status="available",
+        available_at=available_at,
+        folder=delivery.folder,
+        vedlegg_json={"vedlegg": []},
+    )
+
+
 def test_the_listing_writes_what_the_leveranse_schema_writes(sent, exchange_api):
     """The list is written by the database (selectors.new_deliveries_json), not through its schema: its JSON is
     still the schema's own, times in UTC with Z, with and without microseconds, and ids as text."""
@@ -460,17 +475,7 @@ def test_the_listing_writes_what_the_leveranse_schema_writes(sent, exchange_api)
 
     delivery = Delivery.objects.get(case__application=sent)
     Delivery.objects.filter(pk=delivery.pk).update(available_at=datetime(2026, 11, 23, 13, 37, 0, tzinfo=UTC))
-    Delivery.objects.create(
-        case=delivery.case,
-        kind="ettersendelse",
-        municipality_id="4601",
-        channel="api",
-        nav_ekstern_ref_id=f"{sent.id}0001",
-        status="available",
-        available_at=datetime(2026, 11, 23, 13, 37, 0, 120034, tzinfo=UTC),
-        folder=delivery.folder,
-        vedlegg_json={"vedlegg": []},
-    )
+    _ettersendelse_available(delivery, sent, datetime(2026, 11, 23, 13, 37, 0, 120034, tzinfo=UTC))
 
     body = exchange_api("4601").get("/leveranser").json()
 
@@ -503,17 +508,7 @@ def test_the_database_writes_each_listed_delivery_as_python_writes_it(sent):
     for position, file in enumerate(reversed(files)):  # stored in reverse of their positions
         file.position = 100 + position
         file.save()
-    Delivery.objects.create(
-        case=delivery.case,
-        kind="ettersendelse",
-        municipality_id="4601",
-        channel="api",
-        nav_ekstern_ref_id=f"{sent.id}0001",
-        status="available",
-        available_at=datetime(2026, 11, 23, 13, 37, 0, 1, tzinfo=UTC),
-        folder=delivery.folder,
-        vedlegg_json={"vedlegg": []},
-    )
+    _ettersendelse_available(delivery, sent, datetime(2026, 11, 23, 13, 37, 0, 1, tzinfo=UTC))
 
     by_database = selectors.new_deliveries_json("4601", after=0, limit=10)
     by_python = [

@@ -68,23 +68,14 @@ class Formatters:
         a date as it is; anything else (a text, None) goes through `day`."""
         zone = zone or timezone.get_current_timezone()
         months, day = self.months, self.day
-        if self.english:
+        after_day = " " if self.english else ". "  # "23 November 2026", "23. november 2026"
 
-            def write(value: date | datetime | str | None) -> str:
-                if isinstance(value, datetime):
-                    value = value.astimezone(zone)
-                elif not isinstance(value, date):
-                    return day(value, zone)
-                return f"{value.day} {months[value.month]} {value.year}"
-
-        else:
-
-            def write(value: date | datetime | str | None) -> str:
-                if isinstance(value, datetime):
-                    value = value.astimezone(zone)
-                elif not isinstance(value, date):
-                    return day(value, zone)
-                return f"{value.day}. {months[value.month]} {value.year}"
+        def write(value: date | datetime | str | None) -> str:
+            if isinstance(value, datetime):
+                value = value.astimezone(zone)
+            elif not isinstance(value, date):
+                return day(value, zone)
+            return f"{value.day}{after_day}{months[value.month]} {value.year}"
 
         return write
 

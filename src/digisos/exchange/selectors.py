@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from pydantic_core import to_json
 
+from digisos.core.json_sql import utc_time_sql
 from digisos.core.prepared import PreparedValues
 from digisos.documents.models import Document
 
@@ -104,14 +105,13 @@ def leveranse(row: dict[str, Any]) -> dict[str, Any]:
 # row_to_json and array_to_json write compact JSON (no spaces) with the columns' names in their order, text
 # escaped as pydantic-core escapes it, numbers as numbers, UUIDs as text, NULL as null. A time is written as
 # pydantic writes an aware UTC time: seconds, microseconds only when there are any, then Z
-# (2026-11-23T13:37:00Z, 2026-11-23T13:37:00.120000Z). The page is read from the index on (kommunenummer,
-# status, id) and each delivery's files, in order, from the unique index on (delivery_id, position): a page of
-# 200 costs the same with 10 deliveries behind it as with a million. The delivery's record is a LATERAL
+# (2026-11-23T13:37:00Z, 2026-11-23T13:37:00.120000Z; core.json_sql.utc_time_sql, shared with the concerns
+# list). The page is read from the index on (kommunenummer, status, id) and each delivery's files, in order,
+# from the unique index on (delivery_id, position): a page of 200 costs the same with 10 deliveries behind it as with a million. The delivery's record is a LATERAL
 # subquery, which PostgreSQL folds into the page's rows (a subquery per delivery only for its files). Python only
 # joins the rows (api.leveranser): building 21 deliveries' dicts from 84 joined rows and serialising them again
 # had been a third of the list's CPU in Python; gunicorn now pays 0.6-0.75 ms less per list and PostgreSQL
 # 0.05-0.15 ms more (docs/performance.md, session 16).
-_TIME = """replace(to_char(page.{0} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), '.000000Z', 'Z')"""
 _LEVERANSE_JSON_SQL = f"""
 SELECT page.id, row_to_json(leveranse)::text
 FROM (
@@ -122,8 +122,8 @@ FROM (
 CROSS JOIN LATERAL (
     SELECT page.public_id AS "id", page.kind AS "type", page.case_id AS "fiksDigisosId",
         page.nav_ekstern_ref_id AS "navEksternRefId", page.kommunenummer AS "kommunenummer",
-        page.status AS "status", {_TIME.format("available_at")} AS "tilgjengelig",
-        {_TIME.format("collected_at")} AS "mottatt",
+        page.status AS "status", {utc_time_sql("page.available_at")} AS "tilgjengelig",
+        {utc_time_sql("page.collected_at")} AS "mottatt",
         COALESCE((
             -- In position order: the aggregate reads a sorted subquery, as PostgreSQL's manual shows for
             -- ordered aggregates; it holds while nothing at this level (a join) could reorder the rows. An

@@ -1,14 +1,25 @@
 """The child-welfare case system's API: its own client and scope, collect, decrypt, mottatt/feilet; the
 social-services case system never reaches a report, and the child-welfare one never an application."""
 
+import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives import serialization
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from pydantic_core import to_json
 
+from digisos.concerns import selectors
 from digisos.concerns.asice import data_objects
-from digisos.concerns.models import ChildWelfareOffice, ConcernReport
+from digisos.concerns.models import (
+    ChildWelfareOffice,
+    ConcernDeliveredFile,
+    ConcernDelivery,
+    ConcernReport,
+)
 from digisos.concerns.services import start_report, submit_report
 from digisos.documents.encryption import decrypt_with
 from digisos.exchange.services.clients import register_client
@@ -153,6 +164,65 @@ def test_an_inbox_office_is_not_offered_to_a_case_system(client, barnevern, citi
         "HTTP_AUTHORIZATION": f"Bearer {token(barnevern, '4601', 'barnevern-0301', 'bekymringsmelding:collect')}"
     }
     assert client.get(f"{API}/bekymringsmeldinger", **auth).json()["bekymringsmeldinger"] == []
+
+
+def test_the_database_writes_each_listed_report_as_python_writes_it(client, barnevern, citizen_of):
+    """On PostgreSQL the database writes the list's JSON (selectors._BEKYMRINGSMELDINGER_SQL); on the quick
+    start's SQLite selectors.bekymringsmelding and pydantic-core do. The same bytes for times with and without
+    microseconds, no time, text that needs escaping, files stored out of their order and a report without
+    files; the page around them is what the API answers."""
+    assert connection.vendor == "postgresql"
+    first, second, third = (sent_report(citizen_of) for _ in range(3))
+    deliveries = {d.report_id: d for d in ConcernDelivery.objects.filter(report__in=[first, second, third])}
+    ChildWelfareOffice.objects.filter(pk=deliveries[first.id].office_id).update(
+        bydelsnavn='a"b\\c\x01\x1f\x7f\u2028 æøå \n\t\b\f\r /😀'
+    )
+    ConcernDelivery.objects.filter(pk=deliveries[first.id].pk).update(
+        available_at=datetime(2026, 11, 23, 13, 37, 0, tzinfo=UTC)
+    )
+    ConcernDelivery.objects.filter(pk=deliveries[second.id].pk).update(
+        available_at=datetime(2026, 11, 23, 13, 37, 0, 120000, tzinfo=UTC)
+    )
+    ConcernDelivery.objects.filter(pk=deliveries[third.id].pk).update(available_at=None)
+    # The first's files stored in the reverse of their order (by id), the second's gone.
+    files = list(ConcernDeliveredFile.objects.filter(delivery=deliveries[first.id]).order_by("id"))
+    assert len(files) > 1
+    files[0].filename = 'æ"\\\x02'
+    ConcernDeliveredFile.objects.filter(delivery__in=deliveries.values()).exclude(
+        delivery=deliveries[third.id]
+    ).delete()
+    for number, file in reversed(list(enumerate(files))):
+        file.pk = 1_000_000 + number
+        file.save(force_insert=True)
+
+    with CaptureQueriesContext(connection) as queries:
+        by_database = selectors.available_listing_json("4601", after=0, limit=10)
+    by_python = [
+        (row["id"], to_json(selectors.bekymringsmelding(row)).decode())
+        for row in selectors.available_listing("4601", after=0, limit=10)
+    ]
+
+    assert len(queries) == 1
+    assert by_database == by_python and len(by_database) == 3
+    listed = [json.loads(document) for _, document in by_database]
+    assert [m["id"] for m in listed] == [str(first.id), str(second.id), str(third.id)]
+    assert [m["tilgjengelig"] for m in listed] == [
+        "2026-11-23T13:37:00Z",
+        "2026-11-23T13:37:00.120000Z",
+        None,
+    ]
+    assert listed[0]["bydelsnavn"].startswith('a"b\\c\x01')
+    assert [f["id"] for f in listed[0]["filer"]] == [str(f.public_id) for f in files]
+    assert listed[0]["filer"][0]["filnavn"] == 'æ"\\\x02'
+    assert listed[1]["filer"] == [] and len(listed[2]["filer"]) == len(files)
+    # The page: the reports' JSON joined as written, the cursor after the page's last one.
+    page = client.get(f"{API}/bekymringsmeldinger?antall=2", **child_welfare(barnevern))
+    assert page.content.decode() == (
+        '{"bekymringsmeldinger":[' + ",".join(d for _, d in by_database[:2]) + "],"
+        f'"neste":"{by_database[1][0]}"}}'
+    )
+    rest = client.get(f"{API}/bekymringsmeldinger?etter={by_database[1][0]}", **child_welfare(barnevern))
+    assert rest.json() == {"bekymringsmeldinger": [listed[2]], "neste": None}
 
 
 VALID_PUBLIC = {

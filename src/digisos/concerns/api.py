@@ -7,7 +7,6 @@ token from the exchange's /token with the scope `bekymringsmelding:collect` (reg
 as in the exchange.
 """
 
-import json
 import uuid
 from datetime import datetime
 from typing import Any
@@ -15,6 +14,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import Body, Field, NinjaAPI, Query, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from pydantic_core import to_json
 
 from digisos.core.api_docs import OwnOriginSwagger
 from digisos.exchange.api import (
@@ -31,7 +31,7 @@ from . import services
 from .apps import COLLECT_SCOPE
 from .apps import SEND_SCOPE as SEND_SCOPE_NAME
 from .models import ConcernDeliveredFile, ConcernDelivery
-from .selectors import available_listing, delivery_for_municipality
+from .selectors import available_listing_json, delivery_for_municipality
 from .validation import FORMS, schema_violations
 
 SCOPE = COLLECT_SCOPE
@@ -118,37 +118,17 @@ def _as_json(delivery: ConcernDelivery) -> dict[str, Any]:
     summary="Bekymringsmeldinger som er klare til henting og ikke kvittert for",
 )
 def bekymringsmeldinger(request: HttpRequest, side: Query[SideQuery]):
-    # Plain rows written as JSON directly, as the exchange's list: the response schema documents the shape.
-    found = available_listing(_kommune(request), after=int(side.etter or 0), limit=side.antall + 1)
-    more = len(found) > side.antall
-    found = found[: side.antall]
-    page = {
-        "bekymringsmeldinger": [_listed(row) for row in found],
-        "neste": str(found[-1]["id"]) if more else None,
-    }
-    return HttpResponse(json.dumps(page, ensure_ascii=False), content_type="application/json")
-
-
-def _listed(row: dict[str, Any]) -> dict[str, Any]:
-    """A listing row as `_as_json` writes a delivery."""
-    return {
-        "id": str(row["report_id"]),
-        "skjema": row["report__kind"],
-        "kommunenummer": row["office__municipality_id"],
-        "bydelsnummer": row["office__bydelsnummer"],
-        "bydelsnavn": row["office__bydelsnavn"],
-        "tilgjengelig": _iso(row["available_at"]),
-        "status": row["status"],
-        "filer": [
-            {"id": str(f["public_id"]), "rolle": f["role"], "filnavn": f["filename"], "storrelse": f["size"]}
-            for f in row["files"]
-        ],
-    }
-
-
-def _iso(moment: datetime | None) -> str | None:
-    # As the schema's datetime is written (pydantic: UTC as "Z").
-    return moment.isoformat().replace("+00:00", "Z") if moment else None
+    listed = available_listing_json(_kommune(request), after=int(side.etter or 0), limit=side.antall + 1)
+    more = len(listed) > side.antall
+    listed = listed[: side.antall]
+    # The page as Side writes it, around the reports' JSON as the selector wrote it (the database on
+    # PostgreSQL), as the exchange's list (exchange.api.leveranser): no report is parsed or built again here.
+    documents = ",".join(document for _, document in listed)
+    neste = to_json(str(listed[-1][0]) if more else None).decode()
+    return HttpResponse(
+        ('{"bekymringsmeldinger":[' + documents + '],"neste":' + neste + "}").encode(),
+        content_type="application/json",
+    )
 
 
 def _delivery(request: HttpRequest, melding_id: uuid.UUID) -> ConcernDelivery:

@@ -68,6 +68,19 @@ from digisos.exchange.selectors import delivery_listing_json, new_deliveries_jso
 ((_, document),) = new_deliveries_json("4601", after=0, limit=5)
 print("JSON", json.loads(document)["id"] == str(delivery.public_id), json.loads(document)["filer"][0]["rolle"],
     delivery_listing_json("4601", delivery.public_id) == document)
+# The child-welfare case system's list as well: here selectors.bekymringsmelding and pydantic-core write it.
+from digisos.concerns.models import ChildWelfareOffice, ConcernDeliveredFile, ConcernDelivery, ConcernReport
+from digisos.concerns.selectors import available_listing_json
+office = ChildWelfareOffice.objects.create(municipality_id="4601", bydelsnummer="09", bydelsnavn="Qs",
+    channel="exchange", active=True)
+report = ConcernReport.objects.create(kind="privat", status="sent", municipality_id="4601", office=office)
+melding = ConcernDelivery.objects.create(report=report, office=office, channel="exchange", status="available",
+    available_at=now.replace(microsecond=0))
+ConcernDeliveredFile.objects.create(delivery=melding, role="json", filename="bekymringsmelding.json",
+    content_type="application/json", size=1, storage_name="qs/2", key_id="k")
+((_, document),) = available_listing_json("4601", after=0, limit=5)
+print("CONCERN", json.loads(document)["id"] == str(report.id), json.loads(document)["filer"][0]["rolle"],
+    json.loads(document)["tilgjengelig"] == now.replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ"))
 """
 
 
@@ -93,3 +106,4 @@ def test_the_innsyn_pages_and_the_deadline_reminder_work_on_the_quick_start_sqli
     assert lines["REMINDED"] == "1"  # the deadline in two days
     assert lines["LISTED"] == "True True ['soknad.json']"
     assert lines["JSON"] == "True soknad.json True"
+    assert lines["CONCERN"] == "True json True"

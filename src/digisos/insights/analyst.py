@@ -291,17 +291,22 @@ def _protect(
         if node in analyst and node not in hidden:
             hidden[node] = mark
             extra[key] = mark
-    given_up: set[Node] = set()  # pinned with nothing near it left to hide (by the public cells alone)
+    # Pinned with every week of its months already without a range: by the public cells alone (which their own
+    # suppression protects), so never in practice; a safety stop for the loop only.
+    given_up: set[Node] = set()
     for _ in range(MAX_EXTRA):
         pinned = [node for node in _pinned(sums, hidden, value) if node not in given_up]
         if not pinned:
             break
         if deadline is not None and time.monotonic() > deadline:
-            for node in _weeks_of_months(pinned, analyst, hidden, months_of):
-                hidden[node] = SECONDARY
-                extra[node[1:]] = SECONDARY
-            # And every «under 5» week of those months says no range any more: nothing there can be pinned.
-            for node in _small_weeks_of_months(pinned, analyst, hidden, value, months_of):
+            # Every week of those months says no range any more, shown, «under 5» or «skjult» alike (as
+            # «skjult»): "5 or more" would still bound the months from below (see _mask), and with no range
+            # on any week the months hold only what the public table does, which its own suppression protects.
+            for node in [
+                *_weeks_of_months(pinned, analyst, hidden, months_of),
+                *_small_weeks_of_months(pinned, analyst, hidden, value, months_of),
+                *_protectors_of_months(pinned, analyst, hidden, months_of),
+            ]:
                 hidden[node] = MASKED
                 extra[node[1:]] = MASKED
             break
@@ -309,7 +314,7 @@ def _protect(
             pinned[0], analyst, hidden, value, offices, pairs, week_periods, months_of, sums
         )
         if protector is None:
-            # Nothing shown is left to hide near it: a small week of its months loses its range instead.
+            # Nothing shown is left to hide near it: a week of its months loses its range instead.
             masked = _mask(pinned[0], analyst, hidden, value, months_of, sums)
             if masked is None:
                 given_up.add(pinned[0])
@@ -361,6 +366,19 @@ def _small_weeks_of_months(
     )
 
 
+def _protectors_of_months(
+    pinned: list[Node],
+    analyst: set[Node],
+    hidden: Mapping[Node, str],
+    months_of: Callable[[date], list[date]],
+) -> list[Node]:
+    """Every week hidden to protect another («skjult», 5 or more) the analyst sees in a month of a pinned cell."""
+    months = _months_of_pinned(pinned, months_of)
+    return sorted(
+        node for node in analyst if hidden.get(node) == SECONDARY and months & set(months_of(node[3]))
+    )
+
+
 def _mask(
     pinned: Node,
     analyst: set[Node],
@@ -369,16 +387,25 @@ def _mask(
     months_of: Callable[[date], list[date]],
     sums: list[tuple[Node, list[Node]]],
 ) -> Node | None:
-    """A week «under 5» to show as «skjult» (0 or more, no range) when no shown week is left to hide: the pinned
-    week itself, else the first small week of its months that sets it free, else the first (a next round masks
-    more). None when there is none (a public month pinned by the public cells alone)."""
+    """A week of the pinned cell's months to say no range of (0 or more) when no shown week is left to hide:
+    the pinned week itself, else the first small week of its months that sets it free, else the first (a next
+    round masks more); when no small week is left, a week «skjult» (5 or more) the same way. None when there is
+    none (a public month pinned by the public cells alone).
+
+    Hiding a week as «5 or more» cannot always set a count free: the week hidden is the smallest of 5 or more,
+    often exactly 5, so "5 or more" is its true lower bound, and bounding can carry it through a week across a
+    month's end (its part in the next month known from that month and its other weeks) to a month «under 5»:
+    an office's week of 5 whose part in the next month is 1 leaves 4 or more in a month «under 5», which is then
+    4. A week «skjult» is shown the same either way and the page says it may hold any number, so saying no range
+    of it costs the analyst nothing shown."""
     small = _small_weeks_of_months([pinned], analyst, hidden, value, months_of)
     if pinned in small:
         return pinned
-    for node in small[:MAX_TRIALS]:
+    candidates = small or _protectors_of_months([pinned], analyst, hidden, months_of)
+    for node in candidates[:MAX_TRIALS]:
         if pinned not in _pinned(sums, {**hidden, node: MASKED}, value):
             return node
-    return small[0] if small else None
+    return candidates[0] if candidates else None
 
 
 def domain(reason: str) -> Interval:

@@ -335,6 +335,19 @@ def _months_of_pinned(pinned: list[Node], months_of: Callable[[date], list[date]
     return months
 
 
+def _weeks_in_months(
+    pinned: list[Node],
+    analyst: set[Node],
+    months_of: Callable[[date], list[date]],
+    keep: Callable[[Node], bool],
+) -> list[Node]:
+    """The week cells the analyst sees, of those `keep` takes, that have days in a month of a pinned cell."""
+    months = _months_of_pinned(pinned, months_of)
+    return sorted(
+        node for node in analyst if node[0] == "week" and keep(node) and months & set(months_of(node[3]))
+    )
+
+
 def _weeks_of_months(
     pinned: list[Node],
     analyst: set[Node],
@@ -342,12 +355,7 @@ def _weeks_of_months(
     months_of: Callable[[date], list[date]],
 ) -> list[Node]:
     """Every week cell the analyst still sees that has days in a month of a pinned cell."""
-    months = _months_of_pinned(pinned, months_of)
-    return sorted(
-        node
-        for node in analyst
-        if node not in hidden and node[0] == "week" and months & set(months_of(node[3]))
-    )
+    return _weeks_in_months(pinned, analyst, months_of, lambda node: node not in hidden)
 
 
 def _small_weeks_of_months(
@@ -358,11 +366,8 @@ def _small_weeks_of_months(
     months_of: Callable[[date], list[date]],
 ) -> list[Node]:
     """Every week «under 5» with a row (above 0) the analyst sees in a month of a pinned cell."""
-    months = _months_of_pinned(pinned, months_of)
-    return sorted(
-        node
-        for node in analyst
-        if hidden.get(node) == UNDER_5 and value[node] > 0 and months & set(months_of(node[3]))
+    return _weeks_in_months(
+        pinned, analyst, months_of, lambda node: hidden.get(node) == UNDER_5 and value[node] > 0
     )
 
 
@@ -373,10 +378,7 @@ def _protectors_of_months(
     months_of: Callable[[date], list[date]],
 ) -> list[Node]:
     """Every week hidden to protect another («skjult», 5 or more) the analyst sees in a month of a pinned cell."""
-    months = _months_of_pinned(pinned, months_of)
-    return sorted(
-        node for node in analyst if hidden.get(node) == SECONDARY and months & set(months_of(node[3]))
-    )
+    return _weeks_in_months(pinned, analyst, months_of, lambda node: hidden.get(node) == SECONDARY)
 
 
 def _mask(

@@ -6,6 +6,14 @@ with `connection.execute_wrapper`, then explains each. Writes (the event post's 
 inside a transaction that is rolled back. Prints one line per query: its time and each scan node (the index
 it used, or a sequential scan), flagging a sequential scan over a table of more than SMALL_TABLE rows; writes
 the full plans to bench/results/scale-explain.txt.
+
+Each read is explained twice: as the request sent it (a plan for its values), and as the running site runs it
+after a few requests. psycopg prepares a statement a connection has run five times (settings: prepare_threshold),
+and PostgreSQL then plans a prepared statement once for any values (a generic plan) when that looks no dearer.
+A generic plan is made for the average municipality, not for Oslo, so it can pick other indexes than the first
+explain shows. The second explain prepares the statement and runs it under `plan_cache_mode =
+force_generic_plan`; a line is printed under the query when its scans differ, and flagged when it is also more
+than GENERIC_SLOWER times as slow (and by more than GENERIC_MARGIN_MS).
 """
 
 import json
@@ -20,6 +28,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SMALL_TABLE = 10000  # a sequential scan over fewer rows is what an index would cost anyway
 PLANS = ROOT / "bench" / "results" / "scale-explain.txt"
 SKIPPED = ("SAVEPOINT", "RELEASE", "ROLLBACK", "BEGIN", "COMMIT", "SET ")
+GENERIC_SLOWER = 2.0
+GENERIC_MARGIN_MS = 0.5
 
 
 class NotARequest:
@@ -141,7 +151,7 @@ def explain(sessions: Path, exchange: Path, innsyn: Path, inbox: Path) -> None:
     PLANS.parent.mkdir(parents=True, exist_ok=True)
     out = PLANS.open("w")
     print("\n== EXPLAIN (ANALYZE, BUFFERS) of every query of the measured pages, at scale ==")
-    big_scans = 0
+    big_scans = slow_generic = 0
     for page, request in pages(sessions, exchange, innsyn, inbox).items():
         recorder = Recorder()
         with connection.execute_wrapper(recorder):
@@ -168,8 +178,28 @@ def explain(sessions: Path, exchange: Path, innsyn: Path, inbox: Path) -> None:
             )
             out.write(f"\n--- {number}. {sql}\n{json.dumps(params, default=str)}\n")
             out.write(text_plan(sql, params))
+            generic = generic_plan(sql, params)
+            if generic is None:
+                continue
+            generic_nodes = list(scan_nodes(generic["Plan"]))
+            if [_scan(n) for n in generic_nodes] == [_scan(n) for n in nodes]:
+                continue
+            spent = generic["Execution Time"]
+            slow = (
+                spent > GENERIC_SLOWER * plan["Execution Time"]
+                and spent > plan["Execution Time"] + GENERIC_MARGIN_MS
+            )
+            slow_generic += slow
+            print(
+                f"      generic plan: {spent:>7.2f} ms  →  {'; '.join(describe(n) for n in generic_nodes)}"
+                + ("  GENERIC PLAN SLOWER" if slow else "")
+            )
+            out.write(f"(generic plan, as prepared after five runs)\n{generic_text_plan(sql, params)}")
     out.close()
-    print(f"\nfull plans: {PLANS.relative_to(ROOT)}; sequential scans of large tables: {big_scans}")
+    print(
+        f"\nfull plans: {PLANS.relative_to(ROOT)}; sequential scans of large tables: {big_scans}; "
+        f"generic plans much slower than the explained one: {slow_generic}"
+    )
 
 
 def table_rows() -> dict[str, int]:
@@ -211,6 +241,74 @@ def _options(sql: str, params: Any) -> str:
     except DatabaseError:
         return "COSTS"
     return "ANALYZE, BUFFERS"
+
+
+def _prepared(sql: str) -> str:
+    """Django's SQL with its %s placeholders numbered ($1, $2, …) for PREPARE; a literal %% stays a %."""
+    parts = sql.replace("%%", "\x00").split("%s")
+    numbered = parts[0] + "".join(f"${index}{part}" for index, part in enumerate(parts[1:], 1))
+    return numbered.replace("\x00", "%")
+
+
+_GENERIC: list = []  # the connection the generic plans are asked on, opened on first use
+
+
+def _generic_connection():
+    """A connection of its own for the generic plans, in autocommit: a PREPARE outlives a rolled-back
+    transaction, and Django's connection has psycopg's own prepared statements, which DEALLOCATE ALL would drop."""
+    import psycopg
+    from django.db import connection
+
+    if not _GENERIC:
+        generic = psycopg.connect(
+            **{**connection.get_connection_params(), "prepare_threshold": None}, autocommit=True
+        )
+        generic.execute("SET plan_cache_mode = force_generic_plan")
+        _GENERIC.append(generic)
+    return _GENERIC[0]
+
+
+def _generic_explain(options: str, sql: str, params: Any) -> list | None:
+    """EXPLAIN of a read as a prepared statement under a generic plan, or None if it cannot be prepared (a
+    placeholder whose type PostgreSQL cannot infer) or is not a read."""
+    import psycopg
+    from psycopg import ClientCursor
+
+    if not sql.lstrip().upper().startswith(("SELECT", "WITH")) or " FOR UPDATE" in sql.upper():
+        return None
+    generic = _generic_connection()
+    values = list(params or ())
+    execute = "EXECUTE scale_explain_generic" + (f"({', '.join(['%s'] * len(values))})" if values else "")
+    try:
+        generic.execute(f"PREPARE scale_explain_generic AS {_prepared(sql)}")
+    except psycopg.Error:
+        return None
+    try:
+        # The values as literals: EXECUTE's arguments are cast to the types PREPARE inferred.
+        literal = ClientCursor(generic).mogrify(execute, values)
+        return generic.execute(f"EXPLAIN ({options}) {literal}").fetchall()
+    except psycopg.Error:
+        return None
+    finally:
+        generic.execute("DEALLOCATE scale_explain_generic")
+
+
+def generic_plan(sql: str, params: Any) -> dict | None:
+    rows = _generic_explain("ANALYZE, BUFFERS, FORMAT JSON", sql, params)
+    if rows is None:
+        return None
+    value = rows[0][0]
+    plan = (json.loads(value) if isinstance(value, str) else value)[0]
+    plan.setdefault("Execution Time", 0.0)
+    return plan
+
+
+def generic_text_plan(sql: str, params: Any) -> str:
+    return "\n".join(row[0] for row in _generic_explain("ANALYZE, BUFFERS", sql, params) or ()) + "\n"
+
+
+def _scan(node: dict) -> tuple[str, str, str]:
+    return node["Node Type"], node.get("Index Name", ""), node.get("Relation Name", "")
 
 
 def scan_nodes(node: dict):

@@ -24,12 +24,15 @@ def test_each_call_gets_the_rows_of_its_own_arguments():
     assert prepared.rows("4601") == [{"name": "Bergen", "number": "4601"}]
 
 
-def test_a_sample_that_is_not_exactly_once_in_the_query_is_refused():
+def test_an_argument_the_query_uses_twice_fills_both_places_and_a_sample_not_in_it_is_refused():
     def twice(kommunenummer: str):
         return Municipality.objects.filter(pk=kommunenummer).values("name", same=Value(kommunenummer))
 
-    with pytest.raises(ValueError, match="2 times"):
-        PreparedValues(twice, "x999").rows("0301")
+    prepared = PreparedValues(twice, "x999")
+    assert prepared.rows("0301") == [{"name": "Oslo", "same": "0301"}]
+    assert prepared.rows("4601") == [{"name": "Bergen", "same": "4601"}]
+    with pytest.raises(ValueError, match="not in the query"):
+        PreparedValues(lambda kommunenummer: named("0301"), "x999").rows("0301")
 
 
 def test_the_sql_is_compiled_once_and_dates_come_back_typed():

@@ -28,7 +28,7 @@ from django.db.models import QuerySet
 class _Compiled:
     sql: str
     params: tuple[Any, ...]
-    positions: tuple[int, ...]  # where each argument goes in params
+    positions: tuple[tuple[int, ...], ...]  # where each argument goes in params (one or more places)
     names: tuple[str, ...]
     compiler: Any
     converters: dict[int, Any]
@@ -38,7 +38,8 @@ class PreparedValues:
     """`build(*arguments)` returns a values() queryset; `rows(*arguments)` its rows as dicts.
 
     `samples`: one value per argument, of the argument's type, that appears nowhere else in the query's
-    parameters (the compiled SQL's parameters are matched against them to find each argument's place).
+    parameters (the compiled SQL's parameters are matched against them to find each argument's places: an
+    argument the query uses twice, as a municipality in both halves of a union, fills both).
 
     `native_timestamps`: timestamptz columns are loaded by psycopg's own loader (C), not by the Python one
     Django registers: the same instant in the session's time zone (UTC, which Django sets), with a
@@ -75,8 +76,9 @@ class PreparedValues:
             return list(self._build(*arguments))
         compiled = self._compiled.get(connection) or self._compile(connection)
         params = list(compiled.params)
-        for position, value in zip(compiled.positions, arguments, strict=True):
-            params[position] = value
+        for places, value in zip(compiled.positions, arguments, strict=True):
+            for place in places:
+                params[place] = value
         with connection.cursor() as cursor:
             if self._native_timestamps:
                 cursor.cursor.adapters.register_loader(_timestamptz_oid(), _native_timestamptz_loader())
@@ -93,8 +95,9 @@ class PreparedValues:
         connection = connections[self._using]
         compiled = self._compiled.get(connection) or self._compile(connection)
         params = list(compiled.params)
-        for position, value in zip(compiled.positions, arguments, strict=True):
-            params[position] = value
+        for places, value in zip(compiled.positions, arguments, strict=True):
+            for place in places:
+                params[place] = value
         return compiled.sql, params
 
     def _compile(self, connection: Any) -> _Compiled:
@@ -105,9 +108,9 @@ class PreparedValues:
         positions = []
         for sample in self._samples:
             places = [i for i, param in enumerate(params) if type(param) is type(sample) and param == sample]
-            if len(places) != 1:
-                raise ValueError(f"sample {sample!r} is {len(places)} times in the query's parameters")
-            positions.append(places[0])
+            if not places:
+                raise ValueError(f"sample {sample!r} is not in the query's parameters")
+            positions.append(tuple(places))
         fields = [selected[0] for selected in compiler.select[0 : compiler.col_count]]
         # As ValuesIterable names the columns: in values()'s order when the query keeps it.
         if query.selected:
@@ -133,13 +136,14 @@ _PLACEHOLDER = re.compile(r"%%|%s")
 
 
 def _with_literal_constants(
-    connection: Any, sql: str, params: list[Any], positions: list[int]
-) -> tuple[str, list[Any], list[int]]:
+    connection: Any, sql: str, params: list[Any], positions: list[tuple[int, ...]]
+) -> tuple[str, list[Any], list[tuple[int, ...]]]:
     """The SQL with each parameter that is not at an argument's position, and is a str, int or bool, written
     as an SQL literal (quoted by psycopg); the remaining parameters and the arguments' new positions."""
     from psycopg import sql as psycopg_sql
 
     connection.ensure_connection()
+    arguments = {place for places in positions for place in places}
     kept: list[Any] = []
     new_positions = {}
     number = 0
@@ -151,7 +155,7 @@ def _with_literal_constants(
         index, number = number, number + 1
         value = params[index]
         constant = _plain(value)
-        if index not in positions and constant is not None:
+        if index not in arguments and constant is not None:
             literal = psycopg_sql.Literal(constant).as_string(connection.connection)
             return literal.replace("%", "%%")
         new_positions[index] = len(kept)
@@ -161,7 +165,7 @@ def _with_literal_constants(
     written = _PLACEHOLDER.sub(replace, sql)
     if number != len(params):
         raise ValueError("the compiled SQL's placeholders do not match its parameters")
-    return written, kept, [new_positions[position] for position in positions]
+    return written, kept, [tuple(new_positions[place] for place in places) for places in positions]
 
 
 def _plain(value: Any) -> str | int | bool | None:

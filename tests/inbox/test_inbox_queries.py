@@ -358,3 +358,17 @@ def test_a_page_further_down_is_read_from_the_inbox_index_also_when_planned_once
         assert "exchange_delivery_inbox_order" in plan and "exchange_delivery_waiting" not in plan, plan
         # Only the positions and the municipality are parameters.
         assert all(not isinstance(value, str) or value == "0301" for value in params), params
+    # And the generic plan is the one the site runs: after its first five custom plans PostgreSQL uses it for
+    # every page (it did so before the fix too, with the plan that read every delivery).
+    from django.db import connections
+
+    for _ in range(20):
+        selectors.inbox_page("0301", older_than=received)
+    with connections["default"].cursor() as cursor:
+        cursor.execute("SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements")
+        plans = [
+            (generic, custom)
+            for statement, generic, custom in cursor.fetchall()
+            if '"office_name"' in statement
+        ]
+    assert plans and all(generic >= 5 for generic, _custom in plans), plans

@@ -396,7 +396,13 @@ def _beyond(kommunenummer: str, position: ListPosition, limit: int, *, upwards: 
     ids = inbox.filter(beyond, is_new=position.rank).order_by(*order).values("id")[:limit]
     other_rank = 0 if upwards else 1
     if position.rank != other_rank:  # the list goes on into the other rank, from its edge
-        ids = ids.union(inbox.filter(is_new=other_rank).order_by(*order).values("id")[:limit], all=True)
+        rest = inbox.filter(is_new=other_rank).order_by(*order).values("id")[:limit]
+        if connection.vendor == "postgresql":
+            ids = ids.union(rest, all=True)
+        else:
+            # SQLite (the quick start) refuses a LIMIT in a part of a compound statement: the two ranges are
+            # read one after the other (a few rows each) and the page is joined to their ids.
+            ids = [row["id"] for row in ids] + [row["id"] for row in rest]
     return _shown(Delivery.objects.filter(id__in=ids)).order_by(*order)[:limit]
 
 

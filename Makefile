@@ -18,8 +18,9 @@ bench: deps
 	scripts/bench.sh
 
 # Not part of `make test` nor `make bench`: seeds a million applications and cases (see bench/scale.py).
+# BENCH_SCALE_ARGS passes options on, e.g. `make bench-scale BENCH_SCALE_ARGS="--keep /work/scaledb"`.
 bench-scale: deps
-	scripts/bench-scale.sh
+	scripts/bench-scale.sh $(BENCH_SCALE_ARGS)
 
 lint: python-deps
 	$(VENV)/bin/ruff check src tests tools bench

@@ -24,6 +24,7 @@ import random
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -254,22 +255,18 @@ def _prepared(sql: str) -> str:
     return numbered.replace("\x00", "%")
 
 
-_GENERIC: list = []  # the connection the generic plans are asked on, opened on first use
-
-
+@cache  # opened on first use, one for the run
 def _generic_connection():
     """A connection of its own for the generic plans, in autocommit: a PREPARE outlives a rolled-back
     transaction, and Django's connection has psycopg's own prepared statements, which DEALLOCATE ALL would drop."""
     import psycopg
     from django.db import connection
 
-    if not _GENERIC:
-        generic = psycopg.connect(
-            **{**connection.get_connection_params(), "prepare_threshold": None}, autocommit=True
-        )
-        generic.execute("SET plan_cache_mode = force_generic_plan")
-        _GENERIC.append(generic)
-    return _GENERIC[0]
+    generic = psycopg.connect(
+        **{**connection.get_connection_params(), "prepare_threshold": None}, autocommit=True
+    )
+    generic.execute("SET plan_cache_mode = force_generic_plan")
+    return generic
 
 
 def _generic_explain(options: str, sql: str, params: Any) -> list | None:

@@ -65,6 +65,18 @@ def _wait_until_serving(url: str, server: subprocess.Popen, deadline: float) -> 
     raise AssertionError("the web server did not start")
 
 
+def _run_script(script: str, env: dict[str, str], *arguments: str) -> subprocess.CompletedProcess:
+    """`script` run by Python on the quick-start settings (`env`), its output captured."""
+    return subprocess.run(
+        [sys.executable, "-c", script, *arguments],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
 @pytest.fixture
 def quick_start_env(tmp_path):
     env = {
@@ -81,14 +93,7 @@ def quick_start_env(tmp_path):
 def test_twenty_parallel_draft_saves_on_the_quick_start_sqlite_all_succeed_and_no_process_dies(
     quick_start_env, tmp_path
 ):
-    setup = subprocess.run(
-        [sys.executable, "-c", SETUP, str(WRITERS)],
-        cwd=ROOT,
-        env=quick_start_env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    setup = _run_script(SETUP, quick_start_env, str(WRITERS))
     assert setup.returncode == 0, setup.stderr[-3000:]
     drafts = [line.split()[1:] for line in setup.stdout.splitlines() if line.startswith("DRAFT ")]
     assert len(drafts) == WRITERS
@@ -194,13 +199,6 @@ def test_the_inbox_list_pages_across_new_and_received_on_the_quick_start_sqlite(
     received ones: on PostgreSQL one statement with a UNION of two limited ranges, which SQLite refuses (a
     LIMIT in a part of a compound statement: a 500 on the quick start's second page). The test suite's database
     is PostgreSQL, so this walks the list on a fresh quick-start SQLite file."""
-    walk = subprocess.run(
-        [sys.executable, "-c", INBOX_WALK],
-        cwd=ROOT,
-        env=quick_start_env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    walk = _run_script(INBOX_WALK, quick_start_env)
     assert walk.returncode == 0, walk.stderr[-3000:]
     assert "WALKED 12 4" in walk.stdout, walk.stdout

@@ -5,13 +5,17 @@ tests set up:
 
 - the worker (db_worker) claiming and running a queued task: the sent application's delivery, then the
   innsyn notifications the caseworker's actions queued (core.queue.enqueue_once enqueues plainly here);
+- a case system over the exchange API: the list of deliveries and its receipt, a first event post, a letter, an
+  update, the same document again (unchanged) and an older one (refused): report_case_events' locked path, the
+  one SQLite always takes, with the municipality;
 - the manual inbox: the list, the case page (its history read whole, not windowed in SQL) and the
   caseworker's actions on the delivery (receive, request documents, status, decision, payment), each an event
   post through report_case_events' locked path, the first one and the updates after it;
 - the follow-up: the person overview POST for a municipal caseworker, NKS and a NAV office veileder (the
   relation check and the panels read in Python here: policy.employee_and_relation, selectors._overview), and
   the work queues page (queues._queues_in_python);
-- the child-welfare staff inbox: the list, a report's page and marking it received.
+- the child-welfare staff inbox: the list, a report's page and marking it received;
+- the public API's municipality answer, cached by the version its raw SQL reads.
 
 The statistics (rebuild, update, page and public API) have their own such test: tests/insights/test_quick_start.py.
 """
@@ -216,6 +220,16 @@ report_url = reverse("concerns:staff-report", args=[report.id])
 print("CONCERNS", listing.status_code, report_url in listing.content.decode(), "Bydel Gamle Oslo" in listing.content.decode())
 print("REPORT", bente.get(report_url).status_code, bente.post(reverse("concerns:staff-received", args=[report.id])).status_code,
     list(report.states.values_list("state", flat=True)), "Mottatt" in bente.get(report_url).content.decode())
+
+# --- The public API's municipality answer: cached by the raw SQL's version, a new answer once flags change ------
+from digisos.municipalities.models import ServiceConfiguration
+from digisos.municipalities.services import update_service_configuration
+
+public = Client()
+before = [public.get("/api/public/v1/kommuner/0301").json()["harMidlertidigDeaktivertMottak"] for _ in range(2)]
+update_service_configuration(actor=None, configuration=ServiceConfiguration.objects.get(municipality_id="0301"),
+    receiving_temporarily_disabled=True)
+print("KOMMUNE", before, public.get("/api/public/v1/kommuner/0301").json()["harMidlertidigDeaktivertMottak"])
 """
 
 
@@ -275,4 +289,5 @@ def test_the_caseworker_pages_and_the_worker_work_on_the_quick_start_sqlite(tmp_
         "200 {'not_received': '1', 'overdue_requests': '1', 'unread_documents': '2', 'no_preliminary_answer': '1'} 5"
     )
     assert lines["CONCERNS"] == "200 True True"
+    assert lines["KOMMUNE"] == "[False, False] True"
     assert lines["REPORT"] == "200 302 ['AKSEPTERT', 'SENDT_FAGSYSTEM', 'LEVERT'] True"

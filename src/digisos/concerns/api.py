@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Body, Field, NinjaAPI, Query, Schema
+from ninja import Body, Field, NinjaAPI, Query, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from pydantic_core import to_json
 
@@ -174,7 +174,7 @@ def mottatt(request: HttpRequest, melding_id: uuid.UUID):
         done = deliveries.acknowledge(delivery_id=_delivery(request, melding_id).pk)
     except deliveries.DeliveryRefused:
         raise HttpError(409, "Bekymringsmeldingen er meldt som feilet og kan ikke kvitteres for.") from None
-    return 200, Kvittering(id=done.report_id, status=done.status, mottatt=done.collected_at)
+    return Status(200, Kvittering(id=done.report_id, status=done.status, mottatt=done.collected_at))
 
 
 @api.post(
@@ -188,7 +188,7 @@ def feilet(request: HttpRequest, melding_id: uuid.UUID, body: Feilmelding):
         done = deliveries.refuse(delivery_id=_delivery(request, melding_id).pk, message=body.melding)
     except deliveries.DeliveryRefused:
         raise HttpError(409, "Bekymringsmeldingen er allerede kvittert for eller meldt som feilet.") from None
-    return 200, Kvittering(id=done.report_id, status=done.status, mottatt=None)
+    return Status(200, Kvittering(id=done.report_id, status=done.status, mottatt=None))
 
 
 def _error(
@@ -238,7 +238,7 @@ def mottak(request: HttpRequest, skjema: str, document: Body[dict[str, Any]]):
         status, detail = REFUSALS[refused.reason]
         path = "bydelsnummer" if refused.reason == "unknown_district" else "kommunenummer"
         return _error(request, status, refused.reason, detail, [{"path": path, "message": detail}])
-    return 201, Mottatt(id=report.id)
+    return Status(201, Mottatt(id=report.id))
 
 
 @api.exception_handler(ValidationError)

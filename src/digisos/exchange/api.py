@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.core.files.storage import storages
 from django.http import HttpRequest, HttpResponse
-from ninja import Body, File, Form, NinjaAPI, Query, Schema
+from ninja import Body, File, Form, NinjaAPI, Query, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.files import UploadedFile
 from ninja.parser import Parser
@@ -152,8 +152,8 @@ def token(
     try:
         access, grant, lifetime = issue_access_token(grant_type=grant_type, assertion=assertion)
     except GrantRefused as refused:
-        return 400, {"error": refused.error, "error_description": refused.description}
-    return 200, Token(access_token=access, expires_in=lifetime, scope=" ".join(sorted(grant.scopes)))
+        return Status(400, {"error": refused.error, "error_description": refused.description})
+    return Status(200, Token(access_token=access, expires_in=lifetime, scope=" ".join(sorted(grant.scopes))))
 
 
 # --- Municipality -----------------------------------------------------------------------------------------
@@ -179,13 +179,16 @@ def kommune(request: HttpRequest):
     status = digital_status(_kommune(request))
     if status is None:
         raise HttpError(404, "Kommunen finnes ikke eller er ikke aktiv.")
-    return 200, KommuneInfo(
-        kommunenummer=status.municipality.kommunenummer,
-        kommunenavn=status.municipality.name,
-        kanMottaSoknader=status.can_receive_applications,
-        kanOppdatereStatus=status.can_update_status,
-        harMidlertidigDeaktivertMottak=status.receiving_temporarily_disabled,
-        harMidlertidigDeaktivertOppdateringer=status.updates_temporarily_disabled,
+    return Status(
+        200,
+        KommuneInfo(
+            kommunenummer=status.municipality.kommunenummer,
+            kommunenavn=status.municipality.name,
+            kanMottaSoknader=status.can_receive_applications,
+            kanOppdatereStatus=status.can_update_status,
+            harMidlertidigDeaktivertMottak=status.receiving_temporarily_disabled,
+            harMidlertidigDeaktivertOppdateringer=status.updates_temporarily_disabled,
+        ),
     )
 
 
@@ -316,7 +319,9 @@ class Kvittering(Schema):
 )
 def kvittering(request: HttpRequest, leveranse_id: uuid.UUID):
     delivery = acknowledge(actor_id=_actor_id(request), delivery_id=_delivery(request, leveranse_id).pk)
-    return 200, Kvittering(id=delivery.public_id, status=delivery.status, mottatt=delivery.collected_at)
+    return Status(
+        200, Kvittering(id=delivery.public_id, status=delivery.status, mottatt=delivery.collected_at)
+    )
 
 
 # --- Cases and reporting ----------------------------------------------------------------------------------
@@ -375,7 +380,7 @@ def _dokument(document) -> Dokument:
     summary="Én sak (DigisosSak)",
 )
 def sak(request: HttpRequest, digisos_id: uuid.UUID):
-    return 200, _sak(_case(request, digisos_id))
+    return Status(200, _sak(_case(request, digisos_id)))
 
 
 class NyPapirsak(Schema):
@@ -399,7 +404,7 @@ def ny_papirsak(request: HttpRequest, body: NyPapirsak):
         fodselsnummer=body.fodselsnummer,
         enhetsnummer=body.enhetsnummer,
     )
-    return 201, _sak(case)
+    return Status(201, _sak(case))
 
 
 class Lagret(Schema):
@@ -449,7 +454,7 @@ def hent_digisos_soker(request: HttpRequest, digisos_id: uuid.UUID):
     case = _case(request, digisos_id)
     if case.soker is None:
         raise HttpError(404, "Saken har ingen digisos-soker.json ennå.")
-    return 200, case.soker
+    return Status(200, case.soker)
 
 
 @api.post(
@@ -473,7 +478,7 @@ def last_opp_brev(request: HttpRequest, digisos_id: uuid.UUID, filer: File[list[
                 field=f"filer/{index}",
             )
         )
-    return 200, [_dokument(d) for d in stored]
+    return Status(200, [_dokument(d) for d in stored])
 
 
 @api.get(
@@ -484,7 +489,7 @@ def last_opp_brev(request: HttpRequest, digisos_id: uuid.UUID, filer: File[list[
     summary="Brevene på saken",
 )
 def brev(request: HttpRequest, digisos_id: uuid.UUID):
-    return 200, [_dokument(d) for d in selectors.letters_of(_case(request, digisos_id))]
+    return Status(200, [_dokument(d) for d in selectors.letters_of(_case(request, digisos_id))])
 
 
 # --- Errors -----------------------------------------------------------------------------------------------

@@ -216,10 +216,11 @@ def _events(today) -> list[dict]:
     ]
 
 
-class ExchangeEvents(_ExchangeClient):
+class _Reporting(_ExchangeClient):
     """Each user reports its own case: the whole digisos-soker.json, one event longer each time (1 to 9
     events, then a new story), so every post is a real write with a newer last event."""
 
+    abstract = True
     _clocks: dict = {}  # each case's last reported time, across the users that report it
 
     def on_start(self) -> None:
@@ -231,29 +232,49 @@ class ExchangeEvents(_ExchangeClient):
         self.story = _events(datetime.now(UTC).date())
         # Where the case's last report ended: bench/slices.py starts new users for the same cases in every
         # slice, and a report older than the stored one would be refused.
-        self.clock = ExchangeEvents._clocks.get(self.case, datetime(2026, 11, 23, 10, 0, tzinfo=UTC))
+        self.clock = _Reporting._clocks.get(self.case, datetime(2026, 11, 23, 10, 0, tzinfo=UTC))
         self.events: list[dict] = []
 
-    @task
-    def post_events(self) -> None:
+    def next_document(self) -> dict:
         from datetime import timedelta
 
         self.clock += timedelta(seconds=1)
-        ExchangeEvents._clocks[self.case] = self.clock
+        _Reporting._clocks[self.case] = self.clock
         if len(self.events) == len(self.story):
             self.events = []
         stamp = self.clock.strftime("%Y-%m-%dT%H:%M:%S.000Z")
         self.events.append({**self.story[len(self.events)], "hendelsestidspunkt": stamp})
-        document = {
+        return {
             "version": "1.0.0",
             "avsender": {"systemnavn": "bench", "systemversjon": "1"},
             "hendelser": self.events,
         }
+
+
+class ExchangeEvents(_Reporting):
+    """The event post: the document stored, checked, folded into the case's read model."""
+
+    @task
+    def post_events(self) -> None:
         self.client.post(
             f"/api/exchange/v1/saker/{self.case}/digisos-soker",
-            json=document,
+            json=self.next_document(),
             headers=self.headers,
             name="POST /saker/{digisos_id}/digisos-soker",
+        )
+
+
+class ExchangeWrite(_Reporting):
+    """The same documents posted to the trivial exchange write (bench_urls.py): parsed, the case touched and
+    the write audited, nothing else."""
+
+    @task
+    def post_write(self) -> None:
+        self.client.post(
+            f"/bench/exchange/v1/saker/{self.case}/write",
+            json=self.next_document(),
+            headers=self.headers,
+            name="POST /bench/exchange/v1/saker/{id}/write",
         )
 
 

@@ -134,6 +134,7 @@ USER_CLASSES = {
     "exchange_list": "ExchangeList",
     "exchange_download": "ExchangeDownload",
     "exchange_events": "ExchangeEvents",
+    "exchange_write": "ExchangeWrite",
     "innsyn_case": "InnsynCasePage",
     "innsyn_mine": "MyApplicationsPage",
     "guide_answer": "GuideAnswer",
@@ -281,7 +282,26 @@ EXCHANGE_TARGETS = {
     "exchange_list": ("GET /leveranser", "GET /api/exchange/v1/leveranser (list)"),
     "exchange_download": ("GET /leveranser/{id}/filer/{fil_id}", "GET .../filer/{fil_id} (download)"),
     "exchange_events": ("POST /saker/{digisos_id}/digisos-soker", "POST .../digisos-soker (events)"),
+    # No target of its own: what the event post would cost if a report were only written (bench_urls.py).
+    "exchange_write": ("POST /bench/exchange/v1/saker/{id}/write", "POST /bench/.../write (a trivial write)"),
 }
+
+
+def _print_write_shares(slices: dict[str, list[dict]]) -> None:
+    """The trivial write against the ping, and the event post against the trivial write (each round's slices
+    side by side): figures to read, without a target (the event post's target is against the ping)."""
+    write = pair_ratios(
+        slices, _row(EXCHANGE_TARGETS, "exchange_baseline"), _row(EXCHANGE_TARGETS, "exchange_write")
+    )
+    print(f"trivial write / ping (no target): throughput ratio {spread(write[0])}")
+    events_row, write_row = EXCHANGE_TARGETS["exchange_events"][0], EXCHANGE_TARGETS["exchange_write"][0]
+    posted = [
+        ratio(events["rows"].get(events_row, NOTHING)["rps"], written["rows"].get(write_row, NOTHING)["rps"])
+        for events, written in zip(slices["exchange_events"], slices["exchange_write"], strict=True)
+    ]
+    print(
+        f"event post / trivial write (no target; each round's two slices): throughput ratio {spread(posted)}"
+    )
 
 
 def exchange_bench(env: dict[str, str], port: int, workdir: Path) -> int:
@@ -343,6 +363,7 @@ def exchange_bench(env: dict[str, str], port: int, workdir: Path) -> int:
             slices, _row(EXCHANGE_TARGETS, "exchange_baseline"), _row(EXCHANGE_TARGETS, name)
         )
         record_ratios(name, throughput, None)
+    _print_write_shares(slices)
     return failed
 
 

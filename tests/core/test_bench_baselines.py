@@ -3,15 +3,15 @@ token and nothing else, and the trivial write does the least any stored report d
 posted document, changes the case's row and writes an audit entry, and refuses another municipality's case."""
 
 import pytest
-from django.test import Client, override_settings
+from django.test import Client
+from tests.factories import CaseFactory
+from tests.fixtures.exchange import token_for
 
 from digisos.accounts.models import User
 from digisos.core.models import AuditEntry
 from digisos.exchange.models import Case
 from digisos.soker import builders
 from digisos.soker.constants import SoknadsStatus
-from tests.factories import CaseFactory
-from tests.fixtures.exchange import token_for
 
 pytestmark = [
     pytest.mark.django_db,

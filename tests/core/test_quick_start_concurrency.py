@@ -6,7 +6,6 @@ The stack runs as subprocesses on the quick-start settings and a fresh SQLite fi
 logged-in sessions are made up front by a setup script (as `Client.force_login` does), then twenty threads
 post a step through the real HTTP server at once."""
 
-import os
 import secrets
 import socket
 import subprocess
@@ -14,12 +13,12 @@ import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 import requests
+from tests.fixtures.quick_start import ROOT, run_script
+from tests.fixtures.quick_start import quick_start_env as quick_start_env_in
 
-ROOT = Path(__file__).resolve().parents[2]
 WRITERS = 20
 
 SETUP = """
@@ -65,35 +64,15 @@ def _wait_until_serving(url: str, server: subprocess.Popen, deadline: float) -> 
     raise AssertionError("the web server did not start")
 
 
-def _run_script(script: str, env: dict[str, str], *arguments: str) -> subprocess.CompletedProcess:
-    """`script` run by Python on the quick-start settings (`env`), its output captured."""
-    return subprocess.run(
-        [sys.executable, "-c", script, *arguments],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
 @pytest.fixture
 def quick_start_env(tmp_path):
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "digisos.settings.dev",
-        "DIGISOS_VAR_DIR": str(tmp_path),
-        "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "src")]),
-        "PYTHONUNBUFFERED": "1",
-    }
-    env.pop("DIGISOS_DATABASE_URL", None)
-    return env
+    return quick_start_env_in(tmp_path, PYTHONUNBUFFERED="1")
 
 
 def test_twenty_parallel_draft_saves_on_the_quick_start_sqlite_all_succeed_and_no_process_dies(
     quick_start_env, tmp_path
 ):
-    setup = _run_script(SETUP, quick_start_env, str(WRITERS))
+    setup = run_script(SETUP, quick_start_env, str(WRITERS))
     assert setup.returncode == 0, setup.stderr[-3000:]
     drafts = [line.split()[1:] for line in setup.stdout.splitlines() if line.startswith("DRAFT ")]
     assert len(drafts) == WRITERS
@@ -199,6 +178,6 @@ def test_the_inbox_list_pages_across_new_and_received_on_the_quick_start_sqlite(
     received ones: on PostgreSQL one statement with a UNION of two limited ranges, which SQLite refuses (a
     LIMIT in a part of a compound statement: a 500 on the quick start's second page). The test suite's database
     is PostgreSQL, so this walks the list on a fresh quick-start SQLite file."""
-    walk = _run_script(INBOX_WALK, quick_start_env)
+    walk = run_script(INBOX_WALK, quick_start_env)
     assert walk.returncode == 0, walk.stderr[-3000:]
     assert "WALKED 12 4" in walk.stdout, walk.stdout

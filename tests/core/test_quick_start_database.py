@@ -2,20 +2,11 @@
 in a subprocess on a fresh SQLite file and opens the innsyn pages, whose reads are plain SQL, so SQL only
 PostgreSQL understands cannot reach the quick start unnoticed."""
 
-import os
-import subprocess
-import sys
-from pathlib import Path
+from tests.fixtures.quick_start import PREAMBLE, findings, quick_start_env, run_script
 
-ROOT = Path(__file__).resolve().parents[2]
-
-SCRIPT = """
-import django
-django.setup()
-from django.core.management import call_command
-call_command("migrate", verbosity=0)
-call_command("load_municipalities", verbosity=0)
-call_command("load_demo_service_flags", verbosity=0)
+SCRIPT = (
+    PREAMBLE
+    + """
 from datetime import timedelta
 from django.test import Client, override_settings
 from django.utils import timezone
@@ -82,23 +73,18 @@ ConcernDeliveredFile.objects.create(delivery=melding, role="json", filename="bek
 print("CONCERN", json.loads(document)["id"] == str(report.id), json.loads(document)["filer"][0]["rolle"],
     json.loads(document)["tilgjengelig"] == now.replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ"))
 """
+)
 
 
 def test_the_innsyn_pages_and_the_deadline_reminder_work_on_the_quick_start_sqlite(tmp_path):
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "digisos.settings.dev",
-        "DIGISOS_VAR_DIR": str(tmp_path),
-        "DIGISOS_ALLOWED_HOSTS": "testserver",
-        "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "src")]),
-    }
-    env.pop("DIGISOS_DATABASE_URL", None)
-    result = subprocess.run(
-        [sys.executable, "-c", SCRIPT], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    env = quick_start_env(
+        tmp_path,
+        DIGISOS_ALLOWED_HOSTS="testserver",
     )
+    result = run_script(SCRIPT, env, timeout=120)
     assert result.returncode == 0, result.stderr[-3000:]
     assert (tmp_path / "digisos.sqlite3").exists()
-    lines = dict(line.split(" ", 1) for line in result.stdout.splitlines() if line[:1].isupper())
+    lines = findings(result.stdout)
     assert lines["STATUS"] == "200 200 200"
     assert lines["OFFICE"] == "True"
     assert lines["TASK"] == "True PAYMENT True"

@@ -20,21 +20,11 @@ tests set up:
 The statistics (rebuild, update, page and public API) have their own such test: tests/insights/test_quick_start.py.
 """
 
-import os
-import re
-import subprocess
-import sys
-from pathlib import Path
+from tests.fixtures.quick_start import PREAMBLE, findings, quick_start_env, run_script
 
-ROOT = Path(__file__).resolve().parents[2]
-
-SCRIPT = """
-import django
-django.setup()
-from django.core.management import call_command
-call_command("migrate", verbosity=0)
-call_command("load_municipalities", verbosity=0)
-call_command("load_demo_service_flags", verbosity=0)
+SCRIPT = (
+    PREAMBLE
+    + """
 from datetime import timedelta
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -231,24 +221,19 @@ update_service_configuration(actor=None, configuration=ServiceConfiguration.obje
     receiving_temporarily_disabled=True)
 print("KOMMUNE", before, public.get("/api/public/v1/kommuner/0301").json()["harMidlertidigDeaktivertMottak"])
 """
+)
 
 
 def test_the_caseworker_pages_and_the_worker_work_on_the_quick_start_sqlite(tmp_path, clamd):
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "digisos.settings.dev",
-        "DIGISOS_VAR_DIR": str(tmp_path),
-        "DIGISOS_ALLOWED_HOSTS": "testserver",
-        "DIGISOS_CLAMD_ADDRESS": str(clamd),  # the letters the caseworker uploads are scanned
-        "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "src")]),
-    }
-    env.pop("DIGISOS_DATABASE_URL", None)
-    result = subprocess.run(
-        [sys.executable, "-c", SCRIPT], cwd=ROOT, env=env, capture_output=True, text=True, timeout=180
+    env = quick_start_env(
+        tmp_path,
+        DIGISOS_ALLOWED_HOSTS="testserver",
+        DIGISOS_CLAMD_ADDRESS=str(clamd),  # the letters the caseworker uploads are scanned
     )
+    result = run_script(SCRIPT, env, timeout=180)
     assert result.returncode == 0, result.stderr[-3000:]
     # The script's findings, one "KEY values" line each (the console e-mail backend writes to stdout too).
-    lines = dict(line.split(" ", 1) for line in result.stdout.splitlines() if re.match(r"[A-Z]+ ", line))
+    lines = findings(result.stdout)
     assert (
         lines["QUEUED"]
         == "[('digisos.exchange.tasks.deliver', 'READY'), ('digisos.exchange.tasks.deliver', 'READY')]"

@@ -1,20 +1,11 @@
 """The statistics on the quick start's SQLite (`make run`): the read model's JSON parts come back as lists and
 dicts there too, and the rebuild, the page and the API work (see tests/core/test_quick_start_database.py)."""
 
-import os
-import subprocess
-import sys
-from pathlib import Path
+from tests.fixtures.quick_start import PREAMBLE, findings, quick_start_env, run_script
 
-ROOT = Path(__file__).resolve().parents[2]
-
-SCRIPT = """
-import django
-django.setup()
-from django.core.management import call_command
-call_command("migrate", verbosity=0)
-call_command("load_municipalities", verbosity=0)
-call_command("load_demo_service_flags", verbosity=0)
+SCRIPT = (
+    PREAMBLE
+    + """
 from datetime import timedelta
 from django.test import Client, override_settings
 from django.utils import timezone
@@ -72,22 +63,17 @@ print("PAGES", client.get("/statistikk/?kommune=4601").status_code,
       client.get("/api/public/v1/statistikk/?niva=kommune&kode=4601").status_code,
       client.get("/api/public/v1/statistikk/csv").status_code)
 """
+)
 
 
 def test_the_statistics_work_on_the_quick_start_sqlite(tmp_path):
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "digisos.settings.dev",
-        "DIGISOS_VAR_DIR": str(tmp_path),
-        "DIGISOS_ALLOWED_HOSTS": "testserver",
-        "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "src")]),
-    }
-    env.pop("DIGISOS_DATABASE_URL", None)
-    result = subprocess.run(
-        [sys.executable, "-c", SCRIPT], cwd=ROOT, env=env, capture_output=True, text=True, timeout=180
+    env = quick_start_env(
+        tmp_path,
+        DIGISOS_ALLOWED_HOSTS="testserver",
     )
+    result = run_script(SCRIPT, env, timeout=180)
     assert result.returncode == 0, result.stderr[-3000:]
-    lines = dict(line.split(" ", 1) for line in result.stdout.splitlines() if line[:1].isupper())
+    lines = findings(result.stdout)
     assert lines["TYPES"] == "['list', 'NoneType', 'list', 'list']"
     assert lines["PAPER"] == "None under5"
     assert lines["ANALYSTS"] == "False True"

@@ -254,28 +254,26 @@ class _Reporting(_ExchangeClient):
 class ExchangeEvents(_Reporting):
     """The event post: the document stored, checked, folded into the case's read model."""
 
+    url, request_name = (
+        "/api/exchange/v1/saker/{case}/digisos-soker",
+        "POST /saker/{digisos_id}/digisos-soker",
+    )
+
     @task
-    def post_events(self) -> None:
+    def post_document(self) -> None:
         self.client.post(
-            f"/api/exchange/v1/saker/{self.case}/digisos-soker",
+            self.url.format(case=self.case),
             json=self.next_document(),
             headers=self.headers,
-            name="POST /saker/{digisos_id}/digisos-soker",
+            name=self.request_name,
         )
 
 
-class ExchangeWrite(_Reporting):
+class ExchangeWrite(ExchangeEvents):
     """The same documents posted to the trivial exchange write (bench_urls.py): parsed, the case touched and
     the write audited, nothing else."""
 
-    @task
-    def post_write(self) -> None:
-        self.client.post(
-            f"/bench/exchange/v1/saker/{self.case}/write",
-            json=self.next_document(),
-            headers=self.headers,
-            name="POST /bench/exchange/v1/saker/{id}/write",
-        )
+    url, request_name = "/bench/exchange/v1/saker/{case}/write", "POST /bench/exchange/v1/saker/{id}/write"
 
 
 class _Citizen(FastHttpUser):

@@ -290,14 +290,14 @@ EXCHANGE_TARGETS = {
 def _print_write_shares(slices: dict[str, list[dict]]) -> None:
     """The trivial write against the ping, and the event post against the trivial write (each round's slices
     side by side): figures to read, without a target (the event post's target is against the ping)."""
-    write = pair_ratios(
+    written, _ = pair_ratios(
         slices, _row(EXCHANGE_TARGETS, "exchange_baseline"), _row(EXCHANGE_TARGETS, "exchange_write")
     )
-    print(f"trivial write / ping (no target): throughput ratio {spread(write[0])}")
+    print(f"trivial write / ping (no target): throughput ratio {spread(written)}")
     events_row, write_row = EXCHANGE_TARGETS["exchange_events"][0], EXCHANGE_TARGETS["exchange_write"][0]
     posted = [
-        ratio(events["rows"].get(events_row, NOTHING)["rps"], written["rows"].get(write_row, NOTHING)["rps"])
-        for events, written in zip(slices["exchange_events"], slices["exchange_write"], strict=True)
+        ratio(events["rows"].get(events_row, NOTHING)["rps"], writes["rows"].get(write_row, NOTHING)["rps"])
+        for events, writes in zip(slices["exchange_events"], slices["exchange_write"], strict=True)
     ]
     print(
         f"event post / trivial write (no target; each round's two slices): throughput ratio {spread(posted)}"

@@ -11,6 +11,39 @@ IDP_PORT="${DIGISOS_IDPORTEN_PORT:-9400}"
 export DIGISOS_IDPORTEN_ISSUER="${DIGISOS_IDPORTEN_ISSUER:-http://127.0.0.1:${IDP_PORT}}"
 export DIGISOS_EMPLOYEE_OIDC_ISSUER="${DIGISOS_EMPLOYEE_OIDC_ISSUER:-http://127.0.0.1:${IDP_PORT}}"
 PY=.venv/bin/python
+
+# A port that is taken (DigiSos already running, another program) would otherwise show up only as the web or
+# ID-porten process dying and being restarted every 30 s, with the links below pointing at someone else.
+port_free() {
+  $PY - "$1" <<'PY'
+import socket
+import sys
+
+with socket.socket() as probe:
+    # As runserver binds: a port left in TIME_WAIT by a stopped DigiSos counts as free.
+    probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        probe.bind(("127.0.0.1", int(sys.argv[1])))
+    except OSError:
+        sys.exit(1)
+PY
+}
+for setting in "DIGISOS_PORT=${PORT}" "DIGISOS_IDPORTEN_PORT=${IDP_PORT}"; do
+  name=${setting%%=*}
+  value=${setting#*=}
+  if ! [[ $value =~ ^[0-9]+$ ]] || (( value < 1 || value > 65535 )); then
+    echo "make run: ${name}=${value} is not a port number. Choose a number from 1 to 65535, for example ${name}=8765 make run" >&2
+    exit 2
+  fi
+  if ! port_free "$value"; then
+    echo "make run: port ${value} on 127.0.0.1 is already in use (${name}). Is DigiSos already running? Stop it with Ctrl-C, or choose another port, for example ${name}=$(( value + 1 )) make run" >&2
+    exit 1
+  fi
+done
+if (( PORT == IDP_PORT )); then
+  echo "make run: DIGISOS_PORT and DIGISOS_IDPORTEN_PORT are both ${PORT}. Choose two different ports." >&2
+  exit 2
+fi
 mkdir -p var
 
 $PY manage.py migrate --noinput -v0

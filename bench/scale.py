@@ -39,6 +39,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -68,6 +69,13 @@ QUIET_DAYS = 200
 # applications, on top of them, folded from their own shapes (no sent time, no vedlegg.json). Sofie's seeded
 # cases are paper cases, as in the small run (the innsyn setup spreads them over the last half year).
 PAPER_EVERY = 20
+# A seeded case ended months ago; as a case system reports a case it is done with, all but one shape in
+# OPEN_EVERY end with a decision on every sak, their dokumentasjonkrav delivered and the application
+# FERDIGBEHANDLET. The rest stay in progress, requests and all: the backlog a case system never closed. (Until
+# session 19 every seeded case stayed open, so Trondheim's work queues at scale counted 31,000 overdue requests
+# and 33,000 cases waiting for a § 11a answer, against the small run's 1,250: a municipality in no real state.)
+OPEN_EVERY = 20
+MAX_EVENTS = 50
 PAPER_SHAPE_SHARE = 10  # one shape in ten is a paper case's
 # What an unset municipality or office reference is stored as: NULL, these columns being foreign keys.
 NO_REFERENCE = "NULL"
@@ -263,10 +271,13 @@ def shapes(count: int, paper: int, now: datetime) -> list[dict]:
     result = []
     for number in range(count):
         rng = random.Random(number)
-        events = rng.randint(5, 50)
+        events = rng.randint(5, MAX_EVENTS)
         end = now - timedelta(days=QUIET_DAYS + rng.uniform(0, 700))
         start = end - timedelta(days=events * rng.uniform(1, 6))
-        soker = document(story(rng, events, start, end, []))
+        told = story(rng, events, start, end, [])
+        if number % OPEN_EVERY:
+            told = finished(told, rng)
+        soker = document(told)
         sent_at = start - timedelta(hours=rng.uniform(1, 48))
         enhetsnummer, office_name = rng.choice(offices)
         vedlegg = None if number < paper else rng.choice(vedlegg_variants)
@@ -293,6 +304,51 @@ def shapes(count: int, paper: int, now: datetime) -> list[dict]:
             }
         )
     return result
+
+
+def finished(events: list[dict], rng: random.Random) -> list[dict]:
+    """The story, then what a case system reports when it is done with the case, an hour apart: a decision on
+    each sak that has none, each dokumentasjonkrav still asked for delivered (LEVERT_TIDLIGERE), and the
+    application FERDIGBEHANDLET. The story is cut first where the whole would pass MAX_EVENTS."""
+    from digisos.soker import builders
+
+    while True:
+        closing = _closing(events, rng)
+        if len(events) + len(closing) <= MAX_EVENTS:
+            break
+        events = events[: MAX_EVENTS - len(closing)]
+    last = max(datetime.fromisoformat(e["hendelsestidspunkt"].replace("Z", "+00:00")) for e in events)
+    return events + [
+        {**event, "hendelsestidspunkt": builders.tidspunkt(last + timedelta(hours=hour))}
+        for hour, event in enumerate(closing, 1)
+    ]
+
+
+def _closing(events: list[dict], rng: random.Random) -> list[dict]:
+    from digisos.soker import builders
+    from digisos.soker.constants import EventType, KravStatus, SoknadsStatus, Utfall
+
+    saker = [e["referanse"] for e in events if e["type"] == EventType.SAKS_STATUS]
+    decided = {e["saksreferanse"] for e in events if e["type"] == EventType.VEDTAK_FATTET}
+    requirements = {
+        e["dokumentasjonkravreferanse"]: e for e in events if e["type"] == EventType.DOKUMENTASJONKRAV
+    }
+    closing = [
+        builders.vedtak_fattet(
+            saksreferanse=reference,
+            vedtaksfil=builders.svarut(str(uuid.UUID(int=rng.getrandbits(128), version=4)), 1),
+            utfall=rng.choice([Utfall.INNVILGET, Utfall.DELVIS_INNVILGET, Utfall.AVSLATT]),
+        )
+        for reference in dict.fromkeys(saker)
+        if reference not in decided
+    ]
+    closing += [
+        {**event, "status": KravStatus.LEVERT_TIDLIGERE}
+        for event in requirements.values()
+        if event["status"] != KravStatus.LEVERT_TIDLIGERE
+    ]
+    closing.append(builders.soknads_status(SoknadsStatus.FERDIGBEHANDLET))
+    return closing
 
 
 def _instant(moment: datetime) -> str:
@@ -584,12 +640,22 @@ def page_figures(
             server = None
             FAILED.append(runner.exchange_bench(env, port, work))
             FAILED.append(runner.logged_in_bench(env, port, work, sessions))
+            # The follow-up's pages (issue 13): Trondheim's work queues count its seeded share of the million
+            # (about 4 %) on top of the bench's own 10,000 cases; the person overview reads one person's 200.
+            FAILED.append(runner.followup_bench(env, port, work, sessions))
         if seeded and "explain" in parts:
-            local_env = {**env, "DIGISOS_ALLOWED_HOSTS": "testserver"}
+            # The person overview's person is synthetic (as in the follow-up part's own server).
+            local_env = {**env, "DIGISOS_ALLOWED_HOSTS": "testserver", "DIGISOS_ALLOW_SYNTHETIC_IDS": "true"}
             explain_arguments = [
-                str(work / name) for name in ("sessions.json", "exchange.json", "innsyn.json")
+                str(work / name)
+                for name in (
+                    "sessions.json",
+                    "exchange.json",
+                    "innsyn.json",
+                    "inbox_list.json",
+                    "followup.json",
+                )
             ]
-            explain_arguments.append(str(work / "inbox_list.json"))
             runner.run_step(
                 [runner.PY, str(ROOT / "bench" / "scale.py"), "explain", *explain_arguments], local_env
             )
@@ -750,7 +816,7 @@ if __name__ == "__main__":
     seed_command.add_argument("cases", type=int)
     seed_command.add_argument("shapes", type=int)
     explain_command = commands.add_parser("explain")
-    explain_command.add_argument("files", nargs=4)
+    explain_command.add_argument("files", nargs=5)
     commands.add_parser("size")
     arguments = parser.parse_args()
     if arguments.command == "run":

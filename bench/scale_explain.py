@@ -64,7 +64,9 @@ class Recorder:
         return execute(sql, params, many, context)
 
 
-def pages(sessions: Path, exchange: Path, innsyn: Path, inbox: Path) -> dict[str, Callable[[], Any]]:
+def pages(
+    sessions: Path, exchange: Path, innsyn: Path, inbox: Path, followup: Path
+) -> dict[str, Callable[[], Any]]:
     """Each measured request, as the bench's own people make it."""
     from bench.exchange import CLIENT_ID
     from bench.innsyn import document, story
@@ -80,6 +82,7 @@ def pages(sessions: Path, exchange: Path, innsyn: Path, inbox: Path) -> dict[str
     innsyn_setup = json.loads(innsyn.read_text())
     inbox_setup = json.loads(inbox.read_text())
     exchange_setup = json.loads(exchange.read_text())
+    followup_setup = json.loads(followup.read_text())
 
     def client(session: str) -> Client:
         http = Client()
@@ -115,6 +118,7 @@ def pages(sessions: Path, exchange: Path, innsyn: Path, inbox: Path) -> dict[str
         oslo.filter(status="available").order_by("available_at", "id")[0]
     )
     inbox_client = client(inbox_setup["sessions"][0])
+    caseworker = client(followup_setup["sessions"][0])
     return {
         "baseline: bare view": lambda: Client().get("/bench/bare"),
         "baseline: logged-in page": lambda: citizen.get("/bench/logged-in"),
@@ -132,6 +136,10 @@ def pages(sessions: Path, exchange: Path, innsyn: Path, inbox: Path) -> dict[str
         "inbox list (Oslo), from the new into the received": lambda: inbox_client.get(
             f"/innboks/?eldre={last_new.token()}"
         ),
+        "person overview (200 cases)": lambda: caseworker.post(
+            "/oppfolging/", {"fnr": followup_setup["pid"], "purpose": "casework"}
+        ),
+        "work queues (Trondheim)": lambda: caseworker.get("/oppfolging/arbeidskoer/"),
         "exchange list": lambda: api.get("/api/exchange/v1/leveranser", **bearer),
         # The statistics (issue 14) read only their aggregate tables, filled from the seeded cases by the
         # scale run's rebuild and updates: the country's page, and Oslo's (the largest) page and JSON.
@@ -148,7 +156,7 @@ def pages(sessions: Path, exchange: Path, innsyn: Path, inbox: Path) -> dict[str
     }
 
 
-def explain(sessions: Path, exchange: Path, innsyn: Path, inbox: Path) -> None:
+def explain(sessions: Path, exchange: Path, innsyn: Path, inbox: Path, followup: Path) -> None:
     from django.db import connection
 
     counts = table_rows()
@@ -156,7 +164,7 @@ def explain(sessions: Path, exchange: Path, innsyn: Path, inbox: Path) -> None:
     out = PLANS.open("w")
     print("\n== EXPLAIN (ANALYZE, BUFFERS) of every query of the measured pages, at scale ==")
     big_scans = slow_generic = 0
-    for page, request in pages(sessions, exchange, innsyn, inbox).items():
+    for page, request in pages(sessions, exchange, innsyn, inbox, followup).items():
         recorder = Recorder()
         with connection.execute_wrapper(recorder):
             response = request()

@@ -252,7 +252,7 @@ _CASES_OWN = ("case", "municipality", "case_created_at")
 def shapes(count: int, paper: int, now: datetime) -> list[dict]:
     """`count` cases' worth of inputs to the fold and their folded state: document, sent time, office, vedlegg;
     the first `paper` of them paper cases' (folded without the application's sent time and vedlegg.json)."""
-    from bench.innsyn import document, story
+    from bench.innsyn import document
 
     from digisos.exchange import case_state
     from digisos.exchange.services.reporting import document_digest
@@ -271,12 +271,7 @@ def shapes(count: int, paper: int, now: datetime) -> list[dict]:
     result = []
     for number in range(count):
         rng = random.Random(number)
-        events = rng.randint(5, MAX_EVENTS)
-        end = now - timedelta(days=QUIET_DAYS + rng.uniform(0, 700))
-        start = end - timedelta(days=events * rng.uniform(1, 6))
-        told = story(rng, events, start, end, [])
-        if number % OPEN_EVERY:
-            told = finished(told, rng)
+        told, start = shape_events(number, rng, now)
         soker = document(told)
         sent_at = start - timedelta(hours=rng.uniform(1, 48))
         enhetsnummer, office_name = rng.choice(offices)
@@ -304,6 +299,18 @@ def shapes(count: int, paper: int, now: datetime) -> list[dict]:
             }
         )
     return result
+
+
+def shape_events(number: int, rng: random.Random, now: datetime) -> tuple[list[dict], datetime]:
+    """Shape `number`'s events (5–MAX_EVENTS of them, the last at least QUIET_DAYS ago; finished unless the
+    shape is one of the open ones, OPEN_EVERY) and when its story starts."""
+    from bench.innsyn import story
+
+    events = rng.randint(5, MAX_EVENTS)
+    end = now - timedelta(days=QUIET_DAYS + rng.uniform(0, 700))
+    start = end - timedelta(days=events * rng.uniform(1, 6))
+    told = story(rng, events, start, end, [])
+    return (finished(told, rng) if number % OPEN_EVERY else told), start
 
 
 def finished(events: list[dict], rng: random.Random) -> list[dict]:

@@ -2,7 +2,7 @@
 
 `python bench/followup.py setup CASES USERS FILE` builds, in Trondheim's manual inbox (a municipality no other
 bench part fills), CASES sent applications with their stored read model (one in four with an open request,
-half of those past its deadline), and one person (a demo persona, ugradert and not skjermet, so the policy
+half of those past its deadline; one in eight received over a month ago without a foreløpig svar), and one person (a demo persona, ugradert and not skjermet, so the policy
 permits) with PERSON_CASES of them: each folded from a digisos-soker.json with a decision, a request, a
 condition and payments that together cover PERSON_MONTHS months, and an attachment each. A municipal
 caseworker of Trondheim and USERS logged-in sessions for her; writes {"cookie", "csrf_cookie", "sessions",
@@ -27,6 +27,7 @@ PERSONA = "kari-leier-oslo"
 PERSON_CASES = 200
 PERSON_MONTHS = 24
 BATCH = 2000
+AGED_DAYS = 40  # past the § 11a queue's month
 
 
 def _month(today: date, back: int) -> date:
@@ -138,12 +139,24 @@ def build_person(cases: list) -> str:
 
 
 def build_queue_states(cases: list) -> None:
-    """A stored read model for the other cases: one in four with an open request, half of those overdue."""
+    """A stored read model for the other cases: one in four with an open request, half of those overdue; and one
+    in eight received AGED_DAYS ago or more with no foreløpig svar yet, so that the § 11a queue has its page as
+    the other queues have theirs (before session 19 every case was new and that queue empty, so the small run
+    measured a page of two queues against the million's three)."""
     from django.utils import timezone
 
-    from digisos.exchange.models import CaseState
+    from digisos.exchange.models import Case, CaseState
 
     now = timezone.now()
+    aged: dict[int, list] = {}
+    for i, case in enumerate(cases):
+        if i % 8 == 2:
+            aged.setdefault(i % 20, []).append(case)
+    for hours, group in aged.items():
+        created_at = now - timedelta(days=AGED_DAYS, hours=hours)
+        Case.objects.filter(pk__in=[case.pk for case in group]).update(created_at=created_at)
+        for case in group:
+            case.created_at = created_at
     for start in range(0, len(cases), BATCH):
         CaseState.objects.bulk_create(
             CaseState(

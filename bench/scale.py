@@ -12,11 +12,11 @@ scale run's summary lines. `seed-alone` seeds a fresh cluster and stops (the see
 
 `run --keep DIR` puts the scale run's cluster in DIR and leaves it there, with a copy of the database as seeded
 (`digisos_seeded`, before any benchmark wrote to it; twice the database's size on disk). `reuse DIR [--only
-insights,pages,explain] [--small]` then measures again without seeding: it starts that cluster, makes the
-database to measure afresh from the seeded copy, migrates it to today's code, and runs the chosen parts
-(the statistics: rebuild, hourly updates, dashboard and JSON against the bare view; the page figures; EXPLAIN
-of every measured page's queries, which needs the pages' set-up and so runs them too); `--small` adds the
-small run and the scale-against-small comparison.
+insights,pages,explain,followup] [--small]` then measures again without seeding: it starts that cluster, makes
+the database to measure afresh from the seeded copy, migrates it to today's code, and runs the chosen parts
+(the statistics: rebuild, hourly updates, dashboard and JSON against the bare view; the page figures, the
+follow-up's among them; EXPLAIN of every measured page's queries, which needs the pages' set-up and so runs
+them too; the follow-up's pages alone); `--small` adds the small run and the scale-against-small comparison.
 
 The measured people are part of the population: Sofie (bench/exchange.py) owns seeded Bergen paper cases,
 topped up to 50 by the exchange bench's sends; Oslo, the inbox list's municipality, has its share of the
@@ -576,7 +576,7 @@ def prepare(env: dict[str, str]) -> None:
 FAILED: list[int] = []  # each locust step's failed requests, both runs
 # What a run measures: the statistics (full rebuild, hourly updates, dashboard and API against the bare view),
 # the page figures of make bench, and EXPLAIN of every query those pages run (which needs the pages' set-up).
-PARTS = ("insights", "pages", "explain")
+PARTS = ("insights", "pages", "explain", "followup")  # "pages" and "explain" include the follow-up's
 # A kept cluster's copy of the database as seeded, before any benchmark wrote to it: `reuse` measures on a
 # fresh copy of it each time, so every re-measurement starts from the same million.
 SEEDED = "digisos_seeded"
@@ -636,19 +636,23 @@ def page_figures(
         runner.public_bench(host)
         if "insights" in parts:
             runner.insights_bench(host)
-        if "pages" in parts or "explain" in parts:
+        all_pages = "pages" in parts or "explain" in parts
+        if all_pages or "followup" in parts:
             sessions = work / "sessions.json"
             bench_py = [runner.PY, str(ROOT / "bench" / "application.py")]
             subprocess.run(
                 [*bench_py, "sessions", str(runner.USERS), str(sessions)], cwd=ROOT, env=env, check=True
             )
-            FAILED.append(runner.steps_bench(host, work, sessions))
+            if all_pages:
+                FAILED.append(runner.steps_bench(host, work, sessions))
             runner.stop(server)
             server = None
-            FAILED.append(runner.exchange_bench(env, port, work))
-            FAILED.append(runner.logged_in_bench(env, port, work, sessions))
-            # The follow-up's pages (issue 13): Trondheim's work queues count its seeded share of the million
-            # (about 4 %) on top of the bench's own 10,000 cases; the person overview reads one person's 200.
+            if all_pages:
+                FAILED.append(runner.exchange_bench(env, port, work))
+                FAILED.append(runner.logged_in_bench(env, port, work, sessions))
+            # The follow-up's pages (issue 13): Trondheim's work queues hold its seeded share of the million
+            # (about 4 %; the cases still open) beside the bench's own 10,000 cases; the person overview reads
+            # one person's 200.
             FAILED.append(runner.followup_bench(env, port, work, sessions))
         if seeded and "explain" in parts:
             # The person overview's person is synthetic (as in the follow-up part's own server).

@@ -73,7 +73,7 @@ PAPER_EVERY = 20
 # OPEN_EVERY end with a decision on every sak, their dokumentasjonkrav delivered and the application
 # FERDIGBEHANDLET. The rest stay in progress, requests and all: the backlog a case system never closed. (Until
 # session 19 every seeded case stayed open, so Trondheim's work queues at scale counted 31,000 overdue requests
-# and 33,000 cases waiting for a § 11a answer, against the small run's 1,250: a municipality in no real state.)
+# and 33,000 cases waiting for a § 11a answer, against the small run's 980 and none: no real municipality's state.)
 OPEN_EVERY = 20
 MAX_EVENTS = 50
 PAPER_SHAPE_SHARE = 10  # one shape in ten is a paper case's

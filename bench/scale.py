@@ -318,13 +318,14 @@ def finished(events: list[dict], rng: random.Random) -> list[dict]:
     each sak that has none, each dokumentasjonkrav still asked for delivered (LEVERT_TIDLIGERE), and the
     application FERDIGBEHANDLET. The story is cut first where the whole would pass MAX_EVENTS."""
     from digisos.soker import builders
+    from digisos.soker.tidspunkt import parse_tidspunkt
 
     while True:
         closing = _closing(events, rng)
         if len(events) + len(closing) <= MAX_EVENTS:
             break
         events = events[: MAX_EVENTS - len(closing)]
-    last = max(datetime.fromisoformat(e["hendelsestidspunkt"].replace("Z", "+00:00")) for e in events)
+    last = max(parse_tidspunkt(e["hendelsestidspunkt"]) for e in events)
     return events + [
         {**event, "hendelsestidspunkt": builders.tidspunkt(last + timedelta(hours=hour))}
         for hour, event in enumerate(closing, 1)

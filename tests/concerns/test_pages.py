@@ -69,6 +69,35 @@ def test_an_unknown_municipality_is_a_plain_error(client, offices):
     assert client.get("/bekymringsmelding/4601/annet/").status_code == 404
 
 
+@pytest.mark.parametrize("typed", ["\x00", "4601\x00", "\u0664\u0666\u0660\u0661"])
+def test_a_number_that_is_not_four_digits_is_an_unknown_municipality(client, offices, typed):
+    """A NUL in ?kommune= was looked up as typed: a database error (500). Digits of another script are not a
+    number either (str.isdigit() takes them)."""
+    page = client.get(reverse("concerns:start"), {"kommune": typed}).content.decode()
+    assert "Velg kommunen fra listen." in page
+
+
+def test_a_nul_in_what_was_typed_is_left_out_and_the_rest_kept(client, offices, citizen_of):
+    """The draft keeps what was typed, valid or not, as JSON: a pasted text with a NUL in it (unseen) was a
+    database error, and the report was lost. The NUL is left out; nothing else is."""
+    report = _start(client, citizen_of("familie-bergen"))
+    url = reverse("concerns:form", args=[report.id])
+    typed = {
+        "barn_antall": "1",
+        "barn-0-personnavn": "Mi\x00a",
+        "melding-melding": "Alene\x00 hjemme",
+        "action": "save",
+    }
+    assert client.post(url, typed)["Location"] == reverse("concerns:mine")
+    report.refresh_from_db()
+    assert report.answers["barn"][0]["personnavn"] == "Mia"
+    assert report.answers["melding"]["melding"] == "Alene hjemme"
+    response = client.post(url, {**PRIVATE, "melding-melding": "Alene\x00 hjemme", "action": "send"})
+    assert response["Location"] == reverse("concerns:receipt", args=[report.id])
+    report.refresh_from_db()
+    assert report.content["melding"] == "Alene hjemme"
+
+
 def test_the_form_needs_an_id_porten_login(client, offices):
     response = client.get(reverse("concerns:before", args=["4601", "privat"]))
     assert response.status_code == 302 and reverse("accounts:citizen-login") in response["Location"]

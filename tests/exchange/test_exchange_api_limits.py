@@ -13,6 +13,7 @@ from digisos.soker.constants import SoknadsStatus
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data", "document_settings")]
 
 MOTTATT = builders.soknads_status(SoknadsStatus.MOTTATT, at="2026-11-23T10:00:00.000Z")
+AT = "2026-11-23T11:00:00.000Z"
 
 
 def soker(*events: dict) -> dict:
@@ -63,6 +64,37 @@ def test_nan_or_infinity_in_an_event_is_400_naming_the_path(paper_case, exchange
     assert constant in body["errors"][0]["message"]
     paper_case.refresh_from_db()
     assert paper_case.soker is None
+
+
+def test_a_nul_in_a_text_is_400_naming_each_path_and_nothing_is_stored(paper_case, exchange_api):
+    """JSON allows \\u0000 in a string; PostgreSQL's jsonb does not: the stored report was a 500."""
+    document = soker(
+        MOTTATT, {**builders.saks_status("sak-1", tittel="Livs\x00opphold"), "hendelsestidspunkt": AT}
+    )
+    document["avsender"]["systemnavn"] = "Fag\x00system"
+    document["ekstra\x00navn"] = "x"
+    response = exchange_api("4601").post(f"/saker/{paper_case.id}/digisos-soker", document)
+    assert response.status_code == 400, response.content[:500]
+    body = response.json()
+    assert body["code"] == "invalid_json"
+    assert [error["path"] for error in body["errors"]] == [
+        "avsender/systemnavn",
+        "hendelser/1/tittel",
+        "ekstra\\u0000navn",
+    ]
+    assert "Fjern tegnet" in body["errors"][0]["message"]
+    paper_case.refresh_from_db()
+    assert paper_case.soker is None
+
+
+def test_an_escaped_backslash_before_u0000_is_text_not_a_nul(paper_case, exchange_api):
+    """The text \\u0000 written as characters (its backslash escaped) is stored as written."""
+    title = "C:\\u0000"
+    document = soker(MOTTATT, {**builders.saks_status("sak-1", tittel=title), "hendelsestidspunkt": AT})
+    response = exchange_api("4601").post(f"/saker/{paper_case.id}/digisos-soker", document)
+    assert response.status_code == 200, response.content[:500]
+    paper_case.refresh_from_db()
+    assert paper_case.soker["hendelser"][1]["tittel"] == title
 
 
 def test_malformed_json_is_400_saying_where(paper_case, exchange_api):

@@ -7,7 +7,10 @@ draft, and shows one more child. The draft keeps every form's raw values, valid 
 from typing import Any
 
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
+
+from digisos.core.text import without_nul
 
 from . import forms as concern_forms
 from .models import ChildWelfareOffice, ConcernReport
@@ -38,6 +41,10 @@ class Filling:
         guardians: int | None = None,
     ) -> None:
         draft = report.answers or {}
+        # The draft keeps what was typed, valid or not (in JSON, which cannot hold a NUL): the forms never see
+        # one, so a pasted text with one unseen is kept without it rather than lost to a database error.
+        if isinstance(data, QueryDict):
+            data = without_nul(data)
         self.public = report.kind == ConcernReport.Kind.PUBLIC
         self.children_count = children or max(1, len(draft.get("barn", [])))
         self.guardians_count = (guardians or max(1, len(draft.get("foresatte", [])))) if self.public else 0

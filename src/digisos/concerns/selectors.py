@@ -9,6 +9,7 @@ from django.db.models import Prefetch, QuerySet
 from pydantic_core import to_json
 
 from digisos.accounts.models import User
+from digisos.core.identifiers import is_kommunenummer
 from digisos.core.json_sql import utc_time_sql
 from digisos.core.prepared import PreparedValues
 from digisos.municipalities.models import Municipality
@@ -32,6 +33,10 @@ class Reception:
 
 
 def reception_of(kommunenummer: str) -> Reception | None:
+    """The municipality's reception of reports, or None: no active municipality has that number (also for a
+    number that is not four digits, as a typed ?kommune= can be)."""
+    if not is_kommunenummer(kommunenummer):
+        return None
     municipality = Municipality.objects.filter(pk=kommunenummer, active=True).first()
     if municipality is None:
         return None

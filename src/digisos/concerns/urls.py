@@ -17,5 +17,5 @@ urlpatterns = [
     path("innboks/<uuid:report_id>/fil/<str:role>/", staff_views.download, name="staff-download"),
     path("innboks/<uuid:report_id>/mottatt/", staff_views.mark_received, name="staff-received"),
     # KS's two addresses, one per kind of reporter (/privat, /offentlig), under the municipality.
-    re_path(r"^(?P<kommunenummer>\d{4})/(?P<kind>privat|offentlig)/$", views.before_form, name="before"),
+    re_path(r"^(?P<kommunenummer>[0-9]{4})/(?P<kind>privat|offentlig)/$", views.before_form, name="before"),
 ]

@@ -15,3 +15,8 @@ class CoreConfig(AppConfig):
         from .logging import configure_logging
 
         configure_logging()
+        from django.urls import register_converter
+
+        from .converters import KommunenummerConverter
+
+        register_converter(KommunenummerConverter, "kommunenummer")

@@ -57,6 +57,22 @@ class IdentityNumber:
     __str__ = __repr__
 
 
+# A municipality's number (kommunenummer, 0301) and a NAV office's (enhetsnummer, 1201): four ASCII digits; a
+# county's (fylkesnummer, 03): two. The path converter `kommunenummer` (core.converters) matches the same.
+KOMMUNENUMMER_PATTERN = "[0-9]{4}"
+
+
+def is_number_code(value: str, length: int) -> bool:
+    """`length` ASCII digits: the shape of a kommunenummer, enhetsnummer (4) or fylkesnummer (2). Checked before
+    such a code from a URL is looked up: str.isdigit() alone also takes other scripts' digits (٠٣٠١), and a NUL
+    in a lookup is a database error, not "no such municipality"."""
+    return len(value) == length and value.isascii() and value.isdigit()
+
+
+def is_kommunenummer(value: str) -> bool:
+    return is_number_code(value, 4)
+
+
 def age_on(birth_date: date, on: date) -> int:
     """Whole years. Someone born 29 February turns a year older on 1 March in years without that day."""
     had_birthday = (on.month, on.day) >= (birth_date.month, birth_date.day)

@@ -93,8 +93,8 @@ class _NonFinite:
 
 def parse_json(text: bytes | str) -> Any:
     """Strict JSON. Python's json reads NaN, Infinity and -Infinity, which JSON does not have and
-    PostgreSQL's jsonb refuses (a 500 once stored); they are refused here, each with its path. A syntax error
-    says its line and column."""
+    PostgreSQL's jsonb refuses (a 500 once stored); they are refused here, each with its path, as is a NUL in a
+    text, which jsonb refuses too. A syntax error says its line and column."""
     constants: list[_NonFinite] = []
 
     def non_finite(constant: str) -> _NonFinite:
@@ -109,18 +109,50 @@ def parse_json(text: bytes | str) -> Any:
     except UnicodeDecodeError:
         message = "JSON må være kodet som UTF-8."
         raise InvalidJson(message, [Violation("", message)]) from None
-    if not constants:
-        # The decoder met no NaN or Infinity: nothing to look for, and the walk below (a call and a path for
-        # every value of the document) cost as much as parsing it on every posted report.
-        return document
-    found = _non_finite(document, "")
-    if found:
-        violations = [
-            Violation(path, f"«{constant}» er ikke et tall i JSON. Send et tall eller null.")
-            for path, constant in found
-        ]
-        raise InvalidJson("JSON-en har tall som JSON ikke tillater (NaN eller Infinity).", violations)
+    if constants:
+        found = _non_finite(document, "")
+        if found:
+            violations = [
+                Violation(path, f"«{constant}» er ikke et tall i JSON. Send et tall eller null.")
+                for path, constant in found
+            ]
+            raise InvalidJson("JSON-en har tall som JSON ikke tillater (NaN eller Infinity).", violations)
+    # A NUL in a text (written \u0000: JSON allows no raw control character in a string) is refused too, with its
+    # path: jsonb cannot hold it, so the stored report was a 500. Sought only when the text has the escape, as
+    # the NaN above only when the decoder met one: the walk (a call and a path for every value) cost as much as
+    # parsing on every posted report.
+    if (_NUL_ESCAPE if isinstance(text, str) else _NUL_ESCAPE_BYTES) in text:
+        paths = _with_nul(document, "")
+        if paths:
+            message = "Teksten har tegnet NUL (\\u0000), som ikke kan lagres. Fjern tegnet og send på nytt."
+            raise InvalidJson(
+                "JSON-en har tegnet NUL (\\u0000) i tekst.", [Violation(path, message) for path in paths]
+            )
     return document
+
+
+_NUL_ESCAPE = "\\u0000"
+_NUL_ESCAPE_BYTES = _NUL_ESCAPE.encode()
+
+
+def _with_nul(value: Any, path: str) -> list[str]:
+    """The paths of the texts (names or values) with a NUL in them; a name's NUL written as its escape."""
+    if isinstance(value, str):
+        return [path] if "\x00" in value else []
+    if isinstance(value, dict):
+        items: Any = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return []
+    found = []
+    for key, inner in items:
+        inner_path = f"{path}/{key}" if path else str(key)
+        if isinstance(key, str) and "\x00" in key:
+            found.append(inner_path.replace("\x00", _NUL_ESCAPE))
+        else:
+            found += _with_nul(inner, inner_path)
+    return found
 
 
 def _non_finite(value: Any, path: str) -> list[tuple[str, str]]:

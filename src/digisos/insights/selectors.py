@@ -22,6 +22,7 @@ from typing import Any
 
 from django.utils.translation import gettext
 
+from digisos.core.identifiers import is_number_code
 from digisos.municipalities.models import County, Municipality, NavOffice
 
 from . import figures as f
@@ -81,12 +82,21 @@ def offices() -> list[tuple[str, str]]:
     return list(NavOffice.objects.filter(active=True).order_by("name").values_list("enhetsnummer", "name"))
 
 
+# Each level's area code: its model and its number's length (fylkesnummer 03, kommunenummer 0301, enhetsnummer 1201).
+_AREAS: dict[str, tuple[Any, int]] = {
+    COUNTY: (County, 2),
+    MUNICIPALITY: (Municipality, 4),
+    OFFICE: (NavOffice, 4),
+}
+
+
 def area_name(level: str, area: str) -> str | None:
-    """The area's name, or None when no such area exists."""
-    model: Any = {COUNTY: County, MUNICIPALITY: Municipality, OFFICE: NavOffice}.get(level)
+    """The area's name, or None when no such area exists (also for a code not of its level's shape, as a typed
+    ?kommune= can be)."""
     if level == COUNTRY:
         return gettext("Norge")
-    if model is None:
+    model, length = _AREAS.get(level, (None, 0))
+    if model is None or not is_number_code(area, length):
         return None
     return model.objects.filter(pk=area).values_list("name", flat=True).first()
 

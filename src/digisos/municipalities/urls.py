@@ -5,5 +5,5 @@ from . import views
 app_name = "municipalities"
 urlpatterns = [
     path("", views.search, name="search"),
-    path("<str:kommunenummer>/", views.detail, name="detail"),
+    path("<kommunenummer:kommunenummer>/", views.detail, name="detail"),
 ]

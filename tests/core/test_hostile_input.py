@@ -43,6 +43,8 @@ HOSTILE_SEGMENTS = ["%00", "4601%00", "\u0664\u0666\u0660\u0661", "x" * 300]
 RAW_BODIES = [b"\xff\xfe=\xed\xa0\x80", b"a=%ED%A0%80&b=%FF&%00=%00", b"&&=&=="]
 FORM = "application/x-www-form-urlencoded"
 FIELD = re.compile(r'\bname="([^"]+)"')
+# The query parameters of the page's own links (a list's next page, "show all"): read by views, in no form.
+LINK_QUERY = re.compile(r'href="[^"?#]*\?([^"#]+)"')
 PARAMETER = re.compile(r"<(?:(\w+):)?(\w+)>")
 REGEX_GROUP = re.compile(r"\(\?P<(\w+)>[^)]*\)")
 
@@ -140,7 +142,8 @@ def test_no_page_answers_hostile_input_with_a_server_error(world):
         for route in routes:
             url = concrete(route, ids)
             page = _answer(client, failures, "get", url)
-            fields = set(FIELD.findall(page)) - {"csrfmiddlewaretoken"}
+            linked = {pair.split("=")[0] for query in LINK_QUERY.findall(page) for pair in query.split("&amp;")}
+            fields = (set(FIELD.findall(page)) | linked) - {"csrfmiddlewaretoken", ""}
             for value in HOSTILE:
                 values = dict.fromkeys(fields, value)
                 _answer(client, failures, "get", url, data=values)

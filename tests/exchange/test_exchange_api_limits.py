@@ -97,6 +97,20 @@ def test_an_escaped_backslash_before_u0000_is_text_not_a_nul(paper_case, exchang
     assert paper_case.soker["hendelser"][1]["tittel"] == title
 
 
+def test_json_nested_past_the_stack_is_400_saying_so(paper_case, exchange_api):
+    """json.loads raises RecursionError, not a JSON error, for a document nested deeper than Python's stack: ninja
+    answered its bare "Cannot parse request body", in English and naming nothing."""
+    nested = "[" * 5000 + "]" * 5000
+    response = exchange_api("4601").post(
+        f"/saker/{paper_case.id}/digisos-soker", f'{{"version": "1.0.0", "hendelser": {nested}}}'
+    )
+    assert response.status_code == 400, response.content[:500]
+    body = response.json()
+    assert body["code"] == "invalid_json" and "for mange nivåer" in body["detail"]
+    paper_case.refresh_from_db()
+    assert paper_case.soker is None
+
+
 def test_malformed_json_is_400_saying_where(paper_case, exchange_api):
     response = exchange_api("4601").post(
         f"/saker/{paper_case.id}/digisos-soker",

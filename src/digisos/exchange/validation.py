@@ -94,7 +94,16 @@ class _NonFinite:
 def parse_json(text: bytes | str) -> Any:
     """Strict JSON. Python's json reads NaN, Infinity and -Infinity, which JSON does not have and
     PostgreSQL's jsonb refuses (a 500 once stored); they are refused here, each with its path, as is a NUL in a
-    text, which jsonb refuses too. A syntax error says its line and column."""
+    text, which jsonb refuses too. A syntax error says its line and column; a document nested deeper than
+    Python's stack allows (no report is more than a few levels deep) says so."""
+    try:
+        return _parse_json(text)
+    except RecursionError:
+        message = "JSON-en har for mange nivåer inni hverandre til at den kan leses. Send dokumentet uten dem."
+        raise InvalidJson(message, [Violation("", message)]) from None
+
+
+def _parse_json(text: bytes | str) -> Any:
     constants: list[_NonFinite] = []
 
     def non_finite(constant: str) -> _NonFinite:

@@ -142,7 +142,9 @@ def test_no_page_answers_hostile_input_with_a_server_error(world):
         for route in routes:
             url = concrete(route, ids)
             page = _answer(client, failures, "get", url)
-            linked = {pair.split("=")[0] for query in LINK_QUERY.findall(page) for pair in query.split("&amp;")}
+            linked = {
+                pair.split("=")[0] for query in LINK_QUERY.findall(page) for pair in query.split("&amp;")
+            }
             fields = (set(FIELD.findall(page)) | linked) - {"csrfmiddlewaretoken", ""}
             for value in HOSTILE:
                 values = dict.fromkeys(fields, value)

@@ -99,7 +99,9 @@ def parse_json(text: bytes | str) -> Any:
     try:
         return _parse_json(text)
     except RecursionError:
-        message = "JSON-en har for mange nivåer inni hverandre til at den kan leses. Send dokumentet uten dem."
+        message = (
+            "JSON-en har for mange nivåer inni hverandre til at den kan leses. Send dokumentet uten dem."
+        )
         raise InvalidJson(message, [Violation("", message)]) from None
 
 

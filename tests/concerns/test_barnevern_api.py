@@ -308,7 +308,15 @@ def test_a_refused_report_names_every_path(client, barnevern, school_system):
         == 404
     )
     not_json = client.post(f"{API}/mottak/offentlig", "{", content_type="application/json", **school_system)
-    assert not_json.status_code == 400 and not_json.json()["detail"]
+    assert not_json.status_code == 400
+    assert not_json.json()["code"] == "invalid_json" and "linje 1, kolonne 2" in not_json.json()["detail"]
+    # A NUL in a text: JSON allows it, PostgreSQL's jsonb does not (the stored report was a 500).
+    with_nul = {**VALID_PUBLIC, "leveringskanal": "Skole\x00n"}
+    refused = client.post(
+        f"{API}/mottak/offentlig", with_nul, content_type="application/json", **school_system
+    )
+    assert refused.status_code == 400 and refused.json()["code"] == "invalid_json"
+    assert [e["path"] for e in refused.json()["errors"]] == ["leveringskanal"]
     assert not ConcernReport.objects.exists()
 
 

@@ -24,6 +24,7 @@ from digisos.exchange.api import (
     SideQuery,
     StrictJsonParser,
     encrypted_download,
+    parser_error,
 )
 
 from . import delivery as deliveries
@@ -261,4 +262,8 @@ def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRespo
 
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    refused = parser_error(exc)
+    if refused is not None:
+        detail, errors = refused
+        return _error(request, 400, "invalid_json", detail, errors[:100])
     return _error(request, exc.status_code, f"http_{exc.status_code}", str(exc), [])

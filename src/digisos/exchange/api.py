@@ -591,11 +591,20 @@ def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRespo
     return api.create_response(request, body, status=401)
 
 
+def parser_error(exc: HttpError) -> tuple[str, list[dict[str, str]]] | None:
+    """StrictJsonParser's refusal behind ninja's bare 400 ("Cannot parse request body", which it makes of every
+    parser error) as (detail, errors); None for any other HttpError. The barnevern API answers it alike."""
+    cause = exc.__cause__
+    if not isinstance(cause, InvalidJson):
+        return None
+    return cause.message, [v.as_dict() for v in cause.violations]
+
+
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    if isinstance(exc.__cause__, InvalidJson):  # ninja wraps every parser error in a bare 400
-        cause = exc.__cause__
-        errors = [v.as_dict() for v in cause.violations]
-        return _error_response(request, status=400, code="invalid_json", detail=cause.message, errors=errors)
+    refused = parser_error(exc)
+    if refused is not None:
+        detail, errors = refused
+        return _error_response(request, status=400, code="invalid_json", detail=detail, errors=errors)
     body = {"detail": str(exc), "code": f"http_{exc.status_code}", "errors": []}
     return api.create_response(request, body, status=exc.status_code)

@@ -77,6 +77,15 @@ PAPER_EVERY = 20
 OPEN_EVERY = 20
 MAX_EVENTS = 50
 PAPER_SHAPE_SHARE = 10  # one shape in ten is a paper case's
+# Concern reports (issue 15), one for every CONCERN_EVERY cases, spread over the demo's child-welfare offices
+# (Bergen and Tromsø by case system, Oslo's districts and Trondheim by inbox): sent 40–900 days ago, collected
+# and acknowledged the next day, their content deleted by retention (CONCERNS_RETENTION_DAYS) and the rows
+# kept: report, delivery, its three files, the states. One in CONCERN_WAITING_EVERY still waits at Tromsø's case
+# system, sent in the last two days; Bergen's list, the one measured, holds only the bench's own reports, as in
+# the small run (its index range skips the collected ones).
+CONCERN_EVERY = 8
+CONCERN_WAITING_EVERY = 100
+CONCERN_WAITING_AT = "5501"
 # What an unset municipality or office reference is stored as: NULL, these columns being foreign keys.
 NO_REFERENCE = "NULL"
 
@@ -229,6 +238,137 @@ JOIN accounts_user AS o ON o.id = coalesce(c.id, %(sofie)s)
 JOIN scale_slot AS sl ON sl.slot = abs(hashint4(n + 1234567)) %% {SLOTS}
 JOIN municipalities_municipality AS m ON m.kommunenummer = coalesce(g.sofie_municipality, sl.kommunenummer)
 """  # noqa: S608
+
+
+CONCERN_PLAN = f"""
+CREATE UNLOGGED TABLE scale_concern AS
+SELECT n, gen_random_uuid() AS report_id, o.id AS office_id, o.municipality_id, o.channel,
+       CASE WHEN n %% 3 = 0 THEN 'offentlig' ELSE 'privat' END AS kind, u.id AS reporter_id,
+       CASE WHEN waiting THEN now() - (abs(hashint4(n + 424242)) %% 2880) * interval '1 minute'
+            ELSE now() - interval '40 days' - (abs(hashint4(n + 424242)) %% (860 * 24)) * interval '1 hour'
+       END AS sent_at,
+       CASE WHEN waiting THEN 'available' ELSE 'collected' END AS status
+FROM (SELECT n, n %% {CONCERN_WAITING_EVERY} = 0 AS waiting
+      FROM generate_series(0, %(concerns)s - 1) AS n) AS g
+JOIN (SELECT id, municipality_id, channel, (row_number() OVER (ORDER BY id) - 1)::int AS k,
+             (count(*) OVER ())::int AS offices
+      FROM concerns_childwelfareoffice WHERE active) AS o
+  ON CASE WHEN g.waiting THEN o.municipality_id = '{CONCERN_WAITING_AT}'
+          ELSE o.k = abs(hashint4(n + 99)) %% o.offices END
+JOIN accounts_user AS u ON u.username = 'scale-citizen-' || abs(hashint4(n + 31337)) %% %(citizens)s
+"""  # noqa: S608
+CONCERN_COLUMNS: dict[str, dict[str, str]] = {
+    "concerns_concernreport": {
+        "id": "c.report_id",
+        "kind": "c.kind",
+        "status": "'sent'",
+        "reporter_id": "c.reporter_id",
+        "sender_id": "NULL",
+        "municipality_id": "c.municipality_id",
+        "office_id": "c.office_id",
+        "answers": "'{}'::jsonb",
+        # The list reads none of it; a collected report's is deleted by retention, and no waiting one is shown.
+        "content": "NULL",
+        "created_at": "c.sent_at - interval '10 minutes'",
+        "updated_at": "c.sent_at",
+        "sent_at": "c.sent_at",
+        "acknowledged_at": "CASE WHEN c.status = 'collected' THEN c.sent_at + interval '1 day' END",
+        "content_deleted_at": "CASE WHEN c.status = 'collected' THEN c.sent_at + interval '31 days' END",
+    },
+    "concerns_concerndelivery": {
+        "public_id": "gen_random_uuid()",
+        "status": "c.status",
+        "attempts": "1",
+        "last_error": "''",
+        "next_attempt_at": "NULL",
+        "created_at": "c.sent_at",
+        "available_at": "c.sent_at + interval '30 seconds'",
+        "collected_at": "CASE WHEN c.status = 'collected' THEN c.sent_at + interval '1 day' END",
+        "report_id": "c.report_id",
+        "office_id": "c.office_id",
+        "channel": "c.channel",
+        "failure_message": "''",
+        "printed_at": "NULL",
+    },
+    "concerns_concerndeliveredfile": {
+        "public_id": "gen_random_uuid()",
+        "delivery_id": "d.id",
+        "role": "f.role",
+        "filename": "f.filename",
+        "content_type": "f.content_type",
+        "size": "f.size",
+        "storage_name": "'scale/concerns/' || d.public_id || '/' || f.role",
+        "key_id": "'scale'",
+    },
+    "concerns_concernstate": {
+        "report_id": "c.report_id",
+        "state": "t.state",
+        "at": "c.sent_at + t.after",
+        "description": "''",
+    },
+}
+CONCERN_FILES = (
+    "(VALUES ('json', 'bekymringsmelding.json', 'application/json', 4000), "
+    "('pdf', 'bekymringsmelding.pdf', 'application/pdf', 40000), "
+    "('asice', 'bekymringsmelding.asice', 'application/vnd.etsi.asic-e+zip', 50000)) "
+    "AS f(role, filename, content_type, size)"
+)
+CONCERN_STATES = (
+    "(VALUES ('AKSEPTERT', interval '0 seconds', false), ('SENDT_FAGSYSTEM', interval '30 seconds', false), "
+    "('LEVERT', interval '1 day', true)) AS t(state, after, when_collected)"
+)
+
+
+def seed_concerns(cursor, concerns: int) -> None:
+    """`concerns` concern reports with their deliveries, files and states (CONCERN_PLAN), by bulk SQL over the
+    seeded citizens; the demo's child-welfare offices made first (as the bench's concern part makes them)."""
+    from digisos.concerns.services import apply_demo_child_welfare_offices
+
+    apply_demo_child_welfare_offices()
+    cursor.execute("SELECT count(*) FROM accounts_user WHERE username LIKE 'scale-citizen-%%'")
+    citizens = cursor.fetchone()[0]
+    cursor.execute(CONCERN_PLAN, {"concerns": concerns, "citizens": citizens})
+    plan = "scale_concern AS c"
+    cursor.execute(_insert("concerns_concernreport", CONCERN_COLUMNS["concerns_concernreport"], plan))
+    cursor.execute(_insert("concerns_concerndelivery", CONCERN_COLUMNS["concerns_concerndelivery"], plan))
+    cursor.execute(
+        _insert(
+            "concerns_concerndeliveredfile",
+            CONCERN_COLUMNS["concerns_concerndeliveredfile"],
+            f"concerns_concerndelivery AS d JOIN scale_concern AS c ON c.report_id = d.report_id "
+            f"CROSS JOIN {CONCERN_FILES}",
+        )
+    )
+    cursor.execute(
+        _insert(
+            "concerns_concernstate",
+            CONCERN_COLUMNS["concerns_concernstate"],
+            f"{plan} CROSS JOIN {CONCERN_STATES} WHERE NOT t.when_collected OR c.status = 'collected'",
+        )
+    )
+    cursor.execute("DROP TABLE scale_concern")
+
+
+def seed_concerns_alone() -> None:
+    """The concern reports on a database seeded before they were (a kept cluster's copy, for `reuse`): as many
+    as `seed` makes for its applications."""
+    from django.db import connection
+
+    started = time.perf_counter()
+    with connection.cursor() as django_cursor:
+        cursor = django_cursor.cursor
+        cursor.execute("SELECT count(*) FROM concerns_concernreport")
+        if cursor.fetchone()[0]:
+            print("concern reports seeded already")
+            return
+        cursor.execute("SELECT count(*) FROM application_application")
+        concerns = max(1, cursor.fetchone()[0] // CONCERN_EVERY)
+        seed_concerns(cursor, concerns)
+        cursor.execute(
+            "ANALYZE concerns_concernreport, concerns_concerndelivery, concerns_concerndeliveredfile, "
+            "concerns_concernstate"
+        )
+    print(f"seeded {concerns} concern reports in {time.perf_counter() - started:.0f} s")
 
 
 def _insert(table: str, columns: dict[str, str], source: str) -> str:
@@ -494,6 +634,8 @@ def seed(cases: int, shape_count: int) -> None:
         letters = f"{with_shape} WHERE p.n %% {LETTER_EVERY} = 0"
         cursor.execute(_insert("documents_document", COLUMNS["documents_document"], letters), parameters)
         step("documents_document")
+        seed_concerns(cursor, max(1, cases // CONCERN_EVERY))
+        step(f"{max(1, cases // CONCERN_EVERY)} concern reports")
         cursor.execute("RESET session_replication_role")
         for table in ("scale_plan", "scale_shape", "scale_slot", "scale_citizen"):
             cursor.execute(f"DROP TABLE {table}")
@@ -577,7 +719,8 @@ def prepare(env: dict[str, str]) -> None:
 FAILED: list[int] = []  # each locust step's failed requests, both runs
 # What a run measures: the statistics (full rebuild, hourly updates, dashboard and API against the bare view),
 # the page figures of make bench, and EXPLAIN of every query those pages run (which needs the pages' set-up).
-PARTS = ("insights", "pages", "explain", "followup")  # "pages" and "explain" include the follow-up's
+# "pages" and "explain" include the follow-up's and the concern reports'.
+PARTS = ("insights", "pages", "explain", "followup", "concerns")
 # A kept cluster's copy of the database as seeded, before any benchmark wrote to it: `reuse` measures on a
 # fresh copy of it each time, so every re-measurement starts from the same million.
 SEEDED = "digisos_seeded"
@@ -619,6 +762,10 @@ def page_figures(
             )
             if keep is not None:
                 snapshot_seeded(cluster)
+        all_pages = "pages" in parts or "explain" in parts
+        if reuse and (all_pages or "concerns" in parts):
+            # A million kept before the concern reports were seeded gets them on its copy (some 30 s).
+            runner.run_step([runner.PY, str(ROOT / "bench" / "scale.py"), "seed-concerns"], env)
         if reuse:
             print(f"(re-measured on a fresh copy of the seeded database kept at {keep})")
             runner.run_step([runner.PY, str(ROOT / "bench" / "scale.py"), "size"], env)
@@ -637,7 +784,6 @@ def page_figures(
         runner.public_bench(host)
         if "insights" in parts:
             runner.insights_bench(host)
-        all_pages = "pages" in parts or "explain" in parts
         if all_pages or "followup" in parts:
             sessions = work / "sessions.json"
             bench_py = [runner.PY, str(ROOT / "bench" / "application.py")]
@@ -655,6 +801,9 @@ def page_figures(
             # (about 4 %; the cases still open) beside the bench's own 10,000 cases; the person overview reads
             # one person's 200.
             FAILED.append(runner.followup_bench(env, port, work, sessions))
+        if all_pages or "concerns" in parts:
+            # Bergen's child-welfare list against its application list (issue 15), among the seeded reports.
+            FAILED.append(runner.concerns_bench(env, port, work))
         if seeded and "explain" in parts:
             # The person overview's person is synthetic (as in the follow-up part's own server).
             local_env = {**env, "DIGISOS_ALLOWED_HOSTS": "testserver", "DIGISOS_ALLOW_SYNTHETIC_IDS": "true"}
@@ -666,6 +815,7 @@ def page_figures(
                     "innsyn.json",
                     "inbox_list.json",
                     "followup.json",
+                    "concerns.json",
                 )
             ]
             runner.run_step(
@@ -828,8 +978,9 @@ if __name__ == "__main__":
     seed_command.add_argument("cases", type=int)
     seed_command.add_argument("shapes", type=int)
     explain_command = commands.add_parser("explain")
-    explain_command.add_argument("files", nargs=5)
+    explain_command.add_argument("files", nargs=6)
     commands.add_parser("size")
+    commands.add_parser("seed-concerns")
     arguments = parser.parse_args()
     if arguments.command == "run":
         sys.exit(run(arguments.cases, arguments.shapes, arguments.keep))
@@ -844,6 +995,8 @@ if __name__ == "__main__":
         seed(arguments.cases, arguments.shapes)
     elif arguments.command == "size":
         database_size()
+    elif arguments.command == "seed-concerns":
+        seed_concerns_alone()
     else:
         from bench.scale_explain import explain
 

@@ -65,7 +65,7 @@ class Recorder:
 
 
 def pages(
-    sessions: Path, exchange: Path, innsyn: Path, inbox: Path, followup: Path
+    sessions: Path, exchange: Path, innsyn: Path, inbox: Path, followup: Path, concerns: Path
 ) -> dict[str, Callable[[], Any]]:
     """Each measured request, as the bench's own people make it."""
     from bench.exchange import CLIENT_ID
@@ -83,6 +83,7 @@ def pages(
     inbox_setup = json.loads(inbox.read_text())
     exchange_setup = json.loads(exchange.read_text())
     followup_setup = json.loads(followup.read_text())
+    concerns_setup = json.loads(concerns.read_text())
 
     def client(session: str) -> Client:
         http = Client()
@@ -101,6 +102,17 @@ def pages(
         "/api/exchange/v1/token", {"grant_type": GRANT_TYPE, "assertion": signer.assertion()}
     )
     bearer = {"HTTP_AUTHORIZATION": f"Bearer {token.json()['access_token']}"}
+    # Bergen's child-welfare case system, its own client and scope (bench/concerns.py wrote them).
+    child_welfare = FagsystemClient(
+        base_url="http://testserver",
+        client_id=concerns_setup["client_id"],
+        client_key_pem=Path(concerns_setup["client_key"]).read_bytes(),
+        scope=concerns_setup["scope"],
+    )
+    child_welfare_token = Client().post(
+        "/api/exchange/v1/token", {"grant_type": GRANT_TYPE, "assertion": child_welfare.assertion()}
+    )
+    child_welfare_bearer = {"HTTP_AUTHORIZATION": f"Bearer {child_welfare_token.json()['access_token']}"}
     api = Client()
     reported = exchange_setup["cases"][0]
     # Newer than the stored document (the innsyn setup may have reported into the next minutes), as a case
@@ -141,6 +153,9 @@ def pages(
         ),
         "work queues (Trondheim)": lambda: caseworker.get("/oppfolging/arbeidskoer/"),
         "exchange list": lambda: api.get("/api/exchange/v1/leveranser", **bearer),
+        "child-welfare list (Bergen)": lambda: api.get(
+            "/api/barnevern/v1/bekymringsmeldinger", **child_welfare_bearer
+        ),
         # The statistics (issue 14) read only their aggregate tables, filled from the seeded cases by the
         # scale run's rebuild and updates: the country's page, and Oslo's (the largest) page and JSON.
         "statistics page (country)": lambda: Client().get("/statistikk/"),
@@ -156,7 +171,9 @@ def pages(
     }
 
 
-def explain(sessions: Path, exchange: Path, innsyn: Path, inbox: Path, followup: Path) -> None:
+def explain(
+    sessions: Path, exchange: Path, innsyn: Path, inbox: Path, followup: Path, concerns: Path
+) -> None:
     from django.db import connection
 
     counts = table_rows()
@@ -164,7 +181,7 @@ def explain(sessions: Path, exchange: Path, innsyn: Path, inbox: Path, followup:
     out = PLANS.open("w")
     print("\n== EXPLAIN (ANALYZE, BUFFERS) of every query of the measured pages, at scale ==")
     big_scans = slow_generic = 0
-    for page, request in pages(sessions, exchange, innsyn, inbox, followup).items():
+    for page, request in pages(sessions, exchange, innsyn, inbox, followup, concerns).items():
         recorder = Recorder()
         with connection.execute_wrapper(recorder):
             response = request()

@@ -55,3 +55,39 @@ def test_every_shape_is_a_valid_document_of_5_to_50_events(scale):
         assert soker_violations(document, file_ids=None) == [], number
         stamps = [event["hendelsestidspunkt"] for event in document["hendelser"]]
         assert stamps == sorted(stamps), number
+
+
+@pytest.mark.django_db
+def test_the_seeded_concern_reports_leave_bergens_list_as_the_small_run_has_it(scale, reference_data):
+    """The million's concern reports (issue 15's list at scale): all collected long ago and past retention, but
+    one in CONCERN_WAITING_EVERY waiting at Tromsø's case system; Bergen's list, the one measured, shows none of
+    them, Tromsø's its waiting ones with their three files."""
+    from django.db import connection
+
+    from digisos.accounts.models import User
+    from digisos.concerns.models import ConcernDelivery, ConcernReport, ConcernState
+    from digisos.concerns.selectors import available_listing
+
+    User.objects.bulk_create(
+        User(username=f"scale-citizen-{number}", kind=User.Kind.CITIZEN, pid=f"9{number:010d}")
+        for number in range(40)
+    )
+    count = 3 * scale.CONCERN_WAITING_EVERY
+    with connection.cursor() as cursor:
+        scale.seed_concerns(cursor.cursor, count)
+    reports = ConcernReport.objects.all()
+    assert reports.count() == count
+    reporters = reports.values_list("reporter__username", flat=True)
+    assert all(name.startswith("scale-citizen-") for name in reporters)
+    waiting = ConcernDelivery.objects.filter(status=ConcernDelivery.Status.AVAILABLE)
+    assert waiting.count() == 3
+    assert {d.office.municipality_id for d in waiting} == {scale.CONCERN_WAITING_AT}
+    collected = reports.filter(delivery__status=ConcernDelivery.Status.COLLECTED)
+    assert collected.count() == count - 3
+    assert not collected.filter(content_deleted_at__isnull=True).exists()
+    offices = set(collected.values_list("office__municipality_id", flat=True))
+    assert {"4601", "0301", scale.CONCERN_WAITING_AT} <= offices
+    assert available_listing("4601", after=0, limit=100) == []
+    listed = available_listing(scale.CONCERN_WAITING_AT, after=0, limit=100)
+    assert len(listed) == 3 and all(len(row["files"]) == 3 for row in listed)
+    assert ConcernState.objects.count() == 3 * (count - 3) + 2 * 3

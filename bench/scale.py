@@ -802,7 +802,10 @@ def page_figures(
             # one person's 200.
             FAILED.append(runner.followup_bench(env, port, work, sessions))
         if all_pages or "concerns" in parts:
-            # Bergen's child-welfare list against its application list (issue 15), among the seeded reports.
+            # Bergen's child-welfare list against its application list (issue 15), among the seeded reports;
+            # on its own server with the db_worker (as make bench's concern part).
+            runner.stop(server)
+            server = None
             FAILED.append(runner.concerns_bench(env, port, work))
         if seeded and "explain" in parts:
             # The person overview's person is synthetic (as in the follow-up part's own server).

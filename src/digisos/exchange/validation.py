@@ -6,6 +6,7 @@ of that format in `soker.validation`; they are re-exported here for the callers 
 """
 
 import json
+from collections.abc import Iterator
 from typing import Any, Literal, get_args
 
 from digisos.soker.constants import EVENT_TYPES
@@ -121,7 +122,7 @@ def _parse_json(text: bytes | str) -> Any:
         message = "JSON må være kodet som UTF-8."
         raise InvalidJson(message, [Violation("", message)]) from None
     if constants:
-        found = _non_finite(document, "")
+        found = _non_finite(document)
         if found:
             violations = [
                 Violation(path, f"«{constant}» er ikke et tall i JSON. Send et tall eller null.")
@@ -133,7 +134,7 @@ def _parse_json(text: bytes | str) -> Any:
     # the NaN above only when the decoder met one: the walk (a call and a path for every value) cost as much as
     # parsing on every posted report.
     if (_NUL_ESCAPE if isinstance(text, str) else _NUL_ESCAPE_BYTES) in text:
-        paths = _with_nul(document, "")
+        paths = _with_nul(document)
         if paths:
             message = "Teksten har tegnet NUL (\\u0000), som ikke kan lagres. Fjern tegnet og send på nytt."
             raise InvalidJson(
@@ -146,36 +147,35 @@ _NUL_ESCAPE = "\\u0000"
 _NUL_ESCAPE_BYTES = _NUL_ESCAPE.encode()
 
 
-def _with_nul(value: Any, path: str) -> list[str]:
-    """The paths of the texts (names or values) with a NUL in them; a name's NUL written as its escape."""
-    if isinstance(value, str):
-        return [path] if "\x00" in value else []
+def _with_nul(document: Any) -> list[str]:
+    """The paths of the texts (names or values) with a NUL in them, each NUL in a path written as its escape."""
+    return [
+        path.replace("\x00", _NUL_ESCAPE)
+        for path, text in _texts_and_values(document, "")
+        if isinstance(text, str) and "\x00" in text
+    ]
+
+
+def _non_finite(document: Any) -> list[tuple[str, str]]:
+    return [
+        (path, value.constant)
+        for path, value in _texts_and_values(document, "")
+        if isinstance(value, _NonFinite)
+    ]
+
+
+def _texts_and_values(value: Any, path: str) -> Iterator[tuple[str, Any]]:
+    """Every name in the document (at the path it names) and every value that is not an object or a list, each
+    with its path (names joined by "/")."""
     if isinstance(value, dict):
         items: Any = value.items()
     elif isinstance(value, list):
         items = enumerate(value)
     else:
-        return []
-    found = []
+        yield path, value
+        return
     for key, inner in items:
         inner_path = f"{path}/{key}" if path else str(key)
-        if isinstance(key, str) and "\x00" in key:
-            found.append(inner_path.replace("\x00", _NUL_ESCAPE))
-        else:
-            found += _with_nul(inner, inner_path)
-    return found
-
-
-def _non_finite(value: Any, path: str) -> list[tuple[str, str]]:
-    if isinstance(value, _NonFinite):
-        return [(path, value.constant)]
-    if isinstance(value, dict):
-        items: Any = value.items()
-    elif isinstance(value, list):
-        items = enumerate(value)
-    else:
-        return []
-    found = []
-    for key, inner in items:
-        found += _non_finite(inner, f"{path}/{key}" if path else str(key))
-    return found
+        if isinstance(key, str):
+            yield inner_path, key
+        yield from _texts_and_values(inner, inner_path)

@@ -20,6 +20,7 @@ from digisos.inbox import selectors
 from digisos.soker import builders
 from digisos.soker.constants import SaksStatus
 from tests.fixtures.personas import citizen
+from tests.fixtures.plans import plan_cost, prepared_plan
 from tests.inbox.conftest import caseworker
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data", "document_settings")]
@@ -321,10 +322,10 @@ def test_the_first_page_is_planned_for_any_municipality_at_the_cost_of_a_plan_fo
         cursor.execute("ANALYZE")
     sql, params = selectors._FIRST_PAGE.sql("0301")
 
-    custom = _plan(sql, params, "force_custom_plan")
-    generic = _plan(sql, params, "force_generic_plan")
+    custom = prepared_plan(sql, params, "force_custom_plan")
+    generic = prepared_plan(sql, params, "force_generic_plan")
 
-    assert _cost(custom) == _cost(generic), (custom, generic)
+    assert plan_cost(custom) == plan_cost(generic), (custom, generic)
     assert "exchange_delivery_inbox_order" in generic, generic
     # And so PostgreSQL keeps the generic plan after its first five custom ones, as it does for a smaller
     # inbox (test_the_inbox_lists_first_page_is_planned_once_not_on_every_request above).
@@ -338,36 +339,10 @@ def test_the_first_page_is_planned_for_any_municipality_at_the_cost_of_a_plan_fo
     assert len(plans) == 1 and plans[0][0] >= 5, plans
 
 
-def _cost(plan: str) -> str:
-    """The estimated total cost of a plan's top node."""
-    return re.search(r"cost=[0-9.]+\.\.([0-9.]+)", plan).group(1)
-
-
 def _generic_plan(sql: str, params: list) -> str:
     """EXPLAIN of `sql` as PostgreSQL plans a prepared statement once for any values (a generic plan), as it
     does for a statement psycopg has prepared after its fifth run."""
-    return _plan(sql, params, "force_generic_plan")
-
-
-def _plan(sql: str, params: list, mode: str) -> str:
-    """EXPLAIN of `sql` prepared, planned under `mode` (plan_cache_mode: force_generic_plan or
-    force_custom_plan) with `params`."""
-    from psycopg import ClientCursor
-
-    numbered = sql.replace("%%", "\x00").split("%s")
-    text = (numbered[0] + "".join(f"${n}{part}" for n, part in enumerate(numbered[1:], 1))).replace(
-        "\x00", "%"
-    )
-    execute = "EXECUTE generic_paging" + (f"({', '.join(['%s'] * len(params))})" if params else "")
-    with connection.cursor() as cursor:
-        cursor.execute(f"SET LOCAL plan_cache_mode = {mode}")
-        cursor.execute(f"PREPARE generic_paging AS {text}")
-        try:
-            cursor.execute(f"EXPLAIN {ClientCursor(connection.connection).mogrify(execute, list(params))}")
-            return "\n".join(row[0] for row in cursor.fetchall())
-        finally:
-            cursor.execute("DEALLOCATE generic_paging")
-            cursor.execute("RESET plan_cache_mode")
+    return prepared_plan(sql, params, "force_generic_plan")
 
 
 def test_a_page_further_down_is_read_from_the_inbox_index_also_when_planned_once_for_any_municipality(sara):

@@ -151,21 +151,32 @@ def _iso(moment: datetime | None) -> str | None:
 # order), written by PostgreSQL as exchange.selectors._LEVERANSE_JSON_SQL writes the exchange list's: row_to_json
 # and array_to_json write compact JSON with the names in their order, text escaped as pydantic-core escapes it,
 # numbers as numbers, UUIDs as text, NULL as null; the time by core.json_sql.utc_time_sql as `_iso` writes it.
-# The page is the same as `_listing_query`'s (the index on office, status, id through the municipality's few
-# offices, LIMIT before the report is joined), each delivery's files by the index on delivery_id (a handful,
-# sorted by id as `available_listing` sorts them): a page costs the same however many reports lie behind it.
+# The page is `_listing_query`'s, read office by office: each of the municipality's few offices' first rows from
+# the index on (office, status, id), then the page's LIMIT over them, before the report is joined; each
+# delivery's files by the index on delivery_id (a handful, sorted by id as `available_listing` sorts them): a
+# page costs the same however many reports lie behind it. (Written as one join of offices and deliveries, the
+# plan PostgreSQL makes once for any municipality, which it keeps after a connection's fifth list, walked the
+# deliveries' primary key from the cursor instead, testing each delivery's office and status: at a million
+# applications' worth of collected reports, 40 ms a list instead of 0.4; docs/performance.md, session 20.)
 # The aggregate reads a sorted subquery, as the exchange's does (nothing at its level reorders the rows).
 _BEKYMRINGSMELDINGER_SQL = f"""
 SELECT page.id, row_to_json(melding)::text
 FROM (
     SELECT delivery.id, delivery.report_id, delivery.available_at, delivery.status,
         office.municipality_id, office.bydelsnummer, office.bydelsnavn
-    FROM concerns_concerndelivery delivery
-    JOIN concerns_childwelfareoffice office ON office.id = delivery.office_id
-    WHERE office.municipality_id = %s AND delivery.channel = '{ChildWelfareOffice.Channel.EXCHANGE.value}'
-        AND delivery.status = '{ConcernDelivery.Status.AVAILABLE.value}' AND delivery.id > %s
+    FROM concerns_childwelfareoffice office
+    CROSS JOIN LATERAL (
+        SELECT waiting.id, waiting.report_id, waiting.available_at, waiting.status
+        FROM concerns_concerndelivery waiting
+        WHERE waiting.office_id = office.id
+            AND waiting.status = '{ConcernDelivery.Status.AVAILABLE.value}'
+            AND waiting.channel = '{ChildWelfareOffice.Channel.EXCHANGE.value}' AND waiting.id > %(after)s
+        ORDER BY waiting.id
+        LIMIT %(limit)s
+    ) delivery
+    WHERE office.municipality_id = %(kommunenummer)s
     ORDER BY delivery.id
-    LIMIT %s
+    LIMIT %(limit)s
 ) page
 JOIN concerns_concernreport report ON report.id = page.report_id
 CROSS JOIN LATERAL (
@@ -197,7 +208,9 @@ def available_listing_json(kommunenummer: str, *, after: int, limit: int) -> lis
             for row in available_listing(kommunenummer, after=after, limit=limit)
         ]
     with connection.cursor() as cursor:
-        cursor.execute(_BEKYMRINGSMELDINGER_SQL, [kommunenummer, after, limit])
+        cursor.execute(
+            _BEKYMRINGSMELDINGER_SQL, {"kommunenummer": kommunenummer, "after": after, "limit": limit}
+        )
         return cursor.fetchall()
 
 

@@ -1,0 +1,88 @@
+"""The child-welfare case system's list is read from the index on (office, status, id) also in the plan
+PostgreSQL makes once for any municipality, which it keeps after a connection's fifth list.
+
+`make bench-scale` (session 20, 125,000 collected reports behind Bergen's 21 waiting ones) found that plan
+walking the deliveries' primary key from the cursor and testing each delivery's office and status: 40 ms a list
+instead of 0.4, the list at 0.16 of the application list's throughput against 1.09 on the small database.
+"""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.db import connection
+
+from digisos.concerns import selectors
+from digisos.concerns.models import ChildWelfareOffice, ConcernDelivery, ConcernReport
+from tests.fixtures.personas import citizen
+from tests.fixtures.plans import prepared_plan
+
+pytestmark = pytest.mark.django_db
+
+OFFICE_INDEX = ConcernDelivery._meta.indexes[0]
+
+
+def _reports(office: ChildWelfareOffice, *, collected: int, waiting: int) -> None:
+    """Reports to `office`, the waiting ones among the collected in id order (as they are sent)."""
+    reporter = citizen("familie-bergen")
+    sent = datetime(2026, 1, 5, tzinfo=UTC)
+    total = collected + waiting
+    reports = ConcernReport.objects.bulk_create(
+        ConcernReport(
+            kind=ConcernReport.Kind.PRIVATE,
+            status=ConcernReport.Status.SENT,
+            reporter=reporter,
+            municipality_id=office.municipality_id,
+            office=office,
+            sent_at=sent,
+        )
+        for _ in range(total)
+    )
+    every = total // max(waiting, 1)
+    ConcernDelivery.objects.bulk_create(
+        ConcernDelivery(
+            report=report,
+            office=office,
+            channel=office.channel,
+            status=(
+                ConcernDelivery.Status.AVAILABLE
+                if number % every == every - 1 and number // every < waiting
+                else ConcernDelivery.Status.COLLECTED
+            ),
+            available_at=sent + timedelta(seconds=30),
+        )
+        for number, report in enumerate(reports)
+    )
+
+
+def test_the_list_reads_the_offices_index_in_the_plan_made_for_any_municipality(offices):
+    """As the million has them (bench/scale.py CONCERN_PLAN), at a fiftieth: every active office's collected
+    reports, one in a hundred waiting at Tromsø's case system, Bergen's own few. On the old statement the
+    generic plan walked the primary key here too (estimated 47 against the custom plan's 241)."""
+    assert OFFICE_INDEX.fields == ["office", "status", "id"]
+    for office in ChildWelfareOffice.objects.filter(active=True):
+        waiting = {"4601": 5, "5501": 200}.get(office.municipality_id, 0)
+        _reports(office, collected=4000, waiting=waiting)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "ANALYZE concerns_concerndelivery, concerns_concernreport, concerns_childwelfareoffice"
+        )
+    params = {"kommunenummer": "4601", "after": 0, "limit": 101}
+
+    generic = prepared_plan(selectors._BEKYMRINGSMELDINGER_SQL, params, "force_generic_plan")
+
+    assert OFFICE_INDEX.name in generic, generic
+    assert "concerns_concerndelivery_pkey" not in generic, generic
+    # And the list is the municipality's waiting reports in id order, as the index gives them, and its next page
+    # from the cursor.
+    waiting = list(
+        ConcernDelivery.objects.filter(
+            office__municipality_id="4601", status=ConcernDelivery.Status.AVAILABLE
+        )
+        .order_by("id")
+        .values_list("id", flat=True)
+    )
+    assert len(waiting) == 5
+    assert [row[0] for row in selectors.available_listing_json("4601", after=0, limit=101)] == waiting
+    assert [row[0] for row in selectors.available_listing_json("4601", after=waiting[1], limit=2)] == waiting[
+        2:4
+    ]

@@ -1,9 +1,12 @@
-"""The child-welfare case system's list is read from the index on (office, status, id) also in the plan
-PostgreSQL makes once for any municipality, which it keeps after a connection's fifth list.
+"""The child-welfare lists read what they show from an index, however many reports the offices have had.
 
-`make bench-scale` (session 20, 125,000 collected reports behind Bergen's 21 waiting ones) found that plan
-walking the deliveries' primary key from the cursor and testing each delivery's office and status: 40 ms a list
-instead of 0.4, the list at 0.16 of the application list's throughput against 1.09 on the small database.
+`make bench-scale` (session 20, 125,000 reports collected long ago, their content deleted by retention) found:
+- the case system's list, in the plan PostgreSQL makes once for any municipality (which it keeps after a
+  connection's fifth list), walking the deliveries' primary key from the cursor and testing each delivery's
+  office and status: 40 ms a list instead of 0.4, the list at 0.16 of the application list's throughput
+  against 1.09 on the small database;
+- the child-welfare inbox of Oslo reading all 49,343 of its offices' deliveries and their reports, 155 ms, to
+  find none whose content was still kept.
 """
 
 from datetime import UTC, datetime, timedelta
@@ -22,7 +25,8 @@ OFFICE_INDEX = ConcernDelivery._meta.indexes[0]
 
 
 def _reports(office: ChildWelfareOffice, *, collected: int, waiting: int) -> None:
-    """Reports to `office`, the waiting ones among the collected in id order (as they are sent)."""
+    """Reports to `office`, the waiting ones among the collected in id order (as they are sent); the collected
+    ones past retention (content deleted), the waiting ones with their content."""
     reporter = citizen("familie-bergen")
     sent = datetime(2026, 1, 5, tzinfo=UTC)
     total = collected + waiting
@@ -34,6 +38,7 @@ def _reports(office: ChildWelfareOffice, *, collected: int, waiting: int) -> Non
             municipality_id=office.municipality_id,
             office=office,
             sent_at=sent,
+            content={"kommunenummer": office.municipality_id},
         )
         for _ in range(total)
     )
@@ -52,6 +57,9 @@ def _reports(office: ChildWelfareOffice, *, collected: int, waiting: int) -> Non
         )
         for number, report in enumerate(reports)
     )
+    ConcernReport.objects.filter(
+        office=office, delivery__status=ConcernDelivery.Status.COLLECTED, content_deleted_at__isnull=True
+    ).update(content=None, content_deleted_at=sent + timedelta(days=31))
 
 
 def test_the_list_reads_the_offices_index_in_the_plan_made_for_any_municipality(offices):
@@ -86,3 +94,37 @@ def test_the_list_reads_the_offices_index_in_the_plan_made_for_any_municipality(
     assert [row[0] for row in selectors.available_listing_json("4601", after=waiting[1], limit=2)] == waiting[
         2:4
     ]
+
+
+def test_the_inbox_finds_the_reports_still_kept_from_their_own_index(offices):
+    """Oslo's offices (inbox) with 4,000 reports each past retention and a few still kept: the inbox's query is
+    driven by the index of kept reports, not by every delivery the offices ever had."""
+    from django.contrib.auth.models import Group
+    from django.test.utils import CaptureQueriesContext
+
+    from digisos.accounts.models import User
+    from digisos.concerns.selectors import STAFF_ROLE, inbox_deliveries
+
+    oslo = ChildWelfareOffice.objects.filter(municipality_id="0301", active=True)
+    for office in oslo:
+        _reports(office, collected=4000, waiting=3)
+    staff = User.objects.create(username="bv-oslo", kind=User.Kind.EMPLOYEE, municipality_id="0301")
+    staff.groups.add(Group.objects.get_or_create(name=STAFF_ROLE)[0])
+    for office in oslo:
+        office.staff.create(username=staff.username)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "ANALYZE concerns_concerndelivery, concerns_concernreport, concerns_childwelfareoffice"
+        )
+
+    with CaptureQueriesContext(connection) as queries:
+        shown = inbox_deliveries(staff)
+
+    assert len(shown) == 3 * oslo.count()
+    assert [d.available_at for d in shown] == sorted((d.available_at for d in shown), reverse=True)
+    (listing,) = [q["sql"] for q in queries.captured_queries if "ORDER BY" in q["sql"]]
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN {listing}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "concerns_report_kept" in plan, plan
+    assert "concerns_concerndelivery_office_id" not in plan, plan

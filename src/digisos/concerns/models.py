@@ -109,7 +109,17 @@ class ConcernReport(models.Model):
     content_deleted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["reporter", "status"]), models.Index(fields=["office", "status"])]
+        indexes = [
+            models.Index(fields=["reporter", "status"]),
+            models.Index(fields=["office", "status"]),
+            # The reports whose content is still kept, by office: the child-welfare inbox lists only those
+            # (selectors.inbox_deliveries), a month's worth among every report the office ever had.
+            models.Index(
+                fields=["office"],
+                name="concerns_report_kept",
+                condition=models.Q(content_deleted_at__isnull=True),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.id}"

@@ -256,10 +256,18 @@ def staff_offices(user: User) -> QuerySet[ChildWelfareOffice]:
 
 
 def inbox_deliveries(user: User) -> list[ConcernDelivery]:
-    """Reports to the employee's offices that use the inbox, newest first, while their content is kept."""
+    """Reports to the employee's offices that use the inbox, newest first, while their content is kept.
+
+    Found by their reports (the report's office is its delivery's: send_report sets both): the index of the
+    reports whose content is kept (concerns_report_kept) holds a month's worth, where the deliveries' index on
+    office held every report the office ever had, each then looked up to find its content deleted. At a million
+    applications' worth of reports (make bench-scale, session 20) Oslo's inbox read 49,343 deliveries and their
+    reports, 155 ms, to show none."""
+    offices = staff_offices(user)
     return list(
         ConcernDelivery.objects.filter(
-            office__in=staff_offices(user),
+            report__office__in=offices,
+            office__in=offices,
             channel=ChildWelfareOffice.Channel.INBOX,
             available_at__isnull=False,
             report__content_deleted_at__isnull=True,

@@ -111,7 +111,8 @@ def test_api_uses_kommuneinfo_field_names(reference_data, client, django_assert_
     assert len(body["navKontorer"]) == 15
 
 
-@pytest.mark.parametrize("bad", ["123", "abcd", "03011"])
+# Digits of another script are not a number either (a regular expression's \d takes them).
+@pytest.mark.parametrize("bad", ["123", "abcd", "03011", "\u0660\u0663\u0660\u0661"])
 def test_api_rejects_a_malformed_number_naming_the_field(client, bad):
     response = client.get(f"/api/public/v1/kommuner/{bad}")
     assert response.status_code == 400

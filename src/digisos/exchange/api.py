@@ -225,7 +225,7 @@ class LeveranseSide(Schema):
 
 
 class SideQuery(Schema):
-    etter: str | None = Field(None, pattern=r"^\d{1,18}$", description="Markøren fra forrige side.")
+    etter: str | None = Field(None, pattern=r"^[0-9]{1,18}$", description="Markøren fra forrige side.")
     antall: int = Field(50, ge=1, le=200)
 
 
@@ -387,7 +387,7 @@ class NyPapirsak(Schema):
     fodselsnummer: str = Field(
         ..., min_length=11, max_length=11, description="Søkerens fødselsnummer eller d-nummer."
     )
-    enhetsnummer: str = Field("", pattern=r"^(\d{4})?$", description="Nav-kontoret som behandler saken.")
+    enhetsnummer: str = Field("", pattern=r"^([0-9]{4})?$", description="Nav-kontoret som behandler saken.")
 
 
 @api.post(

@@ -31,7 +31,7 @@ class Omrade(Schema):
     niva: str = Field("land", pattern="^(land|fylke|kommune)$", description="land | fylke | kommune")
     kode: str = Field(
         "",
-        pattern=r"^(\d{2}|\d{4})?$",
+        pattern=r"^([0-9]{2}|[0-9]{4})?$",
         description="Fylkesnummer (to siffer) eller kommunenummer (fire siffer).",
     )
 

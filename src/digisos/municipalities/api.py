@@ -18,7 +18,7 @@ router = Router(tags=["kommuner"])
 
 class KommunenummerPath(Schema):
     kommunenummer: str = Field(
-        ..., pattern=r"^\d{4}$", description="Kommunenummer med fire siffer, for eksempel 0301."
+        ..., pattern=r"^[0-9]{4}$", description="Kommunenummer med fire siffer, for eksempel 0301."
     )
 
 

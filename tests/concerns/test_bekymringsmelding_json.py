@@ -254,6 +254,8 @@ def _errors(kind: str, post: dict[str, Any]) -> dict[str, str]:
         ({"foresatt-0-orientert": ""}, "foresatt-0-orientert", "Svar om"),
         ({"melding-historie": ""}, "melding-historie", "Skriv hva som har skjedd"),
         ({"barn-0-postnummer": "12"}, "barn-0-postnummer", "fire siffer"),
+        # Digits of another script (a regular expression's \\d and str.isdigit() take them; KS's schema means 0–9).
+        ({"barn-0-postnummer": "\u0665\u0660\u0660\u0663"}, "barn-0-postnummer", "fire siffer"),
     ],
 )
 def test_a_public_refusal_names_the_field_and_says_what_to_do(change, field, says):

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
-from digisos.core.identifiers import InvalidIdentityNumber, parse_identity_number
+from digisos.core.identifiers import InvalidIdentityNumber, is_number_code, parse_identity_number
 from digisos.core.services import record_audit
 
 from .models import User
@@ -55,7 +55,7 @@ def citizen_for_pid(pid: str) -> User:
 
 def _known_municipality(kommunenummer: str) -> str | None:
     """The token's municipality if the register has it; an employee of none is given none (not an error)."""
-    if not (kommunenummer.isdigit() and len(kommunenummer) == 4):
+    if not is_number_code(kommunenummer, 4):
         return None
     # Through the relation, not an import: accounts sits below municipalities in the module map.
     municipalities = User._meta.get_field("municipality").related_model._default_manager
@@ -100,7 +100,7 @@ def employee_from_claims(claims: dict[str, Any]) -> User:
 
 def _known_office(enhetsnummer: str) -> str | None:
     """The token's NAV office if the office register has it; otherwise none (not an error)."""
-    if not (enhetsnummer.isdigit() and len(enhetsnummer) == 4):
+    if not is_number_code(enhetsnummer, 4):
         return None
     offices = User._meta.get_field("nav_office").related_model._default_manager
     return enhetsnummer if offices.filter(pk=enhetsnummer).exists() else None

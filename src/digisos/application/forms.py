@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from digisos.core.identifiers import InvalidIdentifier, validate_account_number
+from digisos.core.identifiers import InvalidIdentifier, is_number_code, validate_account_number
 from digisos.municipalities.models import PostalCode
 
 from .widgets import STEP_RENDERER
@@ -106,7 +106,7 @@ class PersonaliaForm(StepForm):
         if not value:
             return ""
         digits = value.removeprefix("+47").removeprefix("0047")
-        if not (digits.isdigit() and len(digits) == 8):
+        if not (digits.isascii() and digits.isdigit() and len(digits) == 8):
             raise forms.ValidationError(
                 _("Skriv et norsk telefonnummer med 8 siffer, for eksempel 912 34 567.")
             )
@@ -135,9 +135,7 @@ class PersonaliaForm(StepForm):
                 self.add_error("gatenavn", _("Skriv gateadressen der du bor, for eksempel Storgata 5B."))
             postnummer = (data.get("postnummer") or "").strip()
             place = (
-                PostalCode.objects.filter(pk=postnummer).first()
-                if postnummer.isdigit() and len(postnummer) == 4
-                else None
+                PostalCode.objects.filter(pk=postnummer).first() if is_number_code(postnummer, 4) else None
             )
             if place is None:
                 self.add_error(

@@ -82,7 +82,7 @@ def clean_phone(value: str) -> str:
 
 
 def clean_postnummer(value: str) -> str:
-    if value and not re.fullmatch(r"\d{4}", value):
+    if value and not re.fullmatch(r"[0-9]{4}", value):
         raise ValidationError(_("Skriv postnummeret med fire siffer."), code="postnummer")
     return value
 
@@ -292,7 +292,7 @@ class PublicChildForm(ConcernForm):
         value = self.cleaned_data["identitet"]
         digits = value.replace(" ", "")
         # Eleven digits is meant as a fødselsnummer: a mistyped one must not reach the municipality.
-        if re.fullmatch(r"\d{11}", digits):
+        if re.fullmatch(r"[0-9]{11}", digits):
             try:
                 parse_identity_number(digits)
             except InvalidIdentifier:

@@ -264,7 +264,7 @@ class AddOfficeForm(forms.Form):
     bydelsnummer = forms.RegexField(
         label=gettext_lazy("Bydelsnummer"),
         help_text=gettext_lazy("To siffer, som i KS' oppsett (Oslo: 01–17). 00 er kommunen uten bydeler."),
-        regex=r"^\d{2}$",
+        regex=r"^[0-9]{2}$",
         error_messages={
             "required": gettext_lazy("Skriv bydelsnummeret med to siffer."),
             "invalid": gettext_lazy("Skriv bydelsnummeret med to siffer, for eksempel 03."),

@@ -84,7 +84,7 @@ def parse_identity_number(value: str, *, allow_synthetic: bool | None = None) ->
     if allow_synthetic is None:
         allow_synthetic = settings.ALLOW_SYNTHETIC_IDENTITY_NUMBERS
     number = "".join(str(value or "").split())
-    if len(number) != 11 or not number.isdigit():
+    if not is_number_code(number, 11):
         raise InvalidIdentityNumber("Fødselsnummeret må ha 11 siffer.")
     month = int(number[2:4])
     kind: IdentityKind = "fnr"

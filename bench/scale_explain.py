@@ -93,26 +93,22 @@ def pages(
     citizen = client(drafts[0]["session"])
     step = f"/soknad/{drafts[0]['application']}/steg/behov/"
     case_page = innsyn_setup["case_page"][0]
-    signer = FagsystemClient(
-        base_url="http://testserver",
-        client_id=CLIENT_ID,
-        client_key_pem=Path(exchange_setup["client_key"]).read_bytes(),
-    )
-    token = Client().post(
-        "/api/exchange/v1/token", {"grant_type": GRANT_TYPE, "assertion": signer.assertion()}
-    )
-    bearer = {"HTTP_AUTHORIZATION": f"Bearer {token.json()['access_token']}"}
+
+    def authorization(client_id: str, key: str, **scope: str) -> dict[str, str]:
+        """A case system's access token, fetched in process, as the header a request sends it in."""
+        signer = FagsystemClient(
+            base_url="http://testserver", client_id=client_id, client_key_pem=Path(key).read_bytes(), **scope
+        )
+        token = Client().post(
+            "/api/exchange/v1/token", {"grant_type": GRANT_TYPE, "assertion": signer.assertion()}
+        )
+        return {"HTTP_AUTHORIZATION": f"Bearer {token.json()['access_token']}"}
+
+    bearer = authorization(CLIENT_ID, exchange_setup["client_key"])
     # Bergen's child-welfare case system, its own client and scope (bench/concerns.py wrote them).
-    child_welfare = FagsystemClient(
-        base_url="http://testserver",
-        client_id=concerns_setup["client_id"],
-        client_key_pem=Path(concerns_setup["client_key"]).read_bytes(),
-        scope=concerns_setup["scope"],
+    child_welfare_bearer = authorization(
+        concerns_setup["client_id"], concerns_setup["client_key"], scope=concerns_setup["scope"]
     )
-    child_welfare_token = Client().post(
-        "/api/exchange/v1/token", {"grant_type": GRANT_TYPE, "assertion": child_welfare.assertion()}
-    )
-    child_welfare_bearer = {"HTTP_AUTHORIZATION": f"Bearer {child_welfare_token.json()['access_token']}"}
     api = Client()
     reported = exchange_setup["cases"][0]
     # Newer than the stored document (the innsyn setup may have reported into the next minutes), as a case

@@ -1,5 +1,7 @@
 from django.urls import path, re_path
 
+from digisos.core.identifiers import KOMMUNENUMMER_PATTERN
+
 from . import staff_views, views
 
 app_name = "concerns"
@@ -17,5 +19,9 @@ urlpatterns = [
     path("innboks/<uuid:report_id>/fil/<str:role>/", staff_views.download, name="staff-download"),
     path("innboks/<uuid:report_id>/mottatt/", staff_views.mark_received, name="staff-received"),
     # KS's two addresses, one per kind of reporter (/privat, /offentlig), under the municipality.
-    re_path(r"^(?P<kommunenummer>[0-9]{4})/(?P<kind>privat|offentlig)/$", views.before_form, name="before"),
+    re_path(
+        rf"^(?P<kommunenummer>{KOMMUNENUMMER_PATTERN})/(?P<kind>privat|offentlig)/$",
+        views.before_form,
+        name="before",
+    ),
 ]

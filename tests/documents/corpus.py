@@ -15,6 +15,14 @@ from PIL import Image, ImageDraw
 EICAR = rb"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
 
 
+def _saved(document: pikepdf.Pdf, **options: object) -> bytes:
+    # The same call gives the same bytes: by default qpdf derives the file's /ID from the clock, so two
+    # calls a second apart differed and a test comparing them failed now and then.
+    out = io.BytesIO()
+    document.save(out, deterministic_id=True, **options)
+    return out.getvalue()
+
+
 def pdf(pages: int = 2, text: str = "Husleiekontrakt") -> bytes:
     document = pikepdf.new()
     font = pikepdf.Dictionary(
@@ -25,18 +33,14 @@ def pdf(pages: int = 2, text: str = "Husleiekontrakt") -> bytes:
         page.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
         stream = f"BT /F1 24 Tf 72 720 Td ({text} side {number + 1}) Tj ET".encode()
         page.Contents = document.make_stream(stream)
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
+    return _saved(document)
 
 
 def pdf_with_javascript() -> bytes:
     document = pikepdf.open(io.BytesIO(pdf(pages=1)))
     action = pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS=pikepdf.String("app.alert('hei')"))
     document.Root.OpenAction = document.make_indirect(action)
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
+    return _saved(document)
 
 
 ATTACHED_FILE = b"MZ attached payload that must not travel on"
@@ -168,9 +172,7 @@ def pdf_with_active_content() -> bytes:
         Dictionary(Type=Name.Outlines, First=outline, Last=outline, Count=1)
     )
     outline.Parent = document.Root.Outlines
-    out = io.BytesIO()
-    document.save(out, compress_streams=False)
-    return out.getvalue()
+    return _saved(document, compress_streams=False)
 
 
 def encrypted_pdf() -> bytes:
@@ -196,9 +198,7 @@ def eicar_in_pdf() -> bytes:
     # An uncompressed stream carrying the EICAR test string, inside an otherwise valid PDF.
     document = pikepdf.open(io.BytesIO(pdf(pages=1)))
     document.Root.Payload = document.make_stream(EICAR)
-    out = io.BytesIO()
-    document.save(out, compress_streams=False)
-    return out.getvalue()
+    return _saved(document, compress_streams=False)
 
 
 def photo(size: tuple[int, int] = (640, 480), *, orientation: int = 6, gps: bool = True) -> bytes:

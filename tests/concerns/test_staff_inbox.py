@@ -103,3 +103,28 @@ def test_citizens_and_the_logged_out_are_sent_away(client, offices, citizen_of):
     assert response.status_code == 302 and reverse("accounts:employee-login") in response["Location"]
     client.force_login(citizen_of("kari-leier-oslo"))  # even the reporter
     assert client.get(reverse("concerns:staff-report", args=[report.id])).status_code == 403
+
+
+def test_the_list_reads_the_same_statements_for_one_report_as_for_many(client, offices, citizen_of):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    bente = employee("bente-barnevern", "barnevern_saksbehandler")  # serves 00 and 01 (demo)
+    client.force_login(bente)
+
+    def statements() -> list[str]:
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(reverse("concerns:staff-inbox"))
+        assert page.status_code == 200
+        return [query["sql"] for query in queries.captured_queries]
+
+    report_to(citizen_of, "01")
+    statements()  # the process's first page reads what it then keeps (e.g. the queue registry's counts)
+    one = statements()
+    for bydel in ("00", "01", "00", "01"):
+        report_to(citizen_of, bydel)
+    many = statements()
+    assert len(many) == len(one), [sql[:120] for sql in many]
+    # The role is read once a request, however many parts of the page ask (the access check, the queue
+    # list, the list's selector).
+    assert sum("auth_group" in sql for sql in one) == 1, one

@@ -28,11 +28,12 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data", "
 # session, user, the caseworker's role, the municipality's name with how many new deliveries wait (counted to
 # a cap) in one, the page's rows (with their cases and applications in one join)
 INBOX_LIST_QUERIES = 5
-# session, user, the caseworker's role, the case (with application, owner and letters folder in one join), the
-# audit entry of the read, the deliveries (with their folders), their documents, the roles the documents'
-# permissions read, the letters, the municipality's service flags, and the shown page of the history with the
-# count of events (read from the stored document on its own: the case's row no longer carries the document)
-INBOX_CASE_QUERIES = 11
+# session, user, the caseworker's roles (read once a request: the documents' permissions ask the same user), the
+# case (with application, owner and letters folder in one join), the audit entry of the read, the deliveries
+# (with their folders), their documents, the letters, the municipality's service flags, and the shown page of the
+# history with the count of events (read from the stored document on its own: the case's row no longer carries
+# the document)
+INBOX_CASE_QUERIES = 10
 
 
 @pytest.fixture

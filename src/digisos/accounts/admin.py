@@ -11,11 +11,7 @@ from django.urls import reverse
 
 def operator_only(request: HttpRequest) -> bool:
     user = request.user
-    return bool(
-        user.is_active
-        and user.is_staff
-        and (user.is_superuser or user.groups.filter(name="operator").exists())
-    )
+    return bool(user.is_active and user.is_staff and (user.is_superuser or "operator" in user.role_names()))
 
 
 def login_through_provider(request: HttpRequest, extra_context=None) -> HttpResponse:

@@ -1,5 +1,11 @@
+import functools
+from typing import TYPE_CHECKING
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+
+if TYPE_CHECKING:
+    from digisos.core.prepared import PreparedValues
 
 
 class User(AbstractUser):
@@ -35,3 +41,27 @@ class User(AbstractUser):
         db_index=False,  # read per employee, never listed by office
         related_name="+",
     )
+
+    def role_names(self) -> frozenset[str]:
+        """The person's roles (their groups' names), read once for the life of this object, as Django keeps a
+        user's permissions: request.user is loaded per request, so a page that asks in several places (its
+        access check, its queue list, its selectors) reads them once. accounts.services.employee_from_claims
+        forgets them when it changes the groups."""
+        cached = self.__dict__.get("_role_names")
+        if cached is None:
+            cached = frozenset(row["name"] for row in _role_names_statement().rows(self.pk))
+            self.__dict__["_role_names"] = cached
+        return cached
+
+
+def _groups_of(user_id: int | None) -> models.QuerySet:
+    return User.groups.through.objects.filter(user_id=user_id).order_by().values(name=models.F("group__name"))
+
+
+@functools.cache
+def _role_names_statement() -> "PreparedValues":
+    # Asked on every employee's request: compiled once per process (core/prepared.py). Made on first use, as
+    # the module loads at every start-up and core.prepared's dataclasses cost at import (docs/operations.md).
+    from digisos.core.prepared import PreparedValues
+
+    return PreparedValues(_groups_of, -7654321)

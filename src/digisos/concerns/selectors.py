@@ -241,11 +241,7 @@ STAFF_ROLE = "barnevern_saksbehandler"
 
 
 def is_child_welfare_staff(user: User) -> bool:
-    return (
-        user.is_authenticated
-        and user.kind == User.Kind.EMPLOYEE
-        and user.groups.filter(name=STAFF_ROLE).exists()
-    )
+    return user.is_authenticated and user.kind == User.Kind.EMPLOYEE and STAFF_ROLE in user.role_names()
 
 
 def staff_offices(user: User) -> QuerySet[ChildWelfareOffice]:

@@ -106,22 +106,12 @@ def actor_of(user: User, folder: Folder) -> Actor:
     if user.kind == User.Kind.SYSTEM:
         # The exchange API sets the service user's municipality from its token.
         return Actor.CASE_SYSTEM if receiving else Actor.OTHER_CASE_SYSTEM
-    roles = _roles(user)
+    roles = user.role_names()
     if receiving and MUNICIPAL_CASEWORKER_ROLE in roles:
         return Actor.CASEWORKER
     if OPERATOR_ROLE in roles:
         return Actor.OPERATOR
     return Actor.OTHER_EMPLOYEE
-
-
-def _roles(user: User) -> frozenset[str]:
-    # Kept on the user object for the request, as Django keeps permissions: a page asking about many folders
-    # reads the roles once.
-    cached = getattr(user, "_document_roles", None)
-    if cached is None:
-        cached = frozenset(user.groups.values_list("name", flat=True))
-        user._document_roles = cached  # type: ignore[attr-defined]
-    return cached
 
 
 def allowed_actions(user: User, folder: Folder) -> frozenset[Action]:

@@ -46,18 +46,8 @@ def is_inbox_user(user: User) -> bool:
         user.is_authenticated
         and user.kind == User.Kind.EMPLOYEE
         and user.municipality_id is not None
-        and bool(_CASEWORKER_ROLE.rows(user.pk))
+        and MUNICIPAL_CASEWORKER_ROLE in user.role_names()
     )
-
-
-def _caseworker_role(user_id: int) -> QuerySet:
-    """The user's membership of the municipal caseworker role, if any (one row at most)."""
-    memberships = User.groups.through.objects.filter(user_id=user_id, group__name=MUNICIPAL_CASEWORKER_ROLE)
-    return memberships.order_by().values("id")[:1]
-
-
-# Asked on every request to the inbox: compiled once per process (core/prepared.py); the argument: the user's key.
-_CASEWORKER_ROLE = PreparedValues(_caseworker_role, -7654321)
 
 
 def inbox_deliveries(kommunenummer: str) -> QuerySet[Delivery]:

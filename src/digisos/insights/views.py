@@ -29,7 +29,7 @@ MARKS = {
 
 def is_analyst(request: HttpRequest) -> bool:
     user = request.user
-    return bool(user.is_authenticated and user.groups.filter(name="analyst").exists())
+    return bool(user.is_authenticated and "analyst" in user.role_names())
 
 
 def _shown(figure: f.Figure, value: float | None, suppressed: str) -> str:

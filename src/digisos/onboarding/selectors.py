@@ -25,9 +25,7 @@ class RightsUnavailable(Exception):
 
 def is_operator(user: AbstractBaseUser | AnonymousUser) -> bool:
     return bool(
-        user.is_authenticated
-        and getattr(user, "kind", "") == "employee"
-        and user.groups.filter(name="operator").exists()  # type: ignore[attr-defined]
+        user.is_authenticated and getattr(user, "kind", "") == "employee" and "operator" in user.role_names()  # type: ignore[attr-defined]
     )
 
 

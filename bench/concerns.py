@@ -1,6 +1,11 @@
 """Concern-report benchmark helpers, run by bench/run.py (part `concerns`) against its throwaway PostgreSQL,
 gunicorn and db_worker.
 
+`python bench/concerns.py staff N USERS FILE` gives the demo child-welfare employee of Oslo's inbox offices
+(Bente, who serves the unknown-district office and Gamle Oslo) N reports in her inbox, a third of them marked
+received, and USERS logged-in sessions; writes {"cookie", "sessions", "reports"} to FILE for the locust user
+ConcernStaffInbox (run.py's follow-up part measures her inbox against the trivial logged-in page).
+
 `python bench/concerns.py send N HOST KEY_FOLDER FILE` sends N private reports (persona Sofie, Bergen 4601,
 whose child-welfare office has a case system) one at a time over HTTP through gunicorn, and times each from
 just before the form's send POST until Bergen's child-welfare case system finds it in
@@ -153,6 +158,64 @@ def send(count: int, host: str, key_folder: Path, target: Path) -> None:
     )
 
 
+STAFF_USERNAME = "employee-bente-barnevern"
+
+
+def staff(count: int, users: int, target: Path) -> None:
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.contrib.auth.models import Group
+    from django.db import connection
+    from django.utils import timezone
+
+    from digisos.accounts.models import User
+    from digisos.concerns.models import ChildWelfareOffice, ConcernDelivery, ConcernReport
+    from digisos.concerns.selectors import STAFF_ROLE
+    from digisos.concerns.services import apply_demo_child_welfare_offices
+
+    apply_demo_child_welfare_offices()
+    offices = list(ChildWelfareOffice.objects.filter(staff__username=STAFF_USERNAME).order_by("id"))
+    reporter = sofie()
+    now = timezone.now()
+    reports = ConcernReport.objects.bulk_create(
+        ConcernReport(
+            kind=ConcernReport.Kind.PRIVATE if i % 3 else ConcernReport.Kind.PUBLIC,
+            status=ConcernReport.Status.SENT,
+            reporter=reporter,
+            municipality_id=offices[0].municipality_id,
+            office=offices[i % len(offices)],
+            content={"melding": {"melding": "Benchmark"}},
+            sent_at=now - timedelta(hours=3 * i),
+        )
+        for i in range(count)
+    )
+    ConcernDelivery.objects.bulk_create(
+        ConcernDelivery(
+            report=report,
+            office=report.office,
+            channel=ChildWelfareOffice.Channel.INBOX,
+            status=ConcernDelivery.Status.COLLECTED if i % 3 == 0 else ConcernDelivery.Status.AVAILABLE,
+            attempts=1,
+            available_at=report.sent_at,
+            collected_at=report.sent_at if i % 3 == 0 else None,
+        )
+        for i, report in enumerate(reports)
+    )
+    with connection.cursor() as cursor:
+        # As autovacuum would soon after such a load (bench/followup.py does the same).
+        cursor.execute("VACUUM (ANALYZE) concerns_concernreport, concerns_concerndelivery")
+    employee, _ = User.objects.get_or_create(
+        username=STAFF_USERNAME,
+        defaults={"kind": User.Kind.EMPLOYEE, "municipality_id": offices[0].municipality_id},
+    )
+    employee.groups.add(Group.objects.get_or_create(name=STAFF_ROLE)[0])
+    sessions = [session_for(employee) for _ in range(users)]
+    target.write_text(
+        json.dumps({"cookie": settings.SESSION_COOKIE_NAME, "sessions": sessions, "reports": count})
+    )
+
+
 if __name__ == "__main__":
     import django
 
@@ -160,5 +223,7 @@ if __name__ == "__main__":
     command = sys.argv[1]
     if command == "send":
         send(int(sys.argv[2]), sys.argv[3], Path(sys.argv[4]), Path(sys.argv[5]))
+    elif command == "staff":
+        staff(int(sys.argv[2]), int(sys.argv[3]), Path(sys.argv[4]))
     else:
         raise SystemExit(f"unknown command {command!r}")

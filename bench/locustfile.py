@@ -533,6 +533,39 @@ class FollowupWorkQueues(_FollowupUser):
             self._expect(response, 'data-testid="count-overdue_requests"')
 
 
+class ConcernStaffInbox(FastHttpUser):
+    """The child-welfare inbox of an employee of two of Oslo's district offices with bench/concerns.py's 200
+    reports ($DIGISOS_BENCH_CONCERN_STAFF: her sessions)."""
+
+    wait_time = constant(0)
+    _setup: dict = {}
+    _started = 0
+
+    def on_start(self) -> None:
+        import json
+        import os
+
+        if not ConcernStaffInbox._setup:
+            with open(os.environ["DIGISOS_BENCH_CONCERN_STAFF"]) as handle:
+                ConcernStaffInbox._setup = json.load(handle)
+        setup = ConcernStaffInbox._setup
+        ConcernStaffInbox._started += 1
+        session = setup["sessions"][ConcernStaffInbox._started % len(setup["sessions"])]
+        self.cookie = f"{setup['cookie']}={session}"
+
+    @task
+    def inbox(self) -> None:
+        with self.client.get(
+            "/bekymringsmelding/innboks/",
+            headers={"Cookie": self.cookie},
+            name="GET /bekymringsmelding/innboks/",
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            if response.status_code != 200 or 'data-testid="concern-inbox"' not in (response.text or ""):
+                response.failure(f"status {response.status_code}, no list")
+
+
 # The statistics (issue 14): the public dashboard and its JSON for a municipality, as a visitor chooses one.
 class StatisticsPage(FastHttpUser):
     wait_time = constant(0)

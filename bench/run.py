@@ -141,6 +141,7 @@ USER_CLASSES = {
     "concerns_list": "ConcernsList",
     "followup_overview": "FollowupPersonOverview",
     "followup_queues": "FollowupWorkQueues",
+    "concerns_staff_inbox": "ConcernStaffInbox",
     "insights_page": "StatisticsPage",
     "insights_api": "StatisticsApi",
 }
@@ -598,30 +599,47 @@ def steps_bench(host: str, workdir: Path, sessions: Path) -> int:
 
 
 FOLLOWUP_CASES = int(os.environ.get("DIGISOS_BENCH_FOLLOWUP_CASES", "10000"))
+# The reports in the child-welfare inbox measured (bench/concerns.py staff): Oslo's reports to two district
+# offices over the month their content is kept once marked received (CONCERNS_RETENTION_DAYS). The country's
+# child-welfare services receive some 60,000 reports a year (SSB); Oslo's share by population, over its 15
+# districts, is some 40 a district a month: 200 is two districts' month five times over.
+CONCERN_STAFF_REPORTS = 200
 FOLLOWUP_TARGETS = {
     "logged_in": ("GET /bench/logged-in", "GET /bench/logged-in (baseline)"),
     "followup_overview": ("POST /oppfolging/", "POST /oppfolging/ (person overview, 200 cases)"),
     "followup_queues": ("GET /oppfolging/arbeidskoer/", "GET /oppfolging/arbeidskoer/ (work queues)"),
+    "concerns_staff_inbox": (
+        "GET /bekymringsmelding/innboks/",
+        f"GET /bekymringsmelding/innboks/ (child-welfare inbox, {CONCERN_STAFF_REPORTS} reports)",
+    ),
 }
 FOLLOWUP_PAGES = {
     "followup_overview": "followup_person_overview_200_cases",
     "followup_queues": f"followup_work_queues_{FOLLOWUP_CASES}_cases",
+    "concerns_staff_inbox": f"concerns_staff_inbox_{CONCERN_STAFF_REPORTS}_reports",
 }
 
 
 def followup_bench(env: dict[str, str], port: int, workdir: Path, sessions: Path) -> int:
-    """Follow-up's caseworker pages against the trivial logged-in page on the same server: the person overview
-    (a person with 200 cases and 24 months of payments; every look asks the policy and writes its audit) and
-    the work queues of a municipality with FOLLOWUP_CASES cases (bench/followup.py). Returns the number of
-    failed requests (and exceptions)."""
-    setup = workdir / "followup.json"
+    """The caseworkers' pages against the trivial logged-in page on the same server: follow-up's person
+    overview (a person with 200 cases and 24 months of payments; every look asks the policy and writes its
+    audit) and work queues of a municipality with FOLLOWUP_CASES cases (bench/followup.py), and the
+    child-welfare inbox of an employee with CONCERN_STAFF_REPORTS reports (bench/concerns.py). Returns the
+    number of failed requests (and exceptions)."""
+    setup, staff = workdir / "followup.json", workdir / "concern-staff.json"
     run_step(
         [PY, str(ROOT / "bench" / "followup.py"), "setup", str(FOLLOWUP_CASES), str(USERS), str(setup)], env
     )
+    arguments = ["staff", str(CONCERN_STAFF_REPORTS), str(USERS), str(staff)]
+    run_step([PY, str(ROOT / "bench" / "concerns.py"), *arguments], env)
     # The employee types the person's number: the bench's persons are synthetic (Tenor/NAV) numbers, which
     # production refuses unless allowed; only this part's server allows them.
     server = start_gunicorn({**env, "DIGISOS_ALLOW_SYNTHETIC_IDS": "true"}, port)
-    locust_env = {"DIGISOS_BENCH_FOLLOWUP": str(setup), "DIGISOS_BENCH_SESSIONS": str(sessions)}
+    locust_env = {
+        "DIGISOS_BENCH_FOLLOWUP": str(setup),
+        "DIGISOS_BENCH_CONCERN_STAFF": str(staff),
+        "DIGISOS_BENCH_SESSIONS": str(sessions),
+    }
     try:
         host = f"http://127.0.0.1:{port}"
         wait_until_up(f"{host}/internal/isready")
@@ -630,8 +648,8 @@ def followup_bench(env: dict[str, str], port: int, workdir: Path, sessions: Path
     finally:
         stop(server)
     print(
-        f"\n== Follow-up: the person overview and the work queues, one caseworker ({USERS} concurrent clients, "
-        f"{SLICES_TEXT}, gunicorn {WORKERS} sync workers, production settings, PostgreSQL) =="
+        f"\n== Caseworkers: follow-up's person overview and work queues, the child-welfare inbox ({USERS} "
+        f"concurrent clients, {SLICES_TEXT}, gunicorn {WORKERS} sync workers, production settings, PostgreSQL) =="
     )
     failed = print_table(FOLLOWUP_TARGETS, results)
     print(

@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import connection
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from pydantic_core import to_json
 
 from digisos.accounts.models import User
@@ -251,16 +251,26 @@ def staff_offices(user: User) -> QuerySet[ChildWelfareOffice]:
     return ChildWelfareOffice.objects.filter(staff__username=user.username)
 
 
-def inbox_deliveries(user: User) -> list[ConcernDelivery]:
-    """Reports to the employee's offices that use the inbox, newest first, while their content is kept.
+def inbox_deliveries(user: User) -> list[dict[str, Any]]:
+    """Reports to the employee's offices that use the inbox, newest first, while their content is kept: each
+    a row (report_id, available_at, status, office_name, kind) of what the list shows, not three model
+    instances with the report's content and the office's certificate (200 rows of those were a third of the
+    page's time), from a statement compiled once per process (the ORM built it again on every request, a
+    quarter of what was left).
 
     Found by their reports (the report's office is its delivery's: send_report sets both): the index of the
     reports whose content is kept (concerns_report_kept) holds a month's worth, where the deliveries' index on
     office held every report the office ever had, each then looked up to find its content deleted. At a million
     applications' worth of reports (make bench-scale, session 20) Oslo's inbox read 49,343 deliveries and their
     reports, 155 ms, to show none."""
-    offices = staff_offices(user)
-    return list(
+    if not is_child_welfare_staff(user):
+        return []
+    return _INBOX_ROWS.rows(user.username)
+
+
+def _inbox_rows(username: str) -> QuerySet:
+    offices = ChildWelfareOffice.objects.filter(staff__username=username)
+    return (
         ConcernDelivery.objects.filter(
             report__office__in=offices,
             office__in=offices,
@@ -268,9 +278,15 @@ def inbox_deliveries(user: User) -> list[ConcernDelivery]:
             available_at__isnull=False,
             report__content_deleted_at__isnull=True,
         )
-        .select_related("report", "office")
-        .order_by("-available_at", "-id")[:500]
+        .order_by("-available_at", "-id")
+        .values(
+            "report_id", "available_at", "status", office_name=F("office__bydelsnavn"), kind=F("report__kind")
+        )[:500]
     )
+
+
+# The argument: the employee's username (a sample no username is: it starts with a space).
+_INBOX_ROWS = PreparedValues(_inbox_rows, " no such employee", native_timestamps=True, literal_constants=True)
 
 
 def waiting_reports(user: User) -> int:

@@ -37,8 +37,13 @@ def registered() -> list[InboxQueue]:
     return list(_QUEUES.values())
 
 
-def queues_for(user: User) -> list[OfferedQueue]:
-    """The queues this employee may open, each with how many new ones wait; none for anyone else."""
+def queues_for(user: User, *, other_than: str = "") -> list[OfferedQueue]:
+    """The queues this employee may open, each with how many new ones wait; none for anyone else.
+    `other_than`: a queue's url_name, left out (and not counted) on that queue's own page."""
     if not user.is_authenticated or user.kind != User.Kind.EMPLOYEE:
         return []
-    return [OfferedQueue(queue, queue.waiting(user)) for queue in _QUEUES.values() if queue.visible_to(user)]
+    return [
+        OfferedQueue(queue, queue.waiting(user))
+        for queue in _QUEUES.values()
+        if queue.url_name != other_than and queue.visible_to(user)
+    ]

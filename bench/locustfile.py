@@ -535,7 +535,7 @@ class FollowupWorkQueues(_FollowupUser):
 
 class ConcernStaffInbox(FastHttpUser):
     """The child-welfare inbox of an employee of two of Oslo's district offices with bench/concerns.py's 200
-    reports ($DIGISOS_BENCH_CONCERN_STAFF: her sessions)."""
+    reports, its first page of 50 ($DIGISOS_BENCH_CONCERN_STAFF: her sessions)."""
 
     wait_time = constant(0)
     _setup: dict = {}

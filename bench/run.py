@@ -610,7 +610,7 @@ FOLLOWUP_TARGETS = {
     "followup_queues": ("GET /oppfolging/arbeidskoer/", "GET /oppfolging/arbeidskoer/ (work queues)"),
     "concerns_staff_inbox": (
         "GET /bekymringsmelding/innboks/",
-        f"GET /bekymringsmelding/innboks/ (child-welfare inbox, {CONCERN_STAFF_REPORTS} reports)",
+        f"GET /bekymringsmelding/innboks/ (child-welfare inbox, {CONCERN_STAFF_REPORTS} reports: page 1)",
     ),
 }
 FOLLOWUP_PAGES = {

@@ -302,3 +302,42 @@ class DeliveryFactory(factory.Factory):
             deliveries.deliver(delivery_id=delivery.pk)
             delivery.refresh_from_db()
         return delivery
+
+
+class _ConcernDeliveryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "concerns.ConcernDelivery"
+
+    office = factory.SelfAttribute("report.office")
+    channel = factory.SelfAttribute("office.channel")
+    status = "available"
+    attempts = 1
+    available_at = factory.SelfAttribute("report.sent_at")
+
+
+class ListedConcernReportFactory(factory.django.DjangoModelFactory):
+    """A concern report sent to `office` and delivered, its rows only (no files): what the child-welfare
+    inbox and the case systems' list show. Sending a real one (concerns.services.submit_report) builds its
+    PDF and container; tests of a list of many need only the rows. `received=True`: marked received.
+
+        ListedConcernReportFactory.create_batch(55, office=gamle_oslo)
+    """
+
+    class Meta:
+        model = "concerns.ConcernReport"
+        skip_postgeneration_save = True  # the delivery is its own row; the report needs no second save
+
+    class Params:
+        received = False
+
+    office = None  # required: a ChildWelfareOffice
+    kind = "privat"
+    status = "sent"
+    municipality_id = factory.SelfAttribute("office.municipality_id")
+    content = factory.LazyFunction(lambda: {"melding": {"melding": "Hun er alene hjemme om kveldene."}})
+    sent_at = factory.Sequence(lambda n: datetime(2026, 11, 2, 8, tzinfo=UTC) + timedelta(minutes=n))
+    delivery = factory.RelatedFactory(
+        _ConcernDeliveryFactory,
+        factory_related_name="report",
+        status=factory.LazyAttribute(lambda o: "collected" if o.factory_parent.received else "available"),
+    )

@@ -103,7 +103,7 @@ def test_the_inbox_finds_the_reports_still_kept_from_their_own_index(offices):
     from django.contrib.auth.models import Group
 
     from digisos.accounts.models import User
-    from digisos.concerns.selectors import STAFF_ROLE, inbox_deliveries
+    from digisos.concerns.selectors import STAFF_ROLE, InboxPosition, inbox_page
 
     oslo = ChildWelfareOffice.objects.filter(municipality_id="0301", active=True)
     for office in oslo:
@@ -117,12 +117,17 @@ def test_the_inbox_finds_the_reports_still_kept_from_their_own_index(offices):
             "ANALYZE concerns_concerndelivery, concerns_concernreport, concerns_childwelfareoffice"
         )
 
-    shown = inbox_deliveries(staff)
+    shown = inbox_page(staff).rows
 
     assert len(shown) == 3 * oslo.count()
     assert [d["available_at"] for d in shown] == sorted((d["available_at"] for d in shown), reverse=True)
-    sql, params = selectors._INBOX_ROWS.sql(staff.username)
-    for mode in ("force_custom_plan", "force_generic_plan"):
-        plan = prepared_plan(sql, params, mode)
-        assert "concerns_report_kept" in plan, plan
-        assert "concerns_concerndelivery_office_id" not in plan, plan
+    position = InboxPosition(shown[1]["available_at"], shown[1]["id"])
+    first, older = (
+        selectors._FIRST_PAGE.sql(staff.username),
+        selectors._OLDER_PAGE.sql(staff.username, position.available_at, position.id),
+    )
+    for sql, params in (first, older):
+        for mode in ("force_custom_plan", "force_generic_plan"):
+            plan = prepared_plan(sql, params, mode)
+            assert "concerns_report_kept" in plan, plan
+            assert "concerns_concerndelivery_office_id" not in plan, plan

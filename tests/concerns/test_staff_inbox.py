@@ -128,3 +128,37 @@ def test_the_list_reads_the_same_statements_for_one_report_as_for_many(client, o
     # The role is read once a request, however many parts of the page ask (the access check, the queue
     # list, the list's selector).
     assert sum("auth_group" in sql for sql in one) == 1, one
+
+
+def test_the_list_shows_fifty_at_a_time_and_reaches_every_report_kept(client, offices):
+    import re
+    from datetime import UTC, datetime, timedelta
+
+    from digisos.concerns.models import ChildWelfareOffice
+    from tests.factories import ListedConcernReportFactory
+
+    gamle_oslo = ChildWelfareOffice.objects.get(municipality_id="0301", bydelsnummer="01")
+    # Eleven at each time: the page ends among reports that came in at the same moment.
+    reports = [
+        ListedConcernReportFactory(
+            office=gamle_oslo, sent_at=datetime(2026, 11, 2, 8, tzinfo=UTC) + timedelta(hours=n // 11)
+        )
+        for n in range(55)
+    ]
+    newest_first = sorted(reports, key=lambda r: (r.sent_at, r.delivery.id), reverse=True)
+    client.force_login(employee("bente-barnevern", "barnevern_saksbehandler"))
+    inbox, shown, pages = reverse("concerns:staff-inbox"), [], []
+    url = inbox
+    while url:
+        page = client.get(url).content.decode()
+        pages.append(page)
+        shown += re.findall(r'href="/[^"]*innboks/([0-9a-f-]{36})/"', page)
+        older = re.search(r'href="(\?eldre=[0-9.]+)"', page)
+        url = inbox + older[1] if older else None
+
+    assert [len(re.findall(r"<tr><td>", page)) for page in pages] == [50, 5]
+    assert shown == [str(report.id) for report in newest_first]
+    assert "Til første side" not in pages[0] and "Til første side" in pages[1]
+    # A broken or hostile position shows the first page.
+    for broken in ("1.2.3", "x.1", "٣.1", "9" * 19 + ".1", "99999999999999999.1"):
+        assert client.get(inbox, {"eldre": broken}).content.decode().count("<tr><td>") == 50, broken

@@ -113,7 +113,7 @@ class ConcernReport(models.Model):
             models.Index(fields=["reporter", "status"]),
             models.Index(fields=["office", "status"]),
             # The reports whose content is still kept, by office: the child-welfare inbox lists only those
-            # (selectors.inbox_deliveries), a month's worth among every report the office ever had.
+            # (selectors.inbox_page), a month's worth among every report the office ever had.
             models.Index(
                 fields=["office"],
                 name="concerns_report_kept",

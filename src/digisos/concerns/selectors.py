@@ -1,11 +1,11 @@
 """Reads: a municipality's child-welfare offices and whether it takes reports, and a reporter's reports."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.db import connection
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from pydantic_core import to_json
 
 from digisos.accounts.models import User
@@ -251,12 +251,52 @@ def staff_offices(user: User) -> QuerySet[ChildWelfareOffice]:
     return ChildWelfareOffice.objects.filter(staff__username=user.username)
 
 
-def inbox_deliveries(user: User) -> list[dict[str, Any]]:
-    """Reports to the employee's offices that use the inbox, newest first, while their content is kept: each
-    a row (report_id, available_at, status, office_name, kind) of what the list shows, not three model
-    instances with the report's content and the office's certificate (200 rows of those were a third of the
-    page's time), from a statement compiled once per process (the ORM built it again on every request, a
-    quarter of what was left).
+INBOX_PAGE_SIZE = 50  # as the application inbox's pages (inbox.selectors.INBOX_PAGE_SIZE)
+
+
+@dataclass(frozen=True)
+class InboxPosition:
+    """A report's place in the inbox's order (newest first): when it came in and its delivery's id. The link
+    to the page below carries the position of the page's last row, so that a page is read from the index where
+    the previous one ended, as the application inbox's pages are (inbox.selectors.ListPosition)."""
+
+    available_at: datetime
+    id: int
+
+    def token(self) -> str:
+        return f"{(self.available_at - _EPOCH) // timedelta(microseconds=1)}.{self.id}"
+
+    @classmethod
+    def parse(cls, token: str | None) -> "InboxPosition | None":
+        """The position in a link; None for a missing or broken one (the list then shows its first page)."""
+        parts = (token or "").split(".")
+        if len(parts) != 2 or not all(
+            0 < len(part) <= 18 and part.isascii() and part.isdigit() for part in parts
+        ):
+            return None
+        moment, pk = (int(part) for part in parts)
+        try:
+            return cls(_EPOCH + timedelta(microseconds=moment), pk)
+        except OverflowError:
+            return None
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class InboxPage:
+    rows: list[dict[str, Any]]  # (id, report_id, available_at, status, office_name, kind)
+    older: InboxPosition | None  # where the page below starts (its link: "eldre=")
+
+
+def inbox_page(user: User, older_than: InboxPosition | None = None) -> InboxPage:
+    """One page of the reports to the employee's offices that use the inbox, newest first, while their content
+    is kept: the first, or the one below `older_than`. Empty for anyone without the child-welfare role.
+
+    Each row holds what the list shows, not three model instances with the report's content and the office's
+    certificate (200 rows of those were a third of the page's time), from statements compiled once per process
+    (the ORM built the query again on every request, a quarter of what was left).
 
     Found by their reports (the report's office is its delivery's: send_report sets both): the index of the
     reports whose content is kept (concerns_report_kept) holds a month's worth, where the deliveries' index on
@@ -264,11 +304,17 @@ def inbox_deliveries(user: User) -> list[dict[str, Any]]:
     applications' worth of reports (make bench-scale, session 20) Oslo's inbox read 49,343 deliveries and their
     reports, 155 ms, to show none."""
     if not is_child_welfare_staff(user):
-        return []
-    return _INBOX_ROWS.rows(user.username)
+        return InboxPage([], None)
+    if older_than is None:
+        found = _FIRST_PAGE.rows(user.username)
+    else:
+        found = _OLDER_PAGE.rows(user.username, older_than.available_at, older_than.id)
+    rows = found[:INBOX_PAGE_SIZE]
+    last = rows[-1] if len(found) > INBOX_PAGE_SIZE else None
+    return InboxPage(rows, InboxPosition(last["available_at"], last["id"]) if last else None)
 
 
-def _inbox_rows(username: str) -> QuerySet:
+def _kept(username: str) -> QuerySet:
     offices = ChildWelfareOffice.objects.filter(staff__username=username)
     return (
         ConcernDelivery.objects.filter(
@@ -280,13 +326,36 @@ def _inbox_rows(username: str) -> QuerySet:
         )
         .order_by("-available_at", "-id")
         .values(
-            "report_id", "available_at", "status", office_name=F("office__bydelsnavn"), kind=F("report__kind")
-        )[:500]
+            "id",
+            "report_id",
+            "available_at",
+            "status",
+            office_name=F("office__bydelsnavn"),
+            kind=F("report__kind"),
+        )
     )
 
 
-# The argument: the employee's username (a sample no username is: it starts with a space).
-_INBOX_ROWS = PreparedValues(_inbox_rows, " no such employee", native_timestamps=True, literal_constants=True)
+def _first_page(username: str) -> QuerySet:
+    return _kept(username)[: INBOX_PAGE_SIZE + 1]
+
+
+def _older_page(username: str, available_at: datetime, pk: int) -> QuerySet:
+    below = Q(available_at__lt=available_at) | Q(available_at=available_at, id__lt=pk)
+    return _kept(username).filter(below)[: INBOX_PAGE_SIZE + 1]
+
+
+# The arguments: the employee's username (the sample no username is: it starts with a space), and the position.
+_NO_ONE = " no such employee"
+_FIRST_PAGE = PreparedValues(_first_page, _NO_ONE, native_timestamps=True, literal_constants=True)
+_OLDER_PAGE = PreparedValues(
+    _older_page,
+    _NO_ONE,
+    datetime(1901, 2, 3, tzinfo=UTC),
+    -7654321,
+    native_timestamps=True,
+    literal_constants=True,
+)
 
 
 def waiting_reports(user: User) -> int:
@@ -328,7 +397,7 @@ DATAFLOWS = {
     "delivery_for_municipality": "delivery.bekymringsmelding",
     "is_child_welfare_staff": "none",  # the employee's own role
     "staff_offices": "none",
-    "inbox_deliveries": "employee.child_welfare_inbox",
+    "inbox_page": "employee.child_welfare_inbox",
     "waiting_reports": "none",  # a count, for the employee's own offices
     "inbox_delivery": "employee.child_welfare_inbox",
 }

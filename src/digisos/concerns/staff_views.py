@@ -28,7 +28,7 @@ from digisos.inbox.queues import queues_for
 
 from . import delivery as deliveries
 from .models import ConcernDelivery, ConcernReport
-from .selectors import inbox_deliveries, inbox_delivery, is_child_welfare_staff
+from .selectors import InboxPosition, inbox_delivery, inbox_page, is_child_welfare_staff
 
 View = Callable[..., HttpResponse]
 
@@ -60,7 +60,15 @@ def inbox(request: HttpRequest) -> HttpResponse:
     user = request.user
     # The other queues this employee may open (inbox/queues.py), e.g. the social-services inbox.
     other = queues_for(user, other_than="concerns:staff-inbox")  # type: ignore[arg-type]
-    context = {"rows": _rows(request, inbox_deliveries(user)), "other_queues": other}  # type: ignore[arg-type]
+    # "eldre": the position of the last row of the page the employee came from; a broken link shows the first.
+    older_than = InboxPosition.parse(request.GET.get("eldre"))
+    page = inbox_page(user, older_than)  # type: ignore[arg-type]
+    context = {
+        "rows": _rows(request, page.rows),
+        "older": page.older.token() if page.older else "",
+        "first_page": older_than is None,
+        "other_queues": other,
+    }
     return render(request, "concerns/staff/inbox.html", context)
 
 
@@ -68,7 +76,8 @@ class _Row(NamedTuple):
     """A row of the list as the fragment shows it, its texts made here, once per page what is the same for
     every row (the link's URL, the kinds' labels, the language's formats), as the application inbox does
     (inbox.views._inbox_content): 200 rows through Django's template engine, a tag and a filter or two each,
-    cost ten times the trivial logged-in page (bench/run.py, the follow-up part)."""
+    cost ten times the trivial logged-in page (bench/run.py, the follow-up part), and a page of them is now
+    fifty (selectors.INBOX_PAGE_SIZE)."""
 
     report_url: str
     came_iso: str  # when it came in, ISO 8601 in the local time zone

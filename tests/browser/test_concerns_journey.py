@@ -274,3 +274,33 @@ def test_an_office_that_never_acknowledges_gets_the_letter_on_the_third_working_
     page.reload()
     check_accessibility(page)
     expect(page.get_by_test_id("sent")).to_contain_text("Levert til barneverntjenesten")
+
+
+def test_child_welfare_staff_page_through_their_inbox_by_keyboard(
+    page, idporten_settings, municipalities_loaded
+):
+    from tests.factories import ListedConcernReportFactory
+
+    from digisos.concerns.models import ChildWelfareOffice
+
+    apply_demo_child_welfare_offices()
+    gamle_oslo = ChildWelfareOffice.objects.get(municipality_id="0301", bydelsnummer="01")
+    ListedConcernReportFactory.create_batch(55, office=gamle_oslo)
+
+    page.goto("/bekymringsmelding/innboks/")  # logged out: to the employee login, and back after
+    expect(page.get_by_role("heading", name="Velg testansatt")).to_be_visible()
+    check_accessibility(page)
+    page.locator("#sub-bente-barnevern").check()
+    page.get_by_role("button", name="Logg inn").click()
+    expect(page.get_by_role("heading", name="Bekymringsmeldinger", level=1)).to_be_visible()
+    check_accessibility(page)
+    rows = page.get_by_test_id("concern-inbox").locator("tbody tr")
+    expect(rows).to_have_count(50)
+
+    tab_to(page, r"^\s*Eldre\s*$")
+    page.keyboard.press("Enter")
+    expect(rows).to_have_count(5)
+    check_accessibility(page)
+    tab_to(page, r"^\s*Til første side\s*$")
+    page.keyboard.press("Enter")
+    expect(rows).to_have_count(50)

@@ -202,6 +202,12 @@ def test_every_error_names_the_field_and_what_to_do(client, kari, reference_data
     )
     response = client.post(reverse("application:step", args=[application.id, "behov"]), {"hva": ""})
     assert "Hva søker du om?: Skriv kort hva du søker om" in response.content.decode()
+    # A NUL pasted in with a text (nobody types one): Django's own "Null-tegn er ikke tillatt." said what was
+    # wrong, not what to do.
+    response = client.post(
+        reverse("application:step", args=[application.id, "behov"]), {"hva": "Mat\x00 og husleie"}
+    )
+    assert "Skriv teksten inn på nytt i stedet for å lime den inn" in response.content.decode()
     response = client.post(
         reverse("application:step", args=[application.id, "dokumentasjon"]), {"r1_brutto": "-5"}
     )

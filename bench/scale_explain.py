@@ -127,7 +127,7 @@ def pages(
     )
     inbox_client = client(inbox_setup["sessions"][0])
     caseworker = client(followup_setup["sessions"][0])
-    return {
+    measured = {
         "baseline: bare view": lambda: Client().get("/bench/bare"),
         "baseline: logged-in page": lambda: citizen.get("/bench/logged-in"),
         "baseline: exchange call": lambda: api.get("/bench/exchange/v1/ping", **bearer),
@@ -165,6 +165,28 @@ def pages(
             **bearer,
         ),
     }
+    # The child-welfare staff's inbox (since session 21; the follow-up part wrote its sessions beside its own).
+    staff_setup = followup.parent / "concern-staff.json"
+    if staff_setup.exists():
+        measured.update(child_welfare_inbox(client(json.loads(staff_setup.read_text())["sessions"][0])))
+    return measured
+
+
+def child_welfare_inbox(staff: Any) -> dict[str, Callable[[], Any]]:
+    """Bente's inbox (bench/concerns.py staff): its first page and the page below it."""
+    from bench.concerns import STAFF_USERNAME
+
+    from digisos.accounts.models import User
+    from digisos.concerns.selectors import inbox_page
+
+    bente = User.objects.get(username=STAFF_USERNAME)
+    older = inbox_page(bente).older
+    pages = {"child-welfare inbox (Oslo), page 1": lambda: staff.get("/bekymringsmelding/innboks/")}
+    if older is not None:
+        pages["child-welfare inbox (Oslo), page 2"] = lambda: staff.get(
+            f"/bekymringsmelding/innboks/?eldre={older.token()}"
+        )
+    return pages
 
 
 def explain(

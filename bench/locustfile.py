@@ -383,39 +383,52 @@ class ExchangeBaseline(_ExchangeClient):
         self.client.get("/bench/exchange/v1/ping", headers=self.headers, name="GET /bench/exchange/v1/ping")
 
 
-class InboxListPage(FastHttpUser):
-    """A municipal caseworker's inbox list (its first page) with the cases bench/inbox_list.py built;
-    $DIGISOS_BENCH_INBOX_LIST holds her sessions, one per user."""
+class _OwnSessionPage(FastHttpUser):
+    """A logged-in page fetched by users with one session each from a setup file ($`setup_variable` holds its
+    path: {"cookie", "sessions"}); the page must answer 200 with `marker` in it."""
 
+    abstract = True
     wait_time = constant(0)
-    _setup: dict = {}
+    setup_variable = ""
+    path = ""
+    marker = ""
+    _setups: dict[str, dict] = {}
     _started = 0
 
     def on_start(self) -> None:
         import json
         import os
 
-        if not InboxListPage._setup:
-            with open(os.environ["DIGISOS_BENCH_INBOX_LIST"]) as handle:
-                InboxListPage._setup = json.load(handle)
-        setup = InboxListPage._setup
-        InboxListPage._started += 1
-        session = setup["sessions"][InboxListPage._started % len(setup["sessions"])]
+        setup = _OwnSessionPage._setups.get(self.setup_variable)
+        if setup is None:
+            with open(os.environ[self.setup_variable]) as handle:
+                setup = _OwnSessionPage._setups[self.setup_variable] = json.load(handle)
+        type(self)._started += 1
+        session = setup["sessions"][type(self)._started % len(setup["sessions"])]
         self.cookie = f"{setup['cookie']}={session}"
 
     @task
-    def inbox(self) -> None:
+    def page(self) -> None:
         with self.client.get(
-            "/innboks/",
+            self.path,
             headers={"Cookie": self.cookie},
-            name="GET /innboks/",
+            name=f"GET {self.path}",
             allow_redirects=False,
             catch_response=True,
         ) as response:
             if response.status_code != 200:
                 response.failure(f"status {response.status_code}")
-            elif 'data-testid="inbox"' not in (response.text or ""):
-                response.failure("no inbox table on the page")
+            elif self.marker not in (response.text or ""):
+                response.failure(f"no {self.marker} on the page")
+
+
+class InboxListPage(_OwnSessionPage):
+    """A municipal caseworker's inbox list (its first page) with the cases bench/inbox_list.py built;
+    $DIGISOS_BENCH_INBOX_LIST holds her sessions, one per user."""
+
+    setup_variable = "DIGISOS_BENCH_INBOX_LIST"
+    path = "/innboks/"
+    marker = 'data-testid="inbox"'
 
 
 class ConcernsList(FastHttpUser):
@@ -533,37 +546,13 @@ class FollowupWorkQueues(_FollowupUser):
             self._expect(response, 'data-testid="count-overdue_requests"')
 
 
-class ConcernStaffInbox(FastHttpUser):
+class ConcernStaffInbox(_OwnSessionPage):
     """The child-welfare inbox of an employee of two of Oslo's district offices with bench/concerns.py's 200
     reports, its first page of 50 ($DIGISOS_BENCH_CONCERN_STAFF: her sessions)."""
 
-    wait_time = constant(0)
-    _setup: dict = {}
-    _started = 0
-
-    def on_start(self) -> None:
-        import json
-        import os
-
-        if not ConcernStaffInbox._setup:
-            with open(os.environ["DIGISOS_BENCH_CONCERN_STAFF"]) as handle:
-                ConcernStaffInbox._setup = json.load(handle)
-        setup = ConcernStaffInbox._setup
-        ConcernStaffInbox._started += 1
-        session = setup["sessions"][ConcernStaffInbox._started % len(setup["sessions"])]
-        self.cookie = f"{setup['cookie']}={session}"
-
-    @task
-    def inbox(self) -> None:
-        with self.client.get(
-            "/bekymringsmelding/innboks/",
-            headers={"Cookie": self.cookie},
-            name="GET /bekymringsmelding/innboks/",
-            allow_redirects=False,
-            catch_response=True,
-        ) as response:
-            if response.status_code != 200 or 'data-testid="concern-inbox"' not in (response.text or ""):
-                response.failure(f"status {response.status_code}, no list")
+    setup_variable = "DIGISOS_BENCH_CONCERN_STAFF"
+    path = "/bekymringsmelding/innboks/"
+    marker = 'data-testid="concern-inbox"'
 
 
 # The statistics (issue 14): the public dashboard and its JSON for a municipality, as a visitor chooses one.

@@ -1,7 +1,7 @@
 """Reads: a municipality's child-welfare offices and whether it takes reports, and a reporter's reports."""
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from django.db import connection
@@ -9,6 +9,7 @@ from django.db.models import F, Prefetch, Q, QuerySet
 from pydantic_core import to_json
 
 from digisos.accounts.models import User
+from digisos.core import keyset
 from digisos.core.identifiers import is_kommunenummer
 from digisos.core.json_sql import utc_time_sql
 from digisos.core.prepared import PreparedValues
@@ -264,24 +265,14 @@ class InboxPosition:
     id: int
 
     def token(self) -> str:
-        return f"{(self.available_at - _EPOCH) // timedelta(microseconds=1)}.{self.id}"
+        return keyset.token(self.available_at, self.id)
 
     @classmethod
     def parse(cls, token: str | None) -> "InboxPosition | None":
         """The position in a link; None for a missing or broken one (the list then shows its first page)."""
-        parts = (token or "").split(".")
-        if len(parts) != 2 or not all(
-            0 < len(part) <= 18 and part.isascii() and part.isdigit() for part in parts
-        ):
-            return None
-        moment, pk = (int(part) for part in parts)
-        try:
-            return cls(_EPOCH + timedelta(microseconds=moment), pk)
-        except OverflowError:
-            return None
-
-
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+        found = keyset.numbers(token, 2)
+        at = keyset.moment(found[0]) if found else None
+        return None if found is None or at is None else cls(at, found[1])
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ only their own municipality's cases."""
 import json
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Any
 
 from django.db import connection
@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from digisos.accounts.models import User
 from digisos.application.summary import Section, registered_name
 from digisos.application.summary import sections as summary_sections
+from digisos.core import keyset
 from digisos.core.formatting import formatters
 from digisos.core.prepared import PreparedValues
 from digisos.core.statistics_sources import MonthlyCount
@@ -117,35 +118,23 @@ class ListPosition:
     id: int
 
     def token(self) -> str:
-        return f"{self.rank}.{_microseconds(self.available_at)}.{self.id}"
+        return keyset.token(self.rank, self.available_at, self.id)
 
     @classmethod
     def parse(cls, token: str | None) -> "ListPosition | None":
         """The position in a link; None for a missing or broken one (the list then shows its first page)."""
-        parts = (token or "").split(".")
-        if len(parts) != 3 or not all(part.isdigit() and len(part) <= 19 for part in parts):
+        found = keyset.numbers(token, 3)
+        if found is None or found[0] not in (0, 1):
             return None
-        rank, moment, pk = (int(part) for part in parts)
-        if rank not in (0, 1):
-            return None
-        try:
-            at = EPOCH + timedelta(microseconds=moment)
-        except OverflowError:
-            return None
-        return cls(rank, at, pk)
+        rank, microseconds, pk = found
+        at = keyset.moment(microseconds)
+        return None if at is None else cls(rank, at, pk)
 
     @classmethod
     def of(cls, delivery: "ListedDelivery") -> "ListPosition | None":
         if delivery.available_at is None:  # set whenever a delivery becomes available; never in the list
             return None
         return cls(delivery.is_new, delivery.available_at, delivery.id)
-
-
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-def _microseconds(moment: datetime) -> int:
-    return (moment - EPOCH) // timedelta(microseconds=1)
 
 
 @dataclass(frozen=True, slots=True)

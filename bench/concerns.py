@@ -3,7 +3,7 @@ gunicorn and db_worker.
 
 `python bench/concerns.py staff N USERS FILE` gives the demo child-welfare employee of Oslo's inbox offices
 (Bente, who serves the unknown-district office and Gamle Oslo) N reports in her inbox, a third of them marked
-received, and USERS logged-in sessions; writes {"cookie", "sessions", "reports"} to FILE for the locust user
+received, and USERS logged-in sessions; writes {"cookie", "sessions"} to FILE for the locust user
 ConcernStaffInbox (run.py's follow-up part measures her inbox against the trivial logged-in page).
 
 `python bench/concerns.py send N HOST KEY_FOLDER FILE` sends N private reports (persona Sofie, Bergen 4601,
@@ -211,9 +211,7 @@ def staff(count: int, users: int, target: Path) -> None:
     )
     employee.groups.add(Group.objects.get_or_create(name=STAFF_ROLE)[0])
     sessions = [session_for(employee) for _ in range(users)]
-    target.write_text(
-        json.dumps({"cookie": settings.SESSION_COOKIE_NAME, "sessions": sessions, "reports": count})
-    )
+    target.write_text(json.dumps({"cookie": settings.SESSION_COOKIE_NAME, "sessions": sessions}))
 
 
 if __name__ == "__main__":

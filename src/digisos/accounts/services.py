@@ -83,7 +83,7 @@ def employee_from_claims(claims: dict[str, Any]) -> User:
         user.is_staff = "operator" in roles
         user.set_unusable_password()
         user.save()
-        before = sorted(user.groups.values_list("name", flat=True))
+        before = sorted(user.role_names())
         user.groups.set([Group.objects.get_or_create(name=role)[0] for role in roles])
         user.__dict__.pop("_role_names", None)
         if "operator" in roles:

@@ -249,7 +249,11 @@ def staff_offices(user: User) -> QuerySet[ChildWelfareOffice]:
     """The offices this employee serves; none for anyone without the child-welfare role."""
     if not is_child_welfare_staff(user):
         return ChildWelfareOffice.objects.none()
-    return ChildWelfareOffice.objects.filter(staff__username=user.username)
+    return _offices_of(user.username)
+
+
+def _offices_of(username: str) -> QuerySet[ChildWelfareOffice]:
+    return ChildWelfareOffice.objects.filter(staff__username=username)
 
 
 INBOX_PAGE_SIZE = 50  # as the application inbox's pages (inbox.selectors.INBOX_PAGE_SIZE)
@@ -306,7 +310,7 @@ def inbox_page(user: User, older_than: InboxPosition | None = None) -> InboxPage
 
 
 def _kept(username: str) -> QuerySet:
-    offices = ChildWelfareOffice.objects.filter(staff__username=username)
+    offices = _offices_of(username)
     return (
         ConcernDelivery.objects.filter(
             report__office__in=offices,

@@ -180,11 +180,11 @@ def child_welfare_inbox(staff: Any) -> dict[str, Callable[[], Any]]:
     from digisos.concerns.selectors import inbox_page
 
     bente = User.objects.get(username=STAFF_USERNAME)
-    older = inbox_page(bente).older
+    after = inbox_page(bente).next
     pages = {"child-welfare inbox (Oslo), page 1": lambda: staff.get("/bekymringsmelding/innboks/")}
-    if older is not None:
+    if after is not None:
         pages["child-welfare inbox (Oslo), page 2"] = lambda: staff.get(
-            f"/bekymringsmelding/innboks/?eldre={older.token()}"
+            f"/bekymringsmelding/innboks/?neste={after.token()}"
         )
     return pages
 

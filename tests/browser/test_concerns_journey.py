@@ -297,7 +297,7 @@ def test_child_welfare_staff_page_through_their_inbox_by_keyboard(
     rows = page.get_by_test_id("concern-inbox").locator("tbody tr")
     expect(rows).to_have_count(50)
 
-    tab_to(page, r"^\s*Eldre\s*$")
+    tab_to(page, r"^\s*Neste side\s*$")
     page.keyboard.press("Enter")
     expect(rows).to_have_count(5)
     check_accessibility(page)

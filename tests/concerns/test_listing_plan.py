@@ -119,14 +119,18 @@ def test_the_inbox_finds_the_reports_still_kept_from_their_own_index(offices):
 
     shown = inbox_page(staff).rows
 
-    assert len(shown) == 3 * oslo.count()
-    assert [d["available_at"] for d in shown] == sorted((d["available_at"] for d in shown), reverse=True)
-    position = InboxPosition(shown[1]["available_at"], shown[1]["id"])
-    first, older = (
-        selectors._FIRST_PAGE.sql(staff.username),
-        selectors._OLDER_PAGE.sql(staff.username, position.available_at, position.id),
-    )
-    for sql, params in (first, older):
+    # The new reports first (three an office), then the received ones, each newest first.
+    new = [d for d in shown if d["status"] != "collected"]
+    assert len(new) == 3 * oslo.count() and shown[: len(new)] == new
+    assert [d["available_at"] for d in new] == sorted((d["available_at"] for d in new), reverse=True)
+    position = InboxPosition(False, shown[1]["available_at"], shown[1]["id"])
+    statements = [
+        selectors._NEW_PAGE.sql(staff.username),
+        selectors._NEW_PAGE_AFTER.sql(staff.username, position.available_at, position.id),
+        selectors._RECEIVED_PAGE.sql(staff.username),
+        selectors._RECEIVED_PAGE_AFTER.sql(staff.username, position.available_at, position.id),
+    ]
+    for sql, params in statements:
         for mode in ("force_custom_plan", "force_generic_plan"):
             plan = prepared_plan(sql, params, mode)
             assert "concerns_report_kept" in plan, plan

@@ -130,7 +130,12 @@ def test_the_list_reads_the_same_statements_for_one_report_as_for_many(client, o
     assert sum("auth_group" in sql for sql in one) == 1, one
 
 
-def test_the_list_shows_fifty_at_a_time_and_reaches_every_report_kept(client, offices):
+# Of 55 reports, those whose number divides by `received_every` are marked received: 19 (the page ends among
+# the received ones), 5 (the first page is exactly the 50 new ones) or 1 (the page ends among the new ones).
+@pytest.mark.parametrize("received_every", [3, 11, 100])
+def test_the_list_shows_the_new_reports_first_fifty_at_a_time_and_reaches_every_report_kept(
+    client, offices, received_every
+):
     import re
     from datetime import UTC, datetime, timedelta
 
@@ -138,14 +143,17 @@ def test_the_list_shows_fifty_at_a_time_and_reaches_every_report_kept(client, of
     from tests.factories import ListedConcernReportFactory
 
     gamle_oslo = ChildWelfareOffice.objects.get(municipality_id="0301", bydelsnummer="01")
-    # Eleven at each time: the page ends among reports that came in at the same moment.
+    # Eleven at each time: a page can end among reports that came in at the same moment.
     reports = [
         ListedConcernReportFactory(
-            office=gamle_oslo, sent_at=datetime(2026, 11, 2, 8, tzinfo=UTC) + timedelta(hours=n // 11)
+            office=gamle_oslo,
+            sent_at=datetime(2026, 11, 2, 8, tzinfo=UTC) + timedelta(hours=n // 11),
+            received=n % received_every == 0,
         )
         for n in range(55)
     ]
-    newest_first = sorted(reports, key=lambda r: (r.sent_at, r.delivery.id), reverse=True)
+    received = {report.id for n, report in enumerate(reports) if n % received_every == 0}
+    in_order = sorted(reports, key=lambda r: (r.id not in received, r.sent_at, r.delivery.id), reverse=True)
     client.force_login(employee("bente-barnevern", "barnevern_saksbehandler"))
     inbox, shown, pages = reverse("concerns:staff-inbox"), [], []
     url = inbox
@@ -153,12 +161,34 @@ def test_the_list_shows_fifty_at_a_time_and_reaches_every_report_kept(client, of
         page = client.get(url).content.decode()
         pages.append(page)
         shown += re.findall(r'href="/[^"]*innboks/([0-9a-f-]{36})/"', page)
-        older = re.search(r'href="(\?eldre=[0-9.]+)"', page)
-        url = inbox + older[1] if older else None
+        after = re.search(r'href="(\?neste=[0-9.]+)"', page)
+        url = inbox + after[1] if after else None
 
     assert [len(re.findall(r"<tr><td>", page)) for page in pages] == [50, 5]
-    assert shown == [str(report.id) for report in newest_first]
+    assert shown == [str(report.id) for report in in_order]
+    rows = [row for page in pages for row in re.findall(r"<tr><td>.*?</tr>", page)]
+    assert [row.endswith("<td>Mottatt</td></tr>") for row in rows] == [r.id in received for r in in_order]
     assert "Til første side" not in pages[0] and "Til første side" in pages[1]
     # A broken or hostile position shows the first page.
-    for broken in ("1.2.3", "x.1", "٣.1", "9" * 19 + ".1", "99999999999999999.1"):
-        assert client.get(inbox, {"eldre": broken}).content.decode().count("<tr><td>") == 50, broken
+    for broken in ("1.2", "2.1.1", "0.x.1", "0.٣.1", "0." + "9" * 19 + ".1", "0.99999999999999999.1"):
+        assert client.get(inbox, {"neste": broken}).content.decode().count("<tr><td>") == 50, broken
+
+
+def test_a_report_sent_as_a_letter_says_so_until_it_is_marked_received(client, offices):
+    from django.utils import timezone
+
+    from digisos.concerns.models import ChildWelfareOffice, ConcernDelivery
+    from tests.factories import ListedConcernReportFactory
+
+    gamle_oslo = ChildWelfareOffice.objects.get(municipality_id="0301", bydelsnummer="01")
+    printed, waiting = ListedConcernReportFactory.create_batch(2, office=gamle_oslo)
+    ConcernDelivery.objects.filter(report=printed).update(printed_at=timezone.now())
+    client.force_login(employee("bente-barnevern", "barnevern_saksbehandler"))
+
+    page = client.get(reverse("concerns:staff-inbox")).content.decode()
+
+    def state(report) -> str:
+        return page.split(str(report.id), 1)[1].split("</tr>", 1)[0].rsplit("<td>", 1)[1]
+
+    assert state(printed) == "Ny, sendt som brev</td>"
+    assert state(waiting) == "Ny</td>"

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from django.db import connection
@@ -261,37 +262,45 @@ INBOX_PAGE_SIZE = 50  # as the application inbox's pages (inbox.selectors.INBOX_
 
 @dataclass(frozen=True)
 class InboxPosition:
-    """A report's place in the inbox's order (newest first): when it came in and its delivery's id. The link
-    to the page below carries the position of the page's last row, so that a page is read from the index where
-    the previous one ended, as the application inbox's pages are (inbox.selectors.ListPosition)."""
+    """A report's place in the inbox's order: the reports not yet marked received first, then the received ones,
+    each newest first; within that, when it came in and its delivery's id. The link to the next page carries the
+    position of the page's last row, so that a page is read from the index where the previous one ended, as the
+    application inbox's pages are (inbox.selectors.ListPosition)."""
 
+    received: bool
     available_at: datetime
     id: int
 
     def token(self) -> str:
-        return keyset.token(self.available_at, self.id)
+        return keyset.token(int(self.received), self.available_at, self.id)
 
     @classmethod
     def parse(cls, token: str | None) -> "InboxPosition | None":
         """The position in a link; None for a missing or broken one (the list then shows its first page)."""
-        found = keyset.numbers(token, 2)
-        at = keyset.moment(found[0]) if found else None
-        return None if found is None or at is None else cls(at, found[1])
+        found = keyset.numbers(token, 3)
+        at = keyset.moment(found[1]) if found else None
+        if found is None or at is None or found[0] not in (0, 1):
+            return None
+        return cls(bool(found[0]), at, found[2])
 
 
 @dataclass(frozen=True)
 class InboxPage:
-    rows: list[dict[str, Any]]  # (id, report_id, available_at, status, office_name, kind)
-    older: InboxPosition | None  # where the page below starts (its link: "eldre=")
+    rows: list[dict[str, Any]]  # (id, report_id, available_at, status, printed_at, office_name, kind)
+    next: InboxPosition | None  # where the next page starts (its link: "neste=")
 
 
-def inbox_page(user: User, older_than: InboxPosition | None = None) -> InboxPage:
-    """One page of the reports to the employee's offices that use the inbox, newest first, while their content
-    is kept: the first, or the one below `older_than`. Empty for anyone without the child-welfare role.
+def inbox_page(user: User, after: InboxPosition | None = None) -> InboxPage:
+    """One page of the reports to the employee's offices that use the inbox while their content is kept: those
+    not yet marked received first (the work still to do: each is sent as a letter if no one marks it within two
+    working days), then those marked received, each newest first. The first page, or the one after `after`.
+    Empty for anyone without the child-welfare role.
 
-    Each row holds what the list shows, not three model instances with the report's content and the office's
-    certificate (200 rows of those were a third of the page's time), from statements compiled once per process
-    (the ORM built the query again on every request, a quarter of what was left).
+    Read in at most two statements: the new reports from the position on, and, when they do not fill the page,
+    the received ones from their top (or from the position, on a page that starts among them). Each holds what
+    the list shows, not three model instances with the report's content and the office's certificate (200 rows
+    of those were a third of the page's time), from statements compiled once per process (the ORM built the
+    query again on every request, a quarter of what was left).
 
     Found by their reports (the report's office is its delivery's: send_report sets both): the index of the
     reports whose content is kept (concerns_report_kept) holds a month's worth, where the deliveries' index on
@@ -300,19 +309,30 @@ def inbox_page(user: User, older_than: InboxPosition | None = None) -> InboxPage
     reports, 155 ms, to show none."""
     if not is_child_welfare_staff(user):
         return InboxPage([], None)
-    if older_than is None:
-        found = _FIRST_PAGE.rows(user.username)
-    else:
-        found = _OLDER_PAGE.rows(user.username, older_than.available_at, older_than.id)
+    found: list[dict[str, Any]] = []
+    if after is None:
+        found = _NEW_PAGE.rows(user.username)
+    elif not after.received:
+        found = _NEW_PAGE_AFTER.rows(user.username, after.available_at, after.id)
+    if len(found) <= INBOX_PAGE_SIZE:
+        if after is None or not after.received:
+            found += _RECEIVED_PAGE.rows(user.username)
+        else:
+            found += _RECEIVED_PAGE_AFTER.rows(user.username, after.available_at, after.id)
     rows = found[:INBOX_PAGE_SIZE]
     last = rows[-1] if len(found) > INBOX_PAGE_SIZE else None
-    return InboxPage(rows, InboxPosition(last["available_at"], last["id"]) if last else None)
+    if last is None:
+        return InboxPage(rows, None)
+    received = last["status"] == ConcernDelivery.Status.COLLECTED
+    return InboxPage(rows, InboxPosition(received, last["available_at"], last["id"]))
 
 
-def _kept(username: str) -> QuerySet:
+def _kept(username: str, *, received: bool) -> QuerySet:
     offices = _offices_of(username)
+    collected = Q(status=ConcernDelivery.Status.COLLECTED)
     return (
         ConcernDelivery.objects.filter(
+            collected if received else ~collected,
             report__office__in=offices,
             office__in=offices,
             channel=ChildWelfareOffice.Channel.INBOX,
@@ -325,32 +345,30 @@ def _kept(username: str) -> QuerySet:
             "report_id",
             "available_at",
             "status",
+            "printed_at",
             office_name=F("office__bydelsnavn"),
             kind=F("report__kind"),
         )
     )
 
 
-def _first_page(username: str) -> QuerySet:
-    return _kept(username)[: INBOX_PAGE_SIZE + 1]
+def _top(username: str, *, received: bool) -> QuerySet:
+    return _kept(username, received=received)[: INBOX_PAGE_SIZE + 1]
 
 
-def _older_page(username: str, available_at: datetime, pk: int) -> QuerySet:
+def _after(username: str, available_at: datetime, pk: int, *, received: bool) -> QuerySet:
     below = Q(available_at__lt=available_at) | Q(available_at=available_at, id__lt=pk)
-    return _kept(username).filter(below)[: INBOX_PAGE_SIZE + 1]
+    return _kept(username, received=received).filter(below)[: INBOX_PAGE_SIZE + 1]
 
 
 # The arguments: the employee's username (the sample no username is: it starts with a space), and the position.
 _NO_ONE = " no such employee"
-_FIRST_PAGE = PreparedValues(_first_page, _NO_ONE, native_timestamps=True, literal_constants=True)
-_OLDER_PAGE = PreparedValues(
-    _older_page,
-    _NO_ONE,
-    datetime(1901, 2, 3, tzinfo=UTC),
-    -7654321,
-    native_timestamps=True,
-    literal_constants=True,
-)
+_AT, _PK = datetime(1901, 2, 3, tzinfo=UTC), -7654321
+_PAGE_OPTIONS = {"native_timestamps": True, "literal_constants": True}
+_NEW_PAGE = PreparedValues(partial(_top, received=False), _NO_ONE, **_PAGE_OPTIONS)
+_NEW_PAGE_AFTER = PreparedValues(partial(_after, received=False), _NO_ONE, _AT, _PK, **_PAGE_OPTIONS)
+_RECEIVED_PAGE = PreparedValues(partial(_top, received=True), _NO_ONE, **_PAGE_OPTIONS)
+_RECEIVED_PAGE_AFTER = PreparedValues(partial(_after, received=True), _NO_ONE, _AT, _PK, **_PAGE_OPTIONS)
 
 
 def waiting_reports(user: User) -> int:

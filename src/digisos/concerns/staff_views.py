@@ -60,13 +60,13 @@ def inbox(request: HttpRequest) -> HttpResponse:
     user = request.user
     # The other queues this employee may open (inbox/queues.py), e.g. the social-services inbox.
     other = queues_for(user, other_than="concerns:staff-inbox")  # type: ignore[arg-type]
-    # "eldre": the position of the last row of the page the employee came from; a broken link shows the first.
-    older_than = InboxPosition.parse(request.GET.get("eldre"))
-    page = inbox_page(user, older_than)  # type: ignore[arg-type]
+    # "neste": the position of the last row of the page the employee came from; a broken link shows the first.
+    after = InboxPosition.parse(request.GET.get("neste"))
+    page = inbox_page(user, after)  # type: ignore[arg-type]
     context = {
         "rows": _rows(request, page.rows),
-        "older": page.older.token() if page.older else "",
-        "first_page": older_than is None,
+        "next": page.next.token() if page.next else "",
+        "first_page": after is None,
         "other_queues": other,
     }
     return render(request, "concerns/staff/inbox.html", context)
@@ -84,7 +84,7 @@ class _Row(NamedTuple):
     came_text: str  # the same as the page language writes it
     office_name: str
     kind: str  # the reporter's kind's label
-    received: bool  # marked received (collected)
+    state: str  # "received" (marked received), "letter" (not marked, and sent as a letter) or "new"
 
 
 def _rows(request: HttpRequest, deliveries: list[dict[str, Any]]) -> SafeString:
@@ -104,11 +104,18 @@ def _rows(request: HttpRequest, deliveries: list[dict[str, Any]]) -> SafeString:
                 shown.local_day_and_time(came),
                 delivery["office_name"],
                 kinds.get(delivery["kind"], delivery["kind"]),
-                delivery["status"] == ConcernDelivery.Status.COLLECTED,
+                _state(delivery),
             )
         )
     template = engines["jinja2"].get_template("concerns/fragments/staff_inbox_rows.html")
     return SafeString(template.render({"_": translator(), "rows": rows}, request))
+
+
+def _state(delivery: dict[str, Any]) -> str:
+    if delivery["status"] == ConcernDelivery.Status.COLLECTED:
+        return "received"
+    # Not marked within two working days: the office gets it by post as well (fallbacks.send_overdue_by_letter).
+    return "letter" if delivery["printed_at"] is not None else "new"
 
 
 @staff_required

@@ -175,6 +175,8 @@ def test_the_list_shows_the_new_reports_first_fifty_at_a_time_and_reaches_every_
 
 
 def test_a_report_sent_as_a_letter_says_so_until_it_is_marked_received(client, offices):
+    import re
+
     from django.utils import timezone
 
     from digisos.concerns.models import ChildWelfareOffice, ConcernDelivery
@@ -192,3 +194,6 @@ def test_a_report_sent_as_a_letter_says_so_until_it_is_marked_received(client, o
 
     assert state(printed) == "Ny, sendt som brev</td>"
     assert state(waiting) == "Ny</td>"
+    # The report's own page says when the letter went.
+    shown = client.get(reverse("concerns:staff-report", args=[printed.id])).content.decode()
+    assert re.search(r'data-testid="staff-status">Ny, sendt som brev \d', shown), shown

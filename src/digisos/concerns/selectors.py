@@ -309,16 +309,21 @@ def inbox_page(user: User, after: InboxPosition | None = None) -> InboxPage:
     reports, 155 ms, to show none."""
     if not is_child_welfare_staff(user):
         return InboxPage([], None)
+    username = user.username
+    among_new = after is None or not after.received  # this page starts among the new reports
     found: list[dict[str, Any]] = []
-    if after is None:
-        found = _NEW_PAGE.rows(user.username)
-    elif not after.received:
-        found = _NEW_PAGE_AFTER.rows(user.username, after.available_at, after.id)
+    if among_new:
+        found = (
+            _NEW_PAGE.rows(username)
+            if after is None
+            else _NEW_PAGE_AFTER.rows(username, after.available_at, after.id)
+        )
     if len(found) <= INBOX_PAGE_SIZE:
-        if after is None or not after.received:
-            found += _RECEIVED_PAGE.rows(user.username)
-        else:
-            found += _RECEIVED_PAGE_AFTER.rows(user.username, after.available_at, after.id)
+        found += (
+            _RECEIVED_PAGE.rows(username)
+            if among_new
+            else _RECEIVED_PAGE_AFTER.rows(username, after.available_at, after.id)  # type: ignore[union-attr]
+        )
     rows = found[:INBOX_PAGE_SIZE]
     last = rows[-1] if len(found) > INBOX_PAGE_SIZE else None
     if last is None:

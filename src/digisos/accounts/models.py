@@ -53,6 +53,10 @@ class User(AbstractUser):
             self.__dict__["_role_names"] = cached
         return cached
 
+    def forget_role_names(self) -> None:
+        """After the groups change: the next role_names() reads them again."""
+        self.__dict__.pop("_role_names", None)
+
 
 def _groups_of(user_id: int | None) -> models.QuerySet:
     return User.groups.through.objects.filter(user_id=user_id).order_by().values(name=models.F("group__name"))

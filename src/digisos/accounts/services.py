@@ -85,7 +85,7 @@ def employee_from_claims(claims: dict[str, Any]) -> User:
         user.save()
         before = sorted(user.role_names())
         user.groups.set([Group.objects.get_or_create(name=role)[0] for role in roles])
-        user.__dict__.pop("_role_names", None)
+        user.forget_role_names()
         if "operator" in roles:
             _grant_operator_permissions()
         record_audit(

@@ -277,11 +277,11 @@ class InboxPosition:
     @classmethod
     def parse(cls, token: str | None) -> "InboxPosition | None":
         """The position in a link; None for a missing or broken one (the list then shows its first page)."""
-        found = keyset.numbers(token, 3)
-        at = keyset.moment(found[1]) if found else None
-        if found is None or at is None or found[0] not in (0, 1):
+        found = keyset.flagged(token)
+        if found is None:
             return None
-        return cls(bool(found[0]), at, found[2])
+        received, at, pk = found
+        return cls(bool(received), at, pk)
 
 
 @dataclass(frozen=True)

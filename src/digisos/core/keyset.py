@@ -32,3 +32,14 @@ def moment(microseconds: int) -> datetime | None:
         return EPOCH + timedelta(microseconds=microseconds)
     except OverflowError:
         return None
+
+
+def flagged(position: str | None) -> tuple[int, datetime, int] | None:
+    """A position in a list of two parts, each newest first (both inboxes: the new ones, then the rest): the part
+    (0 or 1), the time and the id; None for a missing or broken one."""
+    found = numbers(position, 3)
+    if found is None or found[0] not in (0, 1):
+        return None
+    part, microseconds, pk = found
+    at = moment(microseconds)
+    return None if at is None else (part, at, pk)

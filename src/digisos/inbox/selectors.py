@@ -123,12 +123,8 @@ class ListPosition:
     @classmethod
     def parse(cls, token: str | None) -> "ListPosition | None":
         """The position in a link; None for a missing or broken one (the list then shows its first page)."""
-        found = keyset.numbers(token, 3)
-        if found is None or found[0] not in (0, 1):
-            return None
-        rank, microseconds, pk = found
-        at = keyset.moment(microseconds)
-        return None if at is None else cls(rank, at, pk)
+        found = keyset.flagged(token)
+        return None if found is None else cls(*found)
 
     @classmethod
     def of(cls, delivery: "ListedDelivery") -> "ListPosition | None":

@@ -546,6 +546,21 @@ class FollowupWorkQueues(_FollowupUser):
             self._expect(response, 'data-testid="count-overdue_requests"')
 
 
+class FollowupWorkQueue(_FollowupUser):
+    """One work queue's own page: the requests past their deadline (1,250 of the 10,000 cases), its first 50."""
+
+    @task
+    def queue(self) -> None:
+        with self.client.get(
+            "/oppfolging/arbeidskoer/passert-frist/",
+            headers={"Cookie": self.cookie},
+            name="GET /oppfolging/arbeidskoer/passert-frist/",
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            self._expect(response, 'data-testid="queue-count"')
+
+
 class ConcernStaffInbox(_OwnSessionPage):
     """The child-welfare inbox of an employee of two of Oslo's district offices with bench/concerns.py's 200
     reports, its first page of 50 ($DIGISOS_BENCH_CONCERN_STAFF: her sessions)."""

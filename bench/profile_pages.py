@@ -16,8 +16,8 @@ environment's TOP=N lines of the cumulative list, 45 unless set), and
 with `--queries PAGE` each query of one request with its time (the best of five), slowest first.
 `serve --followup` loads follow-up's data instead (bench/followup.py: the person overview's person with 200
 cases, the work queues' 10,000 cases; with `--with-pages` on top of the other pages' data, as the full `make
-bench` has it when follow-up runs), and `measure` then measures the pages followup_overview (a POST) and
-followup_queues against the trivial page. Without it the pages are the innsyn case page, Mine søknader, the
+bench` has it when follow-up runs), and `measure` then measures the pages followup_overview (a POST),
+followup_queues and followup_queue (one queue's page) against the trivial page. Without it the pages are the innsyn case page, Mine søknader, the
 inbox list and the application's steps (step_get: the "behov" step's page; step_post: "behov" posted and
 saved, answered with a redirect, as bench/locustfile.py's ApplicationSteps does; the test client does not
 check CSRF).
@@ -151,6 +151,7 @@ def _pages(setup: dict) -> dict[str, tuple[str, str, str, dict | None]]:
             "logged_in": ("/bench/logged-in", followup["cookie"], setup["sessions"][0]["session"], None),
             "followup_overview": ("/oppfolging/", followup["cookie"], session, post),
             "followup_queues": ("/oppfolging/arbeidskoer/", followup["cookie"], session, None),
+            "followup_queue": ("/oppfolging/arbeidskoer/passert-frist/", followup["cookie"], session, None),
         }
     cookie = setup["innsyn"]["cookie"]
     draft = setup["sessions"][0]

@@ -141,6 +141,7 @@ USER_CLASSES = {
     "concerns_list": "ConcernsList",
     "followup_overview": "FollowupPersonOverview",
     "followup_queues": "FollowupWorkQueues",
+    "followup_queue": "FollowupWorkQueue",
     "concerns_staff_inbox": "ConcernStaffInbox",
     "insights_page": "StatisticsPage",
     "insights_api": "StatisticsApi",
@@ -608,6 +609,10 @@ FOLLOWUP_TARGETS = {
     "logged_in": ("GET /bench/logged-in", "GET /bench/logged-in (baseline)"),
     "followup_overview": ("POST /oppfolging/", "POST /oppfolging/ (person overview, 200 cases)"),
     "followup_queues": ("GET /oppfolging/arbeidskoer/", "GET /oppfolging/arbeidskoer/ (work queues)"),
+    "followup_queue": (
+        "GET /oppfolging/arbeidskoer/passert-frist/",
+        "GET /oppfolging/arbeidskoer/passert-frist/ (one queue, 1,250 cases: page 1 of 50)",
+    ),
     "concerns_staff_inbox": (
         "GET /bekymringsmelding/innboks/",
         f"GET /bekymringsmelding/innboks/ (child-welfare inbox, {CONCERN_STAFF_REPORTS} reports: page 1)",
@@ -616,6 +621,7 @@ FOLLOWUP_TARGETS = {
 FOLLOWUP_PAGES = {
     "followup_overview": "followup_person_overview_200_cases",
     "followup_queues": f"followup_work_queues_{FOLLOWUP_CASES}_cases",
+    "followup_queue": f"followup_work_queue_page_{FOLLOWUP_CASES}_cases",
     "concerns_staff_inbox": f"concerns_staff_inbox_{CONCERN_STAFF_REPORTS}_reports",
 }
 

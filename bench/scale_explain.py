@@ -148,6 +148,7 @@ def pages(
             "/oppfolging/", {"fnr": followup_setup["pid"], "purpose": "casework"}
         ),
         "work queues (Trondheim)": lambda: caseworker.get("/oppfolging/arbeidskoer/"),
+        **work_queue(caseworker),
         "exchange list": lambda: api.get("/api/exchange/v1/leveranser", **bearer),
         "child-welfare list (Bergen)": lambda: api.get(
             "/api/barnevern/v1/bekymringsmeldinger", **child_welfare_bearer
@@ -170,6 +171,23 @@ def pages(
     if staff_setup.exists():
         measured.update(child_welfare_inbox(client(json.loads(staff_setup.read_text())["sessions"][0])))
     return measured
+
+
+def work_queue(caseworker: Any) -> dict[str, Callable[[], Any]]:
+    """Trondheim's queue of requests past their deadline (bench/followup.py), on its own page: the first page
+    and the one after it."""
+    from bench.followup import KOMMUNENUMMER
+
+    from digisos.followup.queues import queue_page
+
+    url = "/oppfolging/arbeidskoer/passert-frist/"
+    after = queue_page(KOMMUNENUMMER, "overdue_requests").next
+    pages = {"work queue page (Trondheim, past their deadline), page 1": lambda: caseworker.get(url)}
+    if after is not None:
+        pages["work queue page (Trondheim, past their deadline), page 2"] = lambda: caseworker.get(
+            f"{url}?neste={after.token()}"
+        )
+    return pages
 
 
 def child_welfare_inbox(staff: Any) -> dict[str, Callable[[], Any]]:

@@ -102,3 +102,47 @@ def test_an_nks_adviser_answers_a_call(page, live_server, municipalities_loaded)
         "permitted",
         "nks_agreement_off",
     ]
+
+
+def test_a_caseworker_goes_from_the_work_queues_through_a_whole_queue_by_keyboard(
+    page, live_server, municipalities_loaded, monkeypatch
+):
+    """The overview of every queue shows each queue's first rows and links to the queue's own page, which
+    pages through all of it; axe and reflow at 320 px on each page."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from tests.followup.test_work_queues import delivery
+
+    from digisos.followup import queues
+
+    monkeypatch.setattr(queues, "PAGE", 5)
+    for days in range(12):
+        delivery(case_for(KARI, "0301"), "ettersendelse", timezone.now() - timedelta(days=days + 1))
+    employee("sara", MUNICIPAL_CASEWORKER_ROLE, kommunenummer="0301")
+    log_in(page, live_server, "sara")
+
+    visit(page, "/oppfolging/arbeidskoer/")
+    expect(page.get_by_test_id("count-unread_documents")).to_have_text("12")
+    expect(page.get_by_test_id("queue-unread_documents").get_by_test_id("row")).to_have_count(queues.PREVIEW)
+    check_accessibility(page)
+    tab_to(page, r"^\s*Se alle 12 i køen\s*$")
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Dokumenter sendt etter søknaden som ikke er sett"
+    )
+    rows = page.get_by_test_id("row")
+    expect(rows).to_have_count(5)
+    check_accessibility(page)
+    seen = rows.all_inner_texts()
+    for expected in (5, 2):
+        tab_to(page, r"^\s*Neste side\s*$")
+        page.keyboard.press("Enter")
+        expect(rows).to_have_count(expected)
+        check_accessibility(page)
+        seen += rows.all_inner_texts()
+    assert len(set(seen)) == 12  # each document once (its own time)
+    tab_to(page, r"^\s*Til første side\s*$")
+    page.keyboard.press("Enter")
+    expect(rows).to_have_count(5)

@@ -312,11 +312,12 @@ def test_the_page_shows_each_row_with_its_link_and_time_and_says_when_a_queue_ha
     reference_data, client, monkeypatch
 ):
     """The one fragment that renders every queue: each row links to the inbox's case page and says since when
-    it waits, and a queue longer than its page says how many are shown."""
+    it waits, and a queue longer than its first rows says how many are shown and links to the queue's own page
+    (in the order chosen)."""
     from digisos.accounts.models import User
 
-    monkeypatch.setattr(queues_module, "PAGE", 1)
-    monkeypatch.setattr(queues_module, "_SQL", {})  # the statement written again with the smaller page
+    monkeypatch.setattr(queues_module, "PREVIEW", 1)
+    monkeypatch.setattr(queues_module, "_SQL", {})  # the statement written again with fewer rows
     older, newer = case_for("kari-leier-oslo"), case_for("oslo-bydel-frogner")
     delivery(older, "ettersendelse", datetime(2026, 3, 3, 13, 5, tzinfo=UTC))
     delivery(newer, "ettersendelse", datetime(2026, 3, 4, 9, 0, tzinfo=UTC))
@@ -328,8 +329,15 @@ def test_the_page_shows_each_row_with_its_link_and_time_and_says_when_a_queue_ha
     assert str(newer.id) not in html
     assert "siden 3. mars 2026 14.05" in html  # Norway's time
     assert "Viser de 1 første." in html
+    assert (
+        'href="/oppfolging/arbeidskoer/nye-dokumenter/" data-testid="whole-unread_documents">Se alle 2 i køen<'
+        in html
+    )
     assert 'data-testid="count-unread_documents">2<' in html
     assert html.count("Ingen saker i denne køen.") == 3
+    newest = client.get("/oppfolging/arbeidskoer/", {"rekkefolge": "nyeste"}).content.decode()
+    assert str(newer.id) in newest and str(older.id) not in newest
+    assert 'href="/oppfolging/arbeidskoer/nye-dokumenter/?rekkefolge=nyeste"' in newest
 
 
 def test_postgresql_plans_the_statement_once_for_every_request(reference_data):

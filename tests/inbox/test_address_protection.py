@@ -271,3 +271,35 @@ def test_a_grant_that_cannot_be_checked_shows_no_one(sara):
         assert hidden_from_caseworkers(pids, user_id=sara.pk) == {persona_pid(NINA)}
     with adapters(address_protection=f"{__name__}.BulkAddressProtection"):  # left out: never cleared
         assert hidden_from_caseworkers(pids, user_id=sara.pk) == {persona_pid(NINA)}
+
+
+def test_a_work_queues_own_page_is_full_although_kode_6_persons_cases_lie_among_its_rows(
+    client, sara, monkeypatch
+):
+    """The queue's page leaves out Nina's applications (strengt fortrolig adresse) and reads on past them, so that
+    a page still shows PAGE rows while more exist, and the next page starts after the last one read."""
+    import re
+
+    from digisos.followup import queues
+
+    monkeypatch.setattr(queues, "PAGE", 3)
+    kari = [delivered(KARI) for _ in range(5)]
+    nina = [delivered(NINA) for _ in range(4)]
+    for number, made in enumerate(nina + kari):  # Nina's wait longest: the top of the queue
+        Delivery.objects.filter(pk=made.pk).update(
+            available_at=timezone.now() - timezone.timedelta(days=40 - number)
+        )
+    url = reverse("followup:work-queue", args=["ikke-mottatt"])
+
+    first = client.get(url).content.decode()
+    second = client.get(url + _link(first, "neste", "Neste side")).content.decode()
+
+    def cases(html: str) -> list[str]:
+        return re.findall(r'data-testid="row"><a class="aksel-link" href="/innboks/sak/([0-9a-f-]+)/"', html)
+
+    assert cases(first) == [str(made.case_id) for made in kari[:3]]
+    assert cases(second) == [str(made.case_id) for made in kari[3:]]
+    assert "Neste side" not in second
+    assert 'data-testid="queue-count">Saker i køen: 9<' in first
+    for made in nina:
+        assert str(made.case_id) not in first + second and reference(made) not in first + second

@@ -6,6 +6,7 @@ Employee-facing: every public reader names its flow (tests/followup/test_dataflo
 
 import uuid
 from calendar import monthrange
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -16,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from digisos.accounts.models import User
 from digisos.application.models import Application
+from digisos.core import keyset
 from digisos.core.dataflows import NO_PERSONAL_DATA, uses_flow
 from digisos.exchange.models import OPEN_STATUSES, Case, CaseState, Delivery
 from digisos.exchange.selectors import WORKING_DAYS_TO_COLLECT, collect_deadline
@@ -23,6 +25,9 @@ from digisos.municipalities.models import Municipality
 from digisos.registers.protection import hidden_from_caseworkers
 
 EMPLOYEE_FACING = True
+# The overview of every queue shows each queue's first PREVIEW rows and links to the queue's own page, which
+# lists all of it, PAGE rows a page (`queue_page`).
+PREVIEW = 10
 PAGE = 50
 # Two working days never span more than this many calendar days (Easter: Thursday to the next Wednesday).
 LONGEST_TWO_WORKING_DAYS = timedelta(days=10)
@@ -43,6 +48,46 @@ class Queue:
     count: int
     rows: list[QueueRow]
 
+    @property
+    def slug(self) -> str:
+        """The queue's name in its page's address (/oppfolging/arbeidskoer/<slug>/)."""
+        return SLUGS[self.key]
+
+
+@dataclass(frozen=True)
+class QueuePosition:
+    """Where a queue's page starts: after the row that waits since `since` with the key `row` (a delivery's id
+    in the queues of deliveries, a case's id in those of cases), in the page's order. Carried in the "Neste
+    side" link as `<microseconds>.<id>`."""
+
+    since: datetime
+    row: int | uuid.UUID
+
+    def token(self) -> str:
+        row = self.row.hex if isinstance(self.row, uuid.UUID) else str(self.row)
+        return f"{keyset.token(self.since)}.{row}"
+
+    @classmethod
+    def parse(cls, key: str, text: str | None) -> "QueuePosition | None":
+        """The position a link carries for queue `key`; None for a missing or broken one (the queue's first page
+        is shown)."""
+        if key in _CASE_QUEUES:
+            since, _dot, row = (text or "").partition(".")
+            if len(row) != 32 or not row.isascii() or any(c not in "0123456789abcdef" for c in row):
+                return None
+            found = keyset.numbers(since, 1)
+            at = keyset.moment(found[0]) if found else None
+            return None if at is None else cls(at, uuid.UUID(hex=row))
+        found = keyset.numbers(text, 2)
+        at = keyset.moment(found[0]) if found else None
+        return None if at is None or found is None else cls(at, found[1])
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    queue: Queue
+    next: QueuePosition | None  # where the next page starts, if there is one
+
 
 @uses_flow("employee.inbox")
 def work_queues(
@@ -56,11 +101,7 @@ def work_queues(
     deadline, documents sent later that no one has received yet, and cases past one month without a foreløpig
     svar (forvaltningsloven § 11a)."""
     now = now or timezone.now()
-    paper, numbered = str(_("Papirsøknad")), str(_("Søknad %(reference)s"))
-
-    def title(reference: str | None) -> str:
-        return numbered % {"reference": reference} if reference is not None else paper
-
+    title = _titler()
     read = _queues_in_database if connection.vendor == "postgresql" else _queues_in_python
     counts, rows = read(kommunenummer, now, newest_first=newest_first)
     queues = [
@@ -82,6 +123,58 @@ def work_queues(
     return queues
 
 
+# How many more reads a queue's page makes, past rows the register hides, to fill itself (as the inbox's list).
+MAX_TOP_UPS = 4
+
+
+@uses_flow("employee.inbox")
+def queue_page(
+    kommunenummer: str,
+    key: str,
+    *,
+    newest_first: bool = False,
+    after: QueuePosition | None = None,
+    now: datetime | None = None,
+    user_id: int | None = None,
+) -> QueuePage:
+    """One queue, all of it: its count and PAGE rows from `after` on (oldest or newest first), and where the next
+    page starts. Rows of a person the caseworker `user_id` may not see are left out, as in `work_queues`; while
+    they leave the page short and the queue has more, up to MAX_TOP_UPS more reads fill it."""
+    now = now or timezone.now()
+    read = _queue_page_in_database if connection.vendor == "postgresql" else _queue_page_in_python
+    title = _titler()
+    shown: list[QueueRow] = []
+    count, position = 0, after
+    for _read in range(1 + MAX_TOP_UPS):
+        wanted = PAGE - len(shown)
+        count, rows = read(
+            kommunenummer, key, now, newest_first=newest_first, after=position, limit=wanted + 1
+        )
+        more = len(rows) > wanted
+        rows = rows[:wanted]
+        hidden = hidden_from_caseworkers((pid for *_row, pid, _key in rows), user_id=user_id)
+        shown += [
+            QueueRow(case_id, title(reference), since, pid)
+            for case_id, since, reference, pid, _key in rows
+            if pid not in hidden
+        ]
+        if rows:
+            position = QueuePosition(rows[-1][1], rows[-1][4])
+        if not more or len(shown) >= PAGE:
+            break
+    return QueuePage(Queue(key, TITLES[key], count, shown), position if more else None)
+
+
+def _titler() -> Callable[[str | None], str]:
+    """A row's title: the application's reference, or "Papirsøknad" for a case with no digital application."""
+    paper, numbered = str(_("Papirsøknad")), str(_("Søknad %(reference)s"))
+
+    def title(reference: str | None) -> str:
+        return numbered % {"reference": reference} if reference is not None else paper
+
+    return title
+
+
 # The queues in the order the page shows them.
 QUEUES = (
     ("not_received", _("Søknader som ikke er markert mottatt etter to virkedager")),
@@ -89,15 +182,25 @@ QUEUES = (
     ("unread_documents", _("Dokumenter sendt etter søknaden som ikke er sett")),
     ("no_preliminary_answer", _("Saker som har gått over en måned uten foreløpig svar")),
 )
+TITLES = dict(QUEUES)
+# Each queue's page address, in Norwegian as the site's other addresses.
+SLUGS = {
+    "not_received": "ikke-mottatt",
+    "overdue_requests": "passert-frist",
+    "unread_documents": "nye-dokumenter",
+    "no_preliminary_answer": "uten-forelopig-svar",
+}
+KEYS = {slug: key for key, slug in SLUGS.items()}
+# The queues of cases (their read model's rows), keyed by the case's id; the others are queues of deliveries,
+# keyed by the delivery's id (a case can have several documents waiting).
+_CASE_QUEUES = frozenset(("overdue_requests", "no_preliminary_answer"))
 # A queue's rows: (case id, since when it waits, the application's reference or None, the owner's pid).
 _Rows = dict[str, list[tuple]]
 
 
-def _queues_in_python(
-    kommunenummer: str, now: datetime, *, newest_first: bool
-) -> tuple[dict[str, int], _Rows]:
-    """The quick start's (SQLite) reading through the ORM: the counts in one statement, a page per queue."""
-    order = "-" if newest_first else ""
+def _python_sources(kommunenummer: str, now: datetime) -> dict[str, tuple[QuerySet, str, tuple[str, ...]]]:
+    """The quick start's (SQLite) queues through the ORM: each queue's queryset, what it waits since (its order),
+    and its rows' columns (case id, since, the application's reference, the owner's pid, the row's own key)."""
     not_received = _not_received(kommunenummer, now)
     overdue = Case.objects.filter(
         municipality_id=kommunenummer, state__next_deadline__lt=now, state__open_tasks__gt=0
@@ -106,25 +209,58 @@ def _queues_in_python(
         municipality_id=kommunenummer, kind=Delivery.Kind.ETTERSENDELSE, status=Delivery.Status.AVAILABLE
     )
     unanswered = _without_preliminary_answer(kommunenummer, now)
-    counts = _counts(
-        kommunenummer,
-        not_received=not_received,
-        overdue_requests=overdue,
-        unread_documents=unread,
-        no_preliminary_answer=unanswered,
-    )
-    delivery_columns = ("case_id", "available_at", "case__application__reference", "case__owner__pid")
-    rows = {
-        "not_received": not_received.order_by(f"{order}available_at").values_list(*delivery_columns),
-        "overdue_requests": overdue.order_by(f"{order}state__next_deadline").values_list(
-            "id", "state__next_deadline", "application__reference", "owner__pid"
-        ),
-        "unread_documents": unread.order_by(f"{order}available_at").values_list(*delivery_columns),
-        "no_preliminary_answer": unanswered.order_by(f"{order}state__case_created_at").values_list(
-            "id", "state__case_created_at", "application__reference", "owner__pid"
+    delivery_columns = ("case_id", "available_at", "case__application__reference", "case__owner__pid", "id")
+
+    def case_columns(since: str) -> tuple[str, ...]:
+        return ("id", since, "application__reference", "owner__pid", "id")
+
+    return {
+        "not_received": (not_received, "available_at", delivery_columns),
+        "overdue_requests": (overdue, "state__next_deadline", case_columns("state__next_deadline")),
+        "unread_documents": (unread, "available_at", delivery_columns),
+        "no_preliminary_answer": (
+            unanswered,
+            "state__case_created_at",
+            case_columns("state__case_created_at"),
         ),
     }
-    return counts, {key: list(found[:PAGE]) for key, found in rows.items()}
+
+
+def _queues_in_python(
+    kommunenummer: str, now: datetime, *, newest_first: bool
+) -> tuple[dict[str, int], _Rows]:
+    """The quick start's (SQLite) reading through the ORM: the counts in one statement, a page per queue."""
+    order = "-" if newest_first else ""
+    sources = _python_sources(kommunenummer, now)
+    counts = _counts(
+        kommunenummer, **{key: queryset for key, (queryset, _since, _columns) in sources.items()}
+    )
+    rows = {
+        key: [row[:4] for row in queryset.order_by(f"{order}{since}").values_list(*columns)[:PREVIEW]]
+        for key, (queryset, since, columns) in sources.items()
+    }
+    return counts, rows
+
+
+def _queue_page_in_python(
+    kommunenummer: str,
+    key: str,
+    now: datetime,
+    *,
+    newest_first: bool,
+    after: QueuePosition | None,
+    limit: int,
+) -> tuple[int, list[tuple]]:
+    """One queue's count and `limit` rows from `after` on (the quick start's SQLite, through the ORM)."""
+    queryset, since, columns = _python_sources(kommunenummer, now)[key]
+    order = "-" if newest_first else ""
+    page = queryset.order_by(f"{order}{since}", f"{order}pk")
+    if after is not None:
+        beyond = "lt" if newest_first else "gt"
+        page = page.filter(
+            Q(**{f"{since}__{beyond}": after.since}) | Q(**{since: after.since, f"pk__{beyond}": after.row})
+        )
+    return queryset.count(), list(page.values_list(*columns)[:limit])
 
 
 # PostgreSQL: every queue's count and page in one statement, its text written once per process and order (the
@@ -155,13 +291,10 @@ def _literal(value: str) -> str:
     return f"'{value}'"
 
 
-def _queues_sql(newest_first: bool) -> str:
-    found = _SQL.get(newest_first)
-    if found is not None:
-        return found
-    direction = "DESC" if newest_first else "ASC"
-    delivery, case, state = Delivery._meta.db_table, Case._meta.db_table, CaseState._meta.db_table
-    application, user = Application._meta.db_table, User._meta.db_table
+def _sources() -> dict[str, tuple[str, str, str, str, str]]:
+    """Each queue as the statements read it: the one table it reads, its filter, its case's id, what it waits
+    since (the order), and the row's own key (the delivery, or the case)."""
+    delivery, state = Delivery._meta.db_table, CaseState._meta.db_table
     available = _literal(Delivery.Status.AVAILABLE.value)
     open_statuses = ", ".join(_literal(status) for status in OPEN_STATUSES)
     # The calendar's filter (late_ranges) as one parameter of a fixed type, one multirange (one test per waiting
@@ -174,13 +307,13 @@ def _queues_sql(newest_first: bool) -> str:
     # computed again for each waiting delivery.
     waiting = f"d.kommunenummer = %(kommune)s AND d.status = {available} AND d.kind = "
     late = "NOT (d.available_at <@ %(not_late)s::tstzmultirange)"
-    # Each queue: the one table it reads, its filter, and what it waits since (the sort).
-    sources = {
+    return {
         "not_received": (
             f'"{delivery}" d',
             f"{waiting}{_literal(Delivery.Kind.SOKNAD.value)} AND {late}",
             "d.case_id",
             "d.available_at",
+            "d.id",
         ),
         "overdue_requests": (
             f'"{state}" s',
@@ -188,12 +321,14 @@ def _queues_sql(newest_first: bool) -> str:
             "AND s.next_deadline > '-infinity' AND s.next_deadline < %(now)s",
             "s.case_id",
             "s.next_deadline",
+            "s.case_id",
         ),
         "unread_documents": (
             f'"{delivery}" d',
             f"{waiting}{_literal(Delivery.Kind.ETTERSENDELSE.value)}",
             "d.case_id",
             "d.available_at",
+            "d.id",
         ),
         "no_preliminary_answer": (
             f'"{state}" s',
@@ -201,10 +336,31 @@ def _queues_sql(newest_first: bool) -> str:
             "AND s.case_created_at BETWEEN '-infinity' AND %(month_ago)s",
             "s.case_id",
             "s.case_created_at",
+            "s.case_id",
         ),
     }
+
+
+def _joined(rows: str, columns: str, order: str) -> str:
+    """`rows` (a subquery of case ids, times and counts) with each row's application reference and owner, read
+    once for the rows given only."""
+    case, application, user = Case._meta.db_table, Application._meta.db_table, User._meta.db_table
+    return (
+        f"SELECT {columns} FROM ({rows}) AS q "  # noqa: S608 - this module's constant SQL; values are parameters
+        f'LEFT JOIN "{case}" c ON c.id = q.case_id '
+        f'LEFT JOIN "{application}" a ON a.id = c.application_id '
+        f'LEFT JOIN "{user}" u ON u.id = c.owner_id '
+        f"ORDER BY {order}"
+    )
+
+
+def _queues_sql(newest_first: bool) -> str:
+    found = _SQL.get(newest_first)
+    if found is not None:
+        return found
+    direction = "DESC" if newest_first else "ASC"
     branches = []
-    for number, (key, (tables, where, case_id, since)) in enumerate(sources.items()):
+    for number, (key, (tables, where, case_id, since, _row)) in enumerate(_sources().items()):
         branches.append(
             f"(SELECT {number} AS queue, '{key}'::text AS key, NULL::uuid AS case_id, NULL::timestamptz AS since, "  # noqa: S608 - this module's constant SQL; values are parameters
             f"count(*) AS counted FROM {tables} WHERE {where})"
@@ -213,15 +369,44 @@ def _queues_sql(newest_first: bool) -> str:
             # The page: its first rows in order, from the queue's own table (its index); the case, the
             # application and the owner are read once for all four pages below, for those rows only.
             f"(SELECT {number}, '{key}'::text, {case_id}, {since}, 0::bigint FROM {tables} WHERE {where} "  # noqa: S608 - this module's constant SQL; values are parameters
-            f"ORDER BY {since} {direction} LIMIT {PAGE})"
+            f"ORDER BY {since} {direction} LIMIT {PREVIEW})"
         )
-    found = _SQL[newest_first] = (
-        "SELECT q.key, q.case_id, q.since, a.reference, u.pid, q.counted "  # noqa: S608 - this module's constant SQL; values are parameters
-        f"FROM ({' UNION ALL '.join(branches)}) AS q "
-        f'LEFT JOIN "{case}" c ON c.id = q.case_id '
-        f'LEFT JOIN "{application}" a ON a.id = c.application_id '
-        f'LEFT JOIN "{user}" u ON u.id = c.owner_id '
-        f"ORDER BY q.queue, q.since {direction}"
+    found = _SQL[newest_first] = _joined(
+        " UNION ALL ".join(branches),
+        "q.key, q.case_id, q.since, a.reference, u.pid, q.counted",
+        f"q.queue, q.since {direction}",
+    )
+    return found
+
+
+# One queue's page: (queue, newest first, from a position, rows) -> the statement.
+_PAGE_SQL: dict[tuple[str, bool, bool, int], str] = {}
+
+
+def _queue_page_sql(key: str, *, newest_first: bool, after: bool, limit: int) -> str:
+    """One queue's count and `limit` rows in order from a position (`after`) or from its start, in one
+    statement. From a position, the index is read from the position's time on (`since >= %(since)s`, a range of
+    the queue's index), and the rows of that same time are ordered by their key: the thousandth page costs what
+    the first does."""
+    found = _PAGE_SQL.get((key, newest_first, after, limit))
+    if found is not None:
+        return found
+    tables, where, case_id, since, row = _sources()[key]
+    direction, edge, beyond = ("DESC", "<=", "<") if newest_first else ("ASC", ">=", ">")
+    row_type = "uuid" if key in _CASE_QUEUES else "bigint"
+    position = (
+        f" AND {since} {edge} %(since)s AND ({since}, {row}) {beyond} (%(since)s, %(row)s)" if after else ""
+    )
+    rows = (
+        f"(SELECT NULL::uuid AS case_id, NULL::timestamptz AS since, NULL::{row_type} AS row_key, count(*) AS counted "  # noqa: S608 - this module's constant SQL; values are parameters
+        f"FROM {tables} WHERE {where}) UNION ALL "
+        f"(SELECT {case_id}, {since}, {row}, 0::bigint FROM {tables} WHERE {where}{position} "
+        f"ORDER BY {since} {direction}, {row} {direction} LIMIT {int(limit)})"
+    )
+    found = _PAGE_SQL[key, newest_first, after, limit] = _joined(
+        rows,
+        "q.case_id, q.since, a.reference, u.pid, q.row_key, q.counted",
+        f"q.since {direction}, q.row_key {direction}",
     )
     return found
 
@@ -247,15 +432,19 @@ def _not_late_yet(now: datetime) -> object:
     return Multirange(gaps)
 
 
-def _queues_in_database(
-    kommunenummer: str, now: datetime, *, newest_first: bool
-) -> tuple[dict[str, int], _Rows]:
-    params = {
+def _params(kommunenummer: str, now: datetime) -> dict[str, object]:
+    return {
         "kommune": kommunenummer,
         "not_late": _not_late_yet(now),
         "now": now,
         "month_ago": one_month_before(now),
     }
+
+
+def _queues_in_database(
+    kommunenummer: str, now: datetime, *, newest_first: bool
+) -> tuple[dict[str, int], _Rows]:
+    params = _params(kommunenummer, now)
     counts = dict.fromkeys((key for key, _heading in QUEUES), 0)
     rows: _Rows = {key: [] for key in counts}
     with connection.cursor() as cursor:
@@ -267,6 +456,32 @@ def _queues_in_database(
             else:
                 rows[key].append((case_id, since, reference, pid))
     return counts, rows
+
+
+def _queue_page_in_database(
+    kommunenummer: str,
+    key: str,
+    now: datetime,
+    *,
+    newest_first: bool,
+    after: QueuePosition | None,
+    limit: int,
+) -> tuple[int, list[tuple]]:
+    """One queue's count and `limit` rows from `after` on, in one statement (`_queue_page_sql`)."""
+    params = _params(kommunenummer, now)
+    if after is not None:
+        params |= {"since": after.since, "row": after.row}
+    sql = _queue_page_sql(key, newest_first=newest_first, after=after is not None, limit=limit)
+    count, rows = 0, []
+    with connection.cursor() as cursor:
+        _native_timestamps(cursor.cursor)
+        cursor.execute(sql, params)
+        for case_id, since, reference, pid, row, counted in cursor.fetchall():
+            if case_id is None:
+                count = counted
+            else:
+                rows.append((case_id, since, reference, pid, row))
+    return count, rows
 
 
 def _native_timestamps(cursor: object) -> None:

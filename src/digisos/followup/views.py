@@ -36,7 +36,8 @@ from .policy import (
     employee_of,
     kinds_for,
 )
-from .queues import work_queues
+from .queues import KEYS as QUEUE_KEYS
+from .queues import QueuePosition, queue_page, work_queues
 from .selectors import (
     PersonOverview,
     my_lookups,
@@ -317,17 +318,65 @@ def work_queues_page(request: HttpRequest) -> HttpResponse:
     )
     # The counts and rows from one Jinja2 fragment (core/jinja2.py), rendered once per page: a hundred rows
     # with a {% url %} each through Django's templates were most of the page's time, and a fragment per queue
-    # reversed the case link and set up its context four times. Each row's link and time are formatted here,
-    # with the link reversed and the month names asked once per page: called from the template, each was a
-    # call through Jinja2's runtime, two hundred a page.
-    link = uuid_url("inbox:case")
-    when = partial(formatters().day_and_clock, zone=timezone.get_current_timezone())
-    shown = [
-        (queue, [(link(row.case_id), row.title, when(row.since)) for row in queue.rows]) for queue in queues
-    ]
+    # reversed the case link and set up its context four times. Each row's link and time are formatted here.
+    row = _queue_row()
+    shown = [(queue, [row(entry) for entry in queue.rows]) for queue in queues]
     template = engines["jinja2"].get_template("followup/fragments/work_queues.html")
-    context = {"_": translator(), "shown": shown}
+    order = _ORDER_QUERY if newest_first else ""
+    context = {"_": translator(), "shown": shown, "queue_url": _queue_url, "order": order}
     queues_html = SafeString(template.render(context, request))
     return render(
         request, "followup/work_queues.html", {"queues_html": queues_html, "newest_first": newest_first}
     )
+
+
+def work_queue_page(request: HttpRequest, slug: str) -> HttpResponse:
+    """One work queue, all of it, fifty a page (keyset paging: `?neste=` carries where the page starts)."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path(), reverse("accounts:employee-login"))
+    if not is_inbox_user(request.user):  # type: ignore[arg-type]
+        raise PermissionDenied
+    key = QUEUE_KEYS.get(slug)
+    if key is None:
+        raise Http404
+    newest_first = request.GET.get("rekkefolge") == "nyeste"
+    after = QueuePosition.parse(key, request.GET.get("neste"))
+    page = queue_page(
+        request.user.municipality_id,  # type: ignore[union-attr]
+        key,
+        newest_first=newest_first,
+        after=after,
+        user_id=request.user.pk,
+    )
+    row = _queue_row()
+    order = _ORDER_QUERY if newest_first else ""
+    context = {
+        "_": translator(),
+        "queue": page.queue,
+        "rows": [row(entry) for entry in page.queue.rows],
+        "first_page": after is None,
+        "next": f"?neste={page.next.token()}{'&' + order if order else ''}" if page.next else None,
+        "here": _queue_url(slug),
+        "order": order,
+        "newest_first": newest_first,
+        "all_queues": reverse("followup:work-queues"),
+    }
+    template = engines["jinja2"].get_template("followup/fragments/work_queue.html")
+    content = SafeString(template.render(context, request))
+    return render(request, "followup/work_queue.html", {"content": content, "title": page.queue.title})
+
+
+_ORDER_QUERY = "rekkefolge=nyeste"
+
+
+def _queue_url(slug: str) -> str:
+    return reverse("followup:work-queue", args=[slug])
+
+
+def _queue_row() -> Callable[[Any], tuple[str, str, str]]:
+    """A queue row as its list shows it: the link to the inbox's case page, the title, and since when it waits
+    ("3. mars 2026 14.05" in the local time zone). The link is reversed and the month names asked once per page:
+    called from the template, each was a call through Jinja2's runtime, two hundred a page."""
+    link = uuid_url("inbox:case")
+    when = partial(formatters().day_and_clock, zone=timezone.get_current_timezone())
+    return lambda entry: (link(entry.case_id), entry.title, when(entry.since))

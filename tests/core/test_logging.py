@@ -55,3 +55,26 @@ def test_a_fresh_process_logs_json_lines_with_tracebacks_and_scrubbed_identity_n
         plain = next(line for line in lines if line["logger"] == "digisos.plain")
         assert plain["event"] == "plain line for ***********" and plain["level"] == "info"
     assert "01017012345" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "identifier",
+    [
+        "856d589fe30043798a8f12345678901b",  # a request id: uuid4().hex
+        "856d589f-e300-4379-8a8f-012345678901",  # a uuid as Django and the API write it
+        "12345678901d589fe30043798a8f0000",
+    ],
+)
+def test_an_id_that_holds_eleven_digits_is_logged_whole_and_a_number_beside_it_is_not(identifier):
+    """A request id or a case's uuid is not a person's number: masked, the lines of one request could no longer
+    be found together. Eleven digits anywhere else, even glued to letters, still are."""
+    from digisos.core.logging import REDACTED, scrub_identity_numbers
+
+    scrubbed = scrub_identity_numbers(
+        None,
+        "info",
+        {"request_id": identifier, "event": f"case {identifier} for 01017012345", "other": "pid01017012345"},
+    )
+    assert scrubbed["request_id"] == identifier
+    assert scrubbed["event"] == f"case {identifier} for {REDACTED}"
+    assert scrubbed["other"] == f"pid{REDACTED}"

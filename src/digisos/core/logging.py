@@ -14,11 +14,25 @@ from django.conf import settings
 # Eleven digits not part of a longer digit run; optional space after the birth date part.
 _IDENTITY_NUMBER = re.compile(r"(?<!\d)(\d{6})\s?(\d{5})(?!\d)")
 REDACTED = "***********"
+# A uuid (a request id, a case's id) as one word: 32 hex digits, with or without its dashes.
+_UUID = re.compile(r"[0-9a-fA-F]{32}|[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
+_HEX_WORD = re.compile(r"[0-9a-fA-F-]+")
+
+
+def _redacted(match: re.Match[str]) -> str:
+    """The number masked, unless it is part of a uuid: one in eight request ids holds eleven digits in a row, and
+    masked, the lines of one request could no longer be found together."""
+    text, start, end = match.string, match.start(), match.end()
+    while start > 0 and _HEX_WORD.fullmatch(text[start - 1]):
+        start -= 1
+    while end < len(text) and _HEX_WORD.fullmatch(text[end]):
+        end += 1
+    return match.group(0) if _UUID.fullmatch(text, start, end) else REDACTED
 
 
 def _scrub(value: Any) -> Any:
     if isinstance(value, str):
-        return _IDENTITY_NUMBER.sub(REDACTED, value)
+        return _IDENTITY_NUMBER.sub(_redacted, value)
     if isinstance(value, int) and not isinstance(value, bool) and 10**10 <= value < 10**11:
         return REDACTED
     if isinstance(value, dict):

@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from digisos.core.forms import TextField
 from digisos.core.identifiers import InvalidIdentifier, is_number_code, validate_account_number
 from digisos.municipalities.models import PostalCode
 
@@ -61,12 +62,12 @@ class PersonaliaForm(StepForm):
         required=False,
         help_text=_("Adressen bestemmer hvilket Nav-kontor som får søknaden din."),
     )
-    gatenavn = forms.CharField(
+    gatenavn = TextField(
         label=_("Gateadresse"), max_length=100, required=False, help_text=_("For eksempel Storgata 5B.")
     )
-    postnummer = forms.CharField(label=_("Postnummer"), max_length=4, required=False)
+    postnummer = TextField(label=_("Postnummer"), max_length=4, required=False)
     nav_kontor = forms.ChoiceField(label=_("Nav-kontor"), required=False, choices=[])
-    telefon = forms.CharField(
+    telefon = TextField(
         label=_("Telefonnummer"),
         max_length=20,
         required=False,
@@ -74,7 +75,7 @@ class PersonaliaForm(StepForm):
             "Fyll inn bare hvis du vil bruke et annet nummer enn det vi har fra Kontakt- og reservasjonsregisteret."
         ),
     )
-    kontonummer = forms.CharField(
+    kontonummer = TextField(
         label=_("Kontonummer"),
         max_length=20,
         required=False,
@@ -191,7 +192,7 @@ class BehovForm(StepForm):
         ],
         help_text=_("Kryss av hvis noe av dette gjelder deg, så prioriterer Nav-kontoret søknaden din."),
     )
-    hva = forms.CharField(
+    hva = TextField(
         label=_("Hva søker du om?"),
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -201,7 +202,7 @@ class BehovForm(StepForm):
             "max_length": _("Skriv høyst 500 tegn om hva du søker om."),
         },
     )
-    hvorfor = forms.CharField(
+    hvorfor = TextField(
         label=_("Fortell oss mer om situasjonen din"),
         max_length=600,
         required=False,
@@ -220,7 +221,7 @@ class KortBehovForm(BehovForm):
         widget=forms.RadioSelect,
         error_messages={"required": _("Svar ja eller nei på om noe har endret seg siden sist.")},
     )
-    hva_endret = forms.CharField(
+    hva_endret = TextField(
         label=_("Hva har endret seg?"),
         max_length=500,
         required=False,
@@ -244,7 +245,7 @@ class KortBehovForm(BehovForm):
 class KortArbeidFamilieForm(StepForm):
     """Kort søknad: the registers' work and family facts, read-only, with room for a correction."""
 
-    kommentar = forms.CharField(
+    kommentar = TextField(
         label=_("Hvis opplysningene om arbeid eller familie ikke stemmer, skriv en kort forklaring"),
         max_length=500,
         required=False,
@@ -254,7 +255,7 @@ class KortArbeidFamilieForm(StepForm):
 
 
 class ArbeidForm(StepForm):
-    kommentar = forms.CharField(
+    kommentar = TextField(
         label=_("Hvis opplysningene om arbeid ikke stemmer, skriv en kort forklaring"),
         max_length=500,
         required=False,
@@ -309,13 +310,13 @@ class FamilieForm(StepForm):
                 widget=forms.RadioSelect,
                 required=False,
             )
-            self.fields["ektefelle_fornavn"] = forms.CharField(
+            self.fields["ektefelle_fornavn"] = TextField(
                 label=_("Ektefellens fornavn"),
                 max_length=100,
                 required=False,
                 help_text=_("Svar bare hvis du er gift."),
             )
-            self.fields["ektefelle_etternavn"] = forms.CharField(
+            self.fields["ektefelle_etternavn"] = TextField(
                 label=_("Ektefellens etternavn"), max_length=100, required=False
             )
             self.fields["ektefelle_fodselsdato"] = forms.DateField(
@@ -451,13 +452,11 @@ class InntektForm(StepForm):
     utbetalinger = checkboxes(
         _("Har du de siste tre månedene fått penger som ikke er lønn eller ytelser fra Nav?"), INCOME_CHOICES
     )
-    utbetalinger_annet = forms.CharField(
-        label=_("Beskriv andre utbetalinger"), max_length=500, required=False
-    )
+    utbetalinger_annet = TextField(label=_("Beskriv andre utbetalinger"), max_length=500, required=False)
     bank = checkboxes(_("Hvilke bankkontoer og spareordninger har du?"), BANK_CHOICES)
-    bank_annet = forms.CharField(label=_("Beskriv annen sparing"), max_length=500, required=False)
+    bank_annet = TextField(label=_("Beskriv annen sparing"), max_length=500, required=False)
     verdier = checkboxes(_("Eier du noe med økonomisk verdi?"), VALUE_CHOICES)
-    verdier_annet = forms.CharField(label=_("Beskriv andre eiendeler"), max_length=500, required=False)
+    verdier_annet = TextField(label=_("Beskriv andre eiendeler"), max_length=500, required=False)
 
     BOOLEANS = ("skatt_samtykke", "bostotte", "bostotte_samtykke", "studielan")
 
@@ -491,13 +490,13 @@ CHILD_CHOICES = [
 
 class UtgifterForm(StepForm):
     boutgifter = checkboxes(_("Hva betaler du for der du bor?"), HOUSING_CHOICES)
-    boutgifter_annet = forms.CharField(label=_("Beskriv andre boutgifter"), max_length=500, required=False)
+    boutgifter_annet = TextField(label=_("Beskriv andre boutgifter"), max_length=500, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if (self.registers.get("person") or {}).get("children"):
             self.fields["barneutgifter"] = checkboxes(_("Har du utgifter til barn?"), CHILD_CHOICES)
-            self.fields["barneutgifter_annet"] = forms.CharField(
+            self.fields["barneutgifter_annet"] = TextField(
                 label=_("Beskriv andre utgifter til barn"), max_length=500, required=False
             )
 

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from digisos.application.widgets import STEP_RENDERER
+from digisos.core.forms import TextField
 from digisos.core.identifiers import InvalidIdentifier, parse_identity_number, validate_organisation_number
 from digisos.registers import registry
 from digisos.registers.ports import RegisterUnavailable
@@ -37,7 +38,7 @@ def one_line(value: str) -> None:
 def text(
     label: Any, *, required: bool, missing: Any = "", max_length: int = 200, help_text: Any = ""
 ) -> forms.CharField:
-    return forms.CharField(
+    return TextField(
         label=label,
         required=required,
         max_length=max_length,
@@ -51,7 +52,7 @@ def text(
 
 
 def long_text(label: Any, *, required: bool, missing: Any = "", help_text: Any = "") -> forms.CharField:
-    return forms.CharField(
+    return TextField(
         label=label,
         required=required,
         max_length=20000,

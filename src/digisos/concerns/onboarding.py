@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from digisos.core.forms import TextField
 from digisos.municipalities.models import Municipality
 from digisos.onboarding.service_registry import MunicipalService, ServiceRefused, ServiceUnit
 
@@ -40,7 +41,7 @@ class OfficeSettingsForm(forms.Form):
     active = forms.BooleanField(
         label=gettext_lazy("Ta imot bekymringsmeldinger digitalt til dette kontoret"), required=False
     )
-    bydelsnavn = forms.CharField(
+    bydelsnavn = TextField(
         label=gettext_lazy("Navn på barneverntjenesten"),
         max_length=150,
         error_messages={"required": gettext_lazy("Skriv navnet på barneverntjenesten.")},
@@ -53,7 +54,7 @@ class OfficeSettingsForm(forms.Form):
             "required": gettext_lazy("Velg om meldingene hentes av fagsystemet eller i innboksen.")
         },
     )
-    alert_emails = forms.CharField(
+    alert_emails = TextField(
         label=gettext_lazy("E-post for varsel når en melding ikke er mottatt"),
         help_text=gettext_lazy(
             "Én adresse per linje. Varselet sier bare at en melding venter, aldri hva den gjelder."
@@ -61,7 +62,7 @@ class OfficeSettingsForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
     )
-    postal_address = forms.CharField(
+    postal_address = TextField(
         label=gettext_lazy("Postadresse"),
         help_text=gettext_lazy(
             "Hit sendes meldingen som brev hvis ingen tar imot den digitalt innen to virkedager."
@@ -70,12 +71,12 @@ class OfficeSettingsForm(forms.Form):
         max_length=500,
         error_messages={"required": gettext_lazy("Skriv postadressen til barneverntjenesten.")},
     )
-    phone = forms.CharField(label=gettext_lazy("Telefon i kontortiden"), max_length=30, required=False)
-    barnevernvakt_phone = forms.CharField(
+    phone = TextField(label=gettext_lazy("Telefon i kontortiden"), max_length=30, required=False)
+    barnevernvakt_phone = TextField(
         label=gettext_lazy("Telefon til barnevernvakten (utenom kontortid)"), max_length=30, required=False
     )
 
-    certificate_pem = forms.CharField(
+    certificate_pem = TextField(
         label=gettext_lazy("Sertifikat for kryptering (fra leverandøren av fagsystemet)"),
         help_text=gettext_lazy(
             "Trengs når fagsystemet skal hente meldingene: de krypteres til dette sertifikatet. Lim inn hele "
@@ -270,7 +271,7 @@ class AddOfficeForm(forms.Form):
             "invalid": gettext_lazy("Skriv bydelsnummeret med to siffer, for eksempel 03."),
         },
     )
-    bydelsnavn = forms.CharField(
+    bydelsnavn = TextField(
         label=gettext_lazy("Navn på barneverntjenesten"),
         max_length=150,
         error_messages={"required": gettext_lazy("Skriv navnet på barneverntjenesten.")},

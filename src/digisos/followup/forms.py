@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from digisos.core.forms import TextField
 from digisos.core.identifiers import InvalidIdentityNumber, parse_identity_number
 
 from .policy import ROLE_PURPOSES, Purpose
@@ -9,7 +10,7 @@ from .policy import ROLE_PURPOSES, Purpose
 class PersonLookupForm(forms.Form):
     """The fødselsnummer travels in the POST body, never in a URL (as Modia's endpoints take it)."""
 
-    fnr = forms.CharField(
+    fnr = TextField(
         label=_("Fødselsnummer eller d-nummer"),
         max_length=20,
         error_messages={"required": _("Skriv inn fødselsnummeret (11 siffer) til personen du vil se.")},

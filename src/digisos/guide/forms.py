@@ -6,6 +6,8 @@ from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from digisos.core.forms import TextField
+
 from .rates import Children
 from .rules import guide_data
 from .selectors import Answers
@@ -66,7 +68,7 @@ class GuideForm(forms.Form):
         choices=_situation_choices,
         error_messages={"required": _("Velg minst én ting som passer for deg.")},
     )
-    municipality = forms.CharField(
+    municipality = TextField(
         label=_("Kommune"), required=False, max_length=100, help_text=_("Navn eller nummer på kommunen.")
     )
     household = forms.ChoiceField(

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from digisos.core.formatting import formatters
+from digisos.core.forms import TextField
 from digisos.core.identifiers import InvalidOrganisationNumber, validate_organisation_number
 
 from .models import Role
@@ -47,22 +48,22 @@ class ConfigurationForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("Velg hvordan søknadene skal komme fram.")},
     )
-    fiks_io_account_id = forms.CharField(
+    fiks_io_account_id = TextField(
         label=_("Fiks IO-konto (bare for Fiks IO)"),
         required=False,
         max_length=36,
         help_text=_("Kontoens ID fra Fiks-plattformen, for eksempel 3fa85f64-5717-4562-b3fc-2c963f66afa6."),
     )
-    svarut_organisation_number = forms.CharField(
+    svarut_organisation_number = TextField(
         label=_("Organisasjonsnummer for SvarUt (bare for SvarUt)"), required=False, max_length=11
     )
-    fagansvarlig_emails = forms.CharField(
+    fagansvarlig_emails = TextField(
         label=_("E-post til fagansvarlig"),
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Én adresse per linje."),
         required=False,
     )
-    teknisk_ansvarlig_emails = forms.CharField(
+    teknisk_ansvarlig_emails = TextField(
         label=_("E-post til teknisk ansvarlig"),
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Én adresse per linje."),
@@ -77,22 +78,22 @@ class ConfigurationForm(forms.Form):
     nks_access = forms.BooleanField(
         label=_("Nav Kontaktsenter (NKS) kan se søknadene når søkeren ringer"), required=False
     )
-    behandlingsansvarlig = forms.CharField(
+    behandlingsansvarlig = TextField(
         label=_("Behandlingsansvarlig (bare i vertskommunesamarbeid)"),
         required=False,
         max_length=100,
         help_text=_("Navnet på kommunen som behandler søknadene for dere."),
     )
-    paper_address = forms.CharField(
+    paper_address = TextField(
         label=_("Adresse for papirsøknad"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
-    paper_contact_phone = forms.CharField(label=_("Telefon til Nav-kontoret"), required=False, max_length=30)
+    paper_contact_phone = TextField(label=_("Telefon til Nav-kontoret"), required=False, max_length=30)
     paper_contact_email = forms.EmailField(
         label=_("E-post til Nav-kontoret"),
         required=False,
         error_messages={"invalid": _("Skriv e-postadressen som navn@kommune.no.")},
     )
-    contact_note = forms.CharField(
+    contact_note = TextField(
         label=_("Merknad til innbyggerne"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
 
@@ -165,7 +166,7 @@ class OperatorStartForm(forms.Form):
             "invalid_choice": _("Velg en kommune fra listen. Kommuner som alt er i gang, står ikke der."),
         },
     )
-    organisation_number = forms.CharField(
+    organisation_number = TextField(
         label=_("Kommunens organisasjonsnummer"),
         help_text=_("Ni siffer, slik det står i Enhetsregisteret."),
         error_messages={"required": _("Skriv kommunens organisasjonsnummer (ni siffer).")},
@@ -188,7 +189,7 @@ class InvitationForm(forms.Form):
         choices=[(role, Role(role).label) for role in INVITABLE_ROLES],
         error_messages={"required": _("Velg hvilken rolle du inviterer til.")},
     )
-    name = forms.CharField(
+    name = TextField(
         label=_("Navn"), max_length=150, error_messages={"required": _("Skriv navnet på den du inviterer.")}
     )
     email = forms.EmailField(
@@ -220,7 +221,7 @@ class GoLiveForm(forms.Form):
 
 
 class ClosureForm(forms.Form):
-    reason = forms.CharField(
+    reason = TextField(
         label=_("Hvorfor stenges mottaket?"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
@@ -233,12 +234,12 @@ class ClosureForm(forms.Form):
 class ConnectForm(forms.Form):
     """The case system's keys, as `manage.py exchange_connect` takes them."""
 
-    name = forms.CharField(
+    name = TextField(
         label=_("Navn på fagsystemet"),
         max_length=200,
         error_messages={"required": _("Skriv navnet på fagsystemet.")},
     )
-    certificate_pem = forms.CharField(
+    certificate_pem = TextField(
         label=_("Sertifikat (PEM) som søknadene krypteres til"),
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_(
@@ -246,7 +247,7 @@ class ConnectForm(forms.Form):
         ),
         error_messages={"required": _("Lim inn sertifikatet.")},
     )
-    public_key_pem = forms.CharField(
+    public_key_pem = TextField(
         label=_("Offentlig nøkkel (PEM) som fagsystemets innlogging sjekkes mot"),
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Lim inn hele teksten fra -----BEGIN PUBLIC KEY-----."),
@@ -371,7 +372,7 @@ class BaselineForm(forms.Form):
         message=_("Skriv antall dager, et tall fra 0 til 365, eller la feltet stå tomt."),
         required=False,
     )
-    measured_by = forms.CharField(
+    measured_by = TextField(
         label=_("Hvem målte"),
         help_text=_("Navn og rolle, for eksempel «Sara Holm, fagansvarlig»."),
         max_length=200,
@@ -380,7 +381,7 @@ class BaselineForm(forms.Form):
             "max_length": _("Skriv navn og rolle kortere, under 200 tegn."),
         },
     )
-    method = forms.CharField(
+    method = TextField(
         label=_("Hvordan dere målte"),
         help_text=_(
             "For eksempel «søknadene talt i arkivet, tiden tatt på ti søknader, telefonene talt i to uker». "

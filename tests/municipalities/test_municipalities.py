@@ -216,3 +216,15 @@ def test_no_text_or_data_still_writes_nav_in_capitals():
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("page", ["/bekymringsmelding/", "/statistikk/"])
+def test_a_municipality_list_says_which_county_a_shared_name_is_in(reference_data, client, page):
+    """Two municipalities are called Herøy (Møre og Romsdal, 1515; Nordland, 1818): each option says which it is,
+    so a person reporting concern for a child picks the right child-welfare service. A name of its own stands
+    alone."""
+    html = client.get(page).content.decode()
+    assert '<option value="1515">Herøy i Møre og Romsdal</option>' in html
+    assert '<option value="1818">Herøy i Nordland</option>' in html
+    assert '<option value="0301">Oslo</option>' in html
+    assert ">Herøy<" not in html

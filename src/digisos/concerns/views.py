@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from digisos.municipalities.models import Municipality
+from digisos.municipalities.selectors import municipality_choices
 
 from . import services
 from .filling import Filling, error_summary
@@ -26,7 +26,7 @@ def start(request: HttpRequest) -> HttpResponse:
     kommunenummer = request.GET.get("kommune", "").strip()
     reception = reception_of(kommunenummer) if kommunenummer else None
     context = {
-        "municipalities": Municipality.objects.filter(active=True).only("kommunenummer", "name"),
+        "municipalities": municipality_choices(),
         "kommunenummer": kommunenummer,
         "reception": reception,
         "unknown_municipality": bool(kommunenummer) and reception is None,

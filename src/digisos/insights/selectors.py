@@ -24,6 +24,7 @@ from django.utils.translation import gettext
 
 from digisos.core.identifiers import is_number_code
 from digisos.municipalities.models import County, Municipality, NavOffice
+from digisos.municipalities.selectors import municipality_choices
 
 from . import figures as f
 from .models import AnalystSnapshot, AnalystWeek, Published, Run
@@ -73,9 +74,7 @@ def counties() -> list[tuple[str, str]]:
 
 
 def municipalities() -> list[tuple[str, str]]:
-    return list(
-        Municipality.objects.filter(active=True).order_by("name").values_list("kommunenummer", "name")
-    )
+    return municipality_choices()
 
 
 def offices() -> list[tuple[str, str]]:

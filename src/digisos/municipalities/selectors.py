@@ -308,3 +308,20 @@ def find_municipalities(query: str) -> list[MunicipalityRef]:
     chosen = exact or [n for n, name, _ in names if fold_for_search(name).startswith(folded)][:20]
     found = {m.kommunenummer: m for m in base.filter(kommunenummer__in=chosen)}
     return [_municipality_ref(found[n]) for n in chosen]
+
+
+def municipality_choices() -> list[tuple[str, str]]:
+    """The active municipalities as a list to choose from, by name: (kommunenummer, what the option says). A name
+    two municipalities share (Herøy in Møre og Romsdal and in Nordland, Våler in Innlandet and in Østfold) says
+    which county each is in; before, the list showed "Herøy" twice and the person could not tell which to pick."""
+    rows = list(
+        Municipality.objects.filter(active=True)
+        .order_by("name", "county__name")
+        .values_list("kommunenummer", "name", "county__name")
+    )
+    names = [name for _number, name, _county in rows]
+    shared = {name for name in names if names.count(name) > 1}
+    return [
+        (number, _("%(name)s i %(county)s") % {"name": name, "county": county} if name in shared else name)
+        for number, name, county in rows
+    ]

@@ -7,7 +7,7 @@ from django.utils import translation
 
 from .models import Application
 from .requirements import Requirement
-from .summary import sections
+from .summary import amounts_shown, sections
 
 
 def render_application(
@@ -33,6 +33,9 @@ def render_application(
                         "files": files.get(requirement.key, []),
                         "earlier": requirement.key in documented
                         and application.answers["dokumentasjon"][requirement.key].get("levert_tidligere"),
+                        # The amounts typed beside each document: soknad.json carries them for case systems, the
+                        # PDF is all a caseworker with the manual inbox has.
+                        "amounts": amounts_shown(application.answers, requirement),
                     }
                     for requirement in requirements
                 ],

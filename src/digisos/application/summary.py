@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 from digisos.core import formatting
 
 from . import forms as step_forms
-from .steps import steps_of
+from .requirements import Requirement
+from .steps import AMOUNT_FIELDS, steps_of
 
 
 @dataclass
@@ -81,6 +82,21 @@ def _shown(name: str, form_field: forms.Field, value: Any) -> str:
     if isinstance(value, int | float):
         return formatting.number(value)
     return str(value)
+
+
+def amounts_shown(answers: dict[str, Any], requirement: Requirement) -> str:
+    """The amounts typed for a requirement on the documentation step, as the summary and the PDF show them:
+    "3 450 kr", or "brutto 32 000 kr, netto 24 500 kr" where there are two; "" where none was typed."""
+    typed = answers.get("dokumentasjon", {}).get(requirement.key, {}).get("belop", {})
+    names = {"brutto": _("brutto"), "netto": _("netto"), "avdrag": _("avdrag"), "renter": _("renter")}
+    shown = [
+        formatting.amount(typed[name])
+        if name == "belop"
+        else f"{names[name]} {formatting.amount(typed[name])}"
+        for name, _label in AMOUNT_FIELDS.get(requirement.amount, [])
+        if typed.get(name) is not None
+    ]
+    return ", ".join(shown)
 
 
 def registered_name(registers: dict[str, Any] | None) -> str:

@@ -8,10 +8,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from digisos.core import formatting
 from digisos.documents.permissions import NotAllowed
 from digisos.documents.views import SESSION_REFUSALS, not_allowed
 from digisos.municipalities.selectors import digital_status, offices_of
@@ -27,7 +25,7 @@ from .selectors import (
     sent_last_24h,
     start_page_for_citizen,
 )
-from .summary import sections
+from .summary import amounts_shown, sections
 
 
 def start(request: HttpRequest) -> HttpResponse:
@@ -273,21 +271,6 @@ def upload(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
     return redirect(reverse("application:step", args=[application.id, "dokumentasjon"]) + anchor)
 
 
-def _amounts_shown(application: Application, requirement: Any) -> str:
-    """The amounts typed for a requirement, as the summary shows them: "3 450 kr", or "brutto 32 000 kr,
-    netto 24 500 kr" where there are two."""
-    typed = application.answers.get("dokumentasjon", {}).get(requirement.key, {}).get("belop", {})
-    names = {"brutto": _("brutto"), "netto": _("netto"), "avdrag": _("avdrag"), "renter": _("renter")}
-    shown = [
-        formatting.amount(typed[name])
-        if name == "belop"
-        else f"{names[name]} {formatting.amount(typed[name])}"
-        for name, _label in steps.AMOUNT_FIELDS.get(requirement.amount, [])
-        if typed.get(name) is not None
-    ]
-    return ", ".join(shown)
-
-
 def _keep_amounts(request: HttpRequest, application: Application, requirements: list[Any]) -> Application:
     """The amounts and "levert tidligere" posted with an upload (the page is one form), saved as the step's
     answers so that nothing typed is lost; a field that does not validate keeps its saved value and is
@@ -329,7 +312,7 @@ def _summary_step(
                 "requirement": r,
                 "files": files.get(r.key, []),
                 "earlier": r.key in earlier,
-                "amounts": _amounts_shown(application, r),
+                "amounts": amounts_shown(application.answers, r),
             }
             for r in requirements
         ],

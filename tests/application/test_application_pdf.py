@@ -1,0 +1,48 @@
+"""The application PDF is what a caseworker with the manual inbox reads, and what case systems get beside
+soknad.json: it says everything the person gave, the amounts typed on the documentation step included."""
+
+import pytest
+from django.http import QueryDict
+from django.utils import timezone
+
+from digisos.application import services, steps
+from digisos.application.models import Application
+from digisos.application.requirements import HOUSING_COSTS, documentation_requirements
+from digisos.documents.selectors import decrypted_pdf
+from tests.application.test_application_flow import _pdf_text
+from tests.factories import ApplicationFactory
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data", "document_settings")]
+
+
+def _type_amounts(application: Application, typed: dict[str, dict[str, str]]) -> Application:
+    """The documentation step's amounts (by requirement key and field), saved as the step view saves them."""
+    requirements = documentation_requirements(
+        application.answers, application.registers, today=timezone.localdate(), short=application.is_short
+    )
+    data = QueryDict(mutable=True)
+    for index, requirement in enumerate(requirements):
+        for name, value in typed.get(requirement.key, {}).items():
+            data[f"r{index}_{name}"] = value
+    form = steps.DokumentasjonForm(data, requirements=requirements, answers=application.answers)
+    assert form.is_valid(), form.errors
+    return services.save_step(application=application, step="dokumentasjon", answers=form.to_answers())
+
+
+def test_the_pdf_shows_each_documents_given_amount_beside_it(tmp_path):
+    draft = ApplicationFactory(upload=False)  # the standard answers: rent and electricity among the costs
+    rent, electricity = HOUSING_COSTS["husleie"], HOUSING_COSTS["strom"]
+    _type_amounts(draft, {rent.key: {"belop": "8765"}, electricity.key: {"belop": "0"}})
+
+    services.send_application(actor=draft.owner, application_id=draft.id)
+
+    draft.refresh_from_db()
+    text = _pdf_text(decrypted_pdf(draft.pdf), tmp_path)
+    # Next to its document, formatted as the PDF's other amounts; an amount of 0 is an answer too.
+    assert f"{rent.title} Ikke lastet opp (oppgitt beløp: 8 765 kr)" in text
+    assert "(oppgitt beløp: 0 kr)" in text  # (the row may be split by a page's footer)
+    # The same amount as soknad.json gives the case systems.
+    (husleie,) = [
+        row for row in draft.soknad_json["data"]["okonomi"]["oversikt"]["utgift"] if row["type"] == "husleie"
+    ]
+    assert husleie["belop"] == 8765

@@ -8,3 +8,18 @@ document.addEventListener("DOMContentLoaded", function () {
     summary.focus();
   }
 });
+
+// A data table wider than a narrow screen scrolls in its own box (site.css). Browsers that do not make such a box
+// focusable themselves get tabindex="0" on it, so the keyboard can scroll it too; a table that fits gets none
+// (an extra stop in the tab order for nothing).
+function focusableWhenScrolling() {
+  document.querySelectorAll(".site-main table").forEach(function (table) {
+    if (table.scrollWidth > table.clientWidth + 1) {
+      table.setAttribute("tabindex", "0");
+    } else if (table.getAttribute("tabindex") === "0") {
+      table.removeAttribute("tabindex");
+    }
+  });
+}
+document.addEventListener("DOMContentLoaded", focusableWhenScrolling);
+window.addEventListener("resize", focusableWhenScrolling);

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from digisos.core import formatting
 from digisos.core.formatting import formatters
 from digisos.soker.constants import SoknadsStatus, UtbetalingStatus, Utfall
 from digisos.soker.labels import choices as status_choices
@@ -35,6 +36,44 @@ def _date_field(label: str, required_message: str, hint: str = "") -> forms.Date
             "required": required_message,
             "invalid": _("Skriv datoen som dd.mm.åååå, for eksempel 24.12.2026."),
         },
+    )
+
+
+# Django's own "Sørg for at denne verdien har 200 eller færre tegn (den har nå 5000)." says what is wrong, not
+# what to do; the concerns' forms have the house wording, already in every catalogue.
+TOO_LONG = _("Skriv kortere, høyst %(limit_value)d tegn (du har skrevet %(show_value)d).")
+
+
+class TextField(forms.CharField):
+    """A text whose limit is checked when the form is sent, with an error naming it and the text kept in the
+    form to shorten. Without the maxlength attribute Django gives the input: the browser stops typing and cuts
+    a pasted text there without a word, so a 5,000-character document type was stored as its first 200 and
+    the caseworker never knew. A textarea's maxlength cuts the same way."""
+
+    def __init__(self, *, max_length: int, **kwargs: Any) -> None:
+        kwargs["error_messages"] = {"max_length": TOO_LONG, **kwargs.get("error_messages", {})}
+        super().__init__(max_length=max_length, **kwargs)
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        attrs = super().widget_attrs(widget)
+        attrs.pop("maxlength", None)
+        return attrs
+
+
+# A saksreferanse is a key the inbox's decisions and payments share ("sak-1"); NAV's schema gives it no limit
+# (a plain string) and we store it only inside digisos-soker.json, so the limit is ours. Fifty characters take
+# any real key: an archive number ("2026/12345-3"), a case system's UUID (36 characters), and keep it one
+# short line in the case history ("Sak: sak-1"); a longer one is a title or a note typed in the wrong field.
+SAKSREFERANSE_MAX_LENGTH = 50
+
+
+def _saksreferanse_field(hint: str = "") -> TextField:
+    return TextField(
+        label=_("Saksreferanse"),
+        help_text=hint,
+        max_length=SAKSREFERANSE_MAX_LENGTH,
+        initial=DEFAULT_SAKSREFERANSE,
+        error_messages={"required": _("Skriv saksreferansen, for eksempel sak-1.")},
     )
 
 
@@ -66,10 +105,70 @@ def _clean_pdf(upload: UploadedFile | None) -> tuple[str, bytes] | None:
     return (upload.name or "brev.pdf", data)
 
 
-def _not_before_today(value: date) -> date:
-    if value < timezone.localdate():
+def _years_from(day: date, years: int) -> date:
+    """The same day `years` later (earlier when negative); 29 February becomes the 28th in other years."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+# How far ahead a deadline for documents may be. A request in a case about economic assistance (help with a
+# need now) is answered in days or weeks; a year ahead leaves room for any real deadline (a statement that
+# only comes at the end of a quarter) and refuses the typing errors (9999-12-31, 2062 for 2026) that the
+# applicant would otherwise read as her deadline ("Frist: 31. desember 9999"), as would the inbox's list and
+# follow-up. It also keeps the deadline within what NAV shows: innsyn-api lists the søknader changed in the
+# last 15 months, and the request is such a change. NAV's format sets no bound (innsendelsesfrist is any
+# tidspunkt), nor does its description of dokumentasjonskrav.
+DEADLINE_YEARS_AHEAD = 1
+
+
+def _deadline_within_bounds(value: date) -> date:
+    today = timezone.localdate()
+    if value < today:
         raise forms.ValidationError(_("Velg en frist som er i dag eller senere."))
+    last = _years_from(today, DEADLINE_YEARS_AHEAD)
+    if value > last:
+        raise forms.ValidationError(
+            _("Velg en frist som er senest %(last)s, ett år fra i dag.") % {"last": formatting.day(last)}
+        )
     return value
+
+
+# A payment's due date: within a year either side of today, whatever its status. The inbox records the payments
+# of one application, months of assistance around its decision. A year back takes a payment registered late or
+# corrected (NAV's payments page offers "last year" as its furthest period, and shows the payments of søknader
+# changed within 15 months); a year ahead takes the planned payments of a decision for up to a year. Further
+# off is a typing error: 0001-01-01 made the citizen's payments page head a month "Januar 1", 9999-12-31
+# "Desember 9999". A paid payment also cannot be due after today (its due date is stored as the day it was
+# paid). A planned payment in the past is not refused: NAV's format has it as an overdue payment (innsyn-api
+# notes "utbetaling på overtid"), and the caseworker may register it after the day it should have been paid.
+PAYMENT_YEARS_EITHER_SIDE = 1
+
+
+def _due_date_error(value: date, *, paid: bool) -> str | None:
+    """What is wrong with a payment's due date, or None. A paid payment's own rule (not after today) comes
+    before the year ahead: "senest <a year from now>" would send the caseworker to a date refused next."""
+    today = timezone.localdate()
+    first = _years_from(today, -PAYMENT_YEARS_EITHER_SIDE)
+    if value < first:
+        return _("Velg en forfallsdato som er %(first)s eller senere, høyst ett år tilbake i tid.") % {
+            "first": formatting.day(first)
+        }
+    if paid and value > today:
+        return _("En utbetaling som er utbetalt, kan ikke ha forfallsdato fram i tid. Velg i dag eller før.")
+    last = _years_from(today, PAYMENT_YEARS_EITHER_SIDE)
+    if value > last:
+        return _("Velg en forfallsdato som er senest %(last)s, høyst ett år fram i tid.") % {
+            "last": formatting.day(last)
+        }
+    return None
+
+
+def _choose(message: str) -> dict[str, str]:
+    """A choice's error, whether nothing was chosen or something not offered (a changed or an old page):
+    Django's own "Velg et gyldig valg" names the value and not what to choose."""
+    return {"required": message, "invalid_choice": message}
 
 
 class InboxForm(forms.Form):
@@ -96,7 +195,7 @@ class StatusForm(InboxForm):
             SoknadsStatus.UNDER_BEHANDLING, SoknadsStatus.FERDIGBEHANDLET, SoknadsStatus.BEHANDLES_IKKE
         ),
         widget=forms.RadioSelect,
-        error_messages={"required": _("Velg hvilken status søknaden har nå.")},
+        error_messages=_choose(_("Velg hvilken status søknaden har nå.")),
     )
 
 
@@ -104,13 +203,13 @@ class DocumentRequestForm(InboxForm):
     prefix = "dokumentasjon"
     letter_field = "brev"
 
-    dokumenttype = forms.CharField(
+    dokumenttype = TextField(
         label=_("Hvilket dokument skal søkeren sende?"),
         help_text=_("For eksempel «Kontoutskrift for de siste tre månedene» eller «Strømregning»."),
         max_length=200,
         error_messages={"required": _("Skriv hvilket dokument søkeren skal sende.")},
     )
-    tilleggsinformasjon = forms.CharField(
+    tilleggsinformasjon = TextField(
         label=_("Mer informasjon til søkeren"),
         required=False,
         max_length=1000,
@@ -126,7 +225,7 @@ class DocumentRequestForm(InboxForm):
     )
 
     def clean_frist(self) -> date:
-        return _not_before_today(self.cleaned_data["frist"])
+        return _deadline_within_bounds(self.cleaned_data["frist"])
 
     def clean_brev(self) -> tuple[str, bytes] | None:
         return _clean_pdf(self.cleaned_data.get("brev"))
@@ -140,15 +239,11 @@ class DecisionForm(InboxForm):
         label=_("Utfall"),
         choices=status_choices(*Utfall),
         widget=forms.RadioSelect,
-        error_messages={"required": _("Velg utfallet av vedtaket.")},
+        error_messages=_choose(_("Velg utfallet av vedtaket.")),
     )
     vedtaksbrev = _pdf_field(_("Vedtaksbrev (PDF)"), required=True, hint=_("Søkeren ser vedtaket på nett."))
-    saksreferanse = forms.CharField(
-        label=_("Saksreferanse"),
-        help_text=_("Samme referanse knytter vedtak og utbetalinger til én sak. Som regel: sak-1."),
-        max_length=100,
-        initial=DEFAULT_SAKSREFERANSE,
-        error_messages={"required": _("Skriv saksreferansen, for eksempel sak-1.")},
+    saksreferanse = _saksreferanse_field(
+        _("Samme referanse knytter vedtak og utbetalinger til én sak. Som regel: sak-1.")
     )
 
     def clean_vedtaksbrev(self) -> tuple[str, bytes] | None:
@@ -170,7 +265,7 @@ class PaymentForm(InboxForm):
             "max_value": _("Beløpet er for stort. Sjekk at det er skrevet riktig."),
         },
     )
-    beskrivelse = forms.CharField(
+    beskrivelse = TextField(
         label=_("Hva gjelder utbetalingen?"),
         help_text=_("For eksempel «Livsopphold» eller «Husleie»."),
         max_length=200,
@@ -181,25 +276,17 @@ class PaymentForm(InboxForm):
         label=_("Status for utbetalingen"),
         choices=status_choices(UtbetalingStatus.PLANLAGT_UTBETALING, UtbetalingStatus.UTBETALT),
         widget=forms.RadioSelect,
-        error_messages={"required": _("Velg om utbetalingen er planlagt eller utbetalt.")},
+        error_messages=_choose(_("Velg om utbetalingen er planlagt eller utbetalt.")),
     )
-    saksreferanse = forms.CharField(
-        label=_("Saksreferanse"),
-        max_length=100,
-        initial=DEFAULT_SAKSREFERANSE,
-        error_messages={"required": _("Skriv saksreferansen, for eksempel sak-1.")},
-    )
+    saksreferanse = _saksreferanse_field()
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         due = cleaned.get("forfallsdato")
-        if cleaned.get("status") == UtbetalingStatus.UTBETALT and due and due > timezone.localdate():
-            self.add_error(
-                "forfallsdato",
-                _(
-                    "En utbetaling som er utbetalt, kan ikke ha forfallsdato fram i tid. Velg i dag eller før."
-                ),
-            )
+        if due is not None:
+            error = _due_date_error(due, paid=cleaned.get("status") == UtbetalingStatus.UTBETALT)
+            if error:
+                self.add_error("forfallsdato", error)
         return cleaned
 
 

@@ -308,7 +308,8 @@ def test_the_office_overview_reads_the_cases_items_not_their_stored_lists(refere
 def test_the_fragment_places_each_cell_as_the_rows_say_escaped_with_a_dash_for_what_is_missing(rf):
     """The list panels' cells are formatted in the view (views._overview_cells) and only placed by the fragment:
     each shows what its row says, escaped, "–" where a date, a recipient or a case's decisions are missing, a
-    case's decisions joined by "; ", the office after the municipality, a condition's status after its title."""
+    case's decisions joined by "; " (each its sak's title and outcome, or the outcome alone), the office after the
+    municipality, a condition's status after its title."""
     from digisos.followup import selectors as s
     from digisos.followup.forms import PersonLookupForm
     from digisos.followup.views import _overview_context, _page_html
@@ -327,7 +328,7 @@ def test_the_fragment_places_each_cell_as_the_rows_say_escaped_with_a_dash_for_w
                 "Under behandling",
                 3,
                 datetime(2026, 4, 1, 12, tzinfo=UTC),
-                [{"title": "Livsopphold", "outcome": "INNVILGET"}, {"outcome": None}],
+                [("Livsopphold", "Innvilget"), ("", "Ikke oppgitt")],
             ),
         ],
         panel=s.Panel("Kildesystemet", "§ 17"),
@@ -339,9 +340,9 @@ def test_the_fragment_places_each_cell_as_the_rows_say_escaped_with_a_dash_for_w
     overview.requests = [s.RequestRow("Søknad A", "Kontoutskrift", None)]
     overview.conditions = [
         s.ConditionRow("Søknad A", "Søke jobb", ""),
-        s.ConditionRow("Søknad A", "Møte", "OPPFYLT"),
+        s.ConditionRow("Søknad A", "Møte", "Oppfylt"),
     ]
-    overview.payments = [s.PaymentRow("Søknad A", None, 1234.5, "UTBETALT", "", "", "")]
+    overview.payments = [s.PaymentRow("Søknad A", None, 1234.5, "Utbetalt", "", "", "")]
     overview.documents = [s.DocumentRow("Søknad A", "<husleie>.pdf")]
     page = {"is_nks": False, "denied": None, **_overview_context(overview, "010101*****")}
     html = _page_html(rf.get("/"), PersonLookupForm(), page)
@@ -350,15 +351,15 @@ def test_the_fragment_places_each_cell_as_the_rows_say_escaped_with_a_dash_for_w
     assert '<th scope="row" class="aksel-table__data-cell">Søknad &lt;A&amp;B&gt;</th>' in html
     assert f"{cell}Oslo</td>{cell}0</td>{cell}–</td>{cell}–</td></tr>" in html
     assert (
-        f"{cell}Bergen, Nav Bergen</td>{cell}3</td>{cell}1. april 2026</td>{cell}Livsopphold INNVILGET;  </td>"
-        in html
+        f"{cell}Bergen, Nav Bergen</td>{cell}3</td>{cell}1. april 2026</td>"
+        f"{cell}Livsopphold: Innvilget; Ikke oppgitt</td>" in html
     )
     assert f"{cell}–</td>{cell}Søknad A</td>{cell}Innvilget</td>" in html
     assert f"{cell}Søknad A: Sak 1</td>" in html
     assert f"{cell}Kontoutskrift</td>{cell}Søknad A</td>{cell}–</td>" in html
     assert '<li data-testid="condition">Søke jobb (Søknad A)</li>' in html
-    assert '<li data-testid="condition">Møte (Søknad A): OPPFYLT</li>' in html
-    assert f"{cell}–</td>{cell}1\xa0234,50\xa0kr</td>{cell}UTBETALT</td>{cell}–</td>{cell}–</td>" in html
+    assert '<li data-testid="condition">Møte (Søknad A): Oppfylt</li>' in html
+    assert f"{cell}–</td>{cell}1\xa0234,50\xa0kr</td>{cell}Utbetalt</td>{cell}–</td>{cell}–</td>" in html
     assert '<li data-testid="document">&lt;husleie&gt;.pdf (Søknad A)</li>' in html
 
 
@@ -544,22 +545,28 @@ def test_when_every_case_of_the_person_is_listed_no_item_is_looked_up_among_the_
 
 @pytest.mark.parametrize("language", ["nb", "nn", "en"])
 def test_the_texts_translated_once_per_language_are_those_translated_at_each_look(language):
-    """The outcomes', statuses', titles' and panels' texts the database's overview takes from a per-language table
-    (selectors._label_texts, _title_texts, _language_panel) are the texts `_outcome`, `status_label`, the titles
-    and the data-flow register give in that language."""
+    """The outcomes', statuses', titles' and panels' texts the overview takes from a per-language table
+    (selectors._label_texts, _title_texts, _language_panel; soker.labels.title_texts) are the texts
+    `status_label`, gettext and the data-flow register give in that language."""
     from django.utils import translation
     from django.utils.translation import get_language
 
     from digisos.core.dataflows import get_flow
     from digisos.exchange.models import Case
     from digisos.followup import selectors
-    from digisos.soker.labels import STATUS_LABELS, status_label
+    from digisos.soker.constants import Utfall
+    from digisos.soker.labels import DEFAULT_SAK_TITLE, OUR_TITLES, STATUS_LABELS, status_label, title_texts
 
     with translation.override(language):
         outcomes, unknown, statuses = selectors._label_texts(get_language())
-        assert outcomes == {code: selectors._outcome(code) for code in selectors._OUTCOMES}
-        assert unknown == selectors._outcome("SOMETHING_NEW")
+        assert outcomes == {code: status_label(code) for code in Utfall}
+        assert unknown == str(translation.gettext("Ikke oppgitt"))
         assert statuses == {code: status_label(code) for code in STATUS_LABELS}
+        ours = title_texts()
+        assert {title: ours(title) for title in OUR_TITLES} == {
+            title: translation.gettext(title) for title in OUR_TITLES
+        }
+        assert DEFAULT_SAK_TITLE in OUR_TITLES and ours("Livsopphold") == "Livsopphold" and ours(None) == ""
         paper, numbered = selectors._title_texts(get_language())
         assert (paper, numbered % {"reference": "R1"}) == (
             str(translation.gettext("Papirsøknad")),

@@ -1,7 +1,7 @@
 """Reads of follow-up: the data-flow register as the privacy page shows it, and the citizen's own lookups."""
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from functools import cache
@@ -37,8 +37,8 @@ from digisos.exchange.models import Case, CaseItem, CaseState
 from digisos.municipalities.models import Municipality, NavOffice
 from digisos.registers import registry
 from digisos.registers.ports import HousingAllowanceCase, HousingAllowancePayment
-from digisos.soker.constants import SENDT
-from digisos.soker.labels import STATUS_LABELS, status_label
+from digisos.soker.constants import SENDT, Utfall
+from digisos.soker.labels import status_texts, title_texts
 
 from .models import AccessDecision, NksAgreement
 from .policy import NAV_OFFICE_ROLE, NKS_ROLE, RELATION_WINDOW, DataKind, Employee, Purpose
@@ -187,7 +187,7 @@ class CaseRow(NamedTuple):
     status: str
     open_tasks: int
     next_deadline: datetime | None
-    decisions: list[dict]
+    decisions: list[tuple[str, str]]  # each decision's sak title and outcome, as shown
 
 
 def _recent_cases(pid: str, now: datetime) -> QuerySet[Case]:
@@ -562,21 +562,22 @@ def _overview_in_python(
         ).values_list("enhetsnummer", "name")
     )
     paper, numbered = str(_("Papirsøknad")), str(_("Søknad %(reference)s"))
+    labels, ours = _label_texts(get_language()), title_texts()
     titles = {
         row["id"]: numbered % {"reference": row["application__reference"]} if row["application_id"] else paper
         for row in listed
     }
     # Only the rows shown are made into rows; the rest are counted (PersonOverview.cut keeps the totals).
-    overview.cases = [_row(row, titles, names) for row in listed[:PANEL_ROWS]]
+    overview.cases = [_row(row, titles, names, labels, ours) for row in listed[:PANEL_ROWS]]
     if len(listed) > PANEL_ROWS:
         overview.totals["cases"] = len(listed)
-    overview.decisions = _decisions(listed, titles)
-    overview.requests = _requests(listed, titles)
-    overview.conditions = [] if nks else _conditions(listed, titles)
+    overview.decisions = _decisions(listed, titles, labels, ours)
+    overview.requests = _requests(listed, titles, ours)
+    overview.conditions = [] if nks else _conditions(listed, titles, labels.statuses)
     if with_payments:
         payments = [(titles[row["id"]], p) for row in listed for p in row["state__payments"] or ()]
         overview.months = _months(payments, now)
-        overview.payments = _payment_rows(payments) if nks else None
+        overview.payments = _payment_rows(payments, labels.statuses) if nks else None
     document_kind = DataKind.ATTACHMENT_NAMES if nks else DataKind.DOCUMENTS
     if document_kind in kinds:
         # The attachments' names, as the case read model keeps them (CaseItem kind FILE), in the panel's order.
@@ -634,19 +635,24 @@ def _overview_in_database(
     # Each shown list's full length when longer than shown (as PersonOverview.cut keeps it).
     shown = ("cases", "decisions", "requests", *(("payments",) if nks else ("conditions",)))
     overview.totals.update((name, totals[name]) for name in shown if totals[name] > PANEL_ROWS)
-    # The outcomes' and statuses' texts in the look's language (translated once per language, _label_texts).
-    outcomes, unknown_outcome, statuses = _label_texts(get_language())
+    # The outcomes' and statuses' texts in the look's language (translated once per language, _label_texts), and
+    # the titles DigiSos gives (a sak's, a document asked for) in it too, any other as the case system sent it.
+    labels, ours = _label_texts(get_language()), title_texts()
+    outcomes, unknown_outcome, statuses = labels
     overview.decisions = [
-        DecisionRow(case_title, c[0] or "", outcomes.get(c[1] or "", unknown_outcome), _instant(c[2]))
+        DecisionRow(case_title, ours(c[0]), outcomes.get(c[1] or "", unknown_outcome), _instant(c[2]))
         for case_title, c in found["decisions"]
     ]
     overview.requests = [
-        RequestRow(case_title, c[0] or "", _instant(c[1])) for case_title, c in found["requests"]
+        RequestRow(case_title, ours(c[0]), _instant(c[1])) for case_title, c in found["requests"]
     ]
     overview.conditions = (
         []
         if nks
-        else [ConditionRow(case_title, c[0] or "", c[1] or "") for case_title, c in found["conditions"]]
+        else [
+            ConditionRow(case_title, c[0] or "", _status(c[1], statuses))
+            for case_title, c in found["conditions"]
+        ]
     )
     if months_from is not None:
         largest = max(sums.values(), default=0.0)
@@ -661,7 +667,7 @@ def _overview_in_database(
                     case_title=case_title,
                     day=_day(paid),
                     amount=float(amount or 0),
-                    status=status or "",
+                    status=_status(status, statuses),
                     description=description or "",
                     recipient=recipient or "",
                     account="" if other == "true" else account or "",
@@ -680,10 +686,10 @@ def _overview_in_database(
             sent_at=datetime.fromisoformat(created),
             municipality=municipality or "",
             office=office or "",
-            status=statuses.get(status or SENDT, status or SENDT),
+            status=_status(status or SENDT, statuses),
             open_tasks=int(open_tasks or 0),
             next_deadline=_instant(next_deadline),
-            decisions=_json(decisions) if decisions else [],
+            decisions=_decision_texts(_json(decisions), labels, ours) if decisions else [],
         )
         for case_title, (
             case_id,
@@ -929,7 +935,9 @@ _PANEL_PLACE = itemgetter(0, 1)
 _REFERENCE = 2 + _PANEL_COLUMNS
 
 
-def _row(row: dict, titles: dict, names: dict[str, str]) -> CaseRow:
+def _row(
+    row: dict, titles: dict, names: dict[str, str], labels: "_Labels", ours: Callable[[str | None], str]
+) -> CaseRow:
     office = _office_id(row)
     return CaseRow(
         case_id=str(row["id"]),
@@ -937,19 +945,21 @@ def _row(row: dict, titles: dict, names: dict[str, str]) -> CaseRow:
         sent_at=row["created_at"],
         municipality=row["municipality__name"],
         office=names.get(office, office),
-        status=status_label(row["state__status"] or SENDT),
+        status=_status(row["state__status"] or SENDT, labels.statuses),
         open_tasks=row["state__open_tasks"] or 0,
         next_deadline=row["state__next_deadline"],
-        decisions=list(row["state__decisions"] or ()),
+        decisions=_decision_texts(row["state__decisions"] or (), labels, ours),
     )
 
 
-def _decisions(listed: list[dict], titles: dict) -> list[DecisionRow]:
+def _decisions(
+    listed: list[dict], titles: dict, labels: "_Labels", ours: Callable[[str | None], str]
+) -> list[DecisionRow]:
     rows = [
         DecisionRow(
             titles[row["id"]],
-            decision.get("title") or "",
-            _outcome(decision.get("outcome") or ""),
+            ours(decision.get("title")),
+            labels.outcomes.get(decision.get("outcome") or "", labels.unknown_outcome),
             _instant(decision.get("at")),
         )
         for row in listed
@@ -958,34 +968,40 @@ def _decisions(listed: list[dict], titles: dict) -> list[DecisionRow]:
     return sorted(rows, key=lambda row: row.at or datetime.min.replace(tzinfo=UTC), reverse=True)
 
 
-_OUTCOMES = {
-    "INNVILGET": _("Innvilget"),
-    "DELVIS_INNVILGET": _("Delvis innvilget"),
-    "AVSLATT": _("Avslått"),
-    "AVVIST": _("Avvist"),
-}
+class _Labels(NamedTuple):
+    """The statuses and outcomes in words in one language (soker/labels.py's): `outcomes` the decisions' (an
+    outcome not among them, or none, is `unknown_outcome`), `statuses` every status and outcome of the format."""
 
-
-def _outcome(outcome: str) -> str:
-    return str(_OUTCOMES.get(outcome, _("Ikke oppgitt")))
+    outcomes: dict[str, str]
+    unknown_outcome: str
+    statuses: dict[str, str]
 
 
 @cache
-def _label_texts(language: str | None) -> tuple[dict[str, str], str, dict[str, str]]:
-    """The decisions' outcomes (and the text of an unknown one) and the cases' statuses in words, as `_outcome` and
-    `status_label` write them, in `language` (the active one): this module's and soker.labels' own texts,
-    translated once per language in a process, not at each look (a catalogue walk each)."""
-    return (
-        {code: str(label) for code, label in _OUTCOMES.items()},
-        str(_("Ikke oppgitt")),
-        {code: str(label) for code, label in STATUS_LABELS.items()},
-    )
+def _label_texts(language: str | None) -> _Labels:
+    """The decisions' outcomes (and the text of an unknown one) and the statuses in words in `language` (the
+    active one), translated once per language in a process, not at each look (a catalogue walk each)."""
+    statuses = status_texts(language)
+    return _Labels({code: statuses[code] for code in Utfall}, str(_("Ikke oppgitt")), statuses)
 
 
-def _requests(listed: list[dict], titles: dict) -> list[RequestRow]:
+def _decision_texts(
+    decisions: Iterable[dict], labels: _Labels, ours: Callable[[str | None], str]
+) -> list[tuple[str, str]]:
+    """A case's decisions (CaseState.decisions) as its row shows them: each one's sak title and outcome in words."""
+    return [
+        (
+            ours(decision.get("title")),
+            labels.outcomes.get(decision.get("outcome") or "", labels.unknown_outcome),
+        )
+        for decision in decisions
+    ]
+
+
+def _requests(listed: list[dict], titles: dict, ours: Callable[[str | None], str]) -> list[RequestRow]:
     """The documents the caseworker asked for and not yet received, soonest deadline first."""
     rows = [
-        RequestRow(titles[row["id"]], task.get("document_type") or "", _instant(task.get("deadline")))
+        RequestRow(titles[row["id"]], ours(task.get("document_type")), _instant(task.get("deadline")))
         for row in listed
         for task in row["view_tasks"] or ()
         if task.get("from_caseworker")
@@ -994,9 +1010,11 @@ def _requests(listed: list[dict], titles: dict) -> list[RequestRow]:
     return sorted(rows, key=lambda row: row.deadline or far)
 
 
-def _conditions(listed: list[dict], titles: dict) -> list[ConditionRow]:
+def _conditions(listed: list[dict], titles: dict, statuses: dict[str, str]) -> list[ConditionRow]:
     return [
-        ConditionRow(titles[row["id"]], condition.get("title") or "", condition.get("status") or "")
+        ConditionRow(
+            titles[row["id"]], condition.get("title") or "", _status(condition.get("status"), statuses)
+        )
         for row in listed
         for condition in row["view_conditions"] or ()
     ]
@@ -1025,13 +1043,13 @@ def _months(payments: list[tuple[str, dict]], now: datetime) -> list[MonthRow]:
     ]
 
 
-def _payment_rows(payments: list[tuple[str, dict]]) -> list[PaymentRow]:
+def _payment_rows(payments: list[tuple[str, dict]], statuses: dict[str, str]) -> list[PaymentRow]:
     rows = [
         PaymentRow(
             case_title=title,
             day=_day(payment.get("paid_date")) or _day(payment.get("due_date")),
             amount=float(payment.get("amount") or 0),
-            status=str(payment.get("status") or ""),
+            status=_status(payment.get("status"), statuses),
             description=str(payment.get("description") or ""),
             recipient=str(payment.get("recipient") or ""),
             # No account number when another is paid, even if the case system sent one.
@@ -1040,6 +1058,11 @@ def _payment_rows(payments: list[tuple[str, dict]]) -> list[PaymentRow]:
         for title, payment in payments
     ]
     return sorted(rows, key=lambda row: row.day or date.min, reverse=True)
+
+
+def _status(status: Any, statuses: dict[str, str]) -> str:
+    """A status in words (`statuses`: _Labels.statuses), an unknown one as it was written, none as ""."""
+    return statuses.get(status, str(status)) if status else ""
 
 
 def _month_start(day: date, offset: int) -> date:

@@ -254,7 +254,8 @@ def _overview_cells(
 ) -> dict[str, list]:
     """The list panels' cells as text, in the fragment's column order (followup/fragments/overview.html). Each
     is the text the template wrote before from the row (`{{ x }}`: None as "None", a number as its digits); the
-    fragment escapes them."""
+    fragment escapes them. The rows' statuses, outcomes and titles are in words already, in the page's language
+    (the selectors label them from soker/labels.py, translated once per language): no code is shown."""
     return {
         "case": [
             (
@@ -264,10 +265,7 @@ def _overview_cells(
                 f"{case.municipality}, {case.office}" if case.office else f"{case.municipality}",
                 case.open_tasks,
                 day(case.next_deadline) if case.next_deadline else _NONE,
-                "; ".join(
-                    f"{decision.get('title') or ''} {decision.get('outcome') or ''}"
-                    for decision in case.decisions
-                )
+                "; ".join(f"{title}: {outcome}" if title else outcome for title, outcome in case.decisions)
                 or _NONE,
             )
             for case in overview.cases

@@ -29,7 +29,7 @@ from digisos.municipalities.models import Municipality, NavOffice
 from digisos.registers.ports import shows_address
 from digisos.registers.protection import hidden_from_caseworkers
 from digisos.soker.constants import SENDT, EventType
-from digisos.soker.labels import status_label
+from digisos.soker.labels import status_label, title_text
 from digisos.soker.tidspunkt import parse_tidspunkt
 from digisos.soker.validation import dokumentlager_references
 
@@ -645,7 +645,8 @@ def describe_event(event: dict[str, Any], letters: dict[str, Document]) -> Event
         title = _("Ba om dokumentasjon")
         for dokument in event.get("dokumenter", []):
             line = _("%(type)s, frist %(frist)s") % {
-                "type": dokument.get("dokumenttype", ""),
+                # one of the application's requirement titles in the page's language, as innsyn shows it
+                "type": title_text(dokument.get("dokumenttype")),
                 "frist": _local_date(dokument.get("innsendelsesfrist")),
             }
             if dokument.get("tilleggsinformasjon"):
@@ -658,7 +659,9 @@ def describe_event(event: dict[str, Any], letters: dict[str, Document]) -> Event
         details.append(_("Sak: %(sak)s") % {"sak": event.get("saksreferanse", "")})
     elif kind == EventType.SAKS_STATUS:
         title = _("Sak «%(tittel)s»: %(status)s") % {
-            "tittel": event.get("tittel") or event.get("referanse", ""),
+            # The inbox's default title in the page's language (as the applicant's page shows it), a case
+            # system's own as it came.
+            "tittel": title_text(event.get("tittel")) or event.get("referanse", ""),
             "status": status_label(event.get("status", "")) or _("uten status"),
         }
         details.append(_("Referanse: %(referanse)s") % {"referanse": event.get("referanse", "")})

@@ -22,7 +22,6 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from markupsafe import Markup, escape
 
-from digisos.application.requirements import known_titles
 from digisos.core.formatting import formatters
 from digisos.core.jinja2 import translator, url, uuid_url
 from digisos.soker.constants import (
@@ -33,7 +32,7 @@ from digisos.soker.constants import (
     UtbetalingStatus,
     Utfall,
 )
-from digisos.soker.labels import DEFAULT_SAK_TITLE, STATUS_LABELS
+from digisos.soker.labels import STATUS_LABELS, status_label, title_texts
 
 # The case page's sections kept per process (settings CACHES["pages"]), an hour at most: a person looks at a
 # case a few times between reports, and a new report changes the key.
@@ -65,28 +64,12 @@ def _days() -> Callable[[date | datetime | None], str]:
     return day
 
 
-# Titles that DigiSos itself gives and a case system hands back: the inbox's default case title (which a case
-# system's event carries, in bokmål) and the application's requirement titles. Shown in the page's language;
-# any other title is the case system's own words, shown as they came.
-_OUR_TITLES = known_titles() | {DEFAULT_SAK_TITLE}
-
-
-def _ours() -> Callable[[str | None], str]:
-    """`ours(title)`: one of our own titles translated into the page's language, anything else unchanged."""
-    translate = translator()
-
-    def ours(title: str | None) -> str:
-        if not title:
-            return ""
-        return translate(title) if title in _OUR_TITLES else title
-
-    return ours
+# The application's statuses (SENDT before the case system has said MOTTATT); any other is shown as written.
+_APPLICATION_STATUSES = frozenset({SENDT, *SOKNADS_STATUSES})
 
 
 def status_text(status: str) -> str:
-    if status == SENDT:
-        return _("Sendt")
-    return str(STATUS_LABELS[status]) if status in SOKNADS_STATUSES else status
+    return status_label(status) if status in _APPLICATION_STATUSES else status
 
 
 def _documents_to_send() -> Callable[[int], str]:
@@ -181,7 +164,7 @@ def case_page(request: HttpRequest | None, context: dict[str, Any]) -> SafeStrin
         day_and_time=day_and_time,
         letters=page.letters,
         letter_link=_letter_link(page.letters),
-        ours=_ours(),  # saker.html, timeline.html, tasks.html: our own titles in the page's language
+        ours=title_texts(),  # saker.html, timeline.html, tasks.html: our own titles in the page's language
         # tasks.html: `titles` are the bokmål titles of the application's own requirements (marked with
         # gettext_noop where they are defined, so they are in the catalogue), translated here once each.
         tasks=view.tasks,

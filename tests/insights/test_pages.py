@@ -49,6 +49,23 @@ def test_the_dashboard_shows_each_figure_with_its_definition_chart_and_table(
     assert "under 5" in municipality
 
 
+@pytest.mark.parametrize(
+    ("query", "download"),
+    [("", ""), ("?kommune=4601", "?niva=kommune&amp;kode=4601"), ("?fylke=46", "?niva=fylke&amp;kode=46")],
+)
+def test_the_csv_and_json_links_give_the_figures_shown(client, published, query, download):
+    """On a municipality's or a county's page the download links give its figures, not the country's."""
+    page = client.get(f"/statistikk/{query}").content.decode()
+    assert f'<a href="/api/public/v1/statistikk/csv{download}">CSV</a>' in page
+    assert f'<a href="/api/public/v1/statistikk/{download}">JSON</a>' in page
+    linked = client.get(f"/api/public/v1/statistikk/{download.replace('&amp;', '&')}").json()
+    assert (linked["niva"], linked["kode"]) == {
+        "": ("land", ""),
+        "?kommune=4601": ("kommune", "4601"),
+        "?fylke=46": ("fylke", "46"),
+    }[query]
+
+
 def test_an_unknown_area_says_what_to_do(client, published):
     response = client.get("/statistikk/?kommune=9999")
     assert response.status_code == 400

@@ -3,6 +3,7 @@
 import re
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib.messages import get_messages
 from django.http import HttpRequest, HttpResponse
@@ -154,6 +155,7 @@ def _dashboard(request: HttpRequest) -> HttpResponse:
         "selected_county": county,
         "selected_municipality": municipality,
         "selected_office": office,
+        "download_query": _download_query(level, area),
         **against,
     }
     return render(request, "insights/dashboard.html", context, status=400 if error else 200)
@@ -269,3 +271,14 @@ def baseline_context(kommunenummer: str, all_series: list[selectors.Series], nam
             "decision_median": _("Nullpunktet før oppstart: %(value)s dager") % {"value": days},
         },
     }
+
+
+# The public API's name for each level it publishes (api.py: niva); an office's figures are the analysts' own.
+_API_LEVELS = {COUNTY: "fylke", MUNICIPALITY: "kommune"}
+
+
+def _download_query(level: str, area: str) -> str:
+    """The CSV and JSON links' query for the figures shown: a county's or a municipality's, not the country's
+    (before, the links on Oslo's page gave the whole country's figures)."""
+    niva = _API_LEVELS.get(level)
+    return f"?{urlencode({'niva': niva, 'kode': area})}" if niva and area else ""

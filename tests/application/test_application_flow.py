@@ -37,6 +37,17 @@ def walk_through(client, application: Application, answers=ANSWERS, *, address: 
         if slug == "personalia" and address:
             data = {**data, **address}
         response = client.post(reverse("application:step", args=[application.id, slug]), data)
+        if (
+            slug == "personalia"
+            and response.status_code == 200
+            and "nav_kontor" in response.context["form"].errors
+        ):
+            # A typed address in a city of several offices (Oslo: no bydel from the address alone): the step
+            # asks for the office among the municipality's, as a person then chooses it.
+            office = response.context["form"].fields["nav_kontor"].choices[1][0]
+            response = client.post(
+                reverse("application:step", args=[application.id, slug]), {**data, "nav_kontor": office}
+            )
         assert response.status_code == 302, (slug, response.content.decode()[:3000])
 
 
@@ -73,17 +84,7 @@ def test_every_persona_can_apply_and_what_is_sent_validates(
         address = {"adresse_valg": "soknad", "gatenavn": "Storgata 5B", "postnummer": "0155"}
     walk_through(client, application, address=address)
     application.refresh_from_db()
-    if not application.enhetsnummer:
-        office = (
-            client.get(reverse("application:step", args=[application.id, "personalia"]))
-            .context["form"]
-            .fields["nav_kontor"]
-            .choices[1][0]
-        )
-        client.post(
-            reverse("application:step", args=[application.id, "personalia"]),
-            {**ANSWERS["personalia"], **(address or {}), "nav_kontor": office},
-        )
+    assert application.enhetsnummer  # the address step went on only with an office
     upload_rental_contract(client, application)
     assert client.get(reverse("application:step", args=[application.id, "oppsummering"])).status_code == 200
 

@@ -13,6 +13,7 @@ from digisos.application import services
 from digisos.application.models import Application, RequirementDocument
 from digisos.documents.models import Document, Folder
 from digisos.municipalities.models import ServiceConfiguration
+from digisos.municipalities.selectors import offices_of
 from digisos.municipalities.services import update_service_configuration
 from tests.application.test_application_flow import ANSWERS, upload_rental_contract, walk_through
 
@@ -307,3 +308,29 @@ def test_uploads_for_a_document_no_longer_asked_for_are_removed(
     client.post(reverse("application:step", args=[application.id, "bosituasjon"]), {"botype": "eier"})
     assert not RequirementDocument.objects.exists()
     assert not Document.objects.filter(folder=application.folder).exists()
+
+
+@pytest.mark.django_db
+def test_an_address_that_leads_to_no_nav_office_is_said_on_the_address_step(client, kari, reference_data):
+    """Storgata 1, 9170 Longyearbyen: Svalbard has no NAV office of its own. The step saves the address and
+    shows itself again with what to do, instead of letting all nine steps be filled in for an application the
+    summary then cannot send; "save and continue later" still leaves."""
+    application = started(client, kari)
+    url = reverse("application:step", args=[application.id, "personalia"])
+    nowhere = {"adresse_valg": "soknad", "gatenavn": "Storgata 1", "postnummer": "9170"}
+
+    response = client.post(url, nowhere)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Vi finner ikke Nav-kontoret for denne adressen" in html and 'href="#id_postnummer"' in html
+    application.refresh_from_db()
+    assert application.answers["personalia"]["annen_adresse"]["postnummer"] == "9170"
+    assert client.post(url, {**nowhere, "later": "1"}).status_code == 302
+    # Oslo: a typed address names no bydel, so the office is chosen; the select offers Oslo's offices.
+    oslo = client.post(url, {**nowhere, "postnummer": "0155"}).content.decode()
+    assert "Velg Nav-kontoret som skal få søknaden." in oslo and 'href="#id_nav_kontor"' in oslo
+    office = offices_of("0301")[0]
+    assert f'<option value="{office.enhetsnummer}"' in oslo
+    chosen = client.post(url, {**nowhere, "postnummer": "0155", "nav_kontor": office.enhetsnummer})
+    assert chosen.status_code == 302 and chosen["Location"].endswith("/behov/")

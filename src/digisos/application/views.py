@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from digisos.documents.permissions import NotAllowed
@@ -130,10 +131,37 @@ def _post_step(request: HttpRequest, application_id: uuid.UUID, slug: str) -> Ht
     if "form" not in shown:
         raise Http404
     current, form = shown["current"], shown["form"]
-    if form.is_valid():
+    if form.is_valid() and not _stops_for_want_of_an_office(request, application, current):
         return _go_on(request, application, current)
+    if form.is_valid():
+        # Saved, but no NAV office: the step again, with the form read against the saved address (its
+        # municipality's offices to choose from) and what to do. Before, all nine steps could be filled in and
+        # only the summary said that the application could not be sent.
+        form = current.form(request.POST, **_form_kwargs(application, current))
+        form.is_valid()
+        form.add_error(*_no_office_error(application, form.cleaned_data.get("adresse_valg")))
     status = digital_status(application.municipality_id) if application.municipality_id else None
     return _form_page(request, application, current, form, status)
+
+
+def _stops_for_want_of_an_office(request: HttpRequest, application: Application, current: steps.Step) -> bool:
+    """The address step, saved, leads to no NAV office, and the person goes on (not "save and continue later")."""
+    return current.key == "personalia" and not application.enhetsnummer and "later" not in request.POST
+
+
+def _no_office_error(application: Application, address_choice: str | None) -> tuple[str, str]:
+    """Which field to correct, and how, when the address leads to no NAV office."""
+    if _office_choices(application):
+        return "nav_kontor", _("Velg Nav-kontoret som skal få søknaden.")
+    if address_choice == "soknad":
+        return "postnummer", _(
+            "Vi finner ikke Nav-kontoret for denne adressen. Sjekk gateadressen og postnummeret, eller ring Nav "
+            "på 55 55 33 33, så finner vi kontoret sammen."
+        )
+    return "adresse_valg", _(
+        "Vi finner ikke Nav-kontoret for adressen din i Folkeregisteret. Velg «Jeg bor på en annen adresse» og "
+        "skriv adressen, eller ring Nav på 55 55 33 33."
+    )
 
 
 def _form_kwargs(application: Application, current: steps.Step) -> dict[str, Any]:

@@ -25,3 +25,12 @@ def test_invisible_characters_inside_a_text_stay():
     assert strip_invisible(f"\u200b Mat til {family}\ufeff ") == f"Mat til {family}"
     assert TextField().clean(f"\u200bMat til {family}") == f"Mat til {family}"
     assert TextField(strip=False).clean("\u200b") == "\u200b"  # a field that keeps what was typed
+
+
+def test_a_text_over_its_limit_is_refused_when_sent_not_cut_by_the_browser():
+    """No maxlength on the input (the browser would cut a pasted text there without a word); the form says the
+    text is too long, and the person shortens it."""
+    form = BehovForm({"hva": "x" * 501, "hvorfor": ""}, answers={}, registers={})
+    assert "maxlength" not in str(form["hva"])
+    assert not form.is_valid()
+    assert form.errors["hva"] == ["Skriv høyst 500 tegn om hva du søker om."]

@@ -22,9 +22,21 @@ def strip_invisible(text: str) -> str:
 
 
 class TextField(forms.CharField):
-    """Django's CharField, whose stripping also takes the invisible characters `strip_invisible` does: str.strip()
-    leaves a zero-width space (U+200B) or a BOM, so a required field holding only one counted as answered and was
-    stored as if the person had written something."""
+    """Django's CharField, with two differences.
+
+    Its stripping also takes the invisible characters `strip_invisible` does: str.strip() leaves a zero-width
+    space (U+200B) or a BOM, so a required field holding only one counted as answered and was stored as if the
+    person had written something.
+
+    Its limit is checked when the form is sent, with the field's error naming it and the text kept in the form to
+    shorten, without the maxlength attribute Django gives the input: the browser stops typing and cuts a pasted
+    text there without a word (a screen reader says nothing either), so a 5,000-character text was stored as its
+    first 200 and no one knew."""
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        attrs = super().widget_attrs(widget)
+        attrs.pop("maxlength", None)
+        return attrs
 
     def to_python(self, value: Any) -> Any:
         value = super().to_python(value)

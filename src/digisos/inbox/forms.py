@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from digisos.core import formatting
 from digisos.core.formatting import formatters
+from digisos.core.forms import TextField as BaseTextField
 from digisos.soker.constants import SoknadsStatus, UtbetalingStatus, Utfall
 from digisos.soker.labels import choices as status_choices
 
@@ -44,20 +45,13 @@ def _date_field(label: str, required_message: str, hint: str = "") -> forms.Date
 TOO_LONG = _("Skriv kortere, høyst %(limit_value)d tegn (du har skrevet %(show_value)d).")
 
 
-class TextField(forms.CharField):
-    """A text whose limit is checked when the form is sent, with an error naming it and the text kept in the
-    form to shorten. Without the maxlength attribute Django gives the input: the browser stops typing and cuts
-    a pasted text there without a word, so a 5,000-character document type was stored as its first 200 and
-    the caseworker never knew. A textarea's maxlength cuts the same way."""
+class TextField(BaseTextField):
+    """core.forms.TextField (its limit checked when the form is sent, not cut by the browser) with the inbox's
+    message for a text over it, naming the limit and how long the text is."""
 
     def __init__(self, *, max_length: int, **kwargs: Any) -> None:
         kwargs["error_messages"] = {"max_length": TOO_LONG, **kwargs.get("error_messages", {})}
         super().__init__(max_length=max_length, **kwargs)
-
-    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
-        attrs = super().widget_attrs(widget)
-        attrs.pop("maxlength", None)
-        return attrs
 
 
 # A saksreferanse is a key the inbox's decisions and payments share ("sak-1"); NAV's schema gives it no limit

@@ -17,7 +17,7 @@ from digisos.followup.queues import SLUGS, QueuePosition, queue_page
 from tests.fixtures.personas import citizen
 
 from .conftest import employee
-from .test_work_queues import NOW, delivery, sent_at, state
+from .test_work_queues import NOW, delivery, index_plan, plan_nodes, sent_at, state
 
 pytestmark = pytest.mark.django_db
 
@@ -113,12 +113,6 @@ def test_a_page_reads_in_one_statement_whatever_the_queue_holds(reference_data, 
     assert len(few) == len(many) == 2
 
 
-def _plan_nodes(node: dict):
-    yield node
-    for child in node.get("Plans", []):
-        yield from _plan_nodes(child)
-
-
 @pytest.mark.parametrize("key", list(SLUGS))
 def test_a_later_page_reads_the_queues_index_from_its_position(reference_data, key):
     """From a position, the page's rows are a range of the queue's own index that starts at the position's time
@@ -134,14 +128,10 @@ def test_a_later_page_reads_the_queues_index_from_its_position(reference_data, k
     with connection.execute_wrapper(keep):
         queue_page("0301", key, after=QueuePosition(made[1][0], made[1][1]), now=NOW)
     [(sql, params)] = ran
-    with connection.cursor() as cursor:
-        cursor.execute("SET enable_seqscan = off")  # a few rows: read as at scale, by index
-        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
-        plan = cursor.fetchone()[0][0]["Plan"]
-        cursor.execute("RESET enable_seqscan")
-    limits = [node for node in _plan_nodes(plan) if node["Node Type"] == "Limit"]
+    plan = index_plan(sql, params)
+    limits = [node for node in plan_nodes(plan) if node["Node Type"] == "Limit"]
     assert len(limits) == 1
-    scans = [node for node in _plan_nodes(limits[0]) if "Index Name" in node]
+    scans = [node for node in plan_nodes(limits[0]) if "Index Name" in node]
     since = {"not_received": "available_at", "unread_documents": "available_at"}.get(
         key, "next_deadline" if key == "overdue_requests" else "case_created_at"
     )

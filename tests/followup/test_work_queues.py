@@ -251,10 +251,20 @@ def test_the_database_and_the_orm_read_the_same_queues(reference_data, monkeypat
     assert [queue.count for queue in in_database] == [3, 3, 4, 2]
 
 
-def _plan_nodes(node: dict):
+def index_plan(sql: str, params) -> dict:
+    """The statement's plan as PostgreSQL would choose it at scale: on a few rows, read by index."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0][0]["Plan"]
+        cursor.execute("RESET enable_seqscan")
+    return plan
+
+
+def plan_nodes(node: dict):
     yield node
     for child in node.get("Plans", []):
-        yield from _plan_nodes(child)
+        yield from plan_nodes(child)
 
 
 def test_each_count_reads_one_table_by_one_index(reference_data):
@@ -276,15 +286,11 @@ def test_each_count_reads_one_table_by_one_index(reference_data):
     with connection.execute_wrapper(keep):
         work_queues("0301", now=NOW)
     [(sql, params)] = ran
-    with connection.cursor() as cursor:
-        cursor.execute("SET enable_seqscan = off")  # a few rows: read as at scale, by index
-        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
-        plan = cursor.fetchone()[0][0]["Plan"]
-        cursor.execute("RESET enable_seqscan")
-    counts = [node for node in _plan_nodes(plan) if node["Node Type"] == "Aggregate"]
+    plan = index_plan(sql, params)
+    counts = [node for node in plan_nodes(plan) if node["Node Type"] == "Aggregate"]
     assert len(counts) == 4
     for count in counts:
-        nodes = list(_plan_nodes(count))
+        nodes = list(plan_nodes(count))
         tables = {node["Relation Name"] for node in nodes if "Relation Name" in node}
         indexes = {node["Index Name"] for node in nodes if "Index Name" in node}
         assert len(tables) == len(indexes) == 1, (tables, indexes)

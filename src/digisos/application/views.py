@@ -139,7 +139,7 @@ def _post_step(request: HttpRequest, application_id: uuid.UUID, slug: str) -> Ht
         # only the summary said that the application could not be sent.
         form = current.form(request.POST, **_form_kwargs(application, current))
         form.is_valid()
-        form.add_error(*_no_office_error(application, form.cleaned_data.get("adresse_valg")))
+        form.add_error(*_no_office_error(form))
     status = digital_status(application.municipality_id) if application.municipality_id else None
     return _form_page(request, application, current, form, status)
 
@@ -149,11 +149,12 @@ def _stops_for_want_of_an_office(request: HttpRequest, application: Application,
     return current.key == "personalia" and not application.enhetsnummer and "later" not in request.POST
 
 
-def _no_office_error(application: Application, address_choice: str | None) -> tuple[str, str]:
-    """Which field to correct, and how, when the address leads to no NAV office."""
-    if _office_choices(application):
+def _no_office_error(form: Any) -> tuple[str, str]:
+    """Which field of the address step's form (read against the saved address) to correct, and how, when the
+    address leads to no NAV office."""
+    if len(form.fields["nav_kontor"].choices) > 1:  # the municipality's offices after "Velg Nav-kontor"
         return "nav_kontor", _("Velg Nav-kontoret som skal få søknaden.")
-    if address_choice == "soknad":
+    if form.cleaned_data.get("adresse_valg") == "soknad":
         return "postnummer", _(
             "Vi finner ikke Nav-kontoret for denne adressen. Sjekk gateadressen og postnummeret, eller ring Nav "
             "på 55 55 33 33, så finner vi kontoret sammen."

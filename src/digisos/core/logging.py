@@ -16,16 +16,16 @@ _IDENTITY_NUMBER = re.compile(r"(?<!\d)(\d{6})\s?(\d{5})(?!\d)")
 REDACTED = "***********"
 # A uuid (a request id, a case's id) as one word: 32 hex digits, with or without its dashes.
 _UUID = re.compile(r"[0-9a-fA-F]{32}|[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
-_HEX_WORD = re.compile(r"[0-9a-fA-F-]+")
+_HEX_OR_DASH = frozenset("0123456789abcdefABCDEF-")
 
 
 def _redacted(match: re.Match[str]) -> str:
     """The number masked, unless it is part of a uuid: one in eight request ids holds eleven digits in a row, and
     masked, the lines of one request could no longer be found together."""
     text, start, end = match.string, match.start(), match.end()
-    while start > 0 and _HEX_WORD.fullmatch(text[start - 1]):
+    while start > 0 and text[start - 1] in _HEX_OR_DASH:
         start -= 1
-    while end < len(text) and _HEX_WORD.fullmatch(text[end]):
+    while end < len(text) and text[end] in _HEX_OR_DASH:
         end += 1
     return match.group(0) if _UUID.fullmatch(text, start, end) else REDACTED
 

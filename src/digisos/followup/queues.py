@@ -71,16 +71,20 @@ class QueuePosition:
     def parse(cls, key: str, text: str | None) -> "QueuePosition | None":
         """The position a link carries for queue `key`; None for a missing or broken one (the queue's first page
         is shown)."""
-        if key in _CASE_QUEUES:
-            since, _dot, row = (text or "").partition(".")
-            if len(row) != 32 or not row.isascii() or any(c not in "0123456789abcdef" for c in row):
-                return None
-            found = keyset.numbers(since, 1)
-            at = keyset.moment(found[0]) if found else None
-            return None if at is None else cls(at, uuid.UUID(hex=row))
-        found = keyset.numbers(text, 2)
+        since, _dot, row_text = (text or "").partition(".")
+        found = keyset.numbers(since, 1)
         at = keyset.moment(found[0]) if found else None
-        return None if at is None or found is None else cls(at, found[1])
+        row = _case_id(row_text) if key in _CASE_QUEUES else keyset.numbers(row_text, 1)
+        if at is None or row is None:
+            return None
+        return cls(at, row if isinstance(row, uuid.UUID) else row[0])
+
+
+def _case_id(text: str) -> uuid.UUID | None:
+    """A case's id as a position writes it (32 lower-case hex digits); None for anything else."""
+    if len(text) != 32 or any(c not in "0123456789abcdef" for c in text):
+        return None
+    return uuid.UUID(hex=text)
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,6 @@ from django.utils.translation import gettext
 
 from digisos.core.identifiers import is_number_code
 from digisos.municipalities.models import County, Municipality, NavOffice
-from digisos.municipalities.selectors import municipality_choices
 
 from . import figures as f
 from .models import AnalystSnapshot, AnalystWeek, Published, Run
@@ -71,10 +70,6 @@ def version() -> object:
 
 def counties() -> list[tuple[str, str]]:
     return list(County.objects.order_by("number").values_list("number", "name"))
-
-
-def municipalities() -> list[tuple[str, str]]:
-    return municipality_choices()
 
 
 def offices() -> list[tuple[str, str]]:

@@ -13,6 +13,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from digisos.core.formatting import formatters
+from digisos.municipalities.selectors import municipality_choices
 from digisos.onboarding.selectors import baseline_for
 
 from . import benefits as b
@@ -150,7 +151,7 @@ def _dashboard(request: HttpRequest) -> HttpResponse:
         "error": error,
         "figures": figures,
         "counties": selectors.counties(),
-        "municipalities": selectors.municipalities(),
+        "municipalities": municipality_choices(),
         "offices": selectors.offices() if analyst else [],
         "selected_county": county,
         "selected_municipality": municipality,

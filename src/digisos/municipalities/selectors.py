@@ -1,5 +1,6 @@
 """Reads: routing an address to its NAV office, a municipality's digital status, and municipality search."""
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
@@ -319,9 +320,8 @@ def municipality_choices() -> list[tuple[str, str]]:
         .order_by("name", "county__name")
         .values_list("kommunenummer", "name", "county__name")
     )
-    names = [name for _number, name, _county in rows]
-    shared = {name for name in names if names.count(name) > 1}
+    named = Counter(name for _number, name, _county in rows)
     return [
-        (number, _("%(name)s i %(county)s") % {"name": name, "county": county} if name in shared else name)
+        (number, _("%(name)s i %(county)s") % {"name": name, "county": county} if named[name] > 1 else name)
         for number, name, county in rows
     ]

@@ -1,16 +1,20 @@
 """The application PDF is what a caseworker with the manual inbox reads, and what case systems get beside
 soknad.json: it says everything the person gave, the amounts typed on the documentation step included."""
 
+from types import SimpleNamespace
+
 import pytest
 from django.http import QueryDict
 from django.utils import timezone
 
 from digisos.application import services, steps
 from digisos.application.models import Application
+from digisos.application.pdf import render_application
 from digisos.application.requirements import HOUSING_COSTS, documentation_requirements
 from digisos.documents.selectors import decrypted_pdf
 from tests.application.test_application_flow import _pdf_text
 from tests.factories import ApplicationFactory
+from tests.fixtures.pdf import words_past_right_margin
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data", "document_settings")]
 
@@ -46,3 +50,18 @@ def test_the_pdf_shows_each_documents_given_amount_beside_it(tmp_path):
         row for row in draft.soknad_json["data"]["okonomi"]["oversikt"]["utgift"] if row["type"] == "husleie"
     ]
     assert husleie["belop"] == 8765
+
+
+def test_a_long_file_name_stays_inside_the_page():
+    # A file's stored name is up to 63 characters without a space (documents.filenames.stored_name): wider than
+    # the table's column at this size, it ran past the page's edge, where the caseworker could not read it.
+    draft = ApplicationFactory(upload=False)
+    requirements = documentation_requirements(
+        draft.answers, draft.registers, today=timezone.localdate(), short=draft.is_short
+    )
+    name = "Kontoutskrift_fra_banken_for_oktober_og_november_2026_alle_kontoer-1a2b3c4d.pdf"
+    uploaded = SimpleNamespace(stored_name=name, page_count=2)
+
+    pdf = render_application(draft, requirements=requirements, files={requirements[0].key: [uploaded]})
+
+    assert words_past_right_margin(pdf, margin_mm=18) == []

@@ -13,6 +13,9 @@ command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui libreoffic
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)  # the tests read the text of the PDFs we make
 fc-list 2>/dev/null | grep -qi "dejavu" || need+=(fonts-dejavu-core)
+# The PDFs draw what people write: DejaVu Sans lacks most emoji and many symbols, and fontconfig falls back to
+# Symbola (monochrome outlines, as PDF/A wants) for those instead of an empty box.
+fc-list 2>/dev/null | grep -qi "symbola" || need+=(fonts-symbola)
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

@@ -15,6 +15,7 @@ from digisos.exchange.services.delivery import send_ettersendelse
 from digisos.inbox.services import notify_inboxes
 from digisos.soker.constants import EventType
 from digisos_simulator.simulator import decrypt
+from tests.application.test_application_flow import _pdf_text
 from tests.documents import corpus
 from tests.factories import CaseFactory
 from tests.fixtures.exchange import apply
@@ -104,3 +105,32 @@ def test_the_cover_letter_keeps_long_names_inside_the_page():
     pdf = render_ettersendelse(case=case, reference="ETT-1", vedlegg=vedlegg, files=[])
 
     assert words_past_right_margin(pdf, margin_mm=20) == []
+
+
+def test_the_cover_letter_says_in_words_what_each_document_answers(tmp_path):
+    # A caseworker of the manual inbox has only the cover to go by: codes ("faktura (husleie)", "annet (annet)")
+    # told them nothing of what the person sent or why.
+    case = CaseFactory()
+    vedlegg = [
+        {
+            "type": "faktura",
+            "tilleggsinfo": "husleie",
+            "hendelseType": "soknad",
+            "filer": [{"filnavn": "a.pdf"}],
+        },
+        {
+            "type": "Kontoutskrift",
+            "tilleggsinfo": "Brukskonto, siste tre måneder",
+            "hendelseType": EventType.DOKUMENTASJON_ETTERSPURT,
+            "hendelseReferanse": "dok-1",
+            "filer": [{"filnavn": "b.pdf"}],
+        },
+        {"type": "annet", "tilleggsinfo": "annet", "hendelseType": "bruker", "filer": [{"filnavn": "c.pdf"}]},
+    ]
+
+    text = _pdf_text(render_ettersendelse(case=case, reference="ETT-1", vedlegg=vedlegg, files=[]), tmp_path)
+
+    assert "Kvittering eller faktura for husleie Etterspurt i søknaden a.pdf" in text
+    assert "Kontoutskrift (Brukskonto, siste tre måneder) Svar på etterspurt dokumentasjon b.pdf" in text
+    assert "Sendt på eget initiativ c.pdf" in text
+    assert "faktura (husleie)" not in text and "annet" not in text

@@ -22,6 +22,7 @@ from digisos.registers.ports import Person
 from digisos.registers.selectors import get_person
 
 from .models import Application, RequirementDocument
+from .requirements import documentation_requirements
 
 ADULT_AGE = 18
 
@@ -192,3 +193,15 @@ def files_by_requirement(application: Application) -> dict[str, list[Document]]:
     for link in links:
         files.setdefault(link.requirement, []).append(link.document)
     return files
+
+
+def requirement_titles(application: Application) -> dict[str, str]:
+    """The titles (bokmål msgids) of the application's own documentation requirements by key (type|tilleggsinfo):
+    the documents sent later in answer to them carry only their type and extra info."""
+    requirements = documentation_requirements(
+        application.answers,
+        application.registers,
+        today=application.sent_at.date() if application.sent_at else timezone.localdate(),
+        short=application.is_short,
+    )
+    return {requirement.key: requirement.title for requirement in requirements}

@@ -3,9 +3,18 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from digisos.application.selectors import requirement_titles
 from digisos.documents.models import Document
+from digisos.soker.constants import EventType
 
 from .models import Case
+
+# What each vedlegg answers, as the cover says it (hendelseType: NAV's values, and ours for the application's).
+_ANSWERS = {
+    "soknad": "Etterspurt i søknaden",
+    EventType.DOKUMENTASJON_ETTERSPURT: "Svar på etterspurt dokumentasjon",
+    EventType.DOKUMENTASJONKRAV: "Svar på dokumentasjonskrav",
+}
 
 
 def render_ettersendelse(
@@ -18,7 +27,7 @@ def render_ettersendelse(
             {
                 "case": case,
                 "reference": reference,
-                "vedlegg": vedlegg,
+                "vedlegg": [{**item, "gjelder": _subject(item, case)} for item in vedlegg],
                 "files": files,
                 "sent_at": timezone.now(),
             },
@@ -28,3 +37,17 @@ def render_ettersendelse(
 
         # A PDF/A variant carries the sRGB output intent PDF/A requires.
         return HTML(string=html).write_pdf(pdf_variant="pdf/a-2b")
+
+
+def _subject(item: dict[str, Any], case: Case) -> dict[str, str]:
+    """What a vedlegg is, in words a caseworker of the manual inbox reads: the cover is all they have, and the
+    application's own requirements are codes in vedlegg.json ("lonnslipp", "arbeid")."""
+    kind, extra, answers = item.get("type", ""), item.get("tilleggsinfo", ""), item.get("hendelseType", "")
+    if answers == "bruker":
+        return {"title": "Sendt på eget initiativ", "answers": ""}
+    if answers == "soknad" and case.application_id is not None:
+        title = requirement_titles(case.application).get(f"{kind}|{extra}")
+        if title:
+            return {"title": title, "answers": _ANSWERS["soknad"]}
+    title = f"{kind} ({extra})" if extra else kind
+    return {"title": title, "answers": _ANSWERS.get(answers, "")}

@@ -35,7 +35,7 @@ from django.utils import timezone
 
 from digisos.accounts.models import User
 from digisos.application.models import Application
-from digisos.application.requirements import documentation_requirements
+from digisos.application.selectors import requirement_titles as application_titles
 from digisos.core.prepared import PreparedValues
 from digisos.documents.models import Document
 from digisos.exchange import case_state
@@ -694,11 +694,9 @@ def requirement_titles(case: Case, view: CaseView) -> dict[str, str]:
     vedlegg.json entries carry only type and extra info). Loaded only when there are such tasks."""
     if case.application_id is None or all(task.from_caseworker for task in view.tasks):
         return {}
-    application = Application.objects.only("answers", "registers", "sent_at").get(pk=case.application_id)
-    requirements = documentation_requirements(
-        application.answers, application.registers, today=application.sent_at.date()
+    return application_titles(
+        Application.objects.only("answers", "registers", "sent_at", "variant").get(pk=case.application_id)
     )
-    return {r.key: r.title for r in requirements}
 
 
 def answered_tasks(case: Case, view: CaseView) -> set[str]:

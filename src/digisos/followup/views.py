@@ -19,7 +19,7 @@ from django.views.decorators.cache import never_cache
 from markupsafe import Markup, escape
 
 from digisos.core.admin import mask_identity_number
-from digisos.core.formatting import formatters
+from digisos.core.formatting import account, formatters
 from digisos.core.jinja2 import translator, uuid_url
 from digisos.core.templatetags.digisos_forms import form_field
 from digisos.inbox.selectors import is_inbox_user
@@ -305,7 +305,7 @@ def _overview_cells(
                 amount(row.amount),
                 row.status,
                 row.recipient or _NONE,
-                row.account or _NONE,
+                account(row.account) if row.account else _NONE,  # "1234 56 78903", as banks print it
             )
             for row in overview.payments or ()
         ],

@@ -1,6 +1,7 @@
 """The application PDF is what a caseworker with the manual inbox reads, and what case systems get beside
 soknad.json: it says everything the person gave, the amounts typed on the documentation step included."""
 
+import re
 from types import SimpleNamespace
 
 import pytest
@@ -11,6 +12,7 @@ from digisos.application import services, steps
 from digisos.application.models import Application
 from digisos.application.pdf import render_application
 from digisos.application.requirements import HOUSING_COSTS, documentation_requirements
+from digisos.core.formatting import formatters
 from digisos.documents.selectors import decrypted_pdf
 from tests.application.test_application_flow import _pdf_text
 from tests.factories import ApplicationFactory
@@ -65,3 +67,16 @@ def test_a_long_file_name_stays_inside_the_page():
     pdf = render_application(draft, requirements=requirements, files={requirements[0].key: [uploaded]})
 
     assert words_past_right_margin(pdf, margin_mm=18) == []
+
+
+def test_the_pdf_writes_the_time_sent_as_the_web_pages_do(tmp_path):
+    """ "1. desember 2026 kl. 05.40", as core/formatting.py writes it on the pages (the PDF wrote "05:40")."""
+    draft = ApplicationFactory(upload=False)
+
+    services.send_application(actor=draft.owner, application_id=draft.id)
+
+    draft.refresh_from_db()
+    text = _pdf_text(decrypted_pdf(draft.pdf), tmp_path)
+    assert f"Sendt {formatters('nb').day_and_time(draft.sent_at)}" in text
+    assert f"kl. {timezone.localtime(draft.sent_at):%H.%M}" in text
+    assert not re.search(r"\b\d\d:\d\d\b", text)

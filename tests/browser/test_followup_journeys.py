@@ -48,6 +48,30 @@ def test_a_caseworker_opens_a_person_by_keyboard(page, live_server, municipaliti
     assert AccessDecision.objects.get(data_kind__startswith="cases").outcome == "PERMIT"
 
 
+def test_a_look_without_purpose_is_said_in_the_error_summary_that_leads_to_the_field(
+    page, live_server, municipalities_loaded
+):
+    case_for(KARI, "0301")
+    employee("sara", MUNICIPAL_CASEWORKER_ROLE, kommunenummer="0301")
+    log_in(page, live_server, "sara")
+
+    visit(page, "/oppfolging/")
+    page.get_by_label("Fødselsnummer eller d-nummer").fill(persona_pid(KARI))
+    page.get_by_role("button", name="Slå opp").click()
+
+    # Aksel's pattern, as every other form: the summary at the top takes the focus and links to the field.
+    summary = page.locator("#error-summary")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("Formål med oppslaget: Velg formålet med oppslaget.")
+    expect(page.get_by_test_id("denied")).to_have_count(0)
+    check_accessibility(page)
+    summary.get_by_role("link", name="Formål med oppslaget: Velg formålet med oppslaget.").click()
+    expect(page.get_by_label("Oppfølging av personens sak")).to_be_focused()
+    page.keyboard.press("Space")
+    page.get_by_role("button", name="Slå opp").click()
+    expect(page.get_by_test_id("case")).to_have_count(1)
+
+
 def test_a_nav_office_employee_sees_the_combined_overview(page, live_server, municipalities_loaded):
     # The municipality's cases and the state registers' panels, each labelled with its source and legal basis.
     # She consented in the application to bostøtte being fetched: the Husbanken panel rests on that consent.

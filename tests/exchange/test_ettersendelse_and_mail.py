@@ -10,16 +10,12 @@ from django.core import mail
 from digisos.documents import services as documents
 from digisos.documents.models import Folder
 from digisos.exchange.models import Case, Delivery, Receiver
-from digisos.exchange.pdf import render_ettersendelse
 from digisos.exchange.services.delivery import send_ettersendelse
 from digisos.inbox.services import notify_inboxes
 from digisos.soker.constants import EventType
 from digisos_simulator.simulator import decrypt
-from tests.application.test_application_flow import _pdf_text
 from tests.documents import corpus
-from tests.factories import CaseFactory
 from tests.fixtures.exchange import apply
-from tests.fixtures.pdf import words_past_right_margin
 from tests.fixtures.personas import citizen
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("reference_data", "document_settings")]
@@ -88,49 +84,3 @@ def test_inbox_mail_at_most_every_eight_hours_without_personal_data(
     assert notify_inboxes(now=now + timedelta(hours=3)) == 0
     assert notify_inboxes(now=now + timedelta(hours=8, minutes=1)) == 1
     assert len(mail.outbox) == 2
-
-
-def test_the_cover_letter_keeps_long_names_inside_the_page():
-    # What a person calls a document (tilleggsinfo) and its stored name are text without spaces as often as not.
-    case = CaseFactory()
-    long_type = "Husleiekontrakt_med_vedlegg_og_tilleggsavtale_om_parkeringsplass_og_bod_i_kjelleren"
-    vedlegg = [
-        {
-            "type": "annet",
-            "tilleggsinfo": long_type,
-            "filer": [{"filnavn": "Kontoutskrift_fra_banken_for_oktober_og_november_2026_alle-1a2b3c4d.pdf"}],
-        }
-    ]
-
-    pdf = render_ettersendelse(case=case, reference="ETT-1", vedlegg=vedlegg, files=[])
-
-    assert words_past_right_margin(pdf, margin_mm=20) == []
-
-
-def test_the_cover_letter_says_in_words_what_each_document_answers(tmp_path):
-    # A caseworker of the manual inbox has only the cover to go by: codes ("faktura (husleie)", "annet (annet)")
-    # told them nothing of what the person sent or why.
-    case = CaseFactory()
-    vedlegg = [
-        {
-            "type": "faktura",
-            "tilleggsinfo": "husleie",
-            "hendelseType": "soknad",
-            "filer": [{"filnavn": "a.pdf"}],
-        },
-        {
-            "type": "Kontoutskrift",
-            "tilleggsinfo": "Brukskonto, siste tre måneder",
-            "hendelseType": EventType.DOKUMENTASJON_ETTERSPURT,
-            "hendelseReferanse": "dok-1",
-            "filer": [{"filnavn": "b.pdf"}],
-        },
-        {"type": "annet", "tilleggsinfo": "annet", "hendelseType": "bruker", "filer": [{"filnavn": "c.pdf"}]},
-    ]
-
-    text = _pdf_text(render_ettersendelse(case=case, reference="ETT-1", vedlegg=vedlegg, files=[]), tmp_path)
-
-    assert "Kvittering eller faktura for husleie Etterspurt i søknaden a.pdf" in text
-    assert "Kontoutskrift (Brukskonto, siste tre måneder) Svar på etterspurt dokumentasjon b.pdf" in text
-    assert "Sendt på eget initiativ c.pdf" in text
-    assert "faktura (husleie)" not in text and "annet" not in text

@@ -1,6 +1,8 @@
 """An employee opens a person: fødselsnummer and purpose in the POST body, the policy decides, every look is
 audited, and a denied look shows nothing about the person."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -81,6 +83,48 @@ def test_a_look_without_purpose_is_refused_and_audited(reference_data, client):
     assert "Velg formålet med oppslaget." in html
     assert 'data-testid="case"' not in html
     assert AccessDecision.objects.get(data_kind__startswith="cases").reason == "no_purpose"
+
+
+def _summary_and_field(html: str) -> tuple[str, str]:
+    """The error summary at the top of the page, and the purpose field's fieldset."""
+    summary = html.split('id="error-summary"')[1].split("</div>")[0]
+    field = html.split('data-testid="lookup-form"')[1].split("</fieldset>")[0]
+    return summary, field
+
+
+def test_a_look_without_purpose_is_an_error_of_its_field_in_the_summary_as_on_every_form(
+    reference_data, client
+):
+    """The refusal (audited) is said as every form says an error: in the summary at the top, which takes the
+    focus (data-autofocus) and links to the field, and at the field itself; not as an alert after the button."""
+    case_for(KARI, "0301")
+    login(client, "sara", MUNICIPAL_CASEWORKER_ROLE, "0301")
+
+    html = lookup(client, KARI, purpose="").content.decode()
+
+    summary, field = _summary_and_field(html)
+    assert re.search(r'<div class="aksel-error-summary"[^>]* id="error-summary"[^>]* data-autofocus>', html)
+    assert html.index('id="error-summary"') < html.index('data-testid="lookup-form"')
+    assert (
+        '<a class="aksel-link" href="#id_purpose_0">Formål med oppslaget: Velg formålet med oppslaget.</a>'
+        in (summary)
+    )
+    assert 'id="id_purpose-error">Velg formålet med oppslaget.</p>' in field
+    assert 'data-testid="denied"' not in html
+    assert "<title>Feil:" in html
+    assert AccessDecision.objects.get(data_kind__startswith="cases").reason == "no_purpose"
+
+
+def test_a_wrong_number_without_purpose_says_both_at_once_and_looks_up_nobody(reference_data, client):
+    login(client, "sara", MUNICIPAL_CASEWORKER_ROLE, "0301")
+
+    html = client.post(URL, {"fnr": "123", "purpose": ""}).content.decode()
+
+    summary, field = _summary_and_field(html)
+    assert summary.count("<li>") == 2
+    assert "Fødselsnummeret er ikke gyldig" in summary and "Velg formålet med oppslaget." in summary
+    assert 'id="id_purpose-error"' in field
+    assert not AccessDecision.objects.exists()
 
 
 def test_nks_is_refused_for_a_municipality_without_the_agreement_and_sees_the_slice_with_it(

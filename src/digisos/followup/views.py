@@ -19,7 +19,7 @@ from django.views.decorators.cache import never_cache
 from markupsafe import Markup, escape
 
 from digisos.core.admin import mask_identity_number
-from digisos.core.formatting import formatters
+from digisos.core.formatting import account, formatters
 from digisos.core.jinja2 import translator, uuid_url
 from digisos.core.templatetags.digisos_forms import form_field
 from digisos.inbox.selectors import is_inbox_user
@@ -90,7 +90,9 @@ def person_lookup(request: HttpRequest) -> HttpResponse:
     form = PersonLookupForm(request.POST or None, role=employee.role)
     is_nks = employee.role == NKS_ROLE
     page: dict[str, Any] = {"is_nks": is_nks, "denied": None, "overview": None}
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not form.is_valid():
+        _ask_for_purpose(form)
+    elif request.method == "POST":
         pid = form.cleaned_data["fnr"]
         kinds = NKS_KINDS if is_nks else OFFICE_KINDS
         decisions = check_access_kinds(
@@ -111,10 +113,12 @@ def person_lookup(request: HttpRequest) -> HttpResponse:
             if decision.reason in (Reason.PERMITTED_FORTROLIG, Reason.PERMITTED_STRENGT_FORTROLIG):
                 result.protection = decision.reason.value  # the authorised look says so (overview.html)
             page.update(_overview_context(result, mask_identity_number(pid)))
+        elif decision.reason in _REQUEST_REASONS:
+            # A refusal of the request (audited above) is an error of the form, on its field, in the error
+            # summary as on every other form; only a refusal about the person is the alert.
+            form.add_error("purpose", _REQUEST_REASONS[decision.reason])
         else:
-            page["denied"] = _REQUEST_REASONS.get(
-                decision.reason, _("Du har ikke tilgang til opplysninger om denne personen.")
-            )
+            page["denied"] = _("Du har ikke tilgang til opplysninger om denne personen.")
     # One masked CSRF token for the page's three forms (the lookup, and base.html's logout and language), not
     # one for the content's and one for base.html's: each masking draws 32 random characters. The masking is
     # per response (against BREACH), so one token serves every form of it (innsyn/rendering.py does the same).
@@ -125,6 +129,13 @@ def person_lookup(request: HttpRequest) -> HttpResponse:
         "csrf_token": token,  # base.html's {% csrf_token %}: the user's context wins over the processor's
     }
     return render(request, "followup/person_lookup.html", context)
+
+
+def _ask_for_purpose(form: PersonLookupForm) -> None:
+    """A form with a wrong number and no purpose says both at once, not the purpose on the second try. Nobody
+    was looked up, so there is no refusal to audit: the form says what the policy would say."""
+    if form.is_bound and not form.data.get("purpose") and "purpose" not in form.errors:
+        form.add_error("purpose", _REQUEST_REASONS[Reason.NO_PURPOSE])
 
 
 def _employee(request: HttpRequest, now: datetime) -> tuple[Employee, KnownRelation | None]:
@@ -294,7 +305,7 @@ def _overview_cells(
                 amount(row.amount),
                 row.status,
                 row.recipient or _NONE,
-                row.account or _NONE,
+                account(row.account) if row.account else _NONE,  # "1234 56 78903", as banks print it
             )
             for row in overview.payments or ()
         ],

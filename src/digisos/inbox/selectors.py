@@ -28,7 +28,7 @@ from digisos.exchange.selectors import OSLO, letters_of
 from digisos.municipalities.models import Municipality, NavOffice
 from digisos.registers.ports import shows_address
 from digisos.registers.protection import hidden_from_caseworkers
-from digisos.soker.constants import SENDT, EventType
+from digisos.soker.constants import SENDT, EventType, KravStatus
 from digisos.soker.labels import status_label, title_text
 from digisos.soker.tidspunkt import parse_tidspunkt
 from digisos.soker.validation import dokumentlager_references
@@ -679,6 +679,10 @@ def describe_event(event: dict[str, Any], letters: dict[str, Document]) -> Event
             details.append(_("Utbetalt %(dato)s") % {"dato": _local_date(event["utbetalingsdato"])})
     elif kind == EventType.FORELOPIG_SVAR:
         title = _("Foreløpig svar")
+    elif kind in (EventType.VILKAR, EventType.DOKUMENTASJONKRAV):
+        title, details = _requirement_row(kind, event)
+    elif kind == EventType.RAMMEVEDTAK:
+        title, details = _rammevedtak_row(event)
     else:
         title = _("Hendelse: %(type)s") % {"type": kind or _("ukjent")}
     stamp = event.get("hendelsestidspunkt")
@@ -689,6 +693,54 @@ def describe_event(event: dict[str, Any], letters: dict[str, Document]) -> Event
     ids = dict.fromkeys(file_id for _path, file_id in dokumentlager_references(event))
     found = [letters[i] for i in ids if i in letters]
     return EventRow(at=at, title=title, details=details, letters=found)
+
+
+def _requirement_row(kind: str, event: dict[str, Any]) -> tuple[str, list[str]]:
+    """A vilkår or a dokumentasjonkrav (hendelse/vilkar.json, dokumentasjonkrav.json): what it is about and its
+    status as the title, its description, deadline, sak and payments below. No status is RELEVANT, as the fold
+    reads it; no title is its reference (a title is required by NAV, optional in the schema)."""
+    reference = event.get("vilkarreferanse" if kind == EventType.VILKAR else "dokumentasjonkravreferanse")
+    words = {
+        "tittel": title_text(event.get("tittel")) or str(reference or ""),
+        "status": status_label(event.get("status") or KravStatus.RELEVANT),
+    }
+    if kind == EventType.VILKAR:
+        title = _("Vilkår «%(tittel)s»: %(status)s") % words
+    else:
+        title = _("Krav om dokumentasjon «%(tittel)s»: %(status)s") % words
+    details = [event["beskrivelse"]] if event.get("beskrivelse") else []
+    if event.get("frist"):
+        details.append(_("Frist %(dato)s") % {"dato": _local_date(event["frist"])})
+    details += _sak_and_payments(event)
+    return title, details
+
+
+def _rammevedtak_row(event: dict[str, Any]) -> tuple[str, list[str]]:
+    """A rammevedtak (hendelse/rammevedtak.json): what it is for as the title, its amount, period and sak below."""
+    if event.get("beskrivelse"):
+        title = _("Rammevedtak: %(beskrivelse)s") % {"beskrivelse": event["beskrivelse"]}
+    else:
+        title = _("Rammevedtak")
+    details = [formatters().amount(event["belop"])] if "belop" in event else []
+    start, end = _local_date(event.get("fom")), _local_date(event.get("tom"))
+    if start and end:
+        details.append(_("Periode %(fra)s til %(til)s") % {"fra": start, "til": end})
+    elif start:
+        details.append(_("Fra %(dato)s") % {"dato": start})
+    elif end:
+        details.append(_("Til %(dato)s") % {"dato": end})
+    return title, details + _sak_and_payments(event)
+
+
+def _sak_and_payments(event: dict[str, Any]) -> list[str]:
+    """Which sak an event belongs to and which payments it concerns (by their references), when it says."""
+    details = []
+    if event.get("saksreferanse"):
+        details.append(_("Sak: %(sak)s") % {"sak": event["saksreferanse"]})
+    payments = [str(r) for r in event.get("utbetalingsreferanse") or () if r]
+    if payments:
+        details.append(_("Utbetalinger: %(referanser)s") % {"referanser": ", ".join(payments)})
+    return details
 
 
 def _events_of(case: Case, letters: list[Document], requested: str | None) -> EventPage:

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from . import forms as step_forms
@@ -79,10 +80,13 @@ class DokumentasjonForm(forms.Form):
         super().__init__(*args, initial=initial, **kwargs)
         for index, requirement in enumerate(requirements):
             for name, label in AMOUNT_FIELDS.get(requirement.amount, []):
-                self.fields[f"r{index}_{name}"] = step_forms.amount_field(label)
+                self.fields[f"r{index}_{name}"] = _named(step_forms.amount_field(label), requirement)
             if not requirement.optional:
-                self.fields[f"r{index}_levert"] = forms.BooleanField(
-                    label=_("Jeg har levert dette dokumentet til Nav tidligere"), required=False
+                self.fields[f"r{index}_levert"] = _named(
+                    forms.BooleanField(
+                        label=_("Jeg har levert dette dokumentet til Nav tidligere"), required=False
+                    ),
+                    requirement,
                 )
         # The fields stand in their requirement's card, beside its upload button, and belong to the one step
         # form (HTML's form attribute): an upload sends the amounts typed so far, and they are kept.
@@ -105,6 +109,19 @@ class DokumentasjonForm(forms.Form):
                 "levert_tidligere": bool(self.cleaned_data.get(f"r{index}_levert")),
             }
         return result
+
+
+def _named(field: forms.Field, requirement: Requirement) -> forms.Field:
+    """The field with its document's name for the error summary (`summary_label`, digisos_forms): the same
+    fields repeat on every document's card, and "Beløp i kroner: …" twice at the top of the page did not say
+    which document each error was about. On the card the fieldset's legend names the document already."""
+    field.summary_label = format_lazy(  # type: ignore[attr-defined]
+        # Translators: an amount field's label, then the document it belongs to, as the error summary shows it.
+        _("{field} – {document}"),
+        field=field.label,
+        document=_(requirement.title),  # a title is a msgid of requirements.py (gettext_noop)
+    )
+    return field
 
 
 AMOUNT_FIELDS = {

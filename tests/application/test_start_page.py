@@ -1,10 +1,14 @@
 """The citizen's start page: who you are, which NAV office gets your application, whether you can apply."""
 
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 
 from digisos.application.selectors import start_page_for_citizen
 from digisos.registers.selectors import list_demo_personas
+from tests.factories import ANSWERS, ApplicationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -122,3 +126,50 @@ def test_start_page_in_three_languages(client, language, heading):
     assert f'<html lang="{language}">' in html
     if language == "nn":
         assert "Hopp til hovudinnhald" in html
+
+
+def _resumed_at(client, owner) -> str:
+    """The step that "Fortsett der du slapp" on the start page opens (its link, followed)."""
+    client.force_login(owner)
+    html = client.get(reverse("application:start")).content.decode()
+    drafts = html[html.index('data-testid="drafts"') :]
+    link = re.search(r'href="([^"]+)"', drafts).group(1)
+    response = client.get(link, follow=True)
+    assert response.status_code == 200
+    return response.redirect_chain[-1][0] if response.redirect_chain else link
+
+
+def _steps(*slugs: str) -> dict:
+    return {slug: ANSWERS[slug] for slug in slugs}
+
+
+@pytest.mark.parametrize(
+    ("saved", "opens"),
+    [
+        # Came to step 6: the first five are saved.
+        (("personalia", "behov", "arbeid-og-utdanning", "familie", "bosituasjon"), "inntekt-og-formue"),
+        # A later step saved, an earlier one not (jumped ahead in the list of steps): the one still missing.
+        (("personalia", "behov", "familie", "bosituasjon"), "arbeid-og-utdanning"),
+        # Every step with a form: the documents.
+        (tuple(ANSWERS), "dokumentasjon"),
+    ],
+)
+def test_resuming_a_draft_opens_the_first_step_not_done(client, reference_data, saved, opens):
+    owner = UserFactory(persona="kari-leier-oslo")
+    draft = ApplicationFactory(owner=owner, answers=_steps(*saved), upload=False)
+    assert _resumed_at(client, owner) == reverse("application:step", args=[draft.id, opens])
+
+
+def test_resuming_a_draft_whose_address_found_no_office_opens_the_address(client, reference_data):
+    """The address step is saved even when the address leads to no NAV office (Svalbard): it is not done, and
+    nothing can be sent until it is."""
+    owner = UserFactory(persona="kari-leier-oslo")
+    nowhere = {
+        "adresse_valg": "soknad",
+        "gatenavn": "Storgata 1",
+        "postnummer": "9170",
+        "telefon": "91234567",
+    }
+    draft = ApplicationFactory(owner=owner, answers={**_steps(*ANSWERS), "personalia": nowhere}, upload=False)
+    assert not draft.enhetsnummer
+    assert _resumed_at(client, owner) == reverse("application:step", args=[draft.id, "personalia"])

@@ -58,6 +58,22 @@ def neighbour(step: Step, offset: int, *, short: bool = False) -> Step | None:
     return steps[index] if 0 <= index < len(steps) else None
 
 
+def resume_at(answers: dict[str, Any], *, short: bool, has_office: bool) -> Step:
+    """Where "Fortsett der du slapp" opens a draft: the first step not done, or the summary when all are.
+
+    The first step not done rather than the step saved last: in the usual case (one step after the other) they
+    are the same step, the one after the last saved; when a later step is saved and an earlier one is not (the
+    steps are links, a person may jump ahead) the earlier one still has to be filled in before the application
+    can be sent, and going on from there leads through the rest. A step is done when its answers are saved
+    (a step is saved only when it validates); the address step only when it also found a NAV office (it is
+    saved without one, so that the typed address is kept, but nothing can be sent until it has one)."""
+    shown = steps_of(short)
+    for step in shown[:-1]:
+        if step.key not in answers or (step.key == "personalia" and not has_office):
+            return step
+    return shown[-1]
+
+
 STEP_FORM_ID = "step-form"
 
 

@@ -106,6 +106,22 @@ def step(request: HttpRequest, application_id: uuid.UUID, slug: str) -> HttpResp
     return _form_page(request, application, current, form, page.status)
 
 
+@login_required
+def resume(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
+    """ "Fortsett der du slapp": the draft opened at the first step not done (steps.resume_at). A redirect, so
+    that the lists of drafts (the start page, Mine søknader) need not read every draft's answers."""
+    page = draft_page_of_owner(request.user, application_id)
+    if page is None:
+        raise Http404
+    application = page.application
+    if application.status != Application.Status.DRAFT:
+        return redirect("application:receipt", application.id)
+    target = steps.resume_at(
+        application.answers, short=application.is_short, has_office=bool(application.enhetsnummer)
+    )
+    return redirect("application:step", application.id, target.slug)
+
+
 def _post_step(request: HttpRequest, application_id: uuid.UUID, slug: str) -> HttpResponse:
     """A step's form posted: validated and saved on the draft as read and locked once (every answer is saved
     at once, a crash never loses one); on to the next step, or the page again with what to correct."""

@@ -49,6 +49,15 @@ class ApplicationRefused(Exception):
         self.reason = reason
 
 
+class AlreadySent(Exception):
+    """The application was sent (in another tab, say) before this change to it arrived: nothing was changed.
+    A sent application is the case's; what it holds is what the municipality got."""
+
+    def __init__(self, application: Application) -> None:
+        super().__init__(str(application.pk))
+        self.application = application
+
+
 def start_application(*, user: User, for_test: bool = False) -> Application:
     """A new draft with what the registers know. Refuses (with a reason) where NAV's gates apply.
 
@@ -126,11 +135,12 @@ def _route(application: Application, address: dict[str, Any] | None, *, chosen_o
 
 
 def save_step(*, application: Application, step: str, answers: dict[str, Any]) -> Application:
-    """Stores one step's answers (every step is saved; there is no save button)."""
+    """Stores one step's answers (every step is saved; there is no save button). Raises AlreadySent when the
+    application was sent meanwhile: the answers were not stored, and the person must be told so."""
     with transaction.atomic():
         locked = Application.objects.select_for_update().get(pk=application.pk)
         if locked.status != Application.Status.DRAFT:
-            return locked
+            raise AlreadySent(locked)
         _store_step(locked, step, answers, may_have_documents=True)
     return locked
 
@@ -144,15 +154,16 @@ def save_step_of_owner(
     """A step posted by the person, saved with one read of the draft (the step view's POST, the application's
     busiest write): the owner's draft is read and locked in one statement (None when it is not theirs), then
     `answers_of` builds and validates the step's form on it and gives the step and its answers, or None when
-    nothing is to be saved (the form has errors); a sent application is never given to it. Returns the draft,
-    as saved when it was."""
+    nothing is to be saved (the form has errors); a sent application is never given to it: AlreadySent is
+    raised instead (sent in another tab), as nothing of this step was stored. Returns the draft, as saved when
+    it was."""
     with transaction.atomic():
         locked = locked_application_of_owner(owner, application_id)
         if locked is None:
             return None
         application = locked.application
         if application.status != Application.Status.DRAFT:
-            return application
+            raise AlreadySent(application)
         posted = answers_of(application)
         if posted is not None:
             step, answers = posted

@@ -132,7 +132,8 @@ def test_family_saves_a_draft_and_resumes_it(
     log_in(page, "familie-bergen")
     drafts = page.get_by_test_id("drafts")
     drafts.get_by_role("link", name=re.compile("^Søknad påbegynt")).click()
-    expect(page.get_by_role("heading", name="Personopplysninger")).to_be_visible()
+    # Where she left off: the step she pressed "Lagre og fortsett senere" on.
+    expect(page.get_by_role("heading", name="Familiesituasjon")).to_be_visible()
     check_accessibility(page)
     page.get_by_role("link", name="Hva søker du om?").click()
     expect(page.get_by_label("Hva søker du om?")).to_have_value("Mat til familien")

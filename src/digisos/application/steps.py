@@ -58,20 +58,28 @@ def neighbour(step: Step, offset: int, *, short: bool = False) -> Step | None:
     return steps[index] if 0 <= index < len(steps) else None
 
 
-def resume_at(answers: dict[str, Any], *, short: bool, has_office: bool) -> Step:
-    """Where "Fortsett der du slapp" opens a draft: the first step not done, or the summary when all are.
+def resume_at(answers: dict[str, Any], *, short: bool, has_office: bool, paused: str = "") -> Step:
+    """Where "Fortsett der du slapp" opens a draft: the first step not done (the summary when all are), or the
+    step the person paused on (`paused`: pressed "Lagre og fortsett senere", or uploaded, on it) if that comes
+    before.
 
-    The first step not done rather than the step saved last: in the usual case (one step after the other) they
-    are the same step, the one after the last saved; when a later step is saved and an earlier one is not (the
-    steps are links, a person may jump ahead) the earlier one still has to be filled in before the application
-    can be sent, and going on from there leads through the rest. A step is done when its answers are saved
-    (a step is saved only when it validates); the address step only when it also found a NAV office (it is
-    saved without one, so that the typed address is kept, but nothing can be sent until it has one)."""
+    Going forward one step at a time, the first step not done is the one after the last saved, where the person
+    was going. A step saved with "Lagre og fortsett senere" is done too (most steps have no required field), but
+    the person left off on it, perhaps half through, and expects it back; so also the documentation step after
+    an upload, where more documents may follow. When a later step is saved and an earlier one is not (the steps
+    are links, a person may jump ahead) the earlier one comes first: it has to be filled in before the
+    application can be sent. A step is done when its answers are saved (a step is saved only when it
+    validates); the address step only when it also found a NAV office (it is saved without one, so that the
+    typed address is kept, but nothing can be sent until it has one)."""
     shown = steps_of(short)
-    for step in shown[:-1]:
-        if step.key not in answers or (step.key == "personalia" and not has_office):
-            return step
-    return shown[-1]
+    first = next(
+        (s for s in shown[:-1] if s.key not in answers or (s.key == "personalia" and not has_office)),
+        shown[-1],
+    )
+    paused_step = by_slug(paused, short=short) if paused else None  # not a step of this variant: none
+    if paused_step is not None and shown.index(paused_step) < shown.index(first):
+        return paused_step
+    return first
 
 
 STEP_FORM_ID = "step-form"

@@ -122,7 +122,10 @@ def resume(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
     if application.status != Application.Status.DRAFT:
         return redirect("application:receipt", application.id)
     target = steps.resume_at(
-        application.answers, short=application.is_short, has_office=bool(application.enhetsnummer)
+        application.answers,
+        short=application.is_short,
+        has_office=bool(application.enhetsnummer),
+        paused=application.paused_step,
     )
     return redirect("application:step", application.id, target.slug)
 
@@ -145,6 +148,7 @@ def _post_step(request: HttpRequest, application_id: uuid.UUID, slug: str) -> Ht
             owner=request.user,  # type: ignore[arg-type]
             application_id=application_id,
             answers_of=answers_of,
+            paused_step=slug if "later" in request.POST else "",
         )
     except services.AlreadySent as sent:
         current = steps.by_slug(slug, short=sent.application.is_short)
@@ -263,7 +267,10 @@ def _documentation_step(
         if form.is_valid():
             try:
                 application = services.save_step(
-                    application=application, step="dokumentasjon", answers=form.to_answers()
+                    application=application,
+                    step="dokumentasjon",
+                    answers=form.to_answers(),
+                    paused_step=current.slug if "later" in request.POST else "",
                 )
             except services.AlreadySent as sent:  # sent in another tab since the page was read
                 return _already_sent(request, sent.application)
@@ -385,7 +392,10 @@ def _keep_amounts(request: HttpRequest, application: Application, requirements: 
         for name in kept:
             if f"r{index}_{name}" in form.errors:
                 answers[requirement.key]["belop"].setdefault(name, kept[name])
-    return services.save_step(application=application, step="dokumentasjon", answers=answers)
+    # The person stays on the documentation step (more documents may follow): a draft left now opens there.
+    return services.save_step(
+        application=application, step="dokumentasjon", answers=answers, paused_step="dokumentasjon"
+    )
 
 
 def _summary_step(

@@ -113,8 +113,9 @@ def step(request: HttpRequest, application_id: uuid.UUID, slug: str) -> HttpResp
 
 @login_required
 def resume(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
-    """ "Fortsett der du slapp": the draft opened at the first step not done (steps.resume_at). A redirect, so
-    that the lists of drafts (the start page, Mine søknader) need not read every draft's answers."""
+    """ "Fortsett der du slapp": the draft opened where the person left off (steps.resume_at: the step paused on,
+    or the first step not done). A redirect, so that the lists of drafts (the start page, Mine søknader) need
+    not read every draft's answers."""
     page = draft_page_of_owner(request.user, application_id)
     if page is None:
         raise Http404

@@ -68,7 +68,7 @@ def test_a_draft_started_before_the_municipality_closed_stays_readable(client, c
     client.force_login(user)
 
     start = client.get(reverse("application:start")).content.decode()
-    assert reverse("application:step", args=[application.id, "personalia"]) in start
+    assert reverse("application:resume", args=[application.id]) in start
     assert START_FORM not in start
     step = client.get(reverse("application:step", args=[application.id, "behov"]))
     assert step.status_code == 200

@@ -79,3 +79,29 @@ def test_the_summary_shows_the_amounts_and_an_answer_of_zero(client, draft):
     assert "3\xa0450\xa0kr" in docs or "3 450 kr" in docs
     housing = html[html.index('id="summary-bosituasjon"') : html.index('id="summary-docs"')]
     assert "<dd>0" in housing
+
+
+def test_the_error_summary_names_the_document_each_amount_is_for(client, draft):
+    """Two documents' amounts wrong: the summary said "Beløp i kroner: …" twice, and nobody (a screen reader
+    user least) could tell which document each was about."""
+    requirements = documentation_requirements(
+        draft.answers, draft.registers, today=timezone.localdate(), short=draft.is_short
+    )
+    wrong = [(i, r) for i, r in enumerate(requirements) if r.amount == "belop"][:2]
+    assert len(wrong) == 2
+    response = client.post(
+        reverse("application:step", args=[draft.id, "dokumentasjon"]),
+        {f"r{index}_belop": "mye" for index, _r in wrong},
+    )
+    html = response.content.decode()
+    summary = html[html.index('id="error-summary"') : html.index("</ul>", html.index('id="error-summary"'))]
+    for index, requirement in wrong:
+        assert (
+            f'href="#id_r{index}_belop">Beløp i kroner – {requirement.title}: Skriv beløpet i hele kroner'
+            in summary
+        ), summary
+    # Each card's file input names its document too (the label "Velg filer" repeats on every card).
+    assert (
+        f'<label for="files-{wrong[0][0]}" class="aksel-label">Velg filer<span class="visually-hidden"> – '
+        in html
+    )

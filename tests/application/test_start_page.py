@@ -1,10 +1,17 @@
 """The citizen's start page: who you are, which NAV office gets your application, whether you can apply."""
 
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
+from digisos.application.models import Application
 from digisos.application.selectors import start_page_for_citizen
 from digisos.registers.selectors import list_demo_personas
+from tests.documents import corpus
+from tests.factories import ANSWERS, ApplicationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -122,3 +129,105 @@ def test_start_page_in_three_languages(client, language, heading):
     assert f'<html lang="{language}">' in html
     if language == "nn":
         assert "Hopp til hovudinnhald" in html
+
+
+def _resumed_at(client, owner) -> str:
+    """The step that "Fortsett der du slapp" on the start page opens (its link, followed)."""
+    client.force_login(owner)
+    html = client.get(reverse("application:start")).content.decode()
+    drafts = html[html.index('data-testid="drafts"') :]
+    link = re.search(r'href="([^"]+)"', drafts).group(1)
+    response = client.get(link, follow=True)
+    assert response.status_code == 200
+    return response.redirect_chain[-1][0] if response.redirect_chain else link
+
+
+def _steps(*slugs: str) -> dict:
+    return {slug: ANSWERS[slug] for slug in slugs}
+
+
+@pytest.mark.parametrize(
+    ("saved", "opens"),
+    [
+        # Came to step 6: the first five are saved.
+        (("personalia", "behov", "arbeid-og-utdanning", "familie", "bosituasjon"), "inntekt-og-formue"),
+        # A later step saved, an earlier one not (jumped ahead in the list of steps): the one still missing.
+        (("personalia", "behov", "familie", "bosituasjon"), "arbeid-og-utdanning"),
+        # Every step with a form: the documents.
+        (tuple(ANSWERS), "dokumentasjon"),
+    ],
+)
+def test_resuming_a_draft_opens_the_first_step_not_done(client, reference_data, saved, opens):
+    owner = UserFactory(persona="kari-leier-oslo")
+    draft = ApplicationFactory(owner=owner, answers=_steps(*saved), upload=False)
+    assert _resumed_at(client, owner) == reverse("application:step", args=[draft.id, opens])
+
+
+def test_resuming_a_draft_whose_address_found_no_office_opens_the_address(client, reference_data):
+    """The address step is saved even when the address leads to no NAV office (Svalbard): it is not done, and
+    nothing can be sent until it is."""
+    owner = UserFactory(persona="kari-leier-oslo")
+    nowhere = {
+        "adresse_valg": "soknad",
+        "gatenavn": "Storgata 1",
+        "postnummer": "9170",
+        "telefon": "91234567",
+    }
+    draft = ApplicationFactory(owner=owner, answers={**_steps(*ANSWERS), "personalia": nowhere}, upload=False)
+    assert not draft.enhetsnummer
+    assert _resumed_at(client, owner) == reverse("application:step", args=[draft.id, "personalia"])
+
+
+SIX_STEPS = ("personalia", "behov", "arbeid-og-utdanning", "familie", "bosituasjon", "inntekt-og-formue")
+
+
+@pytest.mark.parametrize(
+    ("saved", "paused", "opens"),
+    [
+        # "Lagre og fortsett senere" on step 6, which was saved: step 6 again, not step 7.
+        (SIX_STEPS, "inntekt-og-formue", "inntekt-og-formue"),
+        # Paused on step 6, but step 3 was never saved: step 3 first.
+        (
+            tuple(s for s in SIX_STEPS if s != "arbeid-og-utdanning"),
+            "inntekt-og-formue",
+            "arbeid-og-utdanning",
+        ),
+    ],
+)
+def test_resuming_a_draft_paused_on_a_step_opens_that_step(client, reference_data, saved, paused, opens):
+    owner = UserFactory(persona="kari-leier-oslo")
+    draft = ApplicationFactory(owner=owner, answers=_steps(*saved), upload=False)
+    Application.objects.filter(pk=draft.pk).update(paused_step=paused)
+    assert _resumed_at(client, owner) == reverse("application:step", args=[draft.id, opens])
+
+
+def test_save_and_continue_later_is_where_the_draft_resumes_and_going_on_forgets_it(client, reference_data):
+    owner = UserFactory(persona="kari-leier-oslo")
+    draft = ApplicationFactory(owner=owner, answers=_steps("personalia", "behov"), upload=False)
+    client.force_login(owner)
+    later = {**ANSWERS["arbeid-og-utdanning"], "later": ""}
+    response = client.post(reverse("application:step", args=[draft.id, "arbeid-og-utdanning"]), later)
+    assert response["Location"] == reverse("application:start")
+    assert _resumed_at(client, owner) == reverse("application:step", args=[draft.id, "arbeid-og-utdanning"])
+    going_on = {**ANSWERS["arbeid-og-utdanning"], "next": ""}
+    client.post(reverse("application:step", args=[draft.id, "arbeid-og-utdanning"]), going_on)
+    assert _resumed_at(client, owner) == reverse("application:step", args=[draft.id, "familie"])
+
+
+def test_a_draft_left_after_an_upload_opens_on_the_documents(client, reference_data, document_settings):
+    """An upload saves the documentation step's amounts (so it counts as done), but more documents may follow:
+    the draft opens there, not on the summary."""
+    owner = UserFactory(persona="kari-leier-oslo")
+    draft = ApplicationFactory(owner=owner, upload=False)
+    client.force_login(owner)
+    response = client.post(
+        reverse("application:upload", args=[draft.id]),
+        {
+            "with_amounts": "1",
+            "upload": "husleiekontrakt|husleiekontrakt",
+            "files": [SimpleUploadedFile("kontrakt.pdf", corpus.pdf())],
+        },
+    )
+    assert response.status_code == 302
+    assert "dokumentasjon" in Application.objects.get(pk=draft.pk).answers
+    assert _resumed_at(client, owner) == reverse("application:step", args=[draft.id, "dokumentasjon"])

@@ -1,6 +1,6 @@
 """The application in Chromium, axe on every page: a renter who consents to Skatteetaten and uploads a rental
 contract; a family that saves a draft and resumes it; a person in a temporarily closed municipality (by
-keyboard alone); a person with address protection."""
+keyboard alone); a person with address protection; a step saved in one tab after sending in another."""
 
 import re
 
@@ -132,7 +132,8 @@ def test_family_saves_a_draft_and_resumes_it(
     log_in(page, "familie-bergen")
     drafts = page.get_by_test_id("drafts")
     drafts.get_by_role("link", name=re.compile("^Søknad påbegynt")).click()
-    expect(page.get_by_role("heading", name="Personopplysninger")).to_be_visible()
+    # Where she left off: the step she pressed "Lagre og fortsett senere" on.
+    expect(page.get_by_role("heading", name="Familiesituasjon")).to_be_visible()
     check_accessibility(page)
     page.get_by_role("link", name="Hva søker du om?").click()
     expect(page.get_by_label("Hva søker du om?")).to_have_value("Mat til familien")
@@ -192,3 +193,32 @@ def test_address_protection_gets_a_safe_way_forward(page, idporten_settings, mun
     check_accessibility(page)
     expect(page.get_by_role("button", name="Start ny søknad")).to_have_count(0)
     expect(page.get_by_text("55 55 33 33").first).to_be_visible()
+
+
+def test_a_step_saved_in_one_tab_after_sending_in_another_says_so(
+    page, idporten_settings, document_settings, municipalities_loaded
+):
+    """Tab A shows a step; tab B sends. Tab A's "Neste steg" gets a page that says the application was sent
+    and what was not added (axe checks it), not the receipt without a word."""
+    from tests.factories import ApplicationFactory
+    from tests.fixtures.personas import persona_pid
+
+    from digisos.accounts.models import User
+
+    log_in(page, "kari-leier-oslo")
+    draft = ApplicationFactory(owner=User.objects.get(pid=persona_pid("kari-leier-oslo")), upload=False)
+    visit(page, f"/soknad/{draft.id}/steg/behov/")
+    other = page.context.new_page()  # tab B (its pages are checked by the journeys above)
+    other.goto(f"/soknad/{draft.id}/steg/oppsummering/")
+    other.get_by_role("button", name="Send søknaden").click()
+    expect(other.get_by_role("heading", name="Søknaden er sendt")).to_be_visible()
+
+    page.get_by_label("Fortell oss mer om situasjonen din").fill("Strømregningen kom i dag")
+    page.get_by_role("button", name="Neste steg").click()
+    expect(page.get_by_role("heading", name="Søknaden er allerede sendt")).to_be_visible()
+    expect(page.get_by_test_id("already-sent")).to_contain_text("ble ikke lagt til")
+    expect(page.get_by_test_id("already-sent")).to_contain_text("Strømregningen kom i dag")
+    check_accessibility(page)
+    page.get_by_role("link", name="siden om søknaden din").click()
+    expect(page.get_by_role("heading", name="Send andre dokumenter")).to_be_visible()
+    check_accessibility(page)

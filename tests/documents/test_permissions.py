@@ -388,13 +388,13 @@ def test_sending_seals_the_application_and_the_ettersendelse_and_only_a_new_ette
     # The attachment sent with the application stays, whichever way the citizen tries.
     assert client.post(reverse("documents:delete", args=[attachment.id])).status_code == 403
     assert client.post(reverse("documents:delete", args=[application.pdf_id])).status_code == 403
-    assert (
-        client.post(
-            reverse("application:upload", args=[application.id]),
-            {"requirement": "husleiekontrakt|husleiekontrakt", "files": [_upload("ny.pdf", corpus.pdf())]},
-        ).status_code
-        == 404
+    # An upload to the sent application (from a tab still showing its documents) is refused with the page
+    # that says it was sent and where to send more (application.views._already_sent).
+    refused = client.post(
+        reverse("application:upload", args=[application.id]),
+        {"requirement": "husleiekontrakt|husleiekontrakt", "files": [_upload("ny.pdf", corpus.pdf())]},
     )
+    assert refused.status_code == 409 and "Søknaden er allerede sendt" in refused.content.decode()
     with pytest.raises(permissions.NotAllowed):
         application_services.upload_to_requirement(
             actor=application.owner,

@@ -127,7 +127,8 @@ def test_the_office_shown_is_the_one_handling_the_case_now_and_drafts_are_listed
     card = mine.split(str(sofie_case.id))[1].split("</li>")[0]
     assert "Bergen · Nav Bergen nord" in card
     drafts = mine.split('data-testid="drafts"')[1].split("</ul>")[0]
-    assert reverse("application:step", args=[draft.id, "personalia"]) in drafts
+    # "Fortsett": the draft opens where the person left off (application.views.resume).
+    assert reverse("application:resume", args=[draft.id]) in drafts
 
 
 def test_uploading_from_the_task_sends_an_ettersendelse_and_marks_the_task_sent(

@@ -25,6 +25,10 @@ class Application(models.Model):
         max_length=10, choices=[("standard", "Standard"), ("kort", "Kort")], default="standard"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The step (slug) where the person last pressed "Lagre og fortsett senere" or uploaded a document, if their
+    # last save was one of those ("" otherwise): "Fortsett der du slapp" opens it (steps.resume_at). A column
+    # default too: the bench's scale seeding inserts rows with SQL of its own.
+    paused_step = models.CharField(max_length=40, blank=True, default="", db_default="")
     updated_at = models.DateTimeField(auto_now=True)
     answers = models.JSONField(default=dict)
     registers = models.JSONField(default=dict)

@@ -21,6 +21,7 @@ from digisos.municipalities.selectors import (
 from digisos.registers.ports import Person
 from digisos.registers.selectors import get_person
 
+from . import submission
 from .models import Application, RequirementDocument
 from .requirements import documentation_requirements
 
@@ -171,6 +172,12 @@ def locked_application_of_owner(user: Any, application_id: uuid.UUID) -> LockedD
     return LockedDraft(
         application=_application_from_row(rows[0]), has_documents=bool(rows[0]["has_documents"])
     )
+
+
+def case_of_sent(application: Application) -> uuid.UUID | None:
+    """The case a sent application became, where the person sends more (through the submission port: the case
+    is exchange's, a module above this one)."""
+    return submission.backend().case_of(application_id=application.id)
 
 
 def amounts_of(application: Application) -> dict[str, dict[str, int]]:

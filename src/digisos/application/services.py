@@ -49,6 +49,15 @@ class ApplicationRefused(Exception):
         self.reason = reason
 
 
+class AlreadySent(Exception):
+    """The application was sent (in another tab, say) before this change to it arrived: nothing was changed.
+    A sent application is the case's; what it holds is what the municipality got."""
+
+    def __init__(self, application: Application) -> None:
+        super().__init__(str(application.pk))
+        self.application = application
+
+
 def start_application(*, user: User, for_test: bool = False) -> Application:
     """A new draft with what the registers know. Refuses (with a reason) where NAV's gates apply.
 
@@ -125,13 +134,17 @@ def _route(application: Application, address: dict[str, Any] | None, *, chosen_o
         application.enhetsnummer, application.office_name = "", ""
 
 
-def save_step(*, application: Application, step: str, answers: dict[str, Any]) -> Application:
-    """Stores one step's answers (every step is saved; there is no save button)."""
+def save_step(
+    *, application: Application, step: str, answers: dict[str, Any], paused_step: str = ""
+) -> Application:
+    """Stores one step's answers (every step is saved; there is no save button). Raises AlreadySent when the
+    application was sent meanwhile: the answers were not stored, and the person must be told so.
+    `paused_step`: the step's slug when the person leaves off on it (Application.paused_step)."""
     with transaction.atomic():
         locked = Application.objects.select_for_update().get(pk=application.pk)
         if locked.status != Application.Status.DRAFT:
-            return locked
-        _store_step(locked, step, answers, may_have_documents=True)
+            raise AlreadySent(locked)
+        _store_step(locked, step, answers, may_have_documents=True, paused_step=paused_step)
     return locked
 
 
@@ -139,33 +152,46 @@ StepAnswers = Callable[[Application], tuple[str, dict[str, Any]] | None]
 
 
 def save_step_of_owner(
-    *, owner: User, application_id: uuid.UUID, answers_of: StepAnswers
+    *, owner: User, application_id: uuid.UUID, answers_of: StepAnswers, paused_step: str = ""
 ) -> Application | None:
     """A step posted by the person, saved with one read of the draft (the step view's POST, the application's
     busiest write): the owner's draft is read and locked in one statement (None when it is not theirs), then
     `answers_of` builds and validates the step's form on it and gives the step and its answers, or None when
-    nothing is to be saved (the form has errors); a sent application is never given to it. Returns the draft,
-    as saved when it was."""
+    nothing is to be saved (the form has errors); a sent application is never given to it: AlreadySent is
+    raised instead (sent in another tab), as nothing of this step was stored. Returns the draft, as saved when
+    it was. `paused_step`: as save_step's."""
     with transaction.atomic():
         locked = locked_application_of_owner(owner, application_id)
         if locked is None:
             return None
         application = locked.application
         if application.status != Application.Status.DRAFT:
-            return application
+            raise AlreadySent(application)
         posted = answers_of(application)
         if posted is not None:
             step, answers = posted
-            _store_step(application, step, answers, may_have_documents=locked.has_documents)
+            _store_step(
+                application, step, answers, may_have_documents=locked.has_documents, paused_step=paused_step
+            )
     return application
 
 
-def _store_step(locked: Application, step: str, answers: dict[str, Any], *, may_have_documents: bool) -> None:
+def _store_step(
+    locked: Application,
+    step: str,
+    answers: dict[str, Any],
+    *,
+    may_have_documents: bool,
+    paused_step: str = "",
+) -> None:
     """The step's answers written to the draft, which the caller holds locked in its transaction."""
     locked.answers = {**locked.answers, step: answers}
     # Only what this step can change is written: an UPDATE stores every JSON column it names again, even
     # unchanged, and the register facts and soknad.json are the large ones.
     changed = ["answers", "updated_at"]
+    if paused_step != locked.paused_step:  # a save that goes on clears where the person paused before
+        locked.paused_step = paused_step
+        changed.append("paused_step")
     if step == "personalia":
         address = (
             answers.get("annen_adresse")

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from . import forms as step_forms
@@ -57,6 +58,30 @@ def neighbour(step: Step, offset: int, *, short: bool = False) -> Step | None:
     return steps[index] if 0 <= index < len(steps) else None
 
 
+def resume_at(answers: dict[str, Any], *, short: bool, has_office: bool, paused: str = "") -> Step:
+    """Where "Fortsett der du slapp" opens a draft: the first step not done (the summary when all are), or the
+    step the person paused on (`paused`: pressed "Lagre og fortsett senere", or uploaded, on it) if that comes
+    before.
+
+    Going forward one step at a time, the first step not done is the one after the last saved, where the person
+    was going. A step saved with "Lagre og fortsett senere" is done too (most steps have no required field), but
+    the person left off on it, perhaps half through, and expects it back; so also the documentation step after
+    an upload, where more documents may follow. When a later step is saved and an earlier one is not (the steps
+    are links, a person may jump ahead) the earlier one comes first: it has to be filled in before the
+    application can be sent. A step is done when its answers are saved (a step is saved only when it
+    validates); the address step only when it also found a NAV office (it is saved without one, so that the
+    typed address is kept, but nothing can be sent until it has one)."""
+    shown = steps_of(short)
+    first = next(
+        (s for s in shown[:-1] if s.key not in answers or (s.key == "personalia" and not has_office)),
+        shown[-1],
+    )
+    paused_step = by_slug(paused, short=short) if paused else None  # not a step of this variant: none
+    if paused_step is not None and shown.index(paused_step) < shown.index(first):
+        return paused_step
+    return first
+
+
 STEP_FORM_ID = "step-form"
 
 
@@ -79,10 +104,13 @@ class DokumentasjonForm(forms.Form):
         super().__init__(*args, initial=initial, **kwargs)
         for index, requirement in enumerate(requirements):
             for name, label in AMOUNT_FIELDS.get(requirement.amount, []):
-                self.fields[f"r{index}_{name}"] = step_forms.amount_field(label)
+                self.fields[f"r{index}_{name}"] = _named(step_forms.amount_field(label), requirement)
             if not requirement.optional:
-                self.fields[f"r{index}_levert"] = forms.BooleanField(
-                    label=_("Jeg har levert dette dokumentet til Nav tidligere"), required=False
+                self.fields[f"r{index}_levert"] = _named(
+                    forms.BooleanField(
+                        label=_("Jeg har levert dette dokumentet til Nav tidligere"), required=False
+                    ),
+                    requirement,
                 )
         # The fields stand in their requirement's card, beside its upload button, and belong to the one step
         # form (HTML's form attribute): an upload sends the amounts typed so far, and they are kept.
@@ -105,6 +133,19 @@ class DokumentasjonForm(forms.Form):
                 "levert_tidligere": bool(self.cleaned_data.get(f"r{index}_levert")),
             }
         return result
+
+
+def _named(field: forms.Field, requirement: Requirement) -> forms.Field:
+    """The field with its document's name for the error summary (`summary_label`, digisos_forms): the same
+    fields repeat on every document's card, and "Beløp i kroner: …" twice at the top of the page did not say
+    which document each error was about. On the card the fieldset's legend names the document already."""
+    field.summary_label = format_lazy(  # type: ignore[attr-defined]
+        # Translators: an amount field's label, then the document it belongs to, as the error summary shows it.
+        _("{field} – {document}"),
+        field=field.label,
+        document=_(requirement.title),  # a title is a msgid of requirements.py (gettext_noop)
+    )
+    return field
 
 
 AMOUNT_FIELDS = {

@@ -19,6 +19,10 @@ class SubmissionBackend(Protocol):
         """Hand over the application (already marked sent and saved, its row locked by the caller): create
         what the receiving side needs, in the caller's transaction. Raise to refuse; the send rolls back."""
 
+    def case_of(self, *, application_id: uuid.UUID) -> uuid.UUID | None:
+        """The case a sent application became (the person follows it up, and sends more, on its page in
+        innsyn), or None when there is none."""
+
 
 class NoSubmissionBackend(RuntimeError):
     """No app registered a submission backend (digisos.exchange is not installed, or not ready yet)."""

@@ -3,7 +3,9 @@
 import uuid
 from typing import Any
 
+from django import forms
 from django.contrib.auth.decorators import login_required
+from django.forms.widgets import ChoiceWidget, HiddenInput
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,6 +22,7 @@ from .models import Application
 from .requirements import documentation_requirements
 from .selectors import (
     application_of_owner,
+    case_of_sent,
     draft_page_of_owner,
     files_by_requirement,
     overview_of,
@@ -93,6 +96,8 @@ def step(request: HttpRequest, application_id: uuid.UUID, slug: str) -> HttpResp
         raise Http404
     application = page.application
     if application.status != Application.Status.DRAFT:
+        if request.method == "POST":  # the documentation step or the summary, saved after it was sent
+            return _already_sent(request, application)
         return redirect("application:receipt", application.id)
     current = steps.by_slug(slug, short=application.is_short)
     if current is None:
@@ -104,6 +109,26 @@ def step(request: HttpRequest, application_id: uuid.UUID, slug: str) -> HttpResp
     assert current.form is not None
     form = current.form(**_form_kwargs(application, current))
     return _form_page(request, application, current, form, page.status)
+
+
+@login_required
+def resume(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
+    """ "Fortsett der du slapp": the draft opened where the person left off (steps.resume_at: the step paused on,
+    or the first step not done). A redirect, so that the lists of drafts (the start page, Mine søknader) need
+    not read every draft's answers."""
+    page = draft_page_of_owner(request.user, application_id)
+    if page is None:
+        raise Http404
+    application = page.application
+    if application.status != Application.Status.DRAFT:
+        return redirect("application:receipt", application.id)
+    target = steps.resume_at(
+        application.answers,
+        short=application.is_short,
+        has_office=bool(application.enhetsnummer),
+        paused=application.paused_step,
+    )
+    return redirect("application:step", application.id, target.slug)
 
 
 def _post_step(request: HttpRequest, application_id: uuid.UUID, slug: str) -> HttpResponse:
@@ -119,15 +144,19 @@ def _post_step(request: HttpRequest, application_id: uuid.UUID, slug: str) -> Ht
         shown.update(current=current, form=form)
         return (current.key, form.to_answers()) if form.is_valid() else None
 
-    application = services.save_step_of_owner(
-        owner=request.user,  # type: ignore[arg-type]
-        application_id=application_id,
-        answers_of=answers_of,
-    )
+    try:
+        application = services.save_step_of_owner(
+            owner=request.user,  # type: ignore[arg-type]
+            application_id=application_id,
+            answers_of=answers_of,
+            paused_step=slug if "later" in request.POST else "",
+        )
+    except services.AlreadySent as sent:
+        current = steps.by_slug(slug, short=sent.application.is_short)
+        typed = _typed_texts(current.form, request.POST) if current and current.form else []
+        return _already_sent(request, sent.application, typed=typed)
     if application is None:
         raise Http404
-    if application.status != Application.Status.DRAFT:
-        return redirect("application:receipt", application.id)
     if "form" not in shown:
         raise Http404
     current, form = shown["current"], shown["form"]
@@ -237,9 +266,15 @@ def _documentation_step(
     if request.method == "POST":
         form = steps.DokumentasjonForm(request.POST, requirements=requirements, answers=application.answers)
         if form.is_valid():
-            application = services.save_step(
-                application=application, step="dokumentasjon", answers=form.to_answers()
-            )
+            try:
+                application = services.save_step(
+                    application=application,
+                    step="dokumentasjon",
+                    answers=form.to_answers(),
+                    paused_step=current.slug if "later" in request.POST else "",
+                )
+            except services.AlreadySent as sent:  # sent in another tab since the page was read
+                return _already_sent(request, sent.application)
             return _go_on(request, application, current)
     else:
         form = steps.DokumentasjonForm(requirements=requirements, answers=application.answers)
@@ -267,7 +302,7 @@ def _documentation_step(
 def upload(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
     application = _own(request, application_id)
     if application.status != Application.Status.DRAFT:
-        raise Http404
+        return _already_sent(request, application, files=_file_names(request))
     # The card's upload button names its requirement (`upload`); a plain form posts `requirement`.
     requirement = request.POST.get("upload") or request.POST.get("requirement", "")
     requirements = documentation_requirements(
@@ -277,7 +312,10 @@ def upload(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
     if requirement not in known:
         raise Http404
     if "with_amounts" in request.POST:
-        application = _keep_amounts(request, application, requirements)
+        try:
+            application = _keep_amounts(request, application, requirements)
+        except services.AlreadySent as sent:
+            return _already_sent(request, sent.application, files=_file_names(request))
     uploaded = request.FILES.getlist(f"files-{known.index(requirement)}") or request.FILES.getlist("files")
     files = [(f.name or "", f.read()) for f in uploaded]
     anchor = f"#krav-{requirement.replace('|', '-')}"
@@ -292,12 +330,54 @@ def upload(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
             actor=request.user, application=application, requirement=requirement, files=files
         )  # type: ignore[arg-type]
     except NotAllowed as refused:  # sent in another tab while the files were being converted
+        now = application_of_owner(request.user, application.id)
+        if now is not None and now.status != Application.Status.DRAFT:
+            return _already_sent(request, now, files=_file_names(request))
         return not_allowed(request, refused)
     if outcome.refused:
         request.session[f"{SESSION_REFUSALS}.{application.folder_id}"] = [
             {"name": r.name, "message": r.message, "requirement": requirement} for r in outcome.refused
         ]
     return redirect(reverse("application:step", args=[application.id, "dokumentasjon"]) + anchor)
+
+
+def _already_sent(
+    request: HttpRequest,
+    application: Application,
+    *,
+    typed: list[tuple[Any, str]] | None = None,
+    files: list[str] | None = None,
+) -> HttpResponse:
+    """A save (a step, "Lagre og fortsett senere", an upload) to an application already sent, in another tab
+    or window: nothing was stored, and the page says so, when it was sent, and where to send more instead.
+    What was typed or chosen now is shown again, to be copied (nothing lost without a word). 409: the request
+    conflicts with the application's state; a second click on "Send" still gets the receipt (send)."""
+    return render(
+        request,
+        "application/already_sent.html",
+        {
+            "application": application,
+            "case_id": case_of_sent(application),
+            "typed": typed or [],
+            "files": files or [],
+        },
+        status=409,
+    )
+
+
+def _typed_texts(form_class: type[forms.Form], data: Any) -> list[tuple[Any, str]]:
+    """The texts typed into a step's form (its text fields, not its choices), with their labels."""
+    typed = []
+    for name, field in form_class.base_fields.items():
+        if isinstance(field, forms.CharField) and not isinstance(field.widget, (ChoiceWidget, HiddenInput)):
+            value = str(data.get(name, "")).strip()
+            if value:
+                typed.append((field.label, value))
+    return typed
+
+
+def _file_names(request: HttpRequest) -> list[str]:
+    return [upload.name or "" for key in request.FILES for upload in request.FILES.getlist(key)]
 
 
 def _keep_amounts(request: HttpRequest, application: Application, requirements: list[Any]) -> Application:
@@ -313,7 +393,10 @@ def _keep_amounts(request: HttpRequest, application: Application, requirements: 
         for name in kept:
             if f"r{index}_{name}" in form.errors:
                 answers[requirement.key]["belop"].setdefault(name, kept[name])
-    return services.save_step(application=application, step="dokumentasjon", answers=answers)
+    # The person stays on the documentation step (more documents may follow): a draft left now opens there.
+    return services.save_step(
+        application=application, step="dokumentasjon", answers=answers, paused_step="dokumentasjon"
+    )
 
 
 def _summary_step(

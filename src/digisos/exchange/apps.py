@@ -56,3 +56,8 @@ class ExchangeSubmission:
         from .services.delivery import submit_application
 
         submit_application(application_id=application_id)
+
+    def case_of(self, *, application_id: uuid.UUID) -> uuid.UUID | None:
+        from .models import Case
+
+        return Case.objects.filter(application_id=application_id).values_list("id", flat=True).first()

@@ -156,6 +156,13 @@ def first_input_id(field: BoundField) -> str:
     return field.auto_id
 
 
+@register.filter
+def summary_label(field: BoundField) -> str:
+    """What the error summary calls a field: its label, or, for a field that repeats on a page (an amount on
+    every document's card), its `summary_label` that says which one it is."""
+    return getattr(field.field, "summary_label", None) or field.label
+
+
 @register.simple_tag
 def form_field(field: BoundField) -> SafeString:
     """One form field, accessibly: a fieldset with a legend for choices, label + hint + error otherwise.

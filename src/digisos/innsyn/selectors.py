@@ -8,6 +8,7 @@ stored columns, with `now` as a parameter.
 """
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
@@ -19,6 +20,7 @@ from django.db import connection
 from django.db.models import (
     BooleanField,
     CharField,
+    Exists,
     ExpressionWrapper,
     F,
     Func,
@@ -28,8 +30,11 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    UUIDField,
     Value,
+    When,
 )
+from django.db.models import Case as Choose
 from django.db.models.functions import JSONObject
 from django.utils import timezone
 
@@ -43,6 +48,7 @@ from digisos.exchange.models import Case, CaseState, Delivery
 from digisos.municipalities.models import Municipality, NavOffice, ServiceConfiguration, shows_status_q
 from digisos.soker.constants import SENDT
 from digisos.soker.fold import DONE, NOT_PROCESSED, CaseView, Task, TimelineEntry
+from digisos.soker.serialise import tasks_from_json
 
 from .models import Notification
 
@@ -182,7 +188,9 @@ _LIST_COLUMNS = (
 def my_applications(user: User, *, now: datetime | None = None) -> MyApplications:
     now = now or timezone.now()
     drafts = [_instance(Application, row, "") for row in _DRAFTS.rows(user.pk)]
-    listed = [_listed(row, now) for row in _MY_CASES.rows(user.pk)]
+    rows = _MY_CASES.rows(user.pk)
+    sent = _sent_documents([row["id"] for row in rows if row["stored_tasks"] is not None])
+    listed = [_listed(row, now, sent.get(row["id"], ())) for row in rows]
     active = sorted((c for c in listed if c.active), key=lambda c: _listed_order(c, now))
     earlier = sorted((c for c in listed if not c.active), key=lambda c: c.last_change, reverse=True)
     return MyApplications(drafts=drafts, active=active, earlier=earlier)
@@ -205,8 +213,47 @@ def _my_cases(owner_id: int) -> QuerySet:
             state_office_name=_office_name("state__office"),
             office_name=F("office__name"),
             application_office_name=_office_name("application__enhetsnummer"),
+            stored_tasks=_tasks_if_documents_sent(),
         )
     )
+
+
+def _tasks_if_documents_sent() -> Choose:
+    """The stored view's tasks of a case shown with tasks to send and with documents sent from its page (an
+    ettersendelse), else NULL: only those cases' counts can be less than the read model's, and only their views
+    are read (a view is a detoasted jsonb; the other cases' counts are the read model's columns)."""
+    sent = Delivery.objects.filter(case_id=OuterRef("pk"), kind=Delivery.Kind.ETTERSENDELSE)
+    has_tasks = Q(state__open_tasks__gt=0) | Q(state__application_tasks__gt=0)
+    return Choose(
+        When(
+            has_tasks & shows_status_q("municipality__service") & Exists(sent),
+            then=F("state__page_view__tasks"),
+        ),
+        default=None,
+        output_field=JSONField(),
+    )
+
+
+def _sent_documents(case_ids: list[uuid.UUID]) -> dict[uuid.UUID, list["SentDocuments"]]:
+    """The documents sent from these cases' pages, by case: one query for all of them, none without any."""
+    sent: dict[uuid.UUID, list[SentDocuments]] = {}
+    if not case_ids:
+        return sent
+    for row in _ETTERSENDELSER.rows(case_ids):
+        sent.setdefault(row["case_id"], []).append(
+            SentDocuments(row["created_at"], row["vedlegg_json"] or {})
+        )
+    return sent
+
+
+def _ettersendelser(case_ids: list[uuid.UUID]) -> QuerySet:
+    """On PostgreSQL the cases as `= ANY(array)`: one statement whatever their number (see _offices)."""
+    sent = Delivery.objects.filter(kind=Delivery.Kind.ETTERSENDELSE).order_by()
+    if connection.vendor != "postgresql":
+        sent = sent.filter(case_id__in=case_ids)
+    else:
+        sent = sent.filter(_AnyOf(F("case_id"), Value(case_ids, output_field=ArrayField(UUIDField()))))
+    return sent.values("case_id", "created_at", "vedlegg_json")
 
 
 def _my_drafts(owner_id: int) -> QuerySet:
@@ -223,6 +270,7 @@ def _my_drafts(owner_id: int) -> QuerySet:
 # with a ZoneInfo("UTC") as their zone; the page converts each to the local zone before writing it.
 _MY_CASES = PreparedValues(_my_cases, -7654321, native_timestamps=True)
 _DRAFTS = PreparedValues(_my_drafts, -7654321, native_timestamps=True)
+_ETTERSENDELSER = PreparedValues(_ettersendelser, [uuid.UUID(int=7654321)], native_timestamps=True)
 
 
 def _rule(q: Q) -> ExpressionWrapper:
@@ -230,10 +278,12 @@ def _rule(q: Q) -> ExpressionWrapper:
     return ExpressionWrapper(q, output_field=BooleanField())
 
 
-def _listed(row: dict[str, Any], now: datetime) -> ListedCase:
+def _listed(row: dict[str, Any], now: datetime, sent: "Sequence[SentDocuments]") -> ListedCase:
     """The case as the list shows it, from the list's columns: what Digest.of_state (or Digest.hidden, while
     the municipality does not show the case or nothing is reported yet) and CaseSummary would give, worked
-    out straight from the row (fifty cases a page: no Digest in between)."""
+    out straight from the row (fifty cases a page: no Digest in between). The documents still to send are the
+    read model's count less those answered by `sent`, the documents sent from the case's page, by the case
+    page's rule (_tasks_answered)."""
     created_at, reported_at = row["created_at"], row["soker_updated_at"]
     shows_case = bool(row["shows_case"])
     if row["state__case_id"] is None or not shows_case:
@@ -246,9 +296,12 @@ def _listed(row: dict[str, Any], now: datetime) -> ListedCase:
     else:
         status, updated_at = row["state__status"], row["state__last_event_at"]
         open_tasks = row["state__open_tasks"]
-        if case_state.application_is_young(row["application__sent_at"], now):
+        young = case_state.application_is_young(row["application__sent_at"], now)
+        if young:
             open_tasks += row["state__application_tasks"]
         next_deadline, requirement_deadline = row["state__next_deadline"], row["state__requirement_deadline"]
+        if open_tasks and row["stored_tasks"] is not None:
+            open_tasks, next_deadline = _left_to_send(row["stored_tasks"], sent, young, next_deadline)
         # The office handling it now: the case system may have moved it since it was sent.
         office_name = row["state_office_name"] if row["state__office"] else None
     last_change = created_at
@@ -269,6 +322,23 @@ def _listed(row: dict[str, Any], now: datetime) -> ListedCase:
         active=_is_active_at(status, requirement_deadline, last_change, now),
         last_change=last_change,
     )
+
+
+def _left_to_send(
+    stored_tasks: list[dict[str, Any]],
+    sent: "Sequence[SentDocuments]",
+    young: bool,
+    next_deadline: datetime | None,
+) -> tuple[int, datetime | None]:
+    """How many of the case's tasks are not answered by the documents sent, and the next deadline among them
+    (the read model's, the earliest of every task and requirement, while none is answered). The tasks are the
+    case page's (case_state.current_view): the application's own only while it is young."""
+    tasks = tuple(task for task in tasks_from_json(stored_tasks) if young or task.from_caseworker)
+    answered = _tasks_answered(tasks, list(sent))
+    if not answered:
+        return len(tasks), next_deadline
+    left = [task for task in tasks if task.id not in answered]
+    return len(left), min((task.deadline for task in left if task.deadline), default=None)
 
 
 def _listed_order(case: ListedCase, now: datetime) -> tuple[Any, ...]:

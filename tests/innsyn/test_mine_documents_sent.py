@@ -2,8 +2,8 @@
 ettersendelse) are answered there by the case page's own rule ("Sendt 1. desember"), and the list says the same
 (session 24: the list said "Du må sende 1 dokument." after it was sent)."""
 
+import json
 from datetime import UTC, datetime, timedelta
-from types import SimpleNamespace
 
 import pytest
 from django.core.cache import cache
@@ -75,7 +75,7 @@ def _listed(case: Case) -> selectors.ListedCase:
     return next(c for c in [*listed.active, *listed.earlier] if c.id == case.id)
 
 
-def test_one_of_two_requested_documents_sent_leaves_one_to_send(client, asked, monkeypatch):
+def test_one_of_two_requested_documents_sent_leaves_one_to_send(client, asked):
     EttersendelseFactory(case=asked, task=_task(asked, "dok-1"))
 
     card = _card(client, asked)
@@ -85,10 +85,16 @@ def test_one_of_two_requested_documents_sent_leaves_one_to_send(client, asked, m
     # The case page marks that same one sent (one rule for both pages).
     sent = selectors.case_page(asked.owner, asked.id).tasks_sent
     assert set(sent) == {_task(asked, "dok-1").id}
-    # The quick start's SQLite reads the sent documents with an IN list, not PostgreSQL's array: the same rows.
-    as_array = list(selectors._ettersendelser([asked.id]))
-    monkeypatch.setattr(selectors, "connection", SimpleNamespace(vendor="sqlite"))
-    assert list(selectors._ettersendelser([asked.id])) == as_array and len(as_array) == 1
+    # The quick start's SQLite writes the sent documents' times without an offset (UTC, as Django stores them
+    # there); PostgreSQL with one. The same instants.
+    vedlegg = {"vedlegg": [{"type": "Kontoutskrift"}]}
+    on_postgresql = selectors._sent_documents(json.dumps([["2026-12-01T07:16:29.252+00:00", vedlegg]]))
+    on_sqlite = selectors._sent_documents(json.dumps([["2026-12-01 07:16:29.252000", vedlegg]]))
+    assert (
+        on_sqlite
+        == on_postgresql
+        == [selectors.SentDocuments(datetime(2026, 12, 1, 7, 16, 29, 252000, UTC), vedlegg)]
+    )
 
 
 def test_both_requested_documents_sent_leaves_nothing_to_send(client, asked):

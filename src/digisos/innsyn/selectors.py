@@ -7,10 +7,10 @@ order of the active cases, the application's own tasks in its first 30 days) is 
 stored columns, with `now` as a parameter.
 """
 
+import json
 import uuid
-from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, NamedTuple
 
 import structlog
@@ -18,6 +18,7 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
 from django.db import connection
 from django.db.models import (
+    Aggregate,
     BooleanField,
     CharField,
     Exists,
@@ -30,11 +31,12 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
-    UUIDField,
+    TextField,
     Value,
     When,
 )
 from django.db.models import Case as Choose
+from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import JSONObject
 from django.utils import timezone
 
@@ -188,9 +190,7 @@ _LIST_COLUMNS = (
 def my_applications(user: User, *, now: datetime | None = None) -> MyApplications:
     now = now or timezone.now()
     drafts = [_instance(Application, row, "") for row in _DRAFTS.rows(user.pk)]
-    rows = _MY_CASES.rows(user.pk)
-    sent = _sent_documents([row["id"] for row in rows if row["stored_tasks"] is not None])
-    listed = [_listed(row, now, sent.get(row["id"], ())) for row in rows]
+    listed = [_listed(row, now) for row in _MY_CASES.rows(user.pk)]
     active = sorted((c for c in listed if c.active), key=lambda c: _listed_order(c, now))
     earlier = sorted((c for c in listed if not c.active), key=lambda c: c.last_change, reverse=True)
     return MyApplications(drafts=drafts, active=active, earlier=earlier)
@@ -213,47 +213,65 @@ def _my_cases(owner_id: int) -> QuerySet:
             state_office_name=_office_name("state__office"),
             office_name=F("office__name"),
             application_office_name=_office_name("application__enhetsnummer"),
-            stored_tasks=_tasks_if_documents_sent(),
+            **_tasks_and_sent_documents(),
         )
     )
 
 
-def _tasks_if_documents_sent() -> Choose:
-    """The stored view's tasks of a case shown with tasks to send and with documents sent from its page (an
-    ettersendelse), else NULL: only those cases' counts can be less than the read model's, and only their views
-    are read (a view is a detoasted jsonb; the other cases' counts are the read model's columns)."""
-    sent = Delivery.objects.filter(case_id=OuterRef("pk"), kind=Delivery.Kind.ETTERSENDELSE)
-    has_tasks = Q(state__open_tasks__gt=0) | Q(state__application_tasks__gt=0)
-    return Choose(
-        When(
-            has_tasks & shows_status_q("municipality__service") & Exists(sent),
-            then=F("state__page_view__tasks"),
+def _tasks_and_sent_documents() -> dict[str, Choose]:
+    """For a case shown with tasks to send and with documents sent from its page (ettersendelser): its stored
+    view's tasks and the documents sent, each as JSON text (decoded only for those cases); else NULL. Only
+    those cases' counts can be less than the read model's, and only their views are read (a detoasted jsonb
+    each; the other cases' counts are the read model's columns). In the list's own statement: the sent
+    documents of every case with one index probe each (exchange_delivery's case_id), no query of their own."""
+    ettersendelser = Delivery.objects.filter(
+        case_id=OuterRef("pk"), kind=Delivery.Kind.ETTERSENDELSE
+    ).order_by()
+    sent = ettersendelser.values("case_id").annotate(sent=_SentDocumentsJson("created_at", "vedlegg_json"))
+    to_send = (Q(state__open_tasks__gt=0) | Q(state__application_tasks__gt=0)) & shows_status_q(
+        "municipality__service"
+    )
+    return {
+        "stored_tasks": Choose(
+            When(to_send & Exists(ettersendelser), then=KeyTextTransform("tasks", "state__page_view")),
+            default=None,
+            output_field=TextField(),
         ),
-        default=None,
-        output_field=JSONField(),
-    )
+        "sent_documents": Choose(
+            When(to_send, then=Subquery(sent.values("sent"))), default=None, output_field=TextField()
+        ),
+    }
 
 
-def _sent_documents(case_ids: list[uuid.UUID]) -> dict[uuid.UUID, list["SentDocuments"]]:
-    """The documents sent from these cases' pages, by case: one query for all of them, none without any."""
-    sent: dict[uuid.UUID, list[SentDocuments]] = {}
-    if not case_ids:
-        return sent
-    for row in _ETTERSENDELSER.rows(case_ids):
-        sent.setdefault(row["case_id"], []).append(
-            SentDocuments(row["created_at"], row["vedlegg_json"] or {})
-        )
-    return sent
+class _SentDocumentsJson(Aggregate):
+    """The rows' [created_at, vedlegg.json] pairs as one JSON array, as text: PostgreSQL's jsonb_agg (its
+    times ISO 8601 with their offset), SQLite's json_group_array (its times as Django stores them there: UTC
+    without an offset, its JSON columns text, read as JSON)."""
+
+    output_field = TextField()
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+        (created, created_params), (vedlegg, vedlegg_params) = self._compiled(compiler)
+        return f"JSONB_AGG(JSONB_BUILD_ARRAY({created}, {vedlegg}))", [*created_params, *vedlegg_params]
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+        (created, created_params), (vedlegg, vedlegg_params) = self._compiled(compiler)
+        return f"JSON_GROUP_ARRAY(JSON_ARRAY({created}, JSON({vedlegg})))", [*created_params, *vedlegg_params]
+
+    def _compiled(self, compiler: Any) -> list[tuple[str, list[Any]]]:
+        return [compiler.compile(expression) for expression in self.source_expressions]
 
 
-def _ettersendelser(case_ids: list[uuid.UUID]) -> QuerySet:
-    """On PostgreSQL the cases as `= ANY(array)`: one statement whatever their number (see _offices)."""
-    sent = Delivery.objects.filter(kind=Delivery.Kind.ETTERSENDELSE).order_by()
-    if connection.vendor != "postgresql":
-        sent = sent.filter(case_id__in=case_ids)
-    else:
-        sent = sent.filter(_AnyOf(F("case_id"), Value(case_ids, output_field=ArrayField(UUIDField()))))
-    return sent.values("case_id", "created_at", "vedlegg_json")
+def _sent_documents(text: str | None) -> list["SentDocuments"]:
+    """The documents sent from a case's page from the list's JSON column (see _SentDocumentsJson)."""
+    if text is None:
+        return []
+    return [SentDocuments(_utc(at), vedlegg or {}) for at, vedlegg in json.loads(text)]
+
+
+def _utc(text: str) -> datetime:
+    at = datetime.fromisoformat(text)
+    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
 
 
 def _my_drafts(owner_id: int) -> QuerySet:
@@ -270,7 +288,6 @@ def _my_drafts(owner_id: int) -> QuerySet:
 # with a ZoneInfo("UTC") as their zone; the page converts each to the local zone before writing it.
 _MY_CASES = PreparedValues(_my_cases, -7654321, native_timestamps=True)
 _DRAFTS = PreparedValues(_my_drafts, -7654321, native_timestamps=True)
-_ETTERSENDELSER = PreparedValues(_ettersendelser, [uuid.UUID(int=7654321)], native_timestamps=True)
 
 
 def _rule(q: Q) -> ExpressionWrapper:
@@ -278,12 +295,12 @@ def _rule(q: Q) -> ExpressionWrapper:
     return ExpressionWrapper(q, output_field=BooleanField())
 
 
-def _listed(row: dict[str, Any], now: datetime, sent: "Sequence[SentDocuments]") -> ListedCase:
+def _listed(row: dict[str, Any], now: datetime) -> ListedCase:
     """The case as the list shows it, from the list's columns: what Digest.of_state (or Digest.hidden, while
     the municipality does not show the case or nothing is reported yet) and CaseSummary would give, worked
     out straight from the row (fifty cases a page: no Digest in between). The documents still to send are the
-    read model's count less those answered by `sent`, the documents sent from the case's page, by the case
-    page's rule (_tasks_answered)."""
+    read model's count less those answered by the documents sent from the case's page, by the case page's
+    rule (_tasks_answered)."""
     created_at, reported_at = row["created_at"], row["soker_updated_at"]
     shows_case = bool(row["shows_case"])
     if row["state__case_id"] is None or not shows_case:
@@ -300,7 +317,8 @@ def _listed(row: dict[str, Any], now: datetime, sent: "Sequence[SentDocuments]")
         if young:
             open_tasks += row["state__application_tasks"]
         next_deadline, requirement_deadline = row["state__next_deadline"], row["state__requirement_deadline"]
-        if open_tasks and row["stored_tasks"] is not None:
+        if open_tasks and row["stored_tasks"] is not None and row["sent_documents"] is not None:
+            sent = _sent_documents(row["sent_documents"])
             open_tasks, next_deadline = _left_to_send(row["stored_tasks"], sent, young, next_deadline)
         # The office handling it now: the case system may have moved it since it was sent.
         office_name = row["state_office_name"] if row["state__office"] else None
@@ -325,16 +343,16 @@ def _listed(row: dict[str, Any], now: datetime, sent: "Sequence[SentDocuments]")
 
 
 def _left_to_send(
-    stored_tasks: list[dict[str, Any]],
-    sent: "Sequence[SentDocuments]",
+    stored_tasks: str,
+    sent: list["SentDocuments"],
     young: bool,
     next_deadline: datetime | None,
 ) -> tuple[int, datetime | None]:
     """How many of the case's tasks are not answered by the documents sent, and the next deadline among them
     (the read model's, the earliest of every task and requirement, while none is answered). The tasks are the
     case page's (case_state.current_view): the application's own only while it is young."""
-    tasks = tuple(task for task in tasks_from_json(stored_tasks) if young or task.from_caseworker)
-    answered = _tasks_answered(tasks, list(sent))
+    tasks = tuple(task for task in tasks_from_json(json.loads(stored_tasks)) if young or task.from_caseworker)
+    answered = _tasks_answered(tasks, sent)
     if not answered:
         return len(tasks), next_deadline
     left = [task for task in tasks if task.id not in answered]

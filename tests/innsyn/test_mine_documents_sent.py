@@ -2,7 +2,6 @@
 ettersendelse) are answered there by the case page's own rule ("Sendt 1. desember"), and the list says the same
 (session 24: the list said "Du må sende 1 dokument." after it was sent)."""
 
-import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -88,8 +87,8 @@ def test_one_of_two_requested_documents_sent_leaves_one_to_send(client, asked):
     # The quick start's SQLite writes the sent documents' times without an offset (UTC, as Django stores them
     # there); PostgreSQL with one. The same instants.
     vedlegg = {"vedlegg": [{"type": "Kontoutskrift"}]}
-    on_postgresql = selectors._sent_documents(json.dumps([["2026-12-01T07:16:29.252+00:00", vedlegg]]))
-    on_sqlite = selectors._sent_documents(json.dumps([["2026-12-01 07:16:29.252000", vedlegg]]))
+    on_postgresql = selectors._sent_documents([["2026-12-01T07:16:29.252+00:00", vedlegg]])
+    on_sqlite = selectors._sent_documents([["2026-12-01 07:16:29.252000", vedlegg]])
     assert (
         on_sqlite
         == on_postgresql

@@ -21,7 +21,6 @@ from django.db.models import (
     Aggregate,
     BooleanField,
     CharField,
-    Exists,
     ExpressionWrapper,
     F,
     Func,
@@ -36,7 +35,6 @@ from django.db.models import (
     When,
 )
 from django.db.models import Case as Choose
-from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import JSONObject
 from django.utils import timezone
 
@@ -213,60 +211,55 @@ def _my_cases(owner_id: int) -> QuerySet:
             state_office_name=_office_name("state__office"),
             office_name=F("office__name"),
             application_office_name=_office_name("application__enhetsnummer"),
-            **_tasks_and_sent_documents(),
+            tasks_and_sent=_tasks_and_sent_documents(),
         )
     )
 
 
-def _tasks_and_sent_documents() -> dict[str, Choose]:
+def _tasks_and_sent_documents() -> Choose:
     """For a case shown with tasks to send and with documents sent from its page (ettersendelser): its stored
-    view's tasks and the documents sent, each as JSON text (decoded only for those cases); else NULL. Only
-    those cases' counts can be less than the read model's, and only their views are read (a detoasted jsonb
-    each; the other cases' counts are the read model's columns). In the list's own statement: the sent
-    documents of every case with one index probe each (exchange_delivery's case_id), no query of their own."""
-    ettersendelser = Delivery.objects.filter(
-        case_id=OuterRef("pk"), kind=Delivery.Kind.ETTERSENDELSE
-    ).order_by()
-    sent = ettersendelser.values("case_id").annotate(sent=_SentDocumentsJson("created_at", "vedlegg_json"))
+    view's tasks and the documents sent, as JSON text (decoded only for those cases); else NULL. Only those
+    cases' counts can be less than the read model's, and only their views are read (a detoasted jsonb each;
+    the other cases' counts are the read model's columns). In the list's own statement, no query of its own:
+    one probe of exchange_delivery's case_id index for each case with tasks."""
+    sent = (
+        Delivery.objects.filter(case_id=OuterRef("pk"), kind=Delivery.Kind.ETTERSENDELSE)
+        .order_by()
+        .values("case_id")
+        .annotate(sent=_TasksAndSentJson(OuterRef("state__page_view"), "created_at", "vedlegg_json"))
+        .values("sent")
+    )
     to_send = (Q(state__open_tasks__gt=0) | Q(state__application_tasks__gt=0)) & shows_status_q(
         "municipality__service"
     )
-    return {
-        "stored_tasks": Choose(
-            When(to_send & Exists(ettersendelser), then=KeyTextTransform("tasks", "state__page_view")),
-            default=None,
-            output_field=TextField(),
-        ),
-        "sent_documents": Choose(
-            When(to_send, then=Subquery(sent.values("sent"))), default=None, output_field=TextField()
-        ),
-    }
+    return Choose(When(to_send, then=Subquery(sent)), default=None, output_field=TextField())
 
 
-class _SentDocumentsJson(Aggregate):
-    """The rows' [created_at, vedlegg.json] pairs as one JSON array, as text: PostgreSQL's jsonb_agg (its
-    times ISO 8601 with their offset), SQLite's json_group_array (its times as Django stores them there: UTC
-    without an offset, its JSON columns text, read as JSON)."""
+class _TasksAndSentJson(Aggregate):
+    """`[tasks, [[created_at, vedlegg.json], ...]]` as JSON text: the case's stored tasks (its view's "tasks",
+    from the outer row) and its ettersendelser (the rows). On PostgreSQL jsonb (the times ISO 8601 with their
+    offset); on SQLite JSON text (the times as Django stores them there: UTC without an offset)."""
 
     output_field = TextField()
 
     def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
-        (created, created_params), (vedlegg, vedlegg_params) = self._compiled(compiler)
-        return f"JSONB_AGG(JSONB_BUILD_ARRAY({created}, {vedlegg}))", [*created_params, *vedlegg_params]
+        (view, created, vedlegg), params = self._compiled(compiler)
+        sql = f"JSONB_BUILD_ARRAY({view} -> 'tasks', JSONB_AGG(JSONB_BUILD_ARRAY({created}, {vedlegg})))"
+        return sql, params
 
     def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
-        (created, created_params), (vedlegg, vedlegg_params) = self._compiled(compiler)
-        return f"JSON_GROUP_ARRAY(JSON_ARRAY({created}, JSON({vedlegg})))", [*created_params, *vedlegg_params]
+        (view, created, vedlegg), params = self._compiled(compiler)
+        tasks = f"JSON_EXTRACT({view}, '$.tasks')"
+        return f"JSON_ARRAY({tasks}, JSON_GROUP_ARRAY(JSON_ARRAY({created}, JSON({vedlegg}))))", params
 
-    def _compiled(self, compiler: Any) -> list[tuple[str, list[Any]]]:
-        return [compiler.compile(expression) for expression in self.source_expressions]
+    def _compiled(self, compiler: Any) -> tuple[list[str], list[Any]]:
+        compiled = [compiler.compile(expression) for expression in self.source_expressions]
+        return [sql for sql, _ in compiled], [param for _, params in compiled for param in params]
 
 
-def _sent_documents(text: str | None) -> list["SentDocuments"]:
-    """The documents sent from a case's page from the list's JSON column (see _SentDocumentsJson)."""
-    if text is None:
-        return []
-    return [SentDocuments(_utc(at), vedlegg or {}) for at, vedlegg in json.loads(text)]
+def _sent_documents(pairs: list[list[Any]]) -> list["SentDocuments"]:
+    """The documents sent from a case's page, from the list's JSON column (see _TasksAndSentJson)."""
+    return [SentDocuments(_utc(at), vedlegg or {}) for at, vedlegg in pairs]
 
 
 def _utc(text: str) -> datetime:
@@ -317,9 +310,11 @@ def _listed(row: dict[str, Any], now: datetime) -> ListedCase:
         if young:
             open_tasks += row["state__application_tasks"]
         next_deadline, requirement_deadline = row["state__next_deadline"], row["state__requirement_deadline"]
-        if open_tasks and row["stored_tasks"] is not None and row["sent_documents"] is not None:
-            sent = _sent_documents(row["sent_documents"])
-            open_tasks, next_deadline = _left_to_send(row["stored_tasks"], sent, young, next_deadline)
+        if open_tasks and row["tasks_and_sent"] is not None:
+            stored_tasks, sent = json.loads(row["tasks_and_sent"])
+            open_tasks, next_deadline = _left_to_send(
+                stored_tasks, _sent_documents(sent), young, next_deadline
+            )
         # The office handling it now: the case system may have moved it since it was sent.
         office_name = row["state_office_name"] if row["state__office"] else None
     last_change = created_at
@@ -343,7 +338,7 @@ def _listed(row: dict[str, Any], now: datetime) -> ListedCase:
 
 
 def _left_to_send(
-    stored_tasks: str,
+    stored_tasks: list[dict[str, Any]],
     sent: list["SentDocuments"],
     young: bool,
     next_deadline: datetime | None,
@@ -351,7 +346,7 @@ def _left_to_send(
     """How many of the case's tasks are not answered by the documents sent, and the next deadline among them
     (the read model's, the earliest of every task and requirement, while none is answered). The tasks are the
     case page's (case_state.current_view): the application's own only while it is young."""
-    tasks = tuple(task for task in tasks_from_json(json.loads(stored_tasks)) if young or task.from_caseworker)
+    tasks = tuple(task for task in tasks_from_json(stored_tasks) if young or task.from_caseworker)
     answered = _tasks_answered(tasks, sent)
     if not answered:
         return len(tasks), next_deadline

@@ -12,6 +12,7 @@ municipalities (`reference_data`).
     case = CaseFactory(decided=True)                         # sent, received, … a decision with its letter
     case = CaseFactory(persona="kari-leier-oslo", state="documents_requested", deadline=datetime(...))
     application = ApplicationFactory(sent=True, upload=False)
+    EttersendelseFactory(case=case, task=task)              # documents sent from the case page for a task
 """
 
 from datetime import UTC, datetime, timedelta
@@ -30,9 +31,11 @@ from digisos.exchange.services import delivery as deliveries
 from digisos.exchange.services.clients import register_client
 from digisos.exchange.services.letters import store_letter
 from digisos.exchange.services.reporting import report_case_events
+from digisos.innsyn.services import send_documents
 from digisos.municipalities.selectors import offices_of
 from digisos.soker import builders
 from digisos.soker.constants import SoknadsStatus, UtbetalingStatus, Utfall
+from digisos.soker.fold import Task
 from digisos_simulator.simulator import letter_pdf
 from tests.documents import corpus
 from tests.fixtures.personas import persona_pid
@@ -302,6 +305,24 @@ class DeliveryFactory(factory.Factory):
             deliveries.deliver(delivery_id=delivery.pk)
             delivery.refresh_from_db()
         return delivery
+
+
+class EttersendelseFactory(factory.Factory):
+    """Documents the person sent from the case's page (an ettersendelse: one PDF), answering `task` (one of the
+    case's tasks as its page shows them) or, without one, sent on their own initiative; through the page's own
+    service (innsyn.services.send_documents), without HTTP."""
+
+    class Meta:
+        model = Delivery
+
+    case = factory.SubFactory(CaseFactory, documents_requested=True)
+    task = None
+
+    @classmethod
+    def _create(cls, model_class: type, *, case: Case, task: Task | None) -> Delivery:
+        sent = send_documents(actor=case.owner, case=case, task=task, files=[("dokument.pdf", corpus.pdf(1))])
+        assert sent.delivery is not None, sent.refused
+        return sent.delivery
 
 
 class _ConcernDeliveryFactory(factory.django.DjangoModelFactory):

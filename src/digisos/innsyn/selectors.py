@@ -7,9 +7,10 @@ order of the active cases, the application's own tasks in its first 30 days) is 
 stored columns, with `now` as a parameter.
 """
 
+import json
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, NamedTuple
 
 import structlog
@@ -17,6 +18,7 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
 from django.db import connection
 from django.db.models import (
+    Aggregate,
     BooleanField,
     CharField,
     ExpressionWrapper,
@@ -28,8 +30,11 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    TextField,
     Value,
+    When,
 )
+from django.db.models import Case as Choose
 from django.db.models.functions import JSONObject
 from django.utils import timezone
 
@@ -43,6 +48,7 @@ from digisos.exchange.models import Case, CaseState, Delivery
 from digisos.municipalities.models import Municipality, NavOffice, ServiceConfiguration, shows_status_q
 from digisos.soker.constants import SENDT
 from digisos.soker.fold import DONE, NOT_PROCESSED, CaseView, Task, TimelineEntry
+from digisos.soker.serialise import tasks_from_json
 
 from .models import Notification
 
@@ -205,8 +211,60 @@ def _my_cases(owner_id: int) -> QuerySet:
             state_office_name=_office_name("state__office"),
             office_name=F("office__name"),
             application_office_name=_office_name("application__enhetsnummer"),
+            tasks_and_sent=_tasks_and_sent_documents(),
         )
     )
+
+
+def _tasks_and_sent_documents() -> Choose:
+    """For a case shown with tasks to send and with documents sent from its page (ettersendelser): its stored
+    view's tasks and the documents sent, as JSON text (decoded only for those cases); else NULL. Only those
+    cases' counts can be less than the read model's, and only their views are read (a detoasted jsonb each;
+    the other cases' counts are the read model's columns). In the list's own statement, no query of its own:
+    one probe of exchange_delivery's case_id index for each case with tasks."""
+    sent = (
+        Delivery.objects.filter(case_id=OuterRef("pk"), kind=Delivery.Kind.ETTERSENDELSE)
+        .order_by()
+        .values("case_id")
+        .annotate(sent=_TasksAndSentJson(OuterRef("state__page_view"), "created_at", "vedlegg_json"))
+        .values("sent")
+    )
+    to_send = (Q(state__open_tasks__gt=0) | Q(state__application_tasks__gt=0)) & shows_status_q(
+        "municipality__service"
+    )
+    return Choose(When(to_send, then=Subquery(sent)), default=None, output_field=TextField())
+
+
+class _TasksAndSentJson(Aggregate):
+    """`[tasks, [[created_at, vedlegg.json], ...]]` as JSON text: the case's stored tasks (its view's "tasks",
+    from the outer row) and its ettersendelser (the rows). On PostgreSQL jsonb (the times ISO 8601 with their
+    offset); on SQLite JSON text (the times as Django stores them there: UTC without an offset)."""
+
+    output_field = TextField()
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+        (view, created, vedlegg), params = self._compiled(compiler)
+        sql = f"JSONB_BUILD_ARRAY({view} -> 'tasks', JSONB_AGG(JSONB_BUILD_ARRAY({created}, {vedlegg})))"
+        return sql, params
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+        (view, created, vedlegg), params = self._compiled(compiler)
+        tasks = f"JSON_EXTRACT({view}, '$.tasks')"
+        return f"JSON_ARRAY({tasks}, JSON_GROUP_ARRAY(JSON_ARRAY({created}, JSON({vedlegg}))))", params
+
+    def _compiled(self, compiler: Any) -> tuple[list[str], list[Any]]:
+        compiled = [compiler.compile(expression) for expression in self.source_expressions]
+        return [sql for sql, _ in compiled], [param for _, params in compiled for param in params]
+
+
+def _sent_documents(pairs: list[list[Any]]) -> list["SentDocuments"]:
+    """The documents sent from a case's page, from the list's JSON column (see _TasksAndSentJson)."""
+    return [SentDocuments(_utc(at), vedlegg or {}) for at, vedlegg in pairs]
+
+
+def _utc(text: str) -> datetime:
+    at = datetime.fromisoformat(text)
+    return at if at.tzinfo is not None else at.replace(tzinfo=UTC)
 
 
 def _my_drafts(owner_id: int) -> QuerySet:
@@ -233,7 +291,9 @@ def _rule(q: Q) -> ExpressionWrapper:
 def _listed(row: dict[str, Any], now: datetime) -> ListedCase:
     """The case as the list shows it, from the list's columns: what Digest.of_state (or Digest.hidden, while
     the municipality does not show the case or nothing is reported yet) and CaseSummary would give, worked
-    out straight from the row (fifty cases a page: no Digest in between)."""
+    out straight from the row (fifty cases a page: no Digest in between). The documents still to send are the
+    read model's count less those answered by the documents sent from the case's page, by the case page's
+    rule (_tasks_answered)."""
     created_at, reported_at = row["created_at"], row["soker_updated_at"]
     shows_case = bool(row["shows_case"])
     if row["state__case_id"] is None or not shows_case:
@@ -246,9 +306,15 @@ def _listed(row: dict[str, Any], now: datetime) -> ListedCase:
     else:
         status, updated_at = row["state__status"], row["state__last_event_at"]
         open_tasks = row["state__open_tasks"]
-        if case_state.application_is_young(row["application__sent_at"], now):
+        young = case_state.application_is_young(row["application__sent_at"], now)
+        if young:
             open_tasks += row["state__application_tasks"]
         next_deadline, requirement_deadline = row["state__next_deadline"], row["state__requirement_deadline"]
+        if open_tasks and row["tasks_and_sent"] is not None:
+            stored_tasks, sent = json.loads(row["tasks_and_sent"])
+            open_tasks, next_deadline = _left_to_send(
+                stored_tasks, _sent_documents(sent), young, next_deadline
+            )
         # The office handling it now: the case system may have moved it since it was sent.
         office_name = row["state_office_name"] if row["state__office"] else None
     last_change = created_at
@@ -269,6 +335,23 @@ def _listed(row: dict[str, Any], now: datetime) -> ListedCase:
         active=_is_active_at(status, requirement_deadline, last_change, now),
         last_change=last_change,
     )
+
+
+def _left_to_send(
+    stored_tasks: list[dict[str, Any]],
+    sent: list["SentDocuments"],
+    young: bool,
+    next_deadline: datetime | None,
+) -> tuple[int, datetime | None]:
+    """How many of the case's tasks are not answered by the documents sent, and the next deadline among them
+    (the read model's, the earliest of every task and requirement, while none is answered). The tasks are the
+    case page's (case_state.current_view): the application's own only while it is young."""
+    tasks = tuple(task for task in tasks_from_json(stored_tasks) if young or task.from_caseworker)
+    answered = _tasks_answered(tasks, sent)
+    if not answered:
+        return len(tasks), next_deadline
+    left = [task for task in tasks if task.id not in answered]
+    return len(left), min((task.deadline for task in left if task.deadline), default=None)
 
 
 def _listed_order(case: ListedCase, now: datetime) -> tuple[Any, ...]:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
-from .fold import CaseView
+from .fold import CaseView, Task
 
 # Bumped whenever the shape of CaseView changes: a stored view of another version is folded again.
 VERSION = 2  # 2: Task.source, Requirement.created_at (s10: dokumentasjonkrav as tasks)
@@ -26,6 +26,11 @@ def view_from_json(data: dict[str, Any]) -> CaseView:
     if data.get("version") != VERSION:
         raise ValueError(f"stored view has version {data.get('version')}, expected {VERSION}")
     return _load(CaseView, data)
+
+
+def tasks_from_json(data: list[dict[str, Any]]) -> tuple[Task, ...]:
+    """A stored view's tasks alone (its "tasks" part), for a reader that needs no more of the view."""
+    return _load(tuple[Task, ...], data)
 
 
 def _dump(value: Any) -> Any:

@@ -401,11 +401,17 @@ def _queue_page_sql(key: str, *, newest_first: bool, after: bool, limit: int) ->
     position = (
         f" AND {since} {edge} %(since)s AND ({since}, {row}) {beyond} (%(since)s, %(row)s)" if after else ""
     )
+    # The rows: the first `limit` by time as the queue's index gives them, with every row of the last one's time
+    # (WITH TIES), then ordered by their key too. Ordering by (time, key) straight from the index needs a sort
+    # the plan must choose well: the generic plan PostgreSQL keeps for a prepared statement guesses the queue
+    # holds one row, and sorted the whole queue for each page (2,385 rows for Trondheim's first page at a
+    # million; docs/performance.md, session 24). Read in the index's own order there is nothing to choose.
     rows = (
         f"(SELECT NULL::uuid AS case_id, NULL::timestamptz AS since, NULL::{row_type} AS row_key, count(*) AS counted "  # noqa: S608 - this module's constant SQL; values are parameters
         f"FROM {tables} WHERE {where}) UNION ALL "
-        f"(SELECT {case_id}, {since}, {row}, 0::bigint FROM {tables} WHERE {where}{position} "
-        f"ORDER BY {since} {direction}, {row} {direction} LIMIT {int(limit)})"
+        f"(SELECT case_id, since, row_key, 0::bigint FROM (SELECT {case_id} AS case_id, {since} AS since, {row} AS "
+        f"row_key FROM {tables} WHERE {where}{position} ORDER BY {since} {direction} FETCH FIRST {int(limit)} ROWS "
+        f"WITH TIES) AS tied ORDER BY since {direction}, row_key {direction} LIMIT {int(limit)})"
     )
     found = _PAGE_SQL[key, newest_first, after, limit] = _joined(
         rows,

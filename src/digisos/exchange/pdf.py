@@ -21,13 +21,16 @@ def render_ettersendelse(
     *, case: Case, reference: str, vedlegg: list[dict[str, Any]], files: list[Document]
 ) -> bytes:
     """The cover letter of an ettersendelse: what was sent, for which request, when (NAV's ettersendelse.pdf)."""
+    # The application's requirement titles, read once for the cover and only when a document answers one.
+    answers_application = any(item.get("hendelseType") == "soknad" for item in vedlegg)
+    titles = requirement_titles(case.application) if answers_application and case.application_id else {}
     with translation.override("nb"):
         html = render_to_string(
             "exchange/pdf/ettersendelse.html",
             {
                 "case": case,
                 "reference": reference,
-                "vedlegg": [{**item, "gjelder": _subject(item, case)} for item in vedlegg],
+                "vedlegg": [{**item, "gjelder": _subject(item, titles)} for item in vedlegg],
                 "files": files,
                 "sent_at": timezone.now(),
             },
@@ -39,14 +42,14 @@ def render_ettersendelse(
         return HTML(string=html).write_pdf(pdf_variant="pdf/a-2b")
 
 
-def _subject(item: dict[str, Any], case: Case) -> dict[str, str]:
+def _subject(item: dict[str, Any], titles: dict[str, str]) -> dict[str, str]:
     """What a vedlegg is, in words a caseworker of the manual inbox reads: the cover is all they have, and the
     application's own requirements are codes in vedlegg.json ("lonnslipp", "arbeid")."""
     kind, extra, answers = item.get("type", ""), item.get("tilleggsinfo", ""), item.get("hendelseType", "")
     if answers == "bruker":
         return {"title": "Sendt på eget initiativ", "answers": ""}
-    if answers == "soknad" and case.application_id is not None:
-        title = requirement_titles(case.application).get(f"{kind}|{extra}")
+    if answers == "soknad":
+        title = titles.get(f"{kind}|{extra}")
         if title:
             return {"title": title, "answers": _ANSWERS["soknad"]}
     title = f"{kind} ({extra})" if extra else kind

@@ -334,3 +334,22 @@ def test_an_address_that_leads_to_no_nav_office_is_said_on_the_address_step(clie
     assert f'<option value="{office.enhetsnummer}"' in oslo
     chosen = client.post(url, {**nowhere, "postnummer": "0155", "nav_kontor": office.enhetsnummer})
     assert chosen.status_code == 302 and chosen["Location"].endswith("/behov/")
+
+
+@pytest.mark.django_db
+def test_a_draft_sent_while_the_retention_job_runs_is_left_to_its_case(
+    client, kari, reference_data, document_settings, monkeypatch
+):
+    """The job read the draft; the citizen sent it before the job took its lock. The job leaves it (and goes
+    on), and does not count it as removed."""
+    old = started(client, kari)
+    Application.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=15))
+    delete = services.delete_draft
+
+    def sent_first(*, actor, application):
+        Application.objects.filter(pk=application.pk).update(status=Application.Status.READY)
+        return delete(actor=actor, application=application)
+
+    monkeypatch.setattr(services, "delete_draft", sent_first)
+    assert services.remove_expired_drafts() == 0
+    assert Application.objects.filter(pk=old.pk).exists()

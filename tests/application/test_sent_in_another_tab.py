@@ -122,3 +122,32 @@ def test_saving_a_step_of_a_sent_application_raises_and_stores_nothing(sent):
         services.save_step(application=sent, step="behov", answers={"hva": "Noe annet"})
     assert raised.value.application.pk == sent.pk
     assert _stored(sent) == before
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_deleting_an_application_sent_in_another_tab_says_it_was_sent_and_deletes_nothing(
+    client, sent, method
+):
+    """ "Slett søknaden" in the tab still showing a step, after the other tab sent it: the page says it was sent
+    and cannot be deleted, and where to go on (it was a 404, and a confirmed delete went to the start page as if
+    the application were gone)."""
+    before = _stored(sent)
+    response = getattr(client, method)(reverse("application:delete", args=[sent.id]))
+    html = response.content.decode()
+    assert response.status_code == 409, html[:2000]
+    assert "Søknaden er allerede sendt" in html and "kan ikke slettes" in html
+    assert sent.reference in html and "ble ikke lagt til" not in html
+    assert "Vil du trekke søknaden, ring Nav på 55 55 33 33" in html
+    case = Case.objects.get(application=sent)
+    assert f'href="{reverse("innsyn:case", args=[case.id])}"' in html
+    assert _stored(sent) == before and Case.objects.count() == 1
+
+
+def test_deleting_a_sent_application_raises_and_deletes_nothing(sent):
+    """The service's own answer (the delete confirmed on a draft, then sent before the delete took its lock):
+    it does not return as if deleted."""
+    before = _stored(sent)
+    with pytest.raises(services.AlreadySent) as raised:
+        services.delete_draft(actor=sent.owner, application=sent)
+    assert raised.value.application.pk == sent.pk
+    assert _stored(sent) == before and Case.objects.count() == 1

@@ -279,3 +279,28 @@ def test_the_urgency_page_links_mine_meldinger_for_a_logged_in_citizen(client, o
     assert reverse("concerns:mine") not in client.get(reverse("concerns:start")).content.decode()
     client.force_login(citizen_of("familie-bergen"))
     assert reverse("concerns:mine") in client.get(reverse("concerns:start")).content.decode()
+
+
+def test_deleting_a_sent_report_says_it_was_sent_and_deletes_nothing(client, offices, citizen_of):
+    """ "Slett utkastet" in a tab opened before the report was sent in another: it said "Utkastet er slettet."
+    and kept the report. Now the receipt says the report was sent and cannot be deleted."""
+    report = _start(client, citizen_of("familie-bergen"))
+    client.post(reverse("concerns:form", args=[report.id]), {**PRIVATE, "action": "send"})
+    response = client.post(reverse("concerns:delete", args=[report.id]), follow=True)
+    page = response.content.decode()
+    assert response.redirect_chain[-1][0] == reverse("concerns:receipt", args=[report.id])
+    assert "Utkastet er slettet" not in page
+    assert "Meldingen er allerede sendt, og kan ikke slettes." in page
+    assert ConcernReport.objects.get(pk=report.id).status == ConcernReport.Status.SENT
+
+
+def test_the_service_does_not_delete_a_sent_report(client, offices, citizen_of):
+    from digisos.concerns import services
+
+    report = _start(client, citizen_of("familie-bergen"))
+    client.post(reverse("concerns:form", args=[report.id]), {**PRIVATE, "action": "send"})
+    stale = ConcernReport.objects.get(pk=report.id)
+    stale.status = ConcernReport.Status.DRAFT  # as the view read it before the other tab sent it
+    with pytest.raises(services.ReportRefused):
+        services.delete_draft(report=stale)
+    assert ConcernReport.objects.get(pk=report.id).status == ConcernReport.Status.SENT

@@ -1,5 +1,6 @@
 """Writes for the application: start, save a step, upload to a requirement, delete, send, retention."""
 
+import contextlib
 import secrets
 import uuid
 from collections.abc import Callable
@@ -279,11 +280,13 @@ def upload_to_requirement(
 
 
 def delete_draft(*, actor: User | None, application: Application) -> None:
-    """The draft, its answers and its documents. A sent application is never deleted here."""
+    """The draft, its answers and its documents. A sent application is never deleted here: AlreadySent when it
+    was sent (in another tab) after the delete was confirmed, so the citizen is told, not sent on as if it
+    were gone."""
     with transaction.atomic():
         locked = Application.objects.select_for_update().get(pk=application.pk)
         if locked.status != Application.Status.DRAFT:
-            return
+            raise AlreadySent(locked)
         folder = locked.folder
         record_audit(
             actor=actor,
@@ -317,7 +320,10 @@ def remove_expired_drafts(*, now: datetime | None = None) -> int:
     cutoff = (now or timezone.now()) - timedelta(days=DRAFT_DAYS)
     removed = 0
     for application in Application.objects.filter(status=Application.Status.DRAFT, created_at__lt=cutoff):
-        delete_draft(actor=None, application=application)
+        try:
+            delete_draft(actor=None, application=application)
+        except AlreadySent:  # sent since the job read it: the case's now, not a draft to remove
+            continue
         removed += 1
     if removed:
         log.info("application.drafts_removed", count=removed)
@@ -413,7 +419,8 @@ def _check_not_protected(actor: User) -> None:
         raise ApplicationRefused("not_found")
     if person.address_is_confidential:
         for draft in Application.objects.filter(owner=actor, status=Application.Status.DRAFT):
-            delete_draft(actor=actor, application=draft)
+            with contextlib.suppress(AlreadySent):  # sent (before the register said so) since it was read
+                delete_draft(actor=actor, application=draft)
         raise ApplicationRefused("address_protection")
 
 

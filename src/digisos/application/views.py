@@ -347,11 +347,13 @@ def _already_sent(
     *,
     typed: list[tuple[Any, str]] | None = None,
     files: list[str] | None = None,
+    deleting: bool = False,
 ) -> HttpResponse:
     """A save (a step, "Lagre og fortsett senere", an upload) to an application already sent, in another tab
     or window: nothing was stored, and the page says so, when it was sent, and where to send more instead.
     What was typed or chosen now is shown again, to be copied (nothing lost without a word). 409: the request
-    conflicts with the application's state; a second click on "Send" still gets the receipt (send)."""
+    conflicts with the application's state; a second click on "Send" still gets the receipt (send).
+    `deleting`: "Slett søknaden" was asked for; the page says a sent application is not deleted."""
     return render(
         request,
         "application/already_sent.html",
@@ -360,6 +362,7 @@ def _already_sent(
             "case_id": case_of_sent(application),
             "typed": typed or [],
             "files": files or [],
+            "deleting": deleting,
         },
         status=409,
     )
@@ -474,9 +477,12 @@ def receipt(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def delete(request: HttpRequest, application_id: uuid.UUID) -> HttpResponse:
     application = _own(request, application_id)
-    if application.status != Application.Status.DRAFT:
-        raise Http404
+    if application.status != Application.Status.DRAFT:  # "Slett søknaden" in a tab opened before it was sent
+        return _already_sent(request, application, deleting=True)
     if request.method == "POST":
-        services.delete_draft(actor=request.user, application=application)  # type: ignore[arg-type]
+        try:
+            services.delete_draft(actor=request.user, application=application)  # type: ignore[arg-type]
+        except services.AlreadySent as sent:
+            return _already_sent(request, sent.application, deleting=True)
         return redirect("application:start")
     return render(request, "application/delete.html", {"application": application})

@@ -80,8 +80,13 @@ def save_draft(*, report: ConcernReport, answers: dict[str, Any]) -> ConcernRepo
 
 
 def delete_draft(*, report: ConcernReport) -> None:
-    if report.status == ConcernReport.Status.DRAFT:
-        report.delete()
+    """The draft, gone. A sent report is the municipality's: ReportRefused("already_sent") when it was sent (in
+    another tab) after `report` was read, so the reporter is told rather than told it was deleted."""
+    with transaction.atomic():
+        locked = ConcernReport.objects.select_for_update().get(pk=report.pk)
+        if locked.status != ConcernReport.Status.DRAFT:
+            raise ReportRefused("already_sent")
+        locked.delete()
 
 
 def send_report(

@@ -143,7 +143,12 @@ def _form_page(
 @login_required
 @require_POST
 def delete(request: HttpRequest, report_id: uuid.UUID) -> HttpResponse:
-    services.delete_draft(report=_own(request, report_id))
+    report = _own(request, report_id)
+    try:
+        services.delete_draft(report=report)
+    except services.ReportRefused:  # sent in another tab since this one showed the draft
+        messages.info(request, _("Meldingen er allerede sendt, og kan ikke slettes."))
+        return redirect("concerns:receipt", report.id)
     messages.success(request, _("Utkastet er slettet."))
     return redirect("concerns:mine")
 

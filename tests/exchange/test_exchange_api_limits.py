@@ -158,3 +158,60 @@ def test_the_answer_to_a_stored_report_is_the_lagret_schema_as_ninja_writes_it(p
         )
         assert response["Content-Type"] == "application/json; charset=utf-8"
         assert response.json()["sistOppdatert"].endswith("Z")
+
+
+# A time or date NAV's pattern lets through (four digits, two, two) that is no day of the calendar, or a year
+# no case is from: each a 500 before (the report's newest time parsed; the citizen's case page turning
+# 9999-12-31T23:59Z into Norwegian time), now 400 naming each field, and nothing stored.
+BAD_TIMES = {
+    "2026-13-45T00:00:00.000Z": "som finnes",
+    "2026-02-30T10:00:00.000Z": "som finnes",
+    "2026-11-23T25:00:00.000Z": "som finnes",
+    "2026-11-23T10:00:00X000Z": "som finnes",
+    "9999-12-31T23:59:59.999Z": "mellom år 1900 og 2199",
+    "0001-01-01T00:00:00.000Z": "mellom år 1900 og 2199",
+}
+
+
+@pytest.mark.parametrize("value", list(BAD_TIMES))
+def test_a_time_that_is_no_day_of_the_calendar_is_400_naming_each_field(paper_case, exchange_api, value):
+    day = value[:10]
+    document = soker(
+        MOTTATT,
+        builders.soknads_status(SoknadsStatus.UNDER_BEHANDLING, at=value),
+        builders.dokumentasjon_etterspurt([builders.dokument("Husleie", innsendelsesfrist=value)], at=AT),
+        builders.dokumentasjonkrav("d1", at=AT, status="RELEVANT", frist=value),
+        builders.utbetaling("u1", at=AT, forfallsdato=day, utbetalingsdato=day, fom=day, tom=day),
+        builders.rammevedtak("r1", at=AT, fom=day, tom=day),
+    )
+    response = exchange_api("4601").post(f"/saker/{paper_case.id}/digisos-soker", document)
+    assert response.status_code == 400, response.content[:500]
+    errors = response.json()["errors"]
+    paths = [error["path"] for error in errors]
+    assert paths[:3] == [
+        "hendelser/1/hendelsestidspunkt",
+        "hendelser/2/dokumenter/0/innsendelsesfrist",
+        "hendelser/3/frist",
+    ]
+    assert BAD_TIMES[value] in errors[0]["message"] and value in errors[0]["message"]
+    if day in ("2026-13-45", "2026-02-30", "9999-12-31", "0001-01-01"):  # the dates' own check
+        assert paths[3:] == [
+            f"hendelser/4/{f}" for f in ("forfallsdato", "utbetalingsdato", "fom", "tom")
+        ] + [
+            "hendelser/5/fom",
+            "hendelser/5/tom",
+        ]
+    else:
+        assert paths[3:] == []
+    paper_case.refresh_from_db()
+    assert paper_case.soker is None
+
+
+def test_the_first_and_last_day_of_the_years_allowed_are_stored(paper_case, exchange_api):
+    document = soker(
+        builders.soknads_status(SoknadsStatus.MOTTATT, at="1900-01-01T00:00:00.000Z"),
+        builders.dokumentasjonkrav("d1", at=AT, status="RELEVANT", frist="2199-12-31T23:59:59.999Z"),
+        builders.utbetaling("u1", at=AT, fom="1900-01-01", tom="2199-12-31"),
+    )
+    response = exchange_api("4601").post(f"/saker/{paper_case.id}/digisos-soker", document)
+    assert response.status_code == 200, response.content[:500]

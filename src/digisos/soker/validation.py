@@ -7,6 +7,7 @@ schema says enums only grow) is kept and logged instead of refusing the whole do
 """
 
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from typing import Any
 
@@ -15,6 +16,7 @@ import structlog
 from digisos.application.filformat_validation import compiled, schema_uri, violations
 
 from .constants import EVENT_TYPES, EventType, Filreferanse, SoknadsStatus
+from .tidspunkt import parse_tidspunkt
 
 log = structlog.get_logger(__name__)
 
@@ -126,7 +128,7 @@ def _event_violations(index: int, event: Any) -> list[Violation]:
 
 
 def _rule_violations(document: dict[str, Any], file_ids: set[str] | None) -> list[Violation]:
-    found = []
+    found = _time_violations(document["hendelser"])
     if not is_received(document):
         found.append(
             Violation(
@@ -136,6 +138,82 @@ def _rule_violations(document: dict[str, Any], file_ids: set[str] | None) -> lis
     if file_ids is not None:
         found += missing_file_violations(document, file_ids)
     return found
+
+
+# The years a time or a date may have. NAV's patterns (types/tidspunkt.json, types/dato.json) take any four digits
+# and any two: 2026-13-45 or 9999-12-31T23:59Z passed them, and were a 500 where the report or a page read them
+# (9999-12-31T23:59Z is in year 10000 in Norwegian time). No case, payment or deadline is from before 1900 or after
+# 2199; the bounds leave a margin for every sum made with a date (a deadline's working days, a month's start).
+FIRST_YEAR, LAST_YEAR = 1900, 2199
+# The fields NAV types as a tidspunkt or a dato, besides every event's hendelsestidspunkt: by event type, each a
+# field of the event, or (list, field) for a field of each item of one of its lists.
+_TIMES: dict[str, tuple[str | tuple[str, str], ...]] = {
+    EventType.DOKUMENTASJON_ETTERSPURT: (("dokumenter", "innsendelsesfrist"),),
+    EventType.DOKUMENTASJONKRAV: ("frist",),
+}
+_DATES: dict[str, tuple[str, ...]] = {
+    EventType.UTBETALING: ("forfallsdato", "utbetalingsdato", "fom", "tom"),
+    EventType.RAMMEVEDTAK: ("fom", "tom"),
+}
+
+
+def _time_violations(events: list[dict[str, Any]]) -> list[Violation]:
+    """Each time and date of the events that is no moment of the calendar (the schema has checked their
+    pattern), or outside FIRST_YEAR–LAST_YEAR, by its path."""
+    found: list[Violation] = []
+    for index, event in enumerate(events):
+        _check_time(event.get("hendelsestidspunkt"), f"hendelser/{index}/hendelsestidspunkt", found)
+        kind = event.get("type")
+        for field in _TIMES.get(kind, ()):  # type: ignore[arg-type]
+            if isinstance(field, tuple):
+                items, inner = field
+                for number, item in enumerate(event.get(items) or ()):
+                    if isinstance(item, dict):
+                        _check_time(item.get(inner), f"hendelser/{index}/{items}/{number}/{inner}", found)
+            else:
+                _check_time(event.get(field), f"hendelser/{index}/{field}", found)
+        for field in _DATES.get(kind, ()):  # type: ignore[arg-type]
+            _check_date(event.get(field), f"hendelser/{index}/{field}", found)
+    return found
+
+
+def _check_time(value: Any, path: str, found: list[Violation]) -> None:
+    if not isinstance(value, str):  # absent, or null where the schema allows it
+        return
+    try:
+        year = parse_tidspunkt(value).year
+    except ValueError:
+        found.append(
+            Violation(
+                path,
+                f"«{value[:40]}» er ikke et tidspunkt som finnes. Skriv det i UTC som ÅÅÅÅ-MM-DDTtt:mm:ss.SSSZ, "
+                "for eksempel 2026-11-23T13:37:00.134Z.",
+            )
+        )
+        return
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        found.append(Violation(path, _year_message(value)))
+
+
+def _check_date(value: Any, path: str, found: list[Violation]) -> None:
+    if not isinstance(value, str):
+        return
+    try:
+        year = date.fromisoformat(value).year
+    except ValueError:
+        found.append(
+            Violation(
+                path,
+                f"«{value[:40]}» er ikke en dato som finnes. Skriv den som ÅÅÅÅ-MM-DD, for eksempel 2026-11-23.",
+            )
+        )
+        return
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        found.append(Violation(path, _year_message(value)))
+
+
+def _year_message(value: str) -> str:
+    return f"«{value[:40]}»: året må være mellom år {FIRST_YEAR} og {LAST_YEAR}."
 
 
 def is_received(document: dict[str, Any] | None) -> bool:

@@ -294,6 +294,6 @@ def test_sending_time_is_norwegian_local_time_without_zone():
 
 
 def test_the_validator_finds_ks_address_reference_and_names_paths():
-    assert ("privatBarn/0/adresse", '"adresselinje1" is a required property') in schema_violations(
+    assert ("privatBarn/0/adresse", "Feltet «adresselinje1» mangler.") in schema_violations(
         {"privatBarn": [{"personnavn": "x", "adresse": {}}]}, "privat"
     )

@@ -43,7 +43,7 @@ def test_a_valid_file_passes_and_an_invalid_one_names_each_path(tmp_path):
     assert f"{bad}: FEIL (privat, 2 feil)" in output
     assert (
         "  kommunenummer: " in output
-        and '  privatBarn/0/adresse: "adresselinje1" is a required property' in output
+        and '  privatBarn/0/adresse: Feltet «adresselinje1» mangler.' in output
     )
 
 

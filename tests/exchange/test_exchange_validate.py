@@ -63,7 +63,7 @@ def test_valid_files_pass_and_each_error_is_printed_with_its_path(tmp_path):
     assert result.returncode == 1
     assert f"{good}: OK (digisos-soker)" in result.stdout
     assert "hendelser/1/utfall" in result.stdout and any(
-        line.strip().startswith("hendelser/1:") and "saksreferanse" in line and "required" in line
+        line.strip().startswith("hendelser/1:") and "saksreferanse" in line and "mangler" in line
         for line in result.stdout.splitlines()
     )
     assert f"{broken}: FEIL" in result.stdout

@@ -13,6 +13,8 @@ from typing import Any, Literal, get_args
 
 import jsonschema_rs
 
+from digisos.core.schema_messages import schema_message
+
 SCHEMAS = Path(__file__).resolve().parent / "schemas"
 Form = Literal["privat", "offentlig"]
 FORMS: tuple[str, ...] = get_args(Form)
@@ -34,7 +36,7 @@ def _validator(form: Form) -> jsonschema_rs.Draft201909Validator:
 def schema_violations(document: Any, form: Form) -> list[tuple[str, str]]:
     """Every violation as (path, message), the path slash-separated ("privatBarn/0/adresse"); "" is the root."""
     found = sorted(_validator(form).iter_errors(document), key=lambda e: [str(p) for p in e.instance_path])
-    return [("/".join(str(p) for p in error.instance_path), error.message) for error in found]
+    return [("/".join(str(p) for p in error.instance_path), schema_message(error)) for error in found]
 
 
 def detect_form(document: Any) -> Form | None:

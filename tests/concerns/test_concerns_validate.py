@@ -42,8 +42,7 @@ def test_a_valid_file_passes_and_an_invalid_one_names_each_path(tmp_path):
     assert f"{good}: OK (privat)" in output
     assert f"{bad}: FEIL (privat, 2 feil)" in output
     assert (
-        "  kommunenummer: " in output
-        and '  privatBarn/0/adresse: Feltet «adresselinje1» mangler.' in output
+        "  kommunenummer: " in output and "  privatBarn/0/adresse: Feltet «adresselinje1» mangler." in output
     )
 
 

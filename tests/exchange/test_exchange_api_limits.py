@@ -66,6 +66,24 @@ def test_nan_or_infinity_in_an_event_is_400_naming_the_path(paper_case, exchange
     assert paper_case.soker is None
 
 
+@pytest.mark.parametrize("number", ["1e400", "-1.5e999"])
+def test_a_number_too_large_for_a_float_is_400_naming_the_path(paper_case, exchange_api, number):
+    """Python reads 1e400 as infinity: the schema saw null ("null is not of type number"), and had it passed,
+    jsonb would have been sent Infinity."""
+    raw = json.dumps(soker(MOTTATT, builders.utbetaling("u1", at=AT, belop=7))).replace(
+        '"belop": 7', f'"belop": {number}'
+    )
+    response = exchange_api("4601").post(
+        f"/saker/{paper_case.id}/digisos-soker", raw, content_type="application/json"
+    )
+    assert response.status_code == 400, response.content[:500]
+    (error,) = response.json()["errors"]
+    assert error["path"] == "hendelser/1/belop"
+    assert number in error["message"] and "for stort" in error["message"]
+    paper_case.refresh_from_db()
+    assert paper_case.soker is None
+
+
 def test_a_nul_in_a_text_is_400_naming_each_path_and_nothing_is_stored(paper_case, exchange_api):
     """JSON allows \\u0000 in a string; PostgreSQL's jsonb does not: the stored report was a 500."""
     document = soker(

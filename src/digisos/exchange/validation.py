@@ -6,6 +6,7 @@ of that format in `soker.validation`; they are re-exported here for the callers 
 """
 
 import json
+import math
 from collections.abc import Iterator
 from typing import Any, Literal, get_args
 
@@ -88,8 +89,11 @@ class InvalidJson(ValueError):
 class _NonFinite:
     """Stands in for NaN, Infinity or -Infinity while parsing, so that their paths can be named after."""
 
-    def __init__(self, constant: str) -> None:
+    def __init__(self, constant: str, *, too_large: bool = False) -> None:
         self.constant = constant
+        self.too_large = (
+            too_large  # a number JSON has (1e400) that no float holds: Python reads it as infinity
+        )
 
 
 def parse_json(text: bytes | str) -> Any:
@@ -113,8 +117,15 @@ def _parse_json(text: bytes | str) -> Any:
         constants.append(found := _NonFinite(constant))
         return found
 
+    def number(literal: str) -> float | _NonFinite:
+        value = float(literal)
+        if value in (math.inf, -math.inf):  # 1e400: jsonb would be sent "Infinity", the schema saw null
+            constants.append(found := _NonFinite(literal, too_large=True))
+            return found
+        return value
+
     try:
-        document = json.loads(text, parse_constant=non_finite)
+        document = json.loads(text, parse_constant=non_finite, parse_float=number)
     except json.JSONDecodeError as error:
         message = f"Ugyldig JSON på linje {error.lineno}, kolonne {error.colno}: {error.msg}."
         raise InvalidJson(message, [Violation("", message)]) from None
@@ -125,8 +136,13 @@ def _parse_json(text: bytes | str) -> Any:
         found = _non_finite(document)
         if found:
             violations = [
-                Violation(path, f"«{constant}» er ikke et tall i JSON. Send et tall eller null.")
-                for path, constant in found
+                Violation(
+                    path,
+                    f"«{constant[:40]}» er for stort til å lagres som et tall. Send et mindre tall eller null."
+                    if too_large
+                    else f"«{constant}» er ikke et tall i JSON. Send et tall eller null.",
+                )
+                for path, constant, too_large in found
             ]
             raise InvalidJson("JSON-en har tall som JSON ikke tillater (NaN eller Infinity).", violations)
     # A NUL in a text (written \u0000: JSON allows no raw control character in a string) is refused too, with its
@@ -156,9 +172,9 @@ def _with_nul(document: Any) -> list[str]:
     ]
 
 
-def _non_finite(document: Any) -> list[tuple[str, str]]:
+def _non_finite(document: Any) -> list[tuple[str, str, bool]]:
     return [
-        (path, value.constant)
+        (path, value.constant, value.too_large)
         for path, value in _texts_and_values(document, "")
         if isinstance(value, _NonFinite)
     ]

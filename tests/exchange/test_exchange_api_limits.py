@@ -84,6 +84,21 @@ def test_a_number_too_large_for_a_float_is_400_naming_the_path(paper_case, excha
     assert paper_case.soker is None
 
 
+def test_an_integer_of_thousands_of_digits_is_400_saying_so(paper_case, exchange_api):
+    """Python refuses to convert an integer of over 4,300 digits: ninja's bare "Cannot parse request body"."""
+    raw = json.dumps(soker(MOTTATT, builders.utbetaling("u1", at=AT, belop=7))).replace(
+        '"belop": 7', f'"belop": {"9" * 5000}'
+    )
+    response = exchange_api("4601").post(
+        f"/saker/{paper_case.id}/digisos-soker", raw, content_type="application/json"
+    )
+    assert response.status_code == 400, response.content[:500]
+    body = response.json()
+    assert body["code"] == "invalid_json" and "flere sifre" in body["errors"][0]["message"]
+    paper_case.refresh_from_db()
+    assert paper_case.soker is None
+
+
 def test_a_nul_in_a_text_is_400_naming_each_path_and_nothing_is_stored(paper_case, exchange_api):
     """JSON allows \\u0000 in a string; PostgreSQL's jsonb does not: the stored report was a 500."""
     document = soker(

@@ -132,6 +132,9 @@ def _parse_json(text: bytes | str) -> Any:
     except UnicodeDecodeError:
         message = "JSON må være kodet som UTF-8."
         raise InvalidJson(message, [Violation("", message)]) from None
+    except ValueError:  # an integer of more digits than Python converts (sys.get_int_max_str_digits, 4,300)
+        message = "JSON-en har et tall med flere sifre enn DigiSos leser (høyst 4 300). Send et mindre tall."
+        raise InvalidJson(message, [Violation("", message)]) from None
     if constants:
         found = _non_finite(document)
         if found:

@@ -304,3 +304,37 @@ def test_the_service_does_not_delete_a_sent_report(client, offices, citizen_of):
     with pytest.raises(services.ReportRefused):
         services.delete_draft(report=stale)
     assert ConcernReport.objects.get(pk=report.id).status == ConcernReport.Status.SENT
+
+
+def test_a_draft_saved_after_the_report_was_sent_is_refused_and_stores_nothing(client, offices, citizen_of):
+    """The form read the draft; another tab sent it before the save: the save wrote the draft's answers back
+    onto the sent report (whose answers are dropped when it is sent: only its content is kept)."""
+    from digisos.concerns import services
+
+    report = _start(client, citizen_of("familie-bergen"))
+    client.post(reverse("concerns:form", args=[report.id]), {**PRIVATE, "action": "send"})
+    stale = ConcernReport.objects.get(pk=report.id)
+    stale.status = ConcernReport.Status.DRAFT  # as the form read it before the other tab sent it
+    with pytest.raises(services.ReportRefused):
+        services.save_draft(report=stale, answers={"barn": [{"personnavn": "Mia"}]})
+    assert ConcernReport.objects.get(pk=report.id).answers == {}
+
+
+def test_the_form_posted_after_the_report_was_sent_goes_to_the_receipt_saying_so(
+    client, offices, citizen_of, monkeypatch
+):
+    from digisos.concerns import services
+
+    report = _start(client, citizen_of("familie-bergen"))
+    save = services.save_draft
+
+    def sent_first(*, report, answers):  # the other tab's send lands between the form's read and its save
+        ConcernReport.objects.filter(pk=report.pk).update(status=ConcernReport.Status.SENT, answers={})
+        return save(report=report, answers=answers)
+
+    monkeypatch.setattr(services, "save_draft", sent_first)
+    response = client.post(
+        reverse("concerns:form", args=[report.id]), {**PRIVATE, "action": "save"}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == reverse("concerns:receipt", args=[report.id])
+    assert "Meldingen er allerede sendt" in response.content.decode()

@@ -72,10 +72,16 @@ def start_report(*, user: User, kind: str, municipality: Municipality) -> Concer
 
 
 def save_draft(*, report: ConcernReport, answers: dict[str, Any]) -> ConcernReport:
-    if report.status != ConcernReport.Status.DRAFT:
-        raise ReportRefused("already_sent")
-    report.answers = answers
-    report.save(update_fields=["answers", "updated_at"])
+    """The draft's answers. ReportRefused("already_sent") when it was sent (in another tab) since `report` was
+    read: checked under the row's lock, so a sent report's answers (dropped when it was sent) are never written
+    back."""
+    with transaction.atomic():
+        locked = ConcernReport.objects.select_for_update().get(pk=report.pk)
+        if locked.status != ConcernReport.Status.DRAFT:
+            raise ReportRefused("already_sent")
+        locked.answers = answers
+        locked.save(update_fields=["answers", "updated_at"])
+    report.answers, report.updated_at = locked.answers, locked.updated_at
     return report
 
 

@@ -67,6 +67,17 @@ def _own(request: HttpRequest, report_id: uuid.UUID) -> ConcernReport:
 @login_required
 @require_http_methods(["GET", "POST"])
 def fill(request: HttpRequest, report_id: uuid.UUID) -> HttpResponse:
+    try:
+        return _fill(request, report_id)
+    except services.ReportRefused as refused:
+        if refused.reason != "already_sent":
+            raise
+        # Sent in another tab since this one read the draft: nothing of this post was stored.
+        messages.info(request, _("Meldingen er allerede sendt. Det du skrev nå, ble ikke lagt til."))
+        return redirect("concerns:receipt", report_id)
+
+
+def _fill(request: HttpRequest, report_id: uuid.UUID) -> HttpResponse:
     report = _own(request, report_id)
     if report.status != ConcernReport.Status.DRAFT:
         return redirect("concerns:receipt", report.id)

@@ -338,3 +338,17 @@ def test_the_form_posted_after_the_report_was_sent_goes_to_the_receipt_saying_so
     )
     assert response.redirect_chain[-1][0] == reverse("concerns:receipt", args=[report.id])
     assert "Meldingen er allerede sendt" in response.content.decode()
+
+
+def test_an_office_switched_off_while_the_form_was_filled_says_how_to_report_and_keeps_the_draft(
+    client, offices, citizen_of, monkeypatch
+):
+    """The municipality's office stopped taking reports between the form's page and "Send": a 500 before."""
+    from digisos.concerns import services
+
+    report = _start(client, citizen_of("familie-bergen"))
+    monkeypatch.setattr(services, "receiving_office", lambda *_args: None)
+    response = client.post(reverse("concerns:form", args=[report.id]), {**PRIVATE, "action": "send"})
+    assert response.status_code == 409 and 'data-testid="not-activated"' in response.content.decode()
+    report.refresh_from_db()
+    assert report.status == ConcernReport.Status.DRAFT and report.answers["barn"][0]["personnavn"] == "Mia"

@@ -70,6 +70,11 @@ def fill(request: HttpRequest, report_id: uuid.UUID) -> HttpResponse:
     try:
         return _fill(request, report_id)
     except services.ReportRefused as refused:
+        if refused.reason == "not_activated":
+            # The office stopped taking reports since the form's page was read: the draft is saved (the send
+            # saves it first), and the page says how to report by phone or letter instead.
+            reception = reception_of(_own(request, report_id).municipality_id)
+            return render(request, "concerns/not_activated.html", {"reception": reception}, status=409)
         if refused.reason != "already_sent":
             raise
         # Sent in another tab since this one read the draft: nothing of this post was stored.

@@ -76,9 +76,7 @@ def save_draft(*, report: ConcernReport, answers: dict[str, Any]) -> ConcernRepo
     read: checked under the row's lock, so a sent report's answers (dropped when it was sent) are never written
     back."""
     with transaction.atomic():
-        locked = ConcernReport.objects.select_for_update().get(pk=report.pk)
-        if locked.status != ConcernReport.Status.DRAFT:
-            raise ReportRefused("already_sent")
+        locked = _locked_draft(report)
         locked.answers = answers
         locked.save(update_fields=["answers", "updated_at"])
     report.answers, report.updated_at = locked.answers, locked.updated_at
@@ -89,10 +87,16 @@ def delete_draft(*, report: ConcernReport) -> None:
     """The draft, gone. A sent report is the municipality's: ReportRefused("already_sent") when it was sent (in
     another tab) after `report` was read, so the reporter is told rather than told it was deleted."""
     with transaction.atomic():
-        locked = ConcernReport.objects.select_for_update().get(pk=report.pk)
-        if locked.status != ConcernReport.Status.DRAFT:
-            raise ReportRefused("already_sent")
-        locked.delete()
+        _locked_draft(report).delete()
+
+
+def _locked_draft(report: ConcernReport) -> ConcernReport:
+    """The report's row locked (inside the caller's transaction); ReportRefused("already_sent") when it is no
+    longer a draft."""
+    locked = ConcernReport.objects.select_for_update().get(pk=report.pk)
+    if locked.status != ConcernReport.Status.DRAFT:
+        raise ReportRefused("already_sent")
+    return locked
 
 
 def send_report(
@@ -103,9 +107,7 @@ def send_report(
     The draft answers are dropped: from now on only `content` (what the municipality receives) is kept.
     """
     with transaction.atomic():
-        locked = ConcernReport.objects.select_for_update().get(pk=report.pk)
-        if locked.status != ConcernReport.Status.DRAFT:
-            raise ReportRefused("already_sent")
+        locked = _locked_draft(report)
         locked.status = ConcernReport.Status.SENT
         locked.office = office
         locked.content = content

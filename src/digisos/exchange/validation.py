@@ -119,7 +119,7 @@ def _parse_json(text: bytes | str) -> Any:
 
     def number(literal: str) -> float | _NonFinite:
         value = float(literal)
-        if value in (math.inf, -math.inf):  # 1e400: jsonb would be sent "Infinity", the schema saw null
+        if math.isinf(value):  # 1e400: jsonb would be sent "Infinity", the schema saw null
             constants.append(found := _NonFinite(literal, too_large=True))
             return found
         return value

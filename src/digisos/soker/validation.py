@@ -6,6 +6,7 @@ schema's `oneOf`, for two reasons: an error then names the exact field ("hendels
 schema says enums only grow) is kept and logged instead of refusing the whole document.
 """
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -145,74 +146,59 @@ def _rule_violations(document: dict[str, Any], file_ids: set[str] | None) -> lis
 # (9999-12-31T23:59Z is in year 10000 in Norwegian time). No case, payment or deadline is from before 1900 or after
 # 2199; the bounds leave a margin for every sum made with a date (a deadline's working days, a month's start).
 FIRST_YEAR, LAST_YEAR = 1900, 2199
-# The fields NAV types as a tidspunkt or a dato, besides every event's hendelsestidspunkt: by event type, each a
-# field of the event, or (list, field) for a field of each item of one of its lists.
-_TIMES: dict[str, tuple[str | tuple[str, str], ...]] = {
-    EventType.DOKUMENTASJON_ETTERSPURT: (("dokumenter", "innsendelsesfrist"),),
-    EventType.DOKUMENTASJONKRAV: ("frist",),
-}
-_DATES: dict[str, tuple[str, ...]] = {
-    EventType.UTBETALING: ("forfallsdato", "utbetalingsdato", "fom", "tom"),
-    EventType.RAMMEVEDTAK: ("fom", "tom"),
+# How each kind of field is read (as the fold reads it) and what the message says it must be.
+_Check = tuple[Callable[[str], date], str]
+_TIME: _Check = (
+    parse_tidspunkt,
+    "et tidspunkt som finnes. Skriv det i UTC som ÅÅÅÅ-MM-DDTtt:mm:ss.SSSZ, for eksempel 2026-11-23T13:37:00.134Z.",
+)
+_DATE: _Check = (date.fromisoformat, "en dato som finnes. Skriv den som ÅÅÅÅ-MM-DD, for eksempel 2026-11-23.")
+# The fields NAV types as a tidspunkt or a dato, besides every event's hendelsestidspunkt: by event type, each as
+# (a list of the event whose items have the field, or None for the event's own field; the field; its check).
+_MOMENTS: dict[str, tuple[tuple[str | None, str, _Check], ...]] = {
+    EventType.DOKUMENTASJON_ETTERSPURT: (("dokumenter", "innsendelsesfrist", _TIME),),
+    EventType.DOKUMENTASJONKRAV: ((None, "frist", _TIME),),
+    EventType.UTBETALING: tuple(
+        (None, field, _DATE) for field in ("forfallsdato", "utbetalingsdato", "fom", "tom")
+    ),
+    EventType.RAMMEVEDTAK: ((None, "fom", _DATE), (None, "tom", _DATE)),
 }
 
 
 def _time_violations(events: list[dict[str, Any]]) -> list[Violation]:
     """Each time and date of the events that is no moment of the calendar (the schema has checked their
     pattern), or outside FIRST_YEAR–LAST_YEAR, by its path."""
-    found: list[Violation] = []
+    found = []
     for index, event in enumerate(events):
-        _check_time(event.get("hendelsestidspunkt"), f"hendelser/{index}/hendelsestidspunkt", found)
-        kind = event.get("type")
-        for field in _TIMES.get(kind, ()):  # type: ignore[arg-type]
-            if isinstance(field, tuple):
-                items, inner = field
-                for number, item in enumerate(event.get(items) or ()):
-                    if isinstance(item, dict):
-                        _check_time(item.get(inner), f"hendelser/{index}/{items}/{number}/{inner}", found)
-            else:
-                _check_time(event.get(field), f"hendelser/{index}/{field}", found)
-        for field in _DATES.get(kind, ()):  # type: ignore[arg-type]
-            _check_date(event.get(field), f"hendelser/{index}/{field}", found)
+        for where, value, check in _moments(event):
+            message = _moment_error(value, check)
+            if message is not None:
+                found.append(Violation(f"hendelser/{index}/{where}", message))
     return found
 
 
-def _check_time(value: Any, path: str, found: list[Violation]) -> None:
+def _moments(event: dict[str, Any]) -> Iterator[tuple[str, Any, _Check]]:
+    """The event's times and dates: (their path in the event, their value, how to check them)."""
+    yield "hendelsestidspunkt", event.get("hendelsestidspunkt"), _TIME
+    for items, field, check in _MOMENTS.get(event.get("type"), ()):  # type: ignore[arg-type]
+        if items is None:
+            yield field, event.get(field), check
+            continue
+        for number, item in enumerate(event.get(items) or ()):
+            if isinstance(item, dict):
+                yield f"{items}/{number}/{field}", item.get(field), check
+
+
+def _moment_error(value: Any, check: _Check) -> str | None:
     if not isinstance(value, str):  # absent, or null where the schema allows it
-        return
+        return None
+    parse, what = check
     try:
-        year = parse_tidspunkt(value).year
+        year = parse(value).year
     except ValueError:
-        found.append(
-            Violation(
-                path,
-                f"«{value[:40]}» er ikke et tidspunkt som finnes. Skriv det i UTC som ÅÅÅÅ-MM-DDTtt:mm:ss.SSSZ, "
-                "for eksempel 2026-11-23T13:37:00.134Z.",
-            )
-        )
-        return
-    if not FIRST_YEAR <= year <= LAST_YEAR:
-        found.append(Violation(path, _year_message(value)))
-
-
-def _check_date(value: Any, path: str, found: list[Violation]) -> None:
-    if not isinstance(value, str):
-        return
-    try:
-        year = date.fromisoformat(value).year
-    except ValueError:
-        found.append(
-            Violation(
-                path,
-                f"«{value[:40]}» er ikke en dato som finnes. Skriv den som ÅÅÅÅ-MM-DD, for eksempel 2026-11-23.",
-            )
-        )
-        return
-    if not FIRST_YEAR <= year <= LAST_YEAR:
-        found.append(Violation(path, _year_message(value)))
-
-
-def _year_message(value: str) -> str:
+        return f"«{value[:40]}» er ikke {what}"
+    if FIRST_YEAR <= year <= LAST_YEAR:
+        return None
     return f"«{value[:40]}»: året må være mellom år {FIRST_YEAR} og {LAST_YEAR}."
 
 

@@ -39,12 +39,15 @@ def person_soker(number: int, today: date) -> dict:
     """A case's document: a decision, an open request, a condition, and three payments in months spread so that
     the person's cases together pay in each of the last PERSON_MONTHS months."""
     from digisos.soker import builders as b
+    from digisos.soker.constants import KravStatus, SoknadsStatus, UtbetalingStatus, Utfall
 
     start = datetime.now(UTC) - timedelta(days=400)
     events = [
-        b.soknads_status("UNDER_BEHANDLING", at=start),
+        b.soknads_status(SoknadsStatus.UNDER_BEHANDLING, at=start),
         b.saks_status("sak-1", tittel="Livsopphold", at=start + timedelta(days=1)),
-        b.vedtak_fattet(saksreferanse="sak-1", vedtaksfil=f"vedtak-{number}", utfall="INNVILGET", at=start),
+        b.vedtak_fattet(
+            saksreferanse="sak-1", vedtaksfil=f"vedtak-{number}", utfall=Utfall.INNVILGET, at=start
+        ),
         b.dokumentasjon_etterspurt(
             [
                 b.dokument(
@@ -54,14 +57,14 @@ def person_soker(number: int, today: date) -> dict:
             forvaltningsbrev=f"brev-{number}",
             at=start + timedelta(days=2),
         ),
-        b.vilkar("v1", tittel="Søke jobb", status="RELEVANT", at=start + timedelta(days=3)),
+        b.vilkar("v1", tittel="Søke jobb", status=KravStatus.RELEVANT, at=start + timedelta(days=3)),
     ]
     for offset in (0, 8, 16):
         paid = _month(today, (number + offset) % PERSON_MONTHS)
         events.append(
             b.utbetaling(
                 f"u{offset}",
-                status="UTBETALT",
+                status=UtbetalingStatus.UTBETALT,
                 belop=2500 + number,
                 saksreferanse="sak-1",
                 utbetalingsdato=paid.isoformat(),
@@ -146,6 +149,7 @@ def build_queue_states(cases: list) -> None:
     from django.utils import timezone
 
     from digisos.exchange.models import Case, CaseState
+    from digisos.soker.constants import SoknadsStatus
 
     now = timezone.now()
     aged: dict[int, list] = {}
@@ -163,7 +167,7 @@ def build_queue_states(cases: list) -> None:
                 case_id=case.pk,
                 municipality_id=KOMMUNENUMMER,
                 case_created_at=case.created_at,
-                status="UNDER_BEHANDLING",
+                status=SoknadsStatus.UNDER_BEHANDLING,
                 open_tasks=1 if i % 4 == 0 else 0,
                 next_deadline=(now + timedelta(days=10 - i % 20)) if i % 4 == 0 else None,
             )

@@ -378,6 +378,16 @@ def test_timestamps_are_utc_milliseconds_and_strictly_after_the_latest_stored():
     assert inbox.next_timestamp(same, now) == "2026-11-23T13:37:00.135Z"
     older = {"hendelser": [{"hendelsestidspunkt": "2026-11-23T13:36:59.999Z"}]}
     assert inbox.next_timestamp(older, now) == "2026-11-23T13:37:00.134Z"
+    # The newest of the events, not the last one; an event without a time or that is no object is passed over.
+    mixed = {
+        "hendelser": [
+            {"hendelsestidspunkt": "2026-11-23T13:37:00.700Z"},
+            {"hendelsestidspunkt": "2026-11-23T13:37:00.200Z"},
+            {"type": "soknadsStatus"},
+            "not an event",
+        ]
+    }
+    assert inbox.next_timestamp(mixed, now) == "2026-11-23T13:37:00.701Z"
     assert inbox.deadline_timestamp(date(2026, 12, 24)) == "2026-12-24T22:59:00.000Z"  # winter, UTC+1
     assert inbox.deadline_timestamp(date(2026, 6, 24)) == "2026-06-24T21:59:00.000Z"  # summer, UTC+2
 

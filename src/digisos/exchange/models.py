@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from digisos.application.models import Application
 from digisos.documents.models import Document, Folder
+from digisos.soker.constants import SENDT, SoknadsStatus
 
 
 class Receiver(models.Model):
@@ -142,7 +143,7 @@ class Case(models.Model):
 
 
 # A case still waiting for its decision: sent, received, or being processed (the § 11a queue's cases).
-OPEN_STATUSES = ("SENDT", "MOTTATT", "UNDER_BEHANDLING")
+OPEN_STATUSES = (SENDT, SoknadsStatus.MOTTATT.value, SoknadsStatus.UNDER_BEHANDLING.value)
 
 
 class CaseState(models.Model):

@@ -37,7 +37,7 @@ from digisos.exchange.models import Case, CaseItem, CaseState
 from digisos.municipalities.models import Municipality, NavOffice
 from digisos.registers import registry
 from digisos.registers.ports import HousingAllowanceCase, HousingAllowancePayment
-from digisos.soker.constants import SENDT, Utfall
+from digisos.soker.constants import SENDT, UtbetalingStatus, Utfall
 from digisos.soker.labels import status_texts, title_texts
 
 from .models import AccessDecision, NksAgreement
@@ -1026,7 +1026,7 @@ def _months(payments: list[tuple[str, dict]], now: datetime) -> list[MonthRow]:
     first = _month_start(timezone.localdate(now), -(TIMELINE_MONTHS - 1))
     sums: dict[date, float] = {}
     for _title, payment in payments:
-        if payment.get("status") != "UTBETALT":
+        if payment.get("status") != UtbetalingStatus.UTBETALT:
             continue
         day = _day(payment.get("paid_date")) or _day(payment.get("due_date"))
         if day is None or day < first:

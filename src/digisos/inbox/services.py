@@ -33,7 +33,7 @@ from digisos.exchange.services.reporting import append_case_event, check_can_upd
 from digisos.soker import builders
 from digisos.soker.constants import SENDT, SoknadsStatus, UtbetalingStatus
 from digisos.soker.labels import DEFAULT_SAK_TITLE
-from digisos.soker.tidspunkt import format_tidspunkt, parse_tidspunkt
+from digisos.soker.tidspunkt import format_tidspunkt, newest_event_time
 
 from .models import PaperCount
 from .selectors import case_progress, has_received, has_sak, is_inbox_user, receives_in_inbox
@@ -77,15 +77,9 @@ def _to_millisecond(moment: datetime) -> datetime:
 def next_timestamp(soker: dict[str, Any] | None, now: datetime) -> str:
     """Now, or one millisecond after the newest stored event when now is not later than it."""
     candidate = _to_millisecond(now.astimezone(UTC))
-    stamps = [
-        parse_tidspunkt(e["hendelsestidspunkt"])
-        for e in (soker or {}).get("hendelser", [])
-        if isinstance(e, dict) and isinstance(e.get("hendelsestidspunkt"), str)
-    ]
-    if stamps:
-        latest = max(stamps)
-        if candidate <= latest:
-            candidate = _to_millisecond(latest) + timedelta(milliseconds=1)
+    latest = newest_event_time(soker)
+    if latest is not None and candidate <= latest:
+        candidate = _to_millisecond(latest) + timedelta(milliseconds=1)
     return format_tidspunkt(candidate)
 
 

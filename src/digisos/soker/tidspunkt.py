@@ -17,3 +17,15 @@ def parse_tidspunkt(value: str) -> datetime:
     seconds, _, rest = value.rstrip("Z").partition(".")
     fraction = "".join(ch for ch in rest if ch.isdigit())[:6].ljust(6, "0")
     return datetime.fromisoformat(f"{seconds}.{fraction}").replace(tzinfo=UTC)
+
+
+def newest_event_time(document: object) -> datetime | None:
+    """The newest `hendelsestidspunkt` of a document's events; None without any. Events that are not objects or
+    have no time are passed over (a stored document was checked when posted; this also reads drafts of one)."""
+    events = document.get("hendelser") if isinstance(document, dict) else None
+    stamps = [
+        parse_tidspunkt(event["hendelsestidspunkt"])
+        for event in events or ()
+        if isinstance(event, dict) and isinstance(event.get("hendelsestidspunkt"), str)
+    ]
+    return max(stamps, default=None)

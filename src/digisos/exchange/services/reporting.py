@@ -10,7 +10,7 @@ import json
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 import structlog
 from django.db import connection, transaction
@@ -23,7 +23,7 @@ from digisos.core.prepared import PreparedValues, Write, record_update_write, up
 from digisos.core.services import audit_write, record_audit
 from digisos.documents.models import Document
 from digisos.municipalities.models import Municipality, status_shown
-from digisos.soker.tidspunkt import parse_tidspunkt
+from digisos.soker.tidspunkt import newest_event_time
 
 from .. import case_state, metrics
 from ..errors import CaseNotFound, InvalidReport, OlderReport, UpdatesNotEnabled, UpdatesPaused
@@ -120,8 +120,9 @@ def report_case_events(
     if violations:
         raise InvalidReport("digisos-soker.json er ikke gyldig.", violations)
     digest = document_digest(document)
-    # The newest event's time, written once (not every event's, to compare the texts).
-    latest = _instant(max(parse_tidspunkt(event["hendelsestidspunkt"]) for event in document["hendelser"]))
+    # The newest event's time, written once (not every event's, to compare the texts). A valid document has
+    # one at least (soker_violations requires MOTTATT).
+    latest = _instant(cast(datetime, newest_event_time(document)))
     report = _Report(actor_id, case_id, document, digest, latest)
     if connection.vendor == "postgresql":
         found = _READ.rows(case_id) if kommunenummer is None else _READ_IN.rows(case_id, kommunenummer)

@@ -4,7 +4,10 @@ are English: "\"a\" is a required property")."""
 import jsonschema_rs
 import pytest
 
-from digisos.core.schema_messages import schema_message
+from digisos.core.schema_messages import schema_message, schema_violations
+from digisos.soker import builders
+from digisos.soker.constants import SoknadsStatus
+from digisos.soker.validation import soker_violations
 
 SCHEMA = {
     "type": "object",
@@ -51,3 +54,66 @@ def test_each_kind_of_violation_is_said_in_norwegian(document, expected):
 def test_a_long_value_is_cut_in_the_message():
     (message,) = messages({"referanse": 1, "status": "x" * 500})
     assert len(message) < 200 and "…" in message
+
+
+# Two forms told apart by a fixed value, as NAV's filreferanse (svarut needs an nr; both need a UUID id).
+UUID = "^" + "-".join("[0-9a-f]" * digits for digits in (8, 4, 4, 4, 12)) + "$"
+FORMS = {
+    "type": "object",
+    "properties": {"referanse": {"$ref": "#/definitions/referanse"}},
+    "definitions": {
+        "referanse": {
+            "type": "object",
+            "properties": {"type": {"enum": ["svarut", "dokumentlager"]}},
+            "required": ["type"],
+            "oneOf": [
+                {
+                    "allOf": [{"properties": {"type": {"enum": ["svarut"]}}}],
+                    "properties": {"id": {"pattern": UUID}, "nr": {"type": "integer"}},
+                    "required": ["id", "nr"],
+                },
+                {
+                    "allOf": [{"properties": {"type": {"enum": ["dokumentlager"]}}}],
+                    "properties": {"id": {"pattern": UUID}},
+                    "required": ["id"],
+                },
+            ],
+        }
+    },
+}
+ID = "1b4e28ba-2fa1-41d2-883f-0016d3cca427"
+
+
+def told(document: dict) -> list[tuple[str, str]]:
+    return schema_violations(jsonschema_rs.Draft6Validator(FORMS), document)
+
+
+def test_a_value_of_one_form_is_told_what_that_form_lacks():
+    # The validator alone says '{...} is not valid under any of the schemas listed in the 'oneOf' keyword'.
+    assert told({"referanse": {"type": "svarut", "id": ID}}) == [("referanse", "Feltet «nr» mangler.")]
+    assert told({"referanse": {"type": "dokumentlager", "id": "a"}}) == [
+        ("referanse/id", f'"a" er ikke en UUID: skriv den med små bokstaver, som {ID}.')
+    ]
+    assert told({"referanse": {"type": "dokumentlager", "id": ID}}) == []
+
+
+def test_a_value_of_no_form_is_told_so_in_norwegian():
+    assert told({"referanse": {"type": "brev", "id": "x"}}) == [
+        ("referanse", '{"id": "x", "type": "brev"} passer ikke med noen av formene skjemaet tillater.'),
+        ("referanse/type", '"brev" er ikke en av verdiene skjemaet tillater: "svarut", "dokumentlager".'),
+    ]
+
+
+def test_a_case_system_is_told_which_field_of_a_file_reference_is_wrong():
+    document = {
+        "version": "1.0.0",
+        "avsender": {"systemnavn": "Fagsystem", "systemversjon": "1"},
+        "hendelser": [
+            builders.soknads_status(SoknadsStatus.MOTTATT, at="2026-11-01T10:00:00.000Z"),
+            builders.forelopig_svar(forvaltningsbrev="brev", at="2026-11-02T10:00:00.000Z"),
+        ],
+    }
+    document["hendelser"][1]["forvaltningsbrev"]["referanse"] = {"type": "svarut", "id": ID}
+    assert [violation.as_dict() for violation in soker_violations(document)] == [
+        {"path": "hendelser/1/forvaltningsbrev/referanse", "message": "Feltet «nr» mangler."}
+    ]

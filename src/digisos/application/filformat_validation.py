@@ -7,7 +7,7 @@ from typing import Any
 
 import jsonschema_rs
 
-from digisos.core.schema_messages import schema_message
+from digisos.core.schema_messages import schema_violations
 
 ROOT = Path(__file__).resolve().parent / "filformat"
 
@@ -36,8 +36,7 @@ def schema_uri(relative: str) -> str:
 def violations(document: Any, schema: str) -> list[tuple[str, str]]:
     """Every violation as (path, message), the path slash-separated ("hendelser/2/status"); "" is the root. The
     message in Norwegian, as every other answer of the APIs (core/schema_messages.py)."""
-    found = sorted(_validator(schema).iter_errors(document), key=lambda e: [str(p) for p in e.instance_path])
-    return [("/".join(str(p) for p in error.instance_path), schema_message(error)) for error in found]
+    return schema_violations(_validator(schema), document)
 
 
 def errors(document: dict[str, Any], schema: str) -> list[str]:

@@ -13,7 +13,7 @@ from typing import Any, Literal, get_args
 
 import jsonschema_rs
 
-from digisos.core.schema_messages import schema_message
+from digisos.core.schema_messages import schema_violations as violations_of
 
 SCHEMAS = Path(__file__).resolve().parent / "schemas"
 Form = Literal["privat", "offentlig"]
@@ -35,8 +35,7 @@ def _validator(form: Form) -> jsonschema_rs.Draft201909Validator:
 
 def schema_violations(document: Any, form: Form) -> list[tuple[str, str]]:
     """Every violation as (path, message), the path slash-separated ("privatBarn/0/adresse"); "" is the root."""
-    found = sorted(_validator(form).iter_errors(document), key=lambda e: [str(p) for p in e.instance_path])
-    return [("/".join(str(p) for p in error.instance_path), schema_message(error)) for error in found]
+    return violations_of(_validator(form), document)
 
 
 def detect_form(document: Any) -> Form | None:

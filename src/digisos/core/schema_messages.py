@@ -26,6 +26,10 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 60 else text[:59] + "…"
 
 
+# NAV's filformat writes a UUID as this pattern (a hex digit per bracket): told in words, not as 230 characters.
+_UUID_PATTERN = "^" + "-".join("[0-9a-f]" * digits for digits in (8, 4, 4, 4, 12)) + "$"
+
+
 # Each kind of violation (jsonschema-rs's ValidationErrorKind, by its class name) as a message of the kind's
 # attributes and the value found.
 _MESSAGES: dict[str, Callable[[Any, Any], str]] = {
@@ -37,7 +41,11 @@ _MESSAGES: dict[str, Callable[[Any, Any], str]] = {
         f"{_shown(value)} er ikke en av verdiene skjemaet tillater: {', '.join(map(_shown, kind.options))}."
     ),
     "Constant": lambda kind, value: f"{_shown(value)} er feil verdi: send {_shown(kind.expected_value)}.",
-    "Pattern": lambda kind, value: f"{_shown(value)} har ikke formatet skjemaet krever ({kind.pattern}).",
+    "Pattern": lambda kind, value: (
+        f"{_shown(value)} er ikke en UUID: skriv den med små bokstaver, som 1b4e28ba-2fa1-41d2-883f-0016d3cca427."
+        if kind.pattern == _UUID_PATTERN
+        else f"{_shown(value)} har ikke formatet skjemaet krever ({kind.pattern})."
+    ),
     "MinLength": lambda kind, value: f"{_shown(value)} er for kort: teksten må ha minst {kind.limit} tegn.",
     "MaxLength": lambda kind, _value: f"Teksten er for lang: den kan ha høyst {kind.limit} tegn.",
     "Minimum": lambda kind, value: f"{_shown(value)} er for lite: tallet må være minst {kind.limit}.",
@@ -47,11 +55,63 @@ _MESSAGES: dict[str, Callable[[Any, Any], str]] = {
     "AdditionalProperties": lambda kind, _value: (
         f"Skjemaet har ikke feltet {', '.join(f'«{name}»' for name in kind.unexpected)}: fjern det."
     ),
+    "ExclusiveMinimum": lambda kind, value: (
+        f"{_shown(value)} er for lite: tallet må være større enn {kind.limit}."
+    ),
+    "ExclusiveMaximum": lambda kind, value: (
+        f"{_shown(value)} er for stort: tallet må være mindre enn {kind.limit}."
+    ),
+    "MultipleOf": lambda kind, value: f"{_shown(value)} går ikke opp i {kind.multiple_of}.",
+    "UniqueItems": lambda _kind, _value: "Listen har det samme elementet flere ganger: send hvert én gang.",
+    "MinProperties": lambda kind, _value: f"Objektet må ha minst {kind.limit} felt.",
+    "MaxProperties": lambda kind, _value: f"Objektet kan ha høyst {kind.limit} felt.",
+    "Format": lambda kind, value: f"{_shown(value)} har ikke formatet {kind.format}.",
+    "OneOfNotValid": lambda _kind, value: (
+        f"{_shown(value)} passer ikke med noen av formene skjemaet tillater."
+    ),
+    "AnyOf": lambda _kind, value: f"{_shown(value)} passer ikke med noen av formene skjemaet tillater.",
+    "OneOfMultipleValid": lambda _kind, value: (
+        f"{_shown(value)} passer med flere av formene skjemaet tillater, men skal passe med nøyaktig én."
+    ),
+    "Not": lambda _kind, value: f"{_shown(value)} er en verdi skjemaet ikke tillater her.",
 }
 
 
 def schema_message(error: jsonschema_rs.ValidationError) -> str:
     """A schema violation in Norwegian, saying what to send instead; the validator's own English for the kinds
-    NAV's and KS's schemas seldom give (anyOf, uniqueItems, …)."""
+    NAV's and KS's schemas do not use (contains, propertyNames, …)."""
     make = _MESSAGES.get(type(error.kind).__name__)
     return make(error.kind, error.instance) if make is not None else error.message
+
+
+def schema_violations(validator: Any, document: Any) -> list[tuple[str, str]]:
+    """Every violation of `document` as (path, message), ordered by path: the path slash-separated
+    ("hendelser/2/status", "" the root), the message in Norwegian (`schema_message`), each once.
+
+    A value that fits none of a oneOf's or anyOf's forms is told by the errors of the one form it says it is
+    (NAV's filreferanse of type "svarut" without its nr: "Feltet «nr» mangler." at the reference), not by the
+    validator's "is not valid under any of the schemas listed", which names neither the field nor the fix."""
+    told: dict[tuple[str, str], list[str]] = {}
+    for error in validator.iter_errors(document):
+        for meant in _meant(error):
+            parts = [str(part) for part in meant.instance_path]
+            told.setdefault(("/".join(parts), schema_message(meant)), parts)
+    return sorted(told, key=told.__getitem__)
+
+
+def _meant(error: jsonschema_rs.ValidationError) -> list[jsonschema_rs.ValidationError]:
+    """The errors that say what is wrong: for a oneOf or anyOf that no form fits, those of the only form whose
+    fixed values (a `type` of "svarut" or "dokumentlager") the value has; the error itself when no form, or more
+    than one, is the value's."""
+    if type(error.kind).__name__ not in ("OneOfNotValid", "AnyOf"):
+        return [error]
+    depth = len(error.instance_path)
+    forms = [branch for branch in error.kind.context if not any(_other_form(e, depth) for e in branch)]
+    if len(forms) != 1 or not forms[0]:
+        return [error]
+    return [meant for branch_error in forms[0] for meant in _meant(branch_error)]
+
+
+def _other_form(error: jsonschema_rs.ValidationError, depth: int) -> bool:
+    """The error says the value is of another form: one of its own fields lacks the form's fixed value."""
+    return type(error.kind).__name__ in ("Enum", "Constant") and len(error.instance_path) == depth + 1

@@ -4,6 +4,7 @@ are English: "\"a\" is a required property")."""
 import jsonschema_rs
 import pytest
 
+from digisos.application.filformat_validation import violations
 from digisos.core.schema_messages import schema_message, schema_violations
 from digisos.soker import builders
 from digisos.soker.constants import SoknadsStatus
@@ -92,7 +93,7 @@ def test_a_value_of_one_form_is_told_what_that_form_lacks():
     # The validator alone says '{...} is not valid under any of the schemas listed in the 'oneOf' keyword'.
     assert told({"referanse": {"type": "svarut", "id": ID}}) == [("referanse", "Feltet «nr» mangler.")]
     assert told({"referanse": {"type": "dokumentlager", "id": "a"}}) == [
-        ("referanse/id", f'"a" er ikke en UUID: skriv den med små bokstaver, som {ID}.')
+        ("referanse/id", f'"a" har feil form: send en UUID med små bokstaver, som {ID}.')
     ]
     assert told({"referanse": {"type": "dokumentlager", "id": ID}}) == []
 
@@ -117,3 +118,32 @@ def test_a_case_system_is_told_which_field_of_a_file_reference_is_wrong():
     assert [violation.as_dict() for violation in soker_violations(document)] == [
         {"path": "hendelser/1/forvaltningsbrev/referanse", "message": "Feltet «nr» mangler."}
     ]
+
+
+@pytest.mark.parametrize(
+    ("schema", "value", "expected"),
+    [
+        (
+            "types/tidspunkt.json",
+            "2026-11-01 10:00",
+            "send et tidspunkt i UTC, som 2018-10-04T13:37:00.134Z.",
+        ),
+        ("types/dato.json", "01.11.2026", "send en dato, som 2018-10-04."),
+        (
+            "digisos/soker/parts/hendelse/tildeltNavKontor.json",
+            "03 15",
+            "send 4 sifre, uten mellomrom eller punktum.",
+        ),
+    ],
+)
+def test_nav_s_patterns_are_told_as_what_to_send(schema, value, expected):
+    # NAV's patterns are a character class per character: a regular expression of up to 230 characters.
+    if schema.endswith("tildeltNavKontor.json"):
+        value = {
+            "type": "tildeltNavKontor",
+            "hendelsestidspunkt": "2026-11-01T10:00:00.000Z",
+            "navKontor": value,
+        }
+    messages = [message for _path, message in violations(value, schema)]
+    assert any(message.endswith(expected) for message in messages), messages
+    assert not any("[0-9]" in message for message in messages)

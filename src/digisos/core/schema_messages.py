@@ -26,8 +26,22 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 60 else text[:59] + "…"
 
 
-# NAV's filformat writes a UUID as this pattern (a hex digit per bracket): told in words, not as 230 characters.
-_UUID_PATTERN = "^" + "-".join("[0-9a-f]" * digits for digits in (8, 4, 4, 4, 12)) + "$"
+def _digits(count: int) -> str:
+    return "^" + "[0-9]" * count + "$"
+
+
+# The patterns NAV's filformat writes a UUID, a time, a date and a number of digits with (a character class per
+# character), told as what to send rather than as a regular expression of up to 230 characters.
+_PATTERNS = {
+    "^" + "-".join("[0-9a-f]" * digits for digits in (8, 4, 4, 4, 12)) + "$": (
+        "en UUID med små bokstaver, som 1b4e28ba-2fa1-41d2-883f-0016d3cca427"
+    ),
+    "^[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]$": "en dato, som 2018-10-04",
+    "^[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9][0-9]*Z$": (
+        "et tidspunkt i UTC, som 2018-10-04T13:37:00.134Z"
+    ),
+    **{_digits(count): f"{count} sifre, uten mellomrom eller punktum" for count in (4, 9, 11)},
+}
 
 
 # Each kind of violation (jsonschema-rs's ValidationErrorKind, by its class name) as a message of the kind's
@@ -42,8 +56,8 @@ _MESSAGES: dict[str, Callable[[Any, Any], str]] = {
     ),
     "Constant": lambda kind, value: f"{_shown(value)} er feil verdi: send {_shown(kind.expected_value)}.",
     "Pattern": lambda kind, value: (
-        f"{_shown(value)} er ikke en UUID: skriv den med små bokstaver, som 1b4e28ba-2fa1-41d2-883f-0016d3cca427."
-        if kind.pattern == _UUID_PATTERN
+        f"{_shown(value)} har feil form: send {_PATTERNS[kind.pattern]}."
+        if kind.pattern in _PATTERNS
         else f"{_shown(value)} har ikke formatet skjemaet krever ({kind.pattern})."
     ),
     "MinLength": lambda kind, value: f"{_shown(value)} er for kort: teksten må ha minst {kind.limit} tegn.",

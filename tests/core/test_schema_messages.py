@@ -98,6 +98,13 @@ def test_a_value_of_one_form_is_told_what_that_form_lacks():
     assert told({"referanse": {"type": "dokumentlager", "id": ID}}) == []
 
 
+def test_a_value_of_two_forms_where_one_is_allowed_is_told_so_in_norwegian():
+    either = {"oneOf": [{"type": "integer"}, {"minimum": 0}]}
+    assert schema_violations(jsonschema_rs.Draft6Validator(either), 1) == [
+        ("", "1 passer med flere av formene skjemaet tillater, men skal passe med nøyaktig én.")
+    ]
+
+
 def test_a_value_of_no_form_is_told_so_in_norwegian():
     assert told({"referanse": {"type": "brev", "id": "x"}}) == [
         ("referanse", '{"id": "x", "type": "brev"} passer ikke med noen av formene skjemaet tillater.'),

@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
 from digisos.core.api_docs import OwnOriginSwagger
+from digisos.core.schema_messages import input_violations
 from digisos.insights.api import router as insights_router
 from digisos.municipalities.api import router as municipalities_router
 
@@ -25,13 +26,13 @@ FIELD_MESSAGES = {"kommunenummer": "Kommunenummer må være fire siffer, for eks
 @public_api.exception_handler(ValidationError)
 def invalid_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     errors = []
-    for error in exc.errors:
+    for error, told in zip(exc.errors, input_violations(exc.errors), strict=True):
         field = str(error["loc"][-1]) if error.get("loc") else ""
         errors.append(
             {
                 "loc": list(error.get("loc", [])),
                 "field": field,
-                "msg": FIELD_MESSAGES.get(field, f"Ugyldig verdi i feltet «{field}»."),
+                "msg": FIELD_MESSAGES.get(field, told["message"]),
             }
         )
     return public_api.create_response(request, {"detail": errors}, status=400)

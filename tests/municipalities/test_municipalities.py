@@ -228,3 +228,11 @@ def test_a_municipality_list_says_which_county_a_shared_name_is_in(reference_dat
     assert '<option value="1818">Herøy i Nordland</option>' in html
     assert '<option value="0301">Oslo</option>' in html
     assert ">Herøy<" not in html
+
+
+def test_public_api_tells_what_a_field_takes(client):
+    response = client.get("/api/public/v1/statistikk/", {"niva": "by"})
+    assert response.status_code == 400
+    (error,) = response.json()["detail"]
+    assert error["field"] == "niva"
+    assert error["msg"] == "Ugyldig verdi i «niva»: send land, fylke eller kommune."

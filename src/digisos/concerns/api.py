@@ -17,6 +17,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from pydantic_core import to_json
 
 from digisos.core.api_docs import OwnOriginSwagger
+from digisos.core.schema_messages import input_violations
 from digisos.exchange.api import (
     ENCRYPTED_FILE_RESPONSE,
     Feil,
@@ -244,11 +245,7 @@ def mottak(request: HttpRequest, skjema: str, document: Body[dict[str, Any]]):
 
 @api.exception_handler(ValidationError)
 def invalid_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    errors = []
-    for error in exc.errors:
-        location = [str(part) for part in error.get("loc", [])]
-        field = "/".join(location[2:] if len(location) > 2 and location[0] == "body" else location[1:])
-        errors.append({"path": field, "message": f"Ugyldig verdi i «{field}»: {error.get('msg', '')}"})
+    errors = input_violations(exc.errors)
     detail = "; ".join(e["message"] for e in errors[:100]) or "Ugyldig forespørsel."
     return _error(request, 400, "invalid_request", detail, errors[:100])
 

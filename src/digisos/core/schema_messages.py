@@ -1,9 +1,11 @@
-"""JSON Schema violations (jsonschema-rs) in Norwegian: NAV's filformat and KS's bekymringsmelding are checked
-with the validator's errors, whose own messages are English ("\"a\" is a required property"); every other
-answer of the APIs, and every page, is Norwegian."""
+"""The APIs' violations in Norwegian: JSON Schema's (jsonschema-rs: NAV's filformat and KS's bekymringsmelding)
+and the request's own (pydantic, through ninja: a path's UUID, a query's number, a body's field), whose messages
+are English ("\"a\" is a required property", "Input should be a valid UUID"); every other answer of the APIs,
+and every page, is Norwegian."""
 
 import json
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import jsonschema_rs
@@ -26,6 +28,9 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 60 else text[:59] + "…"
 
 
+_EXAMPLE_UUID = "1b4e28ba-2fa1-41d2-883f-0016d3cca427"
+
+
 def _digits(count: int) -> str:
     return "^" + "[0-9]" * count + "$"
 
@@ -34,7 +39,7 @@ def _digits(count: int) -> str:
 # character), told as what to send rather than as a regular expression of up to 230 characters.
 _PATTERNS = {
     "^" + "-".join("[0-9a-f]" * digits for digits in (8, 4, 4, 4, 12)) + "$": (
-        "en UUID med små bokstaver, som 1b4e28ba-2fa1-41d2-883f-0016d3cca427"
+        f"en UUID med små bokstaver, som {_EXAMPLE_UUID}"
     ),
     "^[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]$": "en dato, som 2018-10-04",
     "^[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9][0-9]*Z$": (
@@ -119,3 +124,50 @@ def _meant(error: jsonschema_rs.ValidationError) -> list[jsonschema_rs.Validatio
 def _other_form(error: jsonschema_rs.ValidationError, depth: int) -> bool:
     """The error says the value is of another form: one of its own fields lacks the form's fixed value."""
     return type(error.kind).__name__ in ("Enum", "Constant") and len(error.instance_path) == depth + 1
+
+
+# --- The request's own fields (ninja's ValidationError: pydantic's errors) ---------------------------------------
+# Each of pydantic's error types that the APIs' parameters and bodies give (a path's UUID, a page's size, a body's
+# texts), as what to send, from the error's context (its limits).
+_INPUT_MESSAGES: dict[str, Callable[[dict[str, Any]], str]] = {
+    "missing": lambda _ctx: "feltet mangler",
+    "uuid_parsing": lambda _ctx: f"send en UUID, som {_EXAMPLE_UUID}",
+    "int_parsing": lambda _ctx: "send et heltall",
+    "greater_than_equal": lambda ctx: f"tallet må være minst {ctx.get('ge')}",
+    "less_than_equal": lambda ctx: f"tallet kan være høyst {ctx.get('le')}",
+    "string_type": lambda _ctx: "send en tekst",
+    "string_too_short": lambda ctx: f"teksten må ha minst {ctx.get('min_length')} tegn",
+    "string_too_long": lambda ctx: f"teksten kan ha høyst {ctx.get('max_length')} tegn",
+    "string_pattern_mismatch": lambda ctx: _pattern_said(str(ctx.get("pattern"))),
+}
+
+
+# A pattern that is a choice of words ("^(land|fylke|kommune)$"): told as the words.
+_CHOICE = re.compile(r"\^\(([\w|]+)\)\$")
+
+
+def _pattern_said(pattern: str) -> str:
+    choice = _CHOICE.fullmatch(pattern)
+    if choice is None:
+        return f"teksten har ikke formatet som kreves ({pattern})"
+    *words, last = choice.group(1).split("|")
+    return f"send {', '.join(words)} eller {last}" if words else f"send {last}"
+
+
+def input_violations(errors: Iterable[dict[str, Any]]) -> list[dict[str, str]]:
+    """ninja's request validation errors as the APIs' `errors`: each a `path` (the caller's field: what follows
+    "path", "query" or "body", and in a body also the parameter's own name) and a Norwegian `message` naming
+    the field and saying what to send. A type this table lacks keeps pydantic's text (a validator of ours
+    already writes Norwegian)."""
+    found = []
+    for error in errors:
+        location = [str(part) for part in error.get("loc", ())]
+        field = "/".join(location[2:] if len(location) > 2 and location[0] == "body" else location[1:])
+        make = _INPUT_MESSAGES.get(error.get("type", ""))
+        said = (
+            make(error.get("ctx") or {})
+            if make is not None
+            else str(error.get("msg", "")).removeprefix("Value error, ").rstrip(".")
+        )
+        found.append({"path": field, "message": f"Ugyldig verdi i «{field}»: {said}."})
+    return found

@@ -23,6 +23,7 @@ from pydantic import Field
 from pydantic_core import to_json
 
 from digisos.core.api_docs import OwnOriginSwagger
+from digisos.core.schema_messages import input_violations
 from digisos.municipalities.selectors import digital_status
 
 from . import errors, selectors
@@ -571,12 +572,7 @@ def too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
 
 @api.exception_handler(ValidationError)
 def invalid_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    errors = []
-    for error in exc.errors:
-        location = [str(part) for part in error.get("loc", [])]
-        # ("body", "document", ...) / ("query", "antall"): the caller's field is what follows the source.
-        field = "/".join(location[2:] if len(location) > 2 and location[0] == "body" else location[1:])
-        errors.append({"path": field, "message": f"Ugyldig verdi i «{field}»: {error.get('msg', '')}"})
+    errors = input_violations(exc.errors)
     detail = "; ".join(e["message"] for e in errors[:MAX_ERRORS]) or "Ugyldig forespørsel."
     return _error_response(request, status=400, code="invalid_request", detail=detail, errors=errors)
 

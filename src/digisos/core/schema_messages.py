@@ -49,6 +49,22 @@ _PATTERNS = {
 }
 
 
+# A pattern that is a choice of words ("^(land|fylke|kommune)$"): told as the words.
+_CHOICE = re.compile(r"\^\(([\w|]+)\)\$")
+
+
+def _what_to_send(pattern: str) -> str | None:
+    """A pattern as what to send ("en dato, som 2018-10-04", "land, fylke eller kommune"), for the schemas' and
+    the requests' patterns alike; None for a pattern not known here, which is then quoted."""
+    if pattern in _PATTERNS:
+        return _PATTERNS[pattern]
+    choice = _CHOICE.fullmatch(pattern)
+    if choice is None:
+        return None
+    *words, last = choice.group(1).split("|")
+    return f"{', '.join(words)} eller {last}" if words else last
+
+
 def _no_form(value: Any) -> str:
     return f"{_shown(value)} passer ikke med noen av formene skjemaet tillater."
 
@@ -65,8 +81,8 @@ _MESSAGES: dict[str, Callable[[Any, Any], str]] = {
     ),
     "Constant": lambda kind, value: f"{_shown(value)} er feil verdi: send {_shown(kind.expected_value)}.",
     "Pattern": lambda kind, value: (
-        f"{_shown(value)} har feil form: send {_PATTERNS[kind.pattern]}."
-        if kind.pattern in _PATTERNS
+        f"{_shown(value)} har feil form: send {said}."
+        if (said := _what_to_send(kind.pattern))
         else f"{_shown(value)} har ikke formatet skjemaet krever ({kind.pattern})."
     ),
     "MinLength": lambda kind, value: f"{_shown(value)} er for kort: teksten må ha minst {kind.limit} tegn.",
@@ -138,20 +154,12 @@ _INPUT_MESSAGES: dict[str, Callable[[dict[str, Any]], str]] = {
     "string_type": lambda _ctx: "send en tekst",
     "string_too_short": lambda ctx: f"teksten må ha minst {ctx.get('min_length')} tegn",
     "string_too_long": lambda ctx: f"teksten kan ha høyst {ctx.get('max_length')} tegn",
-    "string_pattern_mismatch": lambda ctx: _pattern_said(str(ctx.get("pattern"))),
+    "string_pattern_mismatch": lambda ctx: (
+        f"send {said}"
+        if (said := _what_to_send(str(ctx.get("pattern"))))
+        else f"teksten har ikke formatet som kreves ({ctx.get('pattern')})"
+    ),
 }
-
-
-# A pattern that is a choice of words ("^(land|fylke|kommune)$"): told as the words.
-_CHOICE = re.compile(r"\^\(([\w|]+)\)\$")
-
-
-def _pattern_said(pattern: str) -> str:
-    choice = _CHOICE.fullmatch(pattern)
-    if choice is None:
-        return f"teksten har ikke formatet som kreves ({pattern})"
-    *words, last = choice.group(1).split("|")
-    return f"send {', '.join(words)} eller {last}" if words else f"send {last}"
 
 
 def input_violations(errors: Iterable[dict[str, Any]]) -> list[dict[str, str]]:

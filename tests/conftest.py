@@ -35,6 +35,9 @@ def django_db_modify_db_settings(postgres_cluster: ThrowawayPostgres) -> None:
     db = connections.settings["default"]
     db.update(postgres_cluster.django_settings())
     db["OPTIONS"] = database_options(db["ENGINE"])  # as in production: prepared statements
+    # A statement planned badly or waiting on a lock fails its test with the statement named, instead of
+    # holding the suite until CI gives up on it. No test's statement needs a minute.
+    db["OPTIONS"]["options"] = "-c statement_timeout=300s -c lock_timeout=120s"
     db["CONN_MAX_AGE"] = 0
     db["TEST"]["NAME"] = "test_digisos"
     # Drop the connection object made from the quick-start SQLite settings; the next access

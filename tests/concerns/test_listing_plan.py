@@ -28,9 +28,10 @@ def _reports(office: ChildWelfareOffice, *, collected: int, waiting: int) -> Non
     """Reports to `office`, the waiting ones among the collected in id order (as they are sent); the collected
     ones past retention (content deleted), the waiting ones with their content.
 
-    Each row is inserted as it ends up. An UPDATE joining the reports to their deliveries afterwards was planned
-    from whatever statistics the previous test's rolled-back ANALYZE and autovacuum had left, and in one CI run
-    never finished."""
+    Each row is inserted as it ends up. CI once hung in this module. The old way then changed the rows with an
+    UPDATE joined to the deliveries, planned from whatever the previous test left: a rolled-back ANALYZE keeps the
+    table sizes it measured but not its column statistics, and autovacuum may or may not have run in between. So
+    that statement's plan depended on timing."""
     reporter = citizen("familie-bergen")
     sent = datetime(2026, 1, 5, tzinfo=UTC)
     total = collected + waiting

@@ -319,6 +319,14 @@ def test_a_refused_report_names_every_path(client, barnevern, school_system):
     )
     assert refused.status_code == 400 and refused.json()["code"] == "invalid_json"
     assert [e["path"] for e in refused.json()["errors"]] == ["leveringskanal"]
+    # A list where the report's object belongs: told so at the root, not in English at our parameter's name.
+    listed = client.post(
+        f"{API}/mottak/offentlig", [VALID_PUBLIC], content_type="application/json", **school_system
+    )
+    assert listed.status_code == 400 and listed.json()["code"] == "invalid_json"
+    assert listed.json()["errors"] == [
+        {"path": "", "message": "Send et JSON-objekt ({…}) med feltene, ikke en liste."}
+    ]
     assert not ConcernReport.objects.exists()
 
 

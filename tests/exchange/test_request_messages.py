@@ -56,3 +56,22 @@ def test_a_field_of_the_wrong_kind_or_length_is_told_what_it_takes(exchange_api,
     assert errors(exchange_api("4601").post("/saker", body)) == [
         {"path": "fodselsnummer", "message": f"Ugyldig verdi i «fodselsnummer»: {said}."}
     ]
+
+
+# Every JSON body the APIs take is an object (NAV's and KS's documents, the paper case's fields). A list, a text,
+# a number, true/false or null was told as a missing field ("fodselsnummer: feltet mangler") or in English at our
+# own parameter's name ("document: Input should be a valid dictionary").
+NOT_AN_OBJECT = [("[]", "en liste"), ('"tekst"', "en tekst"), ("12", "et tall"), ("true", "true"), ("null", "null")]
+
+
+@pytest.mark.parametrize(("body", "said"), NOT_AN_OBJECT)
+@pytest.mark.parametrize("path", ["/saker", "/saker/1b4e28ba-2fa1-41d2-883f-0016d3cca427/digisos-soker"])
+def test_a_body_that_is_no_json_object_is_told_to_send_one(exchange_api, path, body, said):
+    response = exchange_api("4601").post(path, body)
+    assert response.status_code == 400, response.content[:500]
+    message = f"Send et JSON-objekt ({{…}}) med feltene, ikke {said}."
+    assert response.json() == {
+        "detail": message,
+        "code": "invalid_json",
+        "errors": [{"path": "", "message": message}],
+    }

@@ -33,7 +33,7 @@ from .services.delivery import acknowledge, create_paper_case
 from .services.letters import store_letter
 from .services.reporting import report_case_events
 from .tokens import Grant, GrantRefused, grant_of_access_token, issue_access_token
-from .validation import InvalidJson, parse_json
+from .validation import InvalidJson, parse_json_object
 
 PREFIX = "/api/exchange/v1"
 
@@ -63,10 +63,11 @@ MAX_ERRORS = 100
 
 
 class StrictJsonParser(Parser):
-    """JSON without NaN and Infinity (see validation.parse_json); its errors name the path and the place."""
+    """A JSON object without NaN and Infinity (see validation.parse_json_object); its errors name the path and the
+    place."""
 
     def parse_body(self, request: HttpRequest) -> Any:
-        return parse_json(request.body)
+        return parse_json_object(request.body)
 
 
 api = NinjaAPI(

@@ -110,6 +110,29 @@ def parse_json(text: bytes | str) -> Any:
         raise InvalidJson(message, [Violation("", message)]) from None
 
 
+def parse_json_object(text: bytes | str) -> dict[str, Any]:
+    """`parse_json` for a request body the APIs take: always a JSON object (NAV's and KS's documents, the paper
+    case's fields). Anything else is refused at the root, saying what it is: left to the body's model, a list
+    was told as a missing field, or in English at the handler's own parameter name."""
+    document = parse_json(text)
+    if isinstance(document, dict):
+        return document
+    message = f"Send et JSON-objekt ({{…}}) med feltene, ikke {_kind_of(document)}."
+    raise InvalidJson(message, [Violation("", message)])
+
+
+def _kind_of(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "en liste"
+    if isinstance(value, str):
+        return "en tekst"
+    return "et tall"
+
+
 def _parse_json(text: bytes | str) -> Any:
     constants: list[_NonFinite] = []
 

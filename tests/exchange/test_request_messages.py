@@ -61,7 +61,13 @@ def test_a_field_of_the_wrong_kind_or_length_is_told_what_it_takes(exchange_api,
 # Every JSON body the APIs take is an object (NAV's and KS's documents, the paper case's fields). A list, a text,
 # a number, true/false or null was told as a missing field ("fodselsnummer: feltet mangler") or in English at our
 # own parameter's name ("document: Input should be a valid dictionary").
-NOT_AN_OBJECT = [("[]", "en liste"), ('"tekst"', "en tekst"), ("12", "et tall"), ("true", "true"), ("null", "null")]
+NOT_AN_OBJECT = [
+    ("[]", "en liste"),
+    ('"tekst"', "en tekst"),
+    ("12", "et tall"),
+    ("true", "true"),
+    ("null", "null"),
+]
 
 
 @pytest.mark.parametrize(("body", "said"), NOT_AN_OBJECT)

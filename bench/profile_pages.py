@@ -12,7 +12,8 @@ data, writes the settings' environment to ENV_FILE and waits until interrupted (
 can be run again after each change. `measure` loops Django's test client over the trivial logged-in page and
 each page (N requests each, after a warm-up), printing wall and CPU ms per request and queries per request;
 with `--profile PAGE` (logged_in, case, mine, inbox, step_get, step_post) it prints cProfile's top functions for that page (the
-environment's TOP=N lines of the cumulative list, 45 unless set), and
+environment's TOP=N lines of the cumulative list, 45 unless set; DUMP=FILE also writes the whole profile there,
+for pstats' callers and callees), and
 with `--queries PAGE` each query of one request with its time (the best of five), slowest first.
 `serve --followup` loads follow-up's data instead (bench/followup.py: the person overview's person with 200
 cases, the work queues' 10,000 cases; with `--with-pages` on top of the other pages' data, as the full `make
@@ -234,6 +235,8 @@ def measure(env_file: Path, count: int, profile: str | None, queries_only: bool 
         for _ in range(count):
             get(profile)
         profiler.disable()
+        if os.environ.get("DUMP"):  # the whole profile, for pstats' callers and callees
+            profiler.dump_stats(os.environ["DUMP"])
         stats = pstats.Stats(profiler).strip_dirs()
         stats.sort_stats("cumulative").print_stats(int(os.environ.get("TOP", "45")))
         stats.sort_stats("tottime").print_stats(30)

@@ -64,8 +64,9 @@ def test_a_field_of_the_wrong_kind_or_length_is_told_what_it_takes(exchange_api,
 NOT_AN_OBJECT = [
     ("[]", "en liste"),
     ('"tekst"', "en tekst"),
-    ("12", "et tall"),
-    ("true", "true"),
+    ("12", "et heltall"),
+    ("1.5", "et tall"),
+    ("true", "true eller false"),
     ("null", "null"),
 ]
 

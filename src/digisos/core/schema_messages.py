@@ -22,6 +22,18 @@ _TYPES = {
 }
 
 
+def json_type_in_words(value: Any) -> str:
+    """A parsed JSON value's type as the messages name it ("en liste", "et heltall", "true eller false")."""
+    if value is None:
+        return _TYPES["null"]
+    if isinstance(value, bool):
+        return _TYPES["boolean"]
+    for kind, name in ((dict, "object"), (list, "array"), (str, "string"), (int, "integer")):
+        if isinstance(value, kind):
+            return _TYPES[name]
+    return _TYPES["number"]
+
+
 def _shown(value: Any) -> str:
     """A value as the message quotes it: JSON, cut to 60 characters."""
     text = json.dumps(value, ensure_ascii=False)

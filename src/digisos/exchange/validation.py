@@ -10,6 +10,7 @@ import math
 from collections.abc import Iterator
 from typing import Any, Literal, get_args
 
+from digisos.core.schema_messages import json_type_in_words
 from digisos.soker.constants import EVENT_TYPES
 from digisos.soker.validation import (
     SOKER_FIELDS,
@@ -117,20 +118,8 @@ def parse_json_object(text: bytes | str) -> dict[str, Any]:
     document = parse_json(text)
     if isinstance(document, dict):
         return document
-    message = f"Send et JSON-objekt ({{…}}) med feltene, ikke {_kind_of(document)}."
+    message = f"Send et JSON-objekt ({{…}}) med feltene, ikke {json_type_in_words(document)}."
     raise InvalidJson(message, [Violation("", message)])
-
-
-def _kind_of(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return "en liste"
-    if isinstance(value, str):
-        return "en tekst"
-    return "et tall"
 
 
 def _parse_json(text: bytes | str) -> Any:

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from digisos.core.identifiers import KOMMUNENUMMER_PATTERN
+from digisos.core.converters import KOMMUNENUMMER_PATTERN
 
 from . import staff_views, views
 

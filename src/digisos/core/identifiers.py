@@ -58,10 +58,8 @@ class IdentityNumber:
 
 
 # A municipality's number (kommunenummer, 0301) and a NAV office's (enhetsnummer, 1201): four ASCII digits; a
-# county's (fylkesnummer, 03): two. The path converter `kommunenummer` (core.converters) matches the same.
-KOMMUNENUMMER_PATTERN = "[0-9]{4}"
-
-
+# county's (fylkesnummer, 03): two. The path converter `kommunenummer` (core.converters, KOMMUNENUMMER_PATTERN)
+# matches the same.
 def is_number_code(value: str, length: int) -> bool:
     """`length` ASCII digits: the shape of a kommunenummer, enhetsnummer (4) or fylkesnummer (2). Checked before
     such a code from a URL is looked up: str.isdigit() alone also takes other scripts' digits (٠٣٠١), and a NUL

@@ -12,6 +12,7 @@ command -v clamd >/dev/null 2>&1 || need+=(clamav-daemon)
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui libreoffice-calc-nogui)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)  # the tests read the text of the PDFs we make
+command -v valgrind >/dev/null 2>&1 || need+=(valgrind)  # make bench counts start-up's instructions (bench/startup.py)
 fc-list 2>/dev/null | grep -qi "dejavu" || need+=(fonts-dejavu-core)
 # The PDFs draw what people write: DejaVu Sans lacks most emoji and many symbols, and fontconfig falls back to
 # Symbola (monochrome outlines, as PDF/A wants) for those instead of an empty box.

@@ -131,7 +131,7 @@ def main() -> int:
     print(f"wall-clock ratio {wall['ours'] / wall['bare']:.1f} x")
     counted = {name: instructions(*commands[name]) for name in commands}
     if all(counted.values()):
-        millions = {name: count / 1e6 for name, count in counted.items() if count}
+        millions = {name: (count or 0) / 1e6 for name, count in counted.items()}
         ratio = millions["ours"] / millions["bare"]
         over_floor = millions["ours"] / millions["floor"]
         print(

@@ -8,20 +8,19 @@ who: small numbers are suppressed by insights before anything is published.
 """
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
 
-@dataclass(frozen=True)
-class MonthlyCount:
+# NamedTuples, not frozen dataclasses: this module loads at every start-up (AppConfig.ready() registers into it),
+# and dataclasses compiles six methods per class at run time (docs/operations.md, "Command start-up": 3 M
+# instructions for MonthlyCount alone, session 30).
+class MonthlyCount(NamedTuple):
     municipality_number: str  # kommunenummer, four digits
     month: date  # the first day of the month
-    count: int
+    count: int  # the field, not tuple.count(): a NamedTuple's fields come before the tuple's methods
 
 
-# A NamedTuple, not a frozen dataclass: this module loads at every start-up (AppConfig.ready() registers
-# into it), and dataclasses compiles six methods per class at run time (docs/operations.md, "Command start-up").
 class StatisticsSource(NamedTuple):
     key: str  # stable, used in the aggregate tables and the API: "bekymringsmeldinger"
     name: Any  # (lazy) text: the figure's name on the dashboard

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from digisos.application.models import Application
 from digisos.documents.models import Document, Folder
-from digisos.soker.constants import SENDT, SoknadsStatus
+from digisos.soker.statuses import OPEN_STATUSES
 
 
 class Receiver(models.Model):
@@ -140,10 +140,6 @@ class Case(models.Model):
     @property
     def is_paper(self) -> bool:
         return self.application_id is None
-
-
-# A case still waiting for its decision: sent, received, or being processed (the § 11a queue's cases).
-OPEN_STATUSES = (SENDT, SoknadsStatus.MOTTATT.value, SoknadsStatus.UNDER_BEHANDLING.value)
 
 
 class CaseState(models.Model):

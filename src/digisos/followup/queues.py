@@ -19,10 +19,11 @@ from digisos.accounts.models import User
 from digisos.application.models import Application
 from digisos.core import keyset
 from digisos.core.dataflows import NO_PERSONAL_DATA, uses_flow
-from digisos.exchange.models import OPEN_STATUSES, Case, CaseState, Delivery
+from digisos.exchange.models import Case, CaseState, Delivery
 from digisos.exchange.selectors import WORKING_DAYS_TO_COLLECT, collect_deadline
 from digisos.municipalities.models import Municipality
 from digisos.registers.protection import hidden_from_caseworkers
+from digisos.soker.statuses import OPEN_STATUSES
 
 EMPLOYEE_FACING = True
 # The overview of every queue shows each queue's first PREVIEW rows and links to the queue's own page, which

@@ -4,6 +4,8 @@ StrEnums they compare equal to, and serialise as, the plain strings in a stored 
 
 from enum import StrEnum
 
+from . import statuses
+
 VERSION = "1.0.0"
 
 
@@ -26,16 +28,15 @@ EVENT_TYPES: tuple[str, ...] = tuple(EventType)
 class SoknadsStatus(StrEnum):
     """The application's status (hendelse/soknadsStatus.json)."""
 
-    MOTTATT = "MOTTATT"
-    UNDER_BEHANDLING = "UNDER_BEHANDLING"
-    FERDIGBEHANDLET = "FERDIGBEHANDLET"
-    BEHANDLES_IKKE = "BEHANDLES_IKKE"
+    MOTTATT = statuses.MOTTATT
+    UNDER_BEHANDLING = statuses.UNDER_BEHANDLING
+    FERDIGBEHANDLET = statuses.FERDIGBEHANDLET
+    BEHANDLES_IKKE = statuses.BEHANDLES_IKKE
 
 
 SOKNADS_STATUSES = frozenset(SoknadsStatus)  # `in` on a StrEnum refuses a plain string before Python 3.12
 
-# Not in the schema: what an application is before the case system has said MOTTATT (NAV's innsyn says SENDT).
-SENDT = "SENDT"
+SENDT = statuses.SENDT  # not in the schema: before the case system has said MOTTATT (soker/statuses.py)
 
 
 class SaksStatus(StrEnum):
